@@ -1,0 +1,60 @@
+/**
+ * The event envelope the package POSTs to /v1/events (schema version 1).
+ * `sidecar/schemas/event-envelope.schema.json` is the source of truth; these
+ * types mirror it for the TypeScript side.
+ */
+export type EventKind = 'dml' | 'permission' | 'sharing' | 'setup' | 'oauth' | 'login' | 'export';
+
+export type Operation =
+  | 'insert'
+  | 'update'
+  | 'delete'
+  | 'undelete'
+  | 'export'
+  | 'query'
+  | 'assign'
+  | 'grant'
+  | 'revoke'
+  | 'change'
+  | 'login'
+  | 'authorize';
+
+export interface Actor {
+  userId: string;
+  username?: string;
+  profile?: string;
+  isIntegration?: boolean;
+  connectedAppId?: string;
+  /** A session or Bulk API job key used to add up slices. */
+  sessionId?: string;
+}
+
+export interface EventField {
+  name: string;
+  /** Salesforce field type: STRING, TEXTAREA, EMAIL, PHONE, DATE, ... */
+  type?: string;
+  label?: string;
+  recordId?: string;
+  value?: string | null;
+}
+
+export interface LeakEvent {
+  id: string;
+  kind: EventKind;
+  occurredAt: string;
+  actor: Actor;
+  object?: string;
+  operation?: Operation;
+  recordCount?: number;
+  recordIds?: string[];
+  fields?: EventField[];
+  details?: Record<string, unknown>;
+}
+
+export interface EventEnvelope {
+  schemaVersion: 1;
+  orgId: string;
+  batchId: string;
+  sentAt?: string;
+  events: LeakEvent[];
+}
