@@ -1,0 +1,44 @@
+import { luhnValid } from '../checksums.js';
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+/** Issuer prefixes and the lengths each issues (IIN ranges of the card networks). */
+const ISSUERS: Array<{ prefix: RegExp; lengths: number[] }> = [
+  { prefix: /^4/, lengths: [13, 16, 19] }, // Visa
+  { prefix: /^(5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720)/, lengths: [16] }, // Mastercard
+  { prefix: /^3[47]/, lengths: [15] }, // American Express
+  { prefix: /^(6011|64[4-9]|65)/, lengths: [16, 17, 18, 19] }, // Discover
+  { prefix: /^(30[0-5]|3095|36|38|39)/, lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
+  { prefix: /^(352[89]|35[3-8]\d)/, lengths: [16, 17, 18, 19] }, // JCB
+  { prefix: /^(2131|1800)/, lengths: [15] }, // JCB (legacy)
+  { prefix: /^62/, lengths: [16, 17, 18, 19] }, // UnionPay
+  { prefix: /^(50|5[6-9]|6\d)/, lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
+  { prefix: /^1/, lengths: [15] }, // UATP
+  { prefix: /^0604/, lengths: [12] }, // Maestro (legacy)
+];
+
+const CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g;
+
+const issuerKnown = (digits: string): boolean =>
+  ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));
+
+/** Groups must look like a card: no separators, or one separator kind between groups of 3 to 6 digits. */
+const wellGrouped = (raw: string): boolean => {
+  const seps = raw.match(/[ -]/g);
+  if (!seps) return true;
+  if (new Set(seps).size > 1) return false;
+  return raw.split(/[ -]/).every((g) => g.length >= 3 && g.length <= 6);
+};
+
+export const creditCard: Recognizer = {
+  name: 'pattern:credit_card',
+  find(text) {
+    const out: Span[] = [];
+    for (const m of matchAll(CANDIDATE, text)) {
+      const raw = m[0];
+      const digits = raw.replace(/[ -]/g, '');
+      if (!wellGrouped(raw) || !issuerKnown(digits) || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
+      out.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + raw.length, score: 0.8, detector: this.name });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,36 @@
+import { iso7064Mod11_10CheckDigit } from '../checksums.js';
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+const TAX_ID = /(?<![\p{L}\p{N}.,-])([1-9]\d)\s?(\d{3})\s?(\d{3})\s?(\d{3})(?![\p{L}\p{N}]|[.,-]\d)/gu;
+
+/** In the first ten digits exactly one digit repeats (twice, or three times not all adjacent). */
+function digitPatternValid(first10: string): boolean {
+  const counts = new Map<string, number>();
+  for (const c of first10) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const repeated = [...counts.entries()].filter(([, n]) => n > 1);
+  if (repeated.length !== 1) return false;
+  const [digit, n] = repeated[0]!;
+  if (n === 2) return true;
+  return n === 3 && !first10.includes(digit.repeat(3));
+}
+
+export function deTaxIdValid(digits: string): boolean {
+  return (
+    digits.length === 11 &&
+    digitPatternValid(digits.slice(0, 10)) &&
+    iso7064Mod11_10CheckDigit(digits.slice(0, 10)) === Number(digits[10])
+  );
+}
+
+export const deTaxId: Recognizer = {
+  name: 'pattern:de_tax_id',
+  find(text) {
+    const out: Span[] = [];
+    for (const m of matchAll(TAX_ID, text)) {
+      const digits = m.slice(1, 5).join('');
+      if (!deTaxIdValid(digits)) continue;
+      out.push({ type: 'DE_TAX_ID', start: m.index, end: m.index + m[0].length, score: 0.55, detector: this.name });
+    }
+    return out;
+  },
+};

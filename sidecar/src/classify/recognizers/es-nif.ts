@@ -1,0 +1,22 @@
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
+/** DNI: 7-8 digits and a check letter; NIE: X/Y/Z, 7 digits and a check letter. */
+const NIF = /(?<![\p{L}\p{N}])([XYZxyz]\d{7}|\d{7,8})[- ]?([A-Za-z])(?![\p{L}\p{N}])/gu;
+
+export function nifLetterValid(body: string, letter: string): boolean {
+  const numeric = body.toUpperCase().replace('X', '0').replace('Y', '1').replace('Z', '2');
+  return LETTERS[Number(numeric) % 23] === letter.toUpperCase();
+}
+
+export const esNif: Recognizer = {
+  name: 'pattern:es_nif',
+  find(text) {
+    const out: Span[] = [];
+    for (const m of matchAll(NIF, text)) {
+      if (!nifLetterValid(m[1]!, m[2]!)) continue;
+      out.push({ type: 'ES_NIF', start: m.index, end: m.index + m[0].length, score: 0.85, detector: this.name });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,42 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+const V4 = /(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\p{L}\p{N}])/gu;
+const V6 = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}:|:)(?::|[0-9A-Fa-f]{0,4}:)*(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\p{L}\p{N}:])/gu;
+/** "version 10.2.3.4", "v1.2.3.4", "build 4.0.1.12": dotted numbers that are not addresses. */
+const VERSION_BEFORE = /(?:version|versión|versione|versie|release|build|firmware|v|ver\.?)\s*$/i;
+
+function v4Valid(raw: string): boolean {
+  const [address, prefix] = raw.split('/');
+  return isIPv4(address!) && (prefix === undefined || Number(prefix) <= 32);
+}
+
+function v6Valid(raw: string): boolean {
+  const [withZone, prefix] = raw.split('/');
+  const address = withZone!.split('%')[0]!;
+  if (!isIPv6(address) || (prefix !== undefined && Number(prefix) > 128)) return false;
+  return address !== '::' || prefix !== undefined;
+}
+
+export const ipAddress: Recognizer = {
+  name: 'pattern:ip_address',
+  find(text) {
+    const out: Span[] = [];
+    const taken: Array<[number, number]> = [];
+    if (text.includes(':')) {
+      for (const m of matchAll(V6, text)) {
+        if (!m[0].includes('::') && m[0].split(':').length < 8 && !/\.\d+$/.test(m[0])) continue;
+        if (!v6Valid(m[0])) continue;
+        out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + m[0].length, score: 0.85, detector: this.name });
+        taken.push([m.index, m.index + m[0].length]);
+      }
+    }
+    for (const m of matchAll(V4, text)) {
+      const end = m.index + m[0].length;
+      if (taken.some(([s, e]) => m.index >= s && end <= e)) continue;
+      if (!v4Valid(m[0]) || VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
+      out.push({ type: 'IP_ADDRESS', start: m.index, end, score: 0.8, detector: this.name });
+    }
+    return out;
+  },
+};

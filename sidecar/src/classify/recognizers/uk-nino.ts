@@ -1,0 +1,17 @@
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+/** First letter not D F I Q U V, second not D F I O Q U V; BG GB KN NK NT TN ZZ are never issued; suffix A-D. */
+const NINO = /(?<![\p{L}\p{N}])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?([A-D])(?![\p{L}\p{N}])/giu;
+const NEVER_ISSUED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
+
+export const ukNino: Recognizer = {
+  name: 'pattern:uk_nino',
+  find(text) {
+    const out: Span[] = [];
+    for (const m of matchAll(NINO, text)) {
+      if (NEVER_ISSUED.has(m[1]!.toUpperCase())) continue;
+      out.push({ type: 'UK_NINO', start: m.index, end: m.index + m[0].length, score: 0.85, detector: this.name });
+    }
+    return out;
+  },
+};
