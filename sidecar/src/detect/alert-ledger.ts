@@ -1,0 +1,20 @@
+/**
+ * Remembers which windows already raised an alert, so a window that stays
+ * anomalous alerts once and again only each time its total doubles.
+ */
+export class AlertLedger {
+  private readonly alerted = new Map<string, { day: number; total: number }>();
+  private latestDay = -Infinity;
+
+  /** True when this window's total is worth a (new) alert; records it. */
+  shouldAlert(key: string, day: number, total: number): boolean {
+    if (day > this.latestDay) {
+      this.latestDay = day;
+      for (const [k, v] of this.alerted) if (v.day < day - 2) this.alerted.delete(k);
+    }
+    const previous = this.alerted.get(key);
+    if (previous && total < previous.total * 2) return false;
+    this.alerted.set(key, { day, total });
+    return true;
+  }
+}

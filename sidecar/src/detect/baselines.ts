@@ -1,0 +1,136 @@
+import type { DetectionConfig } from './config.js';
+import type { DetectionState } from './state.js';
+
+/** Mean and standard deviation of a window's total over the baseline horizon. */
+export interface WindowStats {
+  /** Windows observed (days without activity count as zero). */
+  n: number;
+  mean: number;
+  sd: number;
+}
+
+interface SeriesCache {
+  day: number;
+  daily: WindowStats | null;
+  hourly: Map<number, WindowStats | null>;
+}
+
+interface HoursCache {
+  day: number;
+  histogram: Float64Array;
+  total: number;
+}
+
+/**
+ * Rolling baselines read from the state's day-granular buckets. A series is
+ * observed from the day its org was first seen, so quiet days count as zeros and
+ * a series that appears late has a baseline of zero. Statistics for a day use
+ * only earlier days, are computed at most once per series per day (at most 30
+ * buckets read) and are then cached: nothing is ever rescanned.
+ */
+export class Baselines {
+  private readonly series = new Map<string, SeriesCache>();
+  private readonly hours = new Map<string, HoursCache>();
+
+  constructor(
+    private readonly state: DetectionState,
+    private readonly config: DetectionConfig,
+  ) {}
+
+  /** True once the org has been observed for the warm-up period. */
+  isWarm(day: number): boolean {
+    const first = this.state.orgFirstDay();
+    return first !== undefined && first <= day - this.config.warmupDays;
+  }
+
+  /** Daily totals of a volume series over the horizon; null while warming up. */
+  daily(series: string, day: number): WindowStats | null {
+    const cache = this.cacheFor(series, day);
+    if (cache.daily) return cache.daily;
+    if (!this.isWarm(day)) return null;
+    const from = this.horizonStart(day);
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let d = from; d < day; d++) {
+      const v = this.state.dayTotal('volume', series, d);
+      n++;
+      sum += v;
+      sumSq += v * v;
+    }
+    cache.daily = statsOf(n, sum, sumSq);
+    return cache.daily;
+  }
+
+  /** Totals of the same hour of week in earlier weeks of the horizon; null while warming up. */
+  hourOfWeek(series: string, day: number, hour: number): WindowStats | null {
+    const cache = this.cacheFor(series, day);
+    const cached = cache.hourly.get(hour);
+    if (cached) return cached;
+    if (!this.isWarm(day)) return null;
+    const from = this.horizonStart(day);
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let d = day - 7; d >= from; d -= 7) {
+      const v = this.state.hourTotal('volume', series, d, hour);
+      n++;
+      sum += v;
+      sumSq += v * v;
+    }
+    const stats = statsOf(n, sum, sumSq);
+    cache.hourly.set(hour, stats);
+    return stats;
+  }
+
+  /** The total a window may reach before it is anomalous: mean + k·σ, with σ floored. */
+  threshold(stats: WindowStats): number {
+    return stats.mean + this.config.k * this.effectiveSd(stats);
+  }
+
+  /** σ floored by a share of the mean and an absolute minimum, so regular or quiet series do not alarm on noise. */
+  effectiveSd(stats: WindowStats): number {
+    return Math.max(stats.sd, this.config.relativeSigmaFloor * stats.mean, this.config.absoluteSigmaFloor);
+  }
+
+  /** An actor's events per hour of day over the horizon, before `day`; null until trusted. */
+  activityHours(actorId: string, day: number): HoursCache | null {
+    const cached = this.hours.get(actorId);
+    const first = this.state.firstDay('activity', actorId);
+    if (first === undefined || first > day - this.config.warmupDays) return null;
+    let entry = cached;
+    if (!entry || entry.day !== day) {
+      const histogram = new Float64Array(24);
+      let total = 0;
+      for (let d = this.horizonStart(day); d < day; d++) {
+        for (let h = 0; h < 24; h++) {
+          const v = this.state.hourTotal('activity', actorId, d, h);
+          histogram[h] = (histogram[h] ?? 0) + v;
+          total += v;
+        }
+      }
+      entry = { day, histogram, total };
+      this.hours.set(actorId, entry);
+    }
+    return entry.total >= this.config.minActivityForHours ? entry : null;
+  }
+
+  private horizonStart(day: number): number {
+    return Math.max(this.state.orgFirstDay() ?? day, day - this.config.baselineDays);
+  }
+
+  private cacheFor(series: string, day: number): SeriesCache {
+    let cache = this.series.get(series);
+    if (!cache || cache.day !== day) {
+      cache = { day, daily: null, hourly: new Map() };
+      this.series.set(series, cache);
+    }
+    return cache;
+  }
+}
+
+function statsOf(n: number, sum: number, sumSq: number): WindowStats {
+  if (n === 0) return { n, mean: 0, sd: 0 };
+  const mean = sum / n;
+  return { n, mean, sd: Math.sqrt(Math.max(0, sumSq / n - mean * mean)) };
+}

@@ -1,0 +1,179 @@
+import type { EntityType } from '../contract/entities.js';
+import type { ClassifiedEvent, Detector, Reason, Verdict } from '../contract/verdict.js';
+import { AlertLedger } from './alert-ledger.js';
+import { Baselines } from './baselines.js';
+import { eventTime } from './clock.js';
+import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.js';
+import { canaryRule } from './rules/canary.js';
+import type { Rule, RuleContext } from './rules/context.js';
+import { integrationInteractiveRule } from './rules/integration-interactive.js';
+import { massChangeRule } from './rules/mass-change.js';
+import { misplacedPiiRule } from './rules/misplaced-pii.js';
+import { oauthRule } from './rules/oauth.js';
+import { permissionRule } from './rules/permission.js';
+import { sharingRule } from './rules/sharing.js';
+import { unusualHourRule } from './rules/unusual-hour.js';
+import { accumulateVolume, volumeAnomalyRule } from './rules/volume.js';
+import { riskScoreOf, severityFor } from './severity.js';
+import { memoryStateSource, type StateSource } from './state-source.js';
+import type { DetectionState, SuppressionRule } from './state.js';
+import { createSuppression, withoutSuppressed, type ReviewerFeedback } from './suppression.js';
+
+export interface DetectorOptions {
+  config?: DetectionConfigInput;
+  /** Per-org state; in process memory by default. */
+  states?: StateSource;
+  /** Wall clock, used only to expire suppressions (all other time comes from the events). */
+  now?: () => number;
+}
+
+/** The detection engine: the service's `Detector`, plus what benchmarks and reviewer feedback need. */
+export interface DetectionEngine extends Detector {
+  readonly config: DetectionConfig;
+  /** Scores an event of an org whose state is already open; synchronous, for batches and benchmarks. */
+  scoreOpen(input: ClassifiedEvent): Verdict | null;
+  /** Opens (loads) an org's state ahead of `scoreOpen`. */
+  openOrg(orgId: string): Promise<void>;
+  /** Records a reviewer's false positive as a suppression rule and returns it. */
+  suppress(feedback: ReviewerFeedback): Promise<SuppressionRule>;
+}
+
+/** Order matters: volume is accumulated before the rules that read its windows. */
+const RULES: readonly Rule[] = [
+  unusualHourRule,
+  accumulateVolume,
+  volumeAnomalyRule,
+  massChangeRule,
+  misplacedPiiRule,
+  canaryRule,
+  integrationInteractiveRule,
+  permissionRule,
+  sharingRule,
+  oauthRule,
+];
+
+interface OrgContext {
+  state: DetectionState;
+  baselines: Baselines;
+  ledger: AlertLedger;
+}
+
+export function createDetector(options: DetectorOptions = {}): DetectionEngine {
+  const config = resolveDetectionConfig(options.config);
+  const states = options.states ?? memoryStateSource(config);
+  const now = options.now ?? Date.now;
+  const piiObjects = new Set(config.piiObjects);
+  const orgs = new Map<string, OrgContext>();
+  const opening = new Map<string, Promise<OrgContext>>();
+
+  function contextFor(orgId: string, state: DetectionState): OrgContext {
+    const registry = state.canaries();
+    for (const canary of config.canaries) {
+      if (canary.orgId !== undefined && canary.orgId !== orgId) continue;
+      const present =
+        canary.kind === 'record' ? registry.recordIds.has(canary.recordId.slice(0, 15)) : registry.markers.includes(canary.value);
+      if (!present) state.addCanary(canary);
+    }
+    const ctx = { state, baselines: new Baselines(state, config), ledger: new AlertLedger() };
+    orgs.set(orgId, ctx);
+    return ctx;
+  }
+
+  async function open(orgId: string): Promise<OrgContext> {
+    const ready = orgs.get(orgId);
+    if (ready) return ready;
+    let pending = opening.get(orgId);
+    if (!pending) {
+      pending = Promise.resolve(states.open(orgId)).then((state) => contextFor(orgId, state));
+      opening.set(orgId, pending);
+      pending.then(
+        () => opening.delete(orgId),
+        () => opening.delete(orgId),
+      );
+    }
+    return pending;
+  }
+
+  function evaluate(org: OrgContext, input: ClassifiedEvent): Verdict | null {
+    const { event } = input;
+    const time = eventTime(event.occurredAt);
+    org.state.noteOrgDay(time.day);
+    const ctx: RuleContext = {
+      input,
+      event,
+      time,
+      config,
+      piiObjects,
+      state: org.state,
+      baselines: org.baselines,
+      ledger: org.ledger,
+      volume: undefined,
+      reasons: [],
+      zScore: null,
+      permissionReview: undefined,
+    };
+    for (const rule of RULES) rule(ctx);
+    if (ctx.reasons.length === 0) return null;
+    const reasons = withoutSuppressed(
+      ctx.reasons,
+      input.orgId,
+      event,
+      org.state.suppressions(),
+      now(),
+      config.unsuppressibleCodes,
+    );
+    if (reasons.length === 0) return null;
+    return verdictOf(input, ctx, reasons);
+  }
+
+  return {
+    config,
+    async score(input) {
+      return evaluate(orgs.get(input.orgId) ?? (await open(input.orgId)), input);
+    },
+    scoreOpen(input) {
+      let org = orgs.get(input.orgId);
+      if (!org) {
+        const state = states.open(input.orgId);
+        if (state instanceof Promise) throw new Error('org state is not open yet: call openOrg first');
+        org = contextFor(input.orgId, state);
+      }
+      return evaluate(org, input);
+    },
+    async openOrg(orgId) {
+      await open(orgId);
+    },
+    async suppress(feedback) {
+      const rule = createSuppression(feedback, new Date(now()), config);
+      (await open(rule.orgId)).state.addSuppression(rule);
+      return rule;
+    },
+  };
+}
+
+function verdictOf(input: ClassifiedEvent, ctx: RuleContext, reasons: Reason[]): Verdict {
+  const sorted = [...reasons].sort((a, b) => b.weight - a.weight);
+  const riskScore = riskScoreOf(sorted.map((r) => r.weight));
+  const verdict: Verdict = {
+    eventId: input.event.id,
+    orgId: input.orgId,
+    severity: severityFor(riskScore),
+    riskScore,
+    reasons: sorted,
+    piiTypes: piiTypesOf(input),
+    zScore: ctx.zScore === null ? null : Math.round(ctx.zScore * 100) / 100,
+  };
+  if (ctx.permissionReview) {
+    const permissionCodes = new Set(['critical_permission', 'pii_object_modify_all', 'pii_object_view_all', 'self_assigned_permission']);
+    const riskReasons = sorted.filter((r) => permissionCodes.has(r.code));
+    if (riskReasons.length > 0)
+      verdict.permissionReview = { ...ctx.permissionReview, riskReasons, riskScore: riskScoreOf(riskReasons.map((r) => r.weight)) };
+  }
+  return verdict;
+}
+
+function piiTypesOf(input: ClassifiedEvent): EntityType[] {
+  const types = new Set<EntityType>();
+  for (const f of input.findings) for (const e of f.entities) types.add(e.type);
+  return [...types].sort();
+}

@@ -1,0 +1,246 @@
+import { HourlySeries } from './hourly-series.js';
+import type { Canary, CanaryRegistry, DetectionState, Metric, SuppressionRule } from './state.js';
+
+/** Increments not yet written to shared storage; see `SqlStateStore`. */
+export interface StateChanges {
+  hourly: Map<string, { metric: Metric; series: string; day: number; hour: number; n: number }>;
+  sessions: Map<string, { sessionKey: string; day: number; n: number }>;
+  appScopes: Map<string, { appId: string; scope: string }>;
+  tokens: Map<string, number>;
+  orgFirstDay: number | undefined;
+  canaries: Canary[];
+  suppressions: SuppressionRule[];
+}
+
+export interface MemoryStateOptions {
+  /** Days of hourly buckets to keep (the baseline horizon plus the current day). */
+  retainDays: number;
+  /** Record changes for a later flush to shared storage. */
+  journal?: boolean;
+}
+
+/** Sessions older than this many days are forgotten. */
+const SESSION_RETAIN_DAYS = 2;
+
+function emptyChanges(): StateChanges {
+  return {
+    hourly: new Map(),
+    sessions: new Map(),
+    appScopes: new Map(),
+    tokens: new Map(),
+    orgFirstDay: undefined,
+    canaries: [],
+    suppressions: [],
+  };
+}
+
+/** The detection state held in process memory: synchronous, and optionally journalled for a flush. */
+export class MemoryDetectionState implements DetectionState {
+  private readonly series: Record<Metric, Map<string, HourlySeries>> = { volume: new Map(), activity: new Map() };
+  private readonly sessions = new Map<string, { day: number; total: number }>();
+  private readonly apps = new Map<string, Set<string>>();
+  private readonly tokens = new Map<string, number>();
+  private readonly canaryRecordIds = new Set<string>();
+  private readonly canaryMarkers: string[] = [];
+  private readonly canaryLabels = new Map<string, string>();
+  private readonly rules: SuppressionRule[] = [];
+  private firstOrgDay: number | undefined;
+  private latestDay = -Infinity;
+  private changes: StateChanges | undefined;
+
+  constructor(
+    readonly orgId: string,
+    private readonly options: MemoryStateOptions,
+  ) {
+    if (options.journal) this.changes = emptyChanges();
+  }
+
+  add(metric: Metric, series: string, day: number, hour: number, n: number): void {
+    this.apply(metric, series, day, hour, n);
+    if (this.changes) {
+      const key = `${metric}\u0000${series}\u0000${day}\u0000${hour}`;
+      const pending = this.changes.hourly.get(key);
+      if (pending) pending.n += n;
+      else this.changes.hourly.set(key, { metric, series, day, hour, n });
+    }
+  }
+
+  /** Applies an increment without journalling it (used when loading from storage). */
+  apply(metric: Metric, series: string, day: number, hour: number, n: number): void {
+    const map = this.series[metric];
+    let s = map.get(series);
+    if (!s) {
+      s = new HourlySeries();
+      map.set(series, s);
+    }
+    const isNewDay = !s.days.has(day);
+    s.add(day, hour, n);
+    if (isNewDay) s.dropBefore(day - this.options.retainDays);
+  }
+
+  hourTotal(metric: Metric, series: string, day: number, hour: number): number {
+    return this.series[metric].get(series)?.hour(day, hour) ?? 0;
+  }
+
+  dayTotal(metric: Metric, series: string, day: number): number {
+    return this.series[metric].get(series)?.day(day) ?? 0;
+  }
+
+  firstDay(metric: Metric, series: string): number | undefined {
+    return this.series[metric].get(series)?.firstDay;
+  }
+
+  /** Marks when a series began without adding volume (used when loading from storage). */
+  applyFirstDay(metric: Metric, series: string, day: number): void {
+    const s = this.series[metric].get(series);
+    if (s && (s.firstDay === undefined || day < s.firstDay)) s.firstDay = day;
+  }
+
+  addToSession(sessionKey: string, day: number, n: number): number {
+    const total = this.applySession(sessionKey, day, n);
+    if (this.changes) {
+      const pending = this.changes.sessions.get(sessionKey);
+      if (pending) {
+        pending.n += n;
+        pending.day = Math.max(pending.day, day);
+      } else this.changes.sessions.set(sessionKey, { sessionKey, day, n });
+    }
+    return total;
+  }
+
+  applySession(sessionKey: string, day: number, n: number): number {
+    const s = this.sessions.get(sessionKey);
+    if (s) {
+      s.total += n;
+      s.day = Math.max(s.day, day);
+      return s.total;
+    }
+    this.sessions.set(sessionKey, { day, total: n });
+    return n;
+  }
+
+  appScopes(appId: string): ReadonlySet<string> | undefined {
+    return this.apps.get(appId);
+  }
+
+  addAppScopes(appId: string, scopes: readonly string[]): void {
+    let known = this.apps.get(appId);
+    if (!known) {
+      known = new Set();
+      this.apps.set(appId, known);
+      this.changes?.appScopes.set(`${appId}\u0000`, { appId, scope: '' });
+    }
+    for (const scope of scopes) {
+      if (known.has(scope)) continue;
+      known.add(scope);
+      this.changes?.appScopes.set(`${appId}\u0000${scope}`, { appId, scope });
+    }
+  }
+
+  applyAppScope(appId: string, scope: string): void {
+    let known = this.apps.get(appId);
+    if (!known) {
+      known = new Set();
+      this.apps.set(appId, known);
+    }
+    if (scope) known.add(scope);
+  }
+
+  tokenLastSeen(holder: string): number | undefined {
+    return this.tokens.get(holder);
+  }
+
+  touchToken(holder: string, ms: number): void {
+    const previous = this.tokens.get(holder);
+    if (previous !== undefined && previous >= ms) return;
+    this.tokens.set(holder, ms);
+    this.changes?.tokens.set(holder, ms);
+  }
+
+  applyToken(holder: string, ms: number): void {
+    const previous = this.tokens.get(holder);
+    if (previous === undefined || ms > previous) this.tokens.set(holder, ms);
+  }
+
+  orgFirstDay(): number | undefined {
+    return this.firstOrgDay;
+  }
+
+  noteOrgDay(day: number): void {
+    if (this.firstOrgDay === undefined || day < this.firstOrgDay) {
+      this.firstOrgDay = day;
+      if (this.changes) this.changes.orgFirstDay = day;
+    }
+    if (day > this.latestDay) {
+      this.latestDay = day;
+      for (const [key, s] of this.sessions) if (s.day < day - SESSION_RETAIN_DAYS) this.sessions.delete(key);
+    }
+  }
+
+  applyOrgFirstDay(day: number): void {
+    if (this.firstOrgDay === undefined || day < this.firstOrgDay) this.firstOrgDay = day;
+  }
+
+  canaries(): CanaryRegistry {
+    return { recordIds: this.canaryRecordIds, markers: this.canaryMarkers, labels: this.canaryLabels };
+  }
+
+  addCanary(canary: Canary): void {
+    this.applyCanary(canary);
+    this.changes?.canaries.push(canary);
+  }
+
+  applyCanary(canary: Canary): void {
+    const key = canary.kind === 'record' ? canary.recordId.slice(0, 15) : canary.value;
+    if (canary.kind === 'record') this.canaryRecordIds.add(key);
+    else if (!this.canaryMarkers.includes(key)) this.canaryMarkers.push(key);
+    if (canary.label) this.canaryLabels.set(key, canary.label);
+  }
+
+  suppressions(): readonly SuppressionRule[] {
+    return this.rules;
+  }
+
+  addSuppression(rule: SuppressionRule): void {
+    this.applySuppression(rule);
+    this.changes?.suppressions.push(rule);
+  }
+
+  applySuppression(rule: SuppressionRule): void {
+    if (!this.rules.some((r) => r.id === rule.id)) this.rules.push(rule);
+  }
+
+  /** Hands over the journalled changes and starts a new journal. */
+  takeChanges(): StateChanges {
+    if (!this.changes) throw new Error('this state keeps no journal');
+    const taken = this.changes;
+    this.changes = emptyChanges();
+    return taken;
+  }
+
+  /** Puts changes back in front of the journal after a failed flush, so nothing is lost. */
+  restoreChanges(failed: StateChanges): void {
+    if (!this.changes) return;
+    const current = this.changes;
+    this.changes = failed;
+    for (const c of current.hourly.values()) {
+      const key = `${c.metric}\u0000${c.series}\u0000${c.day}\u0000${c.hour}`;
+      const pending = failed.hourly.get(key);
+      if (pending) pending.n += c.n;
+      else failed.hourly.set(key, { ...c });
+    }
+    for (const s of current.sessions.values()) {
+      const pending = failed.sessions.get(s.sessionKey);
+      if (pending) {
+        pending.n += s.n;
+        pending.day = Math.max(pending.day, s.day);
+      } else failed.sessions.set(s.sessionKey, { ...s });
+    }
+    for (const [k, v] of current.appScopes) failed.appScopes.set(k, v);
+    for (const [k, v] of current.tokens) failed.tokens.set(k, Math.max(v, failed.tokens.get(k) ?? v));
+    if (current.orgFirstDay !== undefined)
+      failed.orgFirstDay = Math.min(current.orgFirstDay, failed.orgFirstDay ?? current.orgFirstDay);
+    failed.canaries.push(...current.canaries);
+    failed.suppressions.push(...current.suppressions);
+  }
+}

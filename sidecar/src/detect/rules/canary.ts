@@ -1,0 +1,58 @@
+import type { LeakEvent } from '../../contract/event.js';
+import { actorName, type RuleContext } from './context.js';
+
+/** Canary records touched, or canary marker values seen in any field or detail of the payload. */
+export const canaryRule = (ctx: RuleContext): void => {
+  const { event, config } = ctx;
+  const registry = ctx.state.canaries();
+  if (registry.recordIds.size > 0) {
+    const hits = new Set<string>();
+    for (const id of event.recordIds ?? []) if (registry.recordIds.has(id.slice(0, 15))) hits.add(id.slice(0, 15));
+    for (const f of event.fields ?? [])
+      if (f.recordId && registry.recordIds.has(f.recordId.slice(0, 15))) hits.add(f.recordId.slice(0, 15));
+    if (hits.size > 0) {
+      const names = [...hits].map((id) => registry.labels.get(id) ?? id).join(', ');
+      ctx.reasons.push({
+        code: 'canary_touched',
+        weight: config.weights.canary_touched,
+        message: `${actorName(event)} touched canary record${hits.size > 1 ? 's' : ''} ${names} (${event.operation ?? event.kind}${event.object ? ` on ${event.object}` : ''}).`,
+      });
+    }
+  }
+  if (registry.markers.length > 0) {
+    const where = markerLocations(event, registry.markers);
+    if (where.size > 0) {
+      ctx.reasons.push({
+        code: 'canary_value_seen',
+        weight: config.weights.canary_value_seen,
+        message: `A canary marker value appeared in ${[...where].join(', ')} (actor ${actorName(event)}).`,
+      });
+    }
+  }
+};
+
+/** Names of the fields and details holding any marker; never the values. */
+function markerLocations(event: LeakEvent, markers: readonly string[]): Set<string> {
+  const where = new Set<string>();
+  for (const f of event.fields ?? []) {
+    if (f.value && containsAny(f.value, markers)) where.add(`${event.object ?? ''}.${f.name}`);
+  }
+  if (event.details) {
+    for (const [key, value] of Object.entries(event.details)) {
+      if (detailContainsAny(value, markers, 0)) where.add(`details.${key}`);
+    }
+  }
+  return where;
+}
+
+function detailContainsAny(value: unknown, markers: readonly string[], depth: number): boolean {
+  if (typeof value === 'string') return containsAny(value, markers);
+  if (depth > 4 || value === null || typeof value !== 'object') return false;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  return items.some((item) => detailContainsAny(item, markers, depth + 1));
+}
+
+function containsAny(text: string, markers: readonly string[]): boolean {
+  for (const m of markers) if (text.includes(m)) return true;
+  return false;
+}

@@ -1,0 +1,68 @@
+import type { WindowStats } from '../baselines.js';
+import { actorName, detailString, type RuleContext } from './context.js';
+
+/**
+ * Adds the event's records to its series' hour, day and session windows. Slices
+ * (Bulk API batches, chunked report pulls) are judged by these sums, never one by one.
+ */
+export function accumulateVolume(ctx: RuleContext): void {
+  const { event, time, state } = ctx;
+  const n = event.recordCount ?? 0;
+  if (n <= 0 || !event.operation) return;
+  const series = `${event.actor.userId}|${event.actor.connectedAppId ?? ''}|${event.object ?? ''}|${event.operation}`;
+  state.add('volume', series, time.day, time.hour, n);
+  const sessionKey = event.actor.sessionId ?? detailString(event, 'jobId');
+  ctx.volume = {
+    series,
+    hour: state.hourTotal('volume', series, time.day, time.hour),
+    day: state.dayTotal('volume', series, time.day),
+    session: sessionKey === undefined ? undefined : state.addToSession(`${series}|${sessionKey}`, time.day, n),
+    sessionKey,
+  };
+}
+
+interface Breach {
+  window: 'hour' | 'day' | 'session';
+  total: number;
+  stats: WindowStats;
+  z: number;
+}
+
+/** A window total above mean + k·σ of its baseline (hour of week for hours, daily for days and sessions). */
+export const volumeAnomalyRule = (ctx: RuleContext): void => {
+  const v = ctx.volume;
+  const { event, time, config, baselines } = ctx;
+  if (!v || !event.operation || !config.volumeOperations.includes(event.operation)) return;
+  const hourly = baselines.hourOfWeek(v.series, time.day, time.hour);
+  const daily = baselines.daily(v.series, time.day);
+  if (!hourly || !daily) return;
+  let worst: Breach | undefined;
+  const consider = (window: Breach['window'], total: number | undefined, stats: WindowStats): void => {
+    if (total === undefined || total < config.minAnomalyVolume || total <= baselines.threshold(stats)) return;
+    const z = (total - stats.mean) / baselines.effectiveSd(stats);
+    if (!worst || z > worst.z) worst = { window, total, stats, z };
+  };
+  consider('hour', v.hour, hourly);
+  consider('day', v.day, daily);
+  consider('session', v.session, daily);
+  if (!worst) return;
+  const windowKey = worst.window === 'session' ? `s:${v.sessionKey}` : worst.window === 'hour' ? `h:${time.hour}` : 'd';
+  if (!ctx.ledger.shouldAlert(`vol|${v.series}|${time.day}|${windowKey}`, time.day, worst.total)) return;
+  const w = config.weights;
+  const sigmasOver = worst.z - config.k;
+  ctx.zScore = Math.max(ctx.zScore ?? -Infinity, worst.z);
+  ctx.reasons.push({
+    code: 'volume_anomaly',
+    weight: Math.round(Math.min(w.volume_anomaly_max, w.volume_anomaly + w.volume_anomaly_per_sigma * sigmasOver)),
+    message:
+      `${actorName(event)} reached ${Math.round(worst.total)} ${event.object ?? ''} records (${event.operation}) ` +
+      `in ${describeWindow(worst.window)}, against a usual ${Math.round(worst.stats.mean)} ± ${Math.round(worst.stats.sd)} ` +
+      `(z = ${worst.z.toFixed(1)}).`,
+  });
+};
+
+function describeWindow(window: Breach['window']): string {
+  if (window === 'hour') return 'one hour';
+  if (window === 'day') return 'one day';
+  return 'one session';
+}

@@ -1,0 +1,65 @@
+/**
+ * What the detector remembers about one org between events. Every update is a
+ * commutative increment (or a set union, or a maximum), so several replicas can
+ * apply their own increments to shared storage in any order and converge.
+ */
+export interface DetectionState {
+  readonly orgId: string;
+
+  /** Adds `n` to an hourly bucket of a metric's series (`volume` in records, `activity` in events). */
+  add(metric: Metric, series: string, day: number, hour: number, n: number): void;
+  /** One hour's total, 0 when nothing was recorded. */
+  hourTotal(metric: Metric, series: string, day: number, hour: number): number;
+  /** One day's total, 0 when nothing was recorded. */
+  dayTotal(metric: Metric, series: string, day: number): number;
+  /** The first day the series was observed on, if ever. */
+  firstDay(metric: Metric, series: string): number | undefined;
+
+  /** Adds records to a session (or Bulk API job) accumulator and returns its new total. */
+  addToSession(sessionKey: string, day: number, n: number): number;
+
+  /** Scopes granted to a connected app so far; undefined for an app never seen. */
+  appScopes(appId: string): ReadonlySet<string> | undefined;
+  addAppScopes(appId: string, scopes: readonly string[]): void;
+
+  /** When a token holder (`userId|appId`) was last seen acting, epoch ms. */
+  tokenLastSeen(holder: string): number | undefined;
+  touchToken(holder: string, ms: number): void;
+
+  /** The first day any event of this org was seen. */
+  orgFirstDay(): number | undefined;
+  noteOrgDay(day: number): void;
+
+  canaries(): CanaryRegistry;
+  addCanary(canary: Canary): void;
+
+  suppressions(): readonly SuppressionRule[];
+  addSuppression(rule: SuppressionRule): void;
+}
+
+export type Metric = 'volume' | 'activity';
+
+/** A planted record or value no legitimate process should touch. */
+export type Canary = { kind: 'record'; recordId: string; label?: string } | { kind: 'marker'; value: string; label?: string };
+
+export interface CanaryRegistry {
+  /** 15-character record id prefixes (case-sensitive ids). */
+  readonly recordIds: ReadonlySet<string>;
+  /** Marker values; synthetic by design, never personal data. */
+  readonly markers: readonly string[];
+  readonly labels: ReadonlyMap<string, string>;
+}
+
+/** Created from reviewer feedback: reasons with these codes on similar events are dropped until expiry. */
+export interface SuppressionRule {
+  id: string;
+  orgId: string;
+  reasonCodes: string[];
+  actorUserId?: string;
+  object?: string;
+  operation?: string;
+  connectedAppId?: string;
+  createdBy?: string;
+  createdAt: string;
+  expiresAt: string;
+}

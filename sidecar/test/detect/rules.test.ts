@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../src/contract/event.js';
+import { createDetector } from '../../src/detect/index.js';
+import { classified, entity, ORG } from './helpers.js';
+
+function example(name: string): EventEnvelope {
+  return JSON.parse(readFileSync(new URL(`../../schemas/examples/${name}.json`, import.meta.url), 'utf8')) as EventEnvelope;
+}
+
+describe('rules on the documented examples', () => {
+  it('flags a card number in a Case description, naming the field but not the value', async () => {
+    const [event] = example('dml-case-comment').events;
+    const verdict = await createDetector().score({
+      orgId: ORG,
+      event: event!,
+      findings: [{ field: 'Description', fieldType: 'TEXTAREA', recordId: '5005g00000CaSe1AAB', entities: [entity('CREDIT_CARD'), entity('PHONE_NUMBER')] }],
+    });
+    expect(verdict?.reasons.map((r) => r.code)).toEqual(['pii_in_free_text']);
+    expect(verdict?.reasons[0]?.message).toContain('Case.Description');
+    expect(JSON.stringify(verdict)).not.toContain('4111');
+    expect(verdict?.piiTypes).toEqual(['CREDIT_CARD', 'PHONE_NUMBER']);
+    expect(verdict?.severity).toBe('Medium');
+  });
+
+  it('queues a critical permission assignment for review', async () => {
+    const [event] = example('permission-assignment').events;
+    const verdict = await createDetector().score({ orgId: ORG, event: event!, findings: [] });
+    expect(verdict?.reasons.map((r) => r.code)).toEqual(['critical_permission', 'pii_object_modify_all']);
+    expect(verdict?.severity).toBe('Critical');
+    expect(verdict?.permissionReview).toMatchObject({
+      assignmentId: '0Pa5g00000AsSiGAAX',
+      assigneeUsername: 'campaigns@acme-shop.example',
+      criticalPermissions: ['ModifyAllData', 'ViewAllData', 'ModifyAll:Contact'],
+      riskScore: 100,
+    });
+  });
+
+  it('flags a sharing rule that opens Contact to all internal users', async () => {
+    const [sharing] = example('sharing-oauth').events;
+    const verdict = await createDetector().score({ orgId: ORG, event: sharing!, findings: [] });
+    expect(verdict?.reasons.map((r) => r.code)).toEqual(['sharing_opened_pii']);
+  });
+
+  it('returns null for ordinary work', async () => {
+    const detector = createDetector();
+    const verdict = await detector.score(
+      classified({ object: 'Case', operation: 'update', recordCount: 1 }, [
+        { field: 'Description', fieldType: 'TEXTAREA', entities: [entity('EMAIL_ADDRESS'), entity('PERSON')] },
+      ]),
+    );
+    expect(verdict).toBeNull();
+  });
+
+  it('ignores a card number in a field configured to hold it', async () => {
+    const detector = createDetector({ config: { allowedPlacements: { 'Case.Description': ['CREDIT_CARD'] } } });
+    const verdict = await detector.score(
+      classified({ object: 'Case', operation: 'update' }, [{ field: 'Description', fieldType: 'TEXTAREA', entities: [entity('CREDIT_CARD')] }]),
+    );
+    expect(verdict).toBeNull();
+  });
+
+  it('flags a canary record and a canary marker in a payload', async () => {
+    const detector = createDetector({
+      config: {
+        canaries: [
+          { kind: 'record', recordId: '0035g00000CaNaRyAAA', label: 'canary contact' },
+          { kind: 'marker', value: 'lw-canary-9f3e@acme-shop.example', label: 'canary email' },
+        ],
+      },
+    });
+    const touched = await detector.score(classified({ kind: 'export', object: 'Contact', operation: 'export', recordIds: ['0035g00000CaNaRy'] }));
+    expect(touched?.reasons[0]).toMatchObject({ code: 'canary_touched' });
+    const seen = await detector.score(
+      classified({ object: 'Lead', operation: 'insert', fields: [{ name: 'Email', value: 'lw-canary-9f3e@acme-shop.example' }] }),
+    );
+    expect(seen?.reasons[0]?.code).toBe('canary_value_seen');
+    expect(seen?.reasons[0]?.message).not.toContain('lw-canary');
+  });
+
+  it('flags an integration user signing in through the browser', async () => {
+    const verdict = await createDetector().score(
+      classified({ kind: 'login', operation: 'login', actor: { userId: '0055g00000AbCdEAAZ', isIntegration: true }, details: { loginType: 'Application' } }),
+    );
+    expect(verdict?.reasons.map((r) => r.code)).toEqual(['integration_interactive']);
+  });
+});
