@@ -1,0 +1,72 @@
+import type { Classifier } from '../contract/entities.js';
+import type { LeakEvent } from '../contract/event.js';
+import type { Store } from '../store/store.js';
+import { classifyEvents } from './classify-events.js';
+import { eventProblems } from './event-validator.js';
+import { knownEventIds, persistEvents } from './persist-events.js';
+
+export interface RejectedEvent {
+  index: number;
+  eventId?: string;
+  reasons: string[];
+}
+
+export interface IngestOutcome {
+  /** Events newly stored by this request. */
+  accepted: number;
+  /** Events already stored (earlier request or repeated in this batch): acknowledged, not processed again. */
+  duplicates: number;
+  rejected: RejectedEvent[];
+  classifySeconds: number;
+}
+
+export interface IngestDeps {
+  store: Store;
+  classifier: Classifier;
+}
+
+/**
+ * Validates each event, skips the ones already stored, classifies the rest in memory
+ * and stores them without their values. Returns once the batch is durable.
+ */
+export async function ingestBatch(
+  deps: IngestDeps,
+  batch: { orgId: string; batchId: string; events: unknown[] },
+): Promise<IngestOutcome> {
+  const rejected: RejectedEvent[] = [];
+  const valid: LeakEvent[] = [];
+  const seen = new Set<string>();
+  let repeated = 0;
+  batch.events.forEach((candidate, index) => {
+    const reasons = eventProblems(candidate);
+    if (reasons) {
+      rejected.push({ index, eventId: idOf(candidate), reasons });
+      return;
+    }
+    const event = candidate as LeakEvent;
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) repeated += 1;
+    else {
+      seen.add(id);
+      valid.push({ ...event, id });
+    }
+  });
+  const known = await knownEventIds(deps.store, [...seen]);
+  const fresh = valid.filter((e) => !known.has(e.id));
+  const started = performance.now();
+  const classified = await classifyEvents(deps.classifier, batch.orgId, fresh);
+  const classifySeconds = (performance.now() - started) / 1000;
+  const inserted = await persistEvents(deps.store, batch.batchId.toLowerCase(), classified);
+  return {
+    accepted: inserted.size,
+    duplicates: repeated + known.size + (fresh.length - inserted.size),
+    rejected,
+    classifySeconds,
+  };
+}
+
+function idOf(candidate: unknown): string | undefined {
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const id = (candidate as { id?: unknown }).id;
+  return typeof id === 'string' ? id.slice(0, 64) : undefined;
+}

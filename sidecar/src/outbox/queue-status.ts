@@ -1,0 +1,33 @@
+import type { Sql } from '../store/store.js';
+
+export interface QueueStatus {
+  eventsPending: number;
+  eventsFailed: number;
+  writeBacksPending: number;
+  oldestPendingWriteBack: string | null;
+  deadLetters: number;
+}
+
+/** Depths of the scoring queue and the outbox, the oldest pending write-back and the dead letters. */
+export async function queueStatus(sql: Sql): Promise<QueueStatus> {
+  const [row] = await sql.query<{
+    events_pending: string | number;
+    events_failed: string | number;
+    outbox_pending: string | number;
+    oldest: Date | string | null;
+    dead: string | number;
+  }>(
+    `SELECT (SELECT count(*) FROM ingested_event WHERE state = 'pending') AS events_pending,
+            (SELECT count(*) FROM ingested_event WHERE state = 'failed') AS events_failed,
+            (SELECT count(*) FROM outbox WHERE state = 'pending') AS outbox_pending,
+            (SELECT min(created_at) FROM outbox WHERE state = 'pending') AS oldest,
+            (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead`,
+  );
+  return {
+    eventsPending: Number(row?.events_pending ?? 0),
+    eventsFailed: Number(row?.events_failed ?? 0),
+    writeBacksPending: Number(row?.outbox_pending ?? 0),
+    oldestPendingWriteBack: row?.oldest ? new Date(row.oldest).toISOString() : null,
+    deadLetters: Number(row?.dead ?? 0),
+  };
+}

@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function badRequest(message: string): Error {
+  return Object.assign(new Error(message), { statusCode: 400, code: 'LW_BAD_BODY' });
+}
+
+/**
+ * JSON bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
+ * corrupted values from the classifier), then parsed with prototype-poisoning protection.
+ */
+export default fp(async (app) => {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(badRequest('The request body is not valid UTF-8. Send the batch as UTF-8 encoded JSON.'), undefined);
+      return;
+    }
+    if (text.trim() === '') {
+      done(badRequest('The request body is empty. Send the event envelope as JSON.'), undefined);
+      return;
+    }
+    parseJson(request, text, (err, parsed) => {
+      if (err) done(badRequest(`The request body is not valid JSON (${err.message}).`), undefined);
+      else done(null, parsed);
+    });
+  });
+}, { name: 'json-body' });

@@ -1,0 +1,59 @@
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/** The sidecar's Prometheus metrics, one registry per app instance. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'leakwatch_' });
+  return {
+    registry,
+    ingestEvents: new Counter({
+      name: 'leakwatch_ingest_events_total',
+      help: 'Events received on POST /v1/events, by outcome (accepted, duplicate, rejected).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    ingestRequests: new Counter({
+      name: 'leakwatch_ingest_requests_total',
+      help: 'POST /v1/events requests by HTTP status code.',
+      labelNames: ['status'] as const,
+      registers: [registry],
+    }),
+    classifyDuration: new Histogram({
+      name: 'leakwatch_classify_duration_seconds',
+      help: 'Time to classify the field values of one batch.',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    scoredEvents: new Counter({
+      name: 'leakwatch_scored_events_total',
+      help: 'Events the detector has scored, by result (verdict, quiet, error).',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    writeBackRecords: new Counter({
+      name: 'leakwatch_writeback_records_total',
+      help: 'Records upserted into the org, by sObject and outcome (done, retry, dead).',
+      labelNames: ['sobject', 'outcome'] as const,
+      registers: [registry],
+    }),
+    verdictLatency: new Histogram({
+      name: 'leakwatch_verdict_latency_seconds',
+      help: 'From the acknowledgement of an event to its LeakVerdict__c upserted in the org.',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics;
+  }
+}
+
+export default fp(async (app) => {
+  app.decorate('metrics', createMetrics());
+}, { name: 'metrics' });

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Classifier } from '../contract/entities.js';
+import { ingestBatch } from '../ingest/ingest-batch.js';
+import { bearerAuth } from '../plugins/auth.js';
+import type { Store } from '../store/store.js';
+import { ErrorReply } from './error-reply.js';
+import { EventEnvelopeBody, IngestRejectedReply, IngestReply } from './events.schema.js';
+
+export interface EventsRouteOptions {
+  store: Store;
+  classifier: Classifier;
+  orgSecrets: Map<string, string>;
+  /** Called after events were stored, to start scoring without waiting for the next poll. */
+  onAccepted: () => void;
+}
+
+/** POST /v1/events: the package's batches of events, acknowledged once durable. */
+const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, options) => {
+  app.addHook('onRequest', bearerAuth(options.orgSecrets));
+  app.addHook('onResponse', async (_request, reply) => {
+    app.metrics.ingestRequests.inc({ status: String(reply.statusCode) });
+  });
+  app.post(
+    '/v1/events',
+    {
+      schema: {
+        summary: 'Send a batch of events from the org',
+        description:
+          'The batch is stored before the 202 reply. Field values are classified in memory and never stored. ' +
+          'Events already received are acknowledged as duplicates; events that break the schema are listed in `rejected`.',
+        security: [{ bearer: [] }],
+        body: EventEnvelopeBody,
+        response: {
+          202: IngestReply,
+          400: IngestRejectedReply,
+          401: ErrorReply,
+          403: ErrorReply,
+          413: ErrorReply,
+          415: ErrorReply,
+          500: ErrorReply,
+          503: ErrorReply,
+        },
+      },
+    },
+    async (request, reply) => {
+      const envelope = request.body;
+      if (envelope.orgId.slice(0, 15) !== request.orgId) {
+        return reply.code(403).send({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'The orgId in the envelope is not the org this bearer secret belongs to.',
+          requestId: request.id,
+        });
+      }
+      let outcome;
+      try {
+        outcome = await ingestBatch(options, envelope);
+      } catch (err) {
+        request.log.error({ err }, 'batch could not be stored');
+        throw Object.assign(new Error('store unavailable'), { statusCode: 503 });
+      }
+      const { metrics } = app;
+      metrics.classifyDuration.observe(outcome.classifySeconds);
+      metrics.ingestEvents.inc({ outcome: 'accepted' }, outcome.accepted);
+      metrics.ingestEvents.inc({ outcome: 'duplicate' }, outcome.duplicates);
+      metrics.ingestEvents.inc({ outcome: 'rejected' }, outcome.rejected.length);
+      if (outcome.accepted > 0) options.onAccepted();
+      if (outcome.rejected.length === envelope.events.length) {
+        return reply.code(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: `None of the ${envelope.events.length} events matches the event schema; see rejected for the reasons.`,
+          requestId: request.id,
+          rejected: outcome.rejected,
+        });
+      }
+      return reply.code(202).send({
+        batchId: envelope.batchId,
+        accepted: outcome.accepted,
+        duplicates: outcome.duplicates,
+        rejected: outcome.rejected,
+      });
+    },
+  );
+};
+
+export default eventsRoute;
