@@ -11,6 +11,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_DATA_DIR: Type.String({ default: '.leakwatch/data', minLength: 1 }),
   LEAKWATCH_ORG_SECRETS: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_SECRETS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_HASH_SALT: Type.Optional(Type.String({ minLength: 16 })),
   LEAKWATCH_REPLICA_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
   OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
@@ -29,6 +30,8 @@ export interface SidecarConfig {
   dataDir: string;
   /** orgId (15-character form) → bearer secret. */
   orgSecrets: Map<string, string>;
+  /** Overrides the salt generated in the database for value hashes. */
+  hashSalt?: string;
   replicaId?: string;
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     databaseUrl: e.DATABASE_URL,
     dataDir: e.LEAKWATCH_DATA_DIR,
     orgSecrets: readOrgSecrets(e),
+    hashSalt: e.LEAKWATCH_HASH_SALT,
     replicaId: e.LEAKWATCH_REPLICA_ID,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, baseDelayMs: e.OUTBOX_BASE_DELAY_MS, maxDelayMs: e.OUTBOX_MAX_DELAY_MS },
     pollMs: e.WORKER_POLL_MS,

@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, REDACTED_LOG_PATHS } from './app.js';
+import { createClassifier } from './classify/index.js';
+import { ConfigError, loadConfig, type SidecarConfig } from './config.js';
+import type { Classifier } from './contract/entities.js';
+import type { Detector } from './contract/verdict.js';
+import { createDetector } from './detect/index.js';
+import type { OrgClientResolver } from './outbox/org-client.js';
+import { readHashSalt } from './store/hash-salt.js';
+import { openStore } from './store/open-store.js';
+
+export interface SidecarEngines {
+  classifier?: Classifier;
+  detector?: Detector;
+  orgClientFor: OrgClientResolver;
+}
+
+export interface RunningSidecar {
+  app: FastifyInstance;
+  /** e.g. `http://127.0.0.1:8787` */
+  url: string;
+  /** Stops accepting requests, finishes in-flight requests and write-backs, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, builds the app with the given or default engines, and listens. */
+export async function startSidecar(config: SidecarConfig, engines: SidecarEngines): Promise<RunningSidecar> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let app: FastifyInstance | undefined;
+  try {
+    const classifier = engines.classifier ?? createClassifier({ salt: config.hashSalt ?? (await readHashSalt(store)) });
+    app = await buildApp({
+      store,
+      classifier,
+      detector: engines.detector ?? createDetector(),
+      orgClientFor: engines.orgClientFor,
+      orgSecrets: config.orgSecrets,
+      retryPolicy: config.outbox,
+      pollMs: config.pollMs,
+      replicaId: config.replicaId ?? `${hostname()}-${process.pid}`,
+      logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
+      closeStore: true,
+    });
+    const address = await app.listen({ host: config.host, port: config.port });
+    const running = app;
+    return { app: running, url: address, close: () => running.close() };
+  } catch (err) {
+    if (app) await app.close();
+    else await store.close();
+    throw err;
+  }
+}
+
+/** Closes on SIGTERM/SIGINT; a second signal, or 30 s without finishing, exits at once. */
+export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    sidecar.app.log.info({ signal }, 'shutting down: finishing in-flight requests and write-backs');
+    setTimeout(() => process.exit(1), graceMs).unref();
+    sidecar.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        sidecar.app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
