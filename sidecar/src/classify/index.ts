@@ -1,19 +1,23 @@
-import type { Classifier, ClassifyInput, Entity, EntityType } from '../contract/entities.js';
-import { planField, wholeValueSpan } from './field-hints.js';
+import type { Classifier, ClassifyInput, Entity } from '../contract/entities.js';
+import { planField, wholeValueSpan, type FieldPlan } from './field-hints.js';
 import { hashValue } from './hash.js';
 import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } from './lists.js';
 import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
+import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
 import { recognize } from './recognize.js';
-import type { Span } from './span.js';
+import { overlaps, type Span } from './span.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 export { hashValue } from './hash.js';
 export { maskValue } from './mask.js';
+export { resolveModelDir, SHIPPED_MODEL_DIR } from './ner.js';
 export type { AllowEntry, DenyEntry } from './lists.js';
 export type { Thresholds } from './thresholds.js';
 
 export interface ClassifierOptions {
+  /** Directory of the NER model (see `resolveModelDir()`), or null for the recognizers only. */
+  modelDir?: string | null;
   /** Salt (per org) for the value hashes. */
   salt: string;
   /** Values never reported, e.g. the company's own support address. */
@@ -24,13 +28,38 @@ export interface ClassifierOptions {
   thresholds?: Thresholds;
 }
 
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+export interface LeakwatchClassifier extends Classifier {
+  /** Resolves once the model is loaded (at once without a model); rejects if it cannot be. */
+  ready(): Promise<void>;
+}
 
-/** The pattern layer of the classifier: recognizers, context, field hints, lists, thresholds and merging. */
-export function createClassifier(options: ClassifierOptions): Classifier {
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+const HAS_WORD = /\p{L}{2}/u;
+
+/** Texts where the model can add something: free text with words, not fully explained by the patterns. */
+const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
+  !plan.skipModel && HAS_WORD.test(text) && !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
+
+/**
+ * The classifier: pattern recognizers with context words and field hints, then (when a model directory is given)
+ * NER for names and places in free text, allow/deny lists, per-type thresholds and merging. The model is the
+ * process-wide one (loading starts now, `classify` waits for it); `close` releases it.
+ */
+export function createClassifier(options: ClassifierOptions): LeakwatchClassifier {
   const allowed = compileAllowList(options.allow ?? []);
   const denied = compileDenyList(options.deny ?? []);
   const thresholds = resolveThresholds(options.thresholds);
+  const modelPromise: Promise<NerModel> | null = options.modelDir ? getNerModel(options.modelDir) : null;
+  let model: NerModel | null = null;
+  let closed = false;
+  modelPromise?.then(
+    (m) => {
+      model = m;
+    },
+    () => undefined,
+  );
+
+  const keep = (text: string, s: Span): boolean => s.score >= thresholds[s.type] && !allowed(text.slice(s.start, s.end));
 
   const toEntity = (text: string, s: Span): Entity => {
     const value = text.slice(s.start, s.end);
@@ -41,26 +70,49 @@ export function createClassifier(options: ClassifierOptions): Classifier {
       score: round3(s.score),
       detector: s.detector,
       masked: maskValue(s.type, value),
-      hash: hashValue(s.type as EntityType, value, options.salt),
+      hash: hashValue(s.type, value, options.salt),
     };
   };
 
-  const classifyOne = (input: ClassifyInput): Entity[] => {
+  const patternSpans = (input: ClassifyInput, plan: FieldPlan): Span[] => {
     const { text } = input;
-    if (!text) return [];
-    const plan = planField(input.field);
     const spans = recognize(text, plan);
     const whole = wholeValueSpan(plan, text, input.field?.type);
     if (whole) spans.push(whole);
     spans.push(...denied(text));
-    const kept = spans.filter((s) => s.score >= thresholds[s.type] && !allowed(text.slice(s.start, s.end)));
-    return mergeSpans(kept).map((s) => toEntity(text, s));
+    return mergeSpans(spans.filter((s) => keep(text, s)));
+  };
+
+  const classifyMany = async (inputs: ClassifyInput[]): Promise<Entity[][]> => {
+    if (closed) throw new Error('classifier is closed');
+    const plans = inputs.map((i) => planField(i.field));
+    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!) : []));
+    const forModel = modelPromise ? inputs.map((_, i) => i).filter((i) => needsModel(inputs[i]!.text ?? '', plans[i]!, patterns[i]!)) : [];
+    if (forModel.length > 0) {
+      const ner = await modelPromise!;
+      const found = await ner.predict(forModel.map((i) => inputs[i]!.text));
+      forModel.forEach((i, k) => {
+        const text = inputs[i]!.text;
+        const extra = mergeSpans(found[k]!.filter((s) => keep(text, s))).filter((s) => !patterns[i]!.some((p) => overlaps(p, s)));
+        patterns[i] = [...patterns[i]!, ...extra].sort((a, b) => a.start - b.start);
+      });
+    }
+    return patterns.map((spans, i) => spans.map((s) => toEntity(inputs[i]!.text, s)));
   };
 
   return {
-    modelLoaded: false,
-    classify: async (input) => classifyOne(input),
-    classifyMany: async (inputs) => inputs.map(classifyOne),
-    close: async () => undefined,
+    get modelLoaded() {
+      return model !== null;
+    },
+    ready: async () => {
+      await modelPromise;
+    },
+    classify: async (input) => (await classifyMany([input]))[0]!,
+    classifyMany,
+    close: async () => {
+      closed = true;
+      model = null;
+      if (modelPromise) await disposeNerModel();
+    },
   };
 }

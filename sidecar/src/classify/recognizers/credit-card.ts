@@ -8,7 +8,7 @@ const ISSUERS: Array<{ prefix: RegExp; lengths: number[] }> = [
   { prefix: /^3[47]/, lengths: [15] }, // American Express
   { prefix: /^(6011|64[4-9]|65)/, lengths: [16, 17, 18, 19] }, // Discover
   { prefix: /^(30[0-5]|3095|36|38|39)/, lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
-  { prefix: /^(352[89]|35[3-8]\d)/, lengths: [16, 17, 18, 19] }, // JCB
+  { prefix: /^35/, lengths: [16, 17, 18, 19] }, // JCB
   { prefix: /^(2131|1800)/, lengths: [15] }, // JCB (legacy)
   { prefix: /^62/, lengths: [16, 17, 18, 19] }, // UnionPay
   { prefix: /^(50|5[6-9]|6\d)/, lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
@@ -16,7 +16,7 @@ const ISSUERS: Array<{ prefix: RegExp; lengths: number[] }> = [
   { prefix: /^0604/, lengths: [12] }, // Maestro (legacy)
 ];
 
-const CANDIDATE = /(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d-])/g;
+const CANDIDATE = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}-])/gu;
 
 const issuerKnown = (digits: string): boolean =>
   ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));

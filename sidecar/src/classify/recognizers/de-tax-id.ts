@@ -3,15 +3,15 @@ import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const TAX_ID = /(?<![\p{L}\p{N}.,-])([1-9]\d)\s?(\d{3})\s?(\d{3})\s?(\d{3})(?![\p{L}\p{N}]|[.,-]\d)/gu;
 
-/** In the first ten digits exactly one digit repeats (twice, or three times not all adjacent). */
+/** In the first ten digits at most one digit repeats, at most three times and never three in a row. */
 function digitPatternValid(first10: string): boolean {
   const counts = new Map<string, number>();
   for (const c of first10) counts.set(c, (counts.get(c) ?? 0) + 1);
   const repeated = [...counts.entries()].filter(([, n]) => n > 1);
-  if (repeated.length !== 1) return false;
+  if (repeated.length === 0) return true;
+  if (repeated.length > 1) return false;
   const [digit, n] = repeated[0]!;
-  if (n === 2) return true;
-  return n === 3 && !first10.includes(digit.repeat(3));
+  return n === 2 || (n === 3 && !first10.includes(digit.repeat(3)));
 }
 
 export function deTaxIdValid(digits: string): boolean {

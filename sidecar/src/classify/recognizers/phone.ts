@@ -12,19 +12,30 @@ const HOME_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL'];
 /** Tried only next to a phone context word, where a foreign national format is plausible. */
 const OTHER_REGIONS: CountryCode[] = ['BE', 'AT', 'CH', 'IE', 'PT', 'CA', 'AU', 'IL', 'IN', 'CN', 'JP', 'BR', 'MX', 'PL', 'SE'];
 
-function validIn(candidate: string, regions: CountryCode[]): boolean {
+type Shape = 'international' | 'national' | 'digits' | 'ambiguous';
+
+/**
+ * International numbers carry their region. A national number needs a trunk prefix or an area code in
+ * parentheses, three or more groups, or ten digits; two short groups ("17151 2450 Crown St") are house numbers.
+ * A bare run of ten or more digits may as well be another identifier: it scores lower than checksummed ones.
+ */
+function shapeOf(raw: string, digits: string): Shape {
+  if (/^(\+|00)/.test(raw)) return 'international';
+  const groups = raw.split(/[ \t().\-/]+/).filter(Boolean).length;
+  if (/^[0(]/.test(raw) || groups >= 3) return 'national';
+  if (digits.length >= 10) return groups === 1 ? 'digits' : 'national';
+  return 'ambiguous';
+}
+
+function parsed(candidate: string, regions: CountryCode[], possibleIsEnough: boolean): boolean {
   for (const region of regions) {
-    const parsed = parsePhoneNumberFromString(candidate, region);
-    if (parsed?.isValid()) return true;
+    const number = parsePhoneNumberFromString(candidate, region);
+    if (number?.isValid() || (possibleIsEnough && number?.isPossible())) return true;
   }
   return false;
 }
 
-const baseScore = (raw: string): number => {
-  if (/^(\+|00)/.test(raw)) return 0.75;
-  if (/[ ().\-/]/.test(raw)) return 0.55;
-  return 0.4;
-};
+const SCORE: Record<Shape, number> = { international: 0.75, national: 0.55, digits: 0.5, ambiguous: 0.3 };
 
 /** Phone numbers parsed and validated per region (libphonenumber metadata), the text's language first. */
 export const phone: Recognizer = {
@@ -37,18 +48,22 @@ export const phone: Recognizer = {
       const raw = m[0].trimEnd();
       const digits = raw.replace(/\D/g, '');
       if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(raw) || DOTTED_QUAD.test(raw)) continue;
-      if (regions === null) {
-        const lang = guessLanguage(text);
-        regions = lang ? [REGION_OF[lang], ...HOME_REGIONS.filter((r) => r !== REGION_OF[lang])] : HOME_REGIONS;
-      }
-      const candidate = raw.replace(/^00/, '+');
-      let valid = validIn(candidate, candidate.startsWith('+') ? ['US'] : regions);
-      if (!valid && !candidate.startsWith('+')) {
+      const shape = shapeOf(raw, digits);
+      const candidate = raw.replace(/^00/, '+').replace('(0)', '');
+      let valid: boolean;
+      if (shape === 'international') {
+        valid = parsed(candidate, ['US'], true);
+      } else {
+        if (regions === null) {
+          const lang = guessLanguage(text);
+          regions = lang ? [REGION_OF[lang], ...HOME_REGIONS.filter((r) => r !== REGION_OF[lang])] : HOME_REGIONS;
+        }
         lower ??= text.toLowerCase();
-        valid = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length) && validIn(candidate, OTHER_REGIONS);
+        const context = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length);
+        valid = parsed(candidate, regions, false) || (context && parsed(candidate, OTHER_REGIONS, false));
       }
       if (!valid) continue;
-      out.push({ type: 'PHONE_NUMBER', start: m.index, end: m.index + raw.length, score: baseScore(raw), detector: this.name });
+      out.push({ type: 'PHONE_NUMBER', start: m.index, end: m.index + raw.length, score: SCORE[shape], detector: this.name });
     }
     return out;
   },

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AutoModelForTokenClassification, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { Span } from './span.js';
+import { alignTokens, type TokenOffset } from './ner/align.js';
+import { decodeEntities, type TokenPrediction } from './ner/decode.js';
+import { readLabels, type LabelInfo } from './ner/labels.js';
+import { tokenWindows } from './ner/windows.js';
+
+/** The model shipped with the sidecar (transformers.js layout: config.json, tokenizer.json, onnx/). */
+export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'leakwatch-ner');
+
+/** `LEAKWATCH_MODEL_DIR` when set, else the shipped model. */
+export const resolveModelDir = (environment: NodeJS.ProcessEnv = process.env): string =>
+  environment.LEAKWATCH_MODEL_DIR ? resolve(environment.LEAKWATCH_MODEL_DIR) : SHIPPED_MODEL_DIR;
+
+export interface NerOptions {
+  /** Windows per inference call. */
+  batchSize?: number;
+  /** Tokens shared by consecutive windows of a long text. */
+  overlap?: number;
+}
+
+/** A token-classification model with its tokenizer, ready to find PERSON, LOCATION and whatever else it knows. */
+export interface NerModel {
+  readonly modelDir: string;
+  /** Entity spans per text, offsets in the original strings. */
+  predict(texts: readonly string[]): Promise<Span[][]>;
+  dispose(): Promise<void>;
+}
+
+interface Prepared {
+  tokens: string[];
+  ids: number[];
+  offsets: TokenOffset[];
+}
+
+const argmaxSoftmax = (logits: Float32Array, from: number, width: number): TokenPrediction => {
+  let best = 0;
+  let max = -Infinity;
+  for (let c = 0; c < width; c += 1) {
+    const v = logits[from + c]!;
+    if (v > max) {
+      max = v;
+      best = c;
+    }
+  }
+  let sum = 0;
+  for (let c = 0; c < width; c += 1) sum += Math.exp(logits[from + c]! - max);
+  return { label: best, prob: 1 / sum };
+};
+
+/** The special tokens the tokenizer puts around a sequence ([CLS] ... [SEP] for BERT, <s> ... </s> for RoBERTa). */
+function specialTokens(tokenizer: PreTrainedTokenizer): { prefix: number[]; suffix: number[] } {
+  const plain = tokenizer.encode('a', { add_special_tokens: false });
+  const full = tokenizer.encode('a');
+  const at = full.indexOf(plain[0]!);
+  return { prefix: full.slice(0, at), suffix: full.slice(at + plain.length) };
+}
+
+function modelDtype(modelDir: string): 'q8' | 'fp32' {
+  const wanted = process.env.LEAKWATCH_MODEL_DTYPE;
+  if (wanted === 'fp32' || wanted === 'q8') return wanted;
+  return existsSync(join(modelDir, 'onnx', 'model_quantized.onnx')) ? 'q8' : 'fp32';
+}
+
+async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
+  if (!existsSync(join(modelDir, 'config.json'))) throw new Error(`no NER model at ${modelDir}`);
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = dirname(modelDir);
+  const name = basename(modelDir);
+  const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(name);
+  const model: PreTrainedModel = await AutoModelForTokenClassification.from_pretrained(name, { dtype: modelDtype(modelDir), device: 'cpu' });
+  const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as {
+    id2label: Record<string, string>;
+    max_position_embeddings?: number;
+  };
+  const labels: LabelInfo[] = readLabels(config.id2label);
+  const maxTokens = Math.min(config.max_position_embeddings ?? 512, tokenizer.model_max_length ?? 512, 512) - 2;
+  const overlap = Math.min(options.overlap ?? Math.floor(maxTokens / 4), maxTokens - 1);
+  const batchSize = options.batchSize ?? 16;
+  const { prefix: cls, suffix: sep } = specialTokens(tokenizer);
+  const unk = tokenizer.unk_token ?? '[UNK]';
+
+  const prepare = (text: string): Prepared => {
+    const tokens = tokenizer.tokenize(text);
+    const ids = tokenizer.convert_tokens_to_ids(tokens) as number[];
+    return { tokens, ids, offsets: alignTokens(text, tokens, unk) };
+  };
+
+  const predict = async (texts: readonly string[]): Promise<Span[][]> => {
+    const prepared = texts.map(prepare);
+    const predictions: TokenPrediction[][] = prepared.map((p) => new Array<TokenPrediction>(p.tokens.length));
+    const jobs = prepared.flatMap((p, text) => tokenWindows(p.tokens.length, maxTokens, overlap).map((w) => ({ text, w })));
+    jobs.sort((a, b) => b.w.end - b.w.start - (a.w.end - a.w.start));
+    for (let i = 0; i < jobs.length; i += batchSize) {
+      const batch = jobs.slice(i, i + batchSize);
+      const width = Math.max(...batch.map((j) => j.w.end - j.w.start)) + cls.length + sep.length;
+      if (width <= cls.length + sep.length) continue;
+      const inputIds = new BigInt64Array(batch.length * width);
+      const mask = new BigInt64Array(batch.length * width);
+      batch.forEach(({ text, w }, row) => {
+        const seq = [...cls, ...prepared[text]!.ids.slice(w.start, w.end), ...sep];
+        seq.forEach((id, k) => {
+          inputIds[row * width + k] = BigInt(id);
+          mask[row * width + k] = 1n;
+        });
+      });
+      const dims = [batch.length, width];
+      const { logits } = (await model({
+        input_ids: new Tensor('int64', inputIds, dims),
+        attention_mask: new Tensor('int64', mask, dims),
+        token_type_ids: new Tensor('int64', new BigInt64Array(batch.length * width), dims),
+      })) as { logits: Tensor };
+      const data = logits.data as Float32Array;
+      const classes = logits.dims[2]!;
+      batch.forEach(({ text, w }, row) => {
+        for (let t = w.keepStart; t < w.keepEnd; t += 1) {
+          const position = row * width + cls.length + (t - w.start);
+          predictions[text]![t] = argmaxSoftmax(data, position * classes, classes);
+        }
+      });
+    }
+    return prepared.map((p, i) => decodeEntities(p.tokens, p.offsets, predictions[i]!, labels));
+  };
+
+  return {
+    modelDir,
+    predict,
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
+}
+
+let shared: { modelDir: string; promise: Promise<NerModel> } | null = null;
+
+/** The process-wide model for `modelDir` (default: `resolveModelDir()`), loaded once; the promise is shared. */
+export function getNerModel(modelDir: string = resolveModelDir(), options: NerOptions = {}): Promise<NerModel> {
+  const dir = resolve(modelDir);
+  if (shared && shared.modelDir === dir) return shared.promise;
+  if (shared) throw new Error(`a NER model is already loaded from ${shared.modelDir}; dispose it first`);
+  const promise = load(dir, options);
+  shared = { modelDir: dir, promise };
+  promise.catch(() => {
+    if (shared?.promise === promise) shared = null;
+  });
+  return promise;
+}
+
+/** Releases the process-wide model, if any. */
+export async function disposeNerModel(): Promise<void> {
+  if (!shared) return;
+  const { promise } = shared;
+  shared = null;
+  const model = await promise.catch(() => null);
+  await model?.dispose();
+}
