@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from './auth.js';
+import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
+import { loadSchema, type Schema } from './metadata.js';
+import { buildServer, type EmulatorStats } from './server.js';
+import { OrgStore, type StoredRecord } from './store.js';
+
+export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity };
+export { generateConnectedApp };
+
+export interface OrgEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where the package's source-format objects live; defaults to the repository's `force-app`. */
+  metadataDir?: string;
+  faults?: FaultSettings;
+  /** The connected app whose key signs JWT assertions; a throwaway one is generated when absent. */
+  connectedApp?: ConnectedApp;
+  /** The integration user the JWT `sub` must name. */
+  username?: string;
+  orgId?: string;
+  userId?: string;
+  /** Records per query page before `nextRecordsUrl`; 2000 as in Salesforce. */
+  queryBatchSize?: number;
+}
+
+export interface OrgEmulator {
+  /** Login and instance URL, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  connectedApp: ConnectedApp;
+  identity: Identity;
+  schema: Schema;
+  /** Live counters. */
+  stats: EmulatorStats & { faultsInjected: FaultCounts };
+  records(sobject: string): StoredRecord[];
+  setFaults(settings: FaultSettings): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_METADATA_DIR = fileURLToPath(new URL('../../../force-app', import.meta.url));
+export const DEFAULT_USERNAME = 'leakwatch-integration@acme-shop.example';
+
+/** Starts a local server that answers the REST calls the sidecar makes the way a Salesforce org would. */
+export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promise<OrgEmulator> => {
+  const schema = await loadSchema(options.metadataDir ?? DEFAULT_METADATA_DIR);
+  const store = new OrgStore(schema);
+  const connectedApp = options.connectedApp ?? generateConnectedApp();
+  const identity: Identity = {
+    orgId: options.orgId ?? '00D5g000004Cx1aEAC',
+    userId: options.userId ?? '0055g00000LwInTAAV',
+    username: options.username ?? DEFAULT_USERNAME,
+  };
+  const auth = new OrgAuth(connectedApp, identity);
+  const faults = new FaultInjector();
+  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0 };
+  const setFaults = (settings: FaultSettings): void => {
+    faults.set(settings);
+    if (settings.expireSessions) {
+      auth.revokeAll();
+      faults.injected.sessionsExpired += 1;
+    }
+  };
+  let url = '';
+  const app = buildServer({ store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, baseUrl: () => url, setFaults });
+  if (options.faults) setFaults(options.faults);
+  const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  url = address.replace('[::1]', '127.0.0.1');
+  return {
+    url,
+    connectedApp,
+    identity,
+    schema,
+    stats: Object.defineProperty(counters, 'faultsInjected', { get: () => faults.injected, enumerable: true }) as OrgEmulator['stats'],
+    records: (sobject) => store.records(sobject),
+    setFaults,
+    close: () => app.close(),
+  };
+};

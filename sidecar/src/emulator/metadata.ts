@@ -1,0 +1,217 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+
+export type FieldType =
+  | 'Id'
+  | 'Text'
+  | 'TextArea'
+  | 'LongTextArea'
+  | 'Html'
+  | 'Email'
+  | 'Phone'
+  | 'Url'
+  | 'Picklist'
+  | 'MultiselectPicklist'
+  | 'Number'
+  | 'Percent'
+  | 'Currency'
+  | 'Checkbox'
+  | 'Date'
+  | 'DateTime'
+  | 'Lookup'
+  | 'MasterDetail'
+  | 'AutoNumber';
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  type: FieldType;
+  length?: number;
+  precision?: number;
+  scale?: number;
+  required: boolean;
+  unique: boolean;
+  externalId: boolean;
+  caseSensitive: boolean;
+  writable: boolean;
+  /** Allowed values of a restricted picklist; undefined when any value is accepted. */
+  picklistValues?: string[];
+  defaultValue?: string | boolean;
+  referenceTo?: string;
+  /** `Parent__r` for a custom lookup `Parent__c` (the metadata's relationshipName names the child side). */
+  relationshipName?: string;
+  /** An auto-number's format, e.g. `LV-{000000}`. */
+  displayFormat?: string;
+}
+
+export interface ObjectDef {
+  name: string;
+  label: string;
+  /** Three-character record id prefix, assigned in load order. */
+  keyPrefix: string;
+  fields: Map<string, FieldDef>;
+  /** Lower-cased field name → canonical field name. */
+  fieldsByLowerName: Map<string, string>;
+  /** Relationship name (`LeakVerdict__r`) → lookup field name. */
+  relationships: Map<string, string>;
+}
+
+export type Schema = Map<string, ObjectDef>;
+
+const TEXT_LENGTHS: Partial<Record<FieldType, number>> = {
+  TextArea: 255,
+  Email: 80,
+  Phone: 40,
+  Url: 255,
+  Picklist: 255,
+  MultiselectPicklist: 4099,
+};
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'value' || name === 'referenceTo',
+});
+
+type Xml = Record<string, unknown>;
+
+const text = (node: Xml, key: string): string | undefined => {
+  const value = node[key];
+  return typeof value === 'string' ? value : undefined;
+};
+const flag = (node: Xml, key: string): boolean => text(node, key) === 'true';
+const int = (node: Xml, key: string): number | undefined => {
+  const value = text(node, key);
+  return value === undefined ? undefined : Number.parseInt(value, 10);
+};
+
+const standardFields = (nameField: FieldDef): FieldDef[] => {
+  const system = (name: string, type: FieldType, referenceTo?: string): FieldDef => ({
+    name,
+    label: name,
+    type,
+    required: false,
+    unique: false,
+    externalId: false,
+    caseSensitive: false,
+    writable: false,
+    ...(referenceTo ? { referenceTo } : {}),
+  });
+  return [
+    system('Id', 'Id'),
+    nameField,
+    system('CreatedDate', 'DateTime'),
+    system('LastModifiedDate', 'DateTime'),
+    system('SystemModstamp', 'DateTime'),
+    system('CreatedById', 'Lookup', 'User'),
+    system('LastModifiedById', 'Lookup', 'User'),
+    system('OwnerId', 'Lookup', 'User'),
+    system('IsDeleted', 'Checkbox'),
+  ];
+};
+
+const parseNameField = (node: Xml | undefined): FieldDef => {
+  const type = node && text(node, 'type') === 'AutoNumber' ? 'AutoNumber' : 'Text';
+  return {
+    name: 'Name',
+    label: (node && text(node, 'label')) ?? 'Name',
+    type,
+    length: 80,
+    required: false,
+    unique: false,
+    externalId: false,
+    caseSensitive: false,
+    writable: type === 'Text',
+    ...(type === 'AutoNumber' ? { displayFormat: (node && text(node, 'displayFormat')) ?? '{0}' } : {}),
+  };
+};
+
+const parsePicklist = (node: Xml): Pick<FieldDef, 'picklistValues' | 'defaultValue'> => {
+  const valueSet = node.valueSet as Xml | undefined;
+  const definition = valueSet?.valueSetDefinition as Xml | undefined;
+  const values = (definition?.value as Xml[] | undefined) ?? [];
+  const restricted = valueSet ? flag(valueSet, 'restricted') : false;
+  const fallback = values.find((value) => flag(value, 'default'));
+  return {
+    ...(restricted ? { picklistValues: values.map((value) => text(value, 'fullName') ?? '') } : {}),
+    ...(fallback ? { defaultValue: text(fallback, 'fullName') } : {}),
+  };
+};
+
+/** Parses one `<Field>.field-meta.xml` document into a field definition. */
+export const parseField = (xml: string, fileName: string): FieldDef => {
+  const node = (parser.parse(xml) as Xml).CustomField as Xml | undefined;
+  if (!node) throw new Error(`${fileName}: not a CustomField document`);
+  const name = text(node, 'fullName') ?? basename(fileName).replace(/\.field-meta\.xml$/, '');
+  const type = text(node, 'type') as FieldType | undefined;
+  if (!type) throw new Error(`${fileName}: field ${name} has no type`);
+  const isReference = type === 'Lookup' || type === 'MasterDetail';
+  const referenceTo = (node.referenceTo as string[] | undefined)?.[0];
+  const defaultText = text(node, 'defaultValue');
+  const field: FieldDef = {
+    name,
+    label: text(node, 'label') ?? name,
+    type,
+    required: flag(node, 'required') || type === 'MasterDetail',
+    unique: flag(node, 'unique'),
+    externalId: flag(node, 'externalId'),
+    caseSensitive: flag(node, 'caseSensitive'),
+    writable: type !== 'AutoNumber',
+    ...(type === 'AutoNumber' ? { displayFormat: text(node, 'displayFormat') ?? '{0}' } : {}),
+    ...(type === 'Picklist' || type === 'MultiselectPicklist' ? parsePicklist(node) : {}),
+  };
+  const length = int(node, 'length') ?? TEXT_LENGTHS[type];
+  if (length !== undefined) field.length = length;
+  const precision = int(node, 'precision');
+  if (precision !== undefined) field.precision = precision;
+  const scale = int(node, 'scale');
+  if (scale !== undefined) field.scale = scale;
+  if (type === 'Checkbox') field.defaultValue = defaultText === 'true';
+  if (isReference && referenceTo) {
+    field.referenceTo = referenceTo;
+    field.relationshipName = name.replace(/__c$/, '__r');
+  }
+  return field;
+};
+
+const keyPrefixFor = (index: number): string => {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  return `a${alphabet[Math.floor(index / 62) % 62]}${alphabet[index % 62]}`;
+};
+
+const findObjectFiles = async (root: string): Promise<string[]> => {
+  const entries = await readdir(root, { recursive: true });
+  return entries
+    .filter((entry) => entry.endsWith('__c.object-meta.xml') && entry.split(sep).includes('objects'))
+    .map((entry) => join(root, entry))
+    .sort();
+};
+
+/** Loads every custom object (`__c`, source format) under `root`, with its fields, into a schema. */
+export const loadSchema = async (root: string): Promise<Schema> => {
+  const schema: Schema = new Map();
+  const objectFiles = await findObjectFiles(root);
+  for (const [index, objectFile] of objectFiles.entries()) {
+    const name = basename(objectFile).replace(/\.object-meta\.xml$/, '');
+    const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
+    if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
+    const fieldsDir = join(dirname(objectFile), 'fields');
+    const fieldFiles = await readdir(fieldsDir).catch(() => [] as string[]);
+    const fields = standardFields(parseNameField(node.nameField as Xml | undefined));
+    for (const fieldFile of fieldFiles.filter((file) => file.endsWith('.field-meta.xml')).sort()) {
+      fields.push(parseField(await readFile(join(fieldsDir, fieldFile), 'utf8'), fieldFile));
+    }
+    schema.set(name, {
+      name,
+      label: text(node, 'label') ?? name,
+      keyPrefix: keyPrefixFor(index),
+      fields: new Map(fields.map((field) => [field.name, field])),
+      fieldsByLowerName: new Map(fields.map((field) => [field.name.toLowerCase(), field.name])),
+      relationships: new Map(
+        fields.filter((field) => field.relationshipName).map((field) => [field.relationshipName as string, field.name]),
+      ),
+    });
+  }
+  return schema;
+};

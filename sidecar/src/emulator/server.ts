@@ -1,0 +1,259 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { OAuthError, type OrgAuth } from './auth.js';
+import { ApiError } from './errors.js';
+import type { FaultInjector, FaultSettings } from './faults.js';
+import type { ObjectDef } from './metadata.js';
+import { runQuery } from './soql.js';
+import { collectionRecords, type OrgStore, type SaveRequest } from './store.js';
+
+export interface EmulatorStats {
+  requests: number;
+  tokensIssued: number;
+  upsertRequests: number;
+  createRequests: number;
+  queries: number;
+  recordsSaved: number;
+  recordsFailed: number;
+}
+
+export interface ServerParts {
+  store: OrgStore;
+  auth: OrgAuth;
+  faults: FaultInjector;
+  stats: EmulatorStats;
+  queryBatchSize: number;
+  /** The emulator's own base URL, known once it listens. */
+  baseUrl: () => string;
+  setFaults: (settings: FaultSettings) => void;
+}
+
+interface VersionParams {
+  version: string;
+}
+
+const CURRENT_VERSION = '62.0';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const bearer = (request: FastifyRequest): string | undefined => {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  const query = request.query as Record<string, unknown>;
+  return typeof query.oauth_token === 'string' ? query.oauth_token : undefined;
+};
+
+const versionOf = (params: VersionParams): string => {
+  const match = /^v(\d+\.\d)$/.exec(params.version);
+  if (!match) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  return match[1] as string;
+};
+
+const objectOf = (store: OrgStore, name: string): ObjectDef => {
+  const object = store.object(name);
+  if (!object) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+  return object;
+};
+
+/** Builds the HTTP face of the emulated org: OAuth, identity, sObject Collections, query, describe. */
+export const buildServer = (parts: ServerParts): FastifyInstance => {
+  const { store, auth, faults, stats } = parts;
+  const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
+  const cursors = new Map<string, { rows: unknown[]; totalSize: number }>();
+  let cursorCounter = 0;
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+    if (error instanceof ApiError) return reply.code(error.status).send(error.body());
+    if (error instanceof OAuthError) return reply.code(400).send({ error: error.error, error_description: error.description });
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(400).send([{ message: error.message, errorCode: 'JSON_PARSER_ERROR' }]);
+    }
+    return reply.code(500).send([{ message: 'An unexpected error occurred.', errorCode: 'UNKNOWN_EXCEPTION' }]);
+  });
+
+  const authorised = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    stats.requests += 1;
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (faults.take('dropConnections')) {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
+    if (faults.take('unavailable')) {
+      return reply.code(503).send([{ message: 'Server is temporarily unavailable. Please try again later.', errorCode: 'SERVER_UNAVAILABLE' }]);
+    }
+    if (!auth.isValid(bearer(request))) {
+      return reply.code(401).send([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
+    }
+    if (faults.take('requestLimit')) {
+      return reply.code(403).send([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+    }
+  };
+
+  const save = (requests: SaveRequest[], allOrNone: boolean) => {
+    const results = store.save(requests, { allOrNone, lockFails: () => faults.take('lockRows'), userId: auth.identity.userId });
+    stats.recordsSaved += results.filter((result) => result.success).length;
+    stats.recordsFailed += results.filter((result) => !result.success).length;
+    return results;
+  };
+
+  const page = (rows: unknown[], start: number, totalSize: number, version: string, locator?: string) => {
+    const end = start + parts.queryBatchSize;
+    const done = end >= rows.length;
+    const id = locator ?? `01g5g${String(++cursorCounter).padStart(10, '0')}`;
+    if (!done) cursors.set(id, { rows, totalSize });
+    else cursors.delete(id);
+    return {
+      totalSize,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/v${version}/query/${id}-${end}` }),
+      records: rows.slice(start, end),
+    };
+  };
+
+  app.post('/services/oauth2/token', async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const token = await auth.exchange(body.grant_type, body.assertion, parts.baseUrl());
+    stats.tokensIssued += 1;
+    return token;
+  });
+
+  app.get('/services/oauth2/userinfo', { onRequest: authorised }, async () => ({
+    sub: `${parts.baseUrl()}/id/${auth.identity.orgId}/${auth.identity.userId}`,
+    user_id: auth.identity.userId,
+    organization_id: auth.identity.orgId,
+    preferred_username: auth.identity.username,
+    email: auth.identity.username,
+    active: true,
+    user_type: 'STANDARD',
+  }));
+
+  app.get<{ Params: { orgId: string; userId: string } }>('/id/:orgId/:userId', { onRequest: authorised }, async (request) => {
+    const { orgId, userId } = request.params;
+    if (orgId !== auth.identity.orgId || userId !== auth.identity.userId) {
+      throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    }
+    const base = parts.baseUrl();
+    return {
+      id: `${base}/id/${orgId}/${userId}`,
+      asserted_user: true,
+      user_id: userId,
+      organization_id: orgId,
+      username: auth.identity.username,
+      active: true,
+      user_type: 'STANDARD',
+      urls: {
+        rest: `${base}/services/data/v{version}/`,
+        sobjects: `${base}/services/data/v{version}/sobjects/`,
+        query: `${base}/services/data/v{version}/query/`,
+      },
+    };
+  });
+
+  app.get('/services/data', async () => [
+    { label: "Winter '25", url: `/services/data/v${CURRENT_VERSION}`, version: CURRENT_VERSION },
+  ]);
+
+  app.get<{ Params: VersionParams }>('/services/data/:version', { onRequest: authorised }, async (request) => {
+    const version = versionOf(request.params);
+    const base = `/services/data/v${version}`;
+    return {
+      sobjects: `${base}/sobjects`,
+      query: `${base}/query`,
+      composite: `${base}/composite`,
+      identity: `${parts.baseUrl()}/id/${auth.identity.orgId}/${auth.identity.userId}`,
+    };
+  });
+
+  app.post<{ Params: VersionParams }>('/services/data/:version/composite/sobjects', { onRequest: authorised }, async (request) => {
+    versionOf(request.params);
+    stats.createRequests += 1;
+    const { allOrNone, records } = collectionRecords(request.body);
+    const requests = records.map((body) => {
+      const type = (body.attributes as { type?: unknown } | undefined)?.type;
+      if (typeof type !== 'string') throw new ApiError(400, 'INVALID_TYPE', 'Each record must name its sObject type in attributes.type');
+      return { object: objectOf(store, type), body };
+    });
+    return save(requests, allOrNone);
+  });
+
+  app.patch<{ Params: VersionParams & { sobject: string; field: string } }>(
+    '/services/data/:version/composite/sobjects/:sobject/:field',
+    { onRequest: authorised },
+    async (request) => {
+      versionOf(request.params);
+      stats.upsertRequests += 1;
+      const object = objectOf(store, request.params.sobject);
+      const fieldName = object.fieldsByLowerName.get(request.params.field.toLowerCase());
+      const field = fieldName ? object.fields.get(fieldName) : undefined;
+      if (!field?.externalId) {
+        throw new ApiError(400, 'INVALID_FIELD', `Field name provided, ${request.params.field} is not an External ID or indexed field for ${object.name}`);
+      }
+      const { allOrNone, records } = collectionRecords(request.body);
+      for (const body of records) {
+        const type = (body.attributes as { type?: unknown } | undefined)?.type;
+        if (type !== undefined && (typeof type !== 'string' || type.toLowerCase() !== object.name.toLowerCase())) {
+          throw new ApiError(400, 'INVALID_TYPE', `Record type ${String(type)} does not match ${object.name}`);
+        }
+      }
+      return save(records.map((body) => ({ object, body, externalIdField: field.name })), allOrNone);
+    },
+  );
+
+  app.get<{ Params: VersionParams; Querystring: { q?: string } }>('/services/data/:version/query', { onRequest: authorised }, async (request) => {
+    const version = versionOf(request.params);
+    stats.queries += 1;
+    if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
+    const result = runQuery(store, request.query.q, version);
+    return page(result.records, 0, result.totalSize, version);
+  });
+
+  app.get<{ Params: VersionParams & { locator: string } }>('/services/data/:version/query/:locator', { onRequest: authorised }, async (request) => {
+    const version = versionOf(request.params);
+    const [id, offset] = request.params.locator.split('-');
+    const cursor = id ? cursors.get(id) : undefined;
+    if (!cursor || offset === undefined) throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+    return page(cursor.rows, Number(offset), cursor.totalSize, version, id);
+  });
+
+  app.get<{ Params: VersionParams & { sobject: string } }>('/services/data/:version/sobjects/:sobject/describe', { onRequest: authorised }, async (request) => {
+    versionOf(request.params);
+    const object = objectOf(store, request.params.sobject);
+    return {
+      name: object.name,
+      label: object.label,
+      keyPrefix: object.keyPrefix,
+      custom: true,
+      fields: [...object.fields.values()].map((field) => ({
+        name: field.name,
+        label: field.label,
+        type: field.type,
+        length: field.length ?? 0,
+        precision: field.precision ?? 0,
+        scale: field.scale ?? 0,
+        nillable: !field.required,
+        unique: field.unique,
+        externalId: field.externalId,
+        createable: field.writable,
+        updateable: field.writable,
+        referenceTo: field.referenceTo ? [field.referenceTo] : [],
+        relationshipName: field.relationshipName ?? null,
+        picklistValues: (field.picklistValues ?? []).map((value) => ({ value, label: value, active: true })),
+      })),
+    };
+  });
+
+  app.get<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => store.records(objectOf(store, request.params.sobject).name));
+  app.post('/__emulator/faults', async (request) => {
+    try {
+      parts.setFaults((request.body ?? {}) as FaultSettings);
+    } catch (error) {
+      throw new ApiError(400, 'INVALID_FAULT', error instanceof Error ? error.message : 'invalid fault');
+    }
+    return faults.pending();
+  });
+  app.get('/__emulator/stats', async () => ({ ...stats, faultsInjected: faults.injected, faultsPending: faults.pending() }));
+
+  return app;
+};

@@ -1,0 +1,332 @@
+import soqlParser, { type Condition, type FieldType as SelectField, type Query } from 'soql-parser-js';
+import { ApiError } from './errors.js';
+import type { FieldDef, ObjectDef } from './metadata.js';
+import type { OrgStore, StoredRecord } from './store.js';
+import type { FieldValue } from './validate.js';
+
+// The package is CommonJS without static named exports.
+const { parseQuery } = soqlParser;
+
+type Row = Record<string, unknown>;
+
+/** A resolved field path: the lookups to follow, then the field to read. */
+interface Path {
+  hops: FieldDef[];
+  field: FieldDef;
+  objects: ObjectDef[];
+}
+
+interface Range {
+  start: number;
+  end: number;
+}
+
+type Literal = FieldValue | Range;
+
+type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | Condition;
+
+/** The parser's WHERE chain: a right-leaning list, parentheses counted on each condition. */
+interface WhereNode {
+  left: (Condition & { openParen?: number; closeParen?: number }) | null;
+  operator?: string;
+  right?: WhereNode;
+}
+
+interface Clause {
+  field?: string;
+  order?: string;
+  nulls?: string;
+}
+
+const clauses = (value: unknown): Clause[] => (Array.isArray(value) ? value : value ? [value] : []) as Clause[];
+
+const DAY = 86_400_000;
+
+const resolvePath = (store: OrgStore, object: ObjectDef, dotted: string): Path => {
+  const parts = dotted.split('.');
+  const hops: FieldDef[] = [];
+  const objects: ObjectDef[] = [object];
+  let current = object;
+  for (const part of parts.slice(0, -1)) {
+    const lookupName = current.relationships.get(part) ?? [...current.relationships].find(([name]) => name.toLowerCase() === part.toLowerCase())?.[1];
+    const lookup = lookupName ? current.fields.get(lookupName) : undefined;
+    const next = lookup?.referenceTo ? store.object(lookup.referenceTo) : undefined;
+    if (!lookup || !next) throw new ApiError(400, 'INVALID_FIELD', `Didn't understand relationship '${part}' in field path. No such column '${dotted}' on entity '${object.name}'`);
+    hops.push(lookup);
+    objects.push(next);
+    current = next;
+  }
+  const last = parts[parts.length - 1] as string;
+  const fieldName = current.fieldsByLowerName.get(last.toLowerCase());
+  const field = fieldName ? current.fields.get(fieldName) : undefined;
+  if (!field) throw new ApiError(400, 'INVALID_FIELD', `No such column '${last}' on entity '${current.name}'`);
+  return { hops, field, objects };
+};
+
+const readPath = (store: OrgStore, record: StoredRecord, path: Path): FieldValue => {
+  let current: StoredRecord | undefined = record;
+  path.hops.forEach((hop, index) => {
+    const id = current?.[hop.name];
+    current = typeof id === 'string' ? store.get((path.objects[index + 1] as ObjectDef).name, id) : undefined;
+  });
+  return current?.[path.field.name] ?? null;
+};
+
+const startOfToday = (): number => {
+  const now = new Date();
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+};
+
+const dateLiteral = (value: string, n: number | undefined): Range => {
+  const today = startOfToday();
+  const literal = value.split(':')[0]?.toUpperCase();
+  if (literal === 'TODAY') return { start: today, end: today + DAY };
+  if (literal === 'YESTERDAY') return { start: today - DAY, end: today };
+  if (literal === 'TOMORROW') return { start: today + DAY, end: today + 2 * DAY };
+  if (literal === 'LAST_N_DAYS' && n !== undefined) return { start: today - n * DAY, end: today + DAY };
+  if (literal === 'NEXT_N_DAYS' && n !== undefined) return { start: today, end: today + (n + 1) * DAY };
+  throw new ApiError(400, 'MALFORMED_QUERY', `unsupported date literal: ${value}`);
+};
+
+const literalValue = (raw: string, type: string | undefined, n?: number): Literal => {
+  if (type === 'STRING') return raw.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (type === 'INTEGER' || type === 'DECIMAL' || type === 'INTEGER_WITH_CURRENCY_PREFIX' || type === 'DECIMAL_WITH_CURRENCY_PREFIX') {
+    return Number(raw.replace(/^[A-Z]{3}/, ''));
+  }
+  if (type === 'BOOLEAN') return raw.toUpperCase() === 'TRUE';
+  if (type === 'NULL') return null;
+  if (type === 'DATE_LITERAL' || type === 'DATE_N_LITERAL') return dateLiteral(raw, n);
+  return raw;
+};
+
+const comparable = (field: FieldDef, value: FieldValue): number | string | boolean | null => {
+  if (value === null) return null;
+  if (field.type === 'DateTime' || field.type === 'Date') return Date.parse(String(value).replace(/\+0000$/, 'Z'));
+  if (typeof value === 'string') return value.toLowerCase();
+  return value;
+};
+
+const compare = (field: FieldDef, actual: FieldValue, operator: string, literal: Literal): boolean => {
+  if (literal !== null && typeof literal === 'object') {
+    const time = actual === null ? null : (comparable(field, actual) as number);
+    if (time === null) return operator === '!=';
+    if (operator === '=') return time >= literal.start && time < literal.end;
+    if (operator === '!=') return time < literal.start || time >= literal.end;
+    if (operator === '>') return time >= literal.end;
+    if (operator === '>=') return time >= literal.start;
+    if (operator === '<') return time < literal.start;
+    return time < literal.end;
+  }
+  const left = comparable(field, actual);
+  const right = comparable(field, literal);
+  if (operator === '=') return left === right;
+  if (operator === '!=' || operator === '<>') return left !== right;
+  if (left === null || right === null) return false;
+  if (operator === '<') return left < right;
+  if (operator === '<=') return left <= right;
+  if (operator === '>') return left > right;
+  if (operator === '>=') return left >= right;
+  throw new ApiError(400, 'MALFORMED_QUERY', `unsupported operator: ${operator}`);
+};
+
+const likeMatcher = (pattern: string): RegExp =>
+  new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
+
+const conditionMatcher = (store: OrgStore, object: ObjectDef, condition: Condition): ((record: StoredRecord) => boolean) => {
+  if (!('field' in condition) || typeof condition.field !== 'string') {
+    throw new ApiError(400, 'MALFORMED_QUERY', 'only field comparisons are supported in WHERE');
+  }
+  const path = resolvePath(store, object, condition.field);
+  const operator = condition.operator.toUpperCase();
+  const n = 'dateLiteralVariable' in condition ? (condition.dateLiteralVariable as number | undefined) : undefined;
+  const raw = condition.value;
+  if (operator === 'IN' || operator === 'NOT IN') {
+    const values = (Array.isArray(raw) ? raw : [raw]).map((item) => comparable(path.field, literalValue(String(item), condition.literalType as string, n) as FieldValue));
+    return (record) => values.includes(comparable(path.field, readPath(store, record, path))) === (operator === 'IN');
+  }
+  const literal = literalValue(String(raw), condition.literalType as string, n);
+  if (operator === 'LIKE') {
+    const matcher = likeMatcher(String(literal));
+    return (record) => matcher.test(String(readPath(store, record, path) ?? ''));
+  }
+  return (record) => compare(path.field, readPath(store, record, path), operator, literal);
+};
+
+const tokens = (where: WhereNode | undefined, out: Token[] = []): Token[] => {
+  if (!where) return out;
+  const { left } = where;
+  if (left) {
+    out.push(...Array<Token>(left.openParen ?? 0).fill('('), left, ...Array<Token>(left.closeParen ?? 0).fill(')'));
+  }
+  if (where.operator) out.push(where.operator as Token);
+  return tokens(where.right, out);
+};
+
+/** Builds a predicate from the flat token list, with NOT binding tighter than AND, AND tighter than OR. */
+const predicate = (store: OrgStore, object: ObjectDef, list: Token[]): ((record: StoredRecord) => boolean) => {
+  let position = 0;
+  const expect = (token: Token): void => {
+    if (list[position] !== token) throw new ApiError(400, 'MALFORMED_QUERY', 'unbalanced parentheses in WHERE');
+    position += 1;
+  };
+  const primary = (): ((record: StoredRecord) => boolean) => {
+    const token = list[position];
+    if (token === 'NOT') {
+      position += 1;
+      const inner = primary();
+      return (record) => !inner(record);
+    }
+    if (token === '(') {
+      position += 1;
+      const inner = or();
+      expect(')');
+      return inner;
+    }
+    if (token === undefined || typeof token === 'string') throw new ApiError(400, 'MALFORMED_QUERY', 'unexpected token in WHERE');
+    position += 1;
+    return conditionMatcher(store, object, token);
+  };
+  const and = (): ((record: StoredRecord) => boolean) => {
+    const parts = [primary()];
+    while (list[position] === 'AND') {
+      position += 1;
+      parts.push(primary());
+    }
+    return (record) => parts.every((part) => part(record));
+  };
+  const or = (): ((record: StoredRecord) => boolean) => {
+    const parts = [and()];
+    while (list[position] === 'OR') {
+      position += 1;
+      parts.push(and());
+    }
+    return (record) => parts.some((part) => part(record));
+  };
+  if (list.length === 0) return () => true;
+  const result = or();
+  if (position !== list.length) throw new ApiError(400, 'MALFORMED_QUERY', 'unexpected token in WHERE');
+  return result;
+};
+
+const sorter = (store: OrgStore, object: ObjectDef, query: Query): ((a: StoredRecord, b: StoredRecord) => number) => {
+  const orderBy = clauses(query.orderBy).map((clause) => {
+    if (!clause.field) throw new ApiError(400, 'MALFORMED_QUERY', 'only fields are supported in ORDER BY');
+    const descending = clause.order === 'DESC';
+    return { path: resolvePath(store, object, clause.field), descending, nullsLast: clause.nulls ? clause.nulls === 'LAST' : descending };
+  });
+  return (a, b) => {
+    for (const { path, descending, nullsLast } of orderBy) {
+      const left = comparable(path.field, readPath(store, a, path));
+      const right = comparable(path.field, readPath(store, b, path));
+      if (left === right) continue;
+      if (left === null) return nullsLast ? 1 : -1;
+      if (right === null) return nullsLast ? -1 : 1;
+      return (left < right ? -1 : 1) * (descending ? -1 : 1);
+    }
+    return 0;
+  };
+};
+
+const attributes = (apiVersion: string, type: string, id: unknown): Row => ({
+  type,
+  url: `/services/data/v${apiVersion}/sobjects/${type}/${String(id)}`,
+});
+
+const project = (store: OrgStore, object: ObjectDef, record: StoredRecord, paths: Path[], apiVersion: string): Row => {
+  const row: Row = { attributes: attributes(apiVersion, object.name, record.Id) };
+  for (const path of paths) {
+    let target: Row = row;
+    let current: StoredRecord | undefined = record;
+    path.hops.forEach((hop, index) => {
+      const type = (path.objects[index + 1] as ObjectDef).name;
+      const id = current?.[hop.name];
+      current = typeof id === 'string' ? store.get(type, id) : undefined;
+      const key = hop.relationshipName as string;
+      if (!current) {
+        target[key] = null;
+        return;
+      }
+      const nested = (target[key] as Row | null | undefined) ?? { attributes: attributes(apiVersion, type, current.Id) };
+      target[key] = nested;
+      target = nested;
+    });
+    if (current) target[path.field.name] = current[path.field.name] ?? null;
+  }
+  return row;
+};
+
+const aggregate = (store: OrgStore, object: ObjectDef, fields: SelectField[], query: Query, records: StoredRecord[]): Row[] => {
+  const groups = clauses(query.groupBy).map((clause) => {
+    if (!clause.field) throw new ApiError(400, 'MALFORMED_QUERY', 'only fields are supported in GROUP BY');
+    return resolvePath(store, object, clause.field);
+  });
+  const buckets = new Map<string, StoredRecord[]>();
+  for (const record of records) {
+    const key = JSON.stringify(groups.map((path) => readPath(store, record, path)));
+    buckets.set(key, [...(buckets.get(key) ?? []), record]);
+  }
+  let expression = 0;
+  const columns = fields.map((field) => {
+    if (field.type === 'Field') {
+      const path = resolvePath(store, object, field.field);
+      return { name: field.alias ?? path.field.name, value: (rows: StoredRecord[]) => (rows[0] ? readPath(store, rows[0], path) : null) };
+    }
+    if (field.type !== 'FieldFunctionExpression') throw new ApiError(400, 'MALFORMED_QUERY', 'unsupported select item');
+    const name = field.alias ?? `expr${expression++}`;
+    const argument = field.parameters?.[0];
+    const path = typeof argument === 'string' ? resolvePath(store, object, argument) : undefined;
+    const values = (rows: StoredRecord[]) => rows.map((row) => (path ? readPath(store, row, path) : 1)).filter((value) => value !== null);
+    const fn = field.functionName.toUpperCase();
+    if (fn === 'COUNT') return { name, value: (rows: StoredRecord[]) => values(rows).length };
+    if (fn === 'SUM') return { name, value: (rows: StoredRecord[]) => values(rows).reduce<number>((sum, value) => sum + Number(value), 0) };
+    if (fn === 'MAX' || fn === 'MIN') {
+      return {
+        name,
+        value: (rows: StoredRecord[]) =>
+          values(rows).reduce<FieldValue>((best, value) => (best === null || (fn === 'MAX' ? value > best : value < best) ? value : best), null),
+      };
+    }
+    throw new ApiError(400, 'MALFORMED_QUERY', `unsupported function: ${field.functionName}`);
+  });
+  return [...buckets.values()].map((rows) => ({
+    attributes: { type: 'AggregateResult' },
+    ...Object.fromEntries(columns.map((column) => [column.name, column.value(rows)])),
+  }));
+};
+
+export interface QueryResult {
+  totalSize: number;
+  records: Row[];
+}
+
+/** Runs a SOQL subset: SELECT fields, parent fields, COUNT()/aggregates with GROUP BY; WHERE; ORDER BY; LIMIT; OFFSET. */
+export const runQuery = (store: OrgStore, soql: string, apiVersion: string): QueryResult => {
+  let query: Query;
+  try {
+    query = parseQuery(soql);
+  } catch (error) {
+    throw new ApiError(400, 'MALFORMED_QUERY', error instanceof Error ? error.message.split('\n')[0] ?? 'malformed query' : 'malformed query');
+  }
+  const object = query.sObject ? store.object(query.sObject) : undefined;
+  if (!object) {
+    throw new ApiError(400, 'INVALID_TYPE', `sObject type '${query.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
+  }
+  const fields = query.fields ?? [];
+  const matches = predicate(store, object, tokens(query.where as WhereNode | undefined));
+  const selected = store.records(object.name).filter(matches).sort(sorter(store, object, query));
+  const page = selected.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);
+  const [first] = fields;
+  if (fields.length === 1 && first?.type === 'FieldFunctionExpression' && first.functionName.toUpperCase() === 'COUNT' && !first.parameters?.length) {
+    return { totalSize: page.length, records: [] };
+  }
+  if (fields.some((field) => field.type === 'FieldFunctionExpression')) {
+    const rows = aggregate(store, object, fields, query, page);
+    return { totalSize: rows.length, records: rows };
+  }
+  const paths = fields.map((field) => {
+    if (field.type === 'Field') return resolvePath(store, object, field.field);
+    if (field.type === 'FieldRelationship') return resolvePath(store, object, `${field.relationships.join('.')}.${field.field}`);
+    throw new ApiError(400, 'MALFORMED_QUERY', 'unsupported select item');
+  });
+  return { totalSize: page.length, records: page.map((record) => project(store, object, record, paths, apiVersion)) };
+};

@@ -1,0 +1,255 @@
+import type { RecordIssue } from './errors.js';
+import { ApiError } from './errors.js';
+import { recordId } from './ids.js';
+import type { FieldDef, ObjectDef, Schema } from './metadata.js';
+import { formatDateTime, parseRecord, type FieldValue, type ParsedRecord } from './validate.js';
+
+export type StoredRecord = Record<string, FieldValue>;
+
+/** One element of an sObject Collections response. */
+export interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors: RecordIssue[];
+  created?: boolean;
+}
+
+export interface SaveRequest {
+  object: ObjectDef;
+  body: Record<string, unknown>;
+  /** Upsert on this external-id field; absent for a plain insert. */
+  externalIdField?: string;
+}
+
+export interface SaveOptions {
+  allOrNone: boolean;
+  /** Asked once per record; true makes that record fail with UNABLE_TO_LOCK_ROW. */
+  lockFails?: () => boolean;
+  userId: string;
+}
+
+interface Pending {
+  object: ObjectDef;
+  record: StoredRecord;
+  created: boolean;
+}
+
+const ROLLED_BACK: RecordIssue = {
+  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+  fields: [],
+};
+
+const indexKey = (field: FieldDef, value: FieldValue): string =>
+  field.caseSensitive ? String(value) : String(value).toLowerCase();
+
+const isIndexed = (field: FieldDef): boolean => field.externalId || field.unique;
+
+/** The records of the emulated org, with the unique and external-id indexes a real org keeps. */
+export class OrgStore {
+  private readonly tables = new Map<string, Map<string, StoredRecord>>();
+  private readonly indexes = new Map<string, Map<string, string>>();
+  private readonly counters = new Map<string, number>();
+
+  constructor(readonly schema: Schema) {
+    for (const name of schema.keys()) this.tables.set(name, new Map());
+  }
+
+  object(name: string): ObjectDef | undefined {
+    return this.schema.get(name) ?? [...this.schema.values()].find((object) => object.name.toLowerCase() === name.toLowerCase());
+  }
+
+  records(name: string): StoredRecord[] {
+    const object = this.object(name);
+    return object ? [...(this.tables.get(object.name)?.values() ?? [])].map((record) => ({ ...record })) : [];
+  }
+
+  get(objectName: string, id: string): StoredRecord | undefined {
+    return this.tables.get(objectName)?.get(id);
+  }
+
+  /** Finds a record id by the value of a unique or external-id field. */
+  findBy(object: ObjectDef, field: FieldDef, value: FieldValue): string | undefined {
+    return this.indexes.get(`${object.name}.${field.name}`)?.get(indexKey(field, value));
+  }
+
+  /** Inserts and upserts records with the semantics of sObject Collections, all or none when asked. */
+  save(requests: SaveRequest[], options: SaveOptions): SaveResult[] {
+    const parsed = requests.map((request) => parseRecord(this.schema, request.object, request.body));
+    const duplicates = this.duplicateExternalIds(requests, parsed);
+    const claimed = new Map<string, string>();
+    const pending: (Pending | undefined)[] = [];
+    const results = requests.map((request, index): SaveResult => {
+      const record = parsed[index] as ParsedRecord;
+      const issues = [...record.issues];
+      if (duplicates.has(index)) {
+        const value = String(record.values.get(request.externalIdField ?? ''));
+        issues.push({ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [] });
+      }
+      if (issues.length === 0 && options.lockFails?.()) {
+        issues.push({ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] });
+      }
+      const staged = issues.length === 0 ? this.stage(request, record, issues, claimed, options.userId) : undefined;
+      if (staged && issues.length === 0) {
+        pending[index] = staged;
+        return { id: staged.record.Id as string, success: true, errors: [], ...(request.externalIdField ? { created: staged.created } : {}) };
+      }
+      return { success: false, errors: issues };
+    });
+    if (options.allOrNone && results.some((result) => !result.success)) {
+      return results.map((result) => (result.success ? { success: false, errors: [ROLLED_BACK] } : result));
+    }
+    for (const staged of pending) if (staged) this.commit(staged);
+    return results;
+  }
+
+  private duplicateExternalIds(requests: SaveRequest[], parsed: ParsedRecord[]): Set<number> {
+    const seen = new Map<string, number[]>();
+    requests.forEach((request, index) => {
+      const fieldName = request.externalIdField;
+      const field = fieldName ? request.object.fields.get(fieldName) : undefined;
+      const value = parsed[index]?.values.get(fieldName ?? '');
+      if (!field || value === null || value === undefined) return;
+      const key = `${request.object.name}.${indexKey(field, value)}`;
+      seen.set(key, [...(seen.get(key) ?? []), index]);
+    });
+    return new Set([...seen.values()].filter((indexes) => indexes.length > 1).flat());
+  }
+
+  private stage(
+    request: SaveRequest,
+    parsed: ParsedRecord,
+    issues: RecordIssue[],
+    claimed: Map<string, string>,
+    userId: string,
+  ): Pending | undefined {
+    const { object } = request;
+    let existing: StoredRecord | undefined;
+    if (request.externalIdField) {
+      const field = object.fields.get(request.externalIdField) as FieldDef;
+      const value = parsed.values.get(field.name);
+      if (value === null || value === undefined) {
+        issues.push({ statusCode: 'MISSING_ARGUMENT', message: `${field.name} not specified`, fields: [] });
+        return undefined;
+      }
+      const id = this.findBy(object, field, value);
+      existing = id ? this.get(object.name, id) : undefined;
+    }
+    this.resolveReferences(object, parsed, issues);
+    const now = formatDateTime(new Date());
+    const record: StoredRecord = existing
+      ? { ...existing, ...Object.fromEntries(parsed.values), LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }
+      : this.newRecord(object, parsed, now, userId);
+    this.checkRequired(object, record, issues);
+    this.checkUnique(object, record, issues, claimed);
+    return { object, record, created: !existing };
+  }
+
+  private newRecord(object: ObjectDef, parsed: ParsedRecord, now: string, userId: string): StoredRecord {
+    const record: StoredRecord = {};
+    for (const field of object.fields.values()) {
+      if (field.defaultValue !== undefined) record[field.name] = field.defaultValue;
+    }
+    Object.assign(record, Object.fromEntries(parsed.values));
+    const counter = (this.counters.get(object.name) ?? 0) + 1;
+    this.counters.set(object.name, counter);
+    const id = recordId(object.keyPrefix, counter);
+    const name = object.fields.get('Name');
+    if (name?.type === 'AutoNumber') record.Name = formatAutoNumber(name.displayFormat ?? '{0}', counter);
+    else if (record.Name === null || record.Name === undefined) record.Name = id;
+    return {
+      ...record,
+      Id: id,
+      CreatedDate: now,
+      LastModifiedDate: now,
+      SystemModstamp: now,
+      CreatedById: userId,
+      LastModifiedById: userId,
+      OwnerId: userId,
+      IsDeleted: false,
+    };
+  }
+
+  private resolveReferences(object: ObjectDef, parsed: ParsedRecord, issues: RecordIssue[]): void {
+    for (const reference of parsed.references) {
+      const target = this.schema.get(reference.target) as ObjectDef;
+      const field = target.fields.get(reference.externalIdField) as FieldDef;
+      const id = this.findBy(target, field, reference.value);
+      if (id) parsed.values.set(reference.field, id);
+      else {
+        issues.push({
+          statusCode: 'INVALID_FIELD',
+          message: `Foreign key external ID: ${reference.value} not found for field ${reference.externalIdField} in entity ${reference.target}`,
+          fields: [],
+        });
+      }
+    }
+    for (const [name, value] of parsed.values) {
+      const field = object.fields.get(name) as FieldDef;
+      const target = field.referenceTo ? this.schema.get(field.referenceTo) : undefined;
+      if (target && typeof value === 'string' && !this.get(target.name, value)) {
+        issues.push({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `${field.label}: id value of incorrect type: ${value}`, fields: [name] });
+      }
+    }
+  }
+
+  private checkRequired(object: ObjectDef, record: StoredRecord, issues: RecordIssue[]): void {
+    const missing = [...object.fields.values()]
+      .filter((field) => field.required && field.writable && (record[field.name] === null || record[field.name] === undefined))
+      .map((field) => field.name);
+    if (missing.length > 0) {
+      issues.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
+    }
+  }
+
+  private checkUnique(object: ObjectDef, record: StoredRecord, issues: RecordIssue[], claimed: Map<string, string>): void {
+    for (const field of object.fields.values()) {
+      const value = record[field.name];
+      if (!field.unique || value === null || value === undefined) continue;
+      const key = `${object.name}.${field.name}.${indexKey(field, value)}`;
+      const holder = this.findBy(object, field, value) ?? claimed.get(key);
+      if (holder && holder !== record.Id) {
+        issues.push({
+          statusCode: 'DUPLICATE_VALUE',
+          message: `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`,
+          fields: [field.name],
+        });
+      } else {
+        claimed.set(key, record.Id as string);
+      }
+    }
+  }
+
+  private commit({ object, record }: Pending): void {
+    const table = this.tables.get(object.name) as Map<string, StoredRecord>;
+    const previous = table.get(record.Id as string);
+    for (const field of object.fields.values()) {
+      if (!isIndexed(field)) continue;
+      const index = this.indexes.get(`${object.name}.${field.name}`) ?? new Map<string, string>();
+      this.indexes.set(`${object.name}.${field.name}`, index);
+      const before = previous?.[field.name];
+      if (before !== null && before !== undefined) index.delete(indexKey(field, before));
+      const after = record[field.name];
+      if (after !== null && after !== undefined) index.set(indexKey(field, after), record.Id as string);
+    }
+    table.set(record.Id as string, record);
+  }
+}
+
+const formatAutoNumber = (format: string, counter: number): string =>
+  format.replace(/\{(0+)\}/, (_match, zeros: string) => String(counter).padStart(zeros.length, '0'));
+
+/** Builds the save requests of a `composite/sobjects` body, refusing what the REST API refuses. */
+export const collectionRecords = (body: unknown): { allOrNone: boolean; records: Record<string, unknown>[] } => {
+  if (body === null || typeof body !== 'object' || !Array.isArray((body as { records?: unknown }).records)) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be an object with a records array');
+  }
+  const { allOrNone, records } = body as { allOrNone?: unknown; records: unknown[] };
+  if (records.length > 200) {
+    throw new ApiError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+  }
+  if (records.some((record) => record === null || typeof record !== 'object' || Array.isArray(record))) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object');
+  }
+  return { allOrNone: allOrNone === true, records: records as Record<string, unknown>[] };
+};

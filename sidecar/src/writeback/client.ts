@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import jsforce from 'jsforce';
+import { classifyError, OrgRequestError, recordError, type RecordError } from './errors.js';
+import { audienceFor, JWT_BEARER_GRANT, readPrivateKey, signAssertion } from './jwt.js';
+
+export interface OrgClientOptions {
+  /** `https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain URL or an emulator's URL. */
+  loginUrl: string;
+  /** The connected app's consumer key. */
+  clientId: string;
+  /** The integration user the token is issued for. */
+  username: string;
+  /** PEM private key whose certificate is uploaded to the connected app; or give `privateKeyPath`. */
+  privateKey?: string;
+  privateKeyPath?: string;
+  /** REST API version, e.g. `62.0`. */
+  apiVersion?: string;
+  /** The JWT `aud`; derived from `loginUrl` when absent. */
+  audience?: string;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** A field value or an external-id reference to a parent (`LeakVerdict__r: { EventId__c: '...' }`). */
+export type OrgRecord = Record<string, unknown>;
+
+export type UpsertResult =
+  | { externalId: string; success: true; created: boolean; id: string }
+  | { externalId: string; success: false; retryable: boolean; error: RecordError; errors: RecordError[] };
+
+export interface OrgIdentity {
+  orgId: string;
+  userId: string;
+  username: string;
+}
+
+export interface OrgClient {
+  /**
+   * Upserts records on an external-id field, 200 per request with allOrNone=false, and returns one
+   * result per record in input order. Throws {@link OrgRequestError} when a request fails as a whole;
+   * chunks sent before the failure stay written, which is safe because upserts are idempotent.
+   */
+  upsert(sobject: string, externalIdField: string, records: OrgRecord[]): Promise<UpsertResult[]>;
+  /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
+  query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
+  identity(): Promise<OrgIdentity>;
+}
+
+export const BATCH_SIZE = 200;
+export const DEFAULT_API_VERSION = '62.0';
+
+interface RawSaveResult {
+  id?: string | null;
+  success?: boolean;
+  created?: boolean;
+  errors?: { statusCode?: unknown; message?: unknown; fields?: unknown }[];
+}
+
+interface QueryPage<T> {
+  records: T[];
+  done: boolean;
+  nextRecordsUrl?: string;
+}
+
+interface TokenResponse {
+  access_token: string;
+  instance_url: string;
+  id: string;
+}
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+const toResult = (externalId: string, raw: RawSaveResult | undefined): UpsertResult => {
+  if (raw?.success === true && typeof raw.id === 'string') {
+    return { externalId, success: true, created: raw.created === true, id: raw.id };
+  }
+  const errors = (raw?.errors ?? []).map(recordError);
+  const error = errors[0] ?? { code: 'UNKNOWN', message: 'the org reported no result for this record', fields: [], retryable: true };
+  return { externalId, success: false, retryable: errors.length > 0 ? errors.every((item) => item.retryable) : true, error, errors: errors.length > 0 ? errors : [error] };
+};
+
+/**
+ * A Salesforce REST client for write-back, authenticated with the OAuth 2.0 JWT bearer flow. It logs
+ * in on first use and asks for a new token whenever the org answers INVALID_SESSION_ID.
+ */
+export const createOrgClient = (options: OrgClientOptions): OrgClient => {
+  const pem = options.privateKey ?? (options.privateKeyPath ? readFileSync(options.privateKeyPath, 'utf8') : undefined);
+  if (!pem) throw new TypeError('createOrgClient needs privateKey or privateKeyPath');
+  const key = readPrivateKey(pem);
+  const version = options.apiVersion ?? DEFAULT_API_VERSION;
+  const timeout = options.timeoutMs ?? 120_000;
+  const claims = { clientId: options.clientId, username: options.username, audience: options.audience ?? audienceFor(options.loginUrl) };
+
+  const requestToken = async (connection: jsforce.Connection): Promise<TokenResponse> => {
+    const assertion = await signAssertion(claims, key);
+    return (await connection.oauth2.requestToken({ grant_type: JWT_BEARER_GRANT, assertion })) as unknown as TokenResponse;
+  };
+
+  const connection: jsforce.Connection = new jsforce.Connection({
+    loginUrl: options.loginUrl,
+    version,
+    refreshFn: (conn, callback) => {
+      requestToken(conn as jsforce.Connection).then(
+        (token) => {
+          conn.instanceUrl = token.instance_url;
+          callback(null, token.access_token, token as never);
+        },
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+  });
+
+  let login: Promise<void> | undefined;
+  const ensureLogin = (): Promise<void> => {
+    login ??= (async () => {
+      const token = await requestToken(connection);
+      connection.instanceUrl = token.instance_url;
+      connection.accessToken = token.access_token;
+    })().catch((error: unknown) => {
+      login = undefined;
+      throw error;
+    });
+    return login;
+  };
+
+  const call = async <T>(request: { method: string; url: string; body?: string }): Promise<T> => {
+    try {
+      await ensureLogin();
+      return (await connection.request<T>(
+        { ...request, headers: { 'content-type': 'application/json' } } as never,
+        { timeout } as never,
+      )) as T;
+    } catch (error) {
+      throw classifyError(error);
+    }
+  };
+
+  const upsertChunk = async (sobject: string, externalIdField: string, chunk: OrgRecord[]): Promise<UpsertResult[]> => {
+    const raw = await call<RawSaveResult[]>({
+      method: 'PATCH',
+      url: `/services/data/v${version}/composite/sobjects/${encodeURIComponent(sobject)}/${encodeURIComponent(externalIdField)}`,
+      body: JSON.stringify({ allOrNone: false, records: chunk.map((record) => ({ attributes: { type: sobject }, ...record })) }),
+    });
+    if (!Array.isArray(raw) || raw.length !== chunk.length) {
+      throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${chunk.length} results from the org`, false);
+    }
+    return chunk.map((record, index) => toResult(String(record[externalIdField]), raw[index]));
+  };
+
+  return {
+    async upsert(sobject, externalIdField, records) {
+      for (const record of records) {
+        const value = record[externalIdField];
+        if (typeof value !== 'string' || value === '') throw new TypeError(`every record needs a ${externalIdField} value`);
+      }
+      const results: UpsertResult[] = [];
+      for (const chunk of chunks(records, BATCH_SIZE)) results.push(...(await upsertChunk(sobject, externalIdField, chunk)));
+      return results;
+    },
+
+    async query<T extends OrgRecord = OrgRecord>(soql: string) {
+      const records: T[] = [];
+      let page = await call<QueryPage<T>>({ method: 'GET', url: `/services/data/v${version}/query?q=${encodeURIComponent(soql)}` });
+      records.push(...page.records);
+      while (!page.done && page.nextRecordsUrl) {
+        page = await call<QueryPage<T>>({ method: 'GET', url: page.nextRecordsUrl });
+        records.push(...page.records);
+      }
+      return records;
+    },
+
+    async identity() {
+      const info = await call<{ organization_id: string; user_id: string; preferred_username: string }>({ method: 'GET', url: '/services/oauth2/userinfo' });
+      return { orgId: info.organization_id, userId: info.user_id, username: info.preferred_username };
+    },
+  };
+};
