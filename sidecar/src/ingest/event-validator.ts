@@ -17,10 +17,26 @@ const validate = ajv.getSchema<LeakEvent>('envelope#/definitions/event');
 if (!validate) throw new Error('event definition missing from the envelope schema');
 const checkEvent = validate;
 
+const MAX_DETAILS_DEPTH = 32;
+
 /** Returns why an event breaks the schema (at most five reasons), or null when it is valid. */
 export function eventProblems(candidate: unknown): string[] | null {
-  if (checkEvent(candidate)) return null;
-  return (checkEvent.errors ?? []).slice(0, 5).map(describeError);
+  if (!checkEvent(candidate)) return (checkEvent.errors ?? []).slice(0, 5).map(describeError);
+  if (depthOf(candidate.details, MAX_DETAILS_DEPTH + 1) > MAX_DETAILS_DEPTH) {
+    return [`details nests deeper than ${MAX_DETAILS_DEPTH} levels`];
+  }
+  return null;
+}
+
+/** Nesting depth of a JSON value, counted no further than `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object' || limit === 0) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) {
+    deepest = Math.max(deepest, depthOf(child, limit - 1));
+    if (deepest >= limit - 1) break;
+  }
+  return 1 + deepest;
 }
 
 function describeError(e: ErrorObject): string {

@@ -7,12 +7,12 @@ function badRequest(message: string): Error {
 }
 
 /**
- * JSON bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
+ * Only JSON is accepted (anything else gets 415). Bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
  * corrupted values from the classifier), then parsed with prototype-poisoning protection.
  */
 export default fp(async (app) => {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {

@@ -35,4 +35,4 @@ export const IngestReply = Type.Object({
   ),
 });
 
-export const IngestRejectedReply = Type.Object({ ...ErrorReply.properties, rejected: IngestReply.properties.rejected });
+export const IngestRejectedReply = Type.Object({ ...ErrorReply.properties, rejected: Type.Optional(IngestReply.properties.rejected) });
