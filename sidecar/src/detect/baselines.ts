@@ -22,11 +22,13 @@ interface HoursCache {
 }
 
 /**
- * Rolling baselines read from the state's day-granular buckets. A series is
- * observed from the day its org was first seen, so quiet days count as zeros and
- * a series that appears late has a baseline of zero. Statistics for a day use
- * only earlier days, are computed at most once per series per day (at most 30
- * buckets read) and are then cached: nothing is ever rescanned.
+ * Rolling baselines read from the state's day-granular buckets. Windows are
+ * compared with the same hour of week, and days with the same weekday, over the
+ * horizon (30 days: four earlier weeks), so weekly jobs are part of normal. A
+ * series is observed from the day its org was first seen: quiet days count as
+ * zeros and a series that appears late has a baseline of zero. Statistics for a
+ * day use only earlier days, are computed once per series and window per day
+ * (at most five buckets read) and then cached: nothing is ever rescanned.
  */
 export class Baselines {
   private readonly series = new Map<string, SeriesCache>();
@@ -43,22 +45,12 @@ export class Baselines {
     return first !== undefined && first <= day - this.config.warmupDays;
   }
 
-  /** Daily totals of a volume series over the horizon; null while warming up. */
-  daily(series: string, day: number): WindowStats | null {
+  /** Totals of the same weekday in earlier weeks of the horizon; null while warming up. */
+  dayOfWeek(series: string, day: number): WindowStats | null {
     const cache = this.cacheFor(series, day);
     if (cache.daily) return cache.daily;
     if (!this.isWarm(day)) return null;
-    const from = this.horizonStart(day);
-    let n = 0;
-    let sum = 0;
-    let sumSq = 0;
-    for (let d = from; d < day; d++) {
-      const v = this.state.dayTotal('volume', series, d);
-      n++;
-      sum += v;
-      sumSq += v * v;
-    }
-    cache.daily = statsOf(n, sum, sumSq);
+    cache.daily = this.sameWeekday(day, (d) => this.state.dayTotal('volume', series, d));
     return cache.daily;
   }
 
@@ -68,17 +60,7 @@ export class Baselines {
     const cached = cache.hourly.get(hour);
     if (cached) return cached;
     if (!this.isWarm(day)) return null;
-    const from = this.horizonStart(day);
-    let n = 0;
-    let sum = 0;
-    let sumSq = 0;
-    for (let d = day - 7; d >= from; d -= 7) {
-      const v = this.state.hourTotal('volume', series, d, hour);
-      n++;
-      sum += v;
-      sumSq += v * v;
-    }
-    const stats = statsOf(n, sum, sumSq);
+    const stats = this.sameWeekday(day, (d) => this.state.hourTotal('volume', series, d, hour));
     cache.hourly.set(hour, stats);
     return stats;
   }
@@ -113,6 +95,20 @@ export class Baselines {
       this.hours.set(actorId, entry);
     }
     return entry.total >= this.config.minActivityForHours ? entry : null;
+  }
+
+  private sameWeekday(day: number, total: (d: number) => number): WindowStats {
+    const from = this.horizonStart(day);
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let d = day - 7; d >= from; d -= 7) {
+      const v = total(d);
+      n++;
+      sum += v;
+      sumSq += v * v;
+    }
+    return statsOf(n, sum, sumSq);
   }
 
   private horizonStart(day: number): number {

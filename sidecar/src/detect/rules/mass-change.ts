@@ -14,7 +14,7 @@ export const massChangeRule = (ctx: RuleContext): void => {
   const limit = isDelete ? config.massDeleteThreshold : config.massUpdateThreshold;
   const total = Math.max(v.session ?? 0, v.hour);
   if (total < limit) return;
-  const daily = ctx.baselines.daily(v.series, time.day);
+  const daily = ctx.baselines.dayOfWeek(v.series, time.day);
   if (daily && total <= ctx.baselines.threshold(daily)) return;
   const window = v.session !== undefined && v.session >= v.hour ? `s:${v.sessionKey}` : `h:${time.hour}`;
   if (!ctx.ledger.shouldAlert(`mass|${v.series}|${time.day}|${window}`, time.day, total)) return;

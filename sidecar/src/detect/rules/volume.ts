@@ -28,26 +28,30 @@ interface Breach {
   z: number;
 }
 
-/** A window total above mean + k·σ of its baseline (hour of week for hours, daily for days and sessions). */
+/** A window total above mean + k·σ of its baseline (same hour of week for hours, same weekday for days and sessions). */
 export const volumeAnomalyRule = (ctx: RuleContext): void => {
   const v = ctx.volume;
   const { event, time, config, baselines } = ctx;
   if (!v || !event.operation || !config.volumeOperations.includes(event.operation)) return;
   const hourly = baselines.hourOfWeek(v.series, time.day, time.hour);
-  const daily = baselines.daily(v.series, time.day);
+  const daily = baselines.dayOfWeek(v.series, time.day);
   if (!hourly || !daily) return;
-  let worst: Breach | undefined;
+  const breaches: Breach[] = [];
   const consider = (window: Breach['window'], total: number | undefined, stats: WindowStats): void => {
     if (total === undefined || total < config.minAnomalyVolume || total <= baselines.threshold(stats)) return;
-    const z = (total - stats.mean) / baselines.effectiveSd(stats);
-    if (!worst || z > worst.z) worst = { window, total, stats, z };
+    breaches.push({ window, total, stats, z: (total - stats.mean) / baselines.effectiveSd(stats) });
   };
   consider('hour', v.hour, hourly);
   consider('day', v.day, daily);
   consider('session', v.session, daily);
-  if (!worst) return;
-  const windowKey = worst.window === 'session' ? `s:${v.sessionKey}` : worst.window === 'hour' ? `h:${time.hour}` : 'd';
-  if (!ctx.ledger.shouldAlert(`vol|${v.series}|${time.day}|${windowKey}`, time.day, worst.total)) return;
+  // Every breached window is recorded, so a window already reported does not alert again on the next slice.
+  let fresh = false;
+  for (const b of breaches) {
+    const windowKey = b.window === 'session' ? `s:${v.sessionKey}` : b.window === 'hour' ? `h:${time.hour}` : 'd';
+    if (ctx.ledger.shouldAlert(`vol|${v.series}|${time.day}|${windowKey}`, time.day, b.total)) fresh = true;
+  }
+  const worst = breaches.reduce<Breach | undefined>((a, b) => (a && a.z >= b.z ? a : b), undefined);
+  if (!fresh || !worst) return;
   const w = config.weights;
   const sigmasOver = worst.z - config.k;
   ctx.zScore = Math.max(ctx.zScore ?? -Infinity, worst.z);
