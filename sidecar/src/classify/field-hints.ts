@@ -41,8 +41,9 @@ const BOOST_BY_NAME: Array<[RegExp, EntityType]> = [
   [/ipaddress|sourceip|clientip/, 'IP_ADDRESS'],
 ];
 
+/** `leakwatch__Tax_Id__c` → `taxid`: namespace, custom suffix and separators removed. */
 const stem = (name: string): string =>
-  name.replace(/^[a-z0-9]+__/i, '').replace(/__c$/i, '').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  name.replace(/__(c|pc)$/i, '').replace(/^[a-z0-9]+__/i, '').replace(/[^a-z0-9]/gi, '').toLowerCase();
 
 export function planField(field: FieldHint | undefined): FieldPlan {
   if (!field) return { wholeValue: null, boost: [], skipModel: false };

@@ -42,7 +42,8 @@ export function alignTokens(text: string, tokens: readonly string[], unkToken: s
     if (at < 0 || (!gapIsBlank && pendingUnk.length === 0)) continue;
     if (pendingUnk.length > 0) {
       const gapStart = origin[cursor + (folded.slice(cursor, at).length - folded.slice(cursor, at).trimStart().length)]!;
-      for (const u of pendingUnk) out[u] = gapStart < origin[at]! ? [gapStart, origin[at]!] : null;
+      const gapEnd = gapStart + text.slice(gapStart, origin[at]!).trimEnd().length;
+      for (const u of pendingUnk) out[u] = gapStart < gapEnd ? [gapStart, gapEnd] : null;
       pendingUnk = [];
     }
     out[t] = [origin[at]!, originEnd(at + piece.length - 1)];

@@ -22,8 +22,8 @@ type Shape = 'international' | 'national' | 'digits' | 'ambiguous';
 function shapeOf(raw: string, digits: string): Shape {
   if (/^(\+|00)/.test(raw)) return 'international';
   const groups = raw.split(/[ \t().\-/]+/).filter(Boolean).length;
-  if (/^[0(]/.test(raw) || groups >= 3) return 'national';
-  if (digits.length >= 10) return groups === 1 ? 'digits' : 'national';
+  if (groups === 1) return digits.length >= 10 ? 'digits' : 'ambiguous';
+  if (/^[0(]/.test(raw) || groups >= 3 || digits.length >= 10) return 'national';
   return 'ambiguous';
 }
 
@@ -46,9 +46,10 @@ export const phone: Recognizer = {
     let lower: string | null = null;
     for (const m of matchAll(CANDIDATE, text)) {
       const raw = m[0].trimEnd();
-      const digits = raw.replace(/\D/g, '');
+      const digits = raw.replace(/(?:x|ext\.?)[ \t]?\d+$/, '').replace(/\D/g, '');
       if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(raw) || DOTTED_QUAD.test(raw)) continue;
       const shape = shapeOf(raw, digits);
+      if (shape !== 'international' && digits.length > 12) continue;
       const candidate = raw.replace(/^00/, '+').replace('(0)', '');
       let valid: boolean;
       if (shape === 'international') {

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClassifier } from '../../src/classify/index.js';
+import { alignTokens } from '../../src/classify/ner/align.js';
+import { tokenWindows } from '../../src/classify/ner/windows.js';
+import { disposeNerModel, getNerModel, resolveModelDir } from '../../src/classify/ner.js';
+
+/** A lookup-table tagger (see fixtures/make_capitalized_ner.py): capitalised tokens are PERSON, a few cities LOCATION. */
+const FIXTURE = join(import.meta.dirname, 'fixtures', 'capitalized-ner');
+
+describe('token alignment', () => {
+  it('maps WordPiece tokens to offsets in the original string, through accents, emoji and [UNK]', () => {
+    const text = 'Zoë 😀 Müller';
+    const offsets = alignTokens(text, ['Zo', '##ë', '[UNK]', 'M', '##üller'], '[UNK]');
+    expect(offsets).toEqual([[0, 2], [2, 3], [4, 6], [7, 8], [8, 13]]);
+    expect(text.slice(7, 13)).toBe('Müller');
+  });
+});
+
+describe('token windows', () => {
+  it('covers every token exactly once with overlapping windows', () => {
+    const windows = tokenWindows(100, 30, 8);
+    expect(windows[0]).toMatchObject({ start: 0, end: 30 });
+    expect(windows.at(-1)!.end).toBe(100);
+    const kept = windows.flatMap((w) => Array.from({ length: w.keepEnd - w.keepStart }, (_, i) => w.keepStart + i));
+    expect(kept).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    for (let i = 1; i < windows.length; i += 1) expect(windows[i]!.start).toBeLessThan(windows[i - 1]!.end);
+  });
+});
+
+describe('NER model', () => {
+  afterAll(disposeNerModel);
+
+  it('reads LEAKWATCH_MODEL_DIR', () => {
+    expect(resolveModelDir({ LEAKWATCH_MODEL_DIR: FIXTURE })).toBe(FIXTURE);
+    expect(resolveModelDir({})).toMatch(/models[/\\]leakwatch-ner$/);
+  });
+
+  it('loads one instance per process and finds entities beyond the first window at exact offsets', async () => {
+    const [a, b] = await Promise.all([getNerModel(FIXTURE), getNerModel(FIXTURE)]);
+    expect(a).toBe(b);
+    const text = `${'lorem ipsum, '.repeat(40)}then Jürgen Müller moved to Köln.`;
+    const [spans] = await a.predict([text]);
+    const found = spans!.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+    expect(found).toEqual(['PERSON:Jürgen', 'PERSON:Müller', 'LOCATION:Köln']);
+  });
+
+  it('runs inside the classifier after the recognizers, which win overlaps', async () => {
+    const classifier = createClassifier({ salt: 's', modelDir: FIXTURE });
+    await classifier.ready();
+    expect(classifier.modelLoaded).toBe(true);
+    const text = 'Ask Anna at ANNA@EXAMPLE.COM from Paris';
+    const entities = await classifier.classify({ text });
+    expect(entities.map((e) => `${e.type}:${e.detector}:${text.slice(e.start, e.end)}`)).toEqual([
+      'PERSON:ner:Ask',
+      'PERSON:ner:Anna',
+      'EMAIL_ADDRESS:pattern:email:ANNA@EXAMPLE.COM',
+      'LOCATION:ner:Paris',
+    ]);
+    const typed = await classifier.classify({ text: 'Anna', field: { name: 'Industry', type: 'PICKLIST' } });
+    expect(typed).toEqual([]);
+  });
+});

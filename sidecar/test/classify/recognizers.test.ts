@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifier } from '../../src/classify/index.js';
+import type { ClassifyInput } from '../../src/contract/entities.js';
+
+const classifier = createClassifier({ salt: 'test-salt' });
+const found = async (text: string, field?: ClassifyInput['field']): Promise<string[]> =>
+  (await classifier.classify({ text, field })).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+
+describe('recognizers', () => {
+  it.each([
+    ['Card 4111 1111 1111 1111 on file', 'CREDIT_CARD:4111 1111 1111 1111'],
+    ['IBAN: DE89 3704 0044 0532 0130 00.', 'IBAN_CODE:DE89 3704 0044 0532 0130 00'],
+    ['N° de sécurité sociale 2 55 08 14 168 025 38', 'FR_NIR:2 55 08 14 168 025 38'],
+    ['Mi DNI es 12345678-Z', 'ES_NIF:12345678-Z'],
+    ['NIE X1234567L', 'ES_NIF:X1234567L'],
+    ['Codice fiscale RSSMRA85T10A562S', 'IT_FISCAL_CODE:RSSMRA85T10A562S'],
+    ['Mijn BSN is 111222333', 'NL_BSN:111222333'],
+    ['Steuer-ID 86095742719', 'DE_TAX_ID:86095742719'],
+    ['NI number AB 12 34 56 C', 'UK_NINO:AB 12 34 56 C'],
+    ['SSN 536-22-1234', 'US_SSN:536-22-1234'],
+    ['Ruf mich an: +49 30 901820', 'PHONE_NUMBER:+49 30 901820'],
+    ['Téléphone : 01 42 68 53 00', 'PHONE_NUMBER:01 42 68 53 00'],
+    ['Mail jane.doe@example.com please', 'EMAIL_ADDRESS:jane.doe@example.com'],
+    ['from 192.168.10.4 at night', 'IP_ADDRESS:192.168.10.4'],
+    ['IPv6 2001:db8::8a2e:370:7334 seen', 'IP_ADDRESS:2001:db8::8a2e:370:7334'],
+    ['See https://example.org/path?q=1.', 'URL:https://example.org/path?q=1'],
+    ['wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT', 'CRYPTO:1BoatSLRHtKNngkdXEeobR76b53LETtpyT'],
+    ['key sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'SECRET:sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
+    ['password: Tr0ub4dor&3', 'SECRET:Tr0ub4dor&3'],
+    ['Geboren am 12.03.1985 in Köln', 'DATE_OF_BIRTH:12.03.1985'],
+    ['Reisepass C01234565 ausgestellt', 'PASSPORT:C01234565'],
+    ['Patient mit Diabetes', 'MEDICAL:Diabetes'],
+  ])('finds %s', async (text, expected) => {
+    expect(await found(text)).toContain(expected);
+  });
+
+  it.each([
+    'Card 4111 1111 1111 1112 on file',
+    'IBAN: DE89 3704 0044 0532 0130 01.',
+    'N° 2 55 08 14 168 025 39',
+    'Mi DNI es 12345678-A',
+    'Codice fiscale RSSMRA85T10A562T',
+    'Mijn BSN is 123456789',
+    'NI number BG 12 34 56 C',
+    'SSN 666-22-1234',
+    'Updated to version 10.2.3.4 yesterday',
+    'Order 100234 shipped on 12.03.1985',
+    'Invoice INV-2024-000123, SKU AB-12345-X, tracking 1Z999AA10123456784',
+    'Record 0015g00000XyZ12AAB created at 2024-03-05T10:22:11Z',
+    'wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyU',
+  ])('reports nothing in %s', async (text) => {
+    expect(await found(text)).toEqual([]);
+  });
+
+  it('needs birth context for a date of birth', async () => {
+    expect(await found('Delivery on 12.03.1985')).toEqual([]);
+    expect(await found('DOB: 12.03.1985')).toEqual(['DATE_OF_BIRTH:12.03.1985']);
+  });
+
+  it('lets field metadata decide the type of the whole value', async () => {
+    expect(await found('  +1 415 555 0132 ', { name: 'MobilePhone', type: 'PHONE' })).toEqual(['PHONE_NUMBER:+1 415 555 0132']);
+    expect(await found('1985-03-12', { name: 'Birthdate', type: 'DATE' })).toEqual(['DATE_OF_BIRTH:1985-03-12']);
+    expect(await found('12 Hauptstraße', { name: 'MailingStreet', type: 'TEXTAREA' })).toEqual(['LOCATION:12 Hauptstraße']);
+    expect(await found('078051121', { name: 'SSN__c', type: 'STRING' })).toEqual(['US_SSN:078051121']);
+    expect(await found('078051121')).toEqual([]);
+  });
+
+  it('honours allow-lists, deny-lists and thresholds', async () => {
+    const org = createClassifier({
+      salt: 's',
+      allow: ['support@acme.example', /^noreply@/],
+      deny: [{ type: 'PERSON', pattern: 'Project Falcon' }],
+      thresholds: { PHONE_NUMBER: 0.99 },
+    });
+    const text = 'Write to support@acme.example or noreply@acme.example or jo@x.example re Project Falcon, +49 30 901820';
+    const types = (await org.classify({ text })).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+    expect(types).toEqual(['EMAIL_ADDRESS:jo@x.example', 'PERSON:Project Falcon']);
+  });
+
+  it('resolves overlaps: an e-mail address is not also a URL', async () => {
+    expect(await found('mail max@shop.example.com now')).toEqual(['EMAIL_ADDRESS:max@shop.example.com']);
+  });
+});
