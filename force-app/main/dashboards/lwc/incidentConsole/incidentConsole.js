@@ -97,10 +97,11 @@ export default class IncidentConsole extends LightningElement {
     async handleMilestone(event) {
         const incidentId = event.target.dataset.id;
         const milestone = event.target.dataset.milestone;
+        const label = event.target.label;
         this.workingId = incidentId;
         try {
             await recordMilestone({ incidentId, milestone });
-            this.dispatchEvent(new ShowToastEvent({ title: 'Recorded', message: event.target.label, variant: 'success' }));
+            this.dispatchEvent(new ShowToastEvent({ title: 'Recorded', message: label, variant: 'success' }));
             await refreshApex(this.incidents);
         } catch (error) {
             this.dispatchEvent(
