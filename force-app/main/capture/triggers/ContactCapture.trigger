@@ -1,0 +1,3 @@
+trigger ContactCapture on Contact(after insert, after update, after delete, after undelete) {
+    new RecordChangeTriggerHandler().run();
+}

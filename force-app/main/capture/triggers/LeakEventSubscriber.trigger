@@ -1,0 +1,3 @@
+trigger LeakEventSubscriber on LeakEvent__e(after insert) {
+    new LeakEventSubscriberHandler().run();
+}

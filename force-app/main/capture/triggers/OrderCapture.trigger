@@ -1,0 +1,3 @@
+trigger OrderCapture on Order(after insert, after update, after delete, after undelete) {
+    new RecordChangeTriggerHandler().run();
+}
