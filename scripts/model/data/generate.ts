@@ -1,0 +1,99 @@
+// Generates the labelled NER corpus (train and dev JSONL) from one seed.
+//   tsx scripts/model/data/generate.ts --seed 20261123 --train 60000 --dev 3000 --out scripts/model/.work
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ALL, LANGS, type Lang } from './locales.js';
+import { Rng } from './rng.js';
+import { makeSlots, type Label, type Piece } from './slots.js';
+import { DEV } from './templates-dev.js';
+import { TRAIN } from './templates-train.js';
+
+export interface Entity { type: Label; start: number; end: number }
+export interface Example { id: string; lang: Lang; text: string; entities: Entity[] }
+
+const LANG_WEIGHTS: [Lang, number][] = [['en', 0.3], ['de', 0.14], ['fr', 0.14], ['es', 0.14], ['it', 0.14], ['nl', 0.14]];
+
+function pickLang(rng: Rng): Lang {
+  let r = rng.next();
+  for (const [lang, w] of LANG_WEIGHTS) {
+    r -= w;
+    if (r < 0) return lang;
+  }
+  return 'en';
+}
+
+function literalTypo(rng: Rng, s: string): string {
+  const words = s.split(' ');
+  const i = rng.int(words.length);
+  const w = words[i] ?? '';
+  if (w.length < 5 || !/^\p{L}+$/u.test(w)) return s;
+  const j = 1 + rng.int(w.length - 2);
+  words[i] = w.slice(0, j) + w[j + 1] + w[j] + w.slice(j + 2);
+  return words.join(' ');
+}
+
+function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng): Piece[] {
+  const pieces: Piece[] = [];
+  for (const part of template.split(/(\{\w+\})/)) {
+    if (!part) continue;
+    const slot = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (slot) {
+      const make = slots[slot];
+      if (!make) throw new Error(`unknown slot ${slot} in: ${template}`);
+      pieces.push(...make());
+    } else {
+      pieces.push({ text: rng.next() < 0.08 ? literalTypo(rng, part) : part });
+    }
+  }
+  return pieces;
+}
+
+function record(id: string, templates: Record<Lang | 'any', string[]>, rng: Rng): Example {
+  const lang = pickLang(rng);
+  const slots = makeSlots(lang, rng);
+  const count = rng.next() < 0.7 ? 1 : rng.next() < 0.85 ? 2 : 3;
+  const pieces: Piece[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
+    const pool = rng.next() < 0.15 ? templates.any : templates[lang];
+    pieces.push(...fill(rng.pick(pool), slots, rng));
+  }
+  const shout = rng.next();
+  const change = shout < 0.04 ? (s: string) => s.toLowerCase() : shout < 0.06 ? (s: string) => s.toUpperCase() : (s: string) => s;
+  let text = '';
+  const entities: Entity[] = [];
+  for (const piece of pieces) {
+    const t = change(piece.text).length === piece.text.length ? change(piece.text) : piece.text;
+    if (piece.label && t.trim()) entities.push({ type: piece.label, start: text.length, end: text.length + t.length });
+    text += t;
+  }
+  return { id, lang, text, entities };
+}
+
+export function generate(seed: number, count: number, split: 'train' | 'dev'): Example[] {
+  ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
+  const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
+  const templates = split === 'train' ? TRAIN : DEV;
+  return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
+}
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '20261123' },
+      train: { type: 'string', default: '60000' },
+      dev: { type: 'string', default: '3000' },
+      out: { type: 'string', default: 'scripts/model/.work' },
+    },
+  });
+  mkdirSync(values.out, { recursive: true });
+  const seed = Number(values.seed);
+  for (const [split, n] of [['train', values.train], ['dev', values.dev]] as const) {
+    const rows = generate(seed, Number(n), split);
+    writeFileSync(join(values.out, `${split}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    console.log(`${split}: ${rows.length} records (${LANGS.join(', ')})`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) main();

@@ -1,0 +1,133 @@
+// Slot fillers: each turns a template placeholder into text pieces, the personal ones labelled.
+import type { Faker } from '@faker-js/faker';
+import { ALL, CITIES, FOREIGN, HOME, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
+import type { Rng } from './rng.js';
+
+export type Label = 'PERSON' | 'LOCATION';
+export interface Piece { text: string; label?: Label }
+
+interface Ctx { lang: Lang; rng: Rng; home: Faker; names: Faker }
+
+const word = (s: string) => s.split(/\s+/)[0] ?? s;
+
+function casing(rng: Rng, s: string): string {
+  const r = rng.next();
+  if (r < 0.06) return s.toLowerCase();
+  if (r < 0.1) return s.toUpperCase();
+  return s;
+}
+
+function typo(rng: Rng, s: string): string {
+  if (s.length < 5 || rng.next() > 0.04) return s;
+  const i = 1 + rng.int(s.length - 2);
+  const k = rng.int(3);
+  if (k === 0) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+  if (k === 1) return s.slice(0, i) + s.slice(i + 1);
+  return s.slice(0, i) + s[i] + s.slice(i);
+}
+
+function first(c: Ctx): string { return word(c.names.person.firstName()); }
+function last(c: Ctx): string { return c.names.person.lastName(); }
+
+function fullName(c: Ctx): Piece[] {
+  const r = c.rng.next();
+  const f = first(c);
+  const l = last(c);
+  let name: string;
+  if (r < 0.55) name = `${f} ${l}`;
+  else if (r < 0.63) name = `${f} ${c.rng.pick('ABCDEFGHJKLMNPRSTW'.split(''))}. ${l}`;
+  else if (r < 0.7) name = `${f} ${word(c.names.person.firstName())} ${l}`;
+  else if (r < 0.76) name = `${l}, ${f}`;
+  else if (r < 0.84) name = l;
+  else name = f;
+  const pieces: Piece[] = [];
+  if (c.rng.next() < 0.3 && r >= 0.7 && r < 0.84 || c.rng.next() < 0.12) {
+    pieces.push({ text: `${c.rng.pick(TITLES[c.lang])} ` });
+  }
+  pieces.push({ text: typo(c.rng, casing(c.rng, name)), label: 'PERSON' });
+  return pieces;
+}
+
+function city(c: Ctx): string {
+  return c.rng.next() < 0.5 ? c.rng.pick(CITIES[c.lang]) : c.home.location.city();
+}
+
+function address(c: Ctx): Piece[] {
+  const loc = c.home.location;
+  const street = casing(c.rng, loc.streetAddress(c.rng.next() < 0.2));
+  const zip = loc.zipCode();
+  const town = casing(c.rng, city(c));
+  const out: Piece[] = [{ text: street, label: 'LOCATION' }];
+  const sep = c.rng.pick([', ', ', ', ' - ', '\n', ' ']);
+  if (c.lang === 'en' && c.rng.next() < 0.6) {
+    out.push({ text: sep }, { text: town, label: 'LOCATION' }, { text: ', ' }, { text: loc.state({ abbreviated: c.rng.next() < 0.5 }), label: 'LOCATION' }, { text: ' ' }, { text: zip, label: 'LOCATION' });
+  } else {
+    out.push({ text: sep }, { text: zip, label: 'LOCATION' }, { text: ' ' }, { text: town, label: 'LOCATION' });
+  }
+  if (c.rng.next() < 0.25) out.push({ text: c.rng.pick([', ', '\n', ' ']) }, { text: loc.country(), label: 'LOCATION' });
+  return out;
+}
+
+function productLike(c: Ctx): string {
+  const r = c.rng.next();
+  if (r < 0.35) return `${first(c)} ${c.rng.pick(PRODUCT_NOUNS)}`;
+  if (r < 0.5) return `${c.rng.pick(['Model', 'Série', 'Serie', 'Line', 'Modell'])} ${first(c)}`;
+  if (r < 0.6) return `${c.home.location.street()} ${c.rng.pick(PRODUCT_NOUNS)}`;
+  return c.home.commerce.productName();
+}
+
+function sku(c: Ctx): string {
+  const n = 10 + c.rng.int(990);
+  const streetWord = word(c.home.location.street()).toUpperCase().slice(0, 8);
+  return c.rng.pick([
+    `${streetWord}-${n}`, `ST-${n}-${c.rng.pick(['A', 'B', 'X'])}`, `${c.rng.pick(['Main', 'Park', 'Ring', 'Rue', 'Via', 'Calle', 'Laan'])}${n}`,
+    `AVE-${n}`, `${c.home.string.alphanumeric({ length: 3, casing: 'upper' })}-${n}`, `SKU ${n}${c.rng.pick(['', 'B', 'XL'])}`,
+  ]);
+}
+
+function email(c: Ctx): string {
+  const f = c.names.person.firstName();
+  const l = c.names.person.lastName();
+  const r = c.rng.next();
+  if (r < 0.4) return c.home.internet.email({ firstName: f, lastName: l });
+  if (r < 0.7) return `${f}.${l}@${c.home.internet.domainName()}`.toLowerCase().replace(/\s+/g, '');
+  return c.home.internet.email();
+}
+
+export function makeSlots(lang: Lang, rng: Rng): Record<string, () => Piece[]> {
+  const home = rng.pick(HOME[lang]);
+  const names = rng.next() < 0.7 ? rng.pick(HOME[lang]) : rng.pick(rng.next() < 0.7 ? FOREIGN : ALL);
+  const c: Ctx = { lang, rng, home, names };
+  const t = (f: () => string) => () => [{ text: f() }];
+  const p = (f: () => string, label: Label) => () => [{ text: f(), label }];
+  return {
+    per: () => fullName(c),
+    per2: () => fullName({ ...c, names: rng.pick(ALL) }),
+    first: p(() => casing(rng, first(c)), 'PERSON'),
+    last: p(() => casing(rng, last(c)), 'PERSON'),
+    fl: p(() => typo(rng, casing(rng, `${first(c)} ${last(c)}`)), 'PERSON'),
+    title: t(() => rng.pick(TITLES[lang])),
+    city: p(() => casing(rng, city(c)), 'LOCATION'),
+    street: p(() => casing(rng, home.location.streetAddress(rng.next() < 0.15)), 'LOCATION'),
+    post: p(() => home.location.zipCode(), 'LOCATION'),
+    country: p(() => home.location.country(), 'LOCATION'),
+    addr: () => address(c),
+    company: t(() => home.company.name()),
+    product: t(() => productLike(c)),
+    sku: t(() => sku(c)),
+    email: t(() => email(c)),
+    user: t(() => home.internet.username().toLowerCase()),
+    phone: t(() => home.phone.number()),
+    date: t(() => home.date.recent({ days: 400 }).toISOString().slice(0, 10)),
+    time: t(() => `${String(rng.int(24)).padStart(2, '0')}:${String(rng.int(60)).padStart(2, '0')}`),
+    order: t(() => `${rng.pick(['ORD', 'SO', 'PO', '#', 'A'])}-${100000 + rng.int(899999)}`),
+    case: t(() => String(1000000 + rng.int(8999999)).padStart(8, '0')),
+    amount: t(() => `${(rng.int(200000) / 100).toFixed(2)}`),
+    qty: t(() => String(1 + rng.int(50))),
+    id: t(() => `${rng.pick(['003', '005', '001', '00Q', '500'])}${home.string.alphanumeric(15)}`),
+    ip: t(() => home.internet.ipv4()),
+    url: t(() => home.internet.url()),
+    job: t(() => home.person.jobTitle()),
+    brand: t(() => home.company.name().split(/[\s,-]/)[0] ?? 'Acme'),
+  };
+}

@@ -1,0 +1,75 @@
+// Scores the shipped int8 model, through transformers.js, on the generated dev split and on the
+// PERSON/LOCATION-bearing records of the shared Presidio peer set; writes eval-metrics.json.
+//   tsx scripts/model/eval/evaluate.ts [--work scripts/model/.work]
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadTagger, type Span, type Tagger } from './tagger.js';
+
+interface Gold { id: string; text: string; entities: { type: string; start: number; end: number }[]; lang?: string }
+interface Prf { p: number; r: number; f: number }
+interface TypeScore { gold: number; pred: number; exact: Prf; overlap: Prf }
+type Score = (gold: Gold[], preds: { id: string; entities: Span[] }[], opts: { types: string[] }) => { per_type: Record<string, TypeScore> };
+
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const TYPES = ['PERSON', 'LOCATION'];
+
+const readJsonl = (file: string): Gold[] =>
+  readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Gold);
+
+async function predict(tagger: Tagger, rows: Gold[]): Promise<{ id: string; entities: Span[] }[]> {
+  const out: { id: string; entities: Span[] }[] = [];
+  const order = [...rows].sort((a, b) => a.text.length - b.text.length);
+  for (let i = 0; i < order.length; i += 16) {
+    const batch = order.slice(i, i + 16);
+    const spans = await tagger.tag(batch.map((r) => r.text));
+    batch.forEach((r, k) => out.push({ id: r.id, entities: spans[k]! }));
+  }
+  return out;
+}
+
+const round = (s: TypeScore) => ({
+  gold: s.gold, pred: s.pred,
+  exact: { p: +s.exact.p.toFixed(3), r: +s.exact.r.toFixed(3), f1: +s.exact.f.toFixed(3) },
+  overlap: { p: +s.overlap.p.toFixed(3), r: +s.overlap.r.toFixed(3), f1: +s.overlap.f.toFixed(3) },
+});
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      work: { type: 'string', default: join(root, 'scripts/model/.work') },
+      models: { type: 'string', default: join(root, 'sidecar/models') },
+      peers: { type: 'string', default: join(root, '..', 'shared', 'eval') },
+    },
+  });
+  const { score } = (await import(pathToFileURL(join(values.peers, 'score.mjs')).href)) as { score: Score };
+  const tagger = await loadTagger(values.models, 'leakwatch-ner');
+  const report: Record<string, unknown> = {};
+
+  const dev = readJsonl(join(values.work, 'dev.jsonl'));
+  const devScore = score(dev, await predict(tagger, dev), { types: TYPES });
+  report.dev = Object.fromEntries(TYPES.map((t) => [t, round(devScore.per_type[t]!)]));
+  const langs = [...new Set(dev.map((r) => r.lang!))];
+  report.devByLang = Object.fromEntries(await Promise.all(langs.map(async (lang) => {
+    const rows = dev.filter((r) => r.lang === lang);
+    const s = score(rows, await predict(tagger, rows), { types: TYPES });
+    return [lang, Object.fromEntries(TYPES.map((t) => [t, +s.per_type[t]!.exact.f.toFixed(3)]))];
+  })));
+
+  const peerFile = join(values.peers, 'presidio_cases.jsonl');
+  if (existsSync(peerFile)) {
+    const peers = readJsonl(peerFile).filter((r) => r.entities.some((e) => TYPES.includes(e.type)));
+    const started = performance.now();
+    const preds = await predict(tagger, peers);
+    const seconds = (performance.now() - started) / 1000;
+    writeFileSync(join(values.work, 'presidio-preds.jsonl'), preds.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const s = score(peers, preds, { types: TYPES });
+    report.presidio = { records: peers.length, recordsPerSecond: Math.round(peers.length / seconds),
+      ...Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)])) };
+  }
+  writeFileSync(join(values.work, 'eval-metrics.json'), JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(report, null, 2));
+}
+
+await main();
