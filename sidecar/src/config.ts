@@ -13,6 +13,11 @@ const EnvSchema = Type.Object({
   LEAKWATCH_SECRETS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_HASH_SALT: Type.Optional(Type.String({ minLength: 16 })),
   LEAKWATCH_REPLICA_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  SF_LOGIN_URL: Type.String({ pattern: '^https?://' }),
+  SF_CLIENT_ID: Type.String({ minLength: 1 }),
+  SF_USERNAME: Type.String({ minLength: 1 }),
+  SF_PRIVATE_KEY_PATH: Type.String({ minLength: 1 }),
+  SF_API_VERSION: Type.String({ default: '62.0', pattern: '^\\d+\\.\\d$' }),
   OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
   OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
@@ -33,6 +38,8 @@ export interface SidecarConfig {
   /** Overrides the salt generated in the database for value hashes. */
   hashSalt?: string;
   replicaId?: string;
+  /** The org connection for write-back (OAuth 2.0 JWT bearer flow). */
+  salesforce: { loginUrl: string; clientId: string; username: string; privateKeyPath: string; apiVersion: string };
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
 }
@@ -54,6 +61,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
   const value = Value.Convert(EnvSchema, Value.Default(EnvSchema, known));
   const [first] = Value.Errors(EnvSchema, value);
   if (first) {
+    if (first.keyword === 'required') {
+      const missing = (first.params as { requiredProperties?: string[] }).requiredProperties?.join(', ');
+      throw new ConfigError(`${missing ?? 'a variable'} must be set`);
+    }
     const variable = first.instancePath.replace(/^\//, '') || 'environment';
     throw new ConfigError(`${variable} ${first.message} (got ${JSON.stringify(known[variable] ?? null)})`);
   }
@@ -73,6 +84,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     orgSecrets: readOrgSecrets(e),
     hashSalt: e.LEAKWATCH_HASH_SALT,
     replicaId: e.LEAKWATCH_REPLICA_ID,
+    salesforce: {
+      loginUrl: e.SF_LOGIN_URL,
+      clientId: e.SF_CLIENT_ID,
+      username: e.SF_USERNAME,
+      privateKeyPath: e.SF_PRIVATE_KEY_PATH,
+      apiVersion: e.SF_API_VERSION,
+    },
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, baseDelayMs: e.OUTBOX_BASE_DELAY_MS, maxDelayMs: e.OUTBOX_MAX_DELAY_MS },
     pollMs: e.WORKER_POLL_MS,
   };

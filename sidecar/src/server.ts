@@ -9,12 +9,14 @@ import type { Detector } from './contract/verdict.js';
 import { createDetector } from './detect/index.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
 import { readHashSalt } from './store/hash-salt.js';
+import { createOrgClient } from './writeback/index.js';
 import { openStore } from './store/open-store.js';
 
 export interface SidecarEngines {
   classifier?: Classifier;
   detector?: Detector;
-  orgClientFor: OrgClientResolver;
+  /** Defaults to one client for the connection in `config.salesforce`, used for every configured org. */
+  orgClientFor?: OrgClientResolver;
 }
 
 export interface RunningSidecar {
@@ -26,7 +28,7 @@ export interface RunningSidecar {
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */
-export async function startSidecar(config: SidecarConfig, engines: SidecarEngines): Promise<RunningSidecar> {
+export async function startSidecar(config: SidecarConfig, engines: SidecarEngines = {}): Promise<RunningSidecar> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
   try {
@@ -35,7 +37,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       store,
       classifier,
       detector: engines.detector ?? createDetector(),
-      orgClientFor: engines.orgClientFor,
+      orgClientFor: engines.orgClientFor ?? connectedOrg(config),
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
       pollMs: config.pollMs,
@@ -51,6 +53,12 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
     else await store.close();
     throw err;
   }
+}
+
+function connectedOrg(config: SidecarConfig): OrgClientResolver {
+  const { loginUrl, clientId, username, privateKeyPath, apiVersion } = config.salesforce;
+  const client = createOrgClient({ loginUrl, clientId, username, privateKeyPath, apiVersion });
+  return (orgId) => (config.orgSecrets.has(orgId.slice(0, 15)) ? client : undefined);
 }
 
 /** Closes on SIGTERM/SIGINT; a second signal, or 30 s without finishing, exits at once. */
@@ -72,3 +80,17 @@ export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void 
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 }
+
+async function main(): Promise<void> {
+  let config: SidecarConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`leakwatch sidecar: configuration error: ${err.message}\n`);
+    process.exit(78);
+  }
+  closeOnSignals(await startSidecar(config));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -22,7 +22,7 @@ const MAX_DETAILS_DEPTH = 32;
 /** Returns why an event breaks the schema (at most five reasons), or null when it is valid. */
 export function eventProblems(candidate: unknown): string[] | null {
   if (!checkEvent(candidate)) return (checkEvent.errors ?? []).slice(0, 5).map(describeError);
-  if (depthOf(candidate.details, MAX_DETAILS_DEPTH + 1) > MAX_DETAILS_DEPTH) {
+  if (depthOf((candidate as LeakEvent).details, MAX_DETAILS_DEPTH + 1) > MAX_DETAILS_DEPTH) {
     return [`details nests deeper than ${MAX_DETAILS_DEPTH} levels`];
   }
   return null;
