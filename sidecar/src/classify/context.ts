@@ -8,7 +8,7 @@ import type { Span } from './span.js';
 const POSITIVE: Partial<Record<EntityType, string[]>> = {
   CREDIT_CARD: ['card', 'credit', 'visa', 'mastercard', 'amex', 'karte', 'kreditkarte', 'carte', 'tarjeta', 'carta', 'kaart', 'creditcard'],
   IBAN_CODE: ['iban', 'bank', 'konto', 'compte', 'cuenta', 'conto', 'rekening'],
-  PHONE_NUMBER: ['phone', 'tel', 'mobile', 'cell', 'call', 'fax', 'telefon', 'handy', 'rufnummer', 'téléphone', 'telephone', 'portable', 'teléfono', 'telefono', 'móvil', 'movil', 'cellulare', 'telefoon', 'mobiel', 'bel ', 'whatsapp'],
+  PHONE_NUMBER: ['phone', 'tel', 'mobile', 'cell', 'call', 'fax', 'telefon', 'handy', 'rufnummer', 'téléphone', 'telephone', 'portable', 'teléfono', 'telefono', 'móvil', 'movil', 'cellulare', 'telefoon', 'mobiel', 'bel ', 'whatsapp', 'sms', 'anruf', 'rückruf', 'appel', 'llamar', 'llamada', 'chiamare', 'chiamata', 'bellen', 'teruggebeld'],
   US_SSN: ['ssn', 'social security', 'social sec'],
   UK_NINO: ['nino', 'national insurance', 'ni number', 'insurance number'],
   DE_TAX_ID: ['steuer', 'steuerid', 'steuer-id', 'steueridentifikationsnummer', 'idnr', 'tin', 'tax'],

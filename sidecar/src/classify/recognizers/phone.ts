@@ -4,12 +4,14 @@ import { guessLanguage, type Language } from '../language.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const CANDIDATE = /(?<![\p{L}\p{N}+/.:-])(?:\+|00)?\(?\d[\d \t().\-/]{4,22}\d(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\p{L}\p{N}]|[.:/-]\d)/gu;
+/** Words that often precede a number someone can be reached on, too vague to raise a score on their own. */
+const REACH_WORDS = /(?:^|[^\p{L}])(?:number|nummer|numéro|número|numero|messages?|answering|reach|contact|registered|erreichbar|joindre|contactar|contattare|bereikbaar)[^\p{L}]*(?:\p{L}+[^\p{L}\d]+){0,3}$/u;
 const DATE_LIKE = /^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$/;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 const REGION_OF: Record<Language, CountryCode> = { en: 'US', de: 'DE', fr: 'FR', es: 'ES', it: 'IT', nl: 'NL' };
 const HOME_REGIONS: CountryCode[] = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL'];
-/** Tried only next to a phone context word, where a foreign national format is plausible. */
+/** Next to a phone context word a foreign national format is plausible: these are tried as well. */
 const OTHER_REGIONS: CountryCode[] = ['BE', 'AT', 'CH', 'IE', 'PT', 'CA', 'AU', 'IL', 'IN', 'CN', 'JP', 'BR', 'MX', 'PL', 'SE'];
 
 type Shape = 'international' | 'national' | 'digits' | 'ambiguous';
@@ -37,7 +39,11 @@ function parsed(candidate: string, regions: CountryCode[], possibleIsEnough: boo
 
 const SCORE: Record<Shape, number> = { international: 0.75, national: 0.55, digits: 0.5, ambiguous: 0.3 };
 
-/** Phone numbers parsed and validated per region (libphonenumber metadata), the text's language first. */
+/**
+ * Phone numbers parsed and validated per region (libphonenumber metadata): first in the region of the text's
+ * language (and the US); in the other home regions when the number is written with a trunk prefix and groups
+ * or follows a word about reaching someone; in the wider list only after such a word.
+ */
 export const phone: Recognizer = {
   name: 'pattern:phone',
   find(text) {
@@ -51,17 +57,21 @@ export const phone: Recognizer = {
       const shape = shapeOf(raw, digits);
       if (shape !== 'international' && digits.length > 12) continue;
       const candidate = raw.replace(/^00/, '+').replace('(0)', '');
+      lower ??= text.toLowerCase();
+      const context = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length);
+      if (shape === 'ambiguous' && !context) continue;
+      const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
       let valid: boolean;
       if (shape === 'international') {
         valid = parsed(candidate, ['US'], true);
       } else {
         if (regions === null) {
           const lang = guessLanguage(text);
-          regions = lang ? [REGION_OF[lang], ...HOME_REGIONS.filter((r) => r !== REGION_OF[lang])] : HOME_REGIONS;
+          regions = lang && lang !== 'en' ? [REGION_OF[lang], 'US'] : ['US', 'GB'];
         }
-        lower ??= text.toLowerCase();
-        const context = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length);
-        valid = parsed(candidate, regions, false) || (context && parsed(candidate, OTHER_REGIONS, false));
+        const home = regions;
+        const wider = (reachable || /^0\d*[ \t.\-/]\d+[ \t.\-/]\d/.test(raw) ? HOME_REGIONS : []).filter((r) => !home.includes(r));
+        valid = parsed(candidate, home, false) || parsed(candidate, wider, false) || (reachable && parsed(candidate, OTHER_REGIONS, false));
       }
       if (!valid) continue;
       out.push({ type: 'PHONE_NUMBER', start: m.index, end: m.index + raw.length, score: SCORE[shape], detector: this.name });
