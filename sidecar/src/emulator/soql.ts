@@ -261,6 +261,7 @@ const aggregate = (store: OrgStore, object: ObjectDef, fields: SelectField[], qu
     return resolvePath(store, object, clause.field);
   });
   const buckets = new Map<string, StoredRecord[]>();
+  if (groups.length === 0) buckets.set('[]', []);
   for (const record of records) {
     const key = JSON.stringify(groups.map((path) => readPath(store, record, path)));
     buckets.set(key, [...(buckets.get(key) ?? []), record]);

@@ -26,7 +26,16 @@ export type OrgRecord = Record<string, unknown>;
 
 export type UpsertResult =
   | { externalId: string; success: true; created: boolean; id: string }
-  | { externalId: string; success: false; retryable: boolean; error: RecordError; errors: RecordError[] };
+  | {
+      externalId: string;
+      success: false;
+      retryable: boolean;
+      /** The first error's code and message, flat, for callers that log one line. */
+      errorCode: string;
+      message: string;
+      error: RecordError;
+      errors: RecordError[];
+    };
 
 export interface OrgIdentity {
   orgId: string;
@@ -77,7 +86,15 @@ const toResult = (externalId: string, raw: RawSaveResult | undefined): UpsertRes
   }
   const errors = (raw?.errors ?? []).map(recordError);
   const error = errors[0] ?? { code: 'UNKNOWN', message: 'the org reported no result for this record', fields: [], retryable: true };
-  return { externalId, success: false, retryable: errors.length > 0 ? errors.every((item) => item.retryable) : true, error, errors: errors.length > 0 ? errors : [error] };
+  return {
+    externalId,
+    success: false,
+    retryable: errors.length > 0 ? errors.every((item) => item.retryable) : true,
+    errorCode: error.code,
+    message: error.message,
+    error,
+    errors: errors.length > 0 ? errors : [error],
+  };
 };
 
 /**

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startOrgEmulator, type OrgEmulator } from '../emulator/index.js';
+import { startSidecar, type RunningSidecar } from '../server.js';
+import { createOrgClient, type OrgClient } from '../writeback/index.js';
+import { DEMO_ORG_ID } from './cast.js';
+import { replayEvents, waitForDrain, type QueueStatus, type SidecarEndpoint } from './replay.js';
+import { buildScenario } from './scenario.js';
+import { summarise, type DemoSummary } from './summary.js';
+
+export interface DemoOptions {
+  /** Sidecar port; 0 picks a free one. */
+  port: number;
+  /** Org emulator port; 0 picks a free one. */
+  orgPort: number;
+  /** Where the embedded store lives; a fresh temporary directory when absent. */
+  dataDir?: string;
+  logLevel: string;
+  /** Injects a few org faults (503s, an expired session, a row lock) to show the write-back recovering. */
+  faults: boolean;
+  drainTimeoutMs: number;
+  print: (line: string) => void;
+}
+
+export interface DemoRun {
+  sidecarUrl: string;
+  orgUrl: string;
+  dataDir: string;
+  summary: DemoSummary;
+  status: QueueStatus;
+  close(): Promise<void>;
+}
+
+const bar = (done: number, total: number): string => {
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+};
+
+const printSummary = (run: Omit<DemoRun, 'close'>, orgClient: { clientId: string; username: string }, print: (line: string) => void): void => {
+  const { summary } = run;
+  print('');
+  print(`Leakwatch demo: first pass done. ${summary.verdicts} verdicts written to the org.`);
+  print(`  by severity:  ${Object.entries(summary.bySeverity).map(([severity, count]) => `${severity} ${count}`).join(' · ')}`);
+  print(`  PII findings: ${summary.piiFindings} (masked samples only)   permission reviews: ${summary.permissionReviews}`);
+  print(`  dead letters: ${run.status.deadLetters}`);
+  print('  highest risk:');
+  for (const verdict of summary.top) print(`    ${verdict.name}  ${verdict.severity.padEnd(8)} ${String(verdict.riskScore).padStart(3)}  ${verdict.summary}`);
+  print('');
+  print('Where to look:');
+  print(`  sidecar API docs   ${run.sidecarUrl}/docs`);
+  print(`  sidecar status     ${run.sidecarUrl}/v1/status (bearer secret in ${join(run.dataDir, 'org-secret')})`);
+  print(`  sidecar metrics    ${run.sidecarUrl}/metrics`);
+  print(`  org verdicts       ${run.orgUrl}/__emulator/records/LeakVerdict__c`);
+  print(`  org PII findings   ${run.orgUrl}/__emulator/records/PiiFinding__c`);
+  print(`  org reviews        ${run.orgUrl}/__emulator/records/PermissionReview__c`);
+  print(`  org REST API       ${run.orgUrl}/services/data/v62.0/query?q=SELECT+Name,Severity__c+FROM+LeakVerdict__c (JWT login: consumer key ${orgClient.clientId}, user ${orgClient.username}; see ${join(run.dataDir, 'org.json')})`);
+  print(`  embedded store     ${run.dataDir}`);
+};
+
+/** Runs the product end to end with no org: the org emulator, the sidecar on its embedded store, and the scenario. */
+export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
+  const { print } = options;
+  const dataDir = options.dataDir ? resolve(options.dataDir) : await mkdtemp(join(tmpdir(), 'leakwatch-demo-'));
+  await mkdir(dataDir, { recursive: true });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort });
+    closers.push(() => org.close());
+    print(`org emulator      ${org.url}  (objects: ${[...org.schema.keys()].join(', ')})`);
+    const keyPath = join(dataDir, 'org-emulator.key');
+    await writeFile(keyPath, org.connectedApp.privateKey ?? '', { mode: 0o600 });
+    await writeFile(join(dataDir, 'org.json'), `${JSON.stringify({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath }, null, 2)}\n`);
+    const orgClient: OrgClient = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath });
+    const identity = await orgClient.identity();
+    print(`org connection    JWT bearer login as ${identity.username} (org ${identity.orgId})`);
+
+    const secret = randomBytes(24).toString('base64url');
+    await writeFile(join(dataDir, 'org-secret'), `${secret}\n`, { mode: 0o600 });
+    const config = {
+      host: '127.0.0.1',
+      port: options.port,
+      logLevel: options.logLevel,
+      dataDir: join(dataDir, 'store'),
+      orgSecrets: new Map([[DEMO_ORG_ID.slice(0, 15), secret]]),
+      outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
+      pollMs: 50,
+      salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
+    };
+    const sidecar: RunningSidecar = await startSidecar(config, { orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined) });
+    closers.push(() => sidecar.close());
+    const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
+    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir})`);
+
+    const scenario = buildScenario();
+    const endpoint: SidecarEndpoint = { url: sidecarUrl, secret };
+    print(`scenario          ${scenario.events.length} synthetic events from a small online shop over ${Math.round((Date.parse(scenario.events.at(-1)?.occurredAt ?? '') - Date.parse(scenario.events[0]?.occurredAt ?? '')) / 86_400_000)} days`);
+    if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
+    await replayEvents(endpoint, DEMO_ORG_ID, scenario.events, (sent) => {
+      print(`replaying         ${bar(sent, scenario.events.length)}`);
+    });
+    let lastLine = '';
+    const status = await waitForDrain(endpoint, options.drainTimeoutMs, (current) => {
+      const line = `processing        events pending ${current.queues.eventsPending} · write-backs pending ${current.queues.writeBacksPending} · verdicts in org ${org.records('LeakVerdict__c').length}`;
+      if (line !== lastLine) print(line);
+      lastLine = line;
+    });
+    const injected = org.stats.faultsInjected;
+    if (options.faults) {
+      print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);
+    }
+    const run = { sidecarUrl, orgUrl: org.url, dataDir, summary: await summarise(orgClient), status };
+    printSummary(run, { clientId: org.connectedApp.clientId, username: org.identity.username }, print);
+    return { ...run, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+};
