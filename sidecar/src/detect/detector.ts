@@ -36,6 +36,8 @@ export interface DetectionEngine extends Detector {
   openOrg(orgId: string): Promise<void>;
   /** Records a reviewer's false positive as a suppression rule and returns it. */
   suppress(feedback: ReviewerFeedback): Promise<SuppressionRule>;
+  /** Drops an org's in-memory context; the next event re-opens its state from the source. */
+  forget(orgId: string): void;
 }
 
 /** Order matters: volume is accumulated before the rules that read its windows. */
@@ -147,6 +149,9 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       const rule = createSuppression(feedback, new Date(now()), config);
       (await open(rule.orgId)).state.addSuppression(rule);
       return rule;
+    },
+    forget(orgId) {
+      orgs.delete(orgId);
     },
   };
 }

@@ -11,3 +11,4 @@ export { createSuppression, type ReviewerFeedback } from './suppression.js';
 export { memoryStateSource, type StateSource } from './state-source.js';
 export { MemoryDetectionState } from './memory-state.js';
 export type { Canary, CanaryRegistry, DetectionState, SuppressionRule } from './state.js';
+export { SqlStateStore, type SqlExecutor } from './sql-state.js';

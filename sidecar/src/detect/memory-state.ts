@@ -45,7 +45,7 @@ export class MemoryDetectionState implements DetectionState {
   private readonly canaryLabels = new Map<string, string>();
   private readonly rules: SuppressionRule[] = [];
   private firstOrgDay: number | undefined;
-  private latestDay = -Infinity;
+  private newestDay = -Infinity;
   private changes: StateChanges | undefined;
 
   constructor(
@@ -166,19 +166,28 @@ export class MemoryDetectionState implements DetectionState {
     return this.firstOrgDay;
   }
 
+  /** The latest event day seen. */
+  latestDay(): number | undefined {
+    return Number.isFinite(this.newestDay) ? this.newestDay : undefined;
+  }
+
   noteOrgDay(day: number): void {
     if (this.firstOrgDay === undefined || day < this.firstOrgDay) {
       this.firstOrgDay = day;
       if (this.changes) this.changes.orgFirstDay = day;
     }
-    if (day > this.latestDay) {
-      this.latestDay = day;
+    if (day > this.newestDay) {
+      this.newestDay = day;
       for (const [key, s] of this.sessions) if (s.day < day - SESSION_RETAIN_DAYS) this.sessions.delete(key);
     }
   }
 
   applyOrgFirstDay(day: number): void {
     if (this.firstOrgDay === undefined || day < this.firstOrgDay) this.firstOrgDay = day;
+  }
+
+  applyLatestDay(day: number): void {
+    if (day > this.newestDay) this.newestDay = day;
   }
 
   canaries(): CanaryRegistry {

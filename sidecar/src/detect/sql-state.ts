@@ -1,0 +1,227 @@
+import type { Sql } from '../store/store.js';
+import type { DetectionConfig } from './config.js';
+import { MemoryDetectionState, type StateChanges } from './memory-state.js';
+import type { StateSource } from './state-source.js';
+import type { Metric, SuppressionRule } from './state.js';
+
+/** A SQL database as the state store needs it: the service's `Store` fits, PGlite and `pg` both back it. */
+export interface SqlExecutor extends Sql {
+  transaction?<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+}
+
+const ROWS_PER_STATEMENT = 500;
+/** Sessions idle this many days are not loaded and are pruned. */
+const SESSION_DAYS = 2;
+
+/**
+ * Detection state in SQL (migration 020), scored in memory: an org's state is
+ * loaded once into a journalled `MemoryDetectionState`, events are scored
+ * synchronously against it, and `flush()` writes the journal in batches as
+ * commutative upserts (`total = total + EXCLUDED.total`, set unions, maxima).
+ *
+ * With several replicas on one PostgreSQL database, increments from every
+ * replica add up in storage whatever their order. A replica sees the others'
+ * increments when it re-opens an org (`release` then open again), so orgs are
+ * best scored by one replica at a time (work partitioned by org); if two score
+ * one org at once, stored totals stay exact and only each replica's in-memory
+ * view lags until it re-opens.
+ */
+export class SqlStateStore implements StateSource {
+  private readonly open_ = new Map<string, Promise<MemoryDetectionState>>();
+
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly config: Pick<DetectionConfig, 'baselineDays'>,
+  ) {}
+
+  open(orgId: string): Promise<MemoryDetectionState> {
+    let pending = this.open_.get(orgId);
+    if (!pending) {
+      pending = this.load(orgId);
+      this.open_.set(orgId, pending);
+      pending.catch(() => this.open_.delete(orgId));
+    }
+    return pending;
+  }
+
+  /** Writes every open org's pending changes and prunes what fell out of the horizon. */
+  async flush(): Promise<void> {
+    for (const pending of this.open_.values()) {
+      const state = await pending;
+      const changes = state.takeChanges();
+      try {
+        await this.inTransaction((tx) => this.write(tx, state, changes));
+      } catch (err) {
+        state.restoreChanges(changes);
+        throw err;
+      }
+    }
+  }
+
+  /** Flushes and forgets an org, so the next open reads what every replica has written. */
+  async release(orgId: string): Promise<void> {
+    await this.flush();
+    this.open_.delete(orgId);
+  }
+
+  private retainDays(): number {
+    return this.config.baselineDays + 1;
+  }
+
+  private async load(orgId: string): Promise<MemoryDetectionState> {
+    const state = new MemoryDetectionState(orgId, { retainDays: this.retainDays(), journal: true });
+    const sql = this.sql;
+    const [org] = await sql.query<{ first_day: number }>('SELECT first_day FROM detect_org WHERE org_id = $1', [orgId]);
+    if (org) state.applyOrgFirstDay(Number(org.first_day));
+    const [latest] = await sql.query<{ day: number | null }>('SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1', [orgId]);
+    if (latest?.day !== null && latest?.day !== undefined) {
+      const newest = Number(latest.day);
+      state.applyLatestDay(newest);
+      const hourly = await sql.query<{ metric: Metric; series: string; day: number; hour: number; total: number }>(
+        'SELECT metric, series, day, hour, total FROM detect_hourly WHERE org_id = $1 AND day >= $2 ORDER BY day',
+        [orgId, newest - this.retainDays()],
+      );
+      for (const r of hourly) state.apply(r.metric, r.series, Number(r.day), Number(r.hour), Number(r.total));
+      const starts = await sql.query<{ metric: Metric; series: string; first_day: number }>(
+        'SELECT metric, series, first_day FROM detect_series_start WHERE org_id = $1',
+        [orgId],
+      );
+      for (const r of starts) state.applyFirstDay(r.metric, r.series, Number(r.first_day));
+      const sessions = await sql.query<{ session_key: string; last_day: number; total: number }>(
+        'SELECT session_key, last_day, total FROM detect_session WHERE org_id = $1 AND last_day >= $2',
+        [orgId, newest - SESSION_DAYS],
+      );
+      for (const r of sessions) state.applySession(r.session_key, Number(r.last_day), Number(r.total));
+    }
+    for (const r of await sql.query<{ app_id: string; scope: string }>('SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1', [orgId]))
+      state.applyAppScope(r.app_id, r.scope);
+    for (const r of await sql.query<{ holder: string; last_seen_ms: number }>(
+      'SELECT holder, last_seen_ms FROM detect_token_holder WHERE org_id = $1',
+      [orgId],
+    ))
+      state.applyToken(r.holder, Number(r.last_seen_ms));
+    for (const r of await sql.query<{ kind: 'record' | 'marker'; value: string; label: string | null }>(
+      'SELECT kind, value, label FROM detect_canary WHERE org_id = $1',
+      [orgId],
+    ))
+      state.applyCanary(
+        r.kind === 'record'
+          ? { kind: 'record', recordId: r.value, label: r.label ?? undefined }
+          : { kind: 'marker', value: r.value, label: r.label ?? undefined },
+      );
+    for (const r of await sql.query<SuppressionRow>('SELECT * FROM detect_suppression WHERE org_id = $1', [orgId]))
+      state.applySuppression(suppressionOf(r));
+    return state;
+  }
+
+  private async write(tx: Sql, state: MemoryDetectionState, c: StateChanges): Promise<void> {
+    const org = state.orgId;
+    if (c.orgFirstDay !== undefined)
+      await tx.query(
+        'INSERT INTO detect_org (org_id, first_day) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET first_day = LEAST(detect_org.first_day, EXCLUDED.first_day)',
+        [org, c.orgFirstDay],
+      );
+    const hourly = [...c.hourly.values()];
+    await upsert(
+      tx,
+      'detect_hourly (org_id, metric, series, day, hour, total)',
+      hourly.map((h) => [org, h.metric, h.series, h.day, h.hour, h.n]),
+      'ON CONFLICT (org_id, metric, series, day, hour) DO UPDATE SET total = detect_hourly.total + EXCLUDED.total',
+    );
+    const starts = new Map<string, [string, Metric, string, number]>();
+    for (const h of hourly) {
+      const key = `${h.metric}\u0000${h.series}`;
+      const known = starts.get(key);
+      if (!known || h.day < known[3]) starts.set(key, [org, h.metric, h.series, h.day]);
+    }
+    await upsert(
+      tx,
+      'detect_series_start (org_id, metric, series, first_day)',
+      [...starts.values()],
+      'ON CONFLICT (org_id, metric, series) DO UPDATE SET first_day = LEAST(detect_series_start.first_day, EXCLUDED.first_day)',
+    );
+    await upsert(
+      tx,
+      'detect_session (org_id, session_key, last_day, total)',
+      [...c.sessions.values()].map((s) => [org, s.sessionKey, s.day, s.n]),
+      'ON CONFLICT (org_id, session_key) DO UPDATE SET total = detect_session.total + EXCLUDED.total, last_day = GREATEST(detect_session.last_day, EXCLUDED.last_day)',
+    );
+    await upsert(
+      tx,
+      'detect_app_scope (org_id, app_id, scope)',
+      [...c.appScopes.values()].map((a) => [org, a.appId, a.scope]),
+      'ON CONFLICT DO NOTHING',
+    );
+    await upsert(
+      tx,
+      'detect_token_holder (org_id, holder, last_seen_ms)',
+      [...c.tokens].map(([holder, ms]) => [org, holder, ms]),
+      'ON CONFLICT (org_id, holder) DO UPDATE SET last_seen_ms = GREATEST(detect_token_holder.last_seen_ms, EXCLUDED.last_seen_ms)',
+    );
+    await upsert(
+      tx,
+      'detect_canary (org_id, kind, value, label)',
+      dedupe(c.canaries.map((k) => (k.kind === 'record' ? [org, 'record', k.recordId.slice(0, 15), k.label ?? null] : [org, 'marker', k.value, k.label ?? null]))),
+      'ON CONFLICT DO NOTHING',
+    );
+    for (const r of c.suppressions)
+      await tx.query(
+        `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, object, operation, connected_app_id, created_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+        [r.id, r.orgId, JSON.stringify(r.reasonCodes), r.actorUserId ?? null, r.object ?? null, r.operation ?? null, r.connectedAppId ?? null, r.createdBy ?? null, r.createdAt, r.expiresAt],
+      );
+    const newest = state.latestDay();
+    if (newest !== undefined) {
+      await tx.query('DELETE FROM detect_hourly WHERE org_id = $1 AND day < $2', [org, newest - this.retainDays()]);
+      await tx.query('DELETE FROM detect_session WHERE org_id = $1 AND last_day < $2', [org, newest - SESSION_DAYS]);
+    }
+  }
+
+  private inTransaction(fn: (tx: Sql) => Promise<void>): Promise<void> {
+    return this.sql.transaction ? this.sql.transaction(fn) : fn(this.sql);
+  }
+}
+
+interface SuppressionRow {
+  id: string;
+  org_id: string;
+  reason_codes: string[] | string;
+  actor_user_id: string | null;
+  object: string | null;
+  operation: string | null;
+  connected_app_id: string | null;
+  created_by: string | null;
+  created_at: Date | string;
+  expires_at: Date | string;
+}
+
+function suppressionOf(r: SuppressionRow): SuppressionRule {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    reasonCodes: typeof r.reason_codes === 'string' ? (JSON.parse(r.reason_codes) as string[]) : r.reason_codes,
+    actorUserId: r.actor_user_id ?? undefined,
+    object: r.object ?? undefined,
+    operation: r.operation ?? undefined,
+    connectedAppId: r.connected_app_id ?? undefined,
+    createdBy: r.created_by ?? undefined,
+    createdAt: new Date(r.created_at).toISOString(),
+    expiresAt: new Date(r.expires_at).toISOString(),
+  };
+}
+
+/** Multi-row INSERT … VALUES … <conflict clause>, a few hundred rows per statement. */
+async function upsert(tx: Sql, target: string, rows: unknown[][], onConflict: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+    const params: unknown[] = [];
+    const values = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`).join(', ');
+    await tx.query(`INSERT INTO ${target} VALUES ${values} ${onConflict}`, params);
+  }
+}
+
+function dedupe(rows: unknown[][]): unknown[][] {
+  const seen = new Map<string, unknown[]>();
+  for (const row of rows) seen.set(JSON.stringify(row.slice(0, 3)), row);
+  return [...seen.values()];
+}

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Verdict } from '../../src/contract/verdict.js';
+import { createDetector, SqlStateStore, type DetectionConfigInput } from '../../src/detect/index.js';
+import { openPgliteStore } from '../../src/store/pglite-store.js';
+import type { Store } from '../../src/store/store.js';
+import { generateScenario } from '../../scenarios/ecommerce.js';
+import { ORG } from './helpers.js';
+
+const MIGRATION = readFileSync(new URL('../../src/store/migrations/020_detection_state.sql', import.meta.url), 'utf8');
+
+describe('detection state in SQL (PGlite)', () => {
+  let db: Store;
+
+  beforeAll(async () => {
+    db = await openPgliteStore('memory://');
+    await db.exec(MIGRATION);
+  });
+
+  beforeEach(async () => {
+    await db.exec(
+      'TRUNCATE detect_hourly, detect_series_start, detect_session, detect_org, detect_app_scope, detect_token_holder, detect_canary, detect_suppression',
+    );
+  });
+
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('scores across a restart exactly as one process that never stopped', async () => {
+    const scenario = generateScenario(7, 21);
+    const config: DetectionConfigInput = { canaries: [{ kind: 'record', recordId: scenario.canaries.recordId }] };
+    const split = Date.parse(scenario.start) + 12 * 86_400_000;
+    const before = scenario.events.filter((e) => Date.parse(e.input.event.occurredAt) < split);
+    const after = scenario.events.slice(before.length);
+
+    const reference = createDetector({ config });
+    const expected: Array<Verdict | null> = after.map(() => null);
+    for (const e of before) reference.scoreOpen(e.input);
+    after.forEach((e, i) => (expected[i] = reference.scoreOpen(e.input)));
+
+    const first = new SqlStateStore(db, { baselineDays: 30 });
+    const detectorA = createDetector({ config, states: first });
+    for (let i = 0; i < before.length; i++) {
+      await detectorA.score(before[i]!.input);
+      if (i % 3000 === 2999) await first.flush();
+    }
+    await first.flush();
+
+    const second = new SqlStateStore(db, { baselineDays: 30 });
+    const detectorB = createDetector({ config, states: second });
+    await detectorB.openOrg(ORG);
+    const actual = after.map((e) => detectorB.scoreOpen(e.input));
+    expect(actual.filter(Boolean).length).toBeGreaterThan(0);
+    expect(actual).toEqual(expected);
+  });
+
+  it('adds up increments from two replicas whatever the order', async () => {
+    const a = new SqlStateStore(db, { baselineDays: 30 });
+    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const [sa, sb] = [await a.open(ORG), await b.open(ORG)];
+    sa.noteOrgDay(20_400);
+    sb.noteOrgDay(20_399);
+    sa.add('volume', 'u|app|Contact|export', 20_400, 9, 300);
+    sb.add('volume', 'u|app|Contact|export', 20_400, 9, 450);
+    sa.addToSession('u|app|Contact|export|s1', 20_400, 10_000);
+    sb.addToSession('u|app|Contact|export|s1', 20_400, 10_000);
+    sa.touchToken('u|app', 2_000);
+    sb.touchToken('u|app', 1_000);
+    sa.addAppScopes('app', ['api']);
+    sb.addAppScopes('app', ['api', 'full']);
+    await b.flush();
+    await a.flush();
+    await a.flush();
+
+    const merged = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(merged.hourTotal('volume', 'u|app|Contact|export', 20_400, 9)).toBe(750);
+    expect(merged.addToSession('u|app|Contact|export|s1', 20_400, 0)).toBe(20_000);
+    expect(merged.tokenLastSeen('u|app')).toBe(2_000);
+    expect([...(merged.appScopes('app') ?? [])].sort()).toEqual(['api', 'full']);
+    expect(merged.orgFirstDay()).toBe(20_399);
+  });
+
+  it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
+    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const state = await store.open(ORG);
+    state.noteOrgDay(20_000);
+    state.add('activity', 'u', 20_000, 3, 1);
+    state.add('activity', 'u', 20_040, 3, 1);
+    state.noteOrgDay(20_040);
+    state.addCanary({ kind: 'marker', value: 'lw-canary@acme-shop.example', label: 'canary email' });
+    state.addSuppression({ id: 'fp:1', orgId: ORG, reasonCodes: ['unusual_hour'], actorUserId: 'u', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z' });
+    await store.flush();
+
+    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(reloaded.suppressions()).toEqual(state.suppressions());
+    expect(reloaded.canaries().markers).toEqual(['lw-canary@acme-shop.example']);
+    expect(reloaded.hourTotal('activity', 'u', 20_000, 3)).toBe(0);
+    expect(reloaded.hourTotal('activity', 'u', 20_040, 3)).toBe(1);
+    expect(reloaded.firstDay('activity', 'u')).toBe(20_000);
+    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detect_hourly')) as [{ n: number }];
+    expect(n).toBe(1);
+  });
+});
