@@ -11,6 +11,7 @@ import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import { formatValidationErrors } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
+import deadLettersRoute from './routes/dead-letters.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
 import metricsRoute from './routes/metrics.js';
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     orgSecrets: options.orgSecrets,
     onAccepted: () => app.wakeWorkers(),
   });
+  await app.register(deadLettersRoute, { store: options.store, orgSecrets: options.orgSecrets, onRedriven: () => app.wakeWorkers() });
 
   app.addHook('onClose', async () => {
     await app.stopWorkers();

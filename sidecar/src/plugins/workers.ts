@@ -18,7 +18,7 @@ export interface WorkersOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Nudges the scoring stage after events were stored. */
+    /** Nudges both stages, e.g. after events were stored or dead letters re-queued. */
     wakeWorkers(): void;
     /** Stops claiming work and resolves once the steps in flight have finished. */
     stopWorkers(): Promise<void>;
@@ -33,7 +33,9 @@ declare module 'fastify' {
 export default fp<WorkersOptions>(async (app, options) => {
   const loops: WorkerLoop[] = [];
   let writer: WorkerLoop | undefined;
-  app.decorate('wakeWorkers', () => loops[0]?.wake());
+  app.decorate('wakeWorkers', () => {
+    for (const loop of loops) loop.wake();
+  });
   app.addHook('onReady', async () => {
     const { metrics } = app;
     const scorer = startWorkerLoop({
