@@ -57,7 +57,8 @@ const printSummary = (run: Omit<DemoRun, 'close'>, orgClient: { clientId: string
   print(`  org PII findings   ${run.orgUrl}/__emulator/records/PiiFinding__c`);
   print(`  org reviews        ${run.orgUrl}/__emulator/records/PermissionReview__c`);
   print(`  org REST API       ${run.orgUrl}/services/data/v62.0/query?q=SELECT+Name,Severity__c+FROM+LeakVerdict__c (JWT login: consumer key ${orgClient.clientId}, user ${orgClient.username}; see ${join(run.dataDir, 'org.json')})`);
-  print(`  embedded store     ${run.dataDir}`);
+  print(`  org records copy   ${join(run.dataDir, 'org-records.json')}`);
+  print(`  embedded store     ${join(run.dataDir, 'store')}`);
 };
 
 /** Runs the product end to end with no org: the org emulator, the sidecar on its embedded store, and the scenario. */
@@ -114,6 +115,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     if (options.faults) {
       print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);
     }
+    const snapshot = Object.fromEntries([...org.schema.keys()].map((sobject) => [sobject, org.records(sobject)]));
+    await writeFile(join(dataDir, 'org-records.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
     const run = { sidecarUrl, orgUrl: org.url, dataDir, summary: await summarise(orgClient), status };
     printSummary(run, { clientId: org.connectedApp.clientId, username: org.identity.username }, print);
     return { ...run, close };

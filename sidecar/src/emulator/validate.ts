@@ -18,7 +18,7 @@ export interface ParsedRecord {
   issues: RecordIssue[];
 }
 
-const TEXT_TYPES = new Set(['Text', 'TextArea', 'LongTextArea', 'Html', 'Email', 'Phone', 'Url', 'Picklist', 'MultiselectPicklist']);
+const TEXT_TYPES = new Set(['AutoNumber', 'Text', 'TextArea', 'LongTextArea', 'Html', 'Email', 'Phone', 'Url', 'Picklist', 'MultiselectPicklist']);
 const NUMBER_TYPES = new Set(['Number', 'Percent', 'Currency']);
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
