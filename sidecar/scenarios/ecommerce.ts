@@ -30,5 +30,12 @@ export function generateScenario(seed = DEFAULT_SEED, days = DEFAULT_DAYS): Scen
   const incidents = injectIncidents(builder).filter((i) => i.day < days);
   const kept = new Set(incidents.map((i) => i.id));
   const events = builder.sorted().filter((e) => e.incident === null || kept.has(e.incident));
-  return { seed, days, start: STREAM_START, events, incidents, canaries: { recordId: CANARIES.contactId, marker: CANARIES.marker } };
+  return {
+    seed,
+    days,
+    start: STREAM_START,
+    events,
+    incidents,
+    canaries: { recordId: CANARIES.contactId, marker: CANARIES.marker },
+  };
 }

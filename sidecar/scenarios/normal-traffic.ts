@@ -31,7 +31,12 @@ export function normalDay(b: StreamBuilder, day: number): void {
 }
 
 function login(actor: Actor, loginType: string): Draft {
-  return { kind: 'login', actor, operation: 'login', details: { source: 'LoginEventStream', loginType, status: 'Success' } };
+  return {
+    kind: 'login',
+    actor,
+    operation: 'login',
+    details: { source: 'LoginEventStream', loginType, status: 'Success' },
+  };
 }
 
 function oauthUse(actor: Actor, app: { id: string; name: string; scopes: readonly string[] }): Draft {
@@ -50,7 +55,12 @@ function bulk(actor: Actor, object: string, operation: 'insert' | 'update', jobI
     object,
     operation,
     recordCount: count,
-    details: { trigger: operation === 'insert' ? 'AFTER_INSERT' : 'AFTER_UPDATE', sliceSize: count, apiType: 'bulk', jobId },
+    details: {
+      trigger: operation === 'insert' ? 'AFTER_INSERT' : 'AFTER_UPDATE',
+      sliceSize: count,
+      apiType: 'bulk',
+      jobId,
+    },
   });
 }
 
@@ -117,9 +127,17 @@ function marketingDay(b: StreamBuilder, day: number, weekday: number): void {
   b.emit(day, 9 * H + r.int(0, 10), login(MARKETING, 'Application'));
   if (weekday === MONDAY) {
     b.emit(day, 9 * H + 12, oauthUse(MARKETING, APPS.marketingCloud));
-    b.slices(day, 9 * H + 15, r.int(14_000, 16_000), 2000, 3, reportExport(MARKETING, 'Contact', '00O5g000001AuDnEAC', `rpt-${day}`));
+    b.slices(
+      day,
+      9 * H + 15,
+      r.int(14_000, 16_000),
+      2000,
+      3,
+      reportExport(MARKETING, 'Contact', '00O5g000001AuDnEAC', `rpt-${day}`),
+    );
   }
-  if (weekday === THURSDAY) b.emit(day, 10 * H, reportExport(MARKETING, 'Lead', '00O5g000001LeAdEAC', `rpt-${day}`)(r.int(500, 900)));
+  if (weekday === THURSDAY)
+    b.emit(day, 10 * H, reportExport(MARKETING, 'Lead', '00O5g000001LeAdEAC', `rpt-${day}`)(r.int(500, 900)));
   for (let i = r.int(5, 10); i > 0; i--) {
     b.emit(day, r.int(9 * H + 15, 17 * H), {
       kind: 'dml',
@@ -146,19 +164,84 @@ function agentShift(b: StreamBuilder, day: number, agent: Agent, shift: [number,
     const roll = r.next();
     const recordId = r.sfid('500');
     if (roll < 0.4) {
-      const findings = r.chance(0.3) ? [b.finding('Description', 'TEXTAREA', [r.pick(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'PERSON'] as const)], recordId)] : [];
-      b.emit(day, at, { kind: 'dml', actor, object: 'Case', operation: 'update', recordCount: 1, recordIds: [recordId], fields: [{ name: 'Description', type: 'TEXTAREA', recordId, value: CASE_NOTE }], details: { trigger: 'AFTER_UPDATE', apiType: 'ui' } }, findings);
+      const findings = r.chance(0.3)
+        ? [
+            b.finding(
+              'Description',
+              'TEXTAREA',
+              [r.pick(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'PERSON'] as const)],
+              recordId,
+            ),
+          ]
+        : [];
+      b.emit(
+        day,
+        at,
+        {
+          kind: 'dml',
+          actor,
+          object: 'Case',
+          operation: 'update',
+          recordCount: 1,
+          recordIds: [recordId],
+          fields: [{ name: 'Description', type: 'TEXTAREA', recordId, value: CASE_NOTE }],
+          details: { trigger: 'AFTER_UPDATE', apiType: 'ui' },
+        },
+        findings,
+      );
     } else if (roll < 0.6) {
-      const findings = r.chance(0.3) ? [b.finding('CommentBody', 'TEXTAREA', ['PERSON', 'PHONE_NUMBER'], recordId)] : [];
-      b.emit(day, at, { kind: 'dml', actor, object: 'CaseComment', operation: 'insert', recordCount: 1, details: { trigger: 'AFTER_INSERT', apiType: 'ui' } }, findings);
+      const findings = r.chance(0.3)
+        ? [b.finding('CommentBody', 'TEXTAREA', ['PERSON', 'PHONE_NUMBER'], recordId)]
+        : [];
+      b.emit(
+        day,
+        at,
+        {
+          kind: 'dml',
+          actor,
+          object: 'CaseComment',
+          operation: 'insert',
+          recordCount: 1,
+          details: { trigger: 'AFTER_INSERT', apiType: 'ui' },
+        },
+        findings,
+      );
     } else if (roll < 0.75) {
-      b.emit(day, at, { kind: 'dml', actor, object: 'Task', operation: 'insert', recordCount: 1, details: { trigger: 'AFTER_INSERT', apiType: 'ui' } });
+      b.emit(day, at, {
+        kind: 'dml',
+        actor,
+        object: 'Task',
+        operation: 'insert',
+        recordCount: 1,
+        details: { trigger: 'AFTER_INSERT', apiType: 'ui' },
+      });
     } else if (roll < 0.9) {
-      b.emit(day, at, { kind: 'export', actor, object: 'Contact', operation: 'query', recordCount: r.int(1, 20), details: { source: 'ApiEventStream', apiType: 'ui' } });
+      b.emit(day, at, {
+        kind: 'export',
+        actor,
+        object: 'Contact',
+        operation: 'query',
+        recordCount: r.int(1, 20),
+        details: { source: 'ApiEventStream', apiType: 'ui' },
+      });
     } else if (roll < 0.98) {
-      b.emit(day, at, { kind: 'dml', actor, object: 'Contact', operation: 'update', recordCount: 1, details: { trigger: 'AFTER_UPDATE', apiType: 'ui' } });
+      b.emit(day, at, {
+        kind: 'dml',
+        actor,
+        object: 'Contact',
+        operation: 'update',
+        recordCount: 1,
+        details: { trigger: 'AFTER_UPDATE', apiType: 'ui' },
+      });
     } else {
-      b.emit(day, at, { kind: 'dml', actor, object: 'Contact', operation: 'delete', recordCount: r.int(1, 3), details: { trigger: 'AFTER_DELETE', apiType: 'ui' } });
+      b.emit(day, at, {
+        kind: 'dml',
+        actor,
+        object: 'Contact',
+        operation: 'delete',
+        recordCount: r.int(1, 3),
+        details: { trigger: 'AFTER_DELETE', apiType: 'ui' },
+      });
     }
   }
 }
@@ -169,10 +252,42 @@ function salesDay(b: StreamBuilder, day: number, actor: Actor): void {
   for (let i = r.int(15, 25); i > 0; i--) {
     const at = r.int(8 * H + 30, 18 * H);
     const roll = r.next();
-    if (roll < 0.4) b.emit(day, at, { kind: 'dml', actor, object: 'Opportunity', operation: 'update', recordCount: 1, details: { apiType: 'ui' } });
-    else if (roll < 0.6) b.emit(day, at, { kind: 'export', actor, object: 'Account', operation: 'query', recordCount: r.int(1, 50), details: { source: 'ApiEventStream', apiType: 'ui' } });
-    else if (roll < 0.8) b.emit(day, at, { kind: 'dml', actor, object: 'Lead', operation: 'update', recordCount: r.int(1, 3), details: { apiType: 'ui' } });
-    else b.emit(day, at, { kind: 'export', actor, object: 'Contact', operation: 'query', recordCount: r.int(1, 30), details: { source: 'ApiEventStream', apiType: 'ui' } });
+    if (roll < 0.4)
+      b.emit(day, at, {
+        kind: 'dml',
+        actor,
+        object: 'Opportunity',
+        operation: 'update',
+        recordCount: 1,
+        details: { apiType: 'ui' },
+      });
+    else if (roll < 0.6)
+      b.emit(day, at, {
+        kind: 'export',
+        actor,
+        object: 'Account',
+        operation: 'query',
+        recordCount: r.int(1, 50),
+        details: { source: 'ApiEventStream', apiType: 'ui' },
+      });
+    else if (roll < 0.8)
+      b.emit(day, at, {
+        kind: 'dml',
+        actor,
+        object: 'Lead',
+        operation: 'update',
+        recordCount: r.int(1, 3),
+        details: { apiType: 'ui' },
+      });
+    else
+      b.emit(day, at, {
+        kind: 'export',
+        actor,
+        object: 'Contact',
+        operation: 'query',
+        recordCount: r.int(1, 30),
+        details: { source: 'ApiEventStream', apiType: 'ui' },
+      });
   }
 }
 
@@ -183,7 +298,12 @@ function adminDay(b: StreamBuilder, day: number, weekday: number): void {
   const r = b.rng;
   b.emit(day, 9 * H + r.int(0, 20), login(ADMIN, 'Application'));
   for (let i = r.int(1, 4); i > 0; i--)
-    b.emit(day, r.int(9 * H + 30, 17 * H), { kind: 'setup', actor: ADMIN, operation: 'change', details: { source: 'SetupAuditTrail', section: 'Customize', action: r.pick(SETUP_ACTIONS) } });
+    b.emit(day, r.int(9 * H + 30, 17 * H), {
+      kind: 'setup',
+      actor: ADMIN,
+      operation: 'change',
+      details: { source: 'SetupAuditTrail', section: 'Customize', action: r.pick(SETUP_ACTIONS) },
+    });
   if (weekday === TUESDAY) {
     const agent = r.pick(AGENTS).actor;
     b.emit(day, 11 * H + r.int(0, 30), {
@@ -192,7 +312,15 @@ function adminDay(b: StreamBuilder, day: number, weekday: number): void {
       object: 'PermissionSetAssignment',
       operation: 'assign',
       recordCount: 1,
-      details: { source: 'PermissionSetAssignment', permissionSetName: 'Service_Console_User', assigneeId: agent.userId, assigneeUsername: agent.username, assignedById: ADMIN.userId, criticalPermissions: [], objectPermissions: [{ object: 'Case', viewAll: false, modifyAll: false }] },
+      details: {
+        source: 'PermissionSetAssignment',
+        permissionSetName: 'Service_Console_User',
+        assigneeId: agent.userId,
+        assigneeUsername: agent.username,
+        assignedById: ADMIN.userId,
+        criticalPermissions: [],
+        objectPermissions: [{ object: 'Case', viewAll: false, modifyAll: false }],
+      },
     });
   }
   if (weekday === FRIDAY) {
@@ -201,12 +329,31 @@ function adminDay(b: StreamBuilder, day: number, weekday: number): void {
       ['Product2', 'AllInternalUsers'],
       ['Case', 'Role:Support_Leads'],
     ] as const);
-    b.emit(day, 15 * H + r.int(0, 60), { kind: 'sharing', actor: ADMIN, object, operation: 'change', details: { source: 'SetupAuditTrail', section: 'Sharing Rules', action: 'createdCriteriaSharingRule', sharedWith, accessLevel: 'Read' } });
+    b.emit(day, 15 * H + r.int(0, 60), {
+      kind: 'sharing',
+      actor: ADMIN,
+      object,
+      operation: 'change',
+      details: {
+        source: 'SetupAuditTrail',
+        section: 'Sharing Rules',
+        action: 'createdCriteriaSharingRule',
+        sharedWith,
+        accessLevel: 'Read',
+      },
+    });
   }
 }
 
 /** A rep who left in the first week; the Zapier token keeps working until someone revokes it. */
 function formerRepZap(b: StreamBuilder, day: number): void {
   b.emit(day, 10 * H, oauthUse(FORMER_REP, APPS.zapier));
-  b.emit(day, 10 * H + 5, { kind: 'export', actor: FORMER_REP, object: 'Contact', operation: 'query', recordCount: b.rng.int(20, 50), details: { source: 'ApiEventStream', apiType: 'api' } });
+  b.emit(day, 10 * H + 5, {
+    kind: 'export',
+    actor: FORMER_REP,
+    object: 'Contact',
+    operation: 'query',
+    recordCount: b.rng.int(20, 50),
+    details: { source: 'ApiEventStream', apiType: 'api' },
+  });
 }

@@ -33,7 +33,11 @@ export class StreamBuilder {
     const ms = this.startMs + day * DAY_MS + Math.floor(minutes * MINUTE_MS) + this.rng.int(0, 59) * 1000;
     this.events.push({
       incident,
-      input: { orgId: ORG_ID, findings, event: { id: this.rng.uuid(), occurredAt: new Date(ms).toISOString(), ...event } },
+      input: {
+        orgId: ORG_ID,
+        findings,
+        event: { id: this.rng.uuid(), occurredAt: new Date(ms).toISOString(), ...event },
+      },
     });
   }
 

@@ -1,3 +1,5 @@
+const ONCE = -1;
+
 /**
  * Remembers which windows already raised an alert, so a window that stays
  * anomalous alerts once and again only each time its total doubles.
@@ -13,8 +15,14 @@ export class AlertLedger {
       for (const [k, v] of this.alerted) if (v.day < day - 2) this.alerted.delete(k);
     }
     const previous = this.alerted.get(key);
+    if (previous && previous.total === ONCE) return false;
     if (previous && total < previous.total * 2) return false;
     this.alerted.set(key, { day, total });
     return true;
+  }
+
+  /** True the first time a window (an unusual hour, say) is seen; records it. */
+  once(key: string, day: number): boolean {
+    return this.shouldAlert(key, day, ONCE);
   }
 }

@@ -2,6 +2,7 @@ import type { EntityType } from '../contract/entities.js';
 import type { ClassifiedEvent, Detector, Reason, Verdict } from '../contract/verdict.js';
 import { AlertLedger } from './alert-ledger.js';
 import { Baselines } from './baselines.js';
+import { CanaryHashes } from './canary-hashes.js';
 import { eventTime } from './clock.js';
 import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.js';
 import { canaryRule } from './rules/canary.js';
@@ -25,6 +26,8 @@ export interface DetectorOptions {
   states?: StateSource;
   /** Wall clock, used only to expire suppressions (all other time comes from the events). */
   now?: () => number;
+  /** The classifier's value-hash salt: lets canary markers be recognised in findings without field values. */
+  hashSalt?: string;
 }
 
 /** The detection engine: the service's `Detector`, plus what benchmarks and reviewer feedback need. */
@@ -58,6 +61,7 @@ interface OrgContext {
   state: DetectionState;
   baselines: Baselines;
   ledger: AlertLedger;
+  canaryHashes: CanaryHashes;
 }
 
 export function createDetector(options: DetectorOptions = {}): DetectionEngine {
@@ -73,10 +77,17 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     for (const canary of config.canaries) {
       if (canary.orgId !== undefined && canary.orgId !== orgId) continue;
       const present =
-        canary.kind === 'record' ? registry.recordIds.has(canary.recordId.slice(0, 15)) : registry.markers.includes(canary.value);
+        canary.kind === 'record'
+          ? registry.recordIds.has(canary.recordId.slice(0, 15))
+          : registry.markers.includes(canary.value);
       if (!present) state.addCanary(canary);
     }
-    const ctx = { state, baselines: new Baselines(state, config), ledger: new AlertLedger() };
+    const ctx = {
+      state,
+      baselines: new Baselines(state, config),
+      ledger: new AlertLedger(),
+      canaryHashes: new CanaryHashes(options.hashSalt),
+    };
     orgs.set(orgId, ctx);
     return ctx;
   }
@@ -109,6 +120,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       state: org.state,
       baselines: org.baselines,
       ledger: org.ledger,
+      markerHashes: org.canaryHashes.of(org.state.canaries()),
       volume: undefined,
       reasons: [],
       zScore: null,
@@ -169,10 +181,19 @@ function verdictOf(input: ClassifiedEvent, ctx: RuleContext, reasons: Reason[]):
     zScore: ctx.zScore === null ? null : Math.round(ctx.zScore * 100) / 100,
   };
   if (ctx.permissionReview) {
-    const permissionCodes = new Set(['critical_permission', 'pii_object_modify_all', 'pii_object_view_all', 'self_assigned_permission']);
+    const permissionCodes = new Set([
+      'critical_permission',
+      'pii_object_modify_all',
+      'pii_object_view_all',
+      'self_assigned_permission',
+    ]);
     const riskReasons = sorted.filter((r) => permissionCodes.has(r.code));
     if (riskReasons.length > 0)
-      verdict.permissionReview = { ...ctx.permissionReview, riskReasons, riskScore: riskScoreOf(riskReasons.map((r) => r.weight)) };
+      verdict.permissionReview = {
+        ...ctx.permissionReview,
+        riskReasons,
+        riskScore: riskScoreOf(riskReasons.map((r) => r.weight)),
+      };
   }
   return verdict;
 }

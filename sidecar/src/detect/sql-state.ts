@@ -73,7 +73,10 @@ export class SqlStateStore implements StateSource {
     const sql = this.sql;
     const [org] = await sql.query<{ first_day: number }>('SELECT first_day FROM detect_org WHERE org_id = $1', [orgId]);
     if (org) state.applyOrgFirstDay(Number(org.first_day));
-    const [latest] = await sql.query<{ day: number | null }>('SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1', [orgId]);
+    const [latest] = await sql.query<{ day: number | null }>(
+      'SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1',
+      [orgId],
+    );
     if (latest?.day !== null && latest?.day !== undefined) {
       const newest = Number(latest.day);
       state.applyLatestDay(newest);
@@ -93,7 +96,10 @@ export class SqlStateStore implements StateSource {
       );
       for (const r of sessions) state.applySession(r.session_key, Number(r.last_day), Number(r.total));
     }
-    for (const r of await sql.query<{ app_id: string; scope: string }>('SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1', [orgId]))
+    for (const r of await sql.query<{ app_id: string; scope: string }>(
+      'SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1',
+      [orgId],
+    ))
       state.applyAppScope(r.app_id, r.scope);
     for (const r of await sql.query<{ holder: string; last_seen_ms: number }>(
       'SELECT holder, last_seen_ms FROM detect_token_holder WHERE org_id = $1',
@@ -161,14 +167,31 @@ export class SqlStateStore implements StateSource {
     await upsert(
       tx,
       'detect_canary (org_id, kind, value, label)',
-      dedupe(c.canaries.map((k) => (k.kind === 'record' ? [org, 'record', k.recordId.slice(0, 15), k.label ?? null] : [org, 'marker', k.value, k.label ?? null]))),
+      dedupe(
+        c.canaries.map((k) =>
+          k.kind === 'record'
+            ? [org, 'record', k.recordId.slice(0, 15), k.label ?? null]
+            : [org, 'marker', k.value, k.label ?? null],
+        ),
+      ),
       'ON CONFLICT DO NOTHING',
     );
     for (const r of c.suppressions)
       await tx.query(
         `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, object, operation, connected_app_id, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-        [r.id, r.orgId, JSON.stringify(r.reasonCodes), r.actorUserId ?? null, r.object ?? null, r.operation ?? null, r.connectedAppId ?? null, r.createdBy ?? null, r.createdAt, r.expiresAt],
+        [
+          r.id,
+          r.orgId,
+          JSON.stringify(r.reasonCodes),
+          r.actorUserId ?? null,
+          r.object ?? null,
+          r.operation ?? null,
+          r.connectedAppId ?? null,
+          r.createdBy ?? null,
+          r.createdAt,
+          r.expiresAt,
+        ],
       );
     const newest = state.latestDay();
     if (newest !== undefined) {

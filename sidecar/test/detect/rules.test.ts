@@ -5,7 +5,9 @@ import { createDetector } from '../../src/detect/index.js';
 import { classified, entity, ORG } from './helpers.js';
 
 function example(name: string): EventEnvelope {
-  return JSON.parse(readFileSync(new URL(`../../schemas/examples/${name}.json`, import.meta.url), 'utf8')) as EventEnvelope;
+  return JSON.parse(
+    readFileSync(new URL(`../../schemas/examples/${name}.json`, import.meta.url), 'utf8'),
+  ) as EventEnvelope;
 }
 
 describe('rules on the documented examples', () => {
@@ -14,7 +16,14 @@ describe('rules on the documented examples', () => {
     const verdict = await createDetector().score({
       orgId: ORG,
       event: event!,
-      findings: [{ field: 'Description', fieldType: 'TEXTAREA', recordId: '5005g00000CaSe1AAB', entities: [entity('CREDIT_CARD'), entity('PHONE_NUMBER')] }],
+      findings: [
+        {
+          field: 'Description',
+          fieldType: 'TEXTAREA',
+          recordId: '5005g00000CaSe1AAB',
+          entities: [entity('CREDIT_CARD'), entity('PHONE_NUMBER')],
+        },
+      ],
     });
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['pii_in_free_text']);
     expect(verdict?.reasons[0]?.message).toContain('Case.Description');
@@ -55,7 +64,9 @@ describe('rules on the documented examples', () => {
   it('ignores a card number in a field configured to hold it', async () => {
     const detector = createDetector({ config: { allowedPlacements: { 'Case.Description': ['CREDIT_CARD'] } } });
     const verdict = await detector.score(
-      classified({ object: 'Case', operation: 'update' }, [{ field: 'Description', fieldType: 'TEXTAREA', entities: [entity('CREDIT_CARD')] }]),
+      classified({ object: 'Case', operation: 'update' }, [
+        { field: 'Description', fieldType: 'TEXTAREA', entities: [entity('CREDIT_CARD')] },
+      ]),
     );
     expect(verdict).toBeNull();
   });
@@ -69,10 +80,16 @@ describe('rules on the documented examples', () => {
         ],
       },
     });
-    const touched = await detector.score(classified({ kind: 'export', object: 'Contact', operation: 'export', recordIds: ['0035g00000CaNaRy'] }));
+    const touched = await detector.score(
+      classified({ kind: 'export', object: 'Contact', operation: 'export', recordIds: ['0035g00000CaNaRy'] }),
+    );
     expect(touched?.reasons[0]).toMatchObject({ code: 'canary_touched' });
     const seen = await detector.score(
-      classified({ object: 'Lead', operation: 'insert', fields: [{ name: 'Email', value: 'lw-canary-9f3e@acme-shop.example' }] }),
+      classified({
+        object: 'Lead',
+        operation: 'insert',
+        fields: [{ name: 'Email', value: 'lw-canary-9f3e@acme-shop.example' }],
+      }),
     );
     expect(seen?.reasons[0]?.code).toBe('canary_value_seen');
     expect(seen?.reasons[0]?.message).not.toContain('lw-canary');
@@ -80,7 +97,12 @@ describe('rules on the documented examples', () => {
 
   it('flags an integration user signing in through the browser', async () => {
     const verdict = await createDetector().score(
-      classified({ kind: 'login', operation: 'login', actor: { userId: '0055g00000AbCdEAAZ', isIntegration: true }, details: { loginType: 'Application' } }),
+      classified({
+        kind: 'login',
+        operation: 'login',
+        actor: { userId: '0055g00000AbCdEAAZ', isIntegration: true },
+        details: { loginType: 'Application' },
+      }),
     );
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['integration_interactive']);
   });

@@ -89,7 +89,14 @@ describe('detection state in SQL (PGlite)', () => {
     state.add('activity', 'u', 20_040, 3, 1);
     state.noteOrgDay(20_040);
     state.addCanary({ kind: 'marker', value: 'lw-canary@acme-shop.example', label: 'canary email' });
-    state.addSuppression({ id: 'fp:1', orgId: ORG, reasonCodes: ['unusual_hour'], actorUserId: 'u', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-02-01T00:00:00.000Z' });
+    state.addSuppression({
+      id: 'fp:1',
+      orgId: ORG,
+      reasonCodes: ['unusual_hour'],
+      actorUserId: 'u',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+    });
     await store.flush();
 
     const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);

@@ -1,7 +1,10 @@
 import type { LeakEvent } from '../../contract/event.js';
 import { actorName, type RuleContext } from './context.js';
 
-/** Canary records touched, or canary marker values seen in any field or detail of the payload. */
+/**
+ * Canary records touched, or canary marker values seen in any field or detail of
+ * the payload, or recognised by their hash among the classifier's findings.
+ */
 export const canaryRule = (ctx: RuleContext): void => {
   const { event, config } = ctx;
   const registry = ctx.state.canaries();
@@ -21,6 +24,9 @@ export const canaryRule = (ctx: RuleContext): void => {
   }
   if (registry.markers.length > 0) {
     const where = markerLocations(event, registry.markers);
+    for (const finding of ctx.input.findings)
+      if (finding.entities.some((e) => ctx.markerHashes.has(e.hash)))
+        where.add(`${event.object ?? ''}.${finding.field}`);
     if (where.size > 0) {
       ctx.reasons.push({
         code: 'canary_value_seen',

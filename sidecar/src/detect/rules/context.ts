@@ -28,6 +28,8 @@ export interface RuleContext {
   readonly state: DetectionState;
   readonly baselines: Baselines;
   readonly ledger: AlertLedger;
+  /** Salted hashes of the canary markers, as the classifier would report them. */
+  readonly markerHashes: ReadonlySet<string>;
   /** Set by the volume accumulation step for events that carry a record count. */
   volume: VolumeWindows | undefined;
   reasons: Reason[];

@@ -10,7 +10,7 @@ export const integrationInteractiveRule = (ctx: RuleContext): void => {
     (apiType !== undefined && config.interactiveApiTypes.includes(apiType)) ||
     (loginType !== undefined && config.interactiveLoginTypes.includes(loginType));
   if (!interactive) return;
-  if (!ctx.ledger.shouldAlert(`ui|${event.actor.userId}|${time.day}|${time.hour}`, time.day, Infinity)) return;
+  if (!ctx.ledger.once(`ui|${event.actor.userId}|${time.day}|${time.hour}`, time.day)) return;
   ctx.reasons.push({
     code: 'integration_interactive',
     weight: config.weights.integration_interactive,

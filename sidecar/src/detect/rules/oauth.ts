@@ -13,7 +13,8 @@ export const oauthRule = (ctx: RuleContext): void => {
   const appName = detailString(event, 'appName') ?? appId;
   const w = config.weights;
   const warm = ctx.baselines.isWarm(time.day);
-  const revoked = event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
+  const revoked =
+    event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
   const scopes = event.kind === 'oauth' ? detailStrings(event, 'scopes') : [];
   const known = state.appScopes(appId);
   if (warm && !revoked) {

@@ -13,13 +13,16 @@ export const permissionRule = (ctx: RuleContext): void => {
   if (event.kind !== 'permission' || event.operation === 'revoke') return;
   const granted = new Set([...detailStrings(event, 'criticalPermissions'), ...detailStrings(event, 'permissions')]);
   const critical = config.criticalPermissions.filter((p) => granted.has(p));
-  const objectPerms = objectPermissionsOf(event.details?.['objectPermissions']).filter((p) => ctx.piiObjects.has(p.object));
+  const objectPerms = objectPermissionsOf(event.details?.['objectPermissions']).filter((p) =>
+    ctx.piiObjects.has(p.object),
+  );
   const modifyAll = objectPerms.filter((p) => p.modifyAll).map((p) => p.object);
   const viewAll = objectPerms.filter((p) => p.viewAll && !p.modifyAll).map((p) => p.object);
   if (critical.length === 0 && modifyAll.length === 0 && viewAll.length === 0) return;
 
   const w = config.weights;
-  const setName = detailString(event, 'permissionSetName') ?? detailString(event, 'permissionSetId') ?? 'a permission set';
+  const setName =
+    detailString(event, 'permissionSetName') ?? detailString(event, 'permissionSetId') ?? 'a permission set';
   const assignee = detailString(event, 'assigneeUsername') ?? detailString(event, 'assigneeId') ?? 'a user';
   const reasons: Reason[] = [];
   if (critical.length > 0)
@@ -56,7 +59,11 @@ export const permissionRule = (ctx: RuleContext): void => {
     assigneeId,
     assigneeUsername: detailString(event, 'assigneeUsername'),
     assignedById,
-    criticalPermissions: [...critical, ...modifyAll.map((o) => `ModifyAll:${o}`), ...viewAll.map((o) => `ViewAll:${o}`)],
+    criticalPermissions: [
+      ...critical,
+      ...modifyAll.map((o) => `ModifyAll:${o}`),
+      ...viewAll.map((o) => `ViewAll:${o}`),
+    ],
   };
 };
 

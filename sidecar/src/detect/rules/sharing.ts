@@ -3,7 +3,8 @@ import { actorName, detailString, type RuleContext } from './context.js';
 /** Sharing rules or org-wide defaults that open a PII object to all internal users, guests or the public. */
 export const sharingRule = (ctx: RuleContext): void => {
   const { event, config } = ctx;
-  const isSharing = event.kind === 'sharing' || (event.kind === 'setup' && /shar/i.test(detailString(event, 'section') ?? ''));
+  const isSharing =
+    event.kind === 'sharing' || (event.kind === 'setup' && /shar/i.test(detailString(event, 'section') ?? ''));
   if (!isSharing) return;
   const object = detailString(event, 'object') ?? event.object;
   if (!object || !ctx.piiObjects.has(object)) return;

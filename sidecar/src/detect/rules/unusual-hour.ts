@@ -10,7 +10,7 @@ export const unusualHourRule = (ctx: RuleContext): void => {
   const h = hours.histogram;
   const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
   if (near / hours.total >= config.unusualHourShare) return;
-  if (!ctx.ledger.shouldAlert(`hour|${actorId}|${time.day}|${time.hour}`, time.day, Infinity)) return;
+  if (!ctx.ledger.once(`hour|${actorId}|${time.day}|${time.hour}`, time.day)) return;
   ctx.reasons.push({
     code: 'unusual_hour',
     weight: config.weights.unusual_hour,
