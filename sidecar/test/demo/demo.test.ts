@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildScenario } from '../../src/demo/scenario.js';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const scenario = buildScenario();
+
+let dataDir: string;
+let output: string;
+let orgRecords: Record<string, Record<string, unknown>[]>;
+
+const filesUnder = async (dir: string): Promise<string[]> =>
+  (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+
+/** Every row of every table in the store, as text. */
+const dumpStore = async (storeDir: string): Promise<string> => {
+  const db = new PGlite(storeDir);
+  try {
+    const tables = await db.query<{ name: string }>(
+      "SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'",
+    );
+    const dumps = await Promise.all(tables.rows.map(async ({ name }) => (await db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')));
+    return dumps.join('\n');
+  } finally {
+    await db.close();
+  }
+};
+
+const leaked = (haystack: string | Buffer, values: string[]): string[] => values.filter((value) => haystack.includes(value));
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'leakwatch-demo-test-'));
+  const run = await promisify(execFile)('npm', ['start', '--silent', '--', '--once', '--port', '0', '--org-port', '0', '--log-level', 'debug', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  output = `${run.stdout}\n${run.stderr}`;
+  orgRecords = JSON.parse(await readFile(join(dataDir, 'org-records.json'), 'utf8'));
+}, 180_000);
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+describe('npm start -- --once', () => {
+  it('replays the scenario and ends its first pass by printing where to look and the verdicts by severity', () => {
+    expect(output).toMatch(/first pass done\. \d+ verdicts written to the org/);
+    expect(output).toMatch(/by severity: +Critical \d+ · High \d+ · Medium \d+ · Low \d+ · Info \d+/);
+    expect(output).toContain('Where to look:');
+    expect(output).toMatch(/org verdicts +http:\/\/127\.0\.0\.1:\d+\/__emulator\/records\/LeakVerdict__c/);
+  });
+
+  it('writes a verdict into the org for each planted incident', () => {
+    const verdicts = new Map(orgRecords.LeakVerdict__c?.map((record) => [record.EventId__c, record]));
+    const { bulkExport, massDelete, permission, cardInCase } = scenario.incidents;
+    expect(verdicts.get(bulkExport)).toMatchObject({ ObjectName__c: 'Contact', Operation__c: 'export' });
+    expect(verdicts.get(permission)).toMatchObject({ OrgEventKind__c: 'permission' });
+    expect(verdicts.get(cardInCase)?.PiiTypes__c).toContain('CREDIT_CARD');
+    expect(massDelete.some((id) => verdicts.has(id))).toBe(true);
+    expect(orgRecords.PiiFinding__c?.some((finding) => finding.EntityType__c === 'CREDIT_CARD' && String(finding.MaskedSample__c).includes('•'))).toBe(true);
+    expect(orgRecords.PermissionReview__c?.length).toBeGreaterThan(0);
+  });
+
+  it('keeps no raw personal value of the scenario in the store, the org or the logs', async () => {
+    const values = scenario.personalValues;
+    expect(values.length).toBeGreaterThan(50);
+    const storeDir = join(dataDir, 'store');
+    const rows = await dumpStore(storeDir);
+    expect(rows).toContain('shopsync@acme-shop.example');
+    expect(leaked(rows, values)).toEqual([]);
+    for (const file of await filesUnder(storeDir)) expect({ file, leaked: leaked(await readFile(file), values) }).toEqual({ file, leaked: [] });
+    expect(leaked(JSON.stringify(orgRecords), values)).toEqual([]);
+    expect(output).toMatch(/"level":(20|30)/);
+    expect(leaked(output, values)).toEqual([]);
+  });
+});
