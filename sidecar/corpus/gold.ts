@@ -13,6 +13,7 @@ export interface GoldRecord {
   split?: string;
   lang?: string;
   hard_negatives?: Array<{ kind: string; start: number; end: number }>;
+  source?: string;
 }
 
 export interface Prediction {

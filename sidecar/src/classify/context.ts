@@ -22,27 +22,29 @@ const POSITIVE: Partial<Record<EntityType, string[]>> = {
   CRYPTO: ['wallet', 'bitcoin', 'btc', 'eth', 'ethereum', 'crypto', 'adresse', 'dirección', 'indirizzo', 'portemonnee'],
 };
 
-/** Words that say a number is a business identifier, not personal data. */
+/** Words that say a number is a business identifier, not personal data (whole words; `*` marks a stem). */
 const BUSINESS_IDS = [
-  'order', 'invoice', 'tracking', 'sku', 'ref', 'reference', 'ticket', 'case', 'version', 'build', 'release', 'serial',
-  'part', 'article', 'item', 'shipment', 'po ', 'quote', 'contract', 'record', 'id:', 'id ', 'bestell', 'rechnung',
-  'sendung', 'auftrag', 'artikel', 'vorgang', 'commande', 'facture', 'suivi', 'colis', 'référence', 'pedido', 'factura',
-  'seguimiento', 'envío', 'albarán', 'ordine', 'fattura', 'spedizione', 'articolo', 'bestelling', 'factuur', 'zending',
-  'artikelnummer', 'kenmerk', 'dossier',
+  'order', 'order no', 'invoice', 'tracking', 'sku', 'ref', 'reference', 'ticket', 'case', 'version', 'build', 'release',
+  'serial', 'part', 'article', 'item', 'shipment', 'po', 'quote', 'contract', 'record', 'bestell*', 'rechnung*',
+  'sendung*', 'auftrag*', 'artikel*', 'vorgang*', 'commande', 'facture', 'suivi', 'colis', 'référence', 'pedido',
+  'factura', 'seguimiento', 'envío', 'albarán', 'ordine', 'fattura', 'spedizione', 'articolo', 'bestelling*',
+  'factuur', 'zending', 'kenmerk', 'dossier',
 ];
-
 const NUMERIC_TYPES = new Set<EntityType>([
   'CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH',
 ]);
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const wordsPattern = (words: string[]): RegExp =>
-  new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${words.map(escape).join('|')})`, 'u');
+/** Words matched from a word start; prefixes by default, whole words when `whole` (a trailing `*` keeps a stem). */
+const wordsPattern = (words: string[], whole = false): RegExp => {
+  const alternatives = words.map((w) => (w.endsWith('*') ? escape(w.slice(0, -1)) : escape(w) + (whole ? '(?![\\p{L}])' : '')));
+  return new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${alternatives.join('|')})`, 'u');
+};
 
 const POSITIVE_RE = new Map<EntityType, RegExp>(
   Object.entries(POSITIVE).map(([t, words]) => [t as EntityType, wordsPattern(words)]),
 );
-const BUSINESS_RE = wordsPattern(BUSINESS_IDS);
+const BUSINESS_RE = wordsPattern(BUSINESS_IDS, true);
 
 /** How far before a candidate (and after it) context words are looked for, in characters. */
 const BEFORE = 48;
@@ -56,16 +58,14 @@ export const hasContext = (type: EntityType, lower: string, start: number, end: 
   return re.test(lower.slice(Math.max(0, start - BEFORE), start)) || re.test(lower.slice(end, end + AFTER));
 };
 
-/** Raises scores next to positive context words, lowers numeric candidates next to business-id words. */
+/** Raises scores next to positive context words, lowers numeric candidates right after business-id words. */
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
   const lower = text.toLowerCase();
   return spans.map((s) => {
     let score = s.score;
     if (hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
-    else if (NUMERIC_TYPES.has(s.type) && BUSINESS_RE.test(lower.slice(Math.max(0, s.start - 24), s.start))) {
-      score -= BUSINESS_PENALTY;
-    }
+    if (NUMERIC_TYPES.has(s.type) && BUSINESS_RE.test(lower.slice(Math.max(0, s.start - 24), s.start))) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });
 }

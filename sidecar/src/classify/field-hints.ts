@@ -25,10 +25,12 @@ const WHOLE_BY_NAME: Array<[RegExp, EntityType]> = [
   [/^(supplied)?(email|emailaddress|personemail|alternateemail)$/, 'EMAIL_ADDRESS'],
   [/^(supplied)?(phone|mobilephone|homephone|otherphone|assistantphone|fax|telefon|telephone|mobile)$/, 'PHONE_NUMBER'],
 ];
-const BOOST_BY_NAME: Array<[RegExp, EntityType]> = [
+const NATIONAL_IDS: EntityType[] = ['US_SSN', 'UK_NINO', 'DE_TAX_ID', 'FR_NIR', 'ES_NIF', 'IT_FISCAL_CODE', 'NL_BSN'];
+const BOOST_BY_NAME: Array<[RegExp, EntityType | EntityType[]]> = [
+  [/taxid|taxnumber|nationalid|personalid|idnumber/, NATIONAL_IDS],
   [/ssn|socialsecurity/, 'US_SSN'],
   [/nino|nationalinsurance/, 'UK_NINO'],
-  [/steuerid|taxid|steueridentifikation/, 'DE_TAX_ID'],
+  [/steuerid|steueridentifikation/, 'DE_TAX_ID'],
   [/nir|securitesociale/, 'FR_NIR'],
   [/dni|nie|nif/, 'ES_NIF'],
   [/codicefiscale|fiscalcode/, 'IT_FISCAL_CODE'],
@@ -52,7 +54,7 @@ export function planField(field: FieldHint | undefined): FieldPlan {
   const label = stem(field.label ?? '');
   const byName = WHOLE_BY_NAME.find(([re]) => re.test(name) || re.test(label))?.[1] ?? null;
   const wholeValue = BY_TYPE[type] ?? (type === 'DATE' || type === 'DATETIME' ? (byName === 'DATE_OF_BIRTH' ? byName : null) : byName);
-  const boost = BOOST_BY_NAME.filter(([re]) => re.test(name) || re.test(label)).map(([, t]) => t);
+  const boost = BOOST_BY_NAME.filter(([re]) => re.test(name) || re.test(label)).flatMap(([, t]) => t);
   return { wholeValue, boost, skipModel: wholeValue !== null || NO_FREE_TEXT.has(type) };
 }
 

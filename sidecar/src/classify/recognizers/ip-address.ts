@@ -4,7 +4,7 @@ import { matchAll, type Recognizer, type Span } from '../span.js';
 const V4 = /(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\p{L}\p{N}])/gu;
 const V6 = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}:|:)(?::|[0-9A-Fa-f]{0,4}:)*(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\p{L}\p{N}:])/gu;
 /** "version 10.2.3.4", "v1.2.3.4", "build 4.0.1.12": dotted numbers that are not addresses. */
-const VERSION_BEFORE = /(?:version|versión|versione|versie|release|build|firmware|v|ver\.?)\s*$/i;
+const VERSION_BEFORE = /(?:version[ei]?|versión|release|build|firmware|v|ver\.?)["'\s:=]*$/i;
 
 function v4Valid(raw: string): boolean {
   const [address, prefix] = raw.split('/');
