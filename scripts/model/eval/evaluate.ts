@@ -1,6 +1,7 @@
 // Scores the shipped int8 model, through transformers.js, on the generated dev split and on the
 // PERSON/LOCATION-bearing records of the shared Presidio peer set; writes eval-metrics.json.
 //   tsx scripts/model/eval/evaluate.ts [--work scripts/model/.work]
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +36,17 @@ const round = (s: TypeScore) => ({
   overlap: { p: +s.overlap.p.toFixed(3), r: +s.overlap.r.toFixed(3), f1: +s.overlap.f.toFixed(3) },
 });
 
+/** The same records through `leakwatch classify` (recognizers + this model), as the sidecar runs them. */
+function classifyCommand(score: Score, peers: Gold[], work: string): Record<string, unknown> {
+  const input = join(work, 'presidio-input.jsonl');
+  const output = join(work, 'presidio-classify.jsonl');
+  writeFileSync(input, peers.map((r) => JSON.stringify({ id: r.id, text: r.text })).join('\n') + '\n');
+  const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--input', input, '--output', output], { stdio: 'inherit' });
+  if (run.status !== 0) throw new Error(`leakwatch classify exited with ${run.status}`);
+  const s = score(peers, readJsonl(output) as never, { types: TYPES });
+  return Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)]));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -67,6 +79,7 @@ async function main(): Promise<void> {
     const s = score(peers, preds, { types: TYPES });
     report.presidio = { records: peers.length, recordsPerSecond: Math.round(peers.length / seconds),
       ...Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)])) };
+    report.presidioClassifyCommand = classifyCommand(score, peers, values.work);
   }
   writeFileSync(join(values.work, 'eval-metrics.json'), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report, null, 2));
