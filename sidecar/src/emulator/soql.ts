@@ -1,5 +1,6 @@
 import soqlParser, { type Condition, type FieldType as SelectField, type Query } from 'soql-parser-js';
 import { ApiError } from './errors.js';
+import { isSalesforceId, toId18 } from './ids.js';
 import type { FieldDef, ObjectDef } from './metadata.js';
 import type { OrgStore, StoredRecord } from './store.js';
 import type { FieldValue } from './validate.js';
@@ -99,8 +100,11 @@ const literalValue = (raw: string, type: string | undefined, n?: number): Litera
   return raw;
 };
 
+const ID_TYPES = new Set(['Id', 'Lookup', 'MasterDetail']);
+
 const comparable = (field: FieldDef, value: FieldValue): number | string | boolean | null => {
   if (value === null) return null;
+  if (ID_TYPES.has(field.type) && typeof value === 'string' && isSalesforceId(value)) return toId18(value);
   if (field.type === 'DateTime' || field.type === 'Date') return Date.parse(String(value).replace(/\+0000$/, 'Z'));
   if (typeof value === 'string') return value.toLowerCase();
   return value;

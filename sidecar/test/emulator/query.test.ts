@@ -74,3 +74,13 @@ describe('the SOQL subset of the query endpoint', () => {
     expect(await query('SELECT FROM')).toMatchObject({ status: 400, body: [{ errorCode: 'MALFORMED_QUERY' }] });
   });
 });
+
+describe('ids in queries', () => {
+  it('match in their 15- and 18-character forms, case-sensitively', async () => {
+    const [probe] = emulator.records('Probe__c').filter((record) => record.Code__c === 'Q-1');
+    const id = String(probe?.Id);
+    expect(codes(await query(`SELECT Code__c FROM Probe__c WHERE Id = '${id.slice(0, 15)}'`))).toEqual(['Q-1']);
+    expect(codes(await query(`SELECT Code__c FROM Probe__c WHERE Parent__c = '${id}'`))).toEqual(['Q-5']);
+    expect(codes(await query(`SELECT Code__c FROM Probe__c WHERE Id = '${id.toLowerCase()}'`))).toEqual([]);
+  });
+});
