@@ -1,0 +1,95 @@
+/**
+ * Salesforce Code Analyzer (v5 core, driven from Node) with the PMD engine (Security and Performance rules) and the
+ * Salesforce Graph Engine (CRUD/FLS, sharing, database operations in loops). No violation of severity 1 (critical)
+ * or 2 (high) may remain. A deliberately unsafe probe class runs in the same analysis to prove the rules fire.
+ */
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeAnalyzer, CodeAnalyzerConfig, EventType, LogLevel, type LogEvent, type Violation } from '@salesforce/code-analyzer-core';
+import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
+import * as graphEngine from '@salesforce/code-analyzer-sfge-engine';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageDir } from './project.js';
+
+const PROBE = `public without sharing class UnsafeProbe {
+    @AuraEnabled
+    public static List<Contact> search(String lastName) {
+        return Database.query('SELECT Id FROM Contact WHERE LastName = \\'' + lastName + '\\'');
+    }
+
+    @AuraEnabled
+    public static void purge(String lastName) {
+        delete [SELECT Id, Email FROM Contact WHERE LastName = :lastName];
+    }
+}
+`;
+const PROBE_META =
+  '<?xml version="1.0" encoding="UTF-8"?><ApexClass xmlns="http://soap.sforce.com/2006/04/metadata"><apiVersion>62.0</apiVersion><status>Active</status></ApexClass>';
+
+interface Finding {
+  file: string;
+  line: number | undefined;
+  severity: number;
+  rule: string;
+  message: string;
+}
+
+function toFinding(violation: Violation): Finding {
+  const location = violation.getPrimaryLocation();
+  const rule = violation.getRule();
+  return {
+    file: location.getFile() ?? '',
+    line: location.getStartLine(),
+    severity: rule.getSeverityLevel(),
+    rule: `${rule.getEngineName()}:${rule.getName()}`,
+    message: violation.getMessage(),
+  };
+}
+
+let findings: Finding[] = [];
+let probeDir = '';
+let copiedPackageDir = '';
+const engineErrors: string[] = [];
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'leakwatch-analyzer-'));
+  probeDir = join(work, 'probe');
+  mkdirSync(join(work, 'logs'));
+  mkdirSync(probeDir);
+  // One workspace root holding a copy of the package and the probe: the graph engine analyses a single tree.
+  copiedPackageDir = join(work, 'force-app');
+  cpSync(packageDir, copiedPackageDir, { recursive: true });
+  writeFileSync(join(probeDir, 'UnsafeProbe.cls'), PROBE);
+  writeFileSync(join(probeDir, 'UnsafeProbe.cls-meta.xml'), PROBE_META);
+  const analyzer = new CodeAnalyzer(CodeAnalyzerConfig.fromObject({ config_root: work, log_folder: join(work, 'logs') }));
+  analyzer.onEvent(EventType.LogEvent, (event: LogEvent) => {
+    if (event.logLevel === LogLevel.Error) engineErrors.push(`${event.source}: ${event.message}`);
+  });
+  await analyzer.addEnginePlugin(pmdEngine.createEnginePlugin());
+  await analyzer.addEnginePlugin(graphEngine.createEnginePlugin());
+  const workspace = await analyzer.createWorkspace([copiedPackageDir, probeDir]);
+  const rules = await analyzer.selectRules(['pmd:Security', 'pmd:Performance', 'sfge'], { workspace });
+  const results = await analyzer.run(rules, { workspace });
+  findings = results.getViolations().map(toFinding);
+}, 600_000);
+
+describe('Code Analyzer: PMD and the graph engine', () => {
+  it('runs both engines without errors', () => {
+    expect(engineErrors).toEqual([]);
+  });
+
+  it('flags SOQL injection, missing CRUD/FLS and sharing in the unsafe probe', () => {
+    const probeRules = new Set(findings.filter((finding) => finding.file.startsWith(probeDir)).map((finding) => finding.rule));
+    expect([...probeRules].sort()).toEqual(
+      expect.arrayContaining(['pmd:ApexSOQLInjection', 'sfge:ApexFlsViolation', 'sfge:DatabaseOperationsMustUseWithSharing']),
+    );
+  });
+
+  it('reports no critical or high violation in force-app', () => {
+    const blocking = findings
+      .filter((finding) => finding.file.startsWith(copiedPackageDir) && finding.severity <= 2)
+      .map((finding) => `force-app${finding.file.slice(copiedPackageDir.length)}:${finding.line} [${finding.severity}] ${finding.rule} ${finding.message}`);
+    expect(blocking).toEqual([]);
+  });
+});
