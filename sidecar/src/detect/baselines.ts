@@ -33,6 +33,7 @@ interface HoursCache {
 export class Baselines {
   private readonly series = new Map<string, SeriesCache>();
   private readonly hours = new Map<string, HoursCache>();
+  private newestDay = -Infinity;
 
   constructor(
     private readonly state: DetectionState,
@@ -116,6 +117,11 @@ export class Baselines {
   }
 
   private cacheFor(series: string, day: number): SeriesCache {
+    if (day > this.newestDay) {
+      this.newestDay = day;
+      for (const [key, c] of this.series) if (c.day < day) this.series.delete(key);
+      for (const [key, c] of this.hours) if (c.day < day) this.hours.delete(key);
+    }
     let cache = this.series.get(series);
     if (!cache || cache.day !== day) {
       cache = { day, daily: null, hourly: new Map() };

@@ -178,12 +178,23 @@ export class MemoryDetectionState implements DetectionState {
     }
     if (day > this.newestDay) {
       this.newestDay = day;
-      for (const [key, s] of this.sessions) if (s.day < day - SESSION_RETAIN_DAYS) this.sessions.delete(key);
+      this.forgetBefore(day);
     }
   }
 
   applyOrgFirstDay(day: number): void {
     if (this.firstOrgDay === undefined || day < this.firstOrgDay) this.firstOrgDay = day;
+  }
+
+  /** Drops sessions, buckets and whole series that fell out of the horizon, once per new day. */
+  private forgetBefore(day: number): void {
+    for (const [key, s] of this.sessions) if (s.day < day - SESSION_RETAIN_DAYS) this.sessions.delete(key);
+    for (const map of Object.values(this.series)) {
+      for (const [key, s] of map) {
+        s.dropBefore(day - this.options.retainDays);
+        if (s.days.size === 0) map.delete(key);
+      }
+    }
   }
 
   applyLatestDay(day: number): void {

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/contract/verdict.js';
-import { createDetector, SqlStateStore, type DetectionConfigInput } from '../../src/detect/index.js';
+import {
+  createDetector,
+  createStoredDetector,
+  SqlStateStore,
+  type DetectionConfigInput,
+} from '../../src/detect/index.js';
 import { openPgliteStore } from '../../src/store/pglite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
@@ -39,10 +44,9 @@ describe('detection state in SQL (PGlite)', () => {
     for (const e of before) reference.scoreOpen(e.input);
     after.forEach((e, i) => (expected[i] = reference.scoreOpen(e.input)));
 
-    const first = new SqlStateStore(db, { baselineDays: 30 });
-    const detectorA = createDetector({ config, states: first });
+    const first = createStoredDetector(db, { config });
     for (let i = 0; i < before.length; i++) {
-      await detectorA.score(before[i]!.input);
+      await first.detector.score(before[i]!.input);
       if (i % 3000 === 2999) await first.flush();
     }
     await first.flush();
