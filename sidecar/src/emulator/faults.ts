@@ -8,6 +8,8 @@ export interface Faults {
   lockRows: number;
   /** Next N data requests lose their connection before any answer. */
   dropConnections: number;
+  /** Next N token requests answer 503, as a login service under maintenance does. */
+  loginUnavailable: number;
   /** Every data request waits this long before it is handled. */
   latencyMs: number;
 }
@@ -15,22 +17,23 @@ export interface Faults {
 /** What `setFaults` accepts: counters to set, plus a one-shot revocation of every issued token. */
 export type FaultSettings = Partial<Faults> & { expireSessions?: boolean };
 
-export type RequestFault = 'unavailable' | 'requestLimit' | 'dropConnections';
+export type RequestFault = 'unavailable' | 'requestLimit' | 'dropConnections' | 'loginUnavailable';
 
 export interface FaultCounts {
   unavailable: number;
   requestLimit: number;
   lockRows: number;
   dropConnections: number;
+  loginUnavailable: number;
   sessionsExpired: number;
 }
 
-const NONE: Faults = { unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, latencyMs: 0 };
+const NONE: Faults = { unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, loginUnavailable: 0, latencyMs: 0 };
 
 /** Holds the pending faults and counts the ones injected. */
 export class FaultInjector {
   private state: Faults = { ...NONE };
-  readonly injected: FaultCounts = { unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, sessionsExpired: 0 };
+  readonly injected: FaultCounts = { unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, loginUnavailable: 0, sessionsExpired: 0 };
 
   set(settings: Partial<Faults>): void {
     for (const key of Object.keys(NONE) as (keyof Faults)[]) {

@@ -29,7 +29,7 @@ process.stdout.write(
     `  consumer key: ${emulator.connectedApp.clientId}`,
     `  username:     ${emulator.identity.username}`,
     `  private key:  ${keyPath}`,
-    `  faults:       POST ${emulator.url}/__emulator/faults  {"unavailable":2,"requestLimit":1,"lockRows":3,"dropConnections":1,"latencyMs":500,"expireSessions":true}`,
+    `  faults:       POST ${emulator.url}/__emulator/faults  {"unavailable":2,"requestLimit":1,"lockRows":3,"dropConnections":1,"loginUnavailable":1,"latencyMs":500,"expireSessions":true}`,
     `  records:      GET  ${emulator.url}/__emulator/records/<SObject>`,
     '',
   ].join('\n'),

@@ -112,7 +112,8 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     };
   };
 
-  app.post('/services/oauth2/token', async (request) => {
+  app.post('/services/oauth2/token', async (request, reply) => {
+    if (faults.take('loginUnavailable')) return reply.code(503).type('text/plain').send('Service Unavailable');
     const body = (request.body ?? {}) as Record<string, unknown>;
     const token = await auth.exchange(body.grant_type, body.assertion, parts.baseUrl());
     stats.tokensIssued += 1;

@@ -188,7 +188,7 @@ export class OrgStore {
       const field = object.fields.get(name) as FieldDef;
       const target = field.referenceTo ? this.schema.get(field.referenceTo) : undefined;
       if (target && typeof value === 'string' && !this.get(target.name, value)) {
-        issues.push({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `${field.label}: id value of incorrect type: ${value}`, fields: [name] });
+        issues.push({ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [name] });
       }
     }
   }

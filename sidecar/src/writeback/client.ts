@@ -114,6 +114,8 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     return (await connection.oauth2.requestToken({ grant_type: JWT_BEARER_GRANT, assertion })) as unknown as TokenResponse;
   };
 
+  // jsforce replaces a failed refresh's error with a plain one; keep the original for classification.
+  let refreshError: unknown;
   const connection: jsforce.Connection = new jsforce.Connection({
     loginUrl: options.loginUrl,
     version,
@@ -123,7 +125,10 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
           conn.instanceUrl = token.instance_url;
           callback(null, token.access_token, token as never);
         },
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) => {
+          refreshError = error;
+          callback(error instanceof Error ? error : new Error(String(error)));
+        },
       );
     },
   });
@@ -149,7 +154,10 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
         { timeout } as never,
       )) as T;
     } catch (error) {
-      throw classifyError(error);
+      const refreshFailed = refreshError !== undefined && error instanceof Error && error.message.startsWith('Unable to refresh session');
+      const cause = refreshFailed ? refreshError : error;
+      refreshError = undefined;
+      throw classifyError(cause);
     }
   };
 

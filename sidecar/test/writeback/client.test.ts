@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
 });
 afterAll(() => emulator.close());
-beforeEach(() => emulator.setFaults({ unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, latencyMs: 0 }));
+beforeEach(() => emulator.setFaults({ unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, loginUnavailable: 0, latencyMs: 0 }));
 
 describe('the write-back client', () => {
   it('logs in with the JWT bearer flow and upserts verdicts and their findings by external id', async () => {
@@ -76,6 +76,13 @@ describe('the write-back client', () => {
     const [result] = await client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(20))]);
     expect(result?.success).toBe(true);
     expect(emulator.stats.tokensIssued).toBe(before + 1);
+  });
+
+  it('reports a login service outage during a session refresh as retryable, then recovers', async () => {
+    emulator.setFaults({ expireSessions: true, loginUnavailable: 1 });
+    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(25))]))).toMatchObject({ code: 'ERROR_HTTP_503', retryable: true });
+    const [result] = await client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(25))]);
+    expect(result?.success).toBe(true);
   });
 
   it('classifies whole-request failures: 503, request limit and lost connections retryable; a bad request not', async () => {
