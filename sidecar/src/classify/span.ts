@@ -19,11 +19,13 @@ export interface Recognizer {
 export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
   a.start < b.end && b.start < a.end;
 
-/** Yields every match of a global regular expression (its lastIndex is reset first). */
-export function* matchAll(re: RegExp, text: string): Generator<RegExpExecArray> {
+/** Every match of a global regular expression (its lastIndex is reset first). */
+export function matchAll(re: RegExp, text: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     if (m[0].length === 0) re.lastIndex += 1;
-    yield m;
+    out.push(m);
   }
+  return out;
 }
