@@ -30,7 +30,10 @@ export interface BuildAppOptions {
   orgSecrets: Map<string, string>;
   retryPolicy?: RetryPolicy;
   pollMs?: number;
-  /** Names this process in leases; unique per replica. */
+  /**
+   * Names this replica in work leases: unique per replica and stable across its restarts, so a
+   * restarted replica takes back at once what it held when it died.
+   */
   replicaId?: string;
   /** Pino options, or false for none. */
   logger?: FastifyServerOptions['logger'];

@@ -37,6 +37,7 @@ export interface SidecarConfig {
   orgSecrets: Map<string, string>;
   /** Overrides the salt generated in the database for value hashes. */
   hashSalt?: string;
+  /** Names this replica in work leases; stable across restarts (default: the host name). */
   replicaId?: string;
   /** The org connection for write-back (OAuth 2.0 JWT bearer flow). */
   salesforce: { loginUrl: string; clientId: string; username: string; privateKeyPath: string; apiVersion: string };

@@ -41,7 +41,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
       pollMs: config.pollMs,
-      replicaId: config.replicaId ?? `${hostname()}-${process.pid}`,
+      replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
     });

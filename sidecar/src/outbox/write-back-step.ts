@@ -16,7 +16,7 @@ export interface WriteBackStepOptions {
 
 /** One step of the write-back stage: claim due records, upsert them, record the outcomes. Returns how many it claimed. */
 export function writeBackStep(options: WriteBackStepOptions): () => Promise<number> {
-  const { store, clientFor, owner, policy, batchSize = 400, leaseMs = 120_000 } = options;
+  const { store, clientFor, owner, policy, batchSize = 400, leaseMs = 60_000 } = options;
   return async () => {
     const claimed = await claimRecords(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;

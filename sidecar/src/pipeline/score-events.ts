@@ -17,7 +17,7 @@ export interface ScoreStepOptions {
 
 /** One step of the scoring stage: claims due events, scores them, queues their verdicts. Returns how many it claimed. */
 export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
-  const { store, detector, owner, batchSize = 200, leaseMs = 60_000, maxAttempts = 5 } = options;
+  const { store, detector, owner, batchSize = 200, leaseMs = 30_000, maxAttempts = 5 } = options;
   return async () => {
     const claimed = await claimEvents(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;

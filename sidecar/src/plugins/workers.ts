@@ -3,6 +3,7 @@ import type { Detector } from '../contract/verdict.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
 import { writeBackStep } from '../outbox/write-back-step.js';
+import { releaseOwnLeases } from '../pipeline/release-leases.js';
 import { scoreStep } from '../pipeline/score-events.js';
 import { startWorkerLoop, type WorkerLoop } from '../pipeline/worker-loop.js';
 import type { Store } from '../store/store.js';
@@ -38,6 +39,7 @@ export default fp<WorkersOptions>(async (app, options) => {
   });
   app.addHook('onReady', async () => {
     const { metrics } = app;
+    await releaseOwnLeases(options.store, options.owner);
     const scorer = startWorkerLoop({
       pollMs: options.pollMs,
       onError: (err) => app.log.error({ err }, 'scoring step failed'),
