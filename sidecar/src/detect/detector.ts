@@ -35,6 +35,8 @@ export interface DetectionEngine extends Detector {
   readonly config: DetectionConfig;
   /** Scores an event of an org whose state is already open; synchronous, for batches and benchmarks. */
   scoreOpen(input: ClassifiedEvent): Verdict | null;
+  /** Scores a batch in order: opens the orgs it names once, then scores synchronously. */
+  scoreBatch(inputs: readonly ClassifiedEvent[]): Promise<Array<Verdict | null>>;
   /** Opens (loads) an org's state ahead of `scoreOpen`. */
   openOrg(orgId: string): Promise<void>;
   /** Records a reviewer's false positive as a suppression rule and returns it. */
@@ -153,6 +155,12 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
         org = contextFor(input.orgId, state);
       }
       return evaluate(org, input);
+    },
+    async scoreBatch(inputs) {
+      const contexts = new Map<string, OrgContext>();
+      for (const input of inputs)
+        if (!contexts.has(input.orgId)) contexts.set(input.orgId, orgs.get(input.orgId) ?? (await open(input.orgId)));
+      return inputs.map((input) => evaluate(contexts.get(input.orgId)!, input));
     },
     async openOrg(orgId) {
       await open(orgId);

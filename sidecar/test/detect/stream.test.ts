@@ -77,6 +77,15 @@ describe('the labelled e-commerce stream', () => {
     expect(perDay.reduce((a, b) => a + b, 0) / scenario.days).toBeLessThanOrEqual(1);
   });
 
+  it('queues the permission incidents for review and nothing else', () => {
+    const reviews = verdicts.filter((v) => v.verdict.permissionReview);
+    expect(reviews.map((v) => v.incident).sort()).toEqual(['critical-permission', 'view-all-contacts']);
+    expect(reviews.find((v) => v.incident === 'critical-permission')?.verdict.permissionReview).toMatchObject({
+      assigneeUsername: 'campaigns@acme-shop.example',
+      criticalPermissions: ['ModifyAllData', 'ViewAllData'],
+    });
+  });
+
   it('never puts field values or canary markers in a reason', () => {
     const values = new Set<string>([scenario.canaries.marker]);
     for (const e of scenario.events) for (const f of e.input.event.fields ?? []) if (f.value) values.add(f.value);

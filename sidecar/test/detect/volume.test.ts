@@ -68,6 +68,17 @@ describe('volume baselines', () => {
     expect(detector.scoreOpen(classified(exportOf(15_000, at(30, 9))))?.reasons[0]?.code).toBe('volume_anomaly');
   });
 
+  it('scores a batch in order, counting record ids when no record count is given', async () => {
+    const detector = createDetector();
+    withHistory(detector);
+    const ids = Array.from({ length: 200 }, (_, i) => `0035g00000Qw${String(i).padStart(3, '0')}AAJ`);
+    const batch = Array.from({ length: 10 }, (_, i) =>
+      classified({ ...exportOf(0, at(21, 10, i), 'rest-1'), recordCount: undefined, recordIds: ids }),
+    );
+    const verdicts = await detector.scoreBatch(batch);
+    expect(verdicts.findIndex((v) => v !== null)).toBe(7);
+  });
+
   it('flags a mass delete of PII-bearing records added up across slices of one job', () => {
     const detector = createDetector();
     const del = (n: number, minute: number): Partial<LeakEvent> => ({

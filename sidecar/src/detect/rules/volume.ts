@@ -7,7 +7,7 @@ import { actorName, detailString, type RuleContext } from './context.js';
  */
 export function accumulateVolume(ctx: RuleContext): void {
   const { event, time, state } = ctx;
-  const n = event.recordCount ?? 0;
+  const n = event.recordCount ?? event.recordIds?.length ?? 0;
   if (n <= 0 || !event.operation) return;
   const series = `${event.actor.userId}|${event.actor.connectedAppId ?? ''}|${event.object ?? ''}|${event.operation}`;
   state.add('volume', series, time.day, time.hour, n);
