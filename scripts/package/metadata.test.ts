@@ -1,0 +1,161 @@
+/**
+ * The objects match docs/data-model.md (the contract the sidecar and the org emulator rely on), every field a
+ * person sees has a description and help text, and the permission sets grant only what exists, with the
+ * integration user kept to least privilege.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ENTITY_TYPES } from '../../sidecar/src/contract/entities.js';
+import { type FieldDefinition, fromRoot, listFiles, packageDir, readObjects, readXml, repoRoot } from './project.js';
+
+interface DocumentedField {
+  object: string;
+  field: string;
+  type: string;
+}
+
+/** The field tables of docs/data-model.md, one row per field, under `## <Object> — ...` headings. */
+export function documentedFields(markdown: string): DocumentedField[] {
+  const rows: DocumentedField[] = [];
+  let object: string | undefined;
+  for (const line of markdown.split('\n')) {
+    const heading = /^## (\w+__c)\b/.exec(line);
+    if (heading) object = heading[1];
+    else if (line.startsWith('## ')) object = undefined;
+    const row = /^\| (\w+) \| ([^|]+) \|/.exec(line);
+    if (object && row && row[1] !== 'field') rows.push({ object, field: row[1]!, type: row[2]!.trim() });
+  }
+  return rows;
+}
+
+/** Why a documented type does not match the field definition, or undefined when it does. */
+export function typeMismatch(documented: string, field: FieldDefinition, vocabulary: string[]): string | undefined {
+  const sized = /^(\w+)(?:\((\w+)(?:,(\d+))?\))?/.exec(documented);
+  if (!sized) return `cannot read "${documented}"`;
+  const flags = documented.slice(sized[0].length).split(',').map((part) => part.trim());
+  const [, kind, first, second] = sized;
+  const expectations: [string, unknown, unknown][] = [];
+  if (kind === 'Text' || kind === 'LongTextArea') {
+    expectations.push(['type', field.type, kind], ['length', field.length, Number(first)]);
+  } else if (kind === 'Number') {
+    expectations.push(['type', field.type, 'Number'], ['precision', field.precision, Number(first)], ['scale', field.scale, Number(second)]);
+  } else if (kind === 'Lookup') {
+    expectations.push(['type', field.type, 'Lookup'], ['referenceTo', field.referenceTo, first]);
+  } else if (kind === 'Picklist') {
+    const listed = documented.includes('entity vocabulary') ? vocabulary : documented.replace(/^Picklist:/, '').split(',').map((value) => value.trim());
+    expectations.push(['type', field.type, 'Picklist'], ['values', field.picklistValues.join(';'), listed.join(';')]);
+  } else {
+    expectations.push(['type', field.type, kind]);
+  }
+  if (kind !== 'Picklist') {
+    expectations.push(['externalId', field.externalId, flags.includes('External ID')]);
+    expectations.push(['unique', field.unique, flags.includes('Unique')]);
+    expectations.push(['required', field.required, flags.includes('required')]);
+  }
+  const wrong = expectations.filter(([, actual, expected]) => actual !== expected);
+  return wrong.length === 0 ? undefined : wrong.map(([name, actual, expected]) => `${name} is ${String(actual)}, documented ${String(expected)}`).join('; ');
+}
+
+const objects = readObjects();
+const dataModel = readFileSync(join(repoRoot, 'docs', 'data-model.md'), 'utf8');
+const rows = documentedFields(dataModel);
+const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c'];
+
+describe('objects match docs/data-model.md', () => {
+  it('reads every table of the data model', () => {
+    expect(new Set(rows.map((row) => row.object))).toEqual(new Set(sidecarObjects));
+    expect(rows.length).toBeGreaterThan(60);
+  });
+
+  it('notices a wrong length or a missing flag', () => {
+    const field: FieldDefinition = { object: 'X__c', name: 'A__c', type: 'Text', length: 40, externalId: false, unique: false, required: false, picklistValues: [], path: '' };
+    expect(typeMismatch('Text(36), External ID, Unique, required', field, [])).toContain('length is 40, documented 36');
+    expect(typeMismatch('Text(40)', field, [])).toBeUndefined();
+  });
+
+  it('defines every documented field with the documented type', () => {
+    const vocabulary = [...ENTITY_TYPES];
+    const problems = rows.flatMap((row) => {
+      const object = objects.get(row.object);
+      if (!object) return [`${row.object} is missing`];
+      if (row.field === 'Name') {
+        const expected = row.type.startsWith('AutoNumber') ? 'AutoNumber' : 'Text';
+        return object.nameFieldType === expected ? [] : [`${row.object}.Name is ${object.nameFieldType}, documented ${expected}`];
+      }
+      const field = object.fields.get(row.field);
+      if (!field) return [`${row.object}.${row.field} is missing`];
+      const mismatch = typeMismatch(row.type, field, vocabulary);
+      return mismatch ? [`${row.object}.${row.field}: ${mismatch}`] : [];
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('defines no undocumented field on the sidecar objects', () => {
+    const documented = new Set(rows.map((row) => `${row.object}.${row.field}`));
+    const extra = sidecarObjects.flatMap((name) => [...(objects.get(name)?.fields.keys() ?? [])].map((field) => `${name}.${field}`)).filter((key) => !documented.has(key));
+    expect(extra).toEqual([]);
+  });
+});
+
+describe('objects people work with', () => {
+  const customObjects = [...objects.values()].filter((object) => object.sharingModel !== undefined);
+
+  it('keeps records private, with list views and a compact layout', () => {
+    expect(customObjects.map((object) => object.name).sort()).toEqual(['DeliveryFailure__c', ...sidecarObjects].sort());
+    for (const object of customObjects) {
+      expect(object.sharingModel, object.name).toBe('Private');
+      expect(object.listViews.length, object.name).toBeGreaterThan(0);
+      expect(object.compactLayouts.length, object.name).toBe(1);
+    }
+  });
+
+  it('describes every field and gives it help text', () => {
+    const missing = [...objects.values()]
+      .filter((object) => !object.name.endsWith('__e'))
+      .flatMap((object) => [...object.fields.values()])
+      .filter((field) => !field.description || !field.inlineHelpText)
+      .map((field) => fromRoot(field.path));
+    expect(missing).toEqual([]);
+  });
+
+  it('publishes LeakEvent__e immediately, so rolled-back attempts still count', () => {
+    const event = readXml(join(packageDir, 'main', 'capture', 'objects', 'LeakEvent__e', 'LeakEvent__e.object-meta.xml')).CustomObject as Record<string, unknown>;
+    expect(event.publishBehavior).toBe('PublishImmediately');
+  });
+});
+
+describe('permission sets', () => {
+  const permissionSets = new Map(
+    listFiles(packageDir, ['.permissionset-meta.xml']).map((path) => [path.split('/').pop()!.replace('.permissionset-meta.xml', ''), readXml(path).PermissionSet as Record<string, unknown>]),
+  );
+
+  it('defines the admin, reviewer and integration personas', () => {
+    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchIntegration', 'LeakwatchReviewer']);
+  });
+
+  it('grants access only to objects and fields that exist, never to required fields', () => {
+    const problems: string[] = [];
+    for (const [name, permissionSet] of permissionSets) {
+      for (const grant of (permissionSet.objectPermissions ?? []) as Record<string, string>[]) {
+        if (!objects.has(grant.object!)) problems.push(`${name}: object ${grant.object}`);
+      }
+      for (const grant of (permissionSet.fieldPermissions ?? []) as Record<string, string>[]) {
+        const [objectName = '', fieldName = ''] = grant.field!.split('.');
+        const field = objects.get(objectName)?.fields.get(fieldName);
+        if (!field || field.required) problems.push(`${name}: field ${grant.field}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the integration user to create, read and edit, without View All, Modify All or Modify All Data', () => {
+    const integration = permissionSets.get('LeakwatchIntegration')!;
+    const text = JSON.stringify(integration);
+    expect(text).not.toContain('ModifyAllData');
+    expect(text).not.toContain('ViewAllData');
+    for (const grant of integration.objectPermissions as Record<string, string>[]) {
+      expect([grant.object, grant.allowDelete, grant.viewAllRecords, grant.modifyAllRecords]).toEqual([grant.object, 'false', 'false', 'false']);
+    }
+  });
+});
