@@ -14,6 +14,8 @@ export interface OrgEmulatorOptions {
   host?: string;
   /** Where the package's source-format objects live; defaults to the repository's `force-app`. */
   metadataDir?: string;
+  /** Spell custom names with this namespace (`leakwatch`), as a subscriber org of the managed package does. */
+  namespace?: string;
   faults?: FaultSettings;
   /** The connected app whose key signs JWT assertions; a throwaway one is generated when absent. */
   connectedApp?: ConnectedApp;
@@ -43,7 +45,7 @@ export const DEFAULT_USERNAME = 'leakwatch-integration@acme-shop.example';
 
 /** Starts a local server that answers the REST calls the sidecar makes the way a Salesforce org would. */
 export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promise<OrgEmulator> => {
-  const schema = await loadSchema(options.metadataDir ?? DEFAULT_METADATA_DIR);
+  const schema = await loadSchema(options.metadataDir ?? DEFAULT_METADATA_DIR, options.namespace);
   const store = new OrgStore(schema);
   const connectedApp = options.connectedApp ?? generateConnectedApp();
   const identity: Identity = {

@@ -9,6 +9,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8790' },
     host: { type: 'string', default: '127.0.0.1' },
     metadata: { type: 'string' },
+    namespace: { type: 'string' },
   },
 });
 
@@ -16,6 +17,7 @@ const emulator = await startOrgEmulator({
   port: Number(values.port),
   host: values.host,
   ...(values.metadata ? { metadataDir: values.metadata } : {}),
+  ...(values.namespace ? { namespace: values.namespace } : {}),
 });
 const keyDir = await mkdtemp(join(tmpdir(), 'leakwatch-emulator-'));
 const keyPath = join(keyDir, 'server.key');

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
+import { namespacer, type Namespacer } from '../writeback/namespace.js';
 
 export type FieldType =
   | 'Id'
@@ -188,19 +189,30 @@ const findObjectFiles = async (root: string): Promise<string[]> => {
     .sort();
 };
 
-/** Loads every custom object (`__c`, source format) under `root`, with its fields, into a schema. */
-export const loadSchema = async (root: string): Promise<Schema> => {
+const qualifyField = (field: FieldDef, names: Namespacer): FieldDef => ({
+  ...field,
+  name: names.qualify(field.name),
+  ...(field.referenceTo ? { referenceTo: names.qualify(field.referenceTo) } : {}),
+  ...(field.relationshipName ? { relationshipName: names.qualify(field.relationshipName) } : {}),
+});
+
+/**
+ * Loads every custom object (`__c`, source format) under `root`, with its fields, into a schema.
+ * With a namespace, custom names are spelled as a subscriber org of the managed package sees them.
+ */
+export const loadSchema = async (root: string, namespace?: string): Promise<Schema> => {
+  const names = namespacer(namespace);
   const schema: Schema = new Map();
   const objectFiles = await findObjectFiles(root);
   for (const [index, objectFile] of objectFiles.entries()) {
-    const name = basename(objectFile).replace(/\.object-meta\.xml$/, '');
+    const name = names.qualify(basename(objectFile).replace(/\.object-meta\.xml$/, ''));
     const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
     if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
     const fieldsDir = join(dirname(objectFile), 'fields');
     const fieldFiles = await readdir(fieldsDir).catch(() => [] as string[]);
     const fields = standardFields(parseNameField(node.nameField as Xml | undefined));
     for (const fieldFile of fieldFiles.filter((file) => file.endsWith('.field-meta.xml')).sort()) {
-      fields.push(parseField(await readFile(join(fieldsDir, fieldFile), 'utf8'), fieldFile));
+      fields.push(qualifyField(parseField(await readFile(join(fieldsDir, fieldFile), 'utf8'), fieldFile), names));
     }
     schema.set(name, {
       name,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import jsforce from 'jsforce';
 import { classifyError, OrgRequestError, recordError, type RecordError } from './errors.js';
 import { audienceFor, JWT_BEARER_GRANT, readPrivateKey, signAssertion } from './jwt.js';
+import { namespacer, type Namespacer } from './namespace.js';
 
 export interface OrgClientOptions {
   /** `https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain URL or an emulator's URL. */
@@ -19,6 +20,12 @@ export interface OrgClientOptions {
   audience?: string;
   /** Per-request timeout in milliseconds. */
   timeoutMs?: number;
+  /**
+   * The package's namespace in the org (`leakwatch` in a subscriber org). Callers keep using
+   * unqualified names; the client qualifies custom objects and fields on the way out and strips
+   * the prefix from query results.
+   */
+  namespace?: string;
 }
 
 /** A field value or an external-id reference to a parent (`LeakVerdict__r: { EventId__c: '...' }`). */
@@ -80,11 +87,11 @@ interface TokenResponse {
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
-const toResult = (externalId: string, raw: RawSaveResult | undefined): UpsertResult => {
+const toResult = (externalId: string, raw: RawSaveResult | undefined, names: Namespacer): UpsertResult => {
   if (raw?.success === true && typeof raw.id === 'string') {
     return { externalId, success: true, created: raw.created === true, id: raw.id };
   }
-  const errors = (raw?.errors ?? []).map(recordError);
+  const errors = (raw?.errors ?? []).map(recordError).map((error) => ({ ...error, fields: error.fields.map(names.unqualify) }));
   const error = errors[0] ?? { code: 'UNKNOWN', message: 'the org reported no result for this record', fields: [], retryable: true };
   return {
     externalId,
@@ -107,6 +114,7 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
   const key = readPrivateKey(pem);
   const version = options.apiVersion ?? DEFAULT_API_VERSION;
   const timeout = options.timeoutMs ?? 120_000;
+  const names = namespacer(options.namespace);
   const claims = { clientId: options.clientId, username: options.username, audience: options.audience ?? audienceFor(options.loginUrl) };
 
   const requestToken = async (connection: jsforce.Connection): Promise<TokenResponse> => {
@@ -162,15 +170,16 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
   };
 
   const upsertChunk = async (sobject: string, externalIdField: string, chunk: OrgRecord[]): Promise<UpsertResult[]> => {
+    const type = names.qualify(sobject);
     const raw = await call<RawSaveResult[]>({
       method: 'PATCH',
-      url: `/services/data/v${version}/composite/sobjects/${encodeURIComponent(sobject)}/${encodeURIComponent(externalIdField)}`,
-      body: JSON.stringify({ allOrNone: false, records: chunk.map((record) => ({ attributes: { type: sobject }, ...record })) }),
+      url: `/services/data/v${version}/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(names.qualify(externalIdField))}`,
+      body: JSON.stringify({ allOrNone: false, records: chunk.map((record) => ({ attributes: { type }, ...names.qualifyRecord(record) })) }),
     });
     if (!Array.isArray(raw) || raw.length !== chunk.length) {
       throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${chunk.length} results from the org`, false);
     }
-    return chunk.map((record, index) => toResult(String(record[externalIdField]), raw[index]));
+    return chunk.map((record, index) => toResult(String(record[externalIdField]), raw[index], names));
   };
 
   return {
@@ -186,13 +195,13 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
 
     async query<T extends OrgRecord = OrgRecord>(soql: string) {
       const records: T[] = [];
-      let page = await call<QueryPage<T>>({ method: 'GET', url: `/services/data/v${version}/query?q=${encodeURIComponent(soql)}` });
+      let page = await call<QueryPage<T>>({ method: 'GET', url: `/services/data/v${version}/query?q=${encodeURIComponent(names.qualifySoql(soql))}` });
       records.push(...page.records);
       while (!page.done && page.nextRecordsUrl) {
         page = await call<QueryPage<T>>({ method: 'GET', url: page.nextRecordsUrl });
         records.push(...page.records);
       }
-      return records;
+      return names.unqualifyValue(records) as T[];
     },
 
     async identity() {
