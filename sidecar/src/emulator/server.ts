@@ -194,9 +194,8 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
       const { allOrNone, records } = collectionRecords(request.body);
       for (const body of records) {
         const type = (body.attributes as { type?: unknown } | undefined)?.type;
-        if (type !== undefined && (typeof type !== 'string' || type.toLowerCase() !== object.name.toLowerCase())) {
-          throw new ApiError(400, 'INVALID_TYPE', `Record type ${String(type)} does not match ${object.name}`);
-        }
+        if (typeof type !== 'string') throw new ApiError(400, 'INVALID_TYPE', 'Each record must name its sObject type in attributes.type');
+        if (type.toLowerCase() !== object.name.toLowerCase()) throw new ApiError(400, 'INVALID_TYPE', `Record type ${type} does not match ${object.name}`);
       }
       return save(records.map((body) => ({ object, body, externalIdField: field.name })), allOrNone);
     },

@@ -7,7 +7,8 @@ const CREATE = '/services/data/v62.0/composite/sobjects';
 
 let emulator: OrgEmulator;
 let call: (method: string, path: string, body?: unknown) => Promise<Reply>;
-const upsert = (records: Record<string, unknown>[], allOrNone = false) => call('PATCH', UPSERT, { allOrNone, records });
+const upsert = (records: Record<string, unknown>[], allOrNone = false) =>
+  call('PATCH', UPSERT, { allOrNone, records: records.map((record) => ({ attributes: { type: 'Probe__c' }, ...record })) });
 
 beforeAll(async () => {
   emulator = await startOrgEmulator({ metadataDir: FIXTURE_OBJECTS });
@@ -82,6 +83,8 @@ describe('sObject Collections upsert by external id', () => {
     expect(await upsert([{ Code__c: 'F-1', When__c: 'yesterday' }])).toMatchObject({ status: 400, body: [{ errorCode: 'JSON_PARSER_ERROR' }] });
     const many = Array.from({ length: 201 }, (_, index) => ({ Code__c: `G-${index}` }));
     expect(await upsert(many)).toMatchObject({ status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT' }] });
+    expect(await call('PATCH', UPSERT, { records: [{ Code__c: 'F-2' }] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
+    expect(await call('PATCH', UPSERT, { records: [{ attributes: { type: 'Account' }, Code__c: 'F-2' }] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
     expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Email__c', { records: [] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_FIELD' }] });
     expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Nope__c/Code__c', { records: [] })).toMatchObject({ status: 404, body: [{ errorCode: 'NOT_FOUND' }] });
   });

@@ -16,8 +16,9 @@ beforeAll(async () => {
     { Code__c: 'Q-4', Kind__c: 'Alpha' },
     { Code__c: 'Q-5', Amount__c: 50, Kind__c: 'Beta', Parent__r: { Code__c: 'Q-1' } },
   ];
-  await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Code__c', { allOrNone: true, records: records.slice(0, 4) });
-  await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Code__c', { allOrNone: true, records: records.slice(4) });
+  const typed = records.map((record) => ({ attributes: { type: 'Probe__c' }, ...record }));
+  await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Code__c', { allOrNone: true, records: typed.slice(0, 4) });
+  await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Code__c', { allOrNone: true, records: typed.slice(4) });
 });
 afterAll(() => emulator.close());
 
