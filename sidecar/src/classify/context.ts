@@ -52,6 +52,10 @@ const AFTER = 32;
 const POSITIVE_BOOST = 0.35;
 const BUSINESS_PENALTY = 0.45;
 
+/** True when a business-id word (order, invoice, ...) comes right before `start`. */
+export const followsBusinessWord = (lower: string, start: number): boolean =>
+  BUSINESS_RE.test(lower.slice(Math.max(0, start - 24), start));
+
 export const hasContext = (type: EntityType, lower: string, start: number, end: number): boolean => {
   const re = POSITIVE_RE.get(type);
   if (!re) return false;
@@ -65,7 +69,7 @@ export function applyContext(spans: Span[], text: string): Span[] {
   return spans.map((s) => {
     let score = s.score;
     if (hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
-    if (NUMERIC_TYPES.has(s.type) && BUSINESS_RE.test(lower.slice(Math.max(0, s.start - 24), s.start))) score -= BUSINESS_PENALTY;
+    if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start)) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });
 }

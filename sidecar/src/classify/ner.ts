@@ -18,6 +18,8 @@ export const resolveModelDir = (environment: NodeJS.ProcessEnv = process.env): s
 export interface NerOptions {
   /** Windows per inference call. */
   batchSize?: number;
+  /** Threads of one inference (default: `LEAKWATCH_NER_THREADS`, else onnxruntime's choice). */
+  threads?: number;
   /** Tokens shared by consecutive windows of a long text. */
   overlap?: number;
 }
@@ -72,7 +74,16 @@ async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
   env.localModelPath = dirname(modelDir);
   const name = basename(modelDir);
   const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(name);
-  const model: PreTrainedModel = await AutoModelForTokenClassification.from_pretrained(name, { dtype: modelDtype(modelDir), device: 'cpu' });
+  const threads = options.threads ?? (Number(process.env.LEAKWATCH_NER_THREADS) || undefined);
+  const model: PreTrainedModel = await AutoModelForTokenClassification.from_pretrained(name, {
+    dtype: modelDtype(modelDir),
+    device: 'cpu',
+    session_options: {
+      ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
+      // Idle worker threads sleep instead of spinning: the sidecar shares its cores with the rest of the process.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    },
+  });
   const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as {
     id2label: Record<string, string>;
     max_position_embeddings?: number;

@@ -2,6 +2,8 @@
 export type TokenOffset = [number, number] | null;
 
 const fold = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+/** Folds one character; ASCII (most of the text) takes the short path. */
+const foldChar = (c: string, code: number): string => (code < 0x80 ? (code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : c) : fold(c));
 
 /**
  * Maps WordPiece tokens back to character offsets in the original string. The tokenizer returns token strings
@@ -15,7 +17,7 @@ export function alignTokens(text: string, tokens: readonly string[], unkToken: s
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
-    const f = fold(text.slice(i, i + width));
+    const f = foldChar(text.slice(i, i + width), cp);
     for (let k = 0; k < f.length; k += 1) origin.push(i);
     folded += f;
     i += width;

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { hasContext } from '../context.js';
+import { followsBusinessWord, hasContext } from '../context.js';
 import { guessLanguage, type Language } from '../language.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
@@ -62,7 +62,7 @@ export const phone: Recognizer = {
       const candidate = raw.replace(/^00/, '+').replace('(0)', '');
       lower ??= text.toLowerCase();
       const context = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length);
-      if (shape === 'ambiguous' && !context) continue;
+      if ((shape === 'ambiguous' || followsBusinessWord(lower, m.index)) && !context) continue;
       const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
       let valid: boolean;
       if (shape === 'international') {
