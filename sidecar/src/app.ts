@@ -24,6 +24,8 @@ export interface BuildAppOptions {
   store: Store;
   classifier: Classifier;
   detector: Detector;
+  /** Persists the detector's state after each scored batch (the SQL-backed detector needs it). */
+  flushDetector?: () => Promise<void>;
   /** The Salesforce client for an org's write-backs. */
   orgClientFor: OrgClientResolver;
   /** orgId (15-character form) → bearer secret. */
@@ -61,6 +63,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(workers, {
     store: options.store,
     detector: options.detector,
+    flushDetector: options.flushDetector,
     clientFor: options.orgClientFor,
     policy: options.retryPolicy ?? { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
     owner: options.replicaId ?? `sidecar-${randomUUID()}`,

@@ -12,6 +12,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_ORG_SECRETS: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_SECRETS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_HASH_SALT: Type.Optional(Type.String({ minLength: 16 })),
+  LEAKWATCH_MODEL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_REPLICA_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   SF_LOGIN_URL: Type.String({ pattern: '^https?://' }),
   SF_CLIENT_ID: Type.String({ minLength: 1 }),
@@ -37,6 +38,8 @@ export interface SidecarConfig {
   orgSecrets: Map<string, string>;
   /** Overrides the salt generated in the database for value hashes. */
   hashSalt?: string;
+  /** NER model directory; 'none' runs the recognizers only; unset: the shipped model when present. */
+  modelDir?: string;
   /** Names this replica in work leases; stable across restarts (default: the host name). */
   replicaId?: string;
   /** The org connection for write-back (OAuth 2.0 JWT bearer flow). */
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     dataDir: e.LEAKWATCH_DATA_DIR,
     orgSecrets: readOrgSecrets(e),
     hashSalt: e.LEAKWATCH_HASH_SALT,
+    modelDir: e.LEAKWATCH_MODEL_DIR,
     replicaId: e.LEAKWATCH_REPLICA_ID,
     salesforce: {
       loginUrl: e.SF_LOGIN_URL,

@@ -2,18 +2,22 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, REDACTED_LOG_PATHS } from './app.js';
-import { createClassifier } from './classify/index.js';
+import { existsSync } from 'node:fs';
+import { createClassifier, SHIPPED_MODEL_DIR } from './classify/index.js';
 import { ConfigError, loadConfig, type SidecarConfig } from './config.js';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
-import { createDetector } from './detect/index.js';
+import type { Store } from './store/store.js';
+import { createStoredDetector } from './detect/index.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
 import { readHashSalt } from './store/hash-salt.js';
 import { createOrgClient } from './writeback/index.js';
 import { openStore } from './store/open-store.js';
 
 export interface SidecarEngines {
+  /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
   classifier?: Classifier;
+  /** Defaults to the detector whose baselines live in the store. */
   detector?: Detector;
   /** Defaults to one client for the connection in `config.salesforce`, used for every configured org. */
   orgClientFor?: OrgClientResolver;
@@ -31,12 +35,15 @@ export interface RunningSidecar {
 export async function startSidecar(config: SidecarConfig, engines: SidecarEngines = {}): Promise<RunningSidecar> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
+  let classifier: Classifier | undefined;
   try {
-    const classifier = engines.classifier ?? createClassifier({ salt: config.hashSalt ?? (await readHashSalt(store)) });
+    classifier = engines.classifier ?? (await warmClassifier(config, store));
+    const stored = engines.detector ? undefined : createStoredDetector(store);
     app = await buildApp({
       store,
       classifier,
-      detector: engines.detector ?? createDetector(),
+      detector: engines.detector ?? (stored as NonNullable<typeof stored>).detector,
+      flushDetector: stored?.flush,
       orgClientFor: engines.orgClientFor ?? connectedOrg(config),
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
@@ -47,12 +54,29 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
     });
     const address = await app.listen({ host: config.host, port: config.port });
     const running = app;
-    return { app: running, url: address, close: () => running.close() };
+    const ownClassifier = engines.classifier ? undefined : classifier;
+    return {
+      app: running,
+      url: address,
+      close: async () => {
+        await running.close();
+        await ownClassifier?.close();
+      },
+    };
   } catch (err) {
     if (app) await app.close();
     else await store.close();
+    if (!engines.classifier) await classifier?.close();
     throw err;
   }
+}
+
+/** The classifier with its NER model loaded before the first request. */
+async function warmClassifier(config: SidecarConfig, store: Store): Promise<Classifier> {
+  const modelDir = config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
+  const classifier = createClassifier({ salt: config.hashSalt ?? (await readHashSalt(store)), modelDir });
+  await classifier.ready();
+  return classifier;
 }
 
 function connectedOrg(config: SidecarConfig): OrgClientResolver {

@@ -11,6 +11,8 @@ export interface ScoreStepOptions {
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  /** Persists the detector's state once a batch's outcomes are recorded. */
+  afterBatch?: () => Promise<void>;
   onScored?: (verdicts: number, quiet: number) => void;
   onFailure?: (eventId: string, err: unknown) => void;
 }
@@ -38,6 +40,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
       }
     }
     await store.transaction((tx) => recordScoredEvents(tx, owner, scored));
+    await options.afterBatch?.();
     const verdicts = scored.filter((s) => s.records.length > 0).length;
     options.onScored?.(verdicts, scored.length - verdicts);
     return claimed.length;

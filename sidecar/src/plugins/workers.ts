@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 export interface WorkersOptions {
   store: Store;
   detector: Detector;
+  flushDetector?: () => Promise<void>;
   clientFor: OrgClientResolver;
   policy: RetryPolicy;
   owner: string;
@@ -46,6 +47,7 @@ export default fp<WorkersOptions>(async (app, options) => {
       step: scoreStep({
         store: options.store,
         detector: options.detector,
+        afterBatch: options.flushDetector,
         owner: options.owner,
         onScored: (verdicts, quiet) => {
           metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
