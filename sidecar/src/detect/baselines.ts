@@ -1,5 +1,5 @@
 import type { DetectionConfig } from './config.js';
-import type { DetectionState } from './state.js';
+import type { DetectionState, Signal } from './state.js';
 
 /** Mean and standard deviation of a window's total over the baseline horizon. */
 export interface WindowStats {
@@ -40,9 +40,9 @@ export class Baselines {
     private readonly config: DetectionConfig,
   ) {}
 
-  /** True once the org has been observed for the warm-up period. */
-  isWarm(day: number): boolean {
-    const first = this.state.orgFirstDay();
+  /** True once the signal has been observed for the warm-up period. */
+  isWarm(signal: Signal, day: number): boolean {
+    const first = this.state.observedSince(signal);
     return first !== undefined && first <= day - this.config.warmupDays;
   }
 
@@ -50,7 +50,7 @@ export class Baselines {
   dayOfWeek(series: string, day: number): WindowStats | null {
     const cache = this.cacheFor(series, day);
     if (cache.daily) return cache.daily;
-    if (!this.isWarm(day)) return null;
+    if (!this.isWarm('volume', day)) return null;
     cache.daily = this.sameWeekday(day, (d) => this.state.dayTotal('volume', series, d));
     return cache.daily;
   }
@@ -60,7 +60,7 @@ export class Baselines {
     const cache = this.cacheFor(series, day);
     const cached = cache.hourly.get(hour);
     if (cached) return cached;
-    if (!this.isWarm(day)) return null;
+    if (!this.isWarm('volume', day)) return null;
     const stats = this.sameWeekday(day, (d) => this.state.hourTotal('volume', series, d, hour));
     cache.hourly.set(hour, stats);
     return stats;
@@ -113,7 +113,7 @@ export class Baselines {
   }
 
   private horizonStart(day: number): number {
-    return Math.max(this.state.orgFirstDay() ?? day, day - this.config.baselineDays);
+    return Math.max(this.state.observedSince('volume') ?? day, day - this.config.baselineDays);
   }
 
   private cacheFor(series: string, day: number): SeriesCache {

@@ -112,7 +112,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
   function evaluate(org: OrgContext, input: ClassifiedEvent): Verdict | null {
     const { event } = input;
     const time = eventTime(event.occurredAt);
-    org.state.noteOrgDay(time.day);
+    org.state.advanceTo(time.day);
     const ctx: RuleContext = {
       input,
       event,

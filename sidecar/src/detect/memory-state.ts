@@ -1,5 +1,5 @@
 import { HourlySeries } from './hourly-series.js';
-import type { Canary, CanaryRegistry, DetectionState, Metric, SuppressionRule } from './state.js';
+import type { Canary, CanaryRegistry, DetectionState, Metric, Signal, SuppressionRule } from './state.js';
 
 /** Increments not yet written to shared storage; see `SqlStateStore`. */
 export interface StateChanges {
@@ -7,7 +7,7 @@ export interface StateChanges {
   sessions: Map<string, { sessionKey: string; day: number; n: number }>;
   appScopes: Map<string, { appId: string; scope: string }>;
   tokens: Map<string, number>;
-  orgFirstDay: number | undefined;
+  signalStarts: Map<Signal, number>;
   canaries: Canary[];
   suppressions: SuppressionRule[];
 }
@@ -28,7 +28,7 @@ function emptyChanges(): StateChanges {
     sessions: new Map(),
     appScopes: new Map(),
     tokens: new Map(),
-    orgFirstDay: undefined,
+    signalStarts: new Map(),
     canaries: [],
     suppressions: [],
   };
@@ -44,7 +44,7 @@ export class MemoryDetectionState implements DetectionState {
   private readonly canaryMarkers: string[] = [];
   private readonly canaryLabels = new Map<string, string>();
   private readonly rules: SuppressionRule[] = [];
-  private firstOrgDay: number | undefined;
+  private readonly starts = new Map<Signal, number>();
   private newestDay = -Infinity;
   private changes: StateChanges | undefined;
 
@@ -162,8 +162,20 @@ export class MemoryDetectionState implements DetectionState {
     if (previous === undefined || ms > previous) this.tokens.set(holder, ms);
   }
 
-  orgFirstDay(): number | undefined {
-    return this.firstOrgDay;
+  observedSince(signal: Signal): number | undefined {
+    return this.starts.get(signal);
+  }
+
+  noteObserved(signal: Signal, day: number): void {
+    if (this.applyObserved(signal, day)) this.changes?.signalStarts.set(signal, day);
+  }
+
+  /** Lowers a signal's start without journalling it; true when it changed. */
+  applyObserved(signal: Signal, day: number): boolean {
+    const known = this.starts.get(signal);
+    if (known !== undefined && known <= day) return false;
+    this.starts.set(signal, day);
+    return true;
   }
 
   /** The latest event day seen. */
@@ -171,19 +183,11 @@ export class MemoryDetectionState implements DetectionState {
     return Number.isFinite(this.newestDay) ? this.newestDay : undefined;
   }
 
-  noteOrgDay(day: number): void {
-    if (this.firstOrgDay === undefined || day < this.firstOrgDay) {
-      this.firstOrgDay = day;
-      if (this.changes) this.changes.orgFirstDay = day;
-    }
+  advanceTo(day: number): void {
     if (day > this.newestDay) {
       this.newestDay = day;
       this.forgetBefore(day);
     }
-  }
-
-  applyOrgFirstDay(day: number): void {
-    if (this.firstOrgDay === undefined || day < this.firstOrgDay) this.firstOrgDay = day;
   }
 
   /** Drops sessions, buckets and whole series that fell out of the horizon, once per new day. */
@@ -258,8 +262,8 @@ export class MemoryDetectionState implements DetectionState {
     }
     for (const [k, v] of current.appScopes) failed.appScopes.set(k, v);
     for (const [k, v] of current.tokens) failed.tokens.set(k, Math.max(v, failed.tokens.get(k) ?? v));
-    if (current.orgFirstDay !== undefined)
-      failed.orgFirstDay = Math.min(current.orgFirstDay, failed.orgFirstDay ?? current.orgFirstDay);
+    for (const [signal, day] of current.signalStarts)
+      failed.signalStarts.set(signal, Math.min(day, failed.signalStarts.get(signal) ?? day));
     failed.canaries.push(...current.canaries);
     failed.suppressions.push(...current.suppressions);
   }

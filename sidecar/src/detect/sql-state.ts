@@ -2,7 +2,7 @@ import type { Sql } from '../store/store.js';
 import type { DetectionConfig } from './config.js';
 import { MemoryDetectionState, type StateChanges } from './memory-state.js';
 import type { StateSource } from './state-source.js';
-import type { Metric, SuppressionRule } from './state.js';
+import type { Metric, Signal, SuppressionRule } from './state.js';
 
 /** A SQL database as the state store needs it: the service's `Store` fits, PGlite and `pg` both back it. */
 export interface SqlExecutor extends Sql {
@@ -71,8 +71,11 @@ export class SqlStateStore implements StateSource {
   private async load(orgId: string): Promise<MemoryDetectionState> {
     const state = new MemoryDetectionState(orgId, { retainDays: this.retainDays(), journal: true });
     const sql = this.sql;
-    const [org] = await sql.query<{ first_day: number }>('SELECT first_day FROM detect_org WHERE org_id = $1', [orgId]);
-    if (org) state.applyOrgFirstDay(Number(org.first_day));
+    for (const r of await sql.query<{ signal: Signal; first_day: number }>(
+      'SELECT signal, first_day FROM detect_signal_start WHERE org_id = $1',
+      [orgId],
+    ))
+      state.applyObserved(r.signal, Number(r.first_day));
     const [latest] = await sql.query<{ day: number | null }>(
       'SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1',
       [orgId],
@@ -122,11 +125,12 @@ export class SqlStateStore implements StateSource {
 
   private async write(tx: Sql, state: MemoryDetectionState, c: StateChanges): Promise<void> {
     const org = state.orgId;
-    if (c.orgFirstDay !== undefined)
-      await tx.query(
-        'INSERT INTO detect_org (org_id, first_day) VALUES ($1, $2) ON CONFLICT (org_id) DO UPDATE SET first_day = LEAST(detect_org.first_day, EXCLUDED.first_day)',
-        [org, c.orgFirstDay],
-      );
+    await upsert(
+      tx,
+      'detect_signal_start (org_id, signal, first_day)',
+      [...c.signalStarts].map(([signal, day]) => [org, signal, day]),
+      'ON CONFLICT (org_id, signal) DO UPDATE SET first_day = LEAST(detect_signal_start.first_day, EXCLUDED.first_day)',
+    );
     const hourly = [...c.hourly.values()];
     await upsert(
       tx,

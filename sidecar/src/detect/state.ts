@@ -26,9 +26,11 @@ export interface DetectionState {
   tokenLastSeen(holder: string): number | undefined;
   touchToken(holder: string, ms: number): void;
 
-  /** The first day any event of this org was seen. */
-  orgFirstDay(): number | undefined;
-  noteOrgDay(day: number): void;
+  /** The first day a signal was observed in this org: its learning (warm-up) started then. */
+  observedSince(signal: Signal): number | undefined;
+  noteObserved(signal: Signal, day: number): void;
+  /** Moves the state to an event's day; what fell out of the horizon is dropped. */
+  advanceTo(day: number): void;
 
   canaries(): CanaryRegistry;
   addCanary(canary: Canary): void;
@@ -38,6 +40,13 @@ export interface DetectionState {
 }
 
 export type Metric = 'volume' | 'activity';
+
+/**
+ * Signals learn separately: record volumes from the first dml or export event,
+ * OAuth from the first event naming a connected app. Backfilled setup history
+ * therefore never makes baselines look warm.
+ */
+export type Signal = 'volume' | 'oauth';
 
 /** A planted record or value no legitimate process should touch. */
 export type Canary =

@@ -24,7 +24,7 @@ describe('detection state in SQL (PGlite)', () => {
 
   beforeEach(async () => {
     await db.exec(
-      'TRUNCATE detect_hourly, detect_series_start, detect_session, detect_org, detect_app_scope, detect_token_holder, detect_canary, detect_suppression',
+      'TRUNCATE detect_hourly, detect_series_start, detect_session, detect_signal_start, detect_app_scope, detect_token_holder, detect_canary, detect_suppression',
     );
   });
 
@@ -63,8 +63,8 @@ describe('detection state in SQL (PGlite)', () => {
     const a = new SqlStateStore(db, { baselineDays: 30 });
     const b = new SqlStateStore(db, { baselineDays: 30 });
     const [sa, sb] = [await a.open(ORG), await b.open(ORG)];
-    sa.noteOrgDay(20_400);
-    sb.noteOrgDay(20_399);
+    sa.noteObserved('volume', 20_400);
+    sb.noteObserved('volume', 20_399);
     sa.add('volume', 'u|app|Contact|export', 20_400, 9, 300);
     sb.add('volume', 'u|app|Contact|export', 20_400, 9, 450);
     sa.addToSession('u|app|Contact|export|s1', 20_400, 10_000);
@@ -82,16 +82,16 @@ describe('detection state in SQL (PGlite)', () => {
     expect(merged.addToSession('u|app|Contact|export|s1', 20_400, 0)).toBe(20_000);
     expect(merged.tokenLastSeen('u|app')).toBe(2_000);
     expect([...(merged.appScopes('app') ?? [])].sort()).toEqual(['api', 'full']);
-    expect(merged.orgFirstDay()).toBe(20_399);
+    expect(merged.observedSince('volume')).toBe(20_399);
   });
 
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
     const store = new SqlStateStore(db, { baselineDays: 30 });
     const state = await store.open(ORG);
-    state.noteOrgDay(20_000);
+    state.advanceTo(20_000);
     state.add('activity', 'u', 20_000, 3, 1);
     state.add('activity', 'u', 20_040, 3, 1);
-    state.noteOrgDay(20_040);
+    state.advanceTo(20_040);
     state.addCanary({ kind: 'marker', value: 'lw-canary@acme-shop.example', label: 'canary email' });
     state.addSuppression({
       id: 'fp:1',

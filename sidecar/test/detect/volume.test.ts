@@ -49,6 +49,13 @@ describe('volume baselines', () => {
 
   it('stays quiet while the org warms up, and honours a configured k', () => {
     const cold = createDetector();
+    const backfilledSetup = classified({
+      kind: 'setup',
+      operation: 'change',
+      occurredAt: at(-150, 9),
+      details: { section: 'Customize' },
+    });
+    expect(cold.scoreOpen(backfilledSetup)).toBeNull();
     for (let d = 0; d < 6; d++) cold.scoreOpen(classified(exportOf(1000, at(d, 10))));
     expect(cold.scoreOpen(classified(exportOf(50_000, at(6, 11))))).toBeNull();
 

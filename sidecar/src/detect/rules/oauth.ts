@@ -12,7 +12,8 @@ export const oauthRule = (ctx: RuleContext): void => {
   if (!appId) return;
   const appName = detailString(event, 'appName') ?? appId;
   const w = config.weights;
-  const warm = ctx.baselines.isWarm(time.day);
+  state.noteObserved('oauth', time.day);
+  const warm = ctx.baselines.isWarm('oauth', time.day);
   const revoked =
     event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
   const scopes = event.kind === 'oauth' ? detailStrings(event, 'scopes') : [];

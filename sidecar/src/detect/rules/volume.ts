@@ -10,6 +10,7 @@ export function accumulateVolume(ctx: RuleContext): void {
   const n = event.recordCount ?? event.recordIds?.length ?? 0;
   if (n <= 0 || !event.operation) return;
   const series = `${event.actor.userId}|${event.actor.connectedAppId ?? ''}|${event.object ?? ''}|${event.operation}`;
+  state.noteObserved('volume', time.day);
   state.add('volume', series, time.day, time.hour, n);
   const sessionKey = event.actor.sessionId ?? detailString(event, 'jobId');
   ctx.volume = {

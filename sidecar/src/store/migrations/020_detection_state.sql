@@ -33,9 +33,12 @@ CREATE TABLE detect_session (
   PRIMARY KEY (org_id, session_key)
 );
 
-CREATE TABLE detect_org (
-  org_id text PRIMARY KEY,
-  first_day integer NOT NULL
+-- When each signal (record volumes, OAuth) was first observed: its warm-up began then.
+CREATE TABLE detect_signal_start (
+  org_id text NOT NULL,
+  signal text NOT NULL CHECK (signal IN ('volume', 'oauth')),
+  first_day integer NOT NULL,
+  PRIMARY KEY (org_id, signal)
 );
 
 -- Connected apps seen and the scopes granted to them; scope '' marks the app itself.
