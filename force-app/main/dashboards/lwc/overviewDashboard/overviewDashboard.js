@@ -16,6 +16,14 @@ function withShare(buckets) {
     }));
 }
 
+// Actors seen too rarely to have a baseline carry no z-score.
+function withAnomalyLabel(actor) {
+    return {
+        ...actor,
+        anomalyLabel: actor.anomalyScore === null || actor.anomalyScore === undefined ? 'no baseline' : `z ${actor.anomalyScore}`
+    };
+}
+
 /**
  * The Leakwatch home page: what an admin checks every morning.
  */
@@ -47,7 +55,7 @@ export default class OverviewDashboard extends LightningElement {
     }
 
     get topActors() {
-        return this.overview.data.topActors;
+        return this.overview.data.topActors.map(withAnomalyLabel);
     }
 
     get hasTopActors() {
@@ -55,7 +63,7 @@ export default class OverviewDashboard extends LightningElement {
     }
 
     get topIntegrations() {
-        return this.overview.data.topIntegrations;
+        return this.overview.data.topIntegrations.map(withAnomalyLabel);
     }
 
     get hasTopIntegrations() {

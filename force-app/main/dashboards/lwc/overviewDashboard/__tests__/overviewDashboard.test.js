@@ -64,6 +64,13 @@ describe('c-overview-dashboard', () => {
         expect(element.shadowRoot.querySelector('.top-integrations').textContent).toBe('shop-sync@acme.examplez 4.2');
     });
 
+    it('says when an actor has no baseline yet', async () => {
+        const element = render();
+        getOverview.emit({ ...mockOverview, topActors: [{ username: 'new.hire@acme.example', anomalyScore: null, riskScore: 40, verdicts: 1 }] });
+        await flushPromises();
+        expect(element.shadowRoot.querySelector('.top-actors').textContent).toBe('new.hire@acme.exampleno baseline');
+    });
+
     it('passes the 30-day trend to the chart and shows the sidecar status', async () => {
         const element = render();
         getOverview.emit(mockOverview);

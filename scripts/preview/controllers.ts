@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import type { OrgClient, OrgRecord, UpsertResult } from '../../sidecar/src/writeback/index.js';
+
+/**
+ * The dashboards' Apex controllers, answered from an org over its REST API so that the components
+ * run outside Salesforce. Each method mirrors its Apex counterpart in force-app/main/dashboards/classes:
+ * same parameters, same result shape, same refusals (justification required, four eyes, ...).
+ */
+
+/** A refusal the user can act on; the server returns it as an AuraHandledException body. */
+export class ApexError extends Error {}
+
+/** A malformed call: Lightning would refuse it before Apex runs. */
+export class ApiParamError extends Error {}
+
+/** Who the preview runs as. */
+export interface PreviewUser {
+  id: string;
+  name: string;
+}
+
+/** A PermissionSetAssignment as the preview tracks it: the emulated org holds no setup objects. */
+export interface Assignment {
+  id: string;
+  expirationDate: string | null;
+  revoked: boolean;
+}
+
+export interface ControllerContext {
+  org: OrgClient;
+  user: PreviewUser;
+  /** PermissionSetAssignments touched by decisions, by id. */
+  assignments: Map<string, Assignment>;
+  now?: () => Date;
+}
+
+type Params = Record<string, unknown>;
+type Method = (params: Params) => Promise<unknown>;
+
+const TREND_DAYS = 30;
+const TOP_ACTORS = 5;
+const MAX_ROWS = 200;
+const DAY = 86_400_000;
+const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'];
+const INCIDENT_SEVERITIES = ['Critical', 'High', 'Medium', 'Low'];
+const OPEN_STATUSES = new Set(['New', 'Acknowledged', 'Escalated']);
+const SIMILAR_STATUSES = new Set(['New', 'Acknowledged']);
+const ALERT_SEVERITIES = new Set(['Critical', 'High']);
+const SPECIAL_CATEGORIES = new Set(['MEDICAL']);
+const SORTABLE_FIELDS = new Set(['Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'ObjectName__c', 'RecordCount__c', 'ActorUsername__c', 'DetectedAt__c']);
+const PICKLIST_ORDER: Record<string, string[]> = {
+  Severity__c: SEVERITIES,
+  Status__c: ['New', 'Acknowledged', 'FalsePositive', 'Escalated', 'Resolved'],
+};
+const MILESTONES: Record<string, string> = {
+  confirm: 'Breach confirmed: GDPR 72-hour clock started',
+  earlyWarning: 'NIS2 early warning sent',
+  notifyAuthority: 'Supervisory authority notified (GDPR Art. 33)',
+  contain: 'Incident contained',
+  close: 'Incident closed',
+};
+
+const VERDICT_FIELDS = [
+  'Id', 'Name', 'EventId__c', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c',
+  'RecordCount__c', 'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ConnectedAppId__c', 'OccurredAt__c',
+  'DetectedAt__c', 'ReasonSummary__c', 'Reasons__c', 'PiiTypes__c', 'ZScore__c', 'Details__c', 'ProcessingNotes__c',
+  'FalsePositiveReason__c', 'Incident__c',
+];
+const LIST_FIELDS = [
+  'Id', 'Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c', 'RecordCount__c',
+  'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
+];
+const FINDING_FIELDS = ['Id', 'Name', 'LeakVerdict__c', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
+const REVIEW_FIELDS = [
+  'Id', 'Name', 'ReviewKey__c', 'PermissionSetName__c', 'PermissionSetId__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c',
+  'AssignedById__c', 'CriticalPermissions__c', 'RiskReasons__c', 'RiskScore__c', 'Status__c', 'CreatedDate',
+];
+const INCIDENT_FIELDS = [
+  'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
+  'AuthorityNotifiedAt__c', 'DataCategories__c', 'EstimatedSubjects__c', 'Summary__c', 'Timeline__c',
+];
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
+const time = (value: unknown): number => (typeof value === 'string' ? Date.parse(value) : Number.NaN);
+
+const requireId = (value: unknown, what: string): string => {
+  if (typeof value !== 'string' || !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value)) throw new ApiParamError(`${what} is not a record id`);
+  return value;
+};
+
+/** Compares Salesforce ids in 15- or 18-character form. */
+const sameId = (left: unknown, right: string): boolean => typeof left === 'string' && left !== '' && left.slice(0, 15) === right.slice(0, 15);
+
+const compareValues = (field: string, left: unknown, right: unknown): number => {
+  const order = PICKLIST_ORDER[field];
+  if (order) return order.indexOf(text(left)) - order.indexOf(text(right));
+  if (typeof left === 'number' && typeof right === 'number') return left - right;
+  return text(left).localeCompare(text(right));
+};
+
+const savedOrThrow = (results: UpsertResult[]): string[] =>
+  results.map((result) => {
+    if (!result.success) throw new ApexError(result.message);
+    return result.id;
+  });
+
+export const createControllers = (context: ControllerContext): Record<string, Record<string, Method>> => {
+  const { org, user, assignments } = context;
+  const now = context.now ?? (() => new Date());
+  const select = <T extends OrgRecord = OrgRecord>(fields: string[], object: string, where = ''): Promise<T[]> =>
+    org.query<T>(`SELECT ${fields.join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''}`);
+  const byId = async (fields: string[], object: string, id: string): Promise<OrgRecord | undefined> =>
+    (await select(fields, object, `Id = '${id}'`))[0];
+
+  const allVerdicts = () => select(VERDICT_FIELDS, 'LeakVerdict__c');
+
+  const getOverview: Method = async () => {
+    const [verdicts, findings, pendingReviews] = await Promise.all([
+      allVerdicts(),
+      select(['EntityType__c', 'ObjectName__c'], 'PiiFinding__c'),
+      select(['Id'], 'PermissionReview__c', "Status__c = 'Pending'"),
+    ]);
+    const count = (values: string[]) => {
+      const counts = new Map<string, number>();
+      for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+      return [...counts].map(([label, total]) => ({ label, total })).sort((a, b) => b.total - a.total).slice(0, 20);
+    };
+    const since = now().getTime() - TREND_DAYS * DAY;
+    const actors = new Map<string, { username: string; integration: boolean; anomalyScore: number | null; riskScore: number; verdicts: number }>();
+    for (const verdict of verdicts) {
+      const username = text(verdict.ActorUsername__c);
+      if (!username || !(time(verdict.DetectedAt__c) >= since)) continue;
+      const key = `${username}|${verdict.ActorIsIntegration__c === true}`;
+      const actor = actors.get(key) ?? { username, integration: verdict.ActorIsIntegration__c === true, anomalyScore: null, riskScore: 0, verdicts: 0 };
+      if (typeof verdict.ZScore__c === 'number') actor.anomalyScore = Math.max(actor.anomalyScore ?? Number.NEGATIVE_INFINITY, verdict.ZScore__c);
+      actor.riskScore = Math.max(actor.riskScore, num(verdict.RiskScore__c));
+      actor.verdicts += 1;
+      actors.set(key, actor);
+    }
+    const ranked = [...actors.values()].sort((a, b) => (b.anomalyScore ?? Number.NEGATIVE_INFINITY) - (a.anomalyScore ?? Number.NEGATIVE_INFINITY));
+    const top = (integration: boolean) =>
+      ranked.filter((actor) => actor.integration === integration).slice(0, TOP_ACTORS).map(({ username, anomalyScore, riskScore, verdicts: total }) => ({ username, anomalyScore, riskScore, verdicts: total }));
+    const today = Date.UTC(now().getUTCFullYear(), now().getUTCMonth(), now().getUTCDate());
+    const trend = Array.from({ length: TREND_DAYS }, (_, index) => ({ day: new Date(today - (TREND_DAYS - 1 - index) * DAY).toISOString().slice(0, 10), events: 0, alerts: 0 }));
+    for (const verdict of verdicts) {
+      const day = trend.find((entry) => entry.day === text(verdict.OccurredAt__c).slice(0, 10));
+      if (!day) continue;
+      day.events += 1;
+      if (ALERT_SEVERITIES.has(text(verdict.Severity__c))) day.alerts += 1;
+    }
+    const lastContact = verdicts.map((verdict) => text(verdict.DetectedAt__c)).filter(Boolean).sort().at(-1) ?? null;
+    return {
+      openBySeverity: SEVERITIES.map((label) => ({ label, total: verdicts.filter((v) => v.Severity__c === label && OPEN_STATUSES.has(text(v.Status__c))).length })),
+      findingsByType: count(findings.map((finding) => text(finding.EntityType__c))),
+      findingsByObject: count(findings.map((finding) => text(finding.ObjectName__c))),
+      topActors: top(false),
+      topIntegrations: top(true),
+      trend,
+      sidecar: { lastContact, untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === 'New').length, pendingReviews: pendingReviews.length },
+      // The emulated org has neither Real-Time Event Monitoring nor event log files, as most orgs.
+      coverage: [
+        ['Record changes on monitored objects', 'Real-time', 'Apex triggers publish LeakEvent__e'],
+        ['Permission set assignments', 'Polled', 'SetupMonitor job reads PermissionSetAssignment'],
+        ['Critical permissions on permission sets', 'Polled', 'SetupMonitor job reads ObjectPermissions'],
+        ['Setup changes', 'Polled', 'SetupAuditTrail (kept 180 days)'],
+        ['Sharing changes', 'Polled', 'SetupAuditTrail and share rows'],
+        ['OAuth tokens and connected apps', 'Polled', 'SetupMonitor job reads OauthToken'],
+        ['Logins', 'Polled', 'LoginHistory'],
+        ['Report exports', 'Not visible', 'Needs Event Monitoring'],
+        ['API queries', 'Not visible', 'Needs Event Monitoring'],
+        ['Bulk API result downloads', 'Not visible', 'Needs Event Monitoring'],
+      ].map(([name, mode, source]) => ({ name, mode, source })),
+    };
+  };
+
+  const getVerdicts: Method = async ({ severity, status, searchTerm, sortBy, sortDirection }) => {
+    const requested = text(sortBy).replace(/^leakwatch__/i, '');
+    const field = SORTABLE_FIELDS.has(requested) ? requested : 'DetectedAt__c';
+    const direction = sortDirection === 'asc' ? 1 : -1;
+    const search = text(searchTerm).trim().toLowerCase();
+    const rows = (await select(LIST_FIELDS, 'LeakVerdict__c')).filter(
+      (verdict) =>
+        (!severity || verdict.Severity__c === severity) &&
+        (!status || verdict.Status__c === status) &&
+        (!search || text(verdict.ActorUsername__c).toLowerCase().includes(search) || text(verdict.ObjectName__c).toLowerCase().includes(search)),
+    );
+    rows.sort((a, b) => {
+      const nullsLast = Number(a[field] == null) - Number(b[field] == null);
+      return nullsLast || direction * compareValues(field, a[field], b[field]) || text(b.Name).localeCompare(text(a.Name));
+    });
+    return rows.slice(0, MAX_ROWS);
+  };
+
+  const getVerdict: Method = async ({ verdictId }) => {
+    const id = requireId(verdictId, 'verdictId');
+    const verdict = await byId(VERDICT_FIELDS, 'LeakVerdict__c', id);
+    if (!verdict) throw new ApexError('This verdict does not exist or you cannot see it.');
+    const findings = await select(FINDING_FIELDS, 'PiiFinding__c', `LeakVerdict__c = '${id}'`);
+    findings.sort((a, b) => num(b.Confidence__c) - num(a.Confidence__c) || text(a.FieldName__c).localeCompare(text(b.FieldName__c)));
+    return { verdict, findings };
+  };
+
+  const updateVerdicts = async (changes: OrgRecord[]): Promise<void> => {
+    if (changes.length > 0) savedOrThrow(await org.upsert('LeakVerdict__c', 'EventId__c', changes));
+  };
+
+  const idList = (value: unknown, what: string): string[] => {
+    if (!Array.isArray(value)) throw new ApiParamError(`${what} must be a list of record ids`);
+    return value.map((id) => requireId(id, what));
+  };
+
+  const acknowledge: Method = async ({ verdictIds }) => {
+    const ids = new Set(idList(verdictIds, 'verdictIds'));
+    const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id)) && verdict.Status__c === 'New');
+    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: 'Acknowledged' })));
+    return verdicts.length;
+  };
+
+  const markFalsePositive: Method = async ({ verdictId, reason }) => {
+    const why = text(reason).trim();
+    if (!why) throw new ApexError('Say why this verdict is a false positive.');
+    const id = requireId(verdictId, 'verdictId');
+    const verdicts = await allVerdicts();
+    const verdict = verdicts.find((candidate) => candidate.Id === id);
+    if (!verdict) throw new ApexError('This verdict does not exist or you cannot see it.');
+    const similar = verdicts.filter(
+      (other) =>
+        other.Id !== id &&
+        SIMILAR_STATUSES.has(text(other.Status__c)) &&
+        ['ActorUserId__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c'].every((field) => (other[field] ?? null) === (verdict[field] ?? null)),
+    );
+    await updateVerdicts([
+      { EventId__c: verdict.EventId__c, Status__c: 'FalsePositive', FalsePositiveReason__c: why },
+      ...similar.slice(0, MAX_ROWS).map((other) => ({ EventId__c: other.EventId__c, Status__c: 'FalsePositive', FalsePositiveReason__c: `Suppressed as similar to ${text(verdict.Name)}: ${why}` })),
+    ]);
+    return 1 + Math.min(similar.length, MAX_ROWS);
+  };
+
+  const escalate: Method = async ({ verdictIds, title }) => {
+    const name = text(title).trim();
+    if (!name) throw new ApexError('Give the incident a title.');
+    const ids = new Set(idList(verdictIds, 'verdictIds'));
+    const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id))).sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
+    if (verdicts.length === 0) throw new ApexError('Select at least one verdict you can see.');
+    const rank = Math.min(INCIDENT_SEVERITIES.length - 1, ...verdicts.map((v) => INCIDENT_SEVERITIES.indexOf(text(v.Severity__c))).filter((r) => r >= 0));
+    const categories = [...new Set(verdicts.flatMap((v) => text(v.PiiTypes__c).split(';').filter(Boolean)))].sort();
+    const detectedAt = text(verdicts[0]?.DetectedAt__c) || now().toISOString();
+    const [incidentId] = savedOrThrow(
+      await org.upsert('Incident__c', 'IncidentKey__c', [
+        {
+          IncidentKey__c: randomUUID(),
+          Name: name.slice(0, 80),
+          Status__c: 'Triage',
+          Severity__c: INCIDENT_SEVERITIES[rank],
+          DetectedAt__c: detectedAt,
+          DataCategories__c: categories.join(';').slice(0, 255),
+          EstimatedSubjects__c: verdicts.reduce((sum, v) => sum + num(v.RecordCount__c), 0),
+          Summary__c: verdicts.map((v) => `${text(v.Name)}: ${text(v.ReasonSummary__c)}`).join('\n'),
+          Timeline__c: JSON.stringify([
+            { at: detectedAt, what: 'Leak detected', who: 'Leakwatch' },
+            { at: now().toISOString(), what: `Escalated from ${verdicts.length} verdict(s)`, who: user.name },
+          ]),
+        },
+      ]),
+    );
+    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: 'Escalated', Incident__c: incidentId })));
+    return incidentId;
+  };
+
+  const getPendingReviews: Method = async () => {
+    const reviews = await select(REVIEW_FIELDS, 'PermissionReview__c', "Status__c = 'Pending'");
+    return reviews.sort((a, b) => num(b.RiskScore__c) - num(a.RiskScore__c) || text(a.CreatedDate).localeCompare(text(b.CreatedDate))).slice(0, MAX_ROWS);
+  };
+
+  const pendingReview = async (reviewId: unknown, justification: unknown): Promise<OrgRecord> => {
+    if (!text(justification).trim()) throw new ApexError('A justification is required for every decision.');
+    const review = await byId(REVIEW_FIELDS, 'PermissionReview__c', requireId(reviewId, 'reviewId'));
+    if (!review) throw new ApexError('This review does not exist or you cannot see it.');
+    if (review.Status__c !== 'Pending') throw new ApexError(`This review was already decided: ${text(review.Status__c)}.`);
+    if (sameId(review.AssignedById__c, user.id) || sameId(review.AssigneeId__c, user.id)) {
+      throw new ApexError('Four eyes: you cannot decide on an assignment you made or received. Ask another reviewer.');
+    }
+    return review;
+  };
+
+  const decide = async (review: OrgRecord, status: string, justification: unknown, expiresOn: string | null): Promise<void> => {
+    savedOrThrow(
+      await org.upsert('PermissionReview__c', 'ReviewKey__c', [
+        {
+          ReviewKey__c: review.ReviewKey__c,
+          Status__c: status,
+          DecidedBy__c: user.id,
+          DecidedAt__c: now().toISOString(),
+          Justification__c: text(justification).trim(),
+          AccessExpiresOn__c: expiresOn,
+        },
+      ]),
+    );
+  };
+
+  const approve: Method = async ({ reviewId, justification, expiresOn }) => {
+    const review = await pendingReview(reviewId, justification);
+    const until = expiresOn == null || expiresOn === '' ? null : text(expiresOn);
+    if (until !== null && !/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new ApiParamError('expiresOn must be a date');
+    if (until !== null && until <= now().toISOString().slice(0, 10)) throw new ApexError('The access must end after today.');
+    const assignmentId = text(review.AssignmentId__c);
+    if (until !== null && assignmentId) assignments.set(assignmentId, { id: assignmentId, expirationDate: `${until}T23:59:59.000Z`, revoked: false });
+    await decide(review, 'Approved', justification, until);
+    return null;
+  };
+
+  const reject: Method = async ({ reviewId, justification }) => {
+    const review = await pendingReview(reviewId, justification);
+    const assignmentId = text(review.AssignmentId__c);
+    if (assignmentId) assignments.set(assignmentId, { id: assignmentId, expirationDate: null, revoked: true });
+    await decide(review, 'Rejected', justification, null);
+    return null;
+  };
+
+  const getIncidents: Method = async () =>
+    (await select(INCIDENT_FIELDS, 'Incident__c')).sort((a, b) => (time(b.DetectedAt__c) || 0) - (time(a.DetectedAt__c) || 0)).slice(0, 100);
+
+  const recordMilestone: Method = async ({ incidentId, milestone }) => {
+    const what = MILESTONES[text(milestone)];
+    if (!what) throw new ApexError(`Unknown milestone: ${text(milestone)}`);
+    const incident = await byId(INCIDENT_FIELDS, 'Incident__c', requireId(incidentId, 'incidentId'));
+    if (!incident) throw new ApexError('This incident does not exist or you cannot see it.');
+    if (!incident.IncidentKey__c) throw new ApexError('This incident has no key and cannot be updated here.');
+    const at = now().toISOString();
+    const change: OrgRecord = { IncidentKey__c: incident.IncidentKey__c };
+    const confirmedAt = incident.ConfirmedAt__c ?? at;
+    if (milestone === 'confirm') Object.assign(change, { ConfirmedAt__c: confirmedAt, Status__c: 'Confirmed' });
+    else if (milestone === 'earlyWarning') change.EarlyWarningSentAt__c = at;
+    else if (milestone === 'notifyAuthority') Object.assign(change, { AuthorityNotifiedAt__c: at, ConfirmedAt__c: confirmedAt, Status__c: 'Notified' });
+    else if (milestone === 'contain') change.Status__c = 'Contained';
+    else change.Status__c = 'Closed';
+    let timeline: unknown[];
+    try {
+      const parsed: unknown = JSON.parse(text(incident.Timeline__c) || '[]');
+      timeline = Array.isArray(parsed) ? parsed : [];
+    } catch {
+      timeline = [{ at, what: 'Earlier timeline was unreadable', who: 'Leakwatch' }];
+    }
+    change.Timeline__c = JSON.stringify([...timeline, { at, what, who: user.name }]);
+    savedOrThrow(await org.upsert('Incident__c', 'IncidentKey__c', [change]));
+    return null;
+  };
+
+  const getDataMap: Method = async () => {
+    const findings = await select(['ObjectName__c', 'FieldName__c', 'EntityType__c', 'Occurrences__c', 'Confidence__c'], 'PiiFinding__c');
+    const entries = new Map<string, { key: string; objectName: string; fieldName: string; entityTypes: string[]; findings: number; occurrences: number; maxConfidence: number; specialCategory: boolean }>();
+    for (const finding of findings) {
+      const key = `${text(finding.ObjectName__c)}.${text(finding.FieldName__c)}`;
+      const entry = entries.get(key) ?? { key, objectName: text(finding.ObjectName__c), fieldName: text(finding.FieldName__c), entityTypes: [], findings: 0, occurrences: 0, maxConfidence: 0, specialCategory: false };
+      const type = text(finding.EntityType__c);
+      if (!entry.entityTypes.includes(type)) entry.entityTypes.push(type);
+      entry.specialCategory ||= SPECIAL_CATEGORIES.has(type);
+      entry.findings += 1;
+      entry.occurrences += num(finding.Occurrences__c);
+      entry.maxConfidence = Math.max(entry.maxConfidence, num(finding.Confidence__c));
+      entries.set(key, entry);
+    }
+    return [...entries.values()]
+      .map((entry) => ({ ...entry, entityTypes: entry.entityTypes.sort() }))
+      .sort((a, b) => a.objectName.localeCompare(b.objectName) || a.fieldName.localeCompare(b.fieldName));
+  };
+
+  return {
+    OverviewController: { getOverview },
+    VerdictController: { getVerdicts, getVerdict, acknowledge, markFalsePositive, escalate },
+    PermissionReviewController: { getPendingReviews, approve, reject },
+    IncidentController: { getIncidents, recordMilestone },
+    DataMapController: { getDataMap },
+  };
+};

@@ -1,0 +1,1 @@
+export { startPreview, type Preview, type PreviewOptions } from './server.js';

@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runDemo } from '../../sidecar/src/demo/run-demo.js';
+import { createOrgClient } from '../../sidecar/src/writeback/index.js';
+import { startPreview } from './server.js';
+
+// Runs the sidecar's demo scenario into the org emulator, then serves the dashboards over it.
+const { values } = parseArgs({ options: { port: { type: 'string', default: '8788' } } });
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+const demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'warn', faults: false, drainTimeoutMs: 180_000, print });
+const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as { loginUrl: string; clientId: string; username: string; privateKeyPath: string };
+print('\nbuilding the dashboards (LWC OSS + lightning-base-components + SLDS)...');
+const preview = await startPreview({ org: createOrgClient(org), port: Number(values.port) });
+print(`dashboards preview ${preview.url}`);
+
+const stop = (): void => {
+  void preview
+    .close()
+    .then(() => demo.close())
+    .then(() => process.exit(0));
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
