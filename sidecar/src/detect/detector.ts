@@ -17,7 +17,7 @@ import { unusualHourRule } from './rules/unusual-hour.js';
 import { accumulateVolume, volumeAnomalyRule } from './rules/volume.js';
 import { riskScoreOf, severityFor } from './severity.js';
 import { memoryStateSource, type StateSource } from './state-source.js';
-import type { DetectionState, SuppressionRule } from './state.js';
+import type { Canary, DetectionState, SuppressionRule } from './state.js';
 import { createSuppression, withoutSuppressed, type ReviewerFeedback } from './suppression.js';
 
 export interface DetectorOptions {
@@ -41,6 +41,8 @@ export interface DetectionEngine extends Detector {
   openOrg(orgId: string): Promise<void>;
   /** Records a reviewer's false positive as a suppression rule and returns it. */
   suppress(feedback: ReviewerFeedback): Promise<SuppressionRule>;
+  /** Registers a canary record or marker for an org (persisted with the org's state). */
+  registerCanary(orgId: string, canary: Canary): Promise<void>;
   /** Drops an org's in-memory context; the next event re-opens its state from the source. */
   forget(orgId: string): void;
 }
@@ -169,6 +171,9 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       const rule = createSuppression(feedback, new Date(now()), config);
       (await open(rule.orgId)).state.addSuppression(rule);
       return rule;
+    },
+    async registerCanary(orgId, canary) {
+      (await open(orgId)).state.addCanary(canary);
     },
     forget(orgId) {
       orgs.delete(orgId);

@@ -50,7 +50,8 @@ describe('reviewer feedback', () => {
   });
 
   it('never suppresses canary reasons', async () => {
-    const detector = createDetector({ now: () => NOW, config: { canaries: [{ kind: 'record', recordId: CANARY }] } });
+    const detector = createDetector({ now: () => NOW });
+    await detector.registerCanary(ORG, { kind: 'record', recordId: CANARY, label: 'canary contact' });
     const touch = (): ClassifiedEvent =>
       classified({ kind: 'export', object: 'Contact', operation: 'query', recordIds: [CANARY] });
     const first = touch();

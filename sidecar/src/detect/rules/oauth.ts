@@ -25,7 +25,10 @@ export const oauthRule = (ctx: RuleContext): void => {
       ctx.reasons.push({
         code: 'new_connected_app',
         weight: w.new_connected_app,
-        message: `${actorName(event)} authorised connected app ${appName}, never seen in this org before${scopes.length ? ` (scopes ${scopes.join(', ')})` : ''}.`,
+        message:
+          event.kind === 'oauth'
+            ? `${actorName(event)} authorised connected app ${appName}, never seen in this org before${scopes.length ? ` (scopes ${scopes.join(', ')})` : ''}.`
+            : `${actorName(event)} acted through connected app ${appName}, never seen in this org before.`,
       });
     else if (fresh.length > 0)
       ctx.reasons.push({
