@@ -42,7 +42,8 @@ const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
 
 /**
  * The classifier: pattern recognizers with context words and field hints, then (when a model directory is given)
- * NER for names and places in free text, allow/deny lists, per-type thresholds and merging. The model is the
+ * NER for names and places in free text, allow/deny lists, per-type thresholds and merging (a pattern find wins over
+ * a model find of another type; finds of one type join). The model is the
  * process-wide one (loading starts now, `classify` waits for it); `close` releases it.
  */
 export function createClassifier(options: ClassifierOptions): LeakwatchClassifier {
@@ -93,8 +94,9 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
       const found = await ner.predict(forModel.map((i) => inputs[i]!.text));
       forModel.forEach((i, k) => {
         const text = inputs[i]!.text;
-        const extra = mergeSpans(found[k]!.filter((s) => keep(text, s))).filter((s) => !patterns[i]!.some((p) => overlaps(p, s)));
-        patterns[i] = [...patterns[i]!, ...extra].sort((a, b) => a.start - b.start);
+        const own = patterns[i]!;
+        const extra = found[k]!.filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
+        patterns[i] = mergeSpans([...own, ...extra]);
       });
     }
     return patterns.map((spans, i) => spans.map((s) => toEntity(inputs[i]!.text, s)));

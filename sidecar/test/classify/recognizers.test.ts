@@ -30,6 +30,13 @@ describe('recognizers', () => {
     ['Geboren am 12.03.1985 in Köln', 'DATE_OF_BIRTH:12.03.1985'],
     ['Reisepass C01234565 ausgestellt', 'PASSPORT:C01234565'],
     ['Patient mit Diabetes', 'MEDICAL:Diabetes'],
+    ['Spoke to Mrs. Olivia Walker today', 'PERSON:Olivia Walker'],
+    ['Bonjour, je suis Pierre Martin.', 'PERSON:Pierre Martin'],
+    ['Met vriendelijke groet,\nSanne de Vries', 'PERSON:Sanne de Vries'],
+    ['Send it to 221 Baker Street please', 'LOCATION:221 Baker Street'],
+    ['Lieferung an Hauptstraße 12, Berlin', 'LOCATION:Hauptstraße 12'],
+    ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
+    ['Consegnare a Via Garibaldi 17', 'LOCATION:Via Garibaldi 17'],
   ])('finds %s', async (text, expected) => {
     expect(await found(text)).toContain(expected);
   });

@@ -1,0 +1,36 @@
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+/** One to three capitalised name words, with the particles of the six languages between them. */
+const NAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ \t]+(?:(?:van|de|der|den|von|di|da|del|della|la|le|du|ter|ten)[ \t]+)*\p{Lu}[\p{Ll}'’-]+){0,2}`;
+
+/** Honorifics and self-introductions in EN, DE, FR, ES, IT, NL: the capitalised words after them are a name. */
+const CUES: Array<{ re: RegExp; score: number }> = [
+  {
+    re: new RegExp(String.raw`(?<![\p{L}])(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme|Mlle|Monsieur|Madame|Sr|Sra|Srta|Señor|Señora|Sig|Sig\.ra|Signor|Signora|Dott|Dhr|Mevr|Mevrouw|Meneer)\.?[ \t]+(${NAME})`, 'gu'),
+    score: 0.75,
+  },
+  {
+    re: new RegExp(String.raw`(?<![\p{L}])(?:[Mm]y name is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`, 'gu'),
+    score: 0.7,
+  },
+  {
+    re: new RegExp(String.raw`(?<![\p{L}])(?:Regards|Best regards|Kind regards|Thanks|Cheers|Sincerely|Mit freundlichen Grüßen|Viele Grüße|Gruß|Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Distinti saluti|Grazie|Met vriendelijke groet|Groet|Groeten)[,!.]?[ \t]*\n?[ \t]*(${NAME})`, 'gu'),
+    score: 0.7,
+  },
+];
+
+/** Names announced by the words around them; the model finds the rest. */
+export const personCue: Recognizer = {
+  name: 'pattern:person',
+  find(text) {
+    const out: Span[] = [];
+    for (const { re, score } of CUES) {
+      for (const m of matchAll(re, text)) {
+        const name = m[1]!;
+        const start = m.index + m[0].length - name.length;
+        out.push({ type: 'PERSON', start, end: start + name.length, score, detector: this.name });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,23 @@
+import { matchAll, type Recognizer, type Span } from '../span.js';
+
+const WORD = String.raw`\p{Lu}[\p{L}'’.-]*`;
+const PARTICLES = String.raw`(?:(?:de|du|des|la|le|les|l'|d'|del|los|las|di|della|dei|degli|van|der|den)[ \t]+)*`;
+
+/** Street addresses in the local order: "12 Baker Street", "Hauptstraße 12", "8 rue de la Paix", "Via Roma 5". */
+const ADDRESSES: RegExp[] = [
+  new RegExp(String.raw`(?<![\p{L}\p{N}])\d{1,5}[ \t]+(?:${WORD}[ \t]+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Boulevard|Blvd|Court|Ct|Place|Square|Close|Way|Terrace|Parkway|Crescent|Hill|Gardens)\b\.?`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${WORD}[ \t-]+){0,2}\p{Lu}[\p{L}-]*(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm|ufer|straat|laan|plein|gracht|singel|dijk|kade|steeg)[ \t]+\d{1,4}[a-z]?(?![\p{L}\p{N}])`, 'gu'),
+  new RegExp(String.raw`(?<![\p{L}\p{N}])\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|place|chemin|allée|impasse|quai|route|cours)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3}`, 'giu'),
+  new RegExp(String.raw`(?<![\p{L}\p{N}])(?:Calle|Avenida|Avda\.|Paseo|Plaza|Carrer|Ronda|Via|Viale|Corso|Piazza|Vicolo|Largo|Piazzale)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3},?[ \t]*\d{1,4}(?![\p{L}\p{N}])`, 'gu'),
+];
+
+export const streetAddress: Recognizer = {
+  name: 'pattern:street_address',
+  find(text) {
+    const out: Span[] = [];
+    for (const re of ADDRESSES) {
+      for (const m of matchAll(re, text)) out.push({ type: 'LOCATION', start: m.index, end: m.index + m[0].length, score: 0.7, detector: this.name });
+    }
+    return out;
+  },
+};
