@@ -24,6 +24,14 @@ const demo = await runDemo({
   faults: !values['no-faults'],
   drainTimeoutMs: 180_000,
   print,
+}).catch((error: unknown) => {
+  const inUse = error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
+  process.stderr.write(
+    inUse
+      ? `leakwatch demo: a port is taken (${error.message}); choose others with --port and --org-port, or 0 for any free port.\n`
+      : `leakwatch demo failed: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
 });
 
 if (values.once) {

@@ -50,15 +50,17 @@ const printSummary = (run: Omit<DemoRun, 'close'>, orgClient: { clientId: string
   for (const verdict of summary.top) print(`    ${verdict.name}  ${verdict.severity.padEnd(8)} ${String(verdict.riskScore).padStart(3)}  ${verdict.summary}`);
   print('');
   print('Where to look:');
-  print(`  sidecar API docs   ${run.sidecarUrl}/docs`);
-  print(`  sidecar status     ${run.sidecarUrl}/v1/status (bearer secret in ${join(run.dataDir, 'org-secret')})`);
-  print(`  sidecar metrics    ${run.sidecarUrl}/metrics`);
-  print(`  org verdicts       ${run.orgUrl}/__emulator/records/LeakVerdict__c`);
-  print(`  org PII findings   ${run.orgUrl}/__emulator/records/PiiFinding__c`);
-  print(`  org reviews        ${run.orgUrl}/__emulator/records/PermissionReview__c`);
-  print(`  org REST API       ${run.orgUrl}/services/data/v62.0/query?q=SELECT+Name,Severity__c+FROM+LeakVerdict__c (JWT login: consumer key ${orgClient.clientId}, user ${orgClient.username}; see ${join(run.dataDir, 'org.json')})`);
-  print(`  org records copy   ${join(run.dataDir, 'org-records.json')}`);
-  print(`  embedded store     ${join(run.dataDir, 'store')}`);
+  const link = (label: string, where: string): void => print(`  ${label.padEnd(18)} ${where}`);
+  link('sidecar API', `${run.sidecarUrl}/docs/openapi.json`);
+  link('sidecar status', `${run.sidecarUrl}/v1/status (bearer secret in ${join(run.dataDir, 'org-secret')})`);
+  link('sidecar metrics', `${run.sidecarUrl}/metrics`);
+  link('org verdicts', `${run.orgUrl}/__emulator/records/LeakVerdict__c`);
+  link('org PII findings', `${run.orgUrl}/__emulator/records/PiiFinding__c`);
+  link('org reviews', `${run.orgUrl}/__emulator/records/PermissionReview__c`);
+  link('org REST API', `${run.orgUrl}/services/data/v62.0/query?q=SELECT+Name,Severity__c+FROM+LeakVerdict__c`);
+  link('org JWT login', `consumer key ${orgClient.clientId}, user ${orgClient.username} (${join(run.dataDir, 'org.json')})`);
+  link('org records copy', join(run.dataDir, 'org-records.json'));
+  link('embedded store', join(run.dataDir, 'store'));
 };
 
 /** Runs the product end to end with no org: the org emulator, the sidecar on its embedded store, and the scenario. */
