@@ -26,6 +26,9 @@ export const replayEvents = async (
     const envelope: EventEnvelope = { schemaVersion: 1, orgId, batchId: randomUUID(), sentAt: new Date().toISOString(), events: events.slice(start, start + BATCH) };
     const response = await fetch(`${sidecar.url}/v1/events`, { method: 'POST', headers: headers(sidecar.secret), body: JSON.stringify(envelope) });
     if (response.status !== 202) throw new Error(`the sidecar refused a batch: HTTP ${response.status} ${await response.text()}`);
+    const reply = (await response.json()) as { rejected: { eventId?: string; reasons: string[] }[] };
+    const [rejected] = reply.rejected;
+    if (rejected) throw new Error(`the sidecar rejected event ${rejected.eventId ?? '?'}: ${rejected.reasons.join('; ')}`);
     onBatch(Math.min(start + BATCH, events.length));
   }
 };
