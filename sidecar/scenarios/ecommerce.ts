@@ -20,9 +20,9 @@ export interface Scenario {
 
 /**
  * Weeks of ordinary traffic in an e-commerce org (nightly commerce sync, ERP
- * bridge, weekly marketing exports, service agents in two shifts, sales reps,
- * an admin) with every incident kind injected after the warm-up week. The same
- * seed always gives the same stream.
+ * bridge, weekly marketing exports, service agents in two shifts with some
+ * overtime and a new hire, sales reps, an admin) with every incident kind
+ * injected after the warm-up week. The same seed always gives the same stream.
  */
 export function generateScenario(seed = DEFAULT_SEED, days = DEFAULT_DAYS): Scenario {
   const builder = new StreamBuilder(new Random(seed), Date.parse(STREAM_START));

@@ -24,6 +24,7 @@ export function normalDay(b: StreamBuilder, day: number): void {
     adminDay(b, day, weekday);
   }
   for (const agent of AGENTS) {
+    if (day < agent.startsOnDay) continue;
     if (workday) agentShift(b, day, agent, agent.shift);
     else if (weekday === SATURDAY && agent.worksSaturday) agentShift(b, day, agent, [9, 13]);
   }
@@ -152,11 +153,12 @@ function marketingDay(b: StreamBuilder, day: number, weekday: number): void {
 
 const CASE_NOTE = 'Customer asked about a delayed parcel; tracking link resent.';
 
-/** A service agent's shift: cases, comments, tasks and contact look-ups. */
+/** A service agent's shift (now and then with overtime): cases, comments, tasks and contact look-ups. */
 function agentShift(b: StreamBuilder, day: number, agent: Agent, shift: [number, number]): void {
   const r = b.rng;
   const start = shift[0] * H + r.int(-20, 20);
-  const end = shift[1] * H + r.int(-20, 30);
+  const overtime = r.chance(0.05) ? r.int(30, 90) : 0;
+  const end = shift[1] * H + r.int(-20, 30) + overtime;
   const actor = agent.actor;
   b.emit(day, start, login(actor, 'Application'));
   for (let i = r.int(35, 60); i > 0; i--) {

@@ -46,9 +46,11 @@ export interface Agent {
   /** Shift start and end hours (UTC). */
   shift: [number, number];
   worksSaturday: boolean;
+  /** First working day in the stream (a new hire starts late). */
+  startsOnDay: number;
 }
 
-const AGENT_NAMES = ['maria', 'tom', 'aisha', 'lukas', 'sofia', 'jan', 'chen', 'olga', 'pedro', 'emma'];
+const AGENT_NAMES = ['maria', 'tom', 'aisha', 'lukas', 'sofia', 'jan', 'chen', 'olga', 'pedro', 'emma', 'yusuf'];
 
 export const AGENTS: Agent[] = AGENT_NAMES.map((name, i) => ({
   actor: {
@@ -59,6 +61,7 @@ export const AGENTS: Agent[] = AGENT_NAMES.map((name, i) => ({
   },
   shift: i % 2 === 0 ? [7, 15] : [12, 20],
   worksSaturday: i < 2,
+  startsOnDay: name === 'yusuf' ? 19 : 0,
 }));
 
 export const SALES_REPS: Actor[] = ['noah', 'mia', 'leon', 'zoe'].map((name, i) => ({
