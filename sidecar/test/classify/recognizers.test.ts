@@ -37,6 +37,9 @@ describe('recognizers', () => {
     ['Lieferung an Hauptstraße 12, Berlin', 'LOCATION:Hauptstraße 12'],
     ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
     ['Consegnare a Via Garibaldi 17', 'LOCATION:Via Garibaldi 17'],
+    ['28245 Puruntie 82, Lappeenranta', 'LOCATION:28245 Puruntie 82'],
+    ['Suite 413, Warwick, United Kingdom', 'LOCATION:United Kingdom'],
+    ['Suite 413, Warwick', 'LOCATION:Suite 413'],
   ])('finds %s', async (text, expected) => {
     expect(await found(text)).toContain(expected);
   });
@@ -55,6 +58,7 @@ describe('recognizers', () => {
     'Invoice INV-2024-000123, SKU AB-12345-X, tracking 1Z999AA10123456784',
     'Record 0015g00000XyZ12AAB created at 2024-03-05T10:22:11Z',
     'wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyU',
+    'I ordered 2 Pixel 8 and 1 Galaxy S23 Ultra',
   ])('reports nothing in %s', async (text) => {
     expect(await found(text)).toEqual([]);
   });

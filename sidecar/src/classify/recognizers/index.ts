@@ -1,5 +1,6 @@
 import type { Recognizer } from '../span.js';
 import { creditCard } from './credit-card.js';
+import { country } from './country.js';
 import { cryptoWallet } from './crypto-wallet.js';
 import { dateOfBirth } from './date-of-birth.js';
 import { deTaxId } from './de-tax-id.js';
@@ -24,4 +25,5 @@ import { usSsn } from './us-ssn.js';
 export const RECOGNIZERS: readonly Recognizer[] = [
   email, url, ipAddress, creditCard, iban, phone, usSsn, ukNino, deTaxId, frNir, esNif, itFiscalCode, nlBsn,
   cryptoWallet, secret, dateOfBirth, passport, medical, personCue, streetAddress,
+  country,
 ];
