@@ -16,11 +16,6 @@ export function eventTime(occurredAt: string): EventTime {
   return { ms, day: Math.floor(ms / DAY_MS), hour: Math.floor(ms / HOUR_MS) % 24 };
 }
 
-/** Hour of week, Monday 00:00 UTC = 0 (1970-01-01 was a Thursday). */
-export function hourOfWeek(day: number, hour: number): number {
-  return ((day + 3) % 7) * 24 + hour;
-}
-
 export function daysBetween(fromMs: number, toMs: number): number {
   return (toMs - fromMs) / DAY_MS;
 }

@@ -8,7 +8,7 @@ import {
   type DetectionConfigInput,
 } from '../../src/detect/index.js';
 import { openPgliteStore } from '../../src/store/pglite-store.js';
-import type { Store } from '../../src/store/store.js';
+import type { Sql, Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
 import { ORG } from './helpers.js';
 
@@ -83,6 +83,31 @@ describe('detection state in SQL (PGlite)', () => {
     expect(merged.tokenLastSeen('u|app')).toBe(2_000);
     expect([...(merged.appScopes('app') ?? [])].sort()).toEqual(['api', 'full']);
     expect(merged.observedSince('volume')).toBe(20_399);
+  });
+
+  it('keeps the increments of a failed flush for the next one', async () => {
+    let failNext = true;
+    const flaky = {
+      query: db.query.bind(db),
+      exec: db.exec.bind(db),
+      transaction: <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
+        db.transaction(async (tx) => {
+          const result = await fn(tx);
+          if (failNext) {
+            failNext = false;
+            throw new Error('connection lost');
+          }
+          return result;
+        }),
+    };
+    const store = new SqlStateStore(flaky, { baselineDays: 30 });
+    const state = await store.open(ORG);
+    state.add('volume', 's', 20_400, 9, 100);
+    await expect(store.flush()).rejects.toThrow('connection lost');
+    state.add('volume', 's', 20_400, 9, 50);
+    await store.flush();
+    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(reloaded.hourTotal('volume', 's', 20_400, 9)).toBe(150);
   });
 
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
