@@ -9,7 +9,11 @@ const FIELD_BOOST = 0.4;
 /** Runs every pattern recognizer over one text and scores its finds with context words and field hints. */
 export function recognize(text: string, plan: FieldPlan): Span[] {
   const found: Span[] = [];
-  for (const r of RECOGNIZERS) for (const s of r.find(text)) found.push(s);
+  const hasDigit = /\d/.test(text);
+  for (const r of RECOGNIZERS) {
+    if (r.needsDigit && !hasDigit) continue;
+    for (const s of r.find(text)) found.push(s);
+  }
   const scored = applyContext(found, text);
   if (plan.boost.length === 0) return scored;
   const boosted = new Set<EntityType>(plan.boost);

@@ -13,6 +13,8 @@ export interface Span {
 /** One pattern-based detector: finds candidate spans of one entity family in a text. */
 export interface Recognizer {
   readonly name: string;
+  /** True when every find contains a digit: texts without one are skipped. */
+  readonly needsDigit?: boolean;
   find(text: string): Span[];
 }
 

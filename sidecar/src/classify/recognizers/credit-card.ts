@@ -31,6 +31,7 @@ const wellGrouped = (raw: string): boolean => {
 
 export const creditCard: Recognizer = {
   name: 'pattern:credit_card',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(CANDIDATE, text)) {

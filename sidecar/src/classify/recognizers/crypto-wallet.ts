@@ -62,6 +62,7 @@ export function bech32Valid(address: string): boolean {
 
 export const cryptoWallet: Recognizer = {
   name: 'pattern:crypto',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     const push = (start: number, length: number, score: number): void => {

@@ -23,6 +23,7 @@ const plausibleYear = (y: number): boolean => y >= 1900 && y <= MAX_YEAR;
 /** Any calendar date: reported as a date of birth only where a birth context word lifts its score. */
 export const dateOfBirth: Recognizer = {
   name: 'pattern:date_of_birth',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     const push = (start: number, length: number): void => {

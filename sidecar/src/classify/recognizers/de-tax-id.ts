@@ -24,6 +24,7 @@ export function deTaxIdValid(digits: string): boolean {
 
 export const deTaxId: Recognizer = {
   name: 'pattern:de_tax_id',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(TAX_ID, text)) {

@@ -11,6 +11,7 @@ export function nifLetterValid(body: string, letter: string): boolean {
 
 export const esNif: Recognizer = {
   name: 'pattern:es_nif',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(NIF, text)) {

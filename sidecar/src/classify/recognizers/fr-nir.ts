@@ -13,6 +13,7 @@ export function nirKeyValid(body: string, key: string): boolean {
 
 export const frNir: Recognizer = {
   name: 'pattern:fr_nir',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(NIR, text)) {

@@ -34,6 +34,7 @@ function readIban(text: string, from: number, length: number): { end: number; va
 
 export const iban: Recognizer = {
   name: 'pattern:iban',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(START, text)) {

@@ -19,6 +19,7 @@ export function fiscalCodeCheckValid(code: string): boolean {
 
 export const itFiscalCode: Recognizer = {
   name: 'pattern:it_fiscal_code',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(CF, text)) {

@@ -7,6 +7,7 @@ const BSN = /(?<![\p{L}\p{N}.,-])(\d{4})[. ]?(\d{2})[. ]?(\d{3})(?![\p{L}\p{N}]|
  * above an unverified 9-digit SSN, which has no checksum). */
 export const nlBsn: Recognizer = {
   name: 'pattern:nl_bsn',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(BSN, text)) {

@@ -16,6 +16,7 @@ export function icaoCheckDigitValid(value: string): boolean {
 
 export const passport: Recognizer = {
   name: 'pattern:passport',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(PASSPORT, text)) {

@@ -48,6 +48,7 @@ const SCORE: Record<Shape, number> = { international: 0.75, national: 0.55, digi
  */
 export const phone: Recognizer = {
   name: 'pattern:phone',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     let regions: CountryCode[] | null = null;

@@ -19,6 +19,7 @@ const ADDRESSES: RegExp[] = [
 
 export const streetAddress: Recognizer = {
   name: 'pattern:street_address',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const re of ADDRESSES) {

@@ -6,6 +6,7 @@ const NEVER_ISSUED = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 export const ukNino: Recognizer = {
   name: 'pattern:uk_nino',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(NINO, text)) {

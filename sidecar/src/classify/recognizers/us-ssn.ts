@@ -13,6 +13,7 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
 
 export const usSsn: Recognizer = {
   name: 'pattern:us_ssn',
+  needsDigit: true,
   find(text) {
     const out: Span[] = [];
     for (const m of matchAll(SSN, text)) {
