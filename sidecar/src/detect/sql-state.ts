@@ -237,10 +237,15 @@ function suppressionOf(r: SuppressionRow): SuppressionRule {
   };
 }
 
-/** Multi-row INSERT … VALUES … <conflict clause>, a few hundred rows per statement. */
+/**
+ * Multi-row INSERT … VALUES … <conflict clause>, a few hundred rows per statement.
+ * Rows go in key order, so replicas flushing overlapping rows lock them in the
+ * same order and cannot deadlock.
+ */
 async function upsert(tx: Sql, target: string, rows: unknown[][], onConflict: string): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
+  const ordered = [...rows].sort(compareRows);
+  for (let i = 0; i < ordered.length; i += ROWS_PER_STATEMENT) {
+    const chunk = ordered.slice(i, i + ROWS_PER_STATEMENT);
     const params: unknown[] = [];
     const values = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(', ')})`).join(', ');
     await tx.query(`INSERT INTO ${target} VALUES ${values} ${onConflict}`, params);
@@ -251,4 +256,15 @@ function dedupe(rows: unknown[][]): unknown[][] {
   const seen = new Map<string, unknown[]>();
   for (const row of rows) seen.set(JSON.stringify(row.slice(0, 3)), row);
   return [...seen.values()];
+}
+
+function compareRows(a: unknown[], b: unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
 }

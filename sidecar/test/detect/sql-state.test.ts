@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/contract/verdict.js';
 import {
@@ -7,19 +6,18 @@ import {
   SqlStateStore,
   type DetectionConfigInput,
 } from '../../src/detect/index.js';
-import { openPgliteStore } from '../../src/store/pglite-store.js';
 import type { Sql, Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
+import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 import { ORG } from './helpers.js';
 
-const MIGRATION = readFileSync(new URL('../../src/store/migrations/020_detection_state.sql', import.meta.url), 'utf8');
-
-describe('detection state in SQL (PGlite)', () => {
+describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
+  let testStore: TestStore;
   let db: Store;
 
   beforeAll(async () => {
-    db = await openPgliteStore('memory://');
-    await db.exec(MIGRATION);
+    testStore = await openTestStore(kind);
+    db = testStore.store;
   });
 
   beforeEach(async () => {
@@ -29,7 +27,7 @@ describe('detection state in SQL (PGlite)', () => {
   });
 
   afterAll(async () => {
-    await db.close();
+    await testStore.dispose();
   });
 
   it('scores across a restart exactly as one process that never stopped', async () => {
@@ -73,8 +71,7 @@ describe('detection state in SQL (PGlite)', () => {
     sb.touchToken('u|app', 1_000);
     sa.addAppScopes('app', ['api']);
     sb.addAppScopes('app', ['api', 'full']);
-    await b.flush();
-    await a.flush();
+    await Promise.all([b.flush(), a.flush()]);
     await a.flush();
 
     const merged = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
