@@ -47,7 +47,10 @@ const printSummary = (run: Omit<DemoRun, 'close'>, orgClient: { clientId: string
   print(`  PII findings: ${summary.piiFindings} (masked samples only)   permission reviews: ${summary.permissionReviews}`);
   print(`  dead letters: ${run.status.deadLetters}`);
   print('  highest risk:');
-  for (const verdict of summary.top) print(`    ${verdict.name}  ${verdict.severity.padEnd(8)} ${String(verdict.riskScore).padStart(3)}  ${verdict.summary}`);
+  for (const verdict of summary.top) {
+    const reason = verdict.summary.length > 120 ? `${verdict.summary.slice(0, 119)}…` : verdict.summary;
+    print(`    ${verdict.name}  ${verdict.severity.padEnd(8)} ${String(verdict.riskScore).padStart(3)}  ${reason}`);
+  }
   print('');
   print('Where to look:');
   const link = (label: string, where: string): void => print(`  ${label.padEnd(18)} ${where}`);

@@ -24,7 +24,7 @@ export const summarise = async (org: OrgClient): Promise<DemoSummary> => {
   const [findings] = await org.query<{ n: number }>('SELECT COUNT(Id) n FROM PiiFinding__c');
   const [reviews] = await org.query<{ n: number }>('SELECT COUNT(Id) n FROM PermissionReview__c');
   const top = await org.query<{ Name: string; Severity__c: string; RiskScore__c: number; ReasonSummary__c: string | null }>(
-    'SELECT Name, Severity__c, RiskScore__c, ReasonSummary__c FROM LeakVerdict__c ORDER BY RiskScore__c DESC, Name LIMIT 6',
+    'SELECT Name, Severity__c, RiskScore__c, ReasonSummary__c FROM LeakVerdict__c ORDER BY RiskScore__c DESC, Name LIMIT 8',
   );
   return {
     verdicts: Object.values(bySeverity).reduce((sum, count) => sum + count, 0),
