@@ -71,9 +71,14 @@ export class Baselines {
     return stats.mean + this.config.k * this.effectiveSd(stats);
   }
 
-  /** σ floored by a share of the mean and an absolute minimum, so regular or quiet series do not alarm on noise. */
+  /**
+   * σ floored by a share of the mean and an absolute minimum, so regular or quiet
+   * series do not alarm on noise. The share grows by 1/n when few windows were
+   * observed: one earlier week says little about how much a job varies.
+   */
   effectiveSd(stats: WindowStats): number {
-    return Math.max(stats.sd, this.config.relativeSigmaFloor * stats.mean, this.config.absoluteSigmaFloor);
+    const share = this.config.relativeSigmaFloor * (1 + 1 / Math.max(1, stats.n));
+    return Math.max(stats.sd, share * stats.mean, this.config.absoluteSigmaFloor);
   }
 
   /** An actor's events per hour of day over the horizon, before `day`; null until trusted. */

@@ -29,11 +29,11 @@ describe('volume baselines', () => {
     const verdicts = Array.from({ length: 6 }, (_, i) =>
       detector.scoreOpen(classified(exportOf(400, at(21, 10, i), 'bulk-750X'))),
     );
-    expect(verdicts.map((v) => v !== null)).toEqual([false, false, false, true, false, false]);
-    const reason = verdicts[3]!.reasons[0]!;
+    expect(verdicts.map((v) => v !== null)).toEqual([false, false, false, false, true, false]);
+    const reason = verdicts[4]!.reasons[0]!;
     expect(reason.code).toBe('volume_anomaly');
-    expect(reason.message).toContain('1600 Contact records');
-    expect(verdicts[3]!.zScore).toBeGreaterThan(2);
+    expect(reason.message).toContain('2000 Contact records');
+    expect(verdicts[4]!.zScore).toBeGreaterThan(2);
   });
 
   it('alerts again on the same window only when its total doubles', () => {
@@ -83,7 +83,7 @@ describe('volume baselines', () => {
       classified({ ...exportOf(0, at(21, 10, i), 'rest-1'), recordCount: undefined, recordIds: ids }),
     );
     const verdicts = await detector.scoreBatch(batch);
-    expect(verdicts.findIndex((v) => v !== null)).toBe(7);
+    expect(verdicts.findIndex((v) => v !== null)).toBe(8);
   });
 
   it('flags a mass delete of PII-bearing records added up across slices of one job', () => {
