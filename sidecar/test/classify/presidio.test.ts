@@ -18,6 +18,6 @@ describe('Presidio test cases, recognizers only', () => {
     expect(checksummed.f).toBeGreaterThanOrEqual(0.98);
     const patternTypes = score(gold, preds, { types: [...CHECKSUMMED_TYPES, 'EMAIL_ADDRESS', 'PHONE_NUMBER', 'IP_ADDRESS', 'URL', 'PASSPORT', 'DATE_OF_BIRTH'] });
     expect(patternTypes.micro.overlap.f).toBeGreaterThanOrEqual(0.97);
-    expect(score(gold, preds).micro.overlap.f).toBeGreaterThanOrEqual(0.7);
+    expect(score(gold, preds).micro.overlap.f).toBeGreaterThanOrEqual(0.72);
   });
 });

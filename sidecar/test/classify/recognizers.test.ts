@@ -33,6 +33,8 @@ describe('recognizers', () => {
     ['Spoke to Mrs. Olivia Walker today', 'PERSON:Olivia Walker'],
     ['Bonjour, je suis Pierre Martin.', 'PERSON:Pierre Martin'],
     ['Met vriendelijke groet,\nSanne de Vries', 'PERSON:Sanne de Vries'],
+    ['Name:    Abby M. Laidlaw', 'PERSON:Abby M. Laidlaw'],
+    ['Gentile Giulia Rossi, grazie', 'PERSON:Giulia Rossi'],
     ['Send it to 221 Baker Street please', 'LOCATION:221 Baker Street'],
     ['Lieferung an Hauptstraße 12, Berlin', 'LOCATION:Hauptstraße 12'],
     ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
@@ -59,6 +61,7 @@ describe('recognizers', () => {
     'Record 0015g00000XyZ12AAB created at 2024-03-05T10:22:11Z',
     'wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyU',
     'I ordered 2 Pixel 8 and 1 Galaxy S23 Ultra',
+    'Sehr geehrte Damen und Herren, Dear Sir or Madam',
   ])('reports nothing in %s', async (text) => {
     expect(await found(text)).toEqual([]);
   });

@@ -1,7 +1,10 @@
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
-/** One to three capitalised name words, with the particles of the six languages between them. */
-const NAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ \t]+(?:(?:van|de|der|den|von|di|da|del|della|la|le|du|ter|ten)[ \t]+)*\p{Lu}[\p{Ll}'’-]+){0,2}`;
+/** One to three capitalised name words (a middle initial allowed), with the particles of the six languages between them. */
+const NAME = String.raw`\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}\.?(?!\p{L}))?(?:[ \t]+(?:(?:van|de|der|den|von|di|da|del|della|la|le|du|ter|ten)[ \t]+)*\p{Lu}[\p{Ll}'’-]+){0,2}`;
+
+/** Words that follow a greeting but are no name ("Sehr geehrte Damen und Herren", "Dear Sir or Madam"). */
+const NOT_NAMES = String.raw`(?:Damen|Herren|Team|Sir|Madam|Madame|Monsieur|Messieurs|Mesdames|Señor|Señora|Señores|Signori|Signore|Signora|Kunde|Kundin|Kollege|Kollegin|Support|Service|Klant|Heer|Mevrouw|Dame|All|Everyone|There)`;
 
 /** Honorifics and self-introductions in EN, DE, FR, ES, IT, NL: the capitalised words after them are a name. */
 const CUES: Array<{ re: RegExp; score: number }> = [
@@ -12,6 +15,14 @@ const CUES: Array<{ re: RegExp; score: number }> = [
   {
     re: new RegExp(String.raw`(?<![\p{L}])(?:[Mm]y name is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`, 'gu'),
     score: 0.7,
+  },
+  {
+    re: new RegExp(String.raw`(?<![\p{L}])(?:Name|Full name|Customer name|Nom|Nom complet|Nombre|Nome|Naam|Kundenname|Ansprechpartner|Contact)[ \t]*:[ \t]*(${NAME})`, 'gu'),
+    score: 0.75,
+  },
+  {
+    re: new RegExp(String.raw`(?<![\p{L}])(?:Dear|Hi|Hello|Hallo|Liebe|Lieber|Sehr geehrte|Sehr geehrter|Cher|Chère|Estimado|Estimada|Hola|Gentile|Caro|Cara|Ciao|Beste|Geachte|Hoi|calls me|named|called)[ \t]+(?:(?:Mr|Mrs|Ms|Dr|Herr|Frau|Mme|M|Sr|Sra|Sig|Dhr|Mevr)\.?[ \t]+)?(?!${NOT_NAMES}(?!\p{L}))(${NAME})`, 'gu'),
+    score: 0.65,
   },
   {
     re: new RegExp(String.raw`(?<![\p{L}])(?:Regards|Best regards|Kind regards|Thanks|Cheers|Sincerely|Mit freundlichen Grüßen|Viele Grüße|Gruß|Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Distinti saluti|Grazie|Met vriendelijke groet|Groet|Groeten)[,!.]?[ \t]*\n?[ \t]*(${NAME})`, 'gu'),
