@@ -27,6 +27,16 @@ describe('recognizers', () => {
     ['wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT', 'CRYPTO:1BoatSLRHtKNngkdXEeobR76b53LETtpyT'],
     ['key sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'SECRET:sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
     ['password: Tr0ub4dor&3', 'SECRET:Tr0ub4dor&3'],
+    ['Mot de passe : Soleil!2024 merci', 'SECRET:Soleil!2024'],
+    [
+      'sid=00D5g000004CxAB!AQ8AQH0dMHZfz972Szx9W5ZN4Pp5wrdMaYKnFhJ9ePHFz1tW2CdQ3fJj8GMBxiC4m6s2XwmZtDkYQOpWcVbI7uE5tlh1 ok',
+      'SECRET:00D5g000004CxAB!AQ8AQH0dMHZfz972Szx9W5ZN4Pp5wrdMaYKnFhJ9ePHFz1tW2CdQ3fJj8GMBxiC4m6s2XwmZtDkYQOpWcVbI7uE5tlh1',
+    ],
+    [
+      'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'SECRET:eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
+    ['ETH 0x52908400098527886E0F7030069857D2E4169EE7', 'CRYPTO:0x52908400098527886E0F7030069857D2E4169EE7'],
     ['Geboren am 12.03.1985 in Köln', 'DATE_OF_BIRTH:12.03.1985'],
     ['Reisepass C01234565 ausgestellt', 'PASSPORT:C01234565'],
     ['Patient mit Diabetes', 'MEDICAL:Diabetes'],
