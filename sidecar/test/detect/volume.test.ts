@@ -67,6 +67,13 @@ describe('volume baselines', () => {
     expect(strict.scoreOpen(classified(exportOf(2_500, at(21, 10))))?.reasons[0]?.code).toBe('volume_anomaly');
   });
 
+  it('counts an export event that names no operation as an export', () => {
+    const detector = createDetector();
+    withHistory(detector);
+    const verdict = detector.scoreOpen(classified({ ...exportOf(2_500, at(21, 10)), operation: undefined }));
+    expect(verdict?.reasons[0]?.message).toContain('2500 Contact records (export)');
+  });
+
   it('treats a weekly job on its usual weekday as normal, and the same volume on another day as anomalous', () => {
     const detector = createDetector();
     for (let week = 0; week < 4; week++)

@@ -1,4 +1,5 @@
 import type { WindowStats } from '../baselines.js';
+import type { LeakEvent, Operation } from '../../contract/event.js';
 import { actorName, detailString, type RuleContext } from './context.js';
 
 /**
@@ -8,8 +9,9 @@ import { actorName, detailString, type RuleContext } from './context.js';
 export function accumulateVolume(ctx: RuleContext): void {
   const { event, time, state } = ctx;
   const n = event.recordCount ?? event.recordIds?.length ?? 0;
-  if (n <= 0 || !event.operation) return;
-  const series = `${event.actor.userId}|${event.actor.connectedAppId ?? ''}|${event.object ?? ''}|${event.operation}`;
+  const operation = operationOf(event);
+  if (n <= 0 || !operation) return;
+  const series = `${event.actor.userId}|${event.actor.connectedAppId ?? ''}|${event.object ?? ''}|${operation}`;
   state.noteObserved('volume', time.day);
   state.add('volume', series, time.day, time.hour, n);
   const sessionKey = event.actor.sessionId ?? detailString(event, 'jobId');
@@ -33,7 +35,8 @@ interface Breach {
 export const volumeAnomalyRule = (ctx: RuleContext): void => {
   const v = ctx.volume;
   const { event, time, config, baselines } = ctx;
-  if (!v || !event.operation || !config.volumeOperations.includes(event.operation)) return;
+  const operation = operationOf(event);
+  if (!v || !operation || !config.volumeOperations.includes(operation)) return;
   const hourly = baselines.hourOfWeek(v.series, time.day, time.hour);
   const daily = baselines.dayOfWeek(v.series, time.day);
   if (!hourly || !daily) return;
@@ -60,7 +63,7 @@ export const volumeAnomalyRule = (ctx: RuleContext): void => {
     code: 'volume_anomaly',
     weight: Math.round(Math.min(w.volume_anomaly_max, w.volume_anomaly + w.volume_anomaly_per_sigma * sigmasOver)),
     message:
-      `${actorName(event)} reached ${Math.round(worst.total)} ${event.object ?? ''} records (${event.operation}) ` +
+      `${actorName(event)} reached ${Math.round(worst.total)} ${event.object ?? ''} records (${operation}) ` +
       `in ${describeWindow(worst.window)}, against a usual ${Math.round(worst.stats.mean)} ± ${Math.round(worst.stats.sd)} ` +
       `(z = ${worst.z.toFixed(1)}).`,
   });
@@ -70,4 +73,9 @@ function describeWindow(window: Breach['window']): string {
   if (window === 'hour') return 'one hour';
   if (window === 'day') return 'one day';
   return 'one session';
+}
+
+/** The event's operation; an export event that names none is an export. */
+function operationOf(event: LeakEvent): Operation | undefined {
+  return event.operation ?? (event.kind === 'export' ? 'export' : undefined);
 }
