@@ -35,6 +35,19 @@ describe('the JWT bearer token endpoint', () => {
     expect(wrongAudience).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
+  it('accepts assertions signed for a connected app whose public key is configured', async () => {
+    const { clientId, publicKey, privateKey } = generateConnectedApp();
+    const configured = await startOrgEmulator({ metadataDir: FIXTURE_OBJECTS, connectedApp: { clientId, publicKey }, username: 'sync@shop.example' });
+    try {
+      expect(configured.connectedApp.privateKey).toBeUndefined();
+      const reply = await requestToken(configured, await assertion(configured, {}, privateKey));
+      expect(reply).toMatchObject({ status: 200, body: { instance_url: configured.url } });
+      expect((await requestToken(configured, await assertion(configured, {}, emulator.connectedApp.privateKey))).body.error).toBe('invalid_grant');
+    } finally {
+      await configured.close();
+    }
+  });
+
   it('answers 401 INVALID_SESSION_ID without a valid token, and after sessions expire', async () => {
     const query = `${emulator.url}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Probe__c')}`;
     const anonymous = await fetch(query);
