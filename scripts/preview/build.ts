@@ -20,6 +20,8 @@ const COMPONENTS = join(ROOT, 'force-app/main/dashboards/lwc');
 export const PREVIEW_USER_ID = '0055g00000ReVwRAAR';
 
 const VIRTUAL = '\0preview:';
+// Element internals need native shadow DOM; the preview runs synthetic shadow, as Lightning Experience does.
+const CLOSED_GATES = new Set(['@salesforce/gate/bc.260.enableComboboxElementInternals']);
 
 /**
  * Resolves the org-only modules the components import: Apex methods become calls to the preview
@@ -28,7 +30,8 @@ const VIRTUAL = '\0preview:';
 const orgModules = (): Plugin => ({
   name: 'leakwatch-org-modules',
   resolveId(source) {
-    if (source.startsWith('@salesforce/apex/') || source.startsWith('@salesforce/schema/') || source === '@salesforce/apex' || source === '@salesforce/user/Id') {
+    if (CLOSED_GATES.has(source) ||
+      source.startsWith('@salesforce/apex/') || source.startsWith('@salesforce/schema/') || source === '@salesforce/apex' || source === '@salesforce/user/Id') {
       return VIRTUAL + source;
     }
     if (source === 'lightning/platformShowToastEvent') return join(APP, 'toast.js');
@@ -38,6 +41,7 @@ const orgModules = (): Plugin => ({
   load(id) {
     if (!id.startsWith(VIRTUAL)) return null;
     const source = id.slice(VIRTUAL.length);
+    if (CLOSED_GATES.has(source)) return 'export default { isOpen: () => false };';
     const runtime = JSON.stringify(join(APP, 'apex.js'));
     if (source === '@salesforce/apex') return `export { refreshApex } from ${runtime};`;
     if (source === '@salesforce/user/Id') return `export default ${JSON.stringify(PREVIEW_USER_ID)};`;

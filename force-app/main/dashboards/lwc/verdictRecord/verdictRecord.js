@@ -90,10 +90,16 @@ export default class VerdictRecord extends LightningElement {
             ['Operation', this.field(OPERATION_FIELD)],
             ['Records', this.field(RECORD_COUNT_FIELD)],
             ['Actor', `${this.field(ACTOR_FIELD) || '—'}${this.field(INTEGRATION_FIELD) ? ' (integration)' : ''}`],
-            ['Occurred', this.field(OCCURRED_AT_FIELD)],
-            ['Detected', this.field(DETECTED_AT_FIELD)],
             ['Event id', this.field(EVENT_ID_FIELD)]
         ].map(([label, value]) => ({ label, value: describeValue(value) }));
+    }
+
+    get occurredAt() {
+        return this.field(OCCURRED_AT_FIELD);
+    }
+
+    get detectedAt() {
+        return this.field(DETECTED_AT_FIELD);
     }
 
     get reasons() {

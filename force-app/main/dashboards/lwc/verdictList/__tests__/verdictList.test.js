@@ -18,15 +18,15 @@ jest.mock(
 );
 jest.mock('lightning/navigation', () => {
     const Navigate = Symbol('Navigate');
-    const mockNavigate = jest.fn();
+    const navigate = jest.fn();
     const NavigationMixin = (Base) =>
         class extends Base {
             [Navigate](pageReference) {
-                mockNavigate(pageReference);
+                navigate(pageReference);
             }
         };
     NavigationMixin.Navigate = Navigate;
-    return { NavigationMixin, mockNavigate };
+    return { NavigationMixin, mockNavigate: navigate };
 });
 jest.mock('@salesforce/apex/VerdictController.acknowledge', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/VerdictController.markFalsePositive', () => ({ default: jest.fn() }), { virtual: true });

@@ -42,12 +42,14 @@ describe('c-verdict-record', () => {
         expect(element.shadowRoot.querySelector('h1').textContent).toBe('LV-000001Critical');
         expect(element.shadowRoot.querySelector('.summary').textContent).toBe('Mass delete of 2,000 contacts, 31x the usual volume');
         const facts = Object.fromEntries(
-            Array.from(element.shadowRoot.querySelectorAll('.facts > div')).map((fact) => [
+            Array.from(element.shadowRoot.querySelectorAll('.facts > div')).filter((fact) => fact.querySelector('dd').textContent).map((fact) => [
                 fact.querySelector('dt').textContent,
                 fact.querySelector('dd').textContent
             ])
         );
         expect(facts).toMatchObject({ Records: '2000', Actor: 'shop-sync@acme.example (integration)', 'Anomaly (z-score)': '6.4' });
+        expect(element.shadowRoot.querySelector('.occurred-at lightning-formatted-date-time').value).toBe('2026-11-23T07:59:00.000Z');
+        expect(element.shadowRoot.querySelector('.detected-at lightning-formatted-date-time').value).toBe('2026-11-23T08:00:00.000Z');
         expect(element.shadowRoot.querySelector('.false-positive p').textContent).toBe('Yearly cleanup agreed with sales ops');
     });
 

@@ -1,0 +1,228 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoRun } from '../../sidecar/src/demo/run-demo.js';
+import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/src/writeback/index.js';
+import { PREVIEW_USER_ID } from './build.js';
+import { startPreview, type Preview } from './server.js';
+
+// Drives the dashboards in headless Chromium over the sidecar's demo scenario, written into the
+// org emulator, and saves the screenshots the README shows.
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let demo: DemoRun;
+let org: OrgClient;
+let preview: Preview;
+let profile: string;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+const verdicts = () =>
+  org.query<OrgRecord & { Name: string; Status__c: string }>(
+    'SELECT Id, Name, Status__c, Severity__c, RiskScore__c, OrgEventKind__c, ActorUserId__c, ObjectName__c, Operation__c, FalsePositiveReason__c, Incident__c FROM LeakVerdict__c',
+  );
+const reviews = () =>
+  org.query<OrgRecord>('SELECT Id, ReviewKey__c, AssignmentId__c, Status__c, Justification__c, DecidedBy__c, DecidedAt__c, AccessExpiresOn__c FROM PermissionReview__c');
+
+const open = async (hash: string, ready: string): Promise<void> => {
+  await page.goto(`${preview.url}#${hash}`);
+  await page.locator(ready).first().waitFor();
+};
+
+const shoot = async (name: string): Promise<void> => {
+  const path = join(SCREENSHOTS, name);
+  // Toasts of earlier actions would cover the page.
+  await page.evaluate(() => document.querySelector('#toasts')?.replaceChildren());
+  await page.screenshot({ path, fullPage: true });
+  expect((await stat(path)).size).toBeLessThan(300_000);
+};
+
+const rowAction = async (verdictName: string, action: string): Promise<void> => {
+  const row = page.locator('lightning-datatable tbody tr', { hasText: verdictName });
+  await row.getByRole('button', { name: 'Show actions' }).click();
+  await page.getByRole('menuitem', { name: action }).click();
+};
+
+const toast = (text: string) => page.locator('#toasts [role="status"]', { hasText: text });
+
+beforeAll(async () => {
+  demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'silent', faults: false, drainTimeoutMs: 120_000, print: () => undefined });
+  org = createOrgClient(JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as Parameters<typeof createOrgClient>[0]);
+  // Two more flagged assignments beside the demo's: one to reject, and one the preview's own
+  // reviewer made, which four eyes keeps out of their hands.
+  await org.upsert('PermissionReview__c', 'ReviewKey__c', [
+    {
+      ReviewKey__c: 'preview-review-reject',
+      AssignmentId__c: '0Pa5g00000PrEvWAAA',
+      PermissionSetId__c: '0PS5g00000ApIaCAAB',
+      PermissionSetName__c: 'Bulk_API_Hard_Delete',
+      AssigneeId__c: '0055g00000Ag001AAV',
+      AssigneeUsername__c: 'tom.agent@acme-shop.example',
+      AssignedById__c: '0055g00000AdMiNAAV',
+      CriticalPermissions__c: 'BulkApiHardDelete;ApiEnabled',
+      RiskReasons__c: JSON.stringify([{ code: 'critical_permission', weight: 40, message: 'Bulk API Hard Delete lets deleted records skip the recycle bin' }]),
+      RiskScore__c: 64,
+    },
+    {
+      ReviewKey__c: 'preview-review-own',
+      AssignmentId__c: '0Pa5g00000PrEvOAAA',
+      PermissionSetId__c: '0PS5g00000ExPoRAAB',
+      PermissionSetName__c: 'Report_Export',
+      AssigneeId__c: '0055g00000Ag002AAV',
+      AssigneeUsername__c: 'aisha.agent@acme-shop.example',
+      AssignedById__c: PREVIEW_USER_ID,
+      CriticalPermissions__c: 'ExportReport',
+      RiskReasons__c: JSON.stringify([{ code: 'critical_permission', weight: 30, message: 'Export Reports on objects holding personal data' }]),
+      RiskScore__c: 41,
+    },
+  ]);
+  preview = await startPreview({ org });
+  profile = await mkdtemp(join(tmpdir(), 'leakwatch-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => pageErrors.push(`${error.message} ${error.stack ?? ''}`));
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  await preview?.close();
+  await demo?.close();
+  if (profile) await rm(profile, { recursive: true, force: true });
+});
+
+describe('dashboards preview in Chromium', () => {
+  it('renders the overview with the demo data and styled by SLDS', async () => {
+    await open('overview', '.severity-tiles li');
+    const all = await verdicts();
+    const critical = all.filter((v) => v.Severity__c === 'Critical' && ['New', 'Acknowledged', 'Escalated'].includes(v.Status__c)).length;
+    await expect.poll(() => page.locator('.severity-tiles li').first().innerText()).toContain(String(critical));
+    expect(await page.locator('c-trend-chart rect.bar_events').count()).toBe(30);
+    await expect.poll(() => page.locator('.coverage tr', { hasText: 'Report exports' }).innerText()).toContain('Not visible');
+    expect(await page.locator('.top-actors li').count()).toBeGreaterThan(0);
+    const cardBackground = await page.locator('article.slds-card').first().evaluate((element) => getComputedStyle(element).backgroundColor);
+    expect(cardBackground).toBe('rgb(255, 255, 255)');
+    await shoot('overview.png');
+  });
+
+  it('lists new verdicts and opens a verdict record page with reasons and masked findings', async () => {
+    await open('verdicts', 'lightning-datatable tbody tr');
+    const withFindings = (await org.query<{ LeakVerdict__c: string }>('SELECT LeakVerdict__c FROM PiiFinding__c'))[0]?.LeakVerdict__c;
+    const target = (await verdicts()).find((v) => v.Id === withFindings);
+    expect(target).toBeDefined();
+    await page.locator('lightning-datatable tbody tr', { hasText: target?.Name }).waitFor();
+    await shoot('verdicts.png');
+    await rowAction(target?.Name ?? '', 'View details');
+    await page.waitForURL(`**#verdict/${target?.Id}`);
+    await page.locator('.reasons li').first().waitFor();
+    const sample = await page.locator('c-verdict-record lightning-datatable tbody tr').first().innerText();
+    expect(sample).toContain('•');
+    await shoot('verdict-record.png');
+  });
+
+  it('acknowledges, closes as false positive with similar verdicts, and escalates to an incident', async () => {
+    const before = await verdicts();
+    const fresh = before.filter((v) => v.Status__c === 'New').sort((a, b) => Number(b.RiskScore__c) - Number(a.RiskScore__c));
+    const escalated = fresh[0] as OrgRecord & { Name: string };
+    const noise = fresh.find((v) => v !== escalated && fresh.some((other) => other !== v && other !== escalated && other.ActorUserId__c === v.ActorUserId__c && other.Operation__c === v.Operation__c)) as OrgRecord & { Name: string };
+    const acknowledged = fresh.find((v) => v !== escalated && (v.ActorUserId__c !== noise.ActorUserId__c || v.Operation__c !== noise.Operation__c)) as OrgRecord & { Name: string };
+    expect([escalated, noise, acknowledged].every(Boolean)).toBe(true);
+
+    await open('verdicts', 'lightning-datatable tbody tr');
+    await rowAction(acknowledged.Name, 'Acknowledge');
+    await toast('1 verdict(s) acknowledged.').waitFor();
+    await expect.poll(async () => (await verdicts()).find((v) => v.Id === acknowledged.Id)?.Status__c).toBe('Acknowledged');
+
+    await rowAction(noise.Name, 'False positive…');
+    await page.locator('.action-dialog textarea').fill('Weekly clean-up of bounced marketing contacts, agreed with the DPO');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await toast('closed as false positive').waitFor();
+    const after = await verdicts();
+    const similar = after.filter((v) => v.Id !== noise.Id && v.ActorUserId__c === noise.ActorUserId__c && v.OrgEventKind__c === noise.OrgEventKind__c && v.ObjectName__c === noise.ObjectName__c && v.Operation__c === noise.Operation__c);
+    expect(after.find((v) => v.Id === noise.Id)).toMatchObject({ Status__c: 'FalsePositive', FalsePositiveReason__c: 'Weekly clean-up of bounced marketing contacts, agreed with the DPO' });
+    expect(similar.every((v) => v.Status__c === 'FalsePositive' || v.Status__c === 'Escalated')).toBe(true);
+
+    await rowAction(escalated.Name, 'Escalate to incident…');
+    await page.locator('.action-dialog input').fill('Night-time bulk export of customer contacts');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await toast('Incident opened for 1 verdict(s).').waitFor();
+    const incidentId = (await verdicts()).find((v) => v.Id === escalated.Id)?.Incident__c;
+    expect(incidentId).toBeTruthy();
+    const incidents = await org.query<OrgRecord>(`SELECT Id, Name, Status__c, DetectedAt__c FROM Incident__c WHERE Id = '${String(incidentId)}'`);
+    expect(incidents[0]).toMatchObject({ Name: 'Night-time bulk export of customer contacts', Status__c: 'Triage' });
+  });
+
+  it('runs the GDPR and NIS2 clocks in the incident console and records milestones', async () => {
+    await open('incidents', 'li.incident');
+    const incident = page.locator('li.incident', { hasText: 'Night-time bulk export of customer contacts' });
+    await expect.poll(() => incident.locator('.clock').first().innerText()).toMatch(/left|Overdue/);
+    expect(await incident.locator('.clock').nth(1).innerText()).toContain('Starts when the breach is confirmed');
+    await incident.getByRole('button', { name: 'Confirm breach' }).click();
+    await toast('Confirm breach').waitFor();
+    await expect.poll(() => incident.locator('.clock').nth(1).innerText()).toMatch(/7\d h \d+ min left/);
+    await expect.poll(() => incident.locator('.timeline li').count()).toBe(3);
+    const stored = await org.query<OrgRecord>("SELECT Status__c, ConfirmedAt__c FROM Incident__c WHERE Name = 'Night-time bulk export of customer contacts'");
+    expect(stored[0]?.Status__c).toBe('Confirmed');
+    expect(stored[0]?.ConfirmedAt__c).toBeTruthy();
+    await shoot('incidents.png');
+  });
+
+  it('approves with an end date and rejects with a revocation, under four eyes', async () => {
+    await open('reviews', 'li.review');
+    await shoot('permission-reviews.png');
+    const demoReview = (await reviews()).find((review) => !String(review.ReviewKey__c).startsWith('preview-')) as OrgRecord;
+    const approveCard = page.locator('li.review', { has: page.locator(`[data-id="${String(demoReview.Id)}"]`) }).first();
+    await approveCard.locator('textarea').fill('Campaign export for the Q4 newsletter; removed after the send');
+    const expiry = approveCard.locator('lightning-input.expires-on input');
+    await expiry.fill('Jan 31, 2030');
+    await expiry.press('Tab');
+    await approveCard.getByRole('button', { name: 'Approve' }).click();
+    await toast('Access approved until 2030-01-31.').waitFor();
+    const approved = (await reviews()).find((review) => review.Id === demoReview.Id);
+    expect(approved).toMatchObject({
+      Status__c: 'Approved',
+      Justification__c: 'Campaign export for the Q4 newsletter; removed after the send',
+      AccessExpiresOn__c: '2030-01-31',
+      DecidedBy__c: PREVIEW_USER_ID,
+    });
+    expect(preview.assignments.get(String(demoReview.AssignmentId__c))).toMatchObject({ expirationDate: '2030-01-31T23:59:59.000Z', revoked: false });
+
+    const rejectCard = page.locator('li.review', { hasText: 'Bulk_API_Hard_Delete' });
+    await expect.poll(() => rejectCard.getByRole('button', { name: 'Reject and revoke' }).isDisabled()).toBe(true);
+    await rejectCard.locator('textarea').fill('Hard delete is not part of the service agent role');
+    await rejectCard.getByRole('button', { name: 'Reject and revoke' }).click();
+    await toast('Access rejected and the assignment revoked.').waitFor();
+    expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-reject')).toMatchObject({ Status__c: 'Rejected', DecidedBy__c: PREVIEW_USER_ID });
+    expect(preview.assignments.get('0Pa5g00000PrEvWAAA')).toMatchObject({ revoked: true });
+
+    const own = page.locator('li.review', { hasText: 'Report_Export' });
+    await expect.poll(() => own.locator('.four-eyes').innerText()).toContain('another reviewer must decide it');
+    expect(await own.getByRole('button').count()).toBe(0);
+    const ownId = (await reviews()).find((review) => review.ReviewKey__c === 'preview-review-own')?.Id;
+    const refused = await page.evaluate(async (reviewId) => {
+      const response = await fetch('/apex/PermissionReviewController/approve', { method: 'POST', body: JSON.stringify({ reviewId, justification: 'self-approval' }) });
+      return { status: response.status, body: await response.json() };
+    }, ownId);
+    expect(refused).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Four eyes') }) });
+    expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-own')?.Status__c).toBe('Pending');
+  });
+
+  it('maps which fields hold which personal data', async () => {
+    await open('datamap', 'c-data-map lightning-datatable tbody tr');
+    const findings = await org.query<{ ObjectName__c: string; FieldName__c: string }>('SELECT ObjectName__c, FieldName__c FROM PiiFinding__c');
+    const fields = new Set(findings.map((finding) => `${finding.ObjectName__c}.${finding.FieldName__c}`));
+    expect(await page.locator('c-data-map lightning-datatable tbody tr').count()).toBe(fields.size);
+    await shoot('data-map.png');
+    expect(pageErrors).toEqual([]);
+  });
+});
