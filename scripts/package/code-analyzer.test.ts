@@ -6,7 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CodeAnalyzer, CodeAnalyzerConfig, EventType, LogLevel, type LogEvent, type Violation } from '@salesforce/code-analyzer-core';
+import { CodeAnalyzer, CodeAnalyzerConfig, type EngineLogEvent, EventType, type LogEvent, LogLevel, type Violation } from '@salesforce/code-analyzer-core';
 import * as pmdEngine from '@salesforce/code-analyzer-pmd-engine';
 import * as graphEngine from '@salesforce/code-analyzer-sfge-engine';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +64,10 @@ beforeAll(async () => {
   writeFileSync(join(probeDir, 'UnsafeProbe.cls-meta.xml'), PROBE_META);
   const analyzer = new CodeAnalyzer(CodeAnalyzerConfig.fromObject({ config_root: work, log_folder: join(work, 'logs') }));
   analyzer.onEvent(EventType.LogEvent, (event: LogEvent) => {
-    if (event.logLevel === LogLevel.Error) engineErrors.push(`${event.source}: ${event.message}`);
+    if (event.logLevel === LogLevel.Error) engineErrors.push(event.message);
+  });
+  analyzer.onEvent(EventType.EngineLogEvent, (event: EngineLogEvent) => {
+    if (event.logLevel === LogLevel.Error) engineErrors.push(`${event.engineName}: ${event.message}`);
   });
   await analyzer.addEnginePlugin(pmdEngine.createEnginePlugin());
   await analyzer.addEnginePlugin(graphEngine.createEnginePlugin());

@@ -37,7 +37,7 @@ describe('contract examples', () => {
     expect(errorsOf(JSON.parse(readFileSync(join(examplesDir, name), 'utf8')))).toEqual([]);
   });
 
-  it('are copied unchanged into the ContractExamples static resource (npx tsx scripts/package/contract-examples.ts)', () => {
+  it('are copied unchanged into the ContractExamples static resource (npx tsx scripts/package/write-contract-examples.ts)', () => {
     expect(readFileSync(staticResourcePath, 'utf8')).toBe(staticResourceContent());
   });
 });

@@ -1,9 +1,8 @@
 /**
  * The Apex tests read the contract examples (sidecar/schemas/examples/apex-*.json) from the ContractExamples static
- * resource. This module builds that resource; run it directly to rewrite the resource after an example changes:
- * `npx tsx scripts/package/contract-examples.ts`.
+ * resource. This module builds that resource's content; `write-contract-examples.ts` writes it.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir, repoRoot } from './project.js';
 
@@ -21,9 +20,4 @@ export function staticResourceContent(): string {
   const examples: Record<string, unknown> = {};
   for (const name of apexExampleFiles()) examples[name] = JSON.parse(readFileSync(join(examplesDir, name), 'utf8'));
   return `${JSON.stringify(examples, null, 2)}\n`;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(staticResourcePath, staticResourceContent());
-  console.log(`wrote ${staticResourcePath}`);
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
+export const repoRoot = join(__dirname, '..', '..');
 export const packageDir = join(repoRoot, 'force-app');
 export const javaLib = join(repoRoot, 'node_modules', '@salesforce', 'code-analyzer-pmd-engine', 'dist', 'java-lib');
 
