@@ -56,6 +56,22 @@ describe('leakwatch classify', () => {
     });
   });
 
+  it('runs the NER model given with --model', async () => {
+    const fixture = join(import.meta.dirname, 'fixtures', 'capitalized-ner');
+    const streams = io(JSON.stringify({ id: 'n', text: 'parcel for Jürgen in Köln' }));
+    expect(await main(['classify', '--model', fixture], streams)).toBe(0);
+    expect(JSON.parse(streams.out())).toEqual({
+      id: 'n',
+      entities: [
+        { type: 'PERSON', start: 11, end: 17, score: 0.999, detector: 'ner' },
+        { type: 'LOCATION', start: 21, end: 25, score: 0.999, detector: 'ner' },
+      ],
+    });
+    const missing = io('');
+    expect(await main(['classify', '--model', join(fixture, 'nowhere')], missing)).toBe(2);
+    expect(missing.err()).toContain('model directory not found');
+  });
+
   it('rejects unknown commands and options', async () => {
     const unknown = io('');
     expect(await main(['frobnicate'], unknown)).toBe(2);
