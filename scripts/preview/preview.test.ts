@@ -201,7 +201,7 @@ describe('dashboards preview in Chromium', () => {
     await expect.poll(() => rejectCard.getByRole('button', { name: 'Reject and revoke' }).isDisabled()).toBe(true);
     await rejectCard.locator('textarea').fill('Hard delete is not part of the service agent role');
     await rejectCard.getByRole('button', { name: 'Reject and revoke' }).click();
-    await toast('Access rejected and the assignment revoked.').waitFor();
+    await toast('Access rejected; the assignment is being revoked.').waitFor();
     expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-reject')).toMatchObject({ Status__c: 'Rejected', DecidedBy__c: PREVIEW_USER_ID });
     expect(preview.assignments.get('0Pa5g00000PrEvWAAA')).toMatchObject({ revoked: true });
 

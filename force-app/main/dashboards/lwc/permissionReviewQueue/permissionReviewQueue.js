@@ -96,7 +96,7 @@ export default class PermissionReviewQueue extends LightningElement {
         return this.decide(
             reviewId,
             () => reject({ reviewId, justification: this.drafts[reviewId].justification.trim() }),
-            'Access rejected and the assignment revoked.'
+            'Access rejected; the assignment is being revoked.'
         );
     }
 

@@ -107,7 +107,7 @@ describe('c-permission-review-queue', () => {
         review.querySelector('.reject').click();
         await flushPromises();
         expect(reject).toHaveBeenCalledWith({ reviewId: 'a02000000000001AAA', justification: 'No business need' });
-        expect(toasts[0]).toMatchObject({ variant: 'success', message: 'Access rejected and the assignment revoked.' });
+        expect(toasts[0]).toMatchObject({ variant: 'success', message: 'Access rejected; the assignment is being revoked.' });
     });
 
     it('shows the server refusal', async () => {
