@@ -22,6 +22,10 @@ const E2E_RATE = 1_000;
 const E2E_SECONDS = 10;
 const ADMIN_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+let counter = 0;
+/** Every value differs, so no classification is shared between events. */
+const serial = () => (counter += 1);
+
 /** A user id per event, so that the detector's once-per-actor alerts do not silence the stream. */
 const userId = () => `0055g${randomUUID().replace(/-/g, '').slice(0, 10)}`;
 
@@ -35,8 +39,13 @@ const event = () => ({
   recordCount: 2000,
   recordIds: ['0035g00000Qw1AaAAJ'],
   fields: [
-    { name: 'Email', type: 'EMAIL', recordId: '0035g00000Qw1AaAAJ', value: 'jane.doe@example.com' },
-    { name: 'Description', type: 'TEXTAREA', recordId: '0035g00000Qw1AaAAJ', value: 'Paid with card 4111 1111 1111 1111, call +49 30 1234567' },
+    { name: 'Email', type: 'EMAIL', recordId: '0035g00000Qw1AaAAJ', value: `jane.doe${serial()}@example.com` },
+    {
+      name: 'Description',
+      type: 'TEXTAREA',
+      recordId: '0035g00000Qw1AaAAJ',
+      value: `Order ${serial()} paid with card 4111 1111 1111 1111, call +49 30 1234567`,
+    },
   ],
 });
 const body = () => JSON.stringify({ schemaVersion: 1, orgId: ORG_ID, batchId: randomUUID(), events: Array.from({ length: BATCH }, event) });

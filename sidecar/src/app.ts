@@ -44,7 +44,17 @@ export interface BuildAppOptions {
 }
 
 /** Never logged: secrets, cookies, request bodies (they may hold field values). */
-export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.body', 'body', 'request.body'];
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'request.headers.authorization',
+  'request.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'req.body',
+  'request.body',
+  'body',
+];
 
 /** Builds the sidecar: plugins first, then routes; background stages start on ready. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {

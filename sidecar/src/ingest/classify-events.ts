@@ -47,9 +47,26 @@ export async function classifyEvents(classifier: Classifier, orgId: string, even
     }
     if (event.details) slots.push(...detailSlots(index, stored));
   });
-  const found = slots.length === 0 ? [] : await classifier.classifyMany(slots.map((s) => s.input));
-  slots.forEach((slot, i) => slot.apply(found[i] ?? []));
+  const { unique, indexOf } = distinctInputs(slots.map((s) => s.input));
+  const found = unique.length === 0 ? [] : await classifier.classifyMany(unique);
+  slots.forEach((slot, i) => slot.apply(found[indexOf[i] as number] ?? []));
   return results;
+}
+
+/** A bulk update often writes one value into many records: each distinct (value, field) is classified once. */
+function distinctInputs(inputs: ClassifyInput[]): { unique: ClassifyInput[]; indexOf: number[] } {
+  const seen = new Map<string, number>();
+  const unique: ClassifyInput[] = [];
+  const indexOf = inputs.map((input) => {
+    const key = JSON.stringify([input.text, input.field?.name, input.field?.type, input.field?.label]);
+    let index = seen.get(key);
+    if (index === undefined) {
+      index = unique.push(input) - 1;
+      seen.set(key, index);
+    }
+    return index;
+  });
+  return { unique, indexOf };
 }
 
 function withoutValues(event: LeakEvent): LeakEvent {
