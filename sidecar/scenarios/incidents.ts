@@ -437,6 +437,18 @@ export function injectIncidents(b: StreamBuilder): Incident[] {
     );
   });
   add(
+    'slow-patient-exfiltration',
+    28,
+    'volume_anomaly',
+    'A sales rep wires Zapier to pull about 380 contacts a day for eight days, never 500 in a day',
+    (id) => {
+      const zap = { ...rep(0), connectedAppId: APPS.zapier.id };
+      for (let day = 28; day < 36; day++)
+        for (const hour of [10, 12, 14, 16])
+          b.emit(day, hour * H + b.rng.int(0, 20), query(zap, 'Contact', 'api')(95), [], id);
+    },
+  );
+  add(
     'dormant-token',
     38,
     'dormant_token_woke',

@@ -5,19 +5,19 @@ const ONCE = -1;
  * anomalous alerts once and again only each time its total doubles.
  */
 export class AlertLedger {
-  private readonly alerted = new Map<string, { day: number; total: number }>();
+  private readonly alerted = new Map<string, { until: number; total: number }>();
   private latestDay = -Infinity;
 
-  /** True when this window's total is worth a (new) alert; records it. */
-  shouldAlert(key: string, day: number, total: number): boolean {
+  /** True when this window's total is worth a (new) alert; records it for `keepDays`. */
+  shouldAlert(key: string, day: number, total: number, keepDays = 2): boolean {
     if (day > this.latestDay) {
       this.latestDay = day;
-      for (const [k, v] of this.alerted) if (v.day < day - 2) this.alerted.delete(k);
+      for (const [k, v] of this.alerted) if (v.until < day) this.alerted.delete(k);
     }
     const previous = this.alerted.get(key);
     if (previous && previous.total === ONCE) return false;
     if (previous && total < previous.total * 2) return false;
-    this.alerted.set(key, { day, total });
+    this.alerted.set(key, { until: day + keepDays, total });
     return true;
   }
 

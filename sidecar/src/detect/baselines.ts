@@ -13,6 +13,13 @@ interface SeriesCache {
   day: number;
   daily: WindowStats | null;
   hourly: Map<number, WindowStats | null>;
+  weekly: WeekBaseline | null;
+}
+
+/** The seven-day window ending today: earlier weeks' totals, and this week's total before today. */
+export interface WeekBaseline {
+  stats: WindowStats;
+  beforeToday: number;
 }
 
 interface HoursCache {
@@ -64,6 +71,35 @@ export class Baselines {
     const stats = this.sameWeekday(day, (d) => this.state.hourTotal('volume', series, d, hour));
     cache.hourly.set(hour, stats);
     return stats;
+  }
+
+  /**
+   * Seven-day totals ending on the same weekday in earlier weeks of the horizon
+   * (only weeks observed in full), plus the six days before today; null until a
+   * whole earlier week has been observed.
+   */
+  week(series: string, day: number): WeekBaseline | null {
+    const cache = this.cacheFor(series, day);
+    if (cache.weekly) return cache.weekly;
+    const since = this.state.observedSince('volume');
+    if (since === undefined) return null;
+    const total = (from: number, to: number): number => {
+      let sum = 0;
+      for (let d = from; d <= to; d++) sum += this.state.dayTotal('volume', series, d);
+      return sum;
+    };
+    let n = 0;
+    let sum = 0;
+    let sumSq = 0;
+    for (let end = day - 7; end - 6 >= Math.max(since, day - this.config.baselineDays); end -= 7) {
+      const v = total(end - 6, end);
+      n++;
+      sum += v;
+      sumSq += v * v;
+    }
+    if (n === 0) return null;
+    cache.weekly = { stats: statsOf(n, sum, sumSq), beforeToday: total(day - 6, day - 1) };
+    return cache.weekly;
   }
 
   /** The total a window may reach before it is anomalous: mean + k·σ, with σ floored. */
@@ -129,7 +165,7 @@ export class Baselines {
     }
     let cache = this.series.get(series);
     if (!cache || cache.day !== day) {
-      cache = { day, daily: null, hourly: new Map() };
+      cache = { day, daily: null, hourly: new Map(), weekly: null };
       this.series.set(series, cache);
     }
     return cache;

@@ -16,6 +16,8 @@ export interface DetectionConfig {
   absoluteSigmaFloor: number;
   /** A window total below this many records is never a volume anomaly, whatever its baseline. */
   minAnomalyVolume: number;
+  /** The same floor for seven-day totals, which catch exfiltration too slow for any one day to stand out. */
+  minWeeklyAnomalyVolume: number;
   /** Operations whose record volumes are compared with their baselines. */
   volumeOperations: Operation[];
   /** Objects whose records carry personal data. */
@@ -90,6 +92,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   relativeSigmaFloor: 0.25,
   absoluteSigmaFloor: 50,
   minAnomalyVolume: 500,
+  minWeeklyAnomalyVolume: 2000,
   volumeOperations: ['export', 'query', 'delete', 'update'],
   piiObjects: [
     'Account',

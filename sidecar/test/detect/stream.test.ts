@@ -55,6 +55,13 @@ describe('the labelled e-commerce stream', () => {
     expect(Math.min(...scenario.incidents.map((i) => i.day))).toBeGreaterThanOrEqual(7);
     const slow = scenario.events.filter((e) => e.incident?.startsWith('slow-'));
     expect(Math.max(...slow.map((e) => e.input.event.recordCount ?? 0))).toBeLessThanOrEqual(450);
+    const patientPerDay = new Map<string, number>();
+    for (const e of scenario.events.filter((e) => e.incident === 'slow-patient-exfiltration')) {
+      const day = e.input.event.occurredAt.slice(0, 10);
+      patientPerDay.set(day, (patientPerDay.get(day) ?? 0) + (e.input.event.recordCount ?? 0));
+    }
+    expect(patientPerDay.size).toBe(8);
+    expect(Math.max(...patientPerDay.values())).toBeLessThan(500);
   });
 
   it('finds at least 95% of the injected incidents, each with the reason it calls for', () => {

@@ -67,6 +67,21 @@ describe('volume baselines', () => {
     expect(strict.scoreOpen(classified(exportOf(2_500, at(21, 10))))?.reasons[0]?.code).toBe('volume_anomaly');
   });
 
+  it('catches a leak too slow for any one day to stand out, once, over seven days', () => {
+    const detector = createDetector();
+    withHistory(detector);
+    const zap = { ...EXPORTER, connectedAppId: '0H45g000000ZaPiCAK' };
+    const alerts: Array<[number, string]> = [];
+    for (let d = 21; d < 29; d++)
+      for (const h of [10, 12, 14, 16]) {
+        const verdict = detector.scoreOpen(classified({ ...exportOf(95, at(d, h)), actor: zap }));
+        if (verdict) alerts.push([d, verdict.reasons[0]!.message]);
+      }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]![0]).toBe(26);
+    expect(alerts[0]![1]).toContain('2090 Contact records (export) in seven days');
+  });
+
   it('counts an export event that names no operation as an export', () => {
     const detector = createDetector();
     withHistory(detector);

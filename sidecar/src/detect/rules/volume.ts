@@ -25,13 +25,17 @@ export function accumulateVolume(ctx: RuleContext): void {
 }
 
 interface Breach {
-  window: 'hour' | 'day' | 'session';
+  window: 'hour' | 'day' | 'session' | 'week';
   total: number;
   stats: WindowStats;
   z: number;
 }
 
-/** A window total above mean + k·σ of its baseline (same hour of week for hours, same weekday for days and sessions). */
+/**
+ * A window total above mean + k·σ of its baseline: hours against the same hour of
+ * week, days and sessions against the same weekday, the last seven days against
+ * earlier seven-day totals.
+ */
 export const volumeAnomalyRule = (ctx: RuleContext): void => {
   const v = ctx.volume;
   const { event, time, config, baselines } = ctx;
@@ -41,18 +45,30 @@ export const volumeAnomalyRule = (ctx: RuleContext): void => {
   const daily = baselines.dayOfWeek(v.series, time.day);
   if (!hourly || !daily) return;
   const breaches: Breach[] = [];
-  const consider = (window: Breach['window'], total: number | undefined, stats: WindowStats): void => {
-    if (total === undefined || total < config.minAnomalyVolume || total <= baselines.threshold(stats)) return;
+  const consider = (window: Breach['window'], total: number | undefined, stats: WindowStats, floor: number): void => {
+    if (total === undefined || total < floor || total <= baselines.threshold(stats)) return;
     breaches.push({ window, total, stats, z: (total - stats.mean) / baselines.effectiveSd(stats) });
   };
-  consider('hour', v.hour, hourly);
-  consider('day', v.day, daily);
-  consider('session', v.session, daily);
+  consider('hour', v.hour, hourly, config.minAnomalyVolume);
+  consider('day', v.day, daily, config.minAnomalyVolume);
+  consider('session', v.session, daily, config.minAnomalyVolume);
+  // A slow leak shows as a sustained excess: the last seven days are anomalous and so is today,
+  // though no shorter window stands out. Only then is the seven-day total considered.
+  const week = breaches.length === 0 ? baselines.week(v.series, time.day) : null;
+  if (week && v.day > baselines.threshold(daily))
+    consider('week', week.beforeToday + v.day, week.stats, config.minWeeklyAnomalyVolume);
   // Every breached window is recorded, so a window already reported does not alert again on the next slice.
   let fresh = false;
   for (const b of breaches) {
-    const windowKey = b.window === 'session' ? `s:${v.sessionKey}` : b.window === 'hour' ? `h:${time.hour}` : 'd';
-    if (ctx.ledger.shouldAlert(`vol|${v.series}|${time.day}|${windowKey}`, time.day, b.total)) fresh = true;
+    const fresher =
+      b.window === 'week'
+        ? ctx.ledger.shouldAlert(`vol|${v.series}|week`, time.day, b.total, 7)
+        : ctx.ledger.shouldAlert(
+            `vol|${v.series}|${time.day}|${windowKeyOf(b.window, v.sessionKey, time.hour)}`,
+            time.day,
+            b.total,
+          );
+    if (fresher) fresh = true;
   }
   const worst = breaches.reduce<Breach | undefined>((a, b) => (a && a.z >= b.z ? a : b), undefined);
   if (!fresh || !worst) return;
@@ -69,9 +85,16 @@ export const volumeAnomalyRule = (ctx: RuleContext): void => {
   });
 };
 
+function windowKeyOf(window: Breach['window'], sessionKey: string | undefined, hour: number): string {
+  if (window === 'session') return `s:${sessionKey}`;
+  if (window === 'hour') return `h:${hour}`;
+  return window;
+}
+
 function describeWindow(window: Breach['window']): string {
   if (window === 'hour') return 'one hour';
   if (window === 'day') return 'one day';
+  if (window === 'week') return 'seven days';
   return 'one session';
 }
 
