@@ -29,13 +29,14 @@ interface HoursCache {
 }
 
 /**
- * Rolling baselines read from the state's day-granular buckets. Windows are
- * compared with the same hour of week, and days with the same weekday, over the
- * horizon (30 days: four earlier weeks), so weekly jobs are part of normal. A
- * series is observed from the day its org was first seen: quiet days count as
- * zeros and a series that appears late has a baseline of zero. Statistics for a
- * day use only earlier days, are computed once per series and window per day
- * (at most five buckets read) and then cached: nothing is ever rescanned.
+ * Rolling baselines read from the state's day-granular buckets. Hours are
+ * compared with the same hour of week, days with the same weekday, and
+ * seven-day totals with earlier seven-day totals, over the horizon (30 days),
+ * so weekly jobs are part of normal. A series is observed from the day the
+ * org's volumes were first seen: quiet days count as zeros and a series that
+ * appears late has a baseline of zero. Statistics for a day use only earlier
+ * days, are computed once per series and window per day (at most 30 day
+ * buckets read) and then cached: nothing is ever rescanned.
  */
 export class Baselines {
   private readonly series = new Map<string, SeriesCache>();
