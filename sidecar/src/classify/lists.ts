@@ -14,9 +14,11 @@ const fold = (s: string): string => s.normalize('NFKC').trim().toLowerCase();
 
 export function compileAllowList(entries: readonly AllowEntry[]): (value: string) => boolean {
   const exact = new Set(entries.filter((e): e is string => typeof e === 'string').map(fold));
-  const patterns = entries.filter((e): e is RegExp => e instanceof RegExp);
+  const patterns = entries
+    .filter((e): e is RegExp => e instanceof RegExp)
+    .map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
   if (exact.size === 0 && patterns.length === 0) return () => false;
-  return (value) => exact.has(fold(value)) || patterns.some((p) => new RegExp(p.source, p.flags.replace('g', '')).test(value));
+  return (value) => exact.has(fold(value)) || patterns.some((p) => p.test(value));
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
