@@ -149,6 +149,24 @@ describe('permission sets', () => {
     expect(problems).toEqual([]);
   });
 
+  it('refers only to tabs, classes and the app that exist', () => {
+    const tabs = new Set(listFiles(packageDir, ['.tab-meta.xml']).map((path) => path.split('/').pop()!.replace('.tab-meta.xml', '')));
+    const classes = new Set(listFiles(packageDir, ['.cls']).map((path) => path.split('/').pop()!.replace('.cls', '')));
+    const app = readXml(join(packageDir, 'main', 'setup', 'applications', 'Leakwatch.app-meta.xml')).CustomApplication as Record<string, unknown>;
+    const appTabs = ([] as string[]).concat(app.tabs as string | string[]);
+    const problems = appTabs.filter((tab) => !tabs.has(tab)).map((tab) => `app: tab ${tab}`);
+    for (const [name, permissionSet] of permissionSets) {
+      for (const setting of ([] as Record<string, string>[]).concat((permissionSet.tabSettings ?? []) as Record<string, string>[])) {
+        if (!tabs.has(setting.tab!)) problems.push(`${name}: tab ${setting.tab}`);
+      }
+      for (const access of ([] as Record<string, string>[]).concat((permissionSet.classAccesses ?? []) as Record<string, string>[])) {
+        if (!classes.has(access.apexClass!)) problems.push(`${name}: class ${access.apexClass}`);
+      }
+    }
+    expect(appTabs.length).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
+
   it('keeps the integration user to create, read and edit, without View All, Modify All or Modify All Data', () => {
     const integration = permissionSets.get('LeakwatchIntegration')!;
     const text = JSON.stringify(integration);
