@@ -5,10 +5,10 @@ const COLUMNS = [
     { label: 'Object', fieldName: 'objectName', initialWidth: 160 },
     { label: 'Field', fieldName: 'fieldName', initialWidth: 180 },
     { label: 'Personal data types', fieldName: 'types', wrapText: true },
-    { label: 'Special category (Art. 9)', fieldName: 'specialCategoryLabel', initialWidth: 190 },
-    { label: 'Findings', fieldName: 'findings', type: 'number', initialWidth: 100 },
-    { label: 'Occurrences', fieldName: 'occurrences', type: 'number', initialWidth: 120 },
-    { label: 'Max confidence', fieldName: 'maxConfidence', type: 'percent', initialWidth: 140, typeAttributes: { maximumFractionDigits: 0 } }
+    { label: 'Art. 9 special category', fieldName: 'specialCategoryLabel', initialWidth: 200 },
+    { label: 'Findings', fieldName: 'findings', type: 'number', initialWidth: 110 },
+    { label: 'Occurrences', fieldName: 'occurrences', type: 'number', initialWidth: 130 },
+    { label: 'Max confidence', fieldName: 'maxConfidence', type: 'percent', initialWidth: 150, typeAttributes: { maximumFractionDigits: 0 } }
 ];
 
 /**
@@ -37,6 +37,8 @@ export default class DataMap extends LightningElement {
     }
 
     get summary() {
-        return `${this.dataMap.data.length} fields on ${this.objectCount} objects hold personal data.`;
+        const fields = this.dataMap.data.length;
+        const objects = this.objectCount;
+        return `${fields} ${fields === 1 ? 'field' : 'fields'} on ${objects} ${objects === 1 ? 'object holds' : 'objects hold'} personal data.`;
     }
 }

@@ -72,6 +72,13 @@ describe('c-data-map', () => {
         ]);
     });
 
+    it('counts a single field in the singular', async () => {
+        const element = render();
+        getDataMap.emit([ENTRIES[1]]);
+        await flushPromises();
+        expect(element.shadowRoot.querySelector('.summary').textContent).toBe('1 field on 1 object holds personal data.');
+    });
+
     it('says when nothing has been found', async () => {
         const element = render();
         getDataMap.emit([]);
