@@ -48,7 +48,13 @@ const event = () => ({
     },
   ],
 });
-const body = () => JSON.stringify({ schemaVersion: 1, orgId: ORG_ID, batchId: randomUUID(), events: Array.from({ length: BATCH }, event) });
+const body = () =>
+  JSON.stringify({
+    schemaVersion: 1,
+    orgId: ORG_ID,
+    batchId: randomUUID(),
+    events: Array.from({ length: BATCH }, event),
+  });
 
 async function load(url: string): Promise<{ eventsPerSecond: number; p50: number; p99: number; errors: number }> {
   const bodies = Array.from({ length: REQUESTS }, body);
@@ -72,7 +78,9 @@ async function load(url: string): Promise<{ eventsPerSecond: number; p50: number
 
 async function ceiling() {
   const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
-  app.post('/v1/events', async (request, reply) => reply.code(202).send({ accepted: (request.body as { events: unknown[] }).events.length }));
+  app.post('/v1/events', async (request, reply) =>
+    reply.code(202).send({ accepted: (request.body as { events: unknown[] }).events.length }),
+  );
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     return await load(url);
@@ -81,21 +89,34 @@ async function ceiling() {
   }
 }
 
-function config(emulator: OrgEmulator, keyPath: string, store: { databaseUrl?: string; dataDir: string }): SidecarConfig {
+function config(
+  emulator: OrgEmulator,
+  keyPath: string,
+  store: { databaseUrl?: string; dataDir: string },
+): SidecarConfig {
   return {
     host: '127.0.0.1',
     port: 0,
     logLevel: 'warn',
     ...store,
     orgSecrets: new Map([[ORG_ID.slice(0, 15), SECRET]]),
-    salesforce: { loginUrl: emulator.url, clientId: emulator.connectedApp.clientId, username: emulator.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
+    salesforce: {
+      loginUrl: emulator.url,
+      clientId: emulator.connectedApp.clientId,
+      username: emulator.identity.username,
+      privateKeyPath: keyPath,
+      apiVersion: '62.0',
+    },
     outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
     pollMs: 20,
   };
 }
 
 /** Sends E2E_RATE events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's CreatedDate. */
-async function endToEnd(sidecar: RunningSidecar, emulator: OrgEmulator): Promise<{ p50: number; p95: number; verdicts: number }> {
+async function endToEnd(
+  sidecar: RunningSidecar,
+  emulator: OrgEmulator,
+): Promise<{ p50: number; p95: number; verdicts: number }> {
   const ackedAt = new Map<string, number>();
   const perTick = BATCH;
   const tickMs = (1000 * perTick) / E2E_RATE;
@@ -107,13 +128,15 @@ async function endToEnd(sidecar: RunningSidecar, emulator: OrgEmulator): Promise
     const payload = body();
     const ids = (JSON.parse(payload) as { events: { id: string }[] }).events.map((e) => e.id);
     sends.push(
-      fetch(`${sidecar.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` }, body: payload }).then(
-        async (res) => {
-          await res.arrayBuffer();
-          const now = Date.now();
-          if (res.status === 202) for (const id of ids) ackedAt.set(id, now);
-        },
-      ),
+      fetch(`${sidecar.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+        body: payload,
+      }).then(async (res) => {
+        await res.arrayBuffer();
+        const now = Date.now();
+        if (res.status === 202) for (const id of ids) ackedAt.set(id, now);
+      }),
     );
   }
   await Promise.all(sends);
@@ -133,7 +156,8 @@ async function endToEnd(sidecar: RunningSidecar, emulator: OrgEmulator): Promise
 
 /** A fresh store for one phase: a new database on the local server, or a new PGlite directory. */
 async function freshStore(kind: 'PGlite' | 'PostgreSQL', dataDir: string) {
-  if (kind === 'PGlite') return { store: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  if (kind === 'PGlite')
+    return { store: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   const name = `leakwatch_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -149,7 +173,11 @@ async function freshStore(kind: 'PGlite' | 'PostgreSQL', dataDir: string) {
   };
 }
 
-async function phase<T>(kind: 'PGlite' | 'PostgreSQL', dir: string, run: (emulator: OrgEmulator, config: SidecarConfig) => Promise<T>): Promise<T> {
+async function phase<T>(
+  kind: 'PGlite' | 'PostgreSQL',
+  dir: string,
+  run: (emulator: OrgEmulator, config: SidecarConfig) => Promise<T>,
+): Promise<T> {
   const emulator = await startOrgEmulator({ orgId: ORG_ID });
   const keyPath = join(dir, `${randomUUID()}.key`);
   writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
@@ -182,7 +210,8 @@ async function measureStore(kind: 'PGlite' | 'PostgreSQL', dir: string) {
   return { ingest, e2e };
 }
 
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a');
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
 
 const workDir = mkdtempSync(join(tmpdir(), 'leakwatch-bench-'));
 const results: Record<string, Awaited<ReturnType<typeof measureStore>>> = {};
@@ -202,7 +231,9 @@ const lines = [
 const pgl = results.PGlite as Awaited<ReturnType<typeof measureStore>>;
 const pgs = results.PostgreSQL as Awaited<ReturnType<typeof measureStore>>;
 const share = (n: number) => `${fmt(n)} (${fmt((100 * n) / bare.eventsPerSecond)}%)`;
-lines.push(`| acknowledged events/s | ${fmt(bare.eventsPerSecond)} | ${share(pgl.ingest.eventsPerSecond)} | ${share(pgs.ingest.eventsPerSecond)} | ≥ 30% of bare (${fmt(bare.eventsPerSecond * 0.3)}) |`);
+lines.push(
+  `| acknowledged events/s | ${fmt(bare.eventsPerSecond)} | ${share(pgl.ingest.eventsPerSecond)} | ${share(pgs.ingest.eventsPerSecond)} | ≥ 30% of bare (${fmt(bare.eventsPerSecond * 0.3)}) |`,
+);
 lines.push(`| acknowledgement p50 (ms) | ${fmt(bare.p50)} | ${fmt(pgl.ingest.p50)} | ${fmt(pgs.ingest.p50)} | |`);
 lines.push(`| acknowledgement p99 (ms) | ${fmt(bare.p99)} | ${fmt(pgl.ingest.p99)} | ${fmt(pgs.ingest.p99)} | |`);
 lines.push(`| failed requests | ${bare.errors} | ${pgl.ingest.errors} | ${pgs.ingest.errors} | 0 |`);

@@ -82,14 +82,22 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoute);
   await app.register(metricsRoute);
-  await app.register(statusRoute, { store: options.store, classifier: options.classifier, orgSecrets: options.orgSecrets });
+  await app.register(statusRoute, {
+    store: options.store,
+    classifier: options.classifier,
+    orgSecrets: options.orgSecrets,
+  });
   await app.register(eventsRoute, {
     store: options.store,
     classifier: options.classifier,
     orgSecrets: options.orgSecrets,
     onAccepted: () => app.wakeWorkers(),
   });
-  await app.register(deadLettersRoute, { store: options.store, orgSecrets: options.orgSecrets, onRedriven: () => app.wakeWorkers() });
+  await app.register(deadLettersRoute, {
+    store: options.store,
+    orgSecrets: options.orgSecrets,
+    onRedriven: () => app.wakeWorkers(),
+  });
 
   app.addHook('onClose', async () => {
     await app.stopWorkers();

@@ -96,7 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       privateKeyPath: e.SF_PRIVATE_KEY_PATH,
       apiVersion: e.SF_API_VERSION,
     },
-    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, baseDelayMs: e.OUTBOX_BASE_DELAY_MS, maxDelayMs: e.OUTBOX_MAX_DELAY_MS },
+    outbox: {
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      baseDelayMs: e.OUTBOX_BASE_DELAY_MS,
+      maxDelayMs: e.OUTBOX_MAX_DELAY_MS,
+    },
     pollMs: e.WORKER_POLL_MS,
   };
 }
@@ -126,12 +130,15 @@ function readOrgSecrets(e: Env): Map<string, string> {
   }
   const secrets = new Map<string, string>();
   for (const [org, secret, variable] of pairs) {
-    if (!ORG_ID.test(org)) throw new ConfigError(`${variable} has an entry whose org id is not a Salesforce Organization id (00D...)`);
+    if (!ORG_ID.test(org))
+      throw new ConfigError(`${variable} has an entry whose org id is not a Salesforce Organization id (00D...)`);
     if (secret.length < 16) throw new ConfigError(`${variable} has a secret shorter than 16 characters for org ${org}`);
     secrets.set(org.slice(0, 15), secret);
   }
   if (secrets.size === 0) {
-    throw new ConfigError('LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE must name at least one org and its bearer secret');
+    throw new ConfigError(
+      'LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE must name at least one org and its bearer secret',
+    );
   }
   return secrets;
 }

@@ -73,7 +73,8 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
 
 /** The classifier with its NER model loaded before the first request. */
 async function warmClassifier(config: SidecarConfig, store: Store): Promise<Classifier> {
-  const modelDir = config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
+  const modelDir =
+    config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
   const classifier = createClassifier({ salt: config.hashSalt ?? (await readHashSalt(store)), modelDir });
   await classifier.ready();
   return classifier;

@@ -24,7 +24,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   }
   const secret = io.env.LEAKWATCH_SECRET;
   if (!secret) {
-    io.stderr.write('leakwatch redrive: set LEAKWATCH_SECRET to the org\'s bearer secret\n');
+    io.stderr.write("leakwatch redrive: set LEAKWATCH_SECRET to the org's bearer secret\n");
     return 2;
   }
   const base = values.url ?? io.env.LEAKWATCH_URL ?? 'http://127.0.0.1:8787';
@@ -42,4 +42,9 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   return 0;
 }
 
-export const redriveCommand: Command = { name: 'redrive', summary: 'Re-queue dead letters for write-back', usage: USAGE, run };
+export const redriveCommand: Command = {
+  name: 'redrive',
+  summary: 'Re-queue dead letters for write-back',
+  usage: USAGE,
+  run,
+};

@@ -16,7 +16,11 @@ interface Slot {
  * classifier call, then returns the events with the values dropped and details masked.
  * Nothing returned contains a raw field value.
  */
-export async function classifyEvents(classifier: Classifier, orgId: string, events: LeakEvent[]): Promise<StoredEvent[]> {
+export async function classifyEvents(
+  classifier: Classifier,
+  orgId: string,
+  events: LeakEvent[],
+): Promise<StoredEvent[]> {
   const results: StoredEvent[] = events.map((event) => ({
     orgId,
     event: withoutValues(event),
@@ -30,7 +34,9 @@ export async function classifyEvents(classifier: Classifier, orgId: string, even
       if (typeof field.value !== 'string' || field.value.length === 0) continue;
       const cut = truncateUtf8(field.value);
       if (cut.truncated) {
-        stored.notes.push(`${field.name} truncated from ${kilobytes(cut.bytes)} to ${kilobytes(MAX_VALUE_BYTES)} before classification`);
+        stored.notes.push(
+          `${field.name} truncated from ${kilobytes(cut.bytes)} to ${kilobytes(MAX_VALUE_BYTES)} before classification`,
+        );
       }
       slots.push({
         event: index,
@@ -92,7 +98,9 @@ function detailSlots(eventIndex: number, stored: StoredEvent): Slot[] {
       return;
     }
     if (depth > 8 || value === null || typeof value !== 'object') return;
-    const copy: Record<string, unknown> | unknown[] = Array.isArray(value) ? [...value] : { ...(value as Record<string, unknown>) };
+    const copy: Record<string, unknown> | unknown[] = Array.isArray(value)
+      ? [...value]
+      : { ...(value as Record<string, unknown>) };
     (holder as Record<string | number, unknown>)[key] = copy;
     for (const k of Array.isArray(copy) ? copy.keys() : Object.keys(copy)) visit(copy, k, depth + 1);
   };

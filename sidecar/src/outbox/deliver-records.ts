@@ -25,13 +25,21 @@ export async function deliverRecords(
     const first = chunk[0] as ClaimedRecord;
     const client = clientFor(first.orgId);
     if (!client) {
-      for (const r of chunk) settlements.push({ id: r.id, outcome: 'dead', error: `no org connection configured for ${r.orgId}` });
+      for (const r of chunk)
+        settlements.push({ id: r.id, outcome: 'dead', error: `no org connection configured for ${r.orgId}` });
       continue;
     }
     let results: UpsertResult[];
     try {
-      results = await client.upsert(first.sobject, first.externalIdField, chunk.map((r) => r.record));
-      if (results.length !== chunk.length) throw Object.assign(new Error('upsert returned a result count that does not match the request'), { retryable: true });
+      results = await client.upsert(
+        first.sobject,
+        first.externalIdField,
+        chunk.map((r) => r.record),
+      );
+      if (results.length !== chunk.length)
+        throw Object.assign(new Error('upsert returned a result count that does not match the request'), {
+          retryable: true,
+        });
     } catch (err) {
       const retryable = isRetryableError(err);
       const message = describe(err);
@@ -41,7 +49,10 @@ export async function deliverRecords(
     chunk.forEach((r, i) => {
       const result = results[i] as UpsertResult;
       if (result.success) settlements.push({ id: r.id, outcome: 'done' });
-      else settlements.push(failure(r, result.retryable === true, `${result.errorCode ?? 'ERROR'}: ${result.message ?? ''}`, policy));
+      else
+        settlements.push(
+          failure(r, result.retryable === true, `${result.errorCode ?? 'ERROR'}: ${result.message ?? ''}`, policy),
+        );
     });
   }
   return settlements;

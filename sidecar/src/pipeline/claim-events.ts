@@ -13,7 +13,12 @@ export interface ClaimedEvent {
  * the lease lets another replica take over the events of one that died.
  */
 export async function claimEvents(sql: Sql, owner: string, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
-  const rows = await sql.query<{ event_id: string; classified: StoredEvent; received_at: Date | string; attempts: number }>(
+  const rows = await sql.query<{
+    event_id: string;
+    classified: StoredEvent;
+    received_at: Date | string;
+    attempts: number;
+  }>(
     `UPDATE ingested_event e
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond', attempts = e.attempts + 1
       WHERE e.event_id IN (

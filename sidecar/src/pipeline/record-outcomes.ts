@@ -29,7 +29,9 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
   );
   const parents = JSON.stringify(rows.filter((r) => r.parent_external_id === null));
   const children = JSON.stringify(rows.filter((r) => r.parent_external_id !== null));
-  const states = JSON.stringify(scored.map((s) => ({ event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })));
+  const states = JSON.stringify(
+    scored.map((s) => ({ event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
+  );
   await sql.query(
     `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at)
      SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at

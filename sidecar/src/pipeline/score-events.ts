@@ -26,7 +26,11 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     const scored: ScoredEvent[] = [];
     for (const c of claimed) {
       try {
-        const verdict = await detector.score({ orgId: c.stored.orgId, event: c.stored.event, findings: c.stored.findings });
+        const verdict = await detector.score({
+          orgId: c.stored.orgId,
+          event: c.stored.event,
+          findings: c.stored.findings,
+        });
         scored.push({
           eventId: c.eventId,
           orgId: c.stored.orgId,
@@ -36,7 +40,15 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
       } catch (err) {
         options.onFailure?.(c.eventId, err);
         const delay = Math.min(1_000 * 2 ** c.attempts, 300_000);
-        await recordScoringFailure(store, owner, c.eventId, c.attempts, maxAttempts, delay, String((err as Error)?.message ?? err));
+        await recordScoringFailure(
+          store,
+          owner,
+          c.eventId,
+          c.attempts,
+          maxAttempts,
+          delay,
+          String((err as Error)?.message ?? err),
+        );
       }
     }
     await store.transaction((tx) => recordScoredEvents(tx, owner, scored));

@@ -26,15 +26,13 @@ export function bearerAuth(orgSecrets: Map<string, string>) {
       if (timingSafeEqual(given, k.hash) && match) orgId = k.orgId;
     }
     if (!orgId) {
-      return reply
-        .code(401)
-        .header('www-authenticate', 'Bearer realm="leakwatch"')
-        .send({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: 'Missing or invalid bearer secret. Check the secret in the LeakwatchSidecar External Credential against the sidecar configuration.',
-          requestId: request.id,
-        });
+      return reply.code(401).header('www-authenticate', 'Bearer realm="leakwatch"').send({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message:
+          'Missing or invalid bearer secret. Check the secret in the LeakwatchSidecar External Credential against the sidecar configuration.',
+        requestId: request.id,
+      });
     }
     request.orgId = orgId;
   };

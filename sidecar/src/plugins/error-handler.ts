@@ -4,8 +4,10 @@ import fp from 'fastify-plugin';
 
 /** Messages a Salesforce admin can act on, for errors raised by Fastify itself. */
 const FRAMEWORK_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than 5 MB. Send smaller batches: at most 2,000 events and 5 MB per request.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported content type. Send the event envelope with the header Content-Type: application/json.',
+  FST_ERR_CTP_BODY_TOO_LARGE:
+    'The request body is larger than 5 MB. Send smaller batches: at most 2,000 events and 5 MB per request.',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE:
+    'Unsupported content type. Send the event envelope with the header Content-Type: application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body that was sent.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty. Send the event envelope as JSON.',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
@@ -15,28 +17,36 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
  * 4xx replies carry a message that says what to fix; 5xx replies a generic message and the
  * request id to quote, while the details go to the log.
  */
-export default fp(async (app) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(status === 503 ? 503 : 500).send({
-        statusCode: status === 503 ? 503 : 500,
-        error: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-        message: status === 503 ? 'The sidecar cannot store events right now; send the batch again later.' : 'The sidecar could not process the request. Quote the request id to the sidecar operator.',
+export default fp(
+  async (app) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return reply.code(status === 503 ? 503 : 500).send({
+          statusCode: status === 503 ? 503 : 500,
+          error: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+          message:
+            status === 503
+              ? 'The sidecar cannot store events right now; send the batch again later.'
+              : 'The sidecar could not process the request. Quote the request id to the sidecar operator.',
+          requestId: request.id,
+        });
+      }
+      request.log.info({ code: error.code, statusCode: status }, 'request rejected');
+      const message = error.validation ? error.message : (FRAMEWORK_MESSAGES[error.code] ?? error.message);
+      return reply
+        .code(status)
+        .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: request.id });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.code(404).send({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `No route ${request.method} ${request.url.split('?')[0]}. See /docs/openapi.json for the API.`,
         requestId: request.id,
-      });
-    }
-    request.log.info({ code: error.code, statusCode: status }, 'request rejected');
-    const message = error.validation ? error.message : (FRAMEWORK_MESSAGES[error.code] ?? error.message);
-    return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: request.id });
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      statusCode: 404,
-      error: 'Not Found',
-      message: `No route ${request.method} ${request.url.split('?')[0]}. See /docs/openapi.json for the API.`,
-      requestId: request.id,
-    }),
-  );
-}, { name: 'error-handler' });
+      }),
+    );
+  },
+  { name: 'error-handler' },
+);

@@ -10,24 +10,27 @@ function badRequest(message: string): Error {
  * Only JSON is accepted (anything else gets 415). Bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
  * corrupted values from the classifier), then parsed with prototype-poisoning protection.
  */
-export default fp(async (app) => {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
-      done(badRequest('The request body is not valid UTF-8. Send the batch as UTF-8 encoded JSON.'), undefined);
-      return;
-    }
-    if (text.trim() === '') {
-      done(badRequest('The request body is empty. Send the event envelope as JSON.'), undefined);
-      return;
-    }
-    parseJson(request, text, (err, parsed) => {
-      if (err) done(badRequest(`The request body is not valid JSON (${err.message}).`), undefined);
-      else done(null, parsed);
+export default fp(
+  async (app) => {
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      let text: string;
+      try {
+        text = utf8.decode(body as Buffer);
+      } catch {
+        done(badRequest('The request body is not valid UTF-8. Send the batch as UTF-8 encoded JSON.'), undefined);
+        return;
+      }
+      if (text.trim() === '') {
+        done(badRequest('The request body is empty. Send the event envelope as JSON.'), undefined);
+        return;
+      }
+      parseJson(request, text, (err, parsed) => {
+        if (err) done(badRequest(`The request body is not valid JSON (${err.message}).`), undefined);
+        else done(null, parsed);
+      });
     });
-  });
-}, { name: 'json-body' });
+  },
+  { name: 'json-body' },
+);

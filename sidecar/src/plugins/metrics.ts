@@ -54,6 +54,9 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async (app) => {
-  app.decorate('metrics', createMetrics());
-}, { name: 'metrics' });
+export default fp(
+  async (app) => {
+    app.decorate('metrics', createMetrics());
+  },
+  { name: 'metrics' },
+);

@@ -2,19 +2,23 @@ import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
 
 /** Collects every route's schema into an OpenAPI 3 document, served at /docs/openapi.json. */
-export default fp(async (app) => {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Leakwatch sidecar',
-        version: '1',
-        description: 'Receives events from the Leakwatch package, classifies personal data locally and writes verdicts back into the org.',
+export default fp(
+  async (app) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: '3.0.3',
+        info: {
+          title: 'Leakwatch sidecar',
+          version: '1',
+          description:
+            'Receives events from the Leakwatch package, classifies personal data locally and writes verdicts back into the org.',
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The per-org secret.' } },
+        },
       },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The per-org secret.' } },
-      },
-    },
-  });
-  app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-}, { name: 'openapi' });
+    });
+    app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  },
+  { name: 'openapi' },
+);

@@ -2,7 +2,8 @@ import type { FastifySchemaValidationError } from 'fastify/types/schema.js';
 
 const HINTS: Record<string, Record<string, string>> = {
   '/schemaVersion': {
-    const: 'schemaVersion must be 1: this sidecar understands envelope version 1 only. Upgrade the sidecar before the package sends a newer version.',
+    const:
+      'schemaVersion must be 1: this sidecar understands envelope version 1 only. Upgrade the sidecar before the package sends a newer version.',
     required: 'schemaVersion is required (1).',
   },
   '/events': {
@@ -14,7 +15,11 @@ const HINTS: Record<string, Record<string, string>> = {
     pattern: 'orgId must be a 15- or 18-character Organization id starting with 00D.',
     type: 'orgId must be a string (the Organization id).',
   },
-  '/batchId': { format: 'batchId must be a UUID.', pattern: 'batchId must be a UUID.', type: 'batchId must be a string (a UUID).' },
+  '/batchId': {
+    format: 'batchId must be a UUID.',
+    pattern: 'batchId must be a UUID.',
+    type: 'batchId must be a string (a UUID).',
+  },
   '/sentAt': { format: 'sentAt must be an ISO-8601 date-time.', type: 'sentAt must be a string (ISO-8601 date-time).' },
 };
 

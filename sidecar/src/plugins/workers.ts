@@ -32,63 +32,67 @@ declare module 'fastify' {
  * write-back (outbox → org). They start when the app is ready; `stopWorkers` lets the steps
  * in flight — including write-backs already sent — finish.
  */
-export default fp<WorkersOptions>(async (app, options) => {
-  const loops: WorkerLoop[] = [];
-  let writer: WorkerLoop | undefined;
-  app.decorate('wakeWorkers', () => {
-    for (const loop of loops) loop.wake();
-  });
-  app.addHook('onReady', async () => {
-    const { metrics } = app;
-    await releaseOwnLeases(options.store, options.owner);
-    const scorer = startWorkerLoop({
-      pollMs: options.pollMs,
-      onError: (err) => app.log.error({ err }, 'scoring step failed'),
-      step: scoreStep({
-        store: options.store,
-        detector: options.detector,
-        afterBatch: options.flushDetector,
-        owner: options.owner,
-        onScored: (verdicts, quiet) => {
-          metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
-          metrics.scoredEvents.inc({ result: 'quiet' }, quiet);
-          if (verdicts > 0) writer?.wake();
-        },
-        onFailure: (eventId, err) => {
-          metrics.scoredEvents.inc({ result: 'error' });
-          app.log.warn({ eventId, err }, 'detector failed on an event; it will be retried');
-        },
-      }),
+export default fp<WorkersOptions>(
+  async (app, options) => {
+    const loops: WorkerLoop[] = [];
+    let writer: WorkerLoop | undefined;
+    app.decorate('wakeWorkers', () => {
+      for (const loop of loops) loop.wake();
     });
-    writer = startWorkerLoop({
-      pollMs: options.pollMs,
-      onError: (err) => app.log.error({ err }, 'write-back step failed'),
-      step: writeBackStep({
-        store: options.store,
-        clientFor: options.clientFor,
-        owner: options.owner,
-        policy: options.policy,
-        onSettled: (claimed, settlements) => {
-          const byId = new Map(claimed.map((c) => [c.id, c]));
-          const now = Date.now();
-          let parentsDone = false;
-          for (const s of settlements) {
-            const record = byId.get(s.id);
-            if (!record) continue;
-            metrics.writeBackRecords.inc({ sobject: record.sobject, outcome: s.outcome });
-            if (s.outcome === 'dead') app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
-            if (s.outcome === 'done' && record.sobject === 'LeakVerdict__c') {
-              parentsDone = true;
-              metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
+    app.addHook('onReady', async () => {
+      const { metrics } = app;
+      await releaseOwnLeases(options.store, options.owner);
+      const scorer = startWorkerLoop({
+        pollMs: options.pollMs,
+        onError: (err) => app.log.error({ err }, 'scoring step failed'),
+        step: scoreStep({
+          store: options.store,
+          detector: options.detector,
+          afterBatch: options.flushDetector,
+          owner: options.owner,
+          onScored: (verdicts, quiet) => {
+            metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
+            metrics.scoredEvents.inc({ result: 'quiet' }, quiet);
+            if (verdicts > 0) writer?.wake();
+          },
+          onFailure: (eventId, err) => {
+            metrics.scoredEvents.inc({ result: 'error' });
+            app.log.warn({ eventId, err }, 'detector failed on an event; it will be retried');
+          },
+        }),
+      });
+      writer = startWorkerLoop({
+        pollMs: options.pollMs,
+        onError: (err) => app.log.error({ err }, 'write-back step failed'),
+        step: writeBackStep({
+          store: options.store,
+          clientFor: options.clientFor,
+          owner: options.owner,
+          policy: options.policy,
+          onSettled: (claimed, settlements) => {
+            const byId = new Map(claimed.map((c) => [c.id, c]));
+            const now = Date.now();
+            let parentsDone = false;
+            for (const s of settlements) {
+              const record = byId.get(s.id);
+              if (!record) continue;
+              metrics.writeBackRecords.inc({ sobject: record.sobject, outcome: s.outcome });
+              if (s.outcome === 'dead')
+                app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
+              if (s.outcome === 'done' && record.sobject === 'LeakVerdict__c') {
+                parentsDone = true;
+                metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
+              }
             }
-          }
-          if (parentsDone) writer?.wake();
-        },
-      }),
+            if (parentsDone) writer?.wake();
+          },
+        }),
+      });
+      loops.push(scorer, writer);
     });
-    loops.push(scorer, writer);
-  });
-  app.decorate('stopWorkers', async () => {
-    await Promise.all(loops.map((l) => l.stop()));
-  });
-}, { name: 'workers', dependencies: ['metrics'] });
+    app.decorate('stopWorkers', async () => {
+      await Promise.all(loops.map((l) => l.stop()));
+    });
+  },
+  { name: 'workers', dependencies: ['metrics'] },
+);

@@ -22,7 +22,8 @@ const deadLettersRoute: FastifyPluginAsyncTypebox<DeadLettersRouteOptions> = asy
     {
       schema: {
         summary: 'Re-queue dead letters',
-        description: 'Gives the records that could not be written a fresh set of attempts: all of them, or those of the listed events.',
+        description:
+          'Gives the records that could not be written a fresh set of attempts: all of them, or those of the listed events.',
         security: [{ bearer: [] }],
         body: Type.Object(
           { eventIds: Type.Optional(Type.Array(Type.String({ pattern: UUID }), { minItems: 1, maxItems: 2000 })) },
@@ -32,7 +33,11 @@ const deadLettersRoute: FastifyPluginAsyncTypebox<DeadLettersRouteOptions> = asy
       },
     },
     async (request) => {
-      const redriven = await redriveDeadLetters(options.store, request.orgId as string, request.body.eventIds?.map((id) => id.toLowerCase()));
+      const redriven = await redriveDeadLetters(
+        options.store,
+        request.orgId as string,
+        request.body.eventIds?.map((id) => id.toLowerCase()),
+      );
       if (redriven > 0) options.onRedriven();
       return { redriven };
     },

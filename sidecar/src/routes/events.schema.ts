@@ -13,10 +13,13 @@ export const EventEnvelopeBody = Type.Object(
     orgId: Type.String({ pattern: '^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$' }),
     batchId: Type.String({ format: 'uuid', pattern: UUID }),
     sentAt: Type.Optional(Type.String({ format: 'date-time' })),
-    events: Type.Array(Type.Unknown({ description: 'An event: see #/definitions/event in sidecar/schemas/event-envelope.schema.json.' }), {
-      minItems: 1,
-      maxItems: 2000,
-    }),
+    events: Type.Array(
+      Type.Unknown({ description: 'An event: see #/definitions/event in sidecar/schemas/event-envelope.schema.json.' }),
+      {
+        minItems: 1,
+        maxItems: 2000,
+      },
+    ),
   },
   { additionalProperties: false, description: 'Event envelope, schema version 1.' },
 );
@@ -24,7 +27,9 @@ export const EventEnvelopeBody = Type.Object(
 export const IngestReply = Type.Object({
   batchId: Type.String(),
   accepted: Type.Integer({ description: 'Events stored by this request.' }),
-  duplicates: Type.Integer({ description: 'Events already stored earlier (or repeated in the batch): acknowledged, not processed again.' }),
+  duplicates: Type.Integer({
+    description: 'Events already stored earlier (or repeated in the batch): acknowledged, not processed again.',
+  }),
   rejected: Type.Array(
     Type.Object({
       index: Type.Integer({ description: 'Position of the event in `events`.' }),
@@ -35,4 +40,7 @@ export const IngestReply = Type.Object({
   ),
 });
 
-export const IngestRejectedReply = Type.Object({ ...ErrorReply.properties, rejected: Type.Optional(IngestReply.properties.rejected) });
+export const IngestRejectedReply = Type.Object({
+  ...ErrorReply.properties,
+  rejected: Type.Optional(IngestReply.properties.rejected),
+});

@@ -29,13 +29,23 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
   app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
     '/v1/status',
-    { schema: { summary: 'Queue depths and health', security: [{ bearer: [] }], response: { 200: StatusReply, 401: ErrorReply } } },
+    {
+      schema: {
+        summary: 'Queue depths and health',
+        security: [{ bearer: [] }],
+        response: { 200: StatusReply, 401: ErrorReply },
+      },
+    },
     async () => {
       const q = await queueStatus(options.store);
       return {
         store: options.store.kind,
         modelLoaded: options.classifier.modelLoaded,
-        queues: { eventsPending: q.eventsPending, eventsFailed: q.eventsFailed, writeBacksPending: q.writeBacksPending },
+        queues: {
+          eventsPending: q.eventsPending,
+          eventsFailed: q.eventsFailed,
+          writeBacksPending: q.writeBacksPending,
+        },
         oldestPendingWriteBack: q.oldestPendingWriteBack,
         deadLetters: q.deadLetters,
       };

@@ -19,7 +19,8 @@ export async function openPostgresStore(databaseUrl: string, maxConnections = 10
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as Row[],
+          query: async <Row>(text: string, params?: unknown[]) =>
+            (await client.query(text, params as unknown[])).rows as Row[],
           exec: async (script) => {
             await client.query(script);
           },

@@ -28,8 +28,17 @@ export function leakVerdictRecord(stored: StoredEvent, verdict: Verdict, detecte
       ConnectedAppId__c: text(event.actor.connectedAppId, 18),
       OccurredAt__c: new Date(event.occurredAt).toISOString(),
       DetectedAt__c: detectedAt.toISOString(),
-      ReasonSummary__c: text(reasons.slice(0, 3).map((r) => r.message).join('; '), 255),
-      Reasons__c: text(JSON.stringify(reasons.map(({ code, weight, message }) => ({ code, weight, message }))), LONG_TEXT),
+      ReasonSummary__c: text(
+        reasons
+          .slice(0, 3)
+          .map((r) => r.message)
+          .join('; '),
+        255,
+      ),
+      Reasons__c: text(
+        JSON.stringify(reasons.map(({ code, weight, message }) => ({ code, weight, message }))),
+        LONG_TEXT,
+      ),
       PiiTypes__c: text([...new Set(verdict.piiTypes)].sort().join(';'), 255),
       ZScore__c: number(verdict.zScore, 8, 2),
       Details__c: event.details ? text(JSON.stringify(event.details), LONG_TEXT) : null,

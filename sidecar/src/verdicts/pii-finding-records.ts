@@ -14,7 +14,14 @@ export function piiFindingRecords(stored: StoredEvent): SObjectRecord[] {
     for (const entity of finding.entities) {
       const key = findingKey(eventId, finding.recordId, finding.field, entity.type);
       const group = groups.get(key);
-      if (!group) groups.set(key, { recordId: finding.recordId, field: finding.field, type: entity.type, best: entity, count: 1 });
+      if (!group)
+        groups.set(key, {
+          recordId: finding.recordId,
+          field: finding.field,
+          type: entity.type,
+          best: entity,
+          count: 1,
+        });
       else {
         group.count += 1;
         if (entity.score > group.best.score) group.best = entity;

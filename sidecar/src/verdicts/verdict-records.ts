@@ -9,5 +9,8 @@ import type { SObjectRecord } from './sobject-record.js';
 export function verdictRecords(stored: StoredEvent, verdict: Verdict, detectedAt: Date): SObjectRecord[] {
   const records = [leakVerdictRecord(stored, verdict, detectedAt), ...piiFindingRecords(stored)];
   if (verdict.permissionReview) records.push(permissionReviewRecord(stored.event.id, verdict.permissionReview));
-  return records.map((r) => ({ ...r, fields: Object.fromEntries(Object.entries(r.fields).filter(([, v]) => v !== null)) }));
+  return records.map((r) => ({
+    ...r,
+    fields: Object.fromEntries(Object.entries(r.fields).filter(([, v]) => v !== null)),
+  }));
 }

@@ -29,37 +29,186 @@ const CASES: Case[] = [
   { name: 'JSON array', status: 400, says: /object/, payload: '[]' },
   { name: 'JSON number', status: 400, says: /object/, payload: '42' },
   { name: 'JSON string', status: 400, says: /object/, payload: '"events"' },
-  { name: 'text/plain content type', status: 415, says: /Content-Type: application\/json/, payload: body(envelope([dmlEvent()])), headers: { ...AUTH, 'content-type': 'text/plain' } },
-  { name: 'XML content type', status: 415, says: /Content-Type/, payload: '<events/>', headers: { ...AUTH, 'content-type': 'application/xml' } },
-  { name: 'form content type', status: 415, says: /Content-Type/, payload: 'a=1', headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' } },
-  { name: 'invalid UTF-8', status: 400, says: /UTF-8/, payload: Buffer.concat([Buffer.from('{"schemaVersion":1,"orgId":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]) },
-  { name: 'missing Authorization', status: 401, says: /bearer secret/, payload: body(envelope([dmlEvent()])), headers: { 'content-type': 'application/json' } },
-  { name: 'wrong secret', status: 401, says: /bearer secret/, payload: body(envelope([dmlEvent()])), headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-secret-at-all' } },
-  { name: 'empty bearer', status: 401, says: /bearer secret/, payload: body(envelope([dmlEvent()])), headers: { 'content-type': 'application/json', authorization: 'Bearer ' } },
-  { name: 'basic auth', status: 401, says: /bearer secret/, payload: body(envelope([dmlEvent()])), headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' } },
-  { name: 'unknown schemaVersion', status: 400, says: /schemaVersion must be 1/, payload: body(envelope([dmlEvent()], { schemaVersion: 2 })) },
-  { name: 'schemaVersion as string', status: 400, says: /schemaVersion/, payload: body(envelope([dmlEvent()], { schemaVersion: '1' })) },
-  { name: 'schemaVersion missing', status: 400, says: /schemaVersion is required/, payload: body({ ...envelope([dmlEvent()]), schemaVersion: undefined }) },
-  { name: 'orgId missing', status: 400, says: /orgId is required/, payload: body({ ...envelope([dmlEvent()]), orgId: undefined }) },
-  { name: 'orgId malformed', status: 400, says: /Organization id/, payload: body(envelope([dmlEvent()], { orgId: '001000000000001' })) },
-  { name: 'orgId huge string', status: 400, says: /orgId/, payload: body(envelope([dmlEvent()], { orgId: `00D${'x'.repeat(1_000_000)}` })) },
+  {
+    name: 'text/plain content type',
+    status: 415,
+    says: /Content-Type: application\/json/,
+    payload: body(envelope([dmlEvent()])),
+    headers: { ...AUTH, 'content-type': 'text/plain' },
+  },
+  {
+    name: 'XML content type',
+    status: 415,
+    says: /Content-Type/,
+    payload: '<events/>',
+    headers: { ...AUTH, 'content-type': 'application/xml' },
+  },
+  {
+    name: 'form content type',
+    status: 415,
+    says: /Content-Type/,
+    payload: 'a=1',
+    headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+  },
+  {
+    name: 'invalid UTF-8',
+    status: 400,
+    says: /UTF-8/,
+    payload: Buffer.concat([
+      Buffer.from('{"schemaVersion":1,"orgId":"'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}'),
+    ]),
+  },
+  {
+    name: 'missing Authorization',
+    status: 401,
+    says: /bearer secret/,
+    payload: body(envelope([dmlEvent()])),
+    headers: { 'content-type': 'application/json' },
+  },
+  {
+    name: 'wrong secret',
+    status: 401,
+    says: /bearer secret/,
+    payload: body(envelope([dmlEvent()])),
+    headers: { 'content-type': 'application/json', authorization: 'Bearer not-the-secret-at-all' },
+  },
+  {
+    name: 'empty bearer',
+    status: 401,
+    says: /bearer secret/,
+    payload: body(envelope([dmlEvent()])),
+    headers: { 'content-type': 'application/json', authorization: 'Bearer ' },
+  },
+  {
+    name: 'basic auth',
+    status: 401,
+    says: /bearer secret/,
+    payload: body(envelope([dmlEvent()])),
+    headers: { 'content-type': 'application/json', authorization: 'Basic dXNlcjpwYXNz' },
+  },
+  {
+    name: 'unknown schemaVersion',
+    status: 400,
+    says: /schemaVersion must be 1/,
+    payload: body(envelope([dmlEvent()], { schemaVersion: 2 })),
+  },
+  {
+    name: 'schemaVersion as string',
+    status: 400,
+    says: /schemaVersion/,
+    payload: body(envelope([dmlEvent()], { schemaVersion: '1' })),
+  },
+  {
+    name: 'schemaVersion missing',
+    status: 400,
+    says: /schemaVersion is required/,
+    payload: body({ ...envelope([dmlEvent()]), schemaVersion: undefined }),
+  },
+  {
+    name: 'orgId missing',
+    status: 400,
+    says: /orgId is required/,
+    payload: body({ ...envelope([dmlEvent()]), orgId: undefined }),
+  },
+  {
+    name: 'orgId malformed',
+    status: 400,
+    says: /Organization id/,
+    payload: body(envelope([dmlEvent()], { orgId: '001000000000001' })),
+  },
+  {
+    name: 'orgId huge string',
+    status: 400,
+    says: /orgId/,
+    payload: body(envelope([dmlEvent()], { orgId: `00D${'x'.repeat(1_000_000)}` })),
+  },
   { name: 'orgId as number', status: 400, says: /orgId/, payload: body(envelope([dmlEvent()], { orgId: 42 })) },
-  { name: 'batchId not a UUID', status: 400, says: /batchId must be a UUID/, payload: body(envelope([dmlEvent()], { batchId: 'batch-1' })) },
-  { name: 'sentAt not a date', status: 400, says: /sentAt/, payload: body(envelope([dmlEvent()], { sentAt: 'yesterday' })) },
-  { name: 'unknown envelope property', status: 400, says: /unknown property "extra"/, payload: body(envelope([dmlEvent()], { extra: true })) },
-  { name: 'events not an array', status: 400, says: /events must be an array/, payload: body(envelope([], { events: { id: 1 } })) },
+  {
+    name: 'batchId not a UUID',
+    status: 400,
+    says: /batchId must be a UUID/,
+    payload: body(envelope([dmlEvent()], { batchId: 'batch-1' })),
+  },
+  {
+    name: 'sentAt not a date',
+    status: 400,
+    says: /sentAt/,
+    payload: body(envelope([dmlEvent()], { sentAt: 'yesterday' })),
+  },
+  {
+    name: 'unknown envelope property',
+    status: 400,
+    says: /unknown property "extra"/,
+    payload: body(envelope([dmlEvent()], { extra: true })),
+  },
+  {
+    name: 'events not an array',
+    status: 400,
+    says: /events must be an array/,
+    payload: body(envelope([], { events: { id: 1 } })),
+  },
   { name: 'events empty', status: 400, says: /at least one event/, payload: body(envelope([])) },
   { name: '2,001 events', status: 400, says: /2,000/, payload: body(envelope(many(2001))) },
   { name: '10,000 events', status: 400, says: /2,000/, payload: body(envelope(many(10_000))) },
-  { name: 'body over 5 MB', status: 413, says: /5 MB/, payload: body(envelope([dmlEvent({ fields: [{ name: 'Description', value: 'x'.repeat(6 * 1024 * 1024) }] })])) },
-  { name: 'every event of the wrong type', status: 400, says: /None of the 3 events/, payload: body(envelope([1, 'two', null])) },
-  { name: 'event id not a UUID', status: 400, says: /None of the 1 events/, payload: body(envelope([dmlEvent({ id: '42' })])) },
-  { name: 'occurredAt not a date', status: 400, says: /None of the 1 events/, payload: body(envelope([dmlEvent({ occurredAt: 'Tuesday' })])) },
-  { name: 'over 200 record ids', status: 400, says: /None of the 1 events/, payload: body(envelope([dmlEvent({ recordIds: Array(201).fill('0035g00000Qw1AaAAJ') })])) },
-  { name: 'field value as a number', status: 400, says: /None of the 1 events/, payload: body(envelope([dmlEvent({ fields: [{ name: 'Amount', value: 12 }] })])) },
-  { name: 'prototype pollution', status: 400, says: /not valid JSON/, payload: `{"schemaVersion":1,"__proto__":{"admin":true},"orgId":"00D5g000004Cx1aEAC","batchId":"${randomUUID()}","events":[]}` },
-  { name: 'envelope nested 100,000 deep', status: 400, says: /unknown property "deep"/, payload: body(envelope([dmlEvent()])).replace(/}$/, `,"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`) },
-  { name: 'details nested 100,000 deep', status: 400, says: /None of the 1 events/, payload: body(envelope([dmlEvent({ details: { deep: 0 } })])).replace('"deep":0', `"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}`) },
+  {
+    name: 'body over 5 MB',
+    status: 413,
+    says: /5 MB/,
+    payload: body(envelope([dmlEvent({ fields: [{ name: 'Description', value: 'x'.repeat(6 * 1024 * 1024) }] })])),
+  },
+  {
+    name: 'every event of the wrong type',
+    status: 400,
+    says: /None of the 3 events/,
+    payload: body(envelope([1, 'two', null])),
+  },
+  {
+    name: 'event id not a UUID',
+    status: 400,
+    says: /None of the 1 events/,
+    payload: body(envelope([dmlEvent({ id: '42' })])),
+  },
+  {
+    name: 'occurredAt not a date',
+    status: 400,
+    says: /None of the 1 events/,
+    payload: body(envelope([dmlEvent({ occurredAt: 'Tuesday' })])),
+  },
+  {
+    name: 'over 200 record ids',
+    status: 400,
+    says: /None of the 1 events/,
+    payload: body(envelope([dmlEvent({ recordIds: Array(201).fill('0035g00000Qw1AaAAJ') })])),
+  },
+  {
+    name: 'field value as a number',
+    status: 400,
+    says: /None of the 1 events/,
+    payload: body(envelope([dmlEvent({ fields: [{ name: 'Amount', value: 12 }] })])),
+  },
+  {
+    name: 'prototype pollution',
+    status: 400,
+    says: /not valid JSON/,
+    payload: `{"schemaVersion":1,"__proto__":{"admin":true},"orgId":"00D5g000004Cx1aEAC","batchId":"${randomUUID()}","events":[]}`,
+  },
+  {
+    name: 'envelope nested 100,000 deep',
+    status: 400,
+    says: /unknown property "deep"/,
+    payload: body(envelope([dmlEvent()])).replace(/}$/, `,"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+  },
+  {
+    name: 'details nested 100,000 deep',
+    status: 400,
+    says: /None of the 1 events/,
+    payload: body(envelope([dmlEvent({ details: { deep: 0 } })])).replace(
+      '"deep":0',
+      `"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+    ),
+  },
   { name: 'GET on the ingest route', status: 404, says: /No route GET/, payload: '', method: 'GET' },
 ];
 
@@ -81,7 +230,12 @@ describe('malformed requests to POST /v1/events', () => {
   });
 
   it.each(CASES)('$name → $status with a message that says what to fix', async (c) => {
-    const res = await app.inject({ method: c.method ?? 'POST', url: '/v1/events', headers: c.headers ?? JSON_HEADERS, payload: c.payload });
+    const res = await app.inject({
+      method: c.method ?? 'POST',
+      url: '/v1/events',
+      headers: c.headers ?? JSON_HEADERS,
+      payload: c.payload,
+    });
     expect(res.statusCode).toBe(c.status);
     const reply = res.json();
     expect(reply.message).toMatch(c.says);
@@ -90,7 +244,12 @@ describe('malformed requests to POST /v1/events', () => {
 
   it('stays up and accepts a good batch afterwards', async () => {
     expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: JSON_HEADERS, payload: body(envelope([dmlEvent()])) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: JSON_HEADERS,
+      payload: body(envelope([dmlEvent()])),
+    });
     expect(res.statusCode).toBe(202);
   });
 });

@@ -15,7 +15,13 @@ const VALID = {
 describe('configuration from the environment', () => {
   it('reads a valid environment with defaults', () => {
     const config = loadConfig({ ...VALID, PORT: '9000' });
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 9000, logLevel: 'info', dataDir: '.leakwatch/data', pollMs: 100 });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 9000,
+      logLevel: 'info',
+      dataDir: '.leakwatch/data',
+      pollMs: 100,
+    });
     expect(config.orgSecrets.get('00D5g000004Cx1a')).toBe('test-secret-0123456789abcdef');
     expect(config.salesforce.apiVersion).toBe('62.0');
   });
@@ -34,11 +40,23 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://db' }, /^DATABASE_URL must match pattern/],
     [{ SF_LOGIN_URL: undefined }, /^SF_LOGIN_URL must be set$/],
     [{ SF_LOGIN_URL: 'login.salesforce.com' }, /^SF_LOGIN_URL must match pattern/],
-    [{ LEAKWATCH_ORG_SECRETS: undefined }, /^LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE must name at least one org/],
-    [{ LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=short' }, /^LEAKWATCH_ORG_SECRETS has a secret shorter than 16 characters/],
-    [{ LEAKWATCH_ORG_SECRETS: '001000000000001=test-secret-0123456789' }, /^LEAKWATCH_ORG_SECRETS has an entry whose org id is not/],
+    [
+      { LEAKWATCH_ORG_SECRETS: undefined },
+      /^LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE must name at least one org/,
+    ],
+    [
+      { LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=short' },
+      /^LEAKWATCH_ORG_SECRETS has a secret shorter than 16 characters/,
+    ],
+    [
+      { LEAKWATCH_ORG_SECRETS: '001000000000001=test-secret-0123456789' },
+      /^LEAKWATCH_ORG_SECRETS has an entry whose org id is not/,
+    ],
     [{ LEAKWATCH_SECRETS_FILE: '/nonexistent/secrets.json' }, /^LEAKWATCH_SECRETS_FILE cannot be read as JSON/],
-    [{ OUTBOX_BASE_DELAY_MS: '5000', OUTBOX_MAX_DELAY_MS: '100' }, /^OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS$/],
+    [
+      { OUTBOX_BASE_DELAY_MS: '5000', OUTBOX_MAX_DELAY_MS: '100' },
+      /^OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS$/,
+    ],
   ])('names the variable and what is wrong: %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
   });

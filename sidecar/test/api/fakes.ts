@@ -35,7 +35,9 @@ export function fakeOrg() {
       calls += 1;
       const fault = faults.shift();
       if (fault?.kind === 'throw') {
-        throw Object.assign(new Error(fault.retryable ? 'Service Unavailable' : 'INVALID_TYPE'), { retryable: fault.retryable });
+        throw Object.assign(new Error(fault.retryable ? 'Service Unavailable' : 'INVALID_TYPE'), {
+          retryable: fault.retryable,
+        });
       }
       const table = records.get(sobject) ?? new Map<string, Record<string, unknown>>();
       records.set(sobject, table);
@@ -45,7 +47,12 @@ export function fakeOrg() {
         }
         const parent = record.LeakVerdict__r as { EventId__c: string } | undefined;
         if (parent && !records.get('LeakVerdict__c')?.has(parent.EventId__c)) {
-          return { success: false, retryable: false, errorCode: 'INVALID_FIELD', message: 'Foreign key external ID not found' };
+          return {
+            success: false,
+            retryable: false,
+            errorCode: 'INVALID_FIELD',
+            message: 'Foreign key external ID not found',
+          };
         }
         const key = String(record[field]);
         const created = !table.has(key);

@@ -43,7 +43,12 @@ describe('logs', () => {
         payload: JSON.stringify(envelope([dmlEvent()])),
       });
       expect(ok.statusCode).toBe(202);
-      await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload: '{"broken' });
+      await app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: { 'content-type': 'application/json', ...AUTH },
+        payload: '{"broken',
+      });
     } finally {
       await app.close();
     }

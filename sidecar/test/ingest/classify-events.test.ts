@@ -53,7 +53,9 @@ describe('classifying a batch in memory', () => {
   it('classifies each distinct value of a bulk update once', async () => {
     const classifier = countingClassifier();
     const same = { name: 'Description', type: 'TEXTAREA', value: 'call +49 30 1234567 about jane.doe@example.com' };
-    const events = Array.from({ length: 50 }, (_, i) => base([{ ...same, recordId: `0035g00000Qw1A${String(i).padStart(2, '0')}AAJ` }]));
+    const events = Array.from({ length: 50 }, (_, i) =>
+      base([{ ...same, recordId: `0035g00000Qw1A${String(i).padStart(2, '0')}AAJ` }]),
+    );
     const stored = await classifyEvents(classifier, ORG, events);
     expect(classifier.asked).toHaveLength(1);
     expect(stored.every((s) => s.findings.length === 1 && s.findings[0]?.entities.length === 2)).toBe(true);
@@ -70,7 +72,17 @@ describe('classifying a batch in memory', () => {
   });
 
   it('masks spans, first span winning where they overlap', () => {
-    const entity = (start: number, end: number, masked: string) => ({ type: 'PERSON' as const, start, end, score: 1, detector: 't', masked, hash: '' });
-    expect(maskSpans('Jane Doe and John', [entity(13, 17, 'J•••'), entity(0, 8, 'J••• D••'), entity(5, 8, 'x')])).toBe('J••• D•• and J•••');
+    const entity = (start: number, end: number, masked: string) => ({
+      type: 'PERSON' as const,
+      start,
+      end,
+      score: 1,
+      detector: 't',
+      masked,
+      hash: '',
+    });
+    expect(maskSpans('Jane Doe and John', [entity(13, 17, 'J•••'), entity(0, 8, 'J••• D••'), entity(5, 8, 'x')])).toBe(
+      'J••• D•• and J•••',
+    );
   });
 });

@@ -12,17 +12,41 @@ export async function queueVerdicts(store: Store, count: number): Promise<string
     const eventId = randomUUID();
     const stored: StoredEvent = {
       orgId: ORG_ID,
-      event: { id: eventId, kind: 'dml', occurredAt: '2026-11-02T03:04:05.000Z', actor: { userId: '0055g00000AbCdEAAZ' }, object: 'Contact' },
+      event: {
+        id: eventId,
+        kind: 'dml',
+        occurredAt: '2026-11-02T03:04:05.000Z',
+        actor: { userId: '0055g00000AbCdEAAZ' },
+        object: 'Contact',
+      },
       findings: [
         {
           field: 'Email',
           recordId: '0035g00000Qw1AaAAJ',
-          entities: [{ type: 'EMAIL_ADDRESS', start: 0, end: 5, score: 0.9, detector: 'pattern:email', masked: 'j•••@•••.com', hash: 'ab'.repeat(32) }],
+          entities: [
+            {
+              type: 'EMAIL_ADDRESS',
+              start: 0,
+              end: 5,
+              score: 0.9,
+              detector: 'pattern:email',
+              masked: 'j•••@•••.com',
+              hash: 'ab'.repeat(32),
+            },
+          ],
         },
       ],
       notes: [],
     };
-    const verdict: Verdict = { eventId, orgId: ORG_ID, severity: 'Low', riskScore: 20, reasons: [], piiTypes: ['EMAIL_ADDRESS'], zScore: null };
+    const verdict: Verdict = {
+      eventId,
+      orgId: ORG_ID,
+      severity: 'Low',
+      riskScore: 20,
+      reasons: [],
+      piiTypes: ['EMAIL_ADDRESS'],
+      zScore: null,
+    };
     return { eventId, orgId: ORG_ID, receivedAt: new Date(), records: verdictRecords(stored, verdict, new Date()) };
   });
   await store.transaction((tx) => recordScoredEvents(tx, 'nobody', scored));

@@ -38,7 +38,7 @@ describe.each(STORE_KINDS)('write-back outbox on %s', (kind) => {
   /** Runs write-back steps until nothing is due (waiting out the tiny backoff). */
   const drain = async () => {
     const step = writeBackStep({ store: testStore.store, clientFor: () => org.client, owner: 'test', policy: POLICY });
-    for (let idle = 0; idle < 5; ) {
+    for (let idle = 0; idle < 5;) {
       if ((await step()) === 0) {
         idle += 1;
         await new Promise((r) => setTimeout(r, 10));
@@ -83,7 +83,11 @@ describe.each(STORE_KINDS)('write-back outbox on %s', (kind) => {
 
   it('gives up after the maximum number of attempts', async () => {
     await queueVerdicts(testStore.store, 1);
-    org.inject({ kind: 'throw', retryable: true }, { kind: 'throw', retryable: true }, { kind: 'throw', retryable: true });
+    org.inject(
+      { kind: 'throw', retryable: true },
+      { kind: 'throw', retryable: true },
+      { kind: 'throw', retryable: true },
+    );
     await drain();
     expect(org.calls).toBe(POLICY.maxAttempts);
     const [row] = await testStore.store.query<{ state: string; attempts: number; last_error: string }>(

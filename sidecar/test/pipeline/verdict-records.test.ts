@@ -17,7 +17,12 @@ const stored: StoredEvent = {
     id: EVENT_ID,
     kind: 'permission',
     occurredAt: '2026-11-02T09:00:00.000Z',
-    actor: { userId: '0055g00000AdMiNAAV', username: 'admin@acme-shop.example', isIntegration: false, connectedAppId: '0H45g000000AbCdCAK' },
+    actor: {
+      userId: '0055g00000AdMiNAAV',
+      username: 'admin@acme-shop.example',
+      isIntegration: false,
+      connectedAppId: '0H45g000000AbCdCAK',
+    },
     object: 'PermissionSetAssignment',
     operation: 'assign',
     recordCount: 1,
@@ -28,8 +33,24 @@ const stored: StoredEvent = {
       field: 'A_Field_Name_That_Is_Long_Enough_To_Push_The_Finding_Key_Over_One_Hundred_And_Twenty',
       recordId: '0035g00000Qw1AaAAJ',
       entities: [
-        { type: 'EMAIL_ADDRESS', start: 0, end: 20, score: 0.97654, detector: 'pattern:email', masked: 'c•••@•••.example', hash: 'cd'.repeat(32) },
-        { type: 'EMAIL_ADDRESS', start: 30, end: 50, score: 0.5, detector: 'ner', masked: 'd•••@•••.example', hash: 'ef'.repeat(32) },
+        {
+          type: 'EMAIL_ADDRESS',
+          start: 0,
+          end: 20,
+          score: 0.97654,
+          detector: 'pattern:email',
+          masked: 'c•••@•••.example',
+          hash: 'cd'.repeat(32),
+        },
+        {
+          type: 'EMAIL_ADDRESS',
+          start: 30,
+          end: 50,
+          score: 0.5,
+          detector: 'ner',
+          masked: 'd•••@•••.example',
+          hash: 'ef'.repeat(32),
+        },
       ],
     },
   ],
@@ -77,16 +98,34 @@ describe('verdict records against the package objects (org emulator)', () => {
     const records = verdictRecords(stored, verdict, new Date('2026-11-02T09:00:05.000Z'));
     expect(records.map((r) => r.sobject)).toEqual(['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c']);
     const [leak, finding, review] = records;
-    expect(leak?.fields).toMatchObject({ RiskScore__c: 100, ZScore__c: 999999.99, ReasonSummary__c: 'ViewAllData and ModifyAllData granted.; Assigned without a second approver.' });
+    expect(leak?.fields).toMatchObject({
+      RiskScore__c: 100,
+      ZScore__c: 999999.99,
+      ReasonSummary__c: 'ViewAllData and ModifyAllData granted.; Assigned without a second approver.',
+    });
     expect(String(leak?.fields.Details__c).length).toBeLessThanOrEqual(32_768);
     expect(finding?.externalId.length).toBeLessThanOrEqual(120);
-    expect(finding?.fields).toMatchObject({ Occurrences__c: 2, Confidence__c: 0.977, MaskedSample__c: 'c•••@•••.example', FieldName__c: expect.any(String) });
+    expect(finding?.fields).toMatchObject({
+      Occurrences__c: 2,
+      Confidence__c: 0.977,
+      MaskedSample__c: 'c•••@•••.example',
+      FieldName__c: expect.any(String),
+    });
     expect(String(finding?.fields.FieldName__c).length).toBeLessThanOrEqual(80);
-    expect(review?.fields).toMatchObject({ ReviewKey__c: EVENT_ID, CriticalPermissions__c: 'ViewAllData;ModifyAllData', LeakVerdict__r: { EventId__c: EVENT_ID } });
+    expect(review?.fields).toMatchObject({
+      ReviewKey__c: EVENT_ID,
+      CriticalPermissions__c: 'ViewAllData;ModifyAllData',
+      LeakVerdict__r: { EventId__c: EVENT_ID },
+    });
 
     const keyPath = join(keyDir, 'server.key');
     writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
-    const client = createOrgClient({ loginUrl: emulator.url, clientId: emulator.connectedApp.clientId, username: emulator.identity.username, privateKeyPath: keyPath });
+    const client = createOrgClient({
+      loginUrl: emulator.url,
+      clientId: emulator.connectedApp.clientId,
+      username: emulator.identity.username,
+      privateKeyPath: keyPath,
+    });
     for (const record of records) {
       const [result] = await client.upsert(record.sobject, record.externalIdField, [record.fields]);
       expect(result, `${record.sobject}: ${JSON.stringify(result)}`).toMatchObject({ success: true });
