@@ -32,6 +32,8 @@ interface VersionParams {
 }
 
 const CURRENT_VERSION = '62.0';
+/** Query locators a user can hold open at once; the oldest is dropped beyond this, as in Salesforce. */
+const OPEN_CURSORS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const bearer = (request: FastifyRequest): string | undefined => {
@@ -102,8 +104,12 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const end = start + parts.queryBatchSize;
     const done = end >= rows.length;
     const id = locator ?? `01g5g${String(++cursorCounter).padStart(10, '0')}`;
-    if (!done) cursors.set(id, { rows, totalSize });
-    else cursors.delete(id);
+    if (done) cursors.delete(id);
+    else {
+      cursors.set(id, { rows, totalSize });
+      const [oldest] = cursors.keys();
+      if (cursors.size > OPEN_CURSORS && oldest !== undefined) cursors.delete(oldest);
+    }
     return {
       totalSize,
       done,

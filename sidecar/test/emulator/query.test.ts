@@ -69,6 +69,13 @@ describe('the SOQL subset of the query endpoint', () => {
     expect([...codes(first), ...codes(second)]).toEqual(['Q-1', 'Q-2', 'Q-3', 'Q-4', 'Q-5']);
   });
 
+  it('keeps ten query locators open at most, dropping the oldest', async () => {
+    const pages = [];
+    for (let count = 0; count < 11; count += 1) pages.push(await query('SELECT Code__c FROM Probe__c'));
+    expect(await call('GET', pages[0]?.body.nextRecordsUrl)).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_QUERY_LOCATOR' }] });
+    expect((await call('GET', pages[10]?.body.nextRecordsUrl)).status).toBe(200);
+  });
+
   it('rejects unknown objects and fields as the REST API does', async () => {
     expect(await query('SELECT Id FROM Nope__c')).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
     expect(await query('SELECT Colour__c FROM Probe__c')).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_FIELD' }] });
