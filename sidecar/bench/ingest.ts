@@ -1,7 +1,7 @@
 // Durable ingest throughput and latency of POST /v1/events, on PGlite and on PostgreSQL, beside a bare
 // Fastify route answering 202 (the ceiling) measured in the same run; then end-to-end latency from the
-// acknowledgement to the LeakVerdict__c upserted in the org emulator at a steady 1,000 events/s.
-// Loopback only; bounded: 100 requests of 200 events per store for throughput, 10 s for end-to-end.
+// acknowledgement to the LeakVerdict__c upserted in the org emulator at a steady 1,000 events/s (the target)
+// and at 250 events/s. Loopback only; bounded: 100 requests of 200 events per store, 8 s per end-to-end rate.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,9 @@ const SECRET = 'bench-secret-0123456789abcdef';
 const BATCH = 200;
 const REQUESTS = 100;
 const CONNECTIONS = 4;
-const E2E_RATE = 1_000;
-const E2E_SECONDS = 10;
+/** The target rate, and one this 2-core host sustains, to show the pipeline's own latency. */
+const E2E_RATES = [1_000, 250] as const;
+const E2E_SECONDS = 8;
 const ADMIN_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let counter = 0;
@@ -112,14 +113,15 @@ function config(
   };
 }
 
-/** Sends E2E_RATE events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's CreatedDate. */
+/** Sends `rate` events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's CreatedDate. */
 async function endToEnd(
   sidecar: RunningSidecar,
   emulator: OrgEmulator,
+  rate: number,
 ): Promise<{ p50: number; p95: number; verdicts: number }> {
   const ackedAt = new Map<string, number>();
   const perTick = BATCH;
-  const tickMs = (1000 * perTick) / E2E_RATE;
+  const tickMs = (1000 * perTick) / rate;
   const sends: Promise<void>[] = [];
   const started = Date.now();
   for (let tick = 0; tick < (E2E_SECONDS * 1000) / tickMs; tick += 1) {
@@ -199,14 +201,19 @@ async function measureStore(kind: 'PGlite' | 'PostgreSQL', dir: string) {
       await sidecar.close();
     }
   });
-  const e2e = await phase(kind, dir, async (emulator, cfg) => {
-    const sidecar = await startSidecar(cfg);
-    try {
-      return await endToEnd(sidecar, emulator);
-    } finally {
-      await sidecar.close();
-    }
-  });
+  const e2e = [];
+  for (const rate of E2E_RATES) {
+    e2e.push(
+      await phase(kind, dir, async (emulator, cfg) => {
+        const sidecar = await startSidecar(cfg);
+        try {
+          return await endToEnd(sidecar, emulator, rate);
+        } finally {
+          await sidecar.close();
+        }
+      }),
+    );
+  }
   return { ingest, e2e };
 }
 
@@ -223,7 +230,7 @@ try {
 }
 
 const lines = [
-  `Batches of ${BATCH} events (two classified fields each), ${REQUESTS} requests over ${CONNECTIONS} connections; end-to-end at ${fmt(E2E_RATE)} events/s for ${E2E_SECONDS} s.`,
+  `Batches of ${BATCH} events (two classified fields each), ${REQUESTS} requests over ${CONNECTIONS} connections; end-to-end for ${E2E_SECONDS} s at each rate.`,
   '',
   '| measure | bare Fastify 202 | PGlite | PostgreSQL | target |',
   '|---|---|---|---|---|',
@@ -237,7 +244,13 @@ lines.push(
 lines.push(`| acknowledgement p50 (ms) | ${fmt(bare.p50)} | ${fmt(pgl.ingest.p50)} | ${fmt(pgs.ingest.p50)} | |`);
 lines.push(`| acknowledgement p99 (ms) | ${fmt(bare.p99)} | ${fmt(pgl.ingest.p99)} | ${fmt(pgs.ingest.p99)} | |`);
 lines.push(`| failed requests | ${bare.errors} | ${pgl.ingest.errors} | ${pgs.ingest.errors} | 0 |`);
-lines.push(`| acknowledgement → verdict in org, p50 (ms) | | ${fmt(pgl.e2e.p50)} | ${fmt(pgs.e2e.p50)} | |`);
-lines.push(`| acknowledgement → verdict in org, p95 (ms) | | ${fmt(pgl.e2e.p95)} | ${fmt(pgs.e2e.p95)} | ≤ 2,000 |`);
-lines.push(`| verdicts measured | | ${fmt(pgl.e2e.verdicts)} | ${fmt(pgs.e2e.verdicts)} | |`);
+E2E_RATES.forEach((rate, i) => {
+  const [a, b] = [pgl.e2e[i], pgs.e2e[i]] as [(typeof pgl.e2e)[number], (typeof pgs.e2e)[number]];
+  const target = rate === 1_000 ? '≤ 2,000' : '';
+  lines.push(`| ack → verdict in org at ${fmt(rate)} events/s, p50 (ms) | | ${fmt(a.p50)} | ${fmt(b.p50)} | |`);
+  lines.push(
+    `| ack → verdict in org at ${fmt(rate)} events/s, p95 (ms) | | ${fmt(a.p95)} | ${fmt(b.p95)} | ${target} |`,
+  );
+  lines.push(`| verdicts measured at ${fmt(rate)} events/s | | ${fmt(a.verdicts)} | ${fmt(b.verdicts)} | |`);
+});
 console.log(lines.join('\n'));

@@ -1,7 +1,11 @@
 import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
+import { envelopeJsonSchema } from '../ingest/event-validator.js';
 
-/** Collects every route's schema into an OpenAPI 3 document, served at /docs/openapi.json. */
+/**
+ * Collects every route's schema into an OpenAPI 3 document, served at /docs/openapi.json, beside
+ * the event envelope's JSON Schema (the contract with the package) at /docs/event-envelope.schema.json.
+ */
 export default fp(
   async (app) => {
     await app.register(swagger, {
@@ -19,6 +23,7 @@ export default fp(
       },
     });
     app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get('/docs/event-envelope.schema.json', { schema: { hide: true } }, async () => envelopeJsonSchema);
   },
   { name: 'openapi' },
 );
