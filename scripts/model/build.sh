@@ -12,6 +12,6 @@ OUT=sidecar/models/leakwatch-ner
 
 npx tsx scripts/model/data/generate.ts --seed "$SEED" --train "${TRAIN_RECORDS:-60000}" --dev 3000 --out "$WORK"
 "$PYTHON" scripts/model/train.py --seed "$SEED" --work "$WORK" --out "$OUT" \
-  --steps "${STEPS:-2000}" --layers "${LAYERS:-2}" --hidden "${HIDDEN:-256}"
+  --steps "${STEPS:-720}" --layers "${LAYERS:-2}" --hidden "${HIDDEN:-256}"
 "$PYTHON" scripts/model/export.py --work "$WORK" --out "$OUT"
 npx tsx scripts/model/eval/evaluate.ts --work "$WORK"
