@@ -5,6 +5,7 @@ import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } fr
 import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
+import { plausibleModelSpans } from './ner/plausible.js';
 import { recognize } from './recognize.js';
 import { overlaps, type Span } from './span.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
@@ -95,7 +96,7 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
       forModel.forEach((i, k) => {
         const text = inputs[i]!.text;
         const own = patterns[i]!;
-        const extra = found[k]!.filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
+        const extra = plausibleModelSpans(text, found[k]!).filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }

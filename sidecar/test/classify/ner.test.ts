@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import { alignTokens } from '../../src/classify/ner/align.js';
+import { plausibleModelSpans } from '../../src/classify/ner/plausible.js';
 import { tokenWindows } from '../../src/classify/ner/windows.js';
 import { disposeNerModel, getNerModel, resolveModelDir } from '../../src/classify/ner.js';
 
@@ -59,5 +60,17 @@ describe('NER model', () => {
     ]);
     const typed = await classifier.classify({ text: 'Anna', field: { name: 'Industry', type: 'PICKLIST' } });
     expect(typed).toEqual([]);
+  });
+});
+
+describe('model finds kept', () => {
+  it('drops digit-only names and places except a postcode beside a place', () => {
+    const text = 'Ship SKU 12345 to 80331 München, ref 4711';
+    const span = (type: 'PERSON' | 'LOCATION', value: string) => {
+      const start = text.indexOf(value);
+      return { type, start, end: start + value.length, score: 0.9, detector: 'ner' };
+    };
+    const kept = plausibleModelSpans(text, [span('LOCATION', '12345'), span('LOCATION', '80331'), span('LOCATION', 'München'), span('PERSON', '4711')]);
+    expect(kept.map((s) => text.slice(s.start, s.end))).toEqual(['München', '80331']);
   });
 });
