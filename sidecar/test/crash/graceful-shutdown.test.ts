@@ -37,6 +37,7 @@ describe('graceful shutdown', { timeout: 180_000 }, () => {
         SF_USERNAME: emulator.identity.username,
         SF_PRIVATE_KEY_PATH: keyPath,
         LOG_LEVEL: 'warn',
+        LEAKWATCH_MODEL_DIR: 'none',
         WORKER_POLL_MS: '20',
       },
       await freePort(),

@@ -42,6 +42,7 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
           SF_USERNAME: emulator.identity.username,
           SF_PRIVATE_KEY_PATH: keyPath,
           LOG_LEVEL: 'warn',
+          LEAKWATCH_MODEL_DIR: 'none',
           WORKER_POLL_MS: '20',
           OUTBOX_BASE_DELAY_MS: '20',
           OUTBOX_MAX_DELAY_MS: '400',
