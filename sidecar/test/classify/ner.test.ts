@@ -64,13 +64,14 @@ describe('NER model', () => {
 });
 
 describe('model finds kept', () => {
-  it('drops digit-only names and places except a postcode beside a place', () => {
-    const text = 'Ship SKU 12345 to 80331 München, ref 4711';
+  it('keeps capitalised words and postcodes beside a place; drops codes, lower-case words and bare numbers', () => {
+    const text = 'Ship SKU AB-12345-X at 2024-03-05T10:22:11Z to Jana in 80331 München, ref 4711';
     const span = (type: 'PERSON' | 'LOCATION', value: string) => {
       const start = text.indexOf(value);
       return { type, start, end: start + value.length, score: 0.9, detector: 'ner' };
     };
-    const kept = plausibleModelSpans(text, [span('LOCATION', '12345'), span('LOCATION', '80331'), span('LOCATION', 'München'), span('PERSON', '4711')]);
-    expect(kept.map((s) => text.slice(s.start, s.end))).toEqual(['München', '80331']);
+    const found = ['AB-12345-X', '2024-03-05T10:22:11Z', 'ship', '80331', 'München'].map((v) => span('LOCATION', v));
+    const kept = plausibleModelSpans(text, [...found, span('PERSON', 'Jana'), span('PERSON', '4711')]);
+    expect(kept.map((s) => text.slice(s.start, s.end))).toEqual(['München', 'Jana', '80331']);
   });
 });
