@@ -1,12 +1,15 @@
-// Scores the shipped int8 model, through transformers.js, on the generated dev split and on the
-// PERSON/LOCATION-bearing records of the shared Presidio peer set; writes eval-metrics.json.
+// Scores the shipped int8 model through the sidecar's NER path (transformers.js, windows, offsets,
+// decoding) on the generated dev split and on the PERSON/LOCATION-bearing records of the shared
+// Presidio peer set, and those records through `leakwatch classify`; writes eval-metrics.json.
 //   tsx scripts/model/eval/evaluate.ts [--work scripts/model/.work]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadTagger, type Span, type Tagger } from './tagger.js';
+import { disposeNerModel, getNerModel, type NerModel } from '../../../sidecar/src/classify/ner.js';
+
+interface Span { type: string; start: number; end: number }
 
 interface Gold { id: string; text: string; entities: { type: string; start: number; end: number }[]; lang?: string }
 interface Prf { p: number; r: number; f: number }
@@ -19,12 +22,12 @@ const TYPES = ['PERSON', 'LOCATION'];
 const readJsonl = (file: string): Gold[] =>
   readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Gold);
 
-async function predict(tagger: Tagger, rows: Gold[]): Promise<{ id: string; entities: Span[] }[]> {
+async function predict(model: NerModel, rows: Gold[]): Promise<{ id: string; entities: Span[] }[]> {
   const out: { id: string; entities: Span[] }[] = [];
   const order = [...rows].sort((a, b) => a.text.length - b.text.length);
   for (let i = 0; i < order.length; i += 16) {
     const batch = order.slice(i, i + 16);
-    const spans = await tagger.tag(batch.map((r) => r.text));
+    const spans = await model.predict(batch.map((r) => r.text));
     batch.forEach((r, k) => out.push({ id: r.id, entities: spans[k]! }));
   }
   return out;
@@ -37,11 +40,11 @@ const round = (s: TypeScore) => ({
 });
 
 /** The same records through `leakwatch classify` (recognizers + this model), as the sidecar runs them. */
-function classifyCommand(score: Score, peers: Gold[], work: string): Record<string, unknown> {
+function classifyCommand(score: Score, peers: Gold[], work: string, model: string): Record<string, unknown> {
   const input = join(work, 'presidio-input.jsonl');
   const output = join(work, 'presidio-classify.jsonl');
   writeFileSync(input, peers.map((r) => JSON.stringify({ id: r.id, text: r.text })).join('\n') + '\n');
-  const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--input', input, '--output', output], { stdio: 'inherit' });
+  const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--model', model, '--input', input, '--output', output], { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`leakwatch classify exited with ${run.status}`);
   const s = score(peers, readJsonl(output) as never, { types: TYPES });
   return Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)]));
@@ -51,12 +54,12 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       work: { type: 'string', default: join(root, 'scripts/model/.work') },
-      models: { type: 'string', default: join(root, 'sidecar/models') },
+      model: { type: 'string', default: join(root, 'sidecar/models/leakwatch-ner') },
       peers: { type: 'string', default: join(root, '..', 'shared', 'eval') },
     },
   });
   const { score } = (await import(pathToFileURL(join(values.peers, 'score.mjs')).href)) as { score: Score };
-  const tagger = await loadTagger(values.models, 'leakwatch-ner');
+  const tagger = await getNerModel(values.model);
   const report: Record<string, unknown> = {};
 
   const dev = readJsonl(join(values.work, 'dev.jsonl'));
@@ -79,8 +82,9 @@ async function main(): Promise<void> {
     const s = score(peers, preds, { types: TYPES });
     report.presidio = { records: peers.length, recordsPerSecond: Math.round(peers.length / seconds),
       ...Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)])) };
-    report.presidioClassifyCommand = classifyCommand(score, peers, values.work);
+    report.presidioClassifyCommand = classifyCommand(score, peers, values.work, values.model);
   }
+  await disposeNerModel();
   writeFileSync(join(values.work, 'eval-metrics.json'), JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report, null, 2));
 }

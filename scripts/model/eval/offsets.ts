@@ -1,5 +1,5 @@
-// BERT pre-tokenization and WordPiece with character offsets (UTF-16, as JavaScript strings index),
-// the same splitting the tokenizer.json pipeline does (no lower-casing, no accent stripping).
+// BERT pre-tokenization and WordPiece with character offsets (UTF-16), mirroring scripts/model/wordpiece.py
+// (the tokenization the model was trained on); its test pins the shipped tokenizer.json to it.
 export interface Piece { id: number; start: number; end: number }
 
 const isControl = (ch: string): boolean => ch !== '\t' && ch !== '\n' && ch !== '\r' && /[\p{Cc}\p{Cf}]/u.test(ch);
