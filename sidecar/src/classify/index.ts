@@ -27,7 +27,11 @@ export interface ClassifierOptions {
   deny?: readonly DenyEntry[];
   /** Minimum score per type (defaults: 0.5). */
   thresholds?: Thresholds;
+  /** Minimum probability of a model find, before the per-type threshold (default 0.7). */
+  modelThreshold?: number;
 }
+
+const DEFAULT_MODEL_THRESHOLD = 0.7;
 
 export interface LeakwatchClassifier extends Classifier {
   /** Resolves once the model is loaded (at once without a model); rejects if it cannot be. */
@@ -51,6 +55,7 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
   const allowed = compileAllowList(options.allow ?? []);
   const denied = compileDenyList(options.deny ?? []);
   const thresholds = resolveThresholds(options.thresholds);
+  const modelThreshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
   const modelPromise: Promise<NerModel> | null = options.modelDir ? getNerModel(options.modelDir) : null;
   let model: NerModel | null = null;
   let closed = false;
@@ -96,7 +101,9 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
       forModel.forEach((i, k) => {
         const text = inputs[i]!.text;
         const own = patterns[i]!;
-        const extra = plausibleModelSpans(text, found[k]!).filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
+        const extra = plausibleModelSpans(text, found[k]!).filter(
+          (s) => s.score >= modelThreshold && keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)),
+        );
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }
