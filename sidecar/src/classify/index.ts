@@ -39,11 +39,16 @@ export interface LeakwatchClassifier extends Classifier {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-const HAS_WORD = /\p{L}{2}/u;
+const HAS_CAPITALISED_WORD = /\p{Lu}\p{L}|\p{L}\p{Lu}/u;
 
-/** Texts where the model can add something: free text with words, not fully explained by the patterns. */
+/**
+ * Texts where the model can add something: free text with a capitalised word (model finds without a capital are
+ * not kept, see `plausibleModelSpans`), not fully explained by the patterns.
+ */
 const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
-  !plan.skipModel && HAS_WORD.test(text) && !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
+  !plan.skipModel &&
+  HAS_CAPITALISED_WORD.test(text) &&
+  !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
 
 /**
  * The classifier: pattern recognizers with context words and field hints, then (when a model directory is given)
