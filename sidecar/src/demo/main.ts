@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startPreview } from '../../../scripts/preview/index.js';
+import { createOrgClient } from '../writeback/index.js';
 import { runDemo } from './run-demo.js';
 
 const { values } = parseArgs({
@@ -9,6 +13,8 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'log-level': { type: 'string', default: 'warn' },
     'no-faults': { type: 'boolean', default: false },
+    'preview-port': { type: 'string', default: '8788' },
+    'no-preview': { type: 'boolean', default: false },
   },
 });
 
@@ -37,9 +43,20 @@ const demo = await runDemo({
 if (values.once) {
   await demo.close();
 } else {
+  const closers: (() => Promise<void>)[] = [() => demo.close()];
+  if (!values['no-preview']) {
+    // The dashboards, compiled with LWC OSS and served over the emulated org's records.
+    print('\nbuilding the dashboards preview (LWC OSS + lightning-base-components + SLDS, about a minute)...');
+    const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as Parameters<typeof createOrgClient>[0];
+    const preview = await startPreview({ org: createOrgClient(org), port: Number(values['preview-port']) });
+    closers.unshift(() => preview.close());
+    print(`dashboards        ${preview.url}  (overview, verdicts, permission reviews, incidents, data map)`);
+  }
   print('\nServing until Ctrl-C.');
   const stop = (): void => {
-    void demo.close().then(() => process.exit(0));
+    void closers
+      .reduce((done, closer) => done.then(closer), Promise.resolve())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -32,7 +32,7 @@ export function leakVerdictRecord(stored: StoredEvent, verdict: Verdict, detecte
         reasons
           .slice(0, 3)
           .map((r) => r.message)
-          .join('; '),
+          .join(' '),
         255,
       ),
       Reasons__c: text(

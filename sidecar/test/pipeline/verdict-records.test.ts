@@ -101,7 +101,7 @@ describe('verdict records against the package objects (org emulator)', () => {
     expect(leak?.fields).toMatchObject({
       RiskScore__c: 100,
       ZScore__c: 999999.99,
-      ReasonSummary__c: 'ViewAllData and ModifyAllData granted.; Assigned without a second approver.',
+      ReasonSummary__c: 'ViewAllData and ModifyAllData granted. Assigned without a second approver.',
     });
     expect(String(leak?.fields.Details__c).length).toBeLessThanOrEqual(32_768);
     expect(finding?.externalId.length).toBeLessThanOrEqual(120);
