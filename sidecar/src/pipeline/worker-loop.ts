@@ -9,11 +9,23 @@ export interface WorkerLoopOptions {
   /** Does one unit of work; returns how many items it handled (0 = idle). */
   step: () => Promise<number>;
   pollMs: number;
+  /** Longest sleep while idle: the poll interval doubles from `pollMs` up to this (default: 1 s, at least `pollMs`). */
+  maxIdleMs?: number;
   onError: (err: unknown) => void;
 }
 
-/** Repeats `step` while it finds work, sleeps `pollMs` when idle, backs off after errors. */
-export function startWorkerLoop({ step, pollMs, onError }: WorkerLoopOptions): WorkerLoop {
+/**
+ * Repeats `step` while it finds work and backs off after errors. While idle it polls after `pollMs`, doubling the
+ * interval up to `maxIdleMs`, so that an idle replica does not keep the store busy; `wake` (new work stored,
+ * here or by another replica) runs the next step at once and resets the interval.
+ */
+export function startWorkerLoop({
+  step,
+  pollMs,
+  maxIdleMs,
+  onError,
+}: WorkerLoopOptions): WorkerLoop {
+  const idleCap = Math.max(pollMs, maxIdleMs ?? 1_000);
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wakeSleeper: (() => void) | undefined;
@@ -33,7 +45,9 @@ export function startWorkerLoop({ step, pollMs, onError }: WorkerLoopOptions): W
     });
   const run = async () => {
     let failures = 0;
+    let idle = 0;
     while (!stopping) {
+      if (woken) idle = 0;
       woken = false;
       let handled = 0;
       try {
@@ -45,7 +59,10 @@ export function startWorkerLoop({ step, pollMs, onError }: WorkerLoopOptions): W
       }
       if (stopping) break;
       if (failures > 0) await sleep(Math.min(pollMs * 2 ** failures, 5_000));
-      else if (handled === 0) await sleep(pollMs);
+      else if (handled === 0) {
+        await sleep(Math.min(pollMs * 2 ** idle, idleCap));
+        idle = Math.min(idle + 1, 30);
+      } else idle = 0;
     }
   };
   const running = run();
