@@ -3,61 +3,39 @@
 // latency from the acknowledgement to the LeakVerdict__c upserted in the org emulator at a steady 1,000 events/s
 // (the target). Each for two loads: a realistic mix and the worst case (free text in every event).
 // Loopback only; bounded: 100 requests of 200 events per store and load, 8 s end-to-end.
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import autocannon from "autocannon";
-import Fastify from "fastify";
-import pg from "pg";
-import { startOrgEmulator, type OrgEmulator } from "../src/emulator/index.js";
-import type { SidecarConfig } from "../src/config.js";
-import { startSidecar, type RunningSidecar } from "../src/server.js";
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { startOrgEmulator, type OrgEmulator } from '../src/emulator/index.js';
+import type { SidecarConfig } from '../src/config.js';
+import { startSidecar, type RunningSidecar } from '../src/server.js';
 
-const ORG_ID = "00D5g000004Cx1aEAC";
-const SECRET = "bench-secret-0123456789abcdef";
+const ORG_ID = '00D5g000004Cx1aEAC';
+const SECRET = 'bench-secret-0123456789abcdef';
 const BATCH = 200;
 const REQUESTS = 100;
 const CONNECTIONS = 4;
 /** The target rate. */
 const E2E_RATE = 1_000;
 const E2E_SECONDS = 8;
-const ADMIN_URL =
-  process.env.LEAKWATCH_TEST_DATABASE_URL ??
-  "postgres://postgres@127.0.0.1:5432/postgres";
+const ADMIN_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let counter = 0;
 /** Every value differs, so no classification is shared between events. */
 const serial = () => (counter += 1);
 
 /** A user id per event, so that the detector's once-per-actor alerts do not silence the stream. */
-const userId = () => `0055g${randomUUID().replace(/-/g, "").slice(0, 10)}`;
-const recordId = (prefix: string) =>
-  `${prefix}5g${randomUUID().replace(/-/g, "").slice(0, 13)}`;
+const userId = () => `0055g${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+const recordId = (prefix: string) => `${prefix}5g${randomUUID().replace(/-/g, '').slice(0, 13)}`;
 
-const FIRST = [
-  "Jane",
-  "Lukas",
-  "Amélie",
-  "Marco",
-  "Sofia",
-  "Pieter",
-  "Aoife",
-  "Jonas",
-];
-const LAST = [
-  "Doe",
-  "Schneider",
-  "Dubois",
-  "Rossi",
-  "García",
-  "de Vries",
-  "Byrne",
-  "Berg",
-];
-const CITY = ["Berlin", "Lyon", "Milan", "Utrecht", "Dublin", "Madrid"];
-const pick = <T>(items: readonly T[], n: number): T =>
-  items[n % items.length] as T;
+const FIRST = ['Jane', 'Lukas', 'Amélie', 'Marco', 'Sofia', 'Pieter', 'Aoife', 'Jonas'];
+const LAST = ['Doe', 'Schneider', 'Dubois', 'Rossi', 'García', 'de Vries', 'Byrne', 'Berg'];
+const CITY = ['Berlin', 'Lyon', 'Milan', 'Utrecht', 'Dublin', 'Madrid'];
+const pick = <T>(items: readonly T[], n: number): T => items[n % items.length] as T;
 
 /** A case note as agents write them: a name, a place, an order, sometimes a card or a phone number. */
 function caseNote(n: number): string {
@@ -66,7 +44,7 @@ function caseNote(n: number): string {
     case 0:
       return `${name} from ${pick(CITY, n)} asked where order SO-${n} is; tracking link sent.`;
     case 1:
-      return `Return requested for SO-${n}. ${name} is reachable at ${name.split(" ")[0]!.toLowerCase()}.${n}@mail.example or +49 30 ${1_000_000 + n}.`;
+      return `Return requested for SO-${n}. ${name} is reachable at ${name.split(' ')[0]!.toLowerCase()}.${n}@mail.example or +49 30 ${1_000_000 + n}.`;
     default:
       return `${name} wants to pay order SO-${n} by phone: card 4111 1111 1111 1111, call back in ${pick(CITY, n)}.`;
   }
@@ -74,13 +52,9 @@ function caseNote(n: number): string {
 
 const base = (object: string, operation: string, recordCount: number) => ({
   id: randomUUID(),
-  kind: "dml",
+  kind: 'dml',
   occurredAt: new Date().toISOString(),
-  actor: {
-    userId: userId(),
-    username: "shopsync@acme-shop.example",
-    isIntegration: true,
-  },
+  actor: { userId: userId(), username: 'shopsync@acme-shop.example', isIntegration: true },
   object,
   operation,
   recordCount,
@@ -88,70 +62,47 @@ const base = (object: string, operation: string, recordCount: number) => ({
 
 /** A bulk slice summarised by the package: ids and counts, no field values. */
 const summary = () => {
-  const ids = Array.from({ length: 20 }, () => recordId("003"));
+  const ids = Array.from({ length: 20 }, () => recordId('003'));
   return {
-    ...base("Contact", "delete", 200),
+    ...base('Contact', 'delete', 200),
     recordIds: ids,
-    details: {
-      trigger: "AFTER_DELETE",
-      sliceSize: 200,
-      apiType: "bulk",
-      jobId: `7505g000001${serial()}`,
-    },
+    details: { trigger: 'AFTER_DELETE', sliceSize: 200, apiType: 'bulk', jobId: `7505g000001${serial()}` },
   };
 };
 
 /** A single-record update of the configured typed fields (Email, Phone). */
 const typedValues = () => {
-  const id = recordId("003");
+  const id = recordId('003');
   const n = serial();
   return {
-    ...base("Contact", "update", 1),
+    ...base('Contact', 'update', 1),
     recordIds: [id],
     fields: [
+      { name: 'Email', type: 'EMAIL', label: 'Email', recordId: id, value: `jane.doe${n}@example.com` },
       {
-        name: "Email",
-        type: "EMAIL",
-        label: "Email",
-        recordId: id,
-        value: `jane.doe${n}@example.com`,
-      },
-      {
-        name: "Phone",
-        type: "PHONE",
-        label: "Business Phone",
+        name: 'Phone',
+        type: 'PHONE',
+        label: 'Business Phone',
         recordId: id,
         value: `+44 20 7946 ${1000 + (n % 9000)}`,
       },
     ],
-    details: { trigger: "AFTER_UPDATE", sliceSize: 1, apiType: "rest" },
+    details: { trigger: 'AFTER_UPDATE', sliceSize: 1, apiType: 'rest' },
   };
 };
 
 /** A case whose free-text Description changed (plus its contact's Email). */
 const freeText = () => {
-  const id = recordId("500");
+  const id = recordId('500');
   const n = serial();
   return {
-    ...base("Case", "update", 1),
+    ...base('Case', 'update', 1),
     recordIds: [id],
     fields: [
-      {
-        name: "SuppliedEmail",
-        type: "EMAIL",
-        label: "Web Email",
-        recordId: id,
-        value: `customer${n}@example.com`,
-      },
-      {
-        name: "Description",
-        type: "TEXTAREA",
-        label: "Description",
-        recordId: id,
-        value: caseNote(n),
-      },
+      { name: 'SuppliedEmail', type: 'EMAIL', label: 'Web Email', recordId: id, value: `customer${n}@example.com` },
+      { name: 'Description', type: 'TEXTAREA', label: 'Description', recordId: id, value: caseNote(n) },
     ],
-    details: { trigger: "AFTER_UPDATE", sliceSize: 1, apiType: "ui" },
+    details: { trigger: 'AFTER_UPDATE', sliceSize: 1, apiType: 'ui' },
   };
 };
 
@@ -162,16 +113,11 @@ const freeText = () => {
  */
 const MIXES = {
   realistic: {
-    label:
-      "realistic: 70% summaries without values, 20% Email+Phone, 10% free-text Description",
+    label: 'realistic: 70% summaries without values, 20% Email+Phone, 10% free-text Description',
     summary: 0.7,
     typed: 0.2,
   },
-  "free text": {
-    label: "worst case: 100% free-text Description (+ Email)",
-    summary: 0,
-    typed: 0,
-  },
+  'free text': { label: 'worst case: 100% free-text Description (+ Email)', summary: 0, typed: 0 },
 } as const;
 type Mix = keyof typeof MIXES;
 
@@ -193,33 +139,18 @@ const body = (mix: Mix) =>
 async function load(
   url: string,
   mix: Mix,
-): Promise<{
-  eventsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}> {
+): Promise<{ eventsPerSecond: number; p50: number; p99: number; errors: number }> {
   const bodies = Array.from({ length: REQUESTS }, () => body(mix));
   let next = 0;
   const result = await autocannon({
     url: `${url}/v1/events`,
-    method: "POST",
+    method: 'POST',
     connections: CONNECTIONS,
     amount: REQUESTS,
-    headers: {
-      "content-type": "application/json",
-      authorization: `Bearer ${SECRET}`,
-    },
-    requests: [
-      {
-        setupRequest: (req) => ({
-          ...req,
-          body: bodies[next++ % bodies.length],
-        }),
-      },
-    ],
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
+    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length] }) }],
   });
-  const ok = result["2xx"];
+  const ok = result['2xx'];
   return {
     eventsPerSecond: (ok * BATCH) / (result.duration || 1),
     p50: result.latency.p50,
@@ -230,14 +161,10 @@ async function load(
 
 async function ceiling(mix: Mix) {
   const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
-  app.post("/v1/events", async (request, reply) =>
-    reply
-      .code(202)
-      .send({
-        accepted: (request.body as { events: unknown[] }).events.length,
-      }),
+  app.post('/v1/events', async (request, reply) =>
+    reply.code(202).send({ accepted: (request.body as { events: unknown[] }).events.length }),
   );
-  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     return await load(url, mix);
   } finally {
@@ -251,9 +178,9 @@ function config(
   store: { databaseUrl?: string; dataDir: string },
 ): SidecarConfig {
   return {
-    host: "127.0.0.1",
+    host: '127.0.0.1',
     port: 0,
-    logLevel: "warn",
+    logLevel: 'warn',
     ...store,
     orgSecrets: new Map([[ORG_ID.slice(0, 15), SECRET]]),
     salesforce: {
@@ -261,7 +188,7 @@ function config(
       clientId: emulator.connectedApp.clientId,
       username: emulator.identity.username,
       privateKeyPath: keyPath,
-      apiVersion: "62.0",
+      apiVersion: '62.0',
     },
     outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
     pollMs: 20,
@@ -284,16 +211,11 @@ async function endToEnd(
     const wait = started + tick * tickMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const payload = body(mix);
-    const ids = (
-      JSON.parse(payload) as { events: { id: string }[] }
-    ).events.map((e) => e.id);
+    const ids = (JSON.parse(payload) as { events: { id: string }[] }).events.map((e) => e.id);
     sends.push(
       fetch(`${sidecar.url}/v1/events`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${SECRET}`,
-        },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}` },
         body: payload,
       }).then(async (res) => {
         await res.arrayBuffer();
@@ -304,35 +226,24 @@ async function endToEnd(
   }
   await Promise.all(sends);
   const until = Date.now() + 60_000;
-  const written = () =>
-    emulator
-      .records("LeakVerdict__c")
-      .filter((v) => ackedAt.has(String(v.EventId__c)));
+  const written = () => emulator.records('LeakVerdict__c').filter((v) => ackedAt.has(String(v.EventId__c)));
   let verdicts = written();
   while (verdicts.length < ackedAt.size && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 200));
     verdicts = written();
   }
   const delays = verdicts
-    .map(
-      (v) =>
-        Date.parse(String(v.CreatedDate).replace("+0000", "Z")) -
-        (ackedAt.get(String(v.EventId__c)) as number),
-    )
+    .map((v) => Date.parse(String(v.CreatedDate).replace('+0000', 'Z')) - (ackedAt.get(String(v.EventId__c)) as number))
     .sort((a, b) => a - b);
-  const at = (q: number) =>
-    delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
+  const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
   return { p50: at(0.5), p95: at(0.95), verdicts: delays.length };
 }
 
 /** A fresh store for one phase: a new database on the local server, or a new PGlite directory. */
-async function freshStore(kind: "PGlite" | "PostgreSQL", dataDir: string) {
-  if (kind === "PGlite")
-    return {
-      store: { dataDir },
-      drop: async () => rmSync(dataDir, { recursive: true, force: true }),
-    };
-  const name = `leakwatch_bench_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+async function freshStore(kind: 'PGlite' | 'PostgreSQL', dataDir: string) {
+  if (kind === 'PGlite')
+    return { store: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  const name = `leakwatch_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
@@ -348,15 +259,13 @@ async function freshStore(kind: "PGlite" | "PostgreSQL", dataDir: string) {
 }
 
 async function phase<T>(
-  kind: "PGlite" | "PostgreSQL",
+  kind: 'PGlite' | 'PostgreSQL',
   dir: string,
   run: (emulator: OrgEmulator, config: SidecarConfig) => Promise<T>,
 ): Promise<T> {
   const emulator = await startOrgEmulator({ orgId: ORG_ID });
   const keyPath = join(dir, `${randomUUID()}.key`);
-  writeFileSync(keyPath, emulator.connectedApp.privateKey ?? "", {
-    mode: 0o600,
-  });
+  writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
   const { store, drop } = await freshStore(kind, join(dir, randomUUID()));
   try {
     return await run(emulator, config(emulator, keyPath, store));
@@ -366,11 +275,7 @@ async function phase<T>(
   }
 }
 
-async function measureStore(
-  kind: "PGlite" | "PostgreSQL",
-  dir: string,
-  mix: Mix,
-) {
+async function measureStore(kind: 'PGlite' | 'PostgreSQL', dir: string, mix: Mix) {
   const ingest = await phase(kind, dir, async (_emulator, cfg) => {
     const sidecar = await startSidecar(cfg);
     try {
@@ -391,19 +296,17 @@ async function measureStore(
 }
 
 const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString("en-US", { maximumFractionDigits: digits })
-    : "n/a";
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
 
 type Measured = Awaited<ReturnType<typeof measureStore>>;
-const workDir = mkdtempSync(join(tmpdir(), "leakwatch-bench-"));
+const workDir = mkdtempSync(join(tmpdir(), 'leakwatch-bench-'));
 const mixes = Object.keys(MIXES) as Mix[];
 const bare = new Map<Mix, Awaited<ReturnType<typeof ceiling>>>();
 const results = new Map<string, Measured>();
 try {
   for (const mix of mixes) {
     bare.set(mix, await ceiling(mix));
-    for (const kind of ["PGlite", "PostgreSQL"] as const)
+    for (const kind of ['PGlite', 'PostgreSQL'] as const)
       results.set(`${kind} ${mix}`, await measureStore(kind, workDir, mix));
   }
 } finally {
@@ -411,67 +314,59 @@ try {
 }
 
 const columns = mixes.flatMap((mix) =>
-  (["PGlite", "PostgreSQL"] as const).map((kind) => ({
-    mix,
-    kind,
-    r: results.get(`${kind} ${mix}`) as Measured,
-  })),
+  (['PGlite', 'PostgreSQL'] as const).map((kind) => ({ mix, kind, r: results.get(`${kind} ${mix}`) as Measured })),
 );
 const lines = [
-  `Batches of ${BATCH} events, ${REQUESTS} requests over ${CONNECTIONS} connections per column; end-to-end for ${E2E_SECONDS} s at ${fmt(E2E_RATE)} events/s. Classification threads: ${process.env.LEAKWATCH_CLASSIFY_THREADS ?? "default (available cores)"}.`,
+  `Batches of ${BATCH} events, ${REQUESTS} requests over ${CONNECTIONS} connections per column; end-to-end for ${E2E_SECONDS} s at ${fmt(E2E_RATE)} events/s. Classification threads: ${process.env.LEAKWATCH_CLASSIFY_THREADS ?? 'default (available cores)'}.`,
   ...mixes.map((mix) => `- ${mix}: ${MIXES[mix].label}`),
-  "",
-  `| measure | ${mixes.map((m) => `bare Fastify 202 (${m})`).join(" | ")} | ${columns.map((c) => `${c.kind} (${c.mix})`).join(" | ")} | target |`,
-  `|---|${mixes.map(() => "---|").join("")}${columns.map(() => "---|").join("")}---|`,
+  '',
+  `| measure | ${mixes.map((m) => `bare Fastify 202 (${m})`).join(' | ')} | ${columns.map((c) => `${c.kind} (${c.mix})`).join(' | ')} | target |`,
+  `|---|${mixes.map(() => '---|').join('')}${columns.map(() => '---|').join('')}---|`,
 ];
 const row = (
   name: string,
   bareCell: (mix: Mix) => string,
   cell: (c: (typeof columns)[number]) => string,
-  target = "",
-) =>
-  lines.push(
-    `| ${name} | ${mixes.map(bareCell).join(" | ")} | ${columns.map(cell).join(" | ")} | ${target} |`,
-  );
-const bareOf = (mix: Mix) =>
-  bare.get(mix) as Awaited<ReturnType<typeof ceiling>>;
+  target = '',
+) => lines.push(`| ${name} | ${mixes.map(bareCell).join(' | ')} | ${columns.map(cell).join(' | ')} | ${target} |`);
+const bareOf = (mix: Mix) => bare.get(mix) as Awaited<ReturnType<typeof ceiling>>;
 row(
-  "acknowledged events/s",
+  'acknowledged events/s',
   (m) => fmt(bareOf(m).eventsPerSecond),
   (c) =>
     `${fmt(c.r.ingest.eventsPerSecond)} (${fmt((100 * c.r.ingest.eventsPerSecond) / bareOf(c.mix).eventsPerSecond)}%)`,
-  "≥ 30% of bare",
+  '≥ 30% of bare',
 );
 row(
-  "acknowledgement p50 (ms)",
+  'acknowledgement p50 (ms)',
   (m) => fmt(bareOf(m).p50),
   (c) => fmt(c.r.ingest.p50),
 );
 row(
-  "acknowledgement p99 (ms)",
+  'acknowledgement p99 (ms)',
   (m) => fmt(bareOf(m).p99),
   (c) => fmt(c.r.ingest.p99),
 );
 row(
-  "failed requests",
+  'failed requests',
   (m) => String(bareOf(m).errors),
   (c) => String(c.r.ingest.errors),
-  "0",
+  '0',
 );
 row(
   `ack → verdict in org at ${fmt(E2E_RATE)} events/s, p50 (ms)`,
-  () => "",
+  () => '',
   (c) => fmt(c.r.e2e.p50),
 );
 row(
   `ack → verdict in org at ${fmt(E2E_RATE)} events/s, p95 (ms)`,
-  () => "",
+  () => '',
   (c) => fmt(c.r.e2e.p95),
-  "≤ 2,000",
+  '≤ 2,000',
 );
 row(
   `verdicts measured at ${fmt(E2E_RATE)} events/s`,
-  () => "",
+  () => '',
   (c) => fmt(c.r.e2e.verdicts),
 );
-console.log(lines.join("\n"));
+console.log(lines.join('\n'));

@@ -1,19 +1,19 @@
-import { hostname } from "node:os";
-import { pathToFileURL } from "node:url";
-import type { FastifyInstance } from "fastify";
-import { buildApp, REDACTED_LOG_PATHS } from "./app.js";
-import { existsSync } from "node:fs";
-import { SHIPPED_MODEL_DIR } from "./classify/index.js";
-import { createClassifyPool } from "./ingest/classify-pool.js";
-import { ConfigError, loadConfig, type SidecarConfig } from "./config.js";
-import type { Classifier } from "./contract/entities.js";
-import type { Detector } from "./contract/verdict.js";
-import type { Store } from "./store/store.js";
-import { createStoredDetector } from "./detect/index.js";
-import type { OrgClientResolver } from "./outbox/org-client.js";
-import { readHashSalt } from "./store/hash-salt.js";
-import { createOrgClient } from "./writeback/index.js";
-import { openStore } from "./store/open-store.js";
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, REDACTED_LOG_PATHS } from './app.js';
+import { existsSync } from 'node:fs';
+import { SHIPPED_MODEL_DIR } from './classify/index.js';
+import { createClassifyPool } from './ingest/classify-pool.js';
+import { ConfigError, loadConfig, type SidecarConfig } from './config.js';
+import type { Classifier } from './contract/entities.js';
+import type { Detector } from './contract/verdict.js';
+import type { Store } from './store/store.js';
+import { createStoredDetector } from './detect/index.js';
+import type { OrgClientResolver } from './outbox/org-client.js';
+import { readHashSalt } from './store/hash-salt.js';
+import { createOrgClient } from './writeback/index.js';
+import { openStore } from './store/open-store.js';
 
 export interface SidecarEngines {
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
@@ -33,14 +33,8 @@ export interface RunningSidecar {
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */
-export async function startSidecar(
-  config: SidecarConfig,
-  engines: SidecarEngines = {},
-): Promise<RunningSidecar> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-  });
+export async function startSidecar(config: SidecarConfig, engines: SidecarEngines = {}): Promise<RunningSidecar> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
   let classifier: Classifier | undefined;
   try {
@@ -49,18 +43,14 @@ export async function startSidecar(
     app = await buildApp({
       store,
       classifier,
-      detector:
-        engines.detector ?? (stored as NonNullable<typeof stored>).detector,
+      detector: engines.detector ?? (stored as NonNullable<typeof stored>).detector,
       flushDetector: stored?.flush,
       orgClientFor: engines.orgClientFor ?? connectedOrg(config),
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
       pollMs: config.pollMs,
       replicaId: config.replicaId ?? hostname(),
-      logger: {
-        level: config.logLevel,
-        redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" },
-      },
+      logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
     });
     const address = await app.listen({ host: config.host, port: config.port });
@@ -86,21 +76,12 @@ export async function startSidecar(
  * The classifier: a pool of `config.classifyThreads` worker threads, each with its own NER model,
  * all loaded before the first request.
  */
-async function warmClassifier(
-  config: SidecarConfig,
-  store: Store,
-): Promise<Classifier> {
+async function warmClassifier(config: SidecarConfig, store: Store): Promise<Classifier> {
   const modelDir =
-    config.modelDir === "none"
-      ? null
-      : (config.modelDir ??
-        (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
+    config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
   const pool = createClassifyPool({
     threads: config.classifyThreads,
-    classifier: {
-      salt: config.hashSalt ?? (await readHashSalt(store)),
-      modelDir,
-    },
+    classifier: { salt: config.hashSalt ?? (await readHashSalt(store)), modelDir },
   });
   try {
     await pool.ready();
@@ -112,43 +93,29 @@ async function warmClassifier(
 }
 
 function connectedOrg(config: SidecarConfig): OrgClientResolver {
-  const { loginUrl, clientId, username, privateKeyPath, apiVersion } =
-    config.salesforce;
-  const client = createOrgClient({
-    loginUrl,
-    clientId,
-    username,
-    privateKeyPath,
-    apiVersion,
-  });
-  return (orgId) =>
-    config.orgSecrets.has(orgId.slice(0, 15)) ? client : undefined;
+  const { loginUrl, clientId, username, privateKeyPath, apiVersion } = config.salesforce;
+  const client = createOrgClient({ loginUrl, clientId, username, privateKeyPath, apiVersion });
+  return (orgId) => (config.orgSecrets.has(orgId.slice(0, 15)) ? client : undefined);
 }
 
 /** Closes on SIGTERM/SIGINT; a second signal, or 30 s without finishing, exits at once. */
-export function closeOnSignals(
-  sidecar: RunningSidecar,
-  graceMs = 30_000,
-): void {
+export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) process.exit(1);
     closing = true;
-    sidecar.app.log.info(
-      { signal },
-      "shutting down: finishing in-flight requests and write-backs",
-    );
+    sidecar.app.log.info({ signal }, 'shutting down: finishing in-flight requests and write-backs');
     setTimeout(() => process.exit(1), graceMs).unref();
     sidecar.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        sidecar.app.log.error({ err }, "shutdown failed");
+        sidecar.app.log.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 async function main(): Promise<void> {
@@ -157,13 +124,10 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(
-      `leakwatch sidecar: configuration error: ${err.message}\n`,
-    );
+    process.stderr.write(`leakwatch sidecar: configuration error: ${err.message}\n`);
     process.exit(78);
   }
   closeOnSignals(await startSidecar(config));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
-  await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

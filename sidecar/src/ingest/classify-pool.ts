@@ -1,18 +1,10 @@
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
-import type {
-  Classifier,
-  ClassifyInput,
-  Entity,
-} from "../contract/entities.js";
-import type {
-  ThreadData,
-  ThreadReply,
-  ThreadRequest,
-} from "./classify-thread-serve.js";
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Classifier, ClassifyInput, Entity } from '../contract/entities.js';
+import type { ThreadData, ThreadReply, ThreadRequest } from './classify-thread-serve.js';
 
-const THREAD_ENTRY = new URL("./classify-thread.mjs", import.meta.url);
-const DEFAULT_MODULE = new URL("../classify/index.ts", import.meta.url).href;
+const THREAD_ENTRY = new URL('./classify-thread.mjs', import.meta.url);
+const DEFAULT_MODULE = new URL('../classify/index.ts', import.meta.url).href;
 
 export interface ClassifyPoolOptions {
   /** Worker threads, each with its own classifier and model (default: the available cores). */
@@ -30,7 +22,7 @@ export interface ClassifyPool extends Classifier {
 }
 
 export class ClassifyThreadError extends Error {
-  override name = "ClassifyThreadError";
+  override name = 'ClassifyThreadError';
 }
 
 interface Task {
@@ -57,16 +49,11 @@ interface Thread {
  */
 export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const size = options.threads ?? availableParallelism();
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError("a classification pool needs at least one thread");
-  const data: ThreadData = {
-    module: options.module ?? DEFAULT_MODULE,
-    options: options.classifier,
-  };
+  if (!Number.isInteger(size) || size < 1) throw new RangeError('a classification pool needs at least one thread');
+  const data: ThreadData = { module: options.module ?? DEFAULT_MODULE, options: options.classifier };
   // The cores are shared out between the threads' inference sessions unless set explicitly.
   const nerThreads =
-    process.env.LEAKWATCH_NER_THREADS ||
-    String(Math.max(1, Math.floor(availableParallelism() / size)));
+    process.env.LEAKWATCH_NER_THREADS || String(Math.max(1, Math.floor(availableParallelism() / size)));
   const threads: Thread[] = [];
   const queue: Task[] = [];
   let nextId = 0;
@@ -77,37 +64,25 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
       workerData: data,
       env: { ...process.env, LEAKWATCH_NER_THREADS: nerThreads },
     });
-    const thread: Thread = {
-      worker,
-      started: Promise.resolve(),
-      up: false,
-      modelLoaded: false,
-    };
+    const thread: Thread = { worker, started: Promise.resolve(), up: false, modelLoaded: false };
     thread.started = new Promise<void>((resolve, reject) => {
-      worker.on("message", (reply: ThreadReply) => {
-        if (reply.type === "ready") {
+      worker.on('message', (reply: ThreadReply) => {
+        if (reply.type === 'ready') {
           thread.up = true;
           thread.modelLoaded = reply.modelLoaded;
           resolve();
           dispatch();
           return;
         }
-        if (reply.type === "failed") {
-          reject(
-            new ClassifyThreadError(
-              `a classification thread could not start: ${reply.message}`,
-            ),
-          );
+        if (reply.type === 'failed') {
+          reject(new ClassifyThreadError(`a classification thread could not start: ${reply.message}`));
           return;
         }
         const task = thread.task;
         if (!task || task.id !== reply.id) return;
         thread.task = undefined;
-        if (reply.type === "result") task.resolve(reply.entities);
-        else
-          task.reject(
-            new ClassifyThreadError("classification failed in a worker thread"),
-          );
+        if (reply.type === 'result') task.resolve(reply.entities);
+        else task.reject(new ClassifyThreadError('classification failed in a worker thread'));
         dispatch();
       });
       const lost = (why: string) => {
@@ -115,9 +90,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
         thread.up = false;
         const task = thread.task;
         thread.task = undefined;
-        task?.reject(
-          new ClassifyThreadError(`the classification thread ${why}`),
-        );
+        task?.reject(new ClassifyThreadError(`the classification thread ${why}`));
         const at = threads.indexOf(thread);
         if (at < 0) return;
         if (closed) threads.splice(at, 1);
@@ -126,8 +99,8 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
           threads[at]!.started.catch(() => undefined);
         }
       };
-      worker.on("error", () => lost("failed"));
-      worker.on("exit", (code) => lost(`exited (code ${code})`));
+      worker.on('error', () => lost('failed'));
+      worker.on('exit', (code) => lost(`exited (code ${code})`));
     });
     return thread;
   };
@@ -145,16 +118,11 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   };
 
   for (let i = 0; i < size; i += 1) threads.push(spawn());
-  const allStarted = Promise.all(threads.map((t) => t.started)).then(
-    () => undefined,
-  );
+  const allStarted = Promise.all(threads.map((t) => t.started)).then(() => undefined);
   allStarted.catch(() => undefined);
 
   const classifyMany = (inputs: ClassifyInput[]): Promise<Entity[][]> => {
-    if (closed)
-      return Promise.reject(
-        new ClassifyThreadError("the classification pool is closed"),
-      );
+    if (closed) return Promise.reject(new ClassifyThreadError('the classification pool is closed'));
     if (inputs.length === 0) return Promise.resolve([]);
     return new Promise<Entity[][]>((resolve, reject) => {
       queue.push({ inputs, resolve, reject });
@@ -173,16 +141,11 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const task of queue.splice(0))
-        task.reject(
-          new ClassifyThreadError("the classification pool is closed"),
-        );
+      for (const task of queue.splice(0)) task.reject(new ClassifyThreadError('the classification pool is closed'));
       await Promise.all(
         threads.map(async (t) => {
-          const exited = new Promise((resolve) =>
-            t.worker.once("exit", resolve),
-          );
-          t.worker.postMessage("close");
+          const exited = new Promise((resolve) => t.worker.once('exit', resolve));
+          t.worker.postMessage('close');
           const timer = setTimeout(() => void t.worker.terminate(), 5_000);
           await exited;
           clearTimeout(timer);

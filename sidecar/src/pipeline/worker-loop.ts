@@ -19,12 +19,7 @@ export interface WorkerLoopOptions {
  * interval up to `maxIdleMs`, so that an idle replica does not keep the store busy; `wake` (new work stored,
  * here or by another replica) runs the next step at once and resets the interval.
  */
-export function startWorkerLoop({
-  step,
-  pollMs,
-  maxIdleMs,
-  onError,
-}: WorkerLoopOptions): WorkerLoop {
+export function startWorkerLoop({ step, pollMs, maxIdleMs, onError }: WorkerLoopOptions): WorkerLoop {
   const idleCap = Math.max(pollMs, maxIdleMs ?? 1_000);
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
