@@ -14,7 +14,7 @@ describe('full pipeline with the shipped NER model', () => {
 
   it.each([
     ['Presidio test cases', PRESIDIO_CASES, 0.74] as const,
-    ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.88] as const,
+    ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.87] as const,
   ])('%s: micro-F1 (overlap) at the measured floor', async (_, file, floor) => {
     const gold = readJsonl<GoldRecord>(file);
     const score = await loadScorer();
