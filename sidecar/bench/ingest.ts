@@ -113,11 +113,11 @@ const freeText = () => {
  */
 const MIXES = {
   realistic: {
-    label: 'realistic: 70% summaries without values, 20% Email+Phone, 10% free-text Description',
+    label: '70% summaries without values, 20% Email+Phone, 10% free-text Description',
     summary: 0.7,
     typed: 0.2,
   },
-  'free text': { label: 'worst case: 100% free-text Description (+ Email)', summary: 0, typed: 0 },
+  'free text': { label: 'worst case, 100% free-text Description (+ Email)', summary: 0, typed: 0 },
 } as const;
 type Mix = keyof typeof MIXES;
 
@@ -142,6 +142,7 @@ async function load(
 ): Promise<{ eventsPerSecond: number; p50: number; p99: number; errors: number }> {
   const bodies = Array.from({ length: REQUESTS }, () => body(mix));
   let next = 0;
+  const started = performance.now();
   const result = await autocannon({
     url: `${url}/v1/events`,
     method: 'POST',
@@ -152,7 +153,8 @@ async function load(
   });
   const ok = result['2xx'];
   return {
-    eventsPerSecond: (ok * BATCH) / (result.duration || 1),
+    // Wall-clock time: autocannon's own duration is in whole seconds, which caps a fast route at 20,000 events/s.
+    eventsPerSecond: (ok * BATCH) / ((performance.now() - started) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.non2xx + result.errors,
