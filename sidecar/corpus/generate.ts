@@ -4,7 +4,7 @@ import type { GoldRecord } from './gold.js';
 import { SALESFORCE_CORPUS } from './gold.js';
 import * as id from './identifiers.js';
 import { LEXICONS, type Lang } from './lexicon.js';
-import { Random } from './random.js';
+import { Random } from '../src/synthetic/random.js';
 import { LOG_TEMPLATES, TEMPLATES, type RecordKind } from './templates.js';
 
 /**

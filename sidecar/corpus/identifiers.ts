@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { Random } from './random.js';
+import type { Random } from '../src/synthetic/random.js';
 
 /**
  * Generators of valid identifiers (and of look-alikes whose checksum fails) for the labelled corpus. The checksums

@@ -1,7 +1,7 @@
 import { injectIncidents, type Incident } from './incidents.js';
 import { normalDay } from './normal-traffic.js';
 import { CANARIES } from './org.js';
-import { Random } from './random.js';
+import { Random } from '../src/synthetic/random.js';
 import { StreamBuilder, type LabelledEvent } from './stream-builder.js';
 
 export const DEFAULT_SEED = 20261102;

@@ -2,7 +2,7 @@ import type { EntityType, FieldFinding } from '../src/contract/entities.js';
 import type { LeakEvent } from '../src/contract/event.js';
 import type { ClassifiedEvent } from '../src/contract/verdict.js';
 import { ORG_ID } from './org.js';
-import type { Random } from './random.js';
+import type { Random } from '../src/synthetic/random.js';
 
 /** One event of the stream with its label: the incident it belongs to, or null for normal traffic. */
 export interface LabelledEvent {

@@ -1,6 +1,6 @@
 import type { Actor, EventField, LeakEvent } from '../contract/event.js';
 import { ADMIN, AGENTS, FIRST_NAMES, LAST_NAMES, MARKETING, SHOP_SYNC } from './cast.js';
-import { SeededRandom } from './random.js';
+import { Random } from '../synthetic/random.js';
 
 export interface Customer {
   contactId: string;
@@ -22,13 +22,13 @@ const DAY = 24 * HOUR;
 /** Days of ordinary traffic before the incidents: enough for the detector's warm-up. */
 export const NORMAL_DAYS = 8;
 
-const salesforceId = (random: SeededRandom, prefix: string): string => {
+const salesforceId = (random: Random, prefix: string): string => {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   return `${prefix}5g0000${Array.from({ length: 9 }, () => random.pick([...alphabet])).join('')}`;
 };
 
 /** A 16-digit number that passes the Luhn check, as a real card number does. */
-const cardNumber = (random: SeededRandom): string => {
+const cardNumber = (random: Random): string => {
   const digits = [4, ...Array.from({ length: 14 }, () => random.int(0, 9))];
   const sum = digits
     .slice()
@@ -41,7 +41,7 @@ const cardNumber = (random: SeededRandom): string => {
   return number.replace(/(\d{4})(?=\d)/g, '$1 ');
 };
 
-const customers = (random: SeededRandom): Customer[] =>
+const customers = (random: Random): Customer[] =>
   FIRST_NAMES.map((first, index) => {
     const last = LAST_NAMES[index] as string;
     return {
@@ -57,7 +57,7 @@ class ScenarioBuilder {
   readonly personal = new Set<string>();
 
   constructor(
-    readonly random: SeededRandom,
+    readonly random: Random,
     readonly start: number,
   ) {}
 
@@ -203,7 +203,7 @@ const incidents = (b: ScenarioBuilder, day: number, people: Customer[]): Scenari
  * The day of the incidents is yesterday, so every event lies in the past.
  */
 export const buildScenario = (now: Date = new Date(), seed = 20_261_102): Scenario => {
-  const random = new SeededRandom(seed);
+  const random = new Random(seed);
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const builder = new ScenarioBuilder(random, today - (NORMAL_DAYS + 1) * DAY);
   const people = customers(random);

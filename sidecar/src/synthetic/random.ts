@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same stream on every machine. */
+/**
+ * A small seeded PRNG (mulberry32): the same seed gives the same sequence on every machine,
+ * so the demo scenario, the labelled corpus and the detection stream are reproducible.
+ */
 export class Random {
   private s: number;
 
@@ -18,6 +21,13 @@ export class Random {
   /** Integer in [min, max]. */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** `count` decimal digits. */
+  digits(count: number): string {
+    let out = '';
+    for (let i = 0; i < count; i += 1) out += String(this.int(0, 9));
+    return out;
   }
 
   chance(p: number): boolean {
