@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AutoModelForTokenClassification, AutoTokenizer, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoModelForTokenClassification, AutoTokenizer, LogLevel, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import type { Span } from './span.js';
 import { alignTokens, type TokenOffset } from './ner/align.js';
 import { decodeEntities, type TokenPrediction } from './ner/decode.js';
@@ -71,6 +71,9 @@ async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
   if (!existsSync(join(modelDir, 'config.json'))) throw new Error(`no NER model at ${modelDir}`);
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
+  // On a failed run the library logs the input token ids, which decode back to the text:
+  // keep it silent; the error still reaches the caller, which logs it without values.
+  env.logLevel = LogLevel.NONE;
   env.localModelPath = dirname(modelDir);
   const name = basename(modelDir);
   const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(name);
@@ -137,11 +140,14 @@ async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
     return prepared.map((p, i) => decodeEntities(p.tokens, p.offsets, predictions[i]!, labels));
   };
 
+  let released: Promise<unknown> | null = null;
   return {
     modelDir,
     predict,
+    // Idempotent: the session refuses a second release.
     dispose: async () => {
-      await model.dispose();
+      released ??= model.dispose();
+      await released;
     },
   };
 }

@@ -5,6 +5,12 @@ import { kilobytes, MAX_VALUE_BYTES, truncateUtf8 } from './truncate.js';
 
 const MAX_DETAIL_STRINGS = 200;
 
+/**
+ * Detail keys that hold logins of the org's own users. Like `actor.username` they are kept as
+ * sent: a reviewer must see whom a permission was given to. Everything else is classified and masked.
+ */
+const ORG_USERNAME_KEYS = new Set(['username', 'assigneeUsername', 'assignedByUsername']);
+
 interface Slot {
   event: number;
   input: ClassifyInput;
@@ -86,7 +92,7 @@ function detailSlots(eventIndex: number, stored: StoredEvent): Slot[] {
   const visit = (holder: Record<string, unknown> | unknown[], key: string | number, depth: number): void => {
     const value = (holder as Record<string | number, unknown>)[key];
     if (typeof value === 'string') {
-      if (slots.length >= MAX_DETAIL_STRINGS || value.length === 0) return;
+      if (slots.length >= MAX_DETAIL_STRINGS || value.length === 0 || ORG_USERNAME_KEYS.has(String(key))) return;
       const text = truncateUtf8(value).text;
       slots.push({
         event: eventIndex,

@@ -32,6 +32,23 @@ function countingClassifier(): Classifier & { asked: ClassifyInput[] } {
 }
 
 describe('classifying a batch in memory', () => {
+  it("keeps the logins of the org's own users in details and masks the rest", async () => {
+    const classifier = countingClassifier();
+    const [stored] = await classifyEvents(classifier, ORG, [
+      base(undefined, {
+        assigneeUsername: 'campaigns@acme-shop.example',
+        assignedByUsername: 'admin@acme-shop.example',
+        note: 'asked by jane.doe@example.com',
+      }),
+    ]);
+    expect(stored?.event.details).toMatchObject({
+      assigneeUsername: 'campaigns@acme-shop.example',
+      assignedByUsername: 'admin@acme-shop.example',
+    });
+    expect(JSON.stringify(stored?.event.details)).not.toContain('jane.doe@example.com');
+    expect(classifier.asked.map((input) => input.field?.name)).toEqual(['note']);
+  });
+
   it('drops every value, keeps findings and masks strings in details', async () => {
     const classifier = countingClassifier();
     const [stored] = await classifyEvents(classifier, ORG, [
