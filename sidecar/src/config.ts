@@ -20,6 +20,7 @@ const EnvSchema = Type.Object({
   SF_USERNAME: Type.String({ minLength: 1 }),
   SF_PRIVATE_KEY_PATH: Type.String({ minLength: 1 }),
   SF_API_VERSION: Type.String({ default: '62.0', pattern: '^\\d+\\.\\d$' }),
+  SF_NAMESPACE: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]{0,14}$' })),
   OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
   OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
@@ -45,7 +46,15 @@ export interface SidecarConfig {
   /** Names this replica in work leases; stable across restarts (default: the host name). */
   replicaId?: string;
   /** The org connection for write-back (OAuth 2.0 JWT bearer flow). */
-  salesforce: { loginUrl: string; clientId: string; username: string; privateKeyPath: string; apiVersion: string };
+  salesforce: {
+    loginUrl: string;
+    clientId: string;
+    username: string;
+    privateKeyPath: string;
+    apiVersion: string;
+    /** The package's namespace in the org (`leakwatch` where the managed package is installed). */
+    namespace?: string;
+  };
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
@@ -99,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       username: e.SF_USERNAME,
       privateKeyPath: e.SF_PRIVATE_KEY_PATH,
       apiVersion: e.SF_API_VERSION,
+      ...(e.SF_NAMESPACE ? { namespace: e.SF_NAMESPACE } : {}),
     },
     outbox: {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,

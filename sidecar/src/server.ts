@@ -93,8 +93,7 @@ async function warmClassifier(config: SidecarConfig, store: Store): Promise<Clas
 }
 
 function connectedOrg(config: SidecarConfig): OrgClientResolver {
-  const { loginUrl, clientId, username, privateKeyPath, apiVersion } = config.salesforce;
-  const client = createOrgClient({ loginUrl, clientId, username, privateKeyPath, apiVersion });
+  const client = createOrgClient(config.salesforce);
   return (orgId) => (config.orgSecrets.has(orgId.slice(0, 15)) ? client : undefined);
 }
 

@@ -27,6 +27,11 @@ describe('configuration from the environment', () => {
     expect(config.classifyThreads).toBe(availableParallelism());
   });
 
+  it("passes the package's namespace to the write-back connection only when set", () => {
+    expect(loadConfig({ ...VALID, SF_NAMESPACE: 'leakwatch' }).salesforce.namespace).toBe('leakwatch');
+    expect(loadConfig(VALID).salesforce).not.toHaveProperty('namespace');
+  });
+
   it('reads the number of classification threads', () => {
     expect(loadConfig({ ...VALID, LEAKWATCH_CLASSIFY_THREADS: '3' }).classifyThreads).toBe(3);
   });
@@ -59,6 +64,7 @@ describe('configuration from the environment', () => {
     ],
     [{ LEAKWATCH_CLASSIFY_THREADS: '0' }, /^LEAKWATCH_CLASSIFY_THREADS must be >= 1/],
     [{ LEAKWATCH_CLASSIFY_THREADS: 'two' }, /^LEAKWATCH_CLASSIFY_THREADS must be integer/],
+    [{ SF_NAMESPACE: 'leakwatch__' }, /^SF_NAMESPACE /],
     [{ LEAKWATCH_SECRETS_FILE: '/nonexistent/secrets.json' }, /^LEAKWATCH_SECRETS_FILE cannot be read as JSON/],
     [
       { OUTBOX_BASE_DELAY_MS: '5000', OUTBOX_MAX_DELAY_MS: '100' },
