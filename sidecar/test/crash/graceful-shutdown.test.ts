@@ -1,13 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
-import { ORG_ID, SECRET } from '../api/envelopes.js';
+import { ORG_ID } from '../api/envelopes.js';
 import { createTestDatabase, type TestDatabase } from '../store/test-stores.js';
 import { scoringEvents, sendUntilAcknowledged } from './load.js';
-import { freePort, SidecarProcess } from './sidecar-process.js';
+import { emulatorSidecarEnv, freePort, SidecarProcess } from './sidecar-process.js';
 
 describe('graceful shutdown', { timeout: 180_000 }, () => {
   let db: TestDatabase;
@@ -26,22 +26,7 @@ describe('graceful shutdown', { timeout: 180_000 }, () => {
   });
 
   it('on SIGTERM finishes the write-backs in flight and exits 0', async () => {
-    const keyPath = join(keyDir, 'server.key');
-    writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
-    const sidecar = new SidecarProcess(
-      {
-        DATABASE_URL: db.url,
-        LEAKWATCH_ORG_SECRETS: `${ORG_ID}=${SECRET}`,
-        SF_LOGIN_URL: emulator.url,
-        SF_CLIENT_ID: emulator.connectedApp.clientId,
-        SF_USERNAME: emulator.identity.username,
-        SF_PRIVATE_KEY_PATH: keyPath,
-        LOG_LEVEL: 'warn',
-        LEAKWATCH_MODEL_DIR: 'none',
-        WORKER_POLL_MS: '20',
-      },
-      await freePort(),
-    );
+    const sidecar = new SidecarProcess({ ...emulatorSidecarEnv(emulator, keyDir), DATABASE_URL: db.url }, await freePort());
     await sidecar.start();
     emulator.setFaults({ latencyMs: 1_500 });
     await sendUntilAcknowledged(sidecar.url, scoringEvents(50));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { StoreKind } from '../../src/store/store.js';
 import { ORG_ID, SECRET } from '../api/envelopes.js';
 import { createTestDatabase, type TestDatabase } from '../store/test-stores.js';
 import { scoringEvents, sendUntilAcknowledged } from './load.js';
-import { freePort, SidecarProcess } from './sidecar-process.js';
+import { emulatorSidecarEnv, freePort, SidecarProcess } from './sidecar-process.js';
 
 const EVENTS = 5_000;
 const BATCH = 100;
@@ -31,19 +31,10 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
       emulator = await startOrgEmulator({ orgId: ORG_ID });
       keyDir = mkdtempSync(join(tmpdir(), 'leakwatch-crash-'));
       dataDir = join(keyDir, 'data');
-      const keyPath = join(keyDir, 'server.key');
-      writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
       sidecar = new SidecarProcess(
         {
+          ...emulatorSidecarEnv(emulator, keyDir),
           ...(db ? { DATABASE_URL: db.url } : { LEAKWATCH_DATA_DIR: dataDir }),
-          LEAKWATCH_ORG_SECRETS: `${ORG_ID}=${SECRET}`,
-          SF_LOGIN_URL: emulator.url,
-          SF_CLIENT_ID: emulator.connectedApp.clientId,
-          SF_USERNAME: emulator.identity.username,
-          SF_PRIVATE_KEY_PATH: keyPath,
-          LOG_LEVEL: 'warn',
-          LEAKWATCH_MODEL_DIR: 'none',
-          WORKER_POLL_MS: '20',
           OUTBOX_BASE_DELAY_MS: '20',
           OUTBOX_MAX_DELAY_MS: '400',
           OUTBOX_MAX_ATTEMPTS: '50',

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OrgEmulator } from '../../src/emulator/index.js';
+import { ORG_ID, SECRET } from '../api/envelopes.js';
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 
@@ -11,6 +15,25 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * The environment of a sidecar that writes back into `emulator` (JWT key written to `keyDir`),
+ * with the recognizers only so the runs do not depend on the model.
+ */
+export function emulatorSidecarEnv(emulator: OrgEmulator, keyDir: string): Record<string, string> {
+  const keyPath = join(keyDir, 'server.key');
+  writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
+  return {
+    LEAKWATCH_ORG_SECRETS: `${ORG_ID}=${SECRET}`,
+    SF_LOGIN_URL: emulator.url,
+    SF_CLIENT_ID: emulator.connectedApp.clientId,
+    SF_USERNAME: emulator.identity.username,
+    SF_PRIVATE_KEY_PATH: keyPath,
+    LOG_LEVEL: 'warn',
+    LEAKWATCH_MODEL_DIR: 'none',
+    WORKER_POLL_MS: '20',
+  };
 }
 
 /** The real sidecar (`src/server.ts`) in a child process, which the test can SIGKILL and start again. */
