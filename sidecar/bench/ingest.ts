@@ -3,6 +3,7 @@
 // latency from the acknowledgement to the LeakVerdict__c upserted in the org emulator at a steady 1,000 events/s
 // (the target). Each for two loads: a realistic mix and the worst case (free text in every event).
 // Loopback only; bounded: 100 requests of 200 events per store and load, 8 s end-to-end.
+// INGEST_BENCH_MIXES=realistic and INGEST_BENCH_STORES=pglite narrow a run.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -302,13 +303,16 @@ const fmt = (n: number, digits = 0) =>
 
 type Measured = Awaited<ReturnType<typeof measureStore>>;
 const workDir = mkdtempSync(join(tmpdir(), 'leakwatch-bench-'));
-const mixes = Object.keys(MIXES) as Mix[];
+/** `INGEST_BENCH_MIXES=realistic` and `INGEST_BENCH_STORES=PGlite` narrow a run to some columns. */
+const only = (variable: string) => process.env[variable]?.split(',').map((v) => v.trim().toLowerCase());
+const mixes = (Object.keys(MIXES) as Mix[]).filter((m) => only('INGEST_BENCH_MIXES')?.includes(m) ?? true);
+const kinds = (['PGlite', 'PostgreSQL'] as const).filter((k) => only('INGEST_BENCH_STORES')?.includes(k.toLowerCase()) ?? true);
 const bare = new Map<Mix, Awaited<ReturnType<typeof ceiling>>>();
 const results = new Map<string, Measured>();
 try {
   for (const mix of mixes) {
     bare.set(mix, await ceiling(mix));
-    for (const kind of ['PGlite', 'PostgreSQL'] as const)
+    for (const kind of kinds)
       results.set(`${kind} ${mix}`, await measureStore(kind, workDir, mix));
   }
 } finally {
@@ -316,7 +320,7 @@ try {
 }
 
 const columns = mixes.flatMap((mix) =>
-  (['PGlite', 'PostgreSQL'] as const).map((kind) => ({ mix, kind, r: results.get(`${kind} ${mix}`) as Measured })),
+  kinds.map((kind) => ({ mix, kind, r: results.get(`${kind} ${mix}`) as Measured })),
 );
 const lines = [
   `Batches of ${BATCH} events, ${REQUESTS} requests over ${CONNECTIONS} connections per column; end-to-end for ${E2E_SECONDS} s at ${fmt(E2E_RATE)} events/s. Classification threads: ${process.env.LEAKWATCH_CLASSIFY_THREADS ?? 'default (available cores)'}.`,
