@@ -71,6 +71,14 @@ def predict(model, tok, rows, size):
     return preds
 
 
+def progress(model, tok, dev, train, window, step):
+    """Exact-span F1 on a few dev and training records: a gap between them is over-fitting, two low
+    figures are under-training."""
+    d, t = score(dev, predict(model, tok, dev, window)), score(train, predict(model, tok, train, window))
+    print(f"step {step} exact F1 dev PERSON {d['PERSON']['f1']:.3f} LOCATION {d['LOCATION']['f1']:.3f} | "
+          f"train PERSON {t['PERSON']['f1']:.3f} LOCATION {t['LOCATION']['f1']:.3f}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", default="scripts/model/.work")
@@ -85,6 +93,7 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--eval-every", type=int, default=1000, help="score 300 dev and 300 training records every N steps")
     ap.add_argument("--resume", action="store_true", help="continue from WORK/model.pt with OUT's vocabulary")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -131,6 +140,10 @@ def main():
         step += 1
         if step % 200 == 0:
             print(f"step {step}/{args.steps} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
+        if args.eval_every and step % args.eval_every == 0 and step < args.steps:
+            progress(model, tok, dev_rows[:300], train_rows[:300], window, step)
+            torch.save({"hparams": model.hparams, "state": model.state_dict()}, f"{args.work}/model.pt")
+            model.train()
     train_seconds = time.time() - t0
 
     quick = dev_rows[:1000]

@@ -4,9 +4,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL, LANGS, type Lang } from './locales.js';
-import { Rng } from './rng.js';
+import { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 import { makeSlots, type Label, type Piece } from './slots.js';
 import { DEV } from './templates-dev.js';
+import { GENERAL } from './templates-general.js';
 import { TRAIN } from './templates-train.js';
 
 export interface Entity { type: Label; start: number; end: number }
@@ -25,10 +26,10 @@ function pickLang(rng: Rng): Lang {
 
 function literalTypo(rng: Rng, s: string): string {
   const words = s.split(' ');
-  const i = rng.int(words.length);
+  const i = rng.below(words.length);
   const w = words[i] ?? '';
   if (w.length < 5 || !/^\p{L}+$/u.test(w)) return s;
-  const j = 1 + rng.int(w.length - 2);
+  const j = 1 + rng.below(w.length - 2);
   words[i] = w.slice(0, j) + w[j + 1] + w[j] + w.slice(j + 2);
   return words.join(' ');
 }
@@ -49,18 +50,21 @@ function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng):
   return pieces;
 }
 
-function record(id: string, templates: Record<Lang | 'any', string[]>, rng: Rng): Example {
+type Templates = Record<Lang | 'any', string[]> & { general?: Record<Lang, string[]> };
+
+function record(id: string, templates: Templates, rng: Rng): Example {
   const lang = pickLang(rng);
   const slots = makeSlots(lang, rng);
   const count = rng.next() < 0.7 ? 1 : rng.next() < 0.85 ? 2 : 3;
   const pieces: Piece[] = [];
   for (let i = 0; i < count; i++) {
     if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
-    const pool = rng.next() < 0.15 ? templates.any : templates[lang];
+    const r = rng.next();
+    const pool = r < 0.15 ? templates.any : templates.general && r < 0.4 ? templates.general[lang] : templates[lang];
     pieces.push(...fill(rng.pick(pool), slots, rng));
   }
   const shout = rng.next();
-  const change = shout < 0.04 ? (s: string) => s.toLowerCase() : shout < 0.06 ? (s: string) => s.toUpperCase() : (s: string) => s;
+  const change = shout < 0.08 ? (s: string) => s.toLowerCase() : shout < 0.1 ? (s: string) => s.toUpperCase() : (s: string) => s;
   let text = '';
   const entities: Entity[] = [];
   for (const piece of pieces) {
@@ -74,7 +78,7 @@ function record(id: string, templates: Record<Lang | 'any', string[]>, rng: Rng)
 export function generate(seed: number, count: number, split: 'train' | 'dev'): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
-  const templates = split === 'train' ? TRAIN : DEV;
+  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL } : DEV;
   return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
 }
 

@@ -1,7 +1,7 @@
 // Slot fillers: each turns a template placeholder into text pieces, the personal ones labelled.
 import type { Faker } from '@faker-js/faker';
 import { ALL, CITIES, FOREIGN, HOME, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
-import type { Rng } from './rng.js';
+import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 
 export type Label = 'PERSON' | 'LOCATION';
 export interface Piece { text: string; label?: Label }
@@ -19,8 +19,8 @@ function casing(rng: Rng, s: string): string {
 
 function typo(rng: Rng, s: string): string {
   if (s.length < 5 || rng.next() > 0.04) return s;
-  const i = 1 + rng.int(s.length - 2);
-  const k = rng.int(3);
+  const i = 1 + rng.below(s.length - 2);
+  const k = rng.below(3);
   if (k === 0) return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
   if (k === 1) return s.slice(0, i) + s.slice(i + 1);
   return s.slice(0, i) + s[i] + s.slice(i);
@@ -77,7 +77,7 @@ function productLike(c: Ctx): string {
 }
 
 function sku(c: Ctx): string {
-  const n = 10 + c.rng.int(990);
+  const n = 10 + c.rng.below(990);
   const streetWord = word(c.home.location.street()).toUpperCase().slice(0, 8);
   return c.rng.pick([
     `${streetWord}-${n}`, `ST-${n}-${c.rng.pick(['A', 'B', 'X'])}`, `${c.rng.pick(['Main', 'Park', 'Ring', 'Rue', 'Via', 'Calle', 'Laan'])}${n}`,
@@ -118,12 +118,13 @@ export function makeSlots(lang: Lang, rng: Rng): Record<string, () => Piece[]> {
     email: t(() => email(c)),
     user: t(() => home.internet.username().toLowerCase()),
     phone: t(() => home.phone.number()),
-    date: t(() => home.date.recent({ days: 400 }).toISOString().slice(0, 10)),
-    time: t(() => `${String(rng.int(24)).padStart(2, '0')}:${String(rng.int(60)).padStart(2, '0')}`),
-    order: t(() => `${rng.pick(['ORD', 'SO', 'PO', '#', 'A'])}-${100000 + rng.int(899999)}`),
-    case: t(() => String(1000000 + rng.int(8999999)).padStart(8, '0')),
-    amount: t(() => `${(rng.int(200000) / 100).toFixed(2)}`),
-    qty: t(() => String(1 + rng.int(50))),
+    // A fixed reference date: the corpus is a function of the seed alone, whenever it is generated.
+    date: t(() => home.date.recent({ days: 400, refDate: '2026-11-01T00:00:00Z' }).toISOString().slice(0, 10)),
+    time: t(() => `${String(rng.below(24)).padStart(2, '0')}:${String(rng.below(60)).padStart(2, '0')}`),
+    order: t(() => `${rng.pick(['ORD', 'SO', 'PO', '#', 'A'])}-${100000 + rng.below(899999)}`),
+    case: t(() => String(1000000 + rng.below(8999999)).padStart(8, '0')),
+    amount: t(() => `${(rng.below(200000) / 100).toFixed(2)}`),
+    qty: t(() => String(1 + rng.below(50))),
     id: t(() => `${rng.pick(['003', '005', '001', '00Q', '500'])}${home.string.alphanumeric(15)}`),
     ip: t(() => home.internet.ipv4()),
     url: t(() => home.internet.url()),
