@@ -2,10 +2,14 @@
 // side by side with @openredaction/openredaction and redact-pii measured in the same run: records/s, MB/s
 // (UTF-8 bytes of the texts) and micro-F1 (overlap) by the shared scorer. The recognizer layer runs after three
 // warm-up passes, best of five; the full pipeline (recognizers + the shipped NER model, batches of 64) and the
-// peers run one pass after a warm-up on a slice. Bounded: a few passes over ~2,900 records.
+// peers run one pass after a warm-up on a slice. The full pipeline runs twice: on one thread, and as the sidecar
+// runs it, in its pool of classification threads (one per core, one model each) with as many batches in flight.
+// Bounded: a few passes over ~2,900 records.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { createClassifier, SHIPPED_MODEL_DIR } from '../src/classify/index.js';
+import { createClassifyPool } from '../src/ingest/classify-pool.js';
 import { loadScorer, PRESIDIO_CASES, readJsonl, SALESFORCE_CORPUS, type GoldRecord, type Prediction } from '../corpus/gold.js';
 import { openRedaction, redactPii } from '../corpus/peers.js';
 import { predictAll } from '../corpus/predict.js';
@@ -43,10 +47,16 @@ async function main(): Promise<void> {
   const recognizers = createClassifier({ salt: 'bench' });
   const full = hasModel ? createClassifier({ salt: 'bench', modelDir: SHIPPED_MODEL_DIR }) : null;
   await full?.ready();
+  const cores = availableParallelism();
+  const pool = hasModel ? createClassifyPool({ threads: cores, classifier: { salt: 'bench', modelDir: SHIPPED_MODEL_DIR } }) : null;
+  await pool?.ready();
   const peers = [openRedaction(), redactPii()];
   const systems: Array<{ name: string; runs: number; predict: Predict }> = [
     { name: 'leakwatch recognizers', runs: RUNS, predict: (g) => predictAll(recognizers, g, 256) },
-    ...(full ? [{ name: 'leakwatch full (recognizers + NER)', runs: 1, predict: (g: GoldRecord[]) => predictAll(full, g, 64) }] : []),
+    ...(full ? [{ name: 'leakwatch full (recognizers + NER), 1 thread', runs: 1, predict: (g: GoldRecord[]) => predictAll(full, g, 64) }] : []),
+    ...(pool
+      ? [{ name: `leakwatch full (recognizers + NER), ${cores} threads`, runs: 1, predict: (g: GoldRecord[]) => predictAll(pool, g, 64, cores) }]
+      : []),
     ...peers.map((p) => ({
       name: p.name,
       runs: 1,
@@ -63,6 +73,7 @@ async function main(): Promise<void> {
     }
   }
   await full?.close();
+  await pool?.close();
 
   const openredactionRate = (corpus: string): number => rows.find((r) => r.corpus === corpus && r.system.includes('openredaction'))!.perSecond;
   const target = (r: Row): string => {

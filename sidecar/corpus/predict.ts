@@ -1,16 +1,30 @@
 import type { Classifier } from '../src/contract/entities.js';
 import type { GoldRecord, Prediction } from './gold.js';
 
-/** Classifies labelled records in batches and returns predictions in the scorer's format. */
-export async function predictAll(classifier: Classifier, gold: readonly GoldRecord[], batchSize = 64): Promise<Prediction[]> {
-  const out: Prediction[] = [];
-  for (let i = 0; i < gold.length; i += batchSize) {
-    const batch = gold.slice(i, i + batchSize);
-    const results = await classifier.classifyMany(batch.map((g) => ({ text: g.text, field: g.field })));
-    batch.forEach((g, k) => {
-      out.push({ id: g.id, entities: results[k]!.map(({ type, start, end, score }) => ({ type, start, end, score })) });
-    });
-  }
+/**
+ * Classifies labelled records in batches and returns predictions in the scorer's format, in input order.
+ * `concurrency` batches are in flight at once (for a pool of classification threads).
+ */
+export async function predictAll(
+  classifier: Classifier,
+  gold: readonly GoldRecord[],
+  batchSize = 64,
+  concurrency = 1,
+): Promise<Prediction[]> {
+  const out = new Array<Prediction>(gold.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < gold.length) {
+      const from = next;
+      next += batchSize;
+      const batch = gold.slice(from, from + batchSize);
+      const results = await classifier.classifyMany(batch.map((g) => ({ text: g.text, field: g.field })));
+      batch.forEach((g, k) => {
+        out[from + k] = { id: g.id, entities: results[k]!.map(({ type, start, end, score }) => ({ type, start, end, score })) };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
   return out;
 }
 
