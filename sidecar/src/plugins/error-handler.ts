@@ -6,12 +6,18 @@ import fp from 'fastify-plugin';
 const FRAMEWORK_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE:
     'The request body is larger than 5 MB. Send smaller batches: at most 2,000 events and 5 MB per request.',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE:
-    'Unsupported content type. Send the event envelope with the header Content-Type: application/json.',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body that was sent.',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty. Send the event envelope as JSON.',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
 };
+
+/** Only JSON bodies are accepted; any other content type is a bad request, not a 415, so the admin sees what to change. */
+function contentTypeMessage(contentType: string | undefined): string {
+  const given = contentType?.split(';')[0]?.trim();
+  return given
+    ? `The content type ${JSON.stringify(given.slice(0, 100))} is not accepted. Send the body as JSON with the header Content-Type: application/json.`
+    : 'The request has no Content-Type header. Send the body as JSON with the header Content-Type: application/json.';
+}
 
 /**
  * 4xx replies carry a message that says what to fix; 5xx replies a generic message and the
@@ -20,6 +26,15 @@ const FRAMEWORK_MESSAGES: Record<string, string> = {
 export default fp(
   async (app) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+        request.log.info({ code: error.code, statusCode: 400 }, 'request rejected');
+        return reply.code(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: contentTypeMessage(request.headers['content-type']),
+          requestId: request.id,
+        });
+      }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, 'request failed');

@@ -7,7 +7,7 @@ function badRequest(message: string): Error {
 }
 
 /**
- * Only JSON is accepted (anything else gets 415). Bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
+ * Only JSON is accepted: any other content type, or none, gets a 400 from the error handler. Bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
  * corrupted values from the classifier), then parsed with prototype-poisoning protection.
  */
 export default fp(

@@ -27,7 +27,9 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
         summary: 'Send a batch of events from the org',
         description:
           'The batch is stored before the 202 reply. Field values are classified in memory and never stored. ' +
-          'Events already received are acknowledged as duplicates; events that break the schema are listed in `rejected`.',
+          'Events already received are acknowledged as duplicates; events that break the schema are listed in `rejected`. ' +
+          'Another content type than application/json (or none), malformed JSON and an envelope that breaks the schema ' +
+          'get a 400 whose message says what to fix.',
         security: [{ bearer: [] }],
         body: EventEnvelopeBody,
         response: {
@@ -36,7 +38,6 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
           401: ErrorReply,
           403: ErrorReply,
           413: ErrorReply,
-          415: ErrorReply,
           500: ErrorReply,
           503: ErrorReply,
         },
