@@ -3,6 +3,10 @@ import { availableParallelism } from 'node:os';
 import Type, { type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
+const LOGIN_URL = '^https?://';
+const API_VERSION = '^\\d+\\.\\d$';
+const NAMESPACE = '^[A-Za-z][A-Za-z0-9]{0,14}$';
+
 /** Environment variables the sidecar reads, with defaults. Validated once at start-up. */
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -12,15 +16,16 @@ const EnvSchema = Type.Object({
   LEAKWATCH_DATA_DIR: Type.String({ default: '.leakwatch/data', minLength: 1 }),
   LEAKWATCH_ORG_SECRETS: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_SECRETS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_ORGS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_HASH_SALT: Type.Optional(Type.String({ minLength: 16 })),
   LEAKWATCH_MODEL_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_REPLICA_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  SF_LOGIN_URL: Type.String({ pattern: '^https?://' }),
-  SF_CLIENT_ID: Type.String({ minLength: 1 }),
-  SF_USERNAME: Type.String({ minLength: 1 }),
-  SF_PRIVATE_KEY_PATH: Type.String({ minLength: 1 }),
-  SF_API_VERSION: Type.String({ default: '62.0', pattern: '^\\d+\\.\\d$' }),
-  SF_NAMESPACE: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9]{0,14}$' })),
+  SF_LOGIN_URL: Type.Optional(Type.String({ pattern: LOGIN_URL })),
+  SF_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+  SF_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  SF_PRIVATE_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  SF_API_VERSION: Type.String({ default: '62.0', pattern: API_VERSION }),
+  SF_NAMESPACE: Type.Optional(Type.String({ pattern: NAMESPACE })),
   OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
   OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
@@ -29,6 +34,17 @@ const EnvSchema = Type.Object({
 });
 
 type Env = Static<typeof EnvSchema>;
+
+/** An org connection for write-back (OAuth 2.0 JWT bearer flow). */
+export interface OrgConnection {
+  loginUrl: string;
+  clientId: string;
+  username: string;
+  privateKeyPath: string;
+  apiVersion: string;
+  /** The package's namespace in the org (`leakwatch` where the managed package is installed). */
+  namespace?: string;
+}
 
 export interface SidecarConfig {
   host: string;
@@ -45,16 +61,13 @@ export interface SidecarConfig {
   modelDir?: string;
   /** Names this replica in work leases; stable across restarts (default: the host name). */
   replicaId?: string;
-  /** The org connection for write-back (OAuth 2.0 JWT bearer flow). */
-  salesforce: {
-    loginUrl: string;
-    clientId: string;
-    username: string;
-    privateKeyPath: string;
-    apiVersion: string;
-    /** The package's namespace in the org (`leakwatch` where the managed package is installed). */
-    namespace?: string;
-  };
+  /** The default org connection (`SF_*`); absent when every org has a complete connection of its own. */
+  salesforce?: OrgConnection;
+  /**
+   * orgId (15-character form) → the connection its verdicts are written through: its own settings
+   * from `LEAKWATCH_ORGS_FILE` over the `SF_*` defaults. An org missing here uses `salesforce`.
+   */
+  orgConnections?: Map<string, OrgConnection>;
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
@@ -92,24 +105,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
   if (e.OUTBOX_MAX_DELAY_MS < e.OUTBOX_BASE_DELAY_MS) {
     throw new ConfigError('OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS');
   }
+  const orgFile = e.LEAKWATCH_ORGS_FILE ? readOrgsFile(e.LEAKWATCH_ORGS_FILE) : new Map<string, OrgEntry>();
+  const orgSecrets = readOrgSecrets(e, orgFile);
+  const salesforce = defaultConnection(e);
   return {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.LEAKWATCH_DATA_DIR,
-    orgSecrets: readOrgSecrets(e),
+    orgSecrets,
     hashSalt: e.LEAKWATCH_HASH_SALT,
     modelDir: e.LEAKWATCH_MODEL_DIR,
     replicaId: e.LEAKWATCH_REPLICA_ID,
-    salesforce: {
-      loginUrl: e.SF_LOGIN_URL,
-      clientId: e.SF_CLIENT_ID,
-      username: e.SF_USERNAME,
-      privateKeyPath: e.SF_PRIVATE_KEY_PATH,
-      apiVersion: e.SF_API_VERSION,
-      ...(e.SF_NAMESPACE ? { namespace: e.SF_NAMESPACE } : {}),
-    },
+    ...(salesforce ? { salesforce } : {}),
+    orgConnections: orgConnections(e, orgSecrets, orgFile),
     outbox: {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       baseDelayMs: e.OUTBOX_BASE_DELAY_MS,
@@ -120,8 +130,88 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
   };
 }
 
-/** `LEAKWATCH_ORG_SECRETS` is `orgId=secret,orgId=secret`; `LEAKWATCH_SECRETS_FILE` is a JSON object `{ orgId: secret }`. */
-function readOrgSecrets(e: Env): Map<string, string> {
+/** One org of `LEAKWATCH_ORGS_FILE`: its bearer secret and the connection settings it overrides. */
+interface OrgEntry {
+  secret?: string;
+  loginUrl?: string;
+  clientId?: string;
+  username?: string;
+  privateKeyPath?: string;
+  apiVersion?: string;
+  /** null: no namespace for this org, whatever `SF_NAMESPACE` says. */
+  namespace?: string | null;
+}
+
+/** The setting of an org entry, the variable it overrides, and what a valid value looks like. */
+const ORG_SETTINGS: Record<keyof OrgEntry, { variable?: string; valid: (v: unknown) => boolean; expected: string }> = {
+  secret: { valid: (v) => typeof v === 'string', expected: 'must be a string' },
+  loginUrl: { variable: 'SF_LOGIN_URL', valid: matches(LOGIN_URL), expected: 'must be an http(s) URL' },
+  clientId: { variable: 'SF_CLIENT_ID', valid: matches('.'), expected: 'must be a non-empty string' },
+  username: { variable: 'SF_USERNAME', valid: matches('.'), expected: 'must be a non-empty string' },
+  privateKeyPath: { variable: 'SF_PRIVATE_KEY_PATH', valid: matches('.'), expected: 'must be a non-empty string' },
+  apiVersion: {
+    variable: 'SF_API_VERSION',
+    valid: matches(API_VERSION),
+    expected: 'must be an API version such as 62.0',
+  },
+  namespace: {
+    variable: 'SF_NAMESPACE',
+    valid: (v) => v === null || matches(NAMESPACE)(v),
+    expected: 'must be a namespace prefix such as leakwatch (without __), or null for none',
+  },
+};
+
+const CONNECTION_REQUIRED = ['loginUrl', 'clientId', 'username', 'privateKeyPath'] as const;
+
+function matches(pattern: string): (v: unknown) => boolean {
+  const re = new RegExp(pattern);
+  return (v) => typeof v === 'string' && re.test(v);
+}
+
+/**
+ * `LEAKWATCH_ORGS_FILE` is a JSON object `{ "<orgId>": { "secret", "loginUrl", "clientId", "username",
+ * "privateKeyPath", "apiVersion", "namespace" } }`, every setting optional. Errors name the org and the
+ * setting, never a value.
+ */
+function readOrgsFile(path: string): Map<string, OrgEntry> {
+  const variable = 'LEAKWATCH_ORGS_FILE';
+  const parsed = readJsonFile(variable, path);
+  if (!isObject(parsed)) {
+    throw new ConfigError(
+      `${variable} must hold a JSON object { "<orgId>": { "secret": "...", "loginUrl": "...", ... } }`,
+    );
+  }
+  const entries = new Map<string, OrgEntry>();
+  for (const [key, entry] of Object.entries(parsed)) {
+    if (!ORG_ID.test(key)) {
+      throw new ConfigError(
+        `${variable} lists ${JSON.stringify(key)}, which is not a Salesforce Organization id (00D...)`,
+      );
+    }
+    const org = key.slice(0, 15);
+    if (entries.has(org)) throw new ConfigError(`${variable} lists org ${org} twice (as a 15- and an 18-character id)`);
+    if (!isObject(entry)) {
+      throw new ConfigError(`${variable}: org ${org} must be an object { "secret": "...", "loginUrl": "...", ... }`);
+    }
+    for (const [name, setting] of Object.entries(entry)) {
+      const rule = Object.hasOwn(ORG_SETTINGS, name) ? ORG_SETTINGS[name as keyof OrgEntry] : undefined;
+      if (!rule) {
+        throw new ConfigError(
+          `${variable}: org ${org} has an unknown setting ${JSON.stringify(name)} (known: ${Object.keys(ORG_SETTINGS).join(', ')})`,
+        );
+      }
+      if (!rule.valid(setting)) throw new ConfigError(`${variable}: org ${org}: ${name} ${rule.expected}`);
+    }
+    entries.set(org, entry as OrgEntry);
+  }
+  return entries;
+}
+
+/**
+ * Bearer secrets from `LEAKWATCH_ORG_SECRETS` (`orgId=secret,orgId=secret`), `LEAKWATCH_SECRETS_FILE`
+ * (a JSON object `{ orgId: secret }`) and the `secret` of each org in `LEAKWATCH_ORGS_FILE`.
+ */
+function readOrgSecrets(e: Env, orgFile: Map<string, OrgEntry>): Map<string, string> {
   const pairs: Array<[string, string, string]> = [];
   if (e.LEAKWATCH_ORG_SECRETS) {
     for (const item of e.LEAKWATCH_ORG_SECRETS.split(',')) {
@@ -130,30 +220,104 @@ function readOrgSecrets(e: Env): Map<string, string> {
     }
   }
   if (e.LEAKWATCH_SECRETS_FILE) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(e.LEAKWATCH_SECRETS_FILE, 'utf8'));
-    } catch (err) {
-      throw new ConfigError(`LEAKWATCH_SECRETS_FILE cannot be read as JSON: ${(err as Error).message}`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    const parsed = readJsonFile('LEAKWATCH_SECRETS_FILE', e.LEAKWATCH_SECRETS_FILE);
+    if (!isObject(parsed)) {
       throw new ConfigError('LEAKWATCH_SECRETS_FILE must hold a JSON object { "<orgId>": "<secret>" }');
     }
     for (const [org, secret] of Object.entries(parsed)) {
       pairs.push([org, typeof secret === 'string' ? secret : '', 'LEAKWATCH_SECRETS_FILE']);
     }
   }
-  const secrets = new Map<string, string>();
+  for (const [org, entry] of orgFile) {
+    if (entry.secret !== undefined) pairs.push([org, entry.secret, 'LEAKWATCH_ORGS_FILE']);
+  }
+  const secrets = new Map<string, { secret: string; from: string }>();
   for (const [org, secret, variable] of pairs) {
     if (!ORG_ID.test(org))
       throw new ConfigError(`${variable} has an entry whose org id is not a Salesforce Organization id (00D...)`);
     if (secret.length < 16) throw new ConfigError(`${variable} has a secret shorter than 16 characters for org ${org}`);
-    secrets.set(org.slice(0, 15), secret);
+    const org15 = org.slice(0, 15);
+    const earlier = secrets.get(org15);
+    if (earlier && earlier.secret !== secret) {
+      throw new ConfigError(
+        `org ${org15} has one bearer secret in ${earlier.from} and another in ${variable}; keep one`,
+      );
+    }
+    secrets.set(org15, { secret, from: variable });
+  }
+  for (const org of orgFile.keys()) {
+    if (!secrets.has(org)) {
+      throw new ConfigError(
+        `LEAKWATCH_ORGS_FILE: org ${org} has no bearer secret; give it a "secret" there or list it in LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE`,
+      );
+    }
   }
   if (secrets.size === 0) {
     throw new ConfigError(
-      'LEAKWATCH_ORG_SECRETS or LEAKWATCH_SECRETS_FILE must name at least one org and its bearer secret',
+      'LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE must name at least one org and its bearer secret',
     );
   }
-  return secrets;
+  return new Map([...secrets].map(([org, { secret }]) => [org, secret]));
+}
+
+/** The `SF_*` connection, when all of its required variables are set. */
+function defaultConnection(e: Env): OrgConnection | undefined {
+  if (!e.SF_LOGIN_URL || !e.SF_CLIENT_ID || !e.SF_USERNAME || !e.SF_PRIVATE_KEY_PATH) return undefined;
+  return {
+    loginUrl: e.SF_LOGIN_URL,
+    clientId: e.SF_CLIENT_ID,
+    username: e.SF_USERNAME,
+    privateKeyPath: e.SF_PRIVATE_KEY_PATH,
+    apiVersion: e.SF_API_VERSION,
+    ...(e.SF_NAMESPACE ? { namespace: e.SF_NAMESPACE } : {}),
+  };
+}
+
+/** Each org's connection: its own settings over the `SF_*` ones, which must fill in whatever an org leaves out. */
+function orgConnections(e: Env, orgSecrets: Map<string, string>, orgFile: Map<string, OrgEntry>) {
+  const connections = new Map<string, OrgConnection>();
+  for (const org of orgSecrets.keys()) {
+    const own = orgFile.get(org) ?? {};
+    const missing = CONNECTION_REQUIRED.filter((name) => own[name] === undefined);
+    const unset = missing
+      .map((name) => ORG_SETTINGS[name].variable as string)
+      .filter((variable) => !e[variable as keyof Env]);
+    if (unset.length > 0) {
+      const why =
+        orgFile.size > 0 ? ` for org ${org}, which has no ${missing.join(', ')} of its own in LEAKWATCH_ORGS_FILE` : '';
+      throw new ConfigError(`${unset.join(', ')} must be set${why}`);
+    }
+    const namespace = own.namespace === null ? undefined : (own.namespace ?? e.SF_NAMESPACE);
+    connections.set(org, {
+      loginUrl: own.loginUrl ?? (e.SF_LOGIN_URL as string),
+      clientId: own.clientId ?? (e.SF_CLIENT_ID as string),
+      username: own.username ?? (e.SF_USERNAME as string),
+      privateKeyPath: own.privateKeyPath ?? (e.SF_PRIVATE_KEY_PATH as string),
+      apiVersion: own.apiVersion ?? e.SF_API_VERSION,
+      ...(namespace ? { namespace } : {}),
+    });
+  }
+  return connections;
+}
+
+/** Parses a JSON file; a syntax error is reported by position only, since the file holds secrets. */
+function readJsonFile(variable: string, path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${variable} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const position = /position (\d+)/.exec((err as Error).message)?.[1];
+    throw new ConfigError(
+      `${variable} cannot be read as JSON: a syntax error${position ? ` at character ${position}` : ''}`,
+    );
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

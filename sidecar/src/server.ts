@@ -12,7 +12,7 @@ import type { Store } from './store/store.js';
 import { createStoredDetector } from './detect/index.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
 import { readHashSalt } from './store/hash-salt.js';
-import { createOrgClient } from './writeback/index.js';
+import { connectOrgs } from './writeback/org-connections.js';
 import { openStore } from './store/open-store.js';
 
 export interface SidecarEngines {
@@ -20,7 +20,7 @@ export interface SidecarEngines {
   classifier?: Classifier;
   /** Defaults to the detector whose baselines live in the store. */
   detector?: Detector;
-  /** Defaults to one client for the connection in `config.salesforce`, used for every configured org. */
+  /** Defaults to a client per org connection of `config`, each checked to log in to its org before writing. */
   orgClientFor?: OrgClientResolver;
 }
 
@@ -38,6 +38,14 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
   let app: FastifyInstance | undefined;
   let classifier: Classifier | undefined;
   try {
+    const orgClientFor =
+      engines.orgClientFor ??
+      connectOrgs(config, (wrong) =>
+        app?.log.error(
+          wrong,
+          'the org connection logs in to another org: nothing is written there, and its write-backs become dead letters',
+        ),
+      );
     classifier = engines.classifier ?? (await warmClassifier(config, store));
     const stored = engines.detector ? undefined : createStoredDetector(store);
     app = await buildApp({
@@ -45,7 +53,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       classifier,
       detector: engines.detector ?? (stored as NonNullable<typeof stored>).detector,
       flushDetector: stored?.flush,
-      orgClientFor: engines.orgClientFor ?? connectedOrg(config),
+      orgClientFor,
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
       pollMs: config.pollMs,
@@ -92,11 +100,6 @@ async function warmClassifier(config: SidecarConfig, store: Store): Promise<Clas
   return pool;
 }
 
-function connectedOrg(config: SidecarConfig): OrgClientResolver {
-  const client = createOrgClient(config.salesforce);
-  return (orgId) => (config.orgSecrets.has(orgId.slice(0, 15)) ? client : undefined);
-}
-
 /** Closes on SIGTERM/SIGINT; a second signal, or 30 s without finishing, exits at once. */
 export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void {
   let closing = false;
@@ -118,15 +121,13 @@ export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void 
 }
 
 async function main(): Promise<void> {
-  let config: SidecarConfig;
   try {
-    config = loadConfig();
+    closeOnSignals(await startSidecar(loadConfig()));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`leakwatch sidecar: configuration error: ${err.message}\n`);
     process.exit(78);
   }
-  closeOnSignals(await startSidecar(config));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

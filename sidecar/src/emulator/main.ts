@@ -10,6 +10,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     metadata: { type: 'string' },
     namespace: { type: 'string' },
+    'org-id': { type: 'string' },
   },
 });
 
@@ -18,6 +19,7 @@ const emulator = await startOrgEmulator({
   host: values.host,
   ...(values.metadata ? { metadataDir: values.metadata } : {}),
   ...(values.namespace ? { namespace: values.namespace } : {}),
+  ...(values['org-id'] ? { orgId: values['org-id'] } : {}),
 });
 const keyDir = await mkdtemp(join(tmpdir(), 'leakwatch-emulator-'));
 const keyPath = join(keyDir, 'server.key');
@@ -29,6 +31,7 @@ process.stdout.write(
     `  objects:      ${[...emulator.schema.keys()].join(', ') || '(none found)'}`,
     `  login URL:    ${emulator.url}`,
     `  consumer key: ${emulator.connectedApp.clientId}`,
+    `  org id:       ${emulator.identity.orgId}`,
     `  username:     ${emulator.identity.username}`,
     `  private key:  ${keyPath}`,
     `  faults:       POST ${emulator.url}/__emulator/faults  {"unavailable":2,"requestLimit":1,"lockRows":3,"dropConnections":1,"loginUnavailable":1,"latencyMs":500,"expireSessions":true}`,

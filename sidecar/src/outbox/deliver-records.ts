@@ -77,7 +77,10 @@ function* chunks(records: ClaimedRecord[]): Generator<ClaimedRecord[]> {
   }
 }
 
+/** `CODE: message`, the code from jsforce's `errorCode` or the write-back client's `code` (WRONG_ORG, ...). */
 function describe(err: unknown): string {
-  if (err instanceof Error) return `${(err as { errorCode?: string }).errorCode ?? err.name}: ${err.message}`;
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  const { errorCode, code } = err as { errorCode?: unknown; code?: unknown };
+  const label = typeof errorCode === 'string' ? errorCode : typeof code === 'string' ? code : err.name;
+  return `${label}: ${err.message}`;
 }

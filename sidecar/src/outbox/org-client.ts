@@ -16,7 +16,12 @@ export interface UpsertResult {
  */
 export interface OrgClient {
   upsert(sobject: string, externalIdField: string, records: Array<Record<string, unknown>>): Promise<UpsertResult[]>;
+  /** Whether the client has shown that it logs in to the org it writes for; clients that never check omit it. */
+  identityCheck?(): OrgIdentityCheck;
 }
+
+/** `unchecked` until the first write-back of the org, then `verified`, or `wrong-org` (its records become dead letters). */
+export type OrgIdentityCheck = 'unchecked' | 'verified' | 'wrong-org';
 
 /** Picks the client for an org; returns undefined for an org this sidecar cannot write to. */
 export type OrgClientResolver = (orgId: string) => OrgClient | undefined;

@@ -6,12 +6,12 @@ import type { Store } from '../../src/store/store.js';
 import { verdictRecords } from '../../src/verdicts/verdict-records.js';
 import { ORG_ID } from '../api/envelopes.js';
 
-/** Queues `count` verdicts, each with one finding, straight into the outbox. Returns their event ids. */
-export async function queueVerdicts(store: Store, count: number): Promise<string[]> {
+/** Queues `count` verdicts of an org, each with one finding, straight into the outbox. Returns their event ids. */
+export async function queueVerdicts(store: Store, count: number, orgId = ORG_ID): Promise<string[]> {
   const scored = Array.from({ length: count }, () => {
     const eventId = randomUUID();
     const stored: StoredEvent = {
-      orgId: ORG_ID,
+      orgId,
       event: {
         id: eventId,
         kind: 'dml',
@@ -40,14 +40,14 @@ export async function queueVerdicts(store: Store, count: number): Promise<string
     };
     const verdict: Verdict = {
       eventId,
-      orgId: ORG_ID,
+      orgId,
       severity: 'Low',
       riskScore: 20,
       reasons: [],
       piiTypes: ['EMAIL_ADDRESS'],
       zScore: null,
     };
-    return { eventId, orgId: ORG_ID, receivedAt: new Date(), records: verdictRecords(stored, verdict, new Date()) };
+    return { eventId, orgId, receivedAt: new Date(), records: verdictRecords(stored, verdict, new Date()) };
   });
   await store.transaction((tx) => recordScoredEvents(tx, 'nobody', scored));
   return scored.map((s) => s.eventId);

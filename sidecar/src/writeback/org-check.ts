@@ -1,0 +1,75 @@
+import type { OrgIdentityCheck } from '../outbox/org-client.js';
+import type { OrgClient, OrgIdentity, OrgRecord } from './client.js';
+import { classifyError, OrgRequestError } from './errors.js';
+
+/** A connection that logs in to another org than the one whose verdicts it was configured to write. */
+export interface WrongOrg {
+  /** The org the verdicts belong to (15-character form). */
+  orgId: string;
+  /** The org the connection's user belongs to. */
+  connectedOrgId: string;
+  username: string;
+}
+
+export interface CheckedOrgClient extends OrgClient {
+  identityCheck(): OrgIdentityCheck;
+}
+
+/**
+ * Wraps a client so that nothing is written before userinfo shows that it logs in to `orgId`
+ * (15-character prefixes compared). A check that fails (the org is down, the login is refused) is
+ * tried again on the next write, with that error. A connection to another org fails every write,
+ * for good, with a non-retryable WRONG_ORG error, so the records become dead letters instead of
+ * landing in the other org; `onWrongOrg` hears of it once.
+ */
+export const checkedOrgClient = (
+  orgId: string,
+  client: OrgClient,
+  onWrongOrg: (wrong: WrongOrg) => void = () => {},
+): CheckedOrgClient => {
+  const org = orgId.slice(0, 15);
+  let state: OrgIdentityCheck = 'unchecked';
+  let wrongOrg: OrgRequestError | undefined;
+  let checking: Promise<void> | undefined;
+
+  const confirm = (identity: OrgIdentity): void => {
+    if (identity.orgId.slice(0, 15) === org) {
+      state = 'verified';
+      return;
+    }
+    state = 'wrong-org';
+    wrongOrg = new OrgRequestError(
+      'WRONG_ORG',
+      `the connection for org ${org} logs in to org ${identity.orgId.slice(0, 15)} as ${identity.username}, so none ` +
+        `of this org's records are written there. Correct the connection of org ${org} (SF_* or its entry in ` +
+        'LEAKWATCH_ORGS_FILE), restart the sidecar and re-drive the dead letters.',
+      false,
+    );
+    onWrongOrg({ orgId: org, connectedOrgId: identity.orgId, username: identity.username });
+  };
+
+  const ensureRightOrg = async (): Promise<void> => {
+    if (state === 'verified') return;
+    checking ??= client.identity().then(confirm, (error: unknown) => {
+      checking = undefined;
+      const cause = classifyError(error);
+      const message = `checking which org the connection logs in to: ${cause.message}`;
+      throw new OrgRequestError(cause.code, message, cause.retryable, { cause });
+    });
+    await checking;
+    if (wrongOrg) throw wrongOrg;
+  };
+
+  return {
+    async upsert(sobject, externalIdField, records) {
+      await ensureRightOrg();
+      return client.upsert(sobject, externalIdField, records);
+    },
+    async query<T extends OrgRecord = OrgRecord>(soql: string) {
+      await ensureRightOrg();
+      return client.query<T>(soql);
+    },
+    identity: () => client.identity(),
+    identityCheck: () => state,
+  };
+};
