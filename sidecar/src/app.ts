@@ -86,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store: options.store,
     classifier: options.classifier,
     orgSecrets: options.orgSecrets,
+    orgClientFor: options.orgClientFor,
   });
   await app.register(eventsRoute, {
     store: options.store,

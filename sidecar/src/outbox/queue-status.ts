@@ -8,8 +8,12 @@ export interface QueueStatus {
   deadLetters: number;
 }
 
-/** Depths of the scoring queue and the outbox, the oldest pending write-back and the dead letters. */
-export async function queueStatus(sql: Sql): Promise<QueueStatus> {
+/**
+ * Depths of the scoring queue and the outbox, the oldest pending write-back and the dead letters:
+ * of one org (15- or 18-character id), or of every org when `orgId` is omitted (the operator's view).
+ */
+export async function queueStatus(sql: Sql, orgId?: string): Promise<QueueStatus> {
+  const ofOrg = orgId === undefined ? '' : 'AND left(org_id, 15) = $1';
   const [row] = await sql.query<{
     events_pending: string | number;
     events_failed: string | number;
@@ -17,11 +21,12 @@ export async function queueStatus(sql: Sql): Promise<QueueStatus> {
     oldest: Date | string | null;
     dead: string | number;
   }>(
-    `SELECT (SELECT count(*) FROM ingested_event WHERE state = 'pending') AS events_pending,
-            (SELECT count(*) FROM ingested_event WHERE state = 'failed') AS events_failed,
-            (SELECT count(*) FROM outbox WHERE state = 'pending') AS outbox_pending,
-            (SELECT min(created_at) FROM outbox WHERE state = 'pending') AS oldest,
-            (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead`,
+    `SELECT (SELECT count(*) FROM ingested_event WHERE state = 'pending' ${ofOrg}) AS events_pending,
+            (SELECT count(*) FROM ingested_event WHERE state = 'failed' ${ofOrg}) AS events_failed,
+            (SELECT count(*) FROM outbox WHERE state = 'pending' ${ofOrg}) AS outbox_pending,
+            (SELECT min(created_at) FROM outbox WHERE state = 'pending' ${ofOrg}) AS oldest,
+            (SELECT count(*) FROM outbox WHERE state = 'dead' ${ofOrg}) AS dead`,
+    orgId === undefined ? [] : [orgId.slice(0, 15)],
   );
   return {
     eventsPending: Number(row?.events_pending ?? 0),

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Classifier } from '../contract/entities.js';
+import type { OrgClientResolver } from '../outbox/org-client.js';
 import { queueStatus } from '../outbox/queue-status.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
@@ -10,11 +11,23 @@ export interface StatusRouteOptions {
   store: Store;
   classifier: Classifier;
   orgSecrets: Map<string, string>;
+  /** The org's write-back client, to report whether its connection is configured and checked. */
+  orgClientFor: OrgClientResolver;
 }
 
 const StatusReply = Type.Object({
+  orgId: Type.String({
+    description: 'The org this bearer secret belongs to (15-character id); every figure is of this org.',
+  }),
   store: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
   modelLoaded: Type.Boolean({ description: 'False while only the pattern recognizers run.' }),
+  connection: Type.Object({
+    configured: Type.Boolean({ description: 'Whether the sidecar has a connection to write into this org.' }),
+    identity: Type.Union([Type.Literal('unchecked'), Type.Literal('verified'), Type.Literal('wrong-org')], {
+      description:
+        'Whether the connection logs in to this org: checked before the first write-back; wrong-org makes every write-back a dead letter.',
+    }),
+  }),
   queues: Type.Object({
     eventsPending: Type.Integer({ description: 'Acknowledged events waiting to be scored.' }),
     eventsFailed: Type.Integer({ description: 'Events the detector failed on repeatedly.' }),
@@ -24,23 +37,27 @@ const StatusReply = Type.Object({
   deadLetters: Type.Integer({ description: 'Records that could not be written; re-drive with `leakwatch redrive`.' }),
 });
 
-/** GET /v1/status: queue depths, dead letters, model and store, for the org's admin. */
+/** GET /v1/status: the calling org's queue depths and dead letters, its connection, the model and the store. */
 const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, options) => {
   app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
     '/v1/status',
     {
       schema: {
-        summary: 'Queue depths and health',
+        summary: "The org's queue depths and health",
         security: [{ bearer: [] }],
         response: { 200: StatusReply, 401: ErrorReply },
       },
     },
-    async () => {
-      const q = await queueStatus(options.store);
+    async (request) => {
+      const orgId = request.orgId as string;
+      const q = await queueStatus(options.store, orgId);
+      const client = options.orgClientFor(orgId);
       return {
+        orgId,
         store: options.store.kind,
         modelLoaded: options.classifier.modelLoaded,
+        connection: { configured: client !== undefined, identity: client?.identityCheck?.() ?? ('unchecked' as const) },
         queues: {
           eventsPending: q.eventsPending,
           eventsFailed: q.eventsFailed,
