@@ -130,6 +130,7 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     refreshFn: (conn, callback) => {
       requestToken(conn as jsforce.Connection).then(
         (token) => {
+          noteIdentity(token);
           conn.instanceUrl = token.instance_url;
           callback(null, token.access_token, token as never);
         },
@@ -141,10 +142,18 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     },
   });
 
+  /** The org and user of the last token, from its identity URL (`https://…/id/<orgId>/<userId>`). */
+  let tokenIdentity: { orgId: string; userId: string } | undefined;
+  const noteIdentity = (token: TokenResponse): void => {
+    const match = /\/id\/(00D[A-Za-z0-9]{12,15})\/(005[A-Za-z0-9]{12,15})\/?$/.exec(token.id ?? '');
+    tokenIdentity = match ? { orgId: match[1]!, userId: match[2]! } : undefined;
+  };
+
   let login: Promise<void> | undefined;
   const ensureLogin = (): Promise<void> => {
     login ??= (async () => {
       const token = await requestToken(connection);
+      noteIdentity(token);
       connection.instanceUrl = token.instance_url;
       connection.accessToken = token.access_token;
     })().catch((error: unknown) => {
@@ -205,6 +214,14 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     },
 
     async identity() {
+      // The token's identity URL names the org and user without another call (or the openid scope
+      // userinfo needs); userinfo is only asked when a token came without one.
+      try {
+        await ensureLogin();
+      } catch (error) {
+        throw classifyError(error);
+      }
+      if (tokenIdentity) return { ...tokenIdentity, username: options.username };
       const info = await call<{ organization_id: string; user_id: string; preferred_username: string }>({ method: 'GET', url: '/services/oauth2/userinfo' });
       return { orgId: info.organization_id, userId: info.user_id, username: info.preferred_username };
     },
