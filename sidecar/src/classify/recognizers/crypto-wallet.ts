@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -6,6 +8,9 @@ const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const LEGACY = /(?<![\p{L}\p{N}])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/gu;
 const SEGWIT = /(?<![\p{L}\p{N}])(?:bc|tb)1[02-9ac-hj-np-z]{11,71}(?![\p{L}\p{N}])/giu;
 const ETHEREUM = /(?<![\p{L}\p{N}])0x[0-9a-fA-F]{40}(?![\p{L}\p{N}])/gu;
+
+/** An all-lower or all-upper Ethereum address carries no checksum: reported, below a checksummed one. */
+const UNCHECKED_ETHEREUM_SCORE = 0.55;
 
 const sha256 = (data: Uint8Array): Buffer => createHash('sha256').update(data).digest();
 
@@ -60,6 +65,22 @@ export function bech32Valid(address: string): boolean {
   return data[0] === 0 ? constant === 1 : constant === 0x2bc830a3;
 }
 
+/** EIP-55: the checksummed spelling of an Ethereum address, each letter upper-case where its keccak-256 nibble is >= 8. */
+export function eip55Checksummed(address: string): string {
+  const hex = address.slice(2).toLowerCase();
+  const hash = bytesToHex(keccak_256(utf8ToBytes(hex)));
+  let out = '0x';
+  for (let i = 0; i < hex.length; i += 1) out += Number.parseInt(hash[i]!, 16) >= 8 ? hex[i]!.toUpperCase() : hex[i]!;
+  return out;
+}
+
+/** `checksummed` when a mixed-case address passes EIP-55, `unchecked` when it is all one case, else `invalid`. */
+export function ethereumChecksum(address: string): 'checksummed' | 'unchecked' | 'invalid' {
+  const hex = address.slice(2);
+  if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return 'unchecked';
+  return eip55Checksummed(address) === `0x${hex}` ? 'checksummed' : 'invalid';
+}
+
 export const cryptoWallet: Recognizer = {
   name: 'pattern:crypto',
   needsDigit: true,
@@ -70,7 +91,10 @@ export const cryptoWallet: Recognizer = {
     };
     for (const m of matchAll(LEGACY, text)) if (base58CheckValid(m[0])) push(m.index, m[0].length, 1);
     for (const m of matchAll(SEGWIT, text)) if (bech32Valid(m[0])) push(m.index, m[0].length, 1);
-    for (const m of matchAll(ETHEREUM, text)) push(m.index, m[0].length, 0.7);
+    for (const m of matchAll(ETHEREUM, text)) {
+      const checksum = ethereumChecksum(m[0]);
+      if (checksum !== 'invalid') push(m.index, m[0].length, checksum === 'checksummed' ? 1 : UNCHECKED_ETHEREUM_SCORE);
+    }
     return out;
   },
 };

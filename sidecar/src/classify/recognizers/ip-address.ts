@@ -1,10 +1,11 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { versionEvidence } from '../context.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const V4 = /(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\p{L}\p{N}])/gu;
 const V6 = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}:|:)(?::|[0-9A-Fa-f]{0,4}:)*(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\p{L}\p{N}:])/gu;
-/** "version 10.2.3.4", "v1.2.3.4", "build 4.0.1.12": dotted numbers that are not addresses. */
-const VERSION_BEFORE = /(?:version[ei]?|versión|release|build|firmware|v|ver\.?)["'\s:=]*$/i;
+/** A dotted number that may be a version ("upgraded the app to 3.2.1.0"): reported only with network context. */
+const MAYBE_VERSION_SCORE = 0.35;
 
 function v4Valid(raw: string): boolean {
   const [address, prefix] = raw.split('/');
@@ -34,8 +35,10 @@ export const ipAddress: Recognizer = {
     for (const m of matchAll(V4, text)) {
       const end = m.index + m[0].length;
       if (taken.some(([s, e]) => m.index >= s && end <= e)) continue;
-      if (!v4Valid(m[0]) || VERSION_BEFORE.test(text.slice(Math.max(0, m.index - 12), m.index))) continue;
-      out.push({ type: 'IP_ADDRESS', start: m.index, end, score: 0.8, detector: this.name });
+      if (!v4Valid(m[0])) continue;
+      const version = versionEvidence(text, m.index, end);
+      if (version === 'named') continue;
+      out.push({ type: 'IP_ADDRESS', start: m.index, end, score: version ? MAYBE_VERSION_SCORE : 0.8, detector: this.name });
     }
     return out;
   },
