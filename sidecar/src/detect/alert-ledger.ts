@@ -1,23 +1,28 @@
+import type { DetectionState } from './state.js';
+
 const ONCE = -1;
 
 /**
  * Remembers which windows already raised an alert, so a window that stays
- * anomalous alerts once and again only each time its total doubles.
+ * anomalous alerts once and again only each time its total doubles. The marks
+ * live in the org's detection state, so they outlast a restart and reach the
+ * other replicas through storage.
  */
 export class AlertLedger {
-  private readonly alerted = new Map<string, { until: number; total: number }>();
   private latestDay = -Infinity;
+
+  constructor(private readonly state: Pick<DetectionState, 'alerted' | 'noteAlert' | 'forgetAlertsBefore'>) {}
 
   /** True when this window's total is worth a (new) alert; records it for `keepDays`. */
   shouldAlert(key: string, day: number, total: number, keepDays = 2): boolean {
     if (day > this.latestDay) {
       this.latestDay = day;
-      for (const [k, v] of this.alerted) if (v.until < day) this.alerted.delete(k);
+      this.state.forgetAlertsBefore(day);
     }
-    const previous = this.alerted.get(key);
+    const previous = this.state.alerted(key);
     if (previous && previous.total === ONCE) return false;
     if (previous && total < previous.total * 2) return false;
-    this.alerted.set(key, { until: day + keepDays, total });
+    this.state.noteAlert(key, day + keepDays, total);
     return true;
   }
 

@@ -89,7 +89,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     const ctx = {
       state,
       baselines: new Baselines(state, config),
-      ledger: new AlertLedger(),
+      ledger: new AlertLedger(state),
       canaryHashes: new CanaryHashes(options.hashSalt),
     };
     orgs.set(orgId, ctx);

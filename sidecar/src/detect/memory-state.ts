@@ -1,5 +1,14 @@
 import { HourlySeries } from './hourly-series.js';
-import type { Canary, CanaryRegistry, DetectionState, Metric, Signal, SuppressionRule } from './state.js';
+import {
+  laterMark,
+  type AlertMark,
+  type Canary,
+  type CanaryRegistry,
+  type DetectionState,
+  type Metric,
+  type Signal,
+  type SuppressionRule,
+} from './state.js';
 
 /** Increments not yet written to shared storage; see `SqlStateStore`. */
 export interface StateChanges {
@@ -8,6 +17,7 @@ export interface StateChanges {
   appScopes: Map<string, { appId: string; scope: string }>;
   tokens: Map<string, number>;
   signalStarts: Map<Signal, number>;
+  alerts: Map<string, AlertMark>;
   canaries: Canary[];
   suppressions: SuppressionRule[];
 }
@@ -29,6 +39,7 @@ function emptyChanges(): StateChanges {
     appScopes: new Map(),
     tokens: new Map(),
     signalStarts: new Map(),
+    alerts: new Map(),
     canaries: [],
     suppressions: [],
   };
@@ -45,6 +56,7 @@ export class MemoryDetectionState implements DetectionState {
   private readonly canaryLabels = new Map<string, string>();
   private readonly rules: SuppressionRule[] = [];
   private readonly starts = new Map<Signal, number>();
+  private readonly alerts = new Map<string, AlertMark>();
   private newestDay = -Infinity;
   private changes: StateChanges | undefined;
 
@@ -205,6 +217,28 @@ export class MemoryDetectionState implements DetectionState {
     if (day > this.newestDay) this.newestDay = day;
   }
 
+  alerted(key: string): AlertMark | undefined {
+    return this.alerts.get(key);
+  }
+
+  noteAlert(key: string, untilDay: number, total: number): void {
+    const mark = { untilDay, total };
+    this.alerts.set(key, mark);
+    if (this.changes) {
+      const pending = this.changes.alerts.get(key);
+      this.changes.alerts.set(key, pending ? laterMark(pending, mark) : mark);
+    }
+  }
+
+  /** Remembers a window's alert without journalling it (used when loading from storage). */
+  applyAlert(key: string, untilDay: number, total: number): void {
+    this.alerts.set(key, { untilDay, total });
+  }
+
+  forgetAlertsBefore(day: number): void {
+    for (const [key, mark] of this.alerts) if (mark.untilDay < day) this.alerts.delete(key);
+  }
+
   canaries(): CanaryRegistry {
     return { recordIds: this.canaryRecordIds, markers: this.canaryMarkers, labels: this.canaryLabels };
   }
@@ -264,6 +298,10 @@ export class MemoryDetectionState implements DetectionState {
     for (const [k, v] of current.tokens) failed.tokens.set(k, Math.max(v, failed.tokens.get(k) ?? v));
     for (const [signal, day] of current.signalStarts)
       failed.signalStarts.set(signal, Math.min(day, failed.signalStarts.get(signal) ?? day));
+    for (const [key, mark] of current.alerts) {
+      const pending = failed.alerts.get(key);
+      failed.alerts.set(key, pending ? laterMark(pending, mark) : mark);
+    }
     failed.canaries.push(...current.canaries);
     failed.suppressions.push(...current.suppressions);
   }

@@ -12,12 +12,15 @@ export interface SqlExecutor extends Sql {
 const ROWS_PER_STATEMENT = 500;
 /** Sessions idle this many days are not loaded and are pruned. */
 const SESSION_DAYS = 2;
+/** Alert marks expired this many days are still loaded (for late events), then pruned. */
+const ALERT_GRACE_DAYS = 2;
 
 /**
- * Detection state in SQL (migration 020), scored in memory: an org's state is
+ * Detection state in SQL (migrations 020 and 021), scored in memory: an org's state is
  * loaded once into a journalled `MemoryDetectionState`, events are scored
  * synchronously against it, and `flush()` writes the journal in batches as
- * commutative upserts (`total = total + EXCLUDED.total`, set unions, maxima).
+ * commutative upserts (`total = total + EXCLUDED.total`, set unions, maxima;
+ * alert marks keep the later `until_day`, then the larger total).
  *
  * With several replicas on one PostgreSQL database, increments from every
  * replica add up in storage whatever their order. A replica sees the others'
@@ -98,6 +101,11 @@ export class SqlStateStore implements StateSource {
         [orgId, newest - SESSION_DAYS],
       );
       for (const r of sessions) state.applySession(r.session_key, Number(r.last_day), Number(r.total));
+      const alerts = await sql.query<{ key: string; until_day: number; total: number }>(
+        'SELECT key, until_day, total FROM detect_alert WHERE org_id = $1 AND until_day >= $2',
+        [orgId, newest - ALERT_GRACE_DAYS],
+      );
+      for (const r of alerts) state.applyAlert(r.key, Number(r.until_day), Number(r.total));
     }
     for (const r of await sql.query<{ app_id: string; scope: string }>(
       'SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1',
@@ -170,6 +178,18 @@ export class SqlStateStore implements StateSource {
     );
     await upsert(
       tx,
+      'detect_alert (org_id, key, until_day, total)',
+      [...c.alerts].map(([key, mark]) => [org, key, mark.untilDay, mark.total]),
+      `ON CONFLICT (org_id, key) DO UPDATE SET
+         until_day = GREATEST(detect_alert.until_day, EXCLUDED.until_day),
+         total = CASE
+           WHEN EXCLUDED.until_day > detect_alert.until_day THEN EXCLUDED.total
+           WHEN EXCLUDED.until_day < detect_alert.until_day THEN detect_alert.total
+           ELSE GREATEST(detect_alert.total, EXCLUDED.total)
+         END`,
+    );
+    await upsert(
+      tx,
       'detect_canary (org_id, kind, value, label)',
       dedupe(
         c.canaries.map((k) =>
@@ -201,6 +221,7 @@ export class SqlStateStore implements StateSource {
     if (newest !== undefined) {
       await tx.query('DELETE FROM detect_hourly WHERE org_id = $1 AND day < $2', [org, newest - this.retainDays()]);
       await tx.query('DELETE FROM detect_session WHERE org_id = $1 AND last_day < $2', [org, newest - SESSION_DAYS]);
+      await tx.query('DELETE FROM detect_alert WHERE org_id = $1 AND until_day < $2', [org, newest - ALERT_GRACE_DAYS]);
     }
   }
 

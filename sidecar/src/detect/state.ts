@@ -32,6 +32,13 @@ export interface DetectionState {
   /** Moves the state to an event's day; what fell out of the horizon is dropped. */
   advanceTo(day: number): void;
 
+  /** The last alert a window (`AlertLedger` key) raised, while remembered. */
+  alerted(key: string): AlertMark | undefined;
+  /** Records that a window alerted; remembered until `untilDay`, and merged by `laterMark` in storage. */
+  noteAlert(key: string, untilDay: number, total: number): void;
+  /** Forgets, in this process, the marks remembered until before `day` (storage prunes its own). */
+  forgetAlertsBefore(day: number): void;
+
   canaries(): CanaryRegistry;
   addCanary(canary: Canary): void;
 
@@ -40,6 +47,22 @@ export interface DetectionState {
 }
 
 export type Metric = 'volume' | 'activity';
+
+/** A window's last alert: its total then (-1 for a one-off window), remembered until `untilDay`. */
+export interface AlertMark {
+  untilDay: number;
+  total: number;
+}
+
+/**
+ * Of two marks for one window, the one to keep: the later `untilDay`, then the larger
+ * total. A maximum, so replicas merging marks in any order converge; and a window
+ * alerts again only with a later day or a doubled total, so the newest mark wins.
+ */
+export function laterMark(a: AlertMark, b: AlertMark): AlertMark {
+  if (a.untilDay !== b.untilDay) return a.untilDay > b.untilDay ? a : b;
+  return a.total >= b.total ? a : b;
+}
 
 /**
  * Signals learn separately: record volumes from the first dml or export event,

@@ -9,10 +9,14 @@ export interface StoredDetector {
 }
 
 /**
- * The detector over SQL state (PGlite or PostgreSQL, migration 020): scoring
- * stays in memory, `flush` persists. Increments are applied at least once: an
- * event re-scored after a crash between flush and acknowledgement counts twice
- * in its hour's bucket, which only widens that hour's baseline a little.
+ * The detector over SQL state (PGlite or PostgreSQL, migrations 020 and 021):
+ * scoring stays in memory, `flush` persists. Increments are applied at least
+ * once: an event re-scored after a crash between flush and acknowledgement
+ * counts twice in its hour's bucket, which only widens that hour's baseline a
+ * little. The alert ledger is flushed too, so a window that alerted before a
+ * restart (or on another replica, once this one re-opens the org) alerts again
+ * only when its total doubles; flushing after the verdicts are recorded means
+ * no alert is remembered whose verdict was lost.
  */
 export function createStoredDetector(sql: SqlExecutor, options: Omit<DetectorOptions, 'states'> = {}): StoredDetector {
   const states = new SqlStateStore(sql, resolveDetectionConfig(options.config));

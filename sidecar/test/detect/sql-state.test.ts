@@ -9,7 +9,7 @@ import {
 import type { Sql, Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
-import { ORG } from './helpers.js';
+import { at, classified, ORG } from './helpers.js';
 
 describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
   let testStore: TestStore;
@@ -22,7 +22,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
 
   beforeEach(async () => {
     await db.exec(
-      'TRUNCATE detect_hourly, detect_series_start, detect_session, detect_signal_start, detect_app_scope, detect_token_holder, detect_canary, detect_suppression',
+      'TRUNCATE detect_hourly, detect_series_start, detect_session, detect_signal_start, detect_app_scope, detect_token_holder, detect_canary, detect_suppression, detect_alert',
     );
   });
 
@@ -55,6 +55,69 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     const actual = after.map((e) => detectorB.scoreOpen(e.input));
     expect(actual.filter(Boolean).length).toBeGreaterThan(0);
     expect(actual).toEqual(expected);
+  });
+
+  it('remembers across a restart which windows alerted: again only once a total doubles, one-off windows never', async () => {
+    const deleted = (n: number, minute: number) =>
+      classified({
+        object: 'Contact',
+        operation: 'delete',
+        recordCount: n,
+        occurredAt: at(0, 14, minute),
+        actor: { userId: '0055g00000Ag003AAV', sessionId: 'api-1' },
+      });
+    const browserLogin = (minute: number) =>
+      classified({
+        kind: 'login',
+        operation: 'login',
+        occurredAt: at(0, 15, minute),
+        actor: { userId: '0055g00000AbCdEAAZ', isIntegration: true },
+        details: { loginType: 'Application' },
+      });
+    const codes = (v: Verdict | null) => v?.reasons.map((r) => r.code) ?? [];
+
+    const first = createStoredDetector(db);
+    expect(codes(await first.detector.score(deleted(1_000, 0)))).toEqual(['mass_delete_pii']);
+    expect(codes(await first.detector.score(browserLogin(0)))).toEqual(['integration_interactive']);
+    await first.flush();
+
+    const restarted = createStoredDetector(db);
+    expect(await restarted.detector.score(deleted(500, 1))).toBeNull();
+    expect(await restarted.detector.score(browserLogin(5))).toBeNull();
+    const doubled = await restarted.detector.score(deleted(500, 2));
+    expect(codes(doubled)).toEqual(['mass_delete_pii']);
+    expect(doubled?.reasons[0]?.message).toContain('2000 Contact records');
+    await restarted.flush();
+
+    const again = createStoredDetector(db);
+    expect(await again.detector.score(deleted(1_000, 3))).toBeNull();
+    expect(codes(await again.detector.score(deleted(1_000, 4)))).toEqual(['mass_delete_pii']);
+  });
+
+  it("merges two replicas' marks of one window: the later until-day, then the larger total", async () => {
+    const a = new SqlStateStore(db, { baselineDays: 30 });
+    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const [sa, sb] = [await a.open(ORG), await b.open(ORG)];
+    for (const s of [sa, sb]) {
+      s.advanceTo(20_400);
+      s.add('volume', 's', 20_400, 9, 1);
+    }
+    sa.noteAlert('mass|s|20400|h:9', 20_402, 4_000);
+    sb.noteAlert('mass|s|20400|h:9', 20_402, 1_500);
+    sb.noteAlert('mass|s|20400|s:job', 20_402, 6_000);
+    sa.noteAlert('mass|s|20400|s:job', 20_402, 3_000);
+    sa.noteAlert('vol|s|week', 20_401, 9_000);
+    sb.noteAlert('vol|s|week', 20_407, 3_000);
+    sb.noteAlert('hour|u|20400|9', 20_402, -1);
+    await Promise.all([b.flush(), a.flush()]);
+    sa.noteAlert('mass|s|20400|h:9', 20_402, 1_000);
+    await a.flush();
+
+    const merged = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(merged.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 4_000 });
+    expect(merged.alerted('mass|s|20400|s:job')).toEqual({ untilDay: 20_402, total: 6_000 });
+    expect(merged.alerted('vol|s|week')).toEqual({ untilDay: 20_407, total: 3_000 });
+    expect(merged.alerted('hour|u|20400|9')).toEqual({ untilDay: 20_402, total: -1 });
   });
 
   it('adds up increments from two replicas whatever the order', async () => {
@@ -100,11 +163,13 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     const store = new SqlStateStore(flaky, { baselineDays: 30 });
     const state = await store.open(ORG);
     state.add('volume', 's', 20_400, 9, 100);
+    state.noteAlert('mass|s|20400|h:9', 20_402, 1_000);
     await expect(store.flush()).rejects.toThrow('connection lost');
     state.add('volume', 's', 20_400, 9, 50);
     await store.flush();
     const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
     expect(reloaded.hourTotal('volume', 's', 20_400, 9)).toBe(150);
+    expect(reloaded.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 1_000 });
   });
 
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
@@ -114,6 +179,8 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     state.add('activity', 'u', 20_000, 3, 1);
     state.add('activity', 'u', 20_040, 3, 1);
     state.advanceTo(20_040);
+    state.noteAlert('expired', 20_037, 5_000);
+    state.noteAlert('late', 20_038, 5_000);
     state.addCanary({ kind: 'marker', value: 'lw-canary@acme-shop.example', label: 'canary email' });
     state.addSuppression({
       id: 'fp:1',
@@ -133,5 +200,9 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(reloaded.firstDay('activity', 'u')).toBe(20_000);
     const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detect_hourly')) as [{ n: number }];
     expect(n).toBe(1);
+    expect(reloaded.alerted('expired')).toBeUndefined();
+    expect(reloaded.alerted('late')).toEqual({ untilDay: 20_038, total: 5_000 });
+    const keys = await db.query<{ key: string }>('SELECT key FROM detect_alert');
+    expect(keys.map((r) => r.key)).toEqual(['late']);
   });
 });
