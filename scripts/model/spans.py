@@ -15,10 +15,16 @@ def token_labels(offsets, entities):
     return tags
 
 
-def decode(offsets, tags):
-    """Spans {type,start,end}: a B, or an I of a new type, opens; an I of the same type extends."""
+def decode(offsets, tags, continued=None):
+    """Spans {type,start,end} as the sidecar decodes them: a word (a piece and its `##` continuations,
+    `continued[i]` true for those) takes its first piece's tag; a B, or an I of a new type, opens; an I
+    of the same type extends."""
     spans, cur = [], None
-    for (s, e), t in zip(offsets, tags):
+    for i, ((s, e), t) in enumerate(zip(offsets, tags)):
+        if continued is not None and continued[i]:
+            if cur is not None:
+                cur["end"] = e
+            continue
         label = LABELS[t]
         if label == "O":
             cur = None

@@ -66,7 +66,8 @@ def predict(model, tok, rows, size):
                 w = [tok.vocab["[CLS]"]] + ids[start:start + size] + [tok.vocab["[SEP]"]]
                 x = torch.tensor([w])
                 logits = model(x, torch.ones_like(x), torch.zeros_like(x))[0, 1:-1]
-                spans += decode(offs[start:start + size], logits.argmax(-1).tolist())
+                continued = [tok.continues(i) for i in ids[start:start + size]]
+                spans += decode(offs[start:start + size], logits.argmax(-1).tolist(), continued)
             preds.append(spans)
     return preds
 

@@ -61,6 +61,11 @@ class WordPiece:
     def __init__(self, vocab):
         self.vocab = vocab
         self.unk = vocab["[UNK]"]
+        self._continued = {i for piece, i in vocab.items() if piece.startswith(PREFIX)}
+
+    def continues(self, piece_id):
+        """True for a `##` piece: it continues the word before it."""
+        return piece_id in self._continued
 
     def word(self, w, start):
         """Token ids and (start, end) offsets for one pre-tokenized word."""
