@@ -94,6 +94,8 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--noise", type=float, default=0.1,
+                    help="share of outside-entity pieces replaced by random ones in training batches")
     ap.add_argument("--eval-every", type=int, default=1000, help="score 300 dev and 300 training records every N steps")
     ap.add_argument("--resume", action="store_true", help="continue from WORK/model.pt with OUT's vocabulary")
     args = ap.parse_args()
@@ -131,6 +133,11 @@ def main():
         if not queue:
             queue = batches(data, args.batch, rng)
         ids, mask, tags = collate(data, queue.pop())
+        if args.noise > 0:
+            # Context is a hint, not the answer: random pieces around the entities keep the tagger
+            # from learning a few templates' phrasing instead of what names and places look like.
+            swap = (tags == 0) & (torch.rand(ids.shape) < args.noise)
+            ids = torch.where(swap, torch.randint(len(wp.SPECIAL), len(vocab), ids.shape), ids)
         logits = model(ids, mask, torch.zeros_like(ids))
         loss = loss_fn(logits.reshape(-1, len(LABELS)), tags.reshape(-1))
         opt.zero_grad()

@@ -52,6 +52,41 @@ function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng):
 
 type Templates = Record<Lang | 'any', string[]> & { general?: Record<Lang, string[]> };
 
+/** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
+const wordsOf = (templates: string[]): string[] => [
+  ...new Set(
+    templates
+      .flatMap((t) => t.replace(/\{\w+\}/g, ' ').split(/[\s,.;:!?()"'\[\]|{}<>=/-]+/))
+      .filter((w) => /^\p{L}{2,}$/u.test(w)),
+  ),
+];
+const CONTEXT_WORDS = Object.fromEntries(
+  LANGS.map((lang) => [lang, wordsOf([...TRAIN[lang], ...GENERAL[lang]])]),
+) as Record<Lang, string[]>;
+/** Slots scattered among the words: people and places, and look-alikes that are neither. */
+const SCATTERED = ['per', 'fl', 'first', 'last', 'city', 'street', 'addr', 'country', 'product', 'company', 'sku', 'order', 'email', 'phone', 'date', 'job'];
+
+/**
+ * A record whose words around the entities are drawn at random: the context says nothing, so the
+ * tagger has to learn names and places from the words themselves, not from the phrasing of a few
+ * templates.
+ */
+function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng): Piece[] {
+  const words = CONTEXT_WORDS[lang];
+  const pieces: Piece[] = [];
+  const length = 4 + rng.below(14);
+  for (let i = 0; i < length; i++) {
+    if (i > 0) pieces.push({ text: rng.next() < 0.12 ? rng.pick([', ', '. ', ': ', ' - ']) : ' ' });
+    if (rng.next() < 0.22) pieces.push(...slots[rng.pick(SCATTERED)]!());
+    else {
+      const w = rng.pick(words);
+      pieces.push({ text: i === 0 || rng.next() < 0.08 ? w.charAt(0).toUpperCase() + w.slice(1) : w });
+    }
+  }
+  pieces.push({ text: rng.pick(['.', '', '?', '!']) });
+  return pieces;
+}
+
 function record(id: string, templates: Templates, rng: Rng): Example {
   const lang = pickLang(rng);
   const slots = makeSlots(lang, rng);
@@ -60,6 +95,10 @@ function record(id: string, templates: Templates, rng: Rng): Example {
   for (let i = 0; i < count; i++) {
     if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
     const r = rng.next();
+    if (templates.general && r > 0.85) {
+      pieces.push(...scattered(lang, slots, rng));
+      continue;
+    }
     const pool = r < 0.15 ? templates.any : templates.general && r < 0.4 ? templates.general[lang] : templates[lang];
     pieces.push(...fill(rng.pick(pool), slots, rng));
   }
