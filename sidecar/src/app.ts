@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
+import type { FeedbackSettings } from './feedback/index.js';
 import type { RetryPolicy } from './outbox/deliver-records.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
 import errorHandler from './plugins/error-handler.js';
@@ -32,6 +33,8 @@ export interface BuildAppOptions {
   orgSecrets: Map<string, string>;
   retryPolicy?: RetryPolicy;
   pollMs?: number;
+  /** Reads the orgs' false positives into the detector as suppressions; absent: not run. */
+  feedback?: FeedbackSettings;
   /**
    * Names this replica in work leases: unique per replica and stable across its restarts, so a
    * restarted replica takes back at once what it held when it died.
@@ -78,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     policy: options.retryPolicy ?? { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
     owner: options.replicaId ?? `sidecar-${randomUUID()}`,
     pollMs: options.pollMs ?? 100,
+    feedback: options.feedback,
   });
 
   await app.register(healthRoute);

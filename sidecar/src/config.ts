@@ -30,6 +30,7 @@ const EnvSchema = Type.Object({
   OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
   WORKER_POLL_MS: Type.Integer({ default: 100, minimum: 5, maximum: 60_000 }),
+  FEEDBACK_POLL_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_CLASSIFY_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
 });
 
@@ -70,6 +71,8 @@ export interface SidecarConfig {
   orgConnections?: Map<string, OrgConnection>;
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
+  /** Between two polls of the orgs' false positives (default 60 s); one poll also runs at start-up. */
+  feedbackPollMs?: number;
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
   classifyThreads?: number;
 }
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       maxDelayMs: e.OUTBOX_MAX_DELAY_MS,
     },
     pollMs: e.WORKER_POLL_MS,
+    feedbackPollMs: e.FEEDBACK_POLL_MS,
     classifyThreads: e.LEAKWATCH_CLASSIFY_THREADS ?? availableParallelism(),
   };
 }

@@ -10,7 +10,8 @@ import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { Store } from './store/store.js';
 import { createStoredDetector } from './detect/index.js';
-import type { OrgClientResolver } from './outbox/org-client.js';
+import type { OrgQueryClient } from './feedback/index.js';
+import type { OrgClient } from './outbox/org-client.js';
 import { readHashSalt } from './store/hash-salt.js';
 import { connectOrgs } from './writeback/org-connections.js';
 import { openStore } from './store/open-store.js';
@@ -20,8 +21,11 @@ export interface SidecarEngines {
   classifier?: Classifier;
   /** Defaults to the detector whose baselines live in the store. */
   detector?: Detector;
-  /** Defaults to a client per org connection of `config`, each checked to log in to its org before writing. */
-  orgClientFor?: OrgClientResolver;
+  /**
+   * Defaults to a client per org connection of `config`, each checked to log in to its org before
+   * writing or reading. The same client writes verdicts and reads reviewers' false positives.
+   */
+  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient) | undefined;
 }
 
 export interface RunningSidecar {
@@ -57,6 +61,12 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,
       pollMs: config.pollMs,
+      feedback: stored && {
+        detector: stored.detector,
+        orgIds: [...config.orgSecrets.keys()],
+        clientFor: orgClientFor,
+        intervalMs: config.feedbackPollMs ?? 60_000,
+      },
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,

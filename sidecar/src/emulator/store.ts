@@ -136,7 +136,7 @@ export class OrgStore {
       existing = id ? this.get(object.name, id) : undefined;
     }
     this.resolveReferences(object, parsed, issues);
-    const now = formatDateTime(new Date());
+    const now = systemTimestamp();
     const record: StoredRecord = existing
       ? { ...existing, ...Object.fromEntries(parsed.values), LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }
       : this.newRecord(object, parsed, now, userId);
@@ -235,6 +235,9 @@ export class OrgStore {
     table.set(record.Id as string, record);
   }
 }
+
+/** Now, to the second: Salesforce keeps CreatedDate, LastModifiedDate and SystemModstamp without milliseconds. */
+const systemTimestamp = (): string => formatDateTime(new Date(Math.floor(Date.now() / 1_000) * 1_000));
 
 const formatAutoNumber = (format: string, counter: number): string =>
   format.replace(/\{(0+)\}/, (_match, zeros: string) => String(counter).padStart(zeros.length, '0'));

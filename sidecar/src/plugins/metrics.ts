@@ -43,6 +43,18 @@ export function createMetrics() {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    feedbackSuppressions: new Counter({
+      name: 'leakwatch_feedback_suppressions_total',
+      help: 'Verdicts reviewers marked as false positives, read from the org: suppressed (a rule for the detector) or skipped (nothing to learn).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    feedbackPolls: new Counter({
+      name: 'leakwatch_feedback_polls_total',
+      help: "Polls of an org's false positives, by result (ok, error: tried again at the next poll).",
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -1,5 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Detector } from '../contract/verdict.js';
+import { pollFeedback, startFeedbackLoop, type FeedbackLoop, type FeedbackSettings } from '../feedback/index.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
 import { writeBackStep } from '../outbox/write-back-step.js';
@@ -16,6 +18,8 @@ export interface WorkersOptions {
   policy: RetryPolicy;
   owner: string;
   pollMs: number;
+  /** Reads reviewers' false positives from the orgs into the detector; absent: not run. */
+  feedback?: FeedbackSettings;
 }
 
 declare module 'fastify' {
@@ -29,12 +33,15 @@ declare module 'fastify' {
 
 /**
  * Runs the two background stages from the durable queue: scoring (detector → outbox) and
- * write-back (outbox → org). They start when the app is ready; `stopWorkers` lets the steps
- * in flight — including write-backs already sent — finish.
+ * write-back (outbox → org), and the feedback stage (the orgs' false positives → suppressions in
+ * the detector). They start when the app is ready; `stopWorkers` lets the steps in flight —
+ * including write-backs already sent — finish.
  */
 export default fp<WorkersOptions>(
   async (app, options) => {
     const loops: WorkerLoop[] = [];
+    let feedback: FeedbackLoop | undefined;
+    const flushDetector = options.flushDetector && oneAtATime(options.flushDetector);
     let writer: WorkerLoop | undefined;
     let stopListening: (() => Promise<void>) | undefined;
     const wakeLocal = () => {
@@ -58,7 +65,7 @@ export default fp<WorkersOptions>(
         step: scoreStep({
           store: options.store,
           detector: options.detector,
-          afterBatch: options.flushDetector,
+          afterBatch: flushDetector,
           owner: options.owner,
           onScored: (verdicts, quiet) => {
             metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
@@ -99,11 +106,60 @@ export default fp<WorkersOptions>(
         }),
       });
       loops.push(scorer, writer);
+      if (options.feedback) feedback = startFeedback(app, options, options.feedback, flushDetector);
     });
     app.decorate('stopWorkers', async () => {
       await stopListening?.();
-      await Promise.all(loops.map((l) => l.stop()));
+      await Promise.all([...loops.map((l) => l.stop()), feedback?.stop()]);
     });
   },
   { name: 'workers', dependencies: ['metrics'] },
 );
+
+/** Polls every org's false positives now and then every `intervalMs`, counting and logging what it learns. */
+function startFeedback(
+  app: FastifyInstance,
+  options: WorkersOptions,
+  settings: FeedbackSettings,
+  flush: (() => Promise<void>) | undefined,
+): FeedbackLoop {
+  const { metrics } = app;
+  return startFeedbackLoop({
+    orgIds: settings.orgIds,
+    intervalMs: settings.intervalMs,
+    onError: (orgId, err) => {
+      metrics.feedbackPolls.inc({ result: 'error' });
+      app.log.warn({ orgId, err }, 'reading false positives from the org failed; the next poll tries again');
+    },
+    poll: async (orgId, stopping) => {
+      const { suppressed, skipped } = await pollFeedback(
+        {
+          store: options.store,
+          detector: settings.detector,
+          flush: flush ?? (async () => {}),
+          clientFor: settings.clientFor,
+          replica: options.owner,
+          settleMs: settings.settleMs,
+          stopping,
+          onSkipped: ({ why, ...verdict }) =>
+            app.log.warn(verdict, `a false positive teaches the detector nothing and is passed over: ${why}`),
+        },
+        orgId,
+      );
+      metrics.feedbackPolls.inc({ result: 'ok' });
+      metrics.feedbackSuppressions.inc({ outcome: 'suppressed' }, suppressed);
+      metrics.feedbackSuppressions.inc({ outcome: 'skipped' }, skipped);
+      if (suppressed > 0) app.log.info({ orgId, suppressed }, 'learnt suppressions from false positives');
+    },
+  });
+}
+
+/** The same function, run one call at a time, so that a flush that resolves has written every change made before it was called. */
+function oneAtATime(fn: () => Promise<void>): () => Promise<void> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return () => {
+    const call = previous.then(fn);
+    previous = call.catch(() => undefined);
+    return call;
+  };
+}

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Classifier } from '../contract/entities.js';
+import { lastFeedbackPoll } from '../feedback/index.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
 import { queueStatus } from '../outbox/queue-status.js';
 import { bearerAuth } from '../plugins/auth.js';
@@ -35,9 +36,17 @@ const StatusReply = Type.Object({
   }),
   oldestPendingWriteBack: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   deadLetters: Type.Integer({ description: 'Records that could not be written; re-drive with `leakwatch redrive`.' }),
+  feedback: Type.Object({
+    lastPolledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: "When the org's false positives were last read into the detector without an error; null: never.",
+    }),
+  }),
 });
 
-/** GET /v1/status: the calling org's queue depths and dead letters, its connection, the model and the store. */
+/**
+ * GET /v1/status: the calling org's queue depths and dead letters, its connection, its last poll of
+ * false positives, the model and the store.
+ */
 const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, options) => {
   app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
@@ -51,7 +60,10 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
     },
     async (request) => {
       const orgId = request.orgId as string;
-      const q = await queueStatus(options.store, orgId);
+      const [q, lastPolledAt] = await Promise.all([
+        queueStatus(options.store, orgId),
+        lastFeedbackPoll(options.store, orgId),
+      ]);
       const client = options.orgClientFor(orgId);
       return {
         orgId,
@@ -65,6 +77,7 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
         },
         oldestPendingWriteBack: q.oldestPendingWriteBack,
         deadLetters: q.deadLetters,
+        feedback: { lastPolledAt },
       };
     },
   );

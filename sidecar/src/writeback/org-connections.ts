@@ -1,7 +1,9 @@
 import { ConfigError, type OrgConnection, type SidecarConfig } from '../config.js';
-import type { OrgClientResolver } from '../outbox/org-client.js';
 import { createOrgClient, type OrgClient } from './client.js';
-import { checkedOrgClient, type WrongOrg } from './org-check.js';
+import { checkedOrgClient, type CheckedOrgClient, type WrongOrg } from './org-check.js';
+
+/** An org's checked client (write-back and queries); undefined for an org without a connection. */
+export type OrgConnectionResolver = (orgId: string) => CheckedOrgClient | undefined;
 
 /**
  * The write-back client of each configured org: one jsforce client per distinct connection (orgs
@@ -11,9 +13,9 @@ import { checkedOrgClient, type WrongOrg } from './org-check.js';
 export const connectOrgs = (
   config: Pick<SidecarConfig, 'orgSecrets' | 'orgConnections' | 'salesforce'>,
   onWrongOrg?: (wrong: WrongOrg) => void,
-): OrgClientResolver => {
+): OrgConnectionResolver => {
   const shared = new Map<string, OrgClient>();
-  const byOrg = new Map<string, ReturnType<typeof checkedOrgClient>>();
+  const byOrg = new Map<string, CheckedOrgClient>();
   for (const orgId of config.orgSecrets.keys()) {
     const connection = config.orgConnections?.get(orgId) ?? config.salesforce;
     if (!connection) continue;

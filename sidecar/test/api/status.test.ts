@@ -69,6 +69,7 @@ describe('GET /v1/status per org', () => {
       queues: { eventsPending: 2, eventsFailed: 1, writeBacksPending: 3 },
       oldestPendingWriteBack: expect.any(String),
       deadLetters: 1,
+      feedback: { lastPolledAt: null },
     });
   });
 

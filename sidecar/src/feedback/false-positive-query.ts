@@ -1,0 +1,86 @@
+/**
+ * The fields of a LeakVerdict__c that the feedback stage reads: what the sidecar wrote (see
+ * `verdicts/leak-verdict-record.ts`) plus the org's Id and LastModifiedDate. FalsePositiveReason__c
+ * is never read: the reviewer's words are not something the sidecar needs.
+ */
+export type FalsePositiveRecord = {
+  Id: string;
+  LastModifiedDate: string;
+  EventId__c?: string | null;
+  OrgEventKind__c?: string | null;
+  Severity__c?: string | null;
+  RiskScore__c?: number | null;
+  Reasons__c?: string | null;
+  ActorUserId__c?: string | null;
+  ConnectedAppId__c?: string | null;
+  ObjectName__c?: string | null;
+  Operation__c?: string | null;
+  OccurredAt__c?: string | null;
+};
+
+/** Where reading stopped: the last verdict taken, in `ORDER BY LastModifiedDate, Id` order. */
+export interface FeedbackCursor {
+  lastModified: Date;
+  id: string;
+}
+
+export interface FalsePositiveWindow {
+  /** Read after this verdict; absent: from `from` on. */
+  after?: FeedbackCursor;
+  /** Nothing older: feedback from before it has expired anyway. */
+  from: Date;
+  /** Nothing from this instant on: the seconds still open (see `pollFeedback`). */
+  before: Date;
+  limit: number;
+}
+
+const FIELDS: ReadonlyArray<keyof FalsePositiveRecord> = [
+  'Id',
+  'LastModifiedDate',
+  'EventId__c',
+  'OrgEventKind__c',
+  'Severity__c',
+  'RiskScore__c',
+  'Reasons__c',
+  'ActorUserId__c',
+  'ConnectedAppId__c',
+  'ObjectName__c',
+  'Operation__c',
+  'OccurredAt__c',
+];
+
+const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+
+/** A SOQL dateTime literal, `YYYY-MM-DDThh:mm:ssZ` (SOQL takes no fractions of a second). */
+export function soqlDateTime(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The next page of verdicts marked as false positives, oldest change first. Ties within a second
+ * (Salesforce keeps LastModifiedDate to the second) are broken by Id, so a page boundary inside a
+ * second neither skips nor repeats a verdict.
+ */
+export function falsePositivesSoql(window: FalsePositiveWindow): string {
+  const { after, from, before, limit } = window;
+  if (after && !RECORD_ID.test(after.id)) throw new TypeError(`not a record id: ${JSON.stringify(after.id)}`);
+  const since =
+    after && after.lastModified.getTime() >= from.getTime()
+      ? `(LastModifiedDate > ${soqlDateTime(after.lastModified)} OR (LastModifiedDate = ${soqlDateTime(after.lastModified)} AND Id > '${after.id}'))`
+      : `LastModifiedDate >= ${soqlDateTime(from)}`;
+  return (
+    `SELECT ${FIELDS.join(', ')} FROM LeakVerdict__c ` +
+    `WHERE Status__c = 'FalsePositive' AND LastModifiedDate < ${soqlDateTime(before)} AND ${since} ` +
+    `ORDER BY LastModifiedDate, Id LIMIT ${limit}`
+  );
+}
+
+/** Whether a value is a record id the cursor can hold (it goes into the next query). */
+export function isRecordId(value: unknown): value is string {
+  return typeof value === 'string' && RECORD_ID.test(value);
+}
+
+/** A dateTime as the REST API returns it (`2026-11-02T03:04:05.000+0000`). */
+export function parseOrgDateTime(value: string): Date {
+  return new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
