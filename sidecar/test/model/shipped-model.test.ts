@@ -50,6 +50,40 @@ const CASES: Case[] = [
     persons: ['Jan de Vries'],
     locations: ['Kerkstraat 4', 'Utrecht'],
   },
+  {
+    lang: 'de',
+    text: 'Bitte Herrn Klaus Becker zurückrufen, er wohnt in der Lindenstraße 7, 10115 Berlin.',
+    persons: ['Klaus Becker'],
+    locations: ['Lindenstraße 7', 'Berlin'],
+    not: ['Herrn'],
+  },
+  {
+    lang: 'fr',
+    text: "Mme Claire Dubois signale que le colis n'est jamais arrivé à Lyon.",
+    persons: ['Claire Dubois'],
+    locations: ['Lyon'],
+    not: ['Mme'],
+  },
+  {
+    lang: 'en',
+    text: 'hi, this is maria gonzalez, my parcel never reached valencia',
+    persons: ['maria gonzalez'],
+    locations: ['valencia'],
+  },
+  {
+    lang: 'en',
+    text: 'The Victoria Desk (SKU AVE-120) is back in stock; order SO-99812 ships on Monday.',
+    persons: [],
+    locations: [],
+    not: ['Victoria', 'AVE-120', 'SO-99812', 'Monday'],
+  },
+  {
+    lang: 'de',
+    text: 'Das Modell Sophie Chair ist wieder lieferbar, Artikel MAIN-450.',
+    persons: [],
+    locations: [],
+    not: ['Sophie', 'MAIN-450'],
+  },
 ];
 
 const texts = (text: string, spans: { start: number; end: number; type: string }[], type: string): string[] =>
@@ -77,7 +111,7 @@ describe('shipped NER model (sidecar/models/leakwatch-ner)', () => {
     expect(size(SHIPPED_MODEL_DIR)).toBeLessThan(25 * 1024 * 1024);
   });
 
-  it.each(CASES)('finds the people and places of a $lang record', async ({ text, persons, locations, not }) => {
+  it.each(CASES)('finds the people and places of a $lang record, not its look-alikes: $text', async ({ text, persons, locations, not }) => {
     const [spans] = await model.predict([text]);
     const people = texts(text, spans!, 'PERSON');
     const places = texts(text, spans!, 'LOCATION');
