@@ -2,7 +2,7 @@
 // side by side with @openredaction/openredaction and redact-pii measured in the same run: records/s, MB/s
 // (UTF-8 bytes of the texts) and micro-F1 (overlap) by the shared scorer. The recognizer layer runs after three
 // warm-up passes, best of five; the full pipeline (recognizers + the shipped NER model, batches of 64) and the
-// peers run one pass after a warm-up on a slice. The full pipeline runs twice: on one thread, and as the sidecar
+// peers run best of three after three warm-up passes. The full pipeline runs twice: on one thread, and as the sidecar
 // runs it, in its pool of classification threads (one per core, one model each) with as many batches in flight.
 // Bounded: a few passes over ~2,900 records.
 import { existsSync } from 'node:fs';
@@ -53,13 +53,13 @@ async function main(): Promise<void> {
   const peers = [openRedaction(), redactPii()];
   const systems: Array<{ name: string; runs: number; predict: Predict }> = [
     { name: 'leakwatch recognizers', runs: RUNS, predict: (g) => predictAll(recognizers, g, 256) },
-    ...(full ? [{ name: 'leakwatch full (recognizers + NER), 1 thread', runs: 1, predict: (g: GoldRecord[]) => predictAll(full, g, 64) }] : []),
+    ...(full ? [{ name: 'leakwatch full (recognizers + NER), 1 thread', runs: 3, predict: (g: GoldRecord[]) => predictAll(full, g, 64) }] : []),
     ...(pool
-      ? [{ name: `leakwatch full (recognizers + NER), ${cores} threads`, runs: 1, predict: (g: GoldRecord[]) => predictAll(pool, g, 64, cores) }]
+      ? [{ name: `leakwatch full (recognizers + NER), ${cores} threads`, runs: 3, predict: (g: GoldRecord[]) => predictAll(pool, g, 64, cores) }]
       : []),
     ...peers.map((p) => ({
       name: p.name,
-      runs: 1,
+      runs: 3,
       predict: async (g: GoldRecord[]) => g.map((r) => ({ id: r.id, entities: p.detect(r.text) })),
     })),
   ];

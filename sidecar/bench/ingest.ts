@@ -198,7 +198,7 @@ function config(
   };
 }
 
-/** Sends `rate` events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's CreatedDate. */
+/** Sends `rate` events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's creation in the org. */
 async function endToEnd(
   sidecar: RunningSidecar,
   emulator: OrgEmulator,
@@ -236,7 +236,7 @@ async function endToEnd(
     verdicts = written();
   }
   const delays = verdicts
-    .map((v) => Date.parse(String(v.CreatedDate).replace('+0000', 'Z')) - (ackedAt.get(String(v.EventId__c)) as number))
+    .map((v) => (emulator.createdAtMs(String(v.Id)) as number) - (ackedAt.get(String(v.EventId__c)) as number))
     .sort((a, b) => a - b);
   const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
   return { p50: at(0.5), p95: at(0.95), verdicts: delays.length };

@@ -36,6 +36,8 @@ export interface OrgEmulator {
   /** Live counters. */
   stats: EmulatorStats & { faultsInjected: FaultCounts };
   records(sobject: string): StoredRecord[];
+  /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
+  createdAtMs(id: string): number | undefined;
   setFaults(settings: FaultSettings): void;
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     schema,
     stats: Object.defineProperty(counters, 'faultsInjected', { get: () => faults.injected, enumerable: true }) as OrgEmulator['stats'],
     records: (sobject) => store.records(sobject),
+    createdAtMs: (id) => store.createdAtMs(id),
     setFaults,
     close: () => app.close(),
   };

@@ -50,6 +50,8 @@ export class OrgStore {
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   private readonly indexes = new Map<string, Map<string, string>>();
   private readonly counters = new Map<string, number>();
+  /** When each record was first written, epoch milliseconds (CreatedDate keeps only seconds). */
+  private readonly created = new Map<string, number>();
 
   constructor(readonly schema: Schema) {
     for (const name of schema.keys()) this.tables.set(name, new Map());
@@ -232,7 +234,13 @@ export class OrgStore {
       const after = record[field.name];
       if (after !== null && after !== undefined) index.set(indexKey(field, after), record.Id as string);
     }
+    if (!previous) this.created.set(record.Id as string, Date.now());
     table.set(record.Id as string, record);
+  }
+
+  /** When a record was first written, epoch milliseconds: for latency measurements, finer than CreatedDate. */
+  createdAtMs(id: string): number | undefined {
+    return this.created.get(id);
   }
 }
 
