@@ -94,7 +94,7 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--noise", type=float, default=0.1,
+    ap.add_argument("--noise", type=float, default=0.15,
                     help="share of outside-entity pieces replaced by random ones in training batches")
     ap.add_argument("--eval-every", type=int, default=1000, help="score 300 dev and 300 training records every N steps")
     ap.add_argument("--resume", action="store_true", help="continue from WORK/model.pt with OUT's vocabulary")

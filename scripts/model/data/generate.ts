@@ -64,7 +64,7 @@ const CONTEXT_WORDS = Object.fromEntries(
   LANGS.map((lang) => [lang, wordsOf([...TRAIN[lang], ...GENERAL[lang]])]),
 ) as Record<Lang, string[]>;
 /** Slots scattered among the words: people and places, and look-alikes that are neither. */
-const SCATTERED = ['per', 'fl', 'first', 'last', 'city', 'street', 'addr', 'country', 'product', 'company', 'sku', 'order', 'email', 'phone', 'date', 'job'];
+const SCATTERED = ['per', 'fl', 'first', 'last', 'city', 'street', 'addr', 'country', 'product', 'company', 'brand', 'acronym', 'sku', 'order', 'email', 'phone', 'date', 'job'];
 
 /**
  * A record whose words around the entities are drawn at random: the context says nothing, so the
@@ -80,7 +80,7 @@ function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng): 
     if (rng.next() < 0.22) pieces.push(...slots[rng.pick(SCATTERED)]!());
     else {
       const w = rng.pick(words);
-      pieces.push({ text: i === 0 || rng.next() < 0.08 ? w.charAt(0).toUpperCase() + w.slice(1) : w });
+      pieces.push({ text: i === 0 || rng.next() < 0.12 ? w.charAt(0).toUpperCase() + w.slice(1) : w });
     }
   }
   pieces.push({ text: rng.pick(['.', '', '?', '!']) });
@@ -95,7 +95,7 @@ function record(id: string, templates: Templates, rng: Rng): Example {
   for (let i = 0; i < count; i++) {
     if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
     const r = rng.next();
-    if (templates.general && r > 0.85) {
+    if (templates.general && r > 0.75) {
       pieces.push(...scattered(lang, slots, rng));
       continue;
     }

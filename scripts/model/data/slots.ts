@@ -26,6 +26,10 @@ function typo(rng: Rng, s: string): string {
   return s.slice(0, i) + s[i] + s.slice(i);
 }
 
+/** Capitalised words that are neither people nor places. */
+const ACRONYMS = ['IBAN', 'VAT', 'SKU', 'API', 'CRM', 'PDF', 'GDPR', 'CEO', 'ETA', 'FAQ', 'USB', 'HDMI', 'DNS', 'VPN', 'ID',
+  'PIN', 'OK', 'TV', 'BIC', 'EAN', 'RMA', 'SLA', 'KPI', 'B2B', 'UPS', 'DHL', 'CSV', 'SSO', 'MFA', 'IT', 'HR', 'BTW', 'MwSt', 'TVA', 'IVA'];
+
 function first(c: Ctx): string { return word(c.names.person.firstName()); }
 function last(c: Ctx): string { return c.names.person.lastName(); }
 
@@ -130,5 +134,6 @@ export function makeSlots(lang: Lang, rng: Rng): Record<string, () => Piece[]> {
     url: t(() => home.internet.url()),
     job: t(() => home.person.jobTitle()),
     brand: t(() => home.company.name().split(/[\s,-]/)[0] ?? 'Acme'),
+    acronym: t(() => rng.pick(ACRONYMS)),
   };
 }
