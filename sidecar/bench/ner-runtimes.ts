@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SALESFORCE_CORPUS, readJsonl, type GoldRecord } from '../corpus/gold.js';
-import { SHIPPED_MODEL_DIR } from '../src/classify/ner.js';
+import { NO_SPINNING, SHIPPED_MODEL_DIR } from '../src/classify/ner.js';
 
 const RECORDS = 500;
 const BATCH = 16;
@@ -87,6 +87,25 @@ function onnxruntimeVersion(library: string): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** Encoding and logits through one library's tokenizer, model and Tensor class. */
+function runtime(
+  library: string,
+  onnxruntime: string,
+  Tensor: TensorClass,
+  tokenizer: { encode(text: string): number[] },
+  model: unknown,
+): Loaded {
+  return {
+    library,
+    onnxruntime,
+    encode: (text) => truncate(tokenizer.encode(text)),
+    logits: async (batch) => {
+      const { logits } = await (model as ModelCall)(modelInputs(Tensor, batch));
+      return { data: logits.data as Float32Array, dims: logits.dims };
+    },
+  };
+}
+
 async function load(name: RuntimeName): Promise<Loaded> {
   const modelName = basename(SHIPPED_MODEL_DIR);
   if (name === 'xenova') {
@@ -96,15 +115,8 @@ async function load(name: RuntimeName): Promise<Loaded> {
     lib.env.localModelPath = dirname(SHIPPED_MODEL_DIR);
     const tokenizer = await lib.AutoTokenizer.from_pretrained(modelName);
     const model = await lib.AutoModelForTokenClassification.from_pretrained(modelName, { quantized: true, local_files_only: true });
-    return {
-      library: `@xenova/transformers ${lib.env.version}`,
-      onnxruntime: onnxruntimeVersion('@xenova/transformers'),
-      encode: (text) => truncate(tokenizer.encode(text)),
-      logits: async (batch) => {
-        const { logits } = await (model as unknown as ModelCall)(modelInputs(lib.Tensor as unknown as TensorClass, batch));
-        return { data: logits.data as Float32Array, dims: logits.dims };
-      },
-    };
+    const version = `@xenova/transformers ${lib.env.version}`;
+    return runtime(version, onnxruntimeVersion('@xenova/transformers'), lib.Tensor as unknown as TensorClass, tokenizer, model);
   }
   const lib = await import('@huggingface/transformers');
   lib.env.allowRemoteModels = false;
@@ -115,19 +127,10 @@ async function load(name: RuntimeName): Promise<Loaded> {
   const model = await lib.AutoModelForTokenClassification.from_pretrained(modelName, {
     dtype: 'q8',
     device: 'cpu',
-    ...(name === 'huggingface-sidecar'
-      ? { session_options: { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } } }
-      : {}),
+    ...(name === 'huggingface-sidecar' ? { session_options: { extra: NO_SPINNING } } : {}),
   });
-  return {
-    library: `@huggingface/transformers ${lib.env.version}`,
-    onnxruntime: onnxruntimeVersion('@huggingface/transformers'),
-    encode: (text) => truncate(tokenizer.encode(text)),
-    logits: async (batch) => {
-      const { logits } = await (model as unknown as ModelCall)(modelInputs(lib.Tensor as unknown as TensorClass, batch));
-      return { data: logits.data as Float32Array, dims: logits.dims };
-    },
-  };
+  const version = `@huggingface/transformers ${lib.env.version}`;
+  return runtime(version, onnxruntimeVersion('@huggingface/transformers'), lib.Tensor as unknown as TensorClass, tokenizer, model);
 }
 
 /** Argmax label per token of each sequence, without the special tokens at either end. */

@@ -61,6 +61,12 @@ function specialTokens(tokenizer: PreTrainedTokenizer): { prefix: number[]; suff
   return { prefix: full.slice(0, at), suffix: full.slice(at + plain.length) };
 }
 
+/**
+ * onnxruntime session settings: idle worker threads sleep instead of spinning, since the sidecar
+ * shares its cores with the rest of the process.
+ */
+export const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+
 function modelDtype(modelDir: string): 'q8' | 'fp32' {
   const wanted = process.env.LEAKWATCH_MODEL_DTYPE;
   if (wanted === 'fp32' || wanted === 'q8') return wanted;
@@ -83,8 +89,7 @@ async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
     device: 'cpu',
     session_options: {
       ...(threads ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}),
-      // Idle worker threads sleep instead of spinning: the sidecar shares its cores with the rest of the process.
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      extra: NO_SPINNING,
     },
   });
   const config = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as {

@@ -1,19 +1,6 @@
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
+import { idSuffix } from '../contract/salesforce-id.js';
 
-/** The three-character case-safe suffix Salesforce appends to a 15-character id. */
-export const idSuffix = (id15: string): string => {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk += 1) {
-    let bits = 0;
-    for (let position = 0; position < 5; position += 1) {
-      const char = id15.charAt(chunk * 5 + position);
-      if (char >= 'A' && char <= 'Z') bits |= 1 << position;
-    }
-    suffix += SUFFIX.charAt(bits);
-  }
-  return suffix;
-};
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** An 18-character record id: key prefix, a pod marker, a base-62 counter, the checksum suffix. */
 export const recordId = (keyPrefix: string, counter: number): string => {
@@ -26,8 +13,3 @@ export const recordId = (keyPrefix: string, counter: number): string => {
   const id15 = `${keyPrefix}5g0${digits}`;
   return id15 + idSuffix(id15);
 };
-
-export const isSalesforceId = (value: string): boolean => /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value);
-
-/** The 18-character form of a 15- or 18-character id. */
-export const toId18 = (value: string): string => (value.length === 15 ? value + idSuffix(value) : value);

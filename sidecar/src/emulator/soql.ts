@@ -1,6 +1,6 @@
 import soqlParser, { type Condition, type FieldType as SelectField, type Query } from 'soql-parser-js';
 import { ApiError } from './errors.js';
-import { isSalesforceId, toId18 } from './ids.js';
+import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
 import type { FieldDef, ObjectDef } from './metadata.js';
 import type { OrgStore, StoredRecord } from './store.js';
 import type { FieldValue } from './validate.js';

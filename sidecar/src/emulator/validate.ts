@@ -1,5 +1,5 @@
 import { ApiError, jsonParserError, type RecordIssue } from './errors.js';
-import { isSalesforceId, toId18 } from './ids.js';
+import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
 import type { FieldDef, ObjectDef, Schema } from './metadata.js';
 
 export type FieldValue = string | number | boolean | null;

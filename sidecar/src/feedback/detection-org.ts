@@ -1,7 +1,7 @@
+import { toId18 } from '../contract/salesforce-id.js';
 import type { Sql } from '../store/store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ID_SUFFIX = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /**
  * The org id each verdict's event was scored under. The detector keys an org's state by the id
@@ -20,21 +20,6 @@ export async function detectionOrgIds(sql: Sql, orgId: string, eventIds: readonl
           [known],
         );
   const stored = new Map(rows.map((row) => [row.event_id.toLowerCase(), row.org_id]));
-  const fallback = orgId18(orgId);
+  const fallback = toId18(orgId);
   return new Map(eventIds.map((id) => [id, stored.get(id.toLowerCase()) ?? fallback]));
-}
-
-/** The 18-character form of a 15- or 18-character id (the case-safe checksum suffix). */
-export function orgId18(id: string): string {
-  if (id.length !== 15) return id;
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk += 1) {
-    let bits = 0;
-    for (let position = 0; position < 5; position += 1) {
-      const char = id.charAt(chunk * 5 + position);
-      if (char >= 'A' && char <= 'Z') bits |= 1 << position;
-    }
-    suffix += ID_SUFFIX.charAt(bits);
-  }
-  return id + suffix;
 }

@@ -1,3 +1,5 @@
+import { isSalesforceId } from '../contract/salesforce-id.js';
+
 /**
  * The fields of a LeakVerdict__c that the feedback stage reads: what the sidecar wrote (see
  * `verdicts/leak-verdict-record.ts`) plus the org's Id and LastModifiedDate. FalsePositiveReason__c
@@ -49,8 +51,6 @@ const FIELDS: ReadonlyArray<keyof FalsePositiveRecord> = [
   'OccurredAt__c',
 ];
 
-const RECORD_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
-
 /** A SOQL dateTime literal, `YYYY-MM-DDThh:mm:ssZ` (SOQL takes no fractions of a second). */
 export function soqlDateTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -63,7 +63,7 @@ export function soqlDateTime(at: Date): string {
  */
 export function falsePositivesSoql(window: FalsePositiveWindow): string {
   const { after, from, before, limit } = window;
-  if (after && !RECORD_ID.test(after.id)) throw new TypeError(`not a record id: ${JSON.stringify(after.id)}`);
+  if (after && !isSalesforceId(after.id)) throw new TypeError(`not a record id: ${JSON.stringify(after.id)}`);
   const since =
     after && after.lastModified.getTime() >= from.getTime()
       ? `(LastModifiedDate > ${soqlDateTime(after.lastModified)} OR (LastModifiedDate = ${soqlDateTime(after.lastModified)} AND Id > '${after.id}'))`
@@ -77,7 +77,7 @@ export function falsePositivesSoql(window: FalsePositiveWindow): string {
 
 /** Whether a value is a record id the cursor can hold (it goes into the next query). */
 export function isRecordId(value: unknown): value is string {
-  return typeof value === 'string' && RECORD_ID.test(value);
+  return typeof value === 'string' && isSalesforceId(value);
 }
 
 /** A dateTime as the REST API returns it (`2026-11-02T03:04:05.000+0000`). */

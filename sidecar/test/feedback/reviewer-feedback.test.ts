@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSuppression } from '../../src/detect/index.js';
-import { orgId18 } from '../../src/feedback/detection-org.js';
+import { toId18 } from '../../src/contract/salesforce-id.js';
 import { falsePositivesSoql, soqlDateTime, type FalsePositiveRecord } from '../../src/feedback/false-positive-query.js';
 import { reviewerFeedbackOf } from '../../src/feedback/reviewer-feedback.js';
 
@@ -90,7 +90,7 @@ describe('feedback rebuilt from a LeakVerdict__c', () => {
 
 describe('the org id a suppression is keyed by when the event is not in the store', () => {
   it('is the 18-character form the package sends', () => {
-    expect(orgId18('00D5g000004Cx1a')).toBe('00D5g000004Cx1aEAC');
-    expect(orgId18('00D5g000004Cx1aEAC')).toBe('00D5g000004Cx1aEAC');
+    expect(toId18('00D5g000004Cx1a')).toBe('00D5g000004Cx1aEAC');
+    expect(toId18('00D5g000004Cx1aEAC')).toBe('00D5g000004Cx1aEAC');
   });
 });
