@@ -5,6 +5,7 @@ import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } fr
 import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
+import { combinePersonEvidence, nameLexicon } from './ner/names.js';
 import { plausibleModelSpans } from './ner/plausible.js';
 import { recognize } from './recognize.js';
 import { overlaps, type Span } from './span.js';
@@ -27,11 +28,19 @@ export interface ClassifierOptions {
   deny?: readonly DenyEntry[];
   /** Minimum score per type (defaults: 0.5). */
   thresholds?: Thresholds;
-  /** Minimum probability of a model find, before the per-type threshold (default 0.7). */
+  /** Minimum probability of a model find, before the per-type threshold (default 0.85). */
   modelThreshold?: number;
+  /**
+   * Minimum probability of a model PERSON find with no given name or surname the name lexicon knows (default 0.9);
+   * one with a known name needs 0.35 (see `combinePersonEvidence`).
+   */
+  unknownNameThreshold?: number;
 }
 
-const DEFAULT_MODEL_THRESHOLD = 0.7;
+const DEFAULT_MODEL_THRESHOLD = 0.85;
+const DEFAULT_UNKNOWN_NAME_THRESHOLD = 0.9;
+/** A model PERSON find with a given name or surname the lexicon knows passes this lower bar. */
+const KNOWN_NAME_THRESHOLD = 0.35;
 
 export interface LeakwatchClassifier extends Classifier {
   /** Resolves once the model is loaded (at once without a model); rejects if it cannot be. */
@@ -52,7 +61,7 @@ const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
 
 /**
  * The classifier: pattern recognizers with context words and field hints, then (when a model directory is given)
- * NER for names and places in free text, allow/deny lists, per-type thresholds and merging (a pattern find wins over
+ * NER for names and places in free text (PERSON finds weighed with the name lexicon, see `combinePersonEvidence`), allow/deny lists, per-type thresholds and merging (a pattern find wins over
  * a model find of another type; finds of one type join). The model is the
  * process-wide one (loading starts now, `classify` waits for it); `close` releases it.
  */
@@ -61,6 +70,7 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
   const denied = compileDenyList(options.deny ?? []);
   const thresholds = resolveThresholds(options.thresholds);
   const modelThreshold = options.modelThreshold ?? DEFAULT_MODEL_THRESHOLD;
+  const unknownNameThreshold = options.unknownNameThreshold ?? DEFAULT_UNKNOWN_NAME_THRESHOLD;
   const modelPromise: Promise<NerModel> | null = options.modelDir ? getNerModel(options.modelDir) : null;
   let model: NerModel | null = null;
   let closed = false;
@@ -106,8 +116,13 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
       forModel.forEach((i, k) => {
         const text = inputs[i]!.text;
         const own = patterns[i]!;
-        const extra = plausibleModelSpans(text, found[k]!).filter(
-          (s) => s.score >= modelThreshold && keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)),
+        const weighed = combinePersonEvidence(text, plausibleModelSpans(text, found[k]!), nameLexicon(), {
+          unknownNameThreshold,
+          knownNameThreshold: Math.min(unknownNameThreshold, KNOWN_NAME_THRESHOLD),
+        });
+        const extra = weighed.filter(
+          (s) =>
+            (s.type === 'PERSON' || s.score >= modelThreshold) && keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)),
         );
         patterns[i] = mergeSpans([...own, ...extra]);
       });

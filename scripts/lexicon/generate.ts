@@ -1,0 +1,75 @@
+// Builds sidecar/lexicons/names.json, the name lexicon the classifier weighs model finds with: given names and
+// surnames in Latin script from @faker-js/faker's person locales, and the function words of the six languages from
+// stopwords-iso. Deterministic: the committed file is exactly what this writes (a test checks it).
+//   tsx scripts/lexicon/generate.ts [--out sidecar/lexicons/names.json] [--check]
+import { allLocales } from '@faker-js/faker';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const LEXICON_FILE = resolve(import.meta.dirname, '..', '..', 'sidecar', 'lexicons', 'names.json');
+
+/** Locales whose name lists are not people's names (slang, parody, a constructed language). */
+const SKIPPED_LOCALES = new Set(['en_AU_ocker', 'en_BORK', 'eo']);
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl'] as const;
+
+/** Particles inside names (`van der`, `de la`, `di`): never function words for the lexicon's purposes. */
+export const PARTICLES = [
+  'van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y', 'e',
+];
+
+const LATIN_NAME = /^\p{Lu}[\p{Script=Latin}\p{M}'’ -]*$/u;
+
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : typeof v === 'string' ? [v] : [];
+
+/** Every word of a multi-word name counts on its own ("Mary Ann" gives Mary and Ann). */
+const words = (names: string[]): string[] => names.flatMap((n) => n.split(/[ ]+/)).filter((w) => w.length >= 2 && LATIN_NAME.test(w));
+
+export interface NameLexiconFile {
+  source: string;
+  given: string[];
+  surnames: string[];
+  functionWords: string[];
+}
+
+export function buildLexicon(): NameLexiconFile {
+  const stopwords = createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
+  const particles = new Set(PARTICLES);
+  const functionWords = new Set(
+    LANGUAGES.flatMap((l) => stopwords[l] ?? []).map((w) => w.toLowerCase()).filter((w) => /^\p{L}+$/u.test(w) && !particles.has(w)),
+  );
+  const given = new Set<string>();
+  const surnames = new Set<string>();
+  for (const [locale, definition] of Object.entries(allLocales)) {
+    const person = (definition as { person?: { first_name?: unknown; last_name?: unknown } }).person;
+    if (!person || SKIPPED_LOCALES.has(locale)) continue;
+    for (const w of words(strings(person.first_name))) given.add(w);
+    for (const w of words(strings(person.last_name))) surnames.add(w);
+  }
+  const sorted = (s: Set<string>): string[] => [...s].filter((w) => !functionWords.has(w.toLowerCase())).sort();
+  return {
+    source: '@faker-js/faker person locales (given names, surnames); stopwords-iso en, de, fr, es, it, nl (function words)',
+    given: sorted(given),
+    surnames: sorted(surnames),
+    functionWords: [...functionWords].sort(),
+  };
+}
+
+export const serialise = (lexicon: NameLexiconFile): string => `${JSON.stringify(lexicon, null, 0)}\n`;
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const { values } = parseArgs({ options: { out: { type: 'string', default: LEXICON_FILE }, check: { type: 'boolean', default: false } } });
+  const text = serialise(buildLexicon());
+  if (values.check) {
+    if (readFileSync(values.out!, 'utf8') !== text) {
+      console.error(`${values.out} is out of date: run tsx scripts/lexicon/generate.ts`);
+      process.exit(1);
+    }
+  } else {
+    writeFileSync(values.out!, text);
+    const lexicon = JSON.parse(text) as NameLexiconFile;
+    console.log(`${values.out}: ${lexicon.given.length} given names, ${lexicon.surnames.length} surnames, ${lexicon.functionWords.length} function words`);
+  }
+}
