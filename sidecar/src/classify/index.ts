@@ -117,13 +117,11 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
         const text = inputs[i]!.text;
         const own = patterns[i]!;
         const weighed = combinePersonEvidence(text, plausibleModelSpans(text, found[k]!), nameLexicon(), {
+          modelThreshold,
           unknownNameThreshold,
           knownNameThreshold: Math.min(unknownNameThreshold, KNOWN_NAME_THRESHOLD),
         });
-        const extra = weighed.filter(
-          (s) =>
-            (s.type === 'PERSON' || s.score >= modelThreshold) && keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)),
-        );
+        const extra = weighed.filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }

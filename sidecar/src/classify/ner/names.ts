@@ -26,6 +26,8 @@ export function nameLexicon(): NameLexicon {
 
 const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y']);
 const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*\.?/gu;
+/** An English clitic or possessive is not part of the word it hangs on ("There's", "Matej's"). */
+const CLITIC = /['’](?:s|t|re|ll|d|ve|m)$/iu;
 
 interface Word {
   text: string;
@@ -37,7 +39,7 @@ const wordsIn = (text: string, start: number, end: number): Word[] => {
   const out: Word[] = [];
   WORD.lastIndex = start;
   for (let m = WORD.exec(text); m !== null && m.index < end; m = WORD.exec(text)) {
-    const w = m[0].endsWith('.') ? m[0].slice(0, -1) : m[0];
+    const w = (m[0].endsWith('.') ? m[0].slice(0, -1) : m[0]).replace(CLITIC, '');
     out.push({ text: w, start: m.index, end: Math.min(end, m.index + w.length) });
   }
   return out;
@@ -48,70 +50,114 @@ const lowerInitial = (w: string): boolean => /^\p{Ll}/u.test(w);
 const mixedCase = (text: string): boolean => /\p{Lu}/u.test(text) && /\p{Ll}/u.test(text);
 
 /**
- * Trims a model PERSON span to its name: drops function words ("You", "Since", "There") and, in mixed-case text,
- * lower-case words ("says", "flew") at either edge; particles stay between name words ("Willemine ten Pas").
+ * Trims a model PERSON span to its name: drops leading function words ("You", "Since", "There") and, in mixed-case
+ * text, lower-case words ("says", "flew") at either edge; particles stay between name words ("Willemine ten Pas").
  * Returns null when nothing of a name is left.
  */
 export function trimPersonSpan(text: string, span: Span, lexicon: NameLexicon, cased = mixedCase(text)): Span | null {
   const words = wordsIn(text, span.start, span.end);
-  const functionWord = (w: Word): boolean => lexicon.functionWords.has(w.text.toLowerCase()) && !lexicon.given.has(w.text);
-  const loose = (w: Word): boolean => functionWord(w) || (cased && lowerInitial(w.text));
+  const functionWord = (w: Word): boolean => lexicon.functionWords.has(w.text.toLowerCase());
+  const lower = (w: Word): boolean => cased && lowerInitial(w.text);
+  const particleBeforeName = (i: number): boolean => PARTICLES.has(words[i]!.text) && i < words.length - 1;
   let first = 0;
   let last = words.length - 1;
-  while (first <= last && (loose(words[first]!) && !(PARTICLES.has(words[first]!.text) && first < last))) first += 1;
-  while (last >= first && (loose(words[last]!) || PARTICLES.has(words[last]!.text.toLowerCase()))) last -= 1;
+  while (first <= last && (functionWord(words[first]!) || lower(words[first]!)) && !particleBeforeName(first)) first += 1;
+  while (last >= first && (lower(words[last]!) || PARTICLES.has(words[last]!.text.toLowerCase()))) last -= 1;
   if (first > last) return null;
   if (words.slice(first, last + 1).every(functionWord)) return null;
   return { ...span, start: words[first]!.start, end: words[last]!.end };
 }
 
 const CAPITALISED = /^\p{Lu}[\p{Ll}\p{M}]/u;
+const UPPER = /^\p{Lu}[\p{Lu}\p{M}'’-]+$/u;
+const LOWER = /^\p{Ll}[\p{Ll}\p{M}'’-]+$/u;
 const INITIAL = /^\p{Lu}$/u;
 
+type Shape = 'capitalised' | 'upper' | 'lower';
+
+/** How a word is written; the lexicon holds names as "Anna", so "ANNA" and "anna" are looked up as "Anna". */
+const shapeOf = (w: string): Shape | null =>
+  CAPITALISED.test(w) ? 'capitalised' : UPPER.test(w) ? 'upper' : LOWER.test(w) ? 'lower' : null;
+const asName = (w: string, shape: Shape): string =>
+  shape === 'capitalised' ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+
+/** Scores of lexicon names, by how much the lexicon and the writing vouch for them. */
+export const LEXICON_SCORES = {
+  /** A capitalised given name and a known surname ("Anna Schmidt"). */
+  pair: 0.7,
+  /** The same in capitals ("ANNA SCHMIDT"). */
+  upperPair: 0.65,
+  /** The same in lower case ("anna schmidt"): lower-case words are often ordinary words. */
+  lowerPair: 0.55,
+  /** A capitalised given name on its own between lower-case words or punctuation ("Nora is reliable", "Anna, Tom"). */
+  standing: 0.5,
+  /** A given name with an unknown capitalised word ("Victoria Desk"): only beside a model find. */
+  partial: 0.45,
+  /** Any other given name: only beside a model find. */
+  alone: 0.4,
+} as const;
+
 /**
- * Names the lexicon vouches for: a capitalised given name (three letters or more, not a function word), an optional
- * middle initial, then capitalised words. A given name and a known surname score `pair`; a given name with another
- * capitalised word or alone score below the threshold and count only beside a model find (`combinePersonEvidence`).
+ * Names the lexicon vouches for: a given name (three letters or more, not a function word), an optional middle
+ * initial, then words written the same way: capitalised words after a capitalised name, known surnames after a name
+ * in capitals or lower case. Scores per `LEXICON_SCORES`; the ones below the PERSON threshold count only beside a
+ * model find (`combinePersonEvidence`).
  */
-export function lexiconPersonCandidates(text: string, lexicon: NameLexicon, scores = { pair: 0.7, partial: 0.45, standing: 0.5, alone: 0.4 }): Span[] {
+export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Span[] {
   const words = wordsIn(text, 0, text.length);
-  const out: Span[] = [];
-  const capitalised = (w: Word | undefined): w is Word =>
-    !!w && CAPITALISED.test(w.text) && !lexicon.functionWords.has(w.text.toLowerCase());
+  const shapes = words.map((w) => (lexicon.functionWords.has(w.text.toLowerCase()) ? null : shapeOf(w.text)));
+  const known = (i: number, set: ReadonlySet<string>): boolean => shapes[i] != null && set.has(asName(words[i]!.text, shapes[i]!));
   const adjacent = (a: Word, b: Word): boolean => /^[.]?[ \t]{1,2}$/u.test(text.slice(a.end, b.start));
+  const out: Span[] = [];
   for (let i = 0; i < words.length; i += 1) {
     const w = words[i]!;
-    if (w.text.length < 3 || !capitalised(w) || !lexicon.given.has(w.text)) continue;
+    const shape = shapes[i];
+    if (w.text.length < 3 || !shape || !known(i, lexicon.given)) continue;
     let j = i;
-    if (words[j + 1] && INITIAL.test(words[j + 1]!.text) && adjacent(words[j]!, words[j + 1]!)) j += 1;
+    if (shape !== 'lower' && words[j + 1] && INITIAL.test(words[j + 1]!.text) && adjacent(w, words[j + 1]!)) j += 1;
+    const continues = (n: number): boolean =>
+      n < words.length && shapes[n] === shape && adjacent(words[n - 1]!, words[n]!) &&
+      (shape === 'capitalised' || known(n, lexicon.surnames) || known(n, lexicon.given));
     let surname = false;
     let k = j;
-    while (k - i < 3 && capitalised(words[k + 1]) && adjacent(words[k]!, words[k + 1]!)) {
+    while (k - i < 3 && continues(k + 1)) {
       k += 1;
-      surname ||= lexicon.surnames.has(words[k]!.text);
+      surname ||= known(k, lexicon.surnames);
     }
     if (k === j) j = i; // an initial with nothing after it is not part of the name
-    const end = words[Math.max(j, k)]!.end;
-    const previous = words[i - 1];
-    const standsAlone = k === j && !(previous && capitalised(previous) && adjacent(previous, w)) && /^(?:[ \t]+\p{Ll}|\s*[,:;!?)"']|\s*$)/u.test(text.slice(end));
-    const score = surname ? scores.pair : k > j ? scores.partial : standsAlone ? scores.standing : scores.alone;
+    const end = words[k]!.end;
+    const previous = i > 0 && shapes[i - 1] === 'capitalised' && adjacent(words[i - 1]!, w);
+    const standsAlone = shape === 'capitalised' && k === i && !previous && /^(?:[ \t]+\p{Ll}|['’]s\b|\s*[,.:;!?)"']|\s*$)/u.test(text.slice(end));
+    const score = surname
+      ? shape === 'capitalised' ? LEXICON_SCORES.pair : shape === 'upper' ? LEXICON_SCORES.upperPair : LEXICON_SCORES.lowerPair
+      : shape === 'capitalised' && k > j ? LEXICON_SCORES.partial : standsAlone ? LEXICON_SCORES.standing : LEXICON_SCORES.alone;
     out.push({ type: 'PERSON', start: w.start, end, score, detector: 'lexicon:person' });
-    i = Math.max(j, k);
+    i = k;
   }
   return out;
 }
 
 export interface PersonEvidenceOptions {
+  /** Minimum probability of a model find other than PERSON. */
+  modelThreshold: number;
   /** Minimum model probability of a PERSON find the lexicon does not know. */
   unknownNameThreshold: number;
   /** Minimum model probability of a PERSON find with a known given name or surname in it. */
   knownNameThreshold: number;
 }
 
+const knownName = (w: Word, lexicon: NameLexicon): boolean => {
+  const shape = shapeOf(w.text);
+  if (!shape) return false;
+  const name = asName(w.text, shape);
+  return lexicon.given.has(name) || lexicon.surnames.has(name);
+};
+
 /**
- * Weighs the model's PERSON finds with the lexicon: finds are trimmed to their name words; a find with a known
- * given name or surname passes a lower bar than one without; a lexicon candidate beside a model find joins it and
- * raises its score (noisy-or). Returns the PERSON spans to report (other model types pass through untouched).
+ * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`. PERSON finds are
+ * trimmed to their name words; one with a known given name or surname passes a lower bar than one without; a
+ * lexicon name beside a model find joins it and raises its score (noisy-or). Lexicon names no model find covers
+ * are added with their own score (the caller's PERSON threshold decides).
  */
 export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon: NameLexicon, options: PersonEvidenceOptions): Span[] {
   const cased = mixedCase(text);
@@ -119,21 +165,20 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
   const out: Span[] = [];
   for (const raw of modelSpans) {
     if (raw.type !== 'PERSON') {
-      out.push(raw);
+      if (raw.score >= options.modelThreshold) out.push(raw);
       continue;
     }
     const span = trimPersonSpan(text, raw, lexicon, cased);
     if (!span) continue;
-    const known = wordsIn(text, span.start, span.end).some((w) => lexicon.given.has(w.text) || lexicon.surnames.has(w.text));
     const beside = candidates.filter((c) => overlaps(c, span));
+    const known = beside.length > 0 || wordsIn(text, span.start, span.end).some((w) => knownName(w, lexicon));
+    if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
-    const score = 1 - (1 - span.score) * (1 - lexiconScore);
-    if (span.score < (known || beside.length > 0 ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     out.push({
       ...span,
       start: Math.min(span.start, ...beside.map((c) => c.start)),
       end: Math.max(span.end, ...beside.map((c) => c.end)),
-      score,
+      score: 1 - (1 - span.score) * (1 - lexiconScore),
     });
   }
   for (const c of candidates) {

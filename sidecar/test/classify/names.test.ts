@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import {
+  combinePersonEvidence,
+  LEXICON_SCORES,
+  lexiconPersonCandidates,
+  nameLexicon,
+  trimPersonSpan,
+} from '../../src/classify/ner/names.js';
+import type { Span } from '../../src/classify/span.js';
+
+const lexicon = nameLexicon();
+
+/** A model find of `value` (its first occurrence) in `text`. */
+const find = (text: string, value: string, score = 0.95, type: Span['type'] = 'PERSON'): Span => {
+  const start = text.indexOf(value);
+  if (start < 0) throw new Error(`${value} not in ${text}`);
+  return { type, start, end: start + value.length, score, detector: 'ner' };
+};
+const shown = (text: string, spans: Array<Span | null>) =>
+  spans.map((s) => (s ? `${s.type}:${text.slice(s.start, s.end)}:${s.score.toFixed(2)}` : null));
+
+describe('name lexicon', () => {
+  it('holds given names and surnames of many locales, and the function words of the six languages', () => {
+    for (const name of ['Anna', 'Olga', 'Nora', 'Sophie']) expect(lexicon.given.has(name), name).toBe(true);
+    for (const name of ['Schmidt', 'Müller']) expect(lexicon.surnames.has(name), name).toBe(true);
+    for (const word of ['the', 'you', 'since', 'und', 'nous', 'pero', 'perché', 'niet']) expect(lexicon.functionWords.has(word), word).toBe(true);
+    // a name that is also a function word ("Will", "May") is left out of the names
+    expect(lexicon.given.has('Will')).toBe(false);
+  });
+});
+
+describe('trimming model PERSON finds', () => {
+  it.each([
+    ['Akifumi just has to get laid.', 'Akifumi just', 'Akifumi'],
+    ['"Leave it," says Joly.', 'says Joly', 'Joly'],
+    ['I would like to remove my kid Tadzio from the will.', 'kid Tadzio', 'Tadzio'],
+    ['Willemine ten Pas will be talking', 'Willemine ten Pas will', 'Willemine ten Pas'],
+    ['Ask van Dijk about it', 'Ask van Dijk', 'van Dijk'],
+    // all lower case: the words stay, nothing tells names from words
+    ['have you heard olga krylova speak yet?', 'olga krylova', 'olga krylova'],
+  ])('%s: %s becomes %s', (text, value, expected) => {
+    const trimmed = trimPersonSpan(text, find(text, value), lexicon);
+    expect(trimmed && text.slice(trimmed.start, trimmed.end)).toBe(expected);
+  });
+
+  it.each([
+    ['Carla: You saved my life!', 'You saved'],
+    ['It was founded in 1971. Since then, it has grown.', 'Since then'],
+    ["So where are we meeting? There's a new place", 'There'],
+  ])('%s: %s is no name', (text, value) => {
+    expect(trimPersonSpan(text, find(text, value), lexicon)).toBeNull();
+  });
+});
+
+describe('lexicon names', () => {
+  it.each([
+    ['Please call Anna Schmidt back.', ['PERSON:Anna Schmidt:0.70']],
+    ['PLEASE CALL ANNA SCHMIDT BACK.', ['PERSON:ANNA SCHMIDT:0.65']],
+    ['please call anna schmidt back.', ['PERSON:anna schmidt:0.55']],
+    ['Karin M. Beike will join', ['PERSON:Karin M. Beike:0.45']],
+    ['Nora is very reliable.', ['PERSON:Nora:0.50']],
+    ['Erik, Amy and Nathaniel.', ['PERSON:Erik:0.50', 'PERSON:Amy:0.50', 'PERSON:Nathaniel:0.50']],
+    ["As promised, here's Matej's address", ["PERSON:Matej:0.50"]],
+    // a given name inside a product name is only a hint, for the model to confirm
+    ['The Model Sophie Desk is back in stock.', ['PERSON:Sophie Desk:0.45']],
+    ['will you call me', []],
+    ['Ana', ['PERSON:Ana:0.50']],
+    ['Jo and Al', []],
+  ])('%s', (text, expected) => {
+    expect(shown(text, lexiconPersonCandidates(text, lexicon))).toEqual(expected);
+  });
+
+  it('scores below the PERSON threshold (0.5) unless the writing or a surname vouches for the name', () => {
+    expect(LEXICON_SCORES.partial).toBeLessThan(0.5);
+    expect(LEXICON_SCORES.alone).toBeLessThan(0.5);
+    expect(LEXICON_SCORES.pair).toBeGreaterThan(LEXICON_SCORES.lowerPair);
+  });
+});
+
+describe('weighing model finds with the lexicon', () => {
+  const options = { modelThreshold: 0.85, unknownNameThreshold: 0.9, knownNameThreshold: 0.35 };
+
+  it('lets a known name pass a lower bar than an unknown word, and joins a lexicon name beside a model find', () => {
+    const text = 'Stefanie F. Schneider met Zoolander and Karin M. Beike.';
+    const spans = combinePersonEvidence(
+      text,
+      [find(text, 'Stefanie F', 0.4), find(text, 'Zoolander', 0.88), find(text, 'Karin M', 0.6)],
+      lexicon,
+      options,
+    );
+    expect(shown(text, spans)).toEqual(['PERSON:Stefanie F. Schneider:0.82', 'PERSON:Karin M. Beike:0.78']);
+  });
+
+  it('drops model finds of other types below the model threshold, so they do not hide a lexicon name', () => {
+    const text = 'Le livreur a laissé le carton à Maria, 599 place de Vaugirard.';
+    const spans = combinePersonEvidence(text, [find(text, 'Maria', 0.7, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);
+    expect(shown(text, spans)).toEqual(['LOCATION:Vaugirard:0.97', 'PERSON:Maria:0.50']);
+  });
+
+  it('drops model finds that are function words', () => {
+    const text = 'Ask Anna.';
+    expect(shown(text, combinePersonEvidence(text, [find(text, 'Ask', 0.99)], lexicon, options))).toEqual(['PERSON:Anna:0.50']);
+  });
+});
