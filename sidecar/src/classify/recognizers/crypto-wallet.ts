@@ -8,6 +8,9 @@ const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const LEGACY = /(?<![\p{L}\p{N}])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?![\p{L}\p{N}])/gu;
 const SEGWIT = /(?<![\p{L}\p{N}])(?:bc|tb)1[02-9ac-hj-np-z]{11,71}(?![\p{L}\p{N}])/giu;
 const ETHEREUM = /(?<![\p{L}\p{N}])0x[0-9a-fA-F]{40}(?![\p{L}\p{N}])/gu;
+/** Cheap necessary conditions for a match of each expression. */
+const MAYBE_LEGACY = /[13][1-9A-HJ-NP-Za-km-z]{25}/;
+const MAYBE_SEGWIT = /(?:bc|tb)1/i;
 
 /** An all-lower or all-upper Ethereum address carries no checksum: reported, below a checksummed one. */
 const UNCHECKED_ETHEREUM_SCORE = 0.55;
@@ -81,19 +84,23 @@ export function ethereumChecksum(address: string): 'checksummed' | 'unchecked' |
   return eip55Checksummed(address) === `0x${hex}` ? 'checksummed' : 'invalid';
 }
 
+const DETECTOR = 'pattern:crypto';
+
+function wallet(m: RegExpExecArray, score: number): Span {
+  return { type: 'CRYPTO', start: m.index, end: m.index + m[0].length, score, detector: DETECTOR };
+}
+
 export const cryptoWallet: Recognizer = {
-  name: 'pattern:crypto',
+  name: DETECTOR,
   needsDigit: true,
   find(text) {
     const out: Span[] = [];
-    const push = (start: number, length: number, score: number): void => {
-      out.push({ type: 'CRYPTO', start, end: start + length, score, detector: this.name });
-    };
-    for (const m of matchAll(LEGACY, text)) if (base58CheckValid(m[0])) push(m.index, m[0].length, 1);
-    for (const m of matchAll(SEGWIT, text)) if (bech32Valid(m[0])) push(m.index, m[0].length, 1);
+    if (MAYBE_LEGACY.test(text)) for (const m of matchAll(LEGACY, text)) if (base58CheckValid(m[0])) out.push(wallet(m, 1));
+    if (MAYBE_SEGWIT.test(text)) for (const m of matchAll(SEGWIT, text)) if (bech32Valid(m[0])) out.push(wallet(m, 1));
+    if (!text.includes('0x')) return out;
     for (const m of matchAll(ETHEREUM, text)) {
       const checksum = ethereumChecksum(m[0]);
-      if (checksum !== 'invalid') push(m.index, m[0].length, checksum === 'checksummed' ? 1 : UNCHECKED_ETHEREUM_SCORE);
+      if (checksum !== 'invalid') out.push(wallet(m, checksum === 'checksummed' ? 1 : UNCHECKED_ETHEREUM_SCORE));
     }
     return out;
   },

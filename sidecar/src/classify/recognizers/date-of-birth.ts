@@ -16,33 +16,46 @@ const TEXTUAL = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:\\d{1,2}(?:\\.|er|º|st|nd|rd|th)?\\s+(?:de\\s+)?(?:${MONTHS})\\.?(?:\\s+de)?,?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})(?![\\p{L}\\p{N}])`,
   'giu',
 );
+/** Cheap necessary conditions for a match of each expression: its digits and separators, or a year after a space. */
+const MAYBE_NUMERIC = /\d[./-]\d{1,2}[./-]\d\d/;
+const MAYBE_ISO = /\d{4}-\d\d-\d\d/;
+const MAYBE_TEXTUAL = /\s\d{4}(?![\p{L}\p{N}])/u;
 
 const MAX_YEAR = new Date().getUTCFullYear();
 const plausibleYear = (y: number): boolean => y >= 1900 && y <= MAX_YEAR;
 
+const DETECTOR = 'pattern:date_of_birth';
+
+function date(m: RegExpExecArray): Span {
+  return { type: 'DATE_OF_BIRTH', start: m.index, end: m.index + m[0].length, score: 0.2, detector: DETECTOR };
+}
+
 /** Any calendar date: reported as a date of birth only where a birth context word lifts its score. */
 export const dateOfBirth: Recognizer = {
-  name: 'pattern:date_of_birth',
+  name: DETECTOR,
   needsDigit: true,
   find(text) {
     const out: Span[] = [];
-    const push = (start: number, length: number): void => {
-      out.push({ type: 'DATE_OF_BIRTH', start, end: start + length, score: 0.2, detector: this.name });
-    };
-    for (const m of matchAll(NUMERIC, text)) {
-      const a = Number(m[1]);
-      const b = Number(m[3]);
-      const y = m[4]!.length === 2 ? 1900 + Number(m[4]) : Number(m[4]);
-      if (a < 1 || b < 1 || (a > 12 && b > 12) || a > 31 || b > 31 || !plausibleYear(y)) continue;
-      push(m.index, m[0].length);
+    if (MAYBE_NUMERIC.test(text)) {
+      for (const m of matchAll(NUMERIC, text)) {
+        const a = Number(m[1]);
+        const b = Number(m[3]);
+        const y = m[4]!.length === 2 ? 1900 + Number(m[4]) : Number(m[4]);
+        if (a < 1 || b < 1 || (a > 12 && b > 12) || a > 31 || b > 31 || !plausibleYear(y)) continue;
+        out.push(date(m));
+      }
     }
-    for (const m of matchAll(ISO, text)) {
-      if (!plausibleYear(Number(m[1])) || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) continue;
-      push(m.index, m[0].length);
+    if (MAYBE_ISO.test(text)) {
+      for (const m of matchAll(ISO, text)) {
+        if (!plausibleYear(Number(m[1])) || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) continue;
+        out.push(date(m));
+      }
     }
-    for (const m of matchAll(TEXTUAL, text)) {
-      const year = Number(/\d{4}/.exec(m[0].slice(-5))?.[0] ?? 0);
-      if (plausibleYear(year)) push(m.index, m[0].length);
+    if (MAYBE_TEXTUAL.test(text)) {
+      for (const m of matchAll(TEXTUAL, text)) {
+        const year = Number(/\d{4}/.exec(m[0].slice(-5))?.[0] ?? 0);
+        if (plausibleYear(year)) out.push(date(m));
+      }
     }
     return out;
   },

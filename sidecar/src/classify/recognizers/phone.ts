@@ -34,7 +34,8 @@ function shapeOf(raw: string, digits: string): Shape {
 function parsed(candidate: string, regions: CountryCode[], possibleIsEnough: boolean): boolean {
   for (const region of regions) {
     const number = parsePhoneNumberFromString(candidate, region);
-    if (number?.isValid() || (possibleIsEnough && number?.isPossible())) return true;
+    // The cheap length check first: validation matches the number against the region's patterns.
+    if ((possibleIsEnough && number?.isPossible()) || number?.isValid()) return true;
   }
   return false;
 }
@@ -62,13 +63,16 @@ export const phone: Recognizer = {
       if (shape !== 'international' && digits.length > 12) continue;
       const candidate = raw.replace(/^00/, '+').replace('(0)', '');
       lower ??= text.toLowerCase();
-      const context = hasContext('PHONE_NUMBER', lower, m.index, m.index + raw.length);
-      if ((shape === 'ambiguous' || followsBusinessWord(lower, m.index)) && !context) continue;
-      const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
+      const end = m.index + raw.length;
       let valid: boolean;
       if (shape === 'international') {
+        // The region is written in the number: context words only keep one that follows a business-id word.
+        if (followsBusinessWord(lower, m.index) && !hasContext('PHONE_NUMBER', lower, m.index, end)) continue;
         valid = parsed(candidate, ['US'], true);
       } else {
+        const context = hasContext('PHONE_NUMBER', lower, m.index, end);
+        if ((shape === 'ambiguous' || followsBusinessWord(lower, m.index)) && !context) continue;
+        const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
         if (regions === null) {
           const lang = guessLanguage(text);
           regions = lang && lang !== 'en' ? [REGION_OF[lang], 'US'] : ['US', 'GB'];
@@ -78,7 +82,7 @@ export const phone: Recognizer = {
         valid = parsed(candidate, home, false) || parsed(candidate, wider, false) || (reachable && parsed(candidate, OTHER_REGIONS, false));
       }
       if (!valid) continue;
-      out.push({ type: 'PHONE_NUMBER', start: m.index, end: m.index + raw.length, score: SCORE[shape], detector: this.name });
+      out.push({ type: 'PHONE_NUMBER', start: m.index, end, score: SCORE[shape], detector: this.name });
     }
     return out;
   },
