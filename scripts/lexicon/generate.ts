@@ -1,6 +1,7 @@
 // Builds sidecar/lexicons/names.json, the name lexicon the classifier weighs model finds with: given names and
 // surnames in Latin script from @faker-js/faker's person locales, and the function words of the six languages from
-// stopwords-iso. Deterministic: the committed file is exactly what this writes (a test checks it).
+// stopwords-iso plus greetings. A name that is also a function word is kept only when the locales of three
+// languages or more list it; the classifier then trusts it only before a known surname. Deterministic: the committed file is exactly what this writes (a test checks it).
 //   tsx scripts/lexicon/generate.ts [--out sidecar/lexicons/names.json] [--check]
 import { allLocales } from '@faker-js/faker';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,19 @@ const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl'] as const;
 export const PARTICLES = [
   'van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y', 'e',
 ];
+
+/** Greetings and closings: capitalised at the start of a line, never a name ("Gracias, Diego", "Salve, ..."). */
+const SALUTATIONS = [
+  'hello', 'hi', 'hey', 'dear', 'regards', 'thanks', 'cheers', 'greetings', 'sincerely',
+  'hallo', 'moin', 'servus', 'grüß', 'gruß', 'grüße', 'danke', 'liebe', 'lieber',
+  'bonjour', 'bonsoir', 'salut', 'merci', 'cordialement', 'cher', 'chère',
+  'hola', 'gracias', 'saludos', 'atentamente', 'estimado', 'estimada', 'buenos', 'buenas',
+  'ciao', 'salve', 'grazie', 'saluti', 'cordiali', 'gentile', 'buongiorno', 'buonasera',
+  'hoi', 'dag', 'goedemorgen', 'goedemiddag', 'bedankt', 'groeten', 'groet', 'beste', 'geachte',
+];
+
+/** A name that is a function word somewhere stays a name when locales of this many languages list it ("Sara", "Will"). */
+const INTERNATIONAL = 3;
 
 const LATIN_NAME = /^\p{Lu}[\p{Script=Latin}\p{M}'’ -]*$/u;
 
@@ -38,17 +52,28 @@ export function buildLexicon(): NameLexiconFile {
   const stopwords = createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
   const particles = new Set(PARTICLES);
   const functionWords = new Set(
-    LANGUAGES.flatMap((l) => stopwords[l] ?? []).map((w) => w.toLowerCase()).filter((w) => /^\p{L}+$/u.test(w) && !particles.has(w)),
+    [...LANGUAGES.flatMap((l) => stopwords[l] ?? []), ...SALUTATIONS]
+      .map((w) => w.toLowerCase())
+      .filter((w) => /^\p{L}+$/u.test(w) && !particles.has(w)),
   );
-  const given = new Set<string>();
-  const surnames = new Set<string>();
+  const given = new Map<string, Set<string>>();
+  const surnames = new Map<string, Set<string>>();
+  const add = (into: Map<string, Set<string>>, name: string, language: string): void => {
+    into.set(name, (into.get(name) ?? new Set()).add(language));
+  };
   for (const [locale, definition] of Object.entries(allLocales)) {
     const person = (definition as { person?: { first_name?: unknown; last_name?: unknown } }).person;
     if (!person || SKIPPED_LOCALES.has(locale)) continue;
-    for (const w of words(strings(person.first_name))) given.add(w);
-    for (const w of words(strings(person.last_name))) surnames.add(w);
+    const language = locale.split('_')[0]!;
+    for (const w of words(strings(person.first_name))) add(given, w, language);
+    for (const w of words(strings(person.last_name))) add(surnames, w, language);
   }
-  const sorted = (s: Set<string>): string[] => [...s].filter((w) => !functionWords.has(w.toLowerCase())).sort();
+  // "Among" (one locale's list) is no name; "Sara", "Will" and "Mia" are, though some language uses them as words
+  const languages = (w: string): number => new Set([...(given.get(w) ?? []), ...(surnames.get(w) ?? [])]).size;
+  const sorted = (names: Map<string, Set<string>>): string[] =>
+    [...names.keys()]
+      .filter((w) => !particles.has(w.toLowerCase()) && (!functionWords.has(w.toLowerCase()) || languages(w) >= INTERNATIONAL))
+      .sort();
   return {
     source: '@faker-js/faker person locales (given names, surnames); stopwords-iso en, de, fr, es, it, nl (function words)',
     given: sorted(given),

@@ -24,8 +24,9 @@ describe('name lexicon', () => {
     for (const name of ['Anna', 'Olga', 'Nora', 'Sophie']) expect(lexicon.given.has(name), name).toBe(true);
     for (const name of ['Schmidt', 'Müller']) expect(lexicon.surnames.has(name), name).toBe(true);
     for (const word of ['the', 'you', 'since', 'und', 'nous', 'pero', 'perché', 'niet']) expect(lexicon.functionWords.has(word), word).toBe(true);
-    // a name that is also a function word ("Will", "May") is left out of the names
-    expect(lexicon.given.has('Will')).toBe(false);
+    // a name that is also a function word stays a name when many languages' locales list it
+    expect(lexicon.given.has('Will') && lexicon.functionWords.has('will')).toBe(true);
+    expect(lexicon.given.has('Among')).toBe(false);
   });
 });
 
@@ -64,6 +65,9 @@ describe('lexicon names', () => {
     // a given name inside a product name is only a hint, for the model to confirm
     ['The Model Sophie Desk is back in stock.', ['PERSON:Sophie Desk:0.45']],
     ['will you call me', []],
+    ['Will you call me? May I ask?', []],
+    ['Will Smith and Sara Schwarz called.', ['PERSON:Will Smith:0.70', 'PERSON:Sara Schwarz:0.70']],
+    ['Van: jeroen.visser@example.com', []],
     ['Ana', ['PERSON:Ana:0.50']],
     ['Jo and Al', []],
   ])('%s', (text, expected) => {
@@ -91,10 +95,23 @@ describe('weighing model finds with the lexicon', () => {
     expect(shown(text, spans)).toEqual(['PERSON:Stefanie F. Schneider:0.82', 'PERSON:Karin M. Beike:0.78']);
   });
 
-  it('drops model finds of other types below the model threshold, so they do not hide a lexicon name', () => {
+  it('drops model finds of other types below the model threshold; a likely place still speaks against a lone name', () => {
     const text = 'Le livreur a laissé le carton à Maria, 599 place de Vaugirard.';
-    const spans = combinePersonEvidence(text, [find(text, 'Maria', 0.7, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);
-    expect(shown(text, spans)).toEqual(['LOCATION:Vaugirard:0.97', 'PERSON:Maria:0.50']);
+    const unsure = combinePersonEvidence(text, [find(text, 'Maria', 0.45, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);
+    expect(shown(text, unsure)).toEqual(['LOCATION:Vaugirard:0.97', 'PERSON:Maria:0.50']);
+    const likely = combinePersonEvidence(text, [find(text, 'Maria', 0.7, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);
+    expect(shown(text, likely)).toEqual(['LOCATION:Vaugirard:0.97']);
+  });
+
+  it('reads a "place" that is a full name as the person, and keeps streets named after people', () => {
+    const text = 'Consegnare a Chiara Marino, Via Giuseppe Verdi 67, Genova.';
+    const spans = combinePersonEvidence(
+      text,
+      [find(text, 'Chiara Marino,', 0.96, 'LOCATION'), find(text, 'Via Giuseppe Verdi 67', 0.97, 'LOCATION')],
+      lexicon,
+      options,
+    );
+    expect(shown(text, spans)).toEqual(['PERSON:Chiara Marino:0.70', 'LOCATION:Via Giuseppe Verdi 67:0.97']);
   });
 
   it('drops model finds that are function words', () => {

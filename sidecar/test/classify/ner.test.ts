@@ -73,4 +73,25 @@ describe('model finds kept', () => {
     const kept = plausibleModelSpans(text, [...found, span('PERSON', 'Jana'), span('PERSON', '4711')]);
     expect(kept.map((s) => text.slice(s.start, s.end))).toEqual(['München', 'Jana', '80331']);
   });
+
+  it.each([
+    ['App stürzt seit Version 3.27.2 ab', 'Version 3.27'],
+    ['Kindle Paperwhite 9.5.2.30, AB-92470-M', 'Paperwhite 9.5.2.30'],
+    ['Artikel XK-95413-X, ThinkPad X1 Carbon', '-X'],
+    ['Artikel TR-12045-BLK geliefert', 'BLK'],
+    ['Artikel TR-12045-BLK geliefert', 'TR-'],
+    ['Ticket 0014racKqWJrGDQ.', '0014racKqWJrGDQ'],
+  ])('drops finds in versions, codes and record ids: %s (%s)', (text, value) => {
+    const start = text.indexOf(value);
+    expect(plausibleModelSpans(text, [{ type: 'LOCATION', start, end: start + value.length, score: 0.9, detector: 'ner' }])).toEqual([]);
+  });
+
+  it('keeps places and names next to codes and hyphens', () => {
+    const text = 'Delivered to Saint-Étienne, Rue de la Paix 12, order AB-123 for Jean-Luc Picard.';
+    const found = ['Saint-Étienne', 'Rue de la Paix 12', 'Jean-Luc Picard'].map((v) => {
+      const start = text.indexOf(v);
+      return { type: 'LOCATION' as const, start, end: start + v.length, score: 0.9, detector: 'ner' };
+    });
+    expect(plausibleModelSpans(text, found)).toHaveLength(3);
+  });
 });

@@ -59,12 +59,20 @@ export function trimPersonSpan(text: string, span: Span, lexicon: NameLexicon, c
   const functionWord = (w: Word): boolean => lexicon.functionWords.has(w.text.toLowerCase());
   const lower = (w: Word): boolean => cased && lowerInitial(w.text);
   const particleBeforeName = (i: number): boolean => PARTICLES.has(words[i]!.text) && i < words.length - 1;
+  // "Sara Schwarz", "Will Smith": a name that is also a word, before a known surname
+  const nameBeforeSurname = (i: number): boolean =>
+    lexicon.given.has(words[i]!.text) && i < words.length - 1 && lexicon.surnames.has(words[i + 1]!.text);
   let first = 0;
   let last = words.length - 1;
-  while (first <= last && (functionWord(words[first]!) || lower(words[first]!)) && !particleBeforeName(first)) first += 1;
+  while (
+    first <= last &&
+    (functionWord(words[first]!) || lower(words[first]!)) &&
+    !particleBeforeName(first) &&
+    !nameBeforeSurname(first)
+  ) first += 1;
   while (last >= first && (lower(words[last]!) || PARTICLES.has(words[last]!.text.toLowerCase()))) last -= 1;
   if (first > last) return null;
-  if (words.slice(first, last + 1).every(functionWord)) return null;
+  if (words.slice(first, last + 1).every(functionWord) && !nameBeforeSurname(first)) return null;
   return { ...span, start: words[first]!.start, end: words[last]!.end };
 }
 
@@ -105,7 +113,8 @@ export const LEXICON_SCORES = {
  */
 export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Span[] {
   const words = wordsIn(text, 0, text.length);
-  const shapes = words.map((w) => (lexicon.functionWords.has(w.text.toLowerCase()) ? null : shapeOf(w.text)));
+  const shapes = words.map((w) => shapeOf(w.text));
+  const functionWord = words.map((w) => lexicon.functionWords.has(w.text.toLowerCase()));
   const known = (i: number, set: ReadonlySet<string>): boolean => shapes[i] != null && set.has(asName(words[i]!.text, shapes[i]!));
   const adjacent = (a: Word, b: Word): boolean => /^[.]?[ \t]{1,2}$/u.test(text.slice(a.end, b.start));
   const out: Span[] = [];
@@ -116,7 +125,7 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
     let j = i;
     if (shape !== 'lower' && words[j + 1] && INITIAL.test(words[j + 1]!.text) && adjacent(w, words[j + 1]!)) j += 1;
     const continues = (n: number): boolean =>
-      n < words.length && shapes[n] === shape && adjacent(words[n - 1]!, words[n]!) &&
+      n < words.length && shapes[n] === shape && !functionWord[n] && adjacent(words[n - 1]!, words[n]!) &&
       (shape === 'capitalised' || known(n, lexicon.surnames) || known(n, lexicon.given));
     let surname = false;
     let k = j;
@@ -125,8 +134,10 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
       surname ||= known(k, lexicon.surnames);
     }
     if (k === j) j = i; // an initial with nothing after it is not part of the name
+    // a name that is also a word ("Will", "May", "Sara") counts only before a known surname
+    if (functionWord[i] && !(k > i && known(i + 1, lexicon.surnames))) continue;
     const end = words[k]!.end;
-    const previous = i > 0 && shapes[i - 1] === 'capitalised' && adjacent(words[i - 1]!, w);
+    const previous = i > 0 && shapes[i - 1] === 'capitalised' && !functionWord[i - 1] && adjacent(words[i - 1]!, w);
     const standsAlone = shape === 'capitalised' && k === i && !previous && /^(?:[ \t]+\p{Ll}|['’]s\b|\s*[,.:;!?)"']|\s*$)/u.test(text.slice(end));
     const score = surname
       ? shape === 'capitalised' ? LEXICON_SCORES.pair : shape === 'upper' ? LEXICON_SCORES.upperPair : LEXICON_SCORES.lowerPair
@@ -154,7 +165,18 @@ const knownName = (w: Word, lexicon: NameLexicon): boolean => {
 };
 
 /**
- * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`. PERSON finds are
+ * A "place" that is a given name and a known surname and nothing more ("Chiara Marino", "Elena López,") is the
+ * person; streets named after people ("Via Giuseppe Verdi 12") keep their other words and stay places.
+ */
+function namedPlace(text: string, place: Span, candidates: Span[]): Span | undefined {
+  const value = text.slice(place.start, place.end).replace(/[\s,.;:]+$/u, '');
+  if (/\d/.test(value)) return undefined;
+  return candidates.find((c) => c.score >= LEXICON_SCORES.lowerPair && c.start <= place.start && c.end >= place.start + value.length);
+}
+
+/**
+ * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the
+ * lexicon reads as a full name becomes that PERSON (`namedPlace`). PERSON finds are
  * trimmed to their name words; one with a known given name or surname passes a lower bar than one without; a
  * lexicon name beside a model find joins it and raises its score (noisy-or). Lexicon names no model find covers
  * are added with their own score (the caller's PERSON threshold decides).
@@ -163,9 +185,16 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
   const cased = mixedCase(text);
   const candidates = lexiconPersonCandidates(text, lexicon);
   const out: Span[] = [];
+  // places the model found but was not sure of still speak against a lone given name there ("MailingCity":"Paris")
+  const doubtful: Span[] = [];
   for (const raw of modelSpans) {
     if (raw.type !== 'PERSON') {
-      if (raw.score >= options.modelThreshold) out.push(raw);
+      if (raw.score < options.modelThreshold) {
+        if (raw.score >= 0.5) doubtful.push(raw);
+        continue;
+      }
+      const name = raw.type === 'LOCATION' ? namedPlace(text, raw, candidates) : undefined;
+      out.push(name ?? raw);
       continue;
     }
     const span = trimPersonSpan(text, raw, lexicon, cased);
@@ -182,7 +211,9 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     });
   }
   for (const c of candidates) {
-    if (!out.some((s) => overlaps(s, c))) out.push(c);
+    if (out.some((s) => overlaps(s, c))) continue;
+    if (c.score < LEXICON_SCORES.lowerPair && doubtful.some((s) => overlaps(s, c))) continue;
+    out.push(c);
   }
   return out;
 }

@@ -12,12 +12,56 @@ function worded(value: string): boolean {
   return /\p{Lu}/u.test(value) && letters > digits;
 }
 
+/** A version or decimal number ("Version 3.27.2", "9.5.2.30"): never part of a name or a place. */
+const VERSION = /\d\.\d/;
+/** One token of ten or more letters and digits mixed, such as a record id ("0014racKqWJrGDQ"). */
+const CODE = /^(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]{10,}$/u;
+
+/**
+ * A piece of a longer code ("-BLK" or "TR-" in "TR-12045-BLK"): the find starts or ends inside a token that holds
+ * a digit outside the find.
+ */
+function insideCode(text: string, s: Span): boolean {
+  let from = s.start;
+  while (from > 0 && !/\s/.test(text[from - 1]!)) from -= 1;
+  let to = s.end;
+  while (to < text.length && !/\s/.test(text[to]!)) to += 1;
+  const around = text.slice(from, s.start) + text.slice(s.end, to).replace(/[.,;:!?)"'»]+$/u, '');
+  return /\d/.test(around) && /[-/_]/.test(around);
+}
+
+/**
+ * Cuts off a partial word at either end of a find ("Mail" of "E-Mail", "Zombie" of "ex-Zombie Kastner");
+ * null when no whole word is left.
+ */
+function wholeWords(text: string, s: Span): Span | null {
+  let { start, end } = s;
+  const before = text.slice(Math.max(0, start - 2), start);
+  if (/[\p{L}\p{M}]$|[\p{L}\p{M}]-$/u.test(before)) {
+    const gap = text.slice(start, end).search(/\s/);
+    if (gap < 0) return null;
+    start += gap;
+    while (start < end && /\s/.test(text[start]!)) start += 1;
+  }
+  if (/^[\p{L}\p{M}]/u.test(text.slice(end, end + 1))) {
+    const gap = text.slice(start, end).search(/\s\S*$/);
+    if (gap < 0) return null;
+    end = start + gap;
+  }
+  return end > start ? { ...s, start, end } : null;
+}
+
 /**
  * Keeps model finds that can be what they claim; the only digit-only place kept is a postcode right beside a place
- * with letters ("80331 München", "Paris 75002").
+ * with letters ("80331 München", "Paris 75002"). Version numbers, record ids and pieces of product codes go.
  */
 export function plausibleModelSpans(text: string, spans: Span[]): Span[] {
-  const words = spans.filter((s) => worded(text.slice(s.start, s.end)));
+  const words = spans.flatMap((found) => {
+    const s = wholeWords(text, found);
+    if (!s) return [];
+    const value = text.slice(s.start, s.end);
+    return worded(value) && !VERSION.test(value) && !CODE.test(value) && !insideCode(text, s) ? [s] : [];
+  });
   const postcodes = spans.filter((s) => {
     if (s.type !== 'LOCATION' || !POSTCODE.test(text.slice(s.start, s.end))) return false;
     return words.some((w) => w.type === 'LOCATION' && (Math.abs(w.start - s.end) <= 2 || Math.abs(s.start - w.end) <= 2));
