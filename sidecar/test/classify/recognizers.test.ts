@@ -23,6 +23,7 @@ describe('recognizers', () => {
     ['Mail jane.doe@example.com please', 'EMAIL_ADDRESS:jane.doe@example.com'],
     ['from 192.168.10.4 at night', 'IP_ADDRESS:192.168.10.4'],
     ['IPv6 2001:db8::8a2e:370:7334 seen', 'IP_ADDRESS:2001:db8::8a2e:370:7334'],
+    ['client ::ffff:192.0.2.128 connected', 'IP_ADDRESS:::ffff:192.0.2.128'],
     ['See https://example.org/path?q=1.', 'URL:https://example.org/path?q=1'],
     ['wallet 1BoatSLRHtKNngkdXEeobR76b53LETtpyT', 'CRYPTO:1BoatSLRHtKNngkdXEeobR76b53LETtpyT'],
     ['key sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'SECRET:sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
