@@ -148,6 +148,16 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
   return out;
 }
 
+/** A lower-case text may still name someone: it holds a given name the lexicon knows ("call anna back"). */
+export function mentionsGivenName(text: string, lexicon: NameLexicon): boolean {
+  for (const w of wordsIn(text, 0, text.length)) {
+    if (w.text.length < 3 || lexicon.functionWords.has(w.text.toLowerCase())) continue;
+    const shape = shapeOf(w.text);
+    if (shape && lexicon.given.has(asName(w.text, shape))) return true;
+  }
+  return false;
+}
+
 export interface PersonEvidenceOptions {
   /** Minimum probability of a model find other than PERSON. */
   modelThreshold: number;
@@ -201,6 +211,8 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (!span) continue;
     const beside = candidates.filter((c) => overlaps(c, span));
     const known = beside.length > 0 || wordsIn(text, span.start, span.end).some((w) => knownName(w, lexicon));
+    // without a capital only the lexicon can tell a name from a word
+    if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
     if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({

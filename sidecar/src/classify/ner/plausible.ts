@@ -3,13 +3,14 @@ import type { Span } from '../span.js';
 const POSTCODE = /^[A-Z]{0,2}-?\d{4,5}(?: ?[A-Z]{2})?$/;
 
 /**
- * A name or place from a cased model is written with a capital somewhere and has more letters than digits
- * ("Hauptstraße 12", not "AB-12345-X" or "2024-03-05T10:22:11Z"). Lower-case words and codes are dropped.
+ * A name or place from a cased model has more letters than digits ("Hauptstraße 12", not "AB-12345-X" or
+ * "2024-03-05T10:22:11Z") and a place is written with a capital somewhere. A lower-case name ("anna schmidt") is
+ * kept for the name lexicon to confirm (`combinePersonEvidence`).
  */
-function worded(value: string): boolean {
+function worded(value: string, type: Span['type']): boolean {
   const letters = value.match(/\p{L}/gu)?.length ?? 0;
   const digits = value.match(/\d/g)?.length ?? 0;
-  return /\p{Lu}/u.test(value) && letters > digits;
+  return (type === 'PERSON' || /\p{Lu}/u.test(value)) && letters > digits;
 }
 
 /** A version or decimal number ("Version 3.27.2", "9.5.2.30"): never part of a name or a place. */
@@ -60,7 +61,7 @@ export function plausibleModelSpans(text: string, spans: Span[]): Span[] {
     const s = wholeWords(text, found);
     if (!s) return [];
     const value = text.slice(s.start, s.end);
-    return worded(value) && !VERSION.test(value) && !CODE.test(value) && !insideCode(text, s) ? [s] : [];
+    return worded(value, s.type) && !VERSION.test(value) && !CODE.test(value) && !insideCode(text, s) ? [s] : [];
   });
   const postcodes = spans.filter((s) => {
     if (s.type !== 'LOCATION' || !POSTCODE.test(text.slice(s.start, s.end))) return false;
