@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
+import type { DetectionStatePersistence } from './detect/index.js';
 import type { FeedbackSettings } from './feedback/index.js';
 import type { RetryPolicy } from './outbox/deliver-records.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
@@ -25,8 +26,11 @@ export interface BuildAppOptions {
   store: Store;
   classifier: Classifier;
   detector: Detector;
-  /** Persists the detector's state after each scored batch (the SQL-backed detector needs it). */
-  flushDetector?: () => Promise<void>;
+  /**
+   * Keeps the detector's in-memory state in step with the store (the SQL-backed detector needs it):
+   * flushed after each recorded batch, rolled back when a batch could not be recorded.
+   */
+  detectorState?: DetectionStatePersistence;
   /** The Salesforce client for an org's write-backs. */
   orgClientFor: OrgClientResolver;
   /** orgId (15-character form) → bearer secret. */
@@ -76,7 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(workers, {
     store: options.store,
     detector: options.detector,
-    flushDetector: options.flushDetector,
+    detectorState: options.detectorState,
     clientFor: options.orgClientFor,
     policy: options.retryPolicy ?? { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
     owner: options.replicaId ?? `sidecar-${randomUUID()}`,

@@ -56,7 +56,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       store,
       classifier,
       detector: engines.detector ?? (stored as NonNullable<typeof stored>).detector,
-      flushDetector: stored?.flush,
+      detectorState: stored,
       orgClientFor,
       orgSecrets: config.orgSecrets,
       retryPolicy: config.outbox,

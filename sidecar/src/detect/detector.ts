@@ -96,8 +96,16 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     return ctx;
   }
 
+  /** The org's context, unless its state was discarded since (then it is dropped, and the org opened again). */
+  function current(orgId: string): OrgContext | undefined {
+    const ctx = orgs.get(orgId);
+    if (!ctx?.state.discarded) return ctx;
+    orgs.delete(orgId);
+    return undefined;
+  }
+
   async function open(orgId: string): Promise<OrgContext> {
-    const ready = orgs.get(orgId);
+    const ready = current(orgId);
     if (ready) return ready;
     let pending = opening.get(orgId);
     if (!pending) {
@@ -109,6 +117,17 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       );
     }
     return pending;
+  }
+
+  /**
+   * Applies a change to the org's live state. The check and the change run without a pause in
+   * between, so a change never lands in a state that was discarded while the org was opening.
+   */
+  async function change(orgId: string, apply: (state: DetectionState) => void): Promise<void> {
+    for (;;) {
+      const org = await open(orgId);
+      if (!org.state.discarded) return apply(org.state);
+    }
   }
 
   function evaluate(org: OrgContext, input: ClassifiedEvent): Verdict | null {
@@ -147,10 +166,10 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
   return {
     config,
     async score(input) {
-      return evaluate(orgs.get(input.orgId) ?? (await open(input.orgId)), input);
+      return evaluate(current(input.orgId) ?? (await open(input.orgId)), input);
     },
     scoreOpen(input) {
-      let org = orgs.get(input.orgId);
+      let org = current(input.orgId);
       if (!org) {
         const state = states.open(input.orgId);
         if (state instanceof Promise) throw new Error('org state is not open yet: call openOrg first');
@@ -161,7 +180,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     async scoreBatch(inputs) {
       const contexts = new Map<string, OrgContext>();
       for (const input of inputs)
-        if (!contexts.has(input.orgId)) contexts.set(input.orgId, orgs.get(input.orgId) ?? (await open(input.orgId)));
+        if (!contexts.has(input.orgId)) contexts.set(input.orgId, current(input.orgId) ?? (await open(input.orgId)));
       return inputs.map((input) => evaluate(contexts.get(input.orgId)!, input));
     },
     async openOrg(orgId) {
@@ -169,11 +188,11 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     },
     async suppress(feedback) {
       const rule = createSuppression(feedback, new Date(now()), config);
-      (await open(rule.orgId)).state.addSuppression(rule);
+      await change(rule.orgId, (state) => state.addSuppression(rule));
       return rule;
     },
     async registerCanary(orgId, canary) {
-      (await open(orgId)).state.addCanary(canary);
+      await change(orgId, (state) => state.addCanary(canary));
     },
     forget(orgId) {
       orgs.delete(orgId);

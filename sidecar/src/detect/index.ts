@@ -12,4 +12,4 @@ export { memoryStateSource, type StateSource } from './state-source.js';
 export { MemoryDetectionState } from './memory-state.js';
 export type { Canary, CanaryRegistry, DetectionState, SuppressionRule } from './state.js';
 export { SqlStateStore, type SqlExecutor } from './sql-state.js';
-export { createStoredDetector, type StoredDetector } from './stored-detector.js';
+export { createStoredDetector, type DetectionStatePersistence, type StoredDetector } from './stored-detector.js';

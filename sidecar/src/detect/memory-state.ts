@@ -32,7 +32,7 @@ export interface MemoryStateOptions {
 /** Sessions older than this many days are forgotten. */
 const SESSION_RETAIN_DAYS = 2;
 
-function emptyChanges(): StateChanges {
+export function emptyChanges(): StateChanges {
   return {
     hourly: new Map(),
     sessions: new Map(),
@@ -59,6 +59,7 @@ export class MemoryDetectionState implements DetectionState {
   private readonly alerts = new Map<string, AlertMark>();
   private newestDay = -Infinity;
   private changes: StateChanges | undefined;
+  private discarded_ = false;
 
   constructor(
     readonly orgId: string,
@@ -268,6 +269,36 @@ export class MemoryDetectionState implements DetectionState {
     if (!this.rules.some((r) => r.id === rule.id)) this.rules.push(rule);
   }
 
+  /** True once `discard` dropped this state: it must not be used again (the org is opened afresh). */
+  get discarded(): boolean {
+    return this.discarded_;
+  }
+
+  /**
+   * Hands over what reviewers taught (suppressions, canaries) from the journal, leaving the
+   * scoring changes in it: they may belong to events whose outcomes are not recorded yet.
+   */
+  takeLearnt(): StateChanges {
+    if (!this.changes) throw new Error('this state keeps no journal');
+    const learnt = emptyChanges();
+    learnt.suppressions = this.changes.suppressions;
+    learnt.canaries = this.changes.canaries;
+    this.changes.suppressions = [];
+    this.changes.canaries = [];
+    return learnt;
+  }
+
+  /**
+   * Retires this state and its journal, for a rollback to what storage holds. Returns what
+   * reviewers taught that is not written yet, which must outlive it (see `SqlStateStore.discard`).
+   */
+  discard(): StateChanges {
+    const learnt = this.changes ? this.takeLearnt() : emptyChanges();
+    this.discarded_ = true;
+    if (this.changes) this.changes = emptyChanges();
+    return learnt;
+  }
+
   /** Hands over the journalled changes and starts a new journal. */
   takeChanges(): StateChanges {
     if (!this.changes) throw new Error('this state keeps no journal');
@@ -278,31 +309,48 @@ export class MemoryDetectionState implements DetectionState {
 
   /** Puts changes back in front of the journal after a failed flush, so nothing is lost. */
   restoreChanges(failed: StateChanges): void {
-    if (!this.changes) return;
-    const current = this.changes;
-    this.changes = failed;
-    for (const c of current.hourly.values()) {
-      const key = `${c.metric}\u0000${c.series}\u0000${c.day}\u0000${c.hour}`;
-      const pending = failed.hourly.get(key);
-      if (pending) pending.n += c.n;
-      else failed.hourly.set(key, { ...c });
-    }
-    for (const s of current.sessions.values()) {
-      const pending = failed.sessions.get(s.sessionKey);
-      if (pending) {
-        pending.n += s.n;
-        pending.day = Math.max(pending.day, s.day);
-      } else failed.sessions.set(s.sessionKey, { ...s });
-    }
-    for (const [k, v] of current.appScopes) failed.appScopes.set(k, v);
-    for (const [k, v] of current.tokens) failed.tokens.set(k, Math.max(v, failed.tokens.get(k) ?? v));
-    for (const [signal, day] of current.signalStarts)
-      failed.signalStarts.set(signal, Math.min(day, failed.signalStarts.get(signal) ?? day));
-    for (const [key, mark] of current.alerts) {
-      const pending = failed.alerts.get(key);
-      failed.alerts.set(key, pending ? laterMark(pending, mark) : mark);
-    }
-    failed.canaries.push(...current.canaries);
-    failed.suppressions.push(...current.suppressions);
+    if (this.changes) this.changes = mergeChanges(failed, this.changes);
   }
+}
+
+/** One journal holding `older`'s changes followed by `newer`'s; `older` is reused. */
+export function mergeChanges(older: StateChanges, newer: StateChanges): StateChanges {
+  for (const c of newer.hourly.values()) {
+    const key = `${c.metric}\u0000${c.series}\u0000${c.day}\u0000${c.hour}`;
+    const pending = older.hourly.get(key);
+    if (pending) pending.n += c.n;
+    else older.hourly.set(key, { ...c });
+  }
+  for (const s of newer.sessions.values()) {
+    const pending = older.sessions.get(s.sessionKey);
+    if (pending) {
+      pending.n += s.n;
+      pending.day = Math.max(pending.day, s.day);
+    } else older.sessions.set(s.sessionKey, { ...s });
+  }
+  for (const [k, v] of newer.appScopes) older.appScopes.set(k, v);
+  for (const [k, v] of newer.tokens) older.tokens.set(k, Math.max(v, older.tokens.get(k) ?? v));
+  for (const [signal, day] of newer.signalStarts)
+    older.signalStarts.set(signal, Math.min(day, older.signalStarts.get(signal) ?? day));
+  for (const [key, mark] of newer.alerts) {
+    const pending = older.alerts.get(key);
+    older.alerts.set(key, pending ? laterMark(pending, mark) : mark);
+  }
+  older.canaries.push(...newer.canaries);
+  older.suppressions.push(...newer.suppressions);
+  return older;
+}
+
+/** True when a journal holds nothing to write. */
+export function isEmptyChanges(c: StateChanges): boolean {
+  return (
+    c.hourly.size === 0 &&
+    c.sessions.size === 0 &&
+    c.appScopes.size === 0 &&
+    c.tokens.size === 0 &&
+    c.signalStarts.size === 0 &&
+    c.alerts.size === 0 &&
+    c.canaries.length === 0 &&
+    c.suppressions.length === 0
+  );
 }

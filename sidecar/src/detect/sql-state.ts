@@ -1,6 +1,6 @@
 import type { Sql } from '../store/store.js';
 import type { DetectionConfig } from './config.js';
-import { MemoryDetectionState, type StateChanges } from './memory-state.js';
+import { isEmptyChanges, mergeChanges, MemoryDetectionState, type StateChanges } from './memory-state.js';
 import type { StateSource } from './state-source.js';
 import type { Metric, Signal, SuppressionRule } from './state.js';
 
@@ -28,9 +28,19 @@ const ALERT_GRACE_DAYS = 2;
  * best scored by one replica at a time (work partitioned by org); if two score
  * one org at once, stored totals stay exact and only each replica's in-memory
  * view lags until it re-opens.
+ *
+ * `flush`, `flushLearnt` and `discard` run one at a time, in the order called, so
+ * a flush that resolves has written every change made before it was called, and
+ * a discard never races a flush that is writing.
  */
 export class SqlStateStore implements StateSource {
   private readonly open_ = new Map<string, Promise<MemoryDetectionState>>();
+  /**
+   * What reviewers taught about orgs whose state was discarded before it was written: written by
+   * the next flush, and taught again to the org's state when it is next opened.
+   */
+  private readonly carried = new Map<string, { changes: StateChanges; written: boolean }>();
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sql: SqlExecutor,
@@ -48,12 +58,62 @@ export class SqlStateStore implements StateSource {
   }
 
   /** Writes every open org's pending changes and prunes what fell out of the horizon. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return this.serially(() => this.writeAll('all'));
+  }
+
+  /**
+   * Writes only what reviewers taught (suppressions, canaries), none of the scoring changes: safe
+   * to call while the outcomes of scored events are not recorded yet.
+   */
+  flushLearnt(): Promise<void> {
+    return this.serially(() => this.writeAll('learnt'));
+  }
+
+  /**
+   * Rolls the in-memory state back to what was last flushed: every open org's state is dropped
+   * with its unwritten scoring changes, and the next open reads it again from storage. What
+   * reviewers taught and was not written yet is kept (see `carried`).
+   */
+  discard(): Promise<void> {
+    return this.serially(async () => {
+      const open = [...this.open_];
+      const settled = await Promise.allSettled(open.map(([, pending]) => pending));
+      open.forEach(([orgId, pending], i) => {
+        const loaded = settled[i]!;
+        if (loaded.status === 'rejected' || this.open_.get(orgId) !== pending) return;
+        this.open_.delete(orgId);
+        this.carry(orgId, loaded.value.discard());
+      });
+    });
+  }
+
+  /** Flushes and forgets an org, so the next open reads what every replica has written. */
+  async release(orgId: string): Promise<void> {
+    await this.flush();
+    this.open_.delete(orgId);
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeAll(what: 'all' | 'learnt'): Promise<void> {
+    for (const [orgId, carried] of this.carried) {
+      if (carried.written || this.open_.has(orgId)) continue;
+      await this.inTransaction((tx) => this.write(tx, orgId, carried.changes, undefined));
+      carried.written = true;
+    }
     for (const pending of this.open_.values()) {
       const state = await pending;
-      const changes = state.takeChanges();
+      const changes = what === 'all' ? state.takeChanges() : state.takeLearnt();
+      if (what === 'learnt' && isEmptyChanges(changes)) continue;
       try {
-        await this.inTransaction((tx) => this.write(tx, state, changes));
+        await this.inTransaction((tx) =>
+          this.write(tx, state.orgId, changes, what === 'all' ? state.latestDay() : undefined),
+        );
       } catch (err) {
         state.restoreChanges(changes);
         throw err;
@@ -61,10 +121,10 @@ export class SqlStateStore implements StateSource {
     }
   }
 
-  /** Flushes and forgets an org, so the next open reads what every replica has written. */
-  async release(orgId: string): Promise<void> {
-    await this.flush();
-    this.open_.delete(orgId);
+  private carry(orgId: string, learnt: StateChanges): void {
+    if (isEmptyChanges(learnt)) return;
+    const earlier = this.carried.get(orgId);
+    this.carried.set(orgId, { changes: earlier ? mergeChanges(earlier.changes, learnt) : learnt, written: false });
   }
 
   private retainDays(): number {
@@ -128,11 +188,17 @@ export class SqlStateStore implements StateSource {
       );
     for (const r of await sql.query<SuppressionRow>('SELECT * FROM detect_suppression WHERE org_id = $1', [orgId]))
       state.applySuppression(suppressionOf(r));
+    const carried = this.carried.get(orgId);
+    if (carried) {
+      this.carried.delete(orgId);
+      for (const canary of carried.changes.canaries) state.addCanary(canary);
+      for (const rule of carried.changes.suppressions) state.addSuppression(rule);
+    }
     return state;
   }
 
-  private async write(tx: Sql, state: MemoryDetectionState, c: StateChanges): Promise<void> {
-    const org = state.orgId;
+  /** Writes one org's changes; `newest` (the org's latest day) also prunes what left the horizon. */
+  private async write(tx: Sql, org: string, c: StateChanges, newest: number | undefined): Promise<void> {
     await upsert(
       tx,
       'detect_signal_start (org_id, signal, first_day)',
@@ -217,7 +283,6 @@ export class SqlStateStore implements StateSource {
           r.expiresAt,
         ],
       );
-    const newest = state.latestDay();
     if (newest !== undefined) {
       await tx.query('DELETE FROM detect_hourly WHERE org_id = $1 AND day < $2', [org, newest - this.retainDays()]);
       await tx.query('DELETE FROM detect_session WHERE org_id = $1 AND last_day < $2', [org, newest - SESSION_DAYS]);

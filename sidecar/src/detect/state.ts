@@ -5,6 +5,11 @@
  */
 export interface DetectionState {
   readonly orgId: string;
+  /**
+   * True once the state source dropped this state to roll back changes it had not written (see
+   * `SqlStateStore.discard`): the org is then opened again rather than this state used.
+   */
+  readonly discarded?: boolean;
 
   /** Adds `n` to an hourly bucket of a metric's series (`volume` in records, `activity` in events). */
   add(metric: Metric, series: string, day: number, hour: number, n: number): void;

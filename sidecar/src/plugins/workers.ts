@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Detector } from '../contract/verdict.js';
+import type { DetectionStatePersistence } from '../detect/index.js';
 import { pollFeedback, startFeedbackLoop, type FeedbackLoop, type FeedbackSettings } from '../feedback/index.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
@@ -13,7 +14,8 @@ import type { Store } from '../store/store.js';
 export interface WorkersOptions {
   store: Store;
   detector: Detector;
-  flushDetector?: () => Promise<void>;
+  /** Keeps the detector's in-memory state in step with the store (the SQL-backed detector needs it). */
+  detectorState?: DetectionStatePersistence;
   clientFor: OrgClientResolver;
   policy: RetryPolicy;
   owner: string;
@@ -41,7 +43,6 @@ export default fp<WorkersOptions>(
   async (app, options) => {
     const loops: WorkerLoop[] = [];
     let feedback: FeedbackLoop | undefined;
-    const flushDetector = options.flushDetector && oneAtATime(options.flushDetector);
     let writer: WorkerLoop | undefined;
     let stopListening: (() => Promise<void>) | undefined;
     const wakeLocal = () => {
@@ -65,7 +66,8 @@ export default fp<WorkersOptions>(
         step: scoreStep({
           store: options.store,
           detector: options.detector,
-          afterBatch: flushDetector,
+          afterBatch: options.detectorState?.flush,
+          rollback: options.detectorState?.discard,
           owner: options.owner,
           onScored: (verdicts, quiet) => {
             metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
@@ -106,7 +108,8 @@ export default fp<WorkersOptions>(
         }),
       });
       loops.push(scorer, writer);
-      if (options.feedback) feedback = startFeedback(app, options, options.feedback, flushDetector);
+      if (options.feedback)
+        feedback = startFeedback(app, options, options.feedback, options.detectorState?.flushLearnt);
     });
     app.decorate('stopWorkers', async () => {
       await stopListening?.();
@@ -154,12 +157,3 @@ function startFeedback(
   });
 }
 
-/** The same function, run one call at a time, so that a flush that resolves has written every change made before it was called. */
-function oneAtATime(fn: () => Promise<void>): () => Promise<void> {
-  let previous: Promise<unknown> = Promise.resolve();
-  return () => {
-    const call = previous.then(fn);
-    previous = call.catch(() => undefined);
-    return call;
-  };
-}

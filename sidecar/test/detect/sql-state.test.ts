@@ -172,6 +172,44 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(reloaded.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 1_000 });
   });
 
+  it('discards the scoring changes not yet flushed, keeping what was flushed and what reviewers taught', async () => {
+    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const state = await store.open(ORG);
+    state.advanceTo(20_400);
+    state.add('volume', 's', 20_400, 9, 100);
+    state.noteAlert('mass|s|20400|h:9', 20_402, 1_000);
+    await store.flush();
+    state.add('volume', 's', 20_400, 9, 50);
+    state.noteAlert('mass|s|20400|h:10', 20_402, 1_000);
+    state.addSuppression({
+      id: 'fp:2',
+      orgId: ORG,
+      reasonCodes: ['unusual_hour'],
+      actorUserId: 'u',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+    });
+    await store.flushLearnt();
+    expect(await db.query('SELECT key FROM detect_alert')).toHaveLength(1);
+    state.addCanary({ kind: 'marker', value: 'lw-canary@acme-shop.example' });
+
+    await store.discard();
+    expect(state.discarded).toBe(true);
+    await store.flushLearnt();
+    expect(await db.query('SELECT value FROM detect_canary')).toHaveLength(1);
+    const reopened = await store.open(ORG);
+    expect(reopened).not.toBe(state);
+    expect(reopened.hourTotal('volume', 's', 20_400, 9)).toBe(100);
+    expect(reopened.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 1_000 });
+    expect(reopened.alerted('mass|s|20400|h:10')).toBeUndefined();
+    expect(reopened.suppressions().map((r) => r.id)).toEqual(['fp:2']);
+    expect(reopened.canaries().markers).toEqual(['lw-canary@acme-shop.example']);
+    await store.flush();
+    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(reloaded.hourTotal('volume', 's', 20_400, 9)).toBe(100);
+    expect(reloaded.suppressions().map((r) => r.id)).toEqual(['fp:2']);
+  });
+
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
     const store = new SqlStateStore(db, { baselineDays: 30 });
     const state = await store.open(ORG);

@@ -34,7 +34,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
       store,
       classifier: createClassifier({ salt: 'test-salt-0123456789' }),
       detector: stored.detector,
-      flushDetector: stored.flush,
+      detectorState: stored,
       orgClientFor: () => client,
       orgSecrets: ORG_SECRETS,
       pollMs: 20,
@@ -206,7 +206,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
     });
     const poll = (sql: Store) =>
       pollFeedback(
-        { store: sql, detector: stored.detector, flush: stored.flush, clientFor: () => client, replica: REPLICA, settleMs: 0 },
+        { store: sql, detector: stored.detector, flush: stored.flushLearnt, clientFor: () => client, replica: REPLICA, settleMs: 0 },
         ORG_ID.slice(0, 15),
       );
 
@@ -247,7 +247,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
         {
           store,
           detector: stored.detector,
-          flush: stored.flush,
+          flush: stored.flushLearnt,
           clientFor: () => client,
           replica,
           settleMs: 0,
@@ -284,7 +284,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
     const queriesBefore = org.stats.queries;
     const poll = () =>
       pollFeedback(
-        { store, detector: stored.detector, flush: stored.flush, clientFor: () => client, replica: 'paging-replica', settleMs: 0, pageSize: 2 },
+        { store, detector: stored.detector, flush: stored.flushLearnt, clientFor: () => client, replica: 'paging-replica', settleMs: 0, pageSize: 2 },
         ORG_ID.slice(0, 15),
       );
 
