@@ -41,6 +41,10 @@ export interface DetectionEngine extends Detector {
   openOrg(orgId: string): Promise<void>;
   /** Records a reviewer's false positive as a suppression rule and returns it. */
   suppress(feedback: ReviewerFeedback): Promise<SuppressionRule>;
+  /** Lifts a suppression (a false positive the reviewer took back); true when it was in force. */
+  lift(orgId: string, suppressionId: string): Promise<boolean>;
+  /** The suppressions held in memory for an org, under each form of its id (15 or 18 characters) that is open. */
+  heldSuppressions(orgId: string): SuppressionRule[];
   /** Registers a canary record or marker for an org (persisted with the org's state). */
   registerCanary(orgId: string, canary: Canary): Promise<void>;
   /** Drops an org's in-memory context; the next event re-opens its state from the source. */
@@ -190,6 +194,19 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       const rule = createSuppression(feedback, new Date(now()), config);
       await change(rule.orgId, (state) => state.addSuppression(rule));
       return rule;
+    },
+    async lift(orgId, suppressionId) {
+      let lifted = false;
+      await change(orgId, (state) => {
+        lifted = state.liftSuppression(suppressionId);
+      });
+      return lifted;
+    },
+    heldSuppressions(orgId) {
+      const org15 = orgId.slice(0, 15);
+      return [...orgs.keys()]
+        .filter((key) => key.slice(0, 15) === org15)
+        .flatMap((key) => current(key)?.state.suppressions() ?? []);
     },
     async registerCanary(orgId, canary) {
       await change(orgId, (state) => state.addCanary(canary));

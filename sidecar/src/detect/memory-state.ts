@@ -20,6 +20,8 @@ export interface StateChanges {
   alerts: Map<string, AlertMark>;
   canaries: Canary[];
   suppressions: SuppressionRule[];
+  /** Ids of suppressions lifted (never also among `suppressions`: the later change wins). */
+  liftedSuppressions: Set<string>;
 }
 
 export interface MemoryStateOptions {
@@ -42,6 +44,7 @@ export function emptyChanges(): StateChanges {
     alerts: new Map(),
     canaries: [],
     suppressions: [],
+    liftedSuppressions: new Set(),
   };
 }
 
@@ -262,7 +265,20 @@ export class MemoryDetectionState implements DetectionState {
 
   addSuppression(rule: SuppressionRule): void {
     this.applySuppression(rule);
-    this.changes?.suppressions.push(rule);
+    if (this.changes) {
+      this.changes.liftedSuppressions.delete(rule.id);
+      this.changes.suppressions.push(rule);
+    }
+  }
+
+  liftSuppression(id: string): boolean {
+    const i = this.rules.findIndex((r) => r.id === id);
+    if (i >= 0) this.rules.splice(i, 1);
+    if (this.changes) {
+      this.changes.suppressions = this.changes.suppressions.filter((r) => r.id !== id);
+      this.changes.liftedSuppressions.add(id);
+    }
+    return i >= 0;
   }
 
   applySuppression(rule: SuppressionRule): void {
@@ -275,15 +291,17 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   /**
-   * Hands over what reviewers taught (suppressions, canaries) from the journal, leaving the
+   * Hands over what reviewers taught (suppressions added and lifted, canaries) from the journal, leaving the
    * scoring changes in it: they may belong to events whose outcomes are not recorded yet.
    */
   takeLearnt(): StateChanges {
     if (!this.changes) throw new Error('this state keeps no journal');
     const learnt = emptyChanges();
     learnt.suppressions = this.changes.suppressions;
+    learnt.liftedSuppressions = this.changes.liftedSuppressions;
     learnt.canaries = this.changes.canaries;
     this.changes.suppressions = [];
+    this.changes.liftedSuppressions = new Set();
     this.changes.canaries = [];
     return learnt;
   }
@@ -337,7 +355,10 @@ export function mergeChanges(older: StateChanges, newer: StateChanges): StateCha
     older.alerts.set(key, pending ? laterMark(pending, mark) : mark);
   }
   older.canaries.push(...newer.canaries);
+  for (const rule of newer.suppressions) older.liftedSuppressions.delete(rule.id);
+  older.suppressions = older.suppressions.filter((r) => !newer.liftedSuppressions.has(r.id));
   older.suppressions.push(...newer.suppressions);
+  for (const id of newer.liftedSuppressions) older.liftedSuppressions.add(id);
   return older;
 }
 
@@ -351,6 +372,7 @@ export function isEmptyChanges(c: StateChanges): boolean {
     c.signalStarts.size === 0 &&
     c.alerts.size === 0 &&
     c.canaries.length === 0 &&
-    c.suppressions.length === 0
+    c.suppressions.length === 0 &&
+    c.liftedSuppressions.size === 0
   );
 }

@@ -193,6 +193,7 @@ export class SqlStateStore implements StateSource {
       this.carried.delete(orgId);
       for (const canary of carried.changes.canaries) state.addCanary(canary);
       for (const rule of carried.changes.suppressions) state.addSuppression(rule);
+      for (const id of carried.changes.liftedSuppressions) state.liftSuppression(id);
     }
     return state;
   }
@@ -266,6 +267,8 @@ export class SqlStateStore implements StateSource {
       ),
       'ON CONFLICT DO NOTHING',
     );
+    if (c.liftedSuppressions.size > 0)
+      await tx.query('DELETE FROM detect_suppression WHERE id = ANY($1::text[])', [[...c.liftedSuppressions]]);
     for (const r of c.suppressions)
       await tx.query(
         `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, object, operation, connected_app_id, created_by, created_at, expires_at)

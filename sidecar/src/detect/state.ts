@@ -49,6 +49,8 @@ export interface DetectionState {
 
   suppressions(): readonly SuppressionRule[];
   addSuppression(rule: SuppressionRule): void;
+  /** Removes a suppression (its false positive was taken back); true when it was in force here. */
+  liftSuppression(id: string): boolean;
 }
 
 export type Metric = 'volume' | 'activity';

@@ -135,7 +135,7 @@ function startFeedback(
       app.log.warn({ orgId, err }, 'reading false positives from the org failed; the next poll tries again');
     },
     poll: async (orgId, stopping) => {
-      const { suppressed, skipped } = await pollFeedback(
+      const { suppressed, skipped, lifted } = await pollFeedback(
         {
           store: options.store,
           detector: settings.detector,
@@ -152,7 +152,9 @@ function startFeedback(
       metrics.feedbackPolls.inc({ result: 'ok' });
       metrics.feedbackSuppressions.inc({ outcome: 'suppressed' }, suppressed);
       metrics.feedbackSuppressions.inc({ outcome: 'skipped' }, skipped);
+      metrics.feedbackSuppressions.inc({ outcome: 'lifted' }, lifted);
       if (suppressed > 0) app.log.info({ orgId, suppressed }, 'learnt suppressions from false positives');
+      if (lifted > 0) app.log.info({ orgId, lifted }, 'lifted the suppressions of false positives taken back');
     },
   });
 }

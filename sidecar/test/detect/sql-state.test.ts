@@ -210,6 +210,31 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(reloaded.suppressions().map((r) => r.id)).toEqual(['fp:2']);
   });
 
+  it('lifts suppressions in storage too, the later of a lift and a re-add winning', async () => {
+    const rule = (id: string) => ({
+      id,
+      orgId: ORG,
+      reasonCodes: ['unusual_hour'],
+      actorUserId: 'u',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt: '2026-02-01T00:00:00.000Z',
+    });
+    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const state = await store.open(ORG);
+    for (const id of ['fp:a', 'fp:b', 'fp:c']) state.addSuppression(rule(id));
+    await store.flushLearnt();
+    expect(state.liftSuppression('fp:a')).toBe(true);
+    state.liftSuppression('fp:b');
+    state.addSuppression(rule('fp:b'));
+    state.addSuppression(rule('fp:d'));
+    expect(state.liftSuppression('fp:d')).toBe(true);
+    expect(state.liftSuppression('fp:e')).toBe(false);
+    await store.flushLearnt();
+
+    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(reloaded.suppressions().map((r) => r.id).sort()).toEqual(['fp:b', 'fp:c']);
+  });
+
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
     const store = new SqlStateStore(db, { baselineDays: 30 });
     const state = await store.open(ORG);

@@ -214,7 +214,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
     expect(await suppressionsOf(eventId)).toHaveLength(1);
     expect((await watermark())?.last_id).toBe(before?.last_id);
 
-    expect(await poll(store)).toEqual({ suppressed: 1, skipped: 0 });
+    expect(await poll(store)).toEqual({ suppressed: 1, skipped: 0, lifted: 0 });
     expect(await suppressionsOf(eventId)).toEqual([
       {
         org_id: ORG_ID,
@@ -225,7 +225,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
       },
     ]);
     expect((await watermark())?.last_id).toBe(verdictOf(eventId)?.Id);
-    expect(await poll(store)).toEqual({ suppressed: 0, skipped: 0 });
+    expect(await poll(store)).toEqual({ suppressed: 0, skipped: 0, lifted: 0 });
   });
 
   it('passes over a verdict nothing can be learnt from, once, and lets every replica learn the others', async () => {
@@ -256,12 +256,12 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
         ORG_ID.slice(0, 15),
       );
 
-    expect(await poll(REPLICA)).toEqual({ suppressed: 0, skipped: 1 });
+    expect(await poll(REPLICA)).toEqual({ suppressed: 0, skipped: 1, lifted: 0 });
     expect(skipped).toEqual([`${canary}: none of its reasons can be suppressed`]);
     expect(await suppressionsOf(canary)).toEqual([]);
-    expect(await poll(REPLICA)).toEqual({ suppressed: 0, skipped: 0 });
+    expect(await poll(REPLICA)).toEqual({ suppressed: 0, skipped: 0, lifted: 0 });
 
-    expect(await poll('another-replica')).toEqual({ suppressed: 3, skipped: 1 });
+    expect(await poll('another-replica')).toEqual({ suppressed: 3, skipped: 1, lifted: 0 });
   });
 
   it('pages through verdicts changed within one second without skipping or repeating one', async () => {
@@ -288,11 +288,46 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
         ORG_ID.slice(0, 15),
       );
 
-    // Everything of the last 30 days: the four verdicts above (one of them a canary), then these five.
-    expect(await poll()).toEqual({ suppressed: 8, skipped: 1 });
-    expect(org.stats.queries - queriesBefore).toBe(5);
+    // Everything of the last 30 days: the four verdicts above (one of them a canary), then these five,
+    // after one query for the verdicts of the suppressions already held, in case a mark was taken back.
+    expect(await poll()).toEqual({ suppressed: 8, skipped: 1, lifted: 0 });
+    expect(org.stats.queries - queriesBefore).toBe(6);
     for (const eventId of eventIds) expect(await suppressionsOf(eventId)).toHaveLength(1);
     expect((await watermark('paging-replica'))?.last_id).toBe(verdictOf(eventIds[4]!)?.Id);
-    expect(await poll()).toEqual({ suppressed: 0, skipped: 0 });
+    expect(await poll()).toEqual({ suppressed: 0, skipped: 0, lifted: 0 });
+  });
+
+  it('lifts a suppression once its false positive is taken back, and only that one', async () => {
+    await startApp();
+    const actor = { userId: '0055g00000UnMaRAAZ', username: 'feeds@acme-shop.example', isIntegration: true };
+    const [first, second] = [dmlEvent({ actor }), dmlEvent({ actor })];
+    await verdictInOrg(first);
+    const secondVerdict = await verdictInOrg(second);
+    await markFalsePositive(first.id);
+    await markFalsePositive(second.id);
+    await eventually(async () => (await watermark())?.last_id === secondVerdict.Id);
+    expect(await suppressionsOf(first.id)).toHaveLength(1);
+    const quietWhile = async () => {
+      const event = dmlEvent({ actor });
+      await post([event]);
+      await eventually(async () => (await stateOf(event.id)) !== 'pending');
+      return (await stateOf(event.id)) === 'quiet';
+    };
+    expect(await quietWhile()).toBe(true);
+
+    // A reviewer takes the first mark back: its suppression goes, the second verdict's still covers the actor.
+    await client.upsert('LeakVerdict__c', 'EventId__c', [{ EventId__c: first.id, Status__c: 'Acknowledged' }]);
+    await eventually(async () => (await suppressionsOf(first.id)).length === 0);
+    expect(await suppressionsOf(second.id)).toHaveLength(1);
+    expect(await quietWhile()).toBe(true);
+
+    await client.upsert('LeakVerdict__c', 'EventId__c', [{ EventId__c: second.id, Status__c: 'New' }]);
+    await eventually(async () => (await suppressionsOf(second.id)).length === 0);
+    const alerting = dmlEvent({ actor });
+    await post([alerting]);
+    await eventually(async () => verdictOf(alerting.id) !== undefined);
+    expect(await metric('leakwatch_feedback_suppressions_total{outcome="lifted"}')).toBe(2);
+    expect(logs.join('')).toContain('lifted the suppressions of false positives taken back');
+    await stopApp();
   });
 });
