@@ -45,7 +45,7 @@ export function createMetrics() {
     }),
     feedbackSuppressions: new Counter({
       name: 'leakwatch_feedback_suppressions_total',
-      help: 'Verdicts reviewers marked as false positives, read from the org: suppressed (a rule for the detector) or skipped (nothing to learn).',
+      help: 'Verdicts reviewers marked as false positives, read from the org: suppressed (a rule for the detector), skipped (nothing to learn) or lifted (un-marked, its rule removed).',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
