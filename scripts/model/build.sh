@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds sidecar/models/leakwatch-ner from nothing but a seed: generates the corpus, trains the
 # WordPiece vocabulary and the tagger, exports and quantizes to ONNX, and scores the int8 model.
-# Needs Debian's python3-torch, python3-onnx, python3-numpy and libopenblas0-pthread.
+# Needs Debian's python3-torch, python3-onnx, python3-numpy and libopenblas0-pthread, and the real sentences of
+# fortunes, fortunes-de, fortunes-es, fortunes-it, manpages-de, manpages-fr, manpages-es, manpages-it, manpages-nl.
 #   bash scripts/model/build.sh   (SEED, STEPS, TRAIN_RECORDS, LAYERS, HIDDEN, PYTHON override the defaults)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

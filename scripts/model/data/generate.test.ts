@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { generate } from './generate.js';
+import { generate as generateWith } from './generate.js';
+import type { Lang } from './locales.js';
+import { proseRecord } from './prose.js';
+import { Random } from '../../../sidecar/src/synthetic/random.js';
 import { DEV } from './templates-dev.js';
 import { GENERAL } from './templates-general.js';
 import { TRAIN } from './templates-train.js';
+
+/** A few sentences per language in place of the Debian packages the real build reads. */
+const PROSE: Record<Lang, string[]> = {
+  en: ['He said the parcel never came.', 'There is nothing to add.', 'Since then she has been happy.'],
+  de: ['Er hat das Paket nie bekommen.', 'Seitdem ist alles gut.', 'Die Rechnung kam gestern.'],
+  fr: ['Il a dit que le colis est arrivé.', 'Depuis, tout va bien.', 'Elle aime les fleurs.'],
+  es: ['Él dijo que el paquete llegó.', 'Desde entonces todo va bien.', 'Ella compra flores.'],
+  it: ['Lui ha detto che il pacco è arrivato.', 'Da allora va tutto bene.', 'Lei compra fiori.'],
+  nl: ['Hij zei dat het pakket kwam.', 'Sindsdien gaat alles goed.', 'Zij koopt bloemen.'],
+};
+const generate = (seed: number, count: number, split: 'train' | 'dev') => generateWith(seed, count, split, PROSE);
 
 describe('NER corpus generator', () => {
   it('is a pure function of the seed', () => {
@@ -36,5 +50,26 @@ describe('NER corpus generator', () => {
   it('builds the dev split only from templates the training split never uses', () => {
     const train = new Set([...Object.values(TRAIN).flat(), ...Object.values(GENERAL).flat()]);
     for (const template of Object.values(DEV).flat()) expect(train.has(template)).toBe(false);
+  });
+});
+
+describe('records of real prose', () => {
+  it('splices labelled people and places into the sentences and keeps the rest of the text', () => {
+    const rng = new Random(5);
+    let withPeople = 0;
+    for (let i = 0; i < 200; i += 1) {
+      const fill = (template: string) =>
+        template.split(/(\{\w+\})/).filter(Boolean).map((part) =>
+          part === '{per}' || part === '{first}' || part === '{fl}' ? { text: 'Anna Rossi', label: 'PERSON' as const }
+            : /^\{\w+\}$/.test(part) ? { text: 'Bologna', label: 'LOCATION' as const } : { text: part });
+      const pieces = proseRecord('en', PROSE.en, fill, rng);
+      const text = pieces.map((p) => p.text).join('');
+      for (const p of pieces.filter((p) => p.label)) expect(['Anna Rossi', 'Bologna']).toContain(p.text);
+      // every sentence (or what is left of it after a name took a pronoun's place) is still in the record
+      expect(text).toMatch(/parcel never came|nothing to add|has been happy/);
+      if (pieces.some((p) => p.label === 'PERSON')) withPeople += 1;
+    }
+    expect(withPeople).toBeGreaterThan(50);
+    expect(withPeople).toBeLessThan(200);
   });
 });

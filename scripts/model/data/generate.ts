@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL, LANGS, type Lang } from './locales.js';
 import { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
+import { loadProse, proseRecord } from './prose.js';
 import { makeSlots, type Label, type Piece } from './slots.js';
 import { DEV } from './templates-dev.js';
 import { GENERAL } from './templates-general.js';
@@ -50,7 +51,7 @@ function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng):
   return pieces;
 }
 
-type Templates = Record<Lang | 'any', string[]> & { general?: Record<Lang, string[]> };
+type Templates = Record<Lang | 'any', string[]> & { general?: Record<Lang, string[]>; prose?: Record<Lang, string[]> };
 
 /** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
 const wordsOf = (templates: string[]): string[] => [
@@ -95,11 +96,15 @@ function record(id: string, templates: Templates, rng: Rng): Example {
   for (let i = 0; i < count; i++) {
     if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
     const r = rng.next();
-    if (templates.general && r > 0.75) {
+    if (templates.general && r > 0.8) {
       pieces.push(...scattered(lang, slots, rng));
       continue;
     }
-    const pool = r < 0.15 ? templates.any : templates.general && r < 0.4 ? templates.general[lang] : templates[lang];
+    if (templates.prose && r > 0.6) {
+      pieces.push(...proseRecord(lang, templates.prose[lang], (t) => fill(t, slots, rng), rng));
+      continue;
+    }
+    const pool = r < 0.12 ? templates.any : templates.general && r < 0.32 ? templates.general[lang] : templates[lang];
     pieces.push(...fill(rng.pick(pool), slots, rng));
   }
   const shout = rng.next();
@@ -114,10 +119,14 @@ function record(id: string, templates: Templates, rng: Rng): Example {
   return { id, lang, text, entities };
 }
 
-export function generate(seed: number, count: number, split: 'train' | 'dev'): Example[] {
+/**
+ * `count` records of a split. The training split draws on real sentences (`prose`, by default Debian's fortune
+ * cookies and manual pages, see `prose.ts`); the dev split only on its own templates.
+ */
+export function generate(seed: number, count: number, split: 'train' | 'dev', prose?: Record<Lang, string[]>): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
-  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL } : DEV;
+  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse() } : DEV;
   return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
 }
 

@@ -1,6 +1,6 @@
 // Scores the shipped int8 model through the sidecar's NER path (transformers.js, windows, offsets,
 // decoding) on the generated dev split and on the PERSON/LOCATION-bearing records of the shared
-// Presidio peer set, and those records through `leakwatch classify`; writes eval-metrics.json.
+// Presidio peer set, and both through `leakwatch classify`; writes eval-metrics.json.
 //   tsx scripts/model/eval/evaluate.ts [--work scripts/model/.work]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,9 +40,9 @@ const round = (s: TypeScore) => ({
 });
 
 /** The same records through `leakwatch classify` (recognizers + this model), as the sidecar runs them. */
-function classifyCommand(score: Score, peers: Gold[], work: string, model: string): Record<string, unknown> {
-  const input = join(work, 'presidio-input.jsonl');
-  const output = join(work, 'presidio-classify.jsonl');
+function classifyCommand(score: Score, peers: Gold[], work: string, model: string, name = 'presidio'): Record<string, unknown> {
+  const input = join(work, `${name}-input.jsonl`);
+  const output = join(work, `${name}-classify.jsonl`);
   writeFileSync(input, peers.map((r) => JSON.stringify({ id: r.id, text: r.text })).join('\n') + '\n');
   const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--model', model, '--input', input, '--output', output], { stdio: 'inherit' });
   if (run.status !== 0) throw new Error(`leakwatch classify exited with ${run.status}`);
@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   const dev = readJsonl(join(values.work, 'dev.jsonl'));
   const devScore = score(dev, await predict(tagger, dev), { types: TYPES });
   report.dev = Object.fromEntries(TYPES.map((t) => [t, round(devScore.per_type[t]!)]));
+  // the dev split as the sidecar reads it: recognizers, this model and the name lexicon (whose names come from the
+  // same faker lists as the dev split's, so this flatters names outside them)
+  report.devClassifyCommand = classifyCommand(score, dev, values.work, values.model, 'dev');
   const langs = [...new Set(dev.map((r) => r.lang!))];
   report.devByLang = Object.fromEntries(await Promise.all(langs.map(async (lang) => {
     const rows = dev.filter((r) => r.lang === lang);
