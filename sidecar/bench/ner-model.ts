@@ -1,8 +1,8 @@
-// Throughput of the shipped int8 NER model (sidecar/models/leakwatch-ner) through the sidecar's NER
-// path (transformers.js, offsets, decoding): short one-to-two-sentence records, batches of 16, fully
+// Throughput of the shipped int8 NER model (sidecar/models/leakwatch-ner, or LEAKWATCH_MODEL_DIR) through the
+// sidecar's NER path (transformers.js, offsets, decoding): short one-to-two-sentence records, batches of 16, fully
 // offline, for about ten seconds.
 import { env } from '@huggingface/transformers';
-import { SHIPPED_MODEL_DIR, disposeNerModel, getNerModel } from '../src/classify/ner.js';
+import { disposeNerModel, getNerModel, resolveModelDir } from '../src/classify/ner.js';
 
 const TARGET = 1000;
 const BATCH = 16;
@@ -28,7 +28,7 @@ const RECORDS = [
 ];
 
 async function main(): Promise<void> {
-  const ner = await getNerModel(SHIPPED_MODEL_DIR, { batchSize: BATCH });
+  const ner = await getNerModel(resolveModelDir(), { batchSize: BATCH });
   const batches = Array.from({ length: RECORDS.length / BATCH }, (_, i) => RECORDS.slice(i * BATCH, (i + 1) * BATCH));
   for (const batch of batches) await ner.predict(batch);
 
