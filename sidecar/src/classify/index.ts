@@ -5,7 +5,7 @@ import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } fr
 import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
-import { combinePersonEvidence, mentionsGivenName, nameLexicon } from './ner/names.js';
+import { combinePersonEvidence, mayNameSomeone, nameLexicon } from './ner/names.js';
 import { plausibleModelSpans } from './ner/plausible.js';
 import { recognize } from './recognize.js';
 import { overlaps, type Span } from './span.js';
@@ -48,15 +48,15 @@ export interface LeakwatchClassifier extends Classifier {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
-const HAS_CAPITALISED_WORD = /\p{Lu}\p{L}|\p{L}\p{Lu}/u;
 
 /**
- * Texts where the model can add something: free text with a capitalised word, or a given name the lexicon knows
- * (lower-case finds are kept only with one, see `combinePersonEvidence`), not fully explained by the patterns.
+ * Texts where the model can add something: free text with a capitalised word other than a function word, or a
+ * given name the lexicon knows (lower-case finds are kept only with one, see `combinePersonEvidence`), not fully
+ * explained by the patterns.
  */
 const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
   !plan.skipModel &&
-  (HAS_CAPITALISED_WORD.test(text) || mentionsGivenName(text, nameLexicon())) &&
+  mayNameSomeone(text, nameLexicon()) &&
   !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
 
 /**

@@ -3,6 +3,7 @@ import {
   combinePersonEvidence,
   LEXICON_SCORES,
   lexiconPersonCandidates,
+  mayNameSomeone,
   nameLexicon,
   trimPersonSpan,
 } from '../../src/classify/ner/names.js';
@@ -117,5 +118,18 @@ describe('weighing model finds with the lexicon', () => {
   it('drops model finds that are function words', () => {
     const text = 'Ask Anna.';
     expect(shown(text, combinePersonEvidence(text, [find(text, 'Ask', 0.99)], lexicon, options))).toEqual(['PERSON:Anna:0.50']);
+  });
+});
+
+describe('texts the model reads', () => {
+  it.each([
+    ['Customer Anna called', true],
+    ['my iPhone broke', true],
+    ['SHIP TO BERLIN', true],
+    ['please call anna back', true],
+    ['My card is 4111 1111 1111 1111 and The code is 123', false],
+    ['the parcel never arrived', false],
+  ])('%s: %s', (text, expected) => {
+    expect(mayNameSomeone(text, lexicon)).toBe(expected);
   });
 });

@@ -148,12 +148,17 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
   return out;
 }
 
-/** A lower-case text may still name someone: it holds a given name the lexicon knows ("call anna back"). */
-export function mentionsGivenName(text: string, lexicon: NameLexicon): boolean {
+/**
+ * Whether the text may name a person or a place for the model to find: it holds a capital in a word that is not a
+ * function word ("Anna", "iPhone", "BERLIN", not "My" or "The"), or a given name the lexicon knows ("call anna
+ * back").
+ */
+export function mayNameSomeone(text: string, lexicon: NameLexicon): boolean {
   for (const w of wordsIn(text, 0, text.length)) {
-    if (w.text.length < 3 || lexicon.functionWords.has(w.text.toLowerCase())) continue;
+    if (lexicon.functionWords.has(w.text.toLowerCase())) continue;
+    if (/\p{Lu}/u.test(w.text) && w.text.length > 1) return true;
     const shape = shapeOf(w.text);
-    if (shape && lexicon.given.has(asName(w.text, shape))) return true;
+    if (w.text.length >= 3 && shape && lexicon.given.has(asName(w.text, shape))) return true;
   }
   return false;
 }
