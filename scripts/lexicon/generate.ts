@@ -8,17 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-
-export const LEXICON_FILE = resolve(import.meta.dirname, '..', '..', 'sidecar', 'lexicons', 'names.json');
+import { NAME_LEXICON_FILE, NAME_PARTICLES } from '../../sidecar/src/classify/ner/names.js';
 
 /** Locales whose name lists are not people's names (slang, parody, a constructed language). */
 const SKIPPED_LOCALES = new Set(['en_AU_ocker', 'en_BORK', 'eo']);
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl'] as const;
 
-/** Particles inside names (`van der`, `de la`, `di`): never function words for the lexicon's purposes. */
-export const PARTICLES = [
-  'van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y', 'e',
-];
 
 /** Greetings and closings: capitalised at the start of a line, never a name ("Gracias, Diego", "Salve, ..."). */
 const SALUTATIONS = [
@@ -50,7 +45,7 @@ export interface NameLexiconFile {
 
 export function buildLexicon(): NameLexiconFile {
   const stopwords = createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
-  const particles = new Set(PARTICLES);
+  const particles = new Set(NAME_PARTICLES);
   const functionWords = new Set(
     [...LANGUAGES.flatMap((l) => stopwords[l] ?? []), ...SALUTATIONS]
       .map((w) => w.toLowerCase())
@@ -85,7 +80,7 @@ export function buildLexicon(): NameLexiconFile {
 export const serialise = (lexicon: NameLexiconFile): string => `${JSON.stringify(lexicon, null, 0)}\n`;
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: LEXICON_FILE }, check: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { out: { type: 'string', default: NAME_LEXICON_FILE }, check: { type: 'boolean', default: false } } });
   const text = serialise(buildLexicon());
   if (values.check) {
     if (readFileSync(values.out!, 'utf8') !== text) {

@@ -3,9 +3,10 @@
 // that are neither (sentence starts, German nouns, "There", "Since"). Needs the Debian packages fortunes,
 // fortunes-de, fortunes-es, fortunes-it, manpages-de, manpages-fr, manpages-es, manpages-it, manpages-nl.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { guessLanguage } from '../../../sidecar/src/classify/language.js';
+import { nameLexicon } from '../../../sidecar/src/classify/ner/names.js';
 import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 import { ALL, CITIES, type Lang } from './locales.js';
 import type { Piece } from './slots.js';
@@ -80,11 +81,12 @@ function manParagraphs(dir: string): string[] {
 /** Words that say the sentence is code, a quote's source or a list, not prose. */
 const NOT_PROSE = /--|@|https?:|www\.|[|<>_=*#\\{}[\]~^$%&+]|\.\.\.|\t/;
 
-const properNouns = (() => {
-  const lexicon = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', '..', 'sidecar', 'lexicons', 'names.json'), 'utf8')) as { given: string[]; surnames: string[] };
+/** Every word of a known name or place: the name lexicon's names, the real cities, faker's countries and regions. */
+function properNouns(): ReadonlySet<string> {
+  const { given, surnames } = nameLexicon();
   const places = ALL.flatMap((f) => [...(f.definitions.location?.country ?? []), ...(f.definitions.location?.state ?? [])]);
-  return new Set([...lexicon.given, ...lexicon.surnames, ...Object.values(CITIES).flat(), ...places].flatMap((n) => n.split(/\s+/)));
-})();
+  return new Set([...given, ...surnames, ...[...Object.values(CITIES).flat(), ...places].flatMap((n) => n.split(/\s+/))]);
+}
 
 /**
  * One sentence of prose, or null: 4 to 40 words in the language wanted (by its stop words), mostly letters,
@@ -92,7 +94,7 @@ const properNouns = (() => {
  * with no unlabelled person or place in it. A capitalised word after the first is allowed only in German (nouns)
  * and only when no lexicon of names or places knows it; "I" is allowed in English.
  */
-function prose(sentence: string, lang: Lang): string | null {
+function prose(sentence: string, lang: Lang, properNouns: ReadonlySet<string>): string | null {
   const s = sentence.trim();
   if (s.length < 25 || s.length > 240 || NOT_PROSE.test(s) || !/^\p{Lu}/u.test(s) || !/[.!?]$/.test(s)) return null;
   const words = s.split(/\s+/);
@@ -115,11 +117,12 @@ const sentencesOf = (paragraph: string): string[] =>
 /** Every usable sentence per language, in a fixed order (files sorted, duplicates dropped). */
 export function loadProse(): Record<Lang, string[]> {
   const out = {} as Record<Lang, string[]>;
+  const known = properNouns();
   for (const [lang, source] of Object.entries(SOURCES) as Array<[Lang, (typeof SOURCES)[Lang]]>) {
     const paragraphs = [...source.fortunes.flatMap(fortuneParagraphs), ...source.man.flatMap(manParagraphs)];
     const kept = new Set<string>();
     for (const p of paragraphs) for (const s of sentencesOf(p)) {
-      const ok = prose(s, lang);
+      const ok = prose(s, lang, known);
       if (ok) kept.add(ok);
     }
     if (kept.size < 200) {

@@ -24,7 +24,9 @@ export function nameLexicon(): NameLexicon {
   return shared;
 }
 
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y']);
+/** Particles inside names (`van der`, `de la`, `di`): never a name on their own, nor function words to the lexicon. */
+export const NAME_PARTICLES: readonly string[] = ['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y'];
+const PARTICLES: ReadonlySet<string> = new Set(NAME_PARTICLES);
 const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*\.?/gu;
 /** An English clitic or possessive is not part of the word it hangs on ("There's", "Matej's"). */
 const CLITIC = /['’](?:s|t|re|ll|d|ve|m)$/iu;
@@ -88,6 +90,11 @@ const shapeOf = (w: string): Shape | null =>
   CAPITALISED.test(w) ? 'capitalised' : UPPER.test(w) ? 'upper' : LOWER.test(w) ? 'lower' : null;
 const asName = (w: string, shape: Shape): string =>
   shape === 'capitalised' ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+/** The word as the lexicon would hold it, or null when it is not written like a name. */
+const nameForm = (w: string): string | null => {
+  const shape = shapeOf(w);
+  return shape && asName(w, shape);
+};
 
 /** Scores of lexicon names, by how much the lexicon and the writing vouch for them. */
 export const LEXICON_SCORES = {
@@ -115,7 +122,8 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
   const words = wordsIn(text, 0, text.length);
   const shapes = words.map((w) => shapeOf(w.text));
   const functionWord = words.map((w) => lexicon.functionWords.has(w.text.toLowerCase()));
-  const known = (i: number, set: ReadonlySet<string>): boolean => shapes[i] != null && set.has(asName(words[i]!.text, shapes[i]!));
+  const forms = words.map((w) => nameForm(w.text));
+  const known = (i: number, set: ReadonlySet<string>): boolean => forms[i] != null && set.has(forms[i]!);
   const adjacent = (a: Word, b: Word): boolean => /^[.]?[ \t]{1,2}$/u.test(text.slice(a.end, b.start));
   const out: Span[] = [];
   for (let i = 0; i < words.length; i += 1) {
@@ -157,8 +165,8 @@ export function mayNameSomeone(text: string, lexicon: NameLexicon): boolean {
   for (const w of wordsIn(text, 0, text.length)) {
     if (lexicon.functionWords.has(w.text.toLowerCase())) continue;
     if (/\p{Lu}/u.test(w.text) && w.text.length > 1) return true;
-    const shape = shapeOf(w.text);
-    if (w.text.length >= 3 && shape && lexicon.given.has(asName(w.text, shape))) return true;
+    const form = nameForm(w.text);
+    if (w.text.length >= 3 && form && lexicon.given.has(form)) return true;
   }
   return false;
 }
@@ -173,10 +181,8 @@ export interface PersonEvidenceOptions {
 }
 
 const knownName = (w: Word, lexicon: NameLexicon): boolean => {
-  const shape = shapeOf(w.text);
-  if (!shape) return false;
-  const name = asName(w.text, shape);
-  return lexicon.given.has(name) || lexicon.surnames.has(name);
+  const form = nameForm(w.text);
+  return form !== null && (lexicon.given.has(form) || lexicon.surnames.has(form));
 };
 
 /**
