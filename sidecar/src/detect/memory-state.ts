@@ -281,8 +281,13 @@ export class MemoryDetectionState implements DetectionState {
     return i >= 0;
   }
 
+  /** Adds a rule without journalling it; a rule learnt again keeps the later expiry (as storage does). */
   applySuppression(rule: SuppressionRule): void {
-    if (!this.rules.some((r) => r.id === rule.id)) this.rules.push(rule);
+    const i = this.rules.findIndex((r) => r.id === rule.id);
+    const known = this.rules[i];
+    if (!known) this.rules.push(rule);
+    else if (Date.parse(rule.expiresAt) > Date.parse(known.expiresAt))
+      this.rules[i] = { ...known, expiresAt: rule.expiresAt };
   }
 
   /** True once `discard` dropped this state: it must not be used again (the org is opened afresh). */

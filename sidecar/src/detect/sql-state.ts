@@ -20,7 +20,8 @@ const ALERT_GRACE_DAYS = 2;
  * loaded once into a journalled `MemoryDetectionState`, events are scored
  * synchronously against it, and `flush()` writes the journal in batches as
  * commutative upserts (`total = total + EXCLUDED.total`, set unions, maxima;
- * alert marks keep the later `until_day`, then the larger total).
+ * alert marks keep the later `until_day`, then the larger total; a suppression learnt
+ * again keeps the later `expires_at`).
  *
  * With several replicas on one PostgreSQL database, increments from every
  * replica add up in storage whatever their order. A replica sees the others'
@@ -272,7 +273,8 @@ export class SqlStateStore implements StateSource {
     for (const r of c.suppressions)
       await tx.query(
         `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, object, operation, connected_app_id, created_by, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO UPDATE SET expires_at = GREATEST(detect_suppression.expires_at, EXCLUDED.expires_at)`,
         [
           r.id,
           r.orgId,

@@ -48,6 +48,7 @@ export interface DetectionState {
   addCanary(canary: Canary): void;
 
   suppressions(): readonly SuppressionRule[];
+  /** Adds a rule; one learnt again (same id) keeps its fields and the later of the two expiries. */
   addSuppression(rule: SuppressionRule): void;
   /** Removes a suppression (its false positive was taken back); true when it was in force here. */
   liftSuppression(id: string): boolean;

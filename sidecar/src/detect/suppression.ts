@@ -21,7 +21,7 @@ export interface ReviewerFeedback {
 /**
  * The suppression rule a false positive creates: the same reasons, for the same
  * actor (and app), object and operation, until it expires. Its id derives from
- * the verdict, so recording the same feedback twice changes nothing.
+ * the verdict, so recording the same feedback twice keeps one rule (until the later expiry).
  */
 export function createSuppression(
   feedback: ReviewerFeedback,

@@ -60,7 +60,7 @@ export interface PollFeedbackOptions {
 }
 
 export interface FeedbackPoll {
-  /** Suppressions recorded (re-applied ones included: their ids make them no-ops). */
+  /** Suppressions recorded (re-applied ones included: their ids keep one rule, until the later expiry). */
   suppressed: number;
   skipped: number;
   /** Suppressions lifted because a reviewer took their false positive back. */

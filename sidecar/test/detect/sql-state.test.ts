@@ -235,6 +235,32 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(reloaded.suppressions().map((r) => r.id).sort()).toEqual(['fp:b', 'fp:c']);
   });
 
+  it('keeps a suppression learnt again until the later expiry, whichever replica learns it and in what order', async () => {
+    const rule = (expiresAt: string) => ({
+      id: 'fp:again',
+      orgId: ORG,
+      reasonCodes: ['unusual_hour'],
+      actorUserId: 'u',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      expiresAt,
+    });
+    const a = new SqlStateStore(db, { baselineDays: 30 });
+    const sa = await a.open(ORG);
+    sa.addSuppression(rule('2026-02-01T00:00:00.000Z'));
+    await a.flushLearnt();
+    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const sb = await b.open(ORG);
+    sa.addSuppression(rule('2026-03-01T00:00:00.000Z'));
+    sb.addSuppression(rule('2026-01-15T00:00:00.000Z'));
+    expect(sa.suppressions().map((r) => r.expiresAt)).toEqual(['2026-03-01T00:00:00.000Z']);
+    expect(sb.suppressions().map((r) => r.expiresAt)).toEqual(['2026-02-01T00:00:00.000Z']);
+    await a.flush();
+    await b.flush();
+
+    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    expect(reloaded.suppressions()).toEqual([rule('2026-03-01T00:00:00.000Z')]);
+  });
+
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
     const store = new SqlStateStore(db, { baselineDays: 30 });
     const state = await store.open(ORG);

@@ -49,6 +49,27 @@ describe('reviewer feedback', () => {
     expect(await detector.score(later(13))).not.toBeNull();
   });
 
+  it('keeps a false positive learnt again suppressed until the later of its expiries', async () => {
+    let now = NOW;
+    const detector = createDetector({ now: () => now });
+    const first = integrationLogin();
+    const verdict = (await detector.score(first))!;
+    await detector.suppress({ verdict, event: first.event, ttlDays: 7 });
+    now = NOW + 5 * 86_400_000;
+    await detector.suppress({ verdict, event: first.event, ttlDays: 7 });
+    await detector.suppress({ verdict, event: first.event, ttlDays: 1 });
+    expect(detector.heldSuppressions(ORG).map((r) => r.expiresAt)).toEqual(['2026-11-14T12:00:00.000Z']);
+
+    const later = (hour: number): ClassifiedEvent => ({
+      ...integrationLogin(),
+      event: { ...integrationLogin().event, occurredAt: `2026-11-02T${hour}:00:00.000Z` },
+    });
+    now = NOW + 8 * 86_400_000;
+    expect(await detector.score(later(11))).toBeNull();
+    now = NOW + 13 * 86_400_000;
+    expect(await detector.score(later(13))).not.toBeNull();
+  });
+
   it('never suppresses canary reasons', async () => {
     const detector = createDetector({ now: () => NOW });
     await detector.registerCanary(ORG, { kind: 'record', recordId: CANARY, label: 'canary contact' });
