@@ -155,12 +155,14 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     };
     for (const rule of RULES) rule(ctx);
     if (ctx.reasons.length === 0) return null;
+    const nowMs = now();
+    org.state.forgetExpiredSuppressions(nowMs);
     const reasons = withoutSuppressed(
       ctx.reasons,
       input.orgId,
       event,
       org.state.suppressions(),
-      now(),
+      nowMs,
       config.unsuppressibleCodes,
     );
     if (reasons.length === 0) return null;

@@ -290,6 +290,11 @@ export class MemoryDetectionState implements DetectionState {
       this.rules[i] = { ...known, expiresAt: rule.expiresAt };
   }
 
+  forgetExpiredSuppressions(nowMs: number): void {
+    for (let i = this.rules.length - 1; i >= 0; i--)
+      if (Date.parse(this.rules[i]!.expiresAt) <= nowMs) this.rules.splice(i, 1);
+  }
+
   /** True once `discard` dropped this state: it must not be used again (the org is opened afresh). */
   get discarded(): boolean {
     return this.discarded_;

@@ -14,6 +14,8 @@ const ROWS_PER_STATEMENT = 500;
 const SESSION_DAYS = 2;
 /** Alert marks expired this many days are still loaded (for late events), then pruned. */
 const ALERT_GRACE_DAYS = 2;
+/** Expired suppressions deleted per org and flush: enough for any pace of feedback, and one short statement. */
+const EXPIRED_SUPPRESSIONS_PER_FLUSH = 500;
 
 /**
  * Detection state in SQL (migrations 020 and 021), scored in memory: an org's state is
@@ -46,6 +48,8 @@ export class SqlStateStore implements StateSource {
   constructor(
     private readonly sql: SqlExecutor,
     private readonly config: Pick<DetectionConfig, 'baselineDays'>,
+    /** Wall clock: suppressions expired by it are neither loaded nor kept (the detector's `now`). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   open(orgId: string): Promise<MemoryDetectionState> {
@@ -187,7 +191,10 @@ export class SqlStateStore implements StateSource {
           ? { kind: 'record', recordId: r.value, label: r.label ?? undefined }
           : { kind: 'marker', value: r.value, label: r.label ?? undefined },
       );
-    for (const r of await sql.query<SuppressionRow>('SELECT * FROM detect_suppression WHERE org_id = $1', [orgId]))
+    for (const r of await sql.query<SuppressionRow>(
+      'SELECT * FROM detect_suppression WHERE org_id = $1 AND expires_at > $2',
+      [orgId, new Date(this.now()).toISOString()],
+    ))
       state.applySuppression(suppressionOf(r));
     const carried = this.carried.get(orgId);
     if (carried) {
@@ -199,7 +206,10 @@ export class SqlStateStore implements StateSource {
     return state;
   }
 
-  /** Writes one org's changes; `newest` (the org's latest day) also prunes what left the horizon. */
+  /**
+   * Writes one org's changes and prunes its expired suppressions; `newest` (the org's latest day) also
+   * prunes what left the horizon.
+   */
   private async write(tx: Sql, org: string, c: StateChanges, newest: number | undefined): Promise<void> {
     await upsert(
       tx,
@@ -288,6 +298,12 @@ export class SqlStateStore implements StateSource {
           r.expiresAt,
         ],
       );
+    // The expiry is checked again on each row deleted, so a rule another replica extends meanwhile stays.
+    await tx.query(
+      `DELETE FROM detect_suppression WHERE org_id = $1 AND expires_at <= $2 AND id IN (
+         SELECT id FROM detect_suppression WHERE org_id = $1 AND expires_at <= $2 ORDER BY id LIMIT ${EXPIRED_SUPPRESSIONS_PER_FLUSH})`,
+      [org, new Date(this.now()).toISOString()],
+    );
     if (newest !== undefined) {
       await tx.query('DELETE FROM detect_hourly WHERE org_id = $1 AND day < $2', [org, newest - this.retainDays()]);
       await tx.query('DELETE FROM detect_session WHERE org_id = $1 AND last_day < $2', [org, newest - SESSION_DAYS]);

@@ -50,6 +50,8 @@ export interface DetectionState {
   suppressions(): readonly SuppressionRule[];
   /** Adds a rule; one learnt again (same id) keeps its fields and the later of the two expiries. */
   addSuppression(rule: SuppressionRule): void;
+  /** Forgets, in this process, the rules no longer in force at `nowMs` (storage prunes its own). */
+  forgetExpiredSuppressions(nowMs: number): void;
   /** Removes a suppression (its false positive was taken back); true when it was in force here. */
   liftSuppression(id: string): boolean;
 }

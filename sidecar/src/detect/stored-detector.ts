@@ -34,7 +34,7 @@ export interface StoredDetector extends DetectionStatePersistence {
  * fails: no alert is remembered whose verdict was lost.
  */
 export function createStoredDetector(sql: SqlExecutor, options: Omit<DetectorOptions, 'states'> = {}): StoredDetector {
-  const states = new SqlStateStore(sql, resolveDetectionConfig(options.config));
+  const states = new SqlStateStore(sql, resolveDetectionConfig(options.config), options.now);
   return {
     detector: createDetector({ ...options, states }),
     flush: () => states.flush(),

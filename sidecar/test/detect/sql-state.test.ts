@@ -5,15 +5,20 @@ import {
   createStoredDetector,
   SqlStateStore,
   type DetectionConfigInput,
+  type SqlExecutor,
 } from '../../src/detect/index.js';
 import type { Sql, Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 import { at, classified, ORG } from './helpers.js';
 
+/** The wall clock of the state stores below: every suppression of these tests is in force then. */
+const NOW = Date.parse('2026-01-10T00:00:00.000Z');
+
 describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
   let testStore: TestStore;
   let db: Store;
+  const stateStore = (sql: SqlExecutor = db) => new SqlStateStore(sql, { baselineDays: 30 }, () => NOW);
 
   beforeAll(async () => {
     testStore = await openTestStore(kind);
@@ -49,7 +54,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     }
     await first.flush();
 
-    const second = new SqlStateStore(db, { baselineDays: 30 });
+    const second = stateStore();
     const detectorB = createDetector({ config, states: second });
     await detectorB.openOrg(ORG);
     const actual = after.map((e) => detectorB.scoreOpen(e.input));
@@ -95,8 +100,8 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
   });
 
   it("merges two replicas' marks of one window: the later until-day, then the larger total", async () => {
-    const a = new SqlStateStore(db, { baselineDays: 30 });
-    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const a = stateStore();
+    const b = stateStore();
     const [sa, sb] = [await a.open(ORG), await b.open(ORG)];
     for (const s of [sa, sb]) {
       s.advanceTo(20_400);
@@ -113,7 +118,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     sa.noteAlert('mass|s|20400|h:9', 20_402, 1_000);
     await a.flush();
 
-    const merged = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const merged = await stateStore().open(ORG);
     expect(merged.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 4_000 });
     expect(merged.alerted('mass|s|20400|s:job')).toEqual({ untilDay: 20_402, total: 6_000 });
     expect(merged.alerted('vol|s|week')).toEqual({ untilDay: 20_407, total: 3_000 });
@@ -121,8 +126,8 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
   });
 
   it('adds up increments from two replicas whatever the order', async () => {
-    const a = new SqlStateStore(db, { baselineDays: 30 });
-    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const a = stateStore();
+    const b = stateStore();
     const [sa, sb] = [await a.open(ORG), await b.open(ORG)];
     sa.noteObserved('volume', 20_400);
     sb.noteObserved('volume', 20_399);
@@ -137,7 +142,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     await Promise.all([b.flush(), a.flush()]);
     await a.flush();
 
-    const merged = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const merged = await stateStore().open(ORG);
     expect(merged.hourTotal('volume', 'u|app|Contact|export', 20_400, 9)).toBe(750);
     expect(merged.addToSession('u|app|Contact|export|s1', 20_400, 0)).toBe(20_000);
     expect(merged.tokenLastSeen('u|app')).toBe(2_000);
@@ -160,20 +165,20 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
           return result;
         }),
     };
-    const store = new SqlStateStore(flaky, { baselineDays: 30 });
+    const store = stateStore(flaky);
     const state = await store.open(ORG);
     state.add('volume', 's', 20_400, 9, 100);
     state.noteAlert('mass|s|20400|h:9', 20_402, 1_000);
     await expect(store.flush()).rejects.toThrow('connection lost');
     state.add('volume', 's', 20_400, 9, 50);
     await store.flush();
-    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const reloaded = await stateStore().open(ORG);
     expect(reloaded.hourTotal('volume', 's', 20_400, 9)).toBe(150);
     expect(reloaded.alerted('mass|s|20400|h:9')).toEqual({ untilDay: 20_402, total: 1_000 });
   });
 
   it('discards the scoring changes not yet flushed, keeping what was flushed and what reviewers taught', async () => {
-    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const store = stateStore();
     const state = await store.open(ORG);
     state.advanceTo(20_400);
     state.add('volume', 's', 20_400, 9, 100);
@@ -205,7 +210,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(reopened.suppressions().map((r) => r.id)).toEqual(['fp:2']);
     expect(reopened.canaries().markers).toEqual(['lw-canary@acme-shop.example']);
     await store.flush();
-    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const reloaded = await stateStore().open(ORG);
     expect(reloaded.hourTotal('volume', 's', 20_400, 9)).toBe(100);
     expect(reloaded.suppressions().map((r) => r.id)).toEqual(['fp:2']);
   });
@@ -219,7 +224,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
       createdAt: '2026-01-01T00:00:00.000Z',
       expiresAt: '2026-02-01T00:00:00.000Z',
     });
-    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const store = stateStore();
     const state = await store.open(ORG);
     for (const id of ['fp:a', 'fp:b', 'fp:c']) state.addSuppression(rule(id));
     await store.flushLearnt();
@@ -231,7 +236,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(state.liftSuppression('fp:e')).toBe(false);
     await store.flushLearnt();
 
-    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const reloaded = await stateStore().open(ORG);
     expect(reloaded.suppressions().map((r) => r.id).sort()).toEqual(['fp:b', 'fp:c']);
   });
 
@@ -244,11 +249,11 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
       createdAt: '2026-01-01T00:00:00.000Z',
       expiresAt,
     });
-    const a = new SqlStateStore(db, { baselineDays: 30 });
+    const a = stateStore();
     const sa = await a.open(ORG);
     sa.addSuppression(rule('2026-02-01T00:00:00.000Z'));
     await a.flushLearnt();
-    const b = new SqlStateStore(db, { baselineDays: 30 });
+    const b = stateStore();
     const sb = await b.open(ORG);
     sa.addSuppression(rule('2026-03-01T00:00:00.000Z'));
     sb.addSuppression(rule('2026-01-15T00:00:00.000Z'));
@@ -257,12 +262,33 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     await a.flush();
     await b.flush();
 
-    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const reloaded = await stateStore().open(ORG);
     expect(reloaded.suppressions()).toEqual([rule('2026-03-01T00:00:00.000Z')]);
   });
 
+  it('neither loads nor keeps expired suppressions, deleting at most 500 of an org per flush', async () => {
+    await db.query(
+      `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, created_at, expires_at)
+       SELECT id, $1, '["unusual_hour"]'::jsonb, 'u', '2026-01-01T00:00:00Z'::timestamptz, expires_at::timestamptz
+       FROM (SELECT 'fp:old-' || n AS id, '2026-02-01T00:00:00Z' AS expires_at FROM generate_series(1, 501) AS n
+             UNION ALL VALUES ('fp:at-now', '2026-03-01T00:00:00Z'), ('fp:live', '2026-03-02T00:00:00Z')) AS rows`,
+      [ORG],
+    );
+    const count = async () =>
+      Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detect_suppression'))[0]!.n);
+
+    const store = new SqlStateStore(db, { baselineDays: 30 }, () => Date.parse('2026-03-01T00:00:00.000Z'));
+    const state = await store.open(ORG);
+    expect(state.suppressions().map((r) => r.id)).toEqual(['fp:live']);
+    await store.flush();
+    expect(await count()).toBe(3);
+    await store.flush();
+    const left = await db.query<{ id: string }>('SELECT id FROM detect_suppression');
+    expect(left.map((r) => r.id)).toEqual(['fp:live']);
+  });
+
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
-    const store = new SqlStateStore(db, { baselineDays: 30 });
+    const store = stateStore();
     const state = await store.open(ORG);
     state.advanceTo(20_000);
     state.add('activity', 'u', 20_000, 3, 1);
@@ -281,7 +307,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     });
     await store.flush();
 
-    const reloaded = await new SqlStateStore(db, { baselineDays: 30 }).open(ORG);
+    const reloaded = await stateStore().open(ORG);
     expect(reloaded.suppressions()).toEqual(state.suppressions());
     expect(reloaded.canaries().markers).toEqual(['lw-canary@acme-shop.example']);
     expect(reloaded.hourTotal('activity', 'u', 20_000, 3)).toBe(0);

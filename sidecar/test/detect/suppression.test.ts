@@ -70,6 +70,23 @@ describe('reviewer feedback', () => {
     expect(await detector.score(later(13))).not.toBeNull();
   });
 
+  it('forgets a suppression once it has expired', async () => {
+    let now = NOW;
+    const detector = createDetector({ now: () => now });
+    const first = integrationLogin();
+    await detector.suppress({ verdict: (await detector.score(first))!, event: first.event, ttlDays: 7 });
+    expect(detector.heldSuppressions(ORG)).toHaveLength(1);
+
+    now = Date.parse('2026-11-09T12:00:00.000Z');
+    expect(
+      await detector.score({
+        ...integrationLogin(),
+        event: { ...integrationLogin().event, occurredAt: '2026-11-02T11:00:00.000Z' },
+      }),
+    ).not.toBeNull();
+    expect(detector.heldSuppressions(ORG)).toEqual([]);
+  });
+
   it('never suppresses canary reasons', async () => {
     const detector = createDetector({ now: () => NOW });
     await detector.registerCanary(ORG, { kind: 'record', recordId: CANARY, label: 'canary contact' });
