@@ -28,7 +28,8 @@ export interface BuildAppOptions {
   detector: Detector;
   /**
    * Keeps the detector's in-memory state in step with the store (the SQL-backed detector needs it):
-   * flushed after each recorded batch, rolled back when a batch could not be recorded.
+   * flushed after each recorded batch and once more when the app closes, rolled back when a batch
+   * could not be recorded.
    */
   detectorState?: DetectionStatePersistence;
   /** The Salesforce client for an org's write-backs. */

@@ -28,7 +28,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Nudges both stages of this replica, and those of the others on the same database, after new work was stored. */
     wakeWorkers(): void;
-    /** Stops claiming work and resolves once the steps in flight have finished. */
+    /** Stops claiming work, resolves once the steps in flight have finished and the detector state is written. */
     stopWorkers(): Promise<void>;
   }
 }
@@ -37,7 +37,7 @@ declare module 'fastify' {
  * Runs the two background stages from the durable queue: scoring (detector → outbox) and
  * write-back (outbox → org), and the feedback stage (the orgs' false positives → suppressions in
  * the detector). They start when the app is ready; `stopWorkers` lets the steps in flight —
- * including write-backs already sent — finish.
+ * including write-backs already sent — finish, then writes the detector state one last time.
  */
 export default fp<WorkersOptions>(
   async (app, options) => {
@@ -114,10 +114,29 @@ export default fp<WorkersOptions>(
     app.decorate('stopWorkers', async () => {
       await stopListening?.();
       await Promise.all([...loops.map((l) => l.stop()), feedback?.stop()]);
+      await flushOnStop(app, options.detectorState);
     });
   },
   { name: 'workers', dependencies: ['metrics'] },
 );
+
+/**
+ * Writes the detector state once no stage can change it any more, so that the changes of a batch
+ * whose flush failed (kept for the next flush) are not lost with the process. A failure is logged
+ * by the error's name and code only, since a database error's message may quote the values it
+ * refused, and never thrown: the app closes all the same.
+ */
+async function flushOnStop(app: FastifyInstance, state: DetectionStatePersistence | undefined): Promise<void> {
+  try {
+    await state?.flush();
+  } catch (err) {
+    const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
+    app.log.error(
+      { error: { name, code } },
+      'could not write the detector state at shutdown: its changes since the last flush are lost',
+    );
+  }
+}
 
 /** Polls every org's false positives now and then every `intervalMs`, counting and logging what it learns. */
 function startFeedback(
