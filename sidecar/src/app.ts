@@ -5,6 +5,7 @@ import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { DetectionStatePersistence } from './detect/index.js';
 import type { FeedbackSettings } from './feedback/index.js';
+import { withSafeErrors } from './log/safe-error.js';
 import type { RetryPolicy } from './outbox/deliver-records.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
 import errorHandler from './plugins/error-handler.js';
@@ -45,7 +46,7 @@ export interface BuildAppOptions {
    * restarted replica takes back at once what it held when it died.
    */
   replicaId?: string;
-  /** Pino options, or false for none. */
+  /** Pino options, or false for none. Errors are always logged without their values (see `withSafeErrors`). */
   logger?: FastifyServerOptions['logger'];
   /** Closes the store when the app closes (after the workers have stopped). */
   closeStore?: boolean;
@@ -67,7 +68,7 @@ export const REDACTED_LOG_PATHS = [
 /** Builds the sidecar: plugins first, then routes; background stages start on ready. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withSafeErrors(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },

@@ -123,18 +123,14 @@ export default fp<WorkersOptions>(
 /**
  * Writes the detector state once no stage can change it any more, so that the changes of a batch
  * whose flush failed (kept for the next flush) are not lost with the process. A failure is logged
- * by the error's name and code only, since a database error's message may quote the values it
- * refused, and never thrown: the app closes all the same.
+ * (by the app's error serializer: type, code and names, not the values the database refused) and
+ * never thrown: the app closes all the same.
  */
 async function flushOnStop(app: FastifyInstance, state: DetectionStatePersistence | undefined): Promise<void> {
   try {
     await state?.flush();
   } catch (err) {
-    const { name, code } = (err ?? {}) as { name?: unknown; code?: unknown };
-    app.log.error(
-      { error: { name, code } },
-      'could not write the detector state at shutdown: its changes since the last flush are lost',
-    );
+    app.log.error({ err }, 'could not write the detector state at shutdown: its changes since the last flush are lost');
   }
 }
 
