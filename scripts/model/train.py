@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--inner", type=int, default=0, help="feed-forward width (default 4 x hidden)")
     ap.add_argument("--positions", type=int, default=128)
     ap.add_argument("--steps", type=int, default=720)
     ap.add_argument("--batch", type=int, default=32)
@@ -118,7 +119,7 @@ def main():
     print(f"vocab {len(vocab)}, {len(data)} training windows, {time.time() - began:.0f}s", flush=True)
 
     model = BertTagger(len(vocab), len(LABELS), hidden=args.hidden, layers=args.layers, heads=args.heads,
-                       inner=4 * args.hidden, positions=args.positions)
+                       inner=args.inner or 4 * args.hidden, positions=args.positions)
     if args.resume:
         model.load_state_dict(torch.load(f"{args.work}/model.pt")["state"])
         rng.seed(args.seed + 1)

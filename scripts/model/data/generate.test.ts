@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { generate as generateWith } from './generate.js';
+import { capitaliseContext, generate as generateWith } from './generate.js';
 import type { Lang } from './locales.js';
 import { proseRecord } from './prose.js';
+import { makeSlots } from './slots.js';
 import { Random } from '../../../sidecar/src/synthetic/random.js';
 import { DEV } from './templates-dev.js';
 import { GENERAL } from './templates-general.js';
@@ -45,6 +46,31 @@ describe('NER corpus generator', () => {
     const types = new Set(rows.flatMap((r) => r.entities.map((e) => e.type)));
     expect(types).toEqual(new Set(['PERSON', 'LOCATION']));
     expect(rows.some((r) => r.entities.length === 0)).toBe(true);
+  });
+
+  it('capitalises about a third of the words outside the entities, and nothing inside them or in addresses', () => {
+    const pieces = [
+      { text: 'please send the parcel to ' },
+      { text: 'anna rossi', label: 'PERSON' as const },
+      { text: ' or mail anna.rossi@example.com today, ' + 'the order is late '.repeat(20) },
+    ];
+    capitaliseContext(pieces, new Random(9));
+    expect(pieces[1]!.text).toBe('anna rossi');
+    expect(pieces[2]!.text).toMatch(/ anna\.rossi@example\.com /i);
+    expect(pieces[2]!.text).toContain('.rossi@example.com');
+    const words = (pieces[0]!.text + pieces[2]!.text).match(/\p{L}+/gu)!.filter((w) => !['rossi', 'example', 'com'].includes(w.toLowerCase()));
+    const share = words.filter((w) => /^\p{Lu}/u.test(w)).length / words.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.4);
+  });
+
+  it('gives some Spanish training names another surname; the dev split (augment off) keeps its draws', () => {
+    const longNames = (lang: 'es', augment: boolean) => {
+      const slots = makeSlots(lang, new Random(3), augment);
+      const sizes = Array.from({ length: 2000 }, () => slots.per!().find((p) => p.label)!.text.trim().split(/\s+/).length);
+      return sizes.filter((n) => n >= 4).length;
+    };
+    expect(longNames('es', true)).toBeGreaterThan(longNames('es', false) + 100);
   });
 
   it('builds the dev split only from templates the training split never uses', () => {

@@ -88,9 +88,21 @@ function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng): 
   return pieces;
 }
 
+/**
+ * Capitalises about a third of the lower-case words outside the entities (not inside e-mail addresses or
+ * dotted names), as in headings, German nouns or a sentence start after a lost full stop, so that a capital
+ * alone does not make a name. Applied to some training records.
+ */
+export function capitaliseContext(pieces: Piece[], rng: Rng): void {
+  for (const piece of pieces) {
+    if (!piece.label) piece.text = piece.text.replace(/(?<![\p{L}\p{N}@.])\p{Ll}+/gu, (w) => (rng.next() < 0.3 ? w[0]!.toUpperCase() + w.slice(1) : w));
+  }
+}
+
 function record(id: string, templates: Templates, rng: Rng): Example {
   const lang = pickLang(rng);
-  const slots = makeSlots(lang, rng);
+  const train = templates.general !== undefined;
+  const slots = makeSlots(lang, rng, train);
   const count = rng.next() < 0.7 ? 1 : rng.next() < 0.85 ? 2 : 3;
   const pieces: Piece[] = [];
   for (let i = 0; i < count; i++) {
@@ -107,6 +119,7 @@ function record(id: string, templates: Templates, rng: Rng): Example {
     const pool = r < 0.12 ? templates.any : templates.general && r < 0.32 ? templates.general[lang] : templates[lang];
     pieces.push(...fill(rng.pick(pool), slots, rng));
   }
+  if (train && rng.next() < 0.15) capitaliseContext(pieces, rng);
   const shout = rng.next();
   const change = shout < 0.08 ? (s: string) => s.toLowerCase() : shout < 0.1 ? (s: string) => s.toUpperCase() : (s: string) => s;
   let text = '';

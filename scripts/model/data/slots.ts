@@ -6,7 +6,7 @@ import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 export type Label = 'PERSON' | 'LOCATION';
 export interface Piece { text: string; label?: Label }
 
-interface Ctx { lang: Lang; rng: Rng; home: Faker; names: Faker }
+interface Ctx { lang: Lang; rng: Rng; home: Faker; names: Faker; augment: boolean }
 
 const word = (s: string) => s.split(/\s+/)[0] ?? s;
 
@@ -38,7 +38,10 @@ function fullName(c: Ctx): Piece[] {
   const f = first(c);
   const l = last(c);
   let name: string;
-  if (r < 0.55) name = `${f} ${l}`;
+  // Training split only (the dev split keeps its draws): another surname, as in compound Spanish surnames
+  // (faker's Spanish surnames often hold two already) and double-barrelled names elsewhere
+  if (c.augment && r < 0.55 && (c.lang === 'es' || c.rng.next() < 0.05) && c.rng.next() < 0.35) name = `${f} ${l} ${last(c)}`;
+  else if (r < 0.55) name = `${f} ${l}`;
   else if (r < 0.63) name = `${f} ${c.rng.pick('ABCDEFGHJKLMNPRSTW'.split(''))}. ${l}`;
   else if (r < 0.7) name = `${f} ${word(c.names.person.firstName())} ${l}`;
   else if (r < 0.76) name = `${l}, ${f}`;
@@ -98,10 +101,11 @@ function email(c: Ctx): string {
   return c.home.internet.email();
 }
 
-export function makeSlots(lang: Lang, rng: Rng): Record<string, () => Piece[]> {
+/** `augment` (the training split) adds variations the dev split does not draw, so that the dev split stays comparable. */
+export function makeSlots(lang: Lang, rng: Rng, augment = false): Record<string, () => Piece[]> {
   const home = rng.pick(HOME[lang]);
   const names = rng.next() < 0.7 ? rng.pick(HOME[lang]) : rng.pick(rng.next() < 0.7 ? FOREIGN : ALL);
-  const c: Ctx = { lang, rng, home, names };
+  const c: Ctx = { lang, rng, home, names, augment };
   const t = (f: () => string) => () => [{ text: f() }];
   const p = (f: () => string, label: Label) => () => [{ text: f(), label }];
   return {
