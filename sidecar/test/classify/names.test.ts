@@ -115,6 +115,17 @@ describe('weighing model finds with the lexicon', () => {
     expect(shown(text, spans)).toEqual(['PERSON:Chiara Marino:0.70', 'LOCATION:Via Giuseppe Verdi 67:0.97']);
   });
 
+  it('reads one unknown word before a colon as a label, and keeps a known name there', () => {
+    const text = 'Visitatore: salve, sono Vitali\nBianca: grazie. Betreff: Zahlung';
+    const spans = combinePersonEvidence(
+      text,
+      [find(text, 'Visitatore', 0.98), find(text, 'Vitali', 0.97), find(text, 'Bianca', 0.99), find(text, 'Betreff', 0.97)],
+      lexicon,
+      options,
+    );
+    expect(shown(text, spans).map((s) => s.split(':').slice(0, 2).join(':'))).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
+  });
+
   it('drops model finds that are function words', () => {
     const text = 'Ask Anna.';
     expect(shown(text, combinePersonEvidence(text, [find(text, 'Ask', 0.99)], lexicon, options))).toEqual(['PERSON:Anna:0.50']);

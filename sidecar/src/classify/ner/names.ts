@@ -196,6 +196,13 @@ function namedPlace(text: string, place: Span, candidates: Span[]): Span | undef
 }
 
 /**
+ * One word directly before a colon: a chat speaker's role or a field's label ("Visitor:", "Betreff:", "Onjuiste:")
+ * rather than a name, unless the lexicon knows it as one ("Anna: hi").
+ */
+const isLabel = (text: string, span: Span): boolean =>
+  /^\s*:/u.test(text.slice(span.end)) && wordsIn(text, span.start, span.end).length === 1;
+
+/**
  * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the
  * lexicon reads as a full name becomes that PERSON (`namedPlace`). PERSON finds are
  * trimmed to their name words; one with a known given name or surname passes a lower bar than one without; a
@@ -224,6 +231,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     const known = beside.length > 0 || wordsIn(text, span.start, span.end).some((w) => knownName(w, lexicon));
     // without a capital only the lexicon can tell a name from a word
     if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
+    if (!known && isLabel(text, span)) continue;
     if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({
