@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REDACTED_LOG_PATHS } from '../../src/app.js';
@@ -8,7 +7,7 @@ import { StoreThreadError } from '../../src/store/pglite-store.js';
 import type { Sql, Store } from '../../src/store/store.js';
 import { OrgRequestError } from '../../src/writeback/errors.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
-import { buildTestApp } from './build-test-app.js';
+import { buildTestApp, logSink } from './build-test-app.js';
 import { AUTH, dmlEvent, envelope } from './envelopes.js';
 
 const EMAIL = 'anna@example.com';
@@ -48,12 +47,7 @@ describe.each(STORE_KINDS)('errors in the logs, on %s', (kind) => {
   let testStore: TestStore;
   let app: FastifyInstance;
   const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const sink = logSink(lines);
   const logger = { level: 'trace', stream: sink, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
   /** The lines logged with message `msg`, parsed. */
   const logged = (msg: string) =>

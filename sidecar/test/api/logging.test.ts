@@ -1,20 +1,15 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, REDACTED_LOG_PATHS } from '../../src/app.js';
 import { createClassifier } from '../../src/classify/index.js';
 import { openTestStore, type TestStore } from '../store/test-stores.js';
+import { logSink } from './build-test-app.js';
 import { AUTH, dmlEvent, envelope, ORG_SECRETS, SECRET } from './envelopes.js';
 import { everyEventScores, fakeOrg } from './fakes.js';
 
 describe('logs', () => {
   let testStore: TestStore;
   const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const sink = logSink(lines);
 
   beforeAll(async () => {
     testStore = await openTestStore('postgres');

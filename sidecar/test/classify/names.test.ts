@@ -123,7 +123,7 @@ describe('weighing model finds with the lexicon', () => {
       lexicon,
       options,
     );
-    expect(shown(text, spans).map((s) => s.split(':').slice(0, 2).join(':'))).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
+    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
   });
 
   it('drops model finds that are function words', () => {

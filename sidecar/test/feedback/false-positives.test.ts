@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
@@ -9,7 +8,7 @@ import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js'
 import { pollFeedback } from '../../src/feedback/index.js';
 import type { Store } from '../../src/store/store.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
-import { eventually } from '../api/build-test-app.js';
+import { eventually, logSink } from '../api/build-test-app.js';
 import { AUTH, dmlEvent, envelope, ORG_ID, ORG_SECRETS } from '../api/envelopes.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 
@@ -47,7 +46,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
         intervalMs: 100,
         settleMs: 0,
       },
-      logger: { level: 'debug', stream: new Writable({ write: (chunk, _encoding, done) => done(void logs.push(String(chunk))) }) },
+      logger: { level: 'debug', stream: logSink(logs) },
     });
     await started.ready();
     app = started;

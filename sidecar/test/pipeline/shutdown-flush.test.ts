@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStoredDetector, type DetectionStatePersistence } from '../../src/detect/index.js';
 import type { Store } from '../../src/store/store.js';
-import { buildTestApp, eventually } from '../api/build-test-app.js';
+import { buildTestApp, eventually, logSink } from '../api/build-test-app.js';
 import { AUTH, envelope } from '../api/envelopes.js';
 import { at } from '../detect/helpers.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
@@ -62,12 +61,7 @@ describe.each(STORE_KINDS)('closing the service, on %s', (kind) => {
 
   it('logs a final flush that fails by its code only, and still closes', async () => {
     const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    });
+    const sink = logSink(lines);
     const stored = createStoredDetector(store);
     const refused = Object.assign(new Error('value "jane.doe@example.com" refused'), {
       code: '23505',

@@ -199,8 +199,8 @@ function namedPlace(text: string, place: Span, candidates: Span[]): Span | undef
  * One word directly before a colon: a chat speaker's role or a field's label ("Visitor:", "Betreff:", "Onjuiste:")
  * rather than a name, unless the lexicon knows it as one ("Anna: hi").
  */
-const isLabel = (text: string, span: Span): boolean =>
-  /^\s*:/u.test(text.slice(span.end)) && wordsIn(text, span.start, span.end).length === 1;
+const isLabel = (text: string, span: Span, words: readonly Word[]): boolean =>
+  words.length === 1 && /^\s*:/u.test(text.slice(span.end));
 
 /**
  * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the
@@ -228,10 +228,11 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     const span = trimPersonSpan(text, raw, lexicon, cased);
     if (!span) continue;
     const beside = candidates.filter((c) => overlaps(c, span));
-    const known = beside.length > 0 || wordsIn(text, span.start, span.end).some((w) => knownName(w, lexicon));
+    const words = wordsIn(text, span.start, span.end);
+    const known = beside.length > 0 || words.some((w) => knownName(w, lexicon));
     // without a capital only the lexicon can tell a name from a word
     if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
-    if (!known && isLabel(text, span)) continue;
+    if (!known && isLabel(text, span, words)) continue;
     if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({
