@@ -38,6 +38,12 @@ describe('trimming model PERSON finds', () => {
     ['I would like to remove my kid Tadzio from the will.', 'kid Tadzio', 'Tadzio'],
     ['Willemine ten Pas will be talking', 'Willemine ten Pas will', 'Willemine ten Pas'],
     ['Ask van Dijk about it', 'Ask van Dijk', 'van Dijk'],
+    // forms of address are not part of the name, in any case
+    ['Qualcuno può richiamare Dott. Rossi?', 'Dott. Rossi', 'Rossi'],
+    ['POUVEZ-VOUS RAPPELER DR ROGER AU 0466944272 ?', 'DR ROGER', 'ROGER'],
+    // a find cut at a hyphen or inside a word is widened to the whole word
+    ['Could someone ring Miss Mills-Parisian back?', 'Mills-', 'Mills-Parisian'],
+    ['Please call McCullough', 'McCull', 'McCullough'],
     // all lower case: the words stay, nothing tells names from words
     ['have you heard olga krylova speak yet?', 'olga krylova', 'olga krylova'],
   ])('%s: %s becomes %s', (text, value, expected) => {
@@ -124,6 +130,28 @@ describe('weighing model finds with the lexicon', () => {
       options,
     );
     expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
+  });
+
+  it('reads one unknown word after an article as a noun, unless a particle makes the article part of a name', () => {
+    const text = 'Der Kurier hat das Paket bei Laura abgegeben. The Courier phoned van der Kwakkelsteijn.';
+    const spans = combinePersonEvidence(
+      text,
+      [find(text, 'Kurier', 0.98), find(text, 'Laura', 0.9), find(text, 'Courier', 0.97), find(text, 'Kwakkelsteijn', 0.95)],
+      lexicon,
+      options,
+    );
+    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Laura', 'PERSON:Kwakkelsteijn']);
+  });
+
+  it('joins "Surname, Given" into one name, but not the items of a list', () => {
+    const text = 'Laut Schowalter, Eudora verzögert sich die Lieferung. Ward, Anna and Tom agreed.';
+    const spans = combinePersonEvidence(
+      text,
+      [find(text, 'Schowalter', 0.95), find(text, 'Eudora', 0.9), find(text, 'Ward', 0.95), find(text, 'Anna', 0.95), find(text, 'Tom', 0.95)],
+      lexicon,
+      options,
+    );
+    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Schowalter, Eudora', 'PERSON:Ward', 'PERSON:Anna', 'PERSON:Tom']);
   });
 
   it('drops model finds that are function words', () => {

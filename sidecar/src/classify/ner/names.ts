@@ -27,6 +27,17 @@ export function nameLexicon(): NameLexicon {
 /** Particles inside names (`van der`, `de la`, `di`): never a name on their own, nor function words to the lexicon. */
 export const NAME_PARTICLES: readonly string[] = ['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y'];
 const PARTICLES: ReadonlySet<string> = new Set(NAME_PARTICLES);
+/**
+ * Forms of address before a name in the six languages, lower case without the full stop. They are not part of the
+ * name (as in Presidio's gold spans: "Mr. |Mayers|"). "Don" and "M." are left alone: a given name and an initial too.
+ */
+const HONORIFICS: ReadonlySet<string> = new Set([
+  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'herr', 'herrn', 'frau', 'hr', 'fr', 'mme', 'mlle', 'monsieur',
+  'madame', 'sr', 'sra', 'srta', 'dña', 'doña', 'sig', 'signor', 'signora', 'dott', 'ing', 'avv', 'dhr', 'mevr', 'mw',
+  'meneer', 'mevrouw',
+]);
+/** Articles before a single capitalised word make it a noun ("Der Kurier hat", "The Courier"), not a name. */
+const ARTICLE_BEFORE = /(?:^|[^\p{L}\p{M}])(?:([\p{L}\p{M}]+)\s+)?(?:the|der|die|das|dem|des|ein|eine|einen|einem|einer|le|la|les|il|lo|gli|el|los|las|het)\s+$/iu;
 const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*\.?/gu;
 /** An English clitic or possessive is not part of the word it hangs on ("There's", "Matej's"). */
 const CLITIC = /['’](?:s|t|re|ll|d|ve|m)$/iu;
@@ -51,12 +62,28 @@ const lowerInitial = (w: string): boolean => /^\p{Ll}/u.test(w);
 /** The text has both cases: a lower-case word there is not part of a name (in all-lower-case chat it may be). */
 const mixedCase = (text: string): boolean => /\p{Lu}/u.test(text) && /\p{Ll}/u.test(text);
 
+const LETTER = /[\p{L}\p{M}]/u;
+/**
+ * Widens a span that starts or ends inside a word to the whole word: the model may tag the pieces of a name only up
+ * to a hyphen or an apostrophe ("Mills-" of "Mills-Parisian").
+ */
+function wholeWords(text: string, span: Span): Span {
+  let { start, end } = span;
+  const joiner = (c: string | undefined): boolean => c === '-' || c === "'" || c === '’';
+  while (start > 0 && (LETTER.test(text[start - 1]!) || (joiner(text[start - 1]) && start > 1 && LETTER.test(text[start - 2]!)))) start -= 1;
+  while (end < text.length && (LETTER.test(text[end]!) || (joiner(text[end]) && LETTER.test(text[end + 1] ?? '')))) end += 1;
+  // a trailing joiner is not part of the name ("Mills-" on its own)
+  while (end > start && joiner(text[end - 1])) end -= 1;
+  return start === span.start && end === span.end ? span : { ...span, start, end };
+}
+
 /**
  * Trims a model PERSON span to its name: drops leading function words ("You", "Since", "There") and, in mixed-case
  * text, lower-case words ("says", "flew") at either edge; particles stay between name words ("Willemine ten Pas").
  * Returns null when nothing of a name is left.
  */
-export function trimPersonSpan(text: string, span: Span, lexicon: NameLexicon, cased = mixedCase(text)): Span | null {
+export function trimPersonSpan(text: string, found: Span, lexicon: NameLexicon, cased = mixedCase(text)): Span | null {
+  const span = wholeWords(text, found);
   const words = wordsIn(text, span.start, span.end);
   const functionWord = (w: Word): boolean => lexicon.functionWords.has(w.text.toLowerCase());
   const lower = (w: Word): boolean => cased && lowerInitial(w.text);
@@ -68,7 +95,7 @@ export function trimPersonSpan(text: string, span: Span, lexicon: NameLexicon, c
   let last = words.length - 1;
   while (
     first <= last &&
-    (functionWord(words[first]!) || lower(words[first]!)) &&
+    (functionWord(words[first]!) || lower(words[first]!) || (HONORIFICS.has(words[first]!.text.toLowerCase()) && first < last)) &&
     !particleBeforeName(first) &&
     !nameBeforeSurname(first)
   ) first += 1;
@@ -171,6 +198,16 @@ export function mayNameSomeone(text: string, lexicon: NameLexicon): boolean {
   return false;
 }
 
+/**
+ * One word right after an article ("Der Kurier hat", "the Courier") is a noun, not a name; a particle before the
+ * article ("van der Berg", "de la Cruz") makes it part of a name.
+ */
+function afterArticle(text: string, span: Span, words: readonly Word[]): boolean {
+  if (words.length !== 1) return false;
+  const before = ARTICLE_BEFORE.exec(text.slice(Math.max(0, span.start - 40), span.start));
+  return before !== null && !(before[1] !== undefined && PARTICLES.has(before[1].toLowerCase()));
+}
+
 export interface PersonEvidenceOptions {
   /** Minimum probability of a model find other than PERSON. */
   modelThreshold: number;
@@ -233,6 +270,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     // without a capital only the lexicon can tell a name from a word
     if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
     if (!known && isLabel(text, span, words)) continue;
+    if (!known && afterArticle(text, span, words)) continue;
     if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({
@@ -247,5 +285,32 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (c.score < LEXICON_SCORES.lowerPair && doubtful.some((s) => overlaps(s, c))) continue;
     out.push(c);
   }
-  return out;
+  return joinSurnameFirst(text, out, lexicon);
+}
+
+/** What follows the second name of a list rather than of "Surname, Given": another item or a conjunction. */
+const LIST_GOES_ON = /^\s*(?:,\s*\p{L}|(?:and|und|et|y|e|en|o|or|oder|ou|of|&)\s)/iu;
+
+/**
+ * "Schowalter, Eudora": a known surname, a comma, then a known given name is one name written surname first, unless
+ * a list goes on after it ("Ward, Anna and Tom").
+ */
+function joinSurnameFirst(text: string, spans: Span[], lexicon: NameLexicon): Span[] {
+  const people = spans.filter((s) => s.type === 'PERSON').sort((a, b) => a.start - b.start);
+  const single = (s: Span, set: ReadonlySet<string>): boolean => {
+    const value = text.slice(s.start, s.end);
+    const form = /^[\p{L}\p{M}'’-]+$/u.test(value) ? nameForm(value) : null;
+    return form !== null && set.has(form);
+  };
+  const joined = new Map<Span, Span>();
+  const dropped = new Set<Span>();
+  for (let i = 0; i + 1 < people.length; i += 1) {
+    const [a, b] = [people[i]!, people[i + 1]!];
+    if (dropped.has(a) || text.slice(a.end, b.start) !== ', ') continue;
+    if (!single(a, lexicon.surnames) || !single(b, lexicon.given) || LIST_GOES_ON.test(text.slice(b.end))) continue;
+    joined.set(a, { ...a, end: b.end, score: Math.max(a.score, b.score) });
+    dropped.add(b);
+  }
+  if (joined.size === 0) return spans;
+  return spans.filter((s) => !dropped.has(s)).map((s) => joined.get(s) ?? s);
 }

@@ -1,7 +1,8 @@
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
-/** One to three capitalised name words (a middle initial allowed), with the particles of the six languages between them. */
-const NAME = String.raw`(?!(?:Mr|Mrs|Ms|Dr|Prof|Sr|Sra|Sig|Dhr|Mevr|Mme|Mlle)\.)\p{Lu}[\p{Ll}'’-]+(?:[ \t]+\p{Lu}\.?(?!\p{L}))?(?:[ \t]+(?:(?:van|de|der|den|von|di|da|del|della|la|le|du|ter|ten)[ \t]+)*\p{Lu}[\p{Ll}'’-]+){0,2}`;
+const WORD = String.raw`\p{Lu}[\p{L}'’]*\p{Ll}(?:-\p{Lu}?[\p{L}'’]*\p{Ll})*`;
+/** One to three capitalised name words ("McCullough", "O'Neill", "Mills-Parisian"; a middle initial allowed), with the particles of the six languages between them. */
+const NAME = String.raw`(?!(?:Mr|Mrs|Ms|Dr|Prof|Sr|Sra|Sig|Dhr|Mevr|Mme|Mlle)\.)${WORD}(?:[ \t]+\p{Lu}\.?(?!\p{L}))?(?:[ \t]+(?:(?:van|de|der|den|von|di|da|del|della|la|le|du|ter|ten)[ \t]+)*${WORD}){0,2}`;
 
 /** Words that follow a greeting but are no name ("Sehr geehrte Damen und Herren", "Dear Sir or Madam"). */
 const NOT_NAMES = String.raw`(?:Damen|Herren|Team|Sir|Madam|Madame|Monsieur|Messieurs|Mesdames|Señor|Señora|Señores|Signori|Signore|Signora|Kunde|Kundin|Kollege|Kollegin|Support|Service|Klant|Heer|Mevrouw|Dame|All|Everyone|There)`;
