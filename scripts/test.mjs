@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs every test suite in the repository and prints one closing line:
-// "tests: N passed, M failed". Exits non-zero if any suite fails or runs nothing.
+// Type-checks the TypeScript, runs every test suite in the repository and prints one closing line:
+// "tests: N passed, M failed". Exits non-zero on a type error, or if any suite fails or runs nothing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +30,14 @@ const extra = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let broken = 0;
+
+// Type errors fail the run before any test does: vitest strips types without checking them.
+console.log('\n▶ typecheck (tsc --noEmit)');
+const typecheck = spawnSync('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit'], { cwd: root, stdio: 'inherit', env: process.env });
+if (typecheck.status !== 0) {
+  console.error(`✖ typecheck: tsc exited with ${typecheck.status}`);
+  broken += 1;
+} else console.log('■ typecheck: no type errors');
 for (const suite of suites) {
   if (suite.when && !suite.when()) continue;
   console.log(`\n▶ ${suite.name}`);
