@@ -85,6 +85,16 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
 
 /** Reads and validates the configuration; throws a ConfigError naming the variable and what is wrong. */
+/** Variables that may hold a password, a secret or a salt: an error names them but does not quote them. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'LEAKWATCH_ORG_SECRETS', 'LEAKWATCH_HASH_SALT']);
+
+/** A bad value as an error message may show it: quoted, or for a secret only its length (and a URL's scheme). */
+function shownValue(variable: string, value: unknown): string {
+  if (!SECRET_VARIABLES.has(variable) || typeof value !== 'string') return JSON.stringify(value ?? null);
+  const scheme = variable === 'DATABASE_URL' ? /^[a-z][a-z0-9+.-]*:/i.exec(value)?.[0] : undefined;
+  return `${scheme ? `a ${scheme} URL of` : 'a value of'} ${value.length} characters, not shown`;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   const known = Object.fromEntries(
     Object.keys(EnvSchema.properties)
@@ -99,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       throw new ConfigError(`${missing ?? 'a variable'} must be set`);
     }
     const variable = first.instancePath.replace(/^\//, '') || 'environment';
-    throw new ConfigError(`${variable} ${first.message} (got ${JSON.stringify(known[variable] ?? null)})`);
+    throw new ConfigError(`${variable} ${first.message} (got ${shownValue(variable, known[variable])})`);
   }
   const e = value as Env;
   if (!LOG_LEVELS.includes(e.LOG_LEVEL)) {

@@ -36,6 +36,22 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ ...VALID, LEAKWATCH_CLASSIFY_THREADS: '3' }).classifyThreads).toBe(3);
   });
 
+  it.each([
+    [{ DATABASE_URL: 'mysql://leakwatch:hunter2-secret@db:3306/x' }, 'hunter2-secret', /^DATABASE_URL must match pattern .* \(got a mysql: URL of 42 characters, not shown\)$/],
+    [{ LEAKWATCH_HASH_SALT: 'pepper-salt' }, 'pepper-salt', /^LEAKWATCH_HASH_SALT must not have fewer than 16 characters \(got a value of 11 characters, not shown\)$/],
+  ])('names a bad secret-bearing variable without quoting its value: %o', (variables, secret, message) => {
+    const error = (() => {
+      try {
+        loadConfig({ ...VALID, ...variables });
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('loadConfig accepted the value');
+    })();
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toContain(secret);
+  });
+
   it('reads the secrets file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'leakwatch-config-')), 'secrets.json');
     writeFileSync(file, JSON.stringify({ '00D5g000004Cx1b': 'another-secret-0123456789' }));
