@@ -1,8 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+
+/** Secrets and org files the tests write, removed at the end. */
+const scratch = mkdtempSync(join(tmpdir(), 'leakwatch-config-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const VALID = {
   LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=test-secret-0123456789abcdef',
@@ -53,7 +57,7 @@ describe('configuration from the environment', () => {
   });
 
   it('reads the secrets file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'leakwatch-config-')), 'secrets.json');
+    const file = join(scratch, 'secrets.json');
     writeFileSync(file, JSON.stringify({ '00D5g000004Cx1b': 'another-secret-0123456789' }));
     const config = loadConfig({ ...VALID, LEAKWATCH_ORG_SECRETS: undefined, LEAKWATCH_SECRETS_FILE: file });
     expect([...config.orgSecrets.keys()]).toEqual(['00D5g000004Cx1b']);
@@ -117,7 +121,7 @@ const CONNECTION_B = {
 };
 
 const orgsFile = (content: unknown): string => {
-  const file = join(mkdtempSync(join(tmpdir(), 'leakwatch-orgs-')), 'orgs.json');
+  const file = join(mkdtempSync(join(scratch, 'orgs-')), 'orgs.json');
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([orgA.close(), orgB.close()]);
   await testStore.dispose();
+  rmSync(keyDir, { recursive: true, force: true });
 });
 beforeEach(async () => {
   await testStore.store.query('DELETE FROM outbox WHERE parent_id IS NOT NULL');
