@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -54,6 +54,7 @@ describe('leakwatch classify', () => {
       id: 1,
       entities: [{ type: 'IBAN_CODE', start: 5, end: 27, score: 1, detector: 'pattern:iban' }],
     });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs the NER model given with --model', async () => {
