@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { capitaliseContext, generate as generateWith } from './generate.js';
+import { capitaliseContext, generate as generateWith, swapWords, SWAPPED_WORDS } from './generate.js';
 import type { Lang } from './locales.js';
 import { proseRecord } from './prose.js';
+import { usableWords } from './words.js';
 import { makeSlots } from './slots.js';
 import { Random } from '../../../sidecar/src/synthetic/random.js';
 import { DEV } from './templates-dev.js';
@@ -17,7 +19,11 @@ const PROSE: Record<Lang, string[]> = {
   it: ['Lui ha detto che il pacco è arrivato.', 'Da allora va tutto bene.', 'Lei compra fiori.'],
   nl: ['Hij zei dat het pakket kwam.', 'Sindsdien gaat alles goed.', 'Zij koopt bloemen.'],
 };
-const generate = (seed: number, count: number, split: 'train' | 'dev') => generateWith(seed, count, split, PROSE);
+/** Two stand-in words per language in place of Debian's word lists, spelt so that no template holds them. */
+const WORDS = Object.fromEntries(
+  (['en', 'de', 'fr', 'es', 'it', 'nl'] as const).map((lang) => [lang, [`${lang}wordone`, `${lang}wordtwo`]]),
+) as Record<Lang, string[]>;
+const generate = (seed: number, count: number, split: 'train' | 'dev') => generateWith(seed, count, split, PROSE, WORDS);
 
 describe('NER corpus generator', () => {
   it('is a pure function of the seed', () => {
@@ -73,9 +79,44 @@ describe('NER corpus generator', () => {
     expect(longNames('es', true)).toBeGreaterThan(longNames('es', false) + 100);
   });
 
+  it('scatters ordinary words of the word lists among the training split, never the dev split', () => {
+    const ordinary = new Set(Object.values(WORDS).flat());
+    const count = (split: 'train' | 'dev') =>
+      generate(17, 1500, split).flatMap((r) => r.text.match(/\p{L}+/gu) ?? []).filter((w) => ordinary.has(w)).length;
+    expect(count('train')).toBeGreaterThan(300);
+    expect(count('dev')).toBe(0);
+  });
+
+  it('swaps a share of a template\'s words for ordinary words, keeping capitals and punctuation', () => {
+    const text = 'Please send the parcel to the new address, thanks. '.repeat(40);
+    const swapped = swapWords(text, ['zzword'], new Random(21));
+    const words = swapped.match(/\p{L}+/gu)!;
+    const share = words.filter((w) => w.toLowerCase() === 'zzword').length / words.length;
+    expect(share).toBeGreaterThan(SWAPPED_WORDS - 0.07);
+    expect(share).toBeLessThan(SWAPPED_WORDS + 0.07);
+    expect(swapped.match(/[,.]/g)).toEqual(text.match(/[,.]/g));
+    expect(swapped).toMatch(/(?:^|\. )Zzword /);
+    expect(swapped).not.toMatch(/(?:^|\. )zzword /);
+  });
+
+  it('keeps the dev split the shipped weights were scored on, byte for byte', () => {
+    const rows = generate(20261123, 3000, 'dev');
+    const file = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    expect(createHash('md5').update(file).digest('hex')).toBe('bf3fb2ff927c0c2c118f60365a7014da');
+  });
+
   it('builds the dev split only from templates the training split never uses', () => {
     const train = new Set([...Object.values(TRAIN).flat(), ...Object.values(GENERAL).flat()]);
     for (const template of Object.values(DEV).flat()) expect(train.has(template)).toBe(false);
+  });
+});
+
+describe('ordinary words from the word lists', () => {
+  it('keeps short lower-case words (capitalised nouns in German), not names or places, once each', () => {
+    const list = ['ABC', 'Anna', 'anna', 'berlin', 'Kurier', 'kurier', 'kurier', 'souhaite', "can't", 'Donaudampfschifffahrt', 'a'].join('\n');
+    const known = new Set(['Anna', 'Berlin']);
+    expect(usableWords(list, 'de', known)).toEqual(['Kurier', 'kurier', 'souhaite']);
+    expect(usableWords(list, 'fr', known)).toEqual(['kurier', 'souhaite']);
   });
 });
 

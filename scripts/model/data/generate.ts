@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL, LANGS, type Lang } from './locales.js';
 import { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
-import { loadProse, proseRecord } from './prose.js';
+import { loadProse, properNouns, proseRecord } from './prose.js';
 import { makeSlots, type Label, type Piece } from './slots.js';
 import { DEV } from './templates-dev.js';
 import { GENERAL } from './templates-general.js';
 import { TRAIN } from './templates-train.js';
+import { loadWords } from './words.js';
 
 export interface Entity { type: Label; start: number; end: number }
 export interface Example { id: string; lang: Lang; text: string; entities: Entity[] }
@@ -35,7 +36,24 @@ function literalTypo(rng: Rng, s: string): string {
   return words.join(' ');
 }
 
-function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng): Piece[] {
+/**
+ * Share of a training template's own words swapped for ordinary words of the language (`words.ts`). The tagger then
+ * meets the templates' slots among words it has never seen beside a name, and learns names from the names: on the
+ * dev split's unseen phrasings, model-alone PERSON exact F1 rose from 0.66 (no swaps) to 0.72 at 10 %, 0.76 at 30 %
+ * and 0.82 at 50 % (see the model card).
+ */
+export const SWAPPED_WORDS = 0.5;
+
+/** Swaps some words of a template's text for ordinary words of the language, keeping a capital where there was one. */
+export function swapWords(text: string, words: readonly string[], rng: Rng): string {
+  return text.replace(/\p{L}{2,}/gu, (w) => {
+    if (rng.next() >= SWAPPED_WORDS) return w;
+    const other = rng.pick(words);
+    return /^\p{Lu}/u.test(w) ? other.charAt(0).toUpperCase() + other.slice(1) : other;
+  });
+}
+
+function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng, words?: readonly string[]): Piece[] {
   const pieces: Piece[] = [];
   for (const part of template.split(/(\{\w+\})/)) {
     if (!part) continue;
@@ -45,13 +63,19 @@ function fill(template: string, slots: Record<string, () => Piece[]>, rng: Rng):
       if (!make) throw new Error(`unknown slot ${slot} in: ${template}`);
       pieces.push(...make());
     } else {
-      pieces.push({ text: rng.next() < 0.08 ? literalTypo(rng, part) : part });
+      const text = words ? swapWords(part, words, rng) : part;
+      pieces.push({ text: rng.next() < 0.08 ? literalTypo(rng, text) : text });
     }
   }
   return pieces;
 }
 
-type Templates = Record<Lang | 'any', string[]> & { general?: Record<Lang, string[]>; prose?: Record<Lang, string[]> };
+type Templates = Record<Lang | 'any', string[]> & {
+  general?: Record<Lang, string[]>;
+  prose?: Record<Lang, string[]>;
+  /** Ordinary words of each language (`words.ts`), training split only. */
+  words?: Record<Lang, string[]>;
+};
 
 /** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
 const wordsOf = (templates: string[]): string[] => [
@@ -72,7 +96,7 @@ const SCATTERED = ['per', 'fl', 'first', 'last', 'city', 'street', 'addr', 'coun
  * tagger has to learn names and places from the words themselves, not from the phrasing of a few
  * templates.
  */
-function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng): Piece[] {
+function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng, ordinary: readonly string[]): Piece[] {
   const words = CONTEXT_WORDS[lang];
   const pieces: Piece[] = [];
   const length = 4 + rng.below(14);
@@ -80,7 +104,8 @@ function scattered(lang: Lang, slots: Record<string, () => Piece[]>, rng: Rng): 
     if (i > 0) pieces.push({ text: rng.next() < 0.12 ? rng.pick([', ', '. ', ': ', ' - ']) : ' ' });
     if (rng.next() < 0.22) pieces.push(...slots[rng.pick(SCATTERED)]!());
     else {
-      const w = rng.pick(words);
+      // half the words from the language's word list: words no template holds are not names either
+      const w = rng.pick(rng.next() < 0.5 ? ordinary : words);
       pieces.push({ text: i === 0 || rng.next() < 0.12 ? w.charAt(0).toUpperCase() + w.slice(1) : w });
     }
   }
@@ -108,8 +133,8 @@ function record(id: string, templates: Templates, rng: Rng): Example {
   for (let i = 0; i < count; i++) {
     if (i > 0) pieces.push({ text: rng.pick([' ', '\n', '\n\n', ' | ']) });
     const r = rng.next();
-    if (templates.general && r > 0.8) {
-      pieces.push(...scattered(lang, slots, rng));
+    if (templates.general && templates.words && r > 0.8) {
+      pieces.push(...scattered(lang, slots, rng, templates.words[lang]));
       continue;
     }
     if (templates.prose && r > 0.6) {
@@ -117,7 +142,7 @@ function record(id: string, templates: Templates, rng: Rng): Example {
       continue;
     }
     const pool = r < 0.12 ? templates.any : templates.general && r < 0.32 ? templates.general[lang] : templates[lang];
-    pieces.push(...fill(rng.pick(pool), slots, rng));
+    pieces.push(...fill(rng.pick(pool), slots, rng, templates.words?.[lang]));
   }
   if (train && rng.next() < 0.15) capitaliseContext(pieces, rng);
   const shout = rng.next();
@@ -136,10 +161,17 @@ function record(id: string, templates: Templates, rng: Rng): Example {
  * `count` records of a split. The training split draws on real sentences (`prose`, by default Debian's fortune
  * cookies and manual pages, see `prose.ts`); the dev split only on its own templates.
  */
-export function generate(seed: number, count: number, split: 'train' | 'dev', prose?: Record<Lang, string[]>): Example[] {
+export function generate(
+  seed: number,
+  count: number,
+  split: 'train' | 'dev',
+  prose?: Record<Lang, string[]>,
+  words?: Record<Lang, string[]>,
+): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
-  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse() } : DEV;
+  const templates: Templates =
+    split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(), words: words ?? loadWords(properNouns()) } : DEV;
   return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
 }
 

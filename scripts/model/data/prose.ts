@@ -82,7 +82,7 @@ function manParagraphs(dir: string): string[] {
 const NOT_PROSE = /--|@|https?:|www\.|[|<>_=*#\\{}[\]~^$%&+]|\.\.\.|\t/;
 
 /** Every word of a known name or place: the name lexicon's names, the real cities, faker's countries and regions. */
-function properNouns(): ReadonlySet<string> {
+export function properNouns(): ReadonlySet<string> {
   const { given, surnames } = nameLexicon();
   const places = ALL.flatMap((f) => [...(f.definitions.location?.country ?? []), ...(f.definitions.location?.state ?? [])]);
   return new Set([...given, ...surnames, ...[...Object.values(CITIES).flat(), ...places].flatMap((n) => n.split(/\s+/))]);

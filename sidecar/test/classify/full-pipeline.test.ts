@@ -13,8 +13,8 @@ describe('full pipeline with the shipped NER model', () => {
   afterAll(() => classifier.close());
 
   it.each([
-    ['Presidio test cases', PRESIDIO_CASES, 0.89] as const,
-    ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.97] as const,
+    ['Presidio test cases', PRESIDIO_CASES, 0.885] as const,
+    ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.98] as const,
   ])('%s: micro-F1 (overlap) at the measured floor', async (_, file, floor) => {
     const gold = readJsonl<GoldRecord>(file);
     const score = await loadScorer();
