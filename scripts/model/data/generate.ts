@@ -159,7 +159,8 @@ function record(id: string, templates: Templates, rng: Rng): Example {
 
 /**
  * `count` records of a split. The training split draws on real sentences (`prose`, by default Debian's fortune
- * cookies and manual pages, see `prose.ts`); the dev split only on its own templates.
+ * cookies and manual pages, see `prose.ts`) and ordinary words (`words`, by default Debian's word lists, see
+ * `words.ts`); the dev split only on its own templates.
  */
 export function generate(
   seed: number,
