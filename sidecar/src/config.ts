@@ -84,7 +84,6 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
 
-/** Reads and validates the configuration; throws a ConfigError naming the variable and what is wrong. */
 /** Variables that may hold a password, a secret or a salt: an error names them but does not quote them. */
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'LEAKWATCH_ORG_SECRETS', 'LEAKWATCH_HASH_SALT']);
 
@@ -95,6 +94,7 @@ function shownValue(variable: string, value: unknown): string {
   return `${scheme ? `a ${scheme} URL of` : 'a value of'} ${value.length} characters, not shown`;
 }
 
+/** Reads and validates the configuration; throws a ConfigError naming the variable and what is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig {
   const known = Object.fromEntries(
     Object.keys(EnvSchema.properties)

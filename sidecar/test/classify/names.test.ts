@@ -19,6 +19,8 @@ const find = (text: string, value: string, score = 0.95, type: Span['type'] = 'P
 };
 const shown = (text: string, spans: Array<Span | null>) =>
   spans.map((s) => (s ? `${s.type}:${text.slice(s.start, s.end)}:${s.score.toFixed(2)}` : null));
+/** Type and text of each span, without the score. */
+const named = (text: string, spans: Span[]) => spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
 
 describe('name lexicon', () => {
   it('holds given names and surnames of many locales, and the function words of the six languages', () => {
@@ -129,7 +131,7 @@ describe('weighing model finds with the lexicon', () => {
       lexicon,
       options,
     );
-    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
+    expect(named(text, spans)).toEqual(['PERSON:Vitali', 'PERSON:Bianca']);
   });
 
   it('reads one unknown word after an article as a noun, unless a particle makes the article part of a name', () => {
@@ -140,7 +142,7 @@ describe('weighing model finds with the lexicon', () => {
       lexicon,
       options,
     );
-    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Laura', 'PERSON:Kwakkelsteijn']);
+    expect(named(text, spans)).toEqual(['PERSON:Laura', 'PERSON:Kwakkelsteijn']);
   });
 
   it('joins "Surname, Given" into one name, but not the items of a list', () => {
@@ -151,7 +153,7 @@ describe('weighing model finds with the lexicon', () => {
       lexicon,
       options,
     );
-    expect(spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`)).toEqual(['PERSON:Schowalter, Eudora', 'PERSON:Ward', 'PERSON:Anna', 'PERSON:Tom']);
+    expect(named(text, spans)).toEqual(['PERSON:Schowalter, Eudora', 'PERSON:Ward', 'PERSON:Anna', 'PERSON:Tom']);
   });
 
   it('drops model finds that are function words', () => {
