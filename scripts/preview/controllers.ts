@@ -40,6 +40,8 @@ type Method = (params: Params) => Promise<unknown>;
 const TREND_DAYS = 30;
 const TOP_ACTORS = 5;
 const MAX_ROWS = 200;
+/** Verdicts named in a refused escalation. */
+const MAX_LISTED = 3;
 const DAY = 86_400_000;
 const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'];
 const INCIDENT_SEVERITIES = ['Critical', 'High', 'Medium', 'Low'];
@@ -243,6 +245,16 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const ids = new Set(idList(verdictIds, 'verdictIds'));
     const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id))).sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
     if (verdicts.length === 0) throw new ApexError('Select at least one verdict you can see.');
+    const taken = verdicts.filter((verdict) => text(verdict.Incident__c));
+    if (taken.length > 0) {
+      const incidents = await select(['Id', 'Name'], 'Incident__c');
+      const named = taken.map((verdict) => {
+        const incident = incidents.find((candidate) => sameId(candidate.Id, text(verdict.Incident__c)));
+        return `${text(verdict.Name)} already belongs to incident "${text(incident?.Name) || text(verdict.Incident__c)}"`;
+      });
+      const more = named.length > MAX_LISTED ? `, and ${named.length - MAX_LISTED} more verdict(s)` : '';
+      throw new ApexError(`${named.slice(0, MAX_LISTED).join('; ')}${more}. Nothing was escalated: leave verdicts that are already in an incident out of the selection.`);
+    }
     const rank = Math.min(INCIDENT_SEVERITIES.length - 1, ...verdicts.map((v) => INCIDENT_SEVERITIES.indexOf(text(v.Severity__c))).filter((r) => r >= 0));
     const categories = [...new Set(verdicts.flatMap((v) => text(v.PiiTypes__c).split(';').filter(Boolean)))].sort();
     const detectedAt = text(verdicts[0]?.DetectedAt__c) || now().toISOString();

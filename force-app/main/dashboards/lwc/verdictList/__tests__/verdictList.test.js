@@ -185,6 +185,21 @@ describe('c-verdict-list', () => {
         expect(element.shadowRoot.querySelector('.action-dialog')).not.toBeNull();
     });
 
+    it('shows which incident holds a verdict that was already escalated, and keeps the dialog open', async () => {
+        const message =
+            'LV-000001 already belongs to incident "Customer data export". Nothing was escalated: leave verdicts that are already in an incident out of the selection.';
+        escalate.mockRejectedValue({ body: { message } });
+        const element = await renderWithVerdicts();
+        const toasts = captureToasts(element);
+        rowAction(element, 'escalate', { ...mockVerdicts[0], Status__c: 'Escalated', Incident__c: 'a03000000000001AAA' });
+        await flushPromises();
+        element.shadowRoot.querySelector('.action-confirm').click();
+        await flushPromises();
+        expect(escalate).toHaveBeenCalledTimes(1);
+        expect(toasts).toEqual([expect.objectContaining({ variant: 'error', message })]);
+        expect(element.shadowRoot.querySelector('.action-dialog h2').textContent).toBe('Escalate LV-000001 to an incident');
+    });
+
     it('opens the verdict record page', async () => {
         const element = await renderWithVerdicts();
         rowAction(element, 'view', mockVerdicts[1]);
