@@ -20,3 +20,14 @@ export const isSalesforceId = (value: string): boolean => /^[a-zA-Z0-9]{15}([a-z
 
 /** The 18-character form of a 15- or 18-character id. */
 export const toId18 = (value: string): string => (value.length === 15 ? value + idSuffix(value) : value);
+
+/** Whether an 18-character id's last three characters are the case-safe suffix of its first 15 (always true for 15). */
+export const hasValidSuffix = (value: string): boolean =>
+  value.length !== 18 || value.slice(15) === idSuffix(value.slice(0, 15));
+
+/**
+ * The one form in which the sidecar keys, stores and compares an org: the 18-character id.
+ * Accepts either form of a valid id; callers check the suffix of an 18-character id they were
+ * sent (`hasValidSuffix`) before they trust it.
+ */
+export const orgKey = (orgId: string): string => toId18(orgId.slice(0, 15));

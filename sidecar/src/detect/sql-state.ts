@@ -279,15 +279,15 @@ export class SqlStateStore implements StateSource {
       'ON CONFLICT DO NOTHING',
     );
     if (c.liftedSuppressions.size > 0)
-      await tx.query('DELETE FROM detect_suppression WHERE id = ANY($1::text[])', [[...c.liftedSuppressions]]);
+      await tx.query('DELETE FROM detect_suppression WHERE org_id = $1 AND id = ANY($2::text[])', [org, [...c.liftedSuppressions]]);
     for (const r of c.suppressions)
       await tx.query(
         `INSERT INTO detect_suppression (id, org_id, reason_codes, actor_user_id, object, operation, connected_app_id, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (id) DO UPDATE SET expires_at = GREATEST(detect_suppression.expires_at, EXCLUDED.expires_at)`,
+         ON CONFLICT (org_id, id) DO UPDATE SET expires_at = GREATEST(detect_suppression.expires_at, EXCLUDED.expires_at)`,
         [
           r.id,
-          r.orgId,
+          org,
           JSON.stringify(r.reasonCodes),
           r.actorUserId ?? null,
           r.object ?? null,

@@ -1,6 +1,6 @@
 import type { DetectionConfig, ReviewerFeedback, SuppressionRule } from '../detect/index.js';
 import type { Store } from '../store/store.js';
-import { detectionOrgIds } from './detection-org.js';
+import { orgKey } from '../contract/salesforce-id.js';
 import {
   falsePositivesSoql,
   isEventId,
@@ -78,7 +78,8 @@ export interface FeedbackPoll {
  * `onSkipped` and passed, never retried. A failing query or flush throws with the watermark where
  * it was, so the next poll tries again.
  */
-export async function pollFeedback(options: PollFeedbackOptions, orgId: string): Promise<FeedbackPoll> {
+export async function pollFeedback(options: PollFeedbackOptions, configuredOrgId: string): Promise<FeedbackPoll> {
+  const orgId = orgKey(configuredOrgId);
   const { store, detector, replica, settleMs = 5_000, pageSize = 200 } = options;
   const now = options.now ?? Date.now;
   const client = options.clientFor(orgId);
@@ -94,14 +95,13 @@ export async function pollFeedback(options: PollFeedbackOptions, orgId: string):
     const page = await client.query<FalsePositiveRecord>(falsePositivesSoql({ after, from, before, limit: pageSize }));
     const last = page.at(-1);
     if (!last) break;
-    const scoredAs = await detectionOrgIds(store, orgId, page.map((record) => record.EventId__c ?? ''));
     for (const record of page) {
       const skip = (why: string) => {
         result.skipped += 1;
         options.onSkipped?.({ orgId, eventId: record.EventId__c ?? undefined, verdictId: record.Id, why });
       };
       const ttlDays = (parseOrgDateTime(record.LastModifiedDate).getTime() + lifetimeMs - started) / DAY_MS;
-      const built = reviewerFeedbackOf(record, scoredAs.get(record.EventId__c ?? '') ?? orgId, ttlDays);
+      const built = reviewerFeedbackOf(record, orgId, ttlDays);
       if ('skip' in built) skip(built.skip);
       else if (!(ttlDays > 0)) skip('the suppression it would create has already expired');
       else if (await recordSuppression(detector, built.feedback)) result.suppressed += 1;
@@ -159,8 +159,8 @@ async function heldFalsePositives(
   now: number,
 ): Promise<Map<string, Array<{ id: string; orgId: string }>>> {
   const stored = await options.store.query<{ id: string; org_id: string }>(
-    `SELECT id, org_id FROM detect_suppression WHERE id LIKE 'fp:%' AND left(org_id, 15) = $1 AND expires_at > $2`,
-    [orgId.slice(0, 15), new Date(now).toISOString()],
+    `SELECT id, org_id FROM detect_suppression WHERE org_id = $1 AND id LIKE 'fp:%' AND expires_at > $2`,
+    [orgId, new Date(now).toISOString()],
   );
   const rules = [
     ...stored.map((row) => ({ id: row.id, orgId: row.org_id })),

@@ -1,3 +1,4 @@
+import { orgKey } from '../contract/salesforce-id.js';
 import type { Sql } from '../store/store.js';
 import type { FeedbackCursor } from './false-positive-query.js';
 
@@ -5,7 +6,7 @@ import type { FeedbackCursor } from './false-positive-query.js';
 export async function readWatermark(sql: Sql, orgId: string, replica: string): Promise<FeedbackCursor | undefined> {
   const [row] = await sql.query<{ last_modified: Date | string | null; last_id: string | null }>(
     'SELECT last_modified, last_id FROM feedback_watermark WHERE org_id = $1 AND replica = $2',
-    [orgId.slice(0, 15), replica],
+    [orgKey(orgId), replica],
   );
   if (!row?.last_modified || !row.last_id) return undefined;
   return { lastModified: new Date(row.last_modified), id: row.last_id };
@@ -16,7 +17,7 @@ export async function advanceWatermark(sql: Sql, orgId: string, replica: string,
   await sql.query(
     `INSERT INTO feedback_watermark (org_id, replica, last_modified, last_id) VALUES ($1, $2, $3, $4)
      ON CONFLICT (org_id, replica) DO UPDATE SET last_modified = EXCLUDED.last_modified, last_id = EXCLUDED.last_id`,
-    [orgId.slice(0, 15), replica, cursor.lastModified.toISOString(), cursor.id],
+    [orgKey(orgId), replica, cursor.lastModified.toISOString(), cursor.id],
   );
 }
 
@@ -25,7 +26,7 @@ export async function notePolled(sql: Sql, orgId: string, replica: string, at: D
   await sql.query(
     `INSERT INTO feedback_watermark (org_id, replica, polled_at) VALUES ($1, $2, $3)
      ON CONFLICT (org_id, replica) DO UPDATE SET polled_at = EXCLUDED.polled_at`,
-    [orgId.slice(0, 15), replica, at.toISOString()],
+    [orgKey(orgId), replica, at.toISOString()],
   );
 }
 
@@ -33,7 +34,7 @@ export async function notePolled(sql: Sql, orgId: string, replica: string, at: D
 export async function lastFeedbackPoll(sql: Sql, orgId: string): Promise<string | null> {
   const [row] = await sql.query<{ polled_at: Date | string | null }>(
     'SELECT max(polled_at) AS polled_at FROM feedback_watermark WHERE org_id = $1',
-    [orgId.slice(0, 15)],
+    [orgKey(orgId)],
   );
   return row?.polled_at ? new Date(row.polled_at).toISOString() : null;
 }

@@ -26,8 +26,9 @@ export interface IngestDeps {
 }
 
 /**
- * Validates each event, skips the ones already stored, classifies the rest in memory
- * and stores them without their values. Returns once the batch is durable.
+ * Validates each event, skips the ones the org already sent, classifies the rest in memory
+ * and stores them without their values. Returns once the batch is durable. `orgId` is the
+ * org's key (`orgKey`): event ids are unique per org, never across orgs.
  */
 export async function ingestBatch(
   deps: IngestDeps,
@@ -51,7 +52,7 @@ export async function ingestBatch(
       valid.push({ ...event, id });
     }
   });
-  const known = await knownEventIds(deps.store, [...seen]);
+  const known = await knownEventIds(deps.store, batch.orgId, [...seen]);
   const fresh = valid.filter((e) => !known.has(e.id));
   const started = performance.now();
   const classified = await classifyEvents(deps.classifier, batch.orgId, fresh);

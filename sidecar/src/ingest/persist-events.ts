@@ -1,17 +1,18 @@
 import type { Sql } from '../store/store.js';
 import type { StoredEvent } from './stored-event.js';
 
-/** The ids among `ids` that the store already holds (lower-case). */
-export async function knownEventIds(sql: Sql, ids: string[]): Promise<Set<string>> {
+/** The ids among `ids` that the store already holds for this org (lower-case). Other orgs' events never count. */
+export async function knownEventIds(sql: Sql, orgId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await sql.query<{ event_id: string }>(
-    'SELECT event_id::text AS event_id FROM ingested_event WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)',
-    [JSON.stringify(ids)],
+    `SELECT event_id::text AS event_id FROM ingested_event
+      WHERE org_id = $1 AND event_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)`,
+    [orgId, JSON.stringify(ids)],
   );
   return new Set(rows.map((r) => r.event_id));
 }
 
-/** Persists classified events in one statement; returns the ids newly stored (others were already known). */
+/** Persists classified events in one statement; returns the ids newly stored (others were already known to their org). */
 export async function persistEvents(sql: Sql, batchId: string, events: StoredEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const rows = events.map((e) => ({
@@ -25,7 +26,7 @@ export async function persistEvents(sql: Sql, batchId: string, events: StoredEve
     `INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified)
      SELECT x.event_id, x.org_id, x.batch_id, x.kind, x.classified
        FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, org_id text, batch_id uuid, kind text, classified jsonb)
-     ON CONFLICT (event_id) DO NOTHING
+     ON CONFLICT (org_id, event_id) DO NOTHING
      RETURNING event_id::text AS event_id`,
     [JSON.stringify(rows)],
   );

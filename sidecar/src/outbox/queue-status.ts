@@ -1,3 +1,4 @@
+import { orgKey } from '../contract/salesforce-id.js';
 import type { Sql } from '../store/store.js';
 
 export interface QueueStatus {
@@ -13,7 +14,7 @@ export interface QueueStatus {
  * of one org (15- or 18-character id), or of every org when `orgId` is omitted (the operator's view).
  */
 export async function queueStatus(sql: Sql, orgId?: string): Promise<QueueStatus> {
-  const ofOrg = orgId === undefined ? '' : 'AND left(org_id, 15) = $1';
+  const ofOrg = orgId === undefined ? '' : 'AND org_id = $1';
   const [row] = await sql.query<{
     events_pending: string | number;
     events_failed: string | number;
@@ -26,7 +27,7 @@ export async function queueStatus(sql: Sql, orgId?: string): Promise<QueueStatus
             (SELECT count(*) FROM outbox WHERE state = 'pending' ${ofOrg}) AS outbox_pending,
             (SELECT min(created_at) FROM outbox WHERE state = 'pending' ${ofOrg}) AS oldest,
             (SELECT count(*) FROM outbox WHERE state = 'dead' ${ofOrg}) AS dead`,
-    orgId === undefined ? [] : [orgId.slice(0, 15)],
+    orgId === undefined ? [] : [orgKey(orgId)],
   );
   return {
     eventsPending: Number(row?.events_pending ?? 0),

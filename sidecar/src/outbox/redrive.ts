@@ -1,3 +1,4 @@
+import { orgKey } from '../contract/salesforce-id.js';
 import type { Sql } from '../store/store.js';
 
 /**
@@ -8,10 +9,10 @@ export async function redriveDeadLetters(sql: Sql, orgId: string, eventIds?: str
   const rows = await sql.query<{ id: string }>(
     `UPDATE outbox
         SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL
-      WHERE state = 'dead' AND left(org_id, 15) = left($1, 15)
+      WHERE state = 'dead' AND org_id = $1
         AND ($2::jsonb IS NULL OR event_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid))
       RETURNING id::text AS id`,
-    [orgId, eventIds ? JSON.stringify(eventIds) : null],
+    [orgKey(orgId), eventIds ? JSON.stringify(eventIds) : null],
   );
   return rows.length;
 }

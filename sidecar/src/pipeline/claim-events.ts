@@ -3,6 +3,7 @@ import type { Sql } from '../store/store.js';
 
 export interface ClaimedEvent {
   eventId: string;
+  orgId: string;
   stored: StoredEvent;
   receivedAt: Date;
   attempts: number;
@@ -15,25 +16,28 @@ export interface ClaimedEvent {
 export async function claimEvents(sql: Sql, owner: string, limit: number, leaseMs: number): Promise<ClaimedEvent[]> {
   const rows = await sql.query<{
     event_id: string;
+    org_id: string;
     classified: StoredEvent;
     received_at: Date | string;
     attempts: number;
   }>(
     `UPDATE ingested_event e
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond', attempts = e.attempts + 1
-      WHERE e.event_id IN (
-        SELECT event_id FROM ingested_event
+      WHERE (e.org_id, e.event_id) IN (
+        SELECT org_id, event_id FROM ingested_event
          WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
            AND (lease_until IS NULL OR lease_until < clock_timestamp())
          ORDER BY next_attempt_at
          LIMIT $3
          FOR UPDATE SKIP LOCKED)
-      RETURNING e.event_id::text AS event_id, e.classified, e.received_at, e.attempts`,
+      RETURNING e.event_id::text AS event_id, e.org_id, e.classified, e.received_at, e.attempts`,
     [owner, leaseMs, limit],
   );
   return rows.map((r) => ({
     eventId: r.event_id,
-    stored: r.classified,
+    orgId: r.org_id,
+    // The column is the org's canonical key; events stored before migration 030 carry the form the package sent.
+    stored: { ...r.classified, orgId: r.org_id },
     receivedAt: new Date(r.received_at),
     attempts: r.attempts,
   }));

@@ -30,7 +30,7 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
   const parents = JSON.stringify(rows.filter((r) => r.parent_external_id === null));
   const children = JSON.stringify(rows.filter((r) => r.parent_external_id !== null));
   const states = JSON.stringify(
-    scored.map((s) => ({ event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
+    scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
   );
   await sql.query(
     `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at)
@@ -54,8 +54,8 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
   await sql.query(
     `UPDATE ingested_event e
         SET state = x.state, processed_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, last_error = NULL
-       FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, state text)
-      WHERE e.event_id = x.event_id AND e.lease_owner = $2`,
+       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, state text)
+      WHERE e.org_id = x.org_id AND e.event_id = x.event_id AND e.lease_owner = $2`,
     [states, owner],
   );
 }
@@ -64,6 +64,7 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
 export async function recordScoringFailure(
   sql: Sql,
   owner: string,
+  orgId: string,
   eventId: string,
   attempts: number,
   maxAttempts: number,
@@ -75,7 +76,7 @@ export async function recordScoringFailure(
         SET state = CASE WHEN $3::int >= $4::int THEN 'failed' ELSE 'pending' END,
             next_attempt_at = clock_timestamp() + $5 * interval '1 millisecond',
             lease_owner = NULL, lease_until = NULL, last_error = $6
-      WHERE event_id = $1::uuid AND lease_owner = $2`,
-    [eventId, owner, attempts, maxAttempts, delayMs, error.slice(0, 1000)],
+      WHERE event_id = $1::uuid AND lease_owner = $2 AND org_id = $7`,
+    [eventId, owner, attempts, maxAttempts, delayMs, error.slice(0, 1000), orgId],
   );
 }

@@ -51,7 +51,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
           });
           scored.push({
             eventId: c.eventId,
-            orgId: c.stored.orgId,
+            orgId: c.orgId,
             receivedAt: c.receivedAt,
             records: verdict ? verdictRecords(c.stored, verdict, new Date()) : [],
           });
@@ -61,6 +61,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
           await recordScoringFailure(
             store,
             owner,
+            c.orgId,
             c.eventId,
             c.attempts,
             maxAttempts,

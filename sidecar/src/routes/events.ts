@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Classifier } from '../contract/entities.js';
+import { hasValidSuffix, orgKey } from '../contract/salesforce-id.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
@@ -45,7 +46,17 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
     },
     async (request, reply) => {
       const envelope = request.body;
-      if (envelope.orgId.slice(0, 15) !== request.orgId) {
+      if (!hasValidSuffix(envelope.orgId)) {
+        return reply.code(400).send({
+          statusCode: 400,
+          error: 'Bad Request',
+          message:
+            'The orgId is 18 characters but its last three are not the case-safe checksum of the first 15: it was ' +
+            "changed or mistyped. Send the org's id as UserInfo.getOrganizationId() returns it.",
+          requestId: request.id,
+        });
+      }
+      if (orgKey(envelope.orgId) !== request.orgId) {
         return reply.code(403).send({
           statusCode: 403,
           error: 'Forbidden',
@@ -55,7 +66,7 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
       }
       let outcome;
       try {
-        outcome = await ingestBatch(options, envelope);
+        outcome = await ingestBatch(options, { ...envelope, orgId: request.orgId as string });
       } catch (err) {
         request.log.error({ err }, 'batch could not be stored');
         throw Object.assign(new Error('store unavailable'), { statusCode: 503 });

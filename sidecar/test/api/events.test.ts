@@ -118,7 +118,7 @@ describe('POST /v1/events', () => {
   });
 
   it('answers 403 when the envelope names another org than the secret', async () => {
-    const res = await post(envelope([dmlEvent()], { orgId: '00D000000000001AAA' }));
+    const res = await post(envelope([dmlEvent()], { orgId: '00D000000000001EAA' }));
     expect(res.statusCode).toBe(403);
   });
 

@@ -87,7 +87,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
     (
       await store.query<{ last_id: string | null; polled_at: Date | string | null }>(
         'SELECT last_id, polled_at FROM feedback_watermark WHERE org_id = $1 AND replica = $2',
-        [ORG_ID.slice(0, 15), replica],
+        [ORG_ID, replica],
       )
     )[0];
   const metric = async (series: string) => {
