@@ -1,6 +1,6 @@
 import type { Classifier, ClassifyInput, Entity } from '../contract/entities.js';
 import { planField, wholeValueSpan, type FieldPlan } from './field-hints.js';
-import { hashValue } from './hash.js';
+import { hashKey, hashValue } from './hash.js';
 import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } from './lists.js';
 import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
@@ -137,6 +137,7 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     },
     classify: async (input) => (await classifyMany([input]))[0]!,
     classifyMany,
+    hashKey: (value) => hashKey(value, options.salt),
     close: async () => {
       closed = true;
       model = null;

@@ -55,6 +55,8 @@ export interface ClassifyInput {
 export interface Classifier {
   classify(input: ClassifyInput): Promise<Entity[]>;
   classifyMany(inputs: ClassifyInput[]): Promise<Entity[][]>;
+  /** The salted hash stored in place of a key the detector only compares (session or job keys); see `hashKey`. */
+  hashKey(value: string): string;
   /** True once the NER model is loaded; false when running recognizers only. */
   readonly modelLoaded: boolean;
   close(): Promise<void>;

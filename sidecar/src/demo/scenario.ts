@@ -67,6 +67,9 @@ class ScenarioBuilder {
 
   add(occurredAt: string, actor: Actor, rest: Omit<LeakEvent, 'id' | 'occurredAt' | 'actor'>): string {
     const id = this.random.uuid();
+    // The org's users' logins are personal data too: the sidecar keeps them masked only.
+    if (actor.username) this.personal.add(actor.username);
+    for (const value of Object.values(rest.details ?? {})) if (typeof value === 'string' && value.includes('@')) this.personal.add(value);
     this.events.push({ id, occurredAt, actor, ...rest });
     return id;
   }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { hashKey } from '../classify/hash.js';
 import type { Classifier, ClassifyInput, Entity } from '../contract/entities.js';
 import type { ThreadData, ThreadReply, ThreadRequest } from './classify-thread-serve.js';
 
@@ -51,6 +52,8 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const size = options.threads ?? availableParallelism();
   if (!Number.isInteger(size) || size < 1) throw new RangeError('a classification pool needs at least one thread');
   const data: ThreadData = { module: options.module ?? DEFAULT_MODULE, options: options.classifier };
+  const salt = (options.classifier as { salt?: unknown } | null)?.salt;
+  if (typeof salt !== 'string' || salt === '') throw new TypeError('the classifier options need a salt');
   // The cores are shared out between the threads' inference sessions unless set explicitly.
   const nerThreads =
     process.env.LEAKWATCH_NER_THREADS || String(Math.max(1, Math.floor(availableParallelism() / size)));
@@ -138,6 +141,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
     ready: () => allStarted,
     classify: async (input) => (await classifyMany([input]))[0] as Entity[],
     classifyMany,
+    hashKey: (value) => hashKey(value, salt),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -8,11 +8,17 @@ function badRequest(message: string): Error {
 
 /**
  * Only JSON is accepted: any other content type, or none, gets a 400 from the error handler. Bodies are read as bytes, checked to be valid UTF-8 (a lossy decode would hide
- * corrupted values from the classifier), then parsed with prototype-poisoning protection.
+ * corrupted values from the classifier), then parsed.
+ *
+ * A `__proto__` or `constructor` key is parsed as the plain data property JSON.parse makes of it, not
+ * refused: refusing it failed the whole batch for one key in one event's details. It can do no harm
+ * there: the schema refuses it as an unknown property wherever properties are listed (the event is
+ * rejected on its own), and the stored copy of details is rebuilt without `__proto__` keys
+ * (`classifyEvents`), so no code ever merges it into an object.
  */
 export default fp(
   async (app) => {
-    const parseJson = app.getDefaultJsonParser('error', 'error');
+    const parseJson = app.getDefaultJsonParser('ignore', 'ignore');
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       let text: string;

@@ -70,7 +70,9 @@ describe('npm start -- --once', () => {
     expect(values.length).toBeGreaterThan(50);
     const storeDir = join(dataDir, 'store');
     const rows = await dumpStore(storeDir);
-    expect(rows).toContain('shopsync@acme-shop.example');
+    // The integration user's login is in the store, masked, like every value the org sent.
+    expect(values).toContain('shopsync@acme-shop.example');
+    expect(rows).toContain('s•••@•••.example');
     expect(leaked(rows, values)).toEqual([]);
     for (const file of await filesUnder(storeDir)) expect({ file, leaked: leaked(await readFile(file), values) }).toEqual({ file, leaked: [] });
     expect(leaked(JSON.stringify(orgRecords), values)).toEqual([]);

@@ -13,6 +13,7 @@ export function createClassifier(options: { salt: string; flagFile: string }): C
       return inner.modelLoaded;
     },
     classify: (input) => inner.classify(input),
+    hashKey: (value) => inner.hashKey(value),
     classifyMany: async (inputs) => {
       if (inputs.some((i) => i.text === CRASH_TEXT) && !existsSync(options.flagFile)) {
         writeFileSync(options.flagFile, 'crashed');
