@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Registry } from 'prom-client';
+import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS, type HttpLimits, type MetricsExposure } from './config.js';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { DetectionStatePersistence } from './detect/index.js';
@@ -8,20 +10,21 @@ import type { FeedbackSettings } from './feedback/index.js';
 import { withSafeErrors } from './log/safe-error.js';
 import type { RetryPolicy } from './outbox/deliver-records.js';
 import type { OrgClientResolver } from './outbox/org-client.js';
+import bodyEncoding from './plugins/body-encoding.js';
+import { clientErrorHandler } from './plugins/client-errors.js';
 import errorHandler from './plugins/error-handler.js';
 import jsonBody from './plugins/json-body.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
-import { formatValidationErrors } from './plugins/validation-messages.js';
+import securityHeaders from './plugins/security-headers.js';
+import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
 import deadLettersRoute from './routes/dead-letters.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
-import metricsRoute from './routes/metrics.js';
+import metricsRoute, { metricsElsewhereRoute } from './routes/metrics.js';
 import statusRoute from './routes/status.js';
 import type { Store } from './store/store.js';
-
-export const BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export interface BuildAppOptions {
   store: Store;
@@ -50,6 +53,49 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Closes the store when the app closes (after the workers have stopped). */
   closeStore?: boolean;
+  /** Body limit and time limits of the listener; default `DEFAULT_HTTP_LIMITS`. */
+  http?: HttpLimits;
+  /**
+   * Where `/metrics` is served; default `DEFAULT_METRICS`. With `own`, this app answers `/metrics`
+   * with a 404 that says so, and `buildMetricsApp` serves them (started by `startSidecar`).
+   */
+  metrics?: MetricsExposure;
+}
+
+/**
+ * Fastify's options for a listener with these limits. Node checks the header and request deadlines
+ * every `connectionsCheckingInterval` (30 s by default, which would let a stalled request live up to
+ * twice its limit): here a quarter of the shorter deadline, at most 1 s.
+ */
+function listenerOptions(limits: HttpLimits) {
+  return {
+    bodyLimit: limits.bodyLimitBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.socketTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(
+        10,
+        Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
+      ),
+    },
+    clientErrorHandler: clientErrorHandler(limits),
+    genReqId: () => randomUUID(),
+  };
+}
+
+/** What `GET /metrics` on the API listener answers when the metrics are not served there. */
+function metricsElsewhere(exposure: MetricsExposure): string | undefined {
+  if (exposure.listener === 'own') {
+    return 'Metrics are served on their own listener (LEAKWATCH_METRICS_PORT), not on this one. Scrape that port.';
+  }
+  if (exposure.listener === 'off') {
+    return 'Metrics are not served in production unless configured: set LEAKWATCH_METRICS_PORT to serve them on a port of their own (loopback by default), or LEAKWATCH_METRICS_TOKEN to serve them here behind a bearer token.';
+  }
+  return undefined;
 }
 
 /** Never logged: secrets, cookies, request bodies (they may hold field values). */
@@ -67,17 +113,20 @@ export const REDACTED_LOG_PATHS = [
 
 /** Builds the sidecar: plugins first, then routes; background stages start on ready. */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const limits = options.http ?? DEFAULT_HTTP_LIMITS;
+  const exposure = options.metrics ?? DEFAULT_METRICS;
   const app = Fastify({
+    ...listenerOptions(limits),
     logger: withSafeErrors(options.logger),
-    bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: () => randomUUID(),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
-    schemaErrorFormatter: formatValidationErrors,
+    schemaErrorFormatter: validationErrorFormatter(limits.bodyLimitBytes),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(metrics);
   await app.register(openapi);
+  await app.register(securityHeaders);
   await app.register(errorHandler);
+  await app.register(bodyEncoding);
   await app.register(jsonBody);
   await app.register(workers, {
     store: options.store,
@@ -91,7 +140,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(healthRoute);
-  await app.register(metricsRoute);
+  const elsewhere = metricsElsewhere(exposure);
+  if (elsewhere) await app.register(metricsElsewhereRoute, { message: elsewhere });
+  else
+    await app.register(metricsRoute, {
+      registry: app.metrics.registry,
+      token: exposure.listener === 'public' ? exposure.token : undefined,
+    });
   await app.register(statusRoute, {
     store: options.store,
     classifier: options.classifier,
@@ -114,5 +169,27 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     await app.stopWorkers();
     if (options.closeStore) await options.store.close();
   });
+  return app;
+}
+
+export interface MetricsAppOptions {
+  /** The API app's metrics. */
+  registry: Registry;
+  /** When set, scrapes must send `Authorization: Bearer <token>`. */
+  token?: string;
+  http?: HttpLimits;
+  /** The API app's logger. */
+  logger: FastifyBaseLogger;
+}
+
+/** The listener of its own that serves `GET /metrics` only (`LEAKWATCH_METRICS_PORT`). */
+export async function buildMetricsApp(options: MetricsAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...listenerOptions(options.http ?? DEFAULT_HTTP_LIMITS),
+    loggerInstance: options.logger.child({ listener: 'metrics' }),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(securityHeaders);
+  await app.register(errorHandler, { notFoundHint: 'This listener serves GET /metrics only.' });
+  await app.register(metricsRoute, { registry: options.registry, token: options.token });
   return app;
 }

@@ -7,6 +7,25 @@ const LOGIN_URL = '^https?://';
 const API_VERSION = '^\\d+\\.\\d$';
 const NAMESPACE = '^[A-Za-z][A-Za-z0-9]{0,14}$';
 
+/** What the API listener accepts and how long it waits for a client (see `HttpLimits`). */
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  bodyLimitBytes: 5 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  socketTimeoutMs: 120_000,
+  maxRequestsPerSocket: 1_000,
+};
+
+/** Bounds of every `LEAKWATCH_*_TIMEOUT_MS`: 0.1 s to 1 hour. */
+const TIMEOUT_RANGE = { minimum: 100, maximum: 3_600_000 };
+
+/** Where `/metrics` is served outside production when nothing says otherwise: on the API listener, open (the demo's links use it). */
+export const DEFAULT_METRICS: MetricsExposure = { listener: 'public' };
+
+/** The interface of the metrics listener when `LEAKWATCH_METRICS_PORT` is set. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
 /** Environment variables the sidecar reads, with defaults. Validated once at start-up. */
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -32,6 +51,24 @@ const EnvSchema = Type.Object({
   WORKER_POLL_MS: Type.Integer({ default: 100, minimum: 5, maximum: 60_000 }),
   FEEDBACK_POLL_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_CLASSIFY_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  LEAKWATCH_BODY_LIMIT_BYTES: Type.Integer({
+    default: DEFAULT_HTTP_LIMITS.bodyLimitBytes,
+    minimum: 64 * 1024,
+    maximum: 64 * 1024 * 1024,
+  }),
+  LEAKWATCH_HEADERS_TIMEOUT_MS: Type.Integer({ default: DEFAULT_HTTP_LIMITS.headersTimeoutMs, ...TIMEOUT_RANGE }),
+  LEAKWATCH_REQUEST_TIMEOUT_MS: Type.Integer({ default: DEFAULT_HTTP_LIMITS.requestTimeoutMs, ...TIMEOUT_RANGE }),
+  LEAKWATCH_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ default: DEFAULT_HTTP_LIMITS.keepAliveTimeoutMs, ...TIMEOUT_RANGE }),
+  LEAKWATCH_SOCKET_TIMEOUT_MS: Type.Integer({ default: DEFAULT_HTTP_LIMITS.socketTimeoutMs, ...TIMEOUT_RANGE }),
+  LEAKWATCH_MAX_REQUESTS_PER_SOCKET: Type.Integer({
+    default: DEFAULT_HTTP_LIMITS.maxRequestsPerSocket,
+    minimum: 0,
+    maximum: 1_000_000,
+  }),
+  LEAKWATCH_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  LEAKWATCH_METRICS_HOST: Type.String({ default: DEFAULT_METRICS_HOST, minLength: 1 }),
+  LEAKWATCH_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  NODE_ENV: Type.Optional(Type.String()),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -46,6 +83,35 @@ export interface OrgConnection {
   /** The package's namespace in the org (`leakwatch` where the managed package is installed). */
   namespace?: string;
 }
+
+/**
+ * Limits of the API listener. A client that has not sent its headers within `headersTimeoutMs`, or
+ * its whole request within `requestTimeoutMs`, gets a 408 and the connection is closed; so does a
+ * body that stalls, is shorter than its Content-Length or trickles in.
+ */
+export interface HttpLimits {
+  /** Largest request body, after decompression. */
+  bodyLimitBytes: number;
+  /** From the connection (or the end of the previous reply's keep-alive wait) to the end of the headers. */
+  headersTimeoutMs: number;
+  /** From the first byte to the end of the body; the handler's own time does not count. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open after a reply (Node adds 1 s of grace). */
+  keepAliveTimeoutMs: number;
+  /** A connection with no traffic either way for this long is closed, even while its reply is being prepared. */
+  socketTimeoutMs: number;
+  /** Requests one keep-alive connection may carry before the sidecar asks the client to reconnect; 0: no limit. */
+  maxRequestsPerSocket: number;
+}
+
+/**
+ * Where `GET /metrics` is served: on the API listener (behind `token` when set), on a listener of its
+ * own at `host:port` (behind `token` when set), or nowhere (production without metrics settings).
+ */
+export type MetricsExposure =
+  | { listener: 'public'; token?: string }
+  | { listener: 'own'; host: string; port: number; token?: string }
+  | { listener: 'off' };
 
 export interface SidecarConfig {
   host: string;
@@ -75,6 +141,10 @@ export interface SidecarConfig {
   feedbackPollMs?: number;
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
   classifyThreads?: number;
+  /** Limits of the API listener; unset: `DEFAULT_HTTP_LIMITS`. */
+  http?: HttpLimits;
+  /** Where `/metrics` is served; unset: `DEFAULT_METRICS`. */
+  metrics?: MetricsExposure;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +155,12 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const ORG_ID = /^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$/;
 
 /** Variables that may hold a password, a secret or a salt: an error names them but does not quote them. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['DATABASE_URL', 'LEAKWATCH_ORG_SECRETS', 'LEAKWATCH_HASH_SALT']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'LEAKWATCH_ORG_SECRETS',
+  'LEAKWATCH_HASH_SALT',
+  'LEAKWATCH_METRICS_TOKEN',
+]);
 
 /** A bad value as an error message may show it: quoted, or for a secret only its length (and a URL's scheme). */
 function shownValue(variable: string, value: unknown): string {
@@ -118,6 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
   if (e.OUTBOX_MAX_DELAY_MS < e.OUTBOX_BASE_DELAY_MS) {
     throw new ConfigError('OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS');
   }
+  if (e.LEAKWATCH_HEADERS_TIMEOUT_MS > e.LEAKWATCH_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      'LEAKWATCH_HEADERS_TIMEOUT_MS must be at most LEAKWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    );
+  }
   const orgFile = e.LEAKWATCH_ORGS_FILE ? readOrgsFile(e.LEAKWATCH_ORGS_FILE) : new Map<string, OrgEntry>();
   const orgSecrets = readOrgSecrets(e, orgFile);
   const salesforce = defaultConnection(e);
@@ -141,7 +221,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     pollMs: e.WORKER_POLL_MS,
     feedbackPollMs: e.FEEDBACK_POLL_MS,
     classifyThreads: e.LEAKWATCH_CLASSIFY_THREADS ?? availableParallelism(),
+    http: {
+      bodyLimitBytes: e.LEAKWATCH_BODY_LIMIT_BYTES,
+      headersTimeoutMs: e.LEAKWATCH_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.LEAKWATCH_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.LEAKWATCH_KEEP_ALIVE_TIMEOUT_MS,
+      socketTimeoutMs: e.LEAKWATCH_SOCKET_TIMEOUT_MS,
+      maxRequestsPerSocket: e.LEAKWATCH_MAX_REQUESTS_PER_SOCKET,
+    },
+    metrics: metricsExposure(e),
   };
+}
+
+/**
+ * `LEAKWATCH_METRICS_PORT` moves `/metrics` to a listener of its own (on `LEAKWATCH_METRICS_HOST`,
+ * loopback by default); `LEAKWATCH_METRICS_TOKEN` puts it behind a bearer token wherever it is served.
+ * With neither, production (`NODE_ENV=production`) serves no metrics, so that the API listener does
+ * not show them to whoever can reach it; elsewhere they are open on the API listener.
+ */
+function metricsExposure(e: Env): MetricsExposure {
+  const token = e.LEAKWATCH_METRICS_TOKEN ? { token: e.LEAKWATCH_METRICS_TOKEN } : {};
+  if (e.LEAKWATCH_METRICS_PORT !== undefined) {
+    if (e.LEAKWATCH_METRICS_PORT !== 0 && e.LEAKWATCH_METRICS_PORT === e.PORT) {
+      throw new ConfigError(
+        'LEAKWATCH_METRICS_PORT must differ from PORT (or leave it unset to serve /metrics on PORT)',
+      );
+    }
+    return { listener: 'own', host: e.LEAKWATCH_METRICS_HOST, port: e.LEAKWATCH_METRICS_PORT, ...token };
+  }
+  if (e.LEAKWATCH_METRICS_TOKEN) return { listener: 'public', ...token };
+  return e.NODE_ENV === 'production' ? { listener: 'off' } : DEFAULT_METRICS;
 }
 
 /** One org of `LEAKWATCH_ORGS_FILE`: its bearer secret and the connection settings it overrides. */

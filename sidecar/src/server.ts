@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { buildApp, REDACTED_LOG_PATHS } from './app.js';
+import { buildApp, buildMetricsApp, REDACTED_LOG_PATHS } from './app.js';
 import { existsSync } from 'node:fs';
 import { SHIPPED_MODEL_DIR } from './classify/index.js';
 import { createClassifyPool } from './ingest/classify-pool.js';
-import { ConfigError, loadConfig, type SidecarConfig } from './config.js';
+import { ConfigError, DEFAULT_METRICS, loadConfig, type SidecarConfig } from './config.js';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { Store } from './store/store.js';
@@ -32,6 +32,8 @@ export interface RunningSidecar {
   app: FastifyInstance;
   /** e.g. `http://127.0.0.1:8787` */
   url: string;
+  /** The metrics listener's address when `/metrics` has a listener of its own, e.g. `http://127.0.0.1:9464`. */
+  metricsUrl?: string;
   /** Stops accepting requests, finishes in-flight requests and write-backs, closes the store. */
   close(): Promise<void>;
 }
@@ -40,7 +42,9 @@ export interface RunningSidecar {
 export async function startSidecar(config: SidecarConfig, engines: SidecarEngines = {}): Promise<RunningSidecar> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let app: FastifyInstance | undefined;
+  let metricsApp: FastifyInstance | undefined;
   let classifier: Classifier | undefined;
+  const metrics = config.metrics ?? DEFAULT_METRICS;
   try {
     const orgClientFor =
       engines.orgClientFor ??
@@ -70,19 +74,41 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
+      http: config.http,
+      metrics,
     });
     const address = await app.listen({ host: config.host, port: config.port });
+    let metricsUrl: string | undefined;
+    if (metrics.listener === 'own') {
+      metricsApp = await buildMetricsApp({
+        registry: app.metrics.registry,
+        token: metrics.token,
+        http: config.http,
+        logger: app.log,
+      });
+      metricsUrl = await metricsApp.listen({ host: metrics.host, port: metrics.port });
+    }
+    if (metricsUrl) app.log.info({ url: `${metricsUrl}/metrics` }, 'metrics served on their own listener');
+    if (metrics.listener === 'off') {
+      app.log.info(
+        'metrics are off in production: set LEAKWATCH_METRICS_PORT or LEAKWATCH_METRICS_TOKEN to serve them',
+      );
+    }
     const running = app;
+    const runningMetrics = metricsApp;
     const ownClassifier = engines.classifier ? undefined : classifier;
     return {
       app: running,
       url: address,
+      ...(metricsUrl ? { metricsUrl } : {}),
       close: async () => {
+        await runningMetrics?.close();
         await running.close();
         await ownClassifier?.close();
       },
     };
   } catch (err) {
+    await metricsApp?.close();
     if (app) await app.close();
     else await store.close();
     if (!engines.classifier) await classifier?.close();

@@ -1,15 +1,25 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
+import { batchLimits, formatBytes } from './limit-texts.js';
 
-/** Messages a Salesforce admin can act on, for errors raised by Fastify itself. */
-const FRAMEWORK_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE:
-    'The request body is larger than 5 MB. Send smaller batches: at most 2,000 events and 5 MB per request.',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The Content-Length header does not match the body that was sent.',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty. Send the event envelope as JSON.',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
-};
+export interface ErrorHandlerOptions {
+  /** Ends the 404 message: where to find what this listener serves. */
+  notFoundHint?: string;
+}
+
+/** Messages a Salesforce admin can act on, for errors raised by Fastify itself, with the configured body limit. */
+function frameworkMessages(bodyLimitBytes: number): Record<string, string> {
+  return {
+    FST_ERR_CTP_BODY_TOO_LARGE: `The request body is larger than ${formatBytes(bodyLimitBytes)} (counted after decompression when it is sent compressed). Send smaller batches: ${batchLimits(bodyLimitBytes)}.`,
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH:
+      'The Content-Length header does not match the body that was sent. Let the HTTP client set Content-Length, or send the exact byte length of the body.',
+    FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty. Send the event envelope as JSON.',
+    FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON. Send the event envelope as JSON.',
+    FST_ERR_BAD_URL:
+      'The request URL is not valid (a broken percent-encoding). Check the sidecar URL in the Named Credential.',
+  };
+}
 
 /** Only JSON bodies are accepted; any other content type is a bad request, not a 415, so the admin sees what to change. */
 function contentTypeMessage(contentType: string | undefined): string {
@@ -23,8 +33,10 @@ function contentTypeMessage(contentType: string | undefined): string {
  * 4xx replies carry a message that says what to fix; 5xx replies a generic message and the
  * request id to quote, while the details go to the log.
  */
-export default fp(
-  async (app) => {
+export default fp<ErrorHandlerOptions>(
+  async (app, options) => {
+    const messages = frameworkMessages(app.initialConfig.bodyLimit ?? 0);
+    const notFoundHint = options.notFoundHint ?? 'See /docs/openapi.json for the API.';
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         request.log.info({ code: error.code, statusCode: 400 }, 'request rejected');
@@ -49,7 +61,7 @@ export default fp(
         });
       }
       request.log.info({ code: error.code, statusCode: status }, 'request rejected');
-      const message = error.validation ? error.message : (FRAMEWORK_MESSAGES[error.code] ?? error.message);
+      const message = error.validation ? error.message : (messages[error.code] ?? error.message);
       return reply
         .code(status)
         .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: request.id });
@@ -58,7 +70,7 @@ export default fp(
       reply.code(404).send({
         statusCode: 404,
         error: 'Not Found',
-        message: `No route ${request.method} ${request.url.split('?')[0]}. See /docs/openapi.json for the API.`,
+        message: `No route ${request.method} ${request.url.split('?')[0]}. ${notFoundHint}`,
         requestId: request.id,
       }),
     );
