@@ -23,7 +23,8 @@ function maskEmail(value: string): string {
   const domain = value.slice(at + 1);
   const dot = domain.lastIndexOf('.');
   const maskedDomain = dot > 0 ? `${DOT.repeat(3)}${domain.slice(dot)}` : DOT.repeat(3);
-  return `${value[0]}${DOT.repeat(3)}@${maskedDomain}`;
+  // The first character, not the first UTF-16 unit: half of a surrogate pair cannot be stored.
+  return `${String.fromCodePoint(value.codePointAt(0) ?? 0x2022)}${DOT.repeat(3)}@${maskedDomain}`;
 }
 
 const initials = (value: string): string =>

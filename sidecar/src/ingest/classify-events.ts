@@ -25,7 +25,8 @@ const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
 /**
  * Classifies, in one classifier call per batch, every string of the events that would be stored
  * and every field value, then returns the events as the store keeps them: field values dropped;
- * the actor's username and profile, field labels, details keys and details values masked;
+ * the actor's username and profile, field labels, details keys and details values masked (query
+ * text loses its quoted literals);
  * session keys replaced by a salted hash. Only structural values are kept as sent (ids, enums,
  * counts, timestamps, API names), so nothing returned holds a raw value the org sent. Strings are
  * made storable first (see `storableText`), and what cannot be classified within the limits
@@ -78,12 +79,13 @@ class EventPlan {
     return safe.text;
   }
 
-  /** Queues `value` for classification; renders it with every entity found masked. */
+  /** Queues `value` for classification; renders it with every entity found masked, and query literals too. */
   masked(value: string, field?: FieldHint): Render<string> {
     const text = this.storable(truncateUtf8(value).text);
     if (text === '') return () => text;
     const index = this.inputs.add({ text, field });
-    return (found) => maskSpans(text, found[index] ?? []);
+    // A masked rendering is made storable too: the classifier's output is not trusted to be.
+    return (found) => this.storable(maskQueryLiterals(maskSpans(text, found[index] ?? [])));
   }
 
   notes(): string[] {
@@ -188,8 +190,7 @@ function planDetails(plan: EventPlan, details: Record<string, unknown>): Render<
         return () => DROPPED_VALUE;
       }
       plan.detailStrings += 1;
-      const masked = plan.masked(value, { name: key });
-      return (found) => maskQueryLiterals(masked(found));
+      return plan.masked(value, { name: key });
     }
     if (typeof value === 'number') {
       if (!(Math.abs(value) >= CLASSIFIED_NUMBER)) return () => value;

@@ -9,6 +9,8 @@ const found = async (text: string, field?: ClassifyInput['field']): Promise<stri
 describe('recognizers', () => {
   it.each([
     ['Card 4111 1111 1111 1111 on file', 'CREDIT_CARD:4111 1111 1111 1111'],
+    ['Qty 00 4111 1111 1111 1111 shipped', 'CREDIT_CARD:4111 1111 1111 1111'],
+    ['Qty 0000 4111 1111 1111 1111 12 left', 'CREDIT_CARD:4111 1111 1111 1111'],
     ['IBAN: DE89 3704 0044 0532 0130 00.', 'IBAN_CODE:DE89 3704 0044 0532 0130 00'],
     ['N° de sécurité sociale 2 55 08 14 168 025 38', 'FR_NIR:2 55 08 14 168 025 38'],
     ['Mi DNI es 12345678-Z', 'ES_NIF:12345678-Z'],

@@ -16,7 +16,9 @@ const ISSUERS: Array<{ prefix: RegExp; lengths: number[] }> = [
   { prefix: /^0604/, lengths: [12] }, // Maestro (legacy)
 ];
 
-const CANDIDATE = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}-])/gu;
+const CANDIDATE = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){11,}(?![\p{L}\p{N}-])/gu;
+/** Groups of a separated run tried as a card on their own, at most (a run is one card, or a card beside other numbers). */
+const MAX_GROUPS = 24;
 
 const issuerKnown = (digits: string): boolean =>
   ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));
@@ -36,10 +38,32 @@ export const creditCard: Recognizer = {
     const out: Span[] = [];
     for (const m of matchAll(CANDIDATE, text)) {
       const raw = m[0];
-      const digits = raw.replace(/[ -]/g, '');
-      if (!wellGrouped(raw) || !issuerKnown(digits) || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
-      out.push({ type: 'CREDIT_CARD', start: m.index, end: m.index + raw.length, score: 0.8, detector: this.name });
+      const card = isCard(raw) ? { start: 0, end: raw.length } : cardBesideOtherNumbers(raw);
+      if (card) out.push({ type: 'CREDIT_CARD', start: m.index + card.start, end: m.index + card.end, score: 0.8, detector: this.name });
     }
     return out;
   },
 };
+
+function isCard(raw: string): boolean {
+  const digits = raw.replace(/[ -]/g, '');
+  return digits.length <= 19 && wellGrouped(raw) && issuerKnown(digits) && luhnValid(digits) && !/^(\d)\1+$/.test(digits);
+}
+
+/**
+ * A separated run that is not a card as a whole may hold one beside other numbers ("Qty 00 4111 1111 1111 1111"):
+ * the longest run of whole groups that is a card, if any.
+ */
+function cardBesideOtherNumbers(raw: string): { start: number; end: number } | undefined {
+  const groups = [...raw.matchAll(/\d+/g)];
+  if (groups.length < 2 || groups.length > MAX_GROUPS) return undefined;
+  for (let size = groups.length - 1; size >= 1; size -= 1) {
+    for (let first = 0; first + size <= groups.length; first += 1) {
+      const last = groups[first + size - 1]!;
+      const start = groups[first]!.index;
+      const end = last.index + last[0].length;
+      if (isCard(raw.slice(start, end))) return { start, end };
+    }
+  }
+  return undefined;
+}
