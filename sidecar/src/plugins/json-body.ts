@@ -33,7 +33,10 @@ export default fp(
         return;
       }
       parseJson(request, text, (err, parsed) => {
-        if (err) done(badRequest(`The request body is not valid JSON (${err.message}).`), undefined);
+        if (err) done(
+            badRequest(`The request body is not valid JSON (${err.message}). Send the event envelope as one JSON object.`),
+            undefined,
+          );
         else done(null, parsed);
       });
     });

@@ -39,6 +39,7 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
           401: ErrorReply,
           403: ErrorReply,
           413: ErrorReply,
+          415: ErrorReply,
           500: ErrorReply,
           503: ErrorReply,
         },
@@ -60,7 +61,9 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
         return reply.code(403).send({
           statusCode: 403,
           error: 'Forbidden',
-          message: 'The orgId in the envelope is not the org this bearer secret belongs to.',
+          message:
+            `The orgId in the envelope is not the org this bearer secret belongs to (it is the secret of org ${request.orgId}). ` +
+            "Give the org's LeakwatchSidecar External Credential the secret configured for that org in the sidecar.",
           requestId: request.id,
         });
       }

@@ -120,6 +120,18 @@ describe('POST /v1/events', () => {
   it('answers 403 when the envelope names another org than the secret', async () => {
     const res = await post(envelope([dmlEvent()], { orgId: '00D000000000001EAA' }));
     expect(res.statusCode).toBe(403);
+    expect(res.json().message).toMatch(/secret of org 00D5g000004Cx1aEAC/);
+  });
+
+  it("answers 400 when an 18-character orgId's case-safe suffix does not match its first 15 characters", async () => {
+    for (const orgId of ['00D5g000004Cx1aAAA', '00D5g000004CX1aEAC']) {
+      const res = await post(envelope([dmlEvent()], { orgId }));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().message).toMatch(/checksum/);
+    }
+    // The 15-character form and the right 18-character form are the same org.
+    expect((await post(envelope([dmlEvent()], { orgId: '00D5g000004Cx1a' }))).statusCode).toBe(202);
+    expect((await post(envelope([dmlEvent()], { orgId: '00D5g000004Cx1aEAC' }))).statusCode).toBe(202);
   });
 
   it('reports queues, dead letters, model and store on /v1/status', async () => {
