@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestStore, type TestStore } from '../store/test-stores.js';
-import { buildTestApp } from './build-test-app.js';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './build-test-app.js';
 import { AUTH, dmlEvent, envelope } from './envelopes.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json', ...AUTH };
@@ -234,24 +232,14 @@ const CASES: Case[] = [
 ];
 
 describe('malformed requests to POST /v1/events', () => {
-  let testStore: TestStore;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    testStore = await openTestStore('pglite');
-    ({ app } = await buildTestApp(testStore.store));
-  });
-  afterAll(async () => {
-    await app.close();
-    await testStore.dispose();
-  });
+  const test = useTestApp('pglite');
 
   it('has at least 30 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(CASES)('$name → $status with a message that says what to fix', async (c) => {
-    const res = await app.inject({
+    const res = await test.app.inject({
       method: c.method ?? 'POST',
       url: '/v1/events',
       headers: c.headers ?? JSON_HEADERS,
@@ -264,7 +252,7 @@ describe('malformed requests to POST /v1/events', () => {
   });
 
   it('accepts JSON whose content type names its charset', async () => {
-    const res = await app.inject({
+    const res = await test.app.inject({
       method: 'POST',
       url: '/v1/events',
       headers: { ...AUTH, 'content-type': 'application/json; charset=utf-8' },
@@ -274,8 +262,8 @@ describe('malformed requests to POST /v1/events', () => {
   });
 
   it('stays up and accepts a good batch afterwards', async () => {
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
-    const res = await app.inject({
+    expect((await test.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+    const res = await test.app.inject({
       method: 'POST',
       url: '/v1/events',
       headers: JSON_HEADERS,

@@ -1,10 +1,8 @@
 import { Readable } from 'node:stream';
 import { deflateSync, gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decompressedBody } from '../../src/plugins/body-encoding.js';
-import { openTestStore, type TestStore } from '../store/test-stores.js';
-import { buildTestApp } from './build-test-app.js';
+import { useTestApp } from './build-test-app.js';
 import { AUTH, dmlEvent, envelope } from './envelopes.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json', ...AUTH };
@@ -17,20 +15,10 @@ function zipBomb(members: number): Buffer {
 }
 
 describe('charsets and content encodings of request bodies', () => {
-  let testStore: TestStore;
-  let app: FastifyInstance;
-
-  beforeAll(async () => {
-    testStore = await openTestStore('pglite');
-    ({ app } = await buildTestApp(testStore.store));
-  });
-  afterAll(async () => {
-    await app.close();
-    await testStore.dispose();
-  });
+  const test = useTestApp('pglite');
 
   const post = (payload: Buffer | string, headers: Record<string, string>) =>
-    app.inject({ method: 'POST', url: '/v1/events', headers, payload });
+    test.app.inject({ method: 'POST', url: '/v1/events', headers, payload });
 
   it.each(['utf-16', 'UTF-16LE', 'iso-8859-1', 'latin1', '"windows-1252"', ''])(
     'answers 415 to JSON declared as charset=%s, asking for UTF-8',
@@ -117,7 +105,7 @@ describe('charsets and content encodings of request bodies', () => {
     const res = await post(gzipSync(batch()), { ...JSON_HEADERS, 'content-encoding': 'gzip' });
     expect(res.statusCode).toBe(202);
     const body = gzipSync(batch());
-    const wrong = await app.inject({
+    const wrong = await test.app.inject({
       method: 'POST',
       url: '/v1/events',
       headers: { ...JSON_HEADERS, 'content-encoding': 'gzip', 'content-length': String(body.length - 5) },

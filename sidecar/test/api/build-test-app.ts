@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import { createClassifier } from '../../src/classify/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { Store, StoreKind } from '../../src/store/store.js';
+import { afterAll, beforeAll } from 'vitest';
+import { openTestStore, type TestStore } from '../store/test-stores.js';
 import { ORG_SECRETS } from './envelopes.js';
 import { everyEventScores, fakeOrg } from './fakes.js';
 
@@ -40,4 +42,22 @@ export function logSink(lines: string[]): Writable {
       done();
     },
   });
+}
+
+/**
+ * The test app on a fresh store of `kind`, built before the file's (or describe block's) tests and
+ * closed after them. Read `app`, `store` and `org` inside the tests, once `beforeAll` has run.
+ */
+export function useTestApp(kind: StoreKind = 'pglite', overrides: Partial<BuildAppOptions> = {}) {
+  const handle = {} as { app: FastifyInstance; store: Store; org: ReturnType<typeof fakeOrg> };
+  let testStore: TestStore | undefined;
+  beforeAll(async () => {
+    testStore = await openTestStore(kind);
+    Object.assign(handle, await buildTestApp(testStore.store, overrides), { store: testStore.store });
+  });
+  afterAll(async () => {
+    await handle.app?.close();
+    await testStore?.dispose();
+  });
+  return handle;
 }

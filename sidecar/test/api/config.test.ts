@@ -3,18 +3,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { VALID_ENV } from './config-env.js';
 
 /** Secrets and org files the tests write, removed at the end. */
 const scratch = mkdtempSync(join(tmpdir(), 'leakwatch-config-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const VALID = {
-  LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=test-secret-0123456789abcdef',
-  SF_LOGIN_URL: 'https://login.salesforce.com',
-  SF_CLIENT_ID: 'consumer-key',
-  SF_USERNAME: 'integration@acme-shop.example',
-  SF_PRIVATE_KEY_PATH: '/run/secrets/server.key',
-};
+const VALID = VALID_ENV;
 
 describe('configuration from the environment', () => {
   it('reads a valid environment with defaults', () => {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HTTP_LIMITS, loadConfig } from '../../src/config.js';
+import { VALID_ENV } from './config-env.js';
 
-const VALID = {
-  LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=test-secret-0123456789abcdef',
-  SF_LOGIN_URL: 'https://login.salesforce.com',
-  SF_CLIENT_ID: 'consumer-key',
-  SF_USERNAME: 'integration@acme-shop.example',
-  SF_PRIVATE_KEY_PATH: '/run/secrets/server.key',
-};
+const VALID = VALID_ENV;
 
 describe('limits of the API listener, from the environment', () => {
   it('defaults to 5 MB bodies, 10 s for headers, 30 s for a request, 5 s keep-alive, 120 s idle, 1,000 requests a connection', () => {

@@ -7,15 +7,10 @@ import { openTestStore, type TestStore } from '../store/test-stores.js';
 import { buildTestApp } from './build-test-app.js';
 import { AUTH, dmlEvent, envelope, ORG_SECRETS } from './envelopes.js';
 import { everyEventScores, fakeOrg } from './fakes.js';
+import { VALID_ENV } from './config-env.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
-const ENV = {
-  LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=test-secret-0123456789abcdef',
-  SF_LOGIN_URL: 'https://login.salesforce.com',
-  SF_CLIENT_ID: 'consumer-key',
-  SF_USERNAME: 'integration@acme-shop.example',
-  SF_PRIVATE_KEY_PATH: '/run/secrets/server.key',
-};
+const ENV = VALID_ENV;
 
 describe('where /metrics is served, from the environment', () => {
   it.each<[string, Record<string, string>, MetricsExposure]>([
