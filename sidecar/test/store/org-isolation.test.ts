@@ -5,6 +5,7 @@ import { orgKey } from '../../src/contract/salesforce-id.js';
 import type { Verdict } from '../../src/contract/verdict.js';
 import { createStoredDetector } from '../../src/detect/index.js';
 import type { StoredEvent } from '../../src/ingest/stored-event.js';
+import { advanceWatermark, lastFeedbackPoll, notePolled, readWatermark } from '../../src/feedback/watermark.js';
 import { queueStatus } from '../../src/outbox/queue-status.js';
 import { redriveDeadLetters } from '../../src/outbox/redrive.js';
 import { claimEvents } from '../../src/pipeline/claim-events.js';
@@ -82,7 +83,7 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
   afterEach(async () => {
     await app?.close();
     app = undefined;
-    for (const table of ['outbox', 'ingested_event', 'detect_suppression', 'detect_canary']) {
+    for (const table of ['outbox', 'ingested_event', 'detect_suppression', 'detect_canary', 'feedback_watermark', 'detect_hourly']) {
       await store.query(`DELETE FROM ${table}`);
     }
   });
@@ -203,6 +204,24 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
     expect(await codesFor(ORG_A)).toContain('canary_touched');
     expect(await codesFor(ORG_B)).not.toContain('canary_touched');
     const rows = await store.query<{ org_id: string }>('SELECT org_id FROM detect_canary');
+    expect(rows).toEqual([{ org_id: ORG_A }]);
+  });
+
+  it('feedback watermarks and polls are kept per org, whichever form of the id is given', async () => {
+    const cursor = { lastModified: new Date('2026-11-30T10:00:00.000Z'), id: 'a045g0000000001AAA' };
+    await advanceWatermark(store, ORG_A.slice(0, 15), 'replica-1', cursor);
+    await notePolled(store, ORG_A, 'replica-1', new Date('2026-11-30T10:00:05.000Z'));
+    expect(await readWatermark(store, ORG_A, 'replica-1')).toEqual(cursor);
+    expect(await readWatermark(store, ORG_B, 'replica-1')).toBeUndefined();
+    expect(await lastFeedbackPoll(store, ORG_A.slice(0, 15))).toBe('2026-11-30T10:00:05.000Z');
+    expect(await lastFeedbackPoll(store, ORG_B)).toBeNull();
+  });
+
+  it("one org's record volumes never count toward another's baseline", async () => {
+    const stored = createStoredDetector(store);
+    await stored.detector.score(storedEventOf(ORG_A, randomUUID()));
+    await stored.flush();
+    const rows = await store.query<{ org_id: string }>('SELECT DISTINCT org_id FROM detect_hourly');
     expect(rows).toEqual([{ org_id: ORG_A }]);
   });
 });
