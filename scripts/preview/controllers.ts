@@ -70,7 +70,7 @@ const VERDICT_FIELDS = [
 ];
 const LIST_FIELDS = [
   'Id', 'Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c', 'RecordCount__c',
-  'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
+  'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
 ];
 const FINDING_FIELDS = ['Id', 'Name', 'LeakVerdict__c', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
 const REVIEW_FIELDS = [
@@ -129,12 +129,14 @@ export const createControllers = (context: ControllerContext): Record<string, Re
       return [...counts].map(([label, total]) => ({ label, total })).sort((a, b) => b.total - a.total).slice(0, 20);
     };
     const since = now().getTime() - TREND_DAYS * DAY;
-    const actors = new Map<string, { username: string; integration: boolean; anomalyScore: number | null; riskScore: number; verdicts: number }>();
+    const actors = new Map<string, { userId: string | null; username: string; integration: boolean; anomalyScore: number | null; riskScore: number; verdicts: number }>();
     for (const verdict of verdicts) {
+      // The org resolves ActorUserId__c to the User's username; the emulated org has no User records, so the stored (masked) value stays.
       const username = text(verdict.ActorUsername__c);
       if (!username || !(time(verdict.DetectedAt__c) >= since)) continue;
-      const key = `${username}|${verdict.ActorIsIntegration__c === true}`;
-      const actor = actors.get(key) ?? { username, integration: verdict.ActorIsIntegration__c === true, anomalyScore: null, riskScore: 0, verdicts: 0 };
+      const userId = verdict.ActorUserId__c == null ? null : text(verdict.ActorUserId__c);
+      const key = `${userId}|${username}|${verdict.ActorIsIntegration__c === true}`;
+      const actor = actors.get(key) ?? { userId, username, integration: verdict.ActorIsIntegration__c === true, anomalyScore: null, riskScore: 0, verdicts: 0 };
       if (typeof verdict.ZScore__c === 'number') actor.anomalyScore = Math.max(actor.anomalyScore ?? Number.NEGATIVE_INFINITY, verdict.ZScore__c);
       actor.riskScore = Math.max(actor.riskScore, num(verdict.RiskScore__c));
       actor.verdicts += 1;
@@ -142,7 +144,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     }
     const ranked = [...actors.values()].sort((a, b) => (b.anomalyScore ?? Number.NEGATIVE_INFINITY) - (a.anomalyScore ?? Number.NEGATIVE_INFINITY));
     const top = (integration: boolean) =>
-      ranked.filter((actor) => actor.integration === integration).slice(0, TOP_ACTORS).map(({ username, anomalyScore, riskScore, verdicts: total }) => ({ username, anomalyScore, riskScore, verdicts: total }));
+      ranked.filter((actor) => actor.integration === integration).slice(0, TOP_ACTORS).map(({ userId, username, anomalyScore, riskScore, verdicts: total }) => ({ userId, username, anomalyScore, riskScore, verdicts: total }));
     const today = Date.UTC(now().getUTCFullYear(), now().getUTCMonth(), now().getUTCDate());
     const trend = Array.from({ length: TREND_DAYS }, (_, index) => ({ day: new Date(today - (TREND_DAYS - 1 - index) * DAY).toISOString().slice(0, 10), events: 0, alerts: 0 }));
     for (const verdict of verdicts) {
@@ -187,6 +189,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         (!status || verdict.Status__c === status) &&
         (!search || text(verdict.ActorUsername__c).toLowerCase().includes(search) || text(verdict.ObjectName__c).toLowerCase().includes(search)),
     );
+    // The org resolves ActorUserId__c to the User's username; the emulated org has no User records, so the stored value stays.
     rows.sort((a, b) => {
       const nullsLast = Number(a[field] == null) - Number(b[field] == null);
       return nullsLast || direction * compareValues(field, a[field], b[field]) || text(b.Name).localeCompare(text(a.Name));
@@ -196,6 +199,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
 
   const getVerdict: Method = async ({ verdictId }) => {
     const id = requireId(verdictId, 'verdictId');
+    // The org resolves ActorUserId__c to the User's username; the emulated org has no User records, so the stored value stays.
     const verdict = await byId(VERDICT_FIELDS, 'LeakVerdict__c', id);
     if (!verdict) throw new ApexError('This verdict does not exist or you cannot see it.');
     const findings = await select(FINDING_FIELDS, 'PiiFinding__c', `LeakVerdict__c = '${id}'`);
@@ -281,6 +285,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   };
 
   const getPendingReviews: Method = async () => {
+    // The org resolves AssigneeId__c to the User's username; the emulated org has no User records, so the stored value stays.
     const reviews = await select(REVIEW_FIELDS, 'PermissionReview__c', "Status__c = 'Pending'");
     return reviews.sort((a, b) => num(b.RiskScore__c) - num(a.RiskScore__c) || text(a.CreatedDate).localeCompare(text(b.CreatedDate))).slice(0, MAX_ROWS);
   };

@@ -16,10 +16,12 @@ function withShare(buckets) {
     }));
 }
 
-// Actors seen too rarely to have a baseline carry no z-score.
+// Actors seen too rarely to have a baseline carry no z-score. Keyed by user id: the masked usernames
+// of two users the current user cannot see may be equal.
 function withAnomalyLabel(actor) {
     return {
         ...actor,
+        key: actor.userId || actor.username,
         anomalyLabel: actor.anomalyScore === null || actor.anomalyScore === undefined ? 'no baseline' : `z ${actor.anomalyScore}`
     };
 }

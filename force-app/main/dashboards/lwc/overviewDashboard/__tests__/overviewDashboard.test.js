@@ -66,7 +66,7 @@ describe('c-overview-dashboard', () => {
 
     it('says when an actor has no baseline yet', async () => {
         const element = render();
-        getOverview.emit({ ...mockOverview, topActors: [{ username: 'new.hire@acme.example', anomalyScore: null, riskScore: 40, verdicts: 1 }] });
+        getOverview.emit({ ...mockOverview, topActors: [{ userId: '005000000000004AAA', username: 'new.hire@acme.example', anomalyScore: null, riskScore: 40, verdicts: 1 }] });
         await flushPromises();
         expect(element.shadowRoot.querySelector('.top-actors').textContent).toBe('new.hire@acme.exampleno baseline');
     });
