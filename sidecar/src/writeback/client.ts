@@ -60,9 +60,42 @@ export interface OrgClient {
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
   identity(): Promise<OrgIdentity>;
+  /** The fields of an object as the org describes them to this user. */
+  describe(sobject: string): Promise<{ fields: Array<{ name: string }> }>;
+  /**
+   * Streams a blob such as `/services/data/v62.0/sobjects/EventLogFile/<id>/LogFile`, asking for
+   * gzip (decoded here). Logs in again once when the org answers 401.
+   */
+  download(path: string): Promise<AsyncIterable<Uint8Array>>;
+  /** The org's daily API usage from the last response's `Sforce-Limit-Info`; undefined before the first. */
+  apiUsage(): { used: number; limit: number } | undefined;
+  /** HTTP requests sent to the org's REST API so far (each counts against its daily allowance). */
+  requestCount(): number;
+  readonly apiVersion: string;
 }
 
 export const BATCH_SIZE = 200;
+
+const parseApiUsage = (header: string | null): { used: number; limit: number } | undefined => {
+  const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
+  return match ? { used: Number(match[1]), limit: Number(match[2]) } : undefined;
+};
+
+/** A failed blob download as the REST API reports it: `[{errorCode, message}]` with the HTTP status. */
+const downloadError = (status: number, body: string): Error => {
+  let code = `ERROR_HTTP_${status}`;
+  let message = `the org answered ${status}`;
+  try {
+    const parsed = JSON.parse(body) as Array<{ errorCode?: unknown; message?: unknown }>;
+    if (Array.isArray(parsed) && typeof parsed[0]?.errorCode === 'string') {
+      code = parsed[0].errorCode;
+      if (typeof parsed[0].message === 'string') message = parsed[0].message;
+    }
+  } catch {
+    // not JSON: keep the status
+  }
+  return Object.assign(new Error(message), { errorCode: code, statusCode: status });
+};
 export const DEFAULT_API_VERSION = '62.0';
 
 interface RawSaveResult {
@@ -163,9 +196,12 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     return login;
   };
 
+  let requests = 0;
+  let downloadUsage: { used: number; limit: number } | undefined;
   const call = async <T>(request: { method: string; url: string; body?: string }): Promise<T> => {
     try {
       await ensureLogin();
+      requests += 1;
       return (await connection.request<T>(
         { ...request, headers: { 'content-type': 'application/json' } } as never,
         { timeout } as never,
@@ -211,6 +247,56 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
         records.push(...page.records);
       }
       return names.unqualifyValue(records) as T[];
+    },
+
+    apiVersion: version,
+
+    requestCount: () => requests,
+
+    apiUsage() {
+      const usage = (connection as unknown as { limitInfo?: { apiUsage?: { used: number; limit: number } } }).limitInfo?.apiUsage;
+      return usage ?? downloadUsage;
+    },
+
+    async describe(sobject) {
+      const described = await call<{ fields?: Array<{ name: string }> }>({
+        method: 'GET',
+        url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/describe`,
+      });
+      return { fields: (described.fields ?? []).map((field) => ({ name: names.unqualify(field.name) })) };
+    },
+
+    async download(path) {
+      if (!path.startsWith('/services/data/')) throw new TypeError(`not a REST API path: ${path}`);
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await ensureLogin();
+        } catch (error) {
+          throw classifyError(error);
+        }
+        requests += 1;
+        let response: Response;
+        try {
+          response = await fetch(`${connection.instanceUrl}${path}`, {
+            headers: { authorization: `Bearer ${connection.accessToken}`, 'accept-encoding': 'gzip' },
+            signal: AbortSignal.timeout(timeout),
+          });
+        } catch (error) {
+          throw classifyError(error);
+        }
+        const limit = parseApiUsage(response.headers.get('sforce-limit-info'));
+        if (limit) downloadUsage = limit;
+        if (response.status === 401 && attempt === 0) {
+          await response.body?.cancel();
+          login = undefined;
+          continue;
+        }
+        if (!response.ok || !response.body) {
+          const text = await response.text().catch(() => '');
+          throw classifyError(downloadError(response.status, text));
+        }
+        return response.body as unknown as AsyncIterable<Uint8Array>;
+      }
     },
 
     async identity() {

@@ -69,6 +69,17 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.query<T>(soql);
     },
+    async describe(sobject: string) {
+      await ensureRightOrg();
+      return client.describe(sobject);
+    },
+    async download(path: string) {
+      await ensureRightOrg();
+      return client.download(path);
+    },
+    apiUsage: () => client.apiUsage(),
+    requestCount: () => client.requestCount(),
+    apiVersion: client.apiVersion,
     identity: () => client.identity(),
     identityCheck: () => state,
   };

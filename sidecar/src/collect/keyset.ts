@@ -1,0 +1,70 @@
+import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
+import { parseOrgDateTime, soqlDateTime } from '../feedback/false-positive-query.js';
+
+export { soqlDateTime };
+
+/** Where a SOQL source stopped: the timestamp and id of the last row turned into events. */
+export interface KeysetPosition {
+  /** ISO-8601, to the second as Salesforce keeps it. */
+  at: string;
+  /** 18-character id. */
+  id: string;
+}
+
+export interface KeysetQuery {
+  object: string;
+  fields: readonly string[];
+  /** The row's timestamp field: `CreatedDate`, `LoginTime`, `SystemModstamp`, `LogDate`… */
+  timeField: string;
+  after: KeysetPosition | undefined;
+  /** The first read starts here (backfill). */
+  from: Date;
+  /** Rows at or after this are left for the next read (see `settledBefore`). */
+  before: Date;
+  /** Extra conditions, already valid SOQL. */
+  where?: string;
+  limit: number;
+}
+
+/**
+ * The next page after a cursor, oldest first. Salesforce keeps timestamps to the second, so many
+ * rows share one: ties are broken by Id (`T > t OR (T = t AND Id > id)`), so a page boundary
+ * inside a second neither skips nor repeats a row.
+ */
+export function keysetSoql(q: KeysetQuery): string {
+  const { timeField: t, after } = q;
+  if (after && !isSalesforceId(after.id)) throw new TypeError(`not a record id: ${JSON.stringify(after.id)}`);
+  const since = after
+    ? `(${t} > ${soqlDateTime(new Date(after.at))} OR (${t} = ${soqlDateTime(new Date(after.at))} AND Id > '${after.id}'))`
+    : `${t} >= ${soqlDateTime(q.from)}`;
+  const conditions = [since, `${t} < ${soqlDateTime(q.before)}`, ...(q.where ? [`(${q.where})`] : [])];
+  return `SELECT ${q.fields.join(', ')} FROM ${q.object} WHERE ${conditions.join(' AND ')} ORDER BY ${t}, Id LIMIT ${q.limit}`;
+}
+
+/**
+ * Rows become visible to a query a little after their timestamp (commit, replication to the query
+ * layer). Reading only up to `settleMs` ago, and never the current second, keeps a row that
+ * appears late from falling behind a cursor that has already passed its timestamp.
+ */
+export function settledBefore(now: Date, settleMs: number): Date {
+  return new Date(Math.floor((now.getTime() - settleMs) / 1_000) * 1_000);
+}
+
+/** The cursor after a page's last row. */
+export function positionAfter(row: { Id: string } & Record<string, unknown>, timeField: string): KeysetPosition {
+  const at = row[timeField];
+  if (typeof at !== 'string') throw new TypeError(`row ${row.Id} has no ${timeField}`);
+  return { at: parseOrgDateTime(at).toISOString(), id: toId18(row.Id) };
+}
+
+/** An org date-time (`2026-11-30T03:00:00.000+0000`) as ISO-8601. */
+export function orgTime(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const date = parseOrgDateTime(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+/** A SOQL string literal: backslash and quote escaped as SOQL requires. */
+export function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
