@@ -19,6 +19,8 @@ import openapi from './plugins/openapi.js';
 import securityHeaders from './plugins/security-headers.js';
 import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
+import collectors, { type CollectSettings } from './plugins/collectors.js';
+import coverageRoute from './routes/coverage.js';
 import deadLettersRoute from './routes/dead-letters.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
@@ -44,6 +46,8 @@ export interface BuildAppOptions {
   pollMs?: number;
   /** Reads the orgs' false positives into the detector as suppressions; absent: not run. */
   feedback?: FeedbackSettings;
+  /** Collects the orgs' own records and logs (audit trail, logins, permissions, tokens, event logs); absent: not run. */
+  collect?: CollectSettings;
   /**
    * Names this replica in work leases: unique per replica and stable across its restarts, so a
    * restarted replica takes back at once what it held when it died.
@@ -128,16 +132,25 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(errorHandler);
   await app.register(bodyEncoding);
   await app.register(jsonBody);
+  const owner = options.replicaId ?? `sidecar-${randomUUID()}`;
   await app.register(workers, {
     store: options.store,
     detector: options.detector,
     detectorState: options.detectorState,
     clientFor: options.orgClientFor,
     policy: options.retryPolicy ?? { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
-    owner: options.replicaId ?? `sidecar-${randomUUID()}`,
+    owner,
     pollMs: options.pollMs ?? 100,
     feedback: options.feedback,
   });
+
+  if (options.collect)
+    await app.register(collectors, {
+      store: options.store,
+      classifier: options.classifier,
+      owner,
+      settings: options.collect,
+    });
 
   await app.register(healthRoute);
   const elsewhere = metricsElsewhere(exposure);
@@ -158,6 +171,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     classifier: options.classifier,
     orgSecrets: options.orgSecrets,
     onAccepted: () => app.wakeWorkers(),
+  });
+  await app.register(coverageRoute, {
+    store: options.store,
+    orgSecrets: options.orgSecrets,
+    sources: options.collect?.sources.map((s) => s.name) ?? [],
+    connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
   });
   await app.register(deadLettersRoute, {
     store: options.store,

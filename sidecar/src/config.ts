@@ -1,3 +1,4 @@
+import { SOURCE_NAMES } from './collect/sources/index.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import Type, { type Static } from 'typebox';
@@ -50,6 +51,11 @@ const EnvSchema = Type.Object({
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
   WORKER_POLL_MS: Type.Integer({ default: 100, minimum: 5, maximum: 60_000 }),
   FEEDBACK_POLL_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
+  LEAKWATCH_COLLECT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  LEAKWATCH_COLLECT_API_SHARE: Type.Number({ default: 0.1, exclusiveMinimum: 0, maximum: 1 }),
+  LEAKWATCH_COLLECT_ORG_HEADROOM: Type.Number({ default: 0.9, exclusiveMinimum: 0, maximum: 1 }),
+  LEAKWATCH_COLLECT_SOURCES: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
+  LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
   LEAKWATCH_CLASSIFY_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   LEAKWATCH_BODY_LIMIT_BYTES: Type.Integer({
     default: DEFAULT_HTTP_LIMITS.bodyLimitBytes,
@@ -141,6 +147,12 @@ export interface SidecarConfig {
   feedbackPollMs?: number;
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
   classifyThreads?: number;
+  /**
+   * The collectors that read each connected org's own records and logs (`sidecar/src/collect/`):
+   * on unless `LEAKWATCH_COLLECT=off`; the share of the org's daily API calls they may spend, the
+   * org-wide usage at which they wait, the sources (all when unset) and the declared integration users.
+   */
+  collect?: { enabled: boolean; apiShare: number; orgHeadroom: number; sources?: string[]; integrationUsers: string[] };
   /** Limits of the API listener; unset: `DEFAULT_HTTP_LIMITS`. */
   http?: HttpLimits;
   /** Where `/metrics` is served; unset: `DEFAULT_METRICS`. */
@@ -198,6 +210,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       'LEAKWATCH_HEADERS_TIMEOUT_MS must be at most LEAKWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)',
     );
   }
+  const unknownSources = (e.LEAKWATCH_COLLECT_SOURCES?.split(',') ?? []).filter((n) => !(SOURCE_NAMES as readonly string[]).includes(n));
+  if (unknownSources.length > 0) {
+    throw new ConfigError(
+      `LEAKWATCH_COLLECT_SOURCES names ${unknownSources.join(', ')}, which the sidecar does not collect; known: ${SOURCE_NAMES.join(', ')}`,
+    );
+  }
   const orgFile = e.LEAKWATCH_ORGS_FILE ? readOrgsFile(e.LEAKWATCH_ORGS_FILE) : new Map<string, OrgEntry>();
   const orgSecrets = readOrgSecrets(e, orgFile);
   const salesforce = defaultConnection(e);
@@ -220,6 +238,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     },
     pollMs: e.WORKER_POLL_MS,
     feedbackPollMs: e.FEEDBACK_POLL_MS,
+    collect: {
+      enabled: e.LEAKWATCH_COLLECT === 'on',
+      apiShare: e.LEAKWATCH_COLLECT_API_SHARE,
+      orgHeadroom: e.LEAKWATCH_COLLECT_ORG_HEADROOM,
+      ...(e.LEAKWATCH_COLLECT_SOURCES ? { sources: e.LEAKWATCH_COLLECT_SOURCES.split(',') } : {}),
+      integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
+    },
     classifyThreads: e.LEAKWATCH_CLASSIFY_THREADS ?? availableParallelism(),
     http: {
       bodyLimitBytes: e.LEAKWATCH_BODY_LIMIT_BYTES,

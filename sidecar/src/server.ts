@@ -15,6 +15,9 @@ import type { OrgClient } from './outbox/org-client.js';
 import { readHashSalt } from './store/hash-salt.js';
 import { connectOrgs } from './writeback/org-connections.js';
 import { openStore } from './store/open-store.js';
+import { buildSources } from './collect/sources/index.js';
+import type { CollectClient } from './collect/source.js';
+import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 
 export interface SidecarEngines {
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
@@ -25,7 +28,7 @@ export interface SidecarEngines {
    * Defaults to a client per org connection of `config`, each checked to log in to its org before
    * writing or reading. The same client writes verdicts and reads reviewers' false positives.
    */
-  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient) | undefined;
+  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient & Partial<CollectClient>) | undefined;
 }
 
 export interface RunningSidecar {
@@ -71,6 +74,18 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
         clientFor: orgClientFor,
         intervalMs: config.feedbackPollMs ?? 60_000,
       },
+      ...(config.collect?.enabled
+        ? {
+            collect: {
+              orgIds: [...config.orgSecrets.keys()],
+              clientFor: orgClientFor,
+              sources: buildSources({ detection: DEFAULT_DETECTION_CONFIG, names: config.collect.sources }),
+              budget: { maxShare: config.collect.apiShare, orgHeadroom: config.collect.orgHeadroom },
+              integrationUsers: config.collect.integrationUsers,
+              coverageWriterFor: orgClientFor,
+            },
+          }
+        : {}),
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,

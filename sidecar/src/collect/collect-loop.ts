@@ -12,6 +12,8 @@ export interface CollectLoopOptions {
   tickMs?: number;
   onOutcome?: (orgId: string, source: string, outcome: RunOutcome) => void;
   onError?: (orgId: string, source: string, err: unknown) => void;
+  /** After a round ran at least one of the org's sources (the service publishes the coverage map then). */
+  afterOrg?: (orgId: string) => Promise<void>;
   now?: () => number;
 }
 
@@ -82,6 +84,7 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
   const round = async () => {
     for (const orgId of orgs) {
       const client = options.clientFor(orgId);
+      let ran = false;
       for (const source of options.sources) {
         if (stopping) return;
         const k = key(orgId, source.name);
@@ -92,6 +95,7 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
           continue;
         }
         let outcome: RunOutcome;
+        ran = true;
         try {
           outcome = await runSource(deps, orgId, client, source);
         } catch (err) {
@@ -112,6 +116,7 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
         }
         options.onOutcome?.(orgId, source.name, outcome);
       }
+      if (ran && !stopping) await options.afterOrg?.(orgId).catch((err: unknown) => options.onError?.(orgId, 'coverage', err));
     }
   };
 

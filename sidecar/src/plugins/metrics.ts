@@ -55,6 +55,24 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    collectedRows: new Counter({
+      name: 'leakwatch_collected_rows_total',
+      help: "Rows the collectors read from an org's own records and logs, by source.",
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    collectedEvents: new Counter({
+      name: 'leakwatch_collected_events_total',
+      help: 'Events the collectors stored, by source.',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    collectorRuns: new Counter({
+      name: 'leakwatch_collector_runs_total',
+      help: 'Runs of a source, by source and status (done, stopped, deferred, leased, unavailable, failed).',
+      labelNames: ['source', 'status'] as const,
+      registers: [registry],
+    }),
   };
 }
 

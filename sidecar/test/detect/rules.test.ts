@@ -45,6 +45,23 @@ describe('rules on the documented examples', () => {
     });
   });
 
+  it('never takes the assignee for the assigner when the audit trail names none', async () => {
+    const assignee = '0055g00000MaRkTAAN';
+    const event = {
+      kind: 'permission' as const,
+      operation: 'assign' as const,
+      object: 'PermissionSetAssignment',
+      actor: { userId: assignee, username: 'campaigns@acme-shop.example' },
+      details: { permissionSetName: 'Marketing Power', assigneeId: assignee, permissions: ['ModifyAllData'] },
+    };
+    const known = await createDetector().score(classified(event));
+    expect(known?.reasons.map((r) => r.code)).toEqual(['critical_permission', 'self_assigned_permission']);
+    const unknown = await createDetector().score(classified({ ...event, details: { ...event.details, assignerKnown: false } }));
+    expect(unknown?.reasons.map((r) => r.code)).toEqual(['critical_permission']);
+    expect(unknown?.reasons[0]?.message).toContain('an assigner the setup audit trail does not name');
+    expect(unknown?.permissionReview?.assignedById).toBeUndefined();
+  });
+
   it('flags a sharing rule that opens Contact to all internal users', async () => {
     const [sharing] = example('sharing-oauth').events;
     const verdict = await createDetector().score({ orgId: ORG, event: sharing!, findings: [] });

@@ -24,12 +24,15 @@ export const permissionRule = (ctx: RuleContext): void => {
   const setName =
     detailString(event, 'permissionSetName') ?? detailString(event, 'permissionSetId') ?? 'a permission set';
   const assignee = detailString(event, 'assigneeUsername') ?? detailString(event, 'assigneeId') ?? 'a user';
+  // Collected assignments say when the audit trail named no assigner: the actor is then not the assigner.
+  const assignerUnknown = event.details?.['assignerKnown'] === false;
+  const assignedBy = assignerUnknown ? 'an assigner the setup audit trail does not name' : actorName(event);
   const reasons: Reason[] = [];
   if (critical.length > 0)
     reasons.push({
       code: 'critical_permission',
       weight: w.critical_permission + w.critical_permission_each * (critical.length - 1),
-      message: `${setName} grants ${critical.join(', ')} to ${assignee} (assigned by ${actorName(event)}).`,
+      message: `${setName} grants ${critical.join(', ')} to ${assignee} (assigned by ${assignedBy}).`,
     });
   if (modifyAll.length > 0)
     reasons.push({
@@ -44,7 +47,7 @@ export const permissionRule = (ctx: RuleContext): void => {
       message: `${setName} grants View All on ${viewAll.join(', ')}, objects holding personal data, to ${assignee}.`,
     });
   const assigneeId = detailString(event, 'assigneeId');
-  const assignedById = detailString(event, 'assignedById') ?? event.actor.userId;
+  const assignedById = detailString(event, 'assignedById') ?? (assignerUnknown ? undefined : event.actor.userId);
   if (assigneeId !== undefined && assigneeId === assignedById)
     reasons.push({
       code: 'self_assigned_permission',
