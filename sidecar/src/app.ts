@@ -21,6 +21,7 @@ import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import coverageRoute from './routes/coverage.js';
+import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
 import deadLettersRoute from './routes/dead-letters.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
@@ -46,6 +47,8 @@ export interface BuildAppOptions {
   pollMs?: number;
   /** Reads the orgs' false positives into the detector as suppressions; absent: not run. */
   feedback?: FeedbackSettings;
+  /** Plants canary records in an org and registers them with the detector (`POST /v1/canaries`); absent: the route answers 404. */
+  canaries?: Pick<CanariesRouteOptions, 'clientFor' | 'register'>;
   /** Collects the orgs' own records and logs (audit trail, logins, permissions, tokens, event logs); absent: not run. */
   collect?: CollectSettings;
   /**
@@ -178,6 +181,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     sources: options.collect?.sources.map((s) => s.name) ?? [],
     connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
   });
+  if (options.canaries) await app.register(canariesRoute, { store: options.store, orgSecrets: options.orgSecrets, ...options.canaries });
   await app.register(deadLettersRoute, {
     store: options.store,
     orgSecrets: options.orgSecrets,

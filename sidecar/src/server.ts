@@ -18,6 +18,7 @@ import { openStore } from './store/open-store.js';
 import { buildSources } from './collect/sources/index.js';
 import type { CollectClient } from './collect/source.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
+import type { Canary } from './detect/state.js';
 
 export interface SidecarEngines {
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
@@ -74,6 +75,20 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
         clientFor: orgClientFor,
         intervalMs: config.feedbackPollMs ?? 60_000,
       },
+      ...(stored
+        ? {
+            canaries: {
+              clientFor: (orgId: string) => {
+                const client = orgClientFor(orgId);
+                return client && 'create' in client && typeof client.create === 'function' ? (client as Required<typeof client>) : undefined;
+              },
+              register: async (orgId: string, canaries: Canary[]) => {
+                for (const canary of canaries) await stored.detector.registerCanary(orgId, canary);
+                await stored.flushLearnt();
+              },
+            },
+          }
+        : {}),
       ...(config.collect?.enabled
         ? {
             collect: {

@@ -59,6 +59,8 @@ export interface OrgClient {
   upsert(sobject: string, externalIdField: string, records: OrgRecord[]): Promise<UpsertResult[]>;
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
+  /** Creates records of one object, 200 per request, allOrNone: one result per record in input order. */
+  create(sobject: string, records: OrgRecord[]): Promise<Array<{ success: boolean; id?: string; errorCode?: string; message?: string }>>;
   identity(): Promise<OrgIdentity>;
   /** The fields of an object as the org describes them to this user. */
   describe(sobject: string): Promise<{ fields: Array<{ name: string }> }>;
@@ -235,6 +237,30 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
       }
       const results: UpsertResult[] = [];
       for (const chunk of chunks(records, BATCH_SIZE)) results.push(...(await upsertChunk(sobject, externalIdField, chunk)));
+      return results;
+    },
+
+    async create(sobject, records) {
+      const type = names.qualify(sobject);
+      const results: Array<{ success: boolean; id?: string; errorCode?: string; message?: string }> = [];
+      for (const chunk of chunks(records, BATCH_SIZE)) {
+        const raw = await call<RawSaveResult[]>({
+          method: 'POST',
+          url: `/services/data/v${version}/composite/sobjects`,
+          body: JSON.stringify({ allOrNone: true, records: chunk.map((record) => ({ attributes: { type }, ...names.qualifyRecord(record) })) }),
+        });
+        if (!Array.isArray(raw) || raw.length !== chunk.length) {
+          throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${chunk.length} results from the org`, false);
+        }
+        for (const item of raw) {
+          const error = item.errors?.[0];
+          results.push(
+            item.success === true && typeof item.id === 'string'
+              ? { success: true, id: item.id }
+              : { success: false, errorCode: typeof error?.statusCode === 'string' ? error.statusCode : 'UNKNOWN', message: typeof error?.message === 'string' ? error.message : '' },
+          );
+        }
+      }
       return results;
     },
 

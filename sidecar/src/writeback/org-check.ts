@@ -69,6 +69,10 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.query<T>(soql);
     },
+    async create(sobject: string, records: OrgRecord[]) {
+      await ensureRightOrg();
+      return client.create(sobject, records);
+    },
     async describe(sobject: string) {
       await ensureRightOrg();
       return client.describe(sobject);

@@ -112,6 +112,38 @@ describe('rules on the documented examples', () => {
     expect(seen?.reasons[0]?.message).not.toContain('lw-canary');
   });
 
+  it('takes the capture of a canary record being planted for what it is, and any later touch for a hit', async () => {
+    const detector = createDetector({
+      config: {
+        canaries: [
+          { kind: 'record', recordId: '0035g00000CaNaRyAAA', label: 'canary Contact 1a2b' },
+          { kind: 'marker', value: 'lw-1a2b@canary.leakwatch.invalid', label: 'canary Contact 1a2b' },
+        ],
+      },
+    });
+    const planted = await detector.score(
+      classified({
+        object: 'Contact',
+        operation: 'insert',
+        recordIds: ['0035g00000CaNaRyAAA'],
+        fields: [{ name: 'Email', recordId: '0035g00000CaNaRyAAA', value: 'lw-1a2b@canary.leakwatch.invalid' }],
+      }),
+    );
+    expect(planted).toBeNull();
+    const changed = await detector.score(
+      classified({ object: 'Contact', operation: 'update', recordIds: ['0035g00000CaNaRyAAA'], recordCount: 1 }),
+    );
+    expect(changed?.reasons.map((r) => r.code)).toEqual(['canary_touched']);
+    const copied = await detector.score(
+      classified({
+        object: 'Lead',
+        operation: 'insert',
+        fields: [{ name: 'Email', recordId: '00Q5g00000LeAdXAAR', value: 'lw-1a2b@canary.leakwatch.invalid' }],
+      }),
+    );
+    expect(copied?.reasons.map((r) => r.code)).toEqual(['canary_value_seen']);
+  });
+
   it('flags an integration user signing in through the browser', async () => {
     const verdict = await createDetector().score(
       classified({

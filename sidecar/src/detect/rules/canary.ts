@@ -8,7 +8,9 @@ import { actorName, type RuleContext } from './context.js';
 export const canaryRule = (ctx: RuleContext): void => {
   const { event, config } = ctx;
   const registry = ctx.state.canaries();
-  if (registry.recordIds.size > 0) {
+  // A canary record being created is its planting (the DML capture reports it like any insert).
+  const planting = event.kind === 'dml' && event.operation === 'insert';
+  if (registry.recordIds.size > 0 && !planting) {
     const hits = new Set<string>();
     for (const id of event.recordIds ?? []) if (registry.recordIds.has(id.slice(0, 15))) hits.add(id.slice(0, 15));
     for (const f of event.fields ?? [])
@@ -23,9 +25,10 @@ export const canaryRule = (ctx: RuleContext): void => {
     }
   }
   if (registry.markers.length > 0) {
-    const where = markerLocations(event, registry.markers);
+    const where = markerLocations(event, registry.markers, planting ? registry.recordIds : undefined);
     for (const finding of ctx.input.findings)
-      if (finding.entities.some((e) => ctx.markerHashes.has(e.hash)))
+      if (planting && finding.recordId && registry.recordIds.has(finding.recordId.slice(0, 15))) continue;
+      else if (finding.entities.some((e) => ctx.markerHashes.has(e.hash)))
         where.add(`${event.object ?? ''}.${finding.field}`);
     if (where.size > 0) {
       ctx.reasons.push({
@@ -38,9 +41,10 @@ export const canaryRule = (ctx: RuleContext): void => {
 };
 
 /** Names of the fields and details holding any marker; never the values. */
-function markerLocations(event: LeakEvent, markers: readonly string[]): Set<string> {
+function markerLocations(event: LeakEvent, markers: readonly string[], planted?: ReadonlySet<string>): Set<string> {
   const where = new Set<string>();
   for (const f of event.fields ?? []) {
+    if (planted && f.recordId && planted.has(f.recordId.slice(0, 15))) continue;
     if (f.value && containsAny(f.value, markers)) where.add(`${event.object ?? ''}.${f.name}`);
   }
   if (event.details) {
