@@ -15,7 +15,11 @@ export interface Faults {
 }
 
 /** What `setFaults` accepts: counters to set, plus a one-shot revocation of every issued token. */
-export type FaultSettings = Partial<Faults> & { expireSessions?: boolean };
+export type FaultSettings = Partial<Faults> & {
+  expireSessions?: boolean;
+  /** Sets the API requests used today (as `Sforce-Limit-Info` reports them), e.g. to bring the org near its limit. */
+  apiUsage?: number;
+};
 
 export type RequestFault = 'unavailable' | 'requestLimit' | 'dropConnections' | 'loginUnavailable';
 
@@ -35,7 +39,10 @@ export class FaultInjector {
   private state: Faults = { ...NONE };
   readonly injected: FaultCounts = { unavailable: 0, requestLimit: 0, lockRows: 0, dropConnections: 0, loginUnavailable: 0, sessionsExpired: 0 };
 
-  set(settings: Partial<Faults>): void {
+  set(settings: Partial<Faults> & { apiUsage?: number }): void {
+    if (settings.apiUsage !== undefined && (!Number.isInteger(settings.apiUsage) || settings.apiUsage < 0)) {
+      throw new RangeError('apiUsage must be a non-negative integer');
+    }
     for (const key of Object.keys(NONE) as (keyof Faults)[]) {
       const value = settings[key];
       if (value !== undefined) {

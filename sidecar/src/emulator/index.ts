@@ -25,6 +25,11 @@ export interface OrgEmulatorOptions {
   userId?: string;
   /** Records per query page before `nextRecordsUrl`; 2000 as in Salesforce. */
   queryBatchSize?: number;
+  /**
+   * The org's daily API requests (`DailyApiRequests.Max`, reported in `Sforce-Limit-Info`); default
+   * 100,000, the Enterprise Edition base allocation before per-licence additions.
+   */
+  dailyApiRequests?: number;
 }
 
 export interface OrgEmulator {
@@ -36,6 +41,10 @@ export interface OrgEmulator {
   /** Live counters. */
   stats: EmulatorStats & { faultsInjected: FaultCounts };
   records(sobject: string): StoredRecord[];
+  /** Loads records as an export of the org holds them (the seeding API); returns their ids. */
+  seed(sobject: string, records: Record<string, unknown>[]): string[];
+  /** API requests used today and the daily maximum. */
+  apiUsage(): { used: number; max: number };
   /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
   createdAtMs(id: string): number | undefined;
   setFaults(settings: FaultSettings): void;
@@ -58,15 +67,19 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   const auth = new OrgAuth(connectedApp, identity);
   const faults = new FaultInjector();
   const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0 };
+  const api = { used: 0, max: options.dailyApiRequests ?? 100_000 };
   const setFaults = (settings: FaultSettings): void => {
     faults.set(settings);
+    if (settings.apiUsage !== undefined) api.used = settings.apiUsage;
     if (settings.expireSessions) {
       auth.revokeAll();
       faults.injected.sessionsExpired += 1;
     }
   };
   let url = '';
-  const app = buildServer({ store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, baseUrl: () => url, setFaults });
+  // The integration user exists in its org, as every user the REST API names does.
+  store.seed('User', [{ Id: identity.userId, Username: identity.username, LastName: 'Integration', IsActive: true, UserType: 'Standard' }]);
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, baseUrl: () => url, setFaults });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
@@ -77,6 +90,8 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     schema,
     stats: Object.defineProperty(counters, 'faultsInjected', { get: () => faults.injected, enumerable: true }) as OrgEmulator['stats'],
     records: (sobject) => store.records(sobject),
+    seed: (sobject, records) => store.seed(sobject, records),
+    apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),
     setFaults,
     close: () => app.close(),

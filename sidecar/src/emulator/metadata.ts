@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { namespacer, type Namespacer } from '../writeback/namespace.js';
+import { standardObjects } from './standard-objects.js';
 
 export type FieldType =
   | 'Id'
@@ -56,6 +57,8 @@ export interface ObjectDef {
   fieldsByLowerName: Map<string, string>;
   /** Relationship name (`LeakVerdict__r`) → lookup field name. */
   relationships: Map<string, string>;
+  /** Set for standard objects (`standard-objects.ts`); `createable` false: the API only reads them. */
+  standard?: { createable: boolean };
 }
 
 export type Schema = Map<string, ObjectDef>;
@@ -97,7 +100,8 @@ const standardFields = (nameField: FieldDef): FieldDef[] => {
     externalId: false,
     caseSensitive: false,
     writable: false,
-    ...(referenceTo ? { referenceTo } : {}),
+    // `CreatedBy.Username`, `Owner.Username`: the standard relationships every custom object has.
+    ...(referenceTo ? { referenceTo, relationshipName: name.replace(/Id$/, '') } : {}),
   });
   return [
     system('Id', 'Id'),
@@ -197,12 +201,13 @@ const qualifyField = (field: FieldDef, names: Namespacer): FieldDef => ({
 });
 
 /**
- * Loads every custom object (`__c`, source format) under `root`, with its fields, into a schema.
+ * Loads the standard objects the sidecar reads (`standard-objects.ts`) and every custom object
+ * (`__c`, source format) under `root`, with its fields, into a schema.
  * With a namespace, custom names are spelled as a subscriber org of the managed package sees them.
  */
 export const loadSchema = async (root: string, namespace?: string): Promise<Schema> => {
   const names = namespacer(namespace);
-  const schema: Schema = new Map();
+  const schema: Schema = new Map(standardObjects().map((object) => [object.name, object]));
   const objectFiles = await findObjectFiles(root);
   for (const [index, objectFile] of objectFiles.entries()) {
     const name = names.qualify(basename(objectFile).replace(/\.object-meta\.xml$/, ''));

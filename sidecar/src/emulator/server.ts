@@ -1,9 +1,13 @@
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { eventLogFileRecord, type EventLogFileSeed } from './event-log-files.js';
 import { OAuthError, type OrgAuth } from './auth.js';
 import { ApiError } from './errors.js';
 import type { FaultInjector, FaultSettings } from './faults.js';
 import type { ObjectDef } from './metadata.js';
 import { runQuery } from './soql.js';
+import { idSuffix } from '../contract/salesforce-id.js';
 import { collectionRecords, type OrgStore, type SaveRequest } from './store.js';
 
 export interface EmulatorStats {
@@ -16,7 +20,16 @@ export interface EmulatorStats {
   recordsFailed: number;
 }
 
+/** The org's daily API allowance: every authorised data request counts one call. */
+export interface ApiAllowance {
+  used: number;
+  max: number;
+}
+
 export interface ServerParts {
+  api: ApiAllowance;
+  /** Blob bodies (EventLogFile.LogFile) by record id. */
+  blobs: Map<string, Buffer>;
   store: OrgStore;
   auth: OrgAuth;
   faults: FaultInjector;
@@ -32,6 +45,8 @@ interface VersionParams {
 }
 
 const CURRENT_VERSION = '62.0';
+/** Records per seeding request. */
+const SEED_LIMIT = 10_000;
 /** Query locators a user can hold open at once; the oldest is dropped beyond this, as in Salesforce. */
 const OPEN_CURSORS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,7 +73,7 @@ const objectOf = (store: OrgStore, name: string): ObjectDef => {
 /** Builds the HTTP face of the emulated org: OAuth, identity, sObject Collections, query, describe. */
 export const buildServer = (parts: ServerParts): FastifyInstance => {
   const { store, auth, faults, stats } = parts;
-  const app = Fastify({ logger: false, bodyLimit: 50 * 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 * 1024 });
   const cursors = new Map<string, { rows: unknown[]; totalSize: number }>();
   let cursorCounter = 0;
 
@@ -88,10 +103,17 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     if (!auth.isValid(bearer(request))) {
       return reply.code(401).send([{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
-    if (faults.take('requestLimit')) {
+    if (parts.api.used >= parts.api.max || faults.take('requestLimit')) {
       return reply.code(403).send([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
     }
+    parts.api.used += 1;
   };
+
+  // Every REST API response tells the caller how much of the daily allowance is used, as an org does.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/services/data/')) reply.header('Sforce-Limit-Info', `api-usage=${parts.api.used}/${parts.api.max}`);
+    return payload;
+  });
 
   const save = (requests: SaveRequest[], allOrNone: boolean) => {
     const results = store.save(requests, { allOrNone, lockFails: () => faults.take('lockRows'), userId: auth.identity.userId });
@@ -250,7 +272,52 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     };
   });
 
+  app.get<{ Params: VersionParams }>('/services/data/:version/limits', { onRequest: authorised }, async (request) => {
+    versionOf(request.params);
+    return { DailyApiRequests: { Max: parts.api.max, Remaining: Math.max(0, parts.api.max - parts.api.used) } };
+  });
+
+  app.get<{ Params: VersionParams & { sobject: string; id: string; field: string } }>(
+    '/services/data/:version/sobjects/:sobject/:id/:field',
+    { onRequest: authorised },
+    async (request, reply) => {
+      versionOf(request.params);
+      const object = objectOf(store, request.params.sobject);
+      const record = store.get(object.name, request.params.id.length === 15 ? `${request.params.id}${idSuffix(request.params.id)}` : request.params.id);
+      const body = record ? parts.blobs.get(record.Id as string) : undefined;
+      if (!record || !body || request.params.field !== 'LogFile') throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      reply.type('text/csv');
+      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+        reply.header('content-encoding', 'gzip');
+        return reply.send(Readable.from([body]).pipe(createGzip()));
+      }
+      return reply.send(body);
+    },
+  );
+
   app.get<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => store.records(objectOf(store, request.params.sobject).name));
+  app.post<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request, reply) => {
+    const body = request.body as { records?: unknown } | null;
+    if (!body || typeof body !== 'object' || !Array.isArray(body.records)) {
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'The body must be {"records": [{...Salesforce field names...}]}');
+    }
+    if (body.records.length > SEED_LIMIT) throw new ApiError(400, 'EXCEEDED_ID_LIMIT', `at most ${SEED_LIMIT} records per request`);
+    if (body.records.some((record) => record === null || typeof record !== 'object' || Array.isArray(record))) {
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'Each record must be a JSON object of field names and values');
+    }
+    const object = objectOf(store, request.params.sobject);
+    const ids = store.seed(object.name, body.records as Record<string, unknown>[]);
+    return reply.code(201).send({ object: object.name, ids });
+  });
+  app.delete<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => ({ deleted: store.clear(objectOf(store, request.params.sobject).name) }));
+  app.post('/__emulator/event-log-files', async (request, reply) => {
+    const { record: seeded, body } = eventLogFileRecord(request.body as EventLogFileSeed, CURRENT_VERSION);
+    const { lines, ...record } = seeded;
+    const [id] = store.seed('EventLogFile', [record]);
+    parts.blobs.set(id as string, body);
+    store.seed('EventLogFile', [{ Id: id, LogFile: `/services/data/v${CURRENT_VERSION}/sobjects/EventLogFile/${id}/LogFile` }]);
+    return reply.code(201).send({ id, logFileLength: body.length, lines });
+  });
   app.post('/__emulator/faults', async (request) => {
     try {
       parts.setFaults((request.body ?? {}) as FaultSettings);

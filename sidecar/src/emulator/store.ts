@@ -2,7 +2,7 @@ import type { RecordIssue } from './errors.js';
 import { ApiError } from './errors.js';
 import { recordId } from './ids.js';
 import type { FieldDef, ObjectDef, Schema } from './metadata.js';
-import { formatDateTime, parseRecord, type FieldValue, type ParsedRecord } from './validate.js';
+import { coerceValue, formatDateTime, parseRecord, type FieldValue, type ParsedRecord } from './validate.js';
 
 export type StoredRecord = Record<string, FieldValue>;
 
@@ -88,6 +88,9 @@ export class OrgStore {
         const value = String(record.values.get(request.externalIdField ?? ''));
         issues.push({ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [] });
       }
+      if (request.object.standard && !request.object.standard.createable) {
+        issues.push({ statusCode: 'INVALID_TYPE_FOR_OPERATION', message: `entity type ${request.object.name} does not support insert or update`, fields: [] });
+      }
       if (issues.length === 0 && options.lockFails?.()) {
         issues.push({ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] });
       }
@@ -153,23 +156,74 @@ export class OrgStore {
       if (field.defaultValue !== undefined) record[field.name] = field.defaultValue;
     }
     Object.assign(record, Object.fromEntries(parsed.values));
-    const counter = (this.counters.get(object.name) ?? 0) + 1;
-    this.counters.set(object.name, counter);
-    const id = recordId(object.keyPrefix, counter);
+    const id = this.nextId(object);
+    const counter = this.counters.get(object.name) as number;
     const name = object.fields.get('Name');
     if (name?.type === 'AutoNumber') record.Name = formatAutoNumber(name.displayFormat ?? '{0}', counter);
-    else if (record.Name === null || record.Name === undefined) record.Name = id;
-    return {
-      ...record,
-      Id: id,
-      CreatedDate: now,
-      LastModifiedDate: now,
-      SystemModstamp: now,
-      CreatedById: userId,
-      LastModifiedById: userId,
-      OwnerId: userId,
-      IsDeleted: false,
-    };
+    else if (object.standard && object.fields.has('FirstName')) record.Name = personName(record);
+    else if (name && (record.Name === null || record.Name === undefined)) record.Name = id;
+    const system: StoredRecord = { Id: id, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, CreatedById: userId, LastModifiedById: userId, OwnerId: userId, IsDeleted: false };
+    for (const [field, value] of Object.entries(system)) if (object.fields.has(field) && (field === 'Id' || !(field in record))) record[field] = value;
+    return record;
+  }
+
+  private nextId(object: ObjectDef): string {
+    const counter = (this.counters.get(object.name) ?? 0) + 1;
+    this.counters.set(object.name, counter);
+    return recordId(object.keyPrefix, counter);
+  }
+
+  /**
+   * Loads records as an export of the org holds them (the seeding API): every documented field,
+   * system fields included, is accepted and typed; an unknown field fails the whole request; ids
+   * are generated with the object's prefix where absent; CreatedDate and SystemModstamp default to
+   * now. References are kept as given (exports are partial). Returns the records' ids in order.
+   */
+  seed(objectName: string, bodies: Record<string, unknown>[]): string[] {
+    const object = this.object(objectName);
+    if (!object) throw new ApiError(404, 'NOT_FOUND', `The emulator does not know the object ${objectName}`);
+    const records = bodies.map((body, index) => {
+      const record: StoredRecord = {};
+      const issues: RecordIssue[] = [];
+      for (const [key, raw] of Object.entries(body)) {
+        if (key === 'attributes') continue;
+        const fieldName = object.fieldsByLowerName.get(key.toLowerCase());
+        const field = fieldName ? object.fields.get(fieldName) : undefined;
+        if (!field) throw new ApiError(400, 'INVALID_FIELD', `No such column '${key}' on entity '${object.name}' (record ${index})`);
+        record[field.name] = coerceValue(field, raw, issues);
+      }
+      const [problem] = issues;
+      if (problem) throw new ApiError(400, problem.statusCode, `record ${index}: ${problem.message}`);
+      return record;
+    });
+    const now = systemTimestamp();
+    const table = this.tables.get(object.name) as Map<string, StoredRecord>;
+    const ids: string[] = [];
+    for (const record of records) {
+      for (const field of object.fields.values()) {
+        if (record[field.name] !== undefined) continue;
+        if (field.type === 'Checkbox') record[field.name] = field.defaultValue === true;
+        else if (field.name === 'CreatedDate' || field.name === 'SystemModstamp' || field.name === 'LastModifiedDate') record[field.name] = now;
+        else record[field.name] = null;
+      }
+      if (typeof record.Id !== 'string') record.Id = this.nextId(object);
+      if (object.standard && object.fields.has('FirstName') && object.fields.has('Name') && record.Name === null) record.Name = personName(record);
+      const previous = table.get(record.Id);
+      this.commit({ object, record: previous ? { ...previous, ...Object.fromEntries(Object.entries(record).filter(([key]) => key in (bodies[ids.length] ?? {}) || key === 'Id')) } : record, created: !previous });
+      ids.push(record.Id);
+    }
+    return ids;
+  }
+
+  /** Removes every record of an object (the seeding API's reset). */
+  clear(objectName: string): number {
+    const object = this.object(objectName);
+    if (!object) throw new ApiError(404, 'NOT_FOUND', `The emulator does not know the object ${objectName}`);
+    const table = this.tables.get(object.name) as Map<string, StoredRecord>;
+    const count = table.size;
+    table.clear();
+    for (const key of [...this.indexes.keys()]) if (key.startsWith(`${object.name}.`)) this.indexes.delete(key);
+    return count;
   }
 
   private resolveReferences(object: ObjectDef, parsed: ParsedRecord, issues: RecordIssue[]): void {
@@ -243,6 +297,9 @@ export class OrgStore {
     return this.created.get(id);
   }
 }
+
+const personName = (record: StoredRecord): string =>
+  [record.FirstName, record.LastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
 
 /** Now, to the second: Salesforce keeps CreatedDate, LastModifiedDate and SystemModstamp without milliseconds. */
 const systemTimestamp = (): string => formatDateTime(new Date(Math.floor(Date.now() / 1_000) * 1_000));

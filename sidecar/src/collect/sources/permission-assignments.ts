@@ -200,9 +200,10 @@ async function auditRows(ctx: SourceContext<unknown>, rows: readonly AssignmentR
 }
 
 /**
- * The audit row that logged this assignment: within the window of its SystemModstamp, naming the
- * permission set (label or API name) and, when known, the assignee's username; the nearest in time
- * wins. Undefined when none matches: the assigner is then unknown, never taken to be the assignee.
+ * The audit row that logged this assignment: within the window of its SystemModstamp and naming
+ * the permission set (label or API name). Rows that also name the assignee's username are preferred
+ * (a Display may name the user by full name instead); the nearest in time wins. Undefined when none
+ * matches: the assigner is then unknown, never taken to be the assignee.
  */
 export function findAssigner(
   audit: readonly AuditAssignmentRow[],
@@ -213,17 +214,16 @@ export function findAssigner(
 ): AuditAssignmentRow | undefined {
   const at = parseOrgDateTime(row.SystemModstamp).getTime();
   const names = [set.Label, set.Name].filter((n): n is string => typeof n === 'string' && n !== '').map((n) => n.toLowerCase());
-  let best: AuditAssignmentRow | undefined;
-  let bestGap = Infinity;
+  const username = assigneeUsername?.toLowerCase();
+  let best: { row: AuditAssignmentRow; score: number } | undefined;
   for (const candidate of audit) {
     const display = (candidate.Display ?? '').toLowerCase();
     if (!names.some((n) => display.includes(n))) continue;
-    if (assigneeUsername && !display.includes(assigneeUsername.toLowerCase())) continue;
     const gap = Math.abs(parseOrgDateTime(candidate.CreatedDate).getTime() - at);
-    if (gap <= windowMs && gap < bestGap) {
-      best = candidate;
-      bestGap = gap;
-    }
+    if (gap > windowMs) continue;
+    // Naming the assignee outweighs any difference in time within the window.
+    const score = (username && display.includes(username) ? 0 : windowMs + 1) + gap;
+    if (!best || score < best.score) best = { row: candidate, score };
   }
-  return best;
+  return best?.row;
 }

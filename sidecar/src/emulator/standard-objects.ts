@@ -1,0 +1,322 @@
+import type { FieldDef, FieldType, ObjectDef } from './metadata.js';
+
+/**
+ * The standard objects the sidecar reads, with the fields the Salesforce Field Reference lists for
+ * each (developer.salesforce.com/docs/platform/field-reference, "salesforce-field-reference-<object>",
+ * and the Object Reference page of the same object). Only documented fields are here, so a query
+ * naming a field an org does not have fails as it would there (INVALID_FIELD).
+ *
+ * `createable: false` marks objects the API only reads (SetupAuditTrail, LoginHistory, OauthToken,
+ * EventLogFile, ConnectedApplication: "Supported Calls: query(), retrieve()"); the emulator's
+ * seeding endpoint is the only way to fill them.
+ */
+
+type Spec = [name: string, type: FieldType, options?: { referenceTo?: string; length?: number; writable?: boolean; unique?: boolean }];
+
+interface StandardObject {
+  name: string;
+  label: string;
+  /** The documented three-character id prefix. */
+  keyPrefix: string;
+  createable: boolean;
+  fields: Spec[];
+}
+
+const ro = { writable: false };
+const user = (name: string): Spec => [name, 'Lookup', { referenceTo: 'User', writable: false }];
+const audit = (created = true, modified = true): Spec[] => [
+  ...(created ? [['CreatedDate', 'DateTime', ro] as Spec, user('CreatedById')] : []),
+  ...(modified ? [['LastModifiedDate', 'DateTime', ro] as Spec, user('LastModifiedById')] : []),
+  ['SystemModstamp', 'DateTime', ro],
+];
+
+/** The 14 critical permissions of the detector, and the ones the collectors' user needs. */
+export const PERMISSION_FIELDS = [
+  'ModifyAllData',
+  'ViewAllData',
+  'ManageUsers',
+  'AuthorApex',
+  'CustomizeApplication',
+  'ViewEncryptedData',
+  'ManageEncryptionKeys',
+  'AssignPermissionSets',
+  'ManageSharing',
+  'ManageInternalUsers',
+  'ResetPasswords',
+  'ViewAllUsers',
+  'ModifyMetadata',
+  'ExportReport',
+  'ApiEnabled',
+  'ViewSetup',
+  'ViewEventLogFiles',
+].map((p): Spec => [`Permissions${p}`, 'Checkbox']);
+
+const OBJECTS: StandardObject[] = [
+  {
+    name: 'User',
+    label: 'User',
+    keyPrefix: '005',
+    createable: true,
+    fields: [
+      ['Username', 'Text', { length: 80, unique: true }],
+      ['FirstName', 'Text', { length: 40 }],
+      ['LastName', 'Text', { length: 80 }],
+      ['Name', 'Text', { length: 121, writable: false }],
+      ['Email', 'Email'],
+      ['ProfileId', 'Lookup', { referenceTo: 'Profile' }],
+      ['UserType', 'Picklist', ro],
+      ['IsActive', 'Checkbox'],
+      ['LastLoginDate', 'DateTime', ro],
+      ...audit(),
+    ],
+  },
+  {
+    name: 'Profile',
+    label: 'Profile',
+    keyPrefix: '00e',
+    createable: true,
+    fields: [['Name', 'Text', { length: 255 }], ['UserLicenseId', 'Id'], ['UserType', 'Picklist', ro], ...audit()],
+  },
+  {
+    name: 'PermissionSet',
+    label: 'Permission Set',
+    keyPrefix: '0PS',
+    createable: true,
+    fields: [
+      ['Name', 'Text', { length: 80 }],
+      ['Label', 'Text', { length: 80 }],
+      ['Description', 'TextArea'],
+      ['IsOwnedByProfile', 'Checkbox', ro],
+      ['ProfileId', 'Lookup', { referenceTo: 'Profile', writable: false }],
+      ['PermissionSetGroupId', 'Lookup', { referenceTo: 'PermissionSetGroup', writable: false }],
+      ['Type', 'Picklist', ro],
+      ['LicenseId', 'Id'],
+      ['NamespacePrefix', 'Text', { length: 15, writable: false }],
+      ...PERMISSION_FIELDS,
+      ...audit(),
+    ],
+  },
+  {
+    name: 'PermissionSetGroup',
+    label: 'Permission Set Group',
+    keyPrefix: '0PG',
+    createable: true,
+    fields: [
+      ['DeveloperName', 'Text', { length: 80 }],
+      ['MasterLabel', 'Text', { length: 80 }],
+      ['Description', 'TextArea'],
+      ['Status', 'Picklist', ro],
+      ...audit(),
+    ],
+  },
+  {
+    // No CreatedById or CreatedDate: the object does not record who assigned it.
+    name: 'PermissionSetAssignment',
+    label: 'Permission Set Assignment',
+    keyPrefix: '0Pa',
+    createable: true,
+    fields: [
+      ['AssigneeId', 'Lookup', { referenceTo: 'User' }],
+      ['PermissionSetId', 'Lookup', { referenceTo: 'PermissionSet' }],
+      ['PermissionSetGroupId', 'Lookup', { referenceTo: 'PermissionSetGroup' }],
+      ['ExpirationDate', 'DateTime'],
+      ['IsActive', 'Checkbox', ro],
+      ['IsRevoked', 'Checkbox'],
+      ['SystemModstamp', 'DateTime', ro],
+    ],
+  },
+  {
+    name: 'ObjectPermissions',
+    label: 'Object Permissions',
+    keyPrefix: '110',
+    createable: true,
+    fields: [
+      ['ParentId', 'Lookup', { referenceTo: 'PermissionSet' }],
+      ['SobjectType', 'Picklist'],
+      ['PermissionsCreate', 'Checkbox'],
+      ['PermissionsRead', 'Checkbox'],
+      ['PermissionsEdit', 'Checkbox'],
+      ['PermissionsDelete', 'Checkbox'],
+      ['PermissionsViewAllRecords', 'Checkbox'],
+      ['PermissionsModifyAllRecords', 'Checkbox'],
+      ['PermissionsViewAllFields', 'Checkbox'],
+      ...audit(),
+    ],
+  },
+  {
+    name: 'SetupAuditTrail',
+    label: 'Setup Audit Trail',
+    keyPrefix: '0Ym',
+    createable: false,
+    fields: [
+      ['Action', 'Text', { length: 120, writable: false }],
+      ['Section', 'Text', { length: 40, writable: false }],
+      ['Display', 'Text', { length: 1000, writable: false }],
+      ['DelegateUser', 'Text', { length: 80, writable: false }],
+      ['ResponsibleNamespacePrefix', 'Text', { length: 15, writable: false }],
+      ['CreatedByContext', 'Text', { length: 80, writable: false }],
+      ['CreatedByIssuer', 'Text', { length: 80, writable: false }],
+      ['CreatedDate', 'DateTime', ro],
+      user('CreatedById'),
+      ['SystemModstamp', 'DateTime', ro],
+    ],
+  },
+  {
+    name: 'LoginHistory',
+    label: 'Login History',
+    keyPrefix: '0Ya',
+    createable: false,
+    fields: [
+      user('UserId'),
+      ['LoginTime', 'DateTime', ro],
+      ['LoginType', 'Picklist', ro],
+      ['LoginSubType', 'Picklist', ro],
+      ['LoginUrl', 'Text', { length: 255, writable: false }],
+      ['SourceIp', 'Text', { length: 39, writable: false }],
+      ['ForwardedForIp', 'Text', { length: 255, writable: false }],
+      ['Status', 'Text', { length: 255, writable: false }],
+      ['Application', 'Text', { length: 64, writable: false }],
+      ['ApiType', 'Text', { length: 64, writable: false }],
+      ['ApiVersion', 'Text', { length: 32, writable: false }],
+      ['Browser', 'Text', { length: 64, writable: false }],
+      ['Platform', 'Text', { length: 64, writable: false }],
+      ['ClientVersion', 'Text', { length: 64, writable: false }],
+      ['CountryIso', 'Text', { length: 3, writable: false }],
+      ['LoginGeoId', 'Id', ro],
+      ['AuthenticationServiceId', 'Id', ro],
+      ['AuthMethodReference', 'Text', { length: 128, writable: false }],
+      ['CipherSuite', 'Picklist', ro],
+      ['TlsProtocol', 'Picklist', ro],
+      ['NetworkId', 'Id', ro],
+      ['OptionsIsGet', 'Checkbox', ro],
+      ['OptionsIsPost', 'Checkbox', ro],
+    ],
+  },
+  {
+    // No scope field. Users with Customize Application see every user's tokens, others only their own.
+    name: 'OauthToken',
+    label: 'OAuth Token',
+    keyPrefix: '0CQ',
+    createable: false,
+    fields: [
+      ['AppName', 'Text', { length: 255, writable: false }],
+      ['AppMenuItemId', 'Id', ro],
+      user('UserId'),
+      ['CreatedDate', 'DateTime', ro],
+      ['LastUsedDate', 'DateTime', ro],
+      ['UseCount', 'Number', ro],
+      ['AccessToken', 'Text', { length: 255, writable: false }],
+      ['DeleteToken', 'Text', { length: 255, writable: false }],
+      ['RequestToken', 'Text', { length: 255, writable: false }],
+    ],
+  },
+  {
+    name: 'ConnectedApplication',
+    label: 'Connected App',
+    keyPrefix: '0H4',
+    createable: false,
+    fields: [
+      ['Name', 'Text', { length: 80, writable: false }],
+      ['OptionsAllowAdminApprovedUsersOnly', 'Checkbox', ro],
+      ['OptionsIsInternal', 'Checkbox', ro],
+      ['MobileStartUrl', 'Url', ro],
+      ...audit(),
+    ],
+  },
+  {
+    name: 'EventLogFile',
+    label: 'Event Log File',
+    keyPrefix: '0AT',
+    createable: false,
+    fields: [
+      ['EventType', 'Picklist', ro],
+      ['Interval', 'Picklist', ro],
+      ['LogDate', 'DateTime', ro],
+      ['LogFile', 'Url', { length: 255, writable: false }],
+      ['LogFileContentType', 'Text', { length: 255, writable: false }],
+      ['LogFileFieldNames', 'Text', { length: 1333, writable: false }],
+      ['LogFileFieldTypes', 'Text', { length: 1333, writable: false }],
+      ['LogFileLength', 'Number', ro],
+      ['Sequence', 'Number', ro],
+      ['ApiVersion', 'Number', ro],
+      ['IsDeleted', 'Checkbox', ro],
+      ...audit(),
+    ],
+  },
+  {
+    name: 'Account',
+    label: 'Account',
+    keyPrefix: '001',
+    createable: true,
+    fields: [['Name', 'Text', { length: 255 }], ['Phone', 'Phone'], user('OwnerId'), ['IsDeleted', 'Checkbox', ro], ...audit()],
+  },
+  {
+    name: 'Contact',
+    label: 'Contact',
+    keyPrefix: '003',
+    createable: true,
+    fields: [
+      ['FirstName', 'Text', { length: 40 }],
+      ['LastName', 'Text', { length: 80 }],
+      ['Name', 'Text', { length: 121, writable: false }],
+      ['Email', 'Email'],
+      ['Phone', 'Phone'],
+      ['AccountId', 'Lookup', { referenceTo: 'Account' }],
+      user('OwnerId'),
+      ['IsDeleted', 'Checkbox', ro],
+      ...audit(),
+    ],
+  },
+  {
+    name: 'Lead',
+    label: 'Lead',
+    keyPrefix: '00Q',
+    createable: true,
+    fields: [
+      ['FirstName', 'Text', { length: 40 }],
+      ['LastName', 'Text', { length: 80 }],
+      ['Name', 'Text', { length: 121, writable: false }],
+      ['Company', 'Text', { length: 255 }],
+      ['Email', 'Email'],
+      ['Phone', 'Phone'],
+      ['Status', 'Picklist'],
+      user('OwnerId'),
+      ['IsDeleted', 'Checkbox', ro],
+      ...audit(),
+    ],
+  },
+];
+
+/** Required on create, as the org requires them. */
+const REQUIRED: Record<string, string[]> = { Contact: ['LastName'], Lead: ['LastName', 'Company'], Account: ['Name'] };
+
+const fieldOf = (objectName: string, [name, type, options = {}]: Spec): FieldDef => ({
+  name,
+  label: name,
+  type,
+  required: REQUIRED[objectName]?.includes(name) ?? false,
+  unique: options.unique ?? false,
+  externalId: false,
+  caseSensitive: false,
+  writable: options.writable ?? true,
+  ...(options.length !== undefined ? { length: options.length } : {}),
+  ...(options.referenceTo ? { referenceTo: options.referenceTo, relationshipName: name.replace(/Id$/, '') } : {}),
+});
+
+/** The standard objects as schema entries; `Id` first, as describe lists it. */
+export const standardObjects = (): ObjectDef[] =>
+  OBJECTS.map((object) => {
+    const fields: FieldDef[] = [
+      { name: 'Id', label: 'Id', type: 'Id', required: false, unique: false, externalId: false, caseSensitive: false, writable: false },
+      ...object.fields.map((spec) => fieldOf(object.name, spec)),
+    ];
+    return {
+      name: object.name,
+      label: object.label,
+      keyPrefix: object.keyPrefix,
+      standard: { createable: object.createable },
+      fields: new Map(fields.map((f) => [f.name, f])),
+      fieldsByLowerName: new Map(fields.map((f) => [f.name.toLowerCase(), f.name])),
+      relationships: new Map(fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName as string, f.name])),
+    };
+  });
