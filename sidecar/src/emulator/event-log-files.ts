@@ -10,6 +10,8 @@ export interface EventLogFileSeed {
   /** The file's body: a header row of column names, then one line per event. */
   csv?: unknown;
   sequence?: unknown;
+  /** When the org generated the file (CreatedDate); default now. */
+  createdDate?: unknown;
   /** Column types in header order (`String`, `Id`, `Number`, `DateTime`, …); default: `String` for each. */
   fieldTypes?: unknown;
 }
@@ -30,7 +32,10 @@ export function headerColumns(csv: string): string[] {
  */
 export function eventLogFileRecord(seed: EventLogFileSeed, apiVersion: string): { record: Record<string, unknown> & { lines: number }; body: Buffer } {
   if (seed === null || typeof seed !== 'object') throw new ApiError(400, 'JSON_PARSER_ERROR', 'The body must be {"eventType","interval","logDate","csv"}');
-  const { eventType, interval, logDate, csv, sequence, fieldTypes } = seed;
+  const { eventType, interval, logDate, csv, sequence, fieldTypes, createdDate } = seed;
+  if (createdDate !== undefined && (typeof createdDate !== 'string' || Number.isNaN(Date.parse(createdDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))))) {
+    throw new ApiError(400, 'JSON_PARSER_ERROR', 'createdDate must be a date-time');
+  }
   if (typeof eventType !== 'string' || !EVENT_TYPE.test(eventType)) throw new ApiError(400, 'INVALID_FIELD', 'eventType must be an event type name such as API, Login or ApiTotalUsage');
   if (interval !== 'Hourly' && interval !== 'Daily') throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'interval must be Hourly or Daily');
   if (typeof logDate !== 'string' || Number.isNaN(Date.parse(logDate.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')))) {
@@ -58,6 +63,7 @@ export function eventLogFileRecord(seed: EventLogFileSeed, apiVersion: string): 
       LogFileFieldTypes: (types as string[]).join(','),
       Sequence: (sequence as number | undefined) ?? 1,
       ApiVersion: Number(apiVersion),
+      ...(createdDate !== undefined ? { CreatedDate: createdDate, SystemModstamp: createdDate } : {}),
       lines,
     },
     body,

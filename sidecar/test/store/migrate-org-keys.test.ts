@@ -71,7 +71,8 @@ describe.each(STORE_KINDS)('migration 030 (org-scoped keys) on %s', (kind) => {
       `INSERT INTO feedback_watermark (org_id, replica, last_modified, last_id) VALUES ($1, 'r1', '2026-11-01T00:00:00Z', 'a045g0000000001AAA')`,
       [ORG15],
     );
-    expect(await migrate(store)).toEqual(['030_org_scoped_keys']);
+    // Later migrations run after it; 030 is the first the store had not applied.
+    expect((await migrate(store))[0]).toBe('030_org_scoped_keys');
   });
   afterAll(async () => {
     await store.close();

@@ -3,14 +3,16 @@ import type { CollectorSource } from '../source.js';
 import { loginHistorySource } from './login-history.js';
 import { oauthTokenSource } from './oauth-tokens.js';
 import { permissionAssignmentSource } from './permission-assignments.js';
+import { eventLogFileSource } from './event-log-files.js';
+import { setupAuditTrailSource } from './setup-audit-trail.js';
 
-export { loginHistorySource, oauthTokenSource, permissionAssignmentSource };
+export { eventLogFileSource, loginHistorySource, oauthTokenSource, permissionAssignmentSource, setupAuditTrailSource };
 
 /** SetupAuditTrail `Action` values that log a permission set or group assigned to a user. */
 export const ASSIGN_ACTIONS = ['PermSetAssign', 'PermSetGroupAssign'];
 
 /** Every source the sidecar can collect, in the order a run reads them. */
-export const SOURCE_NAMES = ['PermissionSetAssignment', 'LoginHistory', 'OauthToken'] as const;
+export const SOURCE_NAMES = ['SetupAuditTrail', 'PermissionSetAssignment', 'LoginHistory', 'OauthToken', 'EventLogFile'] as const;
 
 export interface SourceSettings {
   /** The detector's configuration: which permissions are critical. */
@@ -22,9 +24,11 @@ export interface SourceSettings {
 /** The collectors' sources, built from the detector's configuration. */
 export function buildSources(settings: SourceSettings): CollectorSource[] {
   const all: CollectorSource[] = [
+    setupAuditTrailSource() as CollectorSource,
     permissionAssignmentSource({ permissions: settings.detection.criticalPermissions, assignActions: ASSIGN_ACTIONS }) as CollectorSource,
     loginHistorySource() as CollectorSource,
     oauthTokenSource() as CollectorSource,
+    eventLogFileSource() as CollectorSource,
   ];
   if (!settings.names) return all;
   const unknown = settings.names.filter((n) => !all.some((s) => s.name === n));
