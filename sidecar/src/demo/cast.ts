@@ -1,4 +1,5 @@
 import type { Actor } from '../contract/event.js';
+import { toId18 } from '../contract/salesforce-id.js';
 
 /** The demo org: a small online shop with a storefront connector, service agents, marketing and an admin. */
 export const DEMO_ORG_ID = '00D5g000004Cx1aEAC';
@@ -6,7 +7,8 @@ export const DEMO_ORG_ID = '00D5g000004Cx1aEAC';
 export const SHOP_SYNC: Actor = {
   userId: '0055g00000ShSyNAAV',
   username: 'shopsync@acme-shop.example',
-  profile: 'Integration User',
+  // The Salesforce Integration licence's profile: the collectors read the user as an integration user from it.
+  profile: 'Minimum Access - API Only Integrations',
   isIntegration: true,
   connectedAppId: '0H45g000000ShSyCAK',
 };
@@ -26,7 +28,7 @@ export const MARKETING: Actor = {
 };
 
 export const AGENTS: Actor[] = ['maria', 'tom', 'aisha', 'lukas'].map((name, index) => ({
-  userId: `0055g00000Ag00${index}AAV`,
+  userId: toId18(`0055g00000Ag00${index}`),
   username: `${name}.agent@acme-shop.example`,
   profile: 'Service Agent',
   isIntegration: false,
@@ -35,3 +37,8 @@ export const AGENTS: Actor[] = ['maria', 'tom', 'aisha', 'lukas'].map((name, ind
 /** Synthetic customers' names; their e-mail addresses, phones and cards are drawn per run from a fixed seed. */
 export const FIRST_NAMES = ['Jane', 'Omar', 'Lena', 'Pavel', 'Grace', 'Mateo', 'Ines', 'Kofi', 'Hanna', 'Ravi', 'Chloe', 'Tariq'];
 export const LAST_NAMES = ['Doe', 'Haddad', 'Brandt', 'Novak', 'Okafor', 'Silva', 'Moreau', 'Mensah', 'Lindqvist', 'Iyer', 'Dubois', 'Rahman'];
+
+/** The storefront connector's connected app. */
+export const SHOP_SYNC_APP = { id: '0H45g000000ShSyCAK', name: 'ShopSync Connector' };
+/** The AI lead-scoring app the marketing user authorises on the day of the incidents. */
+export const AI_APP = { id: toId18('0H45g000000LdGnA'.slice(0, 15)), name: 'LeadGenie AI' };

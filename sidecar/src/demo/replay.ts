@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, LeakEvent } from '../contract/event.js';
+import type { OrgData } from './org-data.js';
 
 export interface SidecarEndpoint {
   url: string;
@@ -50,3 +51,57 @@ export const waitForDrain = async (sidecar: SidecarEndpoint, timeoutMs: number, 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 };
+
+/** At most this many records per seeding request (the emulator's limit is 10,000). */
+const SEED_BATCH = 2_000;
+
+const post = async (url: string, body: unknown, init: { headers?: Record<string, string> } = {}): Promise<unknown> => {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...init.headers }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`POST ${new URL(url).pathname} answered HTTP ${response.status}: ${await response.text()}`);
+  return response.json();
+};
+
+/**
+ * Loads raw org data into the org emulator through its public seeding API, as an independent data
+ * set would be loaded: `POST /__emulator/records/{SObject}` and `POST /__emulator/event-log-files`.
+ */
+export const seedOrg = async (orgUrl: string, data: OrgData): Promise<{ records: number; files: number; lines: number }> => {
+  let records = 0;
+  let lines = 0;
+  for (const group of data.records) {
+    for (let start = 0; start < group.records.length; start += SEED_BATCH) {
+      const batch = group.records.slice(start, start + SEED_BATCH);
+      await post(`${orgUrl}/__emulator/records/${group.sobject}`, { records: batch });
+      records += batch.length;
+    }
+  }
+  for (const file of data.eventLogFiles) {
+    const reply = (await post(`${orgUrl}/__emulator/event-log-files`, file)) as { lines: number };
+    lines += reply.lines;
+  }
+  return { records, files: data.eventLogFiles.length, lines };
+};
+
+/** Plants canary records in the org through the sidecar (`POST /v1/canaries`); returns their record ids. */
+export const plantCanaries = async (sidecar: SidecarEndpoint, object: 'Contact' | 'Lead', count: number): Promise<string[]> => {
+  const reply = (await post(`${sidecar.url}/v1/canaries`, { object, count }, { headers: { authorization: `Bearer ${sidecar.secret}` } })) as { seeded: Array<{ recordId: string }> };
+  return reply.seeded.map((c) => c.recordId);
+};
+
+export interface CoverageRow {
+  source: string;
+  state: string;
+  rowsTotal: number;
+  lastError: string | null;
+}
+
+/** `GET /v1/coverage`: what each collector has read from the org. */
+export const coverage = async (sidecar: SidecarEndpoint): Promise<CoverageRow[]> => {
+  const response = await fetch(`${sidecar.url}/v1/coverage`, { headers: headers(sidecar.secret) });
+  if (!response.ok) throw new Error(`GET /v1/coverage answered HTTP ${response.status}`);
+  return ((await response.json()) as { sources: CoverageRow[] }).sources;
+};
+
+/** One line: rows read per source, and the state of any source that is not collecting. */
+export const collectedSummary = (rows: CoverageRow[]): string =>
+  rows.map((r) => `${r.source} ${r.rowsTotal}${r.state === 'collected' ? '' : ` (${r.state}${r.lastError ? `: ${r.lastError.slice(0, 60)}` : ''})`}`).join(' · ');

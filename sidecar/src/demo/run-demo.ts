@@ -6,9 +6,12 @@ import { startOrgEmulator, type OrgEmulator } from '../emulator/index.js';
 import { startSidecar, type RunningSidecar } from '../server.js';
 import { createOrgClient, type OrgClient } from '../writeback/index.js';
 import { DEMO_ORG_ID } from './cast.js';
-import { replayEvents, waitForDrain, type QueueStatus, type SidecarEndpoint } from './replay.js';
-import { buildScenario } from './scenario.js';
+import { plantCanaries, replayEvents, seedOrg, waitForDrain, type QueueStatus, type SidecarEndpoint } from './replay.js';
+import { buildScenario, NORMAL_DAYS } from './scenario.js';
 import { summarise, type DemoSummary } from './summary.js';
+import type { LeakEvent } from '../contract/event.js';
+import type { OrgData } from './org-data.js';
+import { coverage, collectedSummary } from './replay.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -86,6 +89,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     const identity = await orgClient.identity();
     print(`org connection    JWT bearer login as ${identity.username} (org ${identity.orgId})`);
 
+    // The org as it stood before the sidecar was installed: its users, profiles and apps.
+    const scenario = buildScenario();
+    await seedOrg(org.url, scenario.setup);
+
     const secret = randomBytes(24).toString('base64url');
     await writeFile(join(dataDir, 'org-secret'), `${secret}\n`, { mode: 0o600 });
     const config = {
@@ -97,25 +104,39 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
       pollMs: 50,
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
+      collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [] },
     };
     const sidecar: RunningSidecar = await startSidecar(config, { orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined) });
     closers.push(() => sidecar.close());
     const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
-    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir})`);
-
-    const scenario = buildScenario();
+    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on)`);
     const endpoint: SidecarEndpoint = { url: sidecarUrl, secret };
-    print(`scenario          ${scenario.events.length} synthetic events from a small online shop over ${Math.round((Date.parse(scenario.events.at(-1)?.occurredAt ?? '') - Date.parse(scenario.events[0]?.occurredAt ?? '')) / 86_400_000)} days`);
-    if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
-    await replayEvents(endpoint, DEMO_ORG_ID, scenario.events, (sent) => {
-      print(`replaying         ${bar(sent, scenario.events.length)}`);
-    });
+
+    const canaries = await plantCanaries(endpoint, 'Contact', 2);
+    print(`canaries          ${canaries.length} synthetic Contacts planted and registered (POST /v1/canaries)`);
+
     let lastLine = '';
-    const status = await waitForDrain(endpoint, options.drainTimeoutMs, (current) => {
-      const line = `processing        events pending ${current.queues.eventsPending} · write-backs pending ${current.queues.writeBacksPending} · verdicts in org ${org.records('LeakVerdict__c').length}`;
-      if (line !== lastLine) print(line);
-      lastLine = line;
+    const drain = () =>
+      waitForDrain(endpoint, options.drainTimeoutMs, (current) => {
+        const line = `processing        events pending ${current.queues.eventsPending} · write-backs pending ${current.queues.writeBacksPending} · verdicts in org ${org.records('LeakVerdict__c').length}`;
+        if (line !== lastLine) print(line);
+        lastLine = line;
+      });
+    const phase = async (label: string, events: LeakEvent[], orgData: OrgData, beforeEvents?: () => void): Promise<void> => {
+      const seeded = await seedOrg(org.url, orgData);
+      print(`${label.padEnd(18)}org data seeded: ${seeded.records} records, ${seeded.files} event log files (${seeded.lines} lines)`);
+      await sidecar.app.collectNow(DEMO_ORG_ID);
+      print(`${''.padEnd(18)}collected: ${collectedSummary(await coverage(endpoint))}`);
+      beforeEvents?.();
+      await replayEvents(endpoint, DEMO_ORG_ID, events, (sent) => print(`${''.padEnd(18)}package events ${bar(sent, events.length)}`));
+      await drain();
+    };
+    await phase(`${NORMAL_DAYS} ordinary days`, scenario.history.events, scenario.history.org);
+    const incident = scenario.incidentDay(canaries);
+    await phase('incident day', incident.events, incident.org, () => {
+      if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
     });
+    const status = await drain();
     const injected = org.stats.faultsInjected;
     if (options.faults) {
       print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);

@@ -54,15 +54,37 @@ describe('npm start -- --once', () => {
     expect(output).toMatch(/org verdicts +http:\/\/127\.0\.0\.1:\d+\/__emulator\/records\/LeakVerdict__c/);
   });
 
-  it('writes a verdict into the org for each planted incident', () => {
-    const verdicts = new Map(orgRecords.LeakVerdict__c?.map((record) => [record.EventId__c, record]));
-    const { bulkExport, massDelete, permission, cardInCase } = scenario.incidents;
-    expect(verdicts.get(bulkExport)).toMatchObject({ ObjectName__c: 'Contact', Operation__c: 'export' });
-    expect(verdicts.get(permission)).toMatchObject({ OrgEventKind__c: 'permission' });
-    expect(verdicts.get(cardInCase)?.PiiTypes__c).toContain('CREDIT_CARD');
-    expect(massDelete.some((id) => verdicts.has(id))).toBe(true);
+  it('writes a verdict into the org for each planted incident, from the org data the collectors read', () => {
+    const verdicts = orgRecords.LeakVerdict__c ?? [];
+    const codes = (record: Record<string, unknown>): string[] => (JSON.parse(String(record.Reasons__c)) as { code: string }[]).map((r) => r.code);
+    const withCode = (code: string) => verdicts.filter((v) => codes(v).includes(code));
+    const { bulkPull, massDelete, permission, newApp, sharingRule, canaryReader, cardInCase } = scenario.incidents;
+    const pulls = withCode('volume_anomaly').filter((v) => v.ActorUserId__c === bulkPull.userId);
+    expect(pulls.length).toBeGreaterThan(0);
+    expect(pulls.every((v) => v.ObjectName__c === 'Contact' && v.OrgEventKind__c === 'export' && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getUTCHours() === bulkPull.hourUtc)).toBe(true);
+    // The log names the user by id; the collector looks the user up, and the verdict keeps the username masked.
+    expect(pulls[0]).toMatchObject({ ActorIsIntegration__c: true, ActorUsername__c: 's•••@•••.example' });
+    expect(withCode('critical_permission')).toEqual([expect.objectContaining({ OrgEventKind__c: 'permission', ActorUserId__c: permission.assignerId })]);
+    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'oauth', ActorUserId__c: newApp.userId })]);
+    expect(withCode('sharing_opened_pii')).toEqual([expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object })]);
+    expect(withCode('canary_touched').map((v) => v.ActorUserId__c)).toEqual([canaryReader, canaryReader]);
+    const byEvent = new Map(verdicts.map((record) => [record.EventId__c, record]));
+    expect(byEvent.get(cardInCase)?.PiiTypes__c).toContain('CREDIT_CARD');
+    expect(massDelete.some((id) => byEvent.has(id))).toBe(true);
     expect(orgRecords.PiiFinding__c?.some((finding) => finding.EntityType__c === 'CREDIT_CARD' && String(finding.MaskedSample__c).includes('•'))).toBe(true);
-    expect(orgRecords.PermissionReview__c?.length).toBeGreaterThan(0);
+    expect(orgRecords.PermissionReview__c?.[0]).toMatchObject({ AssigneeId__c: permission.assigneeId });
+    // Nothing else: eight ordinary days of logs, logins and DML raise no verdict of their own.
+    const planted = new Set([...pulls, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
+    const others = verdicts.filter((v) => !planted.has(v) && !(massDelete.includes(String(v.EventId__c))));
+    expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
+  });
+
+  it('writes the coverage map of every source into the org', () => {
+    const sources = new Map(orgRecords.CollectorStatus__c?.map((record) => [record.SourceKey__c, record]));
+    for (const source of ['SetupAuditTrail', 'PermissionSetAssignment', 'LoginHistory', 'OauthToken', 'EventLogFile']) {
+      expect(sources.get(source), source).toMatchObject({ State__c: 'Collected', Available__c: true });
+    }
+    expect(Number(sources.get('EventLogFile')?.RowsTotal__c)).toBeGreaterThan(0);
   });
 
   it('keeps no raw personal value of the scenario in the store, the org or the logs', async () => {
@@ -75,7 +97,10 @@ describe('npm start -- --once', () => {
     expect(rows).toContain('s•••@•••.example');
     expect(leaked(rows, values)).toEqual([]);
     for (const file of await filesUnder(storeDir)) expect({ file, leaked: leaked(await readFile(file), values) }).toEqual({ file, leaked: [] });
-    expect(leaked(JSON.stringify(orgRecords), values)).toEqual([]);
+    // The org itself holds its users and customers; what Leakwatch wrote into it holds none of them.
+    const written = Object.entries(orgRecords).filter(([sobject]) => sobject.endsWith('__c'));
+    expect(written.length).toBeGreaterThan(3);
+    expect(leaked(JSON.stringify(written), values)).toEqual([]);
     expect(output).toMatch(/"level":(20|30)/);
     expect(leaked(output, values)).toEqual([]);
   });

@@ -88,6 +88,14 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
       }
       const batch = next.value;
       reader.line = batch.lastLine;
+      // A log line names its user by id only: the username, profile and whether the user is an
+      // integration user come from the org's User records (one query per 200 new users a run).
+      const users = await ctx.lookups.users(batch.events.map((e) => e.actor.userId));
+      for (const event of batch.events) {
+        const user = users.get(event.actor.userId);
+        if (!user) continue;
+        event.actor = { ...event.actor, username: user.username, isIntegration: user.isIntegration, ...(user.profile ? { profile: user.profile } : {}) };
+      }
       const rows = batch.lastLine - current.line;
       const lastRowAt = batch.events.reduce<Date | undefined>((latest, e) => {
         const t = new Date(e.occurredAt);
