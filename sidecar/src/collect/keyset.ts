@@ -50,6 +50,12 @@ export function settledBefore(now: Date, settleMs: number): Date {
   return new Date(Math.floor((now.getTime() - settleMs) / 1_000) * 1_000);
 }
 
+/** A cursor before every row of a first read's backfill window: an empty first read still records where it looked. */
+export function startPosition(now: Date, backfillDays: number): KeysetPosition {
+  const from = Math.floor((now.getTime() - backfillDays * 86_400_000) / 1_000) * 1_000;
+  return { at: new Date(from - 1_000).toISOString(), id: '000000000000000AAA' };
+}
+
 /** The cursor after a page's last row. */
 export function positionAfter(row: { Id: string } & Record<string, unknown>, timeField: string): KeysetPosition {
   const at = row[timeField];

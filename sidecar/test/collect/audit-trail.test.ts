@@ -328,7 +328,10 @@ describe('audit trail events', () => {
     expect(granted).toMatchObject({ kind: 'permission', operation: 'change', details: { permissionSetName: 'Marketing Power', permissions: ['ModifyAllData'], changedFrom: 'False', changedTo: 'True' } });
     const verdict = await detector.score({ orgId: ORG, event: granted, findings: [] });
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['critical_permission']);
-    expect(verdict?.reasons[0]?.message).toContain('Marketing Power grants ModifyAllData');
+    expect(verdict?.reasons[0]?.message).toBe(
+      `${ADMIN} turned on ModifyAllData in permission set Marketing Power; everyone assigned it now has it.`,
+    );
+    expect(verdict?.permissionReview).toBeUndefined();
     const revoked = auditEvent(ORG, off, parseAuditRow(off), undefined, new Map()) as LeakEvent;
     expect(revoked.operation).toBe('revoke');
     expect(await detector.score({ orgId: ORG, event: revoked, findings: [] })).toBeNull();
@@ -459,7 +462,7 @@ describe('the SetupAuditTrail source against the org emulator', () => {
     for (const event of oauth) verdicts.push(detector.scoreOpen({ orgId, event, findings: [] }));
     expect(verdicts[0]).toBeNull();
     expect(verdicts[1]?.reasons.map((r) => r.code)).toEqual(['new_oauth_scopes', 'broad_oauth_scopes']);
-    expect(verdicts[1]?.reasons[0]?.message).toContain('gained scopes full');
+    expect(verdicts[1]?.reasons[0]?.message).toBe('Connected app ShopSync was given scopes full by admin@acme-shop.example.');
     expect(verdicts[2]?.reasons.map((r) => r.code)).toEqual(['new_connected_app', 'broad_oauth_scopes']);
   });
 });

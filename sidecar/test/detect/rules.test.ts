@@ -62,6 +62,56 @@ describe('rules on the documented examples', () => {
     expect(unknown?.permissionReview?.assignedById).toBeUndefined();
   });
 
+  it('words a permission turned on in a permission set itself for everyone holding it, and queues no review', async () => {
+    const admin = { userId: '0055g00000AdMiNAAV', username: 'admin@acme-shop.example' };
+    const change = (details: Record<string, unknown>) =>
+      classified({ kind: 'permission', operation: 'change', object: 'PermissionSet', actor: admin, details });
+    const set = await createDetector().score(
+      change({ source: 'SetupAuditTrail', holder: 'permissionSet', permissionSetName: 'Marketing Power', permissions: ['ModifyAllData'] }),
+    );
+    expect(set?.reasons.map((r) => r.code)).toEqual(['critical_permission']);
+    expect(set?.reasons[0]?.message).toBe(
+      'admin@acme-shop.example turned on ModifyAllData in permission set Marketing Power; everyone assigned it now has it.',
+    );
+    expect(set?.permissionReview).toBeUndefined();
+    const profile = await createDetector().score(
+      change({ source: 'SetupAuditTrail', holder: 'profile', permissionSetName: 'Custom: Sales', permissions: ['ViewAllData', 'ExportReport'] }),
+    );
+    expect(profile?.reasons[0]?.message).toBe(
+      'admin@acme-shop.example turned on ViewAllData, ExportReport in profile Custom: Sales; every user with the profile now has them.',
+    );
+    expect(profile?.permissionReview).toBeUndefined();
+  });
+
+  it('does not take an admin editing a connected app for a token holder', async () => {
+    const detector = createDetector();
+    const app = '0H45g000000ShSyCAK';
+    const admin = { userId: '0055g00000AdMiNAAV', username: 'admin@acme-shop.example' };
+    const edit = (occurredAt: string, details: Record<string, unknown>) =>
+      classified({
+        kind: 'oauth',
+        operation: 'change',
+        object: 'ConnectedApplication',
+        occurredAt,
+        actor: admin,
+        details: { source: 'SetupAuditTrail', appName: 'ShopSync', connectedAppId: app, ...details },
+      });
+    expect(await detector.score(edit('2026-09-01T10:00:00.000Z', { change: 'connected_app_changed' }))).toBeNull();
+    const later = await detector.score(edit('2026-10-11T10:00:00.000Z', { change: 'connected_app_changed' }));
+    expect(later).toBeNull();
+    const unseen = await detector.score(
+      classified({
+        kind: 'oauth',
+        operation: 'change',
+        occurredAt: '2026-10-12T10:00:00.000Z',
+        actor: admin,
+        details: { source: 'SetupAuditTrail', appName: 'Partner Sync', connectedAppId: 'app:Partner Sync', change: 'connected_app_changed' },
+      }),
+    );
+    expect(unseen?.reasons.map((r) => r.code)).toEqual(['new_connected_app']);
+    expect(unseen?.reasons[0]?.message).toBe('admin@acme-shop.example changed connected app Partner Sync (never seen before).');
+  });
+
   it('flags a sharing rule that opens Contact to all internal users', async () => {
     const [sharing] = example('sharing-oauth').events;
     const verdict = await createDetector().score({ orgId: ORG, event: sharing!, findings: [] });

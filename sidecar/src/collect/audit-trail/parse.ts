@@ -109,6 +109,12 @@ interface Family {
 export const ASSIGNMENT_ACTIONS = ['PermSetAssign', 'PermSetGroupAssign', 'PermSetUnassign', 'PermSetGroupUnassign'] as const;
 
 /**
+ * The assignment codes that log a permission set or group being assigned (not removed): the rows in
+ * which the PermissionSetAssignment source looks for an assignment's assigner.
+ */
+export const ASSIGN_ACTIONS: readonly string[] = ASSIGNMENT_ACTIONS.filter((action) => !/unassign$/i.test(action));
+
+/**
  * The detector's critical permissions (detect/config.ts `criticalPermissions`) by the label Setup
  * shows for them (Salesforce Help, "User Permissions"; the Metadata API guide names "Modify Metadata
  * Through Metadata API Functions"). A test pins this table to the detector's list.

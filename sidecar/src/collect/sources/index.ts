@@ -1,4 +1,5 @@
 import type { DetectionConfig } from '../../detect/config.js';
+import { ASSIGN_ACTIONS } from '../audit-trail/parse.js';
 import type { CollectorSource } from '../source.js';
 import { loginHistorySource } from './login-history.js';
 import { oauthTokenSource } from './oauth-tokens.js';
@@ -8,8 +9,8 @@ import { setupAuditTrailSource } from './setup-audit-trail.js';
 
 export { eventLogFileSource, loginHistorySource, oauthTokenSource, permissionAssignmentSource, setupAuditTrailSource };
 
-/** SetupAuditTrail `Action` values that log a permission set or group assigned to a user. */
-export const ASSIGN_ACTIONS = ['PermSetAssign', 'PermSetGroupAssign'];
+/** SetupAuditTrail `Action` values that log a permission set or group assigned to a user (the parser's list). */
+export { ASSIGN_ACTIONS };
 
 /** Every source the sidecar can collect, in the order a run reads them. */
 export const SOURCE_NAMES = ['SetupAuditTrail', 'PermissionSetAssignment', 'LoginHistory', 'OauthToken', 'EventLogFile'] as const;

@@ -1,7 +1,7 @@
 import type { LeakEvent } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { collectedEventId } from '../event-id.js';
-import { keysetSoql, orgTime, positionAfter, settledBefore, type KeysetPosition } from '../keyset.js';
+import { keysetSoql, orgTime, positionAfter, settledBefore, startPosition, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 
 const DAY_MS = 86_400_000;
@@ -83,11 +83,6 @@ export function loginHistorySource(options: LoginHistoryOptions = {}): Collector
       return { events, rows: rows.length, position, lastRowAt: new Date(position.at), more: rows.length >= ctx.pageSize };
     },
   };
-}
-
-/** A cursor before every row of the backfill window (an empty first read still records where it looked). */
-function startPosition(now: Date, backfillDays: number): KeysetPosition {
-  return { at: new Date(Math.floor((now.getTime() - backfillDays * DAY_MS) / 1_000) * 1_000 - 1_000).toISOString(), id: '000000000000000AAA' };
 }
 
 /** One LoginHistory row as a canonical `login` event; undefined for a row without a user. */

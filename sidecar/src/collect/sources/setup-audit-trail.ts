@@ -3,7 +3,7 @@ import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { classifyError } from '../../writeback/errors.js';
 import { parseAuditRow, type AuditChange } from '../audit-trail/parse.js';
 import { collectedEventId } from '../event-id.js';
-import { keysetSoql, orgTime, positionAfter, settledBefore, soqlString, type KeysetPosition } from '../keyset.js';
+import { keysetSoql, orgTime, positionAfter, settledBefore, soqlString, startPosition, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage, UserInfo } from '../source.js';
 
 const DAY_MS = 86_400_000;
@@ -93,11 +93,6 @@ export function setupAuditTrailSource(options: SetupAuditTrailOptions = {}): Col
       return { events, rows: rows.length, position, lastRowAt: new Date(position.at), more: rows.length >= ctx.pageSize };
     },
   };
-}
-
-/** A cursor before every row of the backfill window (an empty first read still records where it looked). */
-function startPosition(now: Date, backfillDays: number): KeysetPosition {
-  return { at: new Date(Math.floor((now.getTime() - backfillDays * DAY_MS) / 1_000) * 1_000 - 1_000).toISOString(), id: '000000000000000AAA' };
 }
 
 /**

@@ -4,7 +4,9 @@ import { actorName, detailString, detailStrings, type RuleContext } from './cont
 /**
  * OAuth: a connected app never seen before, new scopes for a known one, and a
  * token holder waking after a long silence. Apps seen while the org warms up
- * are learnt, not flagged. Every event acting through an app counts as use.
+ * are learnt, not flagged. Every event acting through an app counts as use of
+ * the actor's token for it, except a change to the app's configuration (a setup
+ * audit trail row): an admin editing an app holds no token by doing so.
  */
 export const oauthRule = (ctx: RuleContext): void => {
   const { event, time, config, state } = ctx;
@@ -14,6 +16,7 @@ export const oauthRule = (ctx: RuleContext): void => {
   const w = config.weights;
   state.noteObserved('oauth', time.day);
   const warm = ctx.baselines.isWarm('oauth', time.day);
+  const configuration = event.kind === 'oauth' && detailString(event, 'source') === 'SetupAuditTrail';
   const revoked =
     event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
   const scopes = event.kind === 'oauth' ? detailStrings(event, 'scopes') : [];
@@ -25,26 +28,27 @@ export const oauthRule = (ctx: RuleContext): void => {
       ctx.reasons.push({
         code: 'new_connected_app',
         weight: w.new_connected_app,
-        message:
-          event.kind === 'oauth'
-            ? `${actorName(event)} authorised connected app ${appName}, never seen in this org before${scopes.length ? ` (scopes ${scopes.join(', ')})` : ''}.`
-            : `${actorName(event)} acted through connected app ${appName}, never seen in this org before.`,
+        message: newAppMessage(ctx, appName, scopes, configuration),
       });
     else if (fresh.length > 0)
       ctx.reasons.push({
         code: 'new_oauth_scopes',
         weight: w.new_oauth_scopes,
-        message: `Connected app ${appName} gained scopes ${fresh.join(', ')} for ${actorName(event)}.`,
+        message: configuration
+          ? `Connected app ${appName} was given scopes ${fresh.join(', ')} by ${actorName(event)}.`
+          : `Connected app ${appName} gained scopes ${fresh.join(', ')} for ${actorName(event)}.`,
       });
     if (broad.length > 0)
       ctx.reasons.push({
         code: 'broad_oauth_scopes',
         weight: w.broad_oauth_scopes,
-        message: `The new grant includes broad scopes: ${broad.join(', ')}.`,
+        message: configuration
+          ? `The app's new scopes include broad ones: ${broad.join(', ')}.`
+          : `The new grant includes broad scopes: ${broad.join(', ')}.`,
       });
   }
   state.addAppScopes(appId, scopes);
-  if (revoked) return;
+  if (revoked || configuration) return;
   const holder = `${event.actor.userId}|${appId}`;
   const lastSeen = state.tokenLastSeen(holder);
   if (lastSeen !== undefined) {
@@ -58,3 +62,15 @@ export const oauthRule = (ctx: RuleContext): void => {
   }
   state.touchToken(holder, time.ms);
 };
+
+function newAppMessage(ctx: RuleContext, appName: string, scopes: readonly string[], configuration: boolean): string {
+  const { event } = ctx;
+  const listed = scopes.length ? ` (scopes ${scopes.join(', ')})` : '';
+  if (configuration)
+    return detailString(event, 'change') === 'connected_app_created'
+      ? `${actorName(event)} created connected app ${appName}${listed}.`
+      : `${actorName(event)} changed connected app ${appName} (never seen before)${listed}.`;
+  return event.kind === 'oauth'
+    ? `${actorName(event)} authorised connected app ${appName}, never seen in this org before${listed}.`
+    : `${actorName(event)} acted through connected app ${appName}, never seen in this org before.`;
+}
