@@ -171,12 +171,12 @@ const CASES: Case[] = [
   {
     name: 'ASSUMED: scopes changed, listed by name',
     row: row('changeOauthDefaultScope', 'Connected Apps', 'Changed OAuth scopes for connected app ShopSync from api, refresh_token to api, refresh_token, full'),
-    expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'refresh_token', 'full'] },
+    expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'refresh_token', 'full'], previousScopes: ['api', 'refresh_token'] },
   },
   {
     name: 'ASSUMED: scopes changed, permission set style, listed by label',
     row: row('changeOauthDefaultScope', 'Connected Apps', 'Changed connected app ShopSync: Selected OAuth Scopes was changed from Manage user data via APIs (api) to Manage user data via APIs, Full access'),
-    expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'full'] },
+    expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'full'], previousScopes: ['api'] },
   },
   {
     name: 'ASSUMED: IP restrictions relaxed',

@@ -112,6 +112,24 @@ describe('rules on the documented examples', () => {
     expect(unseen?.reasons[0]?.message).toBe('admin@acme-shop.example changed connected app Partner Sync (never seen before).');
   });
 
+  it('counts only the scopes a connected app gains when the audit trail says what it had', async () => {
+    const detector = createDetector();
+    const admin = { userId: '0055g00000AdMiNAAV', username: 'admin@acme-shop.example' };
+    // Warm the OAuth signal with an ordinary token use, then change an app the detector never saw.
+    await detector.score(classified({ kind: 'oauth', operation: 'login', occurredAt: '2026-09-01T10:00:00.000Z', actor: { ...admin, connectedAppId: '0H45g000000ShSyCAK' }, details: { source: 'OauthToken', appName: 'ShopSync' } }));
+    const widened = await detector.score(
+      classified({
+        kind: 'oauth',
+        operation: 'change',
+        occurredAt: '2026-10-12T10:00:00.000Z',
+        actor: admin,
+        details: { source: 'SetupAuditTrail', appName: 'Partner Sync', connectedAppId: 'app:Partner Sync', change: 'connected_app_oauth_scopes', previousScopes: ['api', 'refresh_token'], scopes: ['api', 'refresh_token', 'full'] },
+      }),
+    );
+    expect(widened?.reasons.map((r) => r.code)).toEqual(['new_oauth_scopes', 'broad_oauth_scopes']);
+    expect(widened?.reasons[0]?.message).toBe('Connected app Partner Sync was given scopes full by admin@acme-shop.example.');
+  });
+
   it('flags a sharing rule that opens Contact to all internal users', async () => {
     const [sharing] = example('sharing-oauth').events;
     const verdict = await createDetector().score({ orgId: ORG, event: sharing!, findings: [] });

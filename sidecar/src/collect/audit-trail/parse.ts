@@ -69,6 +69,8 @@ export type AuditChange =
       appName: string;
       /** OAuth scope names (`api`, `refresh_token`, …) the app has after the change, when the Display lists them. */
       scopes?: string[];
+      /** The scopes the app had before, when the Display says "from … to …". */
+      previousScopes?: string[];
       ipRelaxation?: IpRelaxation;
     }
   | { type: 'setting'; change: SettingCode }
@@ -414,12 +416,14 @@ function connectedApp(change: 'created' | 'changed' | 'deleted' | 'oauth_scopes'
     const named = groups['setting']?.toLowerCase();
     const kind = named ? (named.includes('scope') ? 'oauth_scopes' : 'ip_relaxation') : change;
     const scopes = kind === 'oauth_scopes' || kind === 'created' ? scopesIn(groups['to'] ?? groups['scopes']) : [];
+    const previousScopes = kind === 'oauth_scopes' && groups['from'] !== undefined ? scopesIn(groups['from']) : [];
     const ipRelaxation = kind === 'ip_relaxation' ? ipRelaxationIn(groups['to']) : undefined;
     return {
       type: 'connectedApp',
       change: kind,
       appName: name,
       ...(scopes.length > 0 ? { scopes } : {}),
+      ...(previousScopes.length > 0 ? { previousScopes } : {}),
       ...(ipRelaxation ? { ipRelaxation } : {}),
     };
   };

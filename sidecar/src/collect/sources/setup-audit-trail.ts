@@ -220,6 +220,7 @@ export function auditEvent(
           appName: change.appName,
           connectedAppId: appKey(change.appName, apps),
           ...(change.scopes ? { scopes: change.scopes } : {}),
+          ...(change.previousScopes ? { previousScopes: change.previousScopes } : {}),
           ...(change.ipRelaxation ? { ipRelaxation: change.ipRelaxation } : {}),
         },
       };

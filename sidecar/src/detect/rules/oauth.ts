@@ -20,6 +20,10 @@ export const oauthRule = (ctx: RuleContext): void => {
   const revoked =
     event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
   const scopes = event.kind === 'oauth' ? detailStrings(event, 'scopes') : [];
+  // A configuration change that says what the app had before ("from … to …") shows an app that
+  // existed with those scopes: only what it gains is new.
+  const previous = configuration ? detailStrings(event, 'previousScopes') : [];
+  if (previous.length > 0) state.addAppScopes(appId, previous);
   const known = state.appScopes(appId);
   if (warm && !revoked) {
     const fresh = known ? scopes.filter((s) => !known.has(s)) : scopes;
