@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command, CommandIo } from './command.js';
+import { callSidecar, sidecarTarget } from './sidecar-api.js';
 
 const USAGE = `usage: leakwatch redrive [--url URL] [--event EVENT_ID ...]
 
@@ -22,22 +23,10 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const secret = io.env.LEAKWATCH_SECRET;
-  if (!secret) {
-    io.stderr.write("leakwatch redrive: set LEAKWATCH_SECRET to the org's bearer secret\n");
-    return 2;
-  }
-  const base = values.url ?? io.env.LEAKWATCH_URL ?? 'http://127.0.0.1:8787';
-  const response = await fetch(new URL('/v1/dead-letters/redrive', base), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
-    body: JSON.stringify(values.event ? { eventIds: values.event } : {}),
-  });
-  const reply = (await response.json().catch(() => ({}))) as { redriven?: number; message?: string };
-  if (!response.ok) {
-    io.stderr.write(`leakwatch redrive: ${response.status} ${reply.message ?? response.statusText}\n`);
-    return 1;
-  }
+  const target = sidecarTarget('redrive', values.url, io);
+  if (!target) return 2;
+  const reply = await callSidecar<{ redriven?: number }>('redrive', target, io, 'POST', '/v1/dead-letters/redrive', values.event ? { eventIds: values.event } : {});
+  if (!reply) return 1;
   io.stdout.write(`re-queued ${reply.redriven ?? 0} record(s)\n`);
   return 0;
 }

@@ -63,6 +63,15 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
   const due = new Map<string, number>();
   const failures = new Map<string, number>();
   const pendingFirst = new Set<string>();
+  // Runs are numbered as they start; a run counts for `idle()` only if it started after the
+  // `runNow` that asked for it (a run already under way may have read the org before the change).
+  let runs = 0;
+  const askedAt = new Map<string, number>();
+  const ran = (k: string, started: number) => {
+    if (started > (askedAt.get(k) ?? 0)) pendingFirst.delete(k);
+    // Asked for while it ran: due again at once.
+    else due.set(k, 0);
+  };
   const key = (orgId: string, source: string) => `${orgId}|${source}`;
   for (const orgId of orgs) for (const s of options.sources) {
     due.set(key(orgId, s.name), 0);
@@ -84,18 +93,19 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
   const round = async () => {
     for (const orgId of orgs) {
       const client = options.clientFor(orgId);
-      let ran = false;
+      let anyRan = false;
       for (const source of options.sources) {
         if (stopping) return;
         const k = key(orgId, source.name);
         if ((due.get(k) ?? 0) > now()) continue;
+        const started = ++runs;
         if (!client) {
           due.set(k, now() + source.intervalMs);
-          pendingFirst.delete(k);
+          ran(k, started);
           continue;
         }
         let outcome: RunOutcome;
-        ran = true;
+        anyRan = true;
         try {
           outcome = await runSource(deps, orgId, client, source);
         } catch (err) {
@@ -103,20 +113,20 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
           const n = (failures.get(k) ?? 0) + 1;
           failures.set(k, n);
           due.set(k, now() + Math.min(HOUR_MS, 5_000 * 2 ** Math.min(n, 10)));
-          pendingFirst.delete(k);
+          ran(k, started);
           continue;
         }
         const n = outcome.status === 'failed' ? (failures.get(k) ?? 0) + 1 : 0;
         failures.set(k, n);
         due.set(k, now() + nextRunIn(source, outcome, n));
-        if (outcome.status !== 'stopped') pendingFirst.delete(k);
+        if (outcome.status !== 'stopped') ran(k, started);
         if (outcome.status === 'failed' && outcome.why.startsWith('REQUEST_LIMIT_EXCEEDED')) {
           // The org refuses every call for now: every source of this org waits.
           for (const other of options.sources) due.set(key(orgId, other.name), Math.max(due.get(key(orgId, other.name)) ?? 0, now() + HOUR_MS));
         }
         options.onOutcome?.(orgId, source.name, outcome);
       }
-      if (ran && !stopping) await options.afterOrg?.(orgId).catch((err: unknown) => options.onError?.(orgId, 'coverage', err));
+      if (anyRan && !stopping) await options.afterOrg?.(orgId).catch((err: unknown) => options.onError?.(orgId, 'coverage', err));
     }
   };
 
@@ -137,6 +147,7 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
       for (const o of wanted) for (const s of options.sources) {
         due.set(key(o, s.name), 0);
         pendingFirst.add(key(o, s.name));
+        askedAt.set(key(o, s.name), runs);
       }
       clearTimeout(timer);
       if (!stopping) inFlight = inFlight.then(() => next());

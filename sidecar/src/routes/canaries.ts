@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CANARY_OBJECTS, planCanaries, seedCanaries, type CanaryOrgClient } from '../collect/canaries.js';
+import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
 import type { Canary } from '../detect/state.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
@@ -89,7 +90,8 @@ const canariesRoute: FastifyPluginAsyncTypebox<CanariesRouteOptions> = async (ap
       );
       return {
         orgId,
-        records: rows.filter((r) => r.kind === 'record').map((r) => ({ recordId: r.value, label: r.label })),
+        // The detector keeps record ids in their 15-character form; the API speaks 18, as POST answers.
+        records: rows.filter((r) => r.kind === 'record').map((r) => ({ recordId: isSalesforceId(r.value) ? toId18(r.value) : r.value, label: r.label })),
         markers: rows.filter((r) => r.kind === 'marker').length,
       };
     },
