@@ -23,7 +23,7 @@ describe('contract examples', () => {
   const files = readdirSync(examplesDir).filter((name) => name.endsWith('.json'));
 
   it('include the payloads the Apex tests assert', () => {
-    expect(apexExampleFiles()).toEqual(['apex-contact-bulk-delete.json', 'apex-contact-update.json', 'apex-setup-monitor.json']);
+    expect(apexExampleFiles()).toEqual(['apex-case-comment-insert.json', 'apex-contact-bulk-delete.json', 'apex-contact-update.json']);
   });
 
   it('reject an event with more than 200 record ids or an unknown property', () => {

@@ -60,7 +60,7 @@ export function typeMismatch(documented: string, field: FieldDefinition, vocabul
 const objects = readObjects();
 const dataModel = readFileSync(join(repoRoot, 'docs', 'data-model.md'), 'utf8');
 const rows = documentedFields(dataModel);
-const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c'];
+const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'CollectorStatus__c'];
 
 describe('objects match docs/data-model.md', () => {
   it('reads every table of the data model', () => {
@@ -175,5 +175,27 @@ describe('permission sets', () => {
     for (const grant of integration.objectPermissions as Record<string, string>[]) {
       expect([grant.object, grant.allowDelete, grant.viewAllRecords, grant.modifyAllRecords]).toEqual([grant.object, 'false', 'false', 'false']);
     }
+  });
+
+  it('gives the integration user only the read permissions the collectors need (docs/package.md says why)', () => {
+    const granted = (permissionSet: Record<string, unknown>) =>
+      ([] as Record<string, string>[])
+        .concat((permissionSet.userPermissions ?? []) as Record<string, string>[])
+        .filter((permission) => permission.enabled === 'true')
+        .map((permission) => permission.name)
+        .sort();
+    expect(granted(permissionSets.get('LeakwatchIntegration')!)).toEqual(['ApiEnabled', 'MonitorLoginHistory', 'ViewEventLogFiles', 'ViewSetup']);
+    const documented = readFileSync(join(repoRoot, 'docs', 'package.md'), 'utf8');
+    for (const name of granted(permissionSets.get('LeakwatchIntegration')!)) expect(documented).toContain(`\`${name}\``);
+    expect(granted(permissionSets.get('LeakwatchAdmin')!)).toEqual([]);
+    expect(granted(permissionSets.get('LeakwatchReviewer')!)).toEqual([]);
+  });
+
+  it('lets the integration user write the coverage map, and admins and reviewers read it', () => {
+    const grant = (name: string) =>
+      ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === 'CollectorStatus__c');
+    expect(grant('LeakwatchIntegration')).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
+    expect(grant('LeakwatchAdmin')).toMatchObject({ allowCreate: 'false', allowRead: 'true', viewAllRecords: 'true' });
+    expect(grant('LeakwatchReviewer')).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', viewAllRecords: 'true' });
   });
 });

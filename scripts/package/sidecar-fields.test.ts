@@ -5,13 +5,21 @@
  * reads them: each value's type (a string-literal union, a string cut by `text(value, n)`, a number fitted by
  * `number(value, precision, scale)`, a boolean, a `toISOString()` timestamp, or a `<Lookup>__r` reference by
  * external id) is checked against the field definition in force-app.
+ *
+ * The coverage map (sidecar/src/collect/publish-coverage.ts, `CollectorStatus__c`) is built by a function, not a
+ * mapping literal: its records, in every state, go through the org emulator's own record parser, which validates
+ * against the same force-app definitions as a real org would.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { type FieldDefinition, type ObjectDefinition, readObjects, repoRoot } from './project.js';
+import type { SourceCoverage } from '../../sidecar/src/collect/coverage.js';
+import { collectorStatusRecord, coverageState } from '../../sidecar/src/collect/publish-coverage.js';
+import { loadSchema } from '../../sidecar/src/emulator/metadata.js';
+import { parseRecord } from '../../sidecar/src/emulator/validate.js';
+import { type FieldDefinition, type ObjectDefinition, packageDir, readObjects, repoRoot } from './project.js';
 
 type Written =
   | { kind: 'text'; maxLength?: number }
@@ -210,5 +218,73 @@ describe('fields the sidecar writes', () => {
 
   it('writes only fields that exist, with compatible types', () => {
     expect(fieldProblems(result, objects)).toEqual([]);
+  });
+});
+
+const publishCoverageFile = join(repoRoot, 'sidecar', 'src', 'collect', 'publish-coverage.ts');
+
+/** The `upsert('<Object>', '<External id>', ...)` calls and the string values of the `STATES` table in a source file. */
+export function coverageWrites(file: string): { upserts: { sobject: string; externalIdField: string }[]; states: string[] } {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const upserts: { sobject: string; externalIdField: string }[] = [];
+  const states: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && node.expression.getText().endsWith('.upsert')) {
+      const [sobject, externalIdField] = node.arguments;
+      if (sobject && externalIdField && ts.isStringLiteral(sobject) && ts.isStringLiteral(externalIdField)) {
+        upserts.push({ sobject: sobject.text, externalIdField: externalIdField.text });
+      }
+    }
+    if (ts.isVariableDeclaration(node) && node.name.getText() === 'STATES' && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
+      for (const property of node.initializer.properties) {
+        if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer)) states.push(property.initializer.text);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return { upserts, states };
+}
+
+describe('the coverage map the sidecar writes (CollectorStatus__c)', () => {
+  const coverage = objects.get('CollectorStatus__c');
+  const base: SourceCoverage = {
+    source: 'LoginHistory',
+    available: true,
+    lastRowAt: '2026-11-23T08:14:00.000Z',
+    lagSeconds: 60,
+    rows24h: 1_204,
+    rowsTotal: 98_765_432,
+    lastSuccessAt: '2026-11-23T08:15:00.000Z',
+    lastError: null,
+    lastErrorAt: null,
+    errorsTotal: 0,
+  };
+  const samples: SourceCoverage[] = [
+    base,
+    { ...base, source: 'EventLogFile', available: false, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null, lastError: "INVALID_TYPE: sObject type 'EventLogFile' is not supported.", lastErrorAt: '2026-11-23T08:15:00.000Z', errorsTotal: 1 },
+    { ...base, source: 'OauthToken', lastError: `REQUEST_LIMIT_EXCEEDED: ${'x'.repeat(400)}`, lastErrorAt: '2026-11-23T08:16:00.000Z', errorsTotal: 3 },
+    { ...base, source: `PermissionSetAssignment${'-'.repeat(100)}`, available: null, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null },
+  ];
+
+  it('upserts by a unique external id of CollectorStatus__c', () => {
+    const { upserts } = coverageWrites(publishCoverageFile);
+    expect(upserts).toEqual([{ sobject: 'CollectorStatus__c', externalIdField: 'SourceKey__c' }]);
+    expect(coverage?.fields.get('SourceKey__c')).toMatchObject({ externalId: true, unique: true, type: 'Text', length: 80 });
+  });
+
+  it('names only states that State__c lists', () => {
+    const { states } = coverageWrites(publishCoverageFile);
+    expect(states.length).toBeGreaterThan(3);
+    expect(states.filter((state) => !coverage?.fields.get('State__c')?.picklistValues.includes(state))).toEqual([]);
+  });
+
+  it('writes records the org accepts in every state the sidecar reports', async () => {
+    const schema = await loadSchema(packageDir);
+    const object = schema.get('CollectorStatus__c');
+    expect(object).toBeDefined();
+    expect(new Set(samples.map(coverageState))).toEqual(new Set(['collected', 'unavailable', 'failing', 'pending']));
+    const issues = samples.flatMap((sample) => parseRecord(schema, object!, collectorStatusRecord(sample, new Date('2026-11-23T08:15:00.000Z'))).issues);
+    expect(issues).toEqual([]);
   });
 });

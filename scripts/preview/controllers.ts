@@ -77,6 +77,29 @@ const REVIEW_FIELDS = [
   'Id', 'Name', 'ReviewKey__c', 'PermissionSetName__c', 'PermissionSetId__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c',
   'AssignedById__c', 'CriticalPermissions__c', 'RiskReasons__c', 'RiskScore__c', 'Status__c', 'CreatedDate',
 ];
+const COLLECTOR_FIELDS = ['SourceKey__c', 'State__c', 'LastRowAt__c', 'Rows24h__c', 'LastError__c', 'CheckedAt__c'];
+/** SignalCoverage.SOURCES: the sidecar's sources and what each covers (pinned by scripts/package/sidecar-parity.test.ts). */
+export const COVERAGE_SOURCES: Record<string, string> = {
+  EventLogFile: 'Reads and exports (event log files)',
+  LoginHistory: 'Logins',
+  OauthToken: 'OAuth tokens',
+  PermissionSetAssignment: 'Permission set assignments',
+  SetupAuditTrail: 'Setup, sharing, permission and connected app changes',
+};
+/** SignalCoverage.STATE_LABELS. */
+export const COVERAGE_STATE_LABELS: Record<string, string> = {
+  Captured: 'Captured',
+  SwitchedOff: 'Switched off',
+  Collected: 'Collected',
+  Unavailable: 'Not available in this org',
+  Failing: 'Failing',
+  Pending: 'Not read yet',
+  NotCollected: 'Not collected',
+  Stale: 'Not reported for over a day',
+  NotReported: 'Not reported by the sidecar',
+};
+/** SignalCoverage.STALE_AFTER_HOURS. */
+const COVERAGE_STALE_MS = 24 * 3_600_000;
 const INCIDENT_FIELDS = [
   'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
   'AuthorityNotifiedAt__c', 'DataCategories__c', 'EstimatedSubjects__c', 'Summary__c', 'Timeline__c',
@@ -101,6 +124,39 @@ const compareValues = (field: string, left: unknown, right: unknown): number => 
   return text(left).localeCompare(text(right));
 };
 
+const coverageSignal = (key: string, name: string, mode: string, source: string, state: string) => ({
+  key,
+  name,
+  mode,
+  source,
+  state,
+  stateLabel: COVERAGE_STATE_LABELS[state] ?? state,
+});
+
+/** SignalCoverage.describe(): the capture triggers, then every source from what the sidecar reported in CollectorStatus__c. */
+export const signalCoverage = (statuses: OrgRecord[], at: Date): Record<string, unknown>[] => {
+  const collector = (key: string, name: string, status: OrgRecord | undefined): Record<string, unknown> => {
+    const source = `Sidecar collector ${key}`;
+    if (!status) return coverageSignal(key, name, 'Polled', source, 'NotReported');
+    const stale = !(time(status.CheckedAt__c) >= at.getTime() - COVERAGE_STALE_MS) || !text(status.State__c);
+    return {
+      ...coverageSignal(key, name, 'Polled', source, stale ? 'Stale' : text(status.State__c)),
+      lastRowAt: status.LastRowAt__c ?? null,
+      rows24h: status.Rows24h__c ?? null,
+      lastError: status.LastError__c ?? null,
+      checkedAt: status.CheckedAt__c ?? null,
+    };
+  };
+  const sorted = [...statuses].sort((a, b) => text(a.SourceKey__c).localeCompare(text(b.SourceKey__c)));
+  const byKey = new Map(sorted.map((status) => [text(status.SourceKey__c), status]));
+  return [
+    // The emulated org runs with the package's default settings: the capture triggers are on.
+    coverageSignal('CaptureTriggers', 'Record changes on monitored objects', 'Real-time', "The package's capture triggers", 'Captured'),
+    ...Object.keys(COVERAGE_SOURCES).sort().map((key) => collector(key, COVERAGE_SOURCES[key] as string, byKey.get(key))),
+    ...sorted.filter((status) => !(text(status.SourceKey__c) in COVERAGE_SOURCES)).map((status) => collector(text(status.SourceKey__c), text(status.SourceKey__c), status)),
+  ];
+};
+
 const savedOrThrow = (results: UpsertResult[]): string[] =>
   results.map((result) => {
     if (!result.success) throw new ApexError(result.message);
@@ -118,10 +174,11 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   const allVerdicts = () => select(VERDICT_FIELDS, 'LeakVerdict__c');
 
   const getOverview: Method = async () => {
-    const [verdicts, findings, pendingReviews] = await Promise.all([
+    const [verdicts, findings, pendingReviews, collectorStatuses] = await Promise.all([
       allVerdicts(),
       select(['EntityType__c', 'ObjectName__c'], 'PiiFinding__c'),
       select(['Id'], 'PermissionReview__c', "Status__c = 'Pending'"),
+      select(COLLECTOR_FIELDS, 'CollectorStatus__c'),
     ]);
     const count = (values: string[]) => {
       const counts = new Map<string, number>();
@@ -162,19 +219,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
       topIntegrations: top(true),
       trend,
       sidecar: { lastContact, untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === 'New').length, pendingReviews: pendingReviews.length },
-      // The emulated org has neither Real-Time Event Monitoring nor event log files, as most orgs.
-      coverage: [
-        ['Record changes on monitored objects', 'Real-time', 'Apex triggers publish LeakEvent__e'],
-        ['Permission set assignments', 'Polled', 'SetupMonitor job reads PermissionSetAssignment'],
-        ['Critical permissions on permission sets', 'Polled', 'SetupMonitor job reads ObjectPermissions'],
-        ['Setup changes', 'Polled', 'SetupAuditTrail (kept 180 days)'],
-        ['Sharing changes', 'Polled', 'SetupAuditTrail and share rows'],
-        ['OAuth tokens and connected apps', 'Polled', 'SetupMonitor job reads OauthToken'],
-        ['Logins', 'Polled', 'LoginHistory'],
-        ['Report exports', 'Not visible', 'Needs Event Monitoring'],
-        ['API queries', 'Not visible', 'Needs Event Monitoring'],
-        ['Bulk API result downloads', 'Not visible', 'Needs Event Monitoring'],
-      ].map(([name, mode, source]) => ({ name, mode, source })),
+      coverage: signalCoverage(collectorStatuses, now()),
     };
   };
 

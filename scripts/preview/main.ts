@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient } from '../../sidecar/src/writeback/index.js';
+import { seedPreviewUser } from './build.js';
 import { startPreview } from './server.js';
 
 // Runs the sidecar's demo scenario into the org emulator, then serves the dashboards over it.
@@ -13,6 +14,7 @@ const print = (line: string): void => {
 
 const demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'warn', faults: false, drainTimeoutMs: 180_000, print });
 const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as { loginUrl: string; clientId: string; username: string; privateKeyPath: string };
+await seedPreviewUser(demo.orgUrl);
 print('\nbuilding the dashboards (LWC OSS + lightning-base-components + SLDS)...');
 const preview = await startPreview({ org: createOrgClient(org), port: Number(values.port) });
 print(`dashboards preview ${preview.url}`);

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
 import { runDemo, type DemoRun } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/src/writeback/index.js';
-import { PREVIEW_USER_ID } from './build.js';
+import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
+import { COVERAGE_STATE_LABELS } from './controllers.js';
 import { startPreview, type Preview } from './server.js';
 
 // Drives the dashboards in headless Chromium over the sidecar's demo scenario, written into the
@@ -53,6 +55,7 @@ const toast = (text: string) => page.locator('#toasts [role="status"]', { hasTex
 beforeAll(async () => {
   demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'silent', faults: false, drainTimeoutMs: 120_000, print: () => undefined });
   org = createOrgClient(JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as Parameters<typeof createOrgClient>[0]);
+  await seedPreviewUser(demo.orgUrl);
   // Two more flagged assignments beside the demo's: one to reject, and one the preview's own
   // reviewer made, which four eyes keeps out of their hands.
   await org.upsert('PermissionReview__c', 'ReviewKey__c', [
@@ -108,7 +111,17 @@ describe('dashboards preview in Chromium', () => {
     const critical = all.filter((v) => v.Severity__c === 'Critical' && ['New', 'Acknowledged', 'Escalated'].includes(v.Status__c)).length;
     await expect.poll(() => page.locator('.severity-tiles li').first().innerText()).toContain(String(critical));
     expect(await page.locator('c-trend-chart rect.bar_events').count()).toBe(30);
-    await expect.poll(() => page.locator('.coverage tr', { hasText: 'Report exports' }).innerText()).toContain('Not visible');
+    // The coverage panel shows what the demo's sidecar published into the org (CollectorStatus__c), and nothing else.
+    const published = await org.query<{ SourceKey__c: string; State__c: string }>('SELECT SourceKey__c, State__c FROM CollectorStatus__c');
+    expect(published.length).toBeGreaterThan(0);
+    await open('overview', '.coverage tbody tr');
+    const coverageRow = (key: string) => page.locator(`.coverage tr[data-key="${key}"]`).innerText();
+    expect(await coverageRow('CaptureTriggers')).toContain('Real-time');
+    for (const key of SOURCE_NAMES) {
+      const status = published.find((record) => record.SourceKey__c === key);
+      const label = status ? COVERAGE_STATE_LABELS[status.State__c] : COVERAGE_STATE_LABELS.NotReported;
+      await expect.poll(() => coverageRow(key)).toContain(label);
+    }
     expect(await page.locator('.top-actors li').count()).toBeGreaterThan(0);
     const cardBackground = await page.locator('article.slds-card').first().evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(cardBackground).toBe('rgb(255, 255, 255)');

@@ -2,10 +2,16 @@ import { LightningElement, wire } from 'lwc';
 import getOverview from '@salesforce/apex/OverviewController.getOverview';
 import { severityBadgeClass } from 'c/ldsUtils';
 
+// Keyed by SignalCoverage's states: green is watched, red is broken, amber is not watched or not known.
 const COVERAGE_BADGES = {
-    'Real-time': 'slds-badge slds-theme_success',
-    Polled: 'slds-badge slds-theme_warning',
-    'Not visible': 'slds-badge slds-theme_error'
+    Captured: 'slds-badge slds-theme_success',
+    Collected: 'slds-badge slds-theme_success',
+    Failing: 'slds-badge slds-theme_error',
+    SwitchedOff: 'slds-badge slds-theme_error',
+    Unavailable: 'slds-badge slds-theme_warning',
+    NotCollected: 'slds-badge slds-theme_warning',
+    Stale: 'slds-badge slds-theme_warning',
+    NotReported: 'slds-badge slds-theme_warning'
 };
 
 function withShare(buckets) {
@@ -79,7 +85,8 @@ export default class OverviewDashboard extends LightningElement {
     get coverage() {
         return this.overview.data.coverage.map((signal) => ({
             ...signal,
-            badgeClass: COVERAGE_BADGES[signal.mode] || 'slds-badge'
+            badgeClass: COVERAGE_BADGES[signal.state] || 'slds-badge',
+            hasRows: signal.rows24h !== null && signal.rows24h !== undefined
         }));
     }
 }

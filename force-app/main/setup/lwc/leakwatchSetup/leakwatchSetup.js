@@ -1,6 +1,5 @@
 import { LightningElement } from 'lwc';
 import getChecks from '@salesforce/apex/LeakwatchSetupController.getChecks';
-import startSetupMonitor from '@salesforce/apex/LeakwatchSetupController.startSetupMonitor';
 
 /** The Leakwatch Setup tab: what is configured, what is missing, and how to fix it. */
 export default class LeakwatchSetup extends LightningElement {
@@ -17,8 +16,7 @@ export default class LeakwatchSetup extends LightningElement {
             ...check,
             iconName: check.ok ? 'utility:success' : 'utility:warning',
             iconVariant: check.ok ? 'success' : 'warning',
-            iconText: check.ok ? 'Passed' : 'Needs attention',
-            canStart: check.key === 'setupMonitor' && !check.ok
+            iconText: check.ok ? 'Passed' : 'Needs attention'
         }));
     }
 
@@ -36,16 +34,6 @@ export default class LeakwatchSetup extends LightningElement {
             this.error = error;
         } finally {
             this.isLoading = false;
-        }
-    }
-
-    async handleStart() {
-        try {
-            const started = await startSetupMonitor();
-            this.checks = this.checks.map((check) => (check.key === started.key ? started : check));
-            this.error = undefined;
-        } catch (error) {
-            this.error = error;
         }
     }
 }

@@ -82,16 +82,37 @@ describe('c-overview-dashboard', () => {
         expect(status[2].textContent).toBe('3');
     });
 
-    it('marks each signal real-time, polled or not visible', async () => {
+    it('shows each signal in the state the sidecar reported, and the package triggers as its own', async () => {
         const element = render();
         getOverview.emit(mockOverview);
         await flushPromises();
-        const badges = element.shadowRoot.querySelectorAll('.coverage tbody .slds-badge');
-        expect(Array.from(badges).map((badge) => [badge.textContent, badge.className])).toEqual([
-            ['Real-time', 'slds-badge slds-theme_success'],
-            ['Polled', 'slds-badge slds-theme_warning'],
-            ['Not visible', 'slds-badge slds-theme_error']
+        const rows = Array.from(element.shadowRoot.querySelectorAll('.coverage tbody tr'));
+        expect(rows.map((row) => row.dataset.key)).toEqual(['CaptureTriggers', 'EventLogFile', 'LoginHistory', 'OauthToken', 'PermissionSetAssignment']);
+        expect(rows.map((row) => [row.querySelector('.slds-badge').textContent, row.querySelector('.slds-badge').className])).toEqual([
+            ['Captured', 'slds-badge slds-theme_success'],
+            ['Not available in this org', 'slds-badge slds-theme_warning'],
+            ['Collected', 'slds-badge slds-theme_success'],
+            ['Not reported by the sidecar', 'slds-badge slds-theme_warning'],
+            ['Failing', 'slds-badge slds-theme_error']
         ]);
+        expect(rows[0].querySelectorAll('td')[0].textContent).toBe('Real-time');
+        expect(rows[2].querySelectorAll('td')[0].textContent).toBe('Polled');
+    });
+
+    it('shows the newest row read, the rows of the last 24 hours, the report time and the last error', async () => {
+        const element = render();
+        getOverview.emit(mockOverview);
+        await flushPromises();
+        const row = (key) => element.shadowRoot.querySelector(`.coverage tr[data-key="${key}"]`);
+        expect(row('LoginHistory').querySelector('.last-row lightning-formatted-date-time').value).toBe('2026-11-23T08:12:00.000Z');
+        expect(row('LoginHistory').querySelector('.rows lightning-formatted-number').value).toBe(1204);
+        expect(row('LoginHistory').querySelector('.checked lightning-formatted-date-time').value).toBe('2026-11-23T08:15:00.000Z');
+        expect(row('LoginHistory').querySelector('.last-error')).toBeNull();
+        expect(row('PermissionSetAssignment').querySelector('.rows lightning-formatted-number').value).toBe(0);
+        expect(row('PermissionSetAssignment').querySelector('.last-error').textContent).toBe('REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.');
+        expect(row('OauthToken').querySelector('.last-row').textContent).toBe('—');
+        expect(row('OauthToken').querySelector('.rows').textContent).toBe('—');
+        expect(row('OauthToken').querySelector('.checked').textContent).toBe('—');
     });
 
     it('shows empty states for an org with no findings, anomalies or write-back yet', async () => {
@@ -107,7 +128,7 @@ describe('c-overview-dashboard', () => {
         await flushPromises();
         const text = element.shadowRoot.textContent;
         expect(text).toContain('No personal data found yet.');
-        expect(element.shadowRoot.querySelectorAll('p.slds-text-color_weak').length).toBe(3);
+        expect(element.shadowRoot.querySelectorAll('p.slds-text-color_weak:not(.coverage-note)').length).toBe(3);
         expect(element.shadowRoot.querySelector('.sidecar-status dd').textContent).toBe('Never');
     });
 

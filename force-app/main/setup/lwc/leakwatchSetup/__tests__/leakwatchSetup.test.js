@@ -1,16 +1,12 @@
 import { createElement } from 'lwc';
 import LeakwatchSetup from 'c/leakwatchSetup';
 import getChecks from '@salesforce/apex/LeakwatchSetupController.getChecks';
-import startSetupMonitor from '@salesforce/apex/LeakwatchSetupController.startSetupMonitor';
 
 jest.mock('@salesforce/apex/LeakwatchSetupController.getChecks', () => ({ default: jest.fn() }), { virtual: true });
-jest.mock('@salesforce/apex/LeakwatchSetupController.startSetupMonitor', () => ({ default: jest.fn() }), {
-    virtual: true
-});
 
 const CHECKS = [
     { key: 'connection', label: 'Sidecar connection', ok: true, message: 'The sidecar answered.' },
-    { key: 'setupMonitor', label: 'Setup monitor', ok: false, message: 'The setup monitor is not running.' }
+    { key: 'collectors', label: 'Sidecar collectors', ok: false, message: 'The sidecar reports no signal it reads from this org.' }
 ];
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -34,22 +30,18 @@ describe('c-leakwatch-setup', () => {
         const element = await render();
 
         const rows = element.shadowRoot.querySelectorAll('li.check');
-        expect(Array.from(rows).map((row) => row.dataset.key)).toEqual(['connection', 'setupMonitor']);
+        expect(Array.from(rows).map((row) => row.dataset.key)).toEqual(['connection', 'collectors']);
         expect(element.shadowRoot.querySelector('.summary').textContent).toBe('1 of 2 checks need attention.');
         expect(rows[0].querySelector('lightning-icon').alternativeText).toBe('Passed');
         expect(rows[1].querySelector('lightning-icon').alternativeText).toBe('Needs attention');
     });
 
-    it('starts the setup monitor and shows the new state', async () => {
+    it('says what the sidecar reports and offers no action of its own', async () => {
         getChecks.mockResolvedValue(CHECKS);
-        startSetupMonitor.mockResolvedValue({ key: 'setupMonitor', label: 'Setup monitor', ok: true, message: 'Running.' });
         const element = await render();
 
-        element.shadowRoot.querySelector('lightning-button').click();
-        await flushPromises();
-
-        expect(startSetupMonitor).toHaveBeenCalledTimes(1);
-        expect(element.shadowRoot.querySelector('.summary').textContent).toBe('Leakwatch is fully set up.');
+        const collectors = element.shadowRoot.querySelector('li.check[data-key="collectors"]');
+        expect(collectors.querySelector('.message').textContent).toBe('The sidecar reports no signal it reads from this org.');
         expect(element.shadowRoot.querySelector('lightning-button')).toBeNull();
     });
 

@@ -1,0 +1,64 @@
+/**
+ * The package and the sidecar name some things in two languages: the collector sources the coverage panel lists,
+ * and the profiles that make a user an integration user. Apex cannot import TypeScript, so these tests pin the
+ * Apex copies, and the preview's mirror of the coverage panel (scripts/preview/controllers.ts), to the sidecar's.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INTEGRATION_PROFILES } from '../../sidecar/src/collect/lookups.js';
+import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
+import { COVERAGE_SOURCES, COVERAGE_STATE_LABELS } from '../preview/controllers.js';
+import { packageDir } from './project.js';
+
+const apexClass = (feature: string, name: string): string => readFileSync(join(packageDir, 'main', feature, 'classes', `${name}.cls`), 'utf8');
+
+/** A String constant of an Apex class: `NAME = 'value';`. */
+function apexConstant(source: string, name: string): string | undefined {
+  return new RegExp(`\\b${name}\\s*=\\s*'([^']*)'\\s*;`).exec(source)?.[1];
+}
+
+/** The literal `new <Type>{ ... }` assigned to `name` in an Apex class. */
+function apexLiteral(source: string, name: string): string {
+  const literal = new RegExp(`\\b${name}\\s*=\\s*new (?:Map|Set)<[^>]+>\\s*\\{([\\s\\S]*?)\\};`).exec(source)?.[1];
+  if (literal === undefined) throw new Error(`no literal ${name}`);
+  return literal;
+}
+
+/** The entries of a `Map<String, String>` literal; keys may be literals or String constants of the class. */
+export function apexMap(source: string, name: string): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const match of apexLiteral(source, name).matchAll(/(?:'([^']*)'|(\w+))\s*=>\s*'((?:[^'\\]|\\.)*)'/g)) {
+    const key = match[1] ?? apexConstant(source, match[2]!) ?? match[2]!;
+    entries[key] = match[3]!.replace(/\\'/g, "'");
+  }
+  return entries;
+}
+
+/** The items of a `Set<String>` literal. */
+export function apexSet(source: string, name: string): string[] {
+  return [...apexLiteral(source, name).matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!.replace(/\\'/g, "'"));
+}
+
+describe('what the package and the sidecar both name', () => {
+  const coverage = apexClass('collectors', 'SignalCoverage');
+
+  it('reads Apex maps and sets, constants as keys included', () => {
+    const source = "X = 'x'; Map<String, String> M = new Map<String, String>{ X => 'one', 'b' => 'it\\'s' }; Set<String> S = new Set<String>{ 'p', 'q' };";
+    expect(apexMap(source, 'M')).toEqual({ x: 'one', b: "it's" });
+    expect(apexSet(source, 'S')).toEqual(['p', 'q']);
+  });
+
+  it('lists every source the sidecar collects on the coverage panel, and no other', () => {
+    expect(Object.keys(apexMap(coverage, 'SOURCES')).sort()).toEqual([...SOURCE_NAMES].sort());
+  });
+
+  it('names the sources and states in the preview as the package does', () => {
+    expect(COVERAGE_SOURCES).toEqual(apexMap(coverage, 'SOURCES'));
+    expect(COVERAGE_STATE_LABELS).toEqual(apexMap(coverage, 'STATE_LABELS'));
+  });
+
+  it('recognises integration users by the same profiles in capture and in the collectors', () => {
+    expect(apexSet(apexClass('capture', 'LeakEventFactory'), 'INTEGRATION_PROFILES').sort()).toEqual([...INTEGRATION_PROFILES].sort());
+  });
+});
