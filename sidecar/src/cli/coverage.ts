@@ -11,7 +11,16 @@ bearer secret from LEAKWATCH_SECRET.`;
 
 interface Coverage {
   orgId: string;
-  sources: Array<{ source: string; state: string; lastRowAt: string | null; lagSeconds: number | null; rows24h: number; rowsTotal: number; lastError: string | null }>;
+  sources: Array<{
+    source: string;
+    state: string;
+    lastRowAt: string | null;
+    lagSeconds: number | null;
+    rows24h: number;
+    rowsTotal: number;
+    lastError: string | null;
+    eventLogTypes?: Array<{ eventType: string; interval: string }>;
+  }>;
 }
 
 const lag = (seconds: number | null): string => {
@@ -47,6 +56,10 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     io.stdout.write(
       `${s.source.padEnd(24)} ${s.state.padEnd(13)} ${newest.padEnd(20)} ${lag(s.lagSeconds).padStart(7)} ${String(s.rows24h).padStart(9)} ${String(s.rowsTotal).padStart(9)}  ${s.lastError ?? ''}\n`,
     );
+    if (s.eventLogTypes) {
+      const types = s.eventLogTypes.map((t) => `${t.eventType} (${t.interval})`).join(', ');
+      io.stdout.write(`${''.padEnd(24)} event types: ${types || 'no file yet'}\n`);
+    }
   }
   return 0;
 }

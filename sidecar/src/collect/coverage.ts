@@ -17,6 +17,14 @@ export interface SourceCoverage {
   lastError: string | null;
   lastErrorAt: string | null;
   errorsTotal: number;
+  /** EventLogFile only: the event types and intervals the org has produced files of, newest file first. */
+  eventLogTypes?: EventLogType[];
+}
+
+export interface EventLogType {
+  eventType: string;
+  interval: string;
+  lastFileAt: string;
 }
 
 /** Per source: last row, lag, rows in 24 h, errors and availability, for one org (the coverage map). */
@@ -40,6 +48,11 @@ export async function collectorCoverage(sql: Sql, orgId: string, now: Date = new
     [key, new Date(now.getTime() - 24 * 3_600_000).toISOString()],
   );
   const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+  const logTypes = await sql.query<{ state: EventLogType }>(
+    `SELECT state FROM collector_snapshot WHERE org_id = $1 AND source = 'EventLogFile' ORDER BY row_id`,
+    [key],
+  );
+  const eventLogTypes = logTypes.map((r) => r.state).sort((a, b) => b.lastFileAt.localeCompare(a.lastFileAt));
   return rows.map((r) => {
     const lastRowAt = iso(r.last_row_at);
     return {
@@ -53,6 +66,7 @@ export async function collectorCoverage(sql: Sql, orgId: string, now: Date = new
       lastError: r.last_error,
       lastErrorAt: iso(r.last_error_at),
       errorsTotal: Number(r.errors_total),
+      ...(r.source === 'EventLogFile' ? { eventLogTypes } : {}),
     };
   });
 }

@@ -31,6 +31,15 @@ const SourceCoverage = Type.Object({
   lastError: nullable(Type.String()),
   lastErrorAt: nullable(Type.String({ format: 'date-time' })),
   errorsTotal: Type.Integer(),
+  eventLogTypes: Type.Optional(
+    Type.Array(
+      Type.Object({ eventType: Type.String(), interval: Type.String({ description: 'Hourly or Daily' }), lastFileAt: Type.String({ format: 'date-time' }) }),
+      {
+        description:
+          'EventLogFile only: the event types and intervals the org has produced files of. Hourly files and most types come only with Event Monitoring; without it an org still has a few types (Login, Logout, ApiTotalUsage among them) daily, kept one day.',
+      },
+    ),
+  ),
 });
 
 const CoverageReply = Type.Object({

@@ -115,6 +115,7 @@ describe('canaries and coverage, through the API and the command line', () => {
     const shown = await cli(['coverage']);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toMatch(/^LoginHistory +collected +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +\d+ (min|s) +1 +1 +$/m);
+    expect(shown.stdout).toContain('event types: no file yet');
     expect((await cli(['canaries', '--plant', '--count', '0'])).code).toBe(2);
     expect((await cli(['coverage'], 'wrong-secret-0123456789abc')).stderr).toContain('401');
     expect((await main(['coverage', '--url', url], { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: {} }))).toBe(2);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
+import { collectorCoverage } from '../../src/collect/coverage.js';
 import { eventLogBatches } from '../../src/collect/event-log/parse.js';
 import { lineTime, mapLogLine } from '../../src/collect/event-log/map-line.js';
 import { runSource } from '../../src/collect/run-source.js';
@@ -95,6 +96,9 @@ describe('the event log source against the org emulator', () => {
     expect(await runSource({ store, classifier, owner: 't' }, ORG, client, eventLogFileSource({ backfillDays: 3_650 }))).toMatchObject({ rows: 0, stored: 0 });
     const [login] = await store.query<{ e: { kind: string; details: Record<string, unknown> } }>("SELECT classified->'event' AS e FROM ingested_event WHERE kind = 'login'");
     expect(login?.e.details).toMatchObject({ loginStatus: 'LOGIN_NO_ERROR', eventType: 'Login' });
+    // The coverage map says which types the org produces, and at which interval.
+    const [coverage] = await collectorCoverage(store, ORG);
+    expect(coverage?.eventLogTypes?.map((t) => `${t.eventType}|${t.interval}`)).toEqual(['API|Hourly', 'Login|Hourly']);
   });
 
   it('resumes inside a file after a crash between pages, without a line lost or doubled', async () => {

@@ -83,8 +83,16 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
       const next = await reader.batches.next();
       if (next.done) {
         open.delete(ctx.orgId);
-        // The file is finished: the cursor moves past it.
-        return { events: [], rows: 0, position: { at: current.createdAt, id: current.id }, lastRowAt: new Date(current.createdAt), more: true };
+        // The file is finished: the cursor moves past it, and the coverage map learns that the org
+        // produces this type at this interval (hourly files only come with Event Monitoring).
+        return {
+          events: [],
+          rows: 0,
+          position: { at: current.createdAt, id: current.id },
+          lastRowAt: new Date(current.createdAt),
+          more: true,
+          snapshot: { upsert: [{ rowId: `${current.eventType}|${current.interval}`, state: { eventType: current.eventType, interval: current.interval, lastFileAt: current.createdAt } }], remove: [] },
+        };
       }
       const batch = next.value;
       reader.line = batch.lastLine;
