@@ -42,28 +42,26 @@ export class SidecarProcess {
   private log = '';
   readonly url: string;
 
+  /**
+   * `options.imports`: modules loaded into the process before the server (`--import`), e.g. the
+   * crash tests' kill points (`kill-point.mjs`).
+   */
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     readonly port: number,
+    private readonly options: { imports?: string[] } = {},
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
   /** Starts the process and resolves once /healthz answers. */
   async start(timeoutMs = 90_000): Promise<void> {
-    const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-      env: { ...process.env, ...this.env, PORT: String(this.port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    const keep = (chunk: Buffer) => {
-      this.log = (this.log + chunk.toString()).slice(-8_000);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    const child = this.launch();
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
-      if (child.exitCode !== null) throw new Error(`sidecar exited with ${child.exitCode}:\n${this.log}`);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`sidecar exited with ${child.exitCode ?? child.signalCode}:\n${this.log}`);
+      }
       try {
         if ((await fetch(`${this.url}/healthz`)).ok) return;
       } catch {
@@ -72,6 +70,42 @@ export class SidecarProcess {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`sidecar did not start in time:\n${this.log}`);
+  }
+
+  /**
+   * Spawns the process without waiting for it to listen (it may be meant to die before it does);
+   * `env` adds to the constructor's for this run only.
+   */
+  launch(env: NodeJS.ProcessEnv = {}): ChildProcess {
+    const imports = ['tsx', ...(this.options.imports ?? [])].flatMap((m) => ['--import', m]);
+    const child = spawn(process.execPath, [...imports, SERVER], {
+      env: { ...process.env, ...this.env, ...env, PORT: String(this.port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.log = (this.log + chunk.toString()).slice(-8_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    return child;
+  }
+
+  /** Resolves when the process has ended, with its exit code or the signal that ended it; rejects after `timeoutMs`. */
+  async exited(timeoutMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.child;
+    if (!child) throw new Error('the sidecar was never started');
+    if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the sidecar did not end within ${timeoutMs} ms:\n${this.log}`)),
+        timeoutMs,
+      );
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal });
+      });
+    });
   }
 
   /** SIGKILL: no shutdown hooks, no flush; whatever was in flight is cut off. */
