@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * or on another replica, gives the same id and the ingest dedupe keeps one event.
  *
  * `orgId` is the org's key (`orgKey`); `rowKey` is what identifies the row in its source: the record
- * id for SOQL sources, `<EventLogFile id>:<REQUEST_ID or line>` for event log lines.
+ * id for SOQL sources, `<EventLogFile id>:<line>:<REQUEST_ID>` for event log lines (two events of one request stay apart).
  */
 export const collectedEventId = (orgId: string, source: string, rowKey: string): string => {
   const bytes = createHash('sha1').update(`leakwatch/collect\u0000${orgId}\u0000${source}\u0000${rowKey}`).digest().subarray(0, 16);

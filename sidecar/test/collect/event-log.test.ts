@@ -62,11 +62,53 @@ describe('event log lines', () => {
   });
 });
 
+describe('the event log download', () => {
+  const file = { id: '0AT5g00000AbCdEAAV', eventType: 'API', orgId: ORG };
+  const csv = `${API_HEADER}\n${Array.from({ length: 30 }, (_, i) => apiLine(i)).join('\n')}\n`;
+  const tracked = () => {
+    const state = { closed: false };
+    const body = (async function* () {
+      try {
+        yield* bytes(csv);
+      } finally {
+        state.closed = true;
+      }
+    })();
+    return { state, body };
+  };
+
+  it('is closed when the reader stops early, and when a line cannot be parsed', async () => {
+    const early = tracked();
+    const batches = eventLogBatches(early.body, file, { batchSize: 10 });
+    expect((await batches.next()).value?.lastLine).toBe(10);
+    await batches.return(undefined);
+    expect(early.state.closed).toBe(true);
+
+    const state = { closed: false };
+    const broken = (async function* () {
+      try {
+        // A quote inside an unquoted field: the parser fails at once, while the download still
+        // has more to send.
+        yield Buffer.from(`${API_HEADER}\n"API",ab"cd,"x"\n`);
+        for (;;) yield Buffer.from('"API","more"\n');
+      } finally {
+        state.closed = true;
+      }
+    })();
+    await expect(async () => {
+      for await (const _ of eventLogBatches(broken, file)) void _;
+    }).rejects.toThrow();
+    expect(state.closed).toBe(true);
+  });
+});
+
 describe('the event log source against the org emulator', () => {
   let org: OrgEmulator;
   let client: OrgClient;
   let testStore: TestStore;
   let store: Store;
+
+  let apiFileId: string;
 
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0 });
@@ -75,7 +117,9 @@ describe('the event log source against the org emulator', () => {
     store = testStore.store;
     const seed = (eventType: string, csv: string, logDate: string) =>
       fetch(`${org.url}/__emulator/event-log-files`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventType, interval: 'Hourly', logDate, csv, createdDate: logDate.replace('T0', 'T1') }) });
-    expect((await seed('API', `${API_HEADER}\n${Array.from({ length: 12_000 }, (_, i) => apiLine(i, 4)).join('\n')}\n`, '2026-11-30T03:00:00.000+0000')).status).toBe(201);
+    const api = await seed('API', `${API_HEADER}\n${Array.from({ length: 12_000 }, (_, i) => apiLine(i, 4)).join('\n')}\n`, '2026-11-30T03:00:00.000+0000');
+    expect(api.status).toBe(201);
+    apiFileId = ((await api.json()) as { id: string }).id;
     expect((await seed('Login', '"EVENT_TYPE","TIMESTAMP_DERIVED","USER_ID_DERIVED","LOGIN_STATUS","SOURCE_IP","REQUEST_ID"\n"Login","2026-11-30T02:59:00.000Z","0055g00000ShOpSAAV","LOGIN_NO_ERROR","198.51.100.4","L1"\n', '2026-11-30T02:00:00.000+0000')).status).toBe(201);
   });
   afterAll(async () => {
@@ -99,6 +143,34 @@ describe('the event log source against the org emulator', () => {
     // The coverage map says which types the org produces, and at which interval.
     const [coverage] = await collectorCoverage(store, ORG);
     expect(coverage?.eventLogTypes?.map((t) => `${t.eventType}|${t.interval}`)).toEqual(['API|Hourly', 'Login|Hourly']);
+  });
+
+  it('downloads a file again after its download broke off, and loses no line', async () => {
+    // The first download of the 12,000-line file stops after 300 KB, as a reset connection does.
+    let cut = true;
+    const flaky: OrgClient = Object.assign(Object.create(client) as OrgClient, {
+      download: async (path: string) => {
+        const body = await client.download(path);
+        if (!cut || !path.includes(apiFileId)) return body;
+        cut = false;
+        return (async function* () {
+          let sent = 0;
+          for await (const chunk of body) {
+            yield chunk;
+            sent += chunk.length;
+            if (sent > 300_000) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          }
+        })();
+      },
+    });
+    const source = eventLogFileSource({ linesPerPage: 2_000, backfillDays: 3_650 });
+    const first = await runSource({ store, classifier, owner: 't' }, ORG, flaky, source);
+    expect(first.status).toBe('failed');
+    const stored = await count();
+    expect(stored).toBeLessThan(12_001);
+    await store.query('UPDATE collector_checkpoint SET lease_owner = NULL');
+    expect(await runSource({ store, classifier, owner: 't' }, ORG, flaky, source)).toMatchObject({ status: 'done', stored: 12_001 - stored });
+    expect(await count()).toBe(12_001);
   });
 
   it('resumes inside a file after a crash between pages, without a line lost or doubled', async () => {

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type { LeakEvent } from '../../contract/event.js';
 import { mapLogLine, type LogFileInfo, type LogLine } from './map-line.js';
@@ -27,30 +29,30 @@ export async function* eventLogBatches(body: AsyncIterable<Uint8Array>, file: Lo
   const batchSize = options.batchSize ?? 2_000;
   const skip = options.resumeAfterLine ?? 0;
   const parser = parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: false });
-  const feed = (async () => {
-    try {
-      for await (const chunk of body) {
-        if (!parser.write(chunk)) await new Promise<void>((resolve) => parser.once('drain', resolve));
-      }
-      parser.end();
-    } catch (error) {
-      parser.destroy(error as Error);
-    }
-  })();
+  // The body flows into the parser with back-pressure; an error on either side ends the other, and
+  // surfaces in the loop below. A consumer that stops early (another file, shutdown) closes both,
+  // so the download is never left open.
+  const source = Readable.from(body, { objectMode: false });
+  const flowing = pipeline(source, parser).catch(() => undefined);
   let lineNumber = 0;
   let batch: ParsedBatch = { events: [], lastLine: skip, unmapped: 0 };
-  for await (const record of parser as AsyncIterable<LogLine>) {
-    lineNumber += 1;
-    if (lineNumber <= skip) continue;
-    const event = mapLogLine(file, record, lineNumber);
-    if (event) batch.events.push(event);
-    else batch.unmapped += 1;
-    batch.lastLine = lineNumber;
-    if (batch.events.length + batch.unmapped >= batchSize) {
-      yield batch;
-      batch = { events: [], lastLine: lineNumber, unmapped: 0 };
+  try {
+    for await (const record of parser as AsyncIterable<LogLine>) {
+      lineNumber += 1;
+      if (lineNumber <= skip) continue;
+      const event = mapLogLine(file, record, lineNumber);
+      if (event) batch.events.push(event);
+      else batch.unmapped += 1;
+      batch.lastLine = lineNumber;
+      if (batch.events.length + batch.unmapped >= batchSize) {
+        yield batch;
+        batch = { events: [], lastLine: lineNumber, unmapped: 0 };
+      }
     }
+  } finally {
+    parser.destroy();
+    source.destroy();
+    await flowing;
   }
-  await feed;
   if (batch.events.length + batch.unmapped > 0) yield batch;
 }

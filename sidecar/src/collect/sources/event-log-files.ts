@@ -80,7 +80,15 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
         };
         open.set(ctx.orgId, reader);
       }
-      const next = await reader.batches.next();
+      let next: IteratorResult<ParsedBatch>;
+      try {
+        next = await reader.batches.next();
+      } catch (error) {
+        // A download cut off or a line the CSV parser cannot read: this reader is spent. The next
+        // run downloads the file again and resumes after the last stored line.
+        open.delete(ctx.orgId);
+        throw error;
+      }
       if (next.done) {
         open.delete(ctx.orgId);
         // The file is finished: the cursor moves past it, and the coverage map learns that the org
