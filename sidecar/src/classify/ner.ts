@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AutoModelForTokenClassification, AutoTokenizer, LogLevel, Tensor, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
 import type { Span } from './span.js';
 import { alignTokens, type TokenOffset } from './ner/align.js';
 import { decodeEntities, type TokenPrediction } from './ner/decode.js';
@@ -75,6 +75,9 @@ function modelDtype(modelDir: string): 'q8' | 'fp32' {
 
 async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
   if (!existsSync(join(modelDir, 'config.json'))) throw new Error(`no NER model at ${modelDir}`);
+  // Loaded only when a model is: a sidecar run with LEAKWATCH_MODEL_DIR=none, and every command
+  // that classifies nothing, start without the runtime (about two seconds of CPU).
+  const { AutoModelForTokenClassification, AutoTokenizer, LogLevel, Tensor, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   // On a failed run the library logs the input token ids, which decode back to the text:
