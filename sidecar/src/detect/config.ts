@@ -52,6 +52,8 @@ export interface DetectionConfig {
   broadOAuthScopes: string[];
   /** A token holder silent this many days who acts again has woken up. */
   dormantTokenDays: number;
+  /** Failed logins for one user within one clock hour that make a burst. */
+  failedLoginBurst: number;
   /** Reason codes that reviewer feedback can never suppress. */
   unsuppressibleCodes: string[];
   /** Default lifetime of a suppression created from reviewer feedback, in days. */
@@ -83,6 +85,8 @@ export interface ReasonWeights {
   new_oauth_scopes: number;
   broad_oauth_scopes: number;
   dormant_token_woke: number;
+  failed_login_burst: number;
+  new_login_country: number;
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -161,6 +165,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   },
   broadOAuthScopes: ['full', 'refresh_token', 'offline_access', 'web', 'api'],
   dormantTokenDays: 30,
+  failedLoginBurst: 10,
   unsuppressibleCodes: ['canary_touched', 'canary_value_seen'],
   suppressionDays: 30,
   canaries: [],
@@ -183,6 +188,8 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     new_oauth_scopes: 40,
     broad_oauth_scopes: 15,
     dormant_token_woke: 45,
+    failed_login_burst: 45,
+    new_login_country: 35,
   },
 };
 

@@ -8,6 +8,7 @@ import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput
 import { canaryRule } from './rules/canary.js';
 import type { Rule, RuleContext } from './rules/context.js';
 import { integrationInteractiveRule } from './rules/integration-interactive.js';
+import { loginRule } from './rules/login.js';
 import { massChangeRule } from './rules/mass-change.js';
 import { misplacedPiiRule } from './rules/misplaced-pii.js';
 import { oauthRule } from './rules/oauth.js';
@@ -60,6 +61,7 @@ const RULES: readonly Rule[] = [
   misplacedPiiRule,
   canaryRule,
   integrationInteractiveRule,
+  loginRule,
   permissionRule,
   sharingRule,
   oauthRule,

@@ -20,6 +20,12 @@ const CLASSIFIED_NUMBER = 1e9;
 const DROPPED_KEYS = new Set(['__proto__']);
 /** Field API names and type names from the org's schema are structural and kept as sent; anything else is classified. */
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+/**
+ * Detail values that are enums and kept as sent: a login's country as an ISO 3166-1 alpha-2 code
+ * (LoginHistory.CountryIso), which the detector compares per user. A coarse location the org's own
+ * login history shows every admin; any other value under the key is classified as usual.
+ */
+const ENUM_DETAILS: Record<string, RegExp> = { country: /^[A-Z]{2}$/ };
 const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
 
 /**
@@ -190,6 +196,7 @@ function planDetails(plan: EventPlan, details: Record<string, unknown>): Render<
         return () => DROPPED_VALUE;
       }
       plan.detailStrings += 1;
+      if (ENUM_DETAILS[key]?.test(value)) return () => value;
       return plan.masked(value, { name: key });
     }
     if (typeof value === 'number') {

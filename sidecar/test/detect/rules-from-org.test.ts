@@ -302,6 +302,48 @@ describe('every rule, from raw org data', () => {
     expect(person?.verdict).toBeNull();
   });
 
+  it('failed_login_burst and new_login_country: LoginHistory rows, a password-guessing hour and a login from a new country', async () => {
+    const agent = userId('Log01');
+    const other = userId('Log02');
+    await users([
+      { id: agent, username: 'agent.login@acme-shop.example' },
+      { id: other, username: 'other.login@acme-shop.example' },
+    ]);
+    const login = (UserId: string, at: number, Status: string, CountryIso: string) => ({
+      UserId,
+      LoginTime: orgDateTime(at),
+      LoginType: 'Application',
+      SourceIp: CountryIso === 'GB' ? '192.0.2.20' : '198.51.100.99',
+      Status,
+      Application: 'Browser',
+      Browser: 'Chrome 131',
+      Platform: 'Windows 10',
+      CountryIso,
+    });
+    const rows = [
+      // Ten days of ordinary logins from the United Kingdom.
+      ...Array.from({ length: 10 }, (_, d) => login(agent, dayAt(12 - d, 8, 30), 'Success', 'GB')),
+      // Twelve wrong passwords within the hour, then a login from Brazil.
+      ...Array.from({ length: 12 }, (_, i) => login(agent, dayAt(2, 2, 4 * i), 'Invalid Password', 'BR')),
+      login(agent, dayAt(2, 3, 10), 'Success', 'BR'),
+      // Another user: nine failures in an hour, and a first login from a new country before any warm-up.
+      ...Array.from({ length: 9 }, (_, i) => login(other, dayAt(2, 2, 5 * i), 'Invalid Password', 'FR')),
+      login(other, dayAt(2, 4, 0), 'Success', 'FR'),
+    ];
+    await seed('LoginHistory', rows);
+    const sidecar = connection();
+    const events = await sidecar.collect(loginHistorySource(), [agent, other]);
+    expect(events).toHaveLength(rows.length);
+    const scored = await sidecar.score(events);
+    const flagged = scored.filter((s) => s.verdict).map((s) => ({ user: s.stored.event.actor.userId, codes: codes(s.verdict) }));
+    expect(flagged).toEqual([
+      { user: agent, codes: ['failed_login_burst'] },
+      { user: agent, codes: ['new_login_country'] },
+    ]);
+    // The country is an ISO code, kept as sent; the source IP is masked.
+    expect(scored.at(-1)?.stored.event.details).toMatchObject({ country: 'FR', sourceIp: expect.stringContaining('•') });
+  });
+
   it('canary_touched: a canary Contact planted in the org, then an EventLogFile URI line naming it (URI_ID_DERIVED)', async () => {
     const reader = userId('Can01');
     await users([{ id: reader, username: 'curious@acme-shop.example' }]);
