@@ -25,7 +25,7 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
  * (LoginHistory.CountryIso), which the detector compares per user. A coarse location the org's own
  * login history shows every admin; any other value under the key is classified as usual.
  */
-const ENUM_DETAILS: Record<string, RegExp> = { country: /^[A-Z]{2}$/ };
+const ENUM_DETAILS = new Map<string, RegExp>([['country', /^[A-Z]{2}$/]]);
 const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
 
 /**
@@ -196,7 +196,7 @@ function planDetails(plan: EventPlan, details: Record<string, unknown>): Render<
         return () => DROPPED_VALUE;
       }
       plan.detailStrings += 1;
-      if (ENUM_DETAILS[key]?.test(value)) return () => value;
+      if (ENUM_DETAILS.get(key)?.test(value)) return () => value;
       return plan.masked(value, { name: key });
     }
     if (typeof value === 'number') {
