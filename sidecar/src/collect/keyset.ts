@@ -1,5 +1,6 @@
 import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
 import { parseOrgDateTime, soqlDateTime } from '../feedback/false-positive-query.js';
+import type { SourceContext, SourcePage } from './source.js';
 
 export { soqlDateTime };
 
@@ -73,4 +74,37 @@ export function orgTime(value: unknown): string | undefined {
 /** A SOQL string literal: backslash and quote escaped as SOQL requires. */
 export function soqlString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** What a SOQL source reads: its object, fields and timestamp, how far back and how settled. */
+export interface KeysetRead {
+  object: string;
+  fields: readonly string[];
+  timeField: string;
+  /** The first read goes back this many days (the org's retention of these rows). */
+  backfillDays: number;
+  /** Rows newer than this are left for the next read (see `settledBefore`). */
+  settleMs: number;
+  where?: string;
+}
+
+/** The next page of rows after the source's cursor, oldest first (one API call per 2,000 rows). */
+export function readKeysetPage<R extends Record<string, unknown>>(ctx: SourceContext<KeysetPosition>, read: KeysetRead): Promise<R[]> {
+  return ctx.client.query<R>(
+    keysetSoql({
+      object: read.object,
+      fields: read.fields,
+      timeField: read.timeField,
+      after: ctx.position,
+      from: new Date(ctx.now.getTime() - read.backfillDays * 86_400_000),
+      before: settledBefore(ctx.now, read.settleMs),
+      ...(read.where ? { where: read.where } : {}),
+      limit: ctx.pageSize,
+    }),
+  );
+}
+
+/** A read that found nothing new: the cursor stays where it was, or starts at the backfill. */
+export function nothingNew(ctx: SourceContext<KeysetPosition>, backfillDays: number): SourcePage<KeysetPosition> {
+  return { events: [], rows: 0, position: ctx.position ?? startPosition(ctx.now, backfillDays), more: false };
 }

@@ -1,7 +1,7 @@
 import { toId18 } from '../../contract/salesforce-id.js';
 import { eventLogBatches, type ParsedBatch } from '../event-log/parse.js';
 import { MAPPED_TYPES } from '../event-log/map-line.js';
-import { orgTime, settledBefore, soqlDateTime, type KeysetPosition } from '../keyset.js';
+import { orgTime, settledBefore, soqlDateTime, startPosition, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 
 const DAY_MS = 86_400_000;
@@ -64,7 +64,7 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
       let current = ctx.position?.current;
       if (!current) {
         const file = await nextFile(ctx);
-        if (!file) return { events: [], rows: 0, position: ctx.position ?? { at: new Date(ctx.now.getTime() - backfillDays * DAY_MS).toISOString(), id: '000000000000000AAA' }, more: false };
+        if (!file) return { events: [], rows: 0, position: ctx.position ?? startPosition(ctx.now, backfillDays), more: false };
         current = { id: toId18(file.Id), createdAt: orgTime(file.CreatedDate) as string, eventType: file.EventType, interval: file.Interval ?? 'Daily', line: 0 };
       }
       let reader = open.get(ctx.orgId);
@@ -117,7 +117,7 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
         const t = new Date(e.occurredAt);
         return !latest || t > latest ? t : latest;
       }, undefined);
-      const base = ctx.position ?? { at: new Date(ctx.now.getTime() - backfillDays * DAY_MS).toISOString(), id: '000000000000000AAA' };
+      const base = ctx.position ?? startPosition(ctx.now, backfillDays);
       return {
         events: batch.events,
         rows,

@@ -1,10 +1,9 @@
 import type { LeakEvent } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { collectedEventId } from '../event-id.js';
-import { keysetSoql, orgTime, positionAfter, settledBefore, startPosition, type KeysetPosition } from '../keyset.js';
+import { orgTime, positionAfter, nothingNew, readKeysetPage, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 
-const DAY_MS = 86_400_000;
 
 /**
  * LoginHistory fields read (Object Reference, "LoginHistory"; API 21.0+, CountryIso 37.0+). Only
@@ -62,18 +61,9 @@ export function loginHistorySource(options: LoginHistoryOptions = {}): Collector
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'LoginHistory keeps six months of logins' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const soql = keysetSoql({
-        object: 'LoginHistory',
-        fields: LOGIN_HISTORY_FIELDS,
-        timeField: 'LoginTime',
-        after: ctx.position,
-        from: new Date(ctx.now.getTime() - backfillDays * DAY_MS),
-        before: settledBefore(ctx.now, settleMs),
-        limit: ctx.pageSize,
-      });
-      const rows = await ctx.client.query<LoginHistoryRow>(soql);
+      const rows = await readKeysetPage<LoginHistoryRow>(ctx, { object: 'LoginHistory', fields: LOGIN_HISTORY_FIELDS, timeField: 'LoginTime', backfillDays, settleMs });
       const last = rows.at(-1);
-      if (!last) return { events: [], rows: 0, position: ctx.position ?? startPosition(ctx.now, backfillDays), more: false };
+      if (!last) return nothingNew(ctx, backfillDays);
       const users = await ctx.lookups.users(rows.map((r) => r.UserId ?? '').filter(isSalesforceId));
       const events = rows.flatMap((row) => {
         const event = loginEvent(ctx.orgId, row, users.get(toId18(row.UserId ?? '')));

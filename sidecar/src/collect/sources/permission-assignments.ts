@@ -2,10 +2,9 @@ import type { LeakEvent } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { parseOrgDateTime } from '../../feedback/false-positive-query.js';
 import { collectedEventId } from '../event-id.js';
-import { keysetSoql, orgTime, positionAfter, settledBefore, soqlDateTime, type KeysetPosition } from '../keyset.js';
+import { orgTime, positionAfter, soqlDateTime, nothingNew, readKeysetPage, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 
-const DAY_MS = 86_400_000;
 const IDS_PER_QUERY = 200;
 
 /**
@@ -80,19 +79,9 @@ export function permissionAssignmentSource(options: PermissionAssignmentOptions)
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'assignments changed in the last 30 days; older ones are the standing state' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const rows = await ctx.client.query<AssignmentRow>(
-        keysetSoql({
-          object: 'PermissionSetAssignment',
-          fields: ASSIGNMENT_FIELDS,
-          timeField: 'SystemModstamp',
-          after: ctx.position,
-          from: new Date(ctx.now.getTime() - backfillDays * DAY_MS),
-          before: settledBefore(ctx.now, settleMs),
-          limit: ctx.pageSize,
-        }),
-      );
+      const rows = await readKeysetPage<AssignmentRow>(ctx, { object: 'PermissionSetAssignment', fields: ASSIGNMENT_FIELDS, timeField: 'SystemModstamp', backfillDays, settleMs });
       const last = rows.at(-1);
-      if (!last) return { events: [], rows: 0, position: ctx.position ?? { at: new Date(ctx.now.getTime() - backfillDays * DAY_MS).toISOString(), id: '000000000000000AAA' }, more: false };
+      if (!last) return nothingNew(ctx, backfillDays);
       permissionFields ??= await existingPermissionFields(ctx, options.permissions);
       const sets = await permissionSets(ctx, rows.map((r) => r.PermissionSetId), permissionFields);
       const objectPerms = await objectPermissions(ctx, [...sets.keys()]);

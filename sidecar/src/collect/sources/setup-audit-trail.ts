@@ -3,10 +3,9 @@ import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { classifyError } from '../../writeback/errors.js';
 import { parseAuditRow, type AuditChange } from '../audit-trail/parse.js';
 import { collectedEventId } from '../event-id.js';
-import { keysetSoql, orgTime, positionAfter, settledBefore, soqlString, startPosition, type KeysetPosition } from '../keyset.js';
+import { orgTime, positionAfter, soqlString, nothingNew, readKeysetPage, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage, UserInfo } from '../source.js';
 
-const DAY_MS = 86_400_000;
 /** Names per `IN (…)` list of the connected app lookup. */
 const NAMES_PER_QUERY = 100;
 const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
@@ -67,19 +66,9 @@ export function setupAuditTrailSource(options: SetupAuditTrailOptions = {}): Col
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'the org keeps 180 days of setup audit trail' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const rows = await ctx.client.query<AuditTrailRow>(
-        keysetSoql({
-          object: 'SetupAuditTrail',
-          fields: AUDIT_TRAIL_FIELDS,
-          timeField: 'CreatedDate',
-          after: ctx.position,
-          from: new Date(ctx.now.getTime() - backfillDays * DAY_MS),
-          before: settledBefore(ctx.now, settleMs),
-          limit: ctx.pageSize,
-        }),
-      );
+      const rows = await readKeysetPage<AuditTrailRow>(ctx, { object: 'SetupAuditTrail', fields: AUDIT_TRAIL_FIELDS, timeField: 'CreatedDate', backfillDays, settleMs });
       const last = rows.at(-1);
-      if (!last) return { events: [], rows: 0, position: ctx.position ?? startPosition(ctx.now, backfillDays), more: false };
+      if (!last) return nothingNew(ctx, backfillDays);
       const parsed = rows.map((row) => ({ row, change: parseAuditRow(row) }));
       const actors = parsed.filter((p) => p.change.type !== 'assignment').map((p) => p.row.CreatedById ?? '');
       const users = await ctx.lookups.users(actors.filter(isSalesforceId));
