@@ -40,7 +40,7 @@ export interface Incidents {
   /** A permission set with Modify All Data and Modify All on Contact, assigned by the admin to the marketer. */
   permission: { permissionSetName: string; assigneeId: string; assignerId: string };
   /** A connected app never seen before, authorised by the marketer. */
-  newApp: { userId: string; appName: string };
+  newApp: { userId: string; appName: string; appId: string };
   /** A sharing rule opening Contacts to all internal users. */
   sharingRule: { userId: string; object: string };
   /** Who reads the canary records. */
@@ -235,8 +235,17 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
   }
   b.personal.add(PULL_IP);
 
-  // 10:12: the marketer authorises an AI lead-scoring app never seen in the org.
+  // 10:12: the marketer authorises an AI lead-scoring app never seen in the org; from 10:20 the app
+  // copies Contacts through the REST API under the marketer's token. The token itself is visible
+  // only to a user with Customize Application; the REST API log names the app either way.
   const appAt = b.ms(day, 10, 12);
+  for (let call = 0; call < 3; call += 1) {
+    const at = b.ms(day, 10, 20 + call, 0);
+    logs.add('RestApi', at, logLine(DEMO_ORG_ID, 'RestApi', at, MARKETING.userId, `4Ai${String(call).padStart(8, '0')}`, {
+      ENTITY_NAME: 'Contact', ROWS_PROCESSED: 500, SESSION_KEY: `ai${day}`, CLIENT_IP: '198.51.100.120',
+      USER_AGENT: 'LeadGenie/1.3', METHOD: 'GET', URI: '/services/data/v62.0/query', STATUS_CODE: 200, CONNECTED_APP_ID: AI_APP.id.slice(0, 15),
+    }));
+  }
   // 11:20: the marketer opens the canary records.
   for (const [index, id] of canaryRecordIds.entries()) {
     // Drawn from nothing random: the rest of the day is the same whatever the canaries.
@@ -365,7 +374,7 @@ export const buildScenario = (now: Date = new Date(), seed = 20_261_102): Scenar
       bulkPull: { userId: SHOP_SYNC.userId, object: 'Contact', rows: 48_000, hourUtc: 3 },
       massDelete: planted.massDelete,
       permission: { permissionSetName: EXPORT_SET.Label, assigneeId: MARKETING.userId, assignerId: ADMIN.userId },
-      newApp: { userId: MARKETING.userId, appName: AI_APP.name },
+      newApp: { userId: MARKETING.userId, appName: AI_APP.name, appId: AI_APP.id },
       sharingRule: { userId: ADMIN.userId, object: 'Contact' },
       canaryReader: MARKETING.userId,
       cardInCase: planted.cardInCase,

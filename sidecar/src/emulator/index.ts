@@ -30,6 +30,12 @@ export interface OrgEmulatorOptions {
    * 100,000, the Enterprise Edition base allocation before per-licence additions.
    */
   dailyApiRequests?: number;
+  /**
+   * Whether the integration user has Customize Application. Without it (the default, as the
+   * package's permission set grants it not), `OauthToken` answers only the user's own tokens, as
+   * the Object Reference's special access rules say.
+   */
+  customizeApplication?: boolean;
 }
 
 export interface OrgEmulator {
@@ -79,7 +85,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   let url = '';
   // The integration user exists in its org, as every user the REST API names does.
   store.seed('User', [{ Id: identity.userId, Username: identity.username, LastName: 'Integration', IsActive: true, UserType: 'Standard' }]);
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, baseUrl: () => url, setFaults });
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, customizeApplication: options.customizeApplication ?? false, baseUrl: () => url, setFaults });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');

@@ -35,6 +35,8 @@ export interface ServerParts {
   faults: FaultInjector;
   stats: EmulatorStats;
   queryBatchSize: number;
+  /** The integration user has Customize Application (sees every user's OAuth tokens). */
+  customizeApplication: boolean;
   /** The emulator's own base URL, known once it listens. */
   baseUrl: () => string;
   setFaults: (settings: FaultSettings) => void;
@@ -233,7 +235,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const version = versionOf(request.params);
     stats.queries += 1;
     if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const result = runQuery(store, request.query.q, version);
+    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: parts.customizeApplication });
     return page(result.records, 0, result.totalSize, version);
   });
 

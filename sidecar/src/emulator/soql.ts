@@ -304,8 +304,21 @@ export interface QueryResult {
   records: Row[];
 }
 
+/** Who runs a query, for the objects whose rows depend on the user's permissions. */
+export interface QueryViewer {
+  userId: string;
+  customizeApplication: boolean;
+}
+
+/**
+ * Row visibility the Object Reference documents: `OauthToken` shows every user's tokens only to
+ * users with Customize Application, and its `Id` is "reserved for future use … always null".
+ */
+const visible = (object: ObjectDef, viewer: QueryViewer | undefined) => (record: StoredRecord): boolean =>
+  object.name !== 'OauthToken' || viewer === undefined || viewer.customizeApplication || record.UserId === viewer.userId;
+
 /** Runs a SOQL subset: SELECT fields, parent fields, COUNT()/aggregates with GROUP BY; WHERE; ORDER BY; LIMIT; OFFSET. */
-export const runQuery = (store: OrgStore, soql: string, apiVersion: string): QueryResult => {
+export const runQuery = (store: OrgStore, soql: string, apiVersion: string, viewer?: QueryViewer): QueryResult => {
   let query: Query;
   try {
     query = parseQuery(soql);
@@ -318,7 +331,7 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string): Que
   }
   const fields = query.fields ?? [];
   const matches = predicate(store, object, tokens(query.where as WhereNode | undefined));
-  const selected = store.records(object.name).filter(matches).sort(sorter(store, object, query));
+  const selected = store.records(object.name).filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));
   const page = selected.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);
   const [first] = fields;
   if (fields.length === 1 && first?.type === 'FieldFunctionExpression' && first.functionName.toUpperCase() === 'COUNT' && !first.parameters?.length) {
@@ -333,5 +346,9 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string): Que
     if (field.type === 'FieldRelationship') return resolvePath(store, object, `${field.relationships.join('.')}.${field.field}`);
     throw new ApiError(400, 'MALFORMED_QUERY', 'unsupported select item');
   });
-  return { totalSize: page.length, records: page.map((record) => project(store, object, record, paths, apiVersion)) };
+  const nullId = object.name === 'OauthToken';
+  return {
+    totalSize: page.length,
+    records: page.map((record) => project(store, object, nullId ? { ...record, Id: null } : record, paths, apiVersion)),
+  };
 };

@@ -44,7 +44,8 @@ describe('sources read from the org emulator', () => {
   let orgId: string;
 
   beforeAll(async () => {
-    org = await startOrgEmulator({ port: 0, queryBatchSize: 500 });
+    // Its integration user has Customize Application, so it sees every user's OAuth tokens.
+    org = await startOrgEmulator({ port: 0, queryBatchSize: 500, customizeApplication: true });
     orgId = org.identity.orgId;
     client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
     testStore = await openTestStore('pglite');

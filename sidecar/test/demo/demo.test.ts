@@ -65,7 +65,9 @@ describe('npm start -- --once', () => {
     // The log names the user by id; the collector looks the user up, and the verdict keeps the username masked.
     expect(pulls[0]).toMatchObject({ ActorIsIntegration__c: true, ActorUsername__c: 's•••@•••.example' });
     expect(withCode('critical_permission')).toEqual([expect.objectContaining({ OrgEventKind__c: 'permission', ActorUserId__c: permission.assignerId })]);
-    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'oauth', ActorUserId__c: newApp.userId })]);
+    // The marketer's token is not visible to the integration user (no Customize Application): the
+    // REST API log's CONNECTED_APP_ID shows the app acting.
+    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'export', ActorUserId__c: newApp.userId, ObjectName__c: 'Contact' })]);
     expect(withCode('sharing_opened_pii')).toEqual([expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object })]);
     expect(withCode('canary_touched').map((v) => v.ActorUserId__c)).toEqual([canaryReader, canaryReader]);
     const byEvent = new Map(verdicts.map((record) => [record.EventId__c, record]));
@@ -74,7 +76,10 @@ describe('npm start -- --once', () => {
     expect(orgRecords.PiiFinding__c?.some((finding) => finding.EntityType__c === 'CREDIT_CARD' && String(finding.MaskedSample__c).includes('•'))).toBe(true);
     expect(orgRecords.PermissionReview__c?.[0]).toMatchObject({ AssigneeId__c: permission.assigneeId });
     // Nothing else: eight ordinary days of logs, logins and DML raise no verdict of their own.
-    const planted = new Set([...pulls, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
+    // What the AI app copied stands out as volume too.
+    const appReads = verdicts.filter((v) => v.ConnectedAppId__c === newApp.appId);
+    expect(appReads.length).toBeGreaterThan(0);
+    const planted = new Set([...pulls, ...appReads, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
     const others = verdicts.filter((v) => !planted.has(v) && !(massDelete.includes(String(v.EventId__c))));
     expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { orgTime } from '../../src/collect/keyset.js';
 import { runSource, type CollectDeps } from '../../src/collect/run-source.js';
 import type { CollectorSource } from '../../src/collect/source.js';
 import { buildSources } from '../../src/collect/sources/index.js';
+import { oauthTokenKey } from '../../src/collect/sources/oauth-tokens.js';
 import { orgKey, toId18 } from '../../src/contract/salesforce-id.js';
 import type { Verdict } from '../../src/contract/verdict.js';
 import { createDetector, DEFAULT_DETECTION_CONFIG } from '../../src/detect/index.js';
@@ -54,7 +55,8 @@ describe(
       const started = Date.now();
       scenario = generateScenario();
       raw = renderRawOrg(scenario);
-      org = await startOrgEmulator({ port: 0 });
+      // An org whose admin gave the integration user Customize Application: every user's tokens are read.
+      org = await startOrgEmulator({ port: 0, customizeApplication: true });
       testStore = await openTestStore('pglite');
       const fileIds = await seed(org, raw);
       await collectDayByDay(org, raw, testStore, Date.parse(scenario.start), scenario.days);
@@ -252,8 +254,17 @@ function collectedLabels(raw: RawOrg, fileIds: readonly string[]): Map<string, s
       if (group.sobject === 'PermissionSetAssignment') label(group.sobject, `${id}:${orgTime(row['SystemModstamp'])}`, incident);
     }
   }
+  // OauthToken has no id in an org: the source keys a token by its user, app and creation time.
+  const tokenKeys = new Map<string, string>();
+  for (const change of raw.changes) {
+    const row = change.record;
+    if (change.sobject === 'OauthToken' && row['UserId'] !== undefined && !tokenKeys.has(String(row['Id']))) {
+      tokenKeys.set(String(row['Id']), oauthTokenKey({ UserId: String(row['UserId']), AppName: String(row['AppName']), CreatedDate: String(row['CreatedDate']) }));
+    }
+  }
   for (const [key, incident] of raw.labels) {
-    const [tokenId, usedAt] = key.split('@');
+    const [seededId, usedAt] = key.split('@');
+    const tokenId = tokenKeys.get(seededId ?? '');
     if (!tokenId || !usedAt) continue;
     // The first read of a token reports it as seen, later reads as used again.
     label('OauthToken', `${tokenId}:seen:${usedAt}`, incident);

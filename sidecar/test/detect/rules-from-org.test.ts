@@ -72,7 +72,8 @@ describe('every rule, from raw org data', () => {
   let nextOrg = 0;
 
   beforeAll(async () => {
-    org = await startOrgEmulator({ port: 0 });
+    // Customize Application: the OAuth token rules read other users' tokens (see the OauthToken source).
+    org = await startOrgEmulator({ port: 0, customizeApplication: true });
     client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
     testStore = await openTestStore('pglite');
     await seed('Profile', [{ Id: INTEGRATION_PROFILE, Name: 'Minimum Access - API Only Integrations' }]);

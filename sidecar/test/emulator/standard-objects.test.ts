@@ -35,6 +35,24 @@ describe('standard objects, seeding and limits of the org emulator', () => {
     expect((await seed('NoSuchThing', [{}])).status).toBe(404);
   });
 
+  it('answers OauthToken as an org does: no id, and other users’ tokens only with Customize Application', async () => {
+    const other = '0055g00000MaRkTAAN';
+    expect((await seed('OauthToken', [
+      { AppName: 'ShopSync', UserId: org.identity.userId, CreatedDate: '2026-11-01T08:00:00.000+0000', LastUsedDate: '2026-11-30T08:00:00.000+0000', UseCount: 5 },
+      { AppName: 'MailBlast AI', UserId: other, CreatedDate: '2026-11-02T08:00:00.000+0000', LastUsedDate: '2026-11-29T08:00:00.000+0000', UseCount: 2 },
+    ])).status).toBe(201);
+    const own = await client.query<{ Id: string | null; AppName: string }>('SELECT Id, AppName, UserId FROM OauthToken ORDER BY AppName');
+    expect(own).toEqual([expect.objectContaining({ Id: null, AppName: 'ShopSync' })]);
+    const admin = await startOrgEmulator({ port: 0, customizeApplication: true });
+    try {
+      const adminClient = createOrgClient({ loginUrl: admin.url, clientId: admin.connectedApp.clientId, username: admin.identity.username, privateKey: admin.connectedApp.privateKey });
+      admin.seed('OauthToken', [{ AppName: 'MailBlast AI', UserId: other, CreatedDate: '2026-11-02T08:00:00.000+0000' }]);
+      expect(await adminClient.query('SELECT AppName, UserId FROM OauthToken')).toEqual([expect.objectContaining({ AppName: 'MailBlast AI', UserId: other })]);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('refuses to create what the API only reads, and rejects unknown fields in queries', async () => {
     const created = await api('/services/data/v62.0/composite/sobjects', {
       method: 'POST',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LeakEvent, Operation } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { collectedEventId } from '../event-id.js';
@@ -5,15 +6,18 @@ import { orgTime } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage, UserInfo } from '../source.js';
 
 /**
- * OauthToken fields read (Object Reference, "OauthToken"). The object has no scope field, and
- * no modification stamp: the source reads every token each time and compares with what it stored
- * last time (a snapshot), reporting tokens that appeared, were used again or disappeared. Scope
- * changes come from the connected app's changes in the setup audit trail.
+ * OauthToken fields read (Object Reference, "OauthToken"). The object has no scope field, no
+ * modification stamp, and no usable id ("Id: reserved for future use; currently always null"):
+ * the source reads every token each time, keys each by its user, app and creation time, and
+ * compares with what it stored last time (a snapshot), reporting tokens that appeared, were used
+ * again or disappeared. Scope changes come from the connected app's changes in the setup audit
+ * trail. Only a user with Customize Application sees every user's tokens; the package's integration
+ * user does not have it, so by default the source sees the integration user's own tokens, and apps
+ * acting for other users are seen in the event logs (CONNECTED_APP_ID) instead.
  */
-export const OAUTH_TOKEN_FIELDS = ['Id', 'AppName', 'AppMenuItemId', 'UserId', 'CreatedDate', 'LastUsedDate', 'UseCount'] as const;
+export const OAUTH_TOKEN_FIELDS = ['AppName', 'AppMenuItemId', 'UserId', 'CreatedDate', 'LastUsedDate', 'UseCount'] as const;
 
 export interface OauthTokenRow extends Record<string, unknown> {
-  Id: string;
   AppName: string | null;
   AppMenuItemId?: string | null;
   UserId: string | null;
@@ -54,7 +58,9 @@ export function oauthTokenSource(options: OauthTokenOptions = {}): CollectorSour
     intervalMs: options.intervalMs ?? 15 * 60_000,
     backfill: { days: 0, why: 'tokens are read as they stand; their LastUsedDate tells the last use' },
     async read(ctx: SourceContext<{ snapshotAt: string }>): Promise<SourcePage<{ snapshotAt: string }>> {
-      const rows = await ctx.client.query<OauthTokenRow>(`SELECT ${OAUTH_TOKEN_FIELDS.join(', ')} FROM OauthToken ORDER BY Id LIMIT ${MAX_TOKENS}`);
+      const rows = await ctx.client.query<OauthTokenRow>(
+        `SELECT ${OAUTH_TOKEN_FIELDS.join(', ')} FROM OauthToken ORDER BY UserId, AppName, CreatedDate LIMIT ${MAX_TOKENS}`,
+      );
       const apps = await connectedApps(ctx);
       const before = await ctx.snapshot();
       const users = await ctx.lookups.users(rows.map((r) => r.UserId ?? '').filter(isSalesforceId));
@@ -64,7 +70,7 @@ export function oauthTokenSource(options: OauthTokenOptions = {}): CollectorSour
       let lastRowAt: Date | undefined;
       for (const row of rows) {
         if (!row.UserId || !isSalesforceId(row.UserId)) continue;
-        const id = toId18(row.Id);
+        const id = oauthTokenKey(row);
         seen.add(id);
         const state: TokenState = {
           lastUsed: orgTime(row.LastUsedDate) ?? null,
@@ -110,6 +116,15 @@ export function oauthTokenSource(options: OauthTokenOptions = {}): CollectorSour
   };
 }
 
+/**
+ * A token's key: its user, app and creation time (the object has no id). Two tokens one user
+ * granted one app in the same second are one token to the source.
+ */
+export function oauthTokenKey(row: Pick<OauthTokenRow, 'UserId' | 'AppName' | 'CreatedDate'>): string {
+  const digest = createHash('sha256').update(`${toId18(row.UserId ?? '')}\u0000${row.AppName ?? ''}\u0000${orgTime(row.CreatedDate) ?? ''}`).digest('hex');
+  return `tok:${digest.slice(0, 24)}`;
+}
+
 /** Connected apps by name, to name a token's app by its id where the org has it (AppName is all a token says). */
 async function connectedApps(ctx: SourceContext<unknown>): Promise<Map<string, string>> {
   const rows = await ctx.client.query<ConnectedAppRow>('SELECT Id, Name FROM ConnectedApplication ORDER BY Id LIMIT 10000');
@@ -147,7 +162,7 @@ function tokenEvent(
       source: 'OauthToken',
       appName: state.app,
       connectedAppId: appKey(state.app, apps),
-      tokenId: toId18(row.Id),
+      tokenId: oauthTokenKey(row),
       ...(row.AppMenuItemId ? { appMenuItemId: row.AppMenuItemId } : {}),
       ...(state.useCount !== null ? { useCount: state.useCount } : {}),
       ...(orgTime(row.CreatedDate) ? { tokenCreatedAt: orgTime(row.CreatedDate) } : {}),
