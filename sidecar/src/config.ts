@@ -152,7 +152,15 @@ export interface SidecarConfig {
    * on unless `LEAKWATCH_COLLECT=off`; the share of the org's daily API calls they may spend, the
    * org-wide usage at which they wait, the sources (all when unset) and the declared integration users.
    */
-  collect?: { enabled: boolean; apiShare: number; orgHeadroom: number; sources?: string[]; integrationUsers: string[] };
+  collect?: {
+    enabled: boolean;
+    apiShare: number;
+    orgHeadroom: number;
+    sources?: string[];
+    integrationUsers: string[];
+    /** At most one coverage map written into each org in this interval (default 60 s). */
+    coverageEveryMs?: number;
+  };
   /** Limits of the API listener; unset: `DEFAULT_HTTP_LIMITS`. */
   http?: HttpLimits;
   /** Where `/metrics` is served; unset: `DEFAULT_METRICS`. */

@@ -98,6 +98,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
               budget: { maxShare: config.collect.apiShare, orgHeadroom: config.collect.orgHeadroom },
               integrationUsers: config.collect.integrationUsers,
               coverageWriterFor: orgClientFor,
+              ...(config.collect.coverageEveryMs !== undefined ? { coverageEveryMs: config.collect.coverageEveryMs } : {}),
             },
           }
         : {}),

@@ -104,7 +104,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
       pollMs: 50,
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
-      collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [] },
+      // The coverage map is written into the org after every collection, so the dashboards show the last one.
+      collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [], coverageEveryMs: 0 },
     };
     const sidecar: RunningSidecar = await startSidecar(config, { orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined) });
     closers.push(() => sidecar.close());
