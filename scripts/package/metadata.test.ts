@@ -167,6 +167,34 @@ describe('permission sets', () => {
     expect(problems).toEqual([]);
   });
 
+  it('grants only custom permissions that exist, and the ones Apex checks exist', () => {
+    const defined = new Set(listFiles(packageDir, ['.customPermission-meta.xml']).map((path) => path.split('/').pop()!.replace('.customPermission-meta.xml', '')));
+    const problems: string[] = [];
+    for (const [name, permissionSet] of permissionSets) {
+      for (const grant of ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[])) {
+        if (!defined.has(grant.name!)) problems.push(`${name}: custom permission ${grant.name}`);
+      }
+    }
+    const checked = listFiles(join(packageDir, 'main'), ['.cls']).flatMap((path) => {
+      const source = readFileSync(path, 'utf8');
+      return [...source.matchAll(/FeatureManagement\.checkPermission\(\s*(?:'([^']*)'|(\w+))\s*\)/g)].map(
+        (match) => match[1] ?? new RegExp(`\\b${match[2]}\\s*=\\s*'([^']*)'`).exec(source)?.[1] ?? `${fromRoot(path)}: ${match[2]}`,
+      );
+    });
+    expect(checked).toContain('ManageCanaries');
+    problems.push(...checked.filter((name) => !defined.has(name)).map((name) => `Apex checks ${name}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('lets only admins plant and list canaries', () => {
+    const holders = [...permissionSets]
+      .filter(([, permissionSet]) =>
+        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ManageCanaries' && grant.enabled === 'true'),
+      )
+      .map(([name]) => name);
+    expect(holders).toEqual(['LeakwatchAdmin']);
+  });
+
   it('keeps the integration user to create, read and edit, without View All, Modify All or Modify All Data', () => {
     const integration = permissionSets.get('LeakwatchIntegration')!;
     const text = JSON.stringify(integration);

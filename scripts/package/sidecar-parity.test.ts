@@ -1,15 +1,18 @@
 /**
  * The package and the sidecar name some things in two languages: the collector sources the coverage panel lists,
- * and the profiles that make a user an integration user. Apex cannot import TypeScript, so these tests pin the
- * Apex copies, and the preview's mirror of the coverage panel (scripts/preview/controllers.ts), to the sidecar's.
+ * the profiles that make a user an integration user, and the objects and counts canaries are planted with. Apex
+ * cannot import TypeScript, so these tests pin the Apex copies, and the preview's mirrors of the coverage panel and
+ * the setup tab (scripts/preview/controllers.ts, setup-controllers.ts), to the sidecar's.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CANARY_OBJECTS } from '../../sidecar/src/collect/canaries.js';
 import { INTEGRATION_PROFILES } from '../../sidecar/src/collect/lookups.js';
 import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
 import { COVERAGE_SOURCES, COVERAGE_STATE_LABELS } from '../preview/controllers.js';
-import { packageDir } from './project.js';
+import { CANARY_MAX_COUNT, COVERAGE_ATTENTION } from '../preview/setup-controllers.js';
+import { packageDir, repoRoot } from './project.js';
 
 const apexClass = (feature: string, name: string): string => readFileSync(join(packageDir, 'main', feature, 'classes', `${name}.cls`), 'utf8');
 
@@ -35,18 +38,26 @@ export function apexMap(source: string, name: string): Record<string, string> {
   return entries;
 }
 
-/** The items of a `Set<String>` literal. */
+/** The items of a `Set<String>` literal; items may be literals or String constants of the class. */
 export function apexSet(source: string, name: string): string[] {
-  return [...apexLiteral(source, name).matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((m) => m[1]!.replace(/\\'/g, "'"));
+  return [...apexLiteral(source, name).matchAll(/'((?:[^'\\]|\\.)*)'|(\w+)/g)].map((m) =>
+    m[2] === undefined ? m[1]!.replace(/\\'/g, "'") : (apexConstant(source, m[2]) ?? m[2]),
+  );
+}
+
+/** An Integer constant: `NAME = 20;`. */
+function integerConstant(source: string, name: string): number | undefined {
+  const value = new RegExp(`\\b${name}\\s*=\\s*(\\d+)\\s*;`).exec(source)?.[1];
+  return value === undefined ? undefined : Number(value);
 }
 
 describe('what the package and the sidecar both name', () => {
   const coverage = apexClass('collectors', 'SignalCoverage');
 
   it('reads Apex maps and sets, constants as keys included', () => {
-    const source = "X = 'x'; Map<String, String> M = new Map<String, String>{ X => 'one', 'b' => 'it\\'s' }; Set<String> S = new Set<String>{ 'p', 'q' };";
+    const source = "X = 'x'; Map<String, String> M = new Map<String, String>{ X => 'one', 'b' => 'it\\'s' }; Set<String> S = new Set<String>{ 'p', 'q', X };";
     expect(apexMap(source, 'M')).toEqual({ x: 'one', b: "it's" });
-    expect(apexSet(source, 'S')).toEqual(['p', 'q']);
+    expect(apexSet(source, 'S')).toEqual(['p', 'q', 'x']);
   });
 
   it('lists every source the sidecar collects on the coverage panel, and no other', () => {
@@ -56,6 +67,22 @@ describe('what the package and the sidecar both name', () => {
   it('names the sources and states in the preview as the package does', () => {
     expect(COVERAGE_SOURCES).toEqual(apexMap(coverage, 'SOURCES'));
     expect(COVERAGE_STATE_LABELS).toEqual(apexMap(coverage, 'STATE_LABELS'));
+  });
+
+  it('flags the same coverage states for attention in the setup tab and its preview', () => {
+    expect([...COVERAGE_ATTENTION].sort()).toEqual(apexSet(coverage, 'ATTENTION').sort());
+  });
+
+  it('plants canaries as the objects the sidecar plants, at most as many per request as it takes', () => {
+    const controller = apexClass('setup', 'CanaryController');
+    const route = readFileSync(join(repoRoot, 'sidecar', 'src', 'routes', 'canaries.ts'), 'utf8');
+    const component = readFileSync(join(packageDir, 'main', 'setup', 'lwc', 'canaryPanel', 'canaryPanel.js'), 'utf8');
+    expect(apexSet(controller, 'OBJECTS').sort()).toEqual([...CANARY_OBJECTS].sort());
+    const routeMaximum = Number(/count:\s*Type\.Integer\(\{[^}]*maximum:\s*(\d+)/.exec(route)?.[1]);
+    expect(Number.isInteger(routeMaximum)).toBe(true);
+    expect(integerConstant(controller, 'MAX_COUNT')).toBe(routeMaximum);
+    expect(integerConstant(component, 'MAX_COUNT')).toBe(routeMaximum);
+    expect(CANARY_MAX_COUNT).toBe(routeMaximum);
   });
 
   it('recognises integration users by the same profiles in capture and in the collectors', () => {

@@ -15,7 +15,8 @@ const replace = interop(replaceModule);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const APP = join(ROOT, 'scripts/preview/app');
-const COMPONENTS = join(ROOT, 'force-app/main/dashboards/lwc');
+/** The folders of the package's Lightning web components: the dashboards and the setup tab. */
+const COMPONENT_DIRS = ['dashboards', 'setup'].map((feature) => join(ROOT, 'force-app/main', feature, 'lwc'));
 
 /** The user the preview runs as: a security reviewer who made none of the demo's assignments. */
 export const PREVIEW_USER_ID = '0055g00000ReVwRAAR';
@@ -62,11 +63,13 @@ const orgModules = (): Plugin => ({
   },
 });
 
-/** Compiles the dashboards with LWC OSS and lightning-base-components into `outDir/app`. */
+/** Compiles the dashboards and the setup tab with LWC OSS and lightning-base-components into `outDir/app`. */
 export const buildPreview = async (outDir: string): Promise<void> => {
-  const components = readdirSync(COMPONENTS, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => ({ name: `c/${entry.name}`, path: join(COMPONENTS, entry.name, `${entry.name}.js`) }));
+  const components = COMPONENT_DIRS.flatMap((dir) =>
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => ({ name: `c/${entry.name}`, path: join(dir, entry.name, `${entry.name}.js`) })),
+  );
   const bundle = await rollup({
     input: join(APP, 'main.js'),
     plugins: [

@@ -35,7 +35,8 @@ export interface ControllerContext {
 }
 
 type Params = Record<string, unknown>;
-type Method = (params: Params) => Promise<unknown>;
+/** An `@AuraEnabled` method: named parameters in, the JSON Lightning would receive out. */
+export type Method = (params: Params) => Promise<unknown>;
 
 const TREND_DAYS = 30;
 const TOP_ACTORS = 5;

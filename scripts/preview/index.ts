@@ -1,1 +1,2 @@
 export { startPreview, type Preview, type PreviewOptions } from './server.js';
+export { seedPreviewUser } from './build.js';

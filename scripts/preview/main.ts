@@ -6,7 +6,7 @@ import { createOrgClient } from '../../sidecar/src/writeback/index.js';
 import { seedPreviewUser } from './build.js';
 import { startPreview } from './server.js';
 
-// Runs the sidecar's demo scenario into the org emulator, then serves the dashboards over it.
+// Runs the sidecar's demo scenario into the org emulator, then serves the dashboards and the setup tab over it and the demo's sidecar.
 const { values } = parseArgs({ options: { port: { type: 'string', default: '8788' } } });
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -16,7 +16,8 @@ const demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'warn', faults: fals
 const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as { loginUrl: string; clientId: string; username: string; privateKeyPath: string };
 await seedPreviewUser(demo.orgUrl);
 print('\nbuilding the dashboards (LWC OSS + lightning-base-components + SLDS)...');
-const preview = await startPreview({ org: createOrgClient(org), port: Number(values.port) });
+const secret = (await readFile(join(demo.dataDir, 'org-secret'), 'utf8')).trim();
+const preview = await startPreview({ org: createOrgClient(org), sidecar: { url: demo.sidecarUrl, secret }, port: Number(values.port) });
 print(`dashboards preview ${preview.url}`);
 
 const stop = (): void => {

@@ -11,7 +11,7 @@ import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
 import { COVERAGE_STATE_LABELS } from './controllers.js';
 import { startPreview, type Preview } from './server.js';
 
-// Drives the dashboards in headless Chromium over the sidecar's demo scenario, written into the
+// Drives the dashboards and the setup tab in headless Chromium over the sidecar's demo scenario, written into the
 // org emulator, and saves the screenshots the README shows.
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -84,7 +84,8 @@ beforeAll(async () => {
       RiskScore__c: 41,
     },
   ]);
-  preview = await startPreview({ org });
+  const secret = (await readFile(join(demo.dataDir, 'org-secret'), 'utf8')).trim();
+  preview = await startPreview({ org, sidecar: { url: demo.sidecarUrl, secret } });
   profile = await mkdtemp(join(tmpdir(), 'leakwatch-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -228,6 +229,35 @@ describe('dashboards preview in Chromium', () => {
     }, ownId);
     expect(refused).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Four eyes') }) });
     expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-own')?.Status__c).toBe('Pending');
+  });
+
+  it('plants canary Leads from the setup tab through the sidecar, and refuses a count over 20', async () => {
+    const canaryLeads = async () => (await org.query<{ LastName: string; Email: string }>('SELECT Id, LastName, Email FROM Lead')).filter((lead) => lead.Email?.endsWith('@canary.leakwatch.invalid'));
+    const before = (await canaryLeads()).length;
+    await open('setup', 'c-canary-panel li.canary');
+    await expect.poll(() => page.locator('li.check[data-key="connection"] .message').innerText()).toBe("The sidecar answered and accepted the org's secret.");
+    // The demo planted two canary Contacts through the same API before the preview started.
+    const listed = page.locator('c-canary-panel li.canary');
+    const demoCanaries = await listed.count();
+    expect(demoCanaries).toBeGreaterThanOrEqual(2);
+    expect(await listed.first().locator('a').getAttribute('href')).toMatch(/^\/lightning\/r\/\w{18}\/view$/);
+
+    const count = page.locator('c-canary-panel lightning-input.count input');
+    await count.fill('25');
+    await page.getByRole('button', { name: 'Plant canaries' }).click();
+    await expect.poll(() => page.locator('c-canary-panel lightning-input.count').innerText()).toContain('Enter a whole number from 1 to 20.');
+    expect((await canaryLeads()).length).toBe(before);
+
+    await page.getByRole('combobox', { name: 'Plant as' }).click();
+    await page.getByRole('option', { name: 'Lead' }).click();
+    await count.fill('2');
+    await page.getByRole('button', { name: 'Plant canaries' }).click();
+    await toast('2 canary Leads were planted and registered.').waitFor();
+    const planted = await canaryLeads();
+    expect(planted.length).toBe(before + 2);
+    expect(planted.every((lead) => lead.LastName.startsWith('Leakwatch-'))).toBe(true);
+    await expect.poll(() => listed.count()).toBe(demoCanaries + 2);
+    await shoot('setup.png');
   });
 
   it('maps which fields hold which personal data', async () => {

@@ -4,9 +4,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SidecarEndpoint } from '../../sidecar/src/demo/replay.js';
 import type { OrgClient } from '../../sidecar/src/writeback/index.js';
 import { buildPreview, PREVIEW_USER_ID } from './build.js';
 import { ApexError, ApiParamError, createControllers, type Assignment } from './controllers.js';
+import { createSetupControllers } from './setup-controllers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SLDS = join(ROOT, 'node_modules/@salesforce-ux/design-system/assets');
@@ -24,6 +26,11 @@ const TYPES: Record<string, string> = {
 export interface PreviewOptions {
   /** The org the dashboards read and write: the org emulator holding the demo's records. */
   org: OrgClient;
+  /**
+   * The sidecar the setup tab calls, as the `LeakwatchSidecar` named credential would: the demo's, with the org's
+   * secret. Without it, the setup tab's callouts fail as they do when the named credential has no URL.
+   */
+  sidecar?: SidecarEndpoint;
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -62,7 +69,7 @@ const serveFile = async (response: ServerResponse, base: string, relative: strin
 };
 
 /**
- * Builds the dashboards and serves them with their Apex calls answered from `org`: the in-org
+ * Builds the dashboards and the setup tab and serves them with their Apex calls answered from `org`: the in-org
  * experience without an org.
  */
 export const startPreview = async (options: PreviewOptions): Promise<Preview> => {
@@ -70,7 +77,10 @@ export const startPreview = async (options: PreviewOptions): Promise<Preview> =>
   await buildPreview(outDir);
   const index = await readFile(INDEX);
   const assignments = new Map<string, Assignment>();
-  const controllers = createControllers({ org: options.org, user: { id: PREVIEW_USER_ID, name: 'Sam Reviewer' }, assignments });
+  const controllers = {
+    ...createControllers({ org: options.org, user: { id: PREVIEW_USER_ID, name: 'Sam Reviewer' }, assignments }),
+    ...createSetupControllers({ org: options.org, sidecar: options.sidecar }),
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const { pathname } = new URL(request.url ?? '/', 'http://preview');

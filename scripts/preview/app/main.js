@@ -6,6 +6,7 @@ import VerdictRecord from 'c/verdictRecord';
 import PermissionReviewQueue from 'c/permissionReviewQueue';
 import IncidentConsole from 'c/incidentConsole';
 import DataMap from 'c/dataMap';
+import LeakwatchSetup from 'c/leakwatchSetup';
 
 // The pages of the in-org experience, as tabs of a Lightning app.
 const PAGES = {
@@ -14,6 +15,7 @@ const PAGES = {
     reviews: { label: 'Permission reviews', tag: 'c-permission-review-queue', is: PermissionReviewQueue },
     incidents: { label: 'Incidents', tag: 'c-incident-console', is: IncidentConsole },
     datamap: { label: 'Data map', tag: 'c-data-map', is: DataMap },
+    setup: { label: 'Leakwatch Setup', tag: 'c-leakwatch-setup', is: LeakwatchSetup },
     verdict: { label: 'Verdict', tag: 'c-verdict-record', is: VerdictRecord, hidden: true }
 };
 

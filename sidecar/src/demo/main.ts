@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startPreview } from '../../../scripts/preview/index.js';
+import { seedPreviewUser, startPreview } from '../../../scripts/preview/index.js';
 import { createOrgClient } from '../writeback/index.js';
 import { runDemo } from './run-demo.js';
 
@@ -48,9 +48,12 @@ if (values.once) {
     // The dashboards, compiled with LWC OSS and served over the emulated org's records.
     print('\nbuilding the dashboards preview (LWC OSS + lightning-base-components + SLDS, about a minute)...');
     const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as Parameters<typeof createOrgClient>[0];
-    const preview = await startPreview({ org: createOrgClient(org), port: Number(values['preview-port']) });
+    // The preview's reviewer is a user of the org: review decisions name them.
+    await seedPreviewUser(demo.orgUrl);
+    const secret = (await readFile(join(demo.dataDir, 'org-secret'), 'utf8')).trim();
+    const preview = await startPreview({ org: createOrgClient(org), sidecar: { url: demo.sidecarUrl, secret }, port: Number(values['preview-port']) });
     closers.unshift(() => preview.close());
-    print(`dashboards        ${preview.url}  (overview, verdicts, permission reviews, incidents, data map)`);
+    print(`dashboards        ${preview.url}  (overview, verdicts, permission reviews, incidents, data map, setup)`);
   }
   print('\nServing until Ctrl-C.');
   const stop = (): void => {

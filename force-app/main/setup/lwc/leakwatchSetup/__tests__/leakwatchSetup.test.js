@@ -1,8 +1,10 @@
 import { createElement } from 'lwc';
 import LeakwatchSetup from 'c/leakwatchSetup';
 import getChecks from '@salesforce/apex/LeakwatchSetupController.getChecks';
+import getCanaries from '@salesforce/apex/CanaryController.getCanaries';
 
 jest.mock('@salesforce/apex/LeakwatchSetupController.getChecks', () => ({ default: jest.fn() }), { virtual: true });
+jest.mock('@salesforce/apex/CanaryController.getCanaries', () => ({ default: jest.fn() }), { virtual: true });
 
 const CHECKS = [
     { key: 'connection', label: 'Sidecar connection', ok: true, message: 'The sidecar answered.' },
@@ -11,6 +13,7 @@ const CHECKS = [
 const flushPromises = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function render() {
+    getCanaries.mockResolvedValue({ records: [{ recordId: '0035g00000CnRy1AAB', label: 'canary Contact 0c4e19b7f3' }], markerCount: 2 });
     const element = createElement('c-leakwatch-setup', { is: LeakwatchSetup });
     document.body.appendChild(element);
     await flushPromises();
@@ -52,6 +55,16 @@ describe('c-leakwatch-setup', () => {
         const panel = element.shadowRoot.querySelector('c-error-panel');
         expect(panel).not.toBeNull();
         expect(panel.friendlyMessage).toBe('The setup could not be checked');
+    });
+
+    it('offers the canaries card below the checks', async () => {
+        getChecks.mockResolvedValue(CHECKS);
+        const element = await render();
+
+        const canaries = element.shadowRoot.querySelector('c-canary-panel');
+        expect(canaries).not.toBeNull();
+        expect(getCanaries).toHaveBeenCalledTimes(1);
+        expect(canaries.shadowRoot.querySelector('li.canary').dataset.id).toBe('0035g00000CnRy1AAB');
     });
 
     it('is accessible', async () => {
