@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CANARY_OBJECTS, planCanaries } from '../../sidecar/src/collect/canaries.js';
 import { ENTITY_TYPES } from '../../sidecar/src/contract/entities.js';
+import { standardObjects } from '../../sidecar/src/emulator/standard-objects.js';
 import { type FieldDefinition, fromRoot, listFiles, packageDir, readObjects, readXml, repoRoot } from './project.js';
 
 interface DocumentedField {
@@ -130,19 +132,42 @@ describe('permission sets', () => {
     listFiles(packageDir, ['.permissionset-meta.xml']).map((path) => [path.split('/').pop()!.replace('.permissionset-meta.xml', ''), readXml(path).PermissionSet as Record<string, unknown>]),
   );
 
+  // The standard objects a permission set may name, with their documented fields (the org emulator's definitions).
+  const standard = new Map(standardObjects().map((o) => [o.name, o]));
+
+  it('lets the opt-in canary set create synthetic Contacts and Leads and nothing else', () => {
+    const set = permissionSets.get('LeakwatchCanaryPlanter') as Record<string, unknown>;
+    const objectGrants = ([] as Record<string, string>[]).concat(set.objectPermissions as Record<string, string>[]);
+    expect(objectGrants.map((g) => [g.object, g.allowCreate, g.allowRead, g.allowEdit, g.allowDelete, g.viewAllRecords, g.modifyAllRecords])).toEqual([
+      ['Contact', 'true', 'true', 'false', 'false', 'false', 'false'],
+      ['Lead', 'true', 'true', 'false', 'false', 'false', 'false'],
+    ]);
+    expect(set.userPermissions).toBeUndefined();
+    expect(set.classAccesses).toBeUndefined();
+    // The fields the sidecar fills when it plants (collect/canaries.ts), besides the name and required ones.
+    const fields = ([] as Record<string, string>[]).concat(set.fieldPermissions as Record<string, string>[]).map((g) => g.field).sort();
+    expect(fields).toEqual(['Contact.Email', 'Lead.Email']);
+    for (const object of CANARY_OBJECTS) {
+      const planted = Object.keys(planCanaries(object, 1)[0]!.fields);
+      const definition = standard.get(object)!;
+      const needsGrant = planted.filter((f) => !definition.fields.get(f)?.required && !['FirstName', 'LastName'].includes(f));
+      expect(needsGrant.map((f) => `${object}.${f}`)).toEqual(fields.filter((f) => f.startsWith(`${object}.`)));
+    }
+  });
+
   it('defines the admin, reviewer and integration personas', () => {
-    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchIntegration', 'LeakwatchReviewer']);
+    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchCanaryPlanter', 'LeakwatchIntegration', 'LeakwatchReviewer']);
   });
 
   it('grants access only to objects and fields that exist, never to required fields', () => {
     const problems: string[] = [];
     for (const [name, permissionSet] of permissionSets) {
-      for (const grant of (permissionSet.objectPermissions ?? []) as Record<string, string>[]) {
-        if (!objects.has(grant.object!)) problems.push(`${name}: object ${grant.object}`);
+      for (const grant of ([] as Record<string, string>[]).concat((permissionSet.objectPermissions ?? []) as Record<string, string>[])) {
+        if (!objects.has(grant.object!) && !standard.has(grant.object!)) problems.push(`${name}: object ${grant.object}`);
       }
-      for (const grant of (permissionSet.fieldPermissions ?? []) as Record<string, string>[]) {
+      for (const grant of ([] as Record<string, string>[]).concat((permissionSet.fieldPermissions ?? []) as Record<string, string>[])) {
         const [objectName = '', fieldName = ''] = grant.field!.split('.');
-        const field = objects.get(objectName)?.fields.get(fieldName);
+        const field = objects.get(objectName)?.fields.get(fieldName) ?? standard.get(objectName)?.fields.get(fieldName);
         if (!field || field.required) problems.push(`${name}: field ${grant.field}`);
       }
     }
