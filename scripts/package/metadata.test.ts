@@ -145,7 +145,7 @@ describe('permission sets', () => {
     expect(set.userPermissions).toBeUndefined();
     expect(set.classAccesses).toBeUndefined();
     // The fields the sidecar fills when it plants (collect/canaries.ts), besides the name and required ones.
-    const fields = ([] as Record<string, string>[]).concat(set.fieldPermissions as Record<string, string>[]).map((g) => g.field).sort();
+    const fields = ([] as Record<string, string>[]).concat(set.fieldPermissions as Record<string, string>[]).map((g) => g.field!).sort();
     expect(fields).toEqual(['Contact.Email', 'Lead.Email']);
     for (const object of CANARY_OBJECTS) {
       const planted = Object.keys(planCanaries(object, 1)[0]!.fields);
