@@ -85,6 +85,7 @@ export interface ReasonWeights {
   new_oauth_scopes: number;
   broad_oauth_scopes: number;
   dormant_token_woke: number;
+  integration_new_app: number;
   failed_login_burst: number;
   new_login_country: number;
 }
@@ -188,6 +189,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     new_oauth_scopes: 40,
     broad_oauth_scopes: 15,
     dormant_token_woke: 45,
+    integration_new_app: 45,
     failed_login_burst: 45,
     new_login_country: 35,
   },

@@ -583,6 +583,47 @@ describe('every rule, from raw org data', () => {
     expect(codes(badges?.verdict)).toEqual(['new_connected_app']);
   });
 
+  it('integration_new_app: EventLogFile RestApi lines, an integration user acting through an app only a person used before', async () => {
+    const sync = userId('Ina01');
+    const analyst = userId('Ina02');
+    await users([
+      { id: sync, username: 'erp.sync@acme-shop.example', integration: true },
+      { id: analyst, username: 'analyst.ina@acme-shop.example' },
+    ]);
+    const erpApp = id('0H4', 'Ina01');
+    const biApp = id('0H4', 'Ina02');
+    const daily = new EventLogBook('Daily');
+    const hourly = new EventLogBook('Hourly');
+    const rest = (user: string, app: string, at: number, n: string) =>
+      logLine(org.identity.orgId, 'RestApi', at, user, `ina-${n}`, {
+        ENTITY_NAME: 'Order',
+        ROWS_PROCESSED: 40,
+        SESSION_KEY: `ina-${n}`,
+        CLIENT_IP: '203.0.113.50',
+        USER_AGENT: 'Connector/2.0',
+        METHOD: 'GET',
+        URI: '/services/data/v62.0/query',
+        STATUS_CODE: 200,
+        CONNECTED_APP_ID: app.slice(0, 15),
+      });
+    // Twelve days: the ERP connector through its own app, the analyst through a BI app.
+    for (let k = 13; k >= 2; k--) {
+      daily.add('RestApi', dayAt(k, 9), rest(sync, erpApp, dayAt(k, 9), `erp-${k}`));
+      daily.add('RestApi', dayAt(k, 10), rest(analyst, biApp, dayAt(k, 10), `bi-${k}`));
+    }
+    // Then the connector's user acts through the BI app, and the analyst through the ERP app.
+    hourly.add('RestApi', dayAt(1, 9, 30), rest(sync, biApp, dayAt(1, 9, 30), 'erp-through-bi'));
+    hourly.add('RestApi', dayAt(1, 10, 30), rest(analyst, erpApp, dayAt(1, 10, 30), 'bi-through-erp'));
+    await seedLogFiles(daily, hourly);
+    const sidecar = connection();
+    const events = await sidecar.collect(eventLogFileSource({ eventTypes: ['RestApi'] }), [sync, analyst]);
+    expect(events).toHaveLength(26);
+    const scored = await sidecar.score(events);
+    const flagged = scored.filter((s) => s.verdict).map((s) => ({ user: s.stored.event.actor.userId, codes: codes(s.verdict) }));
+    // A person trying another app is left alone; the integration user is not.
+    expect(flagged).toEqual([{ user: sync, codes: ['integration_new_app'] }]);
+  });
+
   it('dormant_token_woke: an OauthToken silent for 45 days used again; an admin editing the app 40 days apart is no token use', async () => {
     const rep = userId('Dor01');
     const admin = userId('Dor02');

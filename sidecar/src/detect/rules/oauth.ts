@@ -63,6 +63,17 @@ export const oauthRule = (ctx: RuleContext): void => {
         weight: w.dormant_token_woke,
         message: `${actorName(event)}'s token for ${appName} was used again after ${Math.floor(silentDays)} silent days.`,
       });
+  } else if (warm && known && event.actor.isIntegration) {
+    // An integration user acting through an app it never used, in an org that knows the app: its
+    // credentials at work somewhere they never were (a stolen token, a copied key). Only once the
+    // user's own activity has been watched for the warm-up, so a new integration is learnt.
+    const since = state.firstDay('activity', event.actor.userId);
+    if (since !== undefined && time.day - since >= config.warmupDays && ctx.ledger.once(`intapp|${holder}`, time.day))
+      ctx.reasons.push({
+        code: 'integration_new_app',
+        weight: w.integration_new_app,
+        message: `Integration user ${actorName(event)} acted through connected app ${appName} for the first time.`,
+      });
   }
   state.touchToken(holder, time.ms);
 };
