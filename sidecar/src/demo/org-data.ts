@@ -1,4 +1,5 @@
 import { toId18 } from '../contract/salesforce-id.js';
+import type { EventLogFileUpload } from '../emulator/seeding-client.js';
 
 /**
  * Raw org data in Salesforce's own shapes: records of the standard objects the collectors read
@@ -13,14 +14,8 @@ export interface OrgData {
   eventLogFiles: EventLogFileData[];
 }
 
-/** The body of `POST /__emulator/event-log-files`. */
-export interface EventLogFileData {
-  eventType: string;
-  interval: 'Hourly' | 'Daily';
-  logDate: string;
-  createdDate: string;
-  csv: string;
-}
+/** The body of `POST /__emulator/event-log-files`, with the time the org generated the file. */
+export type EventLogFileData = EventLogFileUpload & { createdDate: string };
 
 /** A date-time as the REST API writes it: `2026-12-05T03:04:00.000+0000`. */
 export const orgDateTime = (ms: number): string => new Date(Math.floor(ms / 1_000) * 1_000).toISOString().replace('Z', '+0000');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, LeakEvent } from '../contract/event.js';
+import { seedEventLogFile, seedRecords } from '../emulator/seeding-client.js';
 import type { OrgData } from './org-data.js';
 
 export interface SidecarEndpoint {
@@ -55,12 +56,6 @@ export const waitForDrain = async (sidecar: SidecarEndpoint, timeoutMs: number, 
 /** At most this many records per seeding request (the emulator's limit is 10,000). */
 const SEED_BATCH = 2_000;
 
-const post = async (url: string, body: unknown, init: { headers?: Record<string, string> } = {}): Promise<unknown> => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...init.headers }, body: JSON.stringify(body) });
-  if (response.status !== 201) throw new Error(`POST ${new URL(url).pathname} answered HTTP ${response.status}: ${await response.text()}`);
-  return response.json();
-};
-
 /**
  * Loads raw org data into the org emulator through its public seeding API, as an independent data
  * set would be loaded: `POST /__emulator/records/{SObject}` and `POST /__emulator/event-log-files`.
@@ -71,21 +66,19 @@ export const seedOrg = async (orgUrl: string, data: OrgData): Promise<{ records:
   for (const group of data.records) {
     for (let start = 0; start < group.records.length; start += SEED_BATCH) {
       const batch = group.records.slice(start, start + SEED_BATCH);
-      await post(`${orgUrl}/__emulator/records/${group.sobject}`, { records: batch });
+      await seedRecords(orgUrl, group.sobject, batch);
       records += batch.length;
     }
   }
-  for (const file of data.eventLogFiles) {
-    const reply = (await post(`${orgUrl}/__emulator/event-log-files`, file)) as { lines: number };
-    lines += reply.lines;
-  }
+  for (const file of data.eventLogFiles) lines += (await seedEventLogFile(orgUrl, file)).lines;
   return { records, files: data.eventLogFiles.length, lines };
 };
 
 /** Plants canary records in the org through the sidecar (`POST /v1/canaries`); returns their record ids. */
 export const plantCanaries = async (sidecar: SidecarEndpoint, object: 'Contact' | 'Lead', count: number): Promise<string[]> => {
-  const reply = (await post(`${sidecar.url}/v1/canaries`, { object, count }, { headers: { authorization: `Bearer ${sidecar.secret}` } })) as { seeded: Array<{ recordId: string }> };
-  return reply.seeded.map((c) => c.recordId);
+  const response = await fetch(`${sidecar.url}/v1/canaries`, { method: 'POST', headers: headers(sidecar.secret), body: JSON.stringify({ object, count }) });
+  if (response.status !== 201) throw new Error(`POST /v1/canaries answered HTTP ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { seeded: Array<{ recordId: string }> }).seeded.map((c) => c.recordId);
 };
 
 export interface CoverageRow {

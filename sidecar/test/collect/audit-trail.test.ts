@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import { ASSIGNMENT_ACTIONS, AUDIENCES, parseAuditRow, PERMISSION_LABELS, type AuditChange, type AuditRowText } from '../../src/collect/audit-trail/parse.js';
 import { collectedEventId } from '../../src/collect/event-id.js';
-import { createLookups } from '../../src/collect/lookups.js';
 import { runSource } from '../../src/collect/run-source.js';
-import type { SourceContext } from '../../src/collect/source.js';
 import { ASSIGN_ACTIONS } from '../../src/collect/sources/index.js';
 import { auditEvent, setupAuditTrailSource, type AuditTrailRow } from '../../src/collect/sources/setup-audit-trail.js';
 import type { KeysetPosition } from '../../src/collect/keyset.js';
@@ -12,10 +10,12 @@ import type { LeakEvent } from '../../src/contract/event.js';
 import { toId18 } from '../../src/contract/salesforce-id.js';
 import { createDetector, DEFAULT_DETECTION_CONFIG } from '../../src/detect/index.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
+import { seedRecords } from '../../src/emulator/seeding-client.js';
 import { formatDateTime } from '../../src/emulator/validate.js';
 import { eventProblems } from '../../src/ingest/event-validator.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
+import { readOnce } from './read-source.js';
 
 /**
  * Where the Display strings below come from. Salesforce documents one Display ("Created permission
@@ -350,30 +350,14 @@ describe('the SetupAuditTrail source against the org emulator', () => {
   let orgId: string;
   let seeded: Array<{ id: string; Action: string; Display: string }>;
 
-  const seed = async (sobject: string, records: Array<Record<string, unknown>>): Promise<string[]> => {
-    const response = await fetch(`${org.url}/__emulator/records/${sobject}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ records }),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { ids: string[] }).ids;
-  };
+  const seed = (sobject: string, records: Array<Record<string, unknown>>): Promise<string[]> => seedRecords(org.url, sobject, records);
 
   const readAll = async (): Promise<LeakEvent[]> => {
     const source = setupAuditTrailSource();
     const events: LeakEvent[] = [];
     let position: KeysetPosition | undefined;
     for (;;) {
-      const page = await source.read({
-        orgId,
-        client,
-        position,
-        now: new Date(),
-        pageSize: 2_000,
-        snapshot: async () => new Map(),
-        lookups: createLookups(client),
-      } satisfies SourceContext<KeysetPosition>);
+      const page = await readOnce(source, client, orgId, position);
       events.push(...page.events);
       position = page.position;
       if (!page.more) return events;

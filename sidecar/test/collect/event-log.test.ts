@@ -6,6 +6,7 @@ import { lineTime, mapLogLine } from '../../src/collect/event-log/map-line.js';
 import { runSource } from '../../src/collect/run-source.js';
 import { eventLogFileSource } from '../../src/collect/sources/index.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
+import { seedEventLogFile } from '../../src/emulator/seeding-client.js';
 import { eventProblems } from '../../src/ingest/event-validator.js';
 import type { Store } from '../../src/store/store.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
@@ -116,11 +117,11 @@ describe('the event log source against the org emulator', () => {
     testStore = await openTestStore('pglite');
     store = testStore.store;
     const seed = (eventType: string, csv: string, logDate: string) =>
-      fetch(`${org.url}/__emulator/event-log-files`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ eventType, interval: 'Hourly', logDate, csv, createdDate: logDate.replace('T0', 'T1') }) });
+      seedEventLogFile(org.url, { eventType, interval: 'Hourly', logDate, csv, createdDate: logDate.replace('T0', 'T1') });
     const api = await seed('API', `${API_HEADER}\n${Array.from({ length: 12_000 }, (_, i) => apiLine(i, 4)).join('\n')}\n`, '2026-11-30T03:00:00.000+0000');
-    expect(api.status).toBe(201);
-    apiFileId = ((await api.json()) as { id: string }).id;
-    expect((await seed('Login', '"EVENT_TYPE","TIMESTAMP_DERIVED","USER_ID_DERIVED","LOGIN_STATUS","SOURCE_IP","REQUEST_ID"\n"Login","2026-11-30T02:59:00.000Z","0055g00000ShOpSAAV","LOGIN_NO_ERROR","198.51.100.4","L1"\n', '2026-11-30T02:00:00.000+0000')).status).toBe(201);
+    expect(api.lines).toBe(12_000);
+    apiFileId = api.id;
+    expect((await seed('Login', '"EVENT_TYPE","TIMESTAMP_DERIVED","USER_ID_DERIVED","LOGIN_STATUS","SOURCE_IP","REQUEST_ID"\n"Login","2026-11-30T02:59:00.000Z","0055g00000ShOpSAAV","LOGIN_NO_ERROR","198.51.100.4","L1"\n', '2026-11-30T02:00:00.000+0000')).lines).toBe(1);
   });
   afterAll(async () => {
     await org.close();

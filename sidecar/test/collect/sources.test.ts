@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import { runSource } from '../../src/collect/run-source.js';
 import { loginHistorySource, oauthTokenSource, permissionAssignmentSource, ASSIGN_ACTIONS } from '../../src/collect/sources/index.js';
-import { createLookups } from '../../src/collect/lookups.js';
-import type { CollectClient, CollectorSource, SourceContext } from '../../src/collect/source.js';
 import type { LeakEvent } from '../../src/contract/event.js';
 import { createDetector, DEFAULT_DETECTION_CONFIG } from '../../src/detect/index.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
@@ -12,6 +10,7 @@ import { eventProblems } from '../../src/ingest/event-validator.js';
 import type { Store } from '../../src/store/store.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
 import { openTestStore, type TestStore } from '../store/test-stores.js';
+import { readOnce } from './read-source.js';
 
 const MINUTE = 60_000;
 const ago = (ms: number) => formatDateTime(new Date(Math.floor((Date.now() - ms) / 1_000) * 1_000));
@@ -23,18 +22,6 @@ const SHOPSYNC = '0055g00000ShOpSAAV';
 const INTEGRATION_PROFILE = '00e5g000000IntGAAC';
 const MARKETING_SET = '0PS5g0000000MktAAC';
 const PROFILE_SET = '0PS5g0000000PrfAAC';
-
-/** One read of a source, outside the runner, to look at the events it builds. */
-const readOnce = async <P,>(source: CollectorSource<P>, client: CollectClient, orgId: string, position?: P) =>
-  source.read({
-    orgId,
-    client,
-    position,
-    now: new Date(),
-    pageSize: 2_000,
-    snapshot: async () => new Map(),
-    lookups: createLookups(client),
-  } satisfies SourceContext<P>);
 
 describe('sources read from the org emulator', () => {
   let org: OrgEmulator;

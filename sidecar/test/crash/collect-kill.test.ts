@@ -7,6 +7,7 @@ import { eventLogBatches } from '../../src/collect/event-log/parse.js';
 import { loginEvent, type LoginHistoryRow } from '../../src/collect/sources/login-history.js';
 import { orgKey, toId18 } from '../../src/contract/salesforce-id.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
+import { seedEventLogFile, seedRecords } from '../../src/emulator/seeding-client.js';
 import { formatDateTime } from '../../src/emulator/validate.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { StoreKind } from '../../src/store/store.js';
@@ -125,16 +126,6 @@ function loginRows(count: number, from: Date): Record<string, unknown>[] {
   }));
 }
 
-async function seedJson(url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 201) throw new Error(`seeding ${url} answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
 /** The events the collectors must store: built by the sources' own mapping from what was seeded. */
 interface Expected {
   ids: string[];
@@ -143,18 +134,13 @@ interface Expected {
 
 async function seedOrg(emulator: OrgEmulator): Promise<Expected> {
   const now = Date.now();
-  await seedJson(`${emulator.url}/__emulator/records/User`, {
-    records: USERS.map((Id, i) => ({
-      Id,
-      Username: `ops-${i}@acme-shop.example`,
-      LastName: `Ops ${i}`,
-      IsActive: true,
-    })),
-  });
+  await seedRecords(
+    emulator.url,
+    'User',
+    USERS.map((Id, i) => ({ Id, Username: `ops-${i}@acme-shop.example`, LastName: `Ops ${i}`, IsActive: true })),
+  );
   const rows = loginRows(LOGIN_ROWS, new Date(Math.floor((now - 20 * 60 * MINUTE) / 1_000) * 1_000));
-  const { ids: loginIds } = (await seedJson(`${emulator.url}/__emulator/records/LoginHistory`, { records: rows })) as {
-    ids: string[];
-  };
+  const loginIds = await seedRecords(emulator.url, 'LoginHistory', rows);
   const ids = rows.flatMap((row, i) => {
     const event = loginEvent(ORG, { ...row, Id: loginIds[i] } as LoginHistoryRow, undefined);
     return event ? [event.id] : [];
@@ -171,13 +157,13 @@ async function seedOrg(emulator: OrgEmulator): Promise<Expected> {
     const createdDate = new Date(
       Math.floor((now - 30 * MINUTE) / 1_000) * 1_000 + (CREATED_SECOND[i] as number) * 1_000,
     );
-    const { id } = (await seedJson(`${emulator.url}/__emulator/event-log-files`, {
+    const { id } = await seedEventLogFile(emulator.url, {
       eventType: file.eventType,
       interval: 'Hourly',
       logDate: formatDateTime(hour(i)),
       createdDate: formatDateTime(createdDate),
       csv: file.csv,
-    })) as { id: string };
+    });
     const body = (async function* () {
       yield Buffer.from(file.csv, 'utf8');
     })();

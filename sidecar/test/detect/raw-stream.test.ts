@@ -10,6 +10,7 @@ import { orgKey, toId18 } from '../../src/contract/salesforce-id.js';
 import type { Verdict } from '../../src/contract/verdict.js';
 import { createDetector, DEFAULT_DETECTION_CONFIG } from '../../src/detect/index.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
+import { seedEventLogFile } from '../../src/emulator/seeding-client.js';
 import type { StoredEvent } from '../../src/ingest/stored-event.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
 import { generateScenario, type Scenario } from '../../scenarios/ecommerce.js';
@@ -187,13 +188,7 @@ async function seed(org: OrgEmulator, raw: RawOrg): Promise<string[]> {
   for (const group of raw.records) org.seed(group.sobject, group.records);
   const fileIds: string[] = [];
   for (const { eventType, interval, logDate, createdDate, csv } of raw.eventLogFiles) {
-    const response = await fetch(`${org.url}/__emulator/event-log-files`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ eventType, interval, logDate, createdDate, csv }),
-    });
-    if (response.status !== 201) throw new Error(`seeding a log file: HTTP ${response.status} ${await response.text()}`);
-    fileIds.push(((await response.json()) as { id: string }).id);
+    fileIds.push((await seedEventLogFile(org.url, { eventType, interval, logDate, createdDate, csv })).id);
   }
   return fileIds;
 }

@@ -19,6 +19,7 @@ import type { Verdict } from '../../src/contract/verdict.js';
 import { EventLogBook, logLine, orgDateTime } from '../../src/demo/org-data.js';
 import { createDetector, DEFAULT_DETECTION_CONFIG, type DetectionEngine } from '../../src/detect/index.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
+import { seedEventLogFile, seedRecords } from '../../src/emulator/seeding-client.js';
 import { classifyEvents } from '../../src/ingest/classify-events.js';
 import { eventProblems } from '../../src/ingest/event-validator.js';
 import type { StoredEvent } from '../../src/ingest/stored-event.js';
@@ -84,26 +85,11 @@ describe('every rule, from raw org data', () => {
   });
 
   /** Raw records through the emulator's seeding API, with the org's own field names. */
-  async function seed(sobject: string, records: Array<Record<string, unknown>>): Promise<string[]> {
-    const response = await fetch(`${org.url}/__emulator/records/${sobject}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ records }),
-    });
-    expect(response.status, await response.clone().text()).toBe(201);
-    return ((await response.json()) as { ids: string[] }).ids;
-  }
+  const seed = (sobject: string, records: Array<Record<string, unknown>>): Promise<string[]> => seedRecords(org.url, sobject, records);
 
   /** Event log files (CSV with Salesforce's column names) through the seeding API. */
   async function seedLogFiles(...books: EventLogBook[]): Promise<void> {
-    for (const file of books.flatMap((b) => b.files())) {
-      const response = await fetch(`${org.url}/__emulator/event-log-files`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(file),
-      });
-      expect(response.status, await response.clone().text()).toBe(201);
-    }
+    for (const file of books.flatMap((b) => b.files())) await seedEventLogFile(org.url, file);
   }
 
   const users = (list: Array<{ id: string; username: string; integration?: boolean }>) =>
