@@ -5,7 +5,7 @@ import lwc from '@lwc/rollup-plugin';
 import nodeResolveModule from '@rollup/plugin-node-resolve';
 import replaceModule from '@rollup/plugin-replace';
 import { rollup, type Plugin } from 'rollup';
-import { seedOrg } from '../../sidecar/src/demo/replay.js';
+import { seedRecords } from '../../sidecar/src/emulator/seeding-client.js';
 
 // Both plugins' types describe a CommonJS module whose `default` is the plugin; their ESM builds
 // export the plugin itself. Take whichever this loader produced.
@@ -23,10 +23,7 @@ export const PREVIEW_USER_ID = '0055g00000ReVwRAAR';
 
 /** Makes the preview's reviewer a user of the emulated org: decisions name them in DecidedBy__c, a lookup the org checks. */
 export const seedPreviewUser = (orgUrl: string): Promise<unknown> =>
-  seedOrg(orgUrl, {
-    records: [{ sobject: 'User', records: [{ Id: PREVIEW_USER_ID, Username: 'sam.reviewer@acme-shop.example', FirstName: 'Sam', LastName: 'Reviewer', IsActive: true }] }],
-    eventLogFiles: [],
-  });
+  seedRecords(orgUrl, 'User', [{ Id: PREVIEW_USER_ID, Username: 'sam.reviewer@acme-shop.example', FirstName: 'Sam', LastName: 'Reviewer', IsActive: true }]);
 
 const VIRTUAL = '\0preview:';
 // Element internals need native shadow DOM; the preview runs synthetic shadow, as Lightning Experience does.
