@@ -143,41 +143,31 @@ export function auditEvent(
   if (row.DelegateUser) common['delegated'] = true;
   if (row.ResponsibleNamespacePrefix) common['namespace'] = row.ResponsibleNamespacePrefix;
   if (row.CreatedByContext) common['createdByContext'] = row.CreatedByContext;
+  /** A sharing change on an object (named only when it is an API name), with its typed details. */
+  const sharingEvent = (objectName: string | undefined, code: string, details: Record<string, unknown>): LeakEvent => {
+    const object = objectName && OBJECT_NAME.test(objectName) ? objectName : undefined;
+    return {
+      ...base,
+      kind: 'sharing',
+      operation: 'change',
+      ...(object ? { object } : {}),
+      details: { ...common, change: code, ...(object ? { object } : {}), ...details },
+    };
+  };
   switch (change.type) {
-    case 'sharingRule': {
-      const object = change.object && OBJECT_NAME.test(change.object) ? change.object : undefined;
-      return {
-        ...base,
-        kind: 'sharing',
-        operation: 'change',
-        ...(object ? { object } : {}),
-        details: {
-          ...common,
-          change: `sharing_rule_${change.change}`,
-          ...(object ? { object } : {}),
-          ...(change.sharedWith ? { sharedWith: change.sharedWith } : {}),
-          ...(change.sharedWithType ? { sharedWithType: change.sharedWithType } : {}),
-          ...(change.accessLevel ? { accessLevel: change.accessLevel } : {}),
-        },
-      };
-    }
+    case 'sharingRule':
+      return sharingEvent(change.object, `sharing_rule_${change.change}`, {
+        ...(change.sharedWith ? { sharedWith: change.sharedWith } : {}),
+        ...(change.sharedWithType ? { sharedWithType: change.sharedWithType } : {}),
+        ...(change.accessLevel ? { accessLevel: change.accessLevel } : {}),
+      });
     case 'orgWideDefault': {
-      const object = change.object && OBJECT_NAME.test(change.object) ? change.object : undefined;
       const external = change.scope === 'external';
-      return {
-        ...base,
-        kind: 'sharing',
-        operation: 'change',
-        ...(object ? { object } : {}),
-        details: {
-          ...common,
-          change: external ? 'external_org_wide_default' : 'org_wide_default',
-          ...(object ? { object } : {}),
-          ...(change.opensTo ? { [external ? 'externalOrgWideDefault' : 'orgWideDefault']: change.opensTo } : {}),
-          from: change.from,
-          to: change.to,
-        },
-      };
+      return sharingEvent(change.object, external ? 'external_org_wide_default' : 'org_wide_default', {
+        ...(change.opensTo ? { [external ? 'externalOrgWideDefault' : 'orgWideDefault']: change.opensTo } : {}),
+        from: change.from,
+        to: change.to,
+      });
     }
     case 'permission':
       return {
