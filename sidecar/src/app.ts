@@ -20,6 +20,8 @@ import securityHeaders from './plugins/security-headers.js';
 import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
+import realtime, { type RealtimeSettings } from './plugins/realtime.js';
+import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
 import deadLettersRoute from './routes/dead-letters.js';
@@ -51,6 +53,8 @@ export interface BuildAppOptions {
   canaries?: Pick<CanariesRouteOptions, 'clientFor' | 'register'>;
   /** Collects the orgs' own records and logs (audit trail, logins, permissions, tokens, event logs); absent: not run. */
   collect?: CollectSettings;
+  /** Subscribes to the orgs' Real-Time Event Monitoring streams over the Pub/Sub API; absent: not run. */
+  realtime?: RealtimeSettings;
   /**
    * Names this replica in work leases: unique per replica and stable across its restarts, so a
    * restarted replica takes back at once what it held when it died.
@@ -155,6 +159,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       settings: options.collect,
     });
 
+  if (options.realtime)
+    await app.register(realtime, {
+      store: options.store,
+      classifier: options.classifier,
+      owner,
+      settings: options.realtime,
+    });
+
   await app.register(healthRoute);
   const elsewhere = metricsElsewhere(exposure);
   if (elsewhere) await app.register(metricsElsewhereRoute, { message: elsewhere });
@@ -178,7 +190,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(coverageRoute, {
     store: options.store,
     orgSecrets: options.orgSecrets,
-    sources: options.collect?.sources.map((s) => s.name) ?? [],
+    sources: [...(options.collect?.sources.map((s) => s.name) ?? []), ...realtimeTopics(options.realtime)],
+    subscription: (orgId, topic) => app.realtimeStatus?.(orgId).find((s) => s.topic === topic)?.state,
     connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
   });
   if (options.canaries) await app.register(canariesRoute, { store: options.store, orgSecrets: options.orgSecrets, ...options.canaries });
@@ -193,6 +206,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     if (options.closeStore) await options.store.close();
   });
   return app;
+}
+
+/** The topics (`/event/…`) the service subscribes to for an org, when real-time reads are on. */
+function realtimeTopics(settings: RealtimeSettings | undefined): string[] {
+  if (!settings) return [];
+  return (settings.topics ?? REALTIME_TOPICS).map(topicPath);
 }
 
 export interface MetricsAppOptions {

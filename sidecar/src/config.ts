@@ -1,4 +1,5 @@
 import { SOURCE_NAMES } from './collect/sources/index.js';
+import { REALTIME_TOPICS } from './collect/realtime/map-event.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import Type, { type Static } from 'typebox';
@@ -56,6 +57,11 @@ const EnvSchema = Type.Object({
   LEAKWATCH_COLLECT_ORG_HEADROOM: Type.Number({ default: 0.9, exclusiveMinimum: 0, maximum: 1 }),
   LEAKWATCH_COLLECT_SOURCES: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
+  LEAKWATCH_REALTIME: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  LEAKWATCH_PUBSUB_ENDPOINT: Type.String({ default: 'api.pubsub.salesforce.com:7443', pattern: '^[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}$' }),
+  LEAKWATCH_PUBSUB_TLS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  LEAKWATCH_REALTIME_TOPICS: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
+  LEAKWATCH_REALTIME_START: Type.Union([Type.Literal('earliest'), Type.Literal('latest')], { default: 'earliest' }),
   LEAKWATCH_CLASSIFY_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   LEAKWATCH_BODY_LIMIT_BYTES: Type.Integer({
     default: DEFAULT_HTTP_LIMITS.bodyLimitBytes,
@@ -161,6 +167,19 @@ export interface SidecarConfig {
     /** At most one coverage map written into each org in this interval (default 60 s). */
     coverageEveryMs?: number;
   };
+  /**
+   * Real-Time Event Monitoring over the Pub/Sub API (`sidecar/src/collect/realtime/`): on unless
+   * `LEAKWATCH_REALTIME=off`; an org without Shield or Event Monitoring shows its topics as
+   * unavailable on the coverage map. The endpoint is Salesforce's unless set (an emulator's).
+   */
+  realtime?: {
+    enabled: boolean;
+    endpoint: string;
+    tls: boolean;
+    topics?: string[];
+    /** Where a topic never read before starts: the 72 hours the org keeps (`EARLIEST`) or now. */
+    firstStart: 'EARLIEST' | 'LATEST';
+  };
   /** Limits of the API listener; unset: `DEFAULT_HTTP_LIMITS`. */
   http?: HttpLimits;
   /** Where `/metrics` is served; unset: `DEFAULT_METRICS`. */
@@ -218,6 +237,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       'LEAKWATCH_HEADERS_TIMEOUT_MS must be at most LEAKWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)',
     );
   }
+  const unknownTopics = (e.LEAKWATCH_REALTIME_TOPICS?.split(',') ?? []).filter((n) => !(REALTIME_TOPICS as readonly string[]).includes(n));
+  if (unknownTopics.length > 0)
+    throw new ConfigError(`LEAKWATCH_REALTIME_TOPICS names ${unknownTopics.join(', ')}, which the sidecar does not subscribe to; known: ${REALTIME_TOPICS.join(', ')}`);
   const unknownSources = (e.LEAKWATCH_COLLECT_SOURCES?.split(',') ?? []).filter((n) => !(SOURCE_NAMES as readonly string[]).includes(n));
   if (unknownSources.length > 0) {
     throw new ConfigError(
@@ -252,6 +274,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       orgHeadroom: e.LEAKWATCH_COLLECT_ORG_HEADROOM,
       ...(e.LEAKWATCH_COLLECT_SOURCES ? { sources: e.LEAKWATCH_COLLECT_SOURCES.split(',') } : {}),
       integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
+    },
+    realtime: {
+      enabled: e.LEAKWATCH_REALTIME === 'on',
+      endpoint: e.LEAKWATCH_PUBSUB_ENDPOINT,
+      tls: e.LEAKWATCH_PUBSUB_TLS === 'on',
+      ...(e.LEAKWATCH_REALTIME_TOPICS ? { topics: e.LEAKWATCH_REALTIME_TOPICS.split(',') } : {}),
+      firstStart: e.LEAKWATCH_REALTIME_START === 'latest' ? 'LATEST' : 'EARLIEST',
     },
     classifyThreads: e.LEAKWATCH_CLASSIFY_THREADS ?? availableParallelism(),
     http: {

@@ -17,6 +17,7 @@ import { connectOrgs } from './writeback/org-connections.js';
 import { openStore } from './store/open-store.js';
 import { buildSources } from './collect/sources/index.js';
 import type { CollectClient } from './collect/source.js';
+import type { PubSubSession } from './collect/realtime/pubsub-client.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 
@@ -29,7 +30,7 @@ export interface SidecarEngines {
    * Defaults to a client per org connection of `config`, each checked to log in to its org before
    * writing or reading. The same client writes verdicts and reads reviewers' false positives.
    */
-  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient & Partial<CollectClient>) | undefined;
+  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient & Partial<CollectClient> & { session?: (renew: boolean) => Promise<PubSubSession> }) | undefined;
 }
 
 export interface RunningSidecar {
@@ -99,6 +100,23 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
               integrationUsers: config.collect.integrationUsers,
               coverageWriterFor: orgClientFor,
               ...(config.collect.coverageEveryMs !== undefined ? { coverageEveryMs: config.collect.coverageEveryMs } : {}),
+            },
+          }
+        : {}),
+      ...(config.realtime?.enabled
+        ? {
+            realtime: {
+              orgIds: [...config.orgSecrets.keys()],
+              sessionFor: (orgId: string) => {
+                const client = orgClientFor(orgId);
+                return client && typeof client.session === 'function' ? (renew: boolean) => client.session!(renew) : undefined;
+              },
+              restFor: orgClientFor,
+              endpoint: config.realtime.endpoint,
+              tls: config.realtime.tls,
+              topics: config.realtime.topics,
+              firstStart: config.realtime.firstStart,
+              integrationUsers: config.collect?.integrationUsers,
             },
           }
         : {}),

@@ -8,7 +8,11 @@ export interface SourceCoverage {
   available: boolean | null;
   /** When the newest row read happened in the org. */
   lastRowAt: string | null;
-  /** How far behind the org the source is: now − lastRowAt, in seconds (null before the first row). */
+  /**
+   * How far behind the org the source is, in seconds (null before the first row): now − lastRowAt
+   * for a polled source; for a stream (`/event/…`), how long after they happened its last events
+   * were stored (a quiet stream is not behind).
+   */
   lagSeconds: number | null;
   /** Rows read in the last 24 hours. */
   rows24h: number;
@@ -59,7 +63,7 @@ export async function collectorCoverage(sql: Sql, orgId: string, now: Date = new
       source: r.source,
       available: r.available,
       lastRowAt,
-      lagSeconds: lastRowAt ? Math.max(0, Math.round((now.getTime() - Date.parse(lastRowAt)) / 1_000)) : null,
+      lagSeconds: lagOf(r.source, lastRowAt, iso(r.last_success_at), now),
       rows24h: Number(r.rows_24h ?? 0),
       rowsTotal: Number(r.rows_total),
       lastSuccessAt: iso(r.last_success_at),
@@ -69,4 +73,10 @@ export async function collectorCoverage(sql: Sql, orgId: string, now: Date = new
       ...(r.source === 'EventLogFile' ? { eventLogTypes } : {}),
     };
   });
+}
+
+function lagOf(source: string, lastRowAt: string | null, lastSuccessAt: string | null, now: Date): number | null {
+  if (!lastRowAt) return null;
+  const until = source.startsWith('/event/') && lastSuccessAt ? Date.parse(lastSuccessAt) : now.getTime();
+  return Math.max(0, Math.round((until - Date.parse(lastRowAt)) / 1_000));
 }

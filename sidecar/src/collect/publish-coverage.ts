@@ -6,19 +6,26 @@ export interface CoverageWriter {
   upsert(sobject: string, externalIdField: string, records: Array<Record<string, unknown>>): Promise<Array<{ success: boolean; errorCode?: string; message?: string }>>;
 }
 
-const STATES: Record<string, string> = {
+const STATES = {
   collected: 'Collected',
+  subscribed: 'Subscribed',
+  lagging: 'Lagging',
   unavailable: 'Unavailable',
   failing: 'Failing',
   pending: 'Pending',
   'not-collected': 'NotCollected',
-};
+} as const;
+
+/** A stream whose last events were stored this long after they happened is catching up. */
+const LAGGING_SECONDS = 300;
 
 /** The state of a source as the coverage panel shows it. */
 export function coverageState(c: SourceCoverage): keyof typeof STATES {
   if (c.available === false) return 'unavailable';
   if (c.lastErrorAt !== null && (c.lastSuccessAt === null || c.lastErrorAt > c.lastSuccessAt)) return 'failing';
-  return c.lastSuccessAt ? 'collected' : 'pending';
+  if (!c.lastSuccessAt) return 'pending';
+  if (!c.source.startsWith('/event/')) return 'collected';
+  return (c.lagSeconds ?? 0) > LAGGING_SECONDS ? 'lagging' : 'subscribed';
 }
 
 /** One source's coverage as a `CollectorStatus__c` record (upserted by `SourceKey__c`). */

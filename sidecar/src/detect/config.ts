@@ -54,6 +54,8 @@ export interface DetectionConfig {
   dormantTokenDays: number;
   /** Failed logins for one user within one clock hour that make a burst. */
   failedLoginBurst: number;
+  /** Paging queries (Id ranges, ORDER BY Id, OFFSET) on one PII object in one session and hour that make an enumeration. */
+  pagedQueriesPerHour: number;
   /** Reason codes that reviewer feedback can never suppress. */
   unsuppressibleCodes: string[];
   /** Default lifetime of a suppression created from reviewer feedback, in days. */
@@ -88,6 +90,14 @@ export interface ReasonWeights {
   integration_new_app: number;
   failed_login_burst: number;
   new_login_country: number;
+  /** Salesforce's own threat detection: this much for any event, plus its score (0–100) scaled to `salesforce_threat_score`. */
+  salesforce_threat_detected: number;
+  salesforce_threat_score: number;
+  realtime_coverage_gap: number;
+  integration_new_client: number;
+  unbounded_pii_query: number;
+  paged_enumeration: number;
+  report_export_pii: number;
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -167,6 +177,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
   broadOAuthScopes: ['full', 'refresh_token', 'offline_access', 'web', 'api'],
   dormantTokenDays: 30,
   failedLoginBurst: 10,
+  pagedQueriesPerHour: 20,
   unsuppressibleCodes: ['canary_touched', 'canary_value_seen'],
   suppressionDays: 30,
   canaries: [],
@@ -192,6 +203,13 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     integration_new_app: 45,
     failed_login_burst: 45,
     new_login_country: 35,
+    salesforce_threat_detected: 40,
+    salesforce_threat_score: 40,
+    realtime_coverage_gap: 35,
+    integration_new_client: 40,
+    unbounded_pii_query: 35,
+    paged_enumeration: 45,
+    report_export_pii: 35,
   },
 };
 

@@ -13,6 +13,7 @@ import { massChangeRule } from './rules/mass-change.js';
 import { misplacedPiiRule } from './rules/misplaced-pii.js';
 import { oauthRule } from './rules/oauth.js';
 import { permissionRule } from './rules/permission.js';
+import { readSideRule } from './rules/read-side.js';
 import { sharingRule } from './rules/sharing.js';
 import { unusualHourRule } from './rules/unusual-hour.js';
 import { accumulateVolume, volumeAnomalyRule } from './rules/volume.js';
@@ -65,6 +66,7 @@ const RULES: readonly Rule[] = [
   permissionRule,
   sharingRule,
   oauthRule,
+  readSideRule,
 ];
 
 interface OrgContext {

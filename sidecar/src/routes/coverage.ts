@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { collectorCoverage } from '../collect/coverage.js';
+import { coverageState } from '../collect/publish-coverage.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
@@ -12,16 +13,36 @@ export interface CoverageRouteOptions {
   sources: readonly string[];
   /** Whether the org has a connection the collectors can use. */
   connected: (orgId: string) => boolean;
+  /** A topic's subscription on this replica (`subscribed`, `standby`, …); undefined when it has none. */
+  subscription?: (orgId: string, topic: string) => string | undefined;
 }
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const SourceCoverage = Type.Object({
   source: Type.String({ description: 'SetupAuditTrail, LoginHistory, PermissionSetAssignment, OauthToken, EventLogFile:<type>, …' }),
-  state: Type.Union([Type.Literal('collected'), Type.Literal('unavailable'), Type.Literal('failing'), Type.Literal('pending'), Type.Literal('not-collected')], {
-    description:
-      'collected: read without error last time; unavailable: the org said it cannot provide it (see lastError); failing: the last read failed and is retried; pending: not read yet; not-collected: the org has no connection or collection is off.',
+  kind: Type.Union([Type.Literal('poll'), Type.Literal('stream')], {
+    description: 'poll: read over the REST API on a schedule; stream: a Real-Time Event Monitoring topic (`/event/…`) subscribed over the Pub/Sub API.',
   }),
+  state: Type.Union(
+    [
+      Type.Literal('collected'),
+      Type.Literal('subscribed'),
+      Type.Literal('lagging'),
+      Type.Literal('unavailable'),
+      Type.Literal('failing'),
+      Type.Literal('pending'),
+      Type.Literal('not-collected'),
+    ],
+    {
+      description:
+        'collected: read without error last time; subscribed: a stream whose events are stored as they come; lagging: a stream whose last events were stored more than five minutes after they happened (catching up); unavailable: the org said it cannot provide it (for a stream: not licensed, or the user lacks View Real-Time Event Monitoring Data; see lastError); failing: the last read failed and is retried; pending: not read yet; not-collected: the org has no connection or collection is off.',
+    },
+  ),
+  subscription: Type.Optional(
+    Type.String({ description: 'Streams only: this replica\'s subscriber (subscribed, standby while another replica holds it, retrying, unavailable, gap, stopped).' }),
+  ),
+  lastReplayAt: Type.Optional(nullable(Type.String({ format: 'date-time', description: 'Streams only: when the last replay id was stored with its events.' }))),
   available: nullable(Type.Boolean()),
   lastRowAt: nullable(Type.String({ format: 'date-time' })),
   lagSeconds: nullable(Type.Integer({ description: 'now − lastRowAt' })),
@@ -73,9 +94,14 @@ const coverageRoute: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (ap
         orgId,
         sources: names.map((source) => {
           const r = byName.get(source);
+          const kind = source.startsWith('/event/') ? ('stream' as const) : ('poll' as const);
+          const subscription = kind === 'stream' ? options.subscription?.(orgId, source) : undefined;
+          const extra = subscription ? { subscription } : {};
           if (!r) {
             return {
               source,
+              kind,
+              ...extra,
               state: connected ? ('pending' as const) : ('not-collected' as const),
               available: null,
               lastRowAt: null,
@@ -88,9 +114,8 @@ const coverageRoute: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (ap
               errorsTotal: 0,
             };
           }
-          const failing = r.lastErrorAt !== null && (r.lastSuccessAt === null || r.lastErrorAt > r.lastSuccessAt);
-          const state = r.available === false ? 'unavailable' : failing ? 'failing' : r.lastSuccessAt ? 'collected' : connected ? 'pending' : 'not-collected';
-          return { ...r, state: state as 'collected' | 'unavailable' | 'failing' | 'pending' | 'not-collected' };
+          const state = coverageState(r);
+          return { ...r, kind, ...extra, ...(kind === 'stream' ? { lastReplayAt: r.lastSuccessAt } : {}), state: state === 'pending' && !connected ? 'not-collected' : state };
         }),
       };
     },

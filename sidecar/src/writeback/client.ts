@@ -73,6 +73,11 @@ export interface OrgClient {
   apiUsage(): { used: number; limit: number } | undefined;
   /** HTTP requests sent to the org's REST API so far (each counts against its daily allowance). */
   requestCount(): number;
+  /**
+   * The current session for APIs that take the token itself (the Pub/Sub API's `accesstoken`,
+   * `instanceurl` and `tenantid` headers); `renew` logs in again first (the last token was refused).
+   */
+  session(renew?: boolean): Promise<{ accessToken: string; instanceUrl: string; orgId: string }>;
   readonly apiVersion: string;
 }
 
@@ -323,6 +328,17 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
         }
         return response.body as unknown as AsyncIterable<Uint8Array>;
       }
+    },
+
+    async session(renew = false) {
+      if (renew) login = undefined;
+      try {
+        await ensureLogin();
+      } catch (error) {
+        throw classifyError(error);
+      }
+      const orgId = tokenIdentity?.orgId ?? (await this.identity()).orgId;
+      return { accessToken: connection.accessToken as string, instanceUrl: connection.instanceUrl, orgId };
     },
 
     async identity() {

@@ -81,6 +81,10 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.download(path);
     },
+    async session(renew?: boolean) {
+      await ensureRightOrg();
+      return client.session(renew);
+    },
     apiUsage: () => client.apiUsage(),
     requestCount: () => client.requestCount(),
     apiVersion: client.apiVersion,

@@ -1,0 +1,157 @@
+import { actorName, detailString, type RuleContext } from './context.js';
+
+/** What the SOQL analysis left of a streamed query (`details.query`): its shape, never its literals. */
+interface QueryDetails {
+  objects: string[];
+  piiTypes: string[];
+  fieldsMacro: string | null;
+  unbounded: boolean;
+  idRange: boolean;
+  orderById: boolean;
+  offset: number | null;
+}
+
+function queryOf(value: unknown): QueryDetails | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const q = value as Record<string, unknown>;
+  if (q['parsed'] !== true) return undefined;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : []);
+  return {
+    objects: strings(q['objects']),
+    piiTypes: strings(q['piiTypes']),
+    fieldsMacro: typeof q['fieldsMacro'] === 'string' ? q['fieldsMacro'] : null,
+    unbounded: q['unbounded'] === true,
+    idRange: q['idRange'] === true,
+    orderById: q['orderById'] === true,
+    offset: typeof q['offset'] === 'number' ? q['offset'] : null,
+  };
+}
+
+/** A user agent's product (`python-requests/2.31 …` → `python-requests`), the part that names the client. */
+export function clientFamily(userAgent: string): string {
+  const first = userAgent.trim().split(/\s+/)[0] ?? '';
+  return (first.split('/')[0] ?? first).toLowerCase().slice(0, 60);
+}
+
+/** The network an address belongs to: /24 for IPv4, /48 for IPv6 (one provider's block, not one host). */
+export function networkOf(ip: string): string | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::/48`.toLowerCase();
+  return undefined;
+}
+
+/**
+ * Reads seen in real time (Real-Time Event Monitoring over the Pub/Sub API):
+ * - Salesforce's own threat detection (API and report anomalies, session hijacking, credential
+ *   stuffing): its score becomes the reason's weight, its summary the message;
+ * - a stretch of a topic the subscription could not read (it was away longer than the org keeps
+ *   events);
+ * - an integration user calling from a client or network never seen for it after the warm-up (its
+ *   credentials used elsewhere: Data Loader, a script, a stolen token);
+ * - a query of personal data with `FIELDS(ALL)` or without any filter or limit, by an actor who
+ *   never ran one on that object;
+ * - a session paging through a PII object (Id ranges, ORDER BY Id, OFFSET) in many small queries
+ *   that each stay under every single-request threshold;
+ * - a report with personal-data columns exported in bulk.
+ */
+export const readSideRule = (ctx: RuleContext): void => {
+  const { event, config, time, state } = ctx;
+  if (detailString(event, 'source') !== 'PubSub') return;
+  const w = config.weights;
+  const threat = event.details?.['threat'];
+  if (threat !== null && typeof threat === 'object') {
+    const t = threat as Record<string, unknown>;
+    const score = typeof t['score'] === 'number' && Number.isFinite(t['score']) ? Math.max(0, Math.min(100, t['score'])) : undefined;
+    const summary = typeof t['summary'] === 'string' ? ` ${t['summary']}` : '';
+    ctx.reasons.push({
+      code: 'salesforce_threat_detected',
+      weight: Math.round(w.salesforce_threat_detected + (score === undefined ? 0 : (score / 100) * w.salesforce_threat_score)),
+      message: `Salesforce's threat detection raised ${String(t['type'])} for ${actorName(event)}${score === undefined ? '' : ` (score ${score})`}.${summary}`,
+    });
+    return;
+  }
+  if (detailString(event, 'change') === 'coverage_gap') {
+    ctx.reasons.push({
+      code: 'realtime_coverage_gap',
+      weight: w.realtime_coverage_gap,
+      message: `Events of ${detailString(event, 'topic') ?? 'a topic'} from ${detailString(event, 'gapFrom')} to ${detailString(event, 'gapTo')} were never read: the subscription was away longer than the org keeps them.`,
+    });
+    return;
+  }
+  newClientForIntegration(ctx);
+  const query = queryOf(event.details?.['query']);
+  const object = event.object ?? query?.objects[0];
+  if (!object || !ctx.piiObjects.has(object)) return;
+  const actor = event.actor.userId;
+  if (query && (query.fieldsMacro === 'ALL' || query.unbounded)) {
+    const shape = query.fieldsMacro === 'ALL' ? 'FIELDS(ALL)' : 'no filter and no limit';
+    const series = `qshape|${actor}|${object}|${shape}`;
+    const known = state.firstDay('activity', series) !== undefined;
+    state.add('activity', series, time.day, time.hour, 1);
+    const since = state.firstDay('activity', actor);
+    if (!known && since !== undefined && time.day - since >= config.warmupDays && ctx.ledger.once(`qshape|${actor}|${object}|${shape}`, time.day))
+      ctx.reasons.push({
+        code: 'unbounded_pii_query',
+        weight: w.unbounded_pii_query,
+        message: `${actorName(event)} queried ${object} with ${shape}${query.piiTypes.length ? ` (personal data: ${query.piiTypes.join(', ')})` : ''}, which they never did before.`,
+      });
+  }
+  if (query && (query.idRange || query.orderById || (query.offset ?? 0) > 0)) {
+    const session = event.actor.sessionId ?? 'no-session';
+    const series = `paging|${actor}|${object}|${session}`;
+    state.add('activity', series, time.day, time.hour, 1);
+    const pages = state.hourTotal('activity', series, time.day, time.hour);
+    if (pages >= config.pagedQueriesPerHour && ctx.ledger.once(`paging|${actor}|${object}|${session}|${time.day}|${time.hour}`, time.day))
+      ctx.reasons.push({
+        code: 'paged_enumeration',
+        weight: w.paged_enumeration,
+        message: `${actorName(event)} paged through ${object} in ${pages} small queries within the hour (Id ranges or offsets), each under the single-request thresholds.`,
+      });
+  }
+  if (detailString(event, 'topic') === 'ReportEventStream' && event.operation === 'export') {
+    const columns = Array.isArray(event.details?.['piiColumns']) ? (event.details['piiColumns'] as unknown[]).filter((c): c is string => typeof c === 'string') : [];
+    const rows = event.recordCount ?? 0;
+    const report = detailString(event, 'reportId') ?? 'a report';
+    if (columns.length > 0 && rows >= config.minAnomalyVolume && ctx.ledger.once(`report|${actor}|${report}|${time.day}`, time.day))
+      ctx.reasons.push({
+        code: 'report_export_pii',
+        weight: w.report_export_pii,
+        message: `${actorName(event)} exported ${rows} rows of ${detailString(event, 'reportName') ?? report} with personal-data columns (${columns.slice(0, 8).join(', ')}).`,
+      });
+  }
+};
+
+/** An integration user acting from a client or network never seen for it once it has been watched for the warm-up. */
+function newClientForIntegration(ctx: RuleContext): void {
+  const { event, config, time, state } = ctx;
+  if (!event.actor.isIntegration) return;
+  const user = event.actor.userId;
+  const fresh: string[] = [];
+  // The user's clients have been watched since the first event that named one (not since the user
+  // was first seen at all: a subscription started late must learn before it judges).
+  const watched = `clients|${user}`;
+  const since = state.firstDay('activity', watched);
+  state.add('activity', watched, time.day, time.hour, 1);
+  const warm = since !== undefined && time.day - since >= config.warmupDays;
+  const ua = detailString(event, 'userAgent') ?? detailString(event, 'client');
+  if (ua) {
+    const family = clientFamily(ua);
+    const series = `client|${user}|${family}`;
+    if (state.firstDay('activity', series) === undefined && warm) fresh.push(`client ${family}`);
+    state.add('activity', series, time.day, time.hour, 1);
+  }
+  const ip = detailString(event, 'sourceIp') ?? detailString(event, 'clientIp');
+  const network = ip ? networkOf(ip) : undefined;
+  if (network) {
+    const series = `net|${user}|${network}`;
+    if (state.firstDay('activity', series) === undefined && warm) fresh.push(`network ${network}`);
+    state.add('activity', series, time.day, time.hour, 1);
+  }
+  if (fresh.length === 0 || !ctx.ledger.once(`intclient|${user}|${fresh.join('|')}`, time.day)) return;
+  ctx.reasons.push({
+    code: 'integration_new_client',
+    weight: config.weights.integration_new_client,
+    message: `Integration user ${actorName(event)} called from a ${fresh.join(' and a ')} never seen for it${event.actor.connectedAppId ? ` (connected app ${event.actor.connectedAppId})` : ''}.`,
+  });
+}
