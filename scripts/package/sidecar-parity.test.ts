@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { CANARY_OBJECTS } from '../../sidecar/src/collect/canaries.js';
 import { INTEGRATION_PROFILES } from '../../sidecar/src/collect/lookups.js';
 import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
-import { COVERAGE_SOURCES, COVERAGE_STATE_LABELS } from '../preview/controllers.js';
+import { REALTIME_TOPICS, topicPath } from '../../sidecar/src/collect/realtime/map-event.js';
+import { COVERAGE_SOURCES, COVERAGE_STREAMS, COVERAGE_STATE_LABELS } from '../preview/controllers.js';
 import { CANARY_MAX_COUNT, COVERAGE_ATTENTION } from '../preview/setup-controllers.js';
 import { packageDir, repoRoot } from './project.js';
 
@@ -64,8 +65,13 @@ describe('what the package and the sidecar both name', () => {
     expect(Object.keys(apexMap(coverage, 'SOURCES')).sort()).toEqual([...SOURCE_NAMES].sort());
   });
 
+  it('lists every real-time topic the sidecar subscribes to, and no other', () => {
+    expect(Object.keys(apexMap(coverage, 'STREAMS')).sort()).toEqual(REALTIME_TOPICS.map(topicPath).sort());
+  });
+
   it('names the sources and states in the preview as the package does', () => {
     expect(COVERAGE_SOURCES).toEqual(apexMap(coverage, 'SOURCES'));
+    expect(COVERAGE_STREAMS).toEqual(apexMap(coverage, 'STREAMS'));
     expect(COVERAGE_STATE_LABELS).toEqual(apexMap(coverage, 'STATE_LABELS'));
   });
 

@@ -87,6 +87,20 @@ export const COVERAGE_SOURCES: Record<string, string> = {
   PermissionSetAssignment: 'Permission set assignments',
   SetupAuditTrail: 'Setup, sharing, permission and connected app changes',
 };
+/** SignalCoverage.STREAMS: the real-time topics, listed once the sidecar reported them (pinned by scripts/package/sidecar-parity.test.ts). */
+export const COVERAGE_STREAMS: Record<string, string> = {
+  '/event/ApiEventStream': 'API queries, as they run',
+  '/event/ReportEventStream': 'Report runs and exports, as they happen',
+  '/event/BulkApiResultEvent': 'Bulk API result downloads, as they happen',
+  '/event/ListViewEventStream': 'List views, as they are opened',
+  '/event/LoginEventStream': 'Logins, as they happen',
+  '/event/FileEvent': 'File downloads and previews, as they happen',
+  '/event/PermissionSetEvent': 'Critical permissions assigned, as it happens',
+  '/event/ApiAnomalyEvent': 'Salesforce threat detection: API anomalies',
+  '/event/ReportAnomalyEvent': 'Salesforce threat detection: report anomalies',
+  '/event/SessionHijackingEvent': 'Salesforce threat detection: session hijacking',
+  '/event/CredentialStuffingEvent': 'Salesforce threat detection: credential stuffing',
+};
 /** SignalCoverage.STATE_LABELS. */
 export const COVERAGE_STATE_LABELS: Record<string, string> = {
   Captured: 'Captured',
@@ -96,6 +110,8 @@ export const COVERAGE_STATE_LABELS: Record<string, string> = {
   Failing: 'Failing',
   Pending: 'Not read yet',
   NotCollected: 'Not collected',
+  Subscribed: 'Streaming',
+  Lagging: 'Catching up',
   Stale: 'Not reported for over a day',
   NotReported: 'Not reported by the sidecar',
 };
@@ -154,7 +170,15 @@ export const signalCoverage = (statuses: OrgRecord[], at: Date): Record<string, 
     // The emulated org runs with the package's default settings: the capture triggers are on.
     coverageSignal('CaptureTriggers', 'Record changes on monitored objects', 'Real-time', "The package's capture triggers", 'Captured'),
     ...Object.keys(COVERAGE_SOURCES).sort().map((key) => collector(key, COVERAGE_SOURCES[key] as string, byKey.get(key))),
-    ...sorted.filter((status) => !(text(status.SourceKey__c) in COVERAGE_SOURCES)).map((status) => collector(text(status.SourceKey__c), text(status.SourceKey__c), status)),
+    ...sorted
+      .filter((status) => text(status.SourceKey__c) in COVERAGE_STREAMS)
+      .map((status) => {
+        const key = text(status.SourceKey__c);
+        return { ...collector(key, COVERAGE_STREAMS[key] as string, status), mode: 'Real-time', source: `Sidecar subscription ${key}` };
+      }),
+    ...sorted
+      .filter((status) => !(text(status.SourceKey__c) in COVERAGE_SOURCES) && !(text(status.SourceKey__c) in COVERAGE_STREAMS))
+      .map((status) => collector(text(status.SourceKey__c), text(status.SourceKey__c), status)),
   ];
 };
 

@@ -6,6 +6,8 @@ import { severityBadgeClass } from 'c/ldsUtils';
 const COVERAGE_BADGES = {
     Captured: 'slds-badge slds-theme_success',
     Collected: 'slds-badge slds-theme_success',
+    Subscribed: 'slds-badge slds-theme_success',
+    Lagging: 'slds-badge slds-theme_warning',
     Failing: 'slds-badge slds-theme_error',
     SwitchedOff: 'slds-badge slds-theme_error',
     Unavailable: 'slds-badge slds-theme_warning',
