@@ -2,10 +2,31 @@ import { fileURLToPath } from 'node:url';
 import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from './auth.js';
 import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
 import { loadSchema, type Schema } from './metadata.js';
+import { EventBus } from './pubsub/bus.js';
+import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubsub/server.js';
+import type { TopicDefinition } from './pubsub/topics.js';
 import { buildServer, type EmulatorStats } from './server.js';
 import { OrgStore, type StoredRecord } from './store.js';
 
-export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity };
+export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity, PubSubControls, PubSubStats };
+
+/** The org's Pub/Sub API (README, "Pub/Sub API"). */
+export interface PubSubOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Topics the org is licensed for (`/event/ApiEventStream`); default every channel of the catalog. */
+  topics?: string[];
+  /** Idle interval before an empty keepalive FetchResponse; default 270,000 (the service's 270 s). */
+  keepaliveMs?: number;
+  /** How long events stay replayable; default 72 hours. */
+  retentionMs?: number;
+  /** How long a stream with nothing left requested stays open; default 60,000. */
+  idleTimeoutMs?: number;
+  /** The event channels the org has; default the Real-Time Event Monitoring catalog (`pubsub/topics.ts`). */
+  catalog?: readonly TopicDefinition[];
+  /** The event bus clock (epoch ms), which retention counts by; default `Date.now`. */
+  now?: () => number;
+}
 export { generateConnectedApp };
 
 export interface OrgEmulatorOptions {
@@ -36,6 +57,8 @@ export interface OrgEmulatorOptions {
    * the Object Reference's special access rules say.
    */
   customizeApplication?: boolean;
+  /** The Pub/Sub API beside the REST API (on by default); `false` serves none. */
+  pubsub?: PubSubOptions | false;
 }
 
 export interface OrgEmulator {
@@ -54,6 +77,15 @@ export interface OrgEmulator {
   /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
   createdAtMs(id: string): number | undefined;
   setFaults(settings: FaultSettings): void;
+  /** The Pub/Sub API endpoint, `127.0.0.1:PORT`, plaintext gRPC; undefined with `pubsub: false`. */
+  pubsubEndpoint: string | undefined;
+  /**
+   * Publishes monitoring events as the org generates them, with the checks of
+   * `POST /__emulator/pubsub/{Topic}`; returns their replay ids (base64 of the 8 bytes) in order.
+   */
+  publishEvents(topic: string, events: Record<string, unknown>[]): string[];
+  /** Pub/Sub API faults and counters; undefined with `pubsub: false`. */
+  pubsub: PubSubControls | undefined;
   close(): Promise<void>;
 }
 
@@ -85,10 +117,27 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   let url = '';
   // The integration user exists in its org, as every user the REST API names does.
   store.seed('User', [{ Id: identity.userId, Username: identity.username, LastName: 'Integration', IsActive: true, UserType: 'Standard' }]);
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, customizeApplication: options.customizeApplication ?? false, baseUrl: () => url, setFaults });
+  const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
+  const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, customizeApplication: options.customizeApplication ?? false, baseUrl: () => url, setFaults, pubsub: bus });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
+  const pubsub =
+    bus &&
+    (await startPubSubServer({
+      bus,
+      orgId: identity.orgId,
+      isValidToken: (token) => auth.isValid(token),
+      instanceUrl: () => url,
+      host: options.host ?? '127.0.0.1',
+      port: pubsubOptions?.port,
+      keepaliveMs: pubsubOptions?.keepaliveMs,
+      idleTimeoutMs: pubsubOptions?.idleTimeoutMs,
+    }).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    }));
   return {
     url,
     connectedApp,
@@ -100,6 +149,15 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),
     setFaults,
-    close: () => app.close(),
+    pubsubEndpoint: pubsub?.endpoint,
+    publishEvents: (topic, events) => {
+      if (!bus) throw new Error('This org emulator serves no Pub/Sub API (pubsub: false)');
+      return bus.publish(topic, events);
+    },
+    pubsub,
+    close: async () => {
+      await pubsub?.close();
+      await app.close();
+    },
   };
 };

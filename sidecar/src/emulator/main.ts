@@ -11,6 +11,7 @@ const { values } = parseArgs({
     metadata: { type: 'string' },
     namespace: { type: 'string' },
     'org-id': { type: 'string' },
+    'pubsub-port': { type: 'string', default: '7443' },
   },
 });
 
@@ -20,6 +21,7 @@ const emulator = await startOrgEmulator({
   ...(values.metadata ? { metadataDir: values.metadata } : {}),
   ...(values.namespace ? { namespace: values.namespace } : {}),
   ...(values['org-id'] ? { orgId: values['org-id'] } : {}),
+  pubsub: { port: Number(values['pubsub-port']) },
 });
 const keyDir = await mkdtemp(join(tmpdir(), 'leakwatch-emulator-'));
 const keyPath = join(keyDir, 'server.key');
@@ -36,6 +38,8 @@ process.stdout.write(
     `  private key:  ${keyPath}`,
     `  faults:       POST ${emulator.url}/__emulator/faults  {"unavailable":2,"requestLimit":1,"lockRows":3,"dropConnections":1,"loginUnavailable":1,"latencyMs":500,"expireSessions":true}`,
     `  records:      GET  ${emulator.url}/__emulator/records/<SObject>`,
+    `  Pub/Sub API:  ${emulator.pubsubEndpoint} (plaintext gRPC: LEAKWATCH_PUBSUB_ENDPOINT=${emulator.pubsubEndpoint} LEAKWATCH_PUBSUB_TLS=off)`,
+    `  events:       POST ${emulator.url}/__emulator/pubsub/<Topic>  {"events":[{"EventIdentifier":"…","EventDate":"…","UserId":"005…",…}]}`,
     '',
   ].join('\n'),
 );

@@ -30,3 +30,11 @@ export async function seedRecords(orgUrl: string, sobject: string, records: Read
 export async function seedEventLogFile(orgUrl: string, file: EventLogFileUpload): Promise<{ id: string; logFileLength: number; lines: number }> {
   return post(`${orgUrl}/__emulator/event-log-files`, file);
 }
+
+/**
+ * `POST /__emulator/pubsub/{Topic}`: publishes monitoring events (at most 10,000) on a Pub/Sub API
+ * channel (`ApiEventStream` or `/event/ApiEventStream`) and returns their replay ids (base64) in order.
+ */
+export async function seedPubSubEvents(orgUrl: string, topic: string, events: ReadonlyArray<Record<string, unknown>>): Promise<string[]> {
+  return (await post<{ replayIds: string[] }>(`${orgUrl}/__emulator/pubsub/${topic.replace(/^\/event\//, '')}`, { events })).replayIds;
+}

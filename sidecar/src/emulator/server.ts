@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { eventLogFileRecord, type EventLogFileSeed } from './event-log-files.js';
+import type { EventBus } from './pubsub/bus.js';
+import { seededEvents } from './pubsub/seeding.js';
 import { OAuthError, type OrgAuth } from './auth.js';
 import { ApiError } from './errors.js';
 import type { FaultInjector, FaultSettings } from './faults.js';
@@ -40,6 +42,8 @@ export interface ServerParts {
   /** The emulator's own base URL, known once it listens. */
   baseUrl: () => string;
   setFaults: (settings: FaultSettings) => void;
+  /** The org's event bus for Pub/Sub API channels; absent when Pub/Sub API is off. */
+  pubsub?: EventBus;
 }
 
 interface VersionParams {
@@ -320,6 +324,13 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     store.seed('EventLogFile', [{ Id: id, LogFile: `/services/data/v${CURRENT_VERSION}/sobjects/EventLogFile/${id}/LogFile` }]);
     return reply.code(201).send({ id, logFileLength: body.length, lines });
   });
+  const { pubsub } = parts;
+  if (pubsub) {
+    app.post<{ Params: { topic: string } }>('/__emulator/pubsub/:topic', async (request, reply) => {
+      const replayIds = pubsub.publish(request.params.topic, seededEvents(request.body));
+      return reply.code(201).send({ replayIds });
+    });
+  }
   app.post('/__emulator/faults', async (request) => {
     try {
       parts.setFaults((request.body ?? {}) as FaultSettings);

@@ -33,6 +33,19 @@ export function emulatorSidecarEnv(emulator: OrgEmulator, keyDir: string): Recor
     LOG_LEVEL: 'warn',
     LEAKWATCH_MODEL_DIR: 'none',
     WORKER_POLL_MS: '20',
+    // Real-time subscriptions only where a test asks for them (`realtimeEnv`).
+    LEAKWATCH_REALTIME: 'off',
+  };
+}
+
+/** Subscriptions to the emulator's Pub/Sub API (plaintext gRPC on loopback). */
+export function realtimeEnv(emulator: OrgEmulator, topics: readonly string[]): Record<string, string> {
+  if (!emulator.pubsubEndpoint) throw new Error('the org emulator serves no Pub/Sub API');
+  return {
+    LEAKWATCH_REALTIME: 'on',
+    LEAKWATCH_PUBSUB_ENDPOINT: emulator.pubsubEndpoint,
+    LEAKWATCH_PUBSUB_TLS: 'off',
+    LEAKWATCH_REALTIME_TOPICS: topics.join(','),
   };
 }
 
