@@ -113,6 +113,18 @@ export async function apiCallsSpent(sql: Sql, orgId: string, now: Date): Promise
   return Number(row?.calls ?? 0);
 }
 
+/**
+ * Records that a stream source is healthy without a page to store: its subscription opened (a
+ * quiet topic stores nothing for hours). Clears the last error, as a stored page does.
+ */
+export async function noteSubscribed(sql: Sql, orgId: string, source: string, now: Date): Promise<void> {
+  await sql.query(
+    `UPDATE collector_checkpoint SET last_success_at = $3, available = true, last_error = NULL, last_error_at = NULL
+      WHERE org_id = $1 AND source = $2`,
+    [orgId, source, iso(now)],
+  );
+}
+
 /** Records a failed read; `available` false means the org cannot provide the source at all. */
 export async function noteSourceError(
   sql: Sql,

@@ -12,6 +12,10 @@ import { summarise, type DemoSummary } from './summary.js';
 import type { LeakEvent } from '../contract/event.js';
 import type { OrgData } from './org-data.js';
 import { coverage, collectedSummary } from './replay.js';
+import { REALTIME_TOPICS, mapStreamEvent } from '../collect/realtime/map-event.js';
+import { seedPubSubEvents } from '../emulator/seeding-client.js';
+import { liveTheft, THIEF } from './live-theft.js';
+import { networkOf } from '../contract/network.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -106,11 +110,13 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
       // The coverage map is written into the org after every collection, so the dashboards show the last one.
       collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [], coverageEveryMs: 0 },
+      // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
+      realtime: { enabled: true, endpoint: org.pubsubEndpoint as string, tls: false, firstStart: 'EARLIEST' as const },
     };
     const sidecar: RunningSidecar = await startSidecar(config, { orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined) });
     closers.push(() => sidecar.close());
     const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
-    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on)`);
+    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on; subscribed to ${REALTIME_TOPICS.length} real-time topics at ${org.pubsubEndpoint})`);
     const endpoint: SidecarEndpoint = { url: sidecarUrl, secret };
 
     const canaries = await plantCanaries(endpoint, 'Contact', 2);
@@ -127,7 +133,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       const seeded = await seedOrg(org.url, orgData);
       print(`${label.padEnd(18)}org data seeded: ${seeded.records} records, ${seeded.files} event log files (${seeded.lines} lines)`);
       await sidecar.app.collectNow(DEMO_ORG_ID);
-      print(`${''.padEnd(18)}collected: ${collectedSummary(await coverage(endpoint))}`);
+      const read = await coverage(endpoint);
+      print(`${''.padEnd(18)}collected: ${collectedSummary(read.filter((r) => !r.source.startsWith('/event/')))}`);
       beforeEvents?.();
       await replayEvents(endpoint, DEMO_ORG_ID, events, (sent) => print(`${''.padEnd(18)}package events ${bar(sent, events.length)}`));
       await drain();
@@ -137,6 +144,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     await phase('incident day', incident.events, incident.org, () => {
       if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
     });
+    await liveTheftPhase(org, canaries, scenario.contactIds, print);
     const status = await drain();
     const injected = org.stats.faultsInjected;
     if (options.faults) {
@@ -152,3 +160,36 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     throw error;
   }
 };
+
+/**
+ * Now, live: the storefront connector's stolen token pages through Contacts from a new network.
+ * The org streams each query (Real-Time Event Monitoring over the Pub/Sub API); the verdicts reach
+ * the org seconds later, while the hour's API event log file, the only other record of these
+ * calls, is written by the org only after the hour has ended.
+ */
+async function liveTheftPhase(org: OrgEmulator, canaries: readonly string[], contactIds: readonly string[], print: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const theft = liveTheft(started, contactIds, canaries);
+  print(`live theft        a stolen ShopSync token pages through Contacts from a new network (${networkOf(THIEF.ip)}) with ${THIEF.userAgent}: ${theft.pages} × SELECT FIELDS(ALL) … LIMIT ${theft.rowsPerPage}`);
+  await seedPubSubEvents(org.url, 'ApiEventStream', theft.api);
+  await seedPubSubEvents(org.url, 'ApiAnomalyEvent', theft.anomalies);
+  const ids = new Set([
+    ...theft.api.map((p) => mapStreamEvent('/event/ApiEventStream', p, { orgId: DEMO_ORG_ID })!.id),
+    ...theft.anomalies.map((p) => mapStreamEvent('/event/ApiAnomalyEvent', p, { orgId: DEMO_ORG_ID })!.id),
+  ]);
+  const wanted = ['integration_new_client', 'canary_touched', 'salesforce_threat_detected'];
+  const deadline = started + 60_000;
+  let first: number | undefined;
+  for (;;) {
+    const verdicts = org.records('LeakVerdict__c').filter((v) => ids.has(String(v.EventId__c)));
+    if (verdicts.length > 0 && first === undefined) first = Math.min(...verdicts.map((v) => org.createdAtMs(String(v.Id)) ?? Date.now()));
+    const codes = new Set(verdicts.flatMap((v) => (JSON.parse(String(v.Reasons__c)) as Array<{ code: string }>).map((r) => r.code)));
+    if (wanted.every((c) => codes.has(c)) || Date.now() > deadline) {
+      const hourEnds = new Date(Math.ceil((started + 1) / 3_600_000) * 3_600_000);
+      print(`${''.padEnd(18)}detected in real time: first verdict in the org ${(((first ?? Date.now()) - started) / 1_000).toFixed(1)} s after the queries streamed; ${verdicts.length} verdicts (${[...codes].sort().join(', ')})`);
+      print(`${''.padEnd(18)}the event log path sees these calls only in the hour's API log file, which the org writes after ${hourEnds.toISOString().slice(11, 16)} UTC`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -2,6 +2,7 @@ import type { Actor, EventField, LeakEvent } from '../contract/event.js';
 import { toId18 } from '../contract/salesforce-id.js';
 import { Random } from '../synthetic/random.js';
 import { ADMIN, AGENTS, AI_APP, DEMO_ORG_ID, FIRST_NAMES, LAST_NAMES, MARKETING, SHOP_SYNC, SHOP_SYNC_APP } from './cast.js';
+import { THIEF } from './live-theft.js';
 import { EventLogBook, logLine, orgDateTime, type OrgData } from './org-data.js';
 
 export interface Customer {
@@ -30,6 +31,8 @@ export interface Scenario {
   personalValues: string[];
   /** What was planted, to find the verdicts that must come of it. */
   incidents: Incidents;
+  /** The shop's customers' Contact ids (the live theft's pages name them). */
+  contactIds: string[];
 }
 
 export interface Incidents {
@@ -369,7 +372,8 @@ export const buildScenario = (now: Date = new Date(), seed = 20_261_102): Scenar
     setup,
     history,
     incidentDay: (ids) => incident(ids).phase,
-    personalValues: [...b.personal].filter((v) => v !== ''),
+    personalValues: [...b.personal, THIEF.ip].filter((v) => v !== ''),
+    contactIds: people.map((p) => p.contactId),
     incidents: {
       bulkPull: { userId: SHOP_SYNC.userId, object: 'Contact', rows: 48_000, hourUtc: 3 },
       massDelete: planted.massDelete,

@@ -4,6 +4,7 @@ import { maskQueryLiterals } from './query-literals.js';
 import { storableText } from './storable-text.js';
 import type { StoredEvent } from './stored-event.js';
 import { kilobytes, MAX_VALUE_BYTES, truncateUtf8 } from './truncate.js';
+import { NETWORK } from '../contract/network.js';
 
 /** Strings of one event's details (keys and values) classified at most; what comes after them is dropped. */
 export const MAX_DETAIL_STRINGS = 200;
@@ -25,7 +26,10 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
  * (LoginHistory.CountryIso), which the detector compares per user. A coarse location the org's own
  * login history shows every admin; any other value under the key is classified as usual.
  */
-const ENUM_DETAILS = new Map<string, RegExp>([['country', /^[A-Z]{2}$/]]);
+const ENUM_DETAILS = new Map<string, RegExp>([
+  ['country', /^[A-Z]{2}$/],
+  ['network', NETWORK],
+]);
 const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
 
 /**

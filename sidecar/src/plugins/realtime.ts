@@ -62,6 +62,7 @@ export default fp<RealtimeOptions>(
           onState: (orgId, topic, state, detail) => {
             if (state === 'retrying') app.log.warn({ orgId, topic, why: detail }, 'the real-time subscription failed; it is opened again with back-off');
             else if (state === 'unavailable') app.log.warn({ orgId, topic, why: detail }, 'the org cannot stream this topic (Shield or Event Monitoring, and View Real-Time Event Monitoring Data, are needed)');
+            else if (state === 'renewing') app.log.info({ orgId, topic, why: detail }, 'the session ended: the subscription logs in again and resumes after the stored replay id');
             else if (state === 'gap') app.log.error({ orgId, topic, why: detail }, 'the stored replay id is no longer retained: reading from the earliest event kept, the gap becomes a verdict');
             else app.log.debug({ orgId, topic, state }, 'real-time subscription');
           },

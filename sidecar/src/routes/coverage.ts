@@ -42,7 +42,7 @@ const SourceCoverage = Type.Object({
   subscription: Type.Optional(
     Type.String({ description: 'Streams only: this replica\'s subscriber (subscribed, standby while another replica holds it, retrying, unavailable, gap, stopped).' }),
   ),
-  lastReplayAt: Type.Optional(nullable(Type.String({ format: 'date-time', description: 'Streams only: when the last replay id was stored with its events.' }))),
+  lastReplayAt: Type.Optional(nullable(Type.String({ format: 'date-time', description: 'Streams only: when the subscription last stored events with their replay id, or opened.' }))),
   available: nullable(Type.Boolean()),
   lastRowAt: nullable(Type.String({ format: 'date-time' })),
   lagSeconds: nullable(Type.Integer({ description: 'now − lastRowAt' })),

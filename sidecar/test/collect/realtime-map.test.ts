@@ -160,3 +160,21 @@ describe('report columns', () => {
     expect((event!.details!['piiColumns'] as string[]).length).toBe(2);
   });
 });
+
+describe('what is stored of a streamed event', () => {
+  it('keeps the network as sent, masks the address and the query literals', async () => {
+    const { classifyEvents } = await import('../../src/ingest/classify-events.js');
+    const { createClassifier } = await import('../../src/classify/index.js');
+    const event = mapStreamEvent(
+      '/event/ApiEventStream',
+      { EventIdentifier: 'n1', EventDate: at, UserId: USER, SourceIp: '203.0.113.66', Query: "SELECT Id FROM Contact WHERE Email = 'jane.doe@example.com'" },
+      { orgId: ORG },
+    )!;
+    const [stored] = await classifyEvents(createClassifier({ salt: 'realtime-map-salt-0123' }), ORG, [event]);
+    const details = stored!.event.details!;
+    expect(details['network']).toBe('203.0.113.0/24');
+    expect(details['sourceIp']).not.toBe('203.0.113.66');
+    expect(JSON.stringify(stored)).not.toContain('203.0.113.66');
+    expect(JSON.stringify(stored)).not.toContain('jane.doe');
+  });
+});

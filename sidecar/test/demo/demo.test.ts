@@ -59,7 +59,9 @@ describe('npm start -- --once', () => {
     const codes = (record: Record<string, unknown>): string[] => (JSON.parse(String(record.Reasons__c)) as { code: string }[]).map((r) => r.code);
     const withCode = (code: string) => verdicts.filter((v) => codes(v).includes(code));
     const { bulkPull, massDelete, permission, newApp, sharingRule, canaryReader, cardInCase } = scenario.incidents;
-    const pulls = withCode('volume_anomaly').filter((v) => v.ActorUserId__c === bulkPull.userId);
+    // The live theft, streamed: every verdict on it is the connector's user acting from the thief's session, this hour.
+    const live = verdicts.filter((v) => v.ActorUserId__c === bulkPull.userId && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getTime() > Date.now() - 3_600_000);
+    const pulls = withCode('volume_anomaly').filter((v) => v.ActorUserId__c === bulkPull.userId && !live.includes(v));
     expect(pulls.length).toBeGreaterThan(0);
     expect(pulls.every((v) => v.ObjectName__c === 'Contact' && v.OrgEventKind__c === 'export' && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getUTCHours() === bulkPull.hourUtc)).toBe(true);
     // The log names the user by id; the collector looks the user up, and the verdict keeps the username masked.
@@ -69,7 +71,9 @@ describe('npm start -- --once', () => {
     // REST API log's CONNECTED_APP_ID shows the app acting.
     expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'export', ActorUserId__c: newApp.userId, ObjectName__c: 'Contact' })]);
     expect(withCode('sharing_opened_pii')).toEqual([expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object })]);
-    expect(withCode('canary_touched').map((v) => v.ActorUserId__c)).toEqual([canaryReader, canaryReader]);
+    expect(withCode('canary_touched').filter((v) => v.ActorUserId__c === canaryReader)).toHaveLength(2);
+    // The thief's pages name both canaries on one page: one verdict.
+    expect(withCode('canary_touched').filter((v) => v.ActorUserId__c === bulkPull.userId)).toHaveLength(1);
     const byEvent = new Map(verdicts.map((record) => [record.EventId__c, record]));
     expect(byEvent.get(cardInCase)?.PiiTypes__c).toContain('CREDIT_CARD');
     expect(massDelete.some((id) => byEvent.has(id))).toBe(true);
@@ -79,15 +83,26 @@ describe('npm start -- --once', () => {
     // What the AI app copied stands out as volume too.
     const appReads = verdicts.filter((v) => v.ConnectedAppId__c === newApp.appId);
     expect(appReads.length).toBeGreaterThan(0);
-    const planted = new Set([...pulls, ...appReads, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
+    const liveCodes = new Set(live.flatMap(codes));
+    for (const code of ['integration_new_client', 'canary_touched', 'salesforce_threat_detected', 'unbounded_pii_query', 'paged_enumeration']) expect(liveCodes, code).toContain(code);
+    expect(live.every((v) => v.OrgEventKind__c === 'export')).toBe(true);
+    const planted = new Set([...pulls, ...appReads, ...live, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
     const others = verdicts.filter((v) => !planted.has(v) && !(massDelete.includes(String(v.EventId__c))));
     expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
+  });
+
+  it('detects the live token theft in real time, and says when the event log path would have seen it', () => {
+    expect(output).toMatch(/detected in real time: first verdict in the org \d+\.\d s after the queries streamed/);
+    expect(output).toMatch(/the event log path sees these calls only in the hour's API log file, which the org writes after \d\d:00 UTC/);
   });
 
   it('writes the coverage map of every source into the org', () => {
     const sources = new Map(orgRecords.CollectorStatus__c?.map((record) => [record.SourceKey__c, record]));
     for (const source of ['SetupAuditTrail', 'PermissionSetAssignment', 'LoginHistory', 'OauthToken', 'EventLogFile']) {
       expect(sources.get(source), source).toMatchObject({ State__c: 'Collected', Available__c: true });
+    }
+    for (const topic of ['/event/ApiEventStream', '/event/ApiAnomalyEvent', '/event/LoginEventStream']) {
+      expect(sources.get(topic), topic).toMatchObject({ State__c: 'Subscribed', Available__c: true });
     }
     // The map written after the last collection: every event log line of both phases.
     const lines = [scenario.history.org, scenario.incidentDay([]).org].flatMap((d) => d.eventLogFiles).reduce((n, f) => n + f.csv.trimEnd().split('\n').length - 1, 0);

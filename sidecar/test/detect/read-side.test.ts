@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LeakEvent } from '../../src/contract/event.js';
 import { mapStreamEvent } from '../../src/collect/realtime/map-event.js';
 import { createDetector } from '../../src/detect/index.js';
-import { clientFamily, networkOf } from '../../src/detect/rules/read-side.js';
+import { networkOf } from '../../src/contract/network.js';
+import { clientFamily } from '../../src/detect/rules/read-side.js';
 import { at, classified, ORG } from './helpers.js';
 
 const APP = '0H45g000000ShSyCAK';

@@ -1,5 +1,6 @@
 import type { LeakEvent, Operation } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
+import { networkOf } from '../../contract/network.js';
 import { collectedEventId } from '../event-id.js';
 
 /** One CSV line of an event log file, by column name. */
@@ -151,6 +152,8 @@ export function mapLogLine(file: LogFileInfo, line: LogLine, lineNumber: number)
       kind = 'setup';
       operation = 'change';
   }
+  const network = networkOf(get(line, 'CLIENT_IP') ?? get(line, 'SOURCE_IP'));
+  if (network) details['network'] = network;
   const app = get(line, 'CONNECTED_APP_ID');
   const connectedAppId = app && isSalesforceId(app) ? toId18(app) : undefined;
   return {

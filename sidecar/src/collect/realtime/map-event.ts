@@ -1,5 +1,6 @@
 import type { LeakEvent, Operation } from '../../contract/event.js';
 import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
+import { networkOf } from '../../contract/network.js';
 import { collectedEventId } from '../event-id.js';
 import { analyzeSoql, defaultFieldCatalog, type QueryShape } from './soql-analysis.js';
 
@@ -285,6 +286,8 @@ export function mapStreamEvent(topic: string, payload: StreamPayload, options: M
         }
       }
   }
+  const network = networkOf(str(payload, 'SourceIp') ?? str(payload, 'CurrentIp'));
+  if (network) details['network'] = network;
   const app = id18(str(payload, 'ConnectedAppId'));
   if (records.total > records.ids.length) details['recordIdsOmitted'] = records.total - records.ids.length;
   return {

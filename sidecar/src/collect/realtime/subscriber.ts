@@ -5,7 +5,7 @@ import { classifyEvents } from '../../ingest/classify-events.js';
 import { eventProblems } from '../../ingest/event-validator.js';
 import { knownEventIds, persistEvents } from '../../ingest/persist-events.js';
 import type { Store } from '../../store/store.js';
-import { advanceCheckpoint, CheckpointMoved, claimSource, noteSourceError, releaseSource } from '../checkpoint.js';
+import { advanceCheckpoint, CheckpointMoved, claimSource, noteSourceError, noteSubscribed, releaseSource } from '../checkpoint.js';
 import { collectedEventId } from '../event-id.js';
 import { createLookups } from '../lookups.js';
 import type { CollectClient, Lookups } from '../source.js';
@@ -51,7 +51,7 @@ export interface TopicSubscriberDeps {
   onState?: (orgId: string, topic: string, state: SubscriptionState, detail?: string) => void;
 }
 
-export type SubscriptionState = 'subscribed' | 'standby' | 'retrying' | 'unavailable' | 'gap' | 'stopped';
+export type SubscriptionState = 'subscribed' | 'standby' | 'renewing' | 'retrying' | 'unavailable' | 'gap' | 'stopped';
 
 export interface TopicSubscriber {
   readonly topic: string;
@@ -200,6 +200,7 @@ export function startTopicSubscriber(
         },
       );
       setState('subscribed');
+      await noteSubscribed(deps.store, orgId, topic, now()).catch(() => {});
       await done;
       return outcome ?? 'ended';
     } finally {
@@ -236,8 +237,13 @@ export function startTopicSubscriber(
         }
         failures += 1;
         if (error.auth) {
+          // A session ends (timeout, revocation): log in again at once, back off if that fails too.
           client.renewSession();
           wait = failures > 1 ? backoff(failures) : 0;
+          if (failures === 1) {
+            setState('renewing', message);
+            continue;
+          }
         } else if (error.unavailable) {
           setState('unavailable', message);
           await noteSourceError(deps.store, orgId, topic, now(), message, false).catch(() => {});
@@ -310,17 +316,13 @@ function gapEvent(orgId: string, topic: string, from: string, to: string, deps: 
 
 /**
  * Streamed events name users by id and username only: profile and the integration flag come from
- * `User` (one query per new user, cached), as for the event log files.
+ * `User` (one query per new user, cached), as for the event log files. A failed lookup fails the
+ * batch: nothing is stored, and the events are read again from the stored replay id, rather than
+ * stored without the flag the integration-user rules need.
  */
 async function enrich(events: LeakEvent[], lookups: Lookups | undefined): Promise<void> {
   if (!lookups || events.length === 0) return;
-  let users: Map<string, { username: string; profile?: string; isIntegration: boolean }>;
-  try {
-    users = await lookups.users(events.map((e) => e.actor.userId).filter((id) => id !== SUBSCRIBER_USER));
-  } catch {
-    // Without the lookup the events still carry the user id and username.
-    return;
-  }
+  const users = await lookups.users(events.map((e) => e.actor.userId).filter((id) => id !== SUBSCRIBER_USER));
   for (const event of events) {
     const user = users.get(event.actor.userId);
     if (!user) continue;

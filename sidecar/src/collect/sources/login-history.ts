@@ -3,6 +3,7 @@ import { isSalesforceId, toId18 } from '../../contract/salesforce-id.js';
 import { collectedEventId } from '../event-id.js';
 import { orgTime, positionAfter, nothingNew, readKeysetPage, type KeysetPosition } from '../keyset.js';
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
+import { networkOf } from '../../contract/network.js';
 
 
 /**
@@ -95,6 +96,8 @@ export function loginEvent(
   put('browser', row.Browser);
   put('platform', row.Platform);
   put('sourceIp', row.SourceIp);
+  const network = networkOf(row.SourceIp ?? undefined);
+  if (network) details['network'] = network;
   put('country', row.CountryIso);
   details['success'] = row.Status === 'Success';
   return {

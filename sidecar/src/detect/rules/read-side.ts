@@ -1,3 +1,4 @@
+import { networkOf } from '../../contract/network.js';
 import { actorName, detailString, type RuleContext } from './context.js';
 
 /** What the SOQL analysis left of a streamed query (`details.query`): its shape, never its literals. */
@@ -33,13 +34,6 @@ export function clientFamily(userAgent: string): string {
   return (first.split('/')[0] ?? first).toLowerCase().slice(0, 60);
 }
 
-/** The network an address belongs to: /24 for IPv4, /48 for IPv6 (one provider's block, not one host). */
-export function networkOf(ip: string): string | undefined {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
-  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
-  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::/48`.toLowerCase();
-  return undefined;
-}
 
 /**
  * Reads seen in real time (Real-Time Event Monitoring over the Pub/Sub API):
@@ -48,7 +42,8 @@ export function networkOf(ip: string): string | undefined {
  * - a stretch of a topic the subscription could not read (it was away longer than the org keeps
  *   events);
  * - an integration user calling from a client or network never seen for it after the warm-up (its
- *   credentials used elsewhere: Data Loader, a script, a stolen token);
+ *   credentials used elsewhere: Data Loader, a script, a stolen token), from streamed events and
+ *   event log lines alike;
  * - a query of personal data with `FIELDS(ALL)` or without any filter or limit, by an actor who
  *   never ran one on that object;
  * - a session paging through a PII object (Id ranges, ORDER BY Id, OFFSET) in many small queries
@@ -57,6 +52,8 @@ export function networkOf(ip: string): string | undefined {
  */
 export const readSideRule = (ctx: RuleContext): void => {
   const { event, config, time, state } = ctx;
+  // Clients and networks are learnt from every read that names them (event log lines too).
+  newClientForIntegration(ctx);
   if (detailString(event, 'source') !== 'PubSub') return;
   const w = config.weights;
   const threat = event.details?.['threat'];
@@ -79,7 +76,6 @@ export const readSideRule = (ctx: RuleContext): void => {
     });
     return;
   }
-  newClientForIntegration(ctx);
   const query = queryOf(event.details?.['query']);
   const object = event.object ?? query?.objects[0];
   if (!object || !ctx.piiObjects.has(object)) return;
@@ -134,15 +130,16 @@ function newClientForIntegration(ctx: RuleContext): void {
   const since = state.firstDay('activity', watched);
   state.add('activity', watched, time.day, time.hour, 1);
   const warm = since !== undefined && time.day - since >= config.warmupDays;
-  const ua = detailString(event, 'userAgent') ?? detailString(event, 'client');
+  if (event.kind === 'setup' || event.kind === 'permission' || event.kind === 'sharing') return;
+  const ua = detailString(event, 'userAgent') ?? detailString(event, 'client') ?? detailString(event, 'clientName');
   if (ua) {
     const family = clientFamily(ua);
     const series = `client|${user}|${family}`;
     if (state.firstDay('activity', series) === undefined && warm) fresh.push(`client ${family}`);
     state.add('activity', series, time.day, time.hour, 1);
   }
-  const ip = detailString(event, 'sourceIp') ?? detailString(event, 'clientIp');
-  const network = ip ? networkOf(ip) : undefined;
+  // The network as collected (the address itself is stored masked); an address only when unmasked.
+  const network = detailString(event, 'network') ?? networkOf(detailString(event, 'sourceIp') ?? detailString(event, 'clientIp'));
   if (network) {
     const series = `net|${user}|${network}`;
     if (state.firstDay('activity', series) === undefined && warm) fresh.push(`network ${network}`);
