@@ -155,8 +155,15 @@ describe('permission sets', () => {
     }
   });
 
+  it('lets the opt-in real-time set view Real-Time Event Monitoring data and nothing else', () => {
+    const set = permissionSets.get('LeakwatchRealtimeReader') as Record<string, unknown>;
+    // "View Real-Time Event Monitoring Data" is the ViewDataLeakageEvents user permission.
+    expect(([] as Record<string, string>[]).concat(set.userPermissions as Record<string, string>[])).toEqual([{ enabled: 'true', name: 'ViewDataLeakageEvents' }]);
+    for (const key of ['objectPermissions', 'fieldPermissions', 'classAccesses', 'customPermissions', 'tabSettings']) expect(set[key], key).toBeUndefined();
+  });
+
   it('defines the admin, reviewer and integration personas', () => {
-    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchCanaryPlanter', 'LeakwatchIntegration', 'LeakwatchReviewer']);
+    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchCanaryPlanter', 'LeakwatchIntegration', 'LeakwatchRealtimeReader', 'LeakwatchReviewer']);
   });
 
   it('grants access only to objects and fields that exist, never to required fields', () => {

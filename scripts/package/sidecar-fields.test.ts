@@ -235,8 +235,9 @@ export function coverageWrites(file: string): { upserts: { sobject: string; exte
         upserts.push({ sobject: sobject.text, externalIdField: externalIdField.text });
       }
     }
-    if (ts.isVariableDeclaration(node) && node.name.getText() === 'STATES' && node.initializer && ts.isObjectLiteralExpression(node.initializer)) {
-      for (const property of node.initializer.properties) {
+    const initializer = ts.isVariableDeclaration(node) && node.initializer && ts.isAsExpression(node.initializer) ? node.initializer.expression : ts.isVariableDeclaration(node) ? node.initializer : undefined;
+    if (ts.isVariableDeclaration(node) && node.name.getText() === 'STATES' && initializer && ts.isObjectLiteralExpression(initializer)) {
+      for (const property of initializer.properties) {
         if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer)) states.push(property.initializer.text);
       }
     }
@@ -265,6 +266,8 @@ describe('the coverage map the sidecar writes (CollectorStatus__c)', () => {
     { ...base, source: 'EventLogFile', available: false, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null, lastError: "INVALID_TYPE: sObject type 'EventLogFile' is not supported.", lastErrorAt: '2026-11-23T08:15:00.000Z', errorsTotal: 1 },
     { ...base, source: 'OauthToken', lastError: `REQUEST_LIMIT_EXCEEDED: ${'x'.repeat(400)}`, lastErrorAt: '2026-11-23T08:16:00.000Z', errorsTotal: 3 },
     { ...base, source: `PermissionSetAssignment${'-'.repeat(100)}`, available: null, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null },
+    { ...base, source: '/event/ApiEventStream', lagSeconds: 2 },
+    { ...base, source: '/event/ReportEventStream', lagSeconds: 1_800 },
   ];
 
   it('upserts by a unique external id of CollectorStatus__c', () => {
@@ -283,7 +286,7 @@ describe('the coverage map the sidecar writes (CollectorStatus__c)', () => {
     const schema = await loadSchema(packageDir);
     const object = schema.get('CollectorStatus__c');
     expect(object).toBeDefined();
-    expect(new Set(samples.map(coverageState))).toEqual(new Set(['collected', 'unavailable', 'failing', 'pending']));
+    expect(new Set(samples.map(coverageState))).toEqual(new Set(['collected', 'unavailable', 'failing', 'pending', 'subscribed', 'lagging']));
     const issues = samples.flatMap((sample) => parseRecord(schema, object!, collectorStatusRecord(sample, new Date('2026-11-23T08:15:00.000Z'))).issues);
     expect(issues).toEqual([]);
   });
