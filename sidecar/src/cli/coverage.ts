@@ -50,11 +50,11 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   io.stdout.write(`org ${reply.orgId}\n`);
-  io.stdout.write(`${'source'.padEnd(24)} ${'state'.padEnd(13)} ${'newest row'.padEnd(20)} ${'lag'.padStart(7)} ${'rows 24 h'.padStart(9)} ${'rows'.padStart(9)}  last error\n`);
+  io.stdout.write(`${'source'.padEnd(31)} ${'state'.padEnd(13)} ${'newest row'.padEnd(20)} ${'lag'.padStart(7)} ${'rows 24 h'.padStart(9)} ${'rows'.padStart(9)}  last error\n`);
   for (const s of reply.sources) {
     const newest = s.lastRowAt ? s.lastRowAt.slice(0, 19).replace('T', ' ') : '—';
     io.stdout.write(
-      `${s.source.padEnd(24)} ${s.state.padEnd(13)} ${newest.padEnd(20)} ${lag(s.lagSeconds).padStart(7)} ${String(s.rows24h).padStart(9)} ${String(s.rowsTotal).padStart(9)}  ${s.lastError ?? ''}\n`,
+      `${s.source.padEnd(31)} ${s.state.padEnd(13)} ${newest.padEnd(20)} ${lag(s.lagSeconds).padStart(7)} ${String(s.rows24h).padStart(9)} ${String(s.rowsTotal).padStart(9)}  ${s.lastError ?? ''}\n`,
     );
     if (s.eventLogTypes) {
       const types = s.eventLogTypes.map((t) => `${t.eventType} (${t.interval})`).join(', ');
