@@ -16,7 +16,7 @@ export interface RealtimeSettings {
   topics?: readonly string[];
   firstStart?: 'EARLIEST' | 'LATEST';
   integrationUsers?: readonly string[];
-  /** Subscription lease; default 20 s (a replica that dies hands its subscriptions over within it). */
+  /** Subscription lease; default 15 s (a replica that dies hands its subscriptions over within 1.2 leases). */
   leaseMs?: number;
 }
 
