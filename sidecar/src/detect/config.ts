@@ -98,6 +98,7 @@ export interface ReasonWeights {
   unbounded_pii_query: number;
   paged_enumeration: number;
   report_export_pii: number;
+  bulk_download_off_window: number;
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -210,6 +211,7 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     unbounded_pii_query: 35,
     paged_enumeration: 45,
     report_export_pii: 35,
+    bulk_download_off_window: 40,
   },
 };
 

@@ -113,3 +113,23 @@ describe('read-side rules on streamed events', () => {
     expect(networkOf('not an ip')).toBeUndefined();
   });
 });
+
+describe('Bulk API result downloads', () => {
+  it('a download at an hour the user never downloads in, once their downloads are known', () => {
+    const detector = createDetector();
+    let i = 0;
+    const download = (day: number, hour: number) =>
+      mapStreamEvent(
+        '/event/BulkApiResultEvent',
+        { EventIdentifier: `b${(i += 1)}`, EventDate: Date.parse(at(day, hour, i % 60)), UserId: SYNC.userId, Username: SYNC.username, Query: 'SELECT Id, Email FROM Contact', SessionKey: `n${day}` },
+        { orgId: ORG },
+      )!;
+    // Ten nights of the sync's downloads around 02:00, in an org whose read volumes are watched.
+    detector.scoreOpen(classified(apiQuery(0, 2, 'SELECT Id FROM Order LIMIT 40')));
+    for (let d = 0; d < 10; d++) for (let k = 0; k < 8; k++) expect(codes(detector.scoreOpen(classified(download(d, 2))))).not.toContain('bulk_download_off_window');
+    expect(codes(detector.scoreOpen(classified(download(10, 2))))).not.toContain('bulk_download_off_window');
+    const noon = detector.scoreOpen(classified(download(10, 13)));
+    expect(codes(noon)).toContain('bulk_download_off_window');
+    expect(codes(detector.scoreOpen(classified(download(10, 13))))).not.toContain('bulk_download_off_window');
+  });
+});

@@ -48,7 +48,9 @@ export function clientFamily(userAgent: string): string {
  *   never ran one on that object;
  * - a session paging through a PII object (Id ranges, ORDER BY Id, OFFSET) in many small queries
  *   that each stay under every single-request threshold;
- * - a report with personal-data columns exported in bulk.
+ * - a report with personal-data columns exported in bulk;
+ * - a Bulk API job's results downloaded at an hour the user's downloads (almost) never happen in
+ *   (a nightly sync's results fetched at noon by someone else holding its credentials).
  */
 export const readSideRule = (ctx: RuleContext): void => {
   const { event, config, time, state } = ctx;
@@ -76,6 +78,7 @@ export const readSideRule = (ctx: RuleContext): void => {
     });
     return;
   }
+  if (detailString(event, 'topic') === 'BulkApiResultEvent') bulkDownloadOffWindow(ctx);
   const query = queryOf(event.details?.['query']);
   const object = event.object ?? query?.objects[0];
   if (!object || !ctx.piiObjects.has(object)) return;
@@ -150,5 +153,26 @@ function newClientForIntegration(ctx: RuleContext): void {
     code: 'integration_new_client',
     weight: config.weights.integration_new_client,
     message: `Integration user ${actorName(event)} called from a ${fresh.join(' and a ')} never seen for it${event.actor.connectedAppId ? ` (connected app ${event.actor.connectedAppId})` : ''}.`,
+  });
+}
+
+/**
+ * Bulk API result downloads at an hour (with its neighbours) holding under `unusualHourShare` of the
+ * user's downloads in the horizon (which, as for `unusual_hour`, starts with the org's volumes).
+ */
+function bulkDownloadOffWindow(ctx: RuleContext): void {
+  const { event, config, time, state } = ctx;
+  const series = `bulkdl|${event.actor.userId}`;
+  state.add('activity', series, time.day, time.hour, 1);
+  const hours = ctx.baselines.activityHours(series, time.day);
+  if (!hours) return;
+  const h = hours.histogram;
+  const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
+  if (near / hours.total >= config.unusualHourShare) return;
+  if (!ctx.ledger.once(`bulkdl|${event.actor.userId}|${time.day}|${time.hour}`, time.day)) return;
+  ctx.reasons.push({
+    code: 'bulk_download_off_window',
+    weight: config.weights.bulk_download_off_window,
+    message: `${actorName(event)} downloaded Bulk API results at ${String(time.hour).padStart(2, '0')}:00 UTC; their ${Math.round(hours.total)} downloads of the last ${config.baselineDays} days came at other hours.`,
   });
 }
