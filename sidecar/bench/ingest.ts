@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { startOrgEmulator, type OrgEmulator } from '../src/emulator/index.js';
 import type { SidecarConfig } from '../src/config.js';
 import { startSidecar, type RunningSidecar } from '../src/server.js';
+import { freshStore } from './_fresh-store.js';
 
 const ORG_ID = '00D5g000004Cx1aEAC';
 const SECRET = 'bench-secret-0123456789abcdef';
@@ -23,7 +23,6 @@ const CONNECTIONS = 4;
 /** The target rate. */
 const E2E_RATE = 1_000;
 const E2E_SECONDS = 8;
-const ADMIN_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let counter = 0;
 /** Every value differs, so no classification is shared between events. */
@@ -242,24 +241,6 @@ async function endToEnd(
   return { p50: at(0.5), p95: at(0.95), verdicts: delays.length };
 }
 
-/** A fresh store for one phase: a new database on the local server, or a new PGlite directory. */
-async function freshStore(kind: 'PGlite' | 'PostgreSQL', dataDir: string) {
-  if (kind === 'PGlite')
-    return { store: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const name = `leakwatch_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    store: { databaseUrl: url.toString(), dataDir },
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 async function phase<T>(
   kind: 'PGlite' | 'PostgreSQL',

@@ -70,8 +70,10 @@ export default fp<RealtimeOptions>(
         settings,
       );
     });
-    app.addHook('onClose', async () => {
+    // Before the store closes (onClose): a response being stored is finished and the leases given back.
+    app.addHook('preClose', async () => {
       await realtime?.stop();
+      realtime = undefined;
     });
   },
   { name: 'realtime', dependencies: ['metrics', 'workers'] },
