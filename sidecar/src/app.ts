@@ -21,6 +21,7 @@ import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
+import type { IncidentSettings } from './incidents/correlate.js';
 import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
@@ -53,6 +54,8 @@ export interface BuildAppOptions {
   canaries?: Pick<CanariesRouteOptions, 'clientFor' | 'register'>;
   /** Collects the orgs' own records and logs (audit trail, logins, permissions, tokens, event logs); absent: not run. */
   collect?: CollectSettings;
+  /** Correlates verdicts into incidents written into the org as Incident__c; absent: none is opened. */
+  incidents?: IncidentSettings;
   /** Subscribes to the orgs' Real-Time Event Monitoring streams over the Pub/Sub API; absent: not run. */
   realtime?: RealtimeSettings;
   /**
@@ -149,6 +152,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     owner,
     pollMs: options.pollMs ?? 100,
     feedback: options.feedback,
+    incidents: options.incidents,
   });
 
   if (options.collect)

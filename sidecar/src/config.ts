@@ -1,5 +1,6 @@
 import { SOURCE_NAMES } from './collect/sources/index.js';
 import { REALTIME_TOPICS } from './collect/realtime/map-event.js';
+import type { IncidentSettings } from './incidents/correlate.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import Type, { type Static } from 'typebox';
@@ -57,6 +58,9 @@ const EnvSchema = Type.Object({
   LEAKWATCH_COLLECT_ORG_HEADROOM: Type.Number({ default: 0.9, exclusiveMinimum: 0, maximum: 1 }),
   LEAKWATCH_COLLECT_SOURCES: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
+  LEAKWATCH_INCIDENTS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], { default: 'High' }),
+  LEAKWATCH_INCIDENT_WINDOW_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0, maximum: 720 }),
   LEAKWATCH_REALTIME: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_PUBSUB_ENDPOINT: Type.String({ default: 'api.pubsub.salesforce.com:7443', pattern: '^[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}$' }),
   LEAKWATCH_PUBSUB_TLS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
@@ -168,6 +172,12 @@ export interface SidecarConfig {
     coverageEveryMs?: number;
   };
   /**
+   * Incidents opened from verdicts (`sidecar/src/incidents/`): on unless `LEAKWATCH_INCIDENTS=off`;
+   * a verdict at `LEAKWATCH_INCIDENT_MIN_SEVERITY` or above (or touching a canary) opens one or joins
+   * the one that shares its actor, app or session within `LEAKWATCH_INCIDENT_WINDOW_HOURS`.
+   */
+  incidents?: IncidentSettings;
+  /**
    * Real-Time Event Monitoring over the Pub/Sub API (`sidecar/src/collect/realtime/`): on unless
    * `LEAKWATCH_REALTIME=off`; an org without Shield or Event Monitoring shows its topics as
    * unavailable on the coverage map. The endpoint is Salesforce's unless set (an emulator's).
@@ -275,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       ...(e.LEAKWATCH_COLLECT_SOURCES ? { sources: e.LEAKWATCH_COLLECT_SOURCES.split(',') } : {}),
       integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
     },
+    ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000) } } : {}),
     realtime: {
       enabled: e.LEAKWATCH_REALTIME === 'on',
       endpoint: e.LEAKWATCH_PUBSUB_ENDPOINT,

@@ -120,6 +120,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
             },
           }
         : {}),
+      ...(config.incidents ? { incidents: config.incidents } : {}),
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,

@@ -16,6 +16,7 @@ import { REALTIME_TOPICS, mapStreamEvent } from '../collect/realtime/map-event.j
 import { seedPubSubEvents } from '../emulator/seeding-client.js';
 import { liveTheft, THIEF } from './live-theft.js';
 import { networkOf } from '../contract/network.js';
+import { DEFAULT_INCIDENT_SETTINGS } from '../incidents/correlate.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -110,6 +111,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
       // The coverage map is written into the org after every collection, so the dashboards show the last one.
       collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [], coverageEveryMs: 0 },
+      // Verdicts of High severity and above, and canary reads, open incidents (Incident__c).
+      incidents: DEFAULT_INCIDENT_SETTINGS,
       // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
       realtime: { enabled: true, endpoint: org.pubsubEndpoint as string, tls: false, firstStart: 'EARLIEST' as const },
     };

@@ -22,34 +22,45 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
       sobject: r.sobject,
       external_id_field: r.externalIdField,
       external_id: r.externalId,
+      parent_sobject: r.parentExternalId === undefined ? null : (r.parentSobject ?? 'LeakVerdict__c'),
       parent_external_id: r.parentExternalId ?? null,
       record: r.fields,
       acknowledged_at: s.receivedAt.toISOString(),
     })),
   );
-  const parents = JSON.stringify(rows.filter((r) => r.parent_external_id === null));
-  const children = JSON.stringify(rows.filter((r) => r.parent_external_id !== null));
+  // A row refers to its parent's outbox id, so parents are inserted first: a row's level is one
+  // more than its parent's when the parent is in this batch (an incident revision, then the
+  // verdicts it holds, then their findings and reviews), 0 otherwise (its parent was queued before).
+  const key = (orgId: string, sobject: string, externalId: string) => `${orgId}\u0000${sobject}\u0000${externalId}`;
+  const inBatch = new Map(rows.map((r) => [key(r.org_id, r.sobject, r.external_id), r]));
+  const levelOf = new Map<(typeof rows)[number], number>();
+  const level = (r: (typeof rows)[number], depth = 0): number => {
+    const known = levelOf.get(r);
+    if (known !== undefined) return known;
+    const parent = r.parent_external_id === null ? undefined : inBatch.get(key(r.org_id, r.parent_sobject as string, r.parent_external_id));
+    const value = parent && parent !== r && depth < 10 ? level(parent, depth + 1) + 1 : 0;
+    levelOf.set(r, value);
+    return value;
+  };
+  const levels: (typeof rows)[] = [];
+  for (const r of rows) (levels[level(r)] ??= []).push(r);
+  for (const batch of levels) {
+    if (!batch?.length) continue;
+    await sql.query(
+      `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at, parent_id)
+       SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at,
+              (SELECT p.id FROM outbox p
+                WHERE x.parent_external_id IS NOT NULL
+                  AND p.org_id = x.org_id AND p.sobject = x.parent_sobject AND p.external_id = x.parent_external_id)
+         FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, sobject text, external_id_field text,
+                                                  external_id text, record jsonb, acknowledged_at timestamptz,
+                                                  parent_sobject text, parent_external_id text)
+       ON CONFLICT (org_id, sobject, external_id) DO NOTHING`,
+      [JSON.stringify(batch)],
+    );
+  }
   const states = JSON.stringify(
     scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
-  );
-  await sql.query(
-    `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at)
-     SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at
-       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, sobject text, external_id_field text,
-                                                external_id text, record jsonb, acknowledged_at timestamptz)
-     ON CONFLICT (org_id, sobject, external_id) DO NOTHING`,
-    [parents],
-  );
-  await sql.query(
-    `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at, parent_id)
-     SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at,
-            (SELECT p.id FROM outbox p
-              WHERE p.org_id = x.org_id AND p.sobject = 'LeakVerdict__c' AND p.external_id = x.parent_external_id)
-       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, sobject text, external_id_field text,
-                                                external_id text, record jsonb, acknowledged_at timestamptz,
-                                                parent_external_id text)
-     ON CONFLICT (org_id, sobject, external_id) DO NOTHING`,
-    [children],
   );
   await sql.query(
     `UPDATE ingested_event e

@@ -1,6 +1,8 @@
 import type { Detector } from '../contract/verdict.js';
 import type { Store } from '../store/store.js';
 import { verdictRecords } from '../verdicts/verdict-records.js';
+import type { CorrelationInput, IncidentSettings } from '../incidents/correlate.js';
+import { linkVerdict, recordIncidents } from '../incidents/record-incidents.js';
 import { claimEvents } from './claim-events.js';
 import { recordScoredEvents, recordScoringFailure, type ScoredEvent } from './record-outcomes.js';
 
@@ -20,6 +22,10 @@ export interface ScoreStepOptions {
    */
   rollback?: () => Promise<void>;
   onScored?: (verdicts: number, quiet: number) => void;
+  /** Correlates verdicts into incidents written with them; absent: no incident is opened. */
+  incidents?: IncidentSettings;
+  /** After a batch's incidents were recorded: the incidents opened or changed. */
+  onIncidents?: (changed: number, opened: number) => void;
   onFailure?: (eventId: string, err: unknown) => void;
 }
 
@@ -41,6 +47,8 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     const claimed = await claimEvents(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;
     const scored: ScoredEvent[] = [];
+    const correlation: CorrelationInput[] = [];
+    let incidentCounts = { changed: 0, opened: 0 };
     try {
       for (const c of claimed) {
         try {
@@ -49,12 +57,14 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
             event: c.stored.event,
             findings: c.stored.findings,
           });
+          const detectedAt = new Date();
           scored.push({
             eventId: c.eventId,
             orgId: c.orgId,
             receivedAt: c.receivedAt,
-            records: verdict ? verdictRecords(c.stored, verdict, new Date()) : [],
+            records: verdict ? verdictRecords(c.stored, verdict, detectedAt) : [],
           });
+          if (verdict && options.incidents) correlation.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
         } catch (err) {
           options.onFailure?.(c.eventId, err);
           const delay = Math.min(1_000 * 2 ** c.attempts, 300_000);
@@ -70,7 +80,26 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
           );
         }
       }
-      await store.transaction((tx) => recordScoredEvents(tx, owner, scored));
+      await store.transaction(async (tx) => {
+        const settings = options.incidents;
+        if (settings && correlation.length > 0) {
+          const incidents = await recordIncidents(tx, correlation, settings);
+          incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length };
+          const byEvent = new Map(scored.map((s) => [s.eventId.toLowerCase(), s]));
+          const placed = new Set<string>();
+          for (const [eventId, incident] of incidents.membership) {
+            const s = byEvent.get(eventId.toLowerCase());
+            if (!s) continue;
+            s.records = s.records.map((r) => (r.sobject === 'LeakVerdict__c' ? linkVerdict(r, incident) : r));
+            // The incident's record travels with the first of its verdicts in this batch.
+            if (!placed.has(incident.key)) {
+              placed.add(incident.key);
+              s.records = [...incidents.records.filter((r) => r.fields['IncidentKey__c'] === incident.key), ...s.records];
+            }
+          }
+        }
+        await recordScoredEvents(tx, owner, scored);
+      });
     } catch (err) {
       await options.rollback?.();
       throw err;
@@ -78,6 +107,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     await persist();
     const verdicts = scored.filter((s) => s.records.length > 0).length;
     options.onScored?.(verdicts, scored.length - verdicts);
+    if (incidentCounts.changed > 0) options.onIncidents?.(incidentCounts.changed, incidentCounts.opened);
     return claimed.length;
   };
 }

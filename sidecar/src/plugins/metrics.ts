@@ -67,6 +67,12 @@ export function createMetrics() {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    incidents: new Counter({
+      name: 'leakwatch_incidents_total',
+      help: 'Incidents the sidecar opened from verdicts, or updated with later verdicts.',
+      labelNames: ['change'] as const,
+      registers: [registry],
+    }),
     collectorRuns: new Counter({
       name: 'leakwatch_collector_runs_total',
       help: 'Runs of a source, by source and status (done, stopped, deferred, leased, unavailable, failed).',

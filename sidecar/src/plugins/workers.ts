@@ -10,6 +10,7 @@ import { releaseOwnLeases } from '../pipeline/release-leases.js';
 import { scoreStep } from '../pipeline/score-events.js';
 import { startWorkerLoop, type WorkerLoop } from '../pipeline/worker-loop.js';
 import type { Store } from '../store/store.js';
+import type { IncidentSettings } from '../incidents/correlate.js';
 
 export interface WorkersOptions {
   store: Store;
@@ -22,6 +23,8 @@ export interface WorkersOptions {
   pollMs: number;
   /** Reads reviewers' false positives from the orgs into the detector; absent: not run. */
   feedback?: FeedbackSettings;
+  /** Correlates verdicts into incidents (Incident__c); absent: none is opened. */
+  incidents?: IncidentSettings;
 }
 
 declare module 'fastify' {
@@ -69,6 +72,11 @@ export default fp<WorkersOptions>(
           afterBatch: options.detectorState?.flush,
           rollback: options.detectorState?.discard,
           owner: options.owner,
+          incidents: options.incidents,
+          onIncidents: (changed, opened) => {
+            metrics.incidents.inc({ change: 'opened' }, opened);
+            metrics.incidents.inc({ change: 'updated' }, changed - opened);
+          },
           onScored: (verdicts, quiet) => {
             metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
             metrics.scoredEvents.inc({ result: 'quiet' }, quiet);
@@ -102,6 +110,8 @@ export default fp<WorkersOptions>(
                 parentsDone = true;
                 metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
               }
+              // An incident's record in the org frees the verdicts that refer to it.
+              if (s.outcome === 'done' && record.sobject === 'Incident__c') parentsDone = true;
             }
             if (parentsDone) writer?.wake();
           },

@@ -91,6 +91,21 @@ describe('npm start -- --once', () => {
     expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
   });
 
+  it('opens incidents from the verdicts and links the verdicts to them', () => {
+    const incidents = orgRecords.Incident__c ?? [];
+    const verdicts = orgRecords.LeakVerdict__c ?? [];
+    // The permission grant, the integration user's pull, the marketer's day and the live theft.
+    expect(incidents.length).toBeGreaterThanOrEqual(4);
+    expect(incidents.every((i) => i.Status__c === 'Triage' && typeof i.IncidentKey__c === 'string' && i.DetectedAt__c)).toBe(true);
+    const theft = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS'));
+    expect(theft?.Severity__c).toBe('Critical');
+    const linked = verdicts.filter((v) => v.Incident__c);
+    expect(linked.length).toBeGreaterThan(incidents.length);
+    // Every High or Critical verdict, and every canary read, is in an incident.
+    const codes = (record: Record<string, unknown>): string[] => (JSON.parse(String(record.Reasons__c)) as { code: string }[]).map((r) => r.code);
+    expect(verdicts.filter((v) => (v.Severity__c === 'High' || v.Severity__c === 'Critical' || codes(v).includes('canary_touched')) && !v.Incident__c)).toEqual([]);
+  });
+
   it('detects the live token theft in real time, and says when the event log path would have seen it', () => {
     expect(output).toMatch(/detected in real time: first verdict in the org \d+\.\d s after the queries streamed/);
     expect(output).toMatch(/the event log path sees these calls only in the hour's API log file, which the org writes after \d\d:00 UTC/);

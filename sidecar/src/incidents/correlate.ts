@@ -1,0 +1,266 @@
+import type { Severity, Verdict } from '../contract/verdict.js';
+import type { StoredEvent } from '../ingest/stored-event.js';
+
+/** When verdicts become incidents. */
+export interface IncidentSettings {
+  /** A verdict at this severity or above opens or joins an incident; default `High`. */
+  minSeverity: Exclude<Severity, 'Info'>;
+  /** A verdict joins an incident whose verdicts came within this span of it; default 24 hours. */
+  windowMs: number;
+}
+
+export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minSeverity: 'High', windowMs: 24 * 3_600_000 };
+
+/** Reasons that make any verdict an incident, whatever its severity: a canary is never touched innocently. */
+const ALWAYS = new Set(['canary_touched', 'canary_value_seen']);
+const RANK: Record<Severity, number> = { Info: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };
+/** The actor of events the sidecar raises itself (a coverage gap): never a reason to group. */
+const NOBODY = '005000000000000AAA';
+/** Objects whose records are people: their record counts estimate the data subjects. */
+const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'Individual', 'User', 'ContactPointEmail', 'ContactPointPhone', 'ContactPointAddress', 'Account']);
+/** At most this many verdicts are kept in an incident's state (the count goes on). */
+const MAX_VERDICTS = 500;
+
+/** One verdict as an incident keeps it: masked as the verdict is, no field value. */
+export interface IncidentVerdict {
+  eventId: string;
+  severity: Severity;
+  riskScore: number;
+  codes: string[];
+  occurredAt: string;
+  detectedAt: string;
+  /** The verdict's top reasons, as its ReasonSummary__c (users masked). */
+  summary: string;
+  actorId: string;
+  /** The actor's username as stored (masked), else the user id. */
+  actorName: string;
+  object?: string;
+  recordCount?: number;
+  connectedAppId?: string;
+  sessionId?: string;
+}
+
+/** An incident as the sidecar knows it (`incident.state`). */
+export interface IncidentState {
+  key: string;
+  orgId: string;
+  revision: number;
+  /** When the first verdict was detected: awareness by detection. */
+  openedAt: string;
+  /** The newest `occurredAt` among its verdicts: the window runs from here. */
+  lastVerdictAt: string;
+  firstEventAt: string;
+  severity: Exclude<Severity, 'Info'>;
+  canary: boolean;
+  title: string;
+  actors: string[];
+  actorNames: string[];
+  apps: string[];
+  sessions: string[];
+  objects: string[];
+  dataCategories: string[];
+  /** Records in the events that raised its verdicts (a floor: slices that raised none are not counted). */
+  estimatedRecords: number;
+  /** The same, for objects whose records are people. */
+  estimatedSubjects: number;
+  verdictCount: number;
+  verdicts: IncidentVerdict[];
+}
+
+export interface CorrelationInput {
+  orgId: string;
+  stored: StoredEvent;
+  verdict: Verdict;
+  detectedAt: Date;
+}
+
+/** Whether a verdict is an incident's business: severity at or above the setting, or a canary. */
+export function qualifies(verdict: Verdict, settings: IncidentSettings): boolean {
+  return RANK[verdict.severity] >= RANK[settings.minSeverity] || verdict.reasons.some((r) => ALWAYS.has(r.code));
+}
+
+/**
+ * The personal-data categories an event and its verdict name: the findings' entity types, the
+ * query's selected fields (`details.query.piiTypes`) and a report's personal-data columns.
+ */
+export function dataCategoriesOf(input: CorrelationInput): string[] {
+  const out = new Set<string>(input.verdict.piiTypes);
+  const details = input.stored.event.details ?? {};
+  const query = details['query'];
+  if (query && typeof query === 'object' && Array.isArray((query as Record<string, unknown>)['piiTypes']))
+    for (const t of (query as { piiTypes: unknown[] }).piiTypes) if (typeof t === 'string' && /^[A-Z_]{2,40}$/.test(t)) out.add(t);
+  const columns = details['piiColumns'];
+  if (Array.isArray(columns))
+    for (const c of columns) {
+      const m = typeof c === 'string' ? /\(([A-Z_]{2,40})\)$/.exec(c) : null;
+      if (m) out.add(m[1] as string);
+    }
+  return [...out].sort();
+}
+
+const maxSeverity = (a: Severity, b: Severity): Exclude<Severity, 'Info'> => {
+  const top = RANK[a] >= RANK[b] ? a : b;
+  return top === 'Info' ? 'Low' : top;
+};
+
+const union = (a: readonly string[], b: readonly (string | undefined)[]): string[] => [...new Set([...a, ...b.filter((x): x is string => !!x)])].sort();
+
+function verdictOf(input: CorrelationInput): IncidentVerdict {
+  const { event } = input.stored;
+  const reasons = [...input.verdict.reasons].sort((a, b) => b.weight - a.weight);
+  return {
+    eventId: event.id,
+    severity: input.verdict.severity,
+    riskScore: input.verdict.riskScore,
+    codes: reasons.map((r) => r.code),
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    detectedAt: input.detectedAt.toISOString(),
+    summary: reasons
+      .slice(0, 3)
+      .map((r) => r.message)
+      .join(' ')
+      .slice(0, 500),
+    actorId: event.actor.userId,
+    actorName: event.actor.username ?? event.actor.userId,
+    ...(event.object ? { object: event.object } : {}),
+    ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),
+    ...(event.actor.connectedAppId ? { connectedAppId: event.actor.connectedAppId } : {}),
+    ...(event.actor.sessionId ? { sessionId: event.actor.sessionId } : {}),
+  };
+}
+
+/** A one-line title from the incident's strongest reason: no personal data beyond the masked actor. */
+export function titleOf(state: Pick<IncidentState, 'canary' | 'verdicts' | 'objects' | 'actorNames' | 'severity'>): string {
+  const top = [...state.verdicts].sort((a, b) => b.riskScore - a.riskScore)[0];
+  const code = state.canary ? 'canary_touched' : (top?.codes[0] ?? 'verdicts');
+  const what = TITLES[code] ?? code.replace(/_/g, ' ');
+  const on = state.objects.length ? ` (${state.objects.slice(0, 3).join(', ')})` : '';
+  const who = state.actorNames[0] ? ` by ${state.actorNames[0]}${state.actorNames.length > 1 ? ` and ${state.actorNames.length - 1} more` : ''}` : '';
+  return `${what}${on}${who}`.slice(0, 80);
+}
+
+const TITLES: Record<string, string> = {
+  canary_touched: 'Canary records read',
+  canary_value_seen: 'Canary values seen',
+  volume_anomaly: 'Unusual volume of records read',
+  mass_delete_pii: 'Mass delete of personal data',
+  mass_update_pii: 'Mass update of personal data',
+  critical_permission: 'Critical permissions granted',
+  pii_object_modify_all: 'Modify All on personal data granted',
+  pii_object_view_all: 'View All on personal data granted',
+  sharing_opened_pii: 'Personal data opened by sharing',
+  new_connected_app: 'New connected app reading data',
+  integration_new_client: 'Integration credentials used elsewhere',
+  integration_new_app: 'Integration user acting through a new app',
+  integration_interactive: 'Integration user in the user interface',
+  salesforce_threat_detected: 'Threat detected by Salesforce',
+  paged_enumeration: 'Records enumerated page by page',
+  unbounded_pii_query: 'Unbounded query of personal data',
+  report_export_pii: 'Report with personal data exported',
+  dormant_token_woke: 'Dormant token used again',
+  pii_in_free_text: 'Personal data in free text',
+  realtime_coverage_gap: 'Monitoring gap',
+};
+
+/** Whether a verdict belongs to an incident: close enough in time and sharing an actor, an app or a session. */
+function related(state: IncidentState, v: IncidentVerdict, windowMs: number): boolean {
+  const at = Date.parse(v.occurredAt);
+  const last = Date.parse(state.lastVerdictAt);
+  const first = Date.parse(state.firstEventAt);
+  if (at > last + windowMs || at < first - windowMs) return false;
+  return (
+    (v.actorId !== NOBODY && state.actors.includes(v.actorId)) ||
+    (v.connectedAppId !== undefined && state.apps.includes(v.connectedAppId)) ||
+    (v.sessionId !== undefined && state.sessions.includes(v.sessionId))
+  );
+}
+
+function add(state: IncidentState, v: IncidentVerdict, input: CorrelationInput): IncidentState {
+  const records = v.recordCount ?? 0;
+  const verdicts = [...state.verdicts, v].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)).slice(-MAX_VERDICTS);
+  const next: IncidentState = {
+    ...state,
+    lastVerdictAt: v.occurredAt > state.lastVerdictAt ? v.occurredAt : state.lastVerdictAt,
+    firstEventAt: v.occurredAt < state.firstEventAt ? v.occurredAt : state.firstEventAt,
+    severity: maxSeverity(state.severity, v.severity),
+    canary: state.canary || v.codes.some((c) => ALWAYS.has(c)),
+    actors: union(state.actors, [v.actorId === NOBODY ? undefined : v.actorId]),
+    actorNames: union(state.actorNames, [v.actorId === NOBODY ? undefined : v.actorName]),
+    apps: union(state.apps, [v.connectedAppId]),
+    sessions: union(state.sessions, [v.sessionId]),
+    objects: union(state.objects, [v.object]),
+    dataCategories: union(state.dataCategories, dataCategoriesOf(input)),
+    estimatedRecords: state.estimatedRecords + records,
+    estimatedSubjects: state.estimatedSubjects + (v.object && PERSON_OBJECTS.has(v.object) ? records : 0),
+    verdictCount: state.verdictCount + 1,
+    verdicts,
+  };
+  return { ...next, title: titleOf(next) };
+}
+
+/** A new incident from its first verdict. */
+function open(key: string, input: CorrelationInput, v: IncidentVerdict): IncidentState {
+  const empty: IncidentState = {
+    key,
+    orgId: input.orgId,
+    revision: 0,
+    openedAt: v.detectedAt,
+    lastVerdictAt: v.occurredAt,
+    firstEventAt: v.occurredAt,
+    severity: maxSeverity('Low', v.severity),
+    canary: false,
+    title: '',
+    actors: [],
+    actorNames: [],
+    apps: [],
+    sessions: [],
+    objects: [],
+    dataCategories: [],
+    estimatedRecords: 0,
+    estimatedSubjects: 0,
+    verdictCount: 0,
+    verdicts: [],
+  };
+  return add(empty, v, input);
+}
+
+export interface CorrelationResult {
+  /** Incidents opened or changed, each once, with its revision already moved on. */
+  changed: IncidentState[];
+  /** Event id → the key of the incident its verdict joined. */
+  membership: Map<string, string>;
+}
+
+/**
+ * Puts qualifying verdicts into incidents, in the order they happened: a verdict joins the most
+ * recent incident of its org that shares its actor, connected app or session within the window,
+ * and opens one otherwise. Every incident changed here moves on by one revision, however many
+ * verdicts joined it. `known` are the org's recent incidents; `newKey` names new ones.
+ */
+export function correlate(known: readonly IncidentState[], inputs: readonly CorrelationInput[], settings: IncidentSettings, newKey: () => string): CorrelationResult {
+  const incidents = new Map(known.map((s) => [s.key, s]));
+  const changed = new Set<string>();
+  const membership = new Map<string, string>();
+  const ordered = inputs
+    .filter((i) => qualifies(i.verdict, settings))
+    .map((i) => ({ input: i, v: verdictOf(i) }))
+    .sort((a, b) => a.v.occurredAt.localeCompare(b.v.occurredAt));
+  for (const { input, v } of ordered) {
+    if (membership.has(v.eventId)) continue;
+    const candidates = [...incidents.values()]
+      .filter((s) => s.orgId === input.orgId && related(s, v, settings.windowMs))
+      .sort((a, b) => b.lastVerdictAt.localeCompare(a.lastVerdictAt));
+    const target = candidates[0];
+    const next = target ? add(target, v, input) : open(newKey(), input, v);
+    incidents.set(next.key, next);
+    changed.add(next.key);
+    membership.set(v.eventId, next.key);
+  }
+  return {
+    changed: [...changed].map((key) => {
+      const s = incidents.get(key) as IncidentState;
+      return { ...s, revision: s.revision + 1 };
+    }),
+    membership,
+  };
+}

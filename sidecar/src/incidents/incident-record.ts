@@ -1,0 +1,54 @@
+import { LONG_TEXT, number, text } from '../verdicts/field-values.js';
+import type { SObjectRecord } from '../verdicts/sobject-record.js';
+import type { IncidentState } from './correlate.js';
+
+/** The outbox key of one revision of an incident's record. */
+export const incidentRevisionKey = (key: string, revision: number): string => `${key}#${revision}`;
+
+/**
+ * Incident__c for one revision of an incident, upserted by IncidentKey__c. Status__c and the
+ * milestones a person records (ConfirmedAt__c, EarlyWarningSentAt__c, AuthorityNotifiedAt__c) are
+ * never sent: the org's default (Triage) applies on insert and a DPO's entries are never overwritten.
+ * A revision waits for the one before it, so an older revision never lands after a newer one.
+ */
+export function incidentRecord(state: IncidentState): SObjectRecord {
+  return {
+    sobject: 'Incident__c',
+    externalIdField: 'IncidentKey__c',
+    externalId: incidentRevisionKey(state.key, state.revision),
+    ...(state.revision > 1 ? { parentSobject: 'Incident__c' as const, parentExternalId: incidentRevisionKey(state.key, state.revision - 1) } : {}),
+    fields: {
+      Name: text(state.title, 80),
+      IncidentKey__c: state.key,
+      Severity__c: state.severity,
+      DetectedAt__c: state.openedAt,
+      DataCategories__c: text(state.dataCategories.join(';'), 255),
+      EstimatedSubjects__c: number(state.estimatedSubjects, 9, 0),
+      Summary__c: text(summaryOf(state), LONG_TEXT),
+      Timeline__c: text(JSON.stringify(timelineOf(state)), 131_072),
+    },
+  };
+}
+
+/** What happened, in a few lines: counts, systems, who, and the verdicts' reasons (users masked, no field value). */
+export function summaryOf(state: IncidentState): string {
+  const lines = [
+    `${state.verdictCount} verdict${state.verdictCount === 1 ? '' : 's'} from ${state.firstEventAt} to ${state.lastVerdictAt}, opened by Leakwatch at ${state.openedAt} (revision ${state.revision}).`,
+    `Actors: ${state.actorNames.join(', ') || 'none named'}.`,
+    state.objects.length ? `Objects: ${state.objects.join(', ')}.` : '',
+    state.apps.length ? `Connected apps: ${state.apps.join(', ')}.` : '',
+    state.dataCategories.length ? `Personal data: ${state.dataCategories.join(', ')}.` : '',
+    `Records in the flagged events: at least ${state.estimatedRecords}; of people (Contacts, Leads, users, person accounts): at least ${state.estimatedSubjects}.`,
+    '',
+    ...[...state.verdicts].sort((a, b) => b.riskScore - a.riskScore).slice(0, 20).map((v) => `- ${v.severity} ${v.riskScore}: ${v.summary}`),
+  ];
+  return lines.filter((l, i) => l !== '' || i === 6).join('\n');
+}
+
+/** The incident's timeline as Incident__c.Timeline__c holds it: `[{at, what, who}]`, oldest first. */
+export function timelineOf(state: IncidentState): Array<{ at: string; what: string; who: string }> {
+  return [
+    ...state.verdicts.map((v) => ({ at: v.occurredAt, what: `${v.severity} verdict: ${v.summary}`.slice(0, 500), who: v.actorName })),
+    { at: state.openedAt, what: 'Incident opened by Leakwatch from its first verdict', who: 'Leakwatch' },
+  ].sort((a, b) => a.at.localeCompare(b.at));
+}
