@@ -22,6 +22,7 @@ import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
 import type { IncidentSettings } from './incidents/correlate.js';
+import type { ConfiguredTarget } from './notify/targets.js';
 import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
@@ -56,6 +57,8 @@ export interface BuildAppOptions {
   collect?: CollectSettings;
   /** Correlates verdicts into incidents written into the org as Incident__c; absent: none is opened. */
   incidents?: IncidentSettings;
+  /** Where incident revisions are notified (ServiceNow, Jira Service Management, signed webhooks); absent: nowhere. */
+  notifyTargets?: readonly ConfiguredTarget[];
   /** Subscribes to the orgs' Real-Time Event Monitoring streams over the Pub/Sub API; absent: not run. */
   realtime?: RealtimeSettings;
   /**
@@ -153,6 +156,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     pollMs: options.pollMs ?? 100,
     feedback: options.feedback,
     incidents: options.incidents,
+    notifyTargets: options.notifyTargets,
   });
 
   if (options.collect)
@@ -184,6 +188,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     classifier: options.classifier,
     orgSecrets: options.orgSecrets,
     orgClientFor: options.orgClientFor,
+    onRedriven: () => app.wakeWorkers(),
   });
   await app.register(eventsRoute, {
     store: options.store,

@@ -18,10 +18,13 @@ import { openStore } from './store/open-store.js';
 import { buildSources } from './collect/sources/index.js';
 import type { CollectClient } from './collect/source.js';
 import type { PubSubSession } from './collect/realtime/pubsub-client.js';
+import { loadTargets, NotifyConfigError, type ConfiguredTarget } from './notify/targets.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 
 export interface SidecarEngines {
+  /** Notification targets of incidents; default those of `config.notifyFile`. */
+  notifyTargets?: readonly ConfiguredTarget[];
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
   classifier?: Classifier;
   /** Defaults to the detector whose baselines live in the store. */
@@ -59,6 +62,8 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
           'the org connection logs in to another org: nothing is written there, and its write-backs become dead letters',
         ),
       );
+    // Read before anything starts: a bad notification file stops the sidecar with its reason.
+    const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile) : []);
     classifier = engines.classifier ?? (await warmClassifier(config, store));
     const stored = engines.detector ? undefined : createStoredDetector(store);
     app = await buildApp({
@@ -121,6 +126,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
           }
         : {}),
       ...(config.incidents ? { incidents: config.incidents } : {}),
+      ...(notifyTargets.length > 0 ? { notifyTargets } : {}),
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
@@ -210,7 +216,7 @@ async function main(): Promise<void> {
   try {
     closeOnSignals(await startSidecar(loadConfig()));
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
+    if (!(err instanceof ConfigError) && !(err instanceof NotifyConfigError)) throw err;
     process.stderr.write(`leakwatch sidecar: configuration error: ${err.message}\n`);
     process.exit(78);
   }

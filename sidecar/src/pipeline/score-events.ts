@@ -3,6 +3,8 @@ import type { Store } from '../store/store.js';
 import { verdictRecords } from '../verdicts/verdict-records.js';
 import type { CorrelationInput, IncidentSettings } from '../incidents/correlate.js';
 import { linkVerdict, recordIncidents } from '../incidents/record-incidents.js';
+import { queueNotifications } from '../notify/outbox.js';
+import type { ConfiguredTarget } from '../notify/targets.js';
 import { claimEvents } from './claim-events.js';
 import { recordScoredEvents, recordScoringFailure, type ScoredEvent } from './record-outcomes.js';
 
@@ -24,8 +26,10 @@ export interface ScoreStepOptions {
   onScored?: (verdicts: number, quiet: number) => void;
   /** Correlates verdicts into incidents written with them; absent: no incident is opened. */
   incidents?: IncidentSettings;
-  /** After a batch's incidents were recorded: the incidents opened or changed. */
-  onIncidents?: (changed: number, opened: number) => void;
+  /** After a batch's incidents were recorded: the incidents opened or changed, and the notifications queued. */
+  onIncidents?: (changed: number, opened: number, notifications: number) => void;
+  /** Where incident revisions are notified; each revision is queued in the scoring transaction. */
+  notifyTargets?: readonly ConfiguredTarget[];
   onFailure?: (eventId: string, err: unknown) => void;
 }
 
@@ -48,7 +52,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     if (claimed.length === 0) return 0;
     const scored: ScoredEvent[] = [];
     const correlation: CorrelationInput[] = [];
-    let incidentCounts = { changed: 0, opened: 0 };
+    let incidentCounts = { changed: 0, opened: 0, notifications: 0 };
     try {
       for (const c of claimed) {
         try {
@@ -84,7 +88,8 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
         const settings = options.incidents;
         if (settings && correlation.length > 0) {
           const incidents = await recordIncidents(tx, correlation, settings);
-          incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length };
+          const notifications = options.notifyTargets?.length ? await queueNotifications(tx, incidents.changed, options.notifyTargets) : 0;
+          incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length, notifications };
           const byEvent = new Map(scored.map((s) => [s.eventId.toLowerCase(), s]));
           const placed = new Set<string>();
           for (const [eventId, incident] of incidents.membership) {
@@ -107,7 +112,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     await persist();
     const verdicts = scored.filter((s) => s.records.length > 0).length;
     options.onScored?.(verdicts, scored.length - verdicts);
-    if (incidentCounts.changed > 0) options.onIncidents?.(incidentCounts.changed, incidentCounts.opened);
+    if (incidentCounts.changed > 0) options.onIncidents?.(incidentCounts.changed, incidentCounts.opened, incidentCounts.notifications);
     return claimed.length;
   };
 }

@@ -67,6 +67,19 @@ export function createMetrics() {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    notifications: new Counter({
+      name: 'leakwatch_notifications_total',
+      help: 'Deliveries of incident revisions to notification targets, by target and outcome (done, retry, dead).',
+      labelNames: ['target', 'outcome'] as const,
+      registers: [registry],
+    }),
+    notificationLatency: new Histogram({
+      name: 'leakwatch_notification_latency_seconds',
+      help: 'From an incident revision queued to its notification accepted by the target.',
+      labelNames: ['target'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
+      registers: [registry],
+    }),
     incidents: new Counter({
       name: 'leakwatch_incidents_total',
       help: 'Incidents the sidecar opened from verdicts, or updated with later verdicts.',

@@ -11,6 +11,8 @@ import { scoreStep } from '../pipeline/score-events.js';
 import { startWorkerLoop, type WorkerLoop } from '../pipeline/worker-loop.js';
 import type { Store } from '../store/store.js';
 import type { IncidentSettings } from '../incidents/correlate.js';
+import { notifyStep } from '../notify/outbox.js';
+import type { ConfiguredTarget } from '../notify/targets.js';
 
 export interface WorkersOptions {
   store: Store;
@@ -25,6 +27,8 @@ export interface WorkersOptions {
   feedback?: FeedbackSettings;
   /** Correlates verdicts into incidents (Incident__c); absent: none is opened. */
   incidents?: IncidentSettings;
+  /** Notifies incident revisions to these targets through the notification outbox; absent or empty: none. */
+  notifyTargets?: readonly ConfiguredTarget[];
 }
 
 declare module 'fastify' {
@@ -47,6 +51,7 @@ export default fp<WorkersOptions>(
     const loops: WorkerLoop[] = [];
     let feedback: FeedbackLoop | undefined;
     let writer: WorkerLoop | undefined;
+    let notifier: WorkerLoop | undefined;
     let stopListening: (() => Promise<void>) | undefined;
     const wakeLocal = () => {
       for (const loop of loops) loop.wake();
@@ -73,9 +78,11 @@ export default fp<WorkersOptions>(
           rollback: options.detectorState?.discard,
           owner: options.owner,
           incidents: options.incidents,
-          onIncidents: (changed, opened) => {
+          notifyTargets: options.notifyTargets,
+          onIncidents: (changed, opened, notifications) => {
             metrics.incidents.inc({ change: 'opened' }, opened);
             metrics.incidents.inc({ change: 'updated' }, changed - opened);
+            if (notifications > 0) notifier?.wake();
           },
           onScored: (verdicts, quiet) => {
             metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
@@ -118,6 +125,25 @@ export default fp<WorkersOptions>(
         }),
       });
       loops.push(scorer, writer);
+      if (options.notifyTargets?.length) {
+        notifier = startWorkerLoop({
+          pollMs: options.pollMs,
+          onError: (err) => app.log.error({ err }, 'notification step failed'),
+          step: notifyStep({
+            store: options.store,
+            owner: options.owner,
+            targets: options.notifyTargets,
+            policy: options.policy,
+            onDelivered: (target, outcome, queuedForMs, error) => {
+              metrics.notifications.inc({ target, outcome });
+              if (outcome === 'done') metrics.notificationLatency.observe({ target }, queuedForMs / 1000);
+              else if (outcome === 'dead') app.log.error({ target, error }, 'notification dead letter: the target refused it or kept failing');
+              else app.log.warn({ target, error }, 'notification failed; it is tried again with back-off');
+            },
+          }),
+        });
+        loops.push(notifier);
+      }
       if (options.feedback)
         feedback = startFeedback(app, options, options.feedback, options.detectorState?.flushLearnt);
     });

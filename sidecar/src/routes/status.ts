@@ -4,6 +4,7 @@ import type { Classifier } from '../contract/entities.js';
 import { lastFeedbackPoll } from '../feedback/index.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
 import { queueStatus } from '../outbox/queue-status.js';
+import { notificationCounts, redriveNotifications } from '../notify/outbox.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
@@ -14,6 +15,8 @@ export interface StatusRouteOptions {
   orgSecrets: Map<string, string>;
   /** The org's write-back client, to report whether its connection is configured and checked. */
   orgClientFor: OrgClientResolver;
+  /** After notifications were re-queued (the service wakes its workers). */
+  onRedriven?: () => void;
 }
 
 const StatusReply = Type.Object({
@@ -36,6 +39,14 @@ const StatusReply = Type.Object({
   }),
   oldestPendingWriteBack: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   deadLetters: Type.Integer({ description: 'Records that could not be written; re-drive with `leakwatch redrive`.' }),
+  notifications: Type.Object(
+    {
+      pending: Type.Integer({ description: 'Incident revisions waiting to be delivered to a notification target.' }),
+      dead: Type.Integer({ description: 'Notifications a target refused or that kept failing: re-drive with `POST /v1/notifications/redrive`.' }),
+      delivered: Type.Integer(),
+    },
+    { description: 'The notification outbox for incidents (targets from LEAKWATCH_NOTIFY_FILE).' },
+  ),
   feedback: Type.Object({
     lastPolledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
       description: "When the org's false positives were last read into the detector without an error; null: never.",
@@ -48,6 +59,22 @@ const StatusReply = Type.Object({
  * false positives, the model and the store.
  */
 const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, options) => {
+  app.post(
+    '/v1/notifications/redrive',
+    {
+      schema: {
+        summary: "Re-queues the org's dead-lettered notifications",
+        security: [{ bearer: [] }],
+        body: Type.Optional(Type.Object({ target: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ redriven: Type.Integer() }), 401: ErrorReply },
+      },
+    },
+    async (request) => {
+      const redriven = await redriveNotifications(options.store, request.orgId as string, request.body?.target);
+      if (redriven > 0) options.onRedriven?.();
+      return { redriven };
+    },
+  );
   app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
     '/v1/status',
@@ -60,9 +87,10 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
     },
     async (request) => {
       const orgId = request.orgId as string;
-      const [q, lastPolledAt] = await Promise.all([
+      const [q, lastPolledAt, notifications] = await Promise.all([
         queueStatus(options.store, orgId),
         lastFeedbackPoll(options.store, orgId),
+        notificationCounts(options.store, orgId),
       ]);
       const client = options.orgClientFor(orgId);
       return {
@@ -77,6 +105,7 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
         },
         oldestPendingWriteBack: q.oldestPendingWriteBack,
         deadLetters: q.deadLetters,
+        notifications: { pending: notifications.pending, dead: notifications.dead, delivered: notifications.done },
         feedback: { lastPolledAt },
       };
     },

@@ -69,6 +69,7 @@ describe('GET /v1/status per org', () => {
       queues: { eventsPending: 2, eventsFailed: 1, writeBacksPending: 3 },
       oldestPendingWriteBack: expect.any(String),
       deadLetters: 1,
+      notifications: { pending: 0, dead: 0, delivered: 0 },
       feedback: { lastPolledAt: null },
     });
   });
@@ -79,12 +80,14 @@ describe('GET /v1/status per org', () => {
       connection: { configured: false, identity: 'unchecked' },
       queues: { eventsPending: 1, eventsFailed: 0, writeBacksPending: 2 },
       deadLetters: 0,
+      notifications: { pending: 0, dead: 0, delivered: 0 },
     });
     expect(await status(ORG_C)).toMatchObject({
       orgId: ORG_C,
       queues: { eventsPending: 0, eventsFailed: 0, writeBacksPending: 0 },
       oldestPendingWriteBack: null,
       deadLetters: 0,
+      notifications: { pending: 0, dead: 0, delivered: 0 },
     });
   });
 
