@@ -17,6 +17,7 @@ import { seedPubSubEvents } from '../emulator/seeding-client.js';
 import { liveTheft, THIEF } from './live-theft.js';
 import { networkOf } from '../contract/network.js';
 import { DEFAULT_INCIDENT_SETTINGS } from '../incidents/correlate.js';
+import { startDemoTargets } from './notify-targets.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -116,7 +117,13 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
       realtime: { enabled: true, endpoint: org.pubsubEndpoint as string, tls: false, firstStart: 'EARLIEST' as const },
     };
-    const sidecar: RunningSidecar = await startSidecar(config, { orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined) });
+    const notify = await startDemoTargets();
+    closers.push(() => notify.close());
+    print(`notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url}`);
+    const sidecar: RunningSidecar = await startSidecar(config, {
+      orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined),
+      notifyTargets: notify.targets,
+    });
     closers.push(() => sidecar.close());
     const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
     print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on; subscribed to ${REALTIME_TOPICS.length} real-time topics at ${org.pubsubEndpoint})`);
@@ -149,6 +156,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     });
     await liveTheftPhase(org, canaries, scenario.contactIds, print);
     const status = await drain();
+    await waitForNotifications(endpoint, options.drainTimeoutMs);
+    const incidents = org.records('Incident__c');
+    print(`incidents         ${incidents.length} opened in the org (${incidents.map((i) => `${String(i.Severity__c)}: ${String(i.Name)}`).join(' · ')})`);
+    print(`notified          ServiceNow ${notify.servicenow.records('incident').length} tickets · Jira ${notify.jira.requests().length} requests · webhook ${notify.webhook.verified} deliveries signed and verified${notify.webhook.refused ? `, ${notify.webhook.refused} refused` : ''}`);
     const injected = org.stats.faultsInjected;
     if (options.faults) {
       print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);
@@ -194,5 +205,17 @@ async function liveTheftPhase(org: OrgEmulator, canaries: readonly string[], con
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until every queued notification is delivered or dead-lettered. */
+async function waitForNotifications(sidecar: SidecarEndpoint, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${sidecar.url}/v1/status`, { headers: { authorization: `Bearer ${sidecar.secret}` } });
+    const { notifications } = (await response.json()) as { notifications: { pending: number } };
+    if (notifications.pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`notifications still pending after ${timeoutMs / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

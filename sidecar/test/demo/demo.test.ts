@@ -106,6 +106,17 @@ describe('npm start -- --once', () => {
     expect(verdicts.filter((v) => (v.Severity__c === 'High' || v.Severity__c === 'Critical' || codes(v).includes('canary_touched')) && !v.Incident__c)).toEqual([]);
   });
 
+  it('notifies the incidents to ServiceNow, Jira Service Management and a signed webhook', () => {
+    const line = /notified +ServiceNow (\d+) tickets · Jira (\d+) requests · webhook (\d+) deliveries signed and verified(.*)/.exec(output);
+    expect(line).not.toBeNull();
+    const incidents = (orgRecords.Incident__c ?? []).length;
+    // One ticket and one request per incident (High and above); the webhook hears of Critical ones, each revision once.
+    expect(Number(line![1])).toBe(incidents);
+    expect(Number(line![2])).toBe(incidents);
+    expect(Number(line![3])).toBeGreaterThanOrEqual(1);
+    expect(line![4]).toBe('');
+  });
+
   it('detects the live token theft in real time, and says when the event log path would have seen it', () => {
     expect(output).toMatch(/detected in real time: first verdict in the org \d+\.\d s after the queries streamed/);
     expect(output).toMatch(/the event log path sees these calls only in the hour's API log file, which the org writes after \d\d:00 UTC/);
