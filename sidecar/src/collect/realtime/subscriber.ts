@@ -118,6 +118,9 @@ export function startTopicSubscriber(
     const done = new Promise<void>((resolve, reject) => {
       finish = (error?: unknown) => (error === undefined ? resolve() : reject(error));
     });
+    // The stream may fail before `done` is awaited (while the subscription is being noted): the
+    // rejection is handled where `done` is awaited, not reported as unhandled meanwhile.
+    done.catch(() => {});
     const renew = setInterval(() => {
       void claimSource<StreamPosition>(deps.store, orgId, topic, deps.owner, now(), leaseMs).then(
         (again) => {
