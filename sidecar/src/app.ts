@@ -23,6 +23,7 @@ import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
 import type { IncidentSettings } from './incidents/correlate.js';
 import type { ConfiguredTarget } from './notify/targets.js';
+import evidenceRoute from './routes/evidence.js';
 import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
@@ -57,6 +58,8 @@ export interface BuildAppOptions {
   collect?: CollectSettings;
   /** Correlates verdicts into incidents written into the org as Incident__c; absent: none is opened. */
   incidents?: IncidentSettings;
+  /** The Ed25519 private key (PKCS#8 PEM) evidence bundles are signed with; absent: `GET /v1/evidence` says how to set one. */
+  evidenceKey?: string;
   /** Where incident revisions are notified (ServiceNow, Jira Service Management, signed webhooks); absent: nowhere. */
   notifyTargets?: readonly ConfiguredTarget[];
   /** Subscribes to the orgs' Real-Time Event Monitoring streams over the Pub/Sub API; absent: not run. */
@@ -204,6 +207,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
   });
   if (options.canaries) await app.register(canariesRoute, { store: options.store, orgSecrets: options.orgSecrets, ...options.canaries });
+  await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
   await app.register(deadLettersRoute, {
     store: options.store,
     orgSecrets: options.orgSecrets,

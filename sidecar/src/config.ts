@@ -59,6 +59,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_COLLECT_SOURCES: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
   LEAKWATCH_NOTIFY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_EVIDENCE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_INCIDENTS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], { default: 'High' }),
   LEAKWATCH_INCIDENT_WINDOW_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0, maximum: 720 }),
@@ -180,6 +181,8 @@ export interface SidecarConfig {
   incidents?: IncidentSettings;
   /** `LEAKWATCH_NOTIFY_FILE`: the notification targets of incidents (`sidecar/src/notify/`); unset: none. */
   notifyFile?: string;
+  /** `LEAKWATCH_EVIDENCE_KEY_FILE`: the Ed25519 private key evidence bundles are signed with; unset: none is exported. */
+  evidenceKeyFile?: string;
   /**
    * Real-Time Event Monitoring over the Pub/Sub API (`sidecar/src/collect/realtime/`): on unless
    * `LEAKWATCH_REALTIME=off`; an org without Shield or Event Monitoring shows its topics as
@@ -289,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
     },
     ...(e.LEAKWATCH_NOTIFY_FILE ? { notifyFile: e.LEAKWATCH_NOTIFY_FILE } : {}),
+    ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
     ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000) } } : {}),
     realtime: {
       enabled: e.LEAKWATCH_REALTIME === 'on',

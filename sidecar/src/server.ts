@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, buildMetricsApp, REDACTED_LOG_PATHS } from './app.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
 import { SHIPPED_MODEL_DIR } from './classify/index.js';
 import { createClassifyPool } from './ingest/classify-pool.js';
 import { ConfigError, DEFAULT_METRICS, loadConfig, type SidecarConfig } from './config.js';
@@ -23,6 +24,8 @@ import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 
 export interface SidecarEngines {
+  /** The Ed25519 private key (PEM) evidence bundles are signed with; default that of `config.evidenceKeyFile`. */
+  evidenceKey?: string;
   /** Notification targets of incidents; default those of `config.notifyFile`. */
   notifyTargets?: readonly ConfiguredTarget[];
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
@@ -64,6 +67,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       );
     // Read before anything starts: a bad notification file stops the sidecar with its reason.
     const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile) : []);
+    const evidenceKey = engines.evidenceKey ?? (config.evidenceKeyFile ? readEvidenceKey(config.evidenceKeyFile) : undefined);
     classifier = engines.classifier ?? (await warmClassifier(config, store));
     const stored = engines.detector ? undefined : createStoredDetector(store);
     app = await buildApp({
@@ -127,6 +131,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
         : {}),
       ...(config.incidents ? { incidents: config.incidents } : {}),
       ...(notifyTargets.length > 0 ? { notifyTargets } : {}),
+      ...(evidenceKey ? { evidenceKey } : {}),
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
@@ -210,6 +215,18 @@ export function closeOnSignals(sidecar: RunningSidecar, graceMs = 30_000): void 
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** The evidence key: an Ed25519 private key in PKCS#8 PEM; anything else stops the sidecar with the reason. */
+function readEvidenceKey(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+    if (createPrivateKey(pem).asymmetricKeyType === 'ed25519') return pem;
+  } catch (error) {
+    throw new ConfigError(`LEAKWATCH_EVIDENCE_KEY_FILE ${path}: ${(error as Error).message}`);
+  }
+  throw new ConfigError(`LEAKWATCH_EVIDENCE_KEY_FILE ${path}: not an Ed25519 private key (openssl genpkey -algorithm ed25519)`);
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import { liveTheft, THIEF } from './live-theft.js';
 import { networkOf } from '../contract/network.js';
 import { DEFAULT_INCIDENT_SETTINGS } from '../incidents/correlate.js';
 import { startDemoTargets } from './notify-targets.js';
+import { verifyBundle, type BundleManifest } from '../evidence/chain.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -120,9 +121,13 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     const notify = await startDemoTargets();
     closers.push(() => notify.close());
     print(`notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url}`);
+    // The key evidence bundles are signed with (LEAKWATCH_EVIDENCE_KEY_FILE in production).
+    const evidenceKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    await writeFile(join(dataDir, 'evidence.key'), evidenceKey, { mode: 0o600 });
     const sidecar: RunningSidecar = await startSidecar(config, {
       orgClientFor: (orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined),
       notifyTargets: notify.targets,
+      evidenceKey,
     });
     closers.push(() => sidecar.close());
     const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
@@ -159,6 +164,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     await waitForNotifications(endpoint, options.drainTimeoutMs);
     const incidents = org.records('Incident__c');
     print(`incidents         ${incidents.length} opened in the org (${incidents.map((i) => `${String(i.Severity__c)}: ${String(i.Name)}`).join(' · ')})`);
+    const theftIncident = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS')) ?? incidents[0];
+    if (theftIncident) print(`evidence          ${await evidenceLine(endpoint, String(theftIncident.IncidentKey__c))}`);
     print(`notified          ServiceNow ${notify.servicenow.records('incident').length} tickets · Jira ${notify.jira.requests().length} requests · webhook ${notify.webhook.verified} deliveries signed and verified${notify.webhook.refused ? `, ${notify.webhook.refused} refused` : ''}`);
     const injected = org.stats.faultsInjected;
     if (options.faults) {
@@ -218,4 +225,13 @@ async function waitForNotifications(sidecar: SidecarEndpoint, timeoutMs: number)
     if (Date.now() > deadline) throw new Error(`notifications still pending after ${timeoutMs / 1000}s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Exports one incident's evidence bundle from the sidecar and verifies it, as `leakwatch evidence` does. */
+async function evidenceLine(sidecar: SidecarEndpoint, incidentKey: string): Promise<string> {
+  const response = await fetch(`${sidecar.url}/v1/evidence?incident=${incidentKey}`, { headers: { authorization: `Bearer ${sidecar.secret}` } });
+  if (!response.ok) return `no bundle: HTTP ${response.status}`;
+  const bundle = (await response.json()) as { lines: string; manifest: BundleManifest };
+  const verified = verifyBundle(bundle.lines, bundle.manifest);
+  return `incident ${incidentKey}: ${bundle.manifest.count} hash-chained entries (verdicts, revisions, deliveries), signature ${verified.ok ? 'verified' : `NOT verified (${verified.reason})`}; leakwatch evidence export --incident ${incidentKey}`;
 }

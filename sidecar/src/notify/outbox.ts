@@ -4,6 +4,8 @@ import { backoffDelayMs } from '../outbox/backoff.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { Sql, Store } from '../store/store.js';
 import { deadlinesFrom } from './clocks.js';
+import { notificationEvidence } from '../evidence/entries.js';
+import { appendEvidence } from '../evidence/log.js';
 import type { DeliveryResult, IncidentNotification } from './notification.js';
 import { targetsFor, type ConfiguredTarget } from './targets.js';
 
@@ -130,7 +132,8 @@ export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
       const attempt = n.attempts + 1;
       const outcome = result.ok ? 'done' : !result.retryable || attempt >= policy.maxAttempts ? 'dead' : 'retry';
       const delayMs = result.ok || outcome !== 'retry' ? 0 : Math.max(result.retryAfterMs ?? 0, backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs));
-      await store.query(
+      await store.transaction(async (tx) => {
+        await tx.query(
         `UPDATE notification
             SET state = $3, attempts = attempts + 1,
                 next_attempt_at = clock_timestamp() + $4 * interval '1 millisecond',
@@ -139,7 +142,10 @@ export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
                 lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2`,
         [n.id, owner, outcome === 'retry' ? 'pending' : outcome, delayMs, result.ok ? null : result.error.slice(0, 1_000), result.ok ? result.remoteId : null, result.ok ? (result.remoteUrl ?? null) : null],
-      );
+        );
+        // Every attempt is evidence: the target, how it ended, the remote id.
+        await appendEvidence(tx, [notificationEvidence(n.orgId, n.idempotencyKey, n.target, outcome, result.ok ? { remoteId: result.remoteId } : { error: result.error })]);
+      });
       options.onDelivered?.(n.target, outcome, Date.now() - n.createdAt.getTime(), result.ok ? undefined : result.error);
     }
     return claimed.length;

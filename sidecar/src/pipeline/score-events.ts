@@ -4,6 +4,8 @@ import { verdictRecords } from '../verdicts/verdict-records.js';
 import type { CorrelationInput, IncidentSettings } from '../incidents/correlate.js';
 import { linkVerdict, recordIncidents } from '../incidents/record-incidents.js';
 import { queueNotifications } from '../notify/outbox.js';
+import { appendEvidence } from '../evidence/log.js';
+import { incidentEvidence, verdictEvidence } from '../evidence/entries.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 import { claimEvents } from './claim-events.js';
 import { recordScoredEvents, recordScoringFailure, type ScoredEvent } from './record-outcomes.js';
@@ -52,6 +54,8 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     if (claimed.length === 0) return 0;
     const scored: ScoredEvent[] = [];
     const correlation: CorrelationInput[] = [];
+    // Every verdict, whether or not it joins an incident, goes to the org's evidence log.
+    const judged: CorrelationInput[] = [];
     let incidentCounts = { changed: 0, opened: 0, notifications: 0 };
     try {
       for (const c of claimed) {
@@ -68,6 +72,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
             receivedAt: c.receivedAt,
             records: verdict ? verdictRecords(c.stored, verdict, detectedAt) : [],
           });
+          if (verdict) judged.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
           if (verdict && options.incidents) correlation.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
         } catch (err) {
           options.onFailure?.(c.eventId, err);
@@ -86,8 +91,10 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
       }
       await store.transaction(async (tx) => {
         const settings = options.incidents;
+        const evidence = judged.map(verdictEvidence);
         if (settings && correlation.length > 0) {
           const incidents = await recordIncidents(tx, correlation, settings);
+          evidence.push(...incidents.changed.map(incidentEvidence));
           const notifications = options.notifyTargets?.length ? await queueNotifications(tx, incidents.changed, options.notifyTargets) : 0;
           incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length, notifications };
           const byEvent = new Map(scored.map((s) => [s.eventId.toLowerCase(), s]));
@@ -104,6 +111,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
           }
         }
         await recordScoredEvents(tx, owner, scored);
+        if (evidence.length > 0) await appendEvidence(tx, evidence);
       });
     } catch (err) {
       await options.rollback?.();

@@ -117,6 +117,10 @@ describe('npm start -- --once', () => {
     expect(line![4]).toBe('');
   });
 
+  it('exports an incident as a signed, hash-chained evidence bundle that verifies', () => {
+    expect(output).toMatch(/evidence +incident [0-9a-f-]{36}: \d+ hash-chained entries \(verdicts, revisions, deliveries\), signature verified/);
+  });
+
   it('detects the live token theft in real time, and says when the event log path would have seen it', () => {
     expect(output).toMatch(/detected in real time: first verdict in the org \d+\.\d s after the queries streamed/);
     expect(output).toMatch(/the event log path sees these calls only in the hour's API log file, which the org writes after \d\d:00 UTC/);
