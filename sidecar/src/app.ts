@@ -24,6 +24,7 @@ import realtime, { type RealtimeSettings } from './plugins/realtime.js';
 import type { IncidentSettings } from './incidents/correlate.js';
 import type { ConfiguredTarget } from './notify/targets.js';
 import evidenceRoute from './routes/evidence.js';
+import incidentsRoute from './routes/incidents.js';
 import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
@@ -58,6 +59,10 @@ export interface BuildAppOptions {
   collect?: CollectSettings;
   /** Correlates verdicts into incidents written into the org as Incident__c; absent: none is opened. */
   incidents?: IncidentSettings;
+  /** An administrator's report-draft templates (LEAKWATCH_DRAFTS_DIR); absent: the shipped ones. */
+  draftsDir?: string;
+  /** The DPO or other contact point written into GDPR drafts (LEAKWATCH_DPO_CONTACT); absent: a blank to complete. */
+  dpoContact?: string;
   /** The Ed25519 private key (PKCS#8 PEM) evidence bundles are signed with; absent: `GET /v1/evidence` says how to set one. */
   evidenceKey?: string;
   /** Where incident revisions are notified (ServiceNow, Jira Service Management, signed webhooks); absent: nowhere. */
@@ -207,6 +212,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
   });
   if (options.canaries) await app.register(canariesRoute, { store: options.store, orgSecrets: options.orgSecrets, ...options.canaries });
+  await app.register(incidentsRoute, {
+    store: options.store,
+    orgSecrets: options.orgSecrets,
+    ...(options.draftsDir ? { draftsDir: options.draftsDir } : {}),
+    ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}),
+  });
   await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
   await app.register(deadLettersRoute, {
     store: options.store,

@@ -60,6 +60,8 @@ const EnvSchema = Type.Object({
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
   LEAKWATCH_NOTIFY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_EVIDENCE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_DRAFTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_DPO_CONTACT: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   LEAKWATCH_INCIDENTS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], { default: 'High' }),
   LEAKWATCH_INCIDENT_WINDOW_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0, maximum: 720 }),
@@ -183,6 +185,10 @@ export interface SidecarConfig {
   notifyFile?: string;
   /** `LEAKWATCH_EVIDENCE_KEY_FILE`: the Ed25519 private key evidence bundles are signed with; unset: none is exported. */
   evidenceKeyFile?: string;
+  /** `LEAKWATCH_DRAFTS_DIR`: templates that replace the shipped notification drafts, file by file. */
+  draftsDir?: string;
+  /** `LEAKWATCH_DPO_CONTACT`: the DPO or contact point the GDPR draft names. */
+  dpoContact?: string;
   /**
    * Real-Time Event Monitoring over the Pub/Sub API (`sidecar/src/collect/realtime/`): on unless
    * `LEAKWATCH_REALTIME=off`; an org without Shield or Event Monitoring shows its topics as
@@ -293,6 +299,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     },
     ...(e.LEAKWATCH_NOTIFY_FILE ? { notifyFile: e.LEAKWATCH_NOTIFY_FILE } : {}),
     ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
+    ...(e.LEAKWATCH_DRAFTS_DIR ? { draftsDir: e.LEAKWATCH_DRAFTS_DIR } : {}),
+    ...(e.LEAKWATCH_DPO_CONTACT ? { dpoContact: e.LEAKWATCH_DPO_CONTACT } : {}),
     ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000) } } : {}),
     realtime: {
       enabled: e.LEAKWATCH_REALTIME === 'on',

@@ -132,6 +132,8 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       ...(config.incidents ? { incidents: config.incidents } : {}),
       ...(notifyTargets.length > 0 ? { notifyTargets } : {}),
       ...(evidenceKey ? { evidenceKey } : {}),
+      ...(config.draftsDir ? { draftsDir: config.draftsDir } : {}),
+      ...(config.dpoContact ? { dpoContact: config.dpoContact } : {}),
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,

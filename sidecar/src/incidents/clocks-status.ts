@@ -46,7 +46,7 @@ function statusOf(awareness: number, dueAt: string, now: number): ClockStatus {
  * detection (`openedAt`), as the notifications take it; a DPO's confirmation can be passed instead.
  * The NIS2 final report's clock spans awareness to one month after the notification deadline.
  */
-export function clockStatus(state: IncidentState, now: Date, awareness: string = state.openedAt): Record<ClockName, ClockStatus> {
+export function clockStatus(state: Pick<IncidentState, 'openedAt'>, now: Date, awareness: string = state.openedAt): Record<ClockName, ClockStatus> {
   const deadlines = deadlinesFrom(awareness);
   const from = Date.parse(awareness);
   const at = now.getTime();

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import PDFDocument from 'pdfkit';
 import type { IncidentState } from '../incidents/correlate.js';
 import { summaryOf, timelineOf } from '../incidents/incident-record.js';
 import { deadlinesFrom, type Deadlines } from './clocks.js';
@@ -19,6 +18,10 @@ export type DraftName = (typeof DRAFT_NAMES)[number];
 /** English is always shipped; German where a template exists. */
 export const DRAFT_LANGUAGES = ['en', 'de'] as const;
 export type DraftLanguage = (typeof DRAFT_LANGUAGES)[number];
+
+/** Markdown as written, or the same set as a PDF. */
+export const DRAFT_FORMATS = ['md', 'pdf'] as const;
+export type DraftFormat = (typeof DRAFT_FORMATS)[number];
 
 /** The deadline each draft is due by. */
 const DRAFT_DEADLINES: Record<DraftName, keyof Deadlines> = {
@@ -107,14 +110,8 @@ export interface LoadDraftTemplatesOptions {
  */
 export async function loadDraftTemplates(options: LoadDraftTemplatesOptions = {}): Promise<DraftTemplates> {
   const shippedDir = options.shippedDir ?? SHIPPED_DRAFTS_DIR;
-  if (options.dir !== undefined) {
-    const dir = options.dir;
-    const isDir = await stat(dir).then(
-      (s) => s.isDirectory(),
-      () => false,
-    );
-    if (!isDir) throw new Error(`The drafts directory ${dir} does not exist or is not a directory.`);
-  }
+  if (options.dir !== undefined && !(await stat(options.dir).then((s) => s.isDirectory(), () => false)))
+    throw new Error(`The drafts directory ${options.dir} does not exist or is not a directory.`);
   const templates = new Map<string, string>();
   for (const lang of DRAFT_LANGUAGES) {
     for (const name of DRAFT_NAMES) {
@@ -216,7 +213,7 @@ export function renderDraft(templates: DraftTemplates, name: DraftName, state: I
 }
 
 /** The file name a draft is downloaded as: ASCII only, no path. */
-export const draftFileName = (name: DraftName, key: string, lang: DraftLanguage, format: 'md' | 'pdf'): string =>
+export const draftFileName = (name: DraftName, key: string, lang: DraftLanguage, format: DraftFormat): string =>
   `leakwatch-${name}-${key.replace(/[^0-9a-fA-F-]/g, '').slice(0, 8)}-${lang}.${format}`;
 
 type Block = { kind: 'heading'; level: number; text: string } | { kind: 'paragraph' | 'quote'; text: string } | { kind: 'list'; items: string[] } | { kind: 'rule' };
@@ -271,6 +268,11 @@ const printable = (text: string): string =>
 
 const HEADING_SIZES = [17, 13, 11];
 
+/** The PDF library, loaded on the first PDF asked for: most sidecars never write one. */
+const importPdfLibrary = () => import('pdfkit');
+let pdfLibrary: ReturnType<typeof importPdfLibrary> | undefined;
+const loadPdfLibrary = () => (pdfLibrary ??= importPdfLibrary());
+
 export interface PdfOptions {
   /** The document's title (its first heading, usually). */
   title: string;
@@ -282,7 +284,8 @@ export interface PdfOptions {
  * A draft as a plain A4 PDF, set in the standard Helvetica fonts: headings, paragraphs, lists and
  * quotes, no images. Streams are left uncompressed so the text can be searched as it is.
  */
-export function markdownToPdf(markdown: string, options: PdfOptions): Promise<Buffer> {
+export async function markdownToPdf(markdown: string, options: PdfOptions): Promise<Buffer> {
+  const { default: PDFDocument } = await loadPdfLibrary();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
