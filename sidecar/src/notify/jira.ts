@@ -41,6 +41,8 @@ const COMMENT_PAGE = 50;
 const LIST_MAX = 50;
 /** Requests remembered per target; the oldest is forgotten first. */
 const REMEMBERED_MAX = 1_000;
+/** How long a create without an answer waits for Jira's search to show the request before creating again. */
+const SEARCH_LAG_WAIT_MS = 5 * 60_000;
 const MESSAGE_MAX = 300;
 
 const DEADLINE_LABELS: Record<keyof IncidentNotification['deadlines'], string> = {
@@ -83,6 +85,8 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const authorization = `Basic ${Buffer.from(`${options.email}:${options.apiToken}`).toString('base64')}`;
   const remembered = new Map<string, string>();
+  /** Incidents whose request create got no answer, and when: a request may exist that the search does not show yet. */
+  const uncertain = new Map<string, number>();
   const queues = new Map<string, Promise<unknown>>();
   let projectId: string | undefined;
 
@@ -186,9 +190,17 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
     const label = incidentLabel(notification.incidentKey);
     const mark = deliveryMark(idempotencyKey);
     const closing = ['', `Leakwatch delivery ${mark}`];
+    let creating = false;
     try {
       const existing = await locate(label);
       if (!existing) {
+        // A create whose answer was lost may have opened the request, and Jira's search shows it
+        // only after a while: until then, wait for the search rather than open a second one.
+        const attempted = uncertain.get(label);
+        if (attempted !== undefined && Date.now() - attempted < SEARCH_LAG_WAIT_MS)
+          return { ok: false, retryable: true, error: 'Jira request create: an earlier attempt may have opened the request; waiting for the search to show it', retryAfterMs: 10_000 };
+        uncertain.set(label, Date.now());
+        creating = true;
         const created = await send('request create', 'POST', '/rest/servicedeskapi/request', undefined, {
           serviceDeskId: options.serviceDeskId,
           requestTypeId: options.requestTypeId,
@@ -200,9 +212,11 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
         });
         const issueKey = asString(created.issueKey);
         if (!issueKey) return { ok: false, retryable: true, error: 'Jira request create: the answer names no issue key' };
+        uncertain.delete(label);
         remember(label, issueKey);
         return { ok: true, remoteId: issueKey, remoteUrl: linkOf(created), created: true };
       }
+      uncertain.delete(label);
       remember(label, existing.issueKey);
       const delivered = { ok: true as const, remoteId: existing.issueKey, remoteUrl: existing.url, created: false };
       if (existing.description.includes(mark) || (await commentsHold(existing.issueKey, mark))) return delivered;
@@ -212,7 +226,12 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
       });
       return delivered;
     } catch (error) {
-      if (error instanceof JiraFailure) return error.result;
+      if (error instanceof JiraFailure) {
+        // Jira answered the create with an error: it opened nothing, the next attempt may create.
+        // Without an answer (a lost connection, a timeout) it may have: the search must show it first.
+        if (creating && error.result.status !== undefined) uncertain.delete(label);
+        return error.result;
+      }
       throw error;
     }
   };

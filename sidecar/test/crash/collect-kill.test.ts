@@ -14,6 +14,7 @@ import type { StoreKind } from '../../src/store/store.js';
 import { ORG_ID, SECRET } from '../api/envelopes.js';
 import { createTestDatabase, type TestDatabase } from '../store/test-stores.js';
 import { emulatorSidecarEnv, freePort, SidecarProcess } from './sidecar-process.js';
+import { seeded } from './seeded.js';
 
 const KILL_POINT = fileURLToPath(new URL('./kill-point.mjs', import.meta.url));
 const ORG = orgKey(ORG_ID);
@@ -32,18 +33,6 @@ const SEED = Number(process.env.CRASH_TEST_SEED ?? Date.now() % 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MINUTE = 60_000;
 
-/** A small seeded generator (mulberry32), so that a failing run's kill points can be replayed with CRASH_TEST_SEED. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return { between: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)) };
-}
 
 const USERS = ['0055g00000OpSaA', '0055g00000OpSbA', '0055g00000OpScA', '0055g00000ShOpS'].map(toId18);
 /** Declared integration users: their browser logins (LoginType Application) are what the detector flags here, once per user and hour. */

@@ -231,6 +231,25 @@ describe('Jira Service Management target', () => {
     expect(jira.comments(requestsFor(key)[0]!.issueKey)).toHaveLength(0);
   });
 
+  it('waits for the search rather than open a second request when a lost create is not yet searchable', async () => {
+    const lagging = await startJiraEmulator({ users: [USER], serviceDesks: [DESK], searchLagMs: 60_000 });
+    try {
+      const key = randomUUID();
+      const jsm = target({ baseUrl: lagging.url });
+      lagging.setFaults({ dropResponses: 1 });
+      const lost = await jsm.deliver(notification(key, 1), `${key}:1:security-desk`);
+      const retried = await jsm.deliver(notification(key, 1), `${key}:1:security-desk`);
+
+      expect(lost).toMatchObject({ ok: false, retryable: true });
+      // The request exists but the search does not show it yet: the target asks to be retried.
+      expect(retried).toMatchObject({ ok: false, retryable: true, retryAfterMs: 10_000 });
+      expect(retried.ok === false && retried.error).toMatch(/waiting for the search/);
+      expect(lagging.requests()).toHaveLength(1);
+    } finally {
+      await lagging.close();
+    }
+  });
+
   it('comments once when the answer to a comment is lost', async () => {
     const key = randomUUID();
     const jsm = target();
