@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
+import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
 /**
  * A Jira Service Management (Cloud) target: one customer request per incident in a service desk,
@@ -302,32 +303,23 @@ const linkOf = (request: Json): string | undefined => {
 };
 
 const networkReason = (error: unknown, timeoutMs: number): string => {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs} ms`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return `network error ${cause.code}`;
+  if (timedOut(error)) return `timed out after ${timeoutMs} ms`;
+  const code = networkCode(error);
+  if (code !== undefined) return `network error ${code}`;
   return `network error: ${error instanceof Error ? error.message : String(error)}`;
 };
 
 /** 429, 408 and 5xx are worth another try (after Retry-After when given); other statuses are not. */
 const httpFailure = (step: string, status: number, retryAfter: string | null, text: string): Failure => {
-  const retryable = status === 429 || status === 408 || status >= 500;
-  const retryAfterMs = retryable ? retryAfterMsOf(retryAfter) : undefined;
+  const retryable = isRetryableStatus(status);
+  const wait = retryable ? retryAfterMs(retryAfter) : undefined;
   return {
     ok: false,
     retryable,
     status,
     error: `Jira ${step} answered ${status}: ${serverMessage(text) ?? 'no message'}`,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(wait === undefined ? {} : { retryAfterMs: wait }),
   };
-};
-
-/** `Retry-After` in seconds or as an HTTP date. */
-const retryAfterMsOf = (header: string | null, now = Date.now()): number | undefined => {
-  if (!header) return undefined;
-  const value = header.trim();
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 };
 
 /**

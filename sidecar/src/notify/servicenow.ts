@@ -1,4 +1,5 @@
 import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
+import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
 /**
  * Opens and follows one ServiceNow incident per Leakwatch incident through the Table API
@@ -104,15 +105,6 @@ export const ticketDescription = (notification: IncidentNotification): string =>
 export const workNote = (notification: IncidentNotification, idempotencyKey: string): string =>
   `[leakwatch ${idempotencyKey}] Revision ${notification.revision}: status ${notification.status}, severity ${notification.severity}. ${notification.summary}`;
 
-/** Seconds or an HTTP date, as `Retry-After` allows. */
-const retryAfterMs = (headers: Headers): number | undefined => {
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-};
-
 /** The instance's own words: `{"error":{"message","detail"},"status":"failure"}` or an OAuth `{error, error_description}`. */
 const instanceMessage = (body: unknown): string | undefined => {
   if (body === null || typeof body !== 'object') return undefined;
@@ -129,8 +121,8 @@ const instanceMessage = (body: unknown): string | undefined => {
 /** 429, 408 and 5xx are worth another try; any other refusal stands until someone changes the configuration. */
 const refusal = (answer: Answer, what: string): Failure => {
   const message = instanceMessage(answer.body);
-  const retryable = answer.status === 429 || answer.status === 408 || answer.status >= 500;
-  const wait = retryable ? retryAfterMs(answer.headers) : undefined;
+  const retryable = isRetryableStatus(answer.status);
+  const wait = retryable ? retryAfterMs(answer.headers.get('retry-after')) : undefined;
   return {
     ok: false,
     retryable,
@@ -138,16 +130,6 @@ const refusal = (answer: Answer, what: string): Failure => {
     error: `ServiceNow refused ${what} with ${answer.status}${message ? `: ${message}` : ''}`,
     ...(wait === undefined ? {} : { retryAfterMs: wait }),
   };
-};
-
-const networkCode = (error: unknown): string | undefined => {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = current.cause;
-  }
-  return undefined;
 };
 
 class Refused extends Error {
@@ -176,12 +158,11 @@ export const createServiceNowTarget = (options: ServiceNowTargetOptions): Notifi
       }
       return { status: response.status, headers: response.headers, body };
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       const code = networkCode(error);
       throw new Refused({
         ok: false,
         retryable: true,
-        error: timedOut ? `ServiceNow did not answer ${what} within ${timeoutMs} ms` : `network error during ${what}${code ? `: ${code}` : ''}`,
+        error: timedOut(error) ? `ServiceNow did not answer ${what} within ${timeoutMs} ms` : `network error during ${what}${code ? `: ${code}` : ''}`,
       });
     }
   };

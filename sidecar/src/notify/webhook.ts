@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { isRetryableError } from '../outbox/org-client.js';
 import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
+import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
 /** The event type of every webhook the sidecar sends: one revision of an incident. */
 export const WEBHOOK_EVENT_TYPE = 'incident.revision';
@@ -193,9 +194,9 @@ function deliveryResult(response: Response, idempotencyKey: string): DeliveryRes
   const { status } = response;
   if (status >= 200 && status < 300) return { ok: true, remoteId: idempotencyKey, created: true };
   const error = `HTTP ${status}${statusHint(status)}`;
-  if (status === 408 || status === 429 || status >= 500) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    return { ok: false, retryable: true, status, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  if (isRetryableStatus(status)) {
+    const wait = retryAfterMs(response.headers.get('retry-after'));
+    return { ok: false, retryable: true, status, error, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
   }
   return { ok: false, retryable: false, status, error };
 }
@@ -206,19 +207,9 @@ function statusHint(status: number): string {
   return '';
 }
 
-/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 /** A failure without the error's text, which may carry the URL. */
 function describeFailure(err: unknown, timeoutMs: number): string {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown; cause?: unknown };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no response within ${timeoutMs} ms`;
-  const cause = (typeof e.cause === 'object' && e.cause !== null ? e.cause : {}) as { code?: unknown };
-  const code = typeof cause.code === 'string' ? cause.code : typeof e.code === 'string' ? e.code : undefined;
+  if (timedOut(err)) return `no response within ${timeoutMs} ms`;
+  const code = networkCode(err);
   return code === undefined ? 'request failed' : `request failed (${code})`;
 }
