@@ -91,7 +91,7 @@ export async function runSource<P>(deps: CollectDeps, orgId: string, client: Col
       }
       const calls = requests() - before;
       totals.calls += calls;
-      const events = validEvents(deps, orgId, source.name, page.events);
+      const events = validEvents(page.events, (eventId, reasons) => deps.onInvalid?.(orgId, source.name, eventId, reasons));
       const ids = events.map((e) => e.id);
       const known = await knownEventIds(deps.store, orgId, ids);
       const fresh = events.filter((e) => !known.has(e.id));
@@ -130,13 +130,14 @@ export async function runSource<P>(deps: CollectDeps, orgId: string, client: Col
   }
 }
 
-function validEvents(deps: CollectDeps, orgId: string, source: string, events: LeakEvent[]): LeakEvent[] {
+/** The events the envelope schema accepts, ids lower-cased, each once; the others reported to `onInvalid`. */
+export function validEvents(events: LeakEvent[], onInvalid: (eventId: string, reasons: string[]) => void): LeakEvent[] {
   const valid: LeakEvent[] = [];
   const seen = new Set<string>();
   for (const event of events) {
     const reasons = eventProblems(event);
     if (reasons) {
-      deps.onInvalid?.(orgId, source, event.id, reasons);
+      onInvalid(event.id, reasons);
       continue;
     }
     const id = event.id.toLowerCase();

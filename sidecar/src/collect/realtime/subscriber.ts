@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Classifier } from '../../contract/entities.js';
 import type { LeakEvent } from '../../contract/event.js';
 import { classifyEvents } from '../../ingest/classify-events.js';
-import { eventProblems } from '../../ingest/event-validator.js';
 import { knownEventIds, persistEvents } from '../../ingest/persist-events.js';
 import type { Store } from '../../store/store.js';
 import { advanceCheckpoint, CheckpointMoved, claimSource, noteSourceError, noteSubscribed, releaseSource } from '../checkpoint.js';
 import { collectedEventId } from '../event-id.js';
 import { createLookups } from '../lookups.js';
+import { validEvents } from '../run-source.js';
+import { backoffDelayMs } from '../../outbox/backoff.js';
 import type { CollectClient, Lookups } from '../source.js';
 import { mapStreamEvent, topicObject } from './map-event.js';
 import { MAX_NUM_REQUESTED, PubSubError, type FetchBatch, type PubSubClient, type Subscription } from './pubsub-client.js';
@@ -162,10 +163,10 @@ export function startTopicSubscriber(
       if (position.gapFrom) {
         // The first events read after the gap (or a keepalive: nothing retained) close it.
         const firstAt = mapped.reduce<string | undefined>((a, e) => (a === undefined || e.occurredAt < a ? e.occurredAt : a), undefined);
-        mapped.push(gapEvent(orgId, topic, position.gapFrom, firstAt ?? at.toISOString(), deps));
+        mapped.push(gapEvent(orgId, topic, position.gapFrom, firstAt ?? at.toISOString()));
       }
       await enrich(mapped, lookupsNow());
-      const events = valid(mapped, (id, reasons) => deps.onInvalid?.(orgId, topic, id, reasons));
+      const events = validEvents(mapped, (id, reasons) => deps.onInvalid?.(orgId, topic, id, reasons));
       const known = await knownEventIds(deps.store, orgId, events.map((e) => e.id));
       const classified = await classifyEvents(deps.classifier, orgId, events.filter((e) => !known.has(e.id)));
       let inserted = 0;
@@ -291,8 +292,8 @@ export function startTopicSubscriber(
   };
 }
 
-/** Exponential backoff from 1 s to 60 s, with jitter so that replicas do not retry in step. */
-const backoff = (failures: number): number => Math.min(60_000, 1_000 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
+/** Exponential backoff from 1 s to 60 s, with full jitter so that replicas do not retry in step. */
+const backoff = (failures: number): number => backoffDelayMs(failures, 1_000, 60_000);
 
 /** Records, with the cursor, that the stored replay id was lost: the next events read close the gap. */
 async function markGap(deps: TopicSubscriberDeps, orgId: string, topic: string, claimed: { position: StreamPosition | undefined; version: number }, at: Date): Promise<void> {
@@ -316,8 +317,7 @@ async function markGap(deps: TopicSubscriberDeps, orgId: string, topic: string, 
  * subscription was away longer than the org keeps events). The actor is the org's integration
  * user (the subscriber itself); the detector turns it into a verdict.
  */
-function gapEvent(orgId: string, topic: string, from: string, to: string, deps: TopicSubscriberDeps): LeakEvent {
-  void deps;
+function gapEvent(orgId: string, topic: string, from: string, to: string): LeakEvent {
   return {
     id: collectedEventId(orgId, topic, `gap:${from}`),
     kind: 'setup',
@@ -347,19 +347,3 @@ async function enrich(events: LeakEvent[], lookups: Lookups | undefined): Promis
 /** The placeholder actor of events the subscriber itself raises (a coverage gap): the all-zero user id. */
 export const SUBSCRIBER_USER = '005000000000000AAA';
 
-function valid(events: LeakEvent[], onInvalid: (id: string, reasons: string[]) => void): LeakEvent[] {
-  const out: LeakEvent[] = [];
-  const seen = new Set<string>();
-  for (const event of events) {
-    const reasons = eventProblems(event);
-    if (reasons) {
-      onInvalid(event.id, reasons);
-      continue;
-    }
-    const id = event.id.toLowerCase();
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push({ ...event, id });
-  }
-  return out;
-}
