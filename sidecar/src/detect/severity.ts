@@ -15,3 +15,8 @@ export function riskScoreOf(weights: readonly number[]): number {
   for (const w of weights) total += w;
   return Math.max(0, Math.min(100, Math.round(total)));
 }
+
+const RANK: Record<Severity, number> = { Info: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };
+
+/** Whether `severity` is `min` or above (Info < Low < Medium < High < Critical). */
+export const atLeast = (severity: Severity, min: Severity): boolean => RANK[severity] >= RANK[min];

@@ -1,5 +1,6 @@
 import type { Severity, Verdict } from '../contract/verdict.js';
 import type { StoredEvent } from '../ingest/stored-event.js';
+import { atLeast } from '../detect/severity.js';
 
 /** When verdicts become incidents. */
 export interface IncidentSettings {
@@ -13,7 +14,6 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minSeverity: 'High'
 
 /** Reasons that make any verdict an incident, whatever its severity: a canary is never touched innocently. */
 const ALWAYS = new Set(['canary_touched', 'canary_value_seen']);
-const RANK: Record<Severity, number> = { Info: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };
 /** The actor of events the sidecar raises itself (a coverage gap): never a reason to group. */
 const NOBODY = '005000000000000AAA';
 /** Objects whose records are people: their record counts estimate the data subjects. */
@@ -76,7 +76,7 @@ export interface CorrelationInput {
 
 /** Whether a verdict is an incident's business: severity at or above the setting, or a canary. */
 export function qualifies(verdict: Verdict, settings: IncidentSettings): boolean {
-  return RANK[verdict.severity] >= RANK[settings.minSeverity] || verdict.reasons.some((r) => ALWAYS.has(r.code));
+  return atLeast(verdict.severity, settings.minSeverity) || verdict.reasons.some((r) => ALWAYS.has(r.code));
 }
 
 /**
@@ -99,7 +99,7 @@ export function dataCategoriesOf(input: CorrelationInput): string[] {
 }
 
 const maxSeverity = (a: Severity, b: Severity): Exclude<Severity, 'Info'> => {
-  const top = RANK[a] >= RANK[b] ? a : b;
+  const top = atLeast(a, b) ? a : b;
   return top === 'Info' ? 'Low' : top;
 };
 

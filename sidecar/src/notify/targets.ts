@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Severity } from '../contract/verdict.js';
 import { orgKey } from '../contract/salesforce-id.js';
+import { atLeast } from '../detect/severity.js';
 import { createJiraTarget } from './jira.js';
 import type { NotificationTarget } from './notification.js';
 import { createServiceNowTarget } from './servicenow.js';
@@ -15,12 +16,10 @@ export interface ConfiguredTarget {
   minSeverity: Exclude<Severity, 'Info'>;
 }
 
-const RANK: Record<Severity, number> = { Info: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };
-
 /** The targets told about an incident of this org and severity. */
 export function targetsFor(targets: readonly ConfiguredTarget[], orgId: string, severity: Severity): ConfiguredTarget[] {
   const org = orgKey(orgId);
-  return targets.filter((t) => (t.orgs.length === 0 || t.orgs.includes(org)) && RANK[severity] >= RANK[t.minSeverity]);
+  return targets.filter((t) => (t.orgs.length === 0 || t.orgs.includes(org)) && atLeast(severity, t.minSeverity));
 }
 
 export class NotifyConfigError extends Error {
