@@ -109,6 +109,21 @@ const notFound = (request: FastifyRequest, reply: FastifyReply, message: string)
 
 const NO_INCIDENT = 'No incident of this org has that key. List the incidents with GET /v1/incidents.';
 
+
+/** What the list shows of an incident, with its clocks at `at`; the detail adds to it. */
+const listed = (s: Omit<IncidentState, 'verdicts'>, at: Date) => ({
+  key: s.key,
+  title: s.title,
+  severity: s.severity,
+  revision: s.revision,
+  openedAt: s.openedAt,
+  lastVerdictAt: s.lastVerdictAt,
+  verdictCount: s.verdictCount,
+  dataCategories: s.dataCategories,
+  estimatedSubjects: s.estimatedSubjects,
+  clocks: clockStatus(s, at),
+});
+
 /**
  * The calling org's incidents with their regulatory clocks, one incident with its timeline, and
  * drafts of the GDPR and NIS2 reports about it, as Markdown or PDF. Templates are read once, here:
@@ -132,20 +147,7 @@ const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (
     async (request) => {
       const at = now();
       const states = await incidentsOf(options.store, request.orgId as string);
-      return {
-        incidents: states.map((s) => ({
-          key: s.key,
-          title: s.title,
-          severity: s.severity,
-          revision: s.revision,
-          openedAt: s.openedAt,
-          lastVerdictAt: s.lastVerdictAt,
-          verdictCount: s.verdictCount,
-          dataCategories: s.dataCategories,
-          estimatedSubjects: s.estimatedSubjects,
-          clocks: clockStatus(s, at),
-        })),
-      };
+      return { incidents: states.map((s) => listed(s, at)) };
     },
   );
 
@@ -163,16 +165,7 @@ const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (
       const s = await incidentOf(options.store, request.orgId as string, request.params.key.toLowerCase());
       if (!s) return notFound(request, reply, NO_INCIDENT);
       return {
-        key: s.key,
-        title: s.title,
-        severity: s.severity,
-        revision: s.revision,
-        openedAt: s.openedAt,
-        lastVerdictAt: s.lastVerdictAt,
-        verdictCount: s.verdictCount,
-        dataCategories: s.dataCategories,
-        estimatedSubjects: s.estimatedSubjects,
-        clocks: clockStatus(s, now()),
+        ...listed(s, now()),
         firstEventAt: s.firstEventAt,
         canary: s.canary,
         estimatedRecords: s.estimatedRecords,
