@@ -53,8 +53,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     const claimed = await claimEvents(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;
     const scored: ScoredEvent[] = [];
-    const correlation: CorrelationInput[] = [];
-    // Every verdict, whether or not it joins an incident, goes to the org's evidence log.
+    // Every verdict goes to the org's evidence log, and to incidents when they are on.
     const judged: CorrelationInput[] = [];
     let incidentCounts = { changed: 0, opened: 0, notifications: 0 };
     try {
@@ -73,7 +72,6 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
             records: verdict ? verdictRecords(c.stored, verdict, detectedAt) : [],
           });
           if (verdict) judged.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
-          if (verdict && options.incidents) correlation.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
         } catch (err) {
           options.onFailure?.(c.eventId, err);
           const delay = Math.min(1_000 * 2 ** c.attempts, 300_000);
@@ -92,8 +90,8 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
       await store.transaction(async (tx) => {
         const settings = options.incidents;
         const evidence = judged.map(verdictEvidence);
-        if (settings && correlation.length > 0) {
-          const incidents = await recordIncidents(tx, correlation, settings);
+        if (settings && judged.length > 0) {
+          const incidents = await recordIncidents(tx, judged, settings);
           evidence.push(...incidents.changed.map(incidentEvidence));
           const notifications = options.notifyTargets?.length ? await queueNotifications(tx, incidents.changed, options.notifyTargets) : 0;
           incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length, notifications };
