@@ -10,6 +10,7 @@ export interface SidecarEndpoint {
 
 export interface QueueStatus {
   queues: { eventsPending: number; eventsFailed: number; writeBacksPending: number };
+  notifications: { pending: number; dead: number; delivered: number };
   deadLetters: number;
 }
 
@@ -41,13 +42,13 @@ export const queueStatus = async (sidecar: SidecarEndpoint): Promise<QueueStatus
   return (await response.json()) as QueueStatus;
 };
 
-/** Waits until every accepted event is scored and every verdict record written (or dead-lettered). */
+/** Waits until every accepted event is scored, every record written and every notification delivered (or dead-lettered). */
 export const waitForDrain = async (sidecar: SidecarEndpoint, timeoutMs: number, onPoll: (status: QueueStatus) => void): Promise<QueueStatus> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await queueStatus(sidecar);
     onPoll(status);
-    if (status.queues.eventsPending === 0 && status.queues.writeBacksPending === 0) return status;
+    if (status.queues.eventsPending === 0 && status.queues.writeBacksPending === 0 && status.notifications.pending === 0) return status;
     if (Date.now() > deadline) throw new Error(`the sidecar had not finished after ${timeoutMs / 1000}s`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

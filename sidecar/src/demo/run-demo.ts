@@ -161,7 +161,6 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     });
     await liveTheftPhase(org, canaries, scenario.contactIds, print);
     const status = await drain();
-    await waitForNotifications(endpoint, options.drainTimeoutMs);
     const incidents = org.records('Incident__c');
     print(`incidents         ${incidents.length} opened in the org (${incidents.map((i) => `${String(i.Severity__c)}: ${String(i.Name)}`).join(' · ')})`);
     const theftIncident = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS')) ?? incidents[0];
@@ -215,17 +214,6 @@ async function liveTheftPhase(org: OrgEmulator, canaries: readonly string[], con
   }
 }
 
-/** Waits until every queued notification is delivered or dead-lettered. */
-async function waitForNotifications(sidecar: SidecarEndpoint, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(`${sidecar.url}/v1/status`, { headers: { authorization: `Bearer ${sidecar.secret}` } });
-    const { notifications } = (await response.json()) as { notifications: { pending: number } };
-    if (notifications.pending === 0) return;
-    if (Date.now() > deadline) throw new Error(`notifications still pending after ${timeoutMs / 1000}s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Exports one incident's evidence bundle from the sidecar and verifies it, as `leakwatch evidence` does. */
 async function evidenceLine(sidecar: SidecarEndpoint, incidentKey: string): Promise<string> {
