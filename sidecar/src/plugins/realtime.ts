@@ -1,24 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Classifier } from '../contract/entities.js';
-import type { PubSubSession } from '../collect/realtime/pubsub-client.js';
-import { startRealtime, type Realtime, type RealtimeStatus } from '../collect/realtime/realtime.js';
-import type { CollectClient } from '../collect/source.js';
+import { startRealtime, type Realtime, type RealtimeSettings as Subscriptions, type RealtimeStatus } from '../collect/realtime/realtime.js';
+import type { TopicSubscriberDeps } from '../collect/realtime/subscriber.js';
 import type { Store } from '../store/store.js';
 
-/** What the service needs to subscribe to the orgs' real-time event streams. */
-export interface RealtimeSettings {
-  orgIds: readonly string[];
-  sessionFor: (orgId: string) => ((renew: boolean) => Promise<PubSubSession>) | undefined;
-  restFor?: (orgId: string) => CollectClient | undefined;
-  endpoint?: string;
-  tls?: boolean;
-  topics?: readonly string[];
-  firstStart?: 'EARLIEST' | 'LATEST';
-  integrationUsers?: readonly string[];
-  /** Subscription lease; default 15 s (a replica that dies hands its subscriptions over within 1.2 leases). */
-  leaseMs?: number;
-}
+/** What the service needs to subscribe to the orgs' real-time event streams: the orgs and endpoint, and how subscribers behave. */
+export interface RealtimeSettings extends Subscriptions, Pick<TopicSubscriberDeps, 'firstStart' | 'integrationUsers' | 'leaseMs'> {}
 
 export interface RealtimeOptions {
   store: Store;
