@@ -41,16 +41,19 @@ export const idempotencyKeyOf = (incidentKey: string, revision: number, target: 
  * changed the incident: a crash keeps both or neither, and a batch scored again queues nothing twice.
  */
 export async function queueNotifications(tx: Sql, changed: readonly IncidentState[], targets: readonly ConfiguredTarget[]): Promise<number> {
-  const rows = changed.flatMap((state) =>
-    targetsFor(targets, state.orgId, state.severity).map(({ target }) => ({
+  const rows = changed.flatMap((state) => {
+    const wanting = targetsFor(targets, state.orgId, state.severity);
+    // Every target hears the same revision: its payload is built once.
+    const payload = wanting.length > 0 ? notificationOf(state) : undefined;
+    return wanting.map(({ target }) => ({
       org_id: state.orgId,
       incident_key: state.key,
       revision: state.revision,
       target: target.name,
       idempotency_key: idempotencyKeyOf(state.key, state.revision, target.name),
-      payload: notificationOf(state),
-    })),
-  );
+      payload,
+    }));
+  });
   if (rows.length === 0) return 0;
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO notification (org_id, incident_key, revision, target, idempotency_key, payload)
