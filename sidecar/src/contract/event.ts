@@ -3,6 +3,12 @@
  * `sidecar/schemas/event-envelope.schema.json` is the source of truth; these
  * types mirror it for the TypeScript side.
  */
+/**
+ * The actor of events the sidecar raises itself (a real-time coverage gap): the all-zero user id,
+ * which names no user of any org. Never looked up, never a reason to group verdicts.
+ */
+export const SIDECAR_ACTOR_ID = '005000000000000AAA';
+
 export type EventKind = 'dml' | 'permission' | 'sharing' | 'setup' | 'oauth' | 'login' | 'export';
 
 export type Operation =

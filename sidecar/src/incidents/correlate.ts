@@ -1,6 +1,7 @@
 import type { Severity, Verdict } from '../contract/verdict.js';
 import type { StoredEvent } from '../ingest/stored-event.js';
 import { atLeast } from '../detect/severity.js';
+import { SIDECAR_ACTOR_ID } from '../contract/event.js';
 
 /** When verdicts become incidents. */
 export interface IncidentSettings {
@@ -14,8 +15,6 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minSeverity: 'High'
 
 /** Reasons that make any verdict an incident, whatever its severity: a canary is never touched innocently. */
 const ALWAYS = new Set(['canary_touched', 'canary_value_seen']);
-/** The actor of events the sidecar raises itself (a coverage gap): never a reason to group. */
-const NOBODY = '005000000000000AAA';
 /** Objects whose records are people: their record counts estimate the data subjects. */
 const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'Individual', 'User', 'ContactPointEmail', 'ContactPointPhone', 'ContactPointAddress', 'Account']);
 /** At most this many verdicts are kept in an incident's state (the count goes on). */
@@ -169,7 +168,7 @@ function related(state: IncidentState, v: IncidentVerdict, windowMs: number): bo
   const first = Date.parse(state.firstEventAt);
   if (at > last + windowMs || at < first - windowMs) return false;
   return (
-    (v.actorId !== NOBODY && state.actors.includes(v.actorId)) ||
+    (v.actorId !== SIDECAR_ACTOR_ID && state.actors.includes(v.actorId)) ||
     (v.connectedAppId !== undefined && state.apps.includes(v.connectedAppId)) ||
     (v.sessionId !== undefined && state.sessions.includes(v.sessionId))
   );
@@ -184,8 +183,8 @@ function add(state: IncidentState, v: IncidentVerdict, input: CorrelationInput):
     firstEventAt: v.occurredAt < state.firstEventAt ? v.occurredAt : state.firstEventAt,
     severity: maxSeverity(state.severity, v.severity),
     canary: state.canary || v.codes.some((c) => ALWAYS.has(c)),
-    actors: union(state.actors, [v.actorId === NOBODY ? undefined : v.actorId]),
-    actorNames: union(state.actorNames, [v.actorId === NOBODY ? undefined : v.actorName]),
+    actors: union(state.actors, [v.actorId === SIDECAR_ACTOR_ID ? undefined : v.actorId]),
+    actorNames: union(state.actorNames, [v.actorId === SIDECAR_ACTOR_ID ? undefined : v.actorName]),
     apps: union(state.apps, [v.connectedAppId]),
     sessions: union(state.sessions, [v.sessionId]),
     objects: union(state.objects, [v.object]),

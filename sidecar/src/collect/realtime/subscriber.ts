@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Classifier } from '../../contract/entities.js';
-import type { LeakEvent } from '../../contract/event.js';
+import { SIDECAR_ACTOR_ID, type LeakEvent } from '../../contract/event.js';
 import { classifyEvents } from '../../ingest/classify-events.js';
 import { knownEventIds, persistEvents } from '../../ingest/persist-events.js';
 import type { Store } from '../../store/store.js';
@@ -323,7 +323,7 @@ function gapEvent(orgId: string, topic: string, from: string, to: string): LeakE
     kind: 'setup',
     operation: 'change',
     occurredAt: to,
-    actor: { userId: SUBSCRIBER_USER },
+    actor: { userId: SIDECAR_ACTOR_ID },
     details: { source: 'PubSub', topic: topicObject(topic), change: 'coverage_gap', gapFrom: from, gapTo: to },
   };
 }
@@ -336,14 +336,11 @@ function gapEvent(orgId: string, topic: string, from: string, to: string): LeakE
  */
 async function enrich(events: LeakEvent[], lookups: Lookups | undefined): Promise<void> {
   if (!lookups || events.length === 0) return;
-  const users = await lookups.users(events.map((e) => e.actor.userId).filter((id) => id !== SUBSCRIBER_USER));
+  const users = await lookups.users(events.map((e) => e.actor.userId).filter((id) => id !== SIDECAR_ACTOR_ID));
   for (const event of events) {
     const user = users.get(event.actor.userId);
     if (!user) continue;
     event.actor = { ...event.actor, username: event.actor.username ?? user.username, ...(user.profile ? { profile: user.profile } : {}), isIntegration: user.isIntegration };
   }
 }
-
-/** The placeholder actor of events the subscriber itself raises (a coverage gap): the all-zero user id. */
-export const SUBSCRIBER_USER = '005000000000000AAA';
 
