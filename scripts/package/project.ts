@@ -1,6 +1,6 @@
 /** Paths, file listing and command running shared by the package checks. */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -83,10 +83,15 @@ const int = (value: unknown): number | undefined => (value === undefined ? undef
 /** Every custom object, event, setting and metadata type in the package, with its fields. */
 export function readObjects(): Map<string, ObjectDefinition> {
   const objects = new Map<string, ObjectDefinition>();
-  for (const objectFile of listFiles(packageDir, ['.object-meta.xml'])) {
+  // A standard object the package adds fields to (objects/Case/fields/…) has no object file of its own.
+  const extended = listFiles(packageDir, ['.field-meta.xml'])
+    .map((fieldFile) => join(fieldFile, '..', '..'))
+    .filter((dir) => !listFiles(dir, ['.object-meta.xml']).length);
+  const objectFiles = [...new Set(extended)].map((dir) => join(dir, `${dir.split('/').pop()!}.object-meta.xml`));
+  for (const objectFile of [...listFiles(packageDir, ['.object-meta.xml']), ...objectFiles]) {
     const dir = join(objectFile, '..');
     const name = objectFile.split('/').pop()!.replace('.object-meta.xml', '');
-    const object = (readXml(objectFile).CustomObject ?? {}) as Record<string, unknown>;
+    const object = ((existsSync(objectFile) ? readXml(objectFile).CustomObject : undefined) ?? {}) as Record<string, unknown>;
     const nameField = (object.nameField ?? {}) as Record<string, unknown>;
     const fields = new Map<string, FieldDefinition>();
     for (const fieldFile of listFiles(dir, ['.field-meta.xml'])) {

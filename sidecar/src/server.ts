@@ -20,6 +20,7 @@ import { buildSources } from './collect/sources/index.js';
 import type { CollectClient } from './collect/source.js';
 import type { PubSubSession } from './collect/realtime/pubsub-client.js';
 import { loadTargets, NotifyConfigError, type ConfiguredTarget } from './notify/targets.js';
+import type { OrgTargetClient } from './notify/org-target.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 
@@ -28,6 +29,8 @@ export interface SidecarEngines {
   evidenceKey?: string;
   /** Notification targets of incidents; default those of `config.notifyFile`. */
   notifyTargets?: readonly ConfiguredTarget[];
+  /** Where the secrets `config.notifyFile` names are read; default `process.env`. */
+  notifyEnv?: Record<string, string | undefined>;
   /** Defaults to the recognizers plus the NER model of `config.modelDir` (or the shipped one). */
   classifier?: Classifier;
   /** Defaults to the detector whose baselines live in the store. */
@@ -49,6 +52,11 @@ export interface RunningSidecar {
   close(): Promise<void>;
 }
 
+/** The org connection as the org notification target uses it, when it can (an injected client may not). */
+function orgTargetClient(client: object | undefined): OrgTargetClient | undefined {
+  return client && 'upsertOne' in client && 'publishEvent' in client ? (client as OrgTargetClient) : undefined;
+}
+
 /** Opens the store, builds the app with the given or default engines, and listens. */
 export async function startSidecar(config: SidecarConfig, engines: SidecarEngines = {}): Promise<RunningSidecar> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -66,7 +74,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
         ),
       );
     // Read before anything starts: a bad notification file stops the sidecar with its reason.
-    const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile) : []);
+    const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile, engines.notifyEnv ?? process.env, { orgClientFor: (orgId) => orgTargetClient(orgClientFor(orgId)) }) : []);
     const evidenceKey = engines.evidenceKey ?? (config.evidenceKeyFile ? readEvidenceKey(config.evidenceKeyFile) : undefined);
     classifier = engines.classifier ?? (await warmClassifier(config, store));
     const stored = engines.detector ? undefined : createStoredDetector(store);

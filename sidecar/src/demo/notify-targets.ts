@@ -3,23 +3,29 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_JIRA_SERVICE_DESK, DEFAULT_JIRA_USER, startJiraEmulator, type JiraEmulator } from '../emulator/jira.js';
 import { startServiceNowEmulator, type ServiceNowEmulator } from '../emulator/servicenow.js';
+import { startSmtpEmulator, type SmtpEmulator } from '../emulator/smtp.js';
 import { createJiraTarget } from '../notify/jira.js';
+import { createOrgTarget, type OrgTargetClient } from '../notify/org-target.js';
 import { createServiceNowTarget } from '../notify/servicenow.js';
+import { createSmtpTarget } from '../notify/smtp.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 import { createWebhookTarget, verifyWebhook } from '../notify/webhook.js';
 
-/** Where the demo's incidents are notified: a ServiceNow instance, a Jira service desk and a SIEM webhook, all local. */
+/** Where the demo's incidents are notified: a ServiceNow instance, a Jira service desk, a SIEM webhook and a mail relay, all local, and the org itself. */
 export interface DemoTargets {
   targets: ConfiguredTarget[];
   servicenow: ServiceNowEmulator;
   jira: JiraEmulator;
+  /** The DPO list's mail relay. */
+  smtp: SmtpEmulator;
   /** Webhook deliveries the receiver verified (signature, timestamp, first time seen), and those it refused. */
   webhook: { url: string; verified: number; refused: number };
   close(): Promise<void>;
 }
 
-export async function startDemoTargets(): Promise<DemoTargets> {
+export async function startDemoTargets(orgClientFor: (orgId: string) => OrgTargetClient | undefined): Promise<DemoTargets> {
   const servicenow = await startServiceNowEmulator();
+  const smtp = await startSmtpEmulator({ users: [{ username: 'leakwatch', password: 'leakwatch' }] });
   const jira = await startJiraEmulator();
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const seen = new Set<string>();
@@ -47,14 +53,21 @@ export async function startDemoTargets(): Promise<DemoTargets> {
       minSeverity: 'High',
     },
     { target: createWebhookTarget({ name: 'siem-webhook', url: webhook.url, secret }), orgs: [], minSeverity: 'Critical' },
+    {
+      target: createSmtpTarget({ name: 'dpo-mail', host: smtp.host, port: smtp.port, secure: false, requireTLS: false, auth: { user: 'leakwatch', pass: 'leakwatch' }, from: 'leakwatch@acme-shop.example', to: ['dpo@acme-shop.example'] }),
+      orgs: [],
+      minSeverity: 'High',
+    },
+    { target: createOrgTarget({ name: 'org-alerts', clientFor: orgClientFor }), orgs: [], minSeverity: 'High' },
   ];
   return {
     targets,
     servicenow,
     jira,
+    smtp,
     webhook,
     close: async () => {
-      await Promise.all([servicenow.close(), jira.close(), new Promise((resolve) => server.close(resolve))]);
+      await Promise.all([servicenow.close(), jira.close(), smtp.close(), new Promise((resolve) => server.close(resolve))]);
     },
   };
 }

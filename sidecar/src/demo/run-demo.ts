@@ -118,9 +118,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
       realtime: { enabled: true, endpoint: org.pubsubEndpoint as string, tls: false, firstStart: 'EARLIEST' as const },
     };
-    const notify = await startDemoTargets();
+    const notify = await startDemoTargets((orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined));
     closers.push(() => notify.close());
-    print(`notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url}`);
+    print(`notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url} · mail relay smtp://${notify.smtp.host}:${notify.smtp.port} · the org (Case, LeakAlert__e)`);
     // The key evidence bundles are signed with (LEAKWATCH_EVIDENCE_KEY_FILE in production).
     const evidenceKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await writeFile(join(dataDir, 'evidence.key'), evidenceKey, { mode: 0o600 });
@@ -166,6 +166,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     const theftIncident = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS')) ?? incidents[0];
     if (theftIncident) print(`evidence          ${await evidenceLine(endpoint, String(theftIncident.IncidentKey__c))}`);
     print(`notified          ServiceNow ${notify.servicenow.records('incident').length} tickets · Jira ${notify.jira.requests().length} requests · webhook ${notify.webhook.verified} deliveries signed and verified${notify.webhook.refused ? `, ${notify.webhook.refused} refused` : ''}`);
+    print(`${''.padEnd(18)}mail ${notify.smtp.messages().length} to the DPO list · org ${org.records('Case').length} Cases, ${org.published('LeakAlert__e').length} LeakAlert__e events published`);
     const injected = org.stats.faultsInjected;
     if (options.faults) {
       print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);

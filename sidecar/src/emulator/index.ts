@@ -70,6 +70,8 @@ export interface OrgEmulator {
   /** Live counters. */
   stats: EmulatorStats & { faultsInjected: FaultCounts };
   records(sobject: string): StoredRecord[];
+  /** Copies of the messages published on a platform event (`LeakAlert__e`), oldest first. */
+  published(event: string): StoredRecord[];
   /** Loads records as an export of the org holds them (the seeding API); returns their ids. */
   seed(sobject: string, records: Record<string, unknown>[]): string[];
   /** API requests used today and the daily maximum. */
@@ -104,7 +106,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   };
   const auth = new OrgAuth(connectedApp, identity);
   const faults = new FaultInjector();
-  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0 };
+  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0, eventsPublished: 0 };
   const api = { used: 0, max: options.dailyApiRequests ?? 100_000 };
   const setFaults = (settings: FaultSettings): void => {
     faults.set(settings);
@@ -145,6 +147,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     schema,
     stats: Object.defineProperty(counters, 'faultsInjected', { get: () => faults.injected, enumerable: true }) as OrgEmulator['stats'],
     records: (sobject) => store.records(sobject),
+    published: (event) => store.published(event),
     seed: (sobject, records) => store.seed(sobject, records),
     apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),

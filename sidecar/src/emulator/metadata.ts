@@ -59,6 +59,8 @@ export interface ObjectDef {
   relationships: Map<string, string>;
   /** Set for standard objects (`standard-objects.ts`); `createable` false: the API only reads them. */
   standard?: { createable: boolean };
+  /** Set for platform events (`__e`): published with a create call, never stored, never queried. */
+  event?: true;
 }
 
 export type Schema = Map<string, ObjectDef>;
@@ -185,12 +187,58 @@ const keyPrefixFor = (index: number): string => {
   return `a${alphabet[Math.floor(index / 62) % 62]}${alphabet[index % 62]}`;
 };
 
-const findObjectFiles = async (root: string): Promise<string[]> => {
+const findObjectFiles = async (root: string, suffix: '__c' | '__e'): Promise<string[]> => {
   const entries = await readdir(root, { recursive: true });
   return entries
-    .filter((entry) => entry.endsWith('__c.object-meta.xml') && entry.split(sep).includes('objects'))
+    .filter((entry) => entry.endsWith(`${suffix}.object-meta.xml`) && entry.split(sep).includes('objects'))
     .map((entry) => join(root, entry))
     .sort();
+};
+
+/** `objects/<Standard>/fields/*.field-meta.xml`: the package's custom fields on a standard object (no object file). */
+const findStandardObjectFields = async (root: string, standard: ReadonlySet<string>): Promise<Array<{ object: string; file: string }>> => {
+  const entries = await readdir(root, { recursive: true });
+  return entries
+    .map((entry) => entry.split(sep))
+    .filter((parts) => parts.length >= 4 && parts.at(-4) === 'objects' && parts.at(-2) === 'fields' && standard.has(parts.at(-3) as string) && (parts.at(-1) as string).endsWith('.field-meta.xml'))
+    .map((parts) => ({ object: parts.at(-3) as string, file: join(root, ...parts) }))
+    .sort((a, b) => a.file.localeCompare(b.file));
+};
+
+/**
+ * The custom field types a platform event may have ("Platform Event Fields": Checkbox, Date, Date/Time,
+ * Number, Text, Text Area (Long));
+ * https://developer.salesforce.com/docs/atlas.en-us.platform_events.meta/platform_events/platform_events_define_ui.htm
+ */
+const EVENT_FIELD_TYPES: ReadonlySet<FieldType> = new Set(['Checkbox', 'Date', 'DateTime', 'Number', 'Text', 'LongTextArea']);
+
+/** What every platform event carries besides its custom fields, all set by the event bus. */
+const eventSystemFields = (): FieldDef[] =>
+  (
+    [
+      ['ReplayId', 'Text'],
+      ['EventUuid', 'Text'],
+      ['CreatedDate', 'DateTime'],
+      ['CreatedById', 'Lookup'],
+    ] as Array<[string, FieldType]>
+  ).map(([name, type]) => ({ name, label: name, type, required: false, unique: false, externalId: false, caseSensitive: false, writable: false, ...(type === 'Lookup' ? { referenceTo: 'User' } : {}) }));
+
+const objectDef = (name: string, label: string, keyPrefix: string, fields: FieldDef[]): ObjectDef => ({
+  name,
+  label,
+  keyPrefix,
+  fields: new Map(fields.map((field) => [field.name, field])),
+  fieldsByLowerName: new Map(fields.map((field) => [field.name.toLowerCase(), field.name])),
+  relationships: new Map(fields.filter((field) => field.relationshipName).map((field) => [field.relationshipName as string, field.name])),
+});
+
+const readFields = async (fieldsDir: string, names: Namespacer): Promise<FieldDef[]> => {
+  const fieldFiles = await readdir(fieldsDir).catch(() => [] as string[]);
+  const fields: FieldDef[] = [];
+  for (const fieldFile of fieldFiles.filter((file) => file.endsWith('.field-meta.xml')).sort()) {
+    fields.push(qualifyField(parseField(await readFile(join(fieldsDir, fieldFile), 'utf8'), fieldFile), names));
+  }
+  return fields;
 };
 
 const qualifyField = (field: FieldDef, names: Namespacer): FieldDef => ({
@@ -201,34 +249,38 @@ const qualifyField = (field: FieldDef, names: Namespacer): FieldDef => ({
 });
 
 /**
- * Loads the standard objects the sidecar reads (`standard-objects.ts`) and every custom object
- * (`__c`, source format) under `root`, with its fields, into a schema.
+ * Loads the standard objects the sidecar reads (`standard-objects.ts`) with the package's custom fields
+ * on them (`objects/Case/fields/…`), every custom object (`__c`, source format) under `root` with its
+ * fields, and every platform event (`__e`), into a schema.
  * With a namespace, custom names are spelled as a subscriber org of the managed package sees them.
  */
 export const loadSchema = async (root: string, namespace?: string): Promise<Schema> => {
   const names = namespacer(namespace);
   const schema: Schema = new Map(standardObjects().map((object) => [object.name, object]));
-  const objectFiles = await findObjectFiles(root);
-  for (const [index, objectFile] of objectFiles.entries()) {
+  for (const [index, objectFile] of (await findObjectFiles(root, '__c')).entries()) {
     const name = names.qualify(basename(objectFile).replace(/\.object-meta\.xml$/, ''));
     const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
     if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
-    const fieldsDir = join(dirname(objectFile), 'fields');
-    const fieldFiles = await readdir(fieldsDir).catch(() => [] as string[]);
-    const fields = standardFields(parseNameField(node.nameField as Xml | undefined));
-    for (const fieldFile of fieldFiles.filter((file) => file.endsWith('.field-meta.xml')).sort()) {
-      fields.push(qualifyField(parseField(await readFile(join(fieldsDir, fieldFile), 'utf8'), fieldFile), names));
-    }
-    schema.set(name, {
-      name,
-      label: text(node, 'label') ?? name,
-      keyPrefix: keyPrefixFor(index),
-      fields: new Map(fields.map((field) => [field.name, field])),
-      fieldsByLowerName: new Map(fields.map((field) => [field.name.toLowerCase(), field.name])),
-      relationships: new Map(
-        fields.filter((field) => field.relationshipName).map((field) => [field.relationshipName as string, field.name]),
-      ),
-    });
+    const fields = [...standardFields(parseNameField(node.nameField as Xml | undefined)), ...(await readFields(join(dirname(objectFile), 'fields'), names))];
+    schema.set(name, objectDef(name, text(node, 'label') ?? name, keyPrefixFor(index), fields));
+  }
+  for (const objectFile of await findObjectFiles(root, '__e')) {
+    const name = names.qualify(basename(objectFile).replace(/\.object-meta\.xml$/, ''));
+    const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
+    if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
+    const custom = await readFields(join(dirname(objectFile), 'fields'), names);
+    const wrong = custom.find((field) => !EVENT_FIELD_TYPES.has(field.type));
+    if (wrong) throw new Error(`${objectFile}: platform event field ${wrong.name} is a ${wrong.type}; events take only ${[...EVENT_FIELD_TYPES].join(', ')}`);
+    // Platform event ids start with e00, as in the publish examples ("e00xx000000000B").
+    schema.set(name, { ...objectDef(name, text(node, 'label') ?? name, 'e00', [...eventSystemFields(), ...custom]), event: true });
+  }
+  const standard = new Set([...schema.values()].filter((object) => object.standard).map((object) => object.name));
+  for (const { object, file } of await findStandardObjectFields(root, standard)) {
+    const target = schema.get(object) as ObjectDef;
+    const field = qualifyField(parseField(await readFile(file, 'utf8'), basename(file)), names);
+    target.fields.set(field.name, field);
+    target.fieldsByLowerName.set(field.name.toLowerCase(), field.name);
+    if (field.relationshipName) target.relationships.set(field.relationshipName, field.name);
   }
   return schema;
 };

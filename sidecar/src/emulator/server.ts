@@ -10,7 +10,9 @@ import type { FaultInjector, FaultSettings } from './faults.js';
 import type { ObjectDef } from './metadata.js';
 import { runQuery } from './soql.js';
 import { idSuffix } from '../contract/salesforce-id.js';
-import { collectionRecords, type OrgStore, type SaveRequest } from './store.js';
+import { collectionRecords, type OrgStore, type SaveRequest, type SaveResult } from './store.js';
+import { recordId } from './ids.js';
+import { parseRecord } from './validate.js';
 
 export interface EmulatorStats {
   requests: number;
@@ -20,6 +22,8 @@ export interface EmulatorStats {
   queries: number;
   recordsSaved: number;
   recordsFailed: number;
+  /** Platform event messages published through `POST /sobjects/<Event__e>`. */
+  eventsPublished: number;
 }
 
 /** The org's daily API allowance: every authorised data request counts one call. */
@@ -235,6 +239,63 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     },
   );
 
+  /** A single-record call's refusal: the record's errors as the REST API's `[{message, errorCode, fields}]`, 400. */
+  const refused = (reply: FastifyReply, errors: SaveResult['errors']) =>
+    reply.code(400).send(errors.map((error) => ({ message: error.message, errorCode: error.statusCode, fields: error.fields })));
+
+  const recordBody = (body: unknown): Record<string, unknown> => {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field names and values');
+    return body as Record<string, unknown>;
+  };
+
+  // sObject Basic Information, POST: creates one record, or publishes one platform event message. An
+  // event's reply carries OPERATION_ENQUEUED and the EventUuid in `errors` beside `success: true`, as
+  // "Publish Event Messages with Salesforce APIs" shows:
+  // https://developer.salesforce.com/docs/atlas.en-us.platform_events.meta/platform_events/platform_events_publish_api.htm
+  app.post<{ Params: VersionParams & { sobject: string } }>('/services/data/:version/sobjects/:sobject', { onRequest: authorised }, async (request, reply) => {
+    versionOf(request.params);
+    stats.createRequests += 1;
+    const object = objectOf(store, request.params.sobject);
+    const body = recordBody(request.body);
+    if (object.event) {
+      const parsed = parseRecord(store.schema, object, body);
+      const missing = [...object.fields.values()].filter((field) => field.required && field.writable && (parsed.values.get(field.name) ?? null) === null).map((field) => field.name);
+      if (missing.length > 0) parsed.issues.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
+      if (parsed.issues.length > 0) return refused(reply, parsed.issues);
+      const message = store.publish(object, parsed, auth.identity.userId);
+      stats.eventsPublished += 1;
+      const id = recordId(object.keyPrefix, Number(message.ReplayId));
+      return reply.code(201).send({ id, success: true, errors: [{ statusCode: 'OPERATION_ENQUEUED', message: message.EventUuid, fields: [] }] });
+    }
+    const [result] = save([{ object, body }], true);
+    if (!result?.success) return refused(reply, result?.errors ?? []);
+    return reply.code(201).send({ id: result.id, success: true, errors: [] });
+  });
+
+  // sObject Rows by External ID, PATCH: upserts one record. 201 with `created: true` when none matched,
+  // 200 with `created: false` when one did (the `created` flag from API 46.0); an unknown or non-external-id
+  // field in the URL is 404 NOT_FOUND; Id or the external id field in the body is refused ("Do not specify
+  // Id or an external ID field in the request body or an error is generated"):
+  // https://developer.salesforce.com/docs/platform/api-rest/guide/dome-upsert.html
+  app.patch<{ Params: VersionParams & { sobject: string; field: string; value: string } }>(
+    '/services/data/:version/sobjects/:sobject/:field/:value',
+    { onRequest: authorised },
+    async (request, reply) => {
+      versionOf(request.params);
+      stats.upsertRequests += 1;
+      const object = objectOf(store, request.params.sobject);
+      const fieldName = object.fieldsByLowerName.get(request.params.field.toLowerCase());
+      const field = fieldName ? object.fields.get(fieldName) : undefined;
+      if (object.event || !field?.externalId) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      const body = recordBody(request.body);
+      const named = Object.keys(body).find((key) => ['id', field.name.toLowerCase()].includes(key.toLowerCase()));
+      if (named) throw new ApiError(400, 'INVALID_FIELD', `${named} cannot be specified in the body of an upsert by ${field.name}`, [named]);
+      const [result] = save([{ object, body: { ...body, [field.name]: request.params.value }, externalIdField: field.name }], true);
+      if (!result?.success) return refused(reply, result?.errors ?? []);
+      return reply.code(result.created ? 201 : 200).send({ id: result.id, success: true, errors: [], created: result.created === true });
+    },
+  );
+
   app.get<{ Params: VersionParams; Querystring: { q?: string } }>('/services/data/:version/query', { onRequest: authorised }, async (request) => {
     const version = versionOf(request.params);
     stats.queries += 1;
@@ -301,6 +362,11 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     },
   );
 
+  app.get<{ Params: { event: string } }>('/__emulator/published/:event', async (request) => {
+    const object = objectOf(store, request.params.event);
+    if (!object.event) throw new ApiError(404, 'NOT_FOUND', `${object.name} is not a platform event`);
+    return store.published(object.name);
+  });
   app.get<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => store.records(objectOf(store, request.params.sobject).name));
   app.post<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request, reply) => {
     const body = request.body as { records?: unknown } | null;

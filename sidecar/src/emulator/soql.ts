@@ -329,6 +329,8 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
   if (!object) {
     throw new ApiError(400, 'INVALID_TYPE', `sObject type '${query.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
   }
+  // Platform events are published, never stored: SOQL does not reach them.
+  if (object.event) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support query`);
   const fields = query.fields ?? [];
   const matches = predicate(store, object, tokens(query.where as WhereNode | undefined));
   const selected = store.records(object.name).filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));

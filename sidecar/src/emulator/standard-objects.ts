@@ -285,6 +285,38 @@ const OBJECTS: StandardObject[] = [
       ...audit(),
     ],
   },
+  {
+    // The Case Field Reference ("salesforce_field_reference_Case"); the org target upserts one Case per incident.
+    // Picklist values (Status, Priority, Origin, …) are each org's own, so none is restricted here.
+    name: 'Case',
+    label: 'Case',
+    keyPrefix: '500',
+    createable: true,
+    fields: [
+      ['CaseNumber', 'Text', { length: 30, writable: false }],
+      ['Subject', 'Text', { length: 255 }],
+      ['Description', 'TextArea', { length: 32000 }],
+      ['Comments', 'TextArea', { length: 4000 }],
+      ['Status', 'Picklist'],
+      ['Priority', 'Picklist'],
+      ['Origin', 'Picklist'],
+      ['Reason', 'Picklist'],
+      ['Type', 'Picklist'],
+      ['IsClosed', 'Checkbox', ro],
+      ['ClosedDate', 'DateTime', ro],
+      ['IsEscalated', 'Checkbox'],
+      ['AccountId', 'Lookup', { referenceTo: 'Account' }],
+      ['ContactId', 'Lookup', { referenceTo: 'Contact' }],
+      ['ParentId', 'Lookup', { referenceTo: 'Case' }],
+      ['SuppliedName', 'Text', { length: 80 }],
+      ['SuppliedEmail', 'Email'],
+      ['SuppliedPhone', 'Phone'],
+      ['SuppliedCompany', 'Text', { length: 80 }],
+      user('OwnerId'),
+      ['IsDeleted', 'Checkbox', ro],
+      ...audit(),
+    ],
+  },
 ];
 
 /** Required on create, as the org requires them. */

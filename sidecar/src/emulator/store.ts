@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RecordIssue } from './errors.js';
 import { ApiError } from './errors.js';
 import { recordId } from './ids.js';
@@ -52,6 +53,8 @@ export class OrgStore {
   private readonly counters = new Map<string, number>();
   /** When each record was first written, epoch milliseconds (CreatedDate keeps only seconds). */
   private readonly created = new Map<string, number>();
+  /** Platform event messages published, per event, oldest first: what a subscriber would receive. */
+  private readonly events = new Map<string, StoredRecord[]>();
 
   constructor(readonly schema: Schema) {
     for (const name of schema.keys()) this.tables.set(name, new Map());
@@ -290,6 +293,31 @@ export class OrgStore {
     }
     if (!previous) this.created.set(record.Id as string, Date.now());
     table.set(record.Id as string, record);
+  }
+
+  /**
+   * Publishes one platform event message: the custom fields as parsed, and the fields the event bus
+   * sets (ReplayId, EventUuid, CreatedDate, CreatedById). Returns the message as subscribers see it.
+   */
+  publish(object: ObjectDef, parsed: ParsedRecord, userId: string): StoredRecord {
+    const published = this.events.get(object.name) ?? [];
+    this.events.set(object.name, published);
+    const message: StoredRecord = {};
+    for (const field of object.fields.values()) message[field.name] = field.type === 'Checkbox' ? field.defaultValue === true : null;
+    Object.assign(message, Object.fromEntries(parsed.values), {
+      ReplayId: String(published.length + 1),
+      EventUuid: randomUUID(),
+      CreatedDate: formatDateTime(new Date()),
+      CreatedById: userId,
+    });
+    published.push(message);
+    return { ...message };
+  }
+
+  /** Copies of the messages published on a platform event, oldest first. */
+  published(eventName: string): StoredRecord[] {
+    const object = this.object(eventName);
+    return object ? (this.events.get(object.name) ?? []).map((message) => ({ ...message })) : [];
   }
 
   /** When a record was first written, epoch milliseconds: for latency measurements, finer than CreatedDate. */

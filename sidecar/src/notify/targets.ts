@@ -4,7 +4,9 @@ import { orgKey } from '../contract/salesforce-id.js';
 import { atLeast } from '../detect/severity.js';
 import { createJiraTarget } from './jira.js';
 import type { NotificationTarget } from './notification.js';
+import { createOrgTarget, type OrgTargetClient } from './org-target.js';
 import { createServiceNowTarget } from './servicenow.js';
+import { smtpTargetFromConfig } from './smtp.js';
 import { createWebhookTarget } from './webhook.js';
 
 /** A target as configured, and which incidents it is told about. */
@@ -28,14 +30,19 @@ export class NotifyConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** What targets that write into the org need: each org's connection, undefined for an org without one. */
+export interface TargetContext {
+  orgClientFor?: (orgId: string) => OrgTargetClient | undefined;
+}
+
 /**
  * Reads `LEAKWATCH_NOTIFY_FILE`: `{ "targets": [ … ] }`, each with `name`, `kind` (`servicenow`,
- * `jira`, `webhook`), optional `orgs` (org ids) and `minSeverity`, and the kind's settings.
+ * `jira`, `webhook`, `smtp`, `org`), optional `orgs` (org ids) and `minSeverity`, and the kind's settings.
  * Secrets are never in the file: each is named by an environment variable (`passwordEnv`,
  * `clientSecretEnv`, `apiTokenEnv`, `secretEnv`), so they come from the operator's secret store,
  * never from an org.
  */
-export function loadTargets(path: string, env: Env = process.env): ConfiguredTarget[] {
+export function loadTargets(path: string, env: Env = process.env, context: TargetContext = {}): ConfiguredTarget[] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -87,8 +94,22 @@ export function loadTargets(path: string, env: Env = process.env): ConfiguredTar
       case 'webhook':
         target = createWebhookTarget({ name, url: str('url'), secret: secret('secretEnv') });
         break;
+      case 'smtp':
+        target = smtpTargetFromConfig(name, t, env, (field, why) => {
+          throw new NotifyConfigError(`${where}.${field} ${why}`);
+        });
+        break;
+      case 'org': {
+        // The org's own connection (the write-back's): no secrets of its own.
+        const { orgClientFor } = context;
+        if (!orgClientFor) throw new NotifyConfigError(`${where}: kind org needs the orgs' connections, which this sidecar has none of`);
+        const unconnected = orgs.find((org) => !orgClientFor(org));
+        if (unconnected) throw new NotifyConfigError(`${where}.orgs names ${unconnected}, which has no org connection`);
+        target = createOrgTarget({ name, clientFor: orgClientFor });
+        break;
+      }
       default:
-        throw new NotifyConfigError(`${where}.kind must be servicenow, jira or webhook`);
+        throw new NotifyConfigError(`${where}.kind must be servicenow, jira, webhook, smtp or org`);
     }
     return { target, orgs, minSeverity: minSeverity as ConfiguredTarget['minSeverity'] };
   });

@@ -59,6 +59,17 @@ export interface OrgClient {
   upsert(sobject: string, externalIdField: string, records: OrgRecord[]): Promise<UpsertResult[]>;
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
+  /**
+   * Upserts one record by an external id with sObject Rows by External ID (PATCH
+   * `/sobjects/<Object>/<Field>/<value>`): created (201) or updated (200, or 204 before API 46.0).
+   * Throws {@link OrgRequestError} when the org refuses it.
+   */
+  upsertOne(sobject: string, externalIdField: string, externalId: string, record: OrgRecord): Promise<{ id?: string; created: boolean }>;
+  /**
+   * Publishes one platform event message (POST `/sobjects/<Event__e>`). Success means the org queued it;
+   * `eventUuid` is the one it reports (OPERATION_ENQUEUED). Throws {@link OrgRequestError} when refused.
+   */
+  publishEvent(event: string, fields: OrgRecord): Promise<{ id: string; eventUuid?: string }>;
   /** Creates records of one object, 200 per request, allOrNone: one result per record in input order. */
   create(sobject: string, records: OrgRecord[]): Promise<Array<{ success: boolean; id?: string; errorCode?: string; message?: string }>>;
   identity(): Promise<OrgIdentity>;
@@ -243,6 +254,24 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
       const results: UpsertResult[] = [];
       for (const chunk of chunks(records, BATCH_SIZE)) results.push(...(await upsertChunk(sobject, externalIdField, chunk)));
       return results;
+    },
+
+    async upsertOne(sobject, externalIdField, externalId, record) {
+      const path = `/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(names.qualify(externalIdField))}/${encodeURIComponent(externalId)}`;
+      const raw = await call<RawSaveResult | undefined>({ method: 'PATCH', url: `/services/data/v${version}${path}`, body: JSON.stringify(names.qualifyRecord(record)) });
+      // Before API 46.0 an update answers 204 without a body.
+      return { ...(typeof raw?.id === 'string' ? { id: raw.id } : {}), created: raw?.created === true };
+    },
+
+    async publishEvent(event, fields) {
+      const raw = await call<RawSaveResult>({ method: 'POST', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(event))}`, body: JSON.stringify(names.qualifyRecord(fields)) });
+      const enqueued = raw?.errors?.find((error) => error.statusCode === 'OPERATION_ENQUEUED');
+      if (raw?.success !== true || typeof raw.id !== 'string') {
+        const error = raw?.errors?.find((item) => item.statusCode !== 'OPERATION_ENQUEUED');
+        const code = typeof error?.statusCode === 'string' ? error.statusCode : 'UNEXPECTED_RESPONSE';
+        throw new OrgRequestError(code, typeof error?.message === 'string' ? error.message : 'the org did not publish the event', false);
+      }
+      return { id: raw.id, ...(typeof enqueued?.message === 'string' ? { eventUuid: enqueued.message } : {}) };
     },
 
     async create(sobject, records) {

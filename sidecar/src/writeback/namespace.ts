@@ -14,9 +14,10 @@ export interface Namespacer {
   unqualifyValue(value: unknown): unknown;
 }
 
-const CUSTOM = /^[A-Za-z][A-Za-z0-9_]*__[cr]$/;
-const QUALIFIED = /^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__[cr]$/;
-const SOQL_NAME = /'(?:[^'\\]|\\.)*'|[A-Za-z][A-Za-z0-9_]*__[cr]\b/g;
+// `__c` objects and fields, `__r` relationships, `__e` platform events.
+const CUSTOM = /^[A-Za-z][A-Za-z0-9_]*__[cre]$/;
+const QUALIFIED = /^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__[cre]$/;
+const SOQL_NAME = /'(?:[^'\\]|\\.)*'|[A-Za-z][A-Za-z0-9_]*__[cre]\b/g;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 

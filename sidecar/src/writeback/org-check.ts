@@ -69,6 +69,14 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.query<T>(soql);
     },
+    async upsertOne(sobject: string, externalIdField: string, externalId: string, record: OrgRecord) {
+      await ensureRightOrg();
+      return client.upsertOne(sobject, externalIdField, externalId, record);
+    },
+    async publishEvent(event: string, fields: OrgRecord) {
+      await ensureRightOrg();
+      return client.publishEvent(event, fields);
+    },
     async create(sobject: string, records: OrgRecord[]) {
       await ensureRightOrg();
       return client.create(sobject, records);

@@ -117,6 +117,16 @@ describe('npm start -- --once', () => {
     expect(line![4]).toBe('');
   });
 
+  it('mails the DPO list and opens one Case per incident in the org, with a LeakAlert__e per delivery', () => {
+    const line = /mail (\d+) to the DPO list · org (\d+) Cases, (\d+) LeakAlert__e events published/.exec(output);
+    expect(line).not.toBeNull();
+    const incidents = (orgRecords.Incident__c ?? []).length;
+    // One mail and one alert per revision of each incident (High and above), one Case per incident.
+    expect(Number(line![1])).toBeGreaterThanOrEqual(incidents);
+    expect(Number(line![2])).toBe(incidents);
+    expect(Number(line![3])).toBeGreaterThanOrEqual(incidents);
+  });
+
   it('exports an incident as a signed, hash-chained evidence bundle that verifies', () => {
     expect(output).toMatch(/evidence +incident [0-9a-f-]{36}: \d+ hash-chained entries \(verdicts, revisions, deliveries\), signature verified/);
   });
