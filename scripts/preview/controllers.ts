@@ -55,13 +55,18 @@ const PICKLIST_ORDER: Record<string, string[]> = {
   Severity__c: SEVERITIES,
   Status__c: ['New', 'Acknowledged', 'FalsePositive', 'Escalated', 'Resolved'],
 };
-const MILESTONES: Record<string, string> = {
-  confirm: 'Breach confirmed: GDPR 72-hour clock started',
-  earlyWarning: 'NIS2 early warning sent',
-  notifyAuthority: 'Supervisory authority notified (GDPR Art. 33)',
-  contain: 'Incident contained',
-  close: 'Incident closed',
+/** IncidentMilestoneService.MILESTONE_LABELS, MILESTONE_FIELDS and MILESTONE_STATUSES. */
+const MILESTONES: Record<string, { label: string; field?: string; status?: string }> = {
+  confirm: { label: 'Breach confirmed', field: 'ConfirmedAt__c', status: 'Confirmed' },
+  earlyWarning: { label: 'NIS2 early warning sent', field: 'EarlyWarningSentAt__c' },
+  nis2Notification: { label: 'NIS2 incident notification sent', field: 'Nis2NotificationSentAt__c' },
+  notifyAuthority: { label: 'Supervisory authority notified (GDPR Art. 33)', field: 'AuthorityNotifiedAt__c', status: 'Notified' },
+  finalReport: { label: 'NIS2 final report sent', field: 'FinalReportSentAt__c' },
+  contain: { label: 'Incident contained', status: 'Contained' },
+  close: { label: 'Incident closed', status: 'Closed' },
 };
+/** IncidentMilestoneService.STATUS_ORDER: a milestone never moves an incident back. */
+const INCIDENT_STATUS_ORDER = ['Triage', 'Confirmed', 'Contained', 'Notified', 'Closed'];
 
 const VERDICT_FIELDS = [
   'Id', 'Name', 'EventId__c', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c',
@@ -119,7 +124,9 @@ export const COVERAGE_STATE_LABELS: Record<string, string> = {
 const COVERAGE_STALE_MS = 24 * 3_600_000;
 const INCIDENT_FIELDS = [
   'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
-  'AuthorityNotifiedAt__c', 'DataCategories__c', 'EstimatedSubjects__c', 'Summary__c', 'Timeline__c',
+  'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'DataCategories__c', 'EstimatedSubjects__c',
+  'Summary__c', 'Timeline__c', 'Milestones__c', 'Revision__c', 'AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c',
+  'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c',
 ];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -409,27 +416,29 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     (await select(INCIDENT_FIELDS, 'Incident__c')).sort((a, b) => (time(b.DetectedAt__c) || 0) - (time(a.DetectedAt__c) || 0)).slice(0, 100);
 
   const recordMilestone: Method = async ({ incidentId, milestone }) => {
-    const what = MILESTONES[text(milestone)];
-    if (!what) throw new ApexError(`Unknown milestone: ${text(milestone)}`);
+    const name = text(milestone);
+    const definition = Object.hasOwn(MILESTONES, name) ? MILESTONES[name] : undefined;
+    if (!definition) throw new ApexError(`Unknown milestone: ${name || 'null'}`);
     const incident = await byId(INCIDENT_FIELDS, 'Incident__c', requireId(incidentId, 'incidentId'));
     if (!incident) throw new ApexError('This incident does not exist or you cannot see it.');
     if (!incident.IncidentKey__c) throw new ApexError('This incident has no key and cannot be updated here.');
+    let entries: unknown[];
+    try {
+      const parsed: unknown = JSON.parse(text(incident.Milestones__c) || '[]');
+      if (!Array.isArray(parsed)) throw new TypeError('not a list');
+      entries = parsed;
+    } catch {
+      throw new ApexError('The milestones recorded on this incident cannot be read, so nothing was recorded. Ask an admin to repair the Milestones field.');
+    }
+    const logged = entries.some((entry) => typeof entry === 'object' && entry !== null && (entry as { milestone?: unknown }).milestone === name);
+    const stamped = definition.field ? incident[definition.field] != null : incident.Status__c === definition.status;
+    if (logged || stamped) throw new ApexError(`Already recorded: ${definition.label}. The first record stands and is not overwritten.`);
     const at = now().toISOString();
     const change: OrgRecord = { IncidentKey__c: incident.IncidentKey__c };
-    const confirmedAt = incident.ConfirmedAt__c ?? at;
-    if (milestone === 'confirm') Object.assign(change, { ConfirmedAt__c: confirmedAt, Status__c: 'Confirmed' });
-    else if (milestone === 'earlyWarning') change.EarlyWarningSentAt__c = at;
-    else if (milestone === 'notifyAuthority') Object.assign(change, { AuthorityNotifiedAt__c: at, ConfirmedAt__c: confirmedAt, Status__c: 'Notified' });
-    else if (milestone === 'contain') change.Status__c = 'Contained';
-    else change.Status__c = 'Closed';
-    let timeline: unknown[];
-    try {
-      const parsed: unknown = JSON.parse(text(incident.Timeline__c) || '[]');
-      timeline = Array.isArray(parsed) ? parsed : [];
-    } catch {
-      timeline = [{ at, what: 'Earlier timeline was unreadable', who: 'Leakwatch' }];
-    }
-    change.Timeline__c = JSON.stringify([...timeline, { at, what, who: user.name }]);
+    if (definition.field) change[definition.field] = at;
+    if (name === 'notifyAuthority' && incident.ConfirmedAt__c == null) change.ConfirmedAt__c = at;
+    if (definition.status && INCIDENT_STATUS_ORDER.indexOf(definition.status) > INCIDENT_STATUS_ORDER.indexOf(text(incident.Status__c))) change.Status__c = definition.status;
+    change.Milestones__c = JSON.stringify([...entries, { milestone: name, at, who: user.name, userId: user.id }]);
     savedOrThrow(await org.upsert('Incident__c', 'IncidentKey__c', [change]));
     return null;
   };

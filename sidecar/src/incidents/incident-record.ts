@@ -1,3 +1,4 @@
+import { deadlinesFrom } from '../notify/clocks.js';
 import { LONG_TEXT, number, text } from '../verdicts/field-values.js';
 import type { SObjectRecord } from '../verdicts/sobject-record.js';
 import type { IncidentState } from './correlate.js';
@@ -7,11 +8,15 @@ export const incidentRevisionKey = (key: string, revision: number): string => `$
 
 /**
  * Incident__c for one revision of an incident, upserted by IncidentKey__c. Status__c and the
- * milestones a person records (ConfirmedAt__c, EarlyWarningSentAt__c, AuthorityNotifiedAt__c) are
- * never sent: the org's default (Triage) applies on insert and a DPO's entries are never overwritten.
+ * milestones a person records (ConfirmedAt__c, EarlyWarningSentAt__c, AuthorityNotifiedAt__c,
+ * Nis2NotificationSentAt__c, FinalReportSentAt__c, Milestones__c) are never sent: the org's default
+ * (Triage) applies on insert and a DPO's entries are never overwritten. The regulatory deadlines are
+ * the notifications' (`notify/clocks.ts`), counted from awareness, so the console shows the same clocks.
  * A revision waits for the one before it, so an older revision never lands after a newer one.
  */
 export function incidentRecord(state: IncidentState): SObjectRecord {
+  const awarenessAt = state.awarenessAt ?? state.openedAt;
+  const deadlines = deadlinesFrom(awarenessAt);
   return {
     sobject: 'Incident__c',
     externalIdField: 'IncidentKey__c',
@@ -26,6 +31,13 @@ export function incidentRecord(state: IncidentState): SObjectRecord {
       EstimatedSubjects__c: number(state.estimatedSubjects, 9, 0),
       Summary__c: text(summaryOf(state), LONG_TEXT),
       Timeline__c: text(JSON.stringify(timelineOf(state)), 131_072),
+      Revision__c: number(state.revision, 9, 0),
+      AwarenessAt__c: awarenessAt,
+      AwarenessBasis__c: state.awarenessBasis === 'confirmation' ? 'DPO confirmation' : 'Detection',
+      GdprNotifyBy__c: deadlines.gdprAuthorityBy,
+      Nis2EarlyWarningBy__c: deadlines.nis2EarlyWarningBy,
+      Nis2NotificationBy__c: deadlines.nis2NotificationBy,
+      Nis2FinalReportBy__c: deadlines.nis2FinalReportBy,
     },
   };
 }

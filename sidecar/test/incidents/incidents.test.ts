@@ -7,6 +7,7 @@ import type { ClassifiedEvent, Detector, Severity, Verdict } from '../../src/con
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
 import { correlate, DEFAULT_INCIDENT_SETTINGS, titleOf, type CorrelationInput } from '../../src/incidents/correlate.js';
 import { incidentRecord, timelineOf } from '../../src/incidents/incident-record.js';
+import { deadlinesFrom } from '../../src/notify/clocks.js';
 import type { StoredEvent } from '../../src/ingest/stored-event.js';
 import { createOrgClient } from '../../src/writeback/client.js';
 import { AUTH, envelope, ORG_ID, ORG_SECRETS } from '../api/envelopes.js';
@@ -90,14 +91,44 @@ describe('correlating verdicts into incidents', () => {
     const record = incidentRecord(state!);
     expect(record).toMatchObject({ sobject: 'Incident__c', externalIdField: 'IncidentKey__c', externalId: `${state!.key}#1` });
     expect(record.fields).toMatchObject({ IncidentKey__c: state!.key, Severity__c: 'Critical', DataCategories__c: 'DATE_OF_BIRTH;EMAIL_ADDRESS;PERSON;PHONE_NUMBER' });
-    expect(record.fields['Status__c']).toBeUndefined();
     expect(record.parentExternalId).toBeUndefined();
+    // The clocks count from detection, as the notifications' deadlines do.
+    const detected = Date.parse(state!.openedAt);
+    expect(record.fields).toMatchObject({
+      Revision__c: 1,
+      AwarenessAt__c: state!.openedAt,
+      AwarenessBasis__c: 'Detection',
+      GdprNotifyBy__c: new Date(detected + 72 * HOUR).toISOString(),
+      Nis2EarlyWarningBy__c: new Date(detected + 24 * HOUR).toISOString(),
+      Nis2NotificationBy__c: new Date(detected + 72 * HOUR).toISOString(),
+      Nis2FinalReportBy__c: deadlinesFrom(state!.openedAt).nis2FinalReportBy,
+    });
+    // What a person records is never sent, so a revision cannot erase it.
+    for (const field of ['Status__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c', 'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'Milestones__c']) {
+      expect(record.fields).not.toHaveProperty(field);
+    }
     const timeline = timelineOf(state!);
     expect(timeline.map((t) => t.who)).toContain('Leakwatch');
     expect(titleOf(state!).length).toBeLessThanOrEqual(80);
     // A second revision waits for the first.
     const [again] = correlate([state!], [input(T0 + HOUR, ALICE, 'High')], DEFAULT_INCIDENT_SETTINGS, newKey).changed;
     expect(incidentRecord(again!)).toMatchObject({ externalId: `${state!.key}#2`, parentSobject: 'Incident__c', parentExternalId: `${state!.key}#1` });
+    expect(incidentRecord(again!).fields['Revision__c']).toBe(2);
+  });
+
+  it('counts the deadlines from a DPO confirmation when awareness was read back from the org', () => {
+    const [state] = correlate([], [input(T0, ALICE, 'High')], DEFAULT_INCIDENT_SETTINGS, newKey).changed;
+    const confirmedAt = new Date(T0 + 5 * HOUR).toISOString();
+    const record = incidentRecord({ ...state!, awarenessAt: confirmedAt, awarenessBasis: 'confirmation' });
+    expect(record.fields).toMatchObject({
+      AwarenessAt__c: confirmedAt,
+      AwarenessBasis__c: 'DPO confirmation',
+      Nis2EarlyWarningBy__c: new Date(T0 + 29 * HOUR).toISOString(),
+      GdprNotifyBy__c: new Date(T0 + 77 * HOUR).toISOString(),
+      // One calendar month after the notification deadline: 2026-12-03T15:00Z → 2027-01-03T15:00Z.
+      Nis2FinalReportBy__c: '2027-01-03T15:00:00.000Z',
+    });
+    expect(incidentRecord({ ...state!, awarenessAt: state!.openedAt, awarenessBasis: 'detection' }).fields['AwarenessBasis__c']).toBe('Detection');
   });
 });
 
@@ -175,6 +206,12 @@ describe.each(STORE_KINDS)('incidents written into the org on %s', (kind) => {
     // one is below the threshold and joins nothing).
     expect(String(alice.Summary__c)).toMatch(/^3 verdicts/);
     expect(JSON.parse(String(alice.Timeline__c))).toHaveLength(4);
+    // The org emulator validates against the package: the clock fields exist and hold the revision's deadlines.
+    expect(alice.Revision__c).toBe(2);
+    expect(alice.AwarenessBasis__c).toBe('Detection');
+    expect(Date.parse(String(alice.Nis2EarlyWarningBy__c)) - Date.parse(String(alice.AwarenessAt__c))).toBe(24 * HOUR);
+    expect(Date.parse(String(alice.GdprNotifyBy__c)) - Date.parse(String(alice.DetectedAt__c))).toBe(72 * HOUR);
+    expect(alice.Nis2FinalReportBy__c).toBeTruthy();
     const verdicts = emulator.records('LeakVerdict__c');
     const byIncident = new Map<string, number>();
     for (const v of verdicts) byIncident.set(String(v.Incident__c ?? 'none'), (byIncident.get(String(v.Incident__c ?? 'none')) ?? 0) + 1);

@@ -26,8 +26,29 @@ async function renderWithIncidents(incidents = mockIncidents) {
     return element;
 }
 
-function buttons(incident) {
-    return Object.fromEntries(Array.from(incident.querySelectorAll('lightning-button')).map((button) => [button.dataset.milestone, button]));
+async function select(element, name) {
+    const button = Array.from(element.shadowRoot.querySelectorAll('button.select-incident')).find((candidate) => candidate.textContent === name);
+    button.click();
+    await flushPromises();
+}
+
+const detail = (element) => element.shadowRoot.querySelector('section.incident');
+
+/** Each clock as the user reads it: name, state badge, time left, deadline, progress. */
+function clocks(element) {
+    return Array.from(detail(element).querySelectorAll('.clock')).map((clock) => ({
+        name: clock.querySelector('.clock-name').textContent,
+        state: clock.dataset.state,
+        badge: clock.querySelector('.slds-badge').textContent,
+        badgeClass: clock.querySelector('.slds-badge').className,
+        left: clock.querySelector('.time-left').textContent,
+        due: clock.querySelector('.due lightning-formatted-date-time')?.value ?? null,
+        progress: clock.querySelector('[role="progressbar"]').getAttribute('aria-valuenow')
+    }));
+}
+
+function milestoneButtons(element) {
+    return Array.from(detail(element).querySelectorAll('.milestones lightning-button'));
 }
 
 describe('c-incident-console', () => {
@@ -43,63 +64,158 @@ describe('c-incident-console', () => {
         jest.clearAllMocks();
     });
 
-    it('runs the NIS2 clock from detection and the GDPR clock from confirmation', async () => {
+    it('lists the incidents and shows the first one selected', async () => {
         const element = await renderWithIncidents();
-        const clocks = element.shadowRoot.querySelectorAll('li.incident')[0].querySelectorAll('.clock');
-        expect(clocks[0].querySelector('.slds-text-title').textContent).toBe('NIS2 early warning (24 h from detection)');
-        expect(clocks[0].querySelector('.slds-badge').textContent).toBe('Overdue by 2 h 0 min');
-        expect(clocks[0].querySelector('.slds-badge').className).toContain('slds-theme_error');
-        expect(clocks[0].querySelector('lightning-formatted-date-time').value).toBe('2026-11-21T10:00:00.000Z');
-        expect(clocks[1].querySelector('.slds-badge').textContent).toBe('52 h 0 min left');
-        expect(clocks[1].querySelector('lightning-formatted-date-time').value).toBe('2026-11-23T16:00:00.000Z');
+        const items = Array.from(element.shadowRoot.querySelectorAll('button.select-incident'));
+        expect(items.map((item) => item.textContent)).toEqual(['Mass export of customer contacts', 'Old closed incident', 'Escalated by hand']);
+        expect(items.map((item) => item.getAttribute('aria-current'))).toEqual(['true', 'false', 'false']);
+        expect(detail(element).querySelector('h2').textContent).toBe('Mass export of customer contacts');
     });
 
-    it('shows data categories, estimated subjects and the timeline in order', async () => {
+    it("shows the sidecar's four clocks with their deadline, time left, progress and state", async () => {
         const element = await renderWithIncidents();
-        const incident = element.shadowRoot.querySelector('li.incident');
-        expect(Array.from(incident.querySelectorAll('.categories .slds-badge')).map((badge) => badge.textContent)).toEqual([
+        expect(clocks(element)).toEqual([
+            {
+                name: 'GDPR Art. 33: notify the supervisory authority (72 h)',
+                state: 'running',
+                badge: 'Running',
+                badgeClass: 'slds-badge slds-theme_info',
+                left: '46 h 0 min left',
+                due: '2026-11-23T10:00:00.000Z',
+                progress: '36'
+            },
+            {
+                name: 'NIS2 early warning (24 h)',
+                state: 'overdue',
+                badge: 'Overdue',
+                badgeClass: 'slds-badge slds-theme_error',
+                left: 'Overdue by 2 h 0 min',
+                due: '2026-11-21T10:00:00.000Z',
+                progress: '100'
+            },
+            {
+                name: 'NIS2 incident notification (72 h)',
+                state: 'running',
+                badge: 'Running',
+                badgeClass: 'slds-badge slds-theme_info',
+                left: '46 h 0 min left',
+                due: '2026-11-23T10:00:00.000Z',
+                progress: '36'
+            },
+            {
+                name: 'NIS2 final report (1 month after the notification deadline)',
+                state: 'running',
+                badge: 'Running',
+                badgeClass: 'slds-badge slds-theme_info',
+                left: '31 d 22 h left',
+                due: '2026-12-23T10:00:00.000Z',
+                progress: '3'
+            }
+        ]);
+    });
+
+    it('shows awareness and its basis', async () => {
+        const element = await renderWithIncidents();
+        const awareness = detail(element).querySelector('.awareness');
+        expect(awareness.querySelector('lightning-formatted-date-time').value).toBe('2026-11-20T10:00:00.000Z');
+        expect(awareness.querySelector('.basis').textContent).toBe('Basis: Detection');
+        expect(awareness.querySelector('.note')).toBeNull();
+        await select(element, 'Old closed incident');
+        expect(detail(element).querySelector('.awareness .basis').textContent).toBe('Basis: DPO confirmation');
+    });
+
+    it("merges the sidecar's timeline and the recorded milestones, oldest first", async () => {
+        const element = await renderWithIncidents();
+        const entries = Array.from(detail(element).querySelectorAll('.timeline li')).map((li) => [
+            li.querySelector('lightning-formatted-date-time').value,
+            li.querySelector('.what').textContent,
+            li.querySelector('.who').textContent
+        ]);
+        expect(entries).toEqual([
+            ['2026-11-20T09:55:00.000Z', 'Critical verdict: Bulk export at night', 'a•••@•••.example (Leakwatch)'],
+            ['2026-11-20T10:00:00.000Z', 'Incident opened by Leakwatch from its first verdict', 'Leakwatch (Leakwatch)'],
+            ['2026-11-20T16:00:00.000Z', 'Breach confirmed', 'Dana DPO (Recorded in the console)']
+        ]);
+    });
+
+    it('shows data categories and estimated subjects', async () => {
+        const element = await renderWithIncidents();
+        expect(Array.from(detail(element).querySelectorAll('.categories .slds-badge')).map((badge) => badge.textContent)).toEqual([
             'EMAIL_ADDRESS',
             'PHONE_NUMBER',
             'IBAN_CODE'
         ]);
-        expect(incident.querySelector('.subjects lightning-formatted-number').value).toBe(15000);
-        expect(Array.from(incident.querySelectorAll('.timeline li')).map((li) => li.textContent)).toEqual([
-            'Leak detectedLeakwatch',
-            'Breach confirmedDana DPO'
+        expect(detail(element).querySelector('.subjects lightning-formatted-number').value).toBe(15000);
+    });
+
+    it('offers a button for every milestone not yet recorded', async () => {
+        const element = await renderWithIncidents();
+        expect(milestoneButtons(element).map((button) => button.dataset.milestone)).toEqual([
+            'earlyWarning',
+            'nis2Notification',
+            'notifyAuthority',
+            'finalReport',
+            'contain',
+            'close'
         ]);
     });
 
-    it('offers only the milestones still open', async () => {
+    it('shows met clocks and no buttons once every milestone is recorded', async () => {
         const element = await renderWithIncidents();
-        const [open, closed] = element.shadowRoot.querySelectorAll('li.incident');
-        const openButtons = buttons(open);
-        expect(openButtons.confirm.disabled).toBe(true);
-        expect(openButtons.earlyWarning.disabled).toBe(false);
-        expect(openButtons.notifyAuthority.disabled).toBe(false);
-        expect(Object.values(buttons(closed)).every((button) => button.disabled)).toBe(true);
-        expect(closed.querySelectorAll('.timeline li').length).toBe(0);
-        expect(closed.querySelectorAll('.clock .slds-badge')[0].textContent).toBe('Done in time');
+        await select(element, 'Old closed incident');
+        expect(clocks(element).map((clock) => [clock.badge, clock.left])).toEqual([
+            ['Met', 'Done in time'],
+            ['Met', 'Done in time'],
+            ['Met late', 'Done 22 h 0 min late'],
+            ['Met', 'Done in time']
+        ]);
+        expect(milestoneButtons(element)).toEqual([]);
+        expect(detail(element).querySelector('.all-recorded').textContent).toBe('Every milestone is recorded.');
+        expect(Array.from(detail(element).querySelectorAll('.timeline .what')).map((what) => what.textContent)).toEqual(['Incident contained', 'Incident closed']);
     });
 
-    it('records a milestone for the incident', async () => {
+    it('counts an incident opened by hand from detection, and the GDPR clock from confirmation', async () => {
+        const element = await renderWithIncidents();
+        await select(element, 'Escalated by hand');
+        expect(clocks(element).map((clock) => [clock.state, clock.left, clock.due])).toEqual([
+            ['notStarted', 'Starts when the breach is confirmed', null],
+            ['past50', '12 h 0 min left', '2026-11-22T00:00:00.000Z'],
+            ['running', '60 h 0 min left', '2026-11-24T00:00:00.000Z'],
+            ['running', '32 d 12 h left', '2026-12-24T00:00:00.000Z']
+        ]);
+        expect(clocks(element)[1].badgeClass).toBe('slds-badge slds-theme_warning');
+        expect(detail(element).querySelector('.awareness .note').textContent).toContain('Opened by hand');
+    });
+
+    it('records a milestone for the selected incident and reloads it', async () => {
         recordMilestone.mockResolvedValue();
         const element = await renderWithIncidents();
         const toasts = [];
         element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
-        buttons(element.shadowRoot.querySelector('li.incident')).earlyWarning.click();
+        milestoneButtons(element)
+            .find((button) => button.dataset.milestone === 'nis2Notification')
+            .click();
         await flushPromises();
-        expect(recordMilestone).toHaveBeenCalledWith({ incidentId: 'a03000000000001AAA', milestone: 'earlyWarning' });
-        expect(toasts[0]).toMatchObject({ variant: 'success', message: 'Early warning sent' });
+        expect(recordMilestone).toHaveBeenCalledWith({ incidentId: 'a03000000000001AAA', milestone: 'nis2Notification' });
+        expect(toasts[0]).toMatchObject({ variant: 'success', message: 'NIS2 notification sent' });
+        expect(detail(element).querySelector('.milestone-error')).toBeNull();
     });
 
     it('shows why a milestone was not recorded', async () => {
-        recordMilestone.mockRejectedValue({ body: { message: 'Insufficient access rights on object id' } });
+        const refusal = { body: { message: 'Already recorded: Incident contained. The first record stands and is not overwritten.' } };
+        recordMilestone.mockRejectedValue(refusal);
         const element = await renderWithIncidents();
         const toasts = [];
         element.addEventListener('lightning__showtoast', (event) => toasts.push(event.detail));
-        buttons(element.shadowRoot.querySelector('li.incident')).contain.click();
+        milestoneButtons(element)
+            .find((button) => button.dataset.milestone === 'contain')
+            .click();
         await flushPromises();
-        expect(toasts[0]).toMatchObject({ variant: 'error', message: 'Insufficient access rights on object id' });
+        expect(toasts[0]).toMatchObject({ variant: 'error', message: refusal.body.message });
+        const panel = detail(element).querySelector('c-error-panel.milestone-error');
+        expect(panel.errors).toEqual(refusal);
+        expect(panel.friendlyMessage).toBe('The milestone was not recorded');
+        expect(milestoneButtons(element).every((button) => !button.disabled)).toBe(true);
     });
 
     it('says when there are no incidents', async () => {
