@@ -9,6 +9,7 @@ import { runDemo, type DemoRun } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/src/writeback/index.js';
 import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
 import { COVERAGE_STATE_LABELS } from './controllers.js';
+import { PREVIEW_INCIDENTS, seedPreviewIncidents } from './incidents.js';
 import { startPreview, type Preview } from './server.js';
 
 // Drives the dashboards and the setup tab in headless Chromium over the sidecar's demo scenario, written into the
@@ -56,6 +57,8 @@ beforeAll(async () => {
   demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'silent', faults: false, drainTimeoutMs: 120_000, print: () => undefined });
   org = createOrgClient(JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as Parameters<typeof createOrgClient>[0]);
   await seedPreviewUser(demo.orgUrl);
+  // Incidents whose sidecar clocks stand past 50 %, past 90 %, overdue and met.
+  await seedPreviewIncidents(org);
   // Two more flagged assignments beside the demo's: one to reject, and one the preview's own
   // reviewer made, which four eyes keeps out of their hands.
   await org.upsert('PermissionReview__c', 'ReviewKey__c', [
@@ -177,20 +180,66 @@ describe('dashboards preview in Chromium', () => {
     expect(incidents[0]).toMatchObject({ Name: 'Night-time bulk export of customer contacts', Status__c: 'Triage' });
   });
 
-  it('runs the GDPR and NIS2 clocks in the incident console and records milestones', async () => {
-    await open('incidents', 'li.incident');
-    const incident = page.locator('li.incident', { hasText: 'Night-time bulk export of customer contacts' });
-    await expect.poll(() => incident.locator('.clock').first().innerText()).toMatch(/left|Overdue/);
-    expect(await incident.locator('.clock').nth(1).innerText()).toContain('Starts when the breach is confirmed');
+  const showIncident = async (name: string) => {
+    await page.locator('button.select-incident', { hasText: name }).click();
+    const shown = page.locator('section.incident', { has: page.locator('h2', { hasText: name }) });
+    await shown.waitFor();
+    return shown;
+  };
+  /** The four clocks of the incident shown, as `clock key: state`. */
+  const clockStates = (shown: ReturnType<Page['locator']>) =>
+    shown.locator('.clock').evaluateAll((clocks) => clocks.map((clock) => `${(clock as HTMLElement).dataset.clock}: ${(clock as HTMLElement).dataset.state}`));
+
+  it("shows the sidecar's four regulatory clocks in the incident console and records a milestone once", async () => {
+    await open('incidents', 'button.select-incident');
+    const clocks = (states: string[]) => ['gdpr72h', 'nis2EarlyWarning24h', 'nis2Notification72h', 'nis2FinalReport1Month'].map((key, i) => `${key}: ${states[i]}`);
+    expect(await clockStates(await showIncident(PREVIEW_INCIDENTS.past50.name))).toEqual(clocks(['past50', 'met', 'past50', 'running']));
+    expect(await clockStates(await showIncident(PREVIEW_INCIDENTS.overdue.name))).toEqual(clocks(['overdue', 'overdue', 'overdue', 'running']));
+    const met = await showIncident(PREVIEW_INCIDENTS.met.name);
+    expect(await clockStates(met)).toEqual(clocks(['met', 'met', 'met', 'met']));
+    expect(await met.locator('.milestones button').allInnerTexts()).toEqual(['Contained', 'Close']);
+    expect(await met.locator('.timeline li').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('NIS2 final report sent')]));
+
+    const urgent = await showIncident(PREVIEW_INCIDENTS.past90.name);
+    expect(await clockStates(urgent)).toEqual(clocks(['past90', 'met', 'past90', 'running']));
+    const gdpr = urgent.locator('.clock[data-clock="gdpr72h"]');
+    expect(await gdpr.innerText()).toMatch(/Past 90 %\s*[5-6] h \d+ min left/);
+    expect(await gdpr.locator('[role="progressbar"]').getAttribute('aria-valuenow')).toMatch(/^9\d$/);
+    await shoot('incidents.png', false);
+
+    await urgent.getByRole('button', { name: 'Authority notified' }).click();
+    await toast('Authority notified').waitFor();
+    await expect.poll(() => clockStates(urgent)).toEqual(clocks(['met', 'met', 'past90', 'running']));
+    expect(await gdpr.innerText()).toContain('Done in time');
+    expect(await urgent.getByRole('button', { name: 'Authority notified' }).count()).toBe(0);
+    await expect.poll(() => urgent.locator('.timeline li').last().innerText()).toContain('Supervisory authority notified (GDPR Art. 33)');
+    const [stored] = await org.query<OrgRecord>(`SELECT Status__c, AuthorityNotifiedAt__c, Milestones__c FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`);
+    expect(stored?.Status__c).toBe('Notified');
+    expect(JSON.parse(String(stored?.Milestones__c)).map((entry: { milestone: string; who: string }) => `${entry.milestone} by ${entry.who}`)).toEqual([
+      'earlyWarning by Dana DPO',
+      'notifyAuthority by Sam Reviewer',
+    ]);
+    // First time wins: a second call is refused and changes nothing.
+    const again = await page.evaluate(async (incidentId) => {
+      const response = await fetch('/apex/IncidentController/recordMilestone', { method: 'POST', body: JSON.stringify({ incidentId, milestone: 'notifyAuthority' }) });
+      return { status: response.status, body: await response.json() };
+    }, String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`))[0]?.Id));
+    expect(again).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Already recorded') }) });
+  });
+
+  it('counts an incident opened by hand from detection, the GDPR clock from confirmation', async () => {
+    await open('incidents', 'button.select-incident');
+    const incident = await showIncident('Night-time bulk export of customer contacts');
+    const gdpr = incident.locator('.clock[data-clock="gdpr72h"]');
+    expect(await gdpr.innerText()).toContain('Starts when the breach is confirmed');
+    expect(await incident.locator('.clock[data-clock="nis2EarlyWarning24h"]').innerText()).toMatch(/left|Overdue/);
     await incident.getByRole('button', { name: 'Confirm breach' }).click();
     await toast('Confirm breach').waitFor();
-    await expect.poll(() => incident.locator('.clock').nth(1).innerText()).toMatch(/7\d h \d+ min left/);
+    await expect.poll(() => gdpr.innerText()).toMatch(/7\d h \d+ min left/);
     await expect.poll(() => incident.locator('.timeline li').count()).toBe(3);
     const stored = await org.query<OrgRecord>("SELECT Status__c, ConfirmedAt__c FROM Incident__c WHERE Name = 'Night-time bulk export of customer contacts'");
     expect(stored[0]?.Status__c).toBe('Confirmed');
     expect(stored[0]?.ConfirmedAt__c).toBeTruthy();
-    // The sidecar's own incidents make the console long: the first screen shows what it does.
-    await shoot('incidents.png', false);
   });
 
   it('approves with an end date and rejects with a revocation, under four eyes', async () => {
@@ -260,6 +309,21 @@ describe('dashboards preview in Chromium', () => {
     expect(planted.every((lead) => lead.LastName.startsWith('Leakwatch-'))).toBe(true);
     await expect.poll(() => listed.count()).toBe(demoCanaries + 2);
     await shoot('setup.png');
+  });
+
+  it('runs a notification drill from the setup tab and shows each target receiving it', async () => {
+    await open('setup', 'c-drill-panel lightning-button.run');
+    await page.getByRole('button', { name: 'Run notification drill' }).click();
+    const status = page.locator('c-drill-panel .status');
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('Every target received the drill.');
+    await expect.poll(() => page.locator('c-drill-panel .incident').innerText()).toMatch(/^Drill: Canary records read/);
+    const rows = page.locator('c-drill-panel li.target');
+    const results = await rows.evaluateAll((items) => items.map((item) => ({ name: (item as HTMLElement).dataset.name, state: (item as HTMLElement).dataset.state, outcome: item.querySelector('.outcome')?.textContent ?? '' })));
+    expect(results.length).toBeGreaterThanOrEqual(3);
+    expect(results.every((r) => r.state === 'delivered' && /^Arrived after \d+\.\d s/.test(r.outcome))).toBe(true);
+    // The drill's incident sits apart from the demo's: titled as a drill, in the org too.
+    await expect.poll(async () => (await org.query<{ Name: string }>('SELECT Id, Name FROM Incident__c')).some((i) => i.Name.startsWith('Drill: '))).toBe(true);
+    expect(pageErrors).toEqual([]);
   });
 
   it('maps which fields hold which personal data', async () => {

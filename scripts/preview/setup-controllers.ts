@@ -23,6 +23,8 @@ export interface SetupControllerContext {
 
 /** CanaryController.MAX_COUNT (pinned by scripts/package/sidecar-parity.test.ts). */
 export const CANARY_MAX_COUNT = 20;
+/** DrillController.TIMEOUT_SECONDS: how long a drill started from the setup tab waits for the targets. */
+export const DRILL_TIMEOUT_SECONDS = 120;
 /** SignalCoverage.ATTENTION: the states an admin has to act on. */
 export const COVERAGE_ATTENTION = new Set(['SwitchedOff', 'Failing', 'NotCollected', 'Stale', 'NotReported']);
 /** SidecarClient.TIMEOUT_MILLISECONDS. */
@@ -211,8 +213,68 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
     return { records: readCanaries(body.records), markerCount: Number.isInteger(body.markers) ? body.markers : 0 };
   };
 
+  // DrillController: the same checks and readings as the Apex class, against the demo's sidecar and its targets.
+  const DRILL_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+  const unreadableDrill = (): ApexError => new ApexError("The sidecar's answer is not a drill. Check that the LeakwatchSidecar named credential points to the sidecar.");
+
+  const readDrillReply = (reply: SidecarReply, expectedStatus: number): Record<string, unknown> => {
+    if (reply.status === 404) throw new ApexError('The sidecar knows no such drill of this org. Run a drill again; an older sidecar may not run drills at all.');
+    if (reply.status === 409 && isRecord(reply.body) && typeof reply.body.message === 'string')
+      throw new ApexError(`The sidecar cannot run a drill for this org: ${reply.body.message.slice(0, 300)}`);
+    const body = reply.status === expectedStatus ? reply.body : readReply(reply, expectedStatus);
+    if (!isRecord(body)) throw unreadableDrill();
+    return body;
+  };
+
+  const startDrill: Method = async () => {
+    let reply: SidecarReply;
+    try {
+      reply = await callSidecar('POST', '/v1/drills', { timeoutSeconds: DRILL_TIMEOUT_SECONDS });
+    } catch (error) {
+      throw calloutRefusal(error, 'It may still have started: check the targets before running it again.');
+    }
+    const { drillId } = readDrillReply(reply, 202);
+    if (typeof drillId !== 'string' || !DRILL_ID.test(drillId)) throw unreadableDrill();
+    return drillId;
+  };
+
+  const getDrill: Method = async ({ drillId }) => {
+    if (typeof drillId !== 'string' || !DRILL_ID.test(drillId)) throw new ApexError('That is not the id of a drill. Run a drill to get one.');
+    let reply: SidecarReply;
+    try {
+      reply = await callSidecar('GET', `/v1/drills/${drillId}`);
+    } catch (error) {
+      throw calloutRefusal(error, 'The drill goes on: its progress shows again in a moment.');
+    }
+    const body = readDrillReply(reply, 200);
+    if (typeof body.state !== 'string' || !Array.isArray(body.targets)) throw unreadableDrill();
+    const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+    const whole = (value: unknown): number | null => (Number.isInteger(value) ? (value as number) : null);
+    const incident = isRecord(body.incident) ? body.incident : {};
+    return {
+      drillId: text(body.drillId),
+      state: body.state,
+      elapsedMs: whole(body.elapsedMs),
+      incidentKey: text(incident.key),
+      incidentTitle: text(incident.title),
+      targets: body.targets.map((target: unknown) => {
+        if (!isRecord(target)) throw unreadableDrill();
+        const lastError = text(target.lastError);
+        return {
+          name: text(target.name),
+          kind: text(target.kind),
+          state: text(target.state),
+          deliveredMs: whole(target.deliveredMs),
+          remoteId: text(target.remoteId),
+          problem: lastError !== null ? lastError.slice(0, 255) : text(target.reason),
+        };
+      }),
+    };
+  };
+
   return {
     LeakwatchSetupController: { getChecks },
     CanaryController: { plantCanaries, getCanaries },
+    DrillController: { startDrill, getDrill },
   };
 };

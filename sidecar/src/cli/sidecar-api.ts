@@ -24,11 +24,18 @@ export function sidecarTarget(command: string, url: string | undefined, io: Comm
  * undefined after writing `leakwatch <command>: <status> <message>` to stderr for an error reply.
  */
 export async function callSidecar<T>(command: string, target: SidecarTarget, io: CommandIo, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | undefined> {
-  const response = await fetch(new URL(path, target.base), {
-    method,
-    headers: { authorization: `Bearer ${target.secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, target.base), {
+      method,
+      headers: { authorization: `Bearer ${target.secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    io.stderr.write(`leakwatch ${command}: cannot reach the sidecar at ${target.base}${code ? ` (${code})` : ''}: is it running? Give its address with --url or LEAKWATCH_URL.\n`);
+    return undefined;
+  }
   const reply = (await response.json().catch(() => ({}))) as T & { message?: string };
   if (!response.ok) {
     io.stderr.write(`leakwatch ${command}: ${response.status} ${reply.message ?? response.statusText}\n`);

@@ -6,6 +6,7 @@ import { CanaryHashes } from './canary-hashes.js';
 import { eventTime } from './clock.js';
 import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.js';
 import { canaryRule } from './rules/canary.js';
+import { isDrillEvent } from '../drill/mark.js';
 import type { Rule, RuleContext } from './rules/context.js';
 import { integrationInteractiveRule } from './rules/integration-interactive.js';
 import { loginRule } from './rules/login.js';
@@ -68,6 +69,9 @@ const RULES: readonly Rule[] = [
   oauthRule,
   readSideRule,
 ];
+
+/** A drill's synthetic events raise their canary verdict only: no rule that learns (volumes, hours, apps, tokens) sees them. */
+const DRILL_RULES: readonly Rule[] = [canaryRule];
 
 interface OrgContext {
   state: DetectionState;
@@ -141,7 +145,8 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
   function evaluate(org: OrgContext, input: ClassifiedEvent): Verdict | null {
     const { event } = input;
     const time = eventTime(event.occurredAt);
-    org.state.advanceTo(time.day);
+    const drill = isDrillEvent(event);
+    if (!drill) org.state.advanceTo(time.day);
     const ctx: RuleContext = {
       input,
       event,
@@ -157,7 +162,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       zScore: null,
       permissionReview: undefined,
     };
-    for (const rule of RULES) rule(ctx);
+    for (const rule of drill ? DRILL_RULES : RULES) rule(ctx);
     if (ctx.reasons.length === 0) return null;
     const nowMs = now();
     org.state.forgetExpiredSuppressions(nowMs);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { CANARY_OBJECTS, planCanaries, seedCanaries, type CanaryOrgClient } from '../collect/canaries.js';
 import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
+import { DRILL_CANARY_LABEL } from '../drill/drill-events.js';
 import type { Canary } from '../detect/state.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
@@ -85,8 +86,9 @@ const canariesRoute: FastifyPluginAsyncTypebox<CanariesRouteOptions> = async (ap
     async (request) => {
       const orgId = request.orgId as string;
       const rows = await options.store.query<{ kind: string; value: string; label: string | null }>(
-        'SELECT kind, value, label FROM detect_canary WHERE org_id = $1 ORDER BY kind, value',
-        [orgId],
+        // The drill canary names no record of the org: it is the drills' (`leakwatch drill`), not one to open.
+        'SELECT kind, value, label FROM detect_canary WHERE org_id = $1 AND label IS DISTINCT FROM $2 ORDER BY kind, value',
+        [orgId, DRILL_CANARY_LABEL],
       );
       return {
         orgId,

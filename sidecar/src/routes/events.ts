@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Classifier } from '../contract/entities.js';
 import { hasValidSuffix, orgKey } from '../contract/salesforce-id.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
+import { withoutDrillMark } from '../drill/mark.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
@@ -69,7 +70,7 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
       }
       let outcome;
       try {
-        outcome = await ingestBatch(options, { ...envelope, orgId: request.orgId as string });
+        outcome = await ingestBatch(options, { ...envelope, orgId: request.orgId as string, events: envelope.events.map(withoutDrillMark) });
       } catch (err) {
         request.log.error({ err }, 'batch could not be stored');
         throw Object.assign(new Error('store unavailable'), { statusCode: 503 });
