@@ -1,12 +1,13 @@
 // Incident notification latency: from the event that opens an incident (POST /v1/events) to the first
 // notification each target accepted for it — the ServiceNow ticket created, the Jira Service Management
-// request created, the signed webhook answered 2xx — on PGlite and on PostgreSQL.
+// request created, the signed webhook answered 2xx, the mail accepted by the SMTP relay, the org's
+// LeakAlert__e published (after its Case) — on PGlite and on PostgreSQL.
 // Incidents are opened one at a time, each by one export of a canary contact by a user of its own
 // (canary_touched: Critical, so every target hears of it); the next is sent once every target has the
 // previous one. The targets are the emulators and a webhook receiver in this process, without faults or
 // latency; their record counts are polled every POLL_MS. The sidecar runs in this process with its
-// default worker settings and delivers one notification at a time, so a target's time includes the
-// deliveries to the targets served before it; "first" counts the incidents a target heard of first.
+// default worker settings and serves the targets side by side; "first" counts the incidents a target
+// heard of first.
 // NOTIFY_BENCH_INCIDENTS and NOTIFY_BENCH_STORES=pglite narrow a run.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { toId18 } from '../src/contract/salesforce-id.js';
 import { startOrgEmulator } from '../src/emulator/index.js';
 import { DEFAULT_JIRA_SERVICE_DESK, DEFAULT_JIRA_USER, startJiraEmulator } from '../src/emulator/jira.js';
 import { startServiceNowEmulator } from '../src/emulator/servicenow.js';
-import { loadTargets } from '../src/notify/targets.js';
+import { startSmtpEmulator } from '../src/emulator/smtp.js';
 import { verifyWebhook } from '../src/notify/webhook.js';
 import { startSidecar } from '../src/server.js';
 import { freshStore, type BenchStoreKind } from './_fresh-store.js';
@@ -33,7 +34,7 @@ const WARM_UP = 2;
 const POLL_MS = 2;
 /** How long one incident may take to reach every target. */
 const INCIDENT_TIMEOUT_MS = 30_000;
-const TARGETS = ['ServiceNow', 'Jira', 'webhook'] as const;
+const TARGETS = ['ServiceNow', 'Jira', 'webhook', 'SMTP', 'org'] as const;
 type Target = (typeof TARGETS)[number];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,6 +84,7 @@ async function measure(kind: BenchStoreKind, dir: string): Promise<Run> {
   const org = await startOrgEmulator({ orgId: ORG_ID, pubsub: false });
   const servicenow = await startServiceNowEmulator();
   const jira = await startJiraEmulator();
+  const smtp = await startSmtpEmulator({ users: [{ username: 'leakwatch', password: 'bench-mail' }] });
   const hook = await webhookReceiver();
   const { store, drop } = await freshStore(kind, join(dir, randomUUID()));
   const keyPath = join(dir, `${randomUUID()}.key`);
@@ -103,6 +105,18 @@ async function measure(kind: BenchStoreKind, dir: string): Promise<Run> {
           requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id,
         },
         { name: 'siem', kind: 'webhook', url: hook.url, secretEnv: 'BENCH_WEBHOOK_SECRET' },
+        {
+          name: 'dpo-mail',
+          kind: 'smtp',
+          host: smtp.host,
+          port: smtp.port,
+          secure: false,
+          requireTLS: false,
+          auth: { user: 'leakwatch', passwordEnv: 'BENCH_SMTP_PASSWORD' },
+          from: 'leakwatch@acme-shop.example',
+          to: ['dpo@acme-shop.example'],
+        },
+        { name: 'org-alert', kind: 'org' },
       ],
     }),
   );
@@ -123,21 +137,25 @@ async function measure(kind: BenchStoreKind, dir: string): Promise<Run> {
     BENCH_SN_PASSWORD: 'leakwatch',
     BENCH_JIRA_API_TOKEN: DEFAULT_JIRA_USER.apiToken,
     BENCH_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    BENCH_SMTP_PASSWORD: 'bench-mail',
     ...(process.env.LEAKWATCH_CLASSIFY_THREADS ? { LEAKWATCH_CLASSIFY_THREADS: process.env.LEAKWATCH_CLASSIFY_THREADS } : {}),
   };
   const counts: Record<Target, () => number> = {
     ServiceNow: () => servicenow.stats.created,
     Jira: () => jira.stats.requestsCreated,
     webhook: hook.accepted,
+    SMTP: () => smtp.stats.accepted,
+    // The Case comes first, then the event: the event published is the delivery done.
+    org: () => org.published('LeakAlert__e').length,
   };
-  const delays: Record<Target, number[]> = { ServiceNow: [], Jira: [], webhook: [] };
-  const first: Record<Target, number> = { ServiceNow: 0, Jira: 0, webhook: 0 };
+  const delays: Record<Target, number[]> = { ServiceNow: [], Jira: [], webhook: [], SMTP: [], org: [] };
+  const first: Record<Target, number> = { ServiceNow: 0, Jira: 0, webhook: 0, SMTP: 0, org: 0 };
   let missed = 0;
   const started = performance.now();
   try {
     const config = loadConfig(env);
-    // The file as the sidecar reads it, with the secrets of this run's environment.
-    const sidecar = await startSidecar(config, { notifyTargets: loadTargets(notifyFile, env) });
+    // The file as the sidecar reads it, with the secrets of this run's environment; the org target uses the sidecar's org connection.
+    const sidecar = await startSidecar(config, { notifyEnv: env });
     try {
       const planted = await fetch(`${sidecar.url}/v1/canaries`, {
         method: 'POST',
@@ -184,7 +202,7 @@ async function measure(kind: BenchStoreKind, dir: string): Promise<Run> {
       await sidecar.close();
     }
   } finally {
-    await Promise.all([org.close(), servicenow.close(), jira.close(), hook.close()]);
+    await Promise.all([org.close(), servicenow.close(), jira.close(), smtp.close(), hook.close()]);
     await drop();
   }
   for (const target of TARGETS) delays[target].sort((a, b) => a - b);
@@ -213,7 +231,7 @@ try {
 const lines = [
   `${availableParallelism()} cores; load average before ${loadBefore}, after ${load1()}; ${fmt((performance.now() - benchStarted) / 1000)} s in all. Classification threads: ${process.env.LEAKWATCH_CLASSIFY_THREADS ?? 'default (available cores)'}; recognizers only; default worker poll (100 ms, woken by new work).`,
   '',
-  `Event → first notification accepted by each target: ${fmt(INCIDENTS)} incidents opened one at a time (after ${WARM_UP} untimed), each by one canary read (Critical); from the POST /v1/events to the target's record (ServiceNow ticket created, Jira request created, webhook answered 2xx), polled every ${POLL_MS} ms. The sidecar delivers one notification at a time: "first" counts the incidents a target heard of before the other two.`,
+  `Event → first notification accepted by each target: ${fmt(INCIDENTS)} incidents opened one at a time (after ${WARM_UP} untimed), each by one canary read (Critical); from the POST /v1/events to the target's record (ServiceNow ticket created, Jira request created, webhook answered 2xx, mail accepted by the relay, LeakAlert__e published after the Case), polled every ${POLL_MS} ms. The sidecar serves the targets side by side: "first" counts the incidents a target heard of before the others.`,
   '',
   '| store | target | incidents timed | p50 (ms) | p95 (ms) | max (ms) | first |',
   '|---|---|---:|---:|---:|---:|---:|',

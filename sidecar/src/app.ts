@@ -25,10 +25,12 @@ import type { IncidentSettings } from './incidents/correlate.js';
 import type { ConfiguredTarget } from './notify/targets.js';
 import evidenceRoute from './routes/evidence.js';
 import incidentsRoute from './routes/incidents.js';
+import { loadDraftTemplates } from './notify/drafts.js';
 import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
 import deadLettersRoute from './routes/dead-letters.js';
+import drillsRoute from './routes/drills.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
 import metricsRoute, { metricsElsewhereRoute } from './routes/metrics.js';
@@ -154,6 +156,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(bodyEncoding);
   await app.register(jsonBody);
   const owner = options.replicaId ?? `sidecar-${randomUUID()}`;
+  // Read once: an administrator's template with an unknown placeholder stops the sidecar here.
+  const draftTemplates = await loadDraftTemplates({ dir: options.draftsDir });
+  const incidentSettings = options.incidents && { ...options.incidents, drafts: { templates: draftTemplates, ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}) } };
   await app.register(workers, {
     store: options.store,
     detector: options.detector,
@@ -163,7 +168,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     owner,
     pollMs: options.pollMs ?? 100,
     feedback: options.feedback,
-    incidents: options.incidents,
+    incidents: incidentSettings,
     notifyTargets: options.notifyTargets,
   });
 
@@ -215,8 +220,20 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(incidentsRoute, {
     store: options.store,
     orgSecrets: options.orgSecrets,
-    ...(options.draftsDir ? { draftsDir: options.draftsDir } : {}),
+    templates: draftTemplates,
     ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}),
+    ...(incidentSettings ? { incidents: incidentSettings } : {}),
+    ...(options.notifyTargets ? { notifyTargets: options.notifyTargets } : {}),
+    onChanged: () => app.wakeWorkers(),
+  });
+  await app.register(drillsRoute, {
+    store: options.store,
+    classifier: options.classifier,
+    orgSecrets: options.orgSecrets,
+    targets: options.notifyTargets ?? [],
+    incidentsOn: options.incidents !== undefined,
+    ...(options.canaries ? { register: options.canaries.register } : {}),
+    onAccepted: () => app.wakeWorkers(),
   });
   await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
   await app.register(deadLettersRoute, {

@@ -65,6 +65,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_INCIDENTS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], { default: 'High' }),
   LEAKWATCH_INCIDENT_WINDOW_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0, maximum: 720 }),
+  LEAKWATCH_AWARENESS: Type.Union([Type.Literal('detection'), Type.Literal('confirmation')], { default: 'detection' }),
   LEAKWATCH_REALTIME: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_PUBSUB_ENDPOINT: Type.String({ default: 'api.pubsub.salesforce.com:7443', pattern: '^[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}$' }),
   LEAKWATCH_PUBSUB_TLS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
@@ -301,7 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
     ...(e.LEAKWATCH_DRAFTS_DIR ? { draftsDir: e.LEAKWATCH_DRAFTS_DIR } : {}),
     ...(e.LEAKWATCH_DPO_CONTACT ? { dpoContact: e.LEAKWATCH_DPO_CONTACT } : {}),
-    ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000) } } : {}),
+    ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000), awareness: e.LEAKWATCH_AWARENESS } } : {}),
     realtime: {
       enabled: e.LEAKWATCH_REALTIME === 'on',
       endpoint: e.LEAKWATCH_PUBSUB_ENDPOINT,

@@ -11,7 +11,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-export const EVIDENCE_KINDS = ['verdict', 'incident-revision', 'notification-attempt', 'review-decision'] as const;
+export const EVIDENCE_KINDS = ['verdict', 'incident-revision', 'notification-attempt', 'review-decision', 'milestone'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** The `prev` of an org's first entry. */

@@ -1,4 +1,5 @@
 import { deadlinesFrom, type Deadlines } from '../notify/clocks.js';
+import { awarenessOf, CLOCK_MILESTONES } from './awareness.js';
 import type { IncidentState } from './correlate.js';
 
 /** The regulatory clocks of an incident, each with the deadline (`notify/clocks.ts`) it counts down to. */
@@ -19,9 +20,13 @@ export const REMINDER_THRESHOLDS = [
   { state: 'past50', share: 0.5 },
 ] as const;
 
-export const CLOCK_STATES = ['running', 'past50', 'past90', 'overdue'] as const;
+/** running, past50 and past90 (a reminder is due), overdue; met and metLate once its milestone is recorded. */
+export const CLOCK_STATES = ['running', 'past50', 'past90', 'overdue', 'met', 'metLate'] as const;
 
 export type ClockState = (typeof CLOCK_STATES)[number];
+
+/** The states in which a clock's reminder goes out: each once per incident, clock and target. */
+export const REMINDER_STATES = ['past50', 'past90', 'overdue'] as const satisfies readonly ClockState[];
 
 export interface ClockStatus {
   /** When the clock runs out (ISO 8601). */
@@ -29,26 +34,39 @@ export interface ClockStatus {
   /** Time gone since awareness over the clock's whole span: 0 at awareness, 1 at the deadline, above 1 after it. */
   elapsedShare: number;
   state: ClockState;
+  /** When its milestone was recorded in the org, if it was. */
+  metAt?: string;
 }
 
-/** How far one clock has run at `now`: its reminder thresholds, and overdue once its deadline has passed. */
-function statusOf(awareness: number, dueAt: string, now: number): ClockStatus {
+/** How far one clock has run at `now` (or had run when its milestone was recorded). */
+function statusOf(awareness: number, dueAt: string, now: number, metAt: string | undefined): ClockStatus {
   const due = Date.parse(dueAt);
-  const share = Math.max(0, (now - awareness) / (due - awareness));
+  const until = metAt ? Date.parse(metAt) : now;
+  const share = Math.max(0, (until - awareness) / (due - awareness));
   const elapsedShare = Math.round(share * 10_000) / 10_000;
+  if (metAt) return { dueAt, elapsedShare, state: until > due ? 'metLate' : 'met', metAt };
   if (now > due) return { dueAt, elapsedShare, state: 'overdue' };
   const reminder = REMINDER_THRESHOLDS.find((t) => share >= t.share);
   return { dueAt, elapsedShare, state: reminder?.state ?? 'running' };
 }
 
 /**
- * Every regulatory clock of an incident at `now`, counted from awareness: by default the incident's
- * detection (`openedAt`), as the notifications take it; a DPO's confirmation can be passed instead.
- * The NIS2 final report's clock spans awareness to one month after the notification deadline.
+ * Every regulatory clock of an incident at `now`, counted from awareness (`awarenessOf`: detection,
+ * or a DPO's confirmation read back from the org); each met by its milestone recorded in the org.
+ * Undefined while the incident waits for a DPO's confirmation to start them. The NIS2 final
+ * report's clock spans awareness to one month after the notification deadline.
  */
-export function clockStatus(state: Pick<IncidentState, 'openedAt'>, now: Date, awareness: string = state.openedAt): Record<ClockName, ClockStatus> {
-  const deadlines = deadlinesFrom(awareness);
-  const from = Date.parse(awareness);
+export function clockStatus(
+  state: Pick<IncidentState, 'openedAt' | 'awarenessAt' | 'awarenessBasis' | 'org'>,
+  now: Date,
+): Record<ClockName, ClockStatus> | undefined {
+  const awareness = awarenessOf(state);
+  if (!awareness) return undefined;
+  const deadlines = deadlinesFrom(awareness.at);
+  const from = Date.parse(awareness.at);
   const at = now.getTime();
-  return Object.fromEntries(CLOCK_NAMES.map((name) => [name, statusOf(from, deadlines[CLOCK_DEADLINES[name]], at)])) as Record<ClockName, ClockStatus>;
+  const milestones = state.org?.milestones ?? {};
+  return Object.fromEntries(
+    CLOCK_NAMES.map((name) => [name, statusOf(from, deadlines[CLOCK_DEADLINES[name]], at, milestones[CLOCK_MILESTONES[name]]?.at)]),
+  ) as Record<ClockName, ClockStatus>;
 }

@@ -2,6 +2,8 @@ import type { Severity, Verdict } from '../contract/verdict.js';
 import type { StoredEvent } from '../ingest/stored-event.js';
 import { atLeast } from '../detect/severity.js';
 import { SIDECAR_ACTOR_ID } from '../contract/event.js';
+import type { DraftSettings } from './draft-store.js';
+import { isDrillEvent } from '../drill/mark.js';
 
 /** When verdicts become incidents. */
 export interface IncidentSettings {
@@ -9,6 +11,13 @@ export interface IncidentSettings {
   minSeverity: Exclude<Severity, 'Info'>;
   /** A verdict joins an incident whose verdicts came within this span of it; default 24 hours. */
   windowMs: number;
+  /**
+   * When the controller counts as aware, and the clocks start (`LEAKWATCH_AWARENESS`): at detection
+   * (default), or when a DPO confirms the breach in the org (`Incident__c.ConfirmedAt__c`).
+   */
+  awareness?: 'detection' | 'confirmation';
+  /** Drafts of the GDPR and NIS2 reports stored with each revision; absent: drafts are only written on request. */
+  drafts?: DraftSettings;
 }
 
 export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minSeverity: 'High', windowMs: 24 * 3_600_000 };
@@ -37,6 +46,8 @@ export interface IncidentVerdict {
   recordCount?: number;
   connectedAppId?: string;
   sessionId?: string;
+  /** From a drill's synthetic event: it joins drill incidents only. */
+  drill?: true;
 }
 
 /** An incident as the sidecar knows it (`incident.state`). */
@@ -64,6 +75,30 @@ export interface IncidentState {
   estimatedSubjects: number;
   verdictCount: number;
   verdicts: IncidentVerdict[];
+  /**
+   * When the controller became aware, the clocks' start: `openedAt` (detection) unless a DPO's
+   * confirmation read back from the org replaced it (`LEAKWATCH_AWARENESS=confirmation`).
+   */
+  awarenessAt?: string;
+  /** What `awarenessAt` is: the sidecar's detection, or a DPO's confirmation in the org. */
+  awarenessBasis?: 'detection' | 'confirmation';
+  /** A synthetic breach run by `leakwatch drill`: canary data only, never joined with real verdicts. */
+  drill?: boolean;
+  /** What people recorded in the org (`Incident__c`), read back: milestones with who and when, and the status. */
+  org?: OrgIncidentFacts;
+  /** Set when an administrator merged this incident into another: the survivor's key. */
+  mergedInto?: string;
+}
+
+/** The milestones a DPO records in the incident console (`IncidentController.recordMilestone`). */
+export const MILESTONES = ['confirm', 'earlyWarning', 'notifyAuthority', 'nis2Notification', 'finalReport', 'contain', 'close'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+/** An incident's facts as the org holds them: the sidecar never writes these, it reads them back. */
+export interface OrgIncidentFacts {
+  status?: string;
+  /** Each milestone's first recording: when, and the Salesforce user id of who recorded it. */
+  milestones: Partial<Record<Milestone, { at: string; userId?: string }>>;
 }
 
 export interface CorrelationInput {
@@ -125,17 +160,18 @@ function verdictOf(input: CorrelationInput): IncidentVerdict {
     ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),
     ...(event.actor.connectedAppId ? { connectedAppId: event.actor.connectedAppId } : {}),
     ...(event.actor.sessionId ? { sessionId: event.actor.sessionId } : {}),
+    ...(isDrillEvent(event) ? { drill: true as const } : {}),
   };
 }
 
 /** A one-line title from the incident's strongest reason: no personal data beyond the masked actor. */
-export function titleOf(state: Pick<IncidentState, 'canary' | 'verdicts' | 'objects' | 'actorNames' | 'severity'>): string {
+export function titleOf(state: Pick<IncidentState, 'canary' | 'verdicts' | 'objects' | 'actorNames' | 'severity' | 'drill'>): string {
   const top = [...state.verdicts].sort((a, b) => b.riskScore - a.riskScore)[0];
   const code = state.canary ? 'canary_touched' : (top?.codes[0] ?? 'verdicts');
   const what = TITLES[code] ?? code.replace(/_/g, ' ');
   const on = state.objects.length ? ` (${state.objects.slice(0, 3).join(', ')})` : '';
   const who = state.actorNames[0] ? ` by ${state.actorNames[0]}${state.actorNames.length > 1 ? ` and ${state.actorNames.length - 1} more` : ''}` : '';
-  return `${what}${on}${who}`.slice(0, 80);
+  return `${state.drill ? 'Drill: ' : ''}${what}${on}${who}`.slice(0, 80);
 }
 
 const TITLES: Record<string, string> = {
@@ -167,6 +203,7 @@ function related(state: IncidentState, v: IncidentVerdict, windowMs: number): bo
   const last = Date.parse(state.lastVerdictAt);
   const first = Date.parse(state.firstEventAt);
   if (at > last + windowMs || at < first - windowMs) return false;
+  if (!!state.drill !== !!v.drill) return false;
   return (
     (v.actorId !== SIDECAR_ACTOR_ID && state.actors.includes(v.actorId)) ||
     (v.connectedAppId !== undefined && state.apps.includes(v.connectedAppId)) ||
@@ -198,8 +235,10 @@ function add(state: IncidentState, v: IncidentVerdict, input: CorrelationInput):
 }
 
 /** A new incident from its first verdict. */
-function open(key: string, input: CorrelationInput, v: IncidentVerdict): IncidentState {
+function open(key: string, input: CorrelationInput, v: IncidentVerdict, settings: IncidentSettings): IncidentState {
   const empty: IncidentState = {
+    // Under awareness by confirmation the clocks wait for the DPO: no awareness time yet.
+    ...(settings.awareness === 'confirmation' ? { awarenessBasis: 'confirmation' as const } : {}),
     key,
     orgId: input.orgId,
     revision: 0,
@@ -219,6 +258,7 @@ function open(key: string, input: CorrelationInput, v: IncidentVerdict): Inciden
     estimatedSubjects: 0,
     verdictCount: 0,
     verdicts: [],
+    ...(v.drill ? { drill: true } : {}),
   };
   return add(empty, v, input);
 }
@@ -250,7 +290,7 @@ export function correlate(known: readonly IncidentState[], inputs: readonly Corr
       .filter((s) => s.orgId === input.orgId && related(s, v, settings.windowMs))
       .sort((a, b) => b.lastVerdictAt.localeCompare(a.lastVerdictAt));
     const target = candidates[0];
-    const next = target ? add(target, v, input) : open(newKey(), input, v);
+    const next = target ? add(target, v, input) : open(newKey(), input, v, settings);
     incidents.set(next.key, next);
     changed.add(next.key);
     membership.set(v.eventId, next.key);

@@ -2,12 +2,14 @@ import { deadlinesFrom } from '../notify/clocks.js';
 import { LONG_TEXT, number, text } from '../verdicts/field-values.js';
 import type { SObjectRecord } from '../verdicts/sobject-record.js';
 import type { IncidentState } from './correlate.js';
+import { awarenessOf } from './awareness.js';
 
 /** The outbox key of one revision of an incident's record. */
 export const incidentRevisionKey = (key: string, revision: number): string => `${key}#${revision}`;
 
 /**
- * Incident__c for one revision of an incident, upserted by IncidentKey__c. Status__c and the
+ * Incident__c for one revision of an incident, upserted by IncidentKey__c. Status__c (but Merged,
+ * when an administrator merged the incident into another) and the
  * milestones a person records (ConfirmedAt__c, EarlyWarningSentAt__c, AuthorityNotifiedAt__c,
  * Nis2NotificationSentAt__c, FinalReportSentAt__c, Milestones__c) are never sent: the org's default
  * (Triage) applies on insert and a DPO's entries are never overwritten. The regulatory deadlines are
@@ -15,8 +17,9 @@ export const incidentRevisionKey = (key: string, revision: number): string => `$
  * A revision waits for the one before it, so an older revision never lands after a newer one.
  */
 export function incidentRecord(state: IncidentState): SObjectRecord {
-  const awarenessAt = state.awarenessAt ?? state.openedAt;
-  const deadlines = deadlinesFrom(awarenessAt);
+  // Waiting for a DPO's confirmation: no awareness yet, so no deadline (null clears an earlier one).
+  const awareness = awarenessOf(state);
+  const deadlines = awareness ? deadlinesFrom(awareness.at) : undefined;
   return {
     sobject: 'Incident__c',
     externalIdField: 'IncidentKey__c',
@@ -32,29 +35,31 @@ export function incidentRecord(state: IncidentState): SObjectRecord {
       Summary__c: text(summaryOf(state), LONG_TEXT),
       Timeline__c: text(JSON.stringify(timelineOf(state)), 131_072),
       Revision__c: number(state.revision, 9, 0),
-      AwarenessAt__c: awarenessAt,
+      AwarenessAt__c: awareness?.at ?? null,
       AwarenessBasis__c: state.awarenessBasis === 'confirmation' ? 'DPO confirmation' : 'Detection',
-      GdprNotifyBy__c: deadlines.gdprAuthorityBy,
-      Nis2EarlyWarningBy__c: deadlines.nis2EarlyWarningBy,
-      Nis2NotificationBy__c: deadlines.nis2NotificationBy,
-      Nis2FinalReportBy__c: deadlines.nis2FinalReportBy,
+      GdprNotifyBy__c: deadlines?.gdprAuthorityBy ?? null,
+      Nis2EarlyWarningBy__c: deadlines?.nis2EarlyWarningBy ?? null,
+      Nis2NotificationBy__c: deadlines?.nis2NotificationBy ?? null,
+      Nis2FinalReportBy__c: deadlines?.nis2FinalReportBy ?? null,
+      // The one status the sidecar sets: an administrator merged this incident into another.
+      ...(state.mergedInto ? { Status__c: 'Merged', MergedInto__r: { IncidentKey__c: state.mergedInto } } : {}),
     },
   };
 }
 
 /** What happened, in a few lines: counts, systems, who, and the verdicts' reasons (users masked, no field value). */
 export function summaryOf(state: IncidentState): string {
-  const lines = [
+  const facts = [
+    state.mergedInto ? `Merged into incident ${state.mergedInto}: its verdicts and counts are there now.` : '',
     `${state.verdictCount} verdict${state.verdictCount === 1 ? '' : 's'} from ${state.firstEventAt} to ${state.lastVerdictAt}, opened by Leakwatch at ${state.openedAt} (revision ${state.revision}).`,
     `Actors: ${state.actorNames.join(', ') || 'none named'}.`,
     state.objects.length ? `Objects: ${state.objects.join(', ')}.` : '',
     state.apps.length ? `Connected apps: ${state.apps.join(', ')}.` : '',
     state.dataCategories.length ? `Personal data: ${state.dataCategories.join(', ')}.` : '',
     `Records in the flagged events: at least ${state.estimatedRecords}; of people (Contacts, Leads, users, person accounts): at least ${state.estimatedSubjects}.`,
-    '',
-    ...[...state.verdicts].sort((a, b) => b.riskScore - a.riskScore).slice(0, 20).map((v) => `- ${v.severity} ${v.riskScore}: ${v.summary}`),
-  ];
-  return lines.filter((l, i) => l !== '' || i === 6).join('\n');
+  ].filter((l) => l !== '');
+  const verdicts = [...state.verdicts].sort((a, b) => b.riskScore - a.riskScore).slice(0, 20).map((v) => `- ${v.severity} ${v.riskScore}: ${v.summary}`);
+  return [...facts, '', ...verdicts].join('\n');
 }
 
 /** The incident's timeline as Incident__c.Timeline__c holds it: `[{at, what, who}]`, oldest first. */

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { IncidentState } from '../incidents/correlate.js';
 import { summaryOf, timelineOf } from '../incidents/incident-record.js';
 import { deadlinesFrom, type Deadlines } from './clocks.js';
+import { awarenessOf } from '../incidents/awareness.js';
 
 /**
  * Drafts of the reports a DPO or CISO sends about an incident, written from the incident as the
@@ -131,11 +132,12 @@ export async function loadDraftTemplates(options: LoadDraftTemplatesOptions = {}
 }
 
 /** The words a draft needs beyond its template, per language. */
-const WORDS: Record<DraftLanguage, { locale: string; dpoBlank: string; categoriesBlank: string; none: string; more: (n: number) => string; app: string; account: string; sessions: string; reasons: string }> = {
+const WORDS: Record<DraftLanguage, { locale: string; dpoBlank: string; categoriesBlank: string; deadlineBlank: string; none: string; more: (n: number) => string; app: string; account: string; sessions: string; reasons: string }> = {
   en: {
     locale: 'en-GB',
     dpoBlank: '[to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]',
     categoriesBlank: '[to be completed: no personal-data category was recognised; name the categories concerned]',
+    deadlineBlank: '[to be completed: the deadline runs from when the DPO confirms the breach]',
     none: 'none recorded',
     more: (n) => `... and ${n} more entries`,
     app: 'Connected app',
@@ -147,6 +149,7 @@ const WORDS: Record<DraftLanguage, { locale: string; dpoBlank: string; categorie
     locale: 'de-DE',
     dpoBlank: '[zu ergänzen: Name und Kontaktdaten des Datenschutzbeauftragten oder einer sonstigen Anlaufstelle für weitere Informationen]',
     categoriesBlank: '[zu ergänzen: keine Kategorie personenbezogener Daten erkannt; betroffene Kategorien angeben]',
+    deadlineBlank: '[zu ergänzen: die Frist läuft ab der Bestätigung der Verletzung durch den Datenschutzbeauftragten]',
     none: 'keine erfasst',
     more: (n) => `... und ${n} weitere Einträge`,
     app: 'Verbundene App',
@@ -172,6 +175,7 @@ export interface DraftOptions {
 /** Every placeholder's value for one draft of an incident, from its stored (masked) state. */
 export function draftValues(state: IncidentState, name: DraftName, options: DraftOptions): Record<Placeholder, string> {
   const words = WORDS[options.lang];
+  const awareness = awarenessOf(state);
   const count = (n: number) => new Intl.NumberFormat(words.locale).format(n);
   const list = (items: readonly string[]) => (items.length ? items.join(', ') : words.none);
   const timeline = timelineOf(state);
@@ -192,7 +196,7 @@ export function draftValues(state: IncidentState, name: DraftName, options: Draf
     firstEventAt: formatTime(state.firstEventAt),
     lastVerdictAt: formatTime(state.lastVerdictAt),
     generatedAt: formatTime(options.now.toISOString()),
-    deadline: formatTime(deadlinesFrom(state.openedAt)[DRAFT_DEADLINES[name]]),
+    deadline: awareness ? formatTime(deadlinesFrom(awareness.at)[DRAFT_DEADLINES[name]]) : words.deadlineBlank,
     dataCategories: state.dataCategories.length ? state.dataCategories.join(', ') : words.categoriesBlank,
     estimatedRecords: count(state.estimatedRecords),
     estimatedSubjects: count(state.estimatedSubjects),

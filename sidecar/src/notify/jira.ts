@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
+import { reminderLine, type DeliveryResult, type IncidentNotification, type NotificationTarget } from './notification.js';
 import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
 /**
@@ -222,7 +222,7 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
       const delivered = { ok: true as const, remoteId: existing.issueKey, remoteUrl: existing.url, created: false };
       if (existing.description.includes(mark) || (await commentsHold(existing.issueKey, mark))) return delivered;
       await send('comment create', 'POST', `/rest/servicedeskapi/request/${encodeURIComponent(existing.issueKey)}/comment`, undefined, {
-        body: [`Revision ${notification.revision}`, '', ...factsOf(notification), ...closing].join('\n'),
+        body: [reminderLine(notification) ?? `Revision ${notification.revision}`, '', ...factsOf(notification), ...closing].join('\n'),
         public: false,
       });
       return delivered;
@@ -255,7 +255,7 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
 }
 
 const summaryOf = (n: IncidentNotification): string => {
-  const summary = `Leakwatch ${n.severity}: ${n.title}`.replace(/\s+/g, ' ');
+  const summary = `Leakwatch ${n.drill ? 'DRILL ' : ''}${n.severity}: ${n.title}`.replace(/\s+/g, ' ');
   return summary.length <= SUMMARY_MAX ? summary : `${summary.slice(0, SUMMARY_MAX - 1)}…`;
 };
 

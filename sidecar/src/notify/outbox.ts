@@ -4,25 +4,26 @@ import { backoffDelayMs } from '../outbox/backoff.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { Sql, Store } from '../store/store.js';
 import { deadlinesFrom } from './clocks.js';
+import { awarenessOf } from '../incidents/awareness.js';
 import { notificationEvidence } from '../evidence/entries.js';
 import { appendEvidence } from '../evidence/log.js';
 import type { DeliveryResult, IncidentNotification } from './notification.js';
 import { targetsFor, type ConfiguredTarget } from './targets.js';
 
 /** What a target hears of one incident revision: the incident as the sidecar knows it, masked as it is stored. */
-export function notificationOf(state: IncidentState, status = 'Triage'): IncidentNotification {
-  // Awareness by detection: the sidecar cannot know of a DPO's confirmation before the org tells it.
-  const awarenessAt = state.openedAt;
+export function notificationOf(state: IncidentState): IncidentNotification {
+  const awareness = awarenessOf(state);
   return {
     orgId: state.orgId,
     incidentKey: state.key,
     revision: state.revision,
     title: state.title,
     severity: state.severity,
-    status,
+    status: state.mergedInto ? 'Merged' : (state.org?.status ?? 'Triage'),
     detectedAt: state.openedAt,
-    awarenessAt,
-    deadlines: deadlinesFrom(awarenessAt),
+    ...(awareness ? { awarenessAt: awareness.at } : {}),
+    deadlines: awareness ? deadlinesFrom(awareness.at) : {},
+    ...(state.drill ? { drill: true } : {}),
     dataCategories: state.dataCategories,
     estimatedRecords: state.estimatedRecords,
     estimatedSubjects: state.estimatedSubjects,
@@ -31,6 +32,7 @@ export function notificationOf(state: IncidentState, status = 'Triage'): Inciden
     summary: summaryOf(state),
     verdicts: state.verdicts.map((v) => ({ eventId: v.eventId, severity: v.severity, riskScore: v.riskScore, reasons: v.codes, occurredAt: v.occurredAt })),
     maskedSamples: [],
+    ...(state.drill ? { drill: true } : {}),
   };
 }
 
@@ -97,6 +99,8 @@ async function claimNotifications(sql: Sql, owner: string, limit: number, leaseM
       RETURNING n.id::text AS id, n.org_id, n.target, n.idempotency_key, n.payload, n.attempts, n.created_at`,
     [owner, leaseMs, limit],
   );
+  // UPDATE … RETURNING gives rows in no particular order: deliver them in the order they were queued.
+  rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
   return rows.map((r) => ({ id: r.id, orgId: r.org_id, target: r.target, idempotencyKey: r.idempotency_key, payload: r.payload, attempts: r.attempts, createdAt: new Date(r.created_at) }));
 }
 
@@ -119,24 +123,22 @@ export interface NotifyStepOptions {
 export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
   const { store, owner, policy, batchSize = 20, leaseMs = 120_000 } = options;
   const byName = new Map(options.targets.map((t) => [t.target.name, t.target]));
-  return async () => {
-    const claimed = await claimNotifications(store, owner, batchSize, leaseMs);
-    for (const n of claimed) {
-      const target = byName.get(n.target);
-      let result: DeliveryResult;
-      if (!target) result = { ok: false, retryable: false, error: `no target named ${n.target} is configured` };
-      else {
-        try {
-          result = await target.deliver(n.payload, n.idempotencyKey);
-        } catch (error) {
-          result = { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) };
-        }
+  const deliverOne = async (n: ClaimedNotification): Promise<void> => {
+    const target = byName.get(n.target);
+    let result: DeliveryResult;
+    if (!target) result = { ok: false, retryable: false, error: `no target named ${n.target} is configured` };
+    else {
+      try {
+        result = await target.deliver(n.payload, n.idempotencyKey);
+      } catch (error) {
+        result = { ok: false, retryable: true, error: (error as Error)?.message ?? String(error) };
       }
-      const attempt = n.attempts + 1;
-      const outcome = result.ok ? 'done' : !result.retryable || attempt >= policy.maxAttempts ? 'dead' : 'retry';
-      const delayMs = result.ok || outcome !== 'retry' ? 0 : Math.max(result.retryAfterMs ?? 0, backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs));
-      await store.transaction(async (tx) => {
-        await tx.query(
+    }
+    const attempt = n.attempts + 1;
+    const outcome = result.ok ? 'done' : !result.retryable || attempt >= policy.maxAttempts ? 'dead' : 'retry';
+    const delayMs = result.ok || outcome !== 'retry' ? 0 : Math.max(result.retryAfterMs ?? 0, backoffDelayMs(attempt, policy.baseDelayMs, policy.maxDelayMs));
+    await store.transaction(async (tx) => {
+      await tx.query(
         `UPDATE notification
             SET state = $3, attempts = attempts + 1,
                 next_attempt_at = clock_timestamp() + $4 * interval '1 millisecond',
@@ -145,12 +147,24 @@ export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
                 lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2`,
         [n.id, owner, outcome === 'retry' ? 'pending' : outcome, delayMs, result.ok ? null : result.error.slice(0, 1_000), result.ok ? result.remoteId : null, result.ok ? (result.remoteUrl ?? null) : null],
-        );
-        // Every attempt is evidence: the target, how it ended, the remote id.
-        await appendEvidence(tx, [notificationEvidence(n.orgId, n.idempotencyKey, n.target, outcome, result.ok ? { remoteId: result.remoteId } : { error: result.error })]);
-      });
-      options.onDelivered?.(n.target, outcome, Date.now() - n.createdAt.getTime(), result.ok ? undefined : result.error);
-    }
+      );
+      // Every attempt is evidence: the target, how it ended, the remote id.
+      await appendEvidence(tx, [notificationEvidence(n.orgId, n.idempotencyKey, n.target, outcome, result.ok ? { remoteId: result.remoteId } : { error: result.error })]);
+    });
+    options.onDelivered?.(n.target, outcome, Date.now() - n.createdAt.getTime(), result.ok ? undefined : result.error);
+  };
+  return async () => {
+    const claimed = await claimNotifications(store, owner, batchSize, leaseMs);
+    // Targets are served side by side, each in the order its notifications were queued: a slow
+    // ticketing system holds up only its own deliveries. A failed revision leaves the later ones
+    // of its incident to the next step (claimed again once it is settled).
+    const byTarget = new Map<string, ClaimedNotification[]>();
+    for (const n of claimed) byTarget.set(n.target, [...(byTarget.get(n.target) ?? []), n]);
+    await Promise.all(
+      [...byTarget.values()].map(async (queue) => {
+        for (const n of queue) await deliverOne(n);
+      }),
+    );
     return claimed.length;
   };
 }

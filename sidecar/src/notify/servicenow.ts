@@ -1,4 +1,4 @@
-import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
+import { reminderLine, type DeliveryResult, type IncidentNotification, type NotificationTarget } from './notification.js';
 import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
 /**
@@ -103,7 +103,7 @@ export const ticketDescription = (notification: IncidentNotification): string =>
 
 /** The work note each delivery adds: its idempotency key, then what this revision says. */
 export const workNote = (notification: IncidentNotification, idempotencyKey: string): string =>
-  `[leakwatch ${idempotencyKey}] Revision ${notification.revision}: status ${notification.status}, severity ${notification.severity}. ${notification.summary}`;
+  `[leakwatch ${idempotencyKey}] ${reminderLine(notification) ?? `Revision ${notification.revision}: status ${notification.status}, severity ${notification.severity}. ${notification.summary}`}`;
 
 /** The instance's own words: `{"error":{"message","detail"},"status":"failure"}` or an OAuth `{error, error_description}`. */
 const instanceMessage = (body: unknown): string | undefined => {
@@ -259,7 +259,7 @@ export const createServiceNowTarget = (options: ServiceNowTargetOptions): Notifi
   const openTicket = async (notification: IncidentNotification, idempotencyKey: string): Promise<DeliveryResult> => {
     const scale = SCALE[notification.severity];
     const answer = await call('POST', `/api/now/table/${table}?sysparm_fields=sys_id,number`, 'the new ticket', {
-      short_description: `[Leakwatch] ${notification.title}`,
+      short_description: `[Leakwatch${notification.drill ? ' DRILL' : ''}] ${notification.title}`,
       description: ticketDescription(notification),
       impact: scale.impact,
       urgency: scale.urgency,
@@ -282,7 +282,7 @@ export const createServiceNowTarget = (options: ServiceNowTargetOptions): Notifi
     const impact = escalated(ticket.impact, scale.impact);
     const urgency = escalated(ticket.urgency, scale.urgency);
     await call('PATCH', `/api/now/table/${table}/${ticket.sysId}?sysparm_fields=sys_id,number`, 'the ticket update', {
-      short_description: `[Leakwatch] ${notification.title}`,
+      short_description: `[Leakwatch${notification.drill ? ' DRILL' : ''}] ${notification.title}`,
       description: ticketDescription(notification),
       ...(impact ? { impact } : {}),
       ...(urgency ? { urgency } : {}),

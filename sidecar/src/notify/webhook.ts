@@ -11,8 +11,10 @@ import { isRetryableError } from '../outbox/org-client.js';
 import type { DeliveryResult, IncidentNotification, NotificationTarget } from './notification.js';
 import { isRetryableStatus, networkCode, retryAfterMs, timedOut } from './http.js';
 
-/** The event type of every webhook the sidecar sends: one revision of an incident. */
+/** The event type of a webhook about one revision of an incident. */
 export const WEBHOOK_EVENT_TYPE = 'incident.revision';
+/** The event type of a webhook reminding of a regulatory clock (`data.reminder` says which). */
+export const WEBHOOK_REMINDER_TYPE = 'incident.reminder';
 
 /** Five minutes either way: the tolerance the specification's reference libraries enforce. */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
@@ -26,7 +28,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** The JSON body of a webhook: the specification's `type`, `timestamp`, `data` envelope. */
 export interface IncidentWebhookPayload {
-  type: typeof WEBHOOK_EVENT_TYPE;
+  type: typeof WEBHOOK_EVENT_TYPE | typeof WEBHOOK_REMINDER_TYPE;
   /** When the revision happened (see `revisionTime`), not when it was sent: that is `webhook-timestamp`. */
   timestamp: string;
   data: IncidentNotification;
@@ -76,6 +78,8 @@ export function createWebhookTarget(options: WebhookTargetOptions): Notification
             'webhook-id': idempotencyKey,
             'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
             'webhook-signature': signers.map((s) => s.sign(idempotencyKey, sentAt, body)).join(' '),
+            // A drill is labelled outside the signed body too, for receivers that route before parsing.
+            ...(notification.drill ? { 'leakwatch-drill': 'true' } : {}),
           },
           body,
           redirect: 'manual',
@@ -144,7 +148,7 @@ export function verifyWebhook(
 }
 
 function webhookPayload(notification: IncidentNotification): IncidentWebhookPayload {
-  return { type: WEBHOOK_EVENT_TYPE, timestamp: revisionTime(notification), data: notification };
+  return { type: notification.kind === 'reminder' ? WEBHOOK_REMINDER_TYPE : WEBHOOK_EVENT_TYPE, timestamp: revisionTime(notification), data: notification };
 }
 
 /**

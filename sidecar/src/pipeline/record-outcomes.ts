@@ -15,6 +15,25 @@ export interface ScoredEvent {
  */
 export async function recordScoredEvents(sql: Sql, owner: string, scored: ScoredEvent[]): Promise<void> {
   if (scored.length === 0) return;
+  await queueRecords(sql, scored);
+  const states = JSON.stringify(
+    scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
+  );
+  await sql.query(
+    `UPDATE ingested_event e
+        SET state = x.state, processed_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, last_error = NULL
+       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, state text)
+      WHERE e.org_id = x.org_id AND e.event_id = x.event_id AND e.lease_owner = $2`,
+    [states, owner],
+  );
+}
+
+/**
+ * Queues records in the write-back outbox, each under the event it came from; a record already
+ * queued under its external id is left as it is. Also for records that come from no new event
+ * (an incident revised by what people recorded in the org, by a merge or a split).
+ */
+export async function queueRecords(sql: Sql, scored: readonly ScoredEvent[]): Promise<void> {
   const rows = scored.flatMap((s) =>
     s.records.map((r) => ({
       org_id: s.orgId,
@@ -59,16 +78,6 @@ export async function recordScoredEvents(sql: Sql, owner: string, scored: Scored
       [JSON.stringify(batch)],
     );
   }
-  const states = JSON.stringify(
-    scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
-  );
-  await sql.query(
-    `UPDATE ingested_event e
-        SET state = x.state, processed_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, last_error = NULL
-       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, state text)
-      WHERE e.org_id = x.org_id AND e.event_id = x.event_id AND e.lease_owner = $2`,
-    [states, owner],
-  );
 }
 
 /** Puts an event the detector failed on back in the queue, or parks it as failed after `maxAttempts`. */

@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import { verdictRecords } from '../verdicts/verdict-records.js';
 import type { CorrelationInput, IncidentSettings } from '../incidents/correlate.js';
 import { linkVerdict, recordIncidents } from '../incidents/record-incidents.js';
+import { storeDrafts } from '../incidents/draft-store.js';
 import { queueNotifications } from '../notify/outbox.js';
 import { appendEvidence } from '../evidence/log.js';
 import { incidentEvidence, verdictEvidence } from '../evidence/entries.js';
@@ -93,6 +94,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
         if (settings && judged.length > 0) {
           const incidents = await recordIncidents(tx, judged, settings);
           evidence.push(...incidents.changed.map(incidentEvidence));
+          if (settings.drafts) await storeDrafts(tx, incidents.changed, settings.drafts, new Date());
           const notifications = options.notifyTargets?.length ? await queueNotifications(tx, incidents.changed, options.notifyTargets) : 0;
           incidentCounts = { changed: incidents.changed.length, opened: incidents.changed.filter((i) => i.revision === 1).length, notifications };
           const byEvent = new Map(scored.map((s) => [s.eventId.toLowerCase(), s]));

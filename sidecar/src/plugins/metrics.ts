@@ -80,6 +80,11 @@ export function createMetrics() {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 3600],
       registers: [registry],
     }),
+    reminders: new Counter({
+      name: 'leakwatch_clock_reminders_total',
+      help: 'Reminders queued because a regulatory clock passed 50 % or 90 % of its span, or its deadline, with no milestone recorded.',
+      registers: [registry],
+    }),
     incidents: new Counter({
       name: 'leakwatch_incidents_total',
       help: 'Incidents the sidecar opened from verdicts, or updated with later verdicts.',

@@ -12,6 +12,8 @@ import { startWorkerLoop, type WorkerLoop } from '../pipeline/worker-loop.js';
 import type { Store } from '../store/store.js';
 import type { IncidentSettings } from '../incidents/correlate.js';
 import { notifyStep } from '../notify/outbox.js';
+import { reminderSweep } from '../notify/reminders.js';
+import { readBackOrg } from '../incidents/org-readback.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 
 export interface WorkersOptions {
@@ -126,10 +128,12 @@ export default fp<WorkersOptions>(
       });
       loops.push(scorer, writer);
       if (options.notifyTargets?.length) {
-        notifier = startWorkerLoop({
-          pollMs: options.pollMs,
-          onError: (err) => app.log.error({ err }, 'notification step failed'),
-          step: notifyStep({
+        const remind = reminderSweep({
+          sql: options.store,
+          targets: options.notifyTargets,
+          onError: (err) => app.log.warn({ err }, 'could not queue the clocks\' reminders; the next sweep tries again'),
+        });
+        const deliver = notifyStep({
             store: options.store,
             owner: options.owner,
             targets: options.notifyTargets,
@@ -140,7 +144,16 @@ export default fp<WorkersOptions>(
               else if (outcome === 'dead') app.log.error({ target, error }, 'notification dead letter: the target refused it or kept failing');
               else app.log.warn({ target, error }, 'notification failed; it is tried again with back-off');
             },
-          }),
+          });
+        notifier = startWorkerLoop({
+          pollMs: options.pollMs,
+          onError: (err) => app.log.error({ err }, 'notification step failed'),
+          // Reminders of the regulatory clocks join the queue at most once a minute, then go out like the rest.
+          step: async () => {
+            const reminders = await remind();
+            if (reminders > 0) metrics.reminders.inc(reminders);
+            return deliver();
+          },
         });
         loops.push(notifier);
       }
@@ -206,6 +219,15 @@ function startFeedback(
       metrics.feedbackSuppressions.inc({ outcome: 'lifted' }, lifted);
       if (suppressed > 0) app.log.info({ orgId, suppressed }, 'learnt suppressions from false positives');
       if (lifted > 0) app.log.info({ orgId, lifted }, 'lifted the suppressions of false positives taken back');
+      if (options.incidents) {
+        // What people decided in the org: milestones, reviews, permission decisions → evidence and clocks.
+        const { decisions, revised } = await readBackOrg(
+          { store: options.store, clientFor: settings.clientFor, incidents: options.incidents, notifyTargets: options.notifyTargets, settleMs: settings.settleMs, stopping },
+          orgId,
+        );
+        if (decisions > 0) app.log.info({ orgId, decisions, revised }, "read back people's decisions from the org into the evidence log");
+        if (revised > 0) app.wakeWorkers();
+      }
     },
   });
 }

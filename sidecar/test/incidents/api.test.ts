@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockStatus, type ClockName, type ClockState } from '../../src/incidents/clocks-status.js';
 import type { IncidentState } from '../../src/incidents/correlate.js';
+import { storeDrafts } from '../../src/incidents/draft-store.js';
 import { DRAFT_NAMES, loadDraftTemplates, PLACEHOLDERS, renderDraft, SHIPPED_DRAFTS_DIR } from '../../src/notify/drafts.js';
 import errorHandler from '../../src/plugins/error-handler.js';
 import incidentsRoute, { type IncidentsRouteOptions } from '../../src/routes/incidents.js';
@@ -208,15 +209,32 @@ describe('incidents API', () => {
         nis2Notification72h: { dueAt: '2026-03-05T08:00:00.000Z', elapsedShare: 0.1806, state: 'running' },
         nis2FinalReport1Month: { dueAt: '2026-04-05T08:00:00.000Z', elapsedShare: 0.0159, state: 'running' },
       });
-      expect(clockStatus(INCIDENT, new Date(T0 + 12 * HOUR)).nis2EarlyWarning24h.state).toBe('past50');
-      expect(clockStatus(INCIDENT, new Date(T0 + 24 * HOUR)).nis2EarlyWarning24h).toMatchObject({ elapsedShare: 1, state: 'past90' });
-      expect(clockStatus(INCIDENT, new Date(T0 + 48 * HOUR)).nis2EarlyWarning24h).toMatchObject({ elapsedShare: 2, state: 'overdue' });
+      expect(clockStatus(INCIDENT, new Date(T0 + 12 * HOUR))?.nis2EarlyWarning24h.state).toBe('past50');
+      expect(clockStatus(INCIDENT, new Date(T0 + 24 * HOUR))?.nis2EarlyWarning24h).toMatchObject({ elapsedShare: 1, state: 'past90' });
+      expect(clockStatus(INCIDENT, new Date(T0 + 48 * HOUR))?.nis2EarlyWarning24h).toMatchObject({ elapsedShare: 2, state: 'overdue' });
     });
 
     it("counts from a DPO's later awareness when one is given", () => {
       const confirmed = new Date(T0 + 20 * HOUR).toISOString();
-      const status = clockStatus(INCIDENT, new Date(T0 + 22 * HOUR), confirmed);
-      expect(status.nis2EarlyWarning24h).toEqual({ dueAt: '2026-03-04T04:00:00.000Z', elapsedShare: 0.0833, state: 'running' });
+      const status = clockStatus({ ...INCIDENT, awarenessAt: confirmed, awarenessBasis: 'confirmation' }, new Date(T0 + 22 * HOUR));
+      expect(status?.nis2EarlyWarning24h).toEqual({ dueAt: '2026-03-04T04:00:00.000Z', elapsedShare: 0.0833, state: 'running' });
+    });
+
+    it('starts no clock while an incident waits for a DPO to confirm it', () => {
+      expect(clockStatus({ ...INCIDENT, awarenessBasis: 'confirmation' }, new Date(T0 + 22 * HOUR))).toBeUndefined();
+    });
+
+    it('stops a clock at its milestone: met in time, or met late, with the share gone when it was met', () => {
+      const org = {
+        milestones: {
+          earlyWarning: { at: new Date(T0 + 30 * HOUR).toISOString(), userId: '005000000000001AAA' },
+          notifyAuthority: { at: new Date(T0 + 36 * HOUR).toISOString() },
+        },
+      };
+      const status = clockStatus({ ...INCIDENT, org }, new Date(T0 + 80 * HOUR));
+      expect(status?.nis2EarlyWarning24h).toEqual({ dueAt: '2026-03-03T08:00:00.000Z', elapsedShare: 1.25, state: 'metLate', metAt: org.milestones.earlyWarning.at });
+      expect(status?.gdpr72h).toEqual({ dueAt: '2026-03-05T08:00:00.000Z', elapsedShare: 0.5, state: 'met', metAt: org.milestones.notifyAuthority.at });
+      expect(status?.nis2Notification72h.state).toBe('overdue');
     });
   });
 
@@ -237,9 +255,10 @@ describe('incidents API', () => {
         verdictCount: 3,
         dataCategories: ['EMAIL_ADDRESS', 'PERSON', 'PHONE_NUMBER'],
         estimatedSubjects: 12_480,
+        awareness: { at: '2026-03-02T08:00:00.000Z', basis: 'detection' },
       });
       expect(Object.keys(incidents[0]).sort()).toEqual(
-        ['clocks', 'dataCategories', 'estimatedSubjects', 'key', 'lastVerdictAt', 'openedAt', 'revision', 'severity', 'title', 'verdictCount'].sort(),
+        ['awareness', 'clocks', 'dataCategories', 'estimatedSubjects', 'key', 'lastVerdictAt', 'openedAt', 'revision', 'severity', 'title', 'verdictCount'].sort(),
       );
     });
 
@@ -286,6 +305,41 @@ describe('incidents API', () => {
 
   describe('report drafts', () => {
     const draft = (name: string, query = '') => get(`/v1/incidents/${INCIDENT.key}/drafts/${name}${query}`);
+
+    it('serves the drafts stored with each revision, as they read then, and lists them', async () => {
+      const templates = await loadDraftTemplates();
+      const firstRevision = { ...OLDER, revision: 1, estimatedSubjects: 40 };
+      const secondRevision = { ...OLDER, revision: 2, estimatedSubjects: 9_800 };
+      await test.store.query('UPDATE incident SET revision = 2, state = $2::jsonb WHERE incident_key = $1::uuid', [OLDER.key, JSON.stringify(secondRevision)]);
+      expect(await storeDrafts(test.store, [firstRevision], { templates, dpoContact: DPO }, new Date('2026-02-23T09:01:00Z'))).toBe(DRAFT_NAMES.length * 2);
+      expect(await storeDrafts(test.store, [firstRevision], { templates }, new Date('2026-02-23T10:00:00Z'))).toBe(0);
+      await storeDrafts(test.store, [secondRevision], { templates, dpoContact: DPO }, new Date('2026-02-24T11:30:00Z'));
+
+      const index = await get(`/v1/incidents/${OLDER.key}/drafts`);
+      expect(index.statusCode).toBe(200);
+      expect(index.json().revisions.map((r: { revision: number; drafts: unknown[] }) => [r.revision, r.drafts.length])).toEqual([
+        [2, DRAFT_NAMES.length * 2],
+        [1, DRAFT_NAMES.length * 2],
+      ]);
+
+      const first = await get(`/v1/incidents/${OLDER.key}/drafts/gdpr-art33?revision=1`);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers['x-leakwatch-revision']).toBe('1');
+      expect(first.body).toContain('(revision 1)');
+      expect(first.body).toContain('2026-02-23 09:01 UTC');
+      expect(first.body).toMatch(/\b40\b/);
+
+      atHour(200);
+      const current = await get(`/v1/incidents/${OLDER.key}/drafts/gdpr-art33?lang=de`);
+      expect(current.headers['x-leakwatch-revision']).toBe('2');
+      expect(current.body).toContain('2026-02-24 11:30 UTC');
+      expect(current.body).toContain('9.800');
+
+      const missing = await get(`/v1/incidents/${OLDER.key}/drafts/gdpr-art33?revision=7`);
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json().message).toContain('revision 7');
+      expect((await get(`/v1/incidents/${OLDER.key}/drafts`, OTHER_AUTH)).statusCode).toBe(404);
+    });
 
     it('writes the GDPR Art. 33 notification in English with the Art. 33(3) points, the categories and the counts', async () => {
       atHour(5);
