@@ -67,6 +67,13 @@ const MILESTONES: Record<string, { label: string; field?: string; status?: strin
 };
 /** IncidentMilestoneService.STATUS_ORDER: a milestone never moves an incident back. */
 const INCIDENT_STATUS_ORDER = ['Triage', 'Confirmed', 'Contained', 'Notified', 'Closed'];
+/** IncidentMilestoneService.MERGED: set by the sidecar on an incident merged into another. */
+const MERGED = 'Merged';
+/** IncidentChangeService.MAX_MERGED and MAX_SPLIT: the sidecar's limits (routes/incidents.ts MergeBody, SplitBody). */
+const MAX_MERGED = 20;
+const MAX_SPLIT = 500;
+const ONLY_LEAKWATCH = 'Only incidents Leakwatch opened can be merged or split.';
+const INCIDENT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const VERDICT_FIELDS = [
   'Id', 'Name', 'EventId__c', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c',
@@ -126,8 +133,10 @@ const INCIDENT_FIELDS = [
   'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
   'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'DataCategories__c', 'EstimatedSubjects__c',
   'Summary__c', 'Timeline__c', 'Milestones__c', 'Revision__c', 'AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c',
-  'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c',
+  'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'MergedInto__c', 'MergedInto__r.Name',
 ];
+/** IncidentController.getIncidentVerdicts. */
+const INCIDENT_VERDICT_FIELDS = ['Id', 'Name', 'Severity__c', 'RiskScore__c', 'ReasonSummary__c', 'OccurredAt__c', 'EventId__c', 'RecordCount__c', 'DetectedAt__c'];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
@@ -421,6 +430,10 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     if (!definition) throw new ApexError(`Unknown milestone: ${name || 'null'}`);
     const incident = await byId(INCIDENT_FIELDS, 'Incident__c', requireId(incidentId, 'incidentId'));
     if (!incident) throw new ApexError('This incident does not exist or you cannot see it.');
+    if (incident.Status__c === MERGED) {
+      const survivor = incident.MergedInto__r as { Name?: unknown } | null | undefined;
+      throw new ApexError(`This incident was merged into "${text(survivor?.Name) || 'null'}": record milestones there.`);
+    }
     if (!incident.IncidentKey__c) throw new ApexError('This incident has no key and cannot be updated here.');
     let entries: unknown[];
     try {
@@ -441,6 +454,121 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     change.Milestones__c = JSON.stringify([...entries, { milestone: name, at, who: user.name, userId: user.id }]);
     savedOrThrow(await org.upsert('Incident__c', 'IncidentKey__c', [change]));
     return null;
+  };
+
+  const getIncidentVerdicts: Method = async ({ incidentId }) => {
+    if (incidentId == null) return [];
+    const id = requireId(incidentId, 'incidentId');
+    const verdicts = await select(INCIDENT_VERDICT_FIELDS, 'LeakVerdict__c', `Incident__c = '${id}'`);
+    return verdicts
+      .sort((a, b) => num(b.RiskScore__c) - num(a.RiskScore__c) || text(a.OccurredAt__c).localeCompare(text(b.OccurredAt__c)))
+      .slice(0, MAX_SPLIT)
+      .map(({ Id, Name, Severity__c, RiskScore__c, ReasonSummary__c, OccurredAt__c, EventId__c }) => ({ Id, Name, Severity__c, RiskScore__c, ReasonSummary__c, OccurredAt__c, EventId__c }));
+  };
+
+  /** IncidentChangeService.changeableKey: the sidecar knows only the incidents it opened, and a merged one is read-only. */
+  const changeableKey = (incident: OrgRecord): string => {
+    if (incident.Status__c === MERGED) {
+      const survivor = incident.MergedInto__r as { Name?: unknown } | null | undefined;
+      throw new ApexError(`Incident "${text(incident.Name)}" was already merged into "${text(survivor?.Name) || 'null'}": merge or split that one.`);
+    }
+    const key = text(incident.IncidentKey__c);
+    if (!INCIDENT_KEY.test(key)) throw new ApexError(`${ONLY_LEAKWATCH} "${text(incident.Name)}" was escalated by hand, so the sidecar does not know it.`);
+    return key.toLowerCase();
+  };
+
+  const selection = (value: unknown, what: string, max: number, whenEmpty: string, whenTooMany: string): string[] => {
+    if (value == null || (Array.isArray(value) && value.length === 0)) throw new ApexError(whenEmpty);
+    const ids = [...new Set(idList(value, what))];
+    if (ids.length > max) throw new ApexError(whenTooMany);
+    return ids;
+  };
+
+  const appended = (timeline: unknown, what: string): string =>
+    JSON.stringify([...(JSON.parse(text(timeline) || '[]') as unknown[]), { at: now().toISOString(), what, who: user.name }]);
+
+  /**
+   * IncidentController.mergeIncidents. The sidecar's merge (`sidecar/src/incidents/merge-split.ts`) and its write-back
+   * are emulated here: the others become Merged with MergedInto__c on the survivor, their verdicts move to it, and the
+   * survivor gets a revision. The refusals are the sidecar's (not into itself, not twice) as Apex passes them on.
+   */
+  const mergeIncidents: Method = async ({ survivorId, otherIds }) => {
+    const survivorRecordId = requireId(survivorId, 'survivorId');
+    const others = selection(otherIds, 'otherIds', MAX_MERGED, 'Select the incidents to merge into this one.', `Merge at most ${MAX_MERGED} incidents at a time.`);
+    if (others.some((id) => sameId(id, survivorRecordId))) throw new ApexError('An incident cannot be merged into itself.');
+    const incidents = await select(INCIDENT_FIELDS, 'Incident__c');
+    const find = (id: string) => incidents.find((incident) => sameId(incident.Id, id));
+    const survivor = find(survivorRecordId);
+    if (!survivor) throw new ApexError('This incident does not exist or you cannot see it.');
+    const merged = others.map(find);
+    if (merged.some((incident) => !incident)) throw new ApexError('An incident selected does not exist or you cannot see it. Reload the console and select again.');
+    const mergedIncidents = merged as OrgRecord[];
+    mergedIncidents.forEach(changeableKey);
+    const survivorKey = changeableKey(survivor);
+    const mergedIds = mergedIncidents.map((incident) => text(incident.Id));
+    const verdicts = (await select(['EventId__c', 'Incident__c'], 'LeakVerdict__c')).filter((verdict) => mergedIds.some((id) => sameId(verdict.Incident__c, id)));
+    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Incident__c: survivor.Id })));
+    savedOrThrow(
+      await org.upsert('Incident__c', 'IncidentKey__c', [
+        ...mergedIncidents.map((incident) => ({ IncidentKey__c: incident.IncidentKey__c, Status__c: MERGED, MergedInto__c: survivor.Id, Revision__c: num(incident.Revision__c) + 1 })),
+        {
+          IncidentKey__c: survivorKey,
+          Revision__c: num(survivor.Revision__c) + 1,
+          EstimatedSubjects__c: [survivor, ...mergedIncidents].reduce((sum, incident) => sum + num(incident.EstimatedSubjects__c), 0),
+          DataCategories__c: [...new Set([survivor, ...mergedIncidents].flatMap((incident) => text(incident.DataCategories__c).split(';').filter(Boolean)))].sort().join(';').slice(0, 255),
+          Timeline__c: appended(survivor.Timeline__c, `Merged in: ${mergedIncidents.map((incident) => text(incident.Name)).join(', ')}`),
+        },
+      ]),
+    );
+    return null;
+  };
+
+  /**
+   * IncidentController.splitIncident. The sidecar's split and its write-back, emulated: the verdicts move to a new
+   * incident that keeps the original's awareness and deadlines (a split restarts no clock), and both get a revision.
+   */
+  const splitIncident: Method = async ({ incidentId, verdictIds }) => {
+    const id = requireId(incidentId, 'incidentId');
+    const ids = selection(verdictIds, 'verdictIds', MAX_SPLIT, 'Select the verdicts to split out of this incident.', `Split at most ${MAX_SPLIT} verdicts at a time.`);
+    const incident = await byId(INCIDENT_FIELDS, 'Incident__c', id);
+    if (!incident) throw new ApexError('This incident does not exist or you cannot see it.');
+    changeableKey(incident);
+    const verdicts = await select(INCIDENT_VERDICT_FIELDS, 'LeakVerdict__c', `Incident__c = '${id}'`);
+    const moving = verdicts.filter((verdict) => ids.some((verdictId) => sameId(verdict.Id, verdictId)));
+    if (moving.length !== ids.length) throw new ApexError('A verdict selected is not in this incident, or you cannot see it. Reload the incident and select again.');
+    if (moving.length >= verdicts.length) throw new ApexError('A split must leave at least one verdict in the incident.');
+    moving.sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
+    const key = randomUUID();
+    const title = `Split from ${text(incident.Name)}`.slice(0, 80);
+    const rank = Math.min(INCIDENT_SEVERITIES.length - 1, ...moving.map((v) => INCIDENT_SEVERITIES.indexOf(text(v.Severity__c))).filter((r) => r >= 0));
+    const movedSubjects = moving.reduce((sum, verdict) => sum + num(verdict.RecordCount__c), 0);
+    const clocks = Object.fromEntries(
+      ['AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c', 'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'DataCategories__c'].map((field) => [field, incident[field] ?? null]),
+    );
+    const [splitId] = savedOrThrow(
+      await org.upsert('Incident__c', 'IncidentKey__c', [
+        {
+          IncidentKey__c: key,
+          Name: title,
+          Status__c: 'Triage',
+          Severity__c: INCIDENT_SEVERITIES[rank],
+          DetectedAt__c: text(moving[0]?.DetectedAt__c) || now().toISOString(),
+          EstimatedSubjects__c: movedSubjects,
+          Summary__c: moving.map((v) => `${text(v.Name)}: ${text(v.ReasonSummary__c)}`).join('\n'),
+          Timeline__c: appended('[]', `Split out of "${text(incident.Name)}"`),
+          Revision__c: 1,
+          ...clocks,
+        },
+        {
+          IncidentKey__c: incident.IncidentKey__c,
+          Revision__c: num(incident.Revision__c) + 1,
+          EstimatedSubjects__c: Math.max(0, num(incident.EstimatedSubjects__c) - movedSubjects),
+          Timeline__c: appended(incident.Timeline__c, `${moving.length} verdict(s) split out into "${title}"`),
+        },
+      ]),
+    );
+    await updateVerdicts(moving.map((verdict) => ({ EventId__c: verdict.EventId__c, Incident__c: splitId })));
+    return { key, title, revision: 1 };
   };
 
   const getDataMap: Method = async () => {
@@ -466,7 +594,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     OverviewController: { getOverview },
     VerdictController: { getVerdicts, getVerdict, acknowledge, markFalsePositive, escalate },
     PermissionReviewController: { getPendingReviews, approve, reject },
-    IncidentController: { getIncidents, recordMilestone },
+    IncidentController: { getIncidents, recordMilestone, getIncidentVerdicts, mergeIncidents, splitIncident },
     DataMapController: { getDataMap },
   };
 };

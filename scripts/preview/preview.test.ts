@@ -242,6 +242,90 @@ describe('dashboards preview in Chromium', () => {
     expect(stored[0]?.ConfirmedAt__c).toBeTruthy();
   });
 
+  /** Calls a preview Apex method as the page would, for the refusals the console never lets a user reach. */
+  const callApex = (method: string, params: Record<string, unknown>) =>
+    page.evaluate(
+      async ({ method, params }) => {
+        const response = await fetch(`/apex/IncidentController/${method}`, { method: 'POST', body: JSON.stringify(params) });
+        return { status: response.status, body: await response.json() };
+      },
+      { method, params },
+    );
+  /** Ticks an SLDS checkbox: its input is visually hidden behind the faux checkbox, which the label holds. */
+  const tick = async (checkbox: ReturnType<Page['locator']>) => {
+    await page.locator('label', { has: page.locator(`[id="${await checkbox.getAttribute('id')}"]`) }).or(page.locator(`label[for="${await checkbox.getAttribute('id')}"]`)).first().click();
+    await expect.poll(() => checkbox.isChecked()).toBe(true);
+  };
+  const incidentIdByKey = async (key: string) => String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${key}'`))[0]?.Id);
+
+  it('merges one incident into another from the console and shows the merged one read-only', async () => {
+    await open('incidents', 'button.select-incident');
+    const survivor = await showIncident(PREVIEW_INCIDENTS.past50.name);
+    await survivor.getByRole('button', { name: 'Merge into this incident' }).click();
+    const confirm = survivor.getByRole('button', { name: 'Merge selected incidents' });
+    expect(await confirm.isDisabled()).toBe(true);
+    // Closed and merged incidents are not offered; the selected one is not offered to itself.
+    const offered = survivor.locator('.merge-panel lightning-input');
+    expect(await offered.allInnerTexts()).not.toEqual(expect.arrayContaining([expect.stringContaining(PREVIEW_INCIDENTS.past50.name)]));
+    const overdue = survivor.getByRole('checkbox', { name: new RegExp(PREVIEW_INCIDENTS.overdue.name) });
+    await tick(overdue);
+    await confirm.click();
+    await toast('Merged. Leakwatch updates the incidents in a moment.').waitFor();
+
+    const survivorId = await incidentIdByKey(PREVIEW_INCIDENTS.past50.key);
+    const [stored] = await org.query<OrgRecord>(`SELECT Status__c, MergedInto__c FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.overdue.key}'`);
+    expect(stored).toMatchObject({ Status__c: 'Merged', MergedInto__c: survivorId });
+    const merged = await showIncident(PREVIEW_INCIDENTS.overdue.name);
+    await expect.poll(() => merged.locator('.merged-into').innerText()).toContain(`Merged into ${PREVIEW_INCIDENTS.past50.name}`);
+    expect(await merged.locator('.milestones button').count()).toBe(0);
+    expect(await merged.getByRole('button', { name: 'Merge into this incident' }).count()).toBe(0);
+    expect(await merged.getByRole('button', { name: 'Split verdicts out' }).count()).toBe(0);
+    await merged.getByRole('link', { name: PREVIEW_INCIDENTS.past50.name }).click();
+    await showIncident(PREVIEW_INCIDENTS.past50.name);
+
+    // The sidecar's refusals, as Apex passes them on.
+    const mergedId = await incidentIdByKey(PREVIEW_INCIDENTS.overdue.key);
+    expect(await callApex('mergeIncidents', { survivorId, otherIds: [mergedId] })).toEqual({
+      status: 400,
+      body: expect.objectContaining({ message: `Incident "${PREVIEW_INCIDENTS.overdue.name}" was already merged into "${PREVIEW_INCIDENTS.past50.name}": merge or split that one.` }),
+    });
+    expect(await callApex('mergeIncidents', { survivorId, otherIds: [survivorId] })).toEqual({ status: 400, body: expect.objectContaining({ message: 'An incident cannot be merged into itself.' }) });
+    expect(await callApex('recordMilestone', { incidentId: mergedId, milestone: 'confirm' })).toEqual({
+      status: 400,
+      body: expect.objectContaining({ message: `This incident was merged into "${PREVIEW_INCIDENTS.past50.name}": record milestones there.` }),
+    });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('splits a verdict out of an incident the sidecar opened into a new incident', async () => {
+    const linked = await org.query<OrgRecord>('SELECT Id, Name, Incident__c FROM LeakVerdict__c');
+    const incidents = await org.query<OrgRecord & { Name: string }>('SELECT Id, Name, Status__c, IncidentKey__c FROM Incident__c');
+    const countOf = (incident: OrgRecord) => linked.filter((verdict) => verdict.Incident__c === incident.Id).length;
+    const candidates = incidents.filter((incident) => incident.Status__c !== 'Merged' && incident.IncidentKey__c && countOf(incident) >= 2 && incidents.filter((other) => other.Name === incident.Name).length === 1);
+    const source = candidates.sort((a, b) => countOf(b) - countOf(a))[0] as OrgRecord & { Name: string };
+    expect(source).toBeDefined();
+
+    await open('incidents', 'button.select-incident');
+    const shown = await showIncident(source.Name);
+    await shown.getByRole('button', { name: 'Split verdicts out' }).click();
+    const boxes = shown.locator('.split-panel lightning-input');
+    await expect.poll(() => boxes.count()).toBe(countOf(source));
+    const confirm = shown.getByRole('button', { name: 'Split selected verdicts out' });
+    expect(await confirm.isDisabled()).toBe(true);
+    const moving = (await boxes.first().innerText()).split(' ')[0] as string;
+    await tick(shown.getByRole('checkbox', { name: new RegExp(`^${moving} `) }));
+    await confirm.click();
+    await toast('Leakwatch updates the incidents in a moment.').waitFor();
+
+    const [moved] = await org.query<OrgRecord>(`SELECT Incident__c FROM LeakVerdict__c WHERE Name = '${moving}'`);
+    expect(moved?.Incident__c).not.toBe(source.Id);
+    const [created] = await org.query<OrgRecord & { Name: string }>(`SELECT Id, Name, AwarenessAt__c FROM Incident__c WHERE Id = '${String(moved?.Incident__c)}'`);
+    expect(created?.Name).toBe(`Split from ${source.Name}`.slice(0, 80));
+    await page.locator('button.select-incident', { hasText: created?.Name }).waitFor();
+    expect((await org.query<OrgRecord>(`SELECT Id FROM LeakVerdict__c WHERE Incident__c = '${String(source.Id)}'`)).length).toBe(countOf(source) - 1);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('approves with an end date and rejects with a revocation, under four eyes', async () => {
     await open('reviews', 'li.review');
     await shoot('permission-reviews.png');

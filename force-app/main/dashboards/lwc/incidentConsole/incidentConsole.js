@@ -3,6 +3,9 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import { refreshApex } from '@salesforce/apex';
 import getIncidents from '@salesforce/apex/IncidentController.getIncidents';
 import recordMilestone from '@salesforce/apex/IncidentController.recordMilestone';
+import getIncidentVerdicts from '@salesforce/apex/IncidentController.getIncidentVerdicts';
+import mergeIncidents from '@salesforce/apex/IncidentController.mergeIncidents';
+import splitIncident from '@salesforce/apex/IncidentController.splitIncident';
 import NAME_FIELD from '@salesforce/schema/Incident__c.Name';
 import STATUS_FIELD from '@salesforce/schema/Incident__c.Status__c';
 import SEVERITY_FIELD from '@salesforce/schema/Incident__c.Severity__c';
@@ -23,10 +26,19 @@ import GDPR_NOTIFY_BY_FIELD from '@salesforce/schema/Incident__c.GdprNotifyBy__c
 import NIS2_EARLY_WARNING_BY_FIELD from '@salesforce/schema/Incident__c.Nis2EarlyWarningBy__c';
 import NIS2_NOTIFICATION_BY_FIELD from '@salesforce/schema/Incident__c.Nis2NotificationBy__c';
 import NIS2_FINAL_REPORT_BY_FIELD from '@salesforce/schema/Incident__c.Nis2FinalReportBy__c';
+import MERGED_INTO_FIELD from '@salesforce/schema/Incident__c.MergedInto__c';
+import VERDICT_NAME_FIELD from '@salesforce/schema/LeakVerdict__c.Name';
+import VERDICT_SEVERITY_FIELD from '@salesforce/schema/LeakVerdict__c.Severity__c';
+import VERDICT_REASON_FIELD from '@salesforce/schema/LeakVerdict__c.ReasonSummary__c';
 import { parseJson, reduceErrors, severityBadgeClass, splitList } from 'c/ldsUtils';
 import { clockState, deadlinesFrom } from 'c/incidentClocks';
 
 const TICK = 60 * 1000;
+/** Set by the sidecar on an incident merged into another (MergedInto__c). */
+const MERGED = 'Merged';
+/** Incidents that can no longer be merged into another. */
+const FINISHED_STATUSES = new Set(['Closed', MERGED]);
+const UPDATES_SOON = 'Leakwatch updates the incidents in a moment.';
 const CLOCK_CLASSES = {
     notStarted: 'slds-badge',
     running: 'slds-badge slds-theme_info',
@@ -144,6 +156,13 @@ function openMilestones(incident) {
     return MILESTONES.filter((milestone) => !logged.has(milestone.name) && !isRecorded(incident, milestone)).map(({ name, label }) => ({ name, label }));
 }
 
+/** The survivor a merged incident points to: MergedInto__c and its relationship (MergedInto__r, namespaced alike). */
+function mergedIntoOf(incident) {
+    const id = value(incident, MERGED_INTO_FIELD);
+    const survivor = incident[MERGED_INTO_FIELD.fieldApiName.replace(/__c$/, '__r')];
+    return id ? { id, name: (survivor && survivor.Name) || id, url: `/lightning/r/${id}/view` } : undefined;
+}
+
 function awarenessOf(incident) {
     const at = value(incident, AWARENESS_AT_FIELD);
     if (at) {
@@ -165,9 +184,19 @@ export default class IncidentConsole extends LightningElement {
     selectedId;
     working = false;
     milestoneError;
+    /** The merge or split panel open for the selected incident: 'merge', 'split' or undefined. */
+    changing;
+    /** Ids checked in the open panel: incidents to merge in, or verdicts to split out. */
+    checkedIds = [];
+    changeError;
+    /** The incident whose verdicts the split panel lists; set while that panel is open. */
+    splitIncidentId;
 
     @wire(getIncidents)
     incidents;
+
+    @wire(getIncidentVerdicts, { incidentId: '$splitIncidentId' })
+    verdicts;
 
     connectedCallback() {
         // eslint-disable-next-line @lwc/lwc/no-async-operation
@@ -210,10 +239,13 @@ export default class IncidentConsole extends LightningElement {
         if (!incident) {
             return undefined;
         }
+        const merged = value(incident, STATUS_FIELD) === MERGED;
         return {
             id: incident.Id,
             name: value(incident, NAME_FIELD),
             status: value(incident, STATUS_FIELD),
+            merged,
+            mergedInto: merged ? mergedIntoOf(incident) : undefined,
             severity: value(incident, SEVERITY_FIELD),
             severityClass: severityBadgeClass(value(incident, SEVERITY_FIELD)),
             detectedAt: value(incident, DETECTED_AT_FIELD),
@@ -231,10 +263,140 @@ export default class IncidentConsole extends LightningElement {
         return this.shown.milestones.length > 0;
     }
 
+    get mergeOpen() {
+        return this.changing === 'merge';
+    }
+
+    get splitOpen() {
+        return this.changing === 'split';
+    }
+
+    get mergeLegend() {
+        return `Merge these incidents into ${this.shown.name}`;
+    }
+
+    get splitLegend() {
+        return `Move these verdicts of ${this.shown.name} into a new incident`;
+    }
+
+    /** The other incidents still open, which a merge can fold into the selected one. */
+    get mergeCandidates() {
+        const selected = this.selectedIncident;
+        return this.incidents.data
+            .filter((incident) => incident !== selected && !FINISHED_STATUSES.has(value(incident, STATUS_FIELD)))
+            .map((incident) => ({
+                id: incident.Id,
+                label: `${value(incident, NAME_FIELD)} (${value(incident, SEVERITY_FIELD)}, ${value(incident, STATUS_FIELD)})`,
+                checked: this.checkedIds.includes(incident.Id)
+            }));
+    }
+
+    get hasMergeCandidates() {
+        return this.mergeCandidates.length > 0;
+    }
+
+    get mergeDisabled() {
+        return this.working || this.checkedIds.length === 0;
+    }
+
+    get splitVerdicts() {
+        return (this.verdicts.data || []).map((verdict) => ({
+            id: verdict.Id,
+            label: `${value(verdict, VERDICT_NAME_FIELD)} (${value(verdict, VERDICT_SEVERITY_FIELD)}): ${value(verdict, VERDICT_REASON_FIELD) || ''}`,
+            checked: this.checkedIds.includes(verdict.Id)
+        }));
+    }
+
+    get hasSplitVerdicts() {
+        return !!this.verdicts.data && this.verdicts.data.length > 0;
+    }
+
+    get splitLoading() {
+        return !this.verdicts.data && !this.verdicts.error;
+    }
+
+    /** A split moves some verdicts, never none and never all: the sidecar refuses an empty incident. */
+    get splitDisabled() {
+        const total = this.verdicts.data ? this.verdicts.data.length : 0;
+        return this.working || this.checkedIds.length === 0 || this.checkedIds.length >= total;
+    }
+
     handleSelect(event) {
         this.selectedId = event.currentTarget.dataset.id;
         this.now = Date.now();
         this.milestoneError = undefined;
+        this.closeChange();
+    }
+
+    handleShowSurvivor(event) {
+        event.preventDefault();
+        this.selectedId = event.currentTarget.dataset.id;
+        this.now = Date.now();
+        this.milestoneError = undefined;
+        this.closeChange();
+    }
+
+    handleOpenMerge() {
+        this.closeChange();
+        this.changing = 'merge';
+    }
+
+    handleOpenSplit() {
+        this.closeChange();
+        this.changing = 'split';
+        this.splitIncidentId = this.shown.id;
+    }
+
+    handleCancelChange() {
+        this.closeChange();
+    }
+
+    handleCheck(event) {
+        const id = event.target.dataset.id;
+        const others = this.checkedIds.filter((checkedId) => checkedId !== id);
+        this.checkedIds = event.target.checked ? [...others, id] : others;
+    }
+
+    closeChange() {
+        this.changing = undefined;
+        this.checkedIds = [];
+        this.changeError = undefined;
+        this.splitIncidentId = undefined;
+    }
+
+    async handleMerge() {
+        const survivorId = this.shown.id;
+        await this.change('Not merged', async () => {
+            await mergeIncidents({ survivorId, otherIds: this.checkedIds });
+            return `Merged. ${UPDATES_SOON}`;
+        });
+    }
+
+    async handleSplit() {
+        const incidentId = this.shown.id;
+        const verdicts = this.verdicts;
+        await this.change('Not split', async () => {
+            const split = await splitIncident({ incidentId, verdictIds: this.checkedIds });
+            await refreshApex(verdicts);
+            return split && split.title ? `Split out as "${split.title}". ${UPDATES_SOON}` : `Split. ${UPDATES_SOON}`;
+        });
+    }
+
+    /** Runs a merge or split, then closes its panel and reloads, or shows why it was refused and keeps the panel. */
+    async change(refusedTitle, action) {
+        this.working = true;
+        this.changeError = undefined;
+        try {
+            const message = await action();
+            this.dispatchEvent(new ShowToastEvent({ title: 'Done', message, variant: 'success' }));
+            this.closeChange();
+            await refreshApex(this.incidents);
+        } catch (error) {
+            this.changeError = error;
+            this.dispatchEvent(new ShowToastEvent({ title: refusedTitle, message: reduceErrors(error).join(', '), variant: 'error' }));
+        } finally {
+            this.working = false;
+        }
     }
 
     async handleMilestone(event) {
