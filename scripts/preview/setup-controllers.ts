@@ -113,6 +113,27 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
     return check(false, `The sidecar answered HTTP ${status}. Check its logs.`);
   };
 
+  const checkNotifications = async (): Promise<Check> => {
+    const check = (ok: boolean, message: string): Check => ({ key: 'notifications', label: 'Incident notifications', ok, message });
+    let counts: Record<string, unknown> | undefined;
+    try {
+      const reply = await callSidecar('GET', '/v1/status');
+      if (reply.status === 200 && isRecord(reply.body) && isRecord(reply.body.notifications)) counts = reply.body.notifications;
+    } catch (error) {
+      if (!(error instanceof CalloutError)) throw error;
+    }
+    if (!counts) return check(false, 'Unknown until the sidecar connection check passes.');
+    const dead = typeof counts.dead === 'number' ? counts.dead : 0;
+    const pending = typeof counts.pending === 'number' ? counts.pending : 0;
+    if (dead > 0) {
+      return check(
+        false,
+        `${dead} notifications could not be delivered: a target refused them or kept failing. The sidecar's log names the target and why; once it is fixed, re-queue them with leakwatch redrive --notifications.`,
+      );
+    }
+    return check(true, pending === 0 ? 'Every incident notification was delivered.' : `${pending} notifications are on their way; none has failed for good.`);
+  };
+
   const checkCollectors = async (): Promise<Check> => {
     const statuses = await org.query('SELECT SourceKey__c, State__c, LastRowAt__c, Rows24h__c, LastError__c, CheckedAt__c FROM CollectorStatus__c');
     const attention: string[] = [];
@@ -148,6 +169,7 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
       : { key: 'triggers', label: 'Capture triggers', ok: false, message: 'Capture triggers are switched off in the Default Leakwatch Setting.' },
     await checkCollectors(),
     await checkDeliveryFailures(),
+    await checkNotifications(),
   ];
 
   // CanaryController. The preview's user holds every Leakwatch permission set, ManageCanaries included.

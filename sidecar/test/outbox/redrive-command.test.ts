@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { queueStatus } from '../../src/outbox/queue-status.js';
-import { AUTH, SECRET } from '../api/envelopes.js';
+import { AUTH, ORG_ID, SECRET } from '../api/envelopes.js';
 import { buildTestApp, eventually } from '../api/build-test-app.js';
 import type { fakeOrg } from '../api/fakes.js';
 import { openTestStore, type TestStore } from '../store/test-stores.js';
@@ -48,6 +48,22 @@ describe('leakwatch redrive', () => {
     expect(rest).toEqual({ code: 0, output: 're-queued 1 record(s)\n' });
     await eventually(() => org.records('PiiFinding__c').length === 2);
     expect((await queueStatus(testStore.store)).deadLetters).toBe(0);
+  });
+
+  it('re-queues dead notifications, of one target or all, and refuses mixed flags', async () => {
+    for (const target of ['dpo-desk', 'soc-servicenow'])
+      await testStore.store.query(
+        `INSERT INTO notification (org_id, incident_key, revision, target, idempotency_key, payload, state, attempts)
+         VALUES ($1, gen_random_uuid(), 1, $2, $3, '{}'::jsonb, 'dead', 8)`,
+        [ORG_ID, target, `k-${target}`],
+      );
+    const one = await run(['--url', url, '--notifications', '--target', 'dpo-desk'], { LEAKWATCH_SECRET: SECRET });
+    expect(one).toEqual({ code: 0, output: 're-queued 1 notification(s)\n' });
+    const rest = await run(['--url', url, '--notifications'], { LEAKWATCH_SECRET: SECRET });
+    expect(rest).toEqual({ code: 0, output: 're-queued 1 notification(s)\n' });
+    expect((await testStore.store.query("SELECT 1 FROM notification WHERE state = 'dead'")).length).toBe(0);
+    expect((await run(['--url', url, '--target', 'dpo-desk'], { LEAKWATCH_SECRET: SECRET })).code).toBe(2);
+    expect((await run(['--url', url, '--notifications', '--event', 'x'], { LEAKWATCH_SECRET: SECRET })).code).toBe(2);
   });
 
   it('refuses without the secret and reports a wrong one', async () => {
