@@ -30,6 +30,15 @@ import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
 import deadLettersRoute from './routes/dead-letters.js';
+import egressRoute from './routes/egress.js';
+import { createClassifier } from './classify/index.js';
+import { canaryMarkerReader } from './egress/canary-markers.js';
+import type { RedactAs } from './egress/ext-authz.js';
+import { loadEgressPolicies, type EgressPolicy } from './egress/policy.js';
+import { readHashSalt } from './store/hash-salt.js';
+import flowsRoute from './routes/flows.js';
+import tracesRoute from './routes/traces.js';
+import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import drillsRoute from './routes/drills.js';
 import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
@@ -76,6 +85,11 @@ export interface BuildAppOptions {
    * restarted replica takes back at once what it held when it died.
    */
   replicaId?: string;
+  /**
+   * Egress inspection (`POST /v1/egress/inspect`, Envoy ext_authz): each org's policy (default: the
+   * built-in one), how ext_authz enforces a redaction, and the value-hash salt (default: the store's).
+   */
+  egress?: { policyFor?: (orgId: string) => EgressPolicy; redactAs?: RedactAs; hashSalt?: string };
   /** Pino options, or false for none. Errors are always logged without their values (see `withSafeErrors`). */
   logger?: FastifyServerOptions['logger'];
   /** Closes the store when the app closes (after the workers have stopped). */
@@ -87,6 +101,8 @@ export interface BuildAppOptions {
    * with a 404 that says so, and `buildMetricsApp` serves them (started by `startSidecar`).
    */
   metrics?: MetricsExposure;
+  /** Objects holding personal data, for data flows to AI services; default the detector's default `piiObjects`. */
+  piiObjects?: readonly string[];
 }
 
 /**
@@ -129,6 +145,7 @@ function metricsElsewhere(exposure: MetricsExposure): string | undefined {
 export const REDACTED_LOG_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
+  'req.headers["x-leakwatch-org-secret"]',
   'request.headers.authorization',
   'request.headers.cookie',
   'headers.authorization',
@@ -236,6 +253,29 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onAccepted: () => app.wakeWorkers(),
   });
   await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
+  // Data flows seen in traces are judged against the same per-org egress policies as egress inspection.
+  const egressPolicyFor = options.egress?.policyFor ?? loadEgressPolicies(undefined);
+  await app.register(tracesRoute, {
+    store: options.store,
+    classifier: options.classifier,
+    orgSecrets: options.orgSecrets,
+    policyFor: egressPolicyFor,
+    piiObjects: new Set(options.piiObjects ?? DEFAULT_DETECTION_CONFIG.piiObjects),
+    onAccepted: () => app.wakeWorkers(),
+  });
+  await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
+  // Egress inspection runs the recognizers in the request, without the NER model: see src/egress/README.md (Latency).
+  const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));
+  await app.register(egressRoute, {
+    store: options.store,
+    classifier: createClassifier({ salt: egressSalt, modelDir: null }),
+    salt: egressSalt,
+    policyFor: egressPolicyFor,
+    canaryMarkers: canaryMarkerReader(options.store),
+    orgSecrets: options.orgSecrets,
+    ...(options.egress?.redactAs ? { redactAs: options.egress.redactAs } : {}),
+    onAccepted: () => app.wakeWorkers(),
+  });
   await app.register(deadLettersRoute, {
     store: options.store,
     orgSecrets: options.orgSecrets,

@@ -59,6 +59,8 @@ const EnvSchema = Type.Object({
   LEAKWATCH_COLLECT_SOURCES: Type.Optional(Type.String({ pattern: '^[A-Za-z]+(,[A-Za-z]+)*$' })),
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
   LEAKWATCH_NOTIFY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_EGRESS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  LEAKWATCH_EGRESS_REDACT_AS: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: 'block' }),
   LEAKWATCH_EVIDENCE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DRAFTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DPO_CONTACT: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
@@ -184,6 +186,10 @@ export interface SidecarConfig {
   incidents?: IncidentSettings;
   /** `LEAKWATCH_NOTIFY_FILE`: the notification targets of incidents (`sidecar/src/notify/`); unset: none. */
   notifyFile?: string;
+  /** `LEAKWATCH_EGRESS_FILE`: each org's egress policy (`src/egress/policy.ts`); unset: the built-in policy. */
+  egressFile?: string;
+  /** `LEAKWATCH_EGRESS_REDACT_AS`: how Envoy ext_authz enforces a redaction it cannot carry out (default block). */
+  egressRedactAs?: 'block' | 'allow';
   /** `LEAKWATCH_EVIDENCE_KEY_FILE`: the Ed25519 private key evidence bundles are signed with; unset: none is exported. */
   evidenceKeyFile?: string;
   /** `LEAKWATCH_DRAFTS_DIR`: templates that replace the shipped notification drafts, file by file. */
@@ -299,6 +305,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
     },
     ...(e.LEAKWATCH_NOTIFY_FILE ? { notifyFile: e.LEAKWATCH_NOTIFY_FILE } : {}),
+    ...(e.LEAKWATCH_EGRESS_FILE ? { egressFile: e.LEAKWATCH_EGRESS_FILE } : {}),
+    egressRedactAs: e.LEAKWATCH_EGRESS_REDACT_AS,
     ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
     ...(e.LEAKWATCH_DRAFTS_DIR ? { draftsDir: e.LEAKWATCH_DRAFTS_DIR } : {}),
     ...(e.LEAKWATCH_DPO_CONTACT ? { dpoContact: e.LEAKWATCH_DPO_CONTACT } : {}),

@@ -20,6 +20,7 @@ import { buildSources } from './collect/sources/index.js';
 import type { CollectClient } from './collect/source.js';
 import type { PubSubSession } from './collect/realtime/pubsub-client.js';
 import { loadTargets, NotifyConfigError, type ConfiguredTarget } from './notify/targets.js';
+import { EgressConfigError, loadEgressPolicies } from './egress/policy.js';
 import type { OrgTargetClient } from './notify/org-target.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
@@ -75,6 +76,8 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       );
     // Read before anything starts: a bad notification file stops the sidecar with its reason.
     const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile, engines.notifyEnv ?? process.env, { orgClientFor: (orgId) => orgTargetClient(orgClientFor(orgId)) }) : []);
+    // Read before anything starts, like the notification file: a bad policy stops the sidecar with its JSON path.
+    const egressPolicyFor = loadEgressPolicies(config.egressFile);
     const evidenceKey = engines.evidenceKey ?? (config.evidenceKeyFile ? readEvidenceKey(config.evidenceKeyFile) : undefined);
     classifier = engines.classifier ?? (await warmClassifier(config, store));
     const stored = engines.detector ? undefined : createStoredDetector(store);
@@ -142,6 +145,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       ...(evidenceKey ? { evidenceKey } : {}),
       ...(config.draftsDir ? { draftsDir: config.draftsDir } : {}),
       ...(config.dpoContact ? { dpoContact: config.dpoContact } : {}),
+      egress: { policyFor: egressPolicyFor, ...(config.egressRedactAs ? { redactAs: config.egressRedactAs } : {}), ...(config.hashSalt ? { hashSalt: config.hashSalt } : {}) },
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
@@ -243,7 +247,7 @@ async function main(): Promise<void> {
   try {
     closeOnSignals(await startSidecar(loadConfig()));
   } catch (err) {
-    if (!(err instanceof ConfigError) && !(err instanceof NotifyConfigError)) throw err;
+    if (!(err instanceof ConfigError) && !(err instanceof NotifyConfigError) && !(err instanceof EgressConfigError)) throw err;
     process.stderr.write(`leakwatch sidecar: configuration error: ${err.message}\n`);
     process.exit(78);
   }

@@ -9,7 +9,8 @@
  */
 export const SIDECAR_ACTOR_ID = '005000000000000AAA';
 
-export type EventKind = 'dml' | 'permission' | 'sharing' | 'setup' | 'oauth' | 'login' | 'export';
+/** `egress` is raised by the sidecar's egress inspection only (`src/egress/`); `/v1/events` refuses it. */
+export type EventKind = 'dml' | 'permission' | 'sharing' | 'setup' | 'oauth' | 'login' | 'export' | 'egress';
 
 export type Operation =
   | 'insert'

@@ -98,7 +98,15 @@ export interface ReasonWeights {
   unbounded_pii_query: number;
   paged_enumeration: number;
   report_export_pii: number;
+  /** A service of the org's estate calling a destination not on the egress allow-list for the first time (OTLP traces). */
+  new_data_flow: number;
+  /** Personal-data objects flowing to an AI service outside the policy's allowed regions (OTLP traces). */
+  pii_to_ai_outside_region: number;
   bulk_download_off_window: number;
+  /** An outbound request the egress inspection blocked (`kind: egress`). */
+  egress_blocked: number;
+  /** An outbound request the egress inspection let through with its personal data redacted. */
+  egress_redacted: number;
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
@@ -212,6 +220,10 @@ export const DEFAULT_DETECTION_CONFIG: DetectionConfig = {
     paged_enumeration: 45,
     report_export_pii: 35,
     bulk_download_off_window: 40,
+    egress_blocked: 65,
+    egress_redacted: 40,
+    new_data_flow: 40,
+    pii_to_ai_outside_region: 70,
   },
 };
 

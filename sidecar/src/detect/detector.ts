@@ -6,6 +6,8 @@ import { CanaryHashes } from './canary-hashes.js';
 import { eventTime } from './clock.js';
 import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.js';
 import { canaryRule } from './rules/canary.js';
+import { egressRule } from './rules/egress.js';
+import { dataFlowRule } from './rules/data-flow.js';
 import { isDrillEvent } from '../drill/mark.js';
 import type { Rule, RuleContext } from './rules/context.js';
 import { integrationInteractiveRule } from './rules/integration-interactive.js';
@@ -68,10 +70,14 @@ const RULES: readonly Rule[] = [
   sharingRule,
   oauthRule,
   readSideRule,
+  dataFlowRule,
 ];
 
 /** A drill's synthetic events raise their canary verdict only: no rule that learns (volumes, hours, apps, tokens) sees them. */
 const DRILL_RULES: readonly Rule[] = [canaryRule];
+
+/** An egress event (raised by the sidecar's inspection) raises its own verdict only and teaches no baseline. */
+const EGRESS_RULES: readonly Rule[] = [egressRule];
 
 interface OrgContext {
   state: DetectionState;
@@ -146,7 +152,8 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     const { event } = input;
     const time = eventTime(event.occurredAt);
     const drill = isDrillEvent(event);
-    if (!drill) org.state.advanceTo(time.day);
+    const egress = event.kind === 'egress';
+    if (!drill && !egress) org.state.advanceTo(time.day);
     const ctx: RuleContext = {
       input,
       event,
@@ -162,7 +169,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       zScore: null,
       permissionReview: undefined,
     };
-    for (const rule of drill ? DRILL_RULES : RULES) rule(ctx);
+    for (const rule of egress ? EGRESS_RULES : drill ? DRILL_RULES : RULES) rule(ctx);
     if (ctx.reasons.length === 0) return null;
     const nowMs = now();
     org.state.forgetExpiredSuppressions(nowMs);

@@ -3,7 +3,7 @@ import type { Reason, Severity } from '../contract/verdict.js';
 import type { ReviewerFeedback } from '../detect/index.js';
 import type { FalsePositiveRecord } from './false-positive-query.js';
 
-const KINDS: readonly EventKind[] = ['dml', 'permission', 'sharing', 'setup', 'oauth', 'login', 'export'];
+const KINDS: readonly EventKind[] = ['dml', 'permission', 'sharing', 'setup', 'oauth', 'login', 'export', 'egress'];
 const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low', 'Info'];
 
 export type FeedbackOf = { feedback: ReviewerFeedback } | { skip: string };

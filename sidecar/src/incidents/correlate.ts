@@ -195,6 +195,8 @@ const TITLES: Record<string, string> = {
   dormant_token_woke: 'Dormant token used again',
   pii_in_free_text: 'Personal data in free text',
   realtime_coverage_gap: 'Monitoring gap',
+  new_data_flow: 'New data flow to an unlisted destination',
+  pii_to_ai_outside_region: 'Personal data sent to AI outside region',
 };
 
 /** Whether a verdict belongs to an incident: close enough in time and sharing an actor, an app or a session. */

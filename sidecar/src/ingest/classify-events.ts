@@ -5,6 +5,7 @@ import { storableText } from './storable-text.js';
 import type { StoredEvent } from './stored-event.js';
 import { kilobytes, MAX_VALUE_BYTES, truncateUtf8 } from './truncate.js';
 import { NETWORK } from '../contract/network.js';
+import { HOST_NAME } from '../contract/host.js';
 
 /** Strings of one event's details (keys and values) classified at most; what comes after them is dropped. */
 export const MAX_DETAIL_STRINGS = 200;
@@ -24,11 +25,13 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 /**
  * Detail values that are enums and kept as sent: a login's country as an ISO 3166-1 alpha-2 code
  * (LoginHistory.CountryIso), which the detector compares per user. A coarse location the org's own
- * login history shows every admin; any other value under the key is classified as usual.
+ * login history shows every admin; a data flow's destination host (`HOST_NAME`), which names a
+ * service, not a person. Any other value under these keys is classified as usual.
  */
 const ENUM_DETAILS = new Map<string, RegExp>([
   ['country', /^[A-Z]{2}$/],
   ['network', NETWORK],
+  ['destinationHost', HOST_NAME],
 ]);
 const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
 

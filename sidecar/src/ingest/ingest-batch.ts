@@ -5,6 +5,9 @@ import { classifyEvents } from './classify-events.js';
 import { eventProblems } from './event-validator.js';
 import { knownEventIds, persistEvents } from './persist-events.js';
 
+/** Egress events are the sidecar's own (its inspection raises them): one sent from outside could pass every other rule by. */
+const EGRESS_REFUSED = 'kind egress is raised by the sidecar\'s egress inspection only and cannot be sent';
+
 export interface RejectedEvent {
   index: number;
   eventId?: string;
@@ -39,7 +42,7 @@ export async function ingestBatch(
   const seen = new Set<string>();
   let repeated = 0;
   batch.events.forEach((candidate, index) => {
-    const reasons = eventProblems(candidate);
+    const reasons = (candidate as { kind?: unknown } | null)?.kind === 'egress' ? [EGRESS_REFUSED] : eventProblems(candidate);
     if (reasons) {
       rejected.push({ index, eventId: idOf(candidate), reasons });
       return;

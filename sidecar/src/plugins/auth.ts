@@ -42,6 +42,34 @@ export function bearerAuth(orgSecrets: Map<string, string>) {
 }
 
 /**
+ * An onRequest hook that accepts the org's bearer secret as the whole value of header `name` (for
+ * callers whose `Authorization` belongs to someone else: Envoy's ext_authz forwards the client's
+ * own `Authorization`, so Envoy adds the org secret under a header of its own). Compared like
+ * `bearerAuth`: every secret, in constant time.
+ */
+export function secretHeaderAuth(orgSecrets: Map<string, string>, name: string) {
+  const known = [...orgSecrets].map(([orgId, secret]) => ({ orgId: orgKey(orgId), hash: digest(secret) }));
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers[name];
+    const value = typeof header === 'string' ? header.trim() : '';
+    const given = digest(value);
+    let orgId: string | undefined;
+    for (const k of known) {
+      if (timingSafeEqual(given, k.hash) && value !== '') orgId = k.orgId;
+    }
+    if (!orgId) {
+      return reply.code(401).send({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: `Missing or invalid ${name} header: the gateway must add the org's bearer secret under it (see sidecar/src/egress/README.md).`,
+        requestId: request.id,
+      });
+    }
+    request.orgId = orgId;
+  };
+}
+
+/**
  * An onRequest hook for `GET /metrics` behind `LEAKWATCH_METRICS_TOKEN`: accepts
  * `Authorization: Bearer <token>`, compared in constant time like the org secrets.
  */
