@@ -106,6 +106,32 @@ export function orgFactsOf(record: OrgRecord): OrgIncidentFacts {
   return status ? { status, milestones } : { milestones };
 }
 
+/** A reviewer's status on a record as one decision: who (user id only) and when. */
+function statusDecision(
+  record: OrgRecord,
+  object: 'LeakVerdict__c' | 'PermissionReview__c',
+  at: string | undefined,
+  who: unknown,
+  extra: { subject?: string; data?: Record<string, string> },
+): Decision[] {
+  const status = String(record['Status__c'] ?? '');
+  if (!status || !at) return [];
+  const userId = userIdOf(who);
+  return [
+    {
+      recordId: record.Id,
+      decision: status,
+      decidedAt: at,
+      evidence: {
+        at,
+        kind: 'review-decision',
+        subject: extra.subject ?? `${object}:${record.Id}`,
+        data: { object, recordId: record.Id, status, ...extra.data, ...(userId ? { userId } : {}) },
+      },
+    },
+  ];
+}
+
 const SOURCES: Source[] = [
   {
     name: 'Incident__c',
@@ -131,54 +157,20 @@ const SOURCES: Source[] = [
     fields: ['EventId__c', 'Status__c', 'LastModifiedById'],
     // The sidecar writes New; every other status is a reviewer's.
     where: "Status__c != 'New'",
-    decisions(record) {
-      const status = String(record['Status__c'] ?? '');
-      const at = iso(record.LastModifiedDate);
-      if (!status || !at) return [];
-      const eventId = typeof record['EventId__c'] === 'string' ? record['EventId__c'].toLowerCase() : undefined;
-      return [
-        {
-          recordId: record.Id,
-          decision: status,
-          decidedAt: at,
-          evidence: {
-            at,
-            kind: 'review-decision',
-            subject: eventId ?? `LeakVerdict__c:${record.Id}`,
-            data: { object: 'LeakVerdict__c', recordId: record.Id, status, ...(userIdOf(record['LastModifiedById']) ? { userId: record['LastModifiedById'] as string } : {}) },
-          },
-        },
-      ];
-    },
+    decisions: (record) =>
+      statusDecision(record, 'LeakVerdict__c', iso(record.LastModifiedDate), record['LastModifiedById'], {
+        // Filed under the verdict's event, so an incident's evidence bundle holds its reviews.
+        subject: typeof record['EventId__c'] === 'string' ? record['EventId__c'].toLowerCase() : undefined,
+      }),
   },
   {
     name: 'PermissionReview__c',
     fields: ['AssignmentId__c', 'Status__c', 'DecidedAt__c', 'DecidedBy__c'],
     where: "Status__c IN ('Approved', 'Rejected', 'Expired')",
-    decisions(record) {
-      const status = String(record['Status__c'] ?? '');
-      const at = iso(record['DecidedAt__c']) ?? iso(record.LastModifiedDate);
-      if (!status || !at) return [];
-      return [
-        {
-          recordId: record.Id,
-          decision: status,
-          decidedAt: at,
-          evidence: {
-            at,
-            kind: 'review-decision',
-            subject: `PermissionReview__c:${record.Id}`,
-            data: {
-              object: 'PermissionReview__c',
-              recordId: record.Id,
-              status,
-              ...(typeof record['AssignmentId__c'] === 'string' ? { assignmentId: record['AssignmentId__c'] } : {}),
-              ...(userIdOf(record['DecidedBy__c']) ? { userId: record['DecidedBy__c'] as string } : {}),
-            },
-          },
-        },
-      ];
-    },
+    decisions: (record) =>
+      statusDecision(record, 'PermissionReview__c', iso(record['DecidedAt__c']) ?? iso(record.LastModifiedDate), record['DecidedBy__c'], {
+        data: typeof record['AssignmentId__c'] === 'string' ? { assignmentId: record['AssignmentId__c'] } : {},
+      }),
   },
 ];
 

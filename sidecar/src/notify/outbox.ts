@@ -43,20 +43,36 @@ export const idempotencyKeyOf = (incidentKey: string, revision: number, target: 
  * changed the incident: a crash keeps both or neither, and a batch scored again queues nothing twice.
  */
 export async function queueNotifications(tx: Sql, changed: readonly IncidentState[], targets: readonly ConfiguredTarget[]): Promise<number> {
-  const rows = changed.flatMap((state) => {
-    const wanting = targetsFor(targets, state.orgId, state.severity);
-    // Every target hears the same revision: its payload is built once.
-    const payload = wanting.length > 0 ? notificationOf(state) : undefined;
-    return wanting.map(({ target }) => ({
-      org_id: state.orgId,
-      incident_key: state.key,
-      revision: state.revision,
-      target: target.name,
-      idempotency_key: idempotencyKeyOf(state.key, state.revision, target.name),
-      payload,
-    }));
-  });
-  if (rows.length === 0) return 0;
+  return insertNotifications(
+    tx,
+    changed.flatMap((state) => {
+      const wanting = targetsFor(targets, state.orgId, state.severity);
+      // Every target hears the same revision: its payload is built once.
+      const payload = wanting.length > 0 ? notificationOf(state) : undefined;
+      return wanting.map(({ target }) => ({ state, target: target.name, idempotencyKey: idempotencyKeyOf(state.key, state.revision, target.name), payload: payload as IncidentNotification }));
+    }),
+  );
+}
+
+/** One notification to queue: the incident (at its revision), the target, the key and what the target hears. */
+export interface QueuedNotification {
+  state: Pick<IncidentState, 'orgId' | 'key' | 'revision'>;
+  target: string;
+  idempotencyKey: string;
+  payload: IncidentNotification;
+}
+
+/** Inserts notifications into the queue; one whose key is there already is left as it is. Returns how many were new. */
+export async function insertNotifications(tx: Sql, queued: readonly QueuedNotification[]): Promise<number> {
+  if (queued.length === 0) return 0;
+  const rows = queued.map(({ state, target, idempotencyKey, payload }) => ({
+    org_id: state.orgId,
+    incident_key: state.key,
+    revision: state.revision,
+    target,
+    idempotency_key: idempotencyKey,
+    payload,
+  }));
   const inserted = await tx.query<{ id: string }>(
     `INSERT INTO notification (org_id, incident_key, revision, target, idempotency_key, payload)
      SELECT x.org_id, x.incident_key::uuid, x.revision, x.target, x.idempotency_key, x.payload

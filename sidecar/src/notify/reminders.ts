@@ -2,7 +2,7 @@ import { CLOCK_NAMES, clockStatus, REMINDER_STATES, type ClockName } from '../in
 import type { IncidentState } from '../incidents/correlate.js';
 import type { Sql } from '../store/store.js';
 import type { IncidentNotification } from './notification.js';
-import { notificationOf } from './outbox.js';
+import { insertNotifications, notificationOf } from './outbox.js';
 import { targetsFor, type ConfiguredTarget } from './targets.js';
 
 /** Incidents older than this have no clock left to remind of: the final report's runs a month past the 72 hours. */
@@ -46,31 +46,17 @@ export async function queueReminders(sql: Sql, targets: readonly ConfiguredTarge
     `SELECT state FROM incident WHERE opened_at >= $1 AND NOT (state ? 'mergedInto') AND NOT (state ? 'drill')`,
     [new Date(now.getTime() - REMINDER_HORIZON_DAYS * 86_400_000).toISOString()],
   );
-  const rows = incidents.flatMap(({ state }) => {
-    const due = dueReminders(state, now);
-    const wanting = due.length > 0 ? targetsFor(targets, state.orgId, state.severity) : [];
-    return due.flatMap((reminder) => {
-      const payload = reminderOf(state, reminder);
-      return wanting.map(({ target }) => ({
-        org_id: state.orgId,
-        incident_key: state.key,
-        revision: state.revision,
-        target: target.name,
-        idempotency_key: reminderKeyOf(state.key, reminder.clock, reminder.state, target.name),
-        payload,
-      }));
-    });
-  });
-  if (rows.length === 0) return 0;
-  const inserted = await sql.query<{ id: string }>(
-    `INSERT INTO notification (org_id, incident_key, revision, target, idempotency_key, payload)
-     SELECT x.org_id, x.incident_key::uuid, x.revision, x.target, x.idempotency_key, x.payload
-       FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, incident_key text, revision int, target text, idempotency_key text, payload jsonb)
-     ON CONFLICT (org_id, idempotency_key) DO NOTHING
-     RETURNING id::text AS id`,
-    [JSON.stringify(rows)],
+  return insertNotifications(
+    sql,
+    incidents.flatMap(({ state }) => {
+      const due = dueReminders(state, now);
+      const wanting = due.length > 0 ? targetsFor(targets, state.orgId, state.severity) : [];
+      return due.flatMap((reminder) => {
+        const payload = reminderOf(state, reminder);
+        return wanting.map(({ target }) => ({ state, target: target.name, idempotencyKey: reminderKeyOf(state.key, reminder.clock, reminder.state, target.name), payload }));
+      });
+    }),
   );
-  return inserted.length;
 }
 
 /**

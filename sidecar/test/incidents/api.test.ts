@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clockStatus, type ClockName, type ClockState } from '../../src/incidents/clocks-status.js';
 import type { IncidentState } from '../../src/incidents/correlate.js';
 import { storeDrafts } from '../../src/incidents/draft-store.js';
+import { insertIncident } from './incident-state.js';
 import { DRAFT_NAMES, loadDraftTemplates, PLACEHOLDERS, renderDraft, SHIPPED_DRAFTS_DIR } from '../../src/notify/drafts.js';
 import errorHandler from '../../src/plugins/error-handler.js';
 import incidentsRoute, { type IncidentsRouteOptions } from '../../src/routes/incidents.js';
@@ -118,14 +119,6 @@ const FOREIGN: IncidentState = { ...INCIDENT, key: 'c9d8e7f6-a5b4-4c3d-8e2f-1a0b
 
 /** An e-mail address that is not masked. */
 const RAW_EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
-
-async function insertIncident(store: Store, state: IncidentState): Promise<void> {
-  await store.query(
-    `INSERT INTO incident (org_id, incident_key, revision, opened_at, last_verdict_at, state)
-     VALUES ($1, $2::uuid, $3, $4::timestamptz, $5::timestamptz, $6::jsonb)`,
-    [state.orgId, state.key, state.revision, state.openedAt, state.lastVerdictAt, JSON.stringify(state)],
-  );
-}
 
 let clock = new Date(T0);
 const atHour = (hours: number) => {

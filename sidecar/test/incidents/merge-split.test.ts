@@ -11,6 +11,7 @@ import { loadDraftTemplates } from '../../src/notify/drafts.js';
 import type { NotificationTarget } from '../../src/notify/notification.js';
 import errorHandler from '../../src/plugins/error-handler.js';
 import incidentsRoute from '../../src/routes/incidents.js';
+import { insertIncident } from './incident-state.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 
 const ORG = '00D5g000004Cx1aEAC';
@@ -153,14 +154,7 @@ describe('merging and splitting incidents', () => {
       for (const table of ['incident', 'incident_member', 'outbox', 'notification', 'evidence_entry', 'incident_draft']) await test.store.query(`DELETE FROM ${table}`);
       const states = [incident(A, [verdict(1), verdict(2)]), incident(B, [verdict(3)]), incident('c9d8e7f6-a5b4-4c3d-8e2f-1a0b9c8d7e6f', [verdict(5)], { orgId: OTHER_ORG })];
       for (const s of states) {
-        await test.store.query('INSERT INTO incident (org_id, incident_key, revision, opened_at, last_verdict_at, state) VALUES ($1, $2::uuid, $3, $4, $5, $6::jsonb)', [
-          s.orgId,
-          s.key,
-          s.revision,
-          s.openedAt,
-          s.lastVerdictAt,
-          JSON.stringify(s),
-        ]);
+        await insertIncident(test.store, s);
         for (const v of s.verdicts) await test.store.query('INSERT INTO incident_member (org_id, event_id, incident_key) VALUES ($1, $2::uuid, $3::uuid)', [s.orgId, v.eventId, s.key]);
       }
     });

@@ -8,6 +8,7 @@ import { DEFAULT_INCIDENT_SETTINGS, type IncidentState } from '../../src/inciden
 import { orgFactsOf, readBackOrg, readbackSoql } from '../../src/incidents/org-readback.js';
 import type { NotificationTarget } from '../../src/notify/notification.js';
 import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
+import { incidentState, insertIncident } from './incident-state.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 
 const ORG = orgKey('00D5g000004Cx1a');
@@ -22,25 +23,10 @@ const WARNED = '2026-03-02T20:00:00.000Z';
 const MINUTE_AGO = () => new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000).toISOString();
 
 function incident(overrides: Partial<IncidentState> = {}): IncidentState {
-  return {
+  return incidentState({
     key: KEY,
     orgId: ORG,
-    revision: 1,
     openedAt: DETECTED,
-    lastVerdictAt: '2026-03-02T07:41:00.000Z',
-    firstEventAt: '2026-03-02T07:41:00.000Z',
-    severity: 'High',
-    canary: false,
-    title: 'Unusual volume of records read (Contact) by s•••@•••.example',
-    actors: ['0055g00000AlIcEAAZ'],
-    actorNames: ['s•••@•••.example'],
-    apps: [],
-    sessions: [],
-    objects: ['Contact'],
-    dataCategories: ['EMAIL_ADDRESS'],
-    estimatedRecords: 9_800,
-    estimatedSubjects: 9_800,
-    verdictCount: 1,
     verdicts: [
       {
         eventId: EVENT,
@@ -55,7 +41,7 @@ function incident(overrides: Partial<IncidentState> = {}): IncidentState {
       },
     ],
     ...overrides,
-  };
+  });
 }
 
 /** The milestone log `IncidentController.recordMilestone` appends: the DPO's name is in it, and must not leave the org. */
@@ -137,11 +123,7 @@ describe('reading back what people decided in the org', () => {
       for (const table of ['incident', 'org_decision', 'org_readback', 'evidence_entry', 'outbox', 'notification']) await test.store.query(`DELETE FROM ${table}`);
       for (const object of ['Incident__c', 'LeakVerdict__c', 'PermissionReview__c']) await fetch(`${org.url}/__emulator/records/${object}`, { method: 'DELETE' });
       delivered.length = 0;
-      const state = incident();
-      await test.store.query(
-        `INSERT INTO incident (org_id, incident_key, revision, opened_at, last_verdict_at, state) VALUES ($1, $2::uuid, $3, $4, $5, $6::jsonb)`,
-        [ORG, KEY, state.revision, state.openedAt, state.lastVerdictAt, JSON.stringify(state)],
-      );
+      await insertIncident(test.store, incident());
     });
 
     it("records each milestone, review and permission decision once in the evidence log, with who and when", async () => {

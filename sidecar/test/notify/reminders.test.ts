@@ -4,6 +4,7 @@ import { reminderLine, type IncidentNotification, type NotificationTarget } from
 import { notifyStep } from '../../src/notify/outbox.js';
 import { dueReminders, queueReminders, reminderSweep } from '../../src/notify/reminders.js';
 import type { ConfiguredTarget } from '../../src/notify/targets.js';
+import { incidentState, insertIncident } from '../incidents/incident-state.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 
 const ORG = '00D5g000004Cx1aEAC';
@@ -13,30 +14,7 @@ const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const at = (hours: number) => new Date(T0 + hours * HOUR);
 
-function incident(overrides: Partial<IncidentState> = {}): IncidentState {
-  return {
-    key: 'a3c1e2f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
-    orgId: ORG,
-    revision: 2,
-    openedAt: at(0).toISOString(),
-    lastVerdictAt: '2026-03-02T07:41:00.000Z',
-    firstEventAt: '2026-03-02T07:12:00.000Z',
-    severity: 'High',
-    canary: false,
-    title: 'Unusual volume of records read (Contact) by s•••@•••.example',
-    actors: ['0055g00000AlIcEAAZ'],
-    actorNames: ['s•••@•••.example'],
-    apps: [],
-    sessions: [],
-    objects: ['Contact'],
-    dataCategories: ['EMAIL_ADDRESS'],
-    estimatedRecords: 9_800,
-    estimatedSubjects: 9_800,
-    verdictCount: 1,
-    verdicts: [],
-    ...overrides,
-  };
-}
+const incident = (overrides: Partial<IncidentState> = {}): IncidentState => incidentState({ orgId: ORG, revision: 2, openedAt: at(0).toISOString(), ...overrides });
 
 /** A target that keeps what it is told. */
 function recorder(name: string) {
@@ -103,12 +81,7 @@ describe('clock reminders', () => {
       dpoOnlyCritical.received.length = 0;
     });
 
-    const insert = async (state: IncidentState) =>
-      test.store.query(
-        `INSERT INTO incident (org_id, incident_key, revision, opened_at, last_verdict_at, state)
-         VALUES ($1, $2::uuid, $3, $4::timestamptz, $5::timestamptz, $6::jsonb)`,
-        [state.orgId, state.key, state.revision, state.openedAt, state.lastVerdictAt, JSON.stringify(state)],
-      );
+    const insert = (state: IncidentState) => insertIncident(test.store, state);
 
     it('sends each threshold once per clock and target that wants the incident, however often the sweep runs', async () => {
       await insert(incident());
