@@ -25,9 +25,9 @@ export const DEFAULT_INCIDENT_SETTINGS: IncidentSettings = { minSeverity: 'High'
 /** Reasons that make any verdict an incident, whatever its severity: a canary is never touched innocently. */
 const ALWAYS = new Set(['canary_touched', 'canary_value_seen']);
 /** Objects whose records are people: their record counts estimate the data subjects. */
-const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'Individual', 'User', 'ContactPointEmail', 'ContactPointPhone', 'ContactPointAddress', 'Account']);
+export const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'Individual', 'User', 'ContactPointEmail', 'ContactPointPhone', 'ContactPointAddress', 'Account']);
 /** At most this many verdicts are kept in an incident's state (the count goes on). */
-const MAX_VERDICTS = 500;
+export const MAX_VERDICTS = 500;
 
 /** One verdict as an incident keeps it: masked as the verdict is, no field value. */
 export interface IncidentVerdict {

@@ -9,7 +9,7 @@ import type { ConfiguredTarget } from '../notify/targets.js';
 import { queueRecords } from '../pipeline/record-outcomes.js';
 import type { Sql } from '../store/store.js';
 import type { SObjectRecord } from '../verdicts/sobject-record.js';
-import { titleOf, type IncidentSettings, type IncidentState, type IncidentVerdict } from './correlate.js';
+import { MAX_VERDICTS, PERSON_OBJECTS, titleOf, type IncidentSettings, type IncidentState, type IncidentVerdict } from './correlate.js';
 import { storeDrafts } from './draft-store.js';
 import { incidentRecord, incidentRevisionKey } from './incident-record.js';
 
@@ -24,9 +24,6 @@ export class IncidentChangeError extends Error {
   }
 }
 
-/** Objects whose records are people (as correlation counts them). */
-const PERSON_OBJECTS = new Set(['Contact', 'Lead', 'Individual', 'User', 'ContactPointEmail', 'ContactPointPhone', 'ContactPointAddress', 'Account']);
-const MAX_VERDICTS = 500;
 
 const union = (...lists: ReadonlyArray<readonly (string | undefined)[]>): string[] => [...new Set(lists.flat().filter((x): x is string => !!x))].sort();
 const earliest = (...times: ReadonlyArray<string | undefined>): string => times.filter((t): t is string => !!t).sort()[0] as string;
