@@ -2,6 +2,8 @@
 // requests with names, e-mail addresses and phone numbers in them), beside a bare Fastify route that parses the
 // same request and answers 200 (the ceiling), measured in the same run. The destination is an AI service in an
 // allowed region, so every body is classified in full and the decision is allow (nothing is recorded).
+// `inspect + NER` is the same route with the shipped NER model loaded: bodies bound for AI services are then read
+// by the model too (LEAKWATCH_EGRESS_NER=ai, the default), which finds the names in prose prompts.
 // Latency: one connection, 4 s per size; throughput: 4 connections, 4 s per size. Loopback, PGlite store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { DEFAULT_HTTP_LIMITS } from '../src/config.js';
-import { createClassifier } from '../src/classify/index.js';
+import { createClassifier, SHIPPED_MODEL_DIR } from '../src/classify/index.js';
 import { createDetector } from '../src/detect/index.js';
 import { openStore } from '../src/store/open-store.js';
 
@@ -61,12 +63,13 @@ async function bareApp(): Promise<FastifyInstance> {
   return app;
 }
 
-async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'leakwatch-egress-bench-'));
+async function inspectApp(dataDir: string, modelDir: string | null): Promise<FastifyInstance> {
   const store = await openStore({ dataDir });
-  const app = await buildApp({
+  const classifier = createClassifier({ salt: 'bench-salt-0123456789', modelDir });
+  await classifier.ready();
+  return buildApp({
     store,
-    classifier: createClassifier({ salt: 'bench-salt-0123456789' }),
+    classifier,
     detector: createDetector(),
     orgClientFor: () => undefined,
     orgSecrets: new Map([[ORG_ID.slice(0, 15), SECRET]]),
@@ -75,15 +78,24 @@ async function main(): Promise<void> {
     // Keep-alive connections for the whole run (the default asks a client to reconnect after 1,000 requests).
     http: { ...DEFAULT_HTTP_LIMITS, maxRequestsPerSocket: 0 },
   });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leakwatch-egress-bench-'));
+  const app = await inspectApp(join(dataDir, 'recognizers'), null);
+  const withModel = await inspectApp(join(dataDir, 'ner'), SHIPPED_MODEL_DIR);
   const bare = await bareApp();
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const modelUrl = await withModel.listen({ host: '127.0.0.1', port: 0 });
   const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
   const rows: string[] = [];
   try {
     for (const size of SIZES) {
       const bodies = Array.from({ length: 50 }, (_, i) => envelope(chatBody(size, i * 1000)));
       await run(`${url}/v1/egress/inspect`, bodies.slice(0, 5), 1); // warm-up
-      for (const [name, target] of [['inspect', `${url}/v1/egress/inspect`], ['bare Fastify', `${bareUrl}/v1/egress/inspect`]] as const) {
+      await run(`${modelUrl}/v1/egress/inspect`, bodies.slice(0, 5), 1);
+      const routes = [['inspect', `${url}/v1/egress/inspect`], ['inspect + NER', `${modelUrl}/v1/egress/inspect`], ['bare Fastify', `${bareUrl}/v1/egress/inspect`]] as const;
+      for (const [name, target] of routes) {
         const latency = await run(target, bodies, 1);
         const load = await run(target, bodies, 4);
         rows.push(`| ${size / 1024} KB | ${name} | ${latency.p50} | ${latency.p99} | ${Math.round(latency.perSecond)} | ${Math.round(load.perSecond)} | ${load.p99} |`);
@@ -91,6 +103,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await app.close();
+    await withModel.close();
     await bare.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

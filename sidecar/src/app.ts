@@ -35,6 +35,7 @@ import { createClassifier } from './classify/index.js';
 import { canaryMarkerReader } from './egress/canary-markers.js';
 import type { RedactAs } from './egress/ext-authz.js';
 import { loadEgressPolicies, type EgressPolicy } from './egress/policy.js';
+import type { EgressNer } from './egress/inspect.js';
 import { readHashSalt } from './store/hash-salt.js';
 import flowsRoute from './routes/flows.js';
 import tracesRoute from './routes/traces.js';
@@ -89,7 +90,7 @@ export interface BuildAppOptions {
    * Egress inspection (`POST /v1/egress/inspect`, Envoy ext_authz): each org's policy (default: the
    * built-in one), how ext_authz enforces a redaction, and the value-hash salt (default: the store's).
    */
-  egress?: { policyFor?: (orgId: string) => EgressPolicy; redactAs?: RedactAs; hashSalt?: string };
+  egress?: { policyFor?: (orgId: string) => EgressPolicy; redactAs?: RedactAs; hashSalt?: string; ner?: EgressNer };
   /** Pino options, or false for none. Errors are always logged without their values (see `withSafeErrors`). */
   logger?: FastifyServerOptions['logger'];
   /** Closes the store when the app closes (after the workers have stopped). */
@@ -264,11 +265,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onAccepted: () => app.wakeWorkers(),
   });
   await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
-  // Egress inspection runs the recognizers in the request, without the NER model: see src/egress/README.md (Latency).
+  // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
+  // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));
   await app.register(egressRoute, {
     store: options.store,
     classifier: createClassifier({ salt: egressSalt, modelDir: null }),
+    modelClassifier: options.classifier,
+    ner: options.egress?.ner ?? 'ai',
     salt: egressSalt,
     policyFor: egressPolicyFor,
     canaryMarkers: canaryMarkerReader(options.store),

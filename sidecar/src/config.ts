@@ -1,6 +1,7 @@
 import { SOURCE_NAMES } from './collect/sources/index.js';
 import { REALTIME_TOPICS } from './collect/realtime/map-event.js';
 import type { IncidentSettings } from './incidents/correlate.js';
+import type { TelemetrySettings } from './telemetry/start-telemetry.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import Type, { type Static } from 'typebox';
@@ -28,6 +29,9 @@ export const DEFAULT_METRICS: MetricsExposure = { listener: 'public' };
 
 /** The interface of the metrics listener when `LEAKWATCH_METRICS_PORT` is set. */
 export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
+/** `service.name` of the sidecar's own telemetry unless `OTEL_SERVICE_NAME` says otherwise. */
+export const DEFAULT_SERVICE_NAME = 'leakwatch-sidecar';
 
 /** Environment variables the sidecar reads, with defaults. Validated once at start-up. */
 const EnvSchema = Type.Object({
@@ -61,6 +65,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_NOTIFY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_EGRESS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_EGRESS_REDACT_AS: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: 'block' }),
+  LEAKWATCH_EGRESS_NER: Type.Union([Type.Literal('ai'), Type.Literal('all'), Type.Literal('off')], { default: 'ai' }),
   LEAKWATCH_EVIDENCE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DRAFTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DPO_CONTACT: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
@@ -92,6 +97,22 @@ const EnvSchema = Type.Object({
   LEAKWATCH_METRICS_HOST: Type.String({ default: DEFAULT_METRICS_HOST, minLength: 1 }),
   LEAKWATCH_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   NODE_ENV: Type.Optional(Type.String()),
+  // The sidecar's own telemetry (src/telemetry/): the standard OpenTelemetry names, read here only.
+  OTEL_SDK_DISABLED: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_HEADERS: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_METRICS_HEADERS: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: Type.Optional(Type.String()),
+  OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: Type.Optional(Type.String()),
+  OTEL_TRACES_EXPORTER: Type.Optional(Type.String()),
+  OTEL_METRICS_EXPORTER: Type.Optional(Type.String()),
+  OTEL_SERVICE_NAME: Type.String({ default: DEFAULT_SERVICE_NAME, minLength: 1, maxLength: 255 }),
+  OTEL_EXPORTER_OTLP_TIMEOUT: Type.Integer({ default: 10_000, minimum: 100, maximum: 600_000 }),
+  OTEL_METRIC_EXPORT_INTERVAL: Type.Integer({ default: 60_000, minimum: 100, maximum: 86_400_000 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -190,6 +211,8 @@ export interface SidecarConfig {
   egressFile?: string;
   /** `LEAKWATCH_EGRESS_REDACT_AS`: how Envoy ext_authz enforces a redaction it cannot carry out (default block). */
   egressRedactAs?: 'block' | 'allow';
+  /** `LEAKWATCH_EGRESS_NER`: which inspected bodies the NER model reads too: bound for AI services (default), all, or none. */
+  egressNer?: 'ai' | 'all' | 'off';
   /** `LEAKWATCH_EVIDENCE_KEY_FILE`: the Ed25519 private key evidence bundles are signed with; unset: none is exported. */
   evidenceKeyFile?: string;
   /** `LEAKWATCH_DRAFTS_DIR`: templates that replace the shipped notification drafts, file by file. */
@@ -213,6 +236,11 @@ export interface SidecarConfig {
   http?: HttpLimits;
   /** Where `/metrics` is served; unset: `DEFAULT_METRICS`. */
   metrics?: MetricsExposure;
+  /**
+   * The sidecar's own traces and metrics over OTLP (`sidecar/src/telemetry/`): absent, and nothing is
+   * sent anywhere, unless an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_ENDPOINT` or a signal's own).
+   */
+  telemetry?: TelemetrySettings;
 }
 
 export class ConfigError extends Error {
@@ -228,6 +256,9 @@ const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'LEAKWATCH_ORG_SECRETS',
   'LEAKWATCH_HASH_SALT',
   'LEAKWATCH_METRICS_TOKEN',
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
 ]);
 
 /** A bad value as an error message may show it: quoted, or for a secret only its length (and a URL's scheme). */
@@ -307,6 +338,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     ...(e.LEAKWATCH_NOTIFY_FILE ? { notifyFile: e.LEAKWATCH_NOTIFY_FILE } : {}),
     ...(e.LEAKWATCH_EGRESS_FILE ? { egressFile: e.LEAKWATCH_EGRESS_FILE } : {}),
     egressRedactAs: e.LEAKWATCH_EGRESS_REDACT_AS,
+    egressNer: e.LEAKWATCH_EGRESS_NER,
     ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
     ...(e.LEAKWATCH_DRAFTS_DIR ? { draftsDir: e.LEAKWATCH_DRAFTS_DIR } : {}),
     ...(e.LEAKWATCH_DPO_CONTACT ? { dpoContact: e.LEAKWATCH_DPO_CONTACT } : {}),
@@ -328,7 +360,108 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       maxRequestsPerSocket: e.LEAKWATCH_MAX_REQUESTS_PER_SOCKET,
     },
     metrics: metricsExposure(e),
+    ...telemetrySettings(e),
   };
+}
+
+type Signal = 'TRACES' | 'METRICS';
+
+/**
+ * The sidecar's own telemetry, read from the standard OpenTelemetry variables. Sovereignty first:
+ * a signal is exported only when an endpoint for it is set (`OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT` as
+ * given, or `OTEL_EXPORTER_OTLP_ENDPOINT` with `/v1/<signal>` appended) and neither
+ * `OTEL_SDK_DISABLED=true` nor `OTEL_<SIGNAL>_EXPORTER=none` turns it off. OTLP/HTTP protobuf only.
+ */
+function telemetrySettings(e: Env): { telemetry?: TelemetrySettings } {
+  const disabled = e.OTEL_SDK_DISABLED?.trim().toLowerCase();
+  if (disabled !== undefined && disabled !== 'true' && disabled !== 'false') {
+    throw new ConfigError(`OTEL_SDK_DISABLED must be true or false (got ${JSON.stringify(e.OTEL_SDK_DISABLED)})`);
+  }
+  const target = (signal: Signal) => {
+    const exporter = e[`OTEL_${signal}_EXPORTER`]?.trim();
+    if (exporter !== undefined && exporter !== 'otlp' && exporter !== 'none') {
+      throw new ConfigError(
+        `OTEL_${signal}_EXPORTER must be otlp or none: the sidecar exports over OTLP only (got ${JSON.stringify(exporter)})`,
+      );
+    }
+    for (const variable of [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
+      const protocol = e[variable]?.trim();
+      if (protocol !== undefined && protocol !== 'http/protobuf') {
+        throw new ConfigError(
+          `${variable} must be http/protobuf, the only protocol the sidecar exports with (got ${JSON.stringify(protocol)}); ` +
+            'point the endpoint at the collector\'s OTLP/HTTP port (4318 by default)',
+        );
+      }
+    }
+    const own = e[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`];
+    const url = own
+      ? endpointUrl(`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`, own)
+      : e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? signalUrl(endpointUrl('OTEL_EXPORTER_OTLP_ENDPOINT', e.OTEL_EXPORTER_OTLP_ENDPOINT), signal)
+        : undefined;
+    const headers = {
+      ...otlpHeaders('OTEL_EXPORTER_OTLP_HEADERS', e.OTEL_EXPORTER_OTLP_HEADERS),
+      ...otlpHeaders(`OTEL_EXPORTER_OTLP_${signal}_HEADERS`, e[`OTEL_EXPORTER_OTLP_${signal}_HEADERS`]),
+    };
+    return url === undefined || exporter === 'none' || disabled === 'true' ? undefined : { url: url.toString(), headers };
+  };
+  const traces = target('TRACES');
+  const metrics = target('METRICS');
+  if (!traces && !metrics) return {};
+  return {
+    telemetry: {
+      ...(traces ? { traces } : {}),
+      ...(metrics ? { metrics: { ...metrics, intervalMs: e.OTEL_METRIC_EXPORT_INTERVAL } } : {}),
+      serviceName: e.OTEL_SERVICE_NAME,
+      timeoutMs: e.OTEL_EXPORTER_OTLP_TIMEOUT,
+    },
+  };
+}
+
+/** An OTLP endpoint: an http(s) URL without credentials (they belong in the headers, which are never logged). */
+function endpointUrl(variable: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError(`${variable} must be an http(s) URL such as http://collector:4318 (got a value of ${value.length} characters that is no URL, not shown)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${variable} must be an http(s) URL such as http://collector:4318 (got a ${url.protocol} URL)`);
+  }
+  if (url.username || url.password) {
+    throw new ConfigError(
+      `${variable} must not carry credentials: put them in OTEL_EXPORTER_OTLP_HEADERS (e.g. Authorization=Bearer%20<token>)`,
+    );
+  }
+  return url;
+}
+
+/** The generic endpoint with the signal's path appended, as the OTLP exporter specification says. */
+function signalUrl(base: URL, signal: Signal): URL {
+  const url = new URL(base);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/${signal.toLowerCase()}`;
+  return url;
+}
+
+/** `key=value,key=value`, values URL-encoded (the W3C Baggage format the specification uses). Errors never quote a value. */
+function otlpHeaders(variable: string, value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (value === undefined) return headers;
+  value.split(',').forEach((entry, index) => {
+    if (entry.trim() === '') return;
+    const at = entry.indexOf('=');
+    const key = entry.slice(0, Math.max(at, 0)).trim();
+    if (at < 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)) {
+      throw new ConfigError(`${variable}: entry ${index + 1} is not key=value with a header name as key (values not shown)`);
+    }
+    try {
+      headers[key.toLowerCase()] = decodeURIComponent(entry.slice(at + 1).trim());
+    } catch {
+      throw new ConfigError(`${variable}: the value of ${key} is not URL-encoded correctly (write a space as %20; value not shown)`);
+    }
+  });
+  return headers;
 }
 
 /**

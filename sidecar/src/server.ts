@@ -145,7 +145,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       ...(evidenceKey ? { evidenceKey } : {}),
       ...(config.draftsDir ? { draftsDir: config.draftsDir } : {}),
       ...(config.dpoContact ? { dpoContact: config.dpoContact } : {}),
-      egress: { policyFor: egressPolicyFor, ...(config.egressRedactAs ? { redactAs: config.egressRedactAs } : {}), ...(config.hashSalt ? { hashSalt: config.hashSalt } : {}) },
+      egress: { policyFor: egressPolicyFor, ...(config.egressRedactAs ? { redactAs: config.egressRedactAs } : {}), ...(config.egressNer ? { ner: config.egressNer } : {}), ...(config.hashSalt ? { hashSalt: config.hashSalt } : {}) },
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,

@@ -27,7 +27,12 @@ export interface EgressDetail {
   channel: 'inspect' | 'ext_authz';
   /** A redaction ext_authz could not carry out: the request went out as sent (`redactAs: allow`). */
   unredacted?: boolean;
+  /** The Salesforce objects the caller says the body carries (`context.objects`), API names only. */
+  objects?: string[];
 }
+
+/** A Salesforce API name (`Contact`, `Invoice__c`, `ns__Order__c`); anything else in `context.objects` is dropped. */
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 const METHOD = /^[A-Z]{1,16}$/;
 
@@ -47,6 +52,7 @@ export async function recordEgressEvent(
   const enforced = how.enforced ?? decision.decision;
   if (enforced === 'allow') throw new Error('an allowed request is not recorded');
   const method = request.destination.method.toUpperCase();
+  const objects = [...new Set((request.context?.objects ?? []).filter((o) => API_NAME.test(o)))].slice(0, 20);
   const detail: EgressDetail = {
     decision: enforced,
     host: decision.destination.host,
@@ -60,12 +66,15 @@ export async function recordEgressEvent(
     ...(request.source?.service ? { service: request.source.service.slice(0, 200) } : {}),
     channel: how.channel,
     ...(how.unredacted ? { unredacted: true } : {}),
+    ...(objects.length > 0 ? { objects } : {}),
   };
   const event: LeakEvent = {
     id: randomUUID(),
     kind: 'egress',
     occurredAt: (deps.now ?? (() => new Date()))().toISOString(),
     actor: { userId: SIDECAR_ACTOR_ID },
+    // The verdict names the first object the caller declared, as a DML verdict names its object.
+    ...(objects[0] ? { object: objects[0] } : {}),
     details: { [EGRESS_DETAIL]: detail },
   };
   const problems = eventProblems(event);

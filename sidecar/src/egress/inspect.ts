@@ -50,9 +50,16 @@ export interface EgressDecision {
   bodyFormat: BodyStrings['format'];
 }
 
+/** Which bodies the NER model reads besides the recognizers: those bound for AI services (prompts are prose), every body, or none. */
+export type EgressNer = 'ai' | 'all' | 'off';
+
 export interface InspectDeps {
   /** The recognizers (no NER model: see README, Latency). */
   classifier: Classifier;
+  /** The recognizers plus the NER model, for bodies `ner` selects: names and places in prose. */
+  modelClassifier?: Classifier;
+  /** Default `ai`; without `modelClassifier` no body is read by the model. */
+  ner?: EgressNer;
   /** The value-hash salt of secrets the egress patterns add (the classifier's own). */
   salt: string;
   policyFor: (orgId: string) => EgressPolicy;
@@ -121,7 +128,8 @@ export async function inspectEgress(deps: InspectDeps, orgId: string, request: E
     inputs.push({ text: value, field: { name: lower } });
   }
 
-  const found = await deps.classifier.classifyMany(inputs);
+  const bodyCount = body.strings.length;
+  const found = await classifySlots(deps, destination, inputs, bodyCount);
   const markers = await deps.canaryMarkers(orgId);
   const entitiesOf = slots.map((slot, i) => {
     const own = found[i] ?? [];
@@ -184,6 +192,24 @@ export async function inspectEgress(deps: InspectDeps, orgId: string, request: E
   const result: EgressDecision = { decision, reasons, destination, findings, piiTypes, bodyFormat: body.format };
   if (decision === 'redact' && body.render) Object.assign(result, redacted(body, entitiesOf, request));
   return result;
+}
+
+/** Whether the model reads this request's body (prose prompts name people the patterns cannot see). */
+export function modelReadsBody(ner: EgressNer, destination: DestinationVerdict): boolean {
+  return ner === 'all' || (ner === 'ai' && destination.ai);
+}
+
+/**
+ * The body's strings through the model classifier where `ner` asks for it, everything else (the URL
+ * and headers, where only secrets count) through the recognizers alone.
+ */
+async function classifySlots(deps: InspectDeps, destination: DestinationVerdict, inputs: ClassifyInput[], bodyCount: number): Promise<Entity[][]> {
+  if (!deps.modelClassifier || bodyCount === 0 || !modelReadsBody(deps.ner ?? 'ai', destination)) return deps.classifier.classifyMany(inputs);
+  const [bodyFound, restFound] = await Promise.all([
+    deps.modelClassifier.classifyMany(inputs.slice(0, bodyCount)),
+    deps.classifier.classifyMany(inputs.slice(bodyCount)),
+  ]);
+  return [...bodyFound, ...restFound];
 }
 
 function bodyBytes(request: EgressRequest): Buffer {

@@ -31,6 +31,12 @@ describe('configuration from the environment', () => {
     expect(loadConfig(VALID).salesforce).not.toHaveProperty('namespace');
   });
 
+  it('reads which egress bodies the NER model reads, ai by default, and names a bad value', () => {
+    expect(loadConfig(VALID).egressNer).toBe('ai');
+    expect(loadConfig({ ...VALID, LEAKWATCH_EGRESS_NER: 'off' }).egressNer).toBe('off');
+    expect(() => loadConfig({ ...VALID, LEAKWATCH_EGRESS_NER: 'sometimes' })).toThrow(/LEAKWATCH_EGRESS_NER/);
+  });
+
   it('reads the number of classification threads', () => {
     expect(loadConfig({ ...VALID, LEAKWATCH_CLASSIFY_THREADS: '3' }).classifyThreads).toBe(3);
   });
