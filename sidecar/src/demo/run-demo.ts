@@ -19,6 +19,7 @@ import { networkOf } from '../contract/network.js';
 import { DEFAULT_INCIDENT_SETTINGS } from '../incidents/correlate.js';
 import { startDemoTargets } from './notify-targets.js';
 import { verifyBundle, type BundleManifest } from '../evidence/chain.js';
+import { DEMO_EGRESS_POLICY, exportTraces, flowLine, inspectPrompt } from './middleware.js';
 
 export interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
@@ -102,6 +103,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
 
     const secret = randomBytes(24).toString('base64url');
     await writeFile(join(dataDir, 'org-secret'), `${secret}\n`, { mode: 0o600 });
+    // The shop's egress policy: EU/EEA only, its own services allow-listed, prompts to OpenAI redacted.
+    const egressFile = join(dataDir, 'egress.json');
+    await writeFile(egressFile, `${JSON.stringify(DEMO_EGRESS_POLICY, null, 2)}\n`);
     const config = {
       host: '127.0.0.1',
       port: options.port,
@@ -110,6 +114,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       orgSecrets: new Map([[DEMO_ORG_ID.slice(0, 15), secret]]),
       outbox: { maxAttempts: 8, baseDelayMs: 200, maxDelayMs: 5_000 },
       pollMs: 50,
+      egressFile,
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
       // The coverage map is written into the org after every collection, so the dashboards show the last one.
       collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [], coverageEveryMs: 0 },
@@ -160,7 +165,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
     });
     await liveTheftPhase(org, canaries, scenario.contactIds, print);
+    await middlewarePhase(endpoint, print);
     const status = await drain();
+    const flowVerdicts = org.records('LeakVerdict__c').filter((v) => /"code":"(egress_redacted|new_data_flow|pii_to_ai_outside_region)"/.test(String(v.Reasons__c)));
+    print(`flow verdicts     ${flowVerdicts.map((v) => `${String(v.Name)} ${String(v.Severity__c)} ${(JSON.parse(String(v.Reasons__c)) as { code: string }[])[0]?.code ?? ''}`).join(' · ')}`);
     const incidents = org.records('Incident__c');
     print(`incidents         ${incidents.length} opened in the org (${incidents.map((i) => `${String(i.Severity__c)}: ${String(i.Name)}`).join(' · ')})`);
     const theftIncident = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS')) ?? incidents[0];
@@ -181,6 +189,19 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     throw error;
   }
 };
+
+/**
+ * The services around the org: the shop's middleware asks the sidecar before it sends a support
+ * prompt to OpenAI and sends the redacted one; the services' traces (OTLP) show where org data
+ * flows, including last night's sync to a host nobody put on the allow-list.
+ */
+async function middlewarePhase(endpoint: SidecarEndpoint, print: (line: string) => void): Promise<void> {
+  const prompt = await inspectPrompt(endpoint);
+  const sent = prompt.sent.length > 100 ? `${prompt.sent.slice(0, 99)}…` : prompt.sent;
+  print(`egress            shop-middleware → api.openai.com: ${prompt.decision} (${prompt.piiTypes.join(', ')}); the prompt sent: "${sent}"`);
+  const flows = await exportTraces(endpoint);
+  flows.forEach((flow, i) => print(`${(i === 0 ? 'data flows (OTLP)' : '').padEnd(18)}${flowLine(flow)}`));
+}
 
 /**
  * Now, live: the storefront connector's stolen token pages through Contacts from a new network.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER } from '../../src/demo/middleware.js';
 import { buildScenario } from '../../src/demo/scenario.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -86,7 +87,9 @@ describe('npm start -- --once', () => {
     const liveCodes = new Set(live.flatMap(codes));
     for (const code of ['integration_new_client', 'canary_touched', 'salesforce_threat_detected', 'unbounded_pii_query', 'paged_enumeration']) expect(liveCodes, code).toContain(code);
     expect(live.every((v) => v.OrgEventKind__c === 'export')).toBe(true);
-    const planted = new Set([...pulls, ...appReads, ...live, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii'].flatMap(withCode)]);
+    // The middleware's redacted prompt and its traces' flows raise theirs (see the next test).
+    const flows = ['egress_redacted', 'new_data_flow', 'pii_to_ai_outside_region'];
+    const planted = new Set([...pulls, ...appReads, ...live, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii', ...flows].flatMap(withCode)]);
     const others = verdicts.filter((v) => !planted.has(v) && !(massDelete.includes(String(v.EventId__c))));
     expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
   });
@@ -149,8 +152,20 @@ describe('npm start -- --once', () => {
     expect(Number(sources.get('EventLogFile')?.RowsTotal__c)).toBe(lines + 2);
   });
 
+  it("redacts the middleware's prompt to OpenAI and shows last night's sync to an unlisted host as a new flow", () => {
+    expect(output).toMatch(/egress +shop-middleware → api\.openai\.com: redact \(EMAIL_ADDRESS, PERSON\); the prompt sent: "Customer <PERSON_1> \(<EMAIL_1>\) asks where her order 00012345 is/);
+    expect(output).toMatch(/nightly-sync → sftp-gw\.archive-partner\.example \(4 calls; region unknown, new, not allow-listed\)/);
+    expect(output).toMatch(/shop-middleware → erp\.my-shop\.example \(6 calls; region DE, allow-listed\)/);
+    const verdicts = orgRecords.LeakVerdict__c ?? [];
+    const withCode = (code: string) => verdicts.filter((v) => (JSON.parse(String(v.Reasons__c)) as { code: string }[]).some((r) => r.code === code));
+    expect(withCode('egress_redacted')).toHaveLength(1);
+    expect(withCode('egress_redacted')[0]).toMatchObject({ OrgEventKind__c: 'egress', ObjectName__c: 'Contact' });
+    expect(withCode('new_data_flow').map((v) => String(v.Reasons__c).includes('sftp-gw.archive-partner.example'))).toEqual([true]);
+    expect(withCode('pii_to_ai_outside_region').map((v) => String(v.Reasons__c).includes('api.openai.com'))).toEqual([true]);
+  });
+
   it('keeps no raw personal value of the scenario in the store, the org or the logs', async () => {
-    const values = scenario.personalValues;
+    const values = [...scenario.personalValues, CUSTOMER.name, CUSTOMER.email];
     expect(values.length).toBeGreaterThan(50);
     const storeDir = join(dataDir, 'store');
     const rows = await dumpStore(storeDir);
