@@ -70,14 +70,16 @@ const RULES: readonly Rule[] = [
   sharingRule,
   oauthRule,
   readSideRule,
-  dataFlowRule,
 ];
 
 /** A drill's synthetic events raise their canary verdict only: no rule that learns (volumes, hours, apps, tokens) sees them. */
 const DRILL_RULES: readonly Rule[] = [canaryRule];
 
-/** An egress event (raised by the sidecar's inspection) raises its own verdict only and teaches no baseline. */
-const EGRESS_RULES: readonly Rule[] = [egressRule];
+/**
+ * Egress events (raised by the sidecar only: an inspection that blocked or redacted, a data flow seen in
+ * traces) raise their own verdicts and teach no baseline.
+ */
+const EGRESS_RULES: readonly Rule[] = [egressRule, dataFlowRule];
 
 interface OrgContext {
   state: DetectionState;

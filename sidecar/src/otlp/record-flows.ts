@@ -84,7 +84,8 @@ export async function recordFlows(deps: RecordFlowsDeps, orgId: string, samples:
     claims.push(...fresh.map((reason) => ({ source: pair.source, destination: pair.destination, reason, eventId: id })));
     events.push({
       id,
-      kind: 'export',
+      // Data leaving for a destination, raised by the sidecar alone: the egress kind, which teaches no baseline.
+      kind: 'egress',
       operation: 'export',
       occurredAt: new Date(pair.firstMs).toISOString(),
       actor: { userId: SIDECAR_ACTOR_ID },

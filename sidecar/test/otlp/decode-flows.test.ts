@@ -134,7 +134,7 @@ describe('Data flows from spans', () => {
 describe('dataFlowRule', () => {
   const event = (details: Record<string, unknown>) => ({
     orgId: '00D5g000004Cx1aEAC',
-    event: { id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a01', kind: 'export' as const, operation: 'export' as const, occurredAt: '2026-11-02T10:00:00.000Z', actor: { userId: SIDECAR_ACTOR_ID }, details: { source: 'OTLP', change: 'data_flow', sourceService: 'shop-middleware', destinationHost: 'api.openai.com', ...details } },
+    event: { id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a01', kind: 'egress' as const, operation: 'export' as const, occurredAt: '2026-11-02T10:00:00.000Z', actor: { userId: SIDECAR_ACTOR_ID }, details: { source: 'OTLP', change: 'data_flow', sourceService: 'shop-middleware', destinationHost: 'api.openai.com', ...details } },
     findings: [],
     notes: [],
   });
