@@ -1,4 +1,4 @@
-import type { EventKind, LeakEvent, Operation } from '../contract/event.js';
+import { SIDECAR_ACTOR_ID, type EventKind, type LeakEvent, type Operation } from '../contract/event.js';
 import type { Reason, Severity } from '../contract/verdict.js';
 import type { ReviewerFeedback } from '../detect/index.js';
 import type { FalsePositiveRecord } from './false-positive-query.js';
@@ -13,13 +13,16 @@ export type FeedbackOf = { feedback: ReviewerFeedback } | { skip: string };
  * fields the sidecar wrote: the event's id, actor, connected app, object and operation, and the
  * reason codes (from `Reasons__c`). `orgId` is the org as the detector keys its state; `ttlDays`
  * what is left of the suppression's lifetime. A record that cannot say what to suppress, or for
- * whom, gives `skip` with why.
+ * whom, gives `skip` with why; so does one the sidecar raised itself (egress, data flows).
  */
 export function reviewerFeedbackOf(record: FalsePositiveRecord, orgId: string, ttlDays: number): FeedbackOf {
   const eventId = record.EventId__c;
   const userId = record.ActorUserId__c;
   if (!eventId) return { skip: 'the verdict has no EventId__c' };
   if (!userId) return { skip: 'the verdict has no ActorUserId__c, so the suppression would cover every user' };
+  // Egress decisions and data flows: each raises its verdict once, and the sidecar's actor stands for
+  // every service and destination, so a suppression would silence all the others.
+  if (userId === SIDECAR_ACTOR_ID) return { skip: "the sidecar raised the verdict itself (an egress decision or a data flow); a suppression for its actor would cover every destination" };
   const reasons = reasonsOf(record.Reasons__c);
   if (!reasons) return { skip: 'Reasons__c is not the JSON array of reasons the sidecar wrote' };
   const event: LeakEvent = {

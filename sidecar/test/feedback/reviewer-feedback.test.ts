@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSuppression } from '../../src/detect/index.js';
+import { SIDECAR_ACTOR_ID } from '../../src/contract/event.js';
 import { toId18 } from '../../src/contract/salesforce-id.js';
 import { falsePositivesSoql, soqlDateTime, type FalsePositiveRecord } from '../../src/feedback/false-positive-query.js';
 import { reviewerFeedbackOf } from '../../src/feedback/reviewer-feedback.js';
@@ -85,6 +86,11 @@ describe('feedback rebuilt from a LeakVerdict__c', () => {
     expect(reviewerFeedbackOf({ ...RECORD, EventId__c: undefined }, 'org', 30)).toMatchObject({ skip: expect.stringContaining('EventId__c') });
     expect(reviewerFeedbackOf({ ...RECORD, Reasons__c: '[{"weight":5}]' }, 'org', 30)).toMatchObject({ skip: expect.stringContaining('Reasons__c') });
     expect(reviewerFeedbackOf({ ...RECORD, Reasons__c: 'not json' }, 'org', 30)).toMatchObject({ skip: expect.stringContaining('Reasons__c') });
+  });
+
+  it("skips a flow or egress verdict, whose actor is the sidecar's for every destination", () => {
+    const flow = { ...RECORD, OrgEventKind__c: 'egress', ActorUserId__c: SIDECAR_ACTOR_ID, ConnectedAppId__c: null, Reasons__c: JSON.stringify([{ code: 'new_data_flow', weight: 40, message: 'nightly-sync sent data to a new host.' }]) };
+    expect(reviewerFeedbackOf(flow, 'org', 30)).toMatchObject({ skip: expect.stringContaining('every destination') });
   });
 });
 
