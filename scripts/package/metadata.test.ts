@@ -62,7 +62,7 @@ export function typeMismatch(documented: string, field: FieldDefinition, vocabul
 const objects = readObjects();
 const dataModel = readFileSync(join(repoRoot, 'docs', 'data-model.md'), 'utf8');
 const rows = documentedFields(dataModel);
-const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'CollectorStatus__c'];
+const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'CollectorStatus__c', 'DataFlow__c', 'FieldClassification__c'];
 
 describe('objects match docs/data-model.md', () => {
   it('reads every table of the data model', () => {
@@ -214,6 +214,7 @@ describe('permission sets', () => {
       );
     });
     expect(checked).toContain('ManageCanaries');
+    expect(checked).toContain('ManageDataClassification');
     problems.push(...checked.filter((name) => !defined.has(name)).map((name) => `Apex checks ${name}`));
     expect(problems).toEqual([]);
   });
@@ -249,6 +250,41 @@ describe('permission sets', () => {
     for (const name of granted(permissionSets.get('LeakwatchIntegration')!)) expect(documented).toContain(`\`${name}\``);
     expect(granted(permissionSets.get('LeakwatchAdmin')!)).toEqual([]);
     expect(granted(permissionSets.get('LeakwatchReviewer')!)).toEqual([]);
+  });
+
+  it('lets the integration user write data flows and classification suggestions, only admins decide them, and everyone reads them', () => {
+    const objectGrant = (name: string, object: string) =>
+      ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === object);
+    const fieldGrants = (name: string, object: string) =>
+      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[]).filter((grant) => grant.field!.startsWith(`${object}.`));
+    const editable = (name: string, object: string) =>
+      fieldGrants(name, object)
+        .filter((grant) => grant.editable === 'true')
+        .map((grant) => grant.field!.split('.')[1])
+        .sort();
+    for (const object of ['DataFlow__c', 'FieldClassification__c']) {
+      expect(objectGrant('LeakwatchIntegration', object), object).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
+      expect(objectGrant('LeakwatchReviewer', object), object).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true' });
+      const optional = [...objects.get(object)!.fields.values()].filter((field) => !field.required).map((field) => field.name).sort();
+      for (const name of ['LeakwatchIntegration', 'LeakwatchAdmin', 'LeakwatchReviewer']) {
+        expect(fieldGrants(name, object).filter((grant) => grant.readable === 'true').map((grant) => grant.field!.split('.')[1]).sort(), `${name} reads ${object}`).toEqual(optional);
+      }
+      expect(editable('LeakwatchReviewer', object), object).toEqual([]);
+    }
+    expect(objectGrant('LeakwatchAdmin', 'DataFlow__c')).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true' });
+    // The integration user owns the suggestions (private sharing): deciding them takes Modify All on the object.
+    expect(objectGrant('LeakwatchAdmin', 'FieldClassification__c')).toMatchObject({ allowCreate: 'false', allowEdit: 'true', allowRead: 'true', allowDelete: 'false', modifyAllRecords: 'true' });
+    expect(editable('LeakwatchAdmin', 'DataFlow__c')).toEqual([]);
+    expect(editable('LeakwatchAdmin', 'FieldClassification__c')).toEqual(['ReviewedAt__c', 'ReviewedBy__c', 'Status__c']);
+    expect(editable('LeakwatchIntegration', 'FieldClassification__c')).not.toContain('ReviewedBy__c');
+    expect(editable('LeakwatchIntegration', 'FieldClassification__c')).not.toContain('ReviewedAt__c');
+    expect(editable('LeakwatchIntegration', 'FieldClassification__c')).toEqual(expect.arrayContaining(['AppliedAt__c', 'LastError__c', 'Status__c']));
+    const holders = [...permissionSets]
+      .filter(([, permissionSet]) =>
+        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ManageDataClassification' && grant.enabled === 'true'),
+      )
+      .map(([name]) => name);
+    expect(holders).toEqual(['LeakwatchAdmin']);
   });
 
   it('lets the integration user write the coverage map, and admins and reviewers read it', () => {

@@ -11,7 +11,7 @@ import { CANARY_OBJECTS } from '../../sidecar/src/collect/canaries.js';
 import { INTEGRATION_PROFILES } from '../../sidecar/src/collect/lookups.js';
 import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
 import { REALTIME_TOPICS, topicPath } from '../../sidecar/src/collect/realtime/map-event.js';
-import { COVERAGE_SOURCES, COVERAGE_STREAMS, COVERAGE_STATE_LABELS } from '../preview/controllers.js';
+import { CLASSIFICATION_AWAITING_REVIEW, CLASSIFICATION_DECISIONS, COVERAGE_SOURCES, COVERAGE_STREAMS, COVERAGE_STATE_LABELS, SPECIAL_CATEGORIES } from '../preview/controllers.js';
 import { CANARY_MAX_COUNT, COVERAGE_ATTENTION } from '../preview/setup-controllers.js';
 import { packageDir, repoRoot } from './project.js';
 
@@ -89,6 +89,13 @@ describe('what the package and the sidecar both name', () => {
     expect(integerConstant(controller, 'MAX_COUNT')).toBe(routeMaximum);
     expect(integerConstant(component, 'MAX_COUNT')).toBe(routeMaximum);
     expect(CANARY_MAX_COUNT).toBe(routeMaximum);
+  });
+
+  it('mirrors the data map and the classification review in the preview as the package has them', () => {
+    const review = apexClass('dashboards', 'ClassificationReviewService');
+    expect([...CLASSIFICATION_AWAITING_REVIEW].sort()).toEqual(apexSet(review, 'AWAITING_REVIEW').sort());
+    expect([...CLASSIFICATION_DECISIONS].sort()).toEqual(apexSet(review, 'DECISIONS').sort());
+    expect([...SPECIAL_CATEGORIES].sort()).toEqual(apexSet(apexClass('dashboards', 'DataMapService'), 'SPECIAL_CATEGORIES').sort());
   });
 
   it('recognises integration users by the same profiles in capture and in the collectors', () => {

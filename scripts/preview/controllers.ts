@@ -29,6 +29,8 @@ export interface Assignment {
 export interface ControllerContext {
   org: OrgClient;
   user: PreviewUser;
+  /** Custom permissions the user holds; the preview's user holds every Leakwatch permission set, so all by default. */
+  customPermissions?: ReadonlySet<string>;
   /** PermissionSetAssignments touched by decisions, by id. */
   assignments: Map<string, Assignment>;
   now?: () => Date;
@@ -49,7 +51,16 @@ const INCIDENT_SEVERITIES = ['Critical', 'High', 'Medium', 'Low'];
 const OPEN_STATUSES = new Set(['New', 'Acknowledged', 'Escalated']);
 const SIMILAR_STATUSES = new Set(['New', 'Acknowledged']);
 const ALERT_SEVERITIES = new Set(['Critical', 'High']);
-const SPECIAL_CATEGORIES = new Set(['MEDICAL']);
+/** DataMapService.SPECIAL_CATEGORIES (pinned by scripts/package/sidecar-parity.test.ts). */
+export const SPECIAL_CATEGORIES = new Set(['MEDICAL']);
+/** ClassificationReviewService.AWAITING_REVIEW and DECISIONS (pinned by scripts/package/sidecar-parity.test.ts). */
+export const CLASSIFICATION_AWAITING_REVIEW = new Set(['Suggested', 'Failed']);
+export const CLASSIFICATION_DECISIONS = new Set(['Approved', 'Dismissed']);
+/** ClassificationReviewService.CURRENT: the field already has the suggestion; the data map leaves it out. */
+const CLASSIFICATION_CURRENT = 'Current';
+/** DataMapSelector.MAX_FLOWS and MAX_SUGGESTIONS. */
+const MAX_FLOWS = 2000;
+const MAX_SUGGESTIONS = 500;
 const SORTABLE_FIELDS = new Set(['Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'ObjectName__c', 'RecordCount__c', 'ActorUsername__c', 'DetectedAt__c']);
 const PICKLIST_ORDER: Record<string, string[]> = {
   Severity__c: SEVERITIES,
@@ -89,6 +100,14 @@ const FINDING_FIELDS = ['Id', 'Name', 'LeakVerdict__c', 'RecordId__c', 'ObjectNa
 const REVIEW_FIELDS = [
   'Id', 'Name', 'ReviewKey__c', 'PermissionSetName__c', 'PermissionSetId__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c',
   'AssignedById__c', 'CriticalPermissions__c', 'RiskReasons__c', 'RiskScore__c', 'Status__c', 'CreatedDate',
+];
+const FLOW_FIELDS = [
+  'Id', 'FlowKey__c', 'SourceService__c', 'DestinationHost__c', 'PolicyName__c', 'Region__c', 'AiService__c', 'AllowListed__c', 'RegionAllowed__c',
+  'Objects__c', 'Fields__c', 'Spans30d__c', 'SpansPerDay__c', 'ActiveDays30d__c', 'FirstSeen__c', 'LastSeen__c',
+];
+const SUGGESTION_FIELDS = [
+  'Id', 'FieldKey__c', 'ObjectName__c', 'FieldName__c', 'PiiTypes__c', 'SuggestedSensitivity__c', 'SuggestedCompliance__c', 'CurrentSensitivity__c',
+  'CurrentCompliance__c', 'Reason__c', 'Status__c', 'ReviewedBy__r.Name', 'ReviewedAt__c', 'AppliedAt__c', 'LastError__c',
 ];
 const COLLECTOR_FIELDS = ['SourceKey__c', 'State__c', 'LastRowAt__c', 'Rows24h__c', 'LastError__c', 'CheckedAt__c'];
 /** SignalCoverage.SOURCES: the sidecar's sources and what each covers (pinned by scripts/package/sidecar-parity.test.ts). */
@@ -146,6 +165,58 @@ const requireId = (value: unknown, what: string): string => {
   if (typeof value !== 'string' || !/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/.test(value)) throw new ApiParamError(`${what} is not a record id`);
   return value;
 };
+
+/** The distinct, lower-cased API names of a semicolon-separated list (DataMapService.names). */
+const apiNames = (value: unknown): Set<string> =>
+  new Set(
+    text(value)
+      .split(';')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+
+/** DataMapService.FlowEntry. */
+const flowEntry = (flow: OrgRecord) => ({
+  key: text(flow.FlowKey__c),
+  sourceService: flow.SourceService__c ?? null,
+  destinationHost: flow.DestinationHost__c ?? null,
+  region: flow.Region__c ?? null,
+  aiService: flow.AiService__c === true,
+  allowListed: flow.AllowListed__c === true,
+  regionAllowed: flow.RegionAllowed__c === true,
+  callsPerDay: flow.SpansPerDay__c ?? null,
+  calls30d: flow.Spans30d__c ?? null,
+  activeDays30d: flow.ActiveDays30d__c ?? null,
+  firstSeen: flow.FirstSeen__c ?? null,
+  lastSeen: flow.LastSeen__c ?? null,
+  policyName: flow.PolicyName__c ?? null,
+});
+type FlowEntry = ReturnType<typeof flowEntry>;
+
+/**
+ * DataMapService.FlowIndex: a flow belongs to `Object.Field` when its Fields__c lists it, and to every field of an
+ * object its Objects__c lists when it names no field of that object; API names match without regard to case.
+ */
+export const flowIndex = (flows: OrgRecord[]): ((objectName: string, fieldName: string) => FlowEntry[]) => {
+  const byField = new Map<string, FlowEntry[]>();
+  const byObjectOnly = new Map<string, FlowEntry[]>();
+  const add = (index: Map<string, FlowEntry[]>, key: string, entry: FlowEntry) => index.set(key, [...(index.get(key) ?? []), entry]);
+  for (const flow of flows) {
+    const entry = flowEntry(flow);
+    const objectsWithFields = new Set<string>();
+    for (const field of apiNames(flow.Fields__c)) {
+      if (!field.includes('.')) continue;
+      add(byField, field, entry);
+      objectsWithFields.add(field.slice(0, field.indexOf('.')));
+    }
+    for (const objectName of apiNames(flow.Objects__c)) if (!objectsWithFields.has(objectName)) add(byObjectOnly, objectName, entry);
+  }
+  return (objectName, fieldName) => [...(byField.get(`${objectName}.${fieldName}`.toLowerCase()) ?? []), ...(byObjectOnly.get(objectName.toLowerCase()) ?? [])];
+};
+
+/** DataMapSelector.flows' order: most recently seen first, then by key. */
+const byLastSeen = (a: OrgRecord, b: OrgRecord): number =>
+  Number(b.LastSeen__c != null) - Number(a.LastSeen__c != null) || text(b.LastSeen__c).localeCompare(text(a.LastSeen__c)) || text(a.FlowKey__c).localeCompare(text(b.FlowKey__c));
 
 /** Compares Salesforce ids in 15- or 18-character form. */
 const sameId = (left: unknown, right: string): boolean => typeof left === 'string' && left !== '' && left.slice(0, 15) === right.slice(0, 15);
@@ -206,6 +277,7 @@ const savedOrThrow = (results: UpsertResult[]): string[] =>
 
 export const createControllers = (context: ControllerContext): Record<string, Record<string, Method>> => {
   const { org, user, assignments } = context;
+  const customPermissions = context.customPermissions ?? new Set(['ManageCanaries', 'ManageIncidents', 'ManageDataClassification']);
   const now = context.now ?? (() => new Date());
   const select = <T extends OrgRecord = OrgRecord>(fields: string[], object: string, where = ''): Promise<T[]> =>
     org.query<T>(`SELECT ${fields.join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''}`);
@@ -571,8 +643,13 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     return { key, title, revision: 1 };
   };
 
+  /** DataMapController.getDataMap: the fields with findings, each with the flows that carry it. */
   const getDataMap: Method = async () => {
-    const findings = await select(['ObjectName__c', 'FieldName__c', 'EntityType__c', 'Occurrences__c', 'Confidence__c'], 'PiiFinding__c');
+    const [findings, flows] = await Promise.all([
+      // Findings without an object are in outbound requests (egress), not in fields of the org.
+      select(['ObjectName__c', 'FieldName__c', 'EntityType__c', 'Occurrences__c', 'Confidence__c'], 'PiiFinding__c', 'ObjectName__c != null'),
+      select(FLOW_FIELDS, 'DataFlow__c'),
+    ]);
     const entries = new Map<string, { key: string; objectName: string; fieldName: string; entityTypes: string[]; findings: number; occurrences: number; maxConfidence: number; specialCategory: boolean }>();
     for (const finding of findings) {
       const key = `${text(finding.ObjectName__c)}.${text(finding.FieldName__c)}`;
@@ -585,9 +662,60 @@ export const createControllers = (context: ControllerContext): Record<string, Re
       entry.maxConfidence = Math.max(entry.maxConfidence, num(finding.Confidence__c));
       entries.set(key, entry);
     }
+    const flowsOf = flowIndex(flows.sort(byLastSeen).slice(0, MAX_FLOWS));
     return [...entries.values()]
-      .map((entry) => ({ ...entry, entityTypes: entry.entityTypes.sort() }))
+      .map((entry) => ({ ...entry, entityTypes: entry.entityTypes.sort(), flows: flowsOf(entry.objectName, entry.fieldName) }))
       .sort((a, b) => a.objectName.localeCompare(b.objectName) || a.fieldName.localeCompare(b.fieldName));
+  };
+
+  const canReviewClassifications = (): boolean => customPermissions.has('ManageDataClassification');
+
+  /** DataMapController.getClassificationSuggestions: those awaiting review first, Current ones left out. */
+  const getClassificationSuggestions: Method = async () => {
+    const records = (await select(SUGGESTION_FIELDS, 'FieldClassification__c', `Status__c != '${CLASSIFICATION_CURRENT}'`))
+      .sort((a, b) => text(a.FieldKey__c).localeCompare(text(b.FieldKey__c)))
+      .slice(0, MAX_SUGGESTIONS);
+    const suggestions = records.map((record) => ({
+      id: record.Id,
+      fieldKey: record.FieldKey__c ?? null,
+      objectName: record.ObjectName__c ?? null,
+      fieldName: record.FieldName__c ?? null,
+      piiTypes: record.PiiTypes__c ?? null,
+      currentSensitivity: record.CurrentSensitivity__c ?? null,
+      suggestedSensitivity: record.SuggestedSensitivity__c ?? null,
+      currentCompliance: record.CurrentCompliance__c ?? null,
+      suggestedCompliance: record.SuggestedCompliance__c ?? null,
+      reason: record.Reason__c ?? null,
+      status: record.Status__c ?? null,
+      awaitsReview: CLASSIFICATION_AWAITING_REVIEW.has(text(record.Status__c)),
+      reviewedBy: (record.ReviewedBy__r as { Name?: string } | null | undefined)?.Name ?? null,
+      reviewedAt: record.ReviewedAt__c ?? null,
+      appliedAt: record.AppliedAt__c ?? null,
+      lastError: record.LastError__c ?? null,
+    }));
+    return { canReview: canReviewClassifications(), suggestions: [...suggestions.filter((s) => s.awaitsReview), ...suggestions.filter((s) => !s.awaitsReview)] };
+  };
+
+  /** DataMapController.reviewClassification: ClassificationReviewService.review's checks, then the decision as the user. */
+  const reviewClassification: Method = async ({ suggestionId, decision }) => {
+    const id = requireId(suggestionId, 'suggestionId');
+    if (!canReviewClassifications()) {
+      throw new ApexError(
+        'Only Leakwatch admins may approve or dismiss classification suggestions: it takes the Review Leakwatch Data Classification permission of the Leakwatch Admin permission set.',
+      );
+    }
+    if (typeof decision !== 'string' || !CLASSIFICATION_DECISIONS.has(decision)) throw new ApexError(`A suggestion is either Approved or Dismissed, not ${decision == null ? 'null' : String(decision)}.`);
+    const suggestion = await byId(['Id', 'FieldKey__c', 'Status__c'], 'FieldClassification__c', id);
+    if (!suggestion) throw new ApexError('This suggestion does not exist or you cannot see it.');
+    if (!CLASSIFICATION_AWAITING_REVIEW.has(text(suggestion.Status__c))) {
+      throw new ApexError(`The suggestion for ${text(suggestion.FieldKey__c)} is already ${text(suggestion.Status__c)}: only suggestions that are Suggested or Failed can be approved or dismissed.`);
+    }
+    savedOrThrow(
+      await org.upsert('FieldClassification__c', 'FieldKey__c', [
+        { FieldKey__c: suggestion.FieldKey__c, Status__c: decision, ReviewedBy__c: user.id, ReviewedAt__c: now().toISOString() },
+      ]),
+    );
+    return null;
   };
 
   return {
@@ -595,6 +723,6 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     VerdictController: { getVerdicts, getVerdict, acknowledge, markFalsePositive, escalate },
     PermissionReviewController: { getPendingReviews, approve, reject },
     IncidentController: { getIncidents, recordMilestone, getIncidentVerdicts, mergeIncidents, splitIncident },
-    DataMapController: { getDataMap },
+    DataMapController: { getDataMap, getClassificationSuggestions, reviewClassification },
   };
 };

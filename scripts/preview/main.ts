@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { runDemo } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient } from '../../sidecar/src/writeback/index.js';
 import { seedPreviewUser } from './build.js';
+import { seedPreviewDataMap } from './data-map.js';
 import { seedPreviewIncidents } from './incidents.js';
 import { startPreview } from './server.js';
 
@@ -17,6 +18,7 @@ const demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'warn', faults: fals
 const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as { loginUrl: string; clientId: string; username: string; privateKeyPath: string };
 await seedPreviewUser(demo.orgUrl);
 await seedPreviewIncidents(createOrgClient(org));
+await seedPreviewDataMap(createOrgClient(org));
 print('\nbuilding the dashboards (LWC OSS + lightning-base-components + SLDS)...');
 const secret = (await readFile(join(demo.dataDir, 'org-secret'), 'utf8')).trim();
 const preview = await startPreview({ org: createOrgClient(org), sidecar: { url: demo.sidecarUrl, secret }, port: Number(values.port) });

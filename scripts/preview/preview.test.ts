@@ -9,6 +9,7 @@ import { runDemo, type DemoRun } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/src/writeback/index.js';
 import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
 import { COVERAGE_STATE_LABELS } from './controllers.js';
+import { PREVIEW_FLOWS, seedPreviewDataMap } from './data-map.js';
 import { PREVIEW_INCIDENTS, seedPreviewIncidents } from './incidents.js';
 import { startPreview, type Preview } from './server.js';
 
@@ -410,12 +411,77 @@ describe('dashboards preview in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('maps which fields hold which personal data', async () => {
-    await open('datamap', 'c-data-map lightning-datatable tbody tr');
+  it('maps which fields hold which personal data and where it flows, exports the record of processing and reviews classification suggestions', async () => {
+    // Findings on Contact and Case fields, the flows the sidecar mapped from traces and its classification suggestions.
+    await seedPreviewDataMap(org);
+    await open('datamap', 'c-data-map tr.field-row');
     const findings = await org.query<{ ObjectName__c: string; FieldName__c: string }>('SELECT ObjectName__c, FieldName__c FROM PiiFinding__c');
     const fields = new Set(findings.map((finding) => `${finding.ObjectName__c}.${finding.FieldName__c}`));
-    expect(await page.locator('c-data-map lightning-datatable tbody tr').count()).toBe(fields.size);
+    const rows = page.locator('c-data-map tr.field-row');
+    await expect.poll(() => rows.count()).toBe(fields.size);
+
+    // Contact e-mail addresses flow from the shop middleware to an AI endpoint in the US, outside the allowed regions.
+    const email = page.locator('c-data-map tr.field-row[data-key="Contact.Email"]');
+    const openai = email.locator(`li.flow[data-key="${PREVIEW_FLOWS.openai.FlowKey__c}"]`);
+    await expect.poll(() => openai.innerText()).toContain('shop-middleware → api.openai.com');
+    const badges = await openai.locator('.slds-badge').allInnerTexts();
+    expect(badges).toEqual(['US', 'AI', 'Outside allowed regions', 'Not allow-listed']);
+    expect(await openai.locator('.calls').innerText()).toBe('1,200 calls/day');
+    expect(await openai.locator('.last-seen').innerText()).toMatch(/^Last seen\s*\S/);
+    expect(await openai.locator('.policy').innerText()).toBe('policy ai-providers');
+    // A flow naming the object only belongs to every field of it; one naming Contact.Email belongs to that field only.
+    const phone = page.locator('c-data-map tr.field-row[data-key="Contact.Phone"]');
+    expect(await phone.locator(`li.flow[data-key="${PREVIEW_FLOWS.erp.FlowKey__c}"]`).count()).toBe(1);
+    expect(await phone.locator(`li.flow[data-key="${PREVIEW_FLOWS.openai.FlowKey__c}"]`).count()).toBe(0);
+    const suggestion = page.locator('c-data-map tr.suggestion', { hasText: 'Contact.Email' });
+    expect(await suggestion.getByRole('button').allInnerTexts()).toEqual(['Approve', 'Dismiss']);
     await shoot('data-map.png');
+
+    // The filter narrows the map to the field and the flow; then to AI destinations.
+    const filter = page.getByRole('searchbox', { name: 'Filter by object, field, type, service or destination' });
+    await filter.fill('openai');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-key')).toBe('Contact.Email');
+    expect(await email.locator('li.flow').count()).toBe(1);
+    await filter.fill('');
+    await expect.poll(() => rows.count()).toBe(fields.size);
+    // SLDS draws a faux checkbox over the hidden input: click its label, as a user would.
+    await page.locator('c-data-map lightning-input.ai-only label').click();
+    expect(await page.getByRole('checkbox', { name: 'AI destinations only' }).isChecked()).toBe(true);
+    await expect.poll(() => rows.count()).toBe(1);
+
+    // Export JSON: the record of processing under the filter, downloaded from a blob: URL.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^leakwatch-record-of-processing-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(download.url()).toMatch(/^blob:/);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { filter: Record<string, unknown>; rows: Record<string, unknown>[] };
+    expect(exported.filter).toMatchObject({ aiDestinationsOnly: true });
+    expect(exported.rows).toEqual([
+      expect.objectContaining({
+        object: 'Contact',
+        field: 'Email',
+        personalDataType: 'EMAIL_ADDRESS',
+        sourceService: 'shop-middleware',
+        destination: 'api.openai.com',
+        region: 'US',
+        aiService: true,
+        allowListed: false,
+        regionAllowed: false,
+        callsPerDay: 1200,
+        policy: 'ai-providers',
+      }),
+    ]);
+
+    // Approve calls the controller, which records the decision in the org for the sidecar to apply.
+    await suggestion.getByRole('button', { name: 'Approve' }).click();
+    await toast('Classification approved').waitFor();
+    const stored = async () =>
+      (await org.query<{ Status__c: string; ReviewedBy__c: string | null; ReviewedAt__c: string | null }>("SELECT Status__c, ReviewedBy__c, ReviewedAt__c FROM FieldClassification__c WHERE FieldKey__c = 'Contact.Email'"))[0];
+    await expect.poll(async () => (await stored())?.Status__c).toBe('Approved');
+    expect((await stored())?.ReviewedBy__c?.slice(0, 15)).toBe(PREVIEW_USER_ID.slice(0, 15));
+    expect((await stored())?.ReviewedAt__c).toBeTruthy();
+    await expect.poll(() => suggestion.locator('.status').innerText()).toContain('Approved');
+    expect(await suggestion.getByRole('button').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });
