@@ -17,10 +17,12 @@ import jsonBody from './plugins/json-body.js';
 import metrics from './plugins/metrics.js';
 import openapi from './plugins/openapi.js';
 import securityHeaders from './plugins/security-headers.js';
+import telemetry from './plugins/telemetry.js';
 import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
+import orgSync, { type OrgSyncSettings } from './plugins/org-sync.js';
 import type { IncidentSettings } from './incidents/correlate.js';
 import type { ConfiguredTarget } from './notify/targets.js';
 import evidenceRoute from './routes/evidence.js';
@@ -46,6 +48,7 @@ import healthRoute from './routes/health.js';
 import metricsRoute, { metricsElsewhereRoute } from './routes/metrics.js';
 import statusRoute from './routes/status.js';
 import type { Store } from './store/store.js';
+import type { TelemetrySettings } from './telemetry/start-telemetry.js';
 
 export interface BuildAppOptions {
   store: Store;
@@ -102,8 +105,15 @@ export interface BuildAppOptions {
    * with a 404 that says so, and `buildMetricsApp` serves them (started by `startSidecar`).
    */
   metrics?: MetricsExposure;
+  /**
+   * Keeps each connected org's DataFlow__c and FieldClassification__c in step and applies approved
+   * classifications (`plugins/org-sync.ts`); the egress policy is the app's. Absent: not run.
+   */
+  orgSync?: Omit<OrgSyncSettings, 'policyFor'>;
   /** Objects holding personal data, for data flows to AI services; default the detector's default `piiObjects`. */
   piiObjects?: readonly string[];
+  /** The sidecar's own traces and metrics over OTLP (`src/telemetry/`); absent: off, nothing is sent. */
+  telemetry?: TelemetrySettings;
 }
 
 /**
@@ -168,12 +178,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(metrics);
+  const owner = options.replicaId ?? `sidecar-${randomUUID()}`;
+  await app.register(telemetry, { store: options.store, settings: options.telemetry, instanceId: owner });
   await app.register(openapi);
   await app.register(securityHeaders);
   await app.register(errorHandler);
   await app.register(bodyEncoding);
   await app.register(jsonBody);
-  const owner = options.replicaId ?? `sidecar-${randomUUID()}`;
   // Read once: an administrator's template with an unknown placeholder stops the sidecar here.
   const draftTemplates = await loadDraftTemplates({ dir: options.draftsDir });
   const incidentSettings = options.incidents && { ...options.incidents, drafts: { templates: draftTemplates, ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}) } };
@@ -188,6 +199,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     feedback: options.feedback,
     incidents: incidentSettings,
     notifyTargets: options.notifyTargets,
+    stages: app.telemetry.stages,
   });
 
   if (options.collect)
@@ -225,6 +237,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     store: options.store,
     classifier: options.classifier,
     orgSecrets: options.orgSecrets,
+    stages: app.telemetry.stages,
     onAccepted: () => app.wakeWorkers(),
   });
   await app.register(coverageRoute, {
@@ -265,6 +278,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     onAccepted: () => app.wakeWorkers(),
   });
   await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
+  if (options.orgSync) await app.register(orgSync, { store: options.store, settings: { ...options.orgSync, policyFor: egressPolicyFor } });
   // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
   // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));
@@ -288,6 +302,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   app.addHook('onClose', async () => {
     await app.stopWorkers();
+    // After the last step's spans ended, while the store still answers the final queue-depth reading.
+    await app.telemetry.shutdown();
     if (options.closeStore) await options.store.close();
   });
   return app;

@@ -57,6 +57,10 @@ const EnvSchema = Type.Object({
   OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
   WORKER_POLL_MS: Type.Integer({ default: 100, minimum: 5, maximum: 60_000 }),
   FEEDBACK_POLL_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
+  LEAKWATCH_FLOWS_PUBLISH_MS: Type.Integer({ default: 300_000, minimum: 1_000, maximum: 86_400_000 }),
+  LEAKWATCH_CLASSIFY_SUGGEST_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, maximum: 86_400_000 }),
+  LEAKWATCH_CLASSIFY_APPLY: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
+  LEAKWATCH_CLASSIFY_APPLY_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_COLLECT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_COLLECT_API_SHARE: Type.Number({ default: 0.1, exclusiveMinimum: 0, maximum: 1 }),
   LEAKWATCH_COLLECT_ORG_HEADROOM: Type.Number({ default: 0.9, exclusiveMinimum: 0, maximum: 1 }),
@@ -183,6 +187,16 @@ export interface SidecarConfig {
   pollMs: number;
   /** Between two polls of the orgs' false positives (default 60 s); one poll also runs at start-up. */
   feedbackPollMs?: number;
+  /**
+   * What the sidecar keeps in step with each connected org (`plugins/org-sync.ts`): its data flows as
+   * DataFlow__c every `flowsEveryMs` (`LEAKWATCH_FLOWS_PUBLISH_MS`, default 5 minutes; only changed
+   * records are sent), its classification suggestions as FieldClassification__c every
+   * `suggestEveryMs` (`LEAKWATCH_CLASSIFY_SUGGEST_MS`, default 1 hour), and the suggestions admins
+   * approved applied through the Metadata API every `applyEveryMs` (`LEAKWATCH_CLASSIFY_APPLY_MS`,
+   * default 1 minute) only with `LEAKWATCH_CLASSIFY_APPLY=on`: off by default, because the Metadata API
+   * needs user permissions the package cannot grant (admins apply approved suggestions in Setup).
+   */
+  orgSync?: { flowsEveryMs: number; suggestEveryMs: number; applyEveryMs?: number };
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
   classifyThreads?: number;
   /**
@@ -328,6 +342,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     },
     pollMs: e.WORKER_POLL_MS,
     feedbackPollMs: e.FEEDBACK_POLL_MS,
+    orgSync: {
+      flowsEveryMs: e.LEAKWATCH_FLOWS_PUBLISH_MS,
+      suggestEveryMs: e.LEAKWATCH_CLASSIFY_SUGGEST_MS,
+      ...(e.LEAKWATCH_CLASSIFY_APPLY === 'on' ? { applyEveryMs: e.LEAKWATCH_CLASSIFY_APPLY_MS } : {}),
+    },
     collect: {
       enabled: e.LEAKWATCH_COLLECT === 'on',
       apiShare: e.LEAKWATCH_COLLECT_API_SHARE,

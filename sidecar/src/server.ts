@@ -24,6 +24,7 @@ import { EgressConfigError, loadEgressPolicies } from './egress/policy.js';
 import type { OrgTargetClient } from './notify/org-target.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
+import type { ApplyClient } from './classification/apply-approved.js';
 
 export interface SidecarEngines {
   /** The Ed25519 private key (PEM) evidence bundles are signed with; default that of `config.evidenceKeyFile`. */
@@ -56,6 +57,12 @@ export interface RunningSidecar {
 /** The org connection as the org notification target uses it, when it can (an injected client may not). */
 function orgTargetClient(client: object | undefined): OrgTargetClient | undefined {
   return client && 'upsertOne' in client && 'publishEvent' in client ? (client as OrgTargetClient) : undefined;
+}
+
+/** The org connection as org sync uses it (queries, upserts, Metadata API), when it can (an injected client may not). */
+function syncClient(client: object | undefined): ApplyClient | undefined {
+  const methods = ['query', 'upsert', 'readMetadata', 'updateMetadata'];
+  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as ApplyClient) : undefined;
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */
@@ -140,6 +147,17 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
             },
           }
         : {}),
+      ...(config.orgSync
+        ? {
+            orgSync: {
+              orgIds: [...config.orgSecrets.keys()],
+              clientFor: (orgId: string) => syncClient(orgClientFor(orgId)),
+              flowsEveryMs: config.orgSync.flowsEveryMs,
+              suggestEveryMs: config.orgSync.suggestEveryMs,
+              ...(config.orgSync.applyEveryMs !== undefined ? { applyEveryMs: config.orgSync.applyEveryMs } : {}),
+            },
+          }
+        : {}),
       ...(config.incidents ? { incidents: config.incidents } : {}),
       ...(notifyTargets.length > 0 ? { notifyTargets } : {}),
       ...(evidenceKey ? { evidenceKey } : {}),
@@ -151,6 +169,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       closeStore: true,
       http: config.http,
       metrics,
+      ...(config.telemetry ? { telemetry: config.telemetry } : {}),
     });
     const address = await app.listen({ host: config.host, port: config.port });
     let metricsUrl: string | undefined;
@@ -164,6 +183,14 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       metricsUrl = await metricsApp.listen({ host: metrics.host, port: metrics.port });
     }
     if (metricsUrl) app.log.info({ url: `${metricsUrl}/metrics` }, 'metrics served on their own listener');
+    if (config.telemetry) {
+      const { traces, metrics: otlpMetrics } = config.telemetry;
+      // Hosts only: an endpoint's path may carry a tenant token.
+      app.log.info(
+        { traces: traces && new URL(traces.url).origin, metrics: otlpMetrics && new URL(otlpMetrics.url).origin },
+        "telemetry: the sidecar's own traces and metrics are exported over OTLP to the operator's collector",
+      );
+    }
     if (metrics.listener === 'off') {
       app.log.info(
         'metrics are off in production: set LEAKWATCH_METRICS_PORT or LEAKWATCH_METRICS_TOKEN to serve them',

@@ -118,6 +118,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       salesforce: { loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath, apiVersion: '62.0' },
       // The coverage map is written into the org after every collection, so the dashboards show the last one.
       collect: { enabled: true, apiShare: 0.1, orgHeadroom: 0.9, integrationUsers: [], coverageEveryMs: 0 },
+      // The data map in the org: flows (DataFlow__c) and classification suggestions (FieldClassification__c).
+      // Written at the end of the run below; applying approved ones stays off, as by default.
+      orgSync: { flowsEveryMs: 3_600_000, suggestEveryMs: 3_600_000 },
       // Verdicts of High severity and above, and canary reads, open incidents (Incident__c).
       incidents: DEFAULT_INCIDENT_SETTINGS,
       // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
@@ -167,6 +170,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     await liveTheftPhase(org, canaries, scenario.contactIds, print);
     await middlewarePhase(endpoint, print);
     const status = await drain();
+    await sidecar.app.syncOrgNow(DEMO_ORG_ID.slice(0, 15));
+    const suggestions = org.records('FieldClassification__c');
+    print(`data map          ${org.records('DataFlow__c').length} flows (DataFlow__c) and ${suggestions.length} field classification suggestions (FieldClassification__c: ${suggestions.filter((r) => r.Status__c === 'Suggested').length} to review) written to the org`);
     const flowVerdicts = org.records('LeakVerdict__c').filter((v) => /"code":"(egress_redacted|new_data_flow|pii_to_ai_outside_region)"/.test(String(v.Reasons__c)));
     print(`flow verdicts     ${flowVerdicts.map((v) => `${String(v.Name)} ${String(v.Severity__c)} ${(JSON.parse(String(v.Reasons__c)) as { code: string }[])[0]?.code ?? ''}`).join(' · ')}`);
     const incidents = org.records('Incident__c');

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from './auth.js';
 import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
 import { loadSchema, type Schema } from './metadata.js';
+import { classificationProblems, definitionRecords, metadataField, setClassification } from './field-definitions.js';
+import type { MetadataPermission } from './metadata-api.js';
 import { EventBus } from './pubsub/bus.js';
 import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubsub/server.js';
 import type { TopicDefinition } from './pubsub/topics.js';
@@ -57,6 +59,13 @@ export interface OrgEmulatorOptions {
    * the Object Reference's special access rules say.
    */
   customizeApplication?: boolean;
+  /**
+   * Whether the integration user has Modify Metadata Through Metadata API Functions, which the
+   * Metadata API requires (or Modify All Data). Off by default, as the package's permission set
+   * grants it not; a PermissionSet seeded with `PermissionsModifyMetadata` and assigned to the user
+   * grants it as well.
+   */
+  modifyMetadata?: boolean;
   /** The Pub/Sub API beside the REST API (on by default); `false` serves none. */
   pubsub?: PubSubOptions | false;
 }
@@ -74,6 +83,12 @@ export interface OrgEmulator {
   published(event: string): StoredRecord[];
   /** Loads records as an export of the org holds them (the seeding API); returns their ids. */
   seed(sobject: string, records: Record<string, unknown>[]): string[];
+  /**
+   * Sets a field's Data Sensitivity Level and Compliance Categorization as an admin would in Setup
+   * (`POST /__emulator/field-classifications`); null clears. Throws for a field the Metadata API does
+   * not support or a value the picklists do not have.
+   */
+  classifyField(fullName: string, classification: { securityClassification?: string | null; complianceGroup?: string | null }): void;
   /** API requests used today and the daily maximum. */
   apiUsage(): { used: number; max: number };
   /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
@@ -119,9 +134,14 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   let url = '';
   // The integration user exists in its org, as every user the REST API names does.
   store.seed('User', [{ Id: identity.userId, Username: identity.username, LastName: 'Integration', IsActive: true, UserType: 'Standard' }]);
+  // EntityDefinition and FieldDefinition describe the schema; classifications start unset.
+  const definitions = definitionRecords(schema);
+  store.putDerived('EntityDefinition', definitions.entities);
+  store.putDerived('FieldDefinition', definitions.fields);
+  const grants = new Set<MetadataPermission>([...(options.customizeApplication ? ['CustomizeApplication' as const] : []), ...(options.modifyMetadata ? ['ModifyMetadata' as const] : [])]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
   const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, customizeApplication: options.customizeApplication ?? false, baseUrl: () => url, setFaults, pubsub: bus });
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
@@ -149,6 +169,15 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     records: (sobject) => store.records(sobject),
     published: (event) => store.published(event),
     seed: (sobject, records) => store.seed(sobject, records),
+    classifyField: (fullName, classification) => {
+      const target = metadataField(store, fullName);
+      if (!target) throw new Error(`the Metadata API does not support a field ${fullName}`);
+      const level = classification.securityClassification ?? null;
+      const groups = classification.complianceGroup ?? null;
+      const [problem] = classificationProblems(level, groups);
+      if (problem) throw new Error(problem.message);
+      setClassification(store, target, level, groups);
+    },
     apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),
     setFaults,

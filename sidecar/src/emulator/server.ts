@@ -13,6 +13,9 @@ import { idSuffix } from '../contract/salesforce-id.js';
 import { collectionRecords, type OrgStore, type SaveRequest, type SaveResult } from './store.js';
 import { recordId } from './ids.js';
 import { parseRecord } from './validate.js';
+import { registerMetadataApi, type MetadataPermission } from './metadata-api.js';
+import { classificationProblems, metadataField, setClassification } from './field-definitions.js';
+import { toId18 } from '../contract/salesforce-id.js';
 
 export interface EmulatorStats {
   requests: number;
@@ -41,8 +44,12 @@ export interface ServerParts {
   faults: FaultInjector;
   stats: EmulatorStats;
   queryBatchSize: number;
-  /** The integration user has Customize Application (sees every user's OAuth tokens). */
-  customizeApplication: boolean;
+  /**
+   * Permissions the integration user holds whatever its permission sets say (the emulator's options);
+   * it also holds every `Permissions…` field set on a PermissionSet assigned to it
+   * (PermissionSetAssignment, seeded like any record).
+   */
+  grants: ReadonlySet<MetadataPermission>;
   /** The emulator's own base URL, known once it listens. */
   baseUrl: () => string;
   setFaults: (settings: FaultSettings) => void;
@@ -124,6 +131,19 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     if (request.url.startsWith('/services/data/')) reply.header('Sforce-Limit-Info', `api-usage=${parts.api.used}/${parts.api.max}`);
     return payload;
   });
+
+  /** Whether the integration user holds a permission: granted by option, or by an assigned permission set. */
+  const permitted = (permission: MetadataPermission): boolean => {
+    if (parts.grants.has(permission)) return true;
+    const user = toId18(auth.identity.userId);
+    return store.records('PermissionSetAssignment').some((assignment) => {
+      if (typeof assignment.AssigneeId !== 'string' || toId18(assignment.AssigneeId) !== user || assignment.IsRevoked === true) return false;
+      const set = typeof assignment.PermissionSetId === 'string' ? store.get('PermissionSet', toId18(assignment.PermissionSetId)) : undefined;
+      return set?.[`Permissions${permission}`] === true;
+    });
+  };
+
+  registerMetadataApi(app, { store, auth, permitted, onCall: () => (stats.requests += 1) });
 
   const save = (requests: SaveRequest[], allOrNone: boolean) => {
     const results = store.save(requests, { allOrNone, lockFails: () => faults.take('lockRows'), userId: auth.identity.userId });
@@ -300,7 +320,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const version = versionOf(request.params);
     stats.queries += 1;
     if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: parts.customizeApplication });
+    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication') });
     return page(result.records, 0, result.totalSize, version);
   });
 
@@ -382,6 +402,18 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     return reply.code(201).send({ object: object.name, ids });
   });
   app.delete<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => ({ deleted: store.clear(objectOf(store, request.params.sobject).name) }));
+  // A field's classification as an admin would set it in Setup: what FieldDefinition then shows.
+  app.post('/__emulator/field-classifications', async (request, reply) => {
+    const body = (request.body ?? {}) as { fullName?: unknown; securityClassification?: unknown; complianceGroup?: unknown };
+    const target = typeof body.fullName === 'string' ? metadataField(store, body.fullName) : undefined;
+    if (!target) throw new ApiError(404, 'NOT_FOUND', 'fullName must name a field the Metadata API supports (Object.Field)');
+    const level = typeof body.securityClassification === 'string' && body.securityClassification !== '' ? body.securityClassification : null;
+    const groups = typeof body.complianceGroup === 'string' && body.complianceGroup !== '' ? body.complianceGroup : null;
+    const [problem] = classificationProblems(level, groups);
+    if (problem) throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', problem.message);
+    setClassification(store, target, level, groups);
+    return reply.code(201).send({ fullName: target.fullName, securityClassification: level, complianceGroup: groups });
+  });
   app.post('/__emulator/event-log-files', async (request, reply) => {
     const { record: seeded, body } = eventLogFileRecord(request.body as EventLogFileSeed, CURRENT_VERSION);
     const { lines, ...record } = seeded;

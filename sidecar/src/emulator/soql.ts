@@ -317,6 +317,30 @@ export interface QueryViewer {
 const visible = (object: ObjectDef, viewer: QueryViewer | undefined) => (record: StoredRecord): boolean =>
   object.name !== 'OauthToken' || viewer === undefined || viewer.customizeApplication || record.UserId === viewer.userId;
 
+/** The filters that bound a FieldDefinition query to one object. */
+const ENTITY_FILTERS = new Set(['entitydefinitionid', 'entitydefinition.qualifiedapiname', 'entitydefinition.durableid']);
+
+/**
+ * FieldDefinition answers only queries bounded to one object, with equality only: the Tooling API's
+ * "SOQL Operation Limitations" (no COUNT(), GROUP BY, OR, NOT; "Only equals comparisons permitted";
+ * "Disjunctions not supported"). The message for a missing object filter is the emulator's own.
+ */
+const checkFieldDefinitionQuery = (fields: SelectField[], query: Query, where: Token[]): void => {
+  if (fields.some((field) => field.type === 'FieldFunctionExpression') || clauses(query.groupBy).length > 0) {
+    throw new ApiError(400, 'MALFORMED_QUERY', 'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.');
+  }
+  if (where.includes('OR')) throw new ApiError(400, 'MALFORMED_QUERY', 'Disjunctions not supported');
+  const conditions = where.filter((token): token is Condition => typeof token !== 'string');
+  const operatorOf = (c: Condition): string => ('operator' in c && typeof c.operator === 'string' ? c.operator.toUpperCase() : '');
+  if (where.includes('NOT') || conditions.some((c) => !['=', 'IN'].includes(operatorOf(c)))) {
+    throw new ApiError(400, 'MALFORMED_QUERY', 'Only equals comparisons permitted');
+  }
+  const bounded = conditions.some((c) => 'field' in c && typeof c.field === 'string' && operatorOf(c) === '=' && ENTITY_FILTERS.has(c.field.toLowerCase()));
+  if (!bounded) {
+    throw new ApiError(400, 'MALFORMED_QUERY', "FieldDefinition queries must filter on one object: EntityDefinition.QualifiedApiName = '…', EntityDefinition.DurableId = '…' or EntityDefinitionId = '…'");
+  }
+};
+
 /** Runs a SOQL subset: SELECT fields, parent fields, COUNT()/aggregates with GROUP BY; WHERE; ORDER BY; LIMIT; OFFSET. */
 export const runQuery = (store: OrgStore, soql: string, apiVersion: string, viewer?: QueryViewer): QueryResult => {
   let query: Query;
@@ -332,15 +356,21 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
   // Platform events are published, never stored: SOQL does not reach them.
   if (object.event) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support query`);
   const fields = query.fields ?? [];
-  const matches = predicate(store, object, tokens(query.where as WhereNode | undefined));
+  const where = tokens(query.where as WhereNode | undefined);
+  if (object.name === 'FieldDefinition') checkFieldDefinitionQuery(fields, query, where);
+  const matches = predicate(store, object, where);
   const selected = store.records(object.name).filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));
-  const page = selected.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);
+  // FieldDefinition ignores LIMIT and OFFSET (Tooling API, "SOQL Operation Limitations").
+  const window = <T>(rows: T[]): T[] =>
+    object.name === 'FieldDefinition' ? rows : rows.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);
+  const page = window(selected);
   const [first] = fields;
   if (fields.length === 1 && first?.type === 'FieldFunctionExpression' && first.functionName.toUpperCase() === 'COUNT' && !first.parameters?.length) {
     return { totalSize: page.length, records: [] };
   }
   if (fields.some((field) => field.type === 'FieldFunctionExpression')) {
-    const rows = aggregate(store, object, fields, query, page);
+    // LIMIT and OFFSET count the groups of an aggregate query, not the rows grouped.
+    const rows = window(aggregate(store, object, fields, query, selected));
     return { totalSize: rows.length, records: rows };
   }
   const paths = fields.map((field) => {

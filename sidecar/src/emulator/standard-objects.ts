@@ -317,6 +317,56 @@ const OBJECTS: StandardObject[] = [
       ...audit(),
     ],
   },
+  {
+    // CaseComment (Object Reference "CaseComment"): a comment on a case; CommentBody holds up to 4,000 characters.
+    name: 'CaseComment',
+    label: 'Case Comment',
+    keyPrefix: '00a',
+    createable: true,
+    fields: [
+      ['ParentId', 'Lookup', { referenceTo: 'Case' }],
+      ['CommentBody', 'TextArea', { length: 4000 }],
+      ['IsPublished', 'Checkbox'],
+      ['IsNotificationSelected', 'Checkbox'],
+      ['IsDeleted', 'Checkbox', ro],
+      ...audit(),
+    ],
+  },
+  {
+    // EntityDefinition and FieldDefinition (Object Reference and Tooling API "FieldDefinition"):
+    // derived from the schema, one row per object and per field, read-only. EntityDefinitionId holds
+    // the object's API name (an org uses the name for standard objects, an id for custom ones).
+    name: 'EntityDefinition',
+    label: 'Entity Definition',
+    keyPrefix: '000',
+    createable: false,
+    fields: [
+      ['DurableId', 'Text', { length: 70, writable: false }],
+      ['QualifiedApiName', 'Text', { length: 250, writable: false }],
+      ['DeveloperName', 'Text', { length: 40, writable: false }],
+      ['Label', 'Text', { length: 40, writable: false }],
+      ['KeyPrefix', 'Text', { length: 3, writable: false }],
+      ['NamespacePrefix', 'Text', { length: 15, writable: false }],
+    ],
+  },
+  {
+    name: 'FieldDefinition',
+    label: 'Field Definition',
+    keyPrefix: '000',
+    createable: false,
+    fields: [
+      ['DurableId', 'Text', { length: 255, writable: false }],
+      ['QualifiedApiName', 'Text', { length: 250, writable: false }],
+      ['DeveloperName', 'Text', { length: 40, writable: false }],
+      ['Label', 'Text', { length: 40, writable: false }],
+      ['DataType', 'Text', { length: 40, writable: false }],
+      ['NamespacePrefix', 'Text', { length: 15, writable: false }],
+      ['EntityDefinitionId', 'Lookup', { referenceTo: 'EntityDefinition', writable: false }],
+      // "Data Sensitivity Level" and "Compliance Categorization" (Field Reference, FieldDefinition).
+      ['SecurityClassification', 'Picklist', ro],
+      ['ComplianceGroup', 'MultiselectPicklist', ro],
+    ],
+  },
 ];
 
 /** Required on create, as the org requires them. */

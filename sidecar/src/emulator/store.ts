@@ -73,6 +73,23 @@ export class OrgStore {
     return this.tables.get(objectName)?.get(id);
   }
 
+  /**
+   * Stores records the emulator derives from its schema (EntityDefinition, FieldDefinition) as they
+   * are, with the ids they bring: they are never written through the API.
+   */
+  putDerived(objectName: string, records: StoredRecord[]): void {
+    const table = this.tables.get(objectName);
+    if (!table) throw new Error(`unknown object ${objectName}`);
+    for (const record of records) table.set(record.Id as string, { ...record });
+  }
+
+  /** Changes fields of a derived record (a field's classification after a Metadata API update). */
+  updateDerived(objectName: string, id: string, fields: StoredRecord): void {
+    const record = this.tables.get(objectName)?.get(id);
+    if (!record) throw new Error(`no ${objectName} ${id}`);
+    Object.assign(record, fields);
+  }
+
   /** Finds a record id by the value of a unique or external-id field. */
   findBy(object: ObjectDef, field: FieldDef, value: FieldValue): string | undefined {
     return this.indexes.get(`${object.name}.${field.name}`)?.get(indexKey(field, value));

@@ -1,6 +1,7 @@
 import type { Classifier } from '../contract/entities.js';
 import type { LeakEvent } from '../contract/event.js';
 import type { Store } from '../store/store.js';
+import type { StageTracer } from '../telemetry/stage-tracer.js';
 import { classifyEvents } from './classify-events.js';
 import { eventProblems } from './event-validator.js';
 import { knownEventIds, persistEvents } from './persist-events.js';
@@ -26,16 +27,20 @@ export interface IngestOutcome {
 export interface IngestDeps {
   store: Store;
   classifier: Classifier;
+  /** The classify span, a child of the batch's; absent: none. */
+  stages?: StageTracer;
 }
 
 /**
  * Validates each event, skips the ones the org already sent, classifies the rest in memory
  * and stores them without their values. Returns once the batch is durable. `orgId` is the
- * org's key (`orgKey`): event ids are unique per org, never across orgs.
+ * org's key (`orgKey`): event ids are unique per org, never across orgs. `traceParent`, the
+ * batch's span, is the parent of the classify span and is stored with the events for the
+ * stages that follow.
  */
 export async function ingestBatch(
   deps: IngestDeps,
-  batch: { orgId: string; batchId: string; events: unknown[] },
+  batch: { orgId: string; batchId: string; events: unknown[]; traceParent?: string },
 ): Promise<IngestOutcome> {
   const rejected: RejectedEvent[] = [];
   const valid: LeakEvent[] = [];
@@ -57,10 +62,19 @@ export async function ingestBatch(
   });
   const known = await knownEventIds(deps.store, batch.orgId, [...seen]);
   const fresh = valid.filter((e) => !known.has(e.id));
+  const span = deps.stages?.start('classify', batch.traceParent, { 'leakwatch.org_id': batch.orgId, 'leakwatch.events': fresh.length });
   const started = performance.now();
-  const classified = await classifyEvents(deps.classifier, batch.orgId, fresh);
+  let classified;
+  try {
+    classified = await classifyEvents(deps.classifier, batch.orgId, fresh);
+  } catch (err) {
+    span?.end(err);
+    throw err;
+  }
   const classifySeconds = (performance.now() - started) / 1000;
-  const inserted = await persistEvents(deps.store, batch.batchId.toLowerCase(), classified);
+  span?.set({ 'leakwatch.findings': classified.reduce((n, e) => n + e.findings.length, 0) });
+  span?.end();
+  const inserted = await persistEvents(deps.store, batch.batchId.toLowerCase(), classified, batch.traceParent);
   return {
     accepted: inserted.size,
     duplicates: repeated + known.size + (fresh.length - inserted.size),

@@ -12,8 +12,11 @@ export async function knownEventIds(sql: Sql, orgId: string, ids: string[]): Pro
   return new Set(rows.map((r) => r.event_id));
 }
 
-/** Persists classified events in one statement; returns the ids newly stored (others were already known to their org). */
-export async function persistEvents(sql: Sql, batchId: string, events: StoredEvent[]): Promise<Set<string>> {
+/**
+ * Persists classified events in one statement; returns the ids newly stored (others were already known to their org).
+ * `traceParent` is the W3C trace context of the span that received the batch, when the sidecar's telemetry is on.
+ */
+export async function persistEvents(sql: Sql, batchId: string, events: StoredEvent[], traceParent?: string): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const rows = events.map((e) => ({
     event_id: e.event.id,
@@ -21,11 +24,13 @@ export async function persistEvents(sql: Sql, batchId: string, events: StoredEve
     batch_id: batchId,
     kind: e.event.kind,
     classified: e,
+    trace_parent: traceParent ?? null,
   }));
   const inserted = await sql.query<{ event_id: string }>(
-    `INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified)
-     SELECT x.event_id, x.org_id, x.batch_id, x.kind, x.classified
-       FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, org_id text, batch_id uuid, kind text, classified jsonb)
+    `INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified, trace_parent)
+     SELECT x.event_id, x.org_id, x.batch_id, x.kind, x.classified, x.trace_parent
+       FROM jsonb_to_recordset($1::jsonb) AS x(event_id uuid, org_id text, batch_id uuid, kind text, classified jsonb,
+                                                trace_parent text)
      ON CONFLICT (org_id, event_id) DO NOTHING
      RETURNING event_id::text AS event_id`,
     [JSON.stringify(rows)],

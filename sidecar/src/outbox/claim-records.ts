@@ -9,6 +9,8 @@ export interface ClaimedRecord {
   record: Record<string, unknown>;
   attempts: number;
   acknowledgedAt: Date;
+  /** The W3C trace context of the span that scored the record's event, when telemetry was on. */
+  traceParent?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
     record: Record<string, unknown>;
     attempts: number;
     acknowledged_at: Date | string;
+    trace_parent: string | null;
   }>(
     `UPDATE outbox o
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
@@ -37,7 +40,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
          ORDER BY c.next_attempt_at, c.id
          LIMIT $3
          FOR UPDATE OF c SKIP LOCKED)
-      RETURNING o.id::text AS id, o.org_id, o.sobject, o.external_id_field, o.external_id, o.record, o.attempts, o.acknowledged_at`,
+      RETURNING o.id::text AS id, o.org_id, o.sobject, o.external_id_field, o.external_id, o.record, o.attempts, o.acknowledged_at, o.trace_parent`,
     [owner, leaseMs, limit],
   );
   return rows.map((r) => ({
@@ -49,5 +52,6 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
     record: r.record,
     attempts: r.attempts,
     acknowledgedAt: new Date(r.acknowledged_at),
+    ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
   }));
 }

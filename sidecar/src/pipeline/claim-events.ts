@@ -7,6 +7,8 @@ export interface ClaimedEvent {
   stored: StoredEvent;
   receivedAt: Date;
   attempts: number;
+  /** The W3C trace context of the span that received the event's batch, when telemetry was on. */
+  traceParent?: string;
 }
 
 /**
@@ -20,6 +22,7 @@ export async function claimEvents(sql: Sql, owner: string, limit: number, leaseM
     classified: StoredEvent;
     received_at: Date | string;
     attempts: number;
+    trace_parent: string | null;
   }>(
     `UPDATE ingested_event e
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond', attempts = e.attempts + 1
@@ -30,7 +33,7 @@ export async function claimEvents(sql: Sql, owner: string, limit: number, leaseM
          ORDER BY next_attempt_at
          LIMIT $3
          FOR UPDATE SKIP LOCKED)
-      RETURNING e.event_id::text AS event_id, e.org_id, e.classified, e.received_at, e.attempts`,
+      RETURNING e.event_id::text AS event_id, e.org_id, e.classified, e.received_at, e.attempts, e.trace_parent`,
     [owner, leaseMs, limit],
   );
   return rows.map((r) => ({
@@ -40,5 +43,6 @@ export async function claimEvents(sql: Sql, owner: string, limit: number, leaseM
     stored: { ...r.classified, orgId: r.org_id },
     receivedAt: new Date(r.received_at),
     attempts: r.attempts,
+    ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
   }));
 }

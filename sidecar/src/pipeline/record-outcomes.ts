@@ -7,6 +7,8 @@ export interface ScoredEvent {
   receivedAt: Date;
   /** Empty when the event did not score. */
   records: SObjectRecord[];
+  /** The W3C trace context of the span that scored the event, stored with its records for the write-back span. */
+  traceParent?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function queueRecords(sql: Sql, scored: readonly ScoredEvent[]): Pr
       parent_external_id: r.parentExternalId ?? null,
       record: r.fields,
       acknowledged_at: s.receivedAt.toISOString(),
+      trace_parent: s.traceParent ?? null,
     })),
   );
   // A row refers to its parent's outbox id, so parents are inserted first: a row's level is one
@@ -66,14 +69,14 @@ export async function queueRecords(sql: Sql, scored: readonly ScoredEvent[]): Pr
   for (const batch of levels) {
     if (!batch?.length) continue;
     await sql.query(
-      `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at, parent_id)
-       SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at,
+      `INSERT INTO outbox (org_id, event_id, sobject, external_id_field, external_id, record, acknowledged_at, trace_parent, parent_id)
+       SELECT x.org_id, x.event_id, x.sobject, x.external_id_field, x.external_id, x.record, x.acknowledged_at, x.trace_parent,
               (SELECT p.id FROM outbox p
                 WHERE x.parent_external_id IS NOT NULL
                   AND p.org_id = x.org_id AND p.sobject = x.parent_sobject AND p.external_id = x.parent_external_id)
          FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, event_id uuid, sobject text, external_id_field text,
                                                   external_id text, record jsonb, acknowledged_at timestamptz,
-                                                  parent_sobject text, parent_external_id text)
+                                                  parent_sobject text, parent_external_id text, trace_parent text)
        ON CONFLICT (org_id, sobject, external_id) DO NOTHING`,
       [JSON.stringify(batch)],
     );

@@ -8,7 +8,9 @@ import { queueNotifications } from '../notify/outbox.js';
 import { appendEvidence } from '../evidence/log.js';
 import { incidentEvidence, verdictEvidence } from '../evidence/entries.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
-import { claimEvents } from './claim-events.js';
+import { batchSpans } from '../telemetry/batch-spans.js';
+import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
+import { claimEvents, type ClaimedEvent } from './claim-events.js';
 import { recordScoredEvents, recordScoringFailure, type ScoredEvent } from './record-outcomes.js';
 
 export interface ScoreStepOptions {
@@ -34,6 +36,8 @@ export interface ScoreStepOptions {
   /** Where incident revisions are notified; each revision is queued in the scoring transaction. */
   notifyTargets?: readonly ConfiguredTarget[];
   onFailure?: (eventId: string, err: unknown) => void;
+  /** A `leakwatch.detect` span per batch among the claimed events (see `batchSpans`); absent: none. */
+  stages?: StageTracer;
 }
 
 /**
@@ -53,7 +57,27 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     if (persistOwed) await persist();
     const claimed = await claimEvents(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;
+    const spans = batchSpans(options.stages ?? TELEMETRY_OFF, 'detect', claimed, { traceParent: (c) => c.traceParent, orgId: (c) => c.orgId }, 'leakwatch.events');
+    try {
+      const scored = await scoreClaimed(claimed, spans.spanOf);
+      for (const { span, items } of spans.batches()) {
+        const outcomes = items.map((c) => scored.get(c));
+        const verdicts = outcomes.filter((s) => s && s.records.length > 0).length;
+        const failed = outcomes.filter((s) => !s).length;
+        span.set({ 'leakwatch.verdicts': verdicts, 'leakwatch.quiet': items.length - verdicts - failed, 'leakwatch.failed': failed });
+      }
+      spans.endAll();
+    } catch (err) {
+      spans.endAll(err);
+      throw err;
+    }
+    return claimed.length;
+  };
+
+  /** Scores the claimed events and records their outcomes; returns each scored event's outcome (failures have none). */
+  async function scoreClaimed(claimed: ClaimedEvent[], spanOf: (c: ClaimedEvent) => { traceParent: string | undefined }) {
     const scored: ScoredEvent[] = [];
+    const outcomeOf = new Map<ClaimedEvent, ScoredEvent>();
     // Every verdict goes to the org's evidence log, and to incidents when they are on.
     const judged: CorrelationInput[] = [];
     let incidentCounts = { changed: 0, opened: 0, notifications: 0 };
@@ -66,12 +90,16 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
             findings: c.stored.findings,
           });
           const detectedAt = new Date();
-          scored.push({
+          const traceParent = spanOf(c).traceParent;
+          const outcome: ScoredEvent = {
             eventId: c.eventId,
             orgId: c.orgId,
             receivedAt: c.receivedAt,
             records: verdict ? verdictRecords(c.stored, verdict, detectedAt) : [],
-          });
+            ...(traceParent ? { traceParent } : {}),
+          };
+          scored.push(outcome);
+          outcomeOf.set(c, outcome);
           if (verdict) judged.push({ orgId: c.orgId, stored: c.stored, verdict, detectedAt });
         } catch (err) {
           options.onFailure?.(c.eventId, err);
@@ -121,6 +149,6 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     const verdicts = scored.filter((s) => s.records.length > 0).length;
     options.onScored?.(verdicts, scored.length - verdicts);
     if (incidentCounts.changed > 0) options.onIncidents?.(incidentCounts.changed, incidentCounts.opened, incidentCounts.notifications);
-    return claimed.length;
-  };
+    return outcomeOf;
+  }
 }

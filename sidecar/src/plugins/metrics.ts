@@ -97,6 +97,30 @@ export function createMetrics() {
       labelNames: ['source', 'status'] as const,
       registers: [registry],
     }),
+    dataFlowRecords: new Counter({
+      name: 'leakwatch_data_flow_records_total',
+      help: 'DataFlow__c records of a publication, by outcome (sent, unchanged: not sent, refused: sent again next time).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    classificationSuggestions: new Counter({
+      name: 'leakwatch_classification_suggestions_total',
+      help: 'FieldClassification__c records of a refresh, by outcome (written, refused: written again next refresh).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    classificationsApplied: new Counter({
+      name: 'leakwatch_classifications_applied_total',
+      help: 'Approved classifications taken through the Metadata API, by outcome (applied, current, failed, retry).',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    orgSyncRuns: new Counter({
+      name: 'leakwatch_org_sync_runs_total',
+      help: 'Runs of the org sync tasks (flows, suggestions, apply), by task and result (ok, error: tried again next interval).',
+      labelNames: ['task', 'result'] as const,
+      registers: [registry],
+    }),
   };
 }
 

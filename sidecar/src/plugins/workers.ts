@@ -15,6 +15,7 @@ import { notifyStep } from '../notify/outbox.js';
 import { reminderSweep } from '../notify/reminders.js';
 import { readBackOrg } from '../incidents/org-readback.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
+import type { StageTracer } from '../telemetry/stage-tracer.js';
 
 export interface WorkersOptions {
   store: Store;
@@ -31,6 +32,8 @@ export interface WorkersOptions {
   incidents?: IncidentSettings;
   /** Notifies incident revisions to these targets through the notification outbox; absent or empty: none. */
   notifyTargets?: readonly ConfiguredTarget[];
+  /** Spans and durations of the scoring (detect) and write-back stages; absent: none. */
+  stages?: StageTracer;
 }
 
 declare module 'fastify' {
@@ -79,6 +82,7 @@ export default fp<WorkersOptions>(
           afterBatch: options.detectorState?.flush,
           rollback: options.detectorState?.discard,
           owner: options.owner,
+          stages: options.stages,
           incidents: options.incidents,
           notifyTargets: options.notifyTargets,
           onIncidents: (changed, opened, notifications) => {
@@ -105,6 +109,7 @@ export default fp<WorkersOptions>(
           clientFor: options.clientFor,
           owner: options.owner,
           policy: options.policy,
+          stages: options.stages,
           onSettled: (claimed, settlements) => {
             const byId = new Map(claimed.map((c) => [c.id, c]));
             const now = Date.now();

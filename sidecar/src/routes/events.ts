@@ -5,6 +5,7 @@ import { ingestBatch } from '../ingest/ingest-batch.js';
 import { withoutDrillMark } from '../drill/mark.js';
 import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
+import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
 import { ErrorReply } from './error-reply.js';
 import { EventEnvelopeBody, IngestRejectedReply, IngestReply } from './events.schema.js';
 
@@ -12,6 +13,8 @@ export interface EventsRouteOptions {
   store: Store;
   classifier: Classifier;
   orgSecrets: Map<string, string>;
+  /** The span of each batch (`leakwatch.ingest`, a child of the request's `traceparent` when it has one); default none. */
+  stages?: StageTracer;
   /** Called after events were stored, to start scoring without waiting for the next poll. */
   onAccepted: () => void;
 }
@@ -68,20 +71,42 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
           requestId: request.id,
         });
       }
+      const { traceparent } = request.headers;
+      const span = (options.stages ?? TELEMETRY_OFF).start('ingest', typeof traceparent === 'string' ? traceparent : undefined, {
+        'leakwatch.org_id': request.orgId as string,
+        'leakwatch.events': envelope.events.length,
+        'http.request.method': 'POST',
+        'http.route': '/v1/events',
+      });
       let outcome;
       try {
-        outcome = await ingestBatch(options, { ...envelope, orgId: request.orgId as string, events: envelope.events.map(withoutDrillMark) });
+        outcome = await ingestBatch(options, {
+          ...envelope,
+          orgId: request.orgId as string,
+          events: envelope.events.map(withoutDrillMark),
+          traceParent: span.traceParent,
+        });
       } catch (err) {
+        span.set({ 'http.response.status_code': 503 });
+        span.end(err);
         request.log.error({ err }, 'batch could not be stored');
         throw Object.assign(new Error('store unavailable'), { statusCode: 503 });
       }
+      const allRejected = outcome.rejected.length === envelope.events.length;
+      span.set({
+        'leakwatch.events.accepted': outcome.accepted,
+        'leakwatch.events.duplicate': outcome.duplicates,
+        'leakwatch.events.rejected': outcome.rejected.length,
+        'http.response.status_code': allRejected ? 400 : 202,
+      });
+      span.end();
       const { metrics } = app;
       metrics.classifyDuration.observe(outcome.classifySeconds);
       metrics.ingestEvents.inc({ outcome: 'accepted' }, outcome.accepted);
       metrics.ingestEvents.inc({ outcome: 'duplicate' }, outcome.duplicates);
       metrics.ingestEvents.inc({ outcome: 'rejected' }, outcome.rejected.length);
       if (outcome.accepted > 0) options.onAccepted();
-      if (outcome.rejected.length === envelope.events.length) {
+      if (allRejected) {
         return reply.code(400).send({
           statusCode: 400,
           error: 'Bad Request',

@@ -17,3 +17,17 @@ export function number(value: number | null | undefined, precision: number, scal
 }
 
 export const LONG_TEXT = 32_768;
+
+/**
+ * Names joined by `separator` within `max` characters: the list is cut at a separator, never inside
+ * a name, so a reader never sees half an API name (`Contact;Lea` would name nothing).
+ */
+export function joinedText(values: readonly string[], max: number, separator = ';'): string | null {
+  let joined = '';
+  for (const value of values) {
+    const next = joined === '' ? value : `${joined}${separator}${value}`;
+    if (next.length > max) break;
+    joined = next;
+  }
+  return joined === '' ? null : joined;
+}

@@ -37,7 +37,9 @@ export function piiFindingRecords(stored: StoredEvent): SObjectRecord[] {
       FindingKey__c: key,
       LeakVerdict__r: { EventId__c: eventId },
       RecordId__c: text(g.recordId, 18),
-      ObjectName__c: text(stored.event.object, 80),
+      // An egress finding is in a request's body, URL or headers, not in a field of the object the
+      // verdict names: left blank, it stays out of the data map and the classification suggestions.
+      ObjectName__c: stored.event.kind === 'egress' ? null : text(stored.event.object, 80),
       FieldName__c: text(g.field, 80),
       EntityType__c: g.type,
       Confidence__c: number(Math.max(0, Math.min(1, g.best.score)), 4, 3),

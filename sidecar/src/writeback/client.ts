@@ -44,6 +44,23 @@ export type UpsertResult =
       errors: RecordError[];
     };
 
+/** One error of a Metadata API save (`SaveResult.errors`): the org's status code and message. */
+export interface MetadataError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+/** The Metadata API's `SaveResult` for one component. */
+export interface MetadataSaveResult {
+  fullName: string;
+  success: boolean;
+  errors: MetadataError[];
+}
+
+/** A metadata component as `readMetadata` returns it (`fullName` and the type's properties). */
+export type MetadataRecord = Record<string, unknown> & { fullName: string };
+
 export interface OrgIdentity {
   orgId: string;
   userId: string;
@@ -73,6 +90,18 @@ export interface OrgClient {
   /** Creates records of one object, 200 per request, allOrNone: one result per record in input order. */
   create(sobject: string, records: OrgRecord[]): Promise<Array<{ success: boolean; id?: string; errorCode?: string; message?: string }>>;
   identity(): Promise<OrgIdentity>;
+  /**
+   * Metadata API `readMetadata` over SOAP (at most 10 full names): one entry per name, in order,
+   * undefined where the org has no such component. Throws {@link OrgRequestError} on a SOAP fault
+   * (its code without the `sf:` prefix, e.g. INSUFFICIENT_ACCESS).
+   */
+  readMetadata(type: string, fullNames: string[]): Promise<Array<MetadataRecord | undefined>>;
+  /**
+   * Metadata API `updateMetadata` over SOAP (at most 10 components of one type): each component
+   * replaces the org's, so pass what `readMetadata` returned with the changes. One `SaveResult` per
+   * component, in order; throws {@link OrgRequestError} on a SOAP fault.
+   */
+  updateMetadata(type: string, components: MetadataRecord[]): Promise<MetadataSaveResult[]>;
   /** The fields of an object as the org describes them to this user. */
   describe(sobject: string): Promise<{ fields: Array<{ name: string }> }>;
   /**
@@ -232,6 +261,23 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     }
   };
 
+  /**
+   * A Metadata API call through jsforce's SOAP client (the same session and refresh). jsforce names a
+   * SOAP fault by its `faultcode` (`sf:INSUFFICIENT_ACCESS`): the prefix is dropped so the code reads
+   * as the REST API's do, and retryable codes (SERVER_UNAVAILABLE, …) are recognised.
+   */
+  const metadataCall = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      await ensureLogin();
+      requests += 1;
+      return await run();
+    } catch (error) {
+      const code = (error as { errorCode?: unknown } | undefined)?.errorCode;
+      if (typeof code === 'string' && code.startsWith('sf:')) (error as { errorCode: string }).errorCode = code.slice(3);
+      throw classifyError(error);
+    }
+  };
+
   const upsertChunk = async (sobject: string, externalIdField: string, chunk: OrgRecord[]): Promise<UpsertResult[]> => {
     const type = names.qualify(sobject);
     const raw = await call<RawSaveResult[]>({
@@ -310,6 +356,33 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     },
 
     apiVersion: version,
+
+    async readMetadata(type, fullNames) {
+      if (fullNames.length === 0) return [];
+      const read = await metadataCall(() => connection.metadata.read(type as never, fullNames));
+      const records = (Array.isArray(read) ? read : [read]) as Array<Record<string, unknown> | undefined>;
+      // A name the org has no component for comes back as an empty record, without fullName.
+      return fullNames.map((_, index) => {
+        const record = records[index];
+        return record && typeof record.fullName === 'string' && record.fullName !== '' ? (record as MetadataRecord) : undefined;
+      });
+    },
+
+    async updateMetadata(type, components) {
+      if (components.length === 0) return [];
+      const saved = await metadataCall(() => connection.metadata.update(type as never, components as never));
+      const results = (Array.isArray(saved) ? saved : [saved]) as Array<{ fullName?: unknown; success?: unknown; errors?: unknown }>;
+      if (results.length !== components.length) throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${components.length} results from the Metadata API`, false);
+      return results.map((result, index) => ({
+        fullName: typeof result.fullName === 'string' ? result.fullName : components[index]!.fullName,
+        success: result.success === true,
+        errors: (Array.isArray(result.errors) ? result.errors : result.errors ? [result.errors] : []).map((e: { statusCode?: unknown; message?: unknown; fields?: unknown }) => ({
+          statusCode: typeof e.statusCode === 'string' ? e.statusCode : 'UNKNOWN',
+          message: typeof e.message === 'string' ? e.message : '',
+          fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : [],
+        })),
+      }));
+    },
 
     requestCount: () => requests,
 

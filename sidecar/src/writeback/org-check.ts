@@ -81,6 +81,14 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.create(sobject, records);
     },
+    async readMetadata(type: string, fullNames: string[]) {
+      await ensureRightOrg();
+      return client.readMetadata(type, fullNames);
+    },
+    async updateMetadata(type: string, components: Parameters<OrgClient['updateMetadata']>[1]) {
+      await ensureRightOrg();
+      return client.updateMetadata(type, components);
+    },
     async describe(sobject: string) {
       await ensureRightOrg();
       return client.describe(sobject);

@@ -164,6 +164,20 @@ describe('npm start -- --once', () => {
     expect(withCode('pii_to_ai_outside_region').map((v) => String(v.Reasons__c).includes('api.openai.com'))).toEqual([true]);
   });
 
+  it('writes the data map into the org: flows with their policy facts, and classification suggestions', () => {
+    const flows = new Map((orgRecords.DataFlow__c ?? []).map((r) => [`${String(r.SourceService__c)} → ${String(r.DestinationHost__c)}`, r]));
+    expect([...flows.keys()].sort()).toEqual(['nightly-sync → sftp-gw.archive-partner.example', 'shop-middleware → api.openai.com', 'shop-middleware → erp.my-shop.example']);
+    expect(flows.get('shop-middleware → api.openai.com')).toMatchObject({ AiService__c: true, AllowListed__c: true, RegionAllowed__c: false, Spans30d__c: 12, PolicyName__c: 'OpenAI' });
+    expect(flows.get('nightly-sync → sftp-gw.archive-partner.example')).toMatchObject({ AiService__c: false, AllowListed__c: false, Objects__c: 'Contact' });
+    expect(String(flows.get('nightly-sync → sftp-gw.archive-partner.example')?.Fields__c).split(';')).toContain('Contact.Email');
+    expect(flows.get('shop-middleware → erp.my-shop.example')).toMatchObject({ Region__c: 'DE', RegionAllowed__c: true });
+    // The card number in the case comment: the field is suggested Restricted with PCI.
+    const suggestion = (orgRecords.FieldClassification__c ?? []).find((r) => r.FieldKey__c === 'CaseComment.CommentBody');
+    expect(suggestion).toMatchObject({ Status__c: 'Suggested', SuggestedSensitivity__c: 'Restricted' });
+    expect(String(suggestion?.SuggestedCompliance__c).split(';')).toContain('PCI');
+    expect(output).toMatch(/data map +3 flows \(DataFlow__c\) and 1 field classification suggestions/);
+  });
+
   it('keeps no raw personal value of the scenario in the store, the org or the logs', async () => {
     const values = [...scenario.personalValues, CUSTOMER.name, CUSTOMER.email];
     expect(values.length).toBeGreaterThan(50);

@@ -1,0 +1,188 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { XMLParser } from 'fast-xml-parser';
+import type { OrgAuth } from './auth.js';
+import { classificationOf, classificationProblems, metadataField, setClassification, type MetadataField } from './field-definitions.js';
+import type { OrgStore } from './store.js';
+
+/** The user permissions the Metadata API asks for (the PermissionSet fields' names without `Permissions`). */
+export type MetadataPermission = 'ModifyAllData' | 'ModifyMetadata' | 'CustomizeApplication';
+
+export interface MetadataApiParts {
+  store: OrgStore;
+  auth: OrgAuth;
+  /** Whether the integration user holds a permission now. */
+  permitted: (permission: MetadataPermission) => boolean;
+  onCall: () => void;
+}
+
+/** Components per readMetadata or updateMetadata call ("Limit: 10", readMetadata and updateMetadata). */
+const MAX_COMPONENTS = 10;
+/** Metadata types the emulator knows exist but does not serve: an org that cannot use them says so. */
+const OTHER_TYPES = new Set(['CustomObject', 'ApexClass', 'ApexTrigger', 'Layout', 'PermissionSet', 'Profile', 'CustomLabels', 'CustomMetadata', 'StandardValueSet', 'GlobalValueSet', 'Flow', 'ValidationRule', 'RecordType', 'ListView']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'fullNames' || name === 'metadata',
+});
+
+const escape = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const envelope = (body: string): string =>
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ' +
+  'xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
+  `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+
+/** A SOAP fault as Salesforce sends it: HTTP 500, `faultcode` `sf:<CODE>`, `faultstring` `<CODE>: <message>`. */
+const fault = (reply: FastifyReply, code: string, message: string) =>
+  reply
+    .code(500)
+    .type('text/xml; charset=utf-8')
+    .send(
+      '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:sf="http://soap.sforce.com/2006/04/metadata">' +
+        `<soapenv:Body><soapenv:Fault><faultcode>${code.includes(':') ? code : `sf:${code}`}</faultcode><faultstring>${escape(code.includes(':') ? message : `${code}: ${message}`)}</faultstring></soapenv:Fault></soapenv:Body></soapenv:Envelope>`,
+    );
+
+const textOf = (value: unknown): string | null => {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['#text'] === 'string') return (value as Record<string, string>)['#text'] as string;
+  return null;
+};
+
+/** The element value or null for an empty or `xsi:nil` element. */
+const valueOf = (node: Record<string, unknown>, key: string): string | null => {
+  const value = textOf(node[key]);
+  return value === null || value === '' ? null : value;
+};
+
+/** A field's CustomField component as readMetadata returns it (elements in the WSDL's alphabetical order). */
+function componentXml(store: OrgStore, target: MetadataField): string {
+  const { field } = target;
+  const { securityClassification, complianceGroup } = classificationOf(store, target);
+  const properties: Array<[string, string | number | boolean | undefined | null]> = [
+    ['fullName', target.fullName],
+    ['complianceGroup', complianceGroup],
+    ...(target.custom
+      ? ([
+          ['externalId', field.externalId],
+          ['label', field.label],
+          ['length', field.length],
+          ['precision', field.precision],
+          ['required', field.required],
+          ['scale', field.scale],
+        ] as Array<[string, string | number | boolean | undefined]>)
+      : []),
+    ['securityClassification', securityClassification],
+    ...(target.custom ? ([['type', field.type], ['unique', field.unique]] as Array<[string, string | boolean]>) : []),
+  ];
+  return properties
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([name, value]) => `<${name}>${escape(String(value))}</${name}>`)
+    .join('');
+}
+
+interface SaveError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+const saveResultXml = (fullName: string, errors: SaveError[]): string =>
+  `<result>${errors
+    .map((e) => `<errors>${e.fields.map((f) => `<fields>${escape(f)}</fields>`).join('')}<message>${escape(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`)
+    .join('')}<fullName>${escape(fullName)}</fullName><success>${errors.length === 0}</success></result>`;
+
+/** Properties of a custom field a component must carry as the field has them: the emulator changes only the classification. */
+const FIXED: Array<[string, (target: MetadataField) => string | undefined]> = [
+  ['label', (t) => t.field.label],
+  ['type', (t) => t.field.type],
+  ['length', (t) => (t.field.length === undefined ? undefined : String(t.field.length))],
+  ['precision', (t) => (t.field.precision === undefined ? undefined : String(t.field.precision))],
+  ['scale', (t) => (t.field.scale === undefined ? undefined : String(t.field.scale))],
+];
+
+/** Saves one CustomField component, as updateMetadata does: the component replaces the field's. */
+function updateOne(parts: MetadataApiParts, component: Record<string, unknown>): { fullName: string; errors: SaveError[] } {
+  const fullName = valueOf(component, 'fullName') ?? '';
+  const target = metadataField(parts.store, fullName);
+  if (!target) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomField named ${fullName} found`, fields: ['fullName'] }] };
+  if (!parts.permitted('CustomizeApplication')) {
+    return { fullName, errors: [{ statusCode: 'INSUFFICIENT_ACCESS', message: `insufficient access rights: changing CustomField ${target.fullName} needs the Customize Application permission`, fields: [] }] };
+  }
+  if (target.custom) {
+    for (const [name, expected] of FIXED) {
+      const given = valueOf(component, name);
+      if ((name === 'label' || name === 'type') && given === null) {
+        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] }] };
+      }
+      const wanted = expected(target);
+      if (given !== null && wanted !== undefined && given !== wanted) {
+        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${name}: the emulator changes only securityClassification and complianceGroup; the field's ${name} is ${wanted}`, fields: [name] }] };
+      }
+    }
+  }
+  const securityClassification = valueOf(component, 'securityClassification');
+  const complianceGroup = valueOf(component, 'complianceGroup');
+  const problems = classificationProblems(securityClassification, complianceGroup);
+  if (problems.length > 0) return { fullName, errors: problems.map((p) => ({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: p.message, fields: [p.field] })) };
+  setClassification(parts.store, target, securityClassification, complianceGroup);
+  return { fullName: target.fullName, errors: [] };
+}
+
+/**
+ * Metadata API over SOAP (`/services/Soap/m/<version>`): readMetadata and updateMetadata of
+ * CustomField, the calls the sidecar makes to apply data classification. Session from the
+ * SessionHeader; Modify Metadata Through Metadata API Functions or Modify All Data to use the API at
+ * all; Customize Application to change a field.
+ */
+export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiParts): void {
+  app.addContentTypeParser(['text/xml', 'application/soap+xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Params: { version: string } }>('/services/Soap/m/:version', async (request, reply) => {
+    parts.onCall();
+    if (!/^\d+\.\d$/.test(request.params.version)) return reply.code(404).type('text/plain').send('Not Found');
+    let document: Record<string, unknown>;
+    try {
+      document = parser.parse(typeof request.body === 'string' ? request.body : '') as Record<string, unknown>;
+    } catch {
+      return fault(reply, 'soapenv:Client', 'Unable to parse the request: not XML');
+    }
+    const root = document.Envelope as Record<string, unknown> | undefined;
+    const header = (root?.Header ?? {}) as Record<string, unknown>;
+    const body = (root?.Body ?? {}) as Record<string, unknown>;
+    const sessionId = valueOf((header.SessionHeader ?? {}) as Record<string, unknown>, 'sessionId');
+    if (!parts.auth.isValid(sessionId ?? undefined)) return fault(reply, 'INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
+    if (!parts.permitted('ModifyMetadata') && !parts.permitted('ModifyAllData')) {
+      return fault(reply, 'INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions');
+    }
+    const [operation] = Object.keys(body).filter((key) => !key.startsWith('@_'));
+    const call = (operation ? body[operation] : undefined) as Record<string, unknown> | undefined;
+    const unusable = (type: string) => fault(reply, 'INVALID_TYPE', OTHER_TYPES.has(type) ? `Cannot use: ${type} in this organization` : `Unknown type:${type}`);
+    const respond = (xml: string) => reply.type('text/xml; charset=utf-8').send(envelope(xml));
+
+    if (operation === 'readMetadata' && call) {
+      const type = valueOf(call, 'type') ?? '';
+      if (type !== 'CustomField') return unusable(type);
+      const names = ((call.fullNames as unknown[] | undefined) ?? []).map((n) => textOf(n) ?? '');
+      if (names.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`);
+      const records = names.map((name) => {
+        const target = metadataField(parts.store, name);
+        // A name without a component reads as an empty record: no fullName.
+        return target ? `<records xsi:type="CustomField">${componentXml(parts.store, target)}</records>` : '<records xsi:type="CustomField"/>';
+      });
+      return respond(`<readMetadataResponse><result>${records.join('')}</result></readMetadataResponse>`);
+    }
+    if (operation === 'updateMetadata' && call) {
+      const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
+      if (components.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many components: at most ${MAX_COMPONENTS} per call`);
+      const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
+      const other = types.find((t) => t !== 'CustomField');
+      if (other !== undefined) return unusable(other);
+      const results = components.map((component) => updateOne(parts, component));
+      return respond(`<updateMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</updateMetadataResponse>`);
+    }
+    return fault(reply, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata and updateMetadata`);
+  });
+}
