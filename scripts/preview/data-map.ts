@@ -1,3 +1,4 @@
+import { flowKey } from '../../sidecar/src/otlp/publish-flows.js';
 import type { OrgClient, OrgRecord } from '../../sidecar/src/writeback/index.js';
 import { PREVIEW_USER_ID } from './build.js';
 
@@ -14,10 +15,13 @@ const FINDINGS = [
   { key: 'preview-map:Case:Description', object: 'Case', field: 'Description', type: 'MEDICAL', occurrences: 3, sample: 'd••••••s' },
 ];
 
-/** The data flows of the preview: the point is the first, Contact e-mail addresses going to an AI endpoint in the US. */
+/**
+ * The data flows of the preview: the point is the first, Contact e-mail addresses going to an AI endpoint in the US.
+ * Keyed as the sidecar keys them, so a flow the demo's traces also showed is the one record it would be.
+ */
 export const PREVIEW_FLOWS = {
   openai: {
-    FlowKey__c: 'preview-flow-shop-middleware-openai',
+    FlowKey__c: flowKey('shop-middleware', 'api.openai.com'),
     SourceService__c: 'shop-middleware',
     DestinationHost__c: 'api.openai.com',
     PolicyName__c: 'ai-providers',
@@ -33,7 +37,7 @@ export const PREVIEW_FLOWS = {
     SpansPerDay__c: 1_200,
   },
   erp: {
-    FlowKey__c: 'preview-flow-shop-middleware-erp',
+    FlowKey__c: flowKey('shop-middleware', 'erp.acme-shop.example'),
     SourceService__c: 'shop-middleware',
     DestinationHost__c: 'erp.acme-shop.example',
     PolicyName__c: 'internal',
@@ -49,7 +53,7 @@ export const PREVIEW_FLOWS = {
     SpansPerDay__c: 300,
   },
   helpdesk: {
-    FlowKey__c: 'preview-flow-helpdesk-sync',
+    FlowKey__c: flowKey('helpdesk-sync', 'support.helpdesk.example.eu'),
     SourceService__c: 'helpdesk-sync',
     DestinationHost__c: 'support.helpdesk.example.eu',
     PolicyName__c: 'helpdesk',
