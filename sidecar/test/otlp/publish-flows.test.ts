@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
 import type { EgressPolicy } from '../../src/egress/policy.js';
 import { upsertFlows } from '../../src/otlp/flow-records.js';
@@ -56,16 +56,17 @@ describe.each(STORE_KINDS)('publishing data flows into the org as DataFlow__c (%
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0, pubsub: false });
     client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    test = await openTestStore(kind);
   });
   afterAll(async () => {
     await org.close();
+    await test.dispose();
   });
   beforeEach(async () => {
-    test = await openTestStore(kind);
+    // One store for the file (migrating a fresh one per test cost a second each); each test starts empty.
+    await test.store.query('DELETE FROM data_flow');
+    await test.store.query('DELETE FROM org_publication');
     await fetch(`${org.url}/__emulator/records/DataFlow__c`, { method: 'DELETE' });
-  });
-  afterEach(async () => {
-    await test.dispose();
   });
 
   it('writes one record per source and destination with the 30-day volumes and the policy’s facts', async () => {
