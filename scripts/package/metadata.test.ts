@@ -287,6 +287,22 @@ describe('permission sets', () => {
     expect(holders).toEqual(['LeakwatchAdmin']);
   });
 
+  it('lets reviewers queue a decision for the sidecar and read its outcome, and the integration user write the outcome', () => {
+    const enforcement = ['EnforcedAt__c', 'EnforcementAttempts__c', 'EnforcementError__c', 'EnforcementStatus__c'];
+    const grants = (name: string, flag: 'readable' | 'editable') =>
+      ([] as Record<string, string>[])
+        .concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[])
+        .filter((grant) => enforcement.includes(grant.field!.replace('PermissionReview__c.', '')) && grant.field!.startsWith('PermissionReview__c.') && grant[flag] === 'true')
+        .map((grant) => grant.field!.split('.')[1])
+        .sort();
+    for (const name of ['LeakwatchReviewer', 'LeakwatchAdmin']) {
+      expect(grants(name, 'readable'), name).toEqual(enforcement);
+      expect(grants(name, 'editable'), name).toEqual(['EnforcementStatus__c']);
+    }
+    expect(grants('LeakwatchIntegration', 'readable')).toEqual(enforcement);
+    expect(grants('LeakwatchIntegration', 'editable')).toEqual(enforcement);
+  });
+
   it('lets the integration user write the coverage map, and admins and reviewers read it', () => {
     const grant = (name: string) =>
       ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === 'CollectorStatus__c');

@@ -11,9 +11,19 @@ import { CANARY_OBJECTS } from '../../sidecar/src/collect/canaries.js';
 import { INTEGRATION_PROFILES } from '../../sidecar/src/collect/lookups.js';
 import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
 import { REALTIME_TOPICS, topicPath } from '../../sidecar/src/collect/realtime/map-event.js';
-import { CLASSIFICATION_AWAITING_REVIEW, CLASSIFICATION_DECISIONS, COVERAGE_SOURCES, COVERAGE_STREAMS, COVERAGE_STATE_LABELS, SPECIAL_CATEGORIES } from '../preview/controllers.js';
+import {
+  CLASSIFICATION_AWAITING_REVIEW,
+  CLASSIFICATION_DECISIONS,
+  COVERAGE_SOURCES,
+  COVERAGE_STREAMS,
+  COVERAGE_STATE_LABELS,
+  ENFORCEMENT_QUEUED,
+  MAX_RECENT_DECISIONS,
+  RECENT_DECISION_DAYS,
+  SPECIAL_CATEGORIES,
+} from '../preview/controllers.js';
 import { CANARY_MAX_COUNT, COVERAGE_ATTENTION } from '../preview/setup-controllers.js';
-import { packageDir, repoRoot } from './project.js';
+import { packageDir, readObjects, repoRoot } from './project.js';
 
 const apexClass = (feature: string, name: string): string => readFileSync(join(packageDir, 'main', feature, 'classes', `${name}.cls`), 'utf8');
 
@@ -96,6 +106,14 @@ describe('what the package and the sidecar both name', () => {
     expect([...CLASSIFICATION_AWAITING_REVIEW].sort()).toEqual(apexSet(review, 'AWAITING_REVIEW').sort());
     expect([...CLASSIFICATION_DECISIONS].sort()).toEqual(apexSet(review, 'DECISIONS').sort());
     expect([...SPECIAL_CATEGORIES].sort()).toEqual(apexSet(apexClass('dashboards', 'DataMapService'), 'SPECIAL_CATEGORIES').sort());
+  });
+
+  it('queues a decision for the sidecar and lists recent decisions in the preview as the package does', () => {
+    const controller = apexClass('dashboards', 'PermissionReviewController');
+    expect(apexConstant(controller, 'ENFORCEMENT_QUEUED')).toBe(ENFORCEMENT_QUEUED);
+    expect(readObjects().get('PermissionReview__c')?.fields.get('EnforcementStatus__c')?.picklistValues).toContain(ENFORCEMENT_QUEUED);
+    expect(integerConstant(controller, 'RECENT_DAYS')).toBe(RECENT_DECISION_DAYS);
+    expect(integerConstant(controller, 'MAX_RECENT')).toBe(MAX_RECENT_DECISIONS);
   });
 
   it('recognises integration users by the same profiles in capture and in the collectors', () => {

@@ -19,20 +19,11 @@ export interface PreviewUser {
   name: string;
 }
 
-/** A PermissionSetAssignment as the preview tracks it: the emulated org holds no setup objects. */
-export interface Assignment {
-  id: string;
-  expirationDate: string | null;
-  revoked: boolean;
-}
-
 export interface ControllerContext {
   org: OrgClient;
   user: PreviewUser;
   /** Custom permissions the user holds; the preview's user holds every Leakwatch permission set, so all by default. */
   customPermissions?: ReadonlySet<string>;
-  /** PermissionSetAssignments touched by decisions, by id. */
-  assignments: Map<string, Assignment>;
   now?: () => Date;
 }
 
@@ -97,6 +88,17 @@ const LIST_FIELDS = [
   'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
 ];
 const FINDING_FIELDS = ['Id', 'Name', 'LeakVerdict__c', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
+/**
+ * PermissionReviewController.ENFORCEMENT_QUEUED, RECENT_DAYS and MAX_RECENT (pinned by scripts/package/sidecar-parity.test.ts):
+ * a decision that changes the assignment is saved Queued, and the sidecar carries it out.
+ */
+export const ENFORCEMENT_QUEUED = 'Queued';
+export const RECENT_DECISION_DAYS = 30;
+export const MAX_RECENT_DECISIONS = 50;
+const DECISION_FIELDS = [
+  'Id', 'Name', 'PermissionSetName__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c', 'Status__c', 'DecidedBy__c', 'DecidedAt__c',
+  'AccessExpiresOn__c', 'EnforcementStatus__c', 'EnforcementError__c', 'EnforcedAt__c', 'EnforcementAttempts__c',
+];
 const REVIEW_FIELDS = [
   'Id', 'Name', 'ReviewKey__c', 'PermissionSetName__c', 'PermissionSetId__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c',
   'AssignedById__c', 'CriticalPermissions__c', 'RiskReasons__c', 'RiskScore__c', 'Status__c', 'CreatedDate',
@@ -276,7 +278,7 @@ const savedOrThrow = (results: UpsertResult[]): string[] =>
   });
 
 export const createControllers = (context: ControllerContext): Record<string, Record<string, Method>> => {
-  const { org, user, assignments } = context;
+  const { org, user } = context;
   const customPermissions = context.customPermissions ?? new Set(['ManageCanaries', 'ManageIncidents', 'ManageDataClassification']);
   const now = context.now ?? (() => new Date());
   const select = <T extends OrgRecord = OrgRecord>(fields: string[], object: string, where = ''): Promise<T[]> =>
@@ -459,7 +461,18 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     return review;
   };
 
-  const decide = async (review: OrgRecord, status: string, justification: unknown, expiresOn: string | null): Promise<void> => {
+  const getRecentDecisions: Method = async () => {
+    const since = now().getTime() - RECENT_DECISION_DAYS * DAY;
+    const decided = await select(DECISION_FIELDS, 'PermissionReview__c', "Status__c != 'Pending'");
+    return decided
+      .filter((review) => (time(review.DecidedAt__c) || 0) >= since)
+      .sort((a, b) => (time(b.DecidedAt__c) || 0) - (time(a.DecidedAt__c) || 0))
+      .slice(0, MAX_RECENT_DECISIONS);
+  };
+
+  // The decision only: the sidecar's integration user changes the PermissionSetAssignment afterwards, so a decision
+  // that changes it (a Reject, an Approve with an end date) is saved Queued when the review names an assignment.
+  const decide = async (review: OrgRecord, status: string, justification: unknown, expiresOn: string | null, changesAssignment: boolean): Promise<void> => {
     savedOrThrow(
       await org.upsert('PermissionReview__c', 'ReviewKey__c', [
         {
@@ -469,6 +482,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
           DecidedAt__c: now().toISOString(),
           Justification__c: text(justification).trim(),
           AccessExpiresOn__c: expiresOn,
+          ...(changesAssignment && text(review.AssignmentId__c) ? { EnforcementStatus__c: ENFORCEMENT_QUEUED } : {}),
         },
       ]),
     );
@@ -479,17 +493,13 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const until = expiresOn == null || expiresOn === '' ? null : text(expiresOn);
     if (until !== null && !/^\d{4}-\d{2}-\d{2}$/.test(until)) throw new ApiParamError('expiresOn must be a date');
     if (until !== null && until <= now().toISOString().slice(0, 10)) throw new ApexError('The access must end after today.');
-    const assignmentId = text(review.AssignmentId__c);
-    if (until !== null && assignmentId) assignments.set(assignmentId, { id: assignmentId, expirationDate: `${until}T23:59:59.000Z`, revoked: false });
-    await decide(review, 'Approved', justification, until);
+    await decide(review, 'Approved', justification, until, until !== null);
     return null;
   };
 
   const reject: Method = async ({ reviewId, justification }) => {
     const review = await pendingReview(reviewId, justification);
-    const assignmentId = text(review.AssignmentId__c);
-    if (assignmentId) assignments.set(assignmentId, { id: assignmentId, expirationDate: null, revoked: true });
-    await decide(review, 'Rejected', justification, null);
+    await decide(review, 'Rejected', justification, null, true);
     return null;
   };
 
@@ -721,7 +731,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   return {
     OverviewController: { getOverview },
     VerdictController: { getVerdicts, getVerdict, acknowledge, markFalsePositive, escalate },
-    PermissionReviewController: { getPendingReviews, approve, reject },
+    PermissionReviewController: { getPendingReviews, getRecentDecisions, approve, reject },
     IncidentController: { getIncidents, recordMilestone, getIncidentVerdicts, mergeIncidents, splitIncident },
     DataMapController: { getDataMap, getClassificationSuggestions, reviewClassification },
   };

@@ -31,7 +31,7 @@ const verdicts = () =>
     'SELECT Id, Name, Status__c, Severity__c, RiskScore__c, OrgEventKind__c, ActorUserId__c, ObjectName__c, Operation__c, FalsePositiveReason__c, Incident__c FROM LeakVerdict__c',
   );
 const reviews = () =>
-  org.query<OrgRecord>('SELECT Id, ReviewKey__c, AssignmentId__c, Status__c, Justification__c, DecidedBy__c, DecidedAt__c, AccessExpiresOn__c FROM PermissionReview__c');
+  org.query<OrgRecord>('SELECT Id, ReviewKey__c, AssignmentId__c, Status__c, Justification__c, DecidedBy__c, DecidedAt__c, AccessExpiresOn__c, EnforcementStatus__c FROM PermissionReview__c');
 
 const open = async (hash: string, ready: string): Promise<void> => {
   await page.goto(`${preview.url}#${hash}`);
@@ -60,9 +60,21 @@ beforeAll(async () => {
   await seedPreviewUser(demo.orgUrl);
   // Incidents whose sidecar clocks stand past 50 %, past 90 %, overdue and met.
   await seedPreviewIncidents(org);
-  // Two more flagged assignments beside the demo's: one to reject, and one the preview's own
-  // reviewer made, which four eyes keeps out of their hands.
+  // Three more flagged assignments beside the demo's (which the demo decides and the sidecar carries out): one to
+  // approve until a date, one to reject, and one the preview's own reviewer made, which four eyes keeps out of their hands.
   await org.upsert('PermissionReview__c', 'ReviewKey__c', [
+    {
+      ReviewKey__c: 'preview-review-approve',
+      AssignmentId__c: '0Pa5g00000PrEvAAAA',
+      PermissionSetId__c: '0PS5g00000CaMpAAAB',
+      PermissionSetName__c: 'Campaign_Export',
+      AssigneeId__c: '0055g00000Ag003AAV',
+      AssigneeUsername__c: 'mia.marketing@acme-shop.example',
+      AssignedById__c: '0055g00000AdMiNAAV',
+      CriticalPermissions__c: 'ExportReport',
+      RiskReasons__c: JSON.stringify([{ code: 'critical_permission', weight: 30, message: 'Export Reports on objects holding personal data' }]),
+      RiskScore__c: 52,
+    },
     {
       ReviewKey__c: 'preview-review-reject',
       AssignmentId__c: '0Pa5g00000PrEvWAAA',
@@ -316,7 +328,9 @@ describe('dashboards preview in Chromium', () => {
     const moving = (await boxes.first().innerText()).split(' ')[0] as string;
     await tick(shown.getByRole('checkbox', { name: new RegExp(`^${moving} `) }));
     await confirm.click();
-    await toast('Leakwatch updates the incidents in a moment.').waitFor();
+    // The merge test's toast may still be showing on a slow machine: wait for the split's own.
+    await toast('Split out as').waitFor();
+    expect(await toast('Split out as').innerText()).toContain('Leakwatch updates the incidents in a moment.');
 
     const [moved] = await org.query<OrgRecord>(`SELECT Incident__c FROM LeakVerdict__c WHERE Name = '${moving}'`);
     expect(moved?.Incident__c).not.toBe(source.Id);
@@ -327,33 +341,51 @@ describe('dashboards preview in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('approves with an end date and rejects with a revocation, under four eyes', async () => {
+  it('approves with an end date and rejects, queues both for the sidecar and shows the outcome, under four eyes', async () => {
     await open('reviews', 'li.review');
-    await shoot('permission-reviews.png');
-    const demoReview = (await reviews()).find((review) => !String(review.ReviewKey__c).startsWith('preview-')) as OrgRecord;
-    const approveCard = page.locator('li.review', { has: page.locator(`[data-id="${String(demoReview.Id)}"]`) }).first();
+    await page.locator('.recent-decisions .no-decisions, .recent-decisions li.decision').first().waitFor();
+    const toApprove = (await reviews()).find((review) => review.ReviewKey__c === 'preview-review-approve') as OrgRecord;
+    const approveCard = page.locator('li.review', { has: page.locator(`[data-id="${String(toApprove.Id)}"]`) }).first();
     await approveCard.locator('textarea').fill('Campaign export for the Q4 newsletter; removed after the send');
     const expiry = approveCard.locator('lightning-input.expires-on input');
     await expiry.fill('Jan 31, 2030');
     await expiry.press('Tab');
     await approveCard.getByRole('button', { name: 'Approve' }).click();
-    await toast('Access approved until 2030-01-31.').waitFor();
-    const approved = (await reviews()).find((review) => review.Id === demoReview.Id);
+    await toast('Access approved until 2030-01-31. Leakwatch time-limits the assignment in a moment: see Recent decisions below for the outcome.').waitFor();
+    const approved = (await reviews()).find((review) => review.Id === toApprove.Id);
     expect(approved).toMatchObject({
       Status__c: 'Approved',
       Justification__c: 'Campaign export for the Q4 newsletter; removed after the send',
       AccessExpiresOn__c: '2030-01-31',
       DecidedBy__c: PREVIEW_USER_ID,
+      EnforcementStatus__c: 'Queued',
     });
-    expect(preview.assignments.get(String(demoReview.AssignmentId__c))).toMatchObject({ expirationDate: '2030-01-31T23:59:59.000Z', revoked: false });
 
     const rejectCard = page.locator('li.review', { hasText: 'Bulk_API_Hard_Delete' });
     await expect.poll(() => rejectCard.getByRole('button', { name: 'Reject and revoke' }).isDisabled()).toBe(true);
     await rejectCard.locator('textarea').fill('Hard delete is not part of the service agent role');
     await rejectCard.getByRole('button', { name: 'Reject and revoke' }).click();
-    await toast('Access rejected; the assignment is being revoked.').waitFor();
-    expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-reject')).toMatchObject({ Status__c: 'Rejected', DecidedBy__c: PREVIEW_USER_ID });
-    expect(preview.assignments.get('0Pa5g00000PrEvWAAA')).toMatchObject({ revoked: true });
+    await toast('Access rejected. Leakwatch removes the assignment in a moment: see Recent decisions below for the outcome.').waitFor();
+    expect((await reviews()).find((review) => review.ReviewKey__c === 'preview-review-reject')).toMatchObject({
+      Status__c: 'Rejected',
+      DecidedBy__c: PREVIEW_USER_ID,
+      EnforcementStatus__c: 'Queued',
+    });
+    // Right after Reject the access is not claimed gone: the decision shows as in progress until the sidecar reports.
+    const rejected = page.locator('.recent-decisions li.decision', { hasText: 'Bulk_API_Hard_Delete' });
+    await expect.poll(() => rejected.locator('.outcome').textContent()).toBe('In progress');
+    expect(await rejected.locator('.explanation').textContent()).toBe('Leakwatch will remove the assignment in a moment.');
+    expect(await page.locator(`.recent-decisions li.decision[data-id="${String(toApprove.Id)}"] .outcome`).textContent()).toBe('In progress');
+
+    // The sidecar's integration user revokes the assignment and reports; the reviewer refreshes.
+    await org.upsert('PermissionReview__c', 'ReviewKey__c', [
+      { ReviewKey__c: 'preview-review-reject', EnforcementStatus__c: 'Done', EnforcedAt__c: new Date().toISOString(), EnforcementAttempts__c: 1 },
+    ]);
+    await page.locator('.recent-decisions').getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => rejected.locator('.outcome').textContent()).toBe('Removed');
+    // Off the Refresh button: the screenshot should not show it hovered.
+    await page.mouse.move(0, 0);
+    await shoot('permission-reviews.png');
 
     const own = page.locator('li.review', { hasText: 'Report_Export' });
     await expect.poll(() => own.locator('.four-eyes').innerText()).toContain('another reviewer must decide it');

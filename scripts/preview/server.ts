@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { SidecarEndpoint } from '../../sidecar/src/demo/replay.js';
 import type { OrgClient } from '../../sidecar/src/writeback/index.js';
 import { buildPreview, PREVIEW_USER_ID } from './build.js';
-import { ApexError, ApiParamError, createControllers, type Assignment } from './controllers.js';
+import { ApexError, ApiParamError, createControllers } from './controllers.js';
 import { createSetupControllers } from './setup-controllers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,8 +39,6 @@ export interface PreviewOptions {
 export interface Preview {
   /** Where a browser opens the dashboards, e.g. `http://127.0.0.1:8788/`. */
   url: string;
-  /** PermissionSetAssignments the reviewers' decisions changed, by id. */
-  assignments: ReadonlyMap<string, Assignment>;
   close(): Promise<void>;
 }
 
@@ -76,9 +74,8 @@ export const startPreview = async (options: PreviewOptions): Promise<Preview> =>
   const outDir = await mkdtemp(join(tmpdir(), 'leakwatch-preview-'));
   await buildPreview(outDir);
   const index = await readFile(INDEX);
-  const assignments = new Map<string, Assignment>();
   const controllers = {
-    ...createControllers({ org: options.org, user: { id: PREVIEW_USER_ID, name: 'Sam Reviewer' }, assignments }),
+    ...createControllers({ org: options.org, user: { id: PREVIEW_USER_ID, name: 'Sam Reviewer' } }),
     ...createSetupControllers({ org: options.org, sidecar: options.sidecar }),
   };
 
@@ -119,7 +116,6 @@ export const startPreview = async (options: PreviewOptions): Promise<Preview> =>
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     url: `http://${host}:${port}/`,
-    assignments,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
