@@ -23,6 +23,7 @@ import workers from './plugins/workers.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
 import orgSync, { type OrgSyncSettings } from './plugins/org-sync.js';
+import containment, { type ContainmentSettings } from './plugins/containment.js';
 import type { IncidentSettings } from './incidents/correlate.js';
 import type { ConfiguredTarget } from './notify/targets.js';
 import evidenceRoute from './routes/evidence.js';
@@ -110,6 +111,8 @@ export interface BuildAppOptions {
    * classifications (`plugins/org-sync.ts`); the egress policy is the app's. Absent: not run.
    */
   orgSync?: Omit<OrgSyncSettings, 'policyFor'>;
+  /** Carries out permission review decisions in each connected org (`plugins/containment.ts`). Absent: not run. */
+  containment?: ContainmentSettings;
   /** Objects holding personal data, for data flows to AI services; default the detector's default `piiObjects`. */
   piiObjects?: readonly string[];
   /** The sidecar's own traces and metrics over OTLP (`src/telemetry/`); absent: off, nothing is sent. */
@@ -279,6 +282,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
   if (options.orgSync) await app.register(orgSync, { store: options.store, settings: { ...options.orgSync, policyFor: egressPolicyFor } });
+  if (options.containment) await app.register(containment, options.containment);
   // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
   // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));

@@ -61,6 +61,7 @@ const EnvSchema = Type.Object({
   LEAKWATCH_CLASSIFY_SUGGEST_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_CLASSIFY_APPLY: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
   LEAKWATCH_CLASSIFY_APPLY_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
+  LEAKWATCH_ENFORCE_MS: Type.Integer({ default: 30_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_COLLECT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   LEAKWATCH_COLLECT_API_SHARE: Type.Number({ default: 0.1, exclusiveMinimum: 0, maximum: 1 }),
   LEAKWATCH_COLLECT_ORG_HEADROOM: Type.Number({ default: 0.9, exclusiveMinimum: 0, maximum: 1 }),
@@ -197,6 +198,12 @@ export interface SidecarConfig {
    * needs user permissions the package cannot grant (admins apply approved suggestions in Setup).
    */
   orgSync?: { flowsEveryMs: number; suggestEveryMs: number; applyEveryMs?: number };
+  /**
+   * Permission review decisions carried out on each connected org's assignments
+   * (`sidecar/src/containment/`), polled every `everyMs` (`LEAKWATCH_ENFORCE_MS`, default 30 s). The
+   * integration user needs Assign Permission Sets; without it every decision ends Failed on its review.
+   */
+  containment?: { everyMs: number };
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
   classifyThreads?: number;
   /**
@@ -347,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       suggestEveryMs: e.LEAKWATCH_CLASSIFY_SUGGEST_MS,
       ...(e.LEAKWATCH_CLASSIFY_APPLY === 'on' ? { applyEveryMs: e.LEAKWATCH_CLASSIFY_APPLY_MS } : {}),
     },
+    containment: { everyMs: e.LEAKWATCH_ENFORCE_MS },
     collect: {
       enabled: e.LEAKWATCH_COLLECT === 'on',
       apiShare: e.LEAKWATCH_COLLECT_API_SHARE,

@@ -25,6 +25,7 @@ import type { OrgTargetClient } from './notify/org-target.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 import type { ApplyClient } from './classification/apply-approved.js';
+import type { EnforceClient } from './containment/enforce-reviews.js';
 
 export interface SidecarEngines {
   /** The Ed25519 private key (PEM) evidence bundles are signed with; default that of `config.evidenceKeyFile`. */
@@ -63,6 +64,12 @@ function orgTargetClient(client: object | undefined): OrgTargetClient | undefine
 function syncClient(client: object | undefined): ApplyClient | undefined {
   const methods = ['query', 'upsert', 'readMetadata', 'updateMetadata'];
   return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as ApplyClient) : undefined;
+}
+
+/** The org connection as enforcing review decisions uses it (queries, upserts, update and delete), when it can. */
+function containmentClient(client: object | undefined): EnforceClient | undefined {
+  const methods = ['query', 'upsert', 'update', 'delete'];
+  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as EnforceClient) : undefined;
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */
@@ -157,6 +164,9 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
               ...(config.orgSync.applyEveryMs !== undefined ? { applyEveryMs: config.orgSync.applyEveryMs } : {}),
             },
           }
+        : {}),
+      ...(config.containment
+        ? { containment: { orgIds: [...config.orgSecrets.keys()], clientFor: (orgId: string) => containmentClient(orgClientFor(orgId)), everyMs: config.containment.everyMs } }
         : {}),
       ...(config.incidents ? { incidents: config.incidents } : {}),
       ...(notifyTargets.length > 0 ? { notifyTargets } : {}),

@@ -87,7 +87,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort });
+    // The customer grants the integration user Assign Permission Sets, so rejected reviews really revoke.
+    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true });
     closers.push(() => org.close());
     print(`org emulator      ${org.url}  (objects: ${[...org.schema.keys()].join(', ')})`);
     const keyPath = join(dataDir, 'org-emulator.key');
@@ -121,6 +122,8 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       // The data map in the org: flows (DataFlow__c) and classification suggestions (FieldClassification__c).
       // Written at the end of the run below; applying approved ones stays off, as by default.
       orgSync: { flowsEveryMs: 3_600_000, suggestEveryMs: 3_600_000 },
+      // Review decisions are carried out when the run asks (below), not on a timer.
+      containment: { everyMs: 3_600_000 },
       // Verdicts of High severity and above, and canary reads, open incidents (Incident__c).
       incidents: DEFAULT_INCIDENT_SETTINGS,
       // The org streams Real-Time Event Monitoring events as Shield orgs do (the emulator's Pub/Sub API).
@@ -185,6 +188,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     if (options.faults) {
       print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);
     }
+    print(`${'containment'.padEnd(18)}${await containmentLine(org, sidecar, scenario.incidents.permission.assigneeId)}`);
     const snapshot = Object.fromEntries([...org.schema.keys()].map((sobject) => [sobject, org.records(sobject)]));
     await writeFile(join(dataDir, 'org-records.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
     const run = { sidecarUrl, orgUrl: org.url, dataDir, summary: await summarise(orgClient), status };
@@ -194,6 +198,28 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     await close();
     throw error;
   }
+};
+
+/**
+ * What the package does when a second reviewer rejects the marketer's Modify All Data assignment:
+ * the review says Rejected and EnforcementStatus__c Queued (written here through the seeding API),
+ * and the sidecar's integration user removes the assignment and records the outcome.
+ */
+const containmentLine = async (org: OrgEmulator, sidecar: RunningSidecar, assigneeId: string): Promise<string> => {
+  const review = org.records('PermissionReview__c').find((r) => r.AssigneeId__c === assigneeId);
+  if (!review) return "no permission review of the marketer's assignment reached the org";
+  const [reviewerId] = org.seed('User', [{ Username: 'security-lead@acme-shop.example', LastName: 'Security Lead', IsActive: true, UserType: 'Standard' }]);
+  const started = performance.now();
+  org.seed('PermissionReview__c', [
+    { Id: review.Id, Status__c: 'Rejected', DecidedBy__c: reviewerId, DecidedAt__c: new Date().toISOString(), Justification__c: 'Modify All Data is not needed for marketing exports.', EnforcementStatus__c: 'Queued' },
+  ]);
+  const enforced = await sidecar.app.enforceReviewsNow(DEMO_ORG_ID.slice(0, 15));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const outcome = enforced?.outcomes.find((o) => o.reviewKey === review.ReviewKey__c);
+  const assignmentId = String(review.AssignmentId__c);
+  const gone = !org.records('PermissionSetAssignment').some((a) => a.Id === assignmentId);
+  if (outcome?.status !== 'Done' || !gone) return `the marketer's Modify All Data assignment: rejected by a second reviewer, not removed (${outcome?.status ?? 'no outcome'}: ${outcome?.error ?? ''})`;
+  return `the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in ${seconds} s (PermissionSetAssignment ${assignmentId.slice(0, 3)}… gone)`;
 };
 
 /**

@@ -3,11 +3,10 @@ import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from 
 import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
 import { loadSchema, type Schema } from './metadata.js';
 import { classificationProblems, definitionRecords, metadataField, setClassification } from './field-definitions.js';
-import type { MetadataPermission } from './metadata-api.js';
 import { EventBus } from './pubsub/bus.js';
 import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubsub/server.js';
 import type { TopicDefinition } from './pubsub/topics.js';
-import { buildServer, type EmulatorStats } from './server.js';
+import { buildServer, type EmulatorStats, type UserPermission } from './server.js';
 import { OrgStore, type StoredRecord } from './store.js';
 
 export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity, PubSubControls, PubSubStats };
@@ -66,6 +65,14 @@ export interface OrgEmulatorOptions {
    * grants it as well.
    */
   modifyMetadata?: boolean;
+  /**
+   * Whether the integration user has Assign Permission Sets, which deleting or updating a
+   * PermissionSetAssignment through the API requires (Manage Users includes it). Off by default: a
+   * managed package's permission sets cannot carry user permissions, so the customer grants it. A
+   * PermissionSet seeded with `PermissionsAssignPermissionSets` (or `PermissionsManageUsers`) and
+   * assigned to the user grants it as well.
+   */
+  assignPermissionSets?: boolean;
   /** The Pub/Sub API beside the REST API (on by default); `false` serves none. */
   pubsub?: PubSubOptions | false;
 }
@@ -138,7 +145,11 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   const definitions = definitionRecords(schema);
   store.putDerived('EntityDefinition', definitions.entities);
   store.putDerived('FieldDefinition', definitions.fields);
-  const grants = new Set<MetadataPermission>([...(options.customizeApplication ? ['CustomizeApplication' as const] : []), ...(options.modifyMetadata ? ['ModifyMetadata' as const] : [])]);
+  const grants = new Set<UserPermission>([
+    ...(options.customizeApplication ? ['CustomizeApplication' as const] : []),
+    ...(options.modifyMetadata ? ['ModifyMetadata' as const] : []),
+    ...(options.assignPermissionSets ? ['AssignPermissionSets' as const] : []),
+  ]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
   const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
   const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus });

@@ -49,13 +49,24 @@ export interface ServerParts {
    * it also holds every `Permissions…` field set on a PermissionSet assigned to it
    * (PermissionSetAssignment, seeded like any record).
    */
-  grants: ReadonlySet<MetadataPermission>;
+  grants: ReadonlySet<UserPermission>;
   /** The emulator's own base URL, known once it listens. */
   baseUrl: () => string;
   setFaults: (settings: FaultSettings) => void;
   /** The org's event bus for Pub/Sub API channels; absent when Pub/Sub API is off. */
   pubsub?: EventBus;
 }
+
+/** The integration user's permissions the emulator checks: the Metadata API's, and the ones PermissionSetAssignment writes need. */
+export type UserPermission = MetadataPermission | 'AssignPermissionSets' | 'ManageUsers';
+
+/**
+ * Fields of PermissionSetAssignment an update may set: the Object Reference marks only these
+ * `Update` (AssigneeId, PermissionSetId and PermissionSetGroupId are `Create` only).
+ */
+const ASSIGNMENT_UPDATABLE = new Set(['expirationdate', 'isrevoked']);
+/** "ExpirationDate … This field is available in API version 52.0 and later." */
+const EXPIRATION_DATE_SINCE = 52;
 
 interface VersionParams {
   version: string;
@@ -133,7 +144,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
   });
 
   /** Whether the integration user holds a permission: granted by option, or by an assigned permission set. */
-  const permitted = (permission: MetadataPermission): boolean => {
+  const permitted = (permission: UserPermission): boolean => {
     if (parts.grants.has(permission)) return true;
     const user = toId18(auth.identity.userId);
     return store.records('PermissionSetAssignment').some((assignment) => {
@@ -315,6 +326,76 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
       return reply.code(result.created ? 201 : 200).send({ id: result.id, success: true, errors: [], created: result.created === true });
     },
   );
+
+  /**
+   * What the org checks before a PermissionSetAssignment is changed or deleted through the API: the
+   * calling user needs Assign Permission Sets (Manage Users includes it), and an assignment whose
+   * permission set is owned by a profile cannot be removed or changed ("Permission sets that are
+   * owned by profiles can be queried but cannot be modified"; the code and wording here are the
+   * emulator's, the documentation names none). Answers the refusal, or undefined.
+   */
+  const assignmentRefusal = (record: Record<string, unknown>): ApiError | undefined => {
+    if (!permitted('AssignPermissionSets') && !permitted('ManageUsers')) {
+      return new ApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+    }
+    const set = typeof record.PermissionSetId === 'string' ? store.get('PermissionSet', toId18(record.PermissionSetId)) : undefined;
+    if (set?.IsOwnedByProfile === true) {
+      return new ApiError(400, 'DELETE_FAILED', "This permission set assignment belongs to the user's profile: change the profile to remove it");
+    }
+    return undefined;
+  };
+
+  /** The stored record an sObject Rows call names by its 15- or 18-character id, or a 404 as the REST API answers. */
+  const recordById = (object: ObjectDef, rawId: string): Record<string, unknown> => {
+    const id = /^[a-zA-Z0-9]{15}$/.test(rawId) ? toId18(rawId) : rawId;
+    const record = /^[a-zA-Z0-9]{18}$/.test(id) ? store.get(object.name, id) : undefined;
+    if (!record) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    return record;
+  };
+
+  // sObject Rows, PATCH by id: updates one record; 204 without a body on success, the record's errors
+  // as a 400 otherwise; an id the org does not have is 404 NOT_FOUND:
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
+  app.patch<{ Params: VersionParams & { sobject: string; id: string } }>('/services/data/:version/sobjects/:sobject/:id', { onRequest: authorised }, async (request, reply) => {
+    const version = versionOf(request.params);
+    stats.upsertRequests += 1;
+    const object = objectOf(store, request.params.sobject);
+    if (object.event) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    const body = recordBody(request.body);
+    if (object.name === 'PermissionSetAssignment') {
+      const expiration = Object.keys(body).find((key) => key.toLowerCase() === 'expirationdate');
+      if (expiration && Number(version) < EXPIRATION_DATE_SINCE) throw new ApiError(400, 'INVALID_FIELD', `No such column '${expiration}' on sobject of type PermissionSetAssignment`);
+    }
+    const record = recordById(object, request.params.id);
+    if (Object.keys(body).some((key) => key.toLowerCase() === 'id')) throw new ApiError(400, 'INVALID_FIELD', 'Id cannot be specified in the body of an update', ['Id']);
+    if (object.name === 'PermissionSetAssignment') {
+      const createOnly = Object.keys(body).filter((key) => key !== 'attributes' && !ASSIGNMENT_UPDATABLE.has(key.toLowerCase()) && object.fieldsByLowerName.has(key.toLowerCase()));
+      if (createOnly.length > 0) {
+        return refused(reply, [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${createOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: createOnly }]);
+      }
+      const refusal = assignmentRefusal(record);
+      if (refusal) throw refusal;
+    }
+    const [result] = save([{ object, body, recordId: record.Id as string }], true);
+    if (!result?.success) return refused(reply, result?.errors ?? []);
+    return reply.code(204).send();
+  });
+
+  // sObject Rows, DELETE by id: 204 without a body; an id the org does not have is 404 NOT_FOUND:
+  // https://developer.salesforce.com/docs/platform/api-rest/guide/dome-delete-record.html
+  app.delete<{ Params: VersionParams & { sobject: string; id: string } }>('/services/data/:version/sobjects/:sobject/:id', { onRequest: authorised }, async (request, reply) => {
+    versionOf(request.params);
+    const object = objectOf(store, request.params.sobject);
+    if (object.event || (object.standard && !object.standard.createable)) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support delete`);
+    const record = recordById(object, request.params.id);
+    if (object.name === 'PermissionSetAssignment') {
+      const refusal = assignmentRefusal(record);
+      if (refusal) throw refusal;
+    }
+    if (faults.take('lockRows')) throw new ApiError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record');
+    store.remove(object.name, record.Id as string);
+    return reply.code(204).send();
+  });
 
   app.get<{ Params: VersionParams; Querystring: { q?: string } }>('/services/data/:version/query', { onRequest: authorised }, async (request) => {
     const version = versionOf(request.params);

@@ -20,6 +20,8 @@ export interface SaveRequest {
   body: Record<string, unknown>;
   /** Upsert on this external-id field; absent for a plain insert. */
   externalIdField?: string;
+  /** Update this existing record (sObject Rows PATCH by id); the caller checks that it exists. */
+  recordId?: string;
 }
 
 export interface SaveOptions {
@@ -160,6 +162,7 @@ export class OrgStore {
       const id = this.findBy(object, field, value);
       existing = id ? this.get(object.name, id) : undefined;
     }
+    if (request.recordId) existing = this.get(object.name, request.recordId);
     this.resolveReferences(object, parsed, issues);
     const now = systemTimestamp();
     const record: StoredRecord = existing
@@ -233,6 +236,23 @@ export class OrgStore {
       ids.push(record.Id);
     }
     return ids;
+  }
+
+  /**
+   * Deletes one record (sObject Rows DELETE) and frees its unique and external-id values. Returns
+   * false when the object has no such record.
+   */
+  remove(objectName: string, id: string): boolean {
+    const object = this.object(objectName);
+    const table = object ? this.tables.get(object.name) : undefined;
+    const record = table?.get(id);
+    if (!object || !table || !record) return false;
+    for (const field of object.fields.values()) {
+      const value = record[field.name];
+      if (isIndexed(field) && value !== null && value !== undefined) this.indexes.get(`${object.name}.${field.name}`)?.delete(indexKey(field, value));
+    }
+    table.delete(id);
+    return true;
   }
 
   /** Removes every record of an object (the seeding API's reset). */

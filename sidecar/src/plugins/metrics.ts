@@ -115,9 +115,22 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    enforcementOutcomes: new Counter({
+      name: 'leakwatch_review_enforcements_total',
+      help: 'Permission review decisions carried out on assignments, by action (remove, expire, keep) and outcome (Done, Retrying, Failed, NotPossible).',
+      labelNames: ['action', 'outcome'] as const,
+      registers: [registry],
+    }),
+    timeToContainment: new Histogram({
+      name: 'leakwatch_time_to_containment_seconds',
+      help: 'From a reviewer\'s decision (DecidedAt__c) to the sidecar carrying it out (Done), by action.',
+      labelNames: ['action'] as const,
+      buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 14400, 86400],
+      registers: [registry],
+    }),
     orgSyncRuns: new Counter({
       name: 'leakwatch_org_sync_runs_total',
-      help: 'Runs of the org sync tasks (flows, suggestions, apply), by task and result (ok, error: tried again next interval).',
+      help: 'Runs of the org sync tasks (flows, suggestions, apply, enforce), by task and result (ok, error: tried again next interval).',
       labelNames: ['task', 'result'] as const,
       registers: [registry],
     }),

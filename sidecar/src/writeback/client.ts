@@ -87,6 +87,18 @@ export interface OrgClient {
    * `eventUuid` is the one it reports (OPERATION_ENQUEUED). Throws {@link OrgRequestError} when refused.
    */
   publishEvent(event: string, fields: OrgRecord): Promise<{ id: string; eventUuid?: string }>;
+  /**
+   * Updates one record by id (PATCH `/sobjects/<Object>/<id>`, 204 without a body). Throws
+   * {@link OrgRequestError} when the org refuses it: the first error's code (`NOT_FOUND` for an id the
+   * org does not have, `INSUFFICIENT_ACCESS_OR_READONLY`, …).
+   */
+  update(sobject: string, id: string, fields: OrgRecord): Promise<void>;
+  /**
+   * Deletes one record by id (DELETE `/sobjects/<Object>/<id>`, 204 without a body). Throws
+   * {@link OrgRequestError} when the org refuses it: `NOT_FOUND` for an id the org does not have,
+   * `ENTITY_IS_DELETED` for one already in the Recycle Bin.
+   */
+  delete(sobject: string, id: string): Promise<void>;
   /** Creates records of one object, 200 per request, allOrNone: one result per record in input order. */
   create(sobject: string, records: OrgRecord[]): Promise<Array<{ success: boolean; id?: string; errorCode?: string; message?: string }>>;
   identity(): Promise<OrgIdentity>;
@@ -250,7 +262,8 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
       await ensureLogin();
       requests += 1;
       return (await connection.request<T>(
-        { ...request, headers: { 'content-type': 'application/json' } } as never,
+        // A DELETE carries no body, so no content type (a server may refuse an empty JSON body).
+        { ...request, headers: request.body === undefined && request.method === 'DELETE' ? {} : { 'content-type': 'application/json' } } as never,
         { timeout } as never,
       )) as T;
     } catch (error) {
@@ -318,6 +331,14 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
         throw new OrgRequestError(code, typeof error?.message === 'string' ? error.message : 'the org did not publish the event', false);
       }
       return { id: raw.id, ...(typeof enqueued?.message === 'string' ? { eventUuid: enqueued.message } : {}) };
+    },
+
+    async update(sobject, id, fields) {
+      await call<unknown>({ method: 'PATCH', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}`, body: JSON.stringify(names.qualifyRecord(fields)) });
+    },
+
+    async delete(sobject, id) {
+      await call<unknown>({ method: 'DELETE', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}` });
     },
 
     async create(sobject, records) {

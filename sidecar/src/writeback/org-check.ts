@@ -77,6 +77,14 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.publishEvent(event, fields);
     },
+    async update(sobject: string, id: string, fields: OrgRecord) {
+      await ensureRightOrg();
+      return client.update(sobject, id, fields);
+    },
+    async delete(sobject: string, id: string) {
+      await ensureRightOrg();
+      return client.delete(sobject, id);
+    },
     async create(sobject: string, records: OrgRecord[]) {
       await ensureRightOrg();
       return client.create(sobject, records);

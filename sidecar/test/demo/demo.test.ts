@@ -48,6 +48,16 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe('npm start -- --once', () => {
+  it('removes the marketer’s Modify All Data assignment once a second reviewer rejects it, and the review says Done', () => {
+    const { permission } = scenario.incidents;
+    const review = (orgRecords.PermissionReview__c ?? []).find((r) => r.AssigneeId__c === permission.assigneeId);
+    expect(review).toMatchObject({ Status__c: 'Rejected', EnforcementStatus__c: 'Done', EnforcementAttempts__c: 1, EnforcementError__c: null });
+    expect(review?.DecidedBy__c).not.toBe(permission.assignerId);
+    expect(review?.DecidedBy__c).not.toBe(permission.assigneeId);
+    expect((orgRecords.PermissionSetAssignment ?? []).some((a) => a.Id === review?.AssignmentId__c)).toBe(false);
+    expect(output).toMatch(/containment +the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in \d+\.\d s \(PermissionSetAssignment 0Pa… gone\)/);
+  });
+
   it('replays the scenario and ends its first pass by printing where to look and the verdicts by severity', () => {
     expect(output).toMatch(/first pass done\. \d+ verdicts written to the org/);
     expect(output).toMatch(/by severity: +Critical \d+ · High \d+ · Medium \d+ · Low \d+ · Info \d+/);
