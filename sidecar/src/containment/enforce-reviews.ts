@@ -132,7 +132,9 @@ const actionOf = (review: StoredReview, now: Date): EnforcementAction | Act => {
 /** Carries out one decision on its assignment (undefined: the org has no such assignment). */
 const carryOut = async (client: EnforceClient, review: StoredReview, action: EnforcementAction, assignment: StoredAssignment | undefined): Promise<Act> => {
   if (action === 'keep') return { action, status: ENFORCEMENT_STATUS.done };
-  if (!assignment) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
+  // Not in the query's answer: gone, or hidden from the integration user (without View Setup, say).
+  // Only the org's answer to the call itself tells the two apart, so the call is made by id.
+  if (!assignment) return callById(client, review, action);
   // Never act on another user's assignment: an assignment id that now names someone else is refused.
   const assignee = id15(review.AssigneeId__c);
   if (assignee && id15(assignment.AssigneeId) !== assignee) {
@@ -145,6 +147,19 @@ const carryOut = async (client: EnforceClient, review: StoredReview, action: Enf
     return { action, status: ENFORCEMENT_STATUS.done };
   } catch (error) {
     if (action === 'remove' && GONE_CODES.has(classifyError(error).code)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
+    return refusal(action, error);
+  }
+};
+
+/** The decision carried out on an assignment the query did not show: Done only if the org says success or that it has no such record. */
+const callById = async (client: EnforceClient, review: StoredReview, action: Exclude<EnforcementAction, 'keep'>): Promise<Act> => {
+  const id = review.AssignmentId__c as string;
+  try {
+    if (action === 'remove') await client.delete('PermissionSetAssignment', id);
+    else await client.update('PermissionSetAssignment', id, { ExpirationDate: endOfDayUtc(review.AccessExpiresOn__c as string) });
+    return { action, status: ENFORCEMENT_STATUS.done };
+  } catch (error) {
+    if (GONE_CODES.has(classifyError(error).code)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
     return refusal(action, error);
   }
 };

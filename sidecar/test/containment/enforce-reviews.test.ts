@@ -86,6 +86,27 @@ describe('carrying out permission review decisions (containment/enforce-reviews.
     expect(reviewOf(org, reviewKey)).toMatchObject({ EnforcementStatus__c: 'Done', EnforcementError__c: null });
   });
 
+  it('asks the org itself when the query does not show the assignment: Failed on a refusal, never Done', async () => {
+    const { org, client } = await start({ assignPermissionSets: false });
+    const { reviewKey, assignmentId } = plantReview(org, {});
+    // The assignment hidden from the integration user's query (as without View Setup): its absence proves nothing.
+    const blind: OrgClient = { ...client, query: async (soql) => (/FROM PermissionSetAssignment/i.test(soql) ? [] : client.query(soql)) };
+    const enforced = await enforceReviews(blind);
+    expect(enforced.outcomes).toEqual([expect.objectContaining({ reviewKey, status: 'Failed' })]);
+    expect(assignmentOf(org, assignmentId)).toBeDefined();
+    expect(reviewOf(org, reviewKey)?.EnforcementError__c).toMatch(/^INSUFFICIENT_ACCESS/);
+  });
+
+  it('deletes by id an assignment the query does not show, when the org allows it', async () => {
+    const { org, client } = await start();
+    const { reviewKey, assignmentId } = plantReview(org, {});
+    const blind: OrgClient = { ...client, query: async (soql) => (/FROM PermissionSetAssignment/i.test(soql) ? [] : client.query(soql)) };
+    const enforced = await enforceReviews(blind);
+    expect(enforced.outcomes).toEqual([expect.objectContaining({ reviewKey, status: 'Done' })]);
+    expect(enforced.outcomes[0]?.alreadyGone).toBeUndefined();
+    expect(assignmentOf(org, assignmentId)).toBeUndefined();
+  });
+
   it('says NotPossible for an assignment owned by a profile, and explains why on the review', async () => {
     const { org, client } = await start();
     const { reviewKey, assignmentId } = plantReview(org, {}, { profileOwned: true });
