@@ -2,7 +2,8 @@ import type { CoverageWriter } from '../collect/publish-coverage.js';
 import { joinedText, text } from '../verdicts/field-values.js';
 import type { MetadataRecord, MetadataSaveResult } from '../writeback/client.js';
 import { complianceList, rankOf, SENSITIVITY_LEVELS, stricterLevel, unitedCompliance, type SensitivityLevel } from './levels.js';
-import { API_NAME, approvedSuggestions, type OrgQuery, type StoredSuggestion } from './org-reads.js';
+import { API_NAME } from '../contract/api-name.js';
+import { approvedSuggestions, type OrgQuery, type StoredSuggestion } from './org-reads.js';
 import { CLASSIFICATION_STATUS } from './suggestion.js';
 
 /** What applying needs of the org's client: queries, an upsert, and the Metadata API's read and update. */

@@ -1,3 +1,4 @@
+import { API_NAME } from '../contract/api-name.js';
 import { ENTITY_TYPES, type EntityType } from '../contract/entities.js';
 import type { OrgRecord } from '../writeback/client.js';
 import { complianceList, type Classification } from './levels.js';
@@ -7,8 +8,6 @@ export interface OrgQuery {
   query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
 }
 
-/** A Salesforce API name as Leakwatch accepts it in a query or a metadata full name. */
-export const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ENTITY_TYPES);
 

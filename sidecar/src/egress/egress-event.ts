@@ -1,3 +1,4 @@
+import { API_NAME } from '../contract/api-name.js';
 import { randomUUID } from 'node:crypto';
 import type { Classifier } from '../contract/entities.js';
 import { SIDECAR_ACTOR_ID, type LeakEvent } from '../contract/event.js';
@@ -31,8 +32,6 @@ export interface EgressDetail {
   objects?: string[];
 }
 
-/** A Salesforce API name (`Contact`, `Invoice__c`, `ns__Order__c`); anything else in `context.objects` is dropped. */
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 const METHOD = /^[A-Z]{1,16}$/;
 

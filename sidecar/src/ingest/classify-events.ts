@@ -1,3 +1,4 @@
+import { API_NAME } from '../contract/api-name.js';
 import type { ClassifyInput, Classifier, Entity, FieldFinding, FieldHint } from '../contract/entities.js';
 import type { EventField, LeakEvent } from '../contract/event.js';
 import { maskQueryLiterals } from './query-literals.js';
@@ -20,8 +21,6 @@ export const DROPPED_VALUE = '[dropped: not classified]';
 const CLASSIFIED_NUMBER = 1e9;
 /** Keys never kept: `__proto__` would set an object's prototype wherever the stored details are read back. */
 const DROPPED_KEYS = new Set(['__proto__']);
-/** Field API names and type names from the org's schema are structural and kept as sent; anything else is classified. */
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 /**
  * Detail values that are enums and kept as sent: a login's country as an ISO 3166-1 alpha-2 code
  * (LoginHistory.CountryIso), which the detector compares per user. A coarse location the org's own
@@ -158,6 +157,7 @@ interface BuiltField {
 
 /** A field as stored (name, type, label, record id; never its value) and the finding of its value. */
 function planField(plan: EventPlan, field: EventField): Render<BuiltField> {
+  // Field API names from the org's schema are structural and kept as sent; anything else is classified.
   const name: Render<string> = API_NAME.test(field.name) ? () => field.name : plan.masked(field.name, { name: 'FieldName' });
   const type: Render<string> | undefined =
     field.type === undefined ? undefined : TYPE_NAME.test(field.type) ? () => field.type as string : plan.masked(field.type);

@@ -1,3 +1,4 @@
+import { API_NAME } from '../contract/api-name.js';
 import { analyzeSoql } from '../collect/realtime/soql-analysis.js';
 import { HOST_NAME } from '../contract/host.js';
 import { normalizeHost } from '../egress/policy.js';
@@ -36,8 +37,6 @@ export const FLOW_SPAN_KINDS: ReadonlySet<number> = new Set([3, 4]);
 export const FLOW_SPAN_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(FLOW_ATTRIBUTE));
 export const FLOW_RESOURCE_ATTRIBUTES: ReadonlySet<string> = new Set([SERVICE_NAME]);
 
-/** A Salesforce API name: `Contact`, `Email`, `Invoice__c`, `ns__Field__c`. */
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 /** A service name as kept; longer or stranger names are cut to this shape. */
 const SERVICE = /^[\x20-\x7e]{1,100}$/;
 const MAX_NAMES = 100;

@@ -1,3 +1,4 @@
+import { API_NAME } from '../../contract/api-name.js';
 /**
  * SetupAuditTrail rows as typed changes.
  *
@@ -258,7 +259,6 @@ const COMBINED_OBJECT_LABELS: Readonly<Record<string, string>> = {
 /** Words that follow an object's label in a default's sentence and are not part of it. */
 const OBJECT_TRAILING_WORDS = new Set(['Default', 'Defaults', 'Internal', 'External', 'Access', 'Sharing', 'Model', 'Org', 'Organization', 'Setting', 'Settings']);
 
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const byLength = (labels: Iterable<string>): string[] => [...labels].sort((a, b) => b.length - a.length);
