@@ -61,8 +61,11 @@ export class OrgAuth {
     this.key = createPublicKey(app.publicKey);
   }
 
-  /** Exchanges a signed JWT assertion for an access token, refusing what Salesforce refuses. */
-  async exchange(grantType: unknown, assertion: unknown, instanceUrl: string): Promise<TokenResponse> {
+  /**
+   * Exchanges a signed JWT assertion for an access token, refusing what Salesforce refuses. `loginRefusal`
+   * is asked once the assertion is valid, for what stops the user logging in (a frozen account).
+   */
+  async exchange(grantType: unknown, assertion: unknown, instanceUrl: string, loginRefusal?: () => OAuthError | undefined): Promise<TokenResponse> {
     if (grantType !== JWT_BEARER) throw new OAuthError('unsupported_grant_type', 'grant type not supported');
     if (typeof assertion !== 'string' || assertion === '') throw new OAuthError('invalid_request', 'assertion missing');
     let claims;
@@ -78,6 +81,8 @@ export class OrgAuth {
     }
     if (claims.iss !== this.app.clientId) throw new OAuthError('invalid_client_id', 'client identifier invalid');
     if (claims.sub !== this.identity.username) throw new OAuthError('invalid_grant', "user hasn't approved this consumer");
+    const refusal = loginRefusal?.();
+    if (refusal) throw refusal;
     const token = `${this.identity.orgId.slice(0, 15)}!${randomBytes(48).toString('base64url')}`;
     this.tokens.add(token);
     const issuedAt = String(Date.now());
@@ -95,6 +100,11 @@ export class OrgAuth {
 
   isValid(token: string | undefined): boolean {
     return token !== undefined && this.tokens.has(token);
+  }
+
+  /** Invalidates one issued access token (the revoke endpoint); false when it is not a live token. */
+  revoke(token: string): boolean {
+    return this.tokens.delete(token);
   }
 
   /** Expires every issued token, as a session timeout or an admin's revocation does. */

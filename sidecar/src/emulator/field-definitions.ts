@@ -15,7 +15,7 @@ export const COMPLIANCE_GROUPS: readonly string[] = ['PII', 'GDPR', 'CCPA', 'HIP
 /** System fields every object has; Metadata API "CustomField": system fields are not supported. */
 const SYSTEM_FIELDS = new Set(['Id', 'CreatedById', 'CreatedDate', 'LastModifiedById', 'LastModifiedDate', 'SystemModstamp', 'IsDeleted']);
 
-const namespaceOf = (name: string): string | null => /^([A-Za-z][A-Za-z0-9]*)__[A-Za-z][A-Za-z0-9_]*__[ce]$/.exec(name)?.[1] ?? null;
+const namespaceOf = (name: string): string | null => /^([A-Za-z][A-Za-z0-9]*)__[A-Za-z][A-Za-z0-9_]*__(?:c|e|mdt)$/.exec(name)?.[1] ?? null;
 
 /** The EntityDefinition and FieldDefinition rows of a schema, unclassified. */
 export function definitionRecords(schema: Schema): { entities: StoredRecord[]; fields: StoredRecord[] } {
@@ -27,7 +27,7 @@ export function definitionRecords(schema: Schema): { entities: StoredRecord[]; f
       Id: object.name,
       DurableId: object.name,
       QualifiedApiName: object.name,
-      DeveloperName: object.name.replace(/^[A-Za-z][A-Za-z0-9]*__(?=.*__c$)/, '').replace(/__c$/, ''),
+      DeveloperName: object.name.replace(/^[A-Za-z][A-Za-z0-9]*__(?=.*__(?:c|mdt)$)/, '').replace(/__(?:c|mdt)$/, ''),
       Label: object.label,
       KeyPrefix: object.keyPrefix,
       NamespacePrefix: namespaceOf(object.name),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from './auth.js';
 import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
-import { loadSchema, type Schema } from './metadata.js';
+import { loadCustomMetadataRecords, loadSchema, type Schema } from './metadata.js';
 import { classificationProblems, definitionRecords, metadataField, setClassification } from './field-definitions.js';
 import { EventBus } from './pubsub/bus.js';
 import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubsub/server.js';
@@ -73,6 +73,13 @@ export interface OrgEmulatorOptions {
    * assigned to the user grants it as well.
    */
   assignPermissionSets?: boolean;
+  /**
+   * Whether the integration user has Manage Users, which UserLogin needs for any access (query and
+   * update: freezing a user) and which lets AuthSession show and delete other users' sessions. Off by
+   * default, for the same reason as `assignPermissionSets`; a PermissionSet seeded with
+   * `PermissionsManageUsers` and assigned to the user grants it as well.
+   */
+  manageUsers?: boolean;
   /** The Pub/Sub API beside the REST API (on by default); `false` serves none. */
   pubsub?: PubSubOptions | false;
 }
@@ -120,6 +127,8 @@ export const DEFAULT_USERNAME = 'leakwatch-integration@acme-shop.example';
 export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promise<OrgEmulator> => {
   const schema = await loadSchema(options.metadataDir ?? DEFAULT_METADATA_DIR, options.namespace);
   const store = new OrgStore(schema);
+  // The package's custom metadata records (`customMetadata/*.md-meta.xml`), as installing it deploys them.
+  for (const { type, record } of await loadCustomMetadataRecords(options.metadataDir ?? DEFAULT_METADATA_DIR, schema, options.namespace)) store.seed(type, [record]);
   const connectedApp = options.connectedApp ?? generateConnectedApp();
   const identity: Identity = {
     orgId: options.orgId ?? '00D5g000004Cx1aEAC',
@@ -128,7 +137,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   };
   const auth = new OrgAuth(connectedApp, identity);
   const faults = new FaultInjector();
-  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0, eventsPublished: 0 };
+  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0, eventsPublished: 0, tokensRevoked: 0 };
   const api = { used: 0, max: options.dailyApiRequests ?? 100_000 };
   const setFaults = (settings: FaultSettings): void => {
     faults.set(settings);
@@ -149,6 +158,7 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     ...(options.customizeApplication ? ['CustomizeApplication' as const] : []),
     ...(options.modifyMetadata ? ['ModifyMetadata' as const] : []),
     ...(options.assignPermissionSets ? ['AssignPermissionSets' as const] : []),
+    ...(options.manageUsers ? ['ManageUsers' as const] : []),
   ]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
   const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });

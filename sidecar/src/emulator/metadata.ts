@@ -57,10 +57,15 @@ export interface ObjectDef {
   fieldsByLowerName: Map<string, string>;
   /** Relationship name (`LeakVerdict__r`) → lookup field name. */
   relationships: Map<string, string>;
-  /** Set for standard objects (`standard-objects.ts`); `createable` false: the API only reads them. */
-  standard?: { createable: boolean };
+  /**
+   * Set for standard objects (`standard-objects.ts`): which of create(), update() and delete() the
+   * Object Reference lists among the object's Supported Calls.
+   */
+  standard?: { createable: boolean; updateable: boolean; deletable: boolean };
   /** Set for platform events (`__e`): published with a create call, never stored, never queried. */
   event?: true;
+  /** Set for custom metadata types (`__mdt`): records are deployed with the package, queried, never written by DML. */
+  customMetadata?: true;
 }
 
 export type Schema = Map<string, ObjectDef>;
@@ -187,7 +192,7 @@ const keyPrefixFor = (index: number): string => {
   return `a${alphabet[Math.floor(index / 62) % 62]}${alphabet[index % 62]}`;
 };
 
-const findObjectFiles = async (root: string, suffix: '__c' | '__e'): Promise<string[]> => {
+const findObjectFiles = async (root: string, suffix: '__c' | '__e' | '__mdt'): Promise<string[]> => {
   const entries = await readdir(root, { recursive: true });
   return entries
     .filter((entry) => entry.endsWith(`${suffix}.object-meta.xml`) && entry.split(sep).includes('objects'))
@@ -251,7 +256,7 @@ const qualifyField = (field: FieldDef, names: Namespacer): FieldDef => ({
 /**
  * Loads the standard objects the sidecar reads (`standard-objects.ts`) with the package's custom fields
  * on them (`objects/Case/fields/…`), every custom object (`__c`, source format) under `root` with its
- * fields, and every platform event (`__e`), into a schema.
+ * fields, every platform event (`__e`) and every custom metadata type (`__mdt`), into a schema.
  * With a namespace, custom names are spelled as a subscriber org of the managed package sees them.
  */
 export const loadSchema = async (root: string, namespace?: string): Promise<Schema> => {
@@ -274,6 +279,13 @@ export const loadSchema = async (root: string, namespace?: string): Promise<Sche
     // Platform event ids start with e00, as in the publish examples ("e00xx000000000B").
     schema.set(name, { ...objectDef(name, text(node, 'label') ?? name, 'e00', [...eventSystemFields(), ...custom]), event: true });
   }
+  for (const [index, objectFile] of (await findObjectFiles(root, '__mdt')).entries()) {
+    const name = qualifyType(basename(objectFile).replace(/\.object-meta\.xml$/, ''), namespace);
+    const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
+    if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
+    const fields = [...customMetadataStandardFields(), ...(await readFields(join(dirname(objectFile), 'fields'), names))];
+    schema.set(name, { ...objectDef(name, text(node, 'label') ?? name, mdtKeyPrefixFor(index), fields), customMetadata: true });
+  }
   const standard = new Set([...schema.values()].filter((object) => object.standard).map((object) => object.name));
   for (const { object, file } of await findStandardObjectFields(root, standard)) {
     const target = schema.get(object) as ObjectDef;
@@ -283,4 +295,115 @@ export const loadSchema = async (root: string, namespace?: string): Promise<Sche
     if (field.relationshipName) target.relationships.set(field.relationshipName, field.name);
   }
   return schema;
+};
+
+/**
+ * A custom metadata type's name as a subscriber org spells it: `leakwatch__ContainmentPlaybook__mdt`.
+ * The writeback namespacer qualifies `__c`, `__r` and `__e` names only, so `__mdt` is qualified here
+ * the same way (a name that already carries a namespace passes through).
+ */
+export const qualifyType = (name: string, namespace: string | undefined): string =>
+  namespace && !/^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__mdt$/.test(name) ? `${namespace}__${name}` : name;
+
+/**
+ * Key prefixes of custom metadata types. Salesforce gives each type its own `m`-prefix (`m00`, `m01`, …);
+ * which one a type gets is not documented, so these (`m0` and a base-62 digit in load order) are the
+ * emulator's.
+ */
+const mdtKeyPrefixFor = (index: number): string => `m0${'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'[index % 62]}`;
+
+/**
+ * The standard fields of a custom metadata type's records that the emulator serves (Object Reference,
+ * "Custom Metadata Type__mdt"): Id, DeveloperName (the record's name, unique in its namespace),
+ * MasterLabel and Label (the record's label; Label mirrors MasterLabel), NamespacePrefix (the package's
+ * namespace for records it installed, null for a subscriber's own) and QualifiedApiName (DeveloperName
+ * with that namespace, `leakwatch__CriticalVolume`). All are read-only through the API, as every field
+ * of a custom metadata record is to DML. No lengths are enforced: the seeding API is their only writer.
+ */
+const customMetadataStandardFields = (): FieldDef[] =>
+  (
+    [
+      ['Id', 'Id'],
+      ['DeveloperName', 'Text'],
+      ['MasterLabel', 'Text'],
+      ['Label', 'Text'],
+      ['NamespacePrefix', 'Text'],
+      ['QualifiedApiName', 'Text'],
+    ] as Array<[string, FieldType]>
+  ).map(([name, type]) => ({ name, label: name, type, required: false, unique: false, externalId: false, caseSensitive: false, writable: false }));
+
+/** One custom metadata record as the package's source holds it, typed, with the type it belongs to. */
+export interface CustomMetadataRecord {
+  /** The type's API name as the org spells it (`ContainmentPlaybook__mdt`, namespaced when asked). */
+  type: string;
+  record: Record<string, string | number | boolean | null>;
+}
+
+const recordParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  isArray: (name) => name === 'values',
+});
+
+/**
+ * A `<value xsi:type="xsd:…">` of a CustomMetadata document typed as the Metadata API's CustomMetadataValue
+ * says: `xsd:boolean` a boolean, `xsd:double`/`xsd:int`/`xsd:long` a number, anything else (string,
+ * date, dateTime, picklist values) text; `xsi:nil="true"` and an empty value are null.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_custommetadata.htm
+ */
+const typedValue = (value: unknown): string | number | boolean | null => {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object') return value === '' ? null : String(value);
+  const node = value as Xml;
+  if (node['@_nil'] === 'true') return null;
+  const raw = typeof node['#text'] === 'string' ? node['#text'] : '';
+  if (raw === '') return null;
+  const type = String(node['@_type'] ?? '').replace(/^.*:/, '');
+  if (type === 'boolean') return raw === 'true';
+  if (type === 'double' || type === 'int' || type === 'long' || type === 'decimal') return Number(raw);
+  return raw;
+};
+
+/**
+ * Reads every custom metadata record of the package (`customMetadata/<Type>.<DeveloperName>.md-meta.xml`,
+ * source format) under `root`, for the types in `schema`. Field names are qualified as the type's fields
+ * are; NamespacePrefix and QualifiedApiName carry the namespace when one is given, as records a managed
+ * package installed do. A record of an unknown type, or naming a field its type does not have, stops the
+ * emulator at start.
+ */
+export const loadCustomMetadataRecords = async (root: string, schema: Schema, namespace?: string): Promise<CustomMetadataRecord[]> => {
+  const names = namespacer(namespace);
+  const entries = await readdir(root, { recursive: true });
+  const files = entries.filter((entry) => entry.endsWith('.md-meta.xml') && entry.split(sep).at(-2) === 'customMetadata').sort();
+  const records: CustomMetadataRecord[] = [];
+  for (const entry of files) {
+    const file = join(root, entry);
+    const match = /^(.+?)\.(.+)\.md-meta\.xml$/.exec(basename(file));
+    if (!match) throw new Error(`${file}: not named <Type>.<DeveloperName>.md-meta.xml`);
+    const [, typeName, developerName] = match as unknown as [string, string, string];
+    const type = qualifyType(`${typeName}__mdt`, namespace);
+    const object = schema.get(type);
+    if (!object?.customMetadata) throw new Error(`${file}: no custom metadata type ${type}`);
+    const node = (recordParser.parse(await readFile(file, 'utf8')) as Xml).CustomMetadata as Xml | undefined;
+    if (!node) throw new Error(`${file}: not a CustomMetadata document`);
+    const label = typeof node.label === 'string' && node.label !== '' ? node.label : developerName;
+    const bareName = developerName.replace(/^[A-Za-z][A-Za-z0-9]*__/, '');
+    const record: CustomMetadataRecord['record'] = {
+      DeveloperName: bareName,
+      MasterLabel: label,
+      Label: label,
+      NamespacePrefix: namespace ?? null,
+      QualifiedApiName: namespace ? `${namespace}__${bareName}` : bareName,
+    };
+    for (const value of (node.values as Xml[] | undefined) ?? []) {
+      const fieldName = names.qualify(String(value.field ?? ''));
+      const canonical = object.fieldsByLowerName.get(fieldName.toLowerCase());
+      if (!canonical || !canonical.endsWith('__c')) throw new Error(`${file}: ${type} has no field ${fieldName}`);
+      record[canonical] = typedValue(value.value);
+    }
+    records.push({ type, record });
+  }
+  return records;
 };

@@ -5,7 +5,7 @@ import { eventLogFileRecord, type EventLogFileSeed } from './event-log-files.js'
 import type { EventBus } from './pubsub/bus.js';
 import { seededEvents } from './pubsub/seeding.js';
 import { OAuthError, type OrgAuth } from './auth.js';
-import { ApiError } from './errors.js';
+import { ApiError, type RecordIssue } from './errors.js';
 import type { FaultInjector, FaultSettings } from './faults.js';
 import type { ObjectDef } from './metadata.js';
 import { runQuery } from './soql.js';
@@ -27,6 +27,8 @@ export interface EmulatorStats {
   recordsFailed: number;
   /** Platform event messages published through `POST /sobjects/<Event__e>`. */
   eventsPublished: number;
+  /** Successful calls of the OAuth revoke endpoint (`/services/oauth2/revoke`). */
+  tokensRevoked: number;
 }
 
 /** The org's daily API allowance: every authorised data request counts one call. */
@@ -181,12 +183,62 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     };
   };
 
+  /**
+   * A frozen user cannot log in: UserLogin.IsFrozen "If true, the user account associated with this
+   * object is frozen. If a user's account is frozen, they can't log in, but their account isn't
+   * deactivated" (Object Reference, UserLogin). The JWT bearer flow answers "a standard OAuth error
+   * response" (Help, "OAuth 2.0 Authorization Errors"); Salesforce documents no description for a frozen
+   * user, so `invalid_grant` "user account is frozen" is the emulator's wording. Tokens issued before the
+   * freeze stay valid: freezing stops logins, ending sessions is a separate act (AuthSession, revoke).
+   */
+  const frozenLogin = (): OAuthError | undefined => {
+    const user = toId18(auth.identity.userId);
+    const frozen = store.records('UserLogin').some((login) => typeof login.UserId === 'string' && toId18(login.UserId) === user && login.IsFrozen === true);
+    return frozen ? new OAuthError('invalid_grant', 'user account is frozen') : undefined;
+  };
+
   app.post('/services/oauth2/token', async (request, reply) => {
     if (faults.take('loginUnavailable')) return reply.code(503).type('text/plain').send('Service Unavailable');
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const token = await auth.exchange(body.grant_type, body.assertion, parts.baseUrl());
+    const token = await auth.exchange(body.grant_type, body.assertion, parts.baseUrl(), frozenLogin);
     stats.tokensIssued += 1;
     return token;
+  });
+
+  /**
+   * The OAuth revoke endpoint: `POST /services/oauth2/revoke` with `token=<value>` form-encoded, or a
+   * "blind GET" with `?token=`. No Authorization header: the token itself is the credential. "If an
+   * access token is included, Salesforce invalidates it and revokes the token. If a refresh token is
+   * included, Salesforce revokes it and any associated access tokens" (Mobile SDK, "Revoking OAuth
+   * Tokens"); OauthToken.DeleteToken is "A token that can be used at the revoke OAuth token endpoint to
+   * remove this token" (Object Reference, OauthToken). So a value matching an OauthToken's DeleteToken or
+   * AccessToken removes that record (and ends its access token), and an access token the emulator issued
+   * stops working. Success is 200 with an empty body; "For all error conditions, Salesforce returns a 400
+   * status code along with one of the following error responses: unsupported_token_type … invalid_token".
+   * An unknown token is `invalid_token`; a missing or empty one, which has no type to support, is
+   * `unsupported_token_type` (the documentation allows no third code such as invalid_request). The
+   * descriptions are the emulator's.
+   * https://developer.salesforce.com/docs/platform/mobile-sdk/guide/oauth-revoking-tokens.html
+   * https://developer.salesforce.com/blogs/2011/11/revoking-oauth-2-0-access-tokens-and-refresh-tokens
+   */
+  const revoke = (token: unknown): void => {
+    if (typeof token !== 'string' || token === '') throw new OAuthError('unsupported_token_type', 'no token to revoke: send token=<access token, refresh token or OauthToken.DeleteToken>');
+    let revoked = auth.revoke(token);
+    for (const record of store.records('OauthToken').filter((row) => row.DeleteToken === token || row.AccessToken === token)) {
+      store.remove('OauthToken', record.Id as string);
+      if (typeof record.AccessToken === 'string') auth.revoke(record.AccessToken);
+      revoked = true;
+    }
+    if (!revoked) throw new OAuthError('invalid_token', 'invalid token');
+    stats.tokensRevoked += 1;
+  };
+  app.post('/services/oauth2/revoke', async (request, reply) => {
+    revoke(((request.body ?? {}) as Record<string, unknown>).token);
+    return reply.code(200).send();
+  });
+  app.get<{ Querystring: { token?: string } }>('/services/oauth2/revoke', async (request, reply) => {
+    revoke(request.query.token);
+    return reply.code(200).send();
   });
 
   app.get('/services/oauth2/userinfo', { onRequest: authorised }, async () => ({
@@ -345,6 +397,41 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     return undefined;
   };
 
+  /**
+   * What the org checks before a UserLogin is updated (Object Reference, UserLogin): the calling user
+   * needs Manage Users ("To access this object, you need the UserPermissions.ManageUsers permission"),
+   * refused as for PermissionSetAssignment (`INSUFFICIENT_ACCESS_OR_READONLY`); and IsPasswordLocked
+   * "From the API, you can set this field to false, but not true": setting it true is a 400
+   * `FIELD_INTEGRITY_EXCEPTION` on that field (the documentation names no code or message; both are the
+   * emulator's). UserId, which "can't be updated", and the audit fields are refused by the write's own
+   * field check (`INVALID_FIELD_FOR_INSERT_UPDATE`), as every read-only field is.
+   */
+  const userLoginRefusal = (body: Record<string, unknown>): ApiError | RecordIssue[] | undefined => {
+    if (!permitted('ManageUsers')) return new ApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
+    const locked = Object.keys(body).find((key) => key.toLowerCase() === 'ispasswordlocked');
+    if (locked && (body[locked] === true || body[locked] === 'true')) {
+      return [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'IsPasswordLocked can be set to false through the API, not to true', fields: ['IsPasswordLocked'] }];
+    }
+    return undefined;
+  };
+
+  /**
+   * The object-specific checks of an update by id (sObject Rows PATCH), after the record is found:
+   * PermissionSetAssignment's and UserLogin's. Answers a whole-request refusal (ApiError), the record's
+   * errors, or undefined to go on to the write.
+   */
+  const updateRefusal = (object: ObjectDef, record: Record<string, unknown>, body: Record<string, unknown>): ApiError | RecordIssue[] | undefined => {
+    if (object.name === 'PermissionSetAssignment') {
+      const createOnly = Object.keys(body).filter((key) => key !== 'attributes' && !ASSIGNMENT_UPDATABLE.has(key.toLowerCase()) && object.fieldsByLowerName.has(key.toLowerCase()));
+      if (createOnly.length > 0) {
+        return [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${createOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: createOnly }];
+      }
+      return assignmentRefusal(record);
+    }
+    if (object.name === 'UserLogin') return userLoginRefusal(body);
+    return undefined;
+  };
+
   /** The stored record an sObject Rows call names by its 15- or 18-character id, or a 404 as the REST API answers. */
   const recordById = (object: ObjectDef, rawId: string): Record<string, unknown> => {
     const id = /^[a-zA-Z0-9]{15}$/.test(rawId) ? toId18(rawId) : rawId;
@@ -368,14 +455,9 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     }
     const record = recordById(object, request.params.id);
     if (Object.keys(body).some((key) => key.toLowerCase() === 'id')) throw new ApiError(400, 'INVALID_FIELD', 'Id cannot be specified in the body of an update', ['Id']);
-    if (object.name === 'PermissionSetAssignment') {
-      const createOnly = Object.keys(body).filter((key) => key !== 'attributes' && !ASSIGNMENT_UPDATABLE.has(key.toLowerCase()) && object.fieldsByLowerName.has(key.toLowerCase()));
-      if (createOnly.length > 0) {
-        return refused(reply, [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${createOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: createOnly }]);
-      }
-      const refusal = assignmentRefusal(record);
-      if (refusal) throw refusal;
-    }
+    const refusal = updateRefusal(object, record, body);
+    if (refusal instanceof ApiError) throw refusal;
+    if (refusal) return refused(reply, refusal);
     const [result] = save([{ object, body, recordId: record.Id as string }], true);
     if (!result?.success) return refused(reply, result?.errors ?? []);
     return reply.code(204).send();
@@ -383,11 +465,21 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
 
   // sObject Rows, DELETE by id: 204 without a body; an id the org does not have is 404 NOT_FOUND:
   // https://developer.salesforce.com/docs/platform/api-rest/guide/dome-delete-record.html
+  // Objects without delete() among their Supported Calls, events and custom metadata types ("DML
+  // operations aren't allowed on custom metadata in the Partner or Enterprise APIs") answer 400
+  // INVALID_TYPE_FOR_OPERATION (wording the emulator's). An AuthSession of another user, without Manage
+  // Users, answers 404 NOT_FOUND: "For a user, only their own sessions are available", so to that user
+  // the session is not there, exactly as one that has ended (the REST API answers an id it cannot
+  // resolve with 404). A client must therefore not read NOT_FOUND as proof that another user's session
+  // ended unless it has Manage Users.
   app.delete<{ Params: VersionParams & { sobject: string; id: string } }>('/services/data/:version/sobjects/:sobject/:id', { onRequest: authorised }, async (request, reply) => {
     versionOf(request.params);
     const object = objectOf(store, request.params.sobject);
-    if (object.event || (object.standard && !object.standard.createable)) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support delete`);
+    if (object.event || object.customMetadata || (object.standard && !object.standard.deletable)) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support delete`);
     const record = recordById(object, request.params.id);
+    if (object.name === 'AuthSession' && !permitted('ManageUsers') && (typeof record.UsersId !== 'string' || toId18(record.UsersId) !== toId18(auth.identity.userId))) {
+      throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    }
     if (object.name === 'PermissionSetAssignment') {
       const refusal = assignmentRefusal(record);
       if (refusal) throw refusal;
@@ -401,7 +493,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const version = versionOf(request.params);
     stats.queries += 1;
     if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication') });
+    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication'), manageUsers: permitted('ManageUsers') });
     return page(result.records, 0, result.totalSize, version);
   });
 

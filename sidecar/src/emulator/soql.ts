@@ -308,14 +308,33 @@ export interface QueryResult {
 export interface QueryViewer {
   userId: string;
   customizeApplication: boolean;
+  /** Manage Users: UserLogin needs it, and AuthSession shows other users' sessions with it. */
+  manageUsers?: boolean;
 }
 
 /**
  * Row visibility the Object Reference documents: `OauthToken` shows every user's tokens only to
- * users with Customize Application, and its `Id` is "reserved for future use … always null".
+ * users with Customize Application, and its `Id` is "reserved for future use … always null";
+ * `AuthSession`: "For a user, only their own sessions are available, while administrators can see
+ * all sessions" (the administrator's permission taken to be Manage Users, as for UserLogin).
  */
-const visible = (object: ObjectDef, viewer: QueryViewer | undefined) => (record: StoredRecord): boolean =>
-  object.name !== 'OauthToken' || viewer === undefined || viewer.customizeApplication || record.UserId === viewer.userId;
+const visible = (object: ObjectDef, viewer: QueryViewer | undefined) => (record: StoredRecord): boolean => {
+  if (viewer === undefined) return true;
+  if (object.name === 'OauthToken') return viewer.customizeApplication || record.UserId === viewer.userId;
+  if (object.name === 'AuthSession') return viewer.manageUsers === true || (typeof record.UsersId === 'string' && toId18(record.UsersId) === toId18(viewer.userId));
+  return true;
+};
+
+const unsupportedType = (name: string): ApiError =>
+  new ApiError(400, 'INVALID_TYPE', `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
+
+/**
+ * Objects a user without a permission cannot query at all, answered as an org answers an object the
+ * user cannot access: as one it does not have (INVALID_TYPE). UserLogin: "To access this object, you
+ * need the UserPermissions.ManageUsers permission."
+ */
+const inaccessible = (object: ObjectDef, viewer: QueryViewer | undefined): boolean =>
+  viewer !== undefined && object.name === 'UserLogin' && viewer.manageUsers !== true;
 
 /** The filters that bound a FieldDefinition query to one object. */
 const ENTITY_FILTERS = new Set(['entitydefinitionid', 'entitydefinition.qualifiedapiname', 'entitydefinition.durableid']);
@@ -350,9 +369,7 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
     throw new ApiError(400, 'MALFORMED_QUERY', error instanceof Error ? error.message.split('\n')[0] ?? 'malformed query' : 'malformed query');
   }
   const object = query.sObject ? store.object(query.sObject) : undefined;
-  if (!object) {
-    throw new ApiError(400, 'INVALID_TYPE', `sObject type '${query.sObject ?? ''}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
-  }
+  if (!object || inaccessible(object, viewer)) throw unsupportedType(query.sObject ?? '');
   // Platform events are published, never stored: SOQL does not reach them.
   if (object.event) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support query`);
   const fields = query.fields ?? [];

@@ -8,10 +8,12 @@ import type { FieldDef, FieldType, ObjectDef } from './metadata.js';
  *
  * `createable: false` marks objects the API only reads (SetupAuditTrail, LoginHistory, OauthToken,
  * EventLogFile, ConnectedApplication: "Supported Calls: query(), retrieve()"); the emulator's
- * seeding endpoint is the only way to fill them.
+ * seeding endpoint is the only way to fill them. `updateable` and `deletable` follow `createable`
+ * unless the object's Supported Calls say otherwise (UserLogin: update() without create() or
+ * delete(); AuthSession: delete() without create() or update()).
  */
 
-type Spec = [name: string, type: FieldType, options?: { referenceTo?: string; length?: number; writable?: boolean; unique?: boolean }];
+type Spec = [name: string, type: FieldType, options?: { referenceTo?: string; length?: number; writable?: boolean; unique?: boolean; defaultValue?: boolean }];
 
 interface StandardObject {
   name: string;
@@ -19,6 +21,10 @@ interface StandardObject {
   /** The documented three-character id prefix. */
   keyPrefix: string;
   createable: boolean;
+  /** Whether update() is a supported call; default `createable`. */
+  updateable?: boolean;
+  /** Whether delete() is a supported call; default `createable`. */
+  deletable?: boolean;
   fields: Spec[];
 }
 
@@ -211,6 +217,62 @@ const OBJECTS: StandardObject[] = [
     ],
   },
   {
+    // UserLogin (Object Reference "UserLogin", API 29.0+): "Represents the settings that affect a user's
+    // ability to log into an organization. To access this object, you need the
+    // UserPermissions.ManageUsers permission." Supported Calls: describeSObjects(), query(), retrieve(),
+    // update(). The Field Reference lists Id, IsFrozen, IsPasswordLocked, LastModifiedById,
+    // LastModifiedDate and UserId, nothing else. UserId "can't be updated"; IsFrozen and IsPasswordLocked
+    // are "Defaulted on create … Update" with default false; of IsPasswordLocked: "From the API, you can
+    // set this field to false, but not true" (enforced by the sObject Rows PATCH, server.ts).
+    // https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-userlogin.html
+    name: 'UserLogin',
+    label: 'User Login',
+    keyPrefix: '060',
+    createable: false,
+    updateable: true,
+    deletable: false,
+    fields: [
+      user('UserId'),
+      ['IsFrozen', 'Checkbox', { defaultValue: false }],
+      ['IsPasswordLocked', 'Checkbox', { defaultValue: false }],
+      ['LastModifiedDate', 'DateTime', ro],
+      user('LastModifiedById'),
+    ],
+  },
+  {
+    // AuthSession (Object Reference "AuthSession", API 29.0+): "represents an individual user session in
+    // your organization". Supported Calls: delete(), describeSObjects(), query(), retrieve(). "For a user,
+    // only their own sessions are available, while administrators can see all sessions. You can't change
+    // user sessions with this object; only read and delete them." Visibility is applied in soql.ts and
+    // the DELETE route. Lengths of the string fields (SourceIp, LogoutUrl) are not documented, so none
+    // is enforced. LoginGeoId (API 34.0+) is kept as a plain id, as on LoginHistory: the emulator
+    // has no LoginGeo object. Picklists (LoginType, SessionType, SessionSecurityLevel, UserType) are not
+    // restricted here: the reference lists many values and adds more by release.
+    // https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_authsession.htm
+    name: 'AuthSession',
+    label: 'Auth Session',
+    keyPrefix: '0Ak',
+    createable: false,
+    updateable: false,
+    deletable: true,
+    fields: [
+      user('UsersId'),
+      ['CreatedDate', 'DateTime', ro],
+      ['LastModifiedDate', 'DateTime', ro],
+      ['NumSecondsValid', 'Number', ro],
+      ['LoginType', 'Picklist', ro],
+      ['SessionType', 'Picklist', ro],
+      ['SessionSecurityLevel', 'Picklist', ro],
+      ['SourceIp', 'Text', ro],
+      ['UserType', 'Picklist', ro],
+      ['IsCurrent', 'Checkbox', ro],
+      ['LoginHistoryId', 'Lookup', { referenceTo: 'LoginHistory', writable: false }],
+      ['LoginGeoId', 'Id', ro],
+      ['ParentId', 'Lookup', { referenceTo: 'AuthSession', writable: false }],
+      ['LogoutUrl', 'Text', ro],
+    ],
+  },
+  {
     name: 'ConnectedApplication',
     label: 'Connected App',
     keyPrefix: '0H4',
@@ -382,6 +444,7 @@ const fieldOf = (objectName: string, [name, type, options = {}]: Spec): FieldDef
   caseSensitive: false,
   writable: options.writable ?? true,
   ...(options.length !== undefined ? { length: options.length } : {}),
+  ...(options.defaultValue !== undefined ? { defaultValue: options.defaultValue } : {}),
   ...(options.referenceTo ? { referenceTo: options.referenceTo, relationshipName: name.replace(/Id$/, '') } : {}),
 });
 
@@ -396,7 +459,7 @@ export const standardObjects = (): ObjectDef[] =>
       name: object.name,
       label: object.label,
       keyPrefix: object.keyPrefix,
-      standard: { createable: object.createable },
+      standard: { createable: object.createable, updateable: object.updateable ?? object.createable, deletable: object.deletable ?? object.createable },
       fields: new Map(fields.map((f) => [f.name, f])),
       fieldsByLowerName: new Map(fields.map((f) => [f.name.toLowerCase(), f.name])),
       relationships: new Map(fields.filter((f) => f.relationshipName).map((f) => [f.relationshipName as string, f.name])),

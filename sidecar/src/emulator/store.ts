@@ -105,13 +105,12 @@ export class OrgStore {
     const pending: (Pending | undefined)[] = [];
     const results = requests.map((request, index): SaveResult => {
       const record = parsed[index] as ParsedRecord;
-      const issues = [...record.issues];
+      const typeRefused = this.typeRefusal(request);
+      // An operation the object does not support is the record's only error: its fields are not looked at.
+      const issues = typeRefused ? [typeRefused] : [...record.issues];
       if (duplicates.has(index)) {
         const value = String(record.values.get(request.externalIdField ?? ''));
         issues.push({ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [] });
-      }
-      if (request.object.standard && !request.object.standard.createable) {
-        issues.push({ statusCode: 'INVALID_TYPE_FOR_OPERATION', message: `entity type ${request.object.name} does not support insert or update`, fields: [] });
       }
       if (issues.length === 0 && options.lockFails?.()) {
         issues.push({ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] });
@@ -128,6 +127,18 @@ export class OrgStore {
     }
     for (const staged of pending) if (staged) this.commit(staged);
     return results;
+  }
+
+  /**
+   * Objects whose Supported Calls lack create() (or update(), for an update by id), and custom metadata
+   * types: "DML operations aren't allowed on custom metadata in the Partner or Enterprise APIs" (Custom
+   * Metadata Types, "Access Custom Metadata Records Programmatically"). The code is the REST API's for an
+   * operation the entity does not support; the wording is the emulator's.
+   */
+  private typeRefusal(request: SaveRequest): RecordIssue | undefined {
+    const { standard, customMetadata, name } = request.object;
+    if (!customMetadata && (!standard || (request.recordId ? standard.updateable : standard.createable))) return undefined;
+    return { statusCode: 'INVALID_TYPE_FOR_OPERATION', message: `entity type ${name} does not support insert or update`, fields: [] };
   }
 
   private duplicateExternalIds(requests: SaveRequest[], parsed: ParsedRecord[]): Set<number> {
@@ -165,9 +176,9 @@ export class OrgStore {
     if (request.recordId) existing = this.get(object.name, request.recordId);
     this.resolveReferences(object, parsed, issues);
     const now = systemTimestamp();
-    const record: StoredRecord = existing
-      ? { ...existing, ...Object.fromEntries(parsed.values), LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }
-      : this.newRecord(object, parsed, now, userId);
+    // An update moves on the audit fields the object has (PermissionSetAssignment and UserLogin lack some).
+    const audit = Object.fromEntries(Object.entries({ LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }).filter(([field]) => object.fields.has(field)));
+    const record: StoredRecord = existing ? { ...existing, ...Object.fromEntries(parsed.values), ...audit } : this.newRecord(object, parsed, now, userId);
     this.checkRequired(object, record, issues);
     this.checkUnique(object, record, issues, claimed);
     return { object, record, created: !existing };
@@ -222,6 +233,7 @@ export class OrgStore {
     const now = systemTimestamp();
     const table = this.tables.get(object.name) as Map<string, StoredRecord>;
     const ids: string[] = [];
+    records.forEach((record, index) => this.matchSeeded(object, record, index));
     for (const record of records) {
       for (const field of object.fields.values()) {
         if (record[field.name] !== undefined) continue;
@@ -236,6 +248,31 @@ export class OrgStore {
       ids.push(record.Id);
     }
     return ids;
+  }
+
+  /**
+   * Seeded records that name no Id but the same thing as a stored record update it: a custom metadata
+   * record by DeveloperName (a subscriber's deployment of a record with that name replaces its values;
+   * a new name adds a subscriber's own record, no namespace, QualifiedApiName = DeveloperName, labels
+   * defaulting to the name), and a UserLogin by UserId (every user has one, see `commit`).
+   */
+  private matchSeeded(object: ObjectDef, record: StoredRecord, index: number): void {
+    if (typeof record.Id === 'string') return;
+    if (object.customMetadata) {
+      const name = record.DeveloperName;
+      if (typeof name !== 'string') throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `record ${index}: a custom metadata record needs its DeveloperName (or Id)`);
+      const existing = this.records(object.name).find((stored) => typeof stored.DeveloperName === 'string' && stored.DeveloperName.toLowerCase() === name.toLowerCase());
+      if (existing) record.Id = existing.Id as string;
+      else {
+        record.MasterLabel ??= (record.Label as string | undefined) ?? name;
+        record.Label ??= record.MasterLabel;
+        record.QualifiedApiName ??= typeof record.NamespacePrefix === 'string' ? `${record.NamespacePrefix}__${name}` : name;
+      }
+    }
+    if (object.name === 'UserLogin' && typeof record.UserId === 'string') {
+      const existing = this.records('UserLogin').find((stored) => stored.UserId === record.UserId);
+      if (existing) record.Id = existing.Id as string;
+    }
   }
 
   /**
@@ -330,6 +367,20 @@ export class OrgStore {
     }
     if (!previous) this.created.set(record.Id as string, Date.now());
     table.set(record.Id as string, record);
+    if (!previous && object.name === 'User') this.addUserLogin(record);
+  }
+
+  /**
+   * The UserLogin a new user gets: the org keeps one per user (the object holds "the settings that affect
+   * a user's ability to log into an organization"; IsFrozen and IsPasswordLocked are "Defaulted on
+   * create", false), and the API cannot create one. A UserLogin seeded for the user first is kept.
+   */
+  private addUserLogin(user: StoredRecord): void {
+    const object = this.schema.get('UserLogin');
+    if (!object || this.records('UserLogin').some((login) => login.UserId === user.Id)) return;
+    const now = systemTimestamp();
+    const login: StoredRecord = { Id: this.nextId(object), UserId: user.Id as string, IsFrozen: false, IsPasswordLocked: false, LastModifiedDate: now, LastModifiedById: user.Id as string };
+    this.commit({ object, record: login, created: true });
   }
 
   /**
