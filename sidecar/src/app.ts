@@ -112,7 +112,7 @@ export interface BuildAppOptions {
    */
   orgSync?: Omit<OrgSyncSettings, 'policyFor'>;
   /** Carries out permission review decisions in each connected org (`plugins/containment.ts`). Absent: not run. */
-  containment?: ContainmentSettings;
+  containment?: Omit<ContainmentSettings, 'store'>;
   /** Objects holding personal data, for data flows to AI services; default the detector's default `piiObjects`. */
   piiObjects?: readonly string[];
   /** The sidecar's own traces and metrics over OTLP (`src/telemetry/`); absent: off, nothing is sent. */
@@ -282,7 +282,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
   if (options.orgSync) await app.register(orgSync, { store: options.store, settings: { ...options.orgSync, policyFor: egressPolicyFor } });
-  if (options.containment) await app.register(containment, options.containment);
+  if (options.containment) await app.register(containment, { ...options.containment, store: options.store });
   // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
   // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));

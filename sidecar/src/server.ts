@@ -25,6 +25,7 @@ import type { OrgTargetClient } from './notify/org-target.js';
 import { DEFAULT_DETECTION_CONFIG } from './detect/config.js';
 import type { Canary } from './detect/state.js';
 import type { ApplyClient } from './classification/apply-approved.js';
+import type { ContainmentClient } from './containment/contain-incidents.js';
 import type { EnforceClient } from './containment/enforce-reviews.js';
 
 export interface SidecarEngines {
@@ -66,10 +67,10 @@ function syncClient(client: object | undefined): ApplyClient | undefined {
   return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as ApplyClient) : undefined;
 }
 
-/** The org connection as enforcing review decisions uses it (queries, upserts, update and delete), when it can. */
-function containmentClient(client: object | undefined): EnforceClient | undefined {
-  const methods = ['query', 'upsert', 'update', 'delete'];
-  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as EnforceClient) : undefined;
+/** The org connection as containment uses it (queries, upserts, update and delete, session, identity), when it can. */
+function containmentClient(client: object | undefined): (EnforceClient & ContainmentClient) | undefined {
+  const methods = ['query', 'upsert', 'update', 'delete', 'session', 'identity'];
+  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as EnforceClient & ContainmentClient) : undefined;
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */

@@ -42,6 +42,8 @@ export interface IncidentVerdict {
   actorId: string;
   /** The actor's username as stored (masked), else the user id. */
   actorName: string;
+  /** The actor is an integration user (the event's `actor.isIntegration`): playbooks can answer only those. */
+  integration?: true;
   object?: string;
   recordCount?: number;
   connectedAppId?: string;
@@ -156,6 +158,7 @@ function verdictOf(input: CorrelationInput): IncidentVerdict {
       .slice(0, 500),
     actorId: event.actor.userId,
     actorName: event.actor.username ?? event.actor.userId,
+    ...(event.actor.isIntegration === true ? { integration: true as const } : {}),
     ...(event.object ? { object: event.object } : {}),
     ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),
     ...(event.actor.connectedAppId ? { connectedAppId: event.actor.connectedAppId } : {}),

@@ -1,12 +1,16 @@
 import fp from 'fastify-plugin';
+import { containIncidents, type ContainmentCache, type ContainmentClient, type ContainmentRun } from '../containment/contain-incidents.js';
 import { enforceReviews, type EnforceClient, type EnforcedReviews } from '../containment/enforce-reviews.js';
 import { startFeedbackLoop, type FeedbackLoop } from '../feedback/feedback-loop.js';
+import type { Store } from '../store/store.js';
 
 /** Which orgs' permission review decisions the sidecar carries out, and how often it looks. */
 export interface ContainmentSettings {
   orgIds: readonly string[];
-  /** The org's client (queries, upserts, one-record update and delete); undefined for an org without a connection. */
-  clientFor: (orgId: string) => EnforceClient | undefined;
+  /** The org's client (queries, upserts, one-record update and delete, session); undefined for an org without a connection. */
+  clientFor: (orgId: string) => (EnforceClient & ContainmentClient) | undefined;
+  /** The sidecar's store: incidents to contain, and the actions proposed and carried out. */
+  store: Store;
   /** Between two polls of an org's reviews waiting for enforcement (`LEAKWATCH_ENFORCE_MS`). */
   everyMs: number;
 }
@@ -15,13 +19,16 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Carries out the org's queued review decisions now; undefined for an org without a connection. */
     enforceReviewsNow(orgId: string): Promise<EnforcedReviews | undefined>;
+    /** Runs the org's containment playbooks, approved actions and undo requests now; undefined for an org without a connection. */
+    containNow(orgId: string): Promise<ContainmentRun | undefined>;
   }
 }
 
 /**
- * Carries out the reviewers' decisions on permission set assignments in every connected org
- * (`containment/enforce-reviews.ts`), polled every `everyMs` from when the app is ready until it
- * closes. Outcomes are counted and logged by review key and code, never with values.
+ * Carries out the reviewers' decisions on permission set assignments (`containment/enforce-reviews.ts`)
+ * and the containment playbooks' actions (`containment/contain-incidents.ts`) in every connected
+ * org, polled every `everyMs` from when the app is ready until it closes. Outcomes are counted and
+ * logged by key, action and code, never with values.
  */
 export default fp<ContainmentSettings>(
   async (app, settings) => {
@@ -41,19 +48,40 @@ export default fp<ContainmentSettings>(
       if (enforced.unrecorded.length > 0) app.log.warn({ orgId, unrecorded: enforced.unrecorded }, 'the org refused the outcome of carried-out decisions; they are checked again next poll');
       return enforced;
     };
+    const caches = new Map<string, ContainmentCache>();
+    const contain = async (orgId: string): Promise<ContainmentRun | undefined> => {
+      const client = settings.clientFor(orgId);
+      if (!client) return undefined;
+      const cache = caches.get(orgId) ?? {};
+      caches.set(orgId, cache);
+      const run = await containIncidents(settings.store, orgId, client, { cache });
+      for (const outcome of run.outcomes) {
+        app.metrics.containmentActions.inc({ action: outcome.action, step: outcome.step, outcome: outcome.status });
+        if (outcome.containedMs !== undefined) app.metrics.incidentTimeToContainment.observe({ action: outcome.action }, outcome.containedMs / 1000);
+      }
+      const failed = run.outcomes.filter((o) => o.status === 'Failed' || o.status === 'NotPossible').map((o) => ({ key: o.key, action: o.action, step: o.step, status: o.status }));
+      if (failed.length > 0) app.log.warn({ orgId, failed }, 'containment actions could not be carried out; their records say why (Outcome__c)');
+      if (run.problems.length > 0) app.log.warn({ orgId, problems: run.problems }, 'containment playbooks left out: they cannot be applied as written');
+      if (run.unwritten.length > 0) app.log.warn({ orgId, unwritten: run.unwritten }, 'the org refused containment records; they are written again next poll');
+      return run;
+    };
     app.decorate('enforceReviewsNow', enforce);
+    app.decorate('containNow', contain);
     app.addHook('onReady', async () => {
       if (orgIds.length === 0) return;
       loop = startFeedbackLoop({
         orgIds,
         intervalMs: settings.everyMs,
         poll: async (orgId) => {
-          await enforce(orgId);
-          app.metrics.orgSyncRuns.inc({ task: 'enforce', result: 'ok' });
+          // Each task runs whatever became of the other: a failed enforcement never holds up containment.
+          const results = await Promise.allSettled([enforce(orgId), contain(orgId)]);
+          const tasks = ['enforce', 'contain'] as const;
+          results.forEach((result, i) => app.metrics.orgSyncRuns.inc({ task: tasks[i], result: result.status === 'fulfilled' ? 'ok' : 'error' }));
+          const failures = results.flatMap((result, i) => (result.status === 'rejected' ? [{ task: tasks[i], err: result.reason as unknown }] : []));
+          for (const { task, err } of failures) app.log.warn({ orgId, task, err }, 'a containment task failed; it is tried again at the next interval');
         },
         onError: (orgId, err) => {
-          app.metrics.orgSyncRuns.inc({ task: 'enforce', result: 'error' });
-          app.log.warn({ orgId, task: 'enforce', err }, 'carrying out review decisions failed; it is tried again at the next interval');
+          app.log.warn({ orgId, task: 'containment', err }, 'the containment poll failed; it is tried again at the next interval');
         },
       });
     });

@@ -128,6 +128,19 @@ export function createMetrics() {
       buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 14400, 86400],
       registers: [registry],
     }),
+    containmentActions: new Counter({
+      name: 'leakwatch_containment_actions_total',
+      help: 'Containment actions tried, by action (FreezeUser, EndSessions, RevokeOAuthTokens), step (carry-out, undo, expire) and outcome (Done, Undone, Retry, Failed, NotPossible).',
+      labelNames: ['action', 'step', 'outcome'] as const,
+      registers: [registry],
+    }),
+    incidentTimeToContainment: new Histogram({
+      name: 'leakwatch_incident_time_to_containment_seconds',
+      help: 'From the detection of an incident to a containment action done on it, by action.',
+      labelNames: ['action'] as const,
+      buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 14400, 86400],
+      registers: [registry],
+    }),
     orgSyncRuns: new Counter({
       name: 'leakwatch_org_sync_runs_total',
       help: 'Runs of the org sync tasks (flows, suggestions, apply, enforce), by task and result (ok, error: tried again next interval).',

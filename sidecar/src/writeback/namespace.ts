@@ -14,10 +14,10 @@ export interface Namespacer {
   unqualifyValue(value: unknown): unknown;
 }
 
-// `__c` objects and fields, `__r` relationships, `__e` platform events.
-const CUSTOM = /^[A-Za-z][A-Za-z0-9_]*__[cre]$/;
-const QUALIFIED = /^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__[cre]$/;
-const SOQL_NAME = /'(?:[^'\\]|\\.)*'|[A-Za-z][A-Za-z0-9_]*__[cre]\b/g;
+// `__c` objects and fields, `__r` relationships, `__e` platform events, `__mdt` custom metadata types.
+const CUSTOM = /^[A-Za-z][A-Za-z0-9_]*__(?:[cre]|mdt)$/;
+const QUALIFIED = /^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__(?:[cre]|mdt)$/;
+const SOQL_NAME = /'(?:[^'\\]|\\.)*'|[A-Za-z][A-Za-z0-9_]*__(?:[cre]|mdt)\b/g;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 

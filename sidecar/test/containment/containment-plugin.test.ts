@@ -45,10 +45,15 @@ describe('the app carrying out review decisions on its interval (plugins/contain
       ]);
       await eventually(() => org.records('PermissionReview__c')[0]?.EnforcementStatus__c === 'Done');
       expect(org.records('PermissionSetAssignment').some((a) => a.Id === assignmentId)).toBe(false);
+      // The outcome is counted once the poll has its answer, a moment after the org shows it.
+      await eventually(async () => /leakwatch_org_sync_runs_total\{task="enforce",result="ok"\} [1-9]/.test(await app.metrics.registry.metrics()));
       const metrics = await app.metrics.registry.metrics();
       expect(metrics).toMatch(/leakwatch_review_enforcements_total\{action="remove",outcome="Done"\} 1/);
       expect(metrics).toMatch(/leakwatch_time_to_containment_seconds_count\{action="remove"\} 1/);
       expect(metrics).toMatch(/leakwatch_org_sync_runs_total\{task="enforce",result="ok"\} [1-9]/);
+      // Containment ran beside it, with nothing to contain.
+      expect(metrics).toMatch(/leakwatch_org_sync_runs_total\{task="contain",result="ok"\} [1-9]/);
+      expect(await app.containNow(ORG)).toEqual({ proposed: 0, outcomes: [], problems: [], unwritten: [] });
       // Asked at once: nothing left to do.
       expect(await app.enforceReviewsNow(ORG)).toEqual({ outcomes: [], deferred: 0, unrecorded: [] });
       expect(await app.enforceReviewsNow('00D000000000001')).toBeUndefined();

@@ -1,0 +1,193 @@
+import { text } from '../verdicts/field-values.js';
+import type { OrgClient } from '../writeback/client.js';
+import { classifyError } from '../writeback/errors.js';
+import type { ContainmentActionName } from './playbooks.js';
+
+/** What carrying out containment needs of the org's client. */
+export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity'>;
+
+/** How one try of an action (or its undo) ended. */
+export type ActionResult =
+  | { status: 'Done'; outcome: string; priorState?: Record<string, unknown> }
+  | { status: 'Undone'; outcome: string }
+  | { status: 'Retry'; outcome: string }
+  | { status: 'Failed' | 'NotPossible'; outcome: string };
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
+/** Codes of a delete whose record the org does not have (any more): the session is over anyway. */
+const GONE_CODES: ReadonlySet<string> = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
+/** Codes after which the same call can succeed later: an expired session is renewed by the client on the next call. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(['INVALID_SESSION_ID']);
+
+/** Outcome__c: a short sentence or a code and message, cut to the field. Org messages name ids and API names, never record values. */
+export const outcomeText = (value: string): string => text(value, 255) as string;
+
+const refused = (what: string, error: unknown): ActionResult => {
+  const e = classifyError(error);
+  const status = e.retryable || TRANSIENT_CODES.has(e.code) ? 'Retry' : 'Failed';
+  return { status, outcome: outcomeText(`${e.code}: ${what}: ${e.message}`) };
+};
+
+const checkedId = (id: string | undefined): string | undefined => (id && SALESFORCE_ID.test(id) ? id : undefined);
+
+/**
+ * Freezes the user (`UserLogin.IsFrozen = true`; the Object Reference: "To access this object, you
+ * need the UserPermissions.ManageUsers permission"). A user already frozen stays so and its undo
+ * leaves it frozen.
+ */
+async function freezeUser(client: ContainClient, userId: string): Promise<ActionResult> {
+  let logins: Array<{ Id: string; IsFrozen: boolean | null }>;
+  try {
+    logins = await client.query<{ Id: string; IsFrozen: boolean | null }>(`SELECT Id, IsFrozen FROM UserLogin WHERE UserId = '${userId}'`);
+  } catch (error) {
+    return refused('reading UserLogin needs Manage Users', error);
+  }
+  const login = logins[0];
+  if (!login) return { status: 'NotPossible', outcome: outcomeText(`NO_USER_LOGIN: the org has no UserLogin for ${userId}`) };
+  if (login.IsFrozen === true) return { status: 'Done', outcome: 'already frozen', priorState: { userLoginId: login.Id, wasFrozen: true } };
+  try {
+    await client.update('UserLogin', login.Id, { IsFrozen: true });
+  } catch (error) {
+    return refused('freezing needs Manage Users', error);
+  }
+  return { status: 'Done', outcome: 'frozen', priorState: { userLoginId: login.Id, wasFrozen: false } };
+}
+
+async function unfreezeUser(client: ContainClient, prior: Record<string, unknown> | undefined): Promise<ActionResult> {
+  if (prior?.wasFrozen === true) return { status: 'Undone', outcome: 'left frozen: the user was frozen before containment' };
+  const loginId = typeof prior?.userLoginId === 'string' ? prior.userLoginId : undefined;
+  if (!loginId) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the UserLogin frozen is not recorded' };
+  try {
+    await client.update('UserLogin', loginId, { IsFrozen: false });
+  } catch (error) {
+    return refused('unfreezing needs Manage Users', error);
+  }
+  return { status: 'Undone', outcome: 'unfrozen' };
+}
+
+/**
+ * Ends the user's sessions: deletes each of their AuthSession records ("use this object to … delete
+ * a session, ending that user's session"). Without Manage Users the org shows a caller only its
+ * own sessions, so an empty answer would prove nothing: the UserLogin read (Manage Users) comes first.
+ */
+async function endSessions(client: ContainClient, userId: string): Promise<ActionResult> {
+  try {
+    await client.query(`SELECT Id FROM UserLogin WHERE UserId = '${userId}'`);
+  } catch (error) {
+    return refused("seeing another user's sessions needs Manage Users", error);
+  }
+  let sessions: Array<{ Id: string }>;
+  try {
+    sessions = await client.query<{ Id: string }>(`SELECT Id FROM AuthSession WHERE UsersId = '${userId}'`);
+  } catch (error) {
+    return refused('reading AuthSession', error);
+  }
+  let ended = 0;
+  for (const session of sessions) {
+    try {
+      await client.delete('AuthSession', session.Id);
+      ended += 1;
+    } catch (error) {
+      if (GONE_CODES.has(classifyError(error).code)) continue;
+      return refused(`ending session ${session.Id} after ${ended} of ${sessions.length}`, error);
+    }
+  }
+  return { status: 'Done', outcome: sessions.length === 0 ? 'no open session' : `${ended} of ${sessions.length} sessions ended` };
+}
+
+/** Whether the integration user holds a user permission through any assigned permission set (profiles' included). */
+async function holds(client: ContainClient, selfId: string, permission: string): Promise<boolean> {
+  const assignments = await client.query<{ PermissionSetId: string }>(`SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${selfId}'`);
+  const ids = [...new Set(assignments.map((a) => a.PermissionSetId).filter((id) => checkedId(id)))];
+  if (ids.length === 0) return false;
+  const sets = await client.query(`SELECT Id FROM PermissionSet WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')}) AND Permissions${permission} = true`);
+  return sets.length > 0;
+}
+
+/**
+ * Revokes every OAuth token the user granted a connected app. The OauthToken object only reads
+ * ("Supported Calls: describeSObjects(), query()"): each token is revoked at the OAuth revoke
+ * endpoint with its DeleteToken ("A token that can be used at the revoke OAuth token endpoint to
+ * remove this token"). A caller sees other users' tokens only with Customize Application, so that
+ * is checked first: without it an empty answer would prove nothing.
+ *
+ * What it cannot do: tokens issued by an external client app's own flows that OauthToken does not
+ * list, and access tokens already handed out until they expire (a revoked refresh token revokes
+ * the access tokens issued from it). Ending the user's sessions covers the latter.
+ */
+async function revokeTokens(client: ContainClient, userId: string, fetchImpl: typeof fetch): Promise<ActionResult> {
+  try {
+    const self = await client.identity();
+    if (!(await holds(client, self.userId, 'CustomizeApplication'))) {
+      return { status: 'Failed', outcome: outcomeText("INSUFFICIENT_ACCESS: seeing another user's OAuth tokens needs Customize Application for the integration user") };
+    }
+  } catch (error) {
+    return refused('checking the integration user\'s permissions', error);
+  }
+  let tokens: Array<{ DeleteToken: string | null; AppName: string | null }>;
+  try {
+    tokens = await client.query<{ DeleteToken: string | null; AppName: string | null }>(`SELECT DeleteToken, AppName FROM OauthToken WHERE UserId = '${userId}'`);
+  } catch (error) {
+    return refused('reading OauthToken', error);
+  }
+  const revocable = tokens.filter((t) => typeof t.DeleteToken === 'string' && t.DeleteToken !== '');
+  if (revocable.length === 0) return { status: 'Done', outcome: 'no OAuth token' };
+  let session: { accessToken: string; instanceUrl: string };
+  try {
+    session = await client.session();
+  } catch (error) {
+    return refused('opening a session', error);
+  }
+  let revoked = 0;
+  const apps = new Set<string>();
+  for (const token of revocable) {
+    let response: Response;
+    try {
+      response = await fetchImpl(new URL('/services/oauth2/revoke', session.instanceUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: token.DeleteToken as string }).toString(),
+        signal: AbortSignal.timeout(30_000),
+      });
+    } catch {
+      return { status: 'Retry', outcome: outcomeText(`NETWORK: the revoke endpoint did not answer after ${revoked} of ${revocable.length} tokens`) };
+    }
+    if (response.ok) {
+      revoked += 1;
+      if (token.AppName) apps.add(token.AppName);
+      continue;
+    }
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    // invalid_token: revoked or expired since the query; gone either way.
+    if (response.status === 400 && body.error === 'invalid_token') continue;
+    if (response.status >= 500 || response.status === 429) return { status: 'Retry', outcome: outcomeText(`HTTP_${response.status}: the revoke endpoint after ${revoked} of ${revocable.length} tokens`) };
+    return { status: 'Failed', outcome: outcomeText(`${body.error ?? `HTTP_${response.status}`}: the revoke endpoint refused a token after ${revoked} of ${revocable.length}`) };
+  }
+  return { status: 'Done', outcome: outcomeText(`${revoked} of ${revocable.length} OAuth tokens revoked${apps.size > 0 ? ` (${[...apps].sort().join(', ')})` : ''}`) };
+}
+
+export interface CarryOutOptions {
+  fetchImpl?: typeof fetch;
+}
+
+/** Carries out one containment action on its target. */
+export async function carryOutAction(client: ContainClient, action: ContainmentActionName, targetId: string | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
+  const userId = checkedId(targetId);
+  if (!userId) return { status: 'Failed', outcome: outcomeText(`NO_TARGET: ${action} needs a user id`) };
+  switch (action) {
+    case 'FreezeUser':
+      return freezeUser(client, userId);
+    case 'EndSessions':
+      return endSessions(client, userId);
+    case 'RevokeOAuthTokens':
+      return revokeTokens(client, userId, options.fetchImpl ?? fetch);
+    default:
+      return { status: 'NotPossible', outcome: outcomeText(`NOT_SUPPORTED: ${action} is not carried out by the sidecar`) };
+  }
+}
+
+/** Undoes a done action where the platform allows it: a freeze can be lifted; ended sessions and revoked tokens cannot come back. */
+export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined): Promise<ActionResult> {
+  if (action === 'FreezeUser') return unfreezeUser(client, prior);
+  return { status: 'NotPossible', outcome: outcomeText(`IRREVERSIBLE: ${action} cannot be undone; the user signs in again or re-authorises the app`) };
+}
