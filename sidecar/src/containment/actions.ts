@@ -68,13 +68,15 @@ async function unfreezeUser(client: ContainClient, prior: Record<string, unknown
 /**
  * Ends the user's sessions: deletes each of their AuthSession records ("use this object to … delete
  * a session, ending that user's session"). Without Manage Users the org shows a caller only its
- * own sessions, so an empty answer would prove nothing: the UserLogin read (Manage Users) comes first.
+ * own sessions, so an empty answer would prove nothing: Manage Users is checked first.
  */
 async function endSessions(client: ContainClient, userId: string): Promise<ActionResult> {
   try {
-    await client.query(`SELECT Id FROM UserLogin WHERE UserId = '${userId}'`);
+    if (!(await holds(client, 'ManageUsers'))) {
+      return { status: 'Failed', outcome: outcomeText("INSUFFICIENT_ACCESS: seeing and ending another user's sessions needs Manage Users for the integration user") };
+    }
   } catch (error) {
-    return refused("seeing another user's sessions needs Manage Users", error);
+    return refused("checking the integration user's permissions", error);
   }
   let sessions: Array<{ Id: string }>;
   try {
@@ -95,13 +97,13 @@ async function endSessions(client: ContainClient, userId: string): Promise<Actio
   return { status: 'Done', outcome: sessions.length === 0 ? 'no open session' : `${ended} of ${sessions.length} sessions ended` };
 }
 
-/** Whether the integration user holds a user permission through any assigned permission set (profiles' included). */
-async function holds(client: ContainClient, selfId: string, permission: string): Promise<boolean> {
-  const assignments = await client.query<{ PermissionSetId: string }>(`SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '${selfId}'`);
-  const ids = [...new Set(assignments.map((a) => a.PermissionSetId).filter((id) => checkedId(id)))];
-  if (ids.length === 0) return false;
-  const sets = await client.query(`SELECT Id FROM PermissionSet WHERE Id IN (${ids.map((id) => `'${id}'`).join(', ')}) AND Permissions${permission} = true`);
-  return sets.length > 0;
+/**
+ * Whether the integration user holds a user permission, from UserPermissionAccess ("the
+ * permissions accessibility for a current user"; its profile's and permission sets' together).
+ */
+async function holds(client: ContainClient, permission: 'ManageUsers' | 'CustomizeApplication'): Promise<boolean> {
+  const [row] = await client.query<Record<string, unknown>>(`SELECT Permissions${permission} FROM UserPermissionAccess`);
+  return row?.[`Permissions${permission}`] === true;
 }
 
 /**
@@ -117,8 +119,7 @@ async function holds(client: ContainClient, selfId: string, permission: string):
  */
 async function revokeTokens(client: ContainClient, userId: string, fetchImpl: typeof fetch): Promise<ActionResult> {
   try {
-    const self = await client.identity();
-    if (!(await holds(client, self.userId, 'CustomizeApplication'))) {
+    if (!(await holds(client, 'CustomizeApplication'))) {
       return { status: 'Failed', outcome: outcomeText("INSUFFICIENT_ACCESS: seeing another user's OAuth tokens needs Customize Application for the integration user") };
     }
   } catch (error) {

@@ -1,3 +1,4 @@
+import { orgKey } from '../contract/salesforce-id.js';
 import type { IncidentState } from '../incidents/correlate.js';
 import type { Store } from '../store/store.js';
 import type { OrgClient } from '../writeback/client.js';
@@ -260,7 +261,9 @@ async function writeContainedAt(store: Store, orgId: string, client: Containment
  * Every call's outcome is kept locally first, so a refused write-back is tried again and a crash
  * between an action and its record repeats only idempotent calls (a user already frozen stays frozen).
  */
-export async function containIncidents(store: Store, orgId: string, client: ContainmentClient, options: ContainOptions = {}): Promise<ContainmentRun> {
+export async function containIncidents(store: Store, configuredOrgId: string, client: ContainmentClient, options: ContainOptions = {}): Promise<ContainmentRun> {
+  // The store keys orgs by their 18-character id, whichever form the configuration names.
+  const orgId = orgKey(configuredOrgId);
   const now = options.now ?? (() => new Date());
   const cache = options.cache ?? {};
   const maxAttempts = options.maxAttempts ?? MAX_ACTION_ATTEMPTS;

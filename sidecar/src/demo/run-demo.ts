@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startOrgEmulator, type OrgEmulator } from '../emulator/index.js';
 import { startSidecar, type RunningSidecar } from '../server.js';
 import { createOrgClient, type OrgClient } from '../writeback/index.js';
-import { DEMO_ORG_ID } from './cast.js';
+import { DEMO_ORG_ID, SHOP_SYNC } from './cast.js';
 import { plantCanaries, replayEvents, seedOrg, waitForDrain, type QueueStatus, type SidecarEndpoint } from './replay.js';
 import { buildScenario, NORMAL_DAYS } from './scenario.js';
 import { summarise, type DemoSummary } from './summary.js';
@@ -87,8 +87,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     for (const closer of closers.reverse()) await closer();
   };
   try {
-    // The customer grants the integration user Assign Permission Sets, so rejected reviews really revoke.
-    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true });
+    // The customer grants the integration user Assign Permission Sets, so rejected reviews really revoke,
+    // and Manage Users and Customize Application, so containment can freeze users, end their sessions
+    // and see and revoke their OAuth tokens (sidecar/src/containment/README.md).
+    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true, manageUsers: true, customizeApplication: true });
     closers.push(() => org.close());
     print(`org emulator      ${org.url}  (objects: ${[...org.schema.keys()].join(', ')})`);
     const keyPath = join(dataDir, 'org-emulator.key');
@@ -171,6 +173,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       if (options.faults) org.setFaults({ unavailable: 2, lockRows: 1, expireSessions: true });
     });
     await liveTheftPhase(org, canaries, scenario.contactIds, print);
+    await automaticContainment(org, sidecar, drain, print);
     await middlewarePhase(endpoint, print);
     const status = await drain();
     await sidecar.app.syncOrgNow(DEMO_ORG_ID.slice(0, 15));
@@ -221,6 +224,35 @@ const containmentLine = async (org: OrgEmulator, sidecar: RunningSidecar, assign
   if (outcome?.status !== 'Done' || !gone) return `the marketer's Modify All Data assignment: rejected by a second reviewer, not removed (${outcome?.status ?? 'no outcome'}: ${outcome?.error ?? ''})`;
   return `the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in ${seconds} s (PermissionSetAssignment ${assignmentId.slice(0, 3)}… gone)`;
 };
+
+/**
+ * The stolen ShopSync token read canary records: the packaged playbook CanaryIntegrationUser
+ * contains an integration user at once. The containment run (every 30 s in production; asked for
+ * here) freezes ShopSync, ends the thief's API session and revokes the connector's OAuth token, and
+ * the incident gets its time to containment. The marketer's canary reads only propose a freeze.
+ */
+async function automaticContainment(org: OrgEmulator, sidecar: RunningSidecar, drain: () => Promise<unknown>, print: (line: string) => void): Promise<void> {
+  // The org holds the thief's API session of the stolen token.
+  org.seed('AuthSession', [{ UsersId: SHOP_SYNC.userId, SessionType: 'API', LoginType: 'Application', SourceIp: THIEF.ip, NumSecondsValid: 7200 }]);
+  await drain();
+  const run = await sidecar.app.containNow(DEMO_ORG_ID.slice(0, 15));
+  const actions = org.records('ContainmentAction__c');
+  const done = actions.filter((a) => a.Status__c === 'Done' && a.Mode__c === 'Automatic' && a.TargetId__c === SHOP_SYNC.userId);
+  const frozen = org.records('UserLogin').find((l) => l.UserId === SHOP_SYNC.userId)?.IsFrozen === true;
+  const incident = org.records('Incident__c').find((i) => done.some((a) => a.IncidentKey__c === i.IncidentKey__c));
+  if (!run || done.length === 0 || !frozen) {
+    print(`containment       the ShopSync integration user was not contained (${run?.outcomes.map((o) => `${o.action} ${o.status}`).join(', ') || 'no action'})`);
+    return;
+  }
+  print(
+    `containment       ShopSync read canaries: frozen automatically (playbook CanaryIntegrationUser); ${done
+      .filter((a) => a.Action__c !== 'FreezeUser')
+      .map((a) => String(a.Outcome__c))
+      .join('; ')}; time to containment ${String(incident?.TimeToContainmentSeconds__c ?? done[0]?.TimeToContainmentSeconds__c)} s on incident ${String(incident?.Name ?? '')}`,
+  );
+  const proposed = actions.filter((a) => a.Status__c === 'Proposed');
+  print(`${''.padEnd(18)}${proposed.length} actions proposed for a reviewer's approval (${[...new Set(proposed.map((a) => `${String(a.Action__c)} ${String(a.TargetLabel__c)}`))].join(', ')})`);
+}
 
 /**
  * The services around the org: the shop's middleware asks the sidecar before it sends a support

@@ -294,7 +294,7 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
   const org: OrgData = {
     records: [
       { sobject: 'ConnectedApplication', records: [{ Id: AI_APP.id, Name: AI_APP.name }] },
-      { sobject: 'OauthToken', records: [{ UserId: MARKETING.userId, AppName: AI_APP.name, CreatedDate: orgDateTime(appAt), LastUsedDate: orgDateTime(appAt + 3 * 60_000), UseCount: 3 }] },
+      { sobject: 'OauthToken', records: [{ UserId: MARKETING.userId, AppName: AI_APP.name, CreatedDate: orgDateTime(appAt), LastUsedDate: orgDateTime(appAt + 3 * 60_000), UseCount: 3, DeleteToken: 'synthetic-delete-token-marketing-ai-app' }] },
       {
         sobject: 'PermissionSet',
         records: [{ ...EXPORT_SET, Type: 'Regular', PermissionsModifyAllData: true, PermissionsViewAllData: true, PermissionsExportReport: true, PermissionsApiEnabled: true }],
@@ -352,7 +352,7 @@ export const buildScenario = (now: Date = new Date(), seed = 20_261_102): Scenar
         { sobject: 'LoginHistory', records: logins },
         {
           sobject: 'OauthToken',
-          records: [{ UserId: SHOP_SYNC.userId, AppName: SHOP_SYNC_APP.name, CreatedDate: orgDateTime(b.start - 90 * DAY), LastUsedDate: orgDateTime(b.ms(NORMAL_DAYS - 1, 20, 30)), UseCount: 48_211 }],
+          records: [{ UserId: SHOP_SYNC.userId, AppName: SHOP_SYNC_APP.name, CreatedDate: orgDateTime(b.start - 90 * DAY), LastUsedDate: orgDateTime(b.ms(NORMAL_DAYS - 1, 20, 30)), UseCount: 48_211, DeleteToken: 'synthetic-delete-token-shopsync' }],
         },
       ],
       eventLogFiles: logs.files(),

@@ -493,7 +493,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const version = versionOf(request.params);
     stats.queries += 1;
     if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication'), manageUsers: permitted('ManageUsers') });
+    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication'), manageUsers: permitted('ManageUsers'), holds: (permission) => permitted(permission as UserPermission) });
     return page(result.records, 0, result.totalSize, version);
   });
 

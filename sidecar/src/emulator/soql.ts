@@ -310,7 +310,22 @@ export interface QueryViewer {
   customizeApplication: boolean;
   /** Manage Users: UserLogin needs it, and AuthSession shows other users' sessions with it. */
   manageUsers?: boolean;
+  /** Whether the user holds a user permission (`ManageUsers`): UserPermissionAccess's one row. */
+  holds?: (permission: string) => boolean;
 }
+
+/**
+ * UserPermissionAccess (Object Reference, API 41.0+): "Represents the permissions accessibility for a
+ * current user", one row whose `Permissions<PermissionName>` booleans say whether the calling user
+ * holds each permission. Built at query time from what the user holds.
+ */
+const permissionAccessRow = (object: ObjectDef, viewer: QueryViewer | undefined): StoredRecord => {
+  const row: StoredRecord = { LastCacheUpdate: new Date().toISOString() };
+  for (const field of object.fields.keys()) {
+    if (field.startsWith('Permissions')) row[field] = viewer?.holds?.(field.slice('Permissions'.length)) === true;
+  }
+  return row;
+};
 
 /**
  * Row visibility the Object Reference documents: `OauthToken` shows every user's tokens only to
@@ -376,7 +391,8 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
   const where = tokens(query.where as WhereNode | undefined);
   if (object.name === 'FieldDefinition') checkFieldDefinitionQuery(fields, query, where);
   const matches = predicate(store, object, where);
-  const selected = store.records(object.name).filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));
+  const rows = object.name === 'UserPermissionAccess' ? [permissionAccessRow(object, viewer)] : store.records(object.name);
+  const selected = rows.filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));
   // FieldDefinition ignores LIMIT and OFFSET (Tooling API, "SOQL Operation Limitations").
   const window = <T>(rows: T[]): T[] =>
     object.name === 'FieldDefinition' ? rows : rows.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);

@@ -199,6 +199,17 @@ const OBJECTS: StandardObject[] = [
     ],
   },
   {
+    // UserPermissionAccess (Object Reference, API 41.0+): the calling user's own permissions, one row.
+    // Supported Calls: describeSObjects(), query(). "API users without PermissionsViewSetup can use
+    // this object to check if their own sessions have access to a feature." The row is built per
+    // query (soql.ts); the key prefix is the emulator's (the reference names none).
+    name: 'UserPermissionAccess',
+    label: 'User Permission Access',
+    keyPrefix: '0up',
+    createable: false,
+    fields: [['LastCacheUpdate', 'DateTime', ro], ...PERMISSION_FIELDS],
+  },
+  {
     // No scope field. Users with Customize Application see every user's tokens, others only their own.
     name: 'OauthToken',
     label: 'OAuth Token',

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MARKETING, SHOP_SYNC } from '../../src/demo/cast.js';
 import { CUSTOMER } from '../../src/demo/middleware.js';
 import { buildScenario } from '../../src/demo/scenario.js';
 
@@ -58,6 +59,34 @@ describe('npm start -- --once', () => {
     expect(output).toMatch(/containment +the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in \d+\.\d s \(PermissionSetAssignment 0Pa… gone\)/);
   });
 
+  it('freezes the ShopSync integration user at once after the stolen token read canaries, and the incident shows the time to containment', () => {
+    const actions = orgRecords.ContainmentAction__c ?? [];
+    const automatic = actions.filter((a) => a.TargetId__c === SHOP_SYNC.userId);
+    expect(automatic.map((a) => `${String(a.Action__c)} ${String(a.Status__c)} ${String(a.Mode__c)}`).sort()).toEqual([
+      'EndSessions Done Automatic',
+      'FreezeUser Done Automatic',
+      'RevokeOAuthTokens Done Automatic',
+    ]);
+    expect(Object.fromEntries(automatic.map((a) => [a.Action__c, a.Outcome__c]))).toEqual({
+      FreezeUser: 'frozen',
+      EndSessions: '1 of 1 sessions ended',
+      RevokeOAuthTokens: '1 of 1 OAuth tokens revoked (ShopSync Connector)',
+    });
+    // The org: ShopSync frozen, its session ended and its token revoked.
+    expect((orgRecords.UserLogin ?? []).find((l) => l.UserId === SHOP_SYNC.userId)?.IsFrozen).toBe(true);
+    expect((orgRecords.AuthSession ?? []).filter((s) => s.UsersId === SHOP_SYNC.userId)).toEqual([]);
+    expect((orgRecords.OauthToken ?? []).filter((t) => t.UserId === SHOP_SYNC.userId)).toEqual([]);
+    const incident = (orgRecords.Incident__c ?? []).find((i) => i.IncidentKey__c === automatic[0]?.IncidentKey__c);
+    expect(incident?.ContainedAt__c).toBeTruthy();
+    expect(Number(incident?.TimeToContainmentSeconds__c)).toBeGreaterThanOrEqual(0);
+    expect(Number(incident?.TimeToContainmentSeconds__c)).toBeLessThan(600);
+    expect(output).toMatch(/containment +ShopSync read canaries: frozen automatically \(playbook CanaryIntegrationUser\); .*time to containment \d+ s on incident/);
+    // A person's canary reads only propose: nothing is done to the marketer before a reviewer approves.
+    const marketer = actions.filter((a) => a.TargetId__c === MARKETING.userId);
+    expect(marketer.map((a) => `${String(a.Action__c)} ${String(a.Status__c)} ${String(a.Mode__c)}`).sort()).toEqual(['EndSessions Proposed AfterApproval', 'FreezeUser Proposed AfterApproval']);
+    expect((orgRecords.UserLogin ?? []).find((l) => l.UserId === MARKETING.userId)?.IsFrozen).not.toBe(true);
+  });
+
   it('replays the scenario and ends its first pass by printing where to look and the verdicts by severity', () => {
     expect(output).toMatch(/first pass done\. \d+ verdicts written to the org/);
     expect(output).toMatch(/by severity: +Critical \d+ · High \d+ · Medium \d+ · Low \d+ · Info \d+/);
@@ -78,9 +107,10 @@ describe('npm start -- --once', () => {
     // The log names the user by id; the collector looks the user up, and the verdict keeps the username masked.
     expect(pulls[0]).toMatchObject({ ActorIsIntegration__c: true, ActorUsername__c: 's•••@•••.example' });
     expect(withCode('critical_permission')).toEqual([expect.objectContaining({ OrgEventKind__c: 'permission', ActorUserId__c: permission.assignerId })]);
-    // The marketer's token is not visible to the integration user (no Customize Application): the
-    // REST API log's CONNECTED_APP_ID shows the app acting.
-    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'export', ActorUserId__c: newApp.userId, ObjectName__c: 'Contact' })]);
+    // The integration user holds Customize Application (containment revokes tokens with it), so the
+    // OAuth collector sees the marketer's token at its authorisation, before the app acts; the REST
+    // API log's CONNECTED_APP_ID then shows an app already known.
+    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'oauth', Operation__c: 'authorize', ActorUserId__c: newApp.userId, ConnectedAppId__c: newApp.appId })]);
     expect(withCode('sharing_opened_pii')).toEqual([expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object })]);
     expect(withCode('canary_touched').filter((v) => v.ActorUserId__c === canaryReader)).toHaveLength(2);
     // The thief's pages name both canaries on one page: one verdict.

@@ -278,3 +278,19 @@ describe('custom metadata records (__mdt)', () => {
     for (const row of rows.body.records) expect(typeof row.leakwatch__DurationHours__c === 'number' || row.leakwatch__DurationHours__c === null).toBe(true);
   });
 });
+
+describe('UserPermissionAccess: the calling user\'s own permissions', () => {
+  it('answers one row with what the user holds, by option or by an assigned permission set, and nothing else', async () => {
+    const org = await start({ customizeApplication: true });
+    const call = await session(org);
+    const before = await call('GET', query('SELECT PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsModifyAllData FROM UserPermissionAccess'));
+    expect(before.status).toBe(200);
+    expect(before.body.records).toHaveLength(1);
+    expect(before.body.records[0]).toMatchObject({ PermissionsManageUsers: false, PermissionsCustomizeApplication: true, PermissionsModifyAllData: false });
+    const [setId] = org.seed('PermissionSet', [{ Name: 'Containment', Label: 'Containment', PermissionsManageUsers: true }]);
+    org.seed('PermissionSetAssignment', [{ AssigneeId: org.identity.userId, PermissionSetId: setId }]);
+    const after = await call('GET', query('SELECT PermissionsManageUsers FROM UserPermissionAccess WHERE PermissionsManageUsers = true'));
+    expect(after.body.records).toHaveLength(1);
+    expect((await call('POST', `${V}/sobjects/UserPermissionAccess`, { PermissionsManageUsers: true })).status).toBe(400);
+  });
+});
