@@ -62,7 +62,7 @@ export function typeMismatch(documented: string, field: FieldDefinition, vocabul
 const objects = readObjects();
 const dataModel = readFileSync(join(repoRoot, 'docs', 'data-model.md'), 'utf8');
 const rows = documentedFields(dataModel);
-const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'CollectorStatus__c', 'DataFlow__c', 'FieldClassification__c'];
+const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'ContainmentAction__c', 'CollectorStatus__c', 'DataFlow__c', 'FieldClassification__c'];
 
 describe('objects match docs/data-model.md', () => {
   it('reads every table of the data model', () => {
@@ -309,5 +309,43 @@ describe('permission sets', () => {
     expect(grant('LeakwatchIntegration')).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
     expect(grant('LeakwatchAdmin')).toMatchObject({ allowCreate: 'false', allowRead: 'true', viewAllRecords: 'true' });
     expect(grant('LeakwatchReviewer')).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', viewAllRecords: 'true' });
+  });
+
+  it('lets the integration user propose and carry out containment, and only reviewers and admins decide it', () => {
+    const fieldGrants = (name: string, object: string) =>
+      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[]).filter((grant) => grant.field!.startsWith(`${object}.`));
+    const named = (name: string, object: string, flag: 'readable' | 'editable') =>
+      fieldGrants(name, object)
+        .filter((grant) => grant[flag] === 'true')
+        .map((grant) => grant.field!.split('.')[1])
+        .sort();
+    const objectGrant = (name: string) =>
+      ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === 'ContainmentAction__c');
+    const optional = [...objects.get('ContainmentAction__c')!.fields.values()].filter((field) => !field.required).map((field) => field.name).sort();
+    const decidedInTheOrg = ['DecidedAt__c', 'DecidedBy__c', 'UndoneBy__c'];
+    const sidecarIncidentFields = ['ContainedAt__c', 'TimeToContainmentSeconds__c'];
+    expect(objectGrant('LeakwatchIntegration')).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
+    expect(named('LeakwatchIntegration', 'ContainmentAction__c', 'readable')).toEqual(optional);
+    expect(named('LeakwatchIntegration', 'ContainmentAction__c', 'editable')).toEqual(optional.filter((field) => !decidedInTheOrg.includes(field)));
+    expect(named('LeakwatchIntegration', 'Incident__c', 'editable')).toEqual(expect.arrayContaining(sidecarIncidentFields));
+    const playbooks = (name: string) =>
+      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.customMetadataTypeAccesses ?? []) as Record<string, string>[]).some((access) => access.name === 'ContainmentPlaybook__mdt' && access.enabled === 'true');
+    expect(playbooks('LeakwatchIntegration')).toBe(true);
+    for (const name of ['LeakwatchAdmin', 'LeakwatchReviewer']) {
+      // The integration user owns the actions (private sharing): deciding them takes Modify All on the object.
+      expect(objectGrant(name), name).toMatchObject({ allowCreate: 'false', allowEdit: 'true', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true', modifyAllRecords: 'true' });
+      expect(named(name, 'ContainmentAction__c', 'readable'), name).toEqual(optional);
+      expect(named(name, 'ContainmentAction__c', 'editable'), name).toEqual(decidedInTheOrg);
+      expect(fieldGrants(name, 'Incident__c').filter((grant) => sidecarIncidentFields.includes(grant.field!.split('.')[1]!)), name).toEqual(
+        sidecarIncidentFields.map((field) => ({ editable: 'false', field: `Incident__c.${field}`, readable: 'true' })),
+      );
+    }
+    const holders = [...permissionSets]
+      .filter(([, permissionSet]) =>
+        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ApproveContainment' && grant.enabled === 'true'),
+      )
+      .map(([name]) => name)
+      .sort();
+    expect(holders).toEqual(['LeakwatchAdmin', 'LeakwatchReviewer']);
   });
 });

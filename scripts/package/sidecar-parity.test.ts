@@ -14,6 +14,10 @@ import { REALTIME_TOPICS, topicPath } from '../../sidecar/src/collect/realtime/m
 import {
   CLASSIFICATION_AWAITING_REVIEW,
   CLASSIFICATION_DECISIONS,
+  CONTAINMENT_LABELS,
+  CONTAINMENT_REFUSALS,
+  CONTAINMENT_REVERSIBLE,
+  CONTAINMENT_STATUS_REFUSALS,
   COVERAGE_SOURCES,
   COVERAGE_STREAMS,
   COVERAGE_STATE_LABELS,
@@ -23,7 +27,7 @@ import {
   SPECIAL_CATEGORIES,
 } from '../preview/controllers.js';
 import { CANARY_MAX_COUNT, COVERAGE_ATTENTION } from '../preview/setup-controllers.js';
-import { packageDir, readObjects, repoRoot } from './project.js';
+import { packageDir, readObjects, readXml, repoRoot } from './project.js';
 
 const apexClass = (feature: string, name: string): string => readFileSync(join(packageDir, 'main', feature, 'classes', `${name}.cls`), 'utf8');
 
@@ -114,6 +118,20 @@ describe('what the package and the sidecar both name', () => {
     expect(readObjects().get('PermissionReview__c')?.fields.get('EnforcementStatus__c')?.picklistValues).toContain(ENFORCEMENT_QUEUED);
     expect(integerConstant(controller, 'RECENT_DAYS')).toBe(RECENT_DECISION_DAYS);
     expect(integerConstant(controller, 'MAX_RECENT')).toBe(MAX_RECENT_DECISIONS);
+  });
+
+  it('decides and undoes containment in the preview as the package does, word for word', () => {
+    const service = apexClass('containment', 'ContainmentService');
+    expect([...CONTAINMENT_REVERSIBLE].sort()).toEqual(apexSet(service, 'REVERSIBLE').sort());
+    const quoted = (message: string) => `'${message.replace(/'/g, "\\'")}'`;
+    const messages = [...Object.values(CONTAINMENT_REFUSALS), ...Object.values(CONTAINMENT_STATUS_REFUSALS).flat()];
+    expect(messages.filter((message) => !service.includes(quoted(message)))).toEqual([]);
+    const fieldsDir = join(packageDir, 'main', 'containment', 'objects', 'ContainmentAction__c', 'fields');
+    for (const [field, labels] of Object.entries(CONTAINMENT_LABELS)) {
+      const definition = readXml(join(fieldsDir, `${field}.field-meta.xml`)).CustomField as { valueSet: { valueSetDefinition: { value: { fullName: string; label: string }[] } } };
+      const defined = Object.fromEntries(definition.valueSet.valueSetDefinition.value.map((value) => [value.fullName, value.label]));
+      expect(labels, field).toEqual(defined);
+    }
   });
 
   it('recognises integration users by the same profiles in capture and in the collectors', () => {

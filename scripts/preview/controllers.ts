@@ -156,6 +156,47 @@ const INCIDENT_FIELDS = [
   'Summary__c', 'Timeline__c', 'Milestones__c', 'Revision__c', 'AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c',
   'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'MergedInto__c', 'MergedInto__r.Name',
 ];
+/** ContainmentService.REVERSIBLE: ended sessions and revoked tokens cannot come back (pinned by scripts/package/sidecar-parity.test.ts). */
+export const CONTAINMENT_REVERSIBLE = new Set(['FreezeUser', 'BlockEgressDestination']);
+/** ContainmentService's refusals, word for word (pinned by scripts/package/sidecar-parity.test.ts). */
+export const CONTAINMENT_REFUSALS = {
+  permission:
+    'Only Leakwatch reviewers and admins may approve, decline or undo containment: it takes the Approve Leakwatch Containment permission of the Leakwatch Reviewer or Leakwatch Admin permission set.',
+  noChoice: 'Choose whether to approve or decline the action.',
+  notVisible: 'This containment action does not exist or you cannot see it.',
+  target: 'Four eyes: this action targets you, so another reviewer must decide or undo it.',
+  actor: 'Four eyes: you are an actor of this incident, so another reviewer must decide or undo its containment.',
+  irreversible:
+    'Ended sessions and revoked OAuth tokens cannot be undone: the user signs in again, and apps ask for access again. Only a freeze or a blocked destination can be undone.',
+};
+/** ContainmentService's refusals that name the status: the text before and after its label. */
+export const CONTAINMENT_STATUS_REFUSALS = {
+  notProposed: ['Only a proposed action can be approved or declined; this one is ', '. Reload to see who decided it.'],
+  notDone: ['Only a done action can be undone; this one is ', '.'],
+} as const;
+/** The picklist labels of ContainmentAction__c, which ContainmentController reads from the schema (pinned by the parity test). */
+export const CONTAINMENT_LABELS: Record<'Action__c' | 'Mode__c' | 'Status__c', Record<string, string>> = {
+  Action__c: { FreezeUser: 'Freeze User', EndSessions: 'End Sessions', RevokeOAuthTokens: 'Revoke OAuth Tokens', BlockEgressDestination: 'Block Egress Destination' },
+  Mode__c: { Automatic: 'Automatic', AfterApproval: 'After Approval' },
+  Status__c: {
+    Proposed: 'Proposed',
+    Approved: 'Approved',
+    Declined: 'Declined',
+    Done: 'Done',
+    Failed: 'Failed',
+    NotPossible: 'Not Possible',
+    UndoRequested: 'Undo Requested',
+    Undone: 'Undone',
+  },
+};
+/** ContainmentSelector.MAX_ACTIONS. */
+const MAX_CONTAINMENT_ACTIONS = 200;
+/** ContainmentSelector.forIncident. */
+const CONTAINMENT_FIELDS = [
+  'Id', 'Name', 'ActionKey__c', 'Incident__c', 'Action__c', 'TargetId__c', 'TargetLabel__c', 'Mode__c', 'Status__c', 'Playbook__c', 'Rule__c',
+  'ProposedAt__c', 'DecidedAt__c', 'DecidedBy__c', 'DecidedBy__r.Name', 'DoneAt__c', 'TimeToContainmentSeconds__c', 'ExpiresAt__c', 'UndoneAt__c',
+  'UndoneBy__c', 'UndoneBy__r.Name', 'Outcome__c', 'Attempts__c', 'IncidentActors__c',
+];
 /** IncidentController.getIncidentVerdicts. */
 const INCIDENT_VERDICT_FIELDS = ['Id', 'Name', 'Severity__c', 'RiskScore__c', 'ReasonSummary__c', 'OccurredAt__c', 'EventId__c', 'RecordCount__c', 'DetectedAt__c'];
 
@@ -279,7 +320,7 @@ const savedOrThrow = (results: UpsertResult[]): string[] =>
 
 export const createControllers = (context: ControllerContext): Record<string, Record<string, Method>> => {
   const { org, user } = context;
-  const customPermissions = context.customPermissions ?? new Set(['ManageCanaries', 'ManageIncidents', 'ManageDataClassification']);
+  const customPermissions = context.customPermissions ?? new Set(['ManageCanaries', 'ManageIncidents', 'ManageDataClassification', 'ApproveContainment']);
   const now = context.now ?? (() => new Date());
   const select = <T extends OrgRecord = OrgRecord>(fields: string[], object: string, where = ''): Promise<T[]> =>
     org.query<T>(`SELECT ${fields.join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''}`);
@@ -728,11 +769,109 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     return null;
   };
 
+  /** ContainmentService.fourEyesRefusal: nobody acts on containment that targets them or on an incident they are an actor of. */
+  const containmentFourEyes = (action: OrgRecord): string | null => {
+    if (sameId(action.TargetId__c, user.id)) return CONTAINMENT_REFUSALS.target;
+    const actors = text(action.IncidentActors__c).split(',').map((id) => id.trim());
+    return actors.some((id) => sameId(id, user.id)) ? CONTAINMENT_REFUSALS.actor : null;
+  };
+  const statusLabel = (status: unknown): string => CONTAINMENT_LABELS.Status__c[text(status)] ?? text(status);
+  const statusRefusal = ([before, after]: readonly [string, string], status: unknown): string => `${before}${statusLabel(status)}${after}`;
+  /** ContainmentService.decideRefusal. */
+  const decideRefusal = (action: OrgRecord): string | null =>
+    action.Status__c !== 'Proposed' ? statusRefusal(CONTAINMENT_STATUS_REFUSALS.notProposed, action.Status__c) : containmentFourEyes(action);
+  /** ContainmentService.undoRefusal. */
+  const undoRefusal = (action: OrgRecord): string | null => {
+    if (!CONTAINMENT_REVERSIBLE.has(text(action.Action__c))) return CONTAINMENT_REFUSALS.irreversible;
+    if (action.Status__c !== 'Done') return statusRefusal(CONTAINMENT_STATUS_REFUSALS.notDone, action.Status__c);
+    return containmentFourEyes(action);
+  };
+  const mayDecideContainment = () => customPermissions.has('ApproveContainment');
+  const userName = (relation: unknown, id: unknown): string | null => (relation as { Name?: string } | null | undefined)?.Name ?? (id == null ? null : text(id));
+
+  /** ContainmentController.getActions: the incident's time to containment and its actions, with what the user may do. */
+  const getActions: Method = async ({ incidentId }) => {
+    const mayDecide = mayDecideContainment();
+    const empty = { containedAt: null, timeToContainmentSeconds: null, mayDecide, actions: [] };
+    if (incidentId == null) return empty;
+    const id = requireId(incidentId, 'incidentId');
+    const incident = await byId(['Id', 'DetectedAt__c', 'ContainedAt__c', 'TimeToContainmentSeconds__c'], 'Incident__c', id);
+    if (!incident) return empty;
+    const records = (await select(CONTAINMENT_FIELDS, 'ContainmentAction__c', `Incident__c = '${id}'`))
+      .sort((a, b) => (time(a.ProposedAt__c) || Number.MAX_SAFE_INTEGER) - (time(b.ProposedAt__c) || Number.MAX_SAFE_INTEGER) || text(a.Name).localeCompare(text(b.Name)))
+      .slice(0, MAX_CONTAINMENT_ACTIONS);
+    return {
+      containedAt: incident.ContainedAt__c ?? null,
+      timeToContainmentSeconds: incident.TimeToContainmentSeconds__c ?? null,
+      mayDecide,
+      actions: records.map((record) => {
+        const open = record.Status__c === 'Proposed' || (record.Status__c === 'Done' && CONTAINMENT_REVERSIBLE.has(text(record.Action__c)));
+        return {
+          id: record.Id,
+          name: record.Name,
+          action: record.Action__c,
+          actionLabel: CONTAINMENT_LABELS.Action__c[text(record.Action__c)] ?? null,
+          target: record.TargetLabel__c ?? null,
+          mode: record.Mode__c,
+          modeLabel: CONTAINMENT_LABELS.Mode__c[text(record.Mode__c)] ?? null,
+          status: record.Status__c,
+          statusLabel: CONTAINMENT_LABELS.Status__c[text(record.Status__c)] ?? null,
+          playbook: record.Playbook__c ?? null,
+          outcome: record.Outcome__c ?? null,
+          proposedAt: record.ProposedAt__c ?? null,
+          decidedAt: record.DecidedAt__c ?? null,
+          decidedBy: userName(record.DecidedBy__r, record.DecidedBy__c),
+          doneAt: record.DoneAt__c ?? null,
+          timeToContainmentSeconds: record.TimeToContainmentSeconds__c ?? null,
+          expiresAt: record.ExpiresAt__c ?? null,
+          undoneAt: record.UndoneAt__c ?? null,
+          undoneBy: userName(record.UndoneBy__r, record.UndoneBy__c),
+          canDecide: mayDecide && decideRefusal(record) === null,
+          canUndo: mayDecide && undoRefusal(record) === null,
+          blockedReason: mayDecide && open ? containmentFourEyes(record) : null,
+        };
+      }),
+    };
+  };
+
+  /** ContainmentService.lockedAction, after the permission check. */
+  const containmentAction = async (actionId: unknown): Promise<OrgRecord> => {
+    if (!mayDecideContainment()) throw new ApexError(CONTAINMENT_REFUSALS.permission);
+    const action = actionId == null ? undefined : await byId(CONTAINMENT_FIELDS, 'ContainmentAction__c', requireId(actionId, 'actionId'));
+    if (!action) throw new ApexError(CONTAINMENT_REFUSALS.notVisible);
+    return action;
+  };
+
+  /** ContainmentController.decide: the decision only; the sidecar carries out an approved action. */
+  const decideContainment: Method = async ({ actionId, approve }) => {
+    if (!mayDecideContainment()) throw new ApexError(CONTAINMENT_REFUSALS.permission);
+    if (typeof approve !== 'boolean') throw new ApexError(CONTAINMENT_REFUSALS.noChoice);
+    const action = await containmentAction(actionId);
+    const refusal = decideRefusal(action);
+    if (refusal) throw new ApexError(refusal);
+    savedOrThrow(
+      await org.upsert('ContainmentAction__c', 'ActionKey__c', [
+        { ActionKey__c: action.ActionKey__c, Status__c: approve ? 'Approved' : 'Declined', DecidedAt__c: now().toISOString(), DecidedBy__c: user.id },
+      ]),
+    );
+    return null;
+  };
+
+  /** ContainmentController.undo: asks the sidecar to reverse a done freeze or block. */
+  const undoContainment: Method = async ({ actionId }) => {
+    const action = await containmentAction(actionId);
+    const refusal = undoRefusal(action);
+    if (refusal) throw new ApexError(refusal);
+    savedOrThrow(await org.upsert('ContainmentAction__c', 'ActionKey__c', [{ ActionKey__c: action.ActionKey__c, Status__c: 'UndoRequested', UndoneBy__c: user.id }]));
+    return null;
+  };
+
   return {
     OverviewController: { getOverview },
     VerdictController: { getVerdicts, getVerdict, acknowledge, markFalsePositive, escalate },
     PermissionReviewController: { getPendingReviews, getRecentDecisions, approve, reject },
     IncidentController: { getIncidents, recordMilestone, getIncidentVerdicts, mergeIncidents, splitIncident },
     DataMapController: { getDataMap, getClassificationSuggestions, reviewClassification },
+    ContainmentController: { getActions, decide: decideContainment, undo: undoContainment },
   };
 };

@@ -16,6 +16,8 @@ interface SeededIncident {
   recorded: Partial<Record<'earlyWarning' | 'notifyAuthority' | 'nis2Notification' | 'finalReport', number>>;
   categories: string[];
   subjects: number;
+  /** How long after detection Leakwatch contained it, when it did. */
+  containedAfterSeconds?: number;
 }
 
 /** The incident console's regulatory clocks in every state the sidecar reports: past 50 %, past 90 %, overdue, and met. */
@@ -39,6 +41,7 @@ export const PREVIEW_INCIDENTS = {
     recorded: { earlyWarning: 22 },
     categories: ['EMAIL_ADDRESS', 'IBAN_CODE', 'PERSON'],
     subjects: 12_800,
+    containedAfterSeconds: 95,
   },
   overdue: {
     key: '20000000-0000-4000-8000-000000000100',
@@ -104,9 +107,69 @@ export const seedPreviewIncidents = async (org: OrgClient, now: Date = new Date(
       Nis2FinalReportBy__c: deadlines.nis2FinalReportBy,
       ...Object.fromEntries(milestones.map((entry) => [MILESTONE_FIELDS[entry.milestone as keyof typeof MILESTONE_FIELDS], entry.at])),
       Milestones__c: milestones.length ? JSON.stringify(milestones) : null,
+      ContainedAt__c: incident.containedAfterSeconds === undefined ? null : new Date(aware + incident.containedAfterSeconds * 1000).toISOString(),
+      TimeToContainmentSeconds__c: incident.containedAfterSeconds ?? null,
     };
   });
   const results = await org.upsert('Incident__c', 'IncidentKey__c', records);
   const failed = results.find((result) => !result.success);
   if (failed && !failed.success) throw new Error(`seeding the preview's incidents failed: ${failed.message}`);
+  await seedPreviewContainment(org, now);
+};
+
+/** The agent whose export opened the past-90 % incident: its actor, and the target of its containment. */
+const AGENT = { id: '0055g00000SuPaGAAR', label: 's•••@•••.example' };
+
+/**
+ * The containment of the past-90 % incident as the sidecar writes it: a freeze its playbook carried out at once
+ * (the incident's time to containment), and ending the user's sessions, which waits for a reviewer.
+ */
+export const PREVIEW_CONTAINMENT = {
+  frozen: { key: `${PREVIEW_INCIDENTS.past90.key}:FreezeUser:${AGENT.id.slice(0, 15)}`, action: 'FreezeUser', label: 'Freeze User', target: AGENT.label },
+  proposed: { key: `${PREVIEW_INCIDENTS.past90.key}:EndSessions:${AGENT.id.slice(0, 15)}`, action: 'EndSessions', label: 'End Sessions', target: AGENT.label },
+} as const;
+
+export const seedPreviewContainment = async (org: OrgClient, now: Date = new Date()): Promise<void> => {
+  const incident: SeededIncident = PREVIEW_INCIDENTS.past90;
+  const detected = now.getTime() - incident.awareForHours * HOUR;
+  const at = (seconds: number) => new Date(detected + seconds * 1000).toISOString();
+  const common = {
+    Incident__r: { IncidentKey__c: incident.key },
+    IncidentKey__c: incident.key,
+    DetectedAt__c: at(0),
+    IncidentActors__c: AGENT.id.slice(0, 15),
+  };
+  const results = await org.upsert('ContainmentAction__c', 'ActionKey__c', [
+    {
+      ...common,
+      ActionKey__c: PREVIEW_CONTAINMENT.frozen.key,
+      Action__c: PREVIEW_CONTAINMENT.frozen.action,
+      TargetId__c: AGENT.id,
+      TargetLabel__c: PREVIEW_CONTAINMENT.frozen.target,
+      Mode__c: 'Automatic',
+      Status__c: 'Done',
+      Playbook__c: 'CanaryIntegrationUser',
+      Rule__c: 'canary_touched',
+      ProposedAt__c: at(60),
+      DoneAt__c: at(incident.containedAfterSeconds ?? 0),
+      TimeToContainmentSeconds__c: incident.containedAfterSeconds ?? null,
+      Outcome__c: 'frozen',
+      Attempts__c: 1,
+      PriorState__c: JSON.stringify({ userLoginId: '0605g00000SuPaGAAR', wasFrozen: false }),
+    },
+    {
+      ...common,
+      ActionKey__c: PREVIEW_CONTAINMENT.proposed.key,
+      Action__c: PREVIEW_CONTAINMENT.proposed.action,
+      TargetId__c: AGENT.id,
+      TargetLabel__c: PREVIEW_CONTAINMENT.proposed.target,
+      Mode__c: 'AfterApproval',
+      Status__c: 'Proposed',
+      Playbook__c: 'IntegrationCredentialsInBrowser',
+      Rule__c: 'integration_interactive',
+      ProposedAt__c: at(61),
+    },
+  ]);
+  const failed = results.find((result) => !result.success);
+  if (failed && !failed.success) throw new Error(`seeding the preview's containment failed: ${failed.message}`);
 };

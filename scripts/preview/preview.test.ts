@@ -10,7 +10,7 @@ import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/s
 import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
 import { COVERAGE_STATE_LABELS } from './controllers.js';
 import { PREVIEW_FLOWS, seedPreviewDataMap } from './data-map.js';
-import { PREVIEW_INCIDENTS, seedPreviewIncidents } from './incidents.js';
+import { PREVIEW_CONTAINMENT, PREVIEW_INCIDENTS, seedPreviewIncidents } from './incidents.js';
 import { startPreview, type Preview } from './server.js';
 
 // Drives the dashboards and the setup tab in headless Chromium over the sidecar's demo scenario, written into the
@@ -238,6 +238,35 @@ describe('dashboards preview in Chromium', () => {
       return { status: response.status, body: await response.json() };
     }, String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`))[0]?.Id));
     expect(again).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Already recorded') }) });
+  });
+
+  it("shows an incident's time to containment and approves a proposed containment action under four eyes", async () => {
+    await open('incidents', 'button.select-incident');
+    const shown = await showIncident(PREVIEW_INCIDENTS.past90.name);
+    const containment = shown.locator('c-containment-actions');
+    await containment.locator('.ttc').waitFor();
+    expect(await containment.locator('.ttc').innerText()).toBe('1 min 35 s');
+    const row = (key: keyof typeof PREVIEW_CONTAINMENT) => containment.locator('li.containment-action', { hasText: PREVIEW_CONTAINMENT[key].label });
+    expect(await row('frozen').locator('.heading').innerText()).toBe(`${PREVIEW_CONTAINMENT.frozen.label}: ${PREVIEW_CONTAINMENT.frozen.target}`);
+    expect(await row('frozen').locator('.status').innerText()).toBe('Done');
+    expect(await row('frozen').getByRole('button', { name: 'Undo' }).count()).toBe(1);
+    expect(await row('proposed').locator('.status').innerText()).toBe('Proposed');
+
+    await row('proposed').getByRole('button', { name: 'Approve' }).click();
+    await toast('Approved. Leakwatch carries it out in a moment').waitFor();
+    const [stored] = await org.query<OrgRecord>(`SELECT Status__c, DecidedBy__c, DecidedAt__c FROM ContainmentAction__c WHERE ActionKey__c = '${PREVIEW_CONTAINMENT.proposed.key}'`);
+    expect(stored).toMatchObject({ DecidedBy__c: PREVIEW_USER_ID });
+    expect(stored?.DecidedAt__c).toBeTruthy();
+    await expect.poll(() => row('proposed').locator('.decided-by').innerText()).toContain('Decided by Sam Reviewer');
+    expect(await row('proposed').getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    // Four eyes hold in the preview as in Apex: a decided action is not decided again.
+    const [proposed] = await org.query<OrgRecord>(`SELECT Id, Status__c FROM ContainmentAction__c WHERE ActionKey__c = '${PREVIEW_CONTAINMENT.proposed.key}'`);
+    const again = await page.evaluate(async (actionId) => {
+      const response = await fetch('/apex/ContainmentController/decide', { method: 'POST', body: JSON.stringify({ actionId, approve: false }) });
+      return { status: response.status, body: await response.json() };
+    }, String(proposed?.Id));
+    expect(again).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Only a proposed action can be approved or declined; this one is') }) });
   });
 
   it('counts an incident opened by hand from detection, the GDPR clock from confirmation', async () => {

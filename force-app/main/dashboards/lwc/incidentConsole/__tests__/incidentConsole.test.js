@@ -27,6 +27,15 @@ jest.mock(
     },
     { virtual: true }
 );
+// The containment section (c-containment-actions) wires its own Apex; its tests are its own.
+jest.mock(
+    '@salesforce/apex/ContainmentController.getActions',
+    () => {
+        const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+        return { default: createApexTestWireAdapter(jest.fn()) };
+    },
+    { virtual: true }
+);
 jest.mock('@salesforce/apex/IncidentController.mergeIncidents', () => ({ default: jest.fn() }), { virtual: true });
 jest.mock('@salesforce/apex/IncidentController.splitIncident', () => ({ default: jest.fn() }), { virtual: true });
 
@@ -109,6 +118,13 @@ describe('c-incident-console', () => {
         expect(items.map((item) => item.textContent)).toEqual(['Mass export of customer contacts', 'Old closed incident', 'Escalated by hand']);
         expect(items.map((item) => item.getAttribute('aria-current'))).toEqual(['true', 'false', 'false']);
         expect(detail(element).querySelector('h2').textContent).toBe('Mass export of customer contacts');
+    });
+
+    it('shows the containment of the incident selected', async () => {
+        const element = await renderWithIncidents();
+        expect(detail(element).querySelector('c-containment-actions').incidentId).toBe('a03000000000001AAA');
+        await select(element, 'Old closed incident');
+        expect(detail(element).querySelector('c-containment-actions').incidentId).toBe('a03000000000002AAA');
     });
 
     it("shows the sidecar's four clocks with their deadline, time left, progress and state", async () => {
