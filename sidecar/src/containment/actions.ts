@@ -1,10 +1,11 @@
 import { text } from '../verdicts/field-values.js';
 import type { OrgClient } from '../writeback/client.js';
 import { classifyError } from '../writeback/errors.js';
+import type { SharingChange } from '../incidents/correlate.js';
 import type { ContainmentActionName } from './playbooks.js';
 
 /** What carrying out containment needs of the org's client. */
-export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity'>;
+export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity' | 'readMetadata' | 'updateMetadata'>;
 
 /** How one try of an action (or its undo) ended. */
 export type ActionResult =
@@ -167,12 +168,69 @@ async function revokeTokens(client: ContainClient, userId: string, fetchImpl: ty
   return { status: 'Done', outcome: outcomeText(`${revoked} of ${revocable.length} OAuth tokens revoked${apps.size > 0 ? ` (${[...apps].sort().join(', ')})` : ''}`) };
 }
 
+/**
+ * Org-wide defaults as Setup labels them (the SetupAuditTrail's words) and as the Metadata API's
+ * SharingModel enumeration spells them (CustomObject.sharingModel, externalSharingModel).
+ */
+const SHARING_MODEL: Readonly<Record<string, string>> = {
+  Private: 'Private',
+  'Controlled by Parent': 'ControlledByParent',
+  'Public Read Only': 'Read',
+  'Public Read/Write': 'ReadWrite',
+  'Public Read/Write/Transfer': 'ReadWriteTransfer',
+  'Public Full Access': 'FullAccess',
+};
+
+/**
+ * Sets an object's org-wide default from one value to another through the Metadata API, only when
+ * it still holds the value the change left (`expected`): a default someone changed since is left
+ * alone. CustomObject is read whole and sent back whole with the one setting changed ("You can't
+ * update a single field on the object").
+ */
+async function setOrgWideDefault(client: ContainClient, change: SharingChange, expectedLabel: string, targetLabel: string): Promise<ActionResult> {
+  const field = change.scope === 'internal' ? 'sharingModel' : 'externalSharingModel';
+  const expected = SHARING_MODEL[expectedLabel];
+  const target = SHARING_MODEL[targetLabel];
+  if (!expected || !target) return { status: 'NotPossible', outcome: outcomeText(`UNKNOWN_SHARING_LABEL: ${expectedLabel} → ${targetLabel} is not an org-wide default the sidecar knows`) };
+  let component: Record<string, unknown> | undefined;
+  try {
+    [component] = await client.readMetadata('CustomObject', [change.object]);
+  } catch (error) {
+    return refused(`reading CustomObject ${change.object}`, error);
+  }
+  if (!component) return { status: 'NotPossible', outcome: outcomeText(`NO_OBJECT: the Metadata API has no CustomObject ${change.object}`) };
+  const current = component[field];
+  const done = { object: change.object, scope: change.scope, field, before: current, after: target, sharingChange: change };
+  if (current === target) return { status: 'Done', outcome: outcomeText(`${change.object} ${field} already ${target}`), priorState: done };
+  if (current !== expected) {
+    return { status: 'NotPossible', outcome: outcomeText(`CHANGED_SINCE: ${change.object} ${field} is ${String(current)} now, not ${expected}; left as it is`) };
+  }
+  let saved;
+  try {
+    [saved] = await client.updateMetadata('CustomObject', [{ ...component, fullName: change.object, [field]: target }]);
+  } catch (error) {
+    return refused(`updating CustomObject ${change.object}`, error);
+  }
+  if (!saved?.success) {
+    const [first] = saved?.errors ?? [];
+    return { status: 'Failed', outcome: outcomeText(`${first?.statusCode ?? 'UNKNOWN'}: setting ${change.object} ${field} to ${target}: ${first?.message ?? 'no result'}`) };
+  }
+  return { status: 'Done', outcome: outcomeText(`${change.object} ${field} set from ${expected} to ${target}`), priorState: done };
+}
+
 export interface CarryOutOptions {
   fetchImpl?: typeof fetch;
+  /** For RestoreOrgWideDefault: the change to set back. */
+  sharingChange?: SharingChange;
 }
 
 /** Carries out one containment action on its target. */
 export async function carryOutAction(client: ContainClient, action: ContainmentActionName, targetId: string | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
+  if (action === 'RestoreOrgWideDefault') {
+    const change = options.sharingChange;
+    if (!change) return { status: 'Failed', outcome: 'NO_TARGET: RestoreOrgWideDefault needs the change to set back' };
+    return setOrgWideDefault(client, change, change.to, change.from);
+  }
   const userId = checkedId(targetId);
   if (!userId) return { status: 'Failed', outcome: outcomeText(`NO_TARGET: ${action} needs a user id`) };
   switch (action) {
@@ -187,8 +245,18 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
   }
 }
 
-/** Undoes a done action where the platform allows it: a freeze can be lifted; ended sessions and revoked tokens cannot come back. */
+/**
+ * Undoes a done action where the platform allows it: a freeze is lifted, an org-wide default set back
+ * is opened again (only while it still holds the restored value); ended sessions and revoked tokens
+ * cannot come back.
+ */
 export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined): Promise<ActionResult> {
   if (action === 'FreezeUser') return unfreezeUser(client, prior);
+  if (action === 'RestoreOrgWideDefault') {
+    const change = prior?.sharingChange as SharingChange | undefined;
+    if (!change) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the org-wide default set back is not recorded' };
+    const result = await setOrgWideDefault(client, change, change.from, change.to);
+    return result.status === 'Done' ? { status: 'Undone', outcome: result.outcome } : result;
+  }
   return { status: 'NotPossible', outcome: outcomeText(`IRREVERSIBLE: ${action} cannot be undone; the user signs in again or re-authorises the app`) };
 }

@@ -1,5 +1,5 @@
 import { orgKey } from '../contract/salesforce-id.js';
-import type { IncidentState } from '../incidents/correlate.js';
+import type { IncidentState, SharingChange } from '../incidents/correlate.js';
 import type { Store } from '../store/store.js';
 import type { OrgClient } from '../writeback/client.js';
 import { classifyError } from '../writeback/errors.js';
@@ -122,9 +122,9 @@ async function propose(store: Store, orgId: string, playbooks: readonly Playbook
   const proposals = incidents.flatMap((i) => proposeActions(i.state, playbooks, selfUserId));
   return store.transaction(async (tx) => {
     const inserted = await tx.query<{ action_key: string }>(
-      `INSERT INTO containment_action (org_id, action_key, incident_key, action, target_id, target_label, mode, playbook, rule, status, detected_at, expires_at, incident_actors)
-       SELECT $1, x.key, x.incident_key::uuid, x.action, x.target_id, x.target_label, x.mode, x.playbook, x.rule, x.status, x.detected_at::timestamptz, x.expires_at::timestamptz, x.actors
-         FROM jsonb_to_recordset($2::jsonb) AS x(key text, incident_key text, action text, target_id text, target_label text, mode text, playbook text, rule text, status text, detected_at text, expires_at text, actors text)
+      `INSERT INTO containment_action (org_id, action_key, incident_key, action, target_id, target_label, mode, playbook, rule, status, detected_at, expires_at, incident_actors, prior_state)
+       SELECT $1, x.key, x.incident_key::uuid, x.action, x.target_id, x.target_label, x.mode, x.playbook, x.rule, x.status, x.detected_at::timestamptz, x.expires_at::timestamptz, x.actors, x.prior
+         FROM jsonb_to_recordset($2::jsonb) AS x(key text, incident_key text, action text, target_id text, target_label text, mode text, playbook text, rule text, status text, detected_at text, expires_at text, actors text, prior jsonb)
        ON CONFLICT (org_id, action_key) DO NOTHING
        RETURNING action_key`,
       [
@@ -143,6 +143,8 @@ async function propose(store: Store, orgId: string, playbooks: readonly Playbook
             detected_at: p.detectedAt,
             expires_at: p.expiresAt ?? null,
             actors: p.incidentActors.join(','),
+            // What a restore of an org-wide default sets back, known from the proposal on.
+            prior: p.sharingChange ? { sharingChange: p.sharingChange } : null,
           })),
         ),
       ],
@@ -267,14 +269,17 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
   const now = options.now ?? (() => new Date());
   const cache = options.cache ?? {};
   const maxAttempts = options.maxAttempts ?? MAX_ACTION_ATTEMPTS;
-  const carry = { ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}) };
+  const carry = (row: Row) => ({
+    ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
+    ...(row.prior_state?.sharingChange ? { sharingChange: row.prior_state.sharingChange as SharingChange } : {}),
+  });
   cache.selfUserId ??= (await client.identity()).userId;
   const { playbooks, problems } = await playbooksOf(client, cache, now().getTime());
   const proposed = await propose(store, orgId, playbooks, cache.selfUserId);
   const outcomes: ActionOutcome[] = [];
 
   for (const row of await rowsWhere(store, orgId, "status = 'Pending'")) {
-    outcomes.push(await settle(store, orgId, row, await carryOutAction(client, row.action, row.target_id ?? undefined, carry), 'carry-out', maxAttempts, now()));
+    outcomes.push(await settle(store, orgId, row, await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row)), 'carry-out', maxAttempts, now()));
   }
 
   // Decisions made in the org since: approvals to carry out, undo requests.
@@ -288,7 +293,7 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
       if (!row) continue;
       if (d.Status__c === 'Approved' && (row.status === 'Proposed' || row.status === 'Approved')) {
         if (row.status === 'Proposed') await store.query("UPDATE containment_action SET status = 'Approved' WHERE org_id = $1 AND action_key = $2", [orgId, row.action_key]);
-        const result = await carryOutAction(client, row.action, row.target_id ?? undefined, carry);
+        const result = await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row));
         outcomes.push(await settle(store, orgId, { ...row, status: 'Approved' }, result, 'carry-out', maxAttempts, now()));
       } else if (d.Status__c === 'UndoRequested' && row.status === 'Done') {
         const result = await undoAction(client, row.action, row.prior_state ?? undefined);

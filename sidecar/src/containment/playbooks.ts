@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../contract/verdict.js';
 import { atLeast } from '../detect/severity.js';
-import type { IncidentState } from '../incidents/correlate.js';
+import type { IncidentState, SharingChange } from '../incidents/correlate.js';
 
 /** ContainmentAction__c.Action__c, as the restricted picklist spells its values. */
-export const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'BlockEgressDestination'] as const;
+export const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'RestoreOrgWideDefault', 'BlockEgressDestination'] as const;
 export type ContainmentActionName = (typeof CONTAINMENT_ACTIONS)[number];
 
 /** Actions that act on a user (TargetId__c is the user's id). */
@@ -32,8 +32,10 @@ export interface ProposedAction {
   action: ContainmentActionName;
   /** The user's 18-character id for user actions. */
   targetId?: string;
-  /** The user as the verdicts show them (masked). */
+  /** The user as the verdicts show them (masked); for an org-wide default, the object and the change. */
   targetLabel: string;
+  /** For RestoreOrgWideDefault: the change to set back. */
+  sharingChange?: SharingChange;
   mode: Exclude<PlaybookMode, 'NotifyOnly'>;
   playbook: string;
   rule: string;
@@ -133,7 +135,27 @@ export function proposeActions(incident: IncidentState, playbooks: readonly Play
       const rule = playbook.rule === '*' ? verdict.codes[0] : verdict.codes.find((c) => c === playbook.rule);
       if (!rule) continue;
       for (const action of playbook.actions) {
-        if (!USER_ACTIONS.has(action)) continue; // BlockEgressDestination names a host: egress verdicts only (not yet proposed here).
+        if (action === 'RestoreOrgWideDefault') {
+          const change = verdict.sharingChange;
+          if (!change) continue;
+          const key = actionKey(incident.key, action, `${change.object}:${change.scope}`);
+          const proposal: ProposedAction = {
+            key,
+            incidentKey: incident.key,
+            action,
+            targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`,
+            sharingChange: change,
+            mode: playbook.mode,
+            playbook: playbook.name,
+            rule,
+            detectedAt: incident.openedAt,
+            incidentActors: actors,
+          };
+          const known = byKey.get(key);
+          if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
+          continue;
+        }
+        if (!USER_ACTIONS.has(action)) continue; // BlockEgressDestination names a host: not carried out yet.
         if (selfUserId && id15(verdict.actorId) === id15(selfUserId)) continue;
         const key = actionKey(incident.key, action, id15(verdict.actorId));
         const proposal: ProposedAction = {

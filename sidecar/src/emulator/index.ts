@@ -8,7 +8,9 @@ import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubs
 import type { TopicDefinition } from './pubsub/topics.js';
 import { buildServer, type EmulatorStats, type UserPermission } from './server.js';
 import { OrgStore, type StoredRecord } from './store.js';
+import { OrgWideDefaults, type OrgWideDefault } from './sharing.js';
 
+export type { OrgWideDefault };
 export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity, PubSubControls, PubSubStats };
 
 /** The org's Pub/Sub API (README, "Pub/Sub API"). */
@@ -103,6 +105,16 @@ export interface OrgEmulator {
    * not support or a value the picklists do not have.
    */
   classifyField(fullName: string, classification: { securityClassification?: string | null; complianceGroup?: string | null }): void;
+  /**
+   * Sets an object's org-wide default as an admin would in Setup, Sharing Settings
+   * (`POST /__emulator/org-wide-defaults`); a setting left out keeps its value. Throws for an object
+   * the emulator keeps none for (Account, Contact, Lead, Case and the custom objects have one), a
+   * value outside the SharingModel enumeration or not offered for the object, and an external default
+   * wider than the internal one.
+   */
+  setOrgWideDefault(object: string, settings: { sharingModel?: string; externalSharingModel?: string }): void;
+  /** An object's org-wide default now (what readMetadata of CustomObject shows); throws for an object the emulator keeps none for. */
+  orgWideDefault(object: string): OrgWideDefault;
   /** API requests used today and the daily maximum. */
   apiUsage(): { used: number; max: number };
   /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
@@ -162,7 +174,9 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   ]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
   const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus });
+  // Org-wide defaults: the standard objects' starting values and each custom object's from its source file.
+  const sharing = new OrgWideDefaults(schema);
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus, sharing });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
@@ -198,6 +212,20 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
       const [problem] = classificationProblems(level, groups);
       if (problem) throw new Error(problem.message);
       setClassification(store, target, level, groups);
+    },
+    setOrgWideDefault: (object, settings) => {
+      const target = sharing.target(object);
+      if (!target) throw new Error(`the emulator keeps no org-wide default for ${object}`);
+      const current = sharing.get(target.object.name) as OrgWideDefault;
+      const next = { sharingModel: settings.sharingModel ?? current.sharingModel, externalSharingModel: settings.externalSharingModel ?? current.externalSharingModel };
+      const [problem] = sharing.problems(target, next);
+      if (problem) throw new Error(`${problem.statusCode}: ${problem.message}`);
+      sharing.set(target, next);
+    },
+    orgWideDefault: (object) => {
+      const value = sharing.get(object);
+      if (!value) throw new Error(`the emulator keeps no org-wide default for ${object}`);
+      return value;
     },
     apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),

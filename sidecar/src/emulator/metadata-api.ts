@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import type { OrgAuth } from './auth.js';
 import { classificationOf, classificationProblems, metadataField, setClassification, type MetadataField } from './field-definitions.js';
+import type { OrgWideDefaults, SharingTarget } from './sharing.js';
 import type { OrgStore } from './store.js';
 
 /** The user permissions the Metadata API asks for (the PermissionSet fields' names without `Permissions`). */
@@ -12,13 +13,17 @@ export interface MetadataApiParts {
   auth: OrgAuth;
   /** Whether the integration user holds a permission now. */
   permitted: (permission: MetadataPermission) => boolean;
+  /** The org-wide defaults the CustomObject component reads and replaces. */
+  sharing: OrgWideDefaults;
   onCall: () => void;
 }
 
+/** The types the emulator serves: CustomField (classification) and CustomObject (org-wide defaults only). */
+const SERVED_TYPES = new Set(['CustomField', 'CustomObject']);
 /** Components per readMetadata or updateMetadata call ("Limit: 10", readMetadata and updateMetadata). */
 const MAX_COMPONENTS = 10;
 /** Metadata types the emulator knows exist but does not serve: an org that cannot use them says so. */
-const OTHER_TYPES = new Set(['CustomObject', 'ApexClass', 'ApexTrigger', 'Layout', 'PermissionSet', 'Profile', 'CustomLabels', 'CustomMetadata', 'StandardValueSet', 'GlobalValueSet', 'Flow', 'ValidationRule', 'RecordType', 'ListView']);
+const OTHER_TYPES = new Set(['ApexClass', 'ApexTrigger', 'Layout', 'PermissionSet', 'Profile', 'CustomLabels', 'CustomMetadata', 'StandardValueSet', 'GlobalValueSet', 'Flow', 'ValidationRule', 'RecordType', 'ListView']);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -132,8 +137,89 @@ function updateOne(parts: MetadataApiParts, component: Record<string, unknown>):
 }
 
 /**
+ * An object's CustomObject component as readMetadata returns it, limited to what the emulator keeps:
+ * fullName first (the Metadata base type's element), then the type's own elements in the WSDL's
+ * alphabetical order. A custom object carries its definition's deploymentStatus, enableSharing, label
+ * and pluralLabel; a standard object (Metadata API "CustomObject": the type also works "with
+ * customizations of standard objects, such as accounts") only its sharing settings. Fields, list
+ * views, nameField and the rest of a real component are not served.
+ */
+function objectComponentXml(parts: MetadataApiParts, target: SharingTarget): string {
+  const sharing = parts.sharing.get(target.object.name);
+  const definition = target.object.customObject;
+  const properties: Array<[string, string | boolean | undefined]> = [
+    ['fullName', target.object.name],
+    ...(target.custom
+      ? ([
+          ['deploymentStatus', definition?.deploymentStatus],
+          ['enableSharing', definition?.enableSharing],
+        ] as Array<[string, string | boolean | undefined]>)
+      : []),
+    ['externalSharingModel', sharing?.externalSharingModel],
+    ...(target.custom
+      ? ([
+          ['label', target.object.label],
+          ['pluralLabel', definition?.pluralLabel],
+        ] as Array<[string, string | undefined]>)
+      : []),
+    ['sharingModel', sharing?.sharingModel],
+  ];
+  return properties
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `<${name}>${escape(String(value))}</${name}>`)
+    .join('');
+}
+
+/** Elements of a custom object's component the emulator does not change: a component must carry them as the object has them. */
+const OBJECT_FIXED: Array<[string, (target: SharingTarget) => string | undefined, boolean]> = [
+  // [element, the object's value, required] — label and pluralLabel are required of a custom object (Metadata API "CustomObject").
+  ['label', (t) => t.object.label, true],
+  ['pluralLabel', (t) => t.object.customObject?.pluralLabel, true],
+  ['deploymentStatus', (t) => t.object.customObject?.deploymentStatus, false],
+  ['enableSharing', (t) => (t.object.customObject?.enableSharing === undefined ? undefined : String(t.object.customObject.enableSharing)), false],
+];
+
+/**
+ * Saves one CustomObject component, limited to the org-wide defaults. Metadata API "CustomObject":
+ * "Specify all relevant fields when you create or update a custom object. You can't update a single
+ * field on the object." So the component replaces the object's sharing settings, and one without
+ * `sharingModel` or `externalSharingModel` is refused (FIELD_INTEGRITY_EXCEPTION "Required field is
+ * missing: …", as the CustomField path answers; code and wording the emulator's). Values outside the
+ * SharingModel enumeration, values the object does not offer and an external default wider than the
+ * internal one are refused as `OrgWideDefaults.problems` says.
+ */
+function updateObject(parts: MetadataApiParts, component: Record<string, unknown>): { fullName: string; errors: SaveError[] } {
+  const fullName = valueOf(component, 'fullName') ?? '';
+  const target = parts.sharing.target(fullName);
+  if (!target) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomObject named ${fullName} found`, fields: ['fullName'] }] };
+  if (!parts.permitted('CustomizeApplication')) {
+    return { fullName, errors: [{ statusCode: 'INSUFFICIENT_ACCESS', message: `insufficient access rights: changing CustomObject ${target.object.name} needs the Customize Application permission`, fields: [] }] };
+  }
+  if (target.custom) {
+    for (const [name, expected, required] of OBJECT_FIXED) {
+      const given = valueOf(component, name);
+      if (required && given === null) return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] }] };
+      const wanted = expected(target);
+      if (given !== null && wanted !== undefined && given !== wanted) {
+        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${name}: the emulator changes only sharingModel and externalSharingModel; the object's ${name} is ${wanted}`, fields: [name] }] };
+      }
+    }
+  }
+  const sharingModel = valueOf(component, 'sharingModel');
+  const externalSharingModel = valueOf(component, 'externalSharingModel');
+  const missing = [...(sharingModel === null ? ['sharingModel'] : []), ...(externalSharingModel === null ? ['externalSharingModel'] : [])];
+  if (missing.length > 0) return { fullName, errors: missing.map((name) => ({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] })) };
+  const settings = { sharingModel: sharingModel as string, externalSharingModel: externalSharingModel as string };
+  const problems = parts.sharing.problems(target, settings);
+  if (problems.length > 0) return { fullName, errors: problems };
+  parts.sharing.set(target, settings);
+  return { fullName: target.object.name, errors: [] };
+}
+
+/**
  * Metadata API over SOAP (`/services/Soap/m/<version>`): readMetadata and updateMetadata of
- * CustomField, the calls the sidecar makes to apply data classification. Session from the
+ * CustomField, the calls the sidecar makes to apply data classification, and of CustomObject limited
+ * to the org-wide defaults (sharingModel, externalSharingModel), to restore an object's OWD. Session from the
  * SessionHeader; Modify Metadata Through Metadata API Functions or Modify All Data to use the API at
  * all; Customize Application to change a field.
  */
@@ -164,9 +250,17 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
 
     if (operation === 'readMetadata' && call) {
       const type = valueOf(call, 'type') ?? '';
-      if (type !== 'CustomField') return unusable(type);
+      if (!SERVED_TYPES.has(type)) return unusable(type);
       const names = ((call.fullNames as unknown[] | undefined) ?? []).map((n) => textOf(n) ?? '');
       if (names.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`);
+      if (type === 'CustomObject') {
+        const objects = names.map((name) => {
+          const target = parts.sharing.target(name);
+          // An object the emulator keeps no org-wide default for reads as an empty record, as an unknown field does.
+          return target ? `<records xsi:type="CustomObject">${objectComponentXml(parts, target)}</records>` : '<records xsi:type="CustomObject"/>';
+        });
+        return respond(`<readMetadataResponse><result>${objects.join('')}</result></readMetadataResponse>`);
+      }
       const records = names.map((name) => {
         const target = metadataField(parts.store, name);
         // A name without a component reads as an empty record: no fullName.
@@ -178,9 +272,12 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
       const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
       if (components.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many components: at most ${MAX_COMPONENTS} per call`);
       const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
-      const other = types.find((t) => t !== 'CustomField');
+      const other = types.find((t) => !SERVED_TYPES.has(t));
       if (other !== undefined) return unusable(other);
-      const results = components.map((component) => updateOne(parts, component));
+      // updateMetadata(): "All components must be of the same type in the same call." The fault code and wording are the emulator's.
+      if (types.length > 1) return fault(reply, 'INVALID_TYPE', `All components must be of the same type in the same call: ${types.join(', ')}`);
+      const save = types[0] === 'CustomObject' ? updateObject : updateOne;
+      const results = components.map((component) => save(parts, component));
       return respond(`<updateMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</updateMetadataResponse>`);
     }
     return fault(reply, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata and updateMetadata`);

@@ -66,6 +66,20 @@ export interface ObjectDef {
   event?: true;
   /** Set for custom metadata types (`__mdt`): records are deployed with the package, queried, never written by DML. */
   customMetadata?: true;
+  /**
+   * Set for custom objects (`__c`): the object-level elements of its `.object-meta.xml` that the
+   * Metadata API's CustomObject component carries and the emulator serves (`sharing.ts`).
+   */
+  customObject?: CustomObjectDefinition;
+}
+
+/** Object-level elements of a custom object's source file (Metadata API "CustomObject"); absent when the file has none. */
+export interface CustomObjectDefinition {
+  pluralLabel?: string;
+  deploymentStatus?: string;
+  enableSharing?: boolean;
+  sharingModel?: string;
+  externalSharingModel?: string;
 }
 
 export type Schema = Map<string, ObjectDef>;
@@ -267,7 +281,14 @@ export const loadSchema = async (root: string, namespace?: string): Promise<Sche
     const node = (parser.parse(await readFile(objectFile, 'utf8')) as Xml).CustomObject as Xml | undefined;
     if (!node) throw new Error(`${objectFile}: not a CustomObject document`);
     const fields = [...standardFields(parseNameField(node.nameField as Xml | undefined)), ...(await readFields(join(dirname(objectFile), 'fields'), names))];
-    schema.set(name, objectDef(name, text(node, 'label') ?? name, keyPrefixFor(index), fields));
+    const customObject: CustomObjectDefinition = {
+      ...(text(node, 'pluralLabel') !== undefined ? { pluralLabel: text(node, 'pluralLabel') } : {}),
+      ...(text(node, 'deploymentStatus') !== undefined ? { deploymentStatus: text(node, 'deploymentStatus') } : {}),
+      ...(text(node, 'enableSharing') !== undefined ? { enableSharing: flag(node, 'enableSharing') } : {}),
+      ...(text(node, 'sharingModel') !== undefined ? { sharingModel: text(node, 'sharingModel') } : {}),
+      ...(text(node, 'externalSharingModel') !== undefined ? { externalSharingModel: text(node, 'externalSharingModel') } : {}),
+    };
+    schema.set(name, { ...objectDef(name, text(node, 'label') ?? name, keyPrefixFor(index), fields), customObject });
   }
   for (const objectFile of await findObjectFiles(root, '__e')) {
     const name = names.qualify(basename(objectFile).replace(/\.object-meta\.xml$/, ''));

@@ -16,6 +16,7 @@ import { parseRecord } from './validate.js';
 import { registerMetadataApi, type MetadataPermission } from './metadata-api.js';
 import { classificationProblems, metadataField, setClassification } from './field-definitions.js';
 import { toId18 } from '../contract/salesforce-id.js';
+import type { OrgWideDefaults } from './sharing.js';
 
 export interface EmulatorStats {
   requests: number;
@@ -57,6 +58,8 @@ export interface ServerParts {
   setFaults: (settings: FaultSettings) => void;
   /** The org's event bus for Pub/Sub API channels; absent when Pub/Sub API is off. */
   pubsub?: EventBus;
+  /** The org-wide defaults (Metadata API CustomObject, `POST /__emulator/org-wide-defaults`). */
+  sharing: OrgWideDefaults;
 }
 
 /** The integration user's permissions the emulator checks: the Metadata API's, and the ones PermissionSetAssignment writes need. */
@@ -156,7 +159,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     });
   };
 
-  registerMetadataApi(app, { store, auth, permitted, onCall: () => (stats.requests += 1) });
+  registerMetadataApi(app, { store, auth, permitted, sharing: parts.sharing, onCall: () => (stats.requests += 1) });
 
   const save = (requests: SaveRequest[], allOrNone: boolean) => {
     const results = store.save(requests, { allOrNone, lockFails: () => faults.take('lockRows'), userId: auth.identity.userId });
@@ -586,6 +589,22 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     if (problem) throw new ApiError(400, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', problem.message);
     setClassification(store, target, level, groups);
     return reply.code(201).send({ fullName: target.fullName, securityClassification: level, complianceGroup: groups });
+  });
+  // An object's org-wide default as an admin would set it in Setup (Sharing Settings): what readMetadata of CustomObject then shows.
+  app.get('/__emulator/org-wide-defaults', async () => parts.sharing.all());
+  app.post('/__emulator/org-wide-defaults', async (request, reply) => {
+    const body = (request.body ?? {}) as { object?: unknown; sharingModel?: unknown; externalSharingModel?: unknown };
+    const target = typeof body.object === 'string' ? parts.sharing.target(body.object) : undefined;
+    if (!target) throw new ApiError(404, 'NOT_FOUND', 'object must name an object the emulator keeps an org-wide default for (Account, Contact, Lead, Case or a custom object)');
+    const current = parts.sharing.get(target.object.name) as { sharingModel: string; externalSharingModel: string };
+    const settings = {
+      sharingModel: typeof body.sharingModel === 'string' && body.sharingModel !== '' ? body.sharingModel : current.sharingModel,
+      externalSharingModel: typeof body.externalSharingModel === 'string' && body.externalSharingModel !== '' ? body.externalSharingModel : current.externalSharingModel,
+    };
+    const [problem] = parts.sharing.problems(target, settings);
+    if (problem) throw new ApiError(400, problem.statusCode, problem.message);
+    parts.sharing.set(target, settings);
+    return reply.code(201).send({ object: target.object.name, ...settings });
   });
   app.post('/__emulator/event-log-files', async (request, reply) => {
     const { record: seeded, body } = eventLogFileRecord(request.body as EventLogFileSeed, CURRENT_VERSION);

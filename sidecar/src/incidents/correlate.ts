@@ -44,12 +44,31 @@ export interface IncidentVerdict {
   actorName: string;
   /** The actor is an integration user (the event's `actor.isIntegration`): playbooks can answer only those. */
   integration?: true;
+  /** An org-wide default change the verdict is about (SetupAuditTrail labels): what containment can set back. */
+  sharingChange?: SharingChange;
   object?: string;
   recordCount?: number;
   connectedAppId?: string;
   sessionId?: string;
   /** From a drill's synthetic event: it joins drill incidents only. */
   drill?: true;
+}
+
+/** An object's org-wide default changed from one Setup label to another (`Private` → `Public Read/Write`). */
+export interface SharingChange {
+  object: string;
+  scope: 'internal' | 'external';
+  from: string;
+  to: string;
+}
+
+/** The org-wide default change an event reports (the SetupAuditTrail collector's details), if any. */
+function sharingChangeOf(event: StoredEvent['event']): SharingChange | undefined {
+  const d = event.details ?? {};
+  const scope = d.change === 'org_wide_default' ? 'internal' : d.change === 'external_org_wide_default' ? 'external' : undefined;
+  const object = typeof d.object === 'string' ? d.object : event.object;
+  if (!scope || !object || typeof d.from !== 'string' || typeof d.to !== 'string') return undefined;
+  return { object, scope, from: d.from, to: d.to };
 }
 
 /** An incident as the sidecar knows it (`incident.state`). */
@@ -159,6 +178,7 @@ function verdictOf(input: CorrelationInput): IncidentVerdict {
     actorId: event.actor.userId,
     actorName: event.actor.username ?? event.actor.userId,
     ...(event.actor.isIntegration === true ? { integration: true as const } : {}),
+    ...(sharingChangeOf(event) ? { sharingChange: sharingChangeOf(event) } : {}),
     ...(event.object ? { object: event.object } : {}),
     ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),
     ...(event.actor.connectedAppId ? { connectedAppId: event.actor.connectedAppId } : {}),

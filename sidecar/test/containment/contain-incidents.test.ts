@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { containIncidents, type ContainmentCache } from '../../src/containment/contain-incidents.js';
+import { toId18 } from '../../src/contract/salesforce-id.js';
 import type { IncidentState, IncidentVerdict } from '../../src/incidents/correlate.js';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
 import type { StoreKind } from '../../src/store/store.js';
@@ -45,11 +46,11 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
   /** An org whose integration user holds Manage Users and Customize Application through a permission set, unless `permitted` is false. */
   const start = async ({ permitted = true } = {}): Promise<Setup> => {
     // Each test its own org: the store is shared by the file's tests.
-    const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: `00D5g0000${String(++orgCount).padStart(6, '0')}AAA` });
+    const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: toId18(`00D5g0000${String(++orgCount).padStart(6, '0')}`) });
     orgs.push(org);
     const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
     if (permitted) {
-      const [setId] = org.seed('PermissionSet', [{ Name: 'LeakwatchContainment', Label: 'Leakwatch containment', PermissionsManageUsers: true, PermissionsCustomizeApplication: true }]);
+      const [setId] = org.seed('PermissionSet', [{ Name: 'LeakwatchContainment', Label: 'Leakwatch containment', PermissionsManageUsers: true, PermissionsCustomizeApplication: true, PermissionsModifyMetadata: true }]);
       org.seed('PermissionSetAssignment', [{ AssigneeId: org.identity.userId, PermissionSetId: setId }]);
     }
     return { org, client };
@@ -214,6 +215,47 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     const undo = await containIncidents(test.store, org.identity.orgId, client, { cache });
     expect(undo.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['FreezeUser undo Undone']);
     expect(frozen(org, already)).toBe(true);
+  });
+
+  it('sets an org-wide default that opened personal data back at once, opens it again on undo, and leaves one changed since alone', async () => {
+    const { org, client } = await start();
+    const admin = plantUser(org, 'admin@acme-shop.example');
+    const opened = (object: string) =>
+      verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingChange: { object, scope: 'internal', from: 'Private', to: 'Public Read/Write' } });
+    // The admin opened Contacts to every internal user (Setup, Sharing Settings).
+    org.setOrgWideDefault('Contact', { sharingModel: 'ReadWrite', externalSharingModel: 'Private' });
+    const incident = await plantIncident(org, [opened('Contact')], { canary: false });
+    const cache: ContainmentCache = {};
+
+    const run = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(run.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['RestoreOrgWideDefault carry-out Done']);
+    expect(org.orgWideDefault('Contact')).toMatchObject({ sharingModel: 'Private', externalSharingModel: 'Private' });
+    const [action] = actions(org, incident.key);
+    expect(action).toMatchObject({
+      Action__c: 'RestoreOrgWideDefault',
+      Status__c: 'Done',
+      Mode__c: 'Automatic',
+      Playbook__c: 'OrgWideDefaultOpened',
+      TargetId__c: null,
+      TargetLabel__c: 'Contact (internal): Public Read/Write → Private',
+      Outcome__c: 'Contact sharingModel set from ReadWrite to Private',
+    });
+    expect(JSON.parse(String(action?.PriorState__c))).toMatchObject({ field: 'sharingModel', before: 'ReadWrite', after: 'Private' });
+
+    // A second reviewer agrees with the admin and asks for the undo: the default is opened again.
+    await client.update('ContainmentAction__c', action?.Id as string, { Status__c: 'UndoRequested' });
+    const undo = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(undo.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['RestoreOrgWideDefault undo Undone']);
+    expect(org.orgWideDefault('Contact').sharingModel).toBe('ReadWrite');
+    expect(actions(org, incident.key)[0]).toMatchObject({ Status__c: 'Undone' });
+
+    // Leads were opened, then someone set them to Public Read Only before the sidecar came: left alone.
+    org.setOrgWideDefault('Lead', { sharingModel: 'Read', externalSharingModel: 'Private' });
+    const later = await plantIncident(org, [opened('Lead')], { canary: false });
+    const second = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(second.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['RestoreOrgWideDefault carry-out NotPossible']);
+    expect(org.orgWideDefault('Lead').sharingModel).toBe('Read');
+    expect(String(actions(org, later.key)[0]?.Outcome__c)).toBe('CHANGED_SINCE: Lead sharingModel is Read now, not ReadWrite; left as it is');
   });
 
   it('keeps what it did when the org refuses the record, and writes it once the incident is there', async () => {

@@ -93,6 +93,27 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
     expect(proposed[0]).toMatchObject({ mode: 'Automatic', playbook: 'Now', targetId: INTEGRATION, expiresAt: '2026-03-02T12:00:00.000Z' });
   });
 
+  it('asks to set back an org-wide default that opened personal data, once per object and scope', () => {
+    const { playbooks } = parsePlaybooks(packagedPlaybooks());
+    const change = { object: 'Contact', scope: 'internal' as const, from: 'Private', to: 'Public Read/Write' };
+    const opened = verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON, sharingChange: change });
+    const incident = incidentState({ verdicts: [opened, { ...opened, eventId: 'b0c5f0de-0000-4000-8000-000000000009' }] });
+    const proposed = proposeActions(incident, playbooks, SIDECAR);
+    expect(proposed).toEqual([
+      expect.objectContaining({
+        action: 'RestoreOrgWideDefault',
+        mode: 'Automatic',
+        playbook: 'OrgWideDefaultOpened',
+        targetLabel: 'Contact (internal): Public Read/Write → Private',
+        sharingChange: change,
+        key: actionKey(incident.key, 'RestoreOrgWideDefault', 'Contact:internal'),
+      }),
+    ]);
+    expect(proposed[0]?.targetId).toBeUndefined();
+    // A sharing rule's verdict names no default to set back: nothing is proposed for it.
+    expect(proposeActions(incidentState({ verdicts: [verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON })] }), playbooks, SIDECAR)).toEqual([]);
+  });
+
   it('never acts on the sidecar\'s own user, a drill or a merged incident', () => {
     const { playbooks } = parsePlaybooks(packagedPlaybooks());
     const own = incidentState({ canary: true, verdicts: [verdict({ integration: true, actorId: SIDECAR })] });

@@ -73,10 +73,10 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
   });
 
   it('answers another metadata type with the INVALID_TYPE fault', async () => {
-    const reply = await post(org, token, '<readMetadata><type>CustomObject</type><fullNames>Contact</fullNames></readMetadata>');
+    const reply = await post(org, token, '<readMetadata><type>Layout</type><fullNames>Contact-Contact Layout</fullNames></readMetadata>');
     expect(reply.status).toBe(500);
     expect(reply.text).toContain('<faultcode>sf:INVALID_TYPE</faultcode>');
-    expect(reply.text).toContain('INVALID_TYPE: Cannot use: CustomObject in this organization');
+    expect(reply.text).toContain('INVALID_TYPE: Cannot use: Layout in this organization');
     const unknown = await post(org, token, '<readMetadata><type>Nonsense</type><fullNames>X</fullNames></readMetadata>');
     expect(unknown.text).toContain('INVALID_TYPE: Unknown type:Nonsense');
     await expect(client.readMetadata('ApexClass', ['Foo'])).rejects.toMatchObject({ code: 'INVALID_TYPE', retryable: false });
