@@ -1,20 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOrgEmulator, type OrgEmulator } from '../../src/emulator/index.js';
-import { createOrgClient, type OrgClient } from '../../src/writeback/index.js';
-import { assertion, requestToken } from './session.js';
-
-const soap = (version: string, sessionId: string, body: string) =>
-  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-  `<soapenv:Header xmlns="http://soap.sforce.com/2006/04/metadata"><SessionHeader><sessionId>${sessionId}</sessionId></SessionHeader></soapenv:Header>` +
-  `<soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata">${body}</soapenv:Body></soapenv:Envelope>`;
-
-const post = async (org: OrgEmulator, sessionId: string, body: string, version = '62.0') => {
-  const response = await fetch(`${org.url}/services/Soap/m/${version}`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '""' }, body: soap(version, sessionId, body) });
-  return { status: response.status, text: await response.text() };
-};
-
-const clientOf = (org: OrgEmulator): OrgClient =>
-  createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+import type { OrgClient } from '../../src/writeback/index.js';
+import { clientOf, post, startMetadataOrg } from './metadata-soap.js';
 
 const classification = async (client: OrgClient, object: string, field: string) =>
   (await client.query<{ QualifiedApiName: string; SecurityClassification: string | null; ComplianceGroup: string | null }>(
@@ -27,9 +14,7 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
   let client: OrgClient;
 
   beforeAll(async () => {
-    org = await startOrgEmulator({ port: 0, pubsub: false, modifyMetadata: true, customizeApplication: true });
-    token = (await requestToken(org, await assertion(org))).body.access_token as string;
-    client = clientOf(org);
+    ({ org, token, client } = await startMetadataOrg());
   });
   afterAll(async () => {
     await org.close();
