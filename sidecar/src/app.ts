@@ -49,6 +49,7 @@ import healthRoute from './routes/health.js';
 import metricsRoute, { metricsElsewhereRoute } from './routes/metrics.js';
 import statusRoute from './routes/status.js';
 import type { Store } from './store/store.js';
+import { egressBlocks } from './egress/blocks.js';
 import type { TelemetrySettings } from './telemetry/start-telemetry.js';
 
 export interface BuildAppOptions {
@@ -112,7 +113,7 @@ export interface BuildAppOptions {
    */
   orgSync?: Omit<OrgSyncSettings, 'policyFor'>;
   /** Carries out permission review decisions in each connected org (`plugins/containment.ts`). Absent: not run. */
-  containment?: Omit<ContainmentSettings, 'store'>;
+  containment?: Omit<ContainmentSettings, 'store' | 'blocks'>;
   /** Objects holding personal data, for data flows to AI services; default the detector's default `piiObjects`. */
   piiObjects?: readonly string[];
   /** The sidecar's own traces and metrics over OTLP (`src/telemetry/`); absent: off, nothing is sent. */
@@ -271,7 +272,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
   // Data flows seen in traces are judged against the same per-org egress policies as egress inspection.
-  const egressPolicyFor = options.egress?.policyFor ?? loadEgressPolicies(undefined);
+  // Destinations containment blocked come first in every org's policy (egress/blocks.ts).
+  const blocks = egressBlocks(options.store);
+  app.addHook('onReady', () => blocks.refresh());
+  const egressPolicyFor = blocks.policyFor(options.egress?.policyFor ?? loadEgressPolicies(undefined));
   await app.register(tracesRoute, {
     store: options.store,
     classifier: options.classifier,
@@ -282,7 +286,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
   if (options.orgSync) await app.register(orgSync, { store: options.store, settings: { ...options.orgSync, policyFor: egressPolicyFor } });
-  if (options.containment) await app.register(containment, { ...options.containment, store: options.store });
+  if (options.containment) await app.register(containment, { ...options.containment, store: options.store, blocks });
   // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
   // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));

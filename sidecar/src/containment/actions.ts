@@ -218,10 +218,32 @@ async function setOrgWideDefault(client: ContainClient, change: SharingChange, e
   return { status: 'Done', outcome: outcomeText(`${change.object} ${field} set from ${expected} to ${target}`), priorState: done };
 }
 
+/** The egress guard's block list, bound to one org and one action. */
+export interface EgressBlocker {
+  block(host: string, expiresAt?: string): Promise<void>;
+  unblock(host: string): Promise<void>;
+}
+
 export interface CarryOutOptions {
   fetchImpl?: typeof fetch;
   /** For RestoreOrgWideDefault: the change to set back. */
   sharingChange?: SharingChange;
+  /** For BlockEgressDestination: the host, when it is lifted, and the guard's block list. */
+  destinationHost?: string;
+  expiresAt?: string;
+  egress?: EgressBlocker;
+}
+
+/**
+ * Blocks a destination in the sidecar's own egress guard: every later inspection (and Envoy
+ * ext_authz check) of a request to the host answers block, whatever the policy file says, until an
+ * undo or the expiry. Traffic that does not pass the guard is not stopped by it.
+ */
+async function blockDestination(options: CarryOutOptions): Promise<ActionResult> {
+  if (!options.destinationHost) return { status: 'Failed', outcome: 'NO_TARGET: BlockEgressDestination needs a host' };
+  if (!options.egress) return { status: 'NotPossible', outcome: 'NO_EGRESS_GUARD: this sidecar runs no egress guard to block in' };
+  await options.egress.block(options.destinationHost, options.expiresAt);
+  return { status: 'Done', outcome: outcomeText(`egress to ${options.destinationHost} blocked by the sidecar's guard`), priorState: { destinationHost: options.destinationHost } };
 }
 
 /** Carries out one containment action on its target. */
@@ -231,6 +253,7 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
     if (!change) return { status: 'Failed', outcome: 'NO_TARGET: RestoreOrgWideDefault needs the change to set back' };
     return setOrgWideDefault(client, change, change.to, change.from);
   }
+  if (action === 'BlockEgressDestination') return blockDestination(options);
   const userId = checkedId(targetId);
   if (!userId) return { status: 'Failed', outcome: outcomeText(`NO_TARGET: ${action} needs a user id`) };
   switch (action) {
@@ -247,11 +270,17 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
 
 /**
  * Undoes a done action where the platform allows it: a freeze is lifted, an org-wide default set back
- * is opened again (only while it still holds the restored value); ended sessions and revoked tokens
- * cannot come back.
+ * is opened again (only while it still holds the restored value), a blocked host is allowed again;
+ * ended sessions and revoked tokens cannot come back.
  */
-export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined): Promise<ActionResult> {
+export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
   if (action === 'FreezeUser') return unfreezeUser(client, prior);
+  if (action === 'BlockEgressDestination') {
+    const host = typeof prior?.destinationHost === 'string' ? prior.destinationHost : undefined;
+    if (!host || !options.egress) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the blocked host is not recorded, or this sidecar runs no egress guard' };
+    await options.egress.unblock(host);
+    return { status: 'Undone', outcome: outcomeText(`egress to ${host} allowed again`) };
+  }
   if (action === 'RestoreOrgWideDefault') {
     const change = prior?.sharingChange as SharingChange | undefined;
     if (!change) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the org-wide default set back is not recorded' };

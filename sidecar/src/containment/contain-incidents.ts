@@ -3,7 +3,8 @@ import type { IncidentState, SharingChange } from '../incidents/correlate.js';
 import type { Store } from '../store/store.js';
 import type { OrgClient } from '../writeback/client.js';
 import { classifyError } from '../writeback/errors.js';
-import { carryOutAction, outcomeText, undoAction, type ActionResult, type ContainClient } from './actions.js';
+import type { EgressBlocks } from '../egress/blocks.js';
+import { carryOutAction, outcomeText, undoAction, type ActionResult, type CarryOutOptions, type ContainClient } from './actions.js';
 import { parsePlaybooks, PLAYBOOK_QUERY, proposeActions, type ContainmentActionName, type Playbook, type PlaybookRecord } from './playbooks.js';
 
 /** What containing incidents needs of the org's client. */
@@ -52,6 +53,8 @@ export interface ContainOptions {
   cache?: ContainmentCache;
   fetchImpl?: typeof fetch;
   maxAttempts?: number;
+  /** The egress guard's block list (BlockEgressDestination); absent: such actions are NotPossible. */
+  blocks?: EgressBlocks;
 }
 
 interface Row {
@@ -143,8 +146,8 @@ async function propose(store: Store, orgId: string, playbooks: readonly Playbook
             detected_at: p.detectedAt,
             expires_at: p.expiresAt ?? null,
             actors: p.incidentActors.join(','),
-            // What a restore of an org-wide default sets back, known from the proposal on.
-            prior: p.sharingChange ? { sharingChange: p.sharingChange } : null,
+            // What a restore of an org-wide default sets back, or the host to block, known from the proposal on.
+            prior: p.sharingChange ? { sharingChange: p.sharingChange } : p.destinationHost ? { destinationHost: p.destinationHost } : null,
           })),
         ),
       ],
@@ -269,9 +272,19 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
   const now = options.now ?? (() => new Date());
   const cache = options.cache ?? {};
   const maxAttempts = options.maxAttempts ?? MAX_ACTION_ATTEMPTS;
-  const carry = (row: Row) => ({
+  const carry = (row: Row): CarryOutOptions => ({
     ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     ...(row.prior_state?.sharingChange ? { sharingChange: row.prior_state.sharingChange as SharingChange } : {}),
+    ...(typeof row.prior_state?.destinationHost === 'string' ? { destinationHost: row.prior_state.destinationHost } : {}),
+    ...(row.expires_at ? { expiresAt: iso(row.expires_at) as string } : {}),
+    ...(options.blocks
+      ? {
+          egress: {
+            block: (host: string, expiresAt?: string) => (options.blocks as EgressBlocks).block(orgId, host, row.action_key, expiresAt),
+            unblock: (host: string) => (options.blocks as EgressBlocks).unblock(orgId, host, row.action_key),
+          },
+        }
+      : {}),
   });
   cache.selfUserId ??= (await client.identity()).userId;
   const { playbooks, problems } = await playbooksOf(client, cache, now().getTime());
@@ -296,7 +309,7 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
         const result = await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row));
         outcomes.push(await settle(store, orgId, { ...row, status: 'Approved' }, result, 'carry-out', maxAttempts, now()));
       } else if (d.Status__c === 'UndoRequested' && row.status === 'Done') {
-        const result = await undoAction(client, row.action, row.prior_state ?? undefined);
+        const result = await undoAction(client, row.action, row.prior_state ?? undefined, carry(row));
         // An undo the platform cannot do leaves the action Done, with the reason.
         const kept: ActionResult = result.status === 'NotPossible' || result.status === 'Failed' ? { status: 'Done', outcome: `undo not done: ${result.outcome}` } : result;
         outcomes.push(await settle(store, orgId, row, kept, 'undo', maxAttempts, now()));
@@ -309,7 +322,7 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
 
   // Temporary containment whose time is up is lifted.
   for (const row of await rowsWhere(store, orgId, "status = 'Done' AND expires_at IS NOT NULL AND expires_at <= $2::timestamptz", [now().toISOString()])) {
-    outcomes.push(await settle(store, orgId, row, await undoAction(client, row.action, row.prior_state ?? undefined), 'expire', maxAttempts, now()));
+    outcomes.push(await settle(store, orgId, row, await undoAction(client, row.action, row.prior_state ?? undefined, carry(row)), 'expire', maxAttempts, now()));
   }
 
   let unwritten: ContainmentRun['unwritten'] = [];

@@ -36,6 +36,8 @@ export interface ProposedAction {
   targetLabel: string;
   /** For RestoreOrgWideDefault: the change to set back. */
   sharingChange?: SharingChange;
+  /** For BlockEgressDestination: the host to block. */
+  destinationHost?: string;
   mode: Exclude<PlaybookMode, 'NotifyOnly'>;
   playbook: string;
   rule: string;
@@ -155,7 +157,28 @@ export function proposeActions(incident: IncidentState, playbooks: readonly Play
           if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
           continue;
         }
-        if (!USER_ACTIONS.has(action)) continue; // BlockEgressDestination names a host: not carried out yet.
+        if (action === 'BlockEgressDestination') {
+          const host = verdict.destinationHost;
+          if (!host) continue;
+          const key = actionKey(incident.key, action, host);
+          const proposal: ProposedAction = {
+            key,
+            incidentKey: incident.key,
+            action,
+            targetLabel: host,
+            destinationHost: host,
+            mode: playbook.mode,
+            playbook: playbook.name,
+            rule,
+            detectedAt: incident.openedAt,
+            ...(playbook.durationHours > 0 ? { expiresAt: new Date(Date.parse(incident.openedAt) + playbook.durationHours * 3_600_000).toISOString() } : {}),
+            incidentActors: actors,
+          };
+          const known = byKey.get(key);
+          if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
+          continue;
+        }
+        if (!USER_ACTIONS.has(action)) continue;
         if (selfUserId && id15(verdict.actorId) === id15(selfUserId)) continue;
         const key = actionKey(incident.key, action, id15(verdict.actorId));
         const proposal: ProposedAction = {

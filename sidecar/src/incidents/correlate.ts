@@ -46,6 +46,8 @@ export interface IncidentVerdict {
   integration?: true;
   /** An org-wide default change the verdict is about (SetupAuditTrail labels): what containment can set back. */
   sharingChange?: SharingChange;
+  /** The host data went to (an egress decision or a data flow): what containment can block. */
+  destinationHost?: string;
   object?: string;
   recordCount?: number;
   connectedAppId?: string;
@@ -69,6 +71,14 @@ function sharingChangeOf(event: StoredEvent['event']): SharingChange | undefined
   const object = typeof d.object === 'string' ? d.object : event.object;
   if (!scope || !object || typeof d.from !== 'string' || typeof d.to !== 'string') return undefined;
   return { object, scope, from: d.from, to: d.to };
+}
+
+/** The host an egress decision (`details.egress.host`) or a data flow (`details.destinationHost`) names. */
+function destinationHostOf(event: StoredEvent['event']): string | undefined {
+  const d = event.details ?? {};
+  const egress = d.egress as { host?: unknown } | undefined;
+  const host = typeof egress?.host === 'string' ? egress.host : typeof d.destinationHost === 'string' ? d.destinationHost : undefined;
+  return host && host.length <= 253 ? host : undefined;
 }
 
 /** An incident as the sidecar knows it (`incident.state`). */
@@ -179,6 +189,7 @@ function verdictOf(input: CorrelationInput): IncidentVerdict {
     actorName: event.actor.username ?? event.actor.userId,
     ...(event.actor.isIntegration === true ? { integration: true as const } : {}),
     ...(sharingChangeOf(event) ? { sharingChange: sharingChangeOf(event) } : {}),
+    ...(destinationHostOf(event) ? { destinationHost: destinationHostOf(event) } : {}),
     ...(event.object ? { object: event.object } : {}),
     ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),
     ...(event.actor.connectedAppId ? { connectedAppId: event.actor.connectedAppId } : {}),

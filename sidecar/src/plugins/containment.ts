@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { containIncidents, type ContainmentCache, type ContainmentClient, type ContainmentRun } from '../containment/contain-incidents.js';
 import { enforceReviews, type EnforceClient, type EnforcedReviews } from '../containment/enforce-reviews.js';
 import { startFeedbackLoop, type FeedbackLoop } from '../feedback/feedback-loop.js';
+import type { EgressBlocks } from '../egress/blocks.js';
 import type { Store } from '../store/store.js';
 
 /** Which orgs' permission review decisions the sidecar carries out, and how often it looks. */
@@ -11,6 +12,8 @@ export interface ContainmentSettings {
   clientFor: (orgId: string) => (EnforceClient & ContainmentClient) | undefined;
   /** The sidecar's store: incidents to contain, and the actions proposed and carried out. */
   store: Store;
+  /** The egress guard's block list: BlockEgressDestination writes it, each poll reads it again. */
+  blocks: EgressBlocks;
   /** Between two polls of an org's reviews waiting for enforcement (`LEAKWATCH_ENFORCE_MS`). */
   everyMs: number;
 }
@@ -49,12 +52,22 @@ export default fp<ContainmentSettings>(
       return enforced;
     };
     const caches = new Map<string, ContainmentCache>();
-    const contain = async (orgId: string): Promise<ContainmentRun | undefined> => {
+    // One run per org at a time in this process: a run asked for (containNow) waits for the interval's.
+    const running = new Map<string, Promise<unknown>>();
+    const oneAtATime = <T>(orgId: string, run: () => Promise<T>): Promise<T> => {
+      const next = (running.get(orgId) ?? Promise.resolve()).catch(() => undefined).then(run);
+      running.set(orgId, next);
+      return next;
+    };
+    const contain = (orgId: string): Promise<ContainmentRun | undefined> => oneAtATime(orgId, () => containOnce(orgId));
+    const containOnce = async (orgId: string): Promise<ContainmentRun | undefined> => {
       const client = settings.clientFor(orgId);
       if (!client) return undefined;
       const cache = caches.get(orgId) ?? {};
       caches.set(orgId, cache);
-      const run = await containIncidents(settings.store, orgId, client, { cache });
+      // Blocks another replica made since the last poll reach this replica's egress guard here.
+      await settings.blocks.refresh();
+      const run = await containIncidents(settings.store, orgId, client, { cache, blocks: settings.blocks });
       for (const outcome of run.outcomes) {
         app.metrics.containmentActions.inc({ action: outcome.action, step: outcome.step, outcome: outcome.status });
         if (outcome.containedMs !== undefined) app.metrics.incidentTimeToContainment.observe({ action: outcome.action }, outcome.containedMs / 1000);

@@ -114,6 +114,22 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
     expect(proposeActions(incidentState({ verdicts: [verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON })] }), playbooks, SIDECAR)).toEqual([]);
   });
 
+  it('asks a reviewer to block an AI destination personal data went to, for the playbook\'s 72 hours', () => {
+    const { playbooks } = parsePlaybooks(packagedPlaybooks());
+    const flow = verdict({ codes: ['pii_to_ai_outside_region'], severity: 'High', actorId: PERSON, destinationHost: 'ai-notes.example' });
+    const incident = incidentState({ verdicts: [flow] });
+    expect(proposeActions(incident, playbooks, SIDECAR)).toEqual([
+      expect.objectContaining({
+        action: 'BlockEgressDestination',
+        mode: 'AfterApproval',
+        playbook: 'PersonalDataToAiAbroad',
+        targetLabel: 'ai-notes.example',
+        destinationHost: 'ai-notes.example',
+        expiresAt: '2026-03-05T08:00:00.000Z',
+      }),
+    ]);
+  });
+
   it('never acts on the sidecar\'s own user, a drill or a merged incident', () => {
     const { playbooks } = parsePlaybooks(packagedPlaybooks());
     const own = incidentState({ canary: true, verdicts: [verdict({ integration: true, actorId: SIDECAR })] });
