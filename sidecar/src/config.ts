@@ -199,9 +199,11 @@ export interface SidecarConfig {
    */
   orgSync?: { flowsEveryMs: number; suggestEveryMs: number; applyEveryMs?: number };
   /**
-   * Permission review decisions carried out on each connected org's assignments
-   * (`sidecar/src/containment/`), polled every `everyMs` (`LEAKWATCH_ENFORCE_MS`, default 30 s). The
-   * integration user needs Assign Permission Sets; without it every decision ends Failed on its review.
+   * Containment in each connected org (`sidecar/src/containment/`), polled every `everyMs`
+   * (`LEAKWATCH_ENFORCE_MS`, default 30 s): permission review decisions carried out on assignments
+   * (the integration user needs Assign Permission Sets), and the containment playbooks' actions
+   * (Manage Users, Customize Application, Modify Metadata). Without a permission the action ends
+   * Failed with the reason on its record.
    */
   containment?: { everyMs: number };
   /** Worker threads that classify field values, each with its own model (default: the available cores). */
