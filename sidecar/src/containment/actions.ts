@@ -1,6 +1,7 @@
 import { text } from '../verdicts/field-values.js';
 import type { OrgClient } from '../writeback/client.js';
-import { classifyError } from '../writeback/errors.js';
+import { isSalesforceId } from '../contract/salesforce-id.js';
+import { isGone, orgRefusal } from './org-refusals.js';
 import type { SharingChange } from '../incidents/correlate.js';
 import type { ContainmentActionName } from './playbooks.js';
 
@@ -14,22 +15,16 @@ export type ActionResult =
   | { status: 'Retry'; outcome: string }
   | { status: 'Failed' | 'NotPossible'; outcome: string };
 
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
-/** Codes of a delete whose record the org does not have (any more): the session is over anyway. */
-const GONE_CODES: ReadonlySet<string> = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
-/** Codes after which the same call can succeed later: an expired session is renewed by the client on the next call. */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['INVALID_SESSION_ID']);
 
 /** Outcome__c: a short sentence or a code and message, cut to the field. Org messages name ids and API names, never record values. */
 export const outcomeText = (value: string): string => text(value, 255) as string;
 
 const refused = (what: string, error: unknown): ActionResult => {
-  const e = classifyError(error);
-  const status = e.retryable || TRANSIENT_CODES.has(e.code) ? 'Retry' : 'Failed';
-  return { status, outcome: outcomeText(`${e.code}: ${what}: ${e.message}`) };
+  const e = orgRefusal(error);
+  return { status: e.transient ? 'Retry' : 'Failed', outcome: outcomeText(`${e.code}: ${what}: ${e.message}`) };
 };
 
-const checkedId = (id: string | undefined): string | undefined => (id && SALESFORCE_ID.test(id) ? id : undefined);
+const checkedId = (id: string | undefined): string | undefined => (id && isSalesforceId(id) ? id : undefined);
 
 /**
  * Freezes the user (`UserLogin.IsFrozen = true`; the Object Reference: "To access this object, you
@@ -91,7 +86,7 @@ async function endSessions(client: ContainClient, userId: string): Promise<Actio
       await client.delete('AuthSession', session.Id);
       ended += 1;
     } catch (error) {
-      if (GONE_CODES.has(classifyError(error).code)) continue;
+      if (isGone(error)) continue; // the session is over anyway
       return refused(`ending session ${session.Id} after ${ended} of ${sessions.length}`, error);
     }
   }

@@ -81,6 +81,10 @@ interface Row {
 
 const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
 
+/** From detection to containment, never negative (the org keeps date-times to the second). */
+const containedMs = (detectedAt: Date | string, doneAt: Date | string): number => Math.max(0, new Date(doneAt).getTime() - new Date(detectedAt).getTime());
+const containedSeconds = (detectedAt: Date | string, doneAt: Date | string): number => Math.round(containedMs(detectedAt, doneAt) / 1000);
+
 /** The ContainmentAction__c fields the sidecar owns, from a row. */
 const record = (row: Row): Record<string, unknown> => ({
   ActionKey__c: row.action_key,
@@ -96,7 +100,7 @@ const record = (row: Row): Record<string, unknown> => ({
   DetectedAt__c: iso(row.detected_at),
   ProposedAt__c: iso(row.proposed_at),
   DoneAt__c: iso(row.done_at),
-  TimeToContainmentSeconds__c: row.done_at ? Math.max(0, Math.round((Date.parse(iso(row.done_at) as string) - Date.parse(iso(row.detected_at) as string)) / 1000)) : null,
+  TimeToContainmentSeconds__c: row.done_at ? containedSeconds(row.detected_at, row.done_at) : null,
   ExpiresAt__c: iso(row.expires_at),
   UndoneAt__c: iso(row.undone_at),
   Outcome__c: row.outcome,
@@ -194,7 +198,7 @@ async function settle(store: Store, orgId: string, row: Row, result: ActionResul
     action: row.action,
     step,
     status: retry ? 'Retry' : (status as ActionResult['status']),
-    ...(doneAt ? { containedMs: Math.max(0, doneAt.getTime() - Date.parse(iso(row.detected_at) as string)) } : {}),
+    ...(doneAt ? { containedMs: containedMs(row.detected_at, doneAt) } : {}),
   };
 }
 
@@ -249,7 +253,7 @@ async function writeContainedAt(store: Store, orgId: string, client: Containment
     const containedAt = iso(p.contained_at) as string;
     await client.update('Incident__c', id, {
       ContainedAt__c: containedAt,
-      TimeToContainmentSeconds__c: Math.max(0, Math.round((Date.parse(containedAt) - Date.parse(iso(p.detected_at) as string)) / 1000)),
+      TimeToContainmentSeconds__c: containedSeconds(p.detected_at, containedAt),
     });
     await store.query('UPDATE containment_incident SET contained_written = true WHERE org_id = $1 AND incident_key = $2::uuid AND contained_at = $3::timestamptz', [orgId, p.incident_key, containedAt]);
   }

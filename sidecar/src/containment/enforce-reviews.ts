@@ -1,6 +1,7 @@
 import { text } from '../verdicts/field-values.js';
 import type { OrgClient } from '../writeback/client.js';
-import { classifyError } from '../writeback/errors.js';
+import { isSalesforceId } from '../contract/salesforce-id.js';
+import { isGone, orgRefusal } from './org-refusals.js';
 
 /** What enforcing needs of the org's client: queries, the outcome upsert, and one-record update and delete. */
 export type EnforceClient = Pick<OrgClient, 'query' | 'upsert' | 'update' | 'delete'>;
@@ -20,11 +21,6 @@ export const MAX_ENFORCE_ATTEMPTS = 8;
 export const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 3_600_000;
 
-/** Codes after which the same call can succeed later: an expired session is renewed by the client on the next call. */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['INVALID_SESSION_ID']);
-/** Codes of a delete whose record the org does not have (any more): the assignment is verifiably gone. */
-const GONE_CODES: ReadonlySet<string> = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What the decision asks of the assignment: remove it, set its expiry, or nothing (approved for good). */
@@ -79,7 +75,7 @@ interface StoredAssignment {
 const orgTime = (value: string | null): number => (value ? Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN);
 
 /** A 15- or 18-character id in its case-sensitive 15-character form, for comparing the two. */
-const id15 = (id: string | null | undefined): string | undefined => (id && SALESFORCE_ID.test(id) ? id.slice(0, 15) : undefined);
+const id15 = (id: string | null | undefined): string | undefined => (id && isSalesforceId(id) ? id.slice(0, 15) : undefined);
 
 /** EnforcementError__c: a code and a message, cut to the field. Org messages name ids and API names, never record values. */
 const errorText = (code: string, message: string): string => text(`${code}: ${message}`, 255) as string;
@@ -106,8 +102,8 @@ type Act = Omit<EnforcementOutcome, 'reviewKey' | 'containedMs'>;
 
 /** The outcome of a refused call: transient ones are tried again, the rest are Failed with the org's code and message. */
 const refusal = (action: EnforcementAction, error: unknown): Act => {
-  const refused = classifyError(error);
-  if (refused.retryable || TRANSIENT_CODES.has(refused.code)) return { action, status: ENFORCEMENT_STATUS.retrying, error: errorText(refused.code, refused.message) };
+  const refused = orgRefusal(error);
+  if (refused.transient) return { action, status: ENFORCEMENT_STATUS.retrying, error: errorText(refused.code, refused.message) };
   return { action, status: ENFORCEMENT_STATUS.failed, error: errorText(refused.code, refused.message) };
 };
 
@@ -146,7 +142,7 @@ const carryOut = async (client: EnforceClient, review: StoredReview, action: Enf
     else await client.update('PermissionSetAssignment', assignment.Id, { ExpirationDate: endOfDayUtc(review.AccessExpiresOn__c as string) });
     return { action, status: ENFORCEMENT_STATUS.done };
   } catch (error) {
-    if (action === 'remove' && GONE_CODES.has(classifyError(error).code)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
+    if (action === 'remove' && isGone(error)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
     return refusal(action, error);
   }
 };
@@ -159,7 +155,7 @@ const callById = async (client: EnforceClient, review: StoredReview, action: Exc
     else await client.update('PermissionSetAssignment', id, { ExpirationDate: endOfDayUtc(review.AccessExpiresOn__c as string) });
     return { action, status: ENFORCEMENT_STATUS.done };
   } catch (error) {
-    if (GONE_CODES.has(classifyError(error).code)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
+    if (isGone(error)) return { action, status: ENFORCEMENT_STATUS.done, alreadyGone: true };
     return refusal(action, error);
   }
 };

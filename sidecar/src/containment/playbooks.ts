@@ -116,6 +116,33 @@ export const actionKey = (incidentKey: string, action: ContainmentActionName, ta
 
 const id15 = (id: string): string => id.slice(0, 15);
 
+/** Actions a playbook's duration lifts (`expiresAt`); the others stay until undone, or cannot be. */
+const EXPIRING: ReadonlySet<ContainmentActionName> = new Set(['FreezeUser', 'BlockEgressDestination']);
+
+/**
+ * What an action acts on for one verdict: the part of its key that names the target, and the
+ * proposal's target fields. Undefined when the verdict gives it nothing to act on (no org-wide
+ * default change, no destination host, the sidecar's own user).
+ */
+function targetOf(
+  action: ContainmentActionName,
+  verdict: IncidentState['verdicts'][number],
+  selfUserId: string | undefined,
+): { keyPart: string; fields: Pick<ProposedAction, 'targetId' | 'targetLabel' | 'sharingChange' | 'destinationHost'> } | undefined {
+  if (action === 'RestoreOrgWideDefault') {
+    const change = verdict.sharingChange;
+    if (!change) return undefined;
+    return { keyPart: `${change.object}:${change.scope}`, fields: { targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`, sharingChange: change } };
+  }
+  if (action === 'BlockEgressDestination') {
+    const host = verdict.destinationHost;
+    return host ? { keyPart: host, fields: { targetLabel: host, destinationHost: host } } : undefined;
+  }
+  if (!USER_ACTIONS.has(action)) return undefined;
+  if (selfUserId && id15(verdict.actorId) === id15(selfUserId)) return undefined;
+  return { keyPart: id15(verdict.actorId), fields: { targetId: verdict.actorId, targetLabel: verdict.actorName } };
+}
+
 /**
  * The actions the playbooks ask for on an incident: for every verdict, every reason code a
  * playbook answers (its rule or `*`, at or above its severity, for its kind of actor), each of
@@ -137,67 +164,24 @@ export function proposeActions(incident: IncidentState, playbooks: readonly Play
       const rule = playbook.rule === '*' ? verdict.codes[0] : verdict.codes.find((c) => c === playbook.rule);
       if (!rule) continue;
       for (const action of playbook.actions) {
-        if (action === 'RestoreOrgWideDefault') {
-          const change = verdict.sharingChange;
-          if (!change) continue;
-          const key = actionKey(incident.key, action, `${change.object}:${change.scope}`);
-          const proposal: ProposedAction = {
-            key,
-            incidentKey: incident.key,
-            action,
-            targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`,
-            sharingChange: change,
-            mode: playbook.mode,
-            playbook: playbook.name,
-            rule,
-            detectedAt: incident.openedAt,
-            incidentActors: actors,
-          };
-          const known = byKey.get(key);
-          if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
-          continue;
-        }
-        if (action === 'BlockEgressDestination') {
-          const host = verdict.destinationHost;
-          if (!host) continue;
-          const key = actionKey(incident.key, action, host);
-          const proposal: ProposedAction = {
-            key,
-            incidentKey: incident.key,
-            action,
-            targetLabel: host,
-            destinationHost: host,
-            mode: playbook.mode,
-            playbook: playbook.name,
-            rule,
-            detectedAt: incident.openedAt,
-            ...(playbook.durationHours > 0 ? { expiresAt: new Date(Date.parse(incident.openedAt) + playbook.durationHours * 3_600_000).toISOString() } : {}),
-            incidentActors: actors,
-          };
-          const known = byKey.get(key);
-          if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
-          continue;
-        }
-        if (!USER_ACTIONS.has(action)) continue;
-        if (selfUserId && id15(verdict.actorId) === id15(selfUserId)) continue;
-        const key = actionKey(incident.key, action, id15(verdict.actorId));
+        const target = targetOf(action, verdict, selfUserId);
+        if (!target) continue;
         const proposal: ProposedAction = {
-          key,
+          key: actionKey(incident.key, action, target.keyPart),
           incidentKey: incident.key,
           action,
-          targetId: verdict.actorId,
-          targetLabel: verdict.actorName,
+          ...target.fields,
           mode: playbook.mode,
           playbook: playbook.name,
           rule,
           detectedAt: incident.openedAt,
-          ...(playbook.durationHours > 0 && action === 'FreezeUser'
+          ...(playbook.durationHours > 0 && EXPIRING.has(action)
             ? { expiresAt: new Date(Date.parse(incident.openedAt) + playbook.durationHours * 3_600_000).toISOString() }
             : {}),
           incidentActors: actors,
         };
-        const known = byKey.get(key);
-        if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(key, proposal);
+        const known = byKey.get(proposal.key);
+        if (!known || STRENGTH[proposal.mode] > STRENGTH[known.mode]) byKey.set(proposal.key, proposal);
       }
     }
   }
