@@ -157,7 +157,7 @@ const INCIDENT_FIELDS = [
   'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'MergedInto__c', 'MergedInto__r.Name',
 ];
 /** ContainmentService.REVERSIBLE: ended sessions and revoked tokens cannot come back (pinned by scripts/package/sidecar-parity.test.ts). */
-export const CONTAINMENT_REVERSIBLE = new Set(['FreezeUser', 'RestoreOrgWideDefault', 'BlockEgressDestination']);
+export const CONTAINMENT_REVERSIBLE = new Set(['FreezeUser', 'RestoreOrgWideDefault', 'DeleteSharingRule', 'BlockEgressDestination']);
 /** ContainmentService's refusals, word for word (pinned by scripts/package/sidecar-parity.test.ts). */
 export const CONTAINMENT_REFUSALS = {
   permission:
@@ -176,7 +176,7 @@ export const CONTAINMENT_STATUS_REFUSALS = {
 } as const;
 /** The picklist labels of ContainmentAction__c, which ContainmentController reads from the schema (pinned by the parity test). */
 export const CONTAINMENT_LABELS: Record<'Action__c' | 'Mode__c' | 'Status__c', Record<string, string>> = {
-  Action__c: { FreezeUser: 'Freeze User', EndSessions: 'End Sessions', RevokeOAuthTokens: 'Revoke OAuth Tokens', RestoreOrgWideDefault: 'Restore Org-Wide Default', BlockEgressDestination: 'Block Egress Destination' },
+  Action__c: { FreezeUser: 'Freeze User', EndSessions: 'End Sessions', RevokeOAuthTokens: 'Revoke OAuth Tokens', RestoreOrgWideDefault: 'Restore Org-Wide Default', DeleteSharingRule: 'Delete Sharing Rule', BlockEgressDestination: 'Block Egress Destination' },
   Mode__c: { Automatic: 'Automatic', AfterApproval: 'After Approval' },
   Status__c: {
     Proposed: 'Proposed',

@@ -69,7 +69,7 @@ function syncClient(client: object | undefined): ApplyClient | undefined {
 
 /** The org connection as containment uses it (queries, upserts, update and delete, session, identity), when it can. */
 function containmentClient(client: object | undefined): (EnforceClient & ContainmentClient) | undefined {
-  const methods = ['query', 'upsert', 'update', 'delete', 'session', 'identity', 'readMetadata', 'updateMetadata'];
+  const methods = ['query', 'upsert', 'update', 'delete', 'session', 'identity', 'readMetadata', 'updateMetadata', 'createMetadata', 'deleteMetadata'];
   return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as EnforceClient & ContainmentClient) : undefined;
 }
 

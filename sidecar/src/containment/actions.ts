@@ -2,11 +2,12 @@ import { text } from '../verdicts/field-values.js';
 import type { OrgClient } from '../writeback/client.js';
 import { isSalesforceId } from '../contract/salesforce-id.js';
 import { isGone, orgRefusal } from './org-refusals.js';
-import type { SharingChange } from '../incidents/correlate.js';
+import type { SharingChange, SharingRuleRef } from '../incidents/correlate.js';
+import type { MetadataRecord, MetadataSaveResult } from '../writeback/client.js';
 import type { ContainmentActionName } from './playbooks.js';
 
 /** What carrying out containment needs of the org's client. */
-export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity' | 'readMetadata' | 'updateMetadata'>;
+export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity' | 'readMetadata' | 'updateMetadata' | 'createMetadata' | 'deleteMetadata'>;
 
 /** How one try of an action (or its undo) ended. */
 export type ActionResult =
@@ -213,6 +214,88 @@ async function setOrgWideDefault(client: ContainClient, change: SharingChange, e
   return { status: 'Done', outcome: outcomeText(`${change.object} ${field} set from ${expected} to ${target}`), priorState: done };
 }
 
+/** The Metadata API type of each kind of sharing rule (SharingRules: "SharingCriteriaRule, SharingOwnerRule …"). */
+const RULE_METADATA_TYPES = { criteria: 'SharingCriteriaRule', owner: 'SharingOwnerRule', guest: 'SharingGuestRule' } as const;
+type RuleMetadataType = (typeof RULE_METADATA_TYPES)[keyof typeof RULE_METADATA_TYPES];
+const RULE_TYPE_NAMES: ReadonlySet<string> = new Set(Object.values(RULE_METADATA_TYPES));
+
+/** A component as it can be sent back: without the attributes (`$`) a SOAP reader adds. */
+function plainComponent(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainComponent);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !key.startsWith('$')).map(([key, v]) => [key, plainComponent(v)]));
+}
+
+const firstError = (result: MetadataSaveResult | undefined): string => {
+  const [first] = result?.errors ?? [];
+  return `${first?.statusCode ?? 'UNKNOWN'}: ${first?.message ?? 'no result'}`;
+};
+
+/**
+ * Finds a sharing rule by its full name under its kind's type, or under each kind when the audit
+ * trail did not say which (SharingCriteriaRule first: the kind Setup's audit trail names most).
+ */
+async function findRule(client: ContainClient, ref: SharingRuleRef, fullName: string): Promise<{ type: RuleMetadataType; component: MetadataRecord } | { result: ActionResult } | undefined> {
+  const types: RuleMetadataType[] = ref.ruleType ? [RULE_METADATA_TYPES[ref.ruleType]] : Object.values(RULE_METADATA_TYPES);
+  for (const type of types) {
+    try {
+      const [component] = await client.readMetadata(type, [fullName]);
+      if (component) return { type, component };
+    } catch (error) {
+      return { result: refused(`reading ${type} ${fullName} needs View Setup and Configuration and the Metadata API`, error) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Deletes a sharing rule that opened personal data (a rule cannot be switched off, only deleted;
+ * Metadata API deleteMetadata of SharingCriteriaRule, SharingOwnerRule or SharingGuestRule, which
+ * needs Manage Sharing). The rule is read first and its definition kept, so that an undo can
+ * create it again as it was. A rule already gone counts as contained.
+ */
+async function deleteSharingRule(client: ContainClient, ref: SharingRuleRef): Promise<ActionResult> {
+  const fullName = `${ref.object}.${ref.rule}`;
+  const found = await findRule(client, ref, fullName);
+  if (found && 'result' in found) return found.result;
+  if (!found) return { status: 'Done', outcome: outcomeText(`sharing rule ${fullName} no longer exists`), priorState: { sharingRule: ref, gone: true } };
+  let deleted: MetadataSaveResult | undefined;
+  try {
+    [deleted] = await client.deleteMetadata(found.type, [fullName]);
+  } catch (error) {
+    return refused(`deleting ${found.type} ${fullName}`, error);
+  }
+  if (!deleted?.success) return { status: 'Failed', outcome: outcomeText(`${firstError(deleted)} (deleting ${found.type} ${fullName} needs Manage Sharing)`) };
+  return {
+    status: 'Done',
+    outcome: outcomeText(`sharing rule ${fullName} (${found.type}) deleted`),
+    priorState: { sharingRule: ref, type: found.type, definition: plainComponent(found.component) },
+  };
+}
+
+/** Creates a deleted sharing rule again from the definition read before it was deleted, unless one of its name exists again. */
+async function recreateSharingRule(client: ContainClient, prior: Record<string, unknown> | undefined): Promise<ActionResult> {
+  const ref = prior?.sharingRule as SharingRuleRef | undefined;
+  if (ref && prior?.gone === true) return { status: 'Undone', outcome: 'nothing to create again: the rule was gone before containment' };
+  const type = typeof prior?.type === 'string' && RULE_TYPE_NAMES.has(prior.type) ? (prior.type as RuleMetadataType) : undefined;
+  const definition = prior?.definition as MetadataRecord | undefined;
+  if (!ref || !type || !definition || typeof definition.fullName !== 'string') return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the deleted rule\'s definition is not recorded' };
+  try {
+    const [existing] = await client.readMetadata(type, [definition.fullName]);
+    if (existing) return { status: 'NotPossible', outcome: outcomeText(`CHANGED_SINCE: a ${type} named ${definition.fullName} exists again; left as it is`) };
+  } catch (error) {
+    return refused(`reading ${type} ${definition.fullName}`, error);
+  }
+  let created: MetadataSaveResult | undefined;
+  try {
+    [created] = await client.createMetadata(type, [definition]);
+  } catch (error) {
+    return refused(`creating ${type} ${definition.fullName}`, error);
+  }
+  if (!created?.success) return { status: 'Failed', outcome: outcomeText(`${firstError(created)} (creating ${type} ${definition.fullName} again)`) };
+  return { status: 'Undone', outcome: outcomeText(`sharing rule ${definition.fullName} created again as it was`) };
+}
+
 /** The egress guard's block list, bound to one org and one action. */
 export interface EgressBlocker {
   block(host: string, expiresAt?: string): Promise<void>;
@@ -223,6 +306,8 @@ export interface CarryOutOptions {
   fetchImpl?: typeof fetch;
   /** For RestoreOrgWideDefault: the change to set back. */
   sharingChange?: SharingChange;
+  /** For DeleteSharingRule: the rule to delete. */
+  sharingRule?: SharingRuleRef;
   /** For BlockEgressDestination: the host, when it is lifted, and the guard's block list. */
   destinationHost?: string;
   expiresAt?: string;
@@ -248,6 +333,10 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
     if (!change) return { status: 'Failed', outcome: 'NO_TARGET: RestoreOrgWideDefault needs the change to set back' };
     return setOrgWideDefault(client, change, change.to, change.from);
   }
+  if (action === 'DeleteSharingRule') {
+    if (!options.sharingRule) return { status: 'Failed', outcome: 'NO_TARGET: DeleteSharingRule needs the rule to delete' };
+    return deleteSharingRule(client, options.sharingRule);
+  }
   if (action === 'BlockEgressDestination') return blockDestination(options);
   const userId = checkedId(targetId);
   if (!userId) return { status: 'Failed', outcome: outcomeText(`NO_TARGET: ${action} needs a user id`) };
@@ -265,7 +354,8 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
 
 /**
  * Undoes a done action where the platform allows it: a freeze is lifted, an org-wide default set back
- * is opened again (only while it still holds the restored value), a blocked host is allowed again;
+ * is opened again (only while it still holds the restored value), a deleted sharing rule is created
+ * again as it was (unless one of its name exists again), a blocked host is allowed again;
  * ended sessions and revoked tokens cannot come back.
  */
 export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
@@ -276,6 +366,7 @@ export async function undoAction(client: ContainClient, action: ContainmentActio
     await options.egress.unblock(host);
     return { status: 'Undone', outcome: outcomeText(`egress to ${host} allowed again`) };
   }
+  if (action === 'DeleteSharingRule') return recreateSharingRule(client, prior);
   if (action === 'RestoreOrgWideDefault') {
     const change = prior?.sharingChange as SharingChange | undefined;
     if (!change) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the org-wide default set back is not recorded' };

@@ -1,5 +1,5 @@
 import { orgKey } from '../contract/salesforce-id.js';
-import type { IncidentState, SharingChange } from '../incidents/correlate.js';
+import type { IncidentState, SharingChange, SharingRuleRef } from '../incidents/correlate.js';
 import type { Store } from '../store/store.js';
 import type { OrgClient } from '../writeback/client.js';
 import { classifyError } from '../writeback/errors.js';
@@ -85,6 +85,16 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
 const containedMs = (detectedAt: Date | string, doneAt: Date | string): number => Math.max(0, new Date(doneAt).getTime() - new Date(detectedAt).getTime());
 const containedSeconds = (detectedAt: Date | string, doneAt: Date | string): number => Math.round(containedMs(detectedAt, doneAt) / 1000);
 
+/**
+ * PriorState__c: what was set back or blocked, without a deleted sharing rule's definition (kept
+ * only in the sidecar's store to re-create the rule; its criteria may name values).
+ */
+const priorStateForOrg = (prior: Record<string, unknown> | null): string | null => {
+  if (!prior) return null;
+  const { definition: _definition, ...shown } = prior;
+  return JSON.stringify(shown);
+};
+
 /** The ContainmentAction__c fields the sidecar owns, from a row. */
 const record = (row: Row): Record<string, unknown> => ({
   ActionKey__c: row.action_key,
@@ -105,7 +115,7 @@ const record = (row: Row): Record<string, unknown> => ({
   UndoneAt__c: iso(row.undone_at),
   Outcome__c: row.outcome,
   Attempts__c: row.attempts,
-  PriorState__c: row.prior_state ? JSON.stringify(row.prior_state) : null,
+  PriorState__c: priorStateForOrg(row.prior_state),
   IncidentActors__c: row.incident_actors.slice(0, 255),
 });
 
@@ -150,8 +160,14 @@ async function propose(store: Store, orgId: string, playbooks: readonly Playbook
             detected_at: p.detectedAt,
             expires_at: p.expiresAt ?? null,
             actors: p.incidentActors.join(','),
-            // What a restore of an org-wide default sets back, or the host to block, known from the proposal on.
-            prior: p.sharingChange ? { sharingChange: p.sharingChange } : p.destinationHost ? { destinationHost: p.destinationHost } : null,
+            // What a restore of an org-wide default sets back, the rule to delete or the host to block, known from the proposal on.
+            prior: p.sharingChange
+              ? { sharingChange: p.sharingChange }
+              : p.sharingRule
+                ? { sharingRule: p.sharingRule }
+                : p.destinationHost
+                  ? { destinationHost: p.destinationHost }
+                  : null,
           })),
         ),
       ],
@@ -279,6 +295,7 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
   const carry = (row: Row): CarryOutOptions => ({
     ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}),
     ...(row.prior_state?.sharingChange ? { sharingChange: row.prior_state.sharingChange as SharingChange } : {}),
+    ...(row.prior_state?.sharingRule ? { sharingRule: row.prior_state.sharingRule as SharingRuleRef } : {}),
     ...(typeof row.prior_state?.destinationHost === 'string' ? { destinationHost: row.prior_state.destinationHost } : {}),
     ...(row.expires_at ? { expiresAt: iso(row.expires_at) as string } : {}),
     ...(options.blocks

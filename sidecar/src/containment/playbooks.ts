@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Severity } from '../contract/verdict.js';
 import { atLeast } from '../detect/severity.js';
-import type { IncidentState, SharingChange } from '../incidents/correlate.js';
+import type { IncidentState, SharingChange, SharingRuleRef } from '../incidents/correlate.js';
 
 /** ContainmentAction__c.Action__c, as the restricted picklist spells its values. */
-export const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'RestoreOrgWideDefault', 'BlockEgressDestination'] as const;
+export const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'RestoreOrgWideDefault', 'DeleteSharingRule', 'BlockEgressDestination'] as const;
 export type ContainmentActionName = (typeof CONTAINMENT_ACTIONS)[number];
 
 /** Actions that act on a user (TargetId__c is the user's id). */
@@ -36,6 +36,8 @@ export interface ProposedAction {
   targetLabel: string;
   /** For RestoreOrgWideDefault: the change to set back. */
   sharingChange?: SharingChange;
+  /** For DeleteSharingRule: the rule to delete. */
+  sharingRule?: SharingRuleRef;
   /** For BlockEgressDestination: the host to block. */
   destinationHost?: string;
   mode: Exclude<PlaybookMode, 'NotifyOnly'>;
@@ -122,17 +124,23 @@ const EXPIRING: ReadonlySet<ContainmentActionName> = new Set(['FreezeUser', 'Blo
 /**
  * What an action acts on for one verdict: the part of its key that names the target, and the
  * proposal's target fields. Undefined when the verdict gives it nothing to act on (no org-wide
- * default change, no destination host, the sidecar's own user).
+ * default change, no sharing rule created, no destination host, the sidecar's own user).
  */
 function targetOf(
   action: ContainmentActionName,
   verdict: IncidentState['verdicts'][number],
   selfUserId: string | undefined,
-): { keyPart: string; fields: Pick<ProposedAction, 'targetId' | 'targetLabel' | 'sharingChange' | 'destinationHost'> } | undefined {
+): { keyPart: string; fields: Pick<ProposedAction, 'targetId' | 'targetLabel' | 'sharingChange' | 'sharingRule' | 'destinationHost'> } | undefined {
   if (action === 'RestoreOrgWideDefault') {
     const change = verdict.sharingChange;
     if (!change) return undefined;
     return { keyPart: `${change.object}:${change.scope}`, fields: { targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`, sharingChange: change } };
+  }
+  if (action === 'DeleteSharingRule') {
+    const rule = verdict.sharingRule;
+    if (!rule) return undefined;
+    const fullName = `${rule.object}.${rule.rule}`;
+    return { keyPart: fullName, fields: { targetLabel: `sharing rule ${fullName}`, sharingRule: rule } };
   }
   if (action === 'BlockEgressDestination') {
     const host = verdict.destinationHost;

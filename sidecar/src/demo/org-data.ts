@@ -1,5 +1,5 @@
 import { toId18 } from '../contract/salesforce-id.js';
-import type { EventLogFileUpload } from '../emulator/seeding-client.js';
+import type { EventLogFileUpload, SharingRuleSeed } from '../emulator/seeding-client.js';
 
 /**
  * Raw org data in Salesforce's own shapes: records of the standard objects the collectors read
@@ -12,6 +12,8 @@ export interface OrgData {
   /** Records per object, in the order they are seeded (users before what names them). */
   records: Array<{ sobject: string; records: Array<Record<string, unknown>> }>;
   eventLogFiles: EventLogFileData[];
+  /** Sharing rules as the org's Sharing Settings hold them (Metadata API components). */
+  sharingRules?: SharingRuleSeed[];
 }
 
 /** The body of `POST /__emulator/event-log-files`, with the time the org generated the file. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, LeakEvent } from '../contract/event.js';
-import { seedEventLogFile, seedRecords } from '../emulator/seeding-client.js';
+import { seedEventLogFile, seedRecords, seedSharingRule } from '../emulator/seeding-client.js';
 import type { OrgData } from './org-data.js';
 
 export interface SidecarEndpoint {
@@ -59,7 +59,8 @@ const SEED_BATCH = 2_000;
 
 /**
  * Loads raw org data into the org emulator through its public seeding API, as an independent data
- * set would be loaded: `POST /__emulator/records/{SObject}` and `POST /__emulator/event-log-files`.
+ * set would be loaded: `POST /__emulator/records/{SObject}`, `POST /__emulator/event-log-files` and
+ * `POST /__emulator/sharing-rules`.
  */
 export const seedOrg = async (orgUrl: string, data: OrgData): Promise<{ records: number; files: number; lines: number }> => {
   let records = 0;
@@ -72,6 +73,7 @@ export const seedOrg = async (orgUrl: string, data: OrgData): Promise<{ records:
     }
   }
   for (const file of data.eventLogFiles) lines += (await seedEventLogFile(orgUrl, file)).lines;
+  for (const rule of data.sharingRules ?? []) await seedSharingRule(orgUrl, rule);
   return { records, files: data.eventLogFiles.length, lines };
 };
 

@@ -88,9 +88,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
   };
   try {
     // The customer grants the integration user Assign Permission Sets, so rejected reviews really revoke,
-    // and Manage Users and Customize Application, so containment can freeze users, end their sessions
-    // and see and revoke their OAuth tokens (sidecar/src/containment/README.md).
-    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true, manageUsers: true, customizeApplication: true });
+    // Manage Users and Customize Application, so containment can freeze users, end their sessions
+    // and see and revoke their OAuth tokens, and Manage Sharing with the Metadata API, so it can delete
+    // a sharing rule that opened personal data (sidecar/src/containment/README.md).
+    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true, manageUsers: true, customizeApplication: true, modifyMetadata: true, manageSharing: true });
     closers.push(() => org.close());
     print(`org emulator      ${org.url}  (objects: ${[...org.schema.keys()].join(', ')})`);
     const keyPath = join(dataDir, 'org-emulator.key');

@@ -323,6 +323,13 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
       { sobject: 'LoginHistory', records: logins },
     ],
     eventLogFiles: logs.files(),
+    // The rule the audit trail row above records: Contacts owned by internal users, shared with all of them.
+    sharingRules: [
+      {
+        type: 'SharingOwnerRule',
+        rule: { fullName: 'Contact.Open_Contacts', label: 'Open Contacts', accessLevel: 'Edit', sharedFrom: { allInternalUsers: '' }, sharedTo: { allInternalUsers: '' } },
+      },
+    ],
   };
   return { phase: { events: b.take(), org }, massDelete, cardInCase };
 };

@@ -9,8 +9,9 @@ import type { TopicDefinition } from './pubsub/topics.js';
 import { buildServer, type EmulatorStats, type UserPermission } from './server.js';
 import { OrgStore, type StoredRecord } from './store.js';
 import { OrgWideDefaults, type OrgWideDefault } from './sharing.js';
+import { SharingRules, sharingRuleInput, isSharingRuleType, type SharingRule, type SharingRuleType } from './sharing-rules.js';
 
-export type { OrgWideDefault };
+export type { OrgWideDefault, SharingRule, SharingRuleType };
 export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity, PubSubControls, PubSubStats };
 
 /** The org's Pub/Sub API (README, "Pub/Sub API"). */
@@ -82,6 +83,13 @@ export interface OrgEmulatorOptions {
    * `PermissionsManageUsers` and assigned to the user grants it as well.
    */
   manageUsers?: boolean;
+  /**
+   * Whether the integration user has Manage Sharing, which creating or deleting a sharing rule through
+   * the Metadata API requires ("SharingRules", Special Access Rules: "only users with the Manage Sharing
+   * permission can edit this object"). Off by default, for the same reason as `assignPermissionSets`; a
+   * PermissionSet seeded with `PermissionsManageSharing` and assigned to the user grants it as well.
+   */
+  manageSharing?: boolean;
   /** The Pub/Sub API beside the REST API (on by default); `false` serves none. */
   pubsub?: PubSubOptions | false;
 }
@@ -115,6 +123,15 @@ export interface OrgEmulator {
   setOrgWideDefault(object: string, settings: { sharingModel?: string; externalSharingModel?: string }): void;
   /** An object's org-wide default now (what readMetadata of CustomObject shows); throws for an object the emulator keeps none for. */
   orgWideDefault(object: string): OrgWideDefault;
+  /**
+   * Creates a sharing rule as an admin would in Setup, Sharing Settings (`POST /__emulator/sharing-rules`):
+   * `rule` is the component as the Metadata API carries it (`fullName` `Contact.Rule_Name`, `label`,
+   * `accessLevel`, `sharedTo: { allInternalUsers: '' }` or `{ group: 'Name' }`, `criteriaItems`, …).
+   * Throws `<statusCode>: <message>` on what createMetadata would refuse; returns the stored rule.
+   */
+  createSharingRule(type: SharingRuleType, rule: Record<string, unknown>): SharingRule;
+  /** A sharing rule now, with its type (what readMetadata shows); undefined when there is none. */
+  sharingRule(fullName: string): ({ type: SharingRuleType } & SharingRule) | undefined;
   /** API requests used today and the daily maximum. */
   apiUsage(): { used: number; max: number };
   /** When a record was first written, epoch milliseconds (its CreatedDate keeps only seconds, as in a real org). */
@@ -171,12 +188,15 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     ...(options.modifyMetadata ? ['ModifyMetadata' as const] : []),
     ...(options.assignPermissionSets ? ['AssignPermissionSets' as const] : []),
     ...(options.manageUsers ? ['ManageUsers' as const] : []),
+    ...(options.manageSharing ? ['ManageSharing' as const] : []),
   ]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
   const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
   // Org-wide defaults: the standard objects' starting values and each custom object's from its source file.
   const sharing = new OrgWideDefaults(schema);
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus, sharing });
+  // Sharing rules: none until a test, the seeding API or createMetadata makes one.
+  const sharingRules = new SharingRules(sharing);
+  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus, sharing, sharingRules });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
@@ -226,6 +246,17 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
       const value = sharing.get(object);
       if (!value) throw new Error(`the emulator keeps no org-wide default for ${object}`);
       return value;
+    },
+    createSharingRule: (type, rule) => {
+      if (!isSharingRuleType(type)) throw new Error(`the emulator serves no sharing rule type ${String(type)}`);
+      const input = sharingRuleInput(rule);
+      const [problem] = sharingRules.problems(type, input);
+      if (problem) throw new Error(`${problem.statusCode}: ${problem.message}`);
+      return sharingRules.create(type, input);
+    },
+    sharingRule: (fullName) => {
+      const stored = sharingRules.get(fullName);
+      return stored && { type: stored.type, ...stored.rule };
     },
     apiUsage: () => ({ ...api }),
     createdAtMs: (id) => store.createdAtMs(id),

@@ -3,10 +3,11 @@ import { XMLParser } from 'fast-xml-parser';
 import type { OrgAuth } from './auth.js';
 import { classificationOf, classificationProblems, metadataField, setClassification, type MetadataField } from './field-definitions.js';
 import type { OrgWideDefaults, SharingTarget } from './sharing.js';
+import { isSharingRuleType, sharingRuleInput, SHARING_RULE_TYPES, type FilterItem, type SharedTo, type SharingRule, type SharingRuleType, type SharingRules } from './sharing-rules.js';
 import type { OrgStore } from './store.js';
 
 /** The user permissions the Metadata API asks for (the PermissionSet fields' names without `Permissions`). */
-export type MetadataPermission = 'ModifyAllData' | 'ModifyMetadata' | 'CustomizeApplication';
+export type MetadataPermission = 'ModifyAllData' | 'ModifyMetadata' | 'CustomizeApplication' | 'ManageSharing';
 
 export interface MetadataApiParts {
   store: OrgStore;
@@ -15,12 +16,18 @@ export interface MetadataApiParts {
   permitted: (permission: MetadataPermission) => boolean;
   /** The org-wide defaults the CustomObject component reads and replaces. */
   sharing: OrgWideDefaults;
+  /** The sharing rules readMetadata, createMetadata and deleteMetadata of SharingCriteriaRule, SharingOwnerRule and SharingGuestRule serve. */
+  sharingRules: SharingRules;
   onCall: () => void;
 }
 
-/** The types the emulator serves: CustomField (classification) and CustomObject (org-wide defaults only). */
-const SERVED_TYPES = new Set(['CustomField', 'CustomObject']);
-/** Components per readMetadata or updateMetadata call ("Limit: 10", readMetadata and updateMetadata). */
+/**
+ * The types the emulator serves: CustomField (classification) and CustomObject (org-wide defaults
+ * only) with readMetadata and updateMetadata; the sharing rule types with readMetadata, createMetadata
+ * and deleteMetadata.
+ */
+const SERVED_TYPES = new Set(['CustomField', 'CustomObject', ...SHARING_RULE_TYPES]);
+/** Components per readMetadata, updateMetadata, createMetadata or deleteMetadata call ("Limit: 10" in each call's reference). */
 const MAX_COMPONENTS = 10;
 /** Metadata types the emulator knows exist but does not serve: an org that cannot use them says so. */
 const OTHER_TYPES = new Set(['ApexClass', 'ApexTrigger', 'Layout', 'PermissionSet', 'Profile', 'CustomLabels', 'CustomMetadata', 'StandardValueSet', 'GlobalValueSet', 'Flow', 'ValidationRule', 'RecordType', 'ListView']);
@@ -30,7 +37,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '@_',
   removeNSPrefix: true,
   parseTagValue: false,
-  isArray: (name) => name === 'fullNames' || name === 'metadata',
+  isArray: (name) => name === 'fullNames' || name === 'metadata' || name === 'criteriaItems',
 });
 
 const escape = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -216,12 +223,79 @@ function updateObject(parts: MetadataApiParts, component: Record<string, unknown
   return { fullName: target.object.name, errors: [] };
 }
 
+const element = (name: string, value: string | boolean | undefined): string => (value === undefined ? '' : `<${name}>${escape(String(value))}</${name}>`);
+/** A SharedTo's one element: the `all…` groups empty (`<allInternalUsers></allInternalUsers>`, as a retrieved `.sharingRules` file has them). */
+const sharedToXml = (name: string, sharedTo: SharedTo | undefined): string =>
+  sharedTo === undefined ? '' : `<${name}>${Object.entries(sharedTo).map(([key, value]) => `<${key}>${escape(value)}</${key}>`).join('')}</${name}>`;
+const filterItemXml = (item: FilterItem): string =>
+  `<criteriaItems>${element('field', item.field)}${element('operation', item.operation)}${element('value', item.value)}${element('valueField', item.valueField)}</criteriaItems>`;
+
+/**
+ * A sharing rule's component as readMetadata returns it: fullName, SharingBaseRule's elements in the
+ * WSDL's order (accessLevel, accountSettings, description, label, sharedTo), then the type's own:
+ * booleanFilter, criteriaItems (field, operation, value, valueField), includeHVUOwnedRecords,
+ * includeRecordsOwnedByAll for criteria and guest rules; sharedFrom for owner rules.
+ */
+function sharingRuleXml(rule: SharingRule): string {
+  const settings = rule.accountSettings;
+  return [
+    element('fullName', rule.fullName),
+    element('accessLevel', rule.accessLevel),
+    settings ? `<accountSettings>${element('caseAccessLevel', settings.caseAccessLevel)}${element('contactAccessLevel', settings.contactAccessLevel)}${element('opportunityAccessLevel', settings.opportunityAccessLevel)}</accountSettings>` : '',
+    element('description', rule.description),
+    element('label', rule.label),
+    sharedToXml('sharedTo', rule.sharedTo),
+    element('booleanFilter', rule.booleanFilter),
+    ...(rule.criteriaItems ?? []).map(filterItemXml),
+    element('includeHVUOwnedRecords', rule.includeHVUOwnedRecords),
+    element('includeRecordsOwnedByAll', rule.includeRecordsOwnedByAll),
+    sharedToXml('sharedFrom', rule.sharedFrom),
+  ].join('');
+}
+
+/**
+ * Metadata API "SharingRules", Special Access Rules: "only users with the View Setup and Configuration
+ * permission can access this object, and only users with the Manage Sharing permission can edit this
+ * object." Creating or deleting a rule without Manage Sharing is refused per component, as changing a
+ * field without Customize Application is (code and wording the emulator's). Reading needs View Setup
+ * and Configuration, which every user who may use the Metadata API (Modify Metadata, Modify All Data)
+ * holds, so reading is not checked further.
+ */
+const noManageSharing = (verb: string, type: string, fullName: string): SaveError[] => [
+  { statusCode: 'INSUFFICIENT_ACCESS', message: `insufficient access rights: ${verb} ${type} ${fullName} needs the Manage Sharing permission`, fields: [] },
+];
+
+/** Creates one sharing rule, as createMetadata does: refused with every problem `SharingRules.problems` finds. */
+function createRule(parts: MetadataApiParts, type: SharingRuleType, component: Record<string, unknown>): { fullName: string; errors: SaveError[] } {
+  const input = sharingRuleInput(component);
+  if (!parts.permitted('ManageSharing')) return { fullName: input.fullName, errors: noManageSharing('creating', type, input.fullName) };
+  const problems = parts.sharingRules.problems(type, input);
+  if (problems.length > 0) return { fullName: input.fullName, errors: problems };
+  return { fullName: parts.sharingRules.create(type, input).fullName, errors: [] };
+}
+
+/**
+ * Deletes one sharing rule, as deleteMetadata does. A name without a rule of the type is refused
+ * (`INVALID_CROSS_REFERENCE_KEY` "In field: fullName - no SharingCriteriaRule named X found", as
+ * updateMetadata answers a field it cannot find; code and wording the emulator's).
+ */
+function deleteRule(parts: MetadataApiParts, type: SharingRuleType, fullName: string): { fullName: string; errors: SaveError[] } {
+  if (!parts.permitted('ManageSharing')) return { fullName, errors: noManageSharing('deleting', type, fullName) };
+  const stored = parts.sharingRules.get(fullName);
+  if (!stored || stored.type !== type) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no ${type} named ${fullName} found`, fields: ['fullName'] }] };
+  parts.sharingRules.delete(fullName, type);
+  return { fullName: stored.rule.fullName, errors: [] };
+}
+
 /**
  * Metadata API over SOAP (`/services/Soap/m/<version>`): readMetadata and updateMetadata of
  * CustomField, the calls the sidecar makes to apply data classification, and of CustomObject limited
- * to the org-wide defaults (sharingModel, externalSharingModel), to restore an object's OWD. Session from the
- * SessionHeader; Modify Metadata Through Metadata API Functions or Modify All Data to use the API at
- * all; Customize Application to change a field.
+ * to the org-wide defaults (sharingModel, externalSharingModel), to restore an object's OWD;
+ * readMetadata, createMetadata and deleteMetadata of SharingCriteriaRule, SharingOwnerRule and
+ * SharingGuestRule, to delete a sharing rule that opened personal data and re-create it on undo.
+ * Session from the SessionHeader; Modify Metadata Through Metadata API Functions or Modify All Data to
+ * use the API at all; Customize Application to change a field or object; Manage Sharing to create or
+ * delete a sharing rule.
  */
 export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiParts): void {
   app.addContentTypeParser(['text/xml', 'application/soap+xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -253,6 +327,14 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
       if (!SERVED_TYPES.has(type)) return unusable(type);
       const names = ((call.fullNames as unknown[] | undefined) ?? []).map((n) => textOf(n) ?? '');
       if (names.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`);
+      if (isSharingRuleType(type)) {
+        const rules = names.map((name) => {
+          const stored = parts.sharingRules.get(name);
+          // A name without a rule of this type reads as an empty record, as an unknown field does.
+          return stored && stored.type === type ? `<records xsi:type="${type}">${sharingRuleXml(stored.rule)}</records>` : `<records xsi:type="${type}"/>`;
+        });
+        return respond(`<readMetadataResponse><result>${rules.join('')}</result></readMetadataResponse>`);
+      }
       if (type === 'CustomObject') {
         const objects = names.map((name) => {
           const target = parts.sharing.target(name);
@@ -276,10 +358,36 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
       if (other !== undefined) return unusable(other);
       // updateMetadata(): "All components must be of the same type in the same call." The fault code and wording are the emulator's.
       if (types.length > 1) return fault(reply, 'INVALID_TYPE', `All components must be of the same type in the same call: ${types.join(', ')}`);
+      const rule = types.find((t) => isSharingRuleType(t));
+      if (rule !== undefined) return fault(reply, 'INVALID_OPERATION', `the emulator serves updateMetadata of CustomField and CustomObject, not ${rule}: delete the rule and create it again`);
       const save = types[0] === 'CustomObject' ? updateObject : updateOne;
       const results = components.map((component) => save(parts, component));
       return respond(`<updateMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</updateMetadataResponse>`);
     }
-    return fault(reply, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata and updateMetadata`);
+    if (operation === 'createMetadata' && call) {
+      // createMetadata(): at most 10 components, "All components must be of the same type in the same call";
+      // one SaveResult per component, in order. The fault codes and wording are the emulator's.
+      const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
+      if (components.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many components: at most ${MAX_COMPONENTS} per call`);
+      const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
+      const other = types.find((t) => !SERVED_TYPES.has(t));
+      if (other !== undefined) return unusable(other);
+      if (types.length > 1) return fault(reply, 'INVALID_TYPE', `All components must be of the same type in the same call: ${types.join(', ')}`);
+      const [type] = types;
+      if (type !== undefined && !isSharingRuleType(type)) return fault(reply, 'INVALID_OPERATION', `the emulator serves createMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
+      const results = type === undefined ? [] : components.map((component) => createRule(parts, type, component));
+      return respond(`<createMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</createMetadataResponse>`);
+    }
+    if (operation === 'deleteMetadata' && call) {
+      // deleteMetadata(): a type and at most 10 fullNames; one DeleteResult (errors, fullName, success) per name, in order.
+      const type = valueOf(call, 'type') ?? '';
+      if (!SERVED_TYPES.has(type)) return unusable(type);
+      const names = ((call.fullNames as unknown[] | undefined) ?? []).map((n) => textOf(n) ?? '');
+      if (names.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`);
+      if (!isSharingRuleType(type)) return fault(reply, 'INVALID_OPERATION', `the emulator serves deleteMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
+      const results = names.map((name) => deleteRule(parts, type, name));
+      return respond(`<deleteMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</deleteMetadataResponse>`);
+    }
+    return fault(reply, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata, updateMetadata, createMetadata and deleteMetadata`);
   });
 }

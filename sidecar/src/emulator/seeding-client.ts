@@ -38,3 +38,14 @@ export async function seedEventLogFile(orgUrl: string, file: EventLogFileUpload)
 export async function seedPubSubEvents(orgUrl: string, topic: string, events: ReadonlyArray<Record<string, unknown>>): Promise<string[]> {
   return (await post<{ replayIds: string[] }>(`${orgUrl}/__emulator/pubsub/${topic.replace(/^\/event\//, '')}`, { events })).replayIds;
 }
+
+/** One sharing rule as `POST /__emulator/sharing-rules` takes it: its Metadata API type and component. */
+export interface SharingRuleSeed {
+  type: 'SharingCriteriaRule' | 'SharingOwnerRule' | 'SharingGuestRule';
+  rule: Record<string, unknown> & { fullName: string };
+}
+
+/** `POST /__emulator/sharing-rules`: creates a sharing rule as an admin does in Setup. */
+export async function seedSharingRule(orgUrl: string, seed: SharingRuleSeed): Promise<void> {
+  await post(`${orgUrl}/__emulator/sharing-rules`, seed);
+}

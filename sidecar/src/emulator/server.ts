@@ -17,6 +17,7 @@ import { registerMetadataApi, type MetadataPermission } from './metadata-api.js'
 import { classificationProblems, metadataField, setClassification } from './field-definitions.js';
 import { toId18 } from '../contract/salesforce-id.js';
 import type { OrgWideDefaults } from './sharing.js';
+import { isSharingRuleType, sharingRuleInput, SHARING_RULE_TYPES, type SharingRules } from './sharing-rules.js';
 
 export interface EmulatorStats {
   requests: number;
@@ -60,9 +61,11 @@ export interface ServerParts {
   pubsub?: EventBus;
   /** The org-wide defaults (Metadata API CustomObject, `POST /__emulator/org-wide-defaults`). */
   sharing: OrgWideDefaults;
+  /** The sharing rules (Metadata API SharingCriteriaRule, SharingOwnerRule, SharingGuestRule; `POST /__emulator/sharing-rules`). */
+  sharingRules: SharingRules;
 }
 
-/** The integration user's permissions the emulator checks: the Metadata API's, and the ones PermissionSetAssignment writes need. */
+/** The integration user's permissions the emulator checks: the Metadata API's (Manage Sharing among them), and the ones PermissionSetAssignment writes need. */
 export type UserPermission = MetadataPermission | 'AssignPermissionSets' | 'ManageUsers';
 
 /**
@@ -159,7 +162,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     });
   };
 
-  registerMetadataApi(app, { store, auth, permitted, sharing: parts.sharing, onCall: () => (stats.requests += 1) });
+  registerMetadataApi(app, { store, auth, permitted, sharing: parts.sharing, sharingRules: parts.sharingRules, onCall: () => (stats.requests += 1) });
 
   const save = (requests: SaveRequest[], allOrNone: boolean) => {
     const results = store.save(requests, { allOrNone, lockFails: () => faults.take('lockRows'), userId: auth.identity.userId });
@@ -605,6 +608,18 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     if (problem) throw new ApiError(400, problem.statusCode, problem.message);
     parts.sharing.set(target, settings);
     return reply.code(201).send({ object: target.object.name, ...settings });
+  });
+  // A sharing rule as an admin would create it in Setup (Sharing Settings): what readMetadata of its type then shows.
+  app.get('/__emulator/sharing-rules', async () => parts.sharingRules.all());
+  app.post('/__emulator/sharing-rules', async (request, reply) => {
+    const body = (request.body ?? {}) as { type?: unknown; rule?: unknown };
+    const type = typeof body.type === 'string' ? body.type : '';
+    if (!isSharingRuleType(type)) throw new ApiError(400, 'INVALID_TYPE', `type must be one of ${SHARING_RULE_TYPES.join(', ')}`);
+    if (!body.rule || typeof body.rule !== 'object' || Array.isArray(body.rule)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The body must be {"type": "SharingCriteriaRule", "rule": {"fullName": "Contact.Rule_Name", ...}}');
+    const input = sharingRuleInput(body.rule);
+    const [problem] = parts.sharingRules.problems(type, input);
+    if (problem) throw new ApiError(400, problem.statusCode, problem.message, problem.fields);
+    return reply.code(201).send({ type, ...parts.sharingRules.create(type, input) });
   });
   app.post('/__emulator/event-log-files', async (request, reply) => {
     const { record: seeded, body } = eventLogFileRecord(request.body as EventLogFileSeed, CURRENT_VERSION);

@@ -46,6 +46,8 @@ export interface IncidentVerdict {
   integration?: true;
   /** An org-wide default change the verdict is about (SetupAuditTrail labels): what containment can set back. */
   sharingChange?: SharingChange;
+  /** A sharing rule the verdict is about, created by the change: what containment can delete. */
+  sharingRule?: SharingRuleRef;
   /** The host data went to (an egress decision or a data flow): what containment can block. */
   destinationHost?: string;
   object?: string;
@@ -71,6 +73,24 @@ function sharingChangeOf(event: StoredEvent['event']): SharingChange | undefined
   const object = typeof d.object === 'string' ? d.object : event.object;
   if (!scope || !object || typeof d.from !== 'string' || typeof d.to !== 'string') return undefined;
   return { object, scope, from: d.from, to: d.to };
+}
+
+/** A sharing rule an admin created, by its Metadata API name (`Contact` and `All_Contacts`). */
+export interface SharingRuleRef {
+  object: string;
+  rule: string;
+  /** The kind of rule when the audit trail said it; otherwise containment looks for it under each kind. */
+  ruleType?: 'criteria' | 'owner' | 'guest';
+}
+
+const RULE_TYPES: ReadonlySet<string> = new Set(['criteria', 'owner', 'guest']);
+
+/** The sharing rule a created-rule event names (the SetupAuditTrail collector's details), if any. */
+function sharingRuleOf(event: StoredEvent['event']): SharingRuleRef | undefined {
+  const d = event.details ?? {};
+  const object = typeof d.object === 'string' ? d.object : event.object;
+  if (d.change !== 'sharing_rule_created' || !object || typeof d.rule !== 'string') return undefined;
+  return { object, rule: d.rule, ...(typeof d.ruleType === 'string' && RULE_TYPES.has(d.ruleType) ? { ruleType: d.ruleType as SharingRuleRef['ruleType'] } : {}) };
 }
 
 /** The host an egress decision (`details.egress.host`) or a data flow (`details.destinationHost`) names. */
@@ -189,6 +209,7 @@ function verdictOf(input: CorrelationInput): IncidentVerdict {
     actorName: event.actor.username ?? event.actor.userId,
     ...(event.actor.isIntegration === true ? { integration: true as const } : {}),
     ...(sharingChangeOf(event) ? { sharingChange: sharingChangeOf(event) } : {}),
+    ...(sharingRuleOf(event) ? { sharingRule: sharingRuleOf(event) } : {}),
     ...(destinationHostOf(event) ? { destinationHost: destinationHostOf(event) } : {}),
     ...(event.object ? { object: event.object } : {}),
     ...(event.recordCount !== undefined ? { recordCount: event.recordCount } : {}),

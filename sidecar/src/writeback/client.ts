@@ -58,6 +58,22 @@ export interface MetadataSaveResult {
   errors: MetadataError[];
 }
 
+/** SaveResults or DeleteResults as jsforce parses them (one object when there is one), one per name sent. */
+function saveResults(saved: unknown, fullNames: string[]): MetadataSaveResult[] {
+  const results = (Array.isArray(saved) ? saved : [saved]) as Array<{ fullName?: unknown; success?: unknown; errors?: unknown } | undefined>;
+  if (results.length !== fullNames.length) throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${fullNames.length} results from the Metadata API`, false);
+  return results.map((result, index) => ({
+    fullName: typeof result?.fullName === 'string' ? result.fullName : (fullNames[index] as string),
+    // jsforce leaves SOAP booleans as they came: true, or the text "true".
+    success: result?.success === true || result?.success === 'true',
+    errors: (Array.isArray(result?.errors) ? result.errors : result?.errors ? [result.errors] : []).map((e: { statusCode?: unknown; message?: unknown; fields?: unknown }) => ({
+      statusCode: typeof e.statusCode === 'string' ? e.statusCode : 'UNKNOWN',
+      message: typeof e.message === 'string' ? e.message : '',
+      fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : typeof e.fields === 'string' ? [e.fields] : [],
+    })),
+  }));
+}
+
 /** A metadata component as `readMetadata` returns it (`fullName` and the type's properties). */
 export type MetadataRecord = Record<string, unknown> & { fullName: string };
 
@@ -114,6 +130,16 @@ export interface OrgClient {
    * component, in order; throws {@link OrgRequestError} on a SOAP fault.
    */
   updateMetadata(type: string, components: MetadataRecord[]): Promise<MetadataSaveResult[]>;
+  /**
+   * Metadata API `createMetadata` over SOAP (at most 10 components of one type). One `SaveResult`
+   * per component, in order; throws {@link OrgRequestError} on a SOAP fault.
+   */
+  createMetadata(type: string, components: MetadataRecord[]): Promise<MetadataSaveResult[]>;
+  /**
+   * Metadata API `deleteMetadata` over SOAP (at most 10 full names of one type). One `DeleteResult`
+   * (the same shape as a SaveResult) per name, in order; throws {@link OrgRequestError} on a SOAP fault.
+   */
+  deleteMetadata(type: string, fullNames: string[]): Promise<MetadataSaveResult[]>;
   /** The fields of an object as the org describes them to this user. */
   describe(sobject: string): Promise<{ fields: Array<{ name: string }> }>;
   /**
@@ -391,18 +417,17 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
 
     async updateMetadata(type, components) {
       if (components.length === 0) return [];
-      const saved = await metadataCall(() => connection.metadata.update(type as never, components as never));
-      const results = (Array.isArray(saved) ? saved : [saved]) as Array<{ fullName?: unknown; success?: unknown; errors?: unknown }>;
-      if (results.length !== components.length) throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${components.length} results from the Metadata API`, false);
-      return results.map((result, index) => ({
-        fullName: typeof result.fullName === 'string' ? result.fullName : components[index]!.fullName,
-        success: result.success === true,
-        errors: (Array.isArray(result.errors) ? result.errors : result.errors ? [result.errors] : []).map((e: { statusCode?: unknown; message?: unknown; fields?: unknown }) => ({
-          statusCode: typeof e.statusCode === 'string' ? e.statusCode : 'UNKNOWN',
-          message: typeof e.message === 'string' ? e.message : '',
-          fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : [],
-        })),
-      }));
+      return saveResults(await metadataCall(() => connection.metadata.update(type as never, components as never)), components.map((c) => c.fullName));
+    },
+
+    async createMetadata(type, components) {
+      if (components.length === 0) return [];
+      return saveResults(await metadataCall(() => connection.metadata.create(type as never, components as never)), components.map((c) => c.fullName));
+    },
+
+    async deleteMetadata(type, fullNames) {
+      if (fullNames.length === 0) return [];
+      return saveResults(await metadataCall(() => connection.metadata.delete(type as never, fullNames)), fullNames);
     },
 
     requestCount: () => requests,

@@ -97,6 +97,14 @@ export const checkedOrgClient = (
       await ensureRightOrg();
       return client.updateMetadata(type, components);
     },
+    async createMetadata(type: string, components: Parameters<OrgClient['createMetadata']>[1]) {
+      await ensureRightOrg();
+      return client.createMetadata(type, components);
+    },
+    async deleteMetadata(type: string, fullNames: string[]) {
+      await ensureRightOrg();
+      return client.deleteMetadata(type, fullNames);
+    },
     async describe(sobject: string) {
       await ensureRightOrg();
       return client.describe(sobject);

@@ -43,37 +43,52 @@ const CASES: Case[] = [
   {
     name: 'PRODUCT: a criteria sharing rule on Contact, naming no audience',
     row: row('createdCriteriaSharingRule', 'Sharing Rules', 'Created sharing rule All_Contacts for Contact'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Contact' },
+    expected: { type: 'sharingRule', change: 'created', object: 'Contact', rule: 'All_Contacts', ruleType: 'criteria' },
   },
   {
     name: 'PRODUCT + ASSUMED tail: the same rule opening Contact to All Internal Users, read/write',
     row: row('createdCriteriaSharingRule', 'Sharing Rules', 'Created sharing rule All_Contacts for Contact: shared with All Internal Users, Read/Write access'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit' },
+    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'All_Contacts', ruleType: 'criteria' },
   },
   {
     name: 'ASSUMED: "Entire Organization", the older name of All Internal Users',
     row: row('insertSharingRule', 'Sharing Rules', 'Created sharing rule Everyone_Leads for Lead: shared with Entire Organization, Read Only'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Lead', sharedWith: 'AllInternalUsers', accessLevel: 'Read' },
+    expected: { type: 'sharingRule', change: 'created', object: 'Lead', sharedWith: 'AllInternalUsers', accessLevel: 'Read', rule: 'Everyone_Leads' },
   },
   {
     name: 'ASSUMED: a rule changed to share with all partner users',
     row: row('updateSharingRule', 'Sharing Rules', 'Changed sharing rule Partner_Leads for Lead: shared with All Partner Users, Read/Write'),
-    expected: { type: 'sharingRule', change: 'changed', object: 'Lead', sharedWith: 'AllPartnerUsers', accessLevel: 'Edit' },
+    expected: { type: 'sharingRule', change: 'changed', object: 'Lead', sharedWith: 'AllPartnerUsers', accessLevel: 'Edit', rule: 'Partner_Leads' },
   },
   {
     name: 'ASSUMED: a guest user sharing rule',
     row: row('insertSharingRule', 'Sharing Rules', 'Created guest user sharing rule Site_Cases for Case: shared with guest users, Read Only'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Case', sharedWith: 'GuestUser', accessLevel: 'Read' },
+    expected: { type: 'sharingRule', change: 'created', object: 'Case', sharedWith: 'GuestUser', accessLevel: 'Read', rule: 'Site_Cases', ruleType: 'guest' },
   },
   {
     name: 'ASSUMED: object label first, shared with a role and its subordinates (no open audience)',
     row: row('insertSharingRule', 'Sharing Rules', 'Created Contact sharing rule Support_Contacts: owned by Role Support, shared with Role and Subordinates Sales, Read Only'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWithType: 'roleAndSubordinates', accessLevel: 'Read' },
+    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWithType: 'roleAndSubordinates', accessLevel: 'Read', rule: 'Support_Contacts' },
   },
   {
     name: 'ASSUMED: a deleted rule opens nothing, whatever it shared with',
     row: row('deleteSharingRule', 'Sharing Rules', 'Deleted sharing rule All_Contacts for Contact: shared with All Internal Users, Read/Write access'),
-    expected: { type: 'sharingRule', change: 'deleted', object: 'Contact', accessLevel: 'Edit' },
+    expected: { type: 'sharingRule', change: 'deleted', object: 'Contact', accessLevel: 'Edit', rule: 'All_Contacts' },
+  },
+  {
+    name: 'PRODUCT (demo): object label first, the rule\'s name quoted',
+    row: row('createdsharingrule', 'Sharing Rules', 'Created Contact sharing rule "Open_Contacts": Contact owned by All Internal Users shared with All Internal Users; access level: Read/Write'),
+    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'Open_Contacts' },
+  },
+  {
+    name: 'ASSUMED: an owner-based rule names its kind',
+    row: row('insertSharingRule', 'Sharing Rules', 'Created owner-based sharing rule Sales_Leads for Lead: shared with All Internal Users, Read Only'),
+    expected: { type: 'sharingRule', change: 'created', object: 'Lead', sharedWith: 'AllInternalUsers', accessLevel: 'Read', rule: 'Sales_Leads', ruleType: 'owner' },
+  },
+  {
+    name: 'ASSUMED: a rule named by a label that cannot be its API name keeps no name',
+    row: row('insertSharingRule', 'Sharing Rules', 'Created sharing rule All Contacts for Contact: shared with All Internal Users, Read Only'),
+    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Read' },
   },
   {
     name: 'must not match: a sharing set is not a sharing rule',
@@ -431,7 +446,7 @@ describe('the SetupAuditTrail source against the org emulator', () => {
     expect(sharing).toMatchObject({
       object: 'Contact',
       actor: { userId: ADMIN, username: 'admin@acme-shop.example', isIntegration: false },
-      details: { source: 'SetupAuditTrail', section: 'Sharing Rules', action: 'createdCriteriaSharingRule', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit' },
+      details: { source: 'SetupAuditTrail', section: 'Sharing Rules', action: 'createdCriteriaSharingRule', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'All_Contacts', ruleType: 'criteria' },
     });
     const verdict = await createDetector().score({ orgId, event: sharing, findings: [] });
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['sharing_opened_pii']);

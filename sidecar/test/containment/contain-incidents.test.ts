@@ -43,14 +43,14 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     await Promise.all(orgs.splice(0).map((o) => o.close()));
   });
 
-  /** An org whose integration user holds Manage Users and Customize Application through a permission set, unless `permitted` is false. */
+  /** An org whose integration user holds Manage Users, Customize Application, Manage Sharing and the Metadata API through a permission set, unless `permitted` is false. */
   const start = async ({ permitted = true } = {}): Promise<Setup> => {
     // Each test its own org: the store is shared by the file's tests.
     const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: toId18(`00D5g0000${String(++orgCount).padStart(6, '0')}`) });
     orgs.push(org);
     const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
     if (permitted) {
-      const [setId] = org.seed('PermissionSet', [{ Name: 'LeakwatchContainment', Label: 'Leakwatch containment', PermissionsManageUsers: true, PermissionsCustomizeApplication: true, PermissionsModifyMetadata: true }]);
+      const [setId] = org.seed('PermissionSet', [{ Name: 'LeakwatchContainment', Label: 'Leakwatch containment', PermissionsManageUsers: true, PermissionsCustomizeApplication: true, PermissionsModifyMetadata: true, PermissionsManageSharing: true }]);
       org.seed('PermissionSetAssignment', [{ AssigneeId: org.identity.userId, PermissionSetId: setId }]);
     }
     return { org, client };
@@ -235,7 +235,7 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
       Action__c: 'RestoreOrgWideDefault',
       Status__c: 'Done',
       Mode__c: 'Automatic',
-      Playbook__c: 'OrgWideDefaultOpened',
+      Playbook__c: 'SharingOpenedPersonalData',
       TargetId__c: null,
       TargetLabel__c: 'Contact (internal): Public Read/Write → Private',
       Outcome__c: 'Contact sharingModel set from ReadWrite to Private',
@@ -256,6 +256,73 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     expect(second.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['RestoreOrgWideDefault carry-out NotPossible']);
     expect(org.orgWideDefault('Lead').sharingModel).toBe('Read');
     expect(String(actions(org, later.key)[0]?.Outcome__c)).toBe('CHANGED_SINCE: Lead sharingModel is Read now, not ReadWrite; left as it is');
+  });
+
+  it('deletes a sharing rule that opened personal data at once, creates it again as it was on undo, and never reports Done without Manage Sharing', async () => {
+    const { org, client } = await start();
+    const admin = plantUser(org, 'admin@acme-shop.example');
+    // The admin shared every Contact owned by internal users with all internal users (Setup, Sharing Settings).
+    const definition = {
+      fullName: 'Contact.Open_Contacts',
+      label: 'Open Contacts',
+      accessLevel: 'Edit',
+      sharedFrom: { allInternalUsers: '' },
+      sharedTo: { allInternalUsers: '' },
+    };
+    org.createSharingRule('SharingOwnerRule', definition);
+    // The audit trail named the rule but not its kind: the sidecar finds it under each kind in turn.
+    const opened = verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Contact', rule: 'Open_Contacts' } });
+    const incident = await plantIncident(org, [opened], { canary: false });
+    const cache: ContainmentCache = {};
+
+    const run = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(run.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule carry-out Done']);
+    expect(org.sharingRule('Contact.Open_Contacts')).toBeUndefined();
+    const [action] = actions(org, incident.key);
+    expect(action).toMatchObject({
+      Action__c: 'DeleteSharingRule',
+      Status__c: 'Done',
+      Mode__c: 'Automatic',
+      Playbook__c: 'SharingOpenedPersonalData',
+      TargetId__c: null,
+      TargetLabel__c: 'sharing rule Contact.Open_Contacts',
+      Outcome__c: 'sharing rule Contact.Open_Contacts (SharingOwnerRule) deleted',
+    });
+    // The org's record names the rule and its type; the definition stays in the sidecar's store.
+    expect(JSON.parse(String(action?.PriorState__c))).toEqual({ sharingRule: { object: 'Contact', rule: 'Open_Contacts' }, type: 'SharingOwnerRule' });
+
+    // A second reviewer asks for the undo: the rule comes back as it was.
+    await client.update('ContainmentAction__c', action?.Id as string, { Status__c: 'UndoRequested' });
+    const undo = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(undo.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule undo Undone']);
+    expect(org.sharingRule('Contact.Open_Contacts')).toMatchObject({ type: 'SharingOwnerRule', ...definition });
+    expect(actions(org, incident.key)[0]).toMatchObject({ Status__c: 'Undone', Outcome__c: 'sharing rule Contact.Open_Contacts created again as it was' });
+
+    // A rule already deleted by someone else counts as contained.
+    const gone = await plantIncident(org, [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Lead', rule: 'Gone_Rule', ruleType: 'criteria' } })], { canary: false });
+    const third = await containIncidents(test.store, org.identity.orgId, client, { cache });
+    expect(third.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule carry-out Done']);
+    expect(actions(org, gone.key)[0]).toMatchObject({ Outcome__c: 'sharing rule Lead.Gone_Rule no longer exists' });
+  });
+
+  it('leaves a sharing rule in place and says why when the integration user lacks Manage Sharing', async () => {
+    const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: toId18(`00D5g0000${String(++orgCount).padStart(6, '0')}`), modifyMetadata: true });
+    orgs.push(org);
+    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    const admin = plantUser(org, 'admin@acme-shop.example');
+    org.createSharingRule('SharingCriteriaRule', {
+      fullName: 'Contact.All_Contacts',
+      label: 'All Contacts',
+      accessLevel: 'Read',
+      sharedTo: { allInternalUsers: '' },
+      criteriaItems: [{ field: 'LastName', operation: 'notEqual', value: '' }],
+    });
+    const incident = await plantIncident(org, [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Contact', rule: 'All_Contacts', ruleType: 'criteria' } })], { canary: false });
+
+    const run = await containIncidents(test.store, org.identity.orgId, client, { maxAttempts: 1 });
+    expect(run.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule carry-out Failed']);
+    expect(org.sharingRule('Contact.All_Contacts')).toBeDefined();
+    expect(String(actions(org, incident.key)[0]?.Outcome__c)).toMatch(/^INSUFFICIENT_ACCESS: .*\(deleting SharingCriteriaRule Contact\.All_Contacts needs Manage Sharing\)$/);
   });
 
   it('keeps what it did when the org refuses the record, and writes it once the incident is there', async () => {

@@ -103,15 +103,35 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
       expect.objectContaining({
         action: 'RestoreOrgWideDefault',
         mode: 'Automatic',
-        playbook: 'OrgWideDefaultOpened',
+        playbook: 'SharingOpenedPersonalData',
         targetLabel: 'Contact (internal): Public Read/Write → Private',
         sharingChange: change,
         key: actionKey(incident.key, 'RestoreOrgWideDefault', 'Contact:internal'),
       }),
     ]);
     expect(proposed[0]?.targetId).toBeUndefined();
-    // A sharing rule's verdict names no default to set back: nothing is proposed for it.
+    // A verdict that names neither a default nor a rule created gives nothing to act on.
     expect(proposeActions(incidentState({ verdicts: [verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON })] }), playbooks, SIDECAR)).toEqual([]);
+  });
+
+  it('asks to delete a sharing rule that opened personal data, by its object and name', () => {
+    const { playbooks } = parsePlaybooks(packagedPlaybooks());
+    const rule = { object: 'Contact', rule: 'All_Contacts', ruleType: 'criteria' as const };
+    const opened = verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON, sharingRule: rule });
+    const incident = incidentState({ verdicts: [opened, { ...opened, eventId: 'b0c5f0de-0000-4000-8000-000000000019' }] });
+    const proposed = proposeActions(incident, playbooks, SIDECAR);
+    expect(proposed).toEqual([
+      expect.objectContaining({
+        action: 'DeleteSharingRule',
+        mode: 'Automatic',
+        playbook: 'SharingOpenedPersonalData',
+        targetLabel: 'sharing rule Contact.All_Contacts',
+        sharingRule: rule,
+        key: actionKey(incident.key, 'DeleteSharingRule', 'Contact.All_Contacts'),
+      }),
+    ]);
+    expect(proposed[0]?.targetId).toBeUndefined();
+    expect(proposed[0]?.expiresAt).toBeUndefined();
   });
 
   it('asks a reviewer to block an AI destination personal data went to, for the playbook\'s 72 hours', () => {

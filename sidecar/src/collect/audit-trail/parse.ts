@@ -25,6 +25,9 @@ export type Audience = 'AllInternalUsers' | 'AllPartnerUsers' | 'AllCustomerPort
 /** Who a sharing rule opens records to when it is not one of the open audiences. */
 export type ShareTarget = 'role' | 'roleAndSubordinates' | 'group' | 'queue' | 'territory';
 
+/** Sharing rules as the Metadata API types them (SharingCriteriaRule, SharingOwnerRule, SharingGuestRule). */
+export type SharingRuleType = 'criteria' | 'owner' | 'guest';
+
 /** Record access levels as the API names them (`Read`, `Edit`, `All`). */
 export type AccessLevel = 'Read' | 'Edit' | 'All';
 
@@ -43,6 +46,10 @@ export type AuditChange =
       sharedWith?: Audience;
       sharedWithType?: ShareTarget;
       accessLevel?: AccessLevel;
+      /** The rule's name when the Display gives one that can be its API name (`All_Contacts`). */
+      rule?: string;
+      /** The kind of rule when the Display says it: the Metadata API type to act on it by. */
+      ruleType?: SharingRuleType;
     }
   | {
       type: 'orgWideDefault';
@@ -305,8 +312,16 @@ function ruleAccessIn(text: string): AccessLevel | undefined {
   return match ? RULE_ACCESS_LABELS.find(([label]) => label === match[1])?.[1] : undefined;
 }
 
+/** A rule name as the Metadata API spells one (SharingBaseRule fullName: letters, digits, single underscores). */
+const RULE_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*$/;
+
+const RULE_TYPES: Readonly<Record<string, SharingRuleType>> = { 'criteria-based': 'criteria', 'owner-based': 'owner', 'guest user': 'guest' };
+
 function sharingRule(groups: Groups): AuditChange {
   const change = verbChange(groups['verb']);
+  const name = groups['rule']?.trim().replace(/^["'“]|["'”]$/g, '');
+  const rule = name && name.length <= 80 && RULE_NAME.test(name) && !name.endsWith('_') ? name : undefined;
+  const ruleType = groups['kind'] ? RULE_TYPES[groups['kind'].toLowerCase()] : undefined;
   const rest = groups['rest'] ?? '';
   const object = objectApiName(groups['object']);
   const sharedWith = change === 'deleted' ? undefined : audienceIn(rest);
@@ -319,6 +334,8 @@ function sharingRule(groups: Groups): AuditChange {
     ...(sharedWith ? { sharedWith } : {}),
     ...(sharedWithType ? { sharedWithType } : {}),
     ...(accessLevel ? { accessLevel } : {}),
+    ...(rule ? { rule } : {}),
+    ...(ruleType ? { ruleType } : {}),
   };
 }
 
@@ -449,12 +466,13 @@ const FAMILIES: readonly Family[] = [
       // "Created sharing rule All_Contacts for Contact" (schemas/examples/sharing-oauth.json), and the
       // same followed by whom it shares with and how (assumed).
       {
-        pattern: new RegExp(`^${VERB} (?:(?:[Cc]riteria-[Bb]ased|[Oo]wner-[Bb]ased|[Gg]uest [Uu]ser) )?[Ss]haring [Rr]ule (?<rule>.+?) for ${OBJECT_LABEL}(?<rest>[:,.;]? .*|\\.)?$`),
+        pattern: new RegExp(`^${VERB} (?:(?<kind>[Cc]riteria-[Bb]ased|[Oo]wner-[Bb]ased|[Gg]uest [Uu]ser) )?[Ss]haring [Rr]ule (?<rule>.+?) for ${OBJECT_LABEL}(?<rest>[:,.;]? .*|\\.)?$`),
         build: sharingRule,
       },
       // "Created Contact sharing rule All_Contacts: …" (assumed: the object's label first, as the
       // Sharing Settings page titles its lists "Contact Sharing Rules").
-      { pattern: new RegExp(`^${VERB} ${OBJECT_LABEL} [Ss]haring [Rr]ule(?<rest> .*)?$`), build: sharingRule },
+      // The rule's name may follow, quoted or not ("Created Contact sharing rule "Open_Contacts": …").
+      { pattern: new RegExp(`^${VERB} ${OBJECT_LABEL} [Ss]haring [Rr]ule(?: ["“]?(?<rule>[A-Za-z][A-Za-z0-9_]*)["”]?(?=[:,.;]|$))?(?<rest>[:,.;]? .*)?$`), build: sharingRule },
     ],
   },
   {
@@ -560,6 +578,8 @@ export function parseAuditRow(row: AuditRowText): AuditChange {
     for (const rule of family.displays) {
       const match = rule.pattern.exec(display);
       const change = match ? rule.build(match.groups ?? {}) : undefined;
+      // createdCriteriaSharingRule says the kind of rule its Display may not.
+      if (change?.type === 'sharingRule' && !change.ruleType && action === 'createdcriteriasharingrule') return { ...change, ruleType: 'criteria' };
       if (change) return change;
     }
     const fixed = FAMILY_BY_ACTION[index]?.get(action) ?? family.bySection?.[section];

@@ -160,6 +160,9 @@ export function auditEvent(
         ...(change.sharedWith ? { sharedWith: change.sharedWith } : {}),
         ...(change.sharedWithType ? { sharedWithType: change.sharedWithType } : {}),
         ...(change.accessLevel ? { accessLevel: change.accessLevel } : {}),
+        // The rule's name and kind: what containment deletes, and re-creates on undo.
+        ...(change.rule ? { rule: change.rule } : {}),
+        ...(change.ruleType ? { ruleType: change.ruleType } : {}),
       });
     case 'orgWideDefault': {
       const external = change.scope === 'external';
