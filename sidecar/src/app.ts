@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
-import { DEFAULT_HTTP_LIMITS, DEFAULT_METRICS, type HttpLimits, type MetricsExposure } from './config.js';
+import {
+  DEFAULT_EGRESS_NER,
+  DEFAULT_HTTP_LIMITS,
+  DEFAULT_METRICS,
+  DEFAULT_OUTBOX_RETRY,
+  DEFAULT_WORKER_POLL_MS,
+  type HttpLimits,
+  type MetricsExposure,
+} from './config.js';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { DetectionStatePersistence } from './detect/index.js';
@@ -33,7 +41,7 @@ import { REALTIME_TOPICS, topicPath } from './collect/realtime/map-event.js';
 import coverageRoute from './routes/coverage.js';
 import canariesRoute, { type CanariesRouteOptions } from './routes/canaries.js';
 import deadLettersRoute from './routes/dead-letters.js';
-import egressRoute from './routes/egress.js';
+import { egressInspectRoute, extAuthzRoute, type EgressRouteOptions } from './routes/egress.js';
 import { createClassifier } from './classify/index.js';
 import { canaryMarkerReader } from './egress/canary-markers.js';
 import type { RedactAs } from './egress/ext-authz.js';
@@ -48,6 +56,7 @@ import eventsRoute from './routes/events.js';
 import healthRoute from './routes/health.js';
 import metricsRoute, { metricsElsewhereRoute } from './routes/metrics.js';
 import statusRoute from './routes/status.js';
+import v1Routes from './routes/v1.js';
 import type { Store } from './store/store.js';
 import { egressBlocks } from './egress/blocks.js';
 import type { TelemetrySettings } from './telemetry/start-telemetry.js';
@@ -197,9 +206,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     detector: options.detector,
     detectorState: options.detectorState,
     clientFor: options.orgClientFor,
-    policy: options.retryPolicy ?? { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 },
+    policy: options.retryPolicy ?? DEFAULT_OUTBOX_RETRY,
     owner,
-    pollMs: options.pollMs ?? 100,
+    pollMs: options.pollMs ?? DEFAULT_WORKER_POLL_MS,
     feedback: options.feedback,
     incidents: incidentSettings,
     notifyTargets: options.notifyTargets,
@@ -230,82 +239,88 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       registry: app.metrics.registry,
       token: exposure.listener === 'public' ? exposure.token : undefined,
     });
-  await app.register(statusRoute, {
-    store: options.store,
-    classifier: options.classifier,
-    orgSecrets: options.orgSecrets,
-    orgClientFor: options.orgClientFor,
-    onRedriven: () => app.wakeWorkers(),
-  });
-  await app.register(eventsRoute, {
-    store: options.store,
-    classifier: options.classifier,
-    orgSecrets: options.orgSecrets,
-    stages: app.telemetry.stages,
-    onAccepted: () => app.wakeWorkers(),
-  });
-  await app.register(coverageRoute, {
-    store: options.store,
-    orgSecrets: options.orgSecrets,
-    sources: [...(options.collect?.sources.map((s) => s.name) ?? []), ...realtimeTopics(options.realtime)],
-    subscription: (orgId, topic) => app.realtimeStatus?.(orgId).find((s) => s.topic === topic)?.state,
-    connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
-  });
-  if (options.canaries) await app.register(canariesRoute, { store: options.store, orgSecrets: options.orgSecrets, ...options.canaries });
-  await app.register(incidentsRoute, {
-    store: options.store,
-    orgSecrets: options.orgSecrets,
-    templates: draftTemplates,
-    ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}),
-    ...(incidentSettings ? { incidents: incidentSettings } : {}),
-    ...(options.notifyTargets ? { notifyTargets: options.notifyTargets } : {}),
-    onChanged: () => app.wakeWorkers(),
-  });
-  await app.register(drillsRoute, {
-    store: options.store,
-    classifier: options.classifier,
-    orgSecrets: options.orgSecrets,
-    targets: options.notifyTargets ?? [],
-    incidentsOn: options.incidents !== undefined,
-    ...(options.canaries ? { register: options.canaries.register } : {}),
-    onAccepted: () => app.wakeWorkers(),
-  });
-  await app.register(evidenceRoute, { store: options.store, orgSecrets: options.orgSecrets, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
+
   // Data flows seen in traces are judged against the same per-org egress policies as egress inspection.
   // Destinations containment blocked come first in every org's policy (egress/blocks.ts).
   const blocks = egressBlocks(options.store);
   app.addHook('onReady', () => blocks.refresh());
   const egressPolicyFor = blocks.policyFor(options.egress?.policyFor ?? loadEgressPolicies(undefined));
-  await app.register(tracesRoute, {
-    store: options.store,
-    classifier: options.classifier,
-    orgSecrets: options.orgSecrets,
-    policyFor: egressPolicyFor,
-    piiObjects: new Set(options.piiObjects ?? DEFAULT_DETECTION_CONFIG.piiObjects),
-    onAccepted: () => app.wakeWorkers(),
-  });
-  await app.register(flowsRoute, { store: options.store, orgSecrets: options.orgSecrets, policyFor: egressPolicyFor });
   if (options.orgSync) await app.register(orgSync, { store: options.store, settings: { ...options.orgSync, policyFor: egressPolicyFor } });
   if (options.containment) await app.register(containment, { ...options.containment, store: options.store, blocks });
   // Egress inspection runs the recognizers in the request, and the NER model only on bodies bound for
   // AI services (prompts are prose): see src/egress/README.md (Latency).
   const egressSalt = options.egress?.hashSalt ?? (await readHashSalt(options.store));
-  await app.register(egressRoute, {
+  const egressOptions: EgressRouteOptions = {
     store: options.store,
     classifier: createClassifier({ salt: egressSalt, modelDir: null }),
     modelClassifier: options.classifier,
-    ner: options.egress?.ner ?? 'ai',
+    ner: options.egress?.ner ?? DEFAULT_EGRESS_NER,
     salt: egressSalt,
     policyFor: egressPolicyFor,
     canaryMarkers: canaryMarkerReader(options.store),
+    onAccepted: () => app.wakeWorkers(),
+  };
+
+  // Every /v1 route answers only to an org's bearer secret: one hook for the whole context (routes/v1.ts).
+  await app.register(v1Routes, {
+    orgSecrets: options.orgSecrets,
+    routes: async (v1) => {
+      await v1.register(statusRoute, {
+        store: options.store,
+        classifier: options.classifier,
+        orgClientFor: options.orgClientFor,
+        onRedriven: () => app.wakeWorkers(),
+      });
+      await v1.register(eventsRoute, {
+        store: options.store,
+        classifier: options.classifier,
+        stages: app.telemetry.stages,
+        onAccepted: () => app.wakeWorkers(),
+      });
+      await v1.register(coverageRoute, {
+        store: options.store,
+        sources: [...(options.collect?.sources.map((s) => s.name) ?? []), ...realtimeTopics(options.realtime)],
+        subscription: (orgId, topic) => app.realtimeStatus?.(orgId).find((s) => s.topic === topic)?.state,
+        connected: (orgId) => options.collect !== undefined && options.collect.clientFor(orgId) !== undefined,
+      });
+      if (options.canaries) await v1.register(canariesRoute, { store: options.store, ...options.canaries });
+      await v1.register(incidentsRoute, {
+        store: options.store,
+        templates: draftTemplates,
+        ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}),
+        ...(incidentSettings ? { incidents: incidentSettings } : {}),
+        ...(options.notifyTargets ? { notifyTargets: options.notifyTargets } : {}),
+        onChanged: () => app.wakeWorkers(),
+      });
+      await v1.register(drillsRoute, {
+        store: options.store,
+        classifier: options.classifier,
+        targets: options.notifyTargets ?? [],
+        incidentsOn: options.incidents !== undefined,
+        ...(options.canaries ? { register: options.canaries.register } : {}),
+        onAccepted: () => app.wakeWorkers(),
+      });
+      await v1.register(evidenceRoute, { store: options.store, ...(options.evidenceKey ? { signingKey: options.evidenceKey } : {}) });
+      await v1.register(tracesRoute, {
+        store: options.store,
+        classifier: options.classifier,
+        policyFor: egressPolicyFor,
+        piiObjects: new Set(options.piiObjects ?? DEFAULT_DETECTION_CONFIG.piiObjects),
+        onAccepted: () => app.wakeWorkers(),
+      });
+      await v1.register(flowsRoute, { store: options.store, policyFor: egressPolicyFor });
+      await v1.register(egressInspectRoute, egressOptions);
+      await v1.register(deadLettersRoute, {
+        store: options.store,
+        onRedriven: () => app.wakeWorkers(),
+      });
+    },
+  });
+  // Under /v1 but outside its bearer context: Envoy sends the org secret in a header of its own.
+  await app.register(extAuthzRoute, {
+    ...egressOptions,
     orgSecrets: options.orgSecrets,
     ...(options.egress?.redactAs ? { redactAs: options.egress.redactAs } : {}),
-    onAccepted: () => app.wakeWorkers(),
-  });
-  await app.register(deadLettersRoute, {
-    store: options.store,
-    orgSecrets: options.orgSecrets,
-    onRedriven: () => app.wakeWorkers(),
   });
 
   app.addHook('onClose', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_API_VERSION } from './contract/api-version.js';
 import { SOURCE_NAMES } from './collect/sources/index.js';
 import { REALTIME_TOPICS } from './collect/realtime/map-event.js';
 import type { IncidentSettings } from './incidents/correlate.js';
@@ -33,6 +34,24 @@ export const DEFAULT_METRICS_HOST = '127.0.0.1';
 /** `service.name` of the sidecar's own telemetry unless `OTEL_SERVICE_NAME` says otherwise. */
 export const DEFAULT_SERVICE_NAME = 'leakwatch-sidecar';
 
+/** How the write-back outbox retries a record (`OUTBOX_*`): attempts, and the bounds of its back-off. */
+export const DEFAULT_OUTBOX_RETRY: SidecarConfig['outbox'] = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 };
+
+/** How often the worker loops look for new work (`WORKER_POLL_MS`). */
+export const DEFAULT_WORKER_POLL_MS = 100;
+
+/** Between two polls of the orgs' false positives (`FEEDBACK_POLL_MS`). */
+export const DEFAULT_FEEDBACK_POLL_MS = 60_000;
+
+/** At most one coverage map written into each org in this interval. */
+export const DEFAULT_COVERAGE_EVERY_MS = 60_000;
+
+/** How Envoy ext_authz enforces a redaction it cannot carry out (`LEAKWATCH_EGRESS_REDACT_AS`). */
+export const DEFAULT_EGRESS_REDACT_AS = 'block';
+
+/** Which inspected bodies the NER model reads too (`LEAKWATCH_EGRESS_NER`): those bound for AI services. */
+export const DEFAULT_EGRESS_NER = 'ai';
+
 /** Environment variables the sidecar reads, with defaults. Validated once at start-up. */
 const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -50,13 +69,13 @@ const EnvSchema = Type.Object({
   SF_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
   SF_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
   SF_PRIVATE_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
-  SF_API_VERSION: Type.String({ default: '62.0', pattern: API_VERSION }),
+  SF_API_VERSION: Type.String({ default: DEFAULT_API_VERSION, pattern: API_VERSION }),
   SF_NAMESPACE: Type.Optional(Type.String({ pattern: NAMESPACE })),
-  OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: 8, minimum: 1, maximum: 100 }),
-  OUTBOX_BASE_DELAY_MS: Type.Integer({ default: 500, minimum: 1 }),
-  OUTBOX_MAX_DELAY_MS: Type.Integer({ default: 60_000, minimum: 1 }),
-  WORKER_POLL_MS: Type.Integer({ default: 100, minimum: 5, maximum: 60_000 }),
-  FEEDBACK_POLL_MS: Type.Integer({ default: 60_000, minimum: 1_000, maximum: 86_400_000 }),
+  OUTBOX_MAX_ATTEMPTS: Type.Integer({ default: DEFAULT_OUTBOX_RETRY.maxAttempts, minimum: 1, maximum: 100 }),
+  OUTBOX_BASE_DELAY_MS: Type.Integer({ default: DEFAULT_OUTBOX_RETRY.baseDelayMs, minimum: 1 }),
+  OUTBOX_MAX_DELAY_MS: Type.Integer({ default: DEFAULT_OUTBOX_RETRY.maxDelayMs, minimum: 1 }),
+  WORKER_POLL_MS: Type.Integer({ default: DEFAULT_WORKER_POLL_MS, minimum: 5, maximum: 60_000 }),
+  FEEDBACK_POLL_MS: Type.Integer({ default: DEFAULT_FEEDBACK_POLL_MS, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_FLOWS_PUBLISH_MS: Type.Integer({ default: 300_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_CLASSIFY_SUGGEST_MS: Type.Integer({ default: 3_600_000, minimum: 1_000, maximum: 86_400_000 }),
   LEAKWATCH_CLASSIFY_APPLY: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'off' }),
@@ -69,8 +88,8 @@ const EnvSchema = Type.Object({
   LEAKWATCH_INTEGRATION_USERS: Type.Optional(Type.String({ maxLength: 10_000 })),
   LEAKWATCH_NOTIFY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_EGRESS_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  LEAKWATCH_EGRESS_REDACT_AS: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: 'block' }),
-  LEAKWATCH_EGRESS_NER: Type.Union([Type.Literal('ai'), Type.Literal('all'), Type.Literal('off')], { default: 'ai' }),
+  LEAKWATCH_EGRESS_REDACT_AS: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: DEFAULT_EGRESS_REDACT_AS }),
+  LEAKWATCH_EGRESS_NER: Type.Union([Type.Literal('ai'), Type.Literal('all'), Type.Literal('off')], { default: DEFAULT_EGRESS_NER }),
   LEAKWATCH_EVIDENCE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DRAFTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DPO_CONTACT: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
@@ -186,7 +205,7 @@ export interface SidecarConfig {
   orgConnections?: Map<string, OrgConnection>;
   outbox: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   pollMs: number;
-  /** Between two polls of the orgs' false positives (default 60 s); one poll also runs at start-up. */
+  /** Between two polls of the orgs' false positives (default `DEFAULT_FEEDBACK_POLL_MS`); one poll also runs at start-up. */
   feedbackPollMs?: number;
   /**
    * What the sidecar keeps in step with each connected org (`plugins/org-sync.ts`): its data flows as
@@ -219,7 +238,7 @@ export interface SidecarConfig {
     orgHeadroom: number;
     sources?: string[];
     integrationUsers: string[];
-    /** At most one coverage map written into each org in this interval (default 60 s). */
+    /** At most one coverage map written into each org in this interval (default `DEFAULT_COVERAGE_EVERY_MS`). */
     coverageEveryMs?: number;
   };
   /**
@@ -232,7 +251,7 @@ export interface SidecarConfig {
   notifyFile?: string;
   /** `LEAKWATCH_EGRESS_FILE`: each org's egress policy (`src/egress/policy.ts`); unset: the built-in policy. */
   egressFile?: string;
-  /** `LEAKWATCH_EGRESS_REDACT_AS`: how Envoy ext_authz enforces a redaction it cannot carry out (default block). */
+  /** `LEAKWATCH_EGRESS_REDACT_AS`: how Envoy ext_authz enforces a redaction it cannot carry out (default `DEFAULT_EGRESS_REDACT_AS`). */
   egressRedactAs?: 'block' | 'allow';
   /** `LEAKWATCH_EGRESS_NER`: which inspected bodies the NER model reads too: bound for AI services (default), all, or none. */
   egressNer?: 'ai' | 'all' | 'off';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { SHIPPED_MODEL_DIR } from './classify/index.js';
 import { createClassifyPool } from './ingest/classify-pool.js';
-import { ConfigError, DEFAULT_METRICS, loadConfig, type SidecarConfig } from './config.js';
+import { ConfigError, DEFAULT_FEEDBACK_POLL_MS, DEFAULT_METRICS, loadConfig, type SidecarConfig } from './config.js';
 import type { Classifier } from './contract/entities.js';
 import type { Detector } from './contract/verdict.js';
 import type { Store } from './store/store.js';
@@ -109,7 +109,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
         detector: stored.detector,
         orgIds: [...config.orgSecrets.keys()],
         clientFor: orgClientFor,
-        intervalMs: config.feedbackPollMs ?? 60_000,
+        intervalMs: config.feedbackPollMs ?? DEFAULT_FEEDBACK_POLL_MS,
       },
       ...(stored
         ? {

@@ -61,7 +61,7 @@ const isJsonType = (type: string): boolean => type === 'application/json' || typ
  */
 export function bodyStrings(bytes: Buffer, contentType: string | undefined): BodyStrings {
   if (bytes.length > EGRESS_LIMITS.bodyBytes)
-    throw new InspectInputError(413, `The body is ${bytes.length} bytes; at most ${EGRESS_LIMITS.bodyBytes} (256 KB) are inspected. Inspect it in parts or block it.`);
+    throw new InspectInputError(413, `The body is ${bytes.length} bytes; at most ${EGRESS_LIMITS.bodyBytes} (${EGRESS_LIMITS.bodyBytes / 1024} KB) are inspected. Inspect it in parts or block it.`);
   if (bytes.length === 0) return { format: 'text', strings: [], render: () => '' };
   let text: string;
   try {

@@ -5,6 +5,7 @@ import type { ApiBudgetSettings } from '../collect/api-budget.js';
 import { startCollectLoop, type CollectLoop } from '../collect/collect-loop.js';
 import type { CollectClient, CollectorSource } from '../collect/source.js';
 import { publishCoverage, type CoverageWriter } from '../collect/publish-coverage.js';
+import { DEFAULT_COVERAGE_EVERY_MS } from '../config.js';
 import type { Store } from '../store/store.js';
 
 /** What the service needs to collect the orgs' own signals. */
@@ -18,7 +19,7 @@ export interface CollectSettings {
   tickMs?: number;
   /** Where each org's coverage map is written (`CollectorStatus__c`); absent: not written. */
   coverageWriterFor?: (orgId: string) => CoverageWriter | undefined;
-  /** At most one coverage publication per org in this interval; default 60 s. */
+  /** At most one coverage publication per org in this interval; default `DEFAULT_COVERAGE_EVERY_MS`. */
   coverageEveryMs?: number;
 }
 
@@ -54,7 +55,7 @@ export default fp<CollectorsOptions>(
       const writer = options.settings.coverageWriterFor?.(orgId);
       if (!writer) return;
       const last = published.get(orgId) ?? 0;
-      if (Date.now() - last < (options.settings.coverageEveryMs ?? 60_000)) return;
+      if (Date.now() - last < (options.settings.coverageEveryMs ?? DEFAULT_COVERAGE_EVERY_MS)) return;
       published.set(orgId, Date.now());
       const refused = await publishCoverage(options.store, orgId, writer);
       if (refused.length > 0) app.log.warn({ orgId, refused }, 'the org refused coverage records; they are written again next time');

@@ -5,6 +5,8 @@ import type { DetectionStatePersistence } from '../detect/index.js';
 import { pollFeedback, startFeedbackLoop, type FeedbackLoop, type FeedbackSettings } from '../feedback/index.js';
 import type { RetryPolicy } from '../outbox/deliver-records.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
+import type { ClaimedRecord } from '../outbox/claim-records.js';
+import type { Settlement } from '../outbox/settle-records.js';
 import { writeBackStep } from '../outbox/write-back-step.js';
 import { releaseOwnLeases } from '../pipeline/release-leases.js';
 import { scoreStep } from '../pipeline/score-events.js';
@@ -69,6 +71,56 @@ export default fp<WorkersOptions>(
     });
     app.addHook('onReady', async () => {
       const { metrics } = app;
+
+      /** Counts the incidents a scored batch opened or updated, and wakes the notifier when it queued notifications. */
+      function countIncidents(changed: number, opened: number, notifications: number): void {
+        metrics.incidents.inc({ change: 'opened' }, opened);
+        metrics.incidents.inc({ change: 'updated' }, changed - opened);
+        if (notifications > 0) notifier?.wake();
+      }
+
+      /** Counts a scored batch's verdicts and quiet events, and wakes the writer when there are verdicts to write. */
+      function countScored(verdicts: number, quiet: number): void {
+        metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
+        metrics.scoredEvents.inc({ result: 'quiet' }, quiet);
+        if (verdicts > 0) writer?.wake();
+      }
+
+      /** Counts and logs an event the detector failed on; the event is retried. */
+      function reportScoringFailure(eventId: string, err: unknown): void {
+        metrics.scoredEvents.inc({ result: 'error' });
+        app.log.warn({ eventId, err }, 'detector failed on an event; it will be retried');
+      }
+
+      /** Counts each settled write-back, logs its dead letters, and wakes the writer when parent records were written. */
+      function settleWriteBacks(claimed: ClaimedRecord[], settlements: Settlement[]): void {
+        const byId = new Map(claimed.map((c) => [c.id, c]));
+        const now = Date.now();
+        let parentsDone = false;
+        for (const s of settlements) {
+          const record = byId.get(s.id);
+          if (!record) continue;
+          metrics.writeBackRecords.inc({ sobject: record.sobject, outcome: s.outcome });
+          if (s.outcome === 'dead')
+            app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
+          if (s.outcome === 'done' && record.sobject === 'LeakVerdict__c') {
+            parentsDone = true;
+            metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
+          }
+          // An incident's record in the org frees the verdicts that refer to it.
+          if (s.outcome === 'done' && record.sobject === 'Incident__c') parentsDone = true;
+        }
+        if (parentsDone) writer?.wake();
+      }
+
+      /** Counts a notification's delivery attempt and logs the ones that failed. */
+      function reportDelivery(target: string, outcome: 'done' | 'retry' | 'dead', queuedForMs: number, error?: string): void {
+        metrics.notifications.inc({ target, outcome });
+        if (outcome === 'done') metrics.notificationLatency.observe({ target }, queuedForMs / 1000);
+        else if (outcome === 'dead') app.log.error({ target, error }, 'notification dead letter: the target refused it or kept failing');
+        else app.log.warn({ target, error }, 'notification failed; it is tried again with back-off');
+      }
+
       await releaseOwnLeases(options.store, options.owner);
       stopListening = await options.store.listenForWork?.((from) => {
         if (from !== options.owner) wakeLocal();
@@ -85,20 +137,9 @@ export default fp<WorkersOptions>(
           stages: options.stages,
           incidents: options.incidents,
           notifyTargets: options.notifyTargets,
-          onIncidents: (changed, opened, notifications) => {
-            metrics.incidents.inc({ change: 'opened' }, opened);
-            metrics.incidents.inc({ change: 'updated' }, changed - opened);
-            if (notifications > 0) notifier?.wake();
-          },
-          onScored: (verdicts, quiet) => {
-            metrics.scoredEvents.inc({ result: 'verdict' }, verdicts);
-            metrics.scoredEvents.inc({ result: 'quiet' }, quiet);
-            if (verdicts > 0) writer?.wake();
-          },
-          onFailure: (eventId, err) => {
-            metrics.scoredEvents.inc({ result: 'error' });
-            app.log.warn({ eventId, err }, 'detector failed on an event; it will be retried');
-          },
+          onIncidents: countIncidents,
+          onScored: countScored,
+          onFailure: reportScoringFailure,
         }),
       });
       writer = startWorkerLoop({
@@ -110,25 +151,7 @@ export default fp<WorkersOptions>(
           owner: options.owner,
           policy: options.policy,
           stages: options.stages,
-          onSettled: (claimed, settlements) => {
-            const byId = new Map(claimed.map((c) => [c.id, c]));
-            const now = Date.now();
-            let parentsDone = false;
-            for (const s of settlements) {
-              const record = byId.get(s.id);
-              if (!record) continue;
-              metrics.writeBackRecords.inc({ sobject: record.sobject, outcome: s.outcome });
-              if (s.outcome === 'dead')
-                app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
-              if (s.outcome === 'done' && record.sobject === 'LeakVerdict__c') {
-                parentsDone = true;
-                metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
-              }
-              // An incident's record in the org frees the verdicts that refer to it.
-              if (s.outcome === 'done' && record.sobject === 'Incident__c') parentsDone = true;
-            }
-            if (parentsDone) writer?.wake();
-          },
+          onSettled: settleWriteBacks,
         }),
       });
       loops.push(scorer, writer);
@@ -139,26 +162,22 @@ export default fp<WorkersOptions>(
           onError: (err) => app.log.warn({ err }, 'could not queue the clocks\' reminders; the next sweep tries again'),
         });
         const deliver = notifyStep({
-            store: options.store,
-            owner: options.owner,
-            targets: options.notifyTargets,
-            policy: options.policy,
-            onDelivered: (target, outcome, queuedForMs, error) => {
-              metrics.notifications.inc({ target, outcome });
-              if (outcome === 'done') metrics.notificationLatency.observe({ target }, queuedForMs / 1000);
-              else if (outcome === 'dead') app.log.error({ target, error }, 'notification dead letter: the target refused it or kept failing');
-              else app.log.warn({ target, error }, 'notification failed; it is tried again with back-off');
-            },
-          });
+          store: options.store,
+          owner: options.owner,
+          targets: options.notifyTargets,
+          policy: options.policy,
+          onDelivered: reportDelivery,
+        });
+        /** Queues the regulatory clocks' reminders (at most once a minute), then delivers them like the rest. */
+        async function remindThenDeliver() {
+          const reminders = await remind();
+          if (reminders > 0) metrics.reminders.inc(reminders);
+          return deliver();
+        }
         notifier = startWorkerLoop({
           pollMs: options.pollMs,
           onError: (err) => app.log.error({ err }, 'notification step failed'),
-          // Reminders of the regulatory clocks join the queue at most once a minute, then go out like the rest.
-          step: async () => {
-            const reminders = await remind();
-            if (reminders > 0) metrics.reminders.inc(reminders);
-            return deliver();
-          },
+          step: remindThenDeliver,
         });
         loops.push(notifier);
       }
@@ -196,44 +215,45 @@ function startFeedback(
   flush: (() => Promise<void>) | undefined,
 ): FeedbackLoop {
   const { metrics } = app;
-  return startFeedbackLoop({
-    orgIds: settings.orgIds,
-    intervalMs: settings.intervalMs,
-    onError: (orgId, err) => {
-      metrics.feedbackPolls.inc({ result: 'error' });
-      app.log.warn({ orgId, err }, 'reading false positives from the org failed; the next poll tries again');
-    },
-    poll: async (orgId, stopping) => {
-      const { suppressed, skipped, lifted } = await pollFeedback(
-        {
-          store: options.store,
-          detector: settings.detector,
-          flush: flush ?? (async () => {}),
-          clientFor: settings.clientFor,
-          replica: options.owner,
-          settleMs: settings.settleMs,
-          stopping,
-          onSkipped: ({ why, ...verdict }) =>
-            app.log.warn(verdict, `a false positive teaches the detector nothing and is passed over: ${why}`),
-        },
+
+  /** Counts and logs a failed poll of an org; the next poll tries again. */
+  function reportPollError(orgId: string, err: unknown): void {
+    metrics.feedbackPolls.inc({ result: 'error' });
+    app.log.warn({ orgId, err }, 'reading false positives from the org failed; the next poll tries again');
+  }
+
+  /** Reads one org's false positives into the detector, then people's decisions back into the evidence log. */
+  async function pollOrg(orgId: string, stopping: () => boolean): Promise<void> {
+    const { suppressed, skipped, lifted } = await pollFeedback(
+      {
+        store: options.store,
+        detector: settings.detector,
+        flush: flush ?? (async () => {}),
+        clientFor: settings.clientFor,
+        replica: options.owner,
+        settleMs: settings.settleMs,
+        stopping,
+        onSkipped: ({ why, ...verdict }) =>
+          app.log.warn(verdict, `a false positive teaches the detector nothing and is passed over: ${why}`),
+      },
+      orgId,
+    );
+    metrics.feedbackPolls.inc({ result: 'ok' });
+    metrics.feedbackSuppressions.inc({ outcome: 'suppressed' }, suppressed);
+    metrics.feedbackSuppressions.inc({ outcome: 'skipped' }, skipped);
+    metrics.feedbackSuppressions.inc({ outcome: 'lifted' }, lifted);
+    if (suppressed > 0) app.log.info({ orgId, suppressed }, 'learnt suppressions from false positives');
+    if (lifted > 0) app.log.info({ orgId, lifted }, 'lifted the suppressions of false positives taken back');
+    if (options.incidents) {
+      // What people decided in the org: milestones, reviews, permission decisions → evidence and clocks.
+      const { decisions, revised } = await readBackOrg(
+        { store: options.store, clientFor: settings.clientFor, incidents: options.incidents, notifyTargets: options.notifyTargets, settleMs: settings.settleMs, stopping },
         orgId,
       );
-      metrics.feedbackPolls.inc({ result: 'ok' });
-      metrics.feedbackSuppressions.inc({ outcome: 'suppressed' }, suppressed);
-      metrics.feedbackSuppressions.inc({ outcome: 'skipped' }, skipped);
-      metrics.feedbackSuppressions.inc({ outcome: 'lifted' }, lifted);
-      if (suppressed > 0) app.log.info({ orgId, suppressed }, 'learnt suppressions from false positives');
-      if (lifted > 0) app.log.info({ orgId, lifted }, 'lifted the suppressions of false positives taken back');
-      if (options.incidents) {
-        // What people decided in the org: milestones, reviews, permission decisions → evidence and clocks.
-        const { decisions, revised } = await readBackOrg(
-          { store: options.store, clientFor: settings.clientFor, incidents: options.incidents, notifyTargets: options.notifyTargets, settleMs: settings.settleMs, stopping },
-          orgId,
-        );
-        if (decisions > 0) app.log.info({ orgId, decisions, revised }, "read back people's decisions from the org into the evidence log");
-        if (revised > 0) app.wakeWorkers();
-      }
-    },
-  });
-}
+      if (decisions > 0) app.log.info({ orgId, decisions, revised }, "read back people's decisions from the org into the evidence log");
+      if (revised > 0) app.wakeWorkers();
+    }
+  }
 
+  return startFeedbackLoop({ orgIds: settings.orgIds, intervalMs: settings.intervalMs, onError: reportPollError, poll: pollOrg });
+}

@@ -4,13 +4,11 @@ import { CANARY_OBJECTS, planCanaries, seedCanaries, type CanaryOrgClient } from
 import { isSalesforceId, toId18 } from '../contract/salesforce-id.js';
 import { DRILL_CANARY_LABEL } from '../drill/drill-events.js';
 import type { Canary } from '../detect/state.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface CanariesRouteOptions {
   store: Store;
-  orgSecrets: Map<string, string>;
   /** The org's client that creates the canary records; undefined for an org without a connection. */
   clientFor: (orgId: string) => CanaryOrgClient | undefined;
   /** Registers canaries with the detector and persists them. */
@@ -44,7 +42,6 @@ const CanaryList = Type.Object({
  * copying them anywhere raises `canary_touched` / `canary_value_seen`. GET lists what is registered.
  */
 const canariesRoute: FastifyPluginAsyncTypebox<CanariesRouteOptions> = async (app, options) => {
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.post(
     '/v1/canaries',
     {

@@ -2,13 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { collectorCoverage } from '../collect/coverage.js';
 import { coverageState } from '../collect/publish-coverage.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface CoverageRouteOptions {
   store: Store;
-  orgSecrets: Map<string, string>;
   /** The sources this sidecar collects for an org with a connection (empty when collection is off). */
   sources: readonly string[];
   /** Whether the org has a connection the collectors can use. */
@@ -74,7 +72,6 @@ const CoverageReply = Type.Object({
  * coverage panel shows this instead of a fixed table.
  */
 const coverageRoute: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (app, options) => {
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
     '/v1/coverage',
     {

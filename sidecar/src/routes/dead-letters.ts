@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { redriveDeadLetters } from '../outbox/redrive.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface DeadLettersRouteOptions {
   store: Store;
-  orgSecrets: Map<string, string>;
   /** Called after records were re-queued, to send them without waiting for the next poll. */
   onRedriven: () => void;
 }
@@ -16,7 +14,6 @@ const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 /** POST /v1/dead-letters/redrive: re-queues the calling org's dead letters (used by `leakwatch redrive`). */
 const deadLettersRoute: FastifyPluginAsyncTypebox<DeadLettersRouteOptions> = async (app, options) => {
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.post(
     '/v1/dead-letters/redrive',
     {

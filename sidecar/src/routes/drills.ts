@@ -6,14 +6,12 @@ import type { Canary } from '../detect/state.js';
 import { DRILL_STATES, DRILL_TARGET_STATES, drillReport } from '../drill/drill-report.js';
 import { startDrill } from '../drill/start-drill.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface DrillsRouteOptions {
   store: Store;
   classifier: Classifier;
-  orgSecrets: Map<string, string>;
   /** The configured notification targets; a drill reports on those of the calling org. */
   targets: readonly ConfiguredTarget[];
   /** Whether verdicts become incidents (`LEAKWATCH_INCIDENTS`): without incidents nothing is notified. */
@@ -85,8 +83,6 @@ const conflict = (message: string, requestId: string) => ({ statusCode: 409, err
  * real breach would. GET /v1/drills/:id reports how far it got, per target.
  */
 const drillsRoute: FastifyPluginAsyncTypebox<DrillsRouteOptions> = async (app, options) => {
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
-
   app.post(
     '/v1/drills',
     {

@@ -3,7 +3,6 @@ import type { Classifier } from '../contract/entities.js';
 import { hasValidSuffix, orgKey } from '../contract/salesforce-id.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
 import { withoutDrillMark } from '../drill/mark.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
 import { ErrorReply } from './error-reply.js';
@@ -12,7 +11,6 @@ import { EventEnvelopeBody, IngestRejectedReply, IngestReply } from './events.sc
 export interface EventsRouteOptions {
   store: Store;
   classifier: Classifier;
-  orgSecrets: Map<string, string>;
   /** The span of each batch (`leakwatch.ingest`, a child of the request's `traceparent` when it has one); default none. */
   stages?: StageTracer;
   /** Called after events were stored, to start scoring without waiting for the next poll. */
@@ -21,7 +19,6 @@ export interface EventsRouteOptions {
 
 /** POST /v1/events: the package's batches of events, acknowledged once durable. */
 const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, options) => {
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.addHook('onResponse', async (_request, reply) => {
     app.metrics.ingestRequests.inc({ status: String(reply.statusCode) });
   });

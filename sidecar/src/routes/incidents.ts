@@ -9,13 +9,11 @@ import type { ConfiguredTarget } from '../notify/targets.js';
 import { summaryOf, timelineOf } from '../incidents/incident-record.js';
 import { DRAFT_FORMATS, DRAFT_LANGUAGES, DRAFT_NAMES, draftFileName, loadDraftTemplates, markdownBlocks, markdownToPdf, renderDraft, type DraftTemplates } from '../notify/drafts.js';
 import { storedDraft, storedDraftIndex } from '../incidents/draft-store.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Sql, Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface IncidentsRouteOptions {
   store: Store;
-  orgSecrets: Map<string, string>;
   /** An administrator's draft templates (`LEAKWATCH_DRAFTS_DIR`): each file there replaces the shipped one. */
   draftsDir?: string;
   /** The templates already loaded (the app loads them once for the drafts stored with each revision); else read from `draftsDir`. */
@@ -219,7 +217,6 @@ const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Re
 const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (app, options) => {
   const templates = options.templates ?? (await loadDraftTemplates({ dir: options.draftsDir }));
   const now = options.now ?? (() => new Date());
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
 
   app.get(
     '/v1/incidents',

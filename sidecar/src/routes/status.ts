@@ -5,14 +5,12 @@ import { lastFeedbackPoll } from '../feedback/index.js';
 import type { OrgClientResolver } from '../outbox/org-client.js';
 import { queueStatus } from '../outbox/queue-status.js';
 import { notificationCounts, redriveNotifications } from '../notify/outbox.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface StatusRouteOptions {
   store: Store;
   classifier: Classifier;
-  orgSecrets: Map<string, string>;
   /** The org's write-back client, to report whether its connection is configured and checked. */
   orgClientFor: OrgClientResolver;
   /** After notifications were re-queued (the service wakes its workers). */
@@ -75,7 +73,6 @@ const statusRoute: FastifyPluginAsyncTypebox<StatusRouteOptions> = async (app, o
       return { redriven };
     },
   );
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   app.get(
     '/v1/status',
     {

@@ -7,14 +7,12 @@ import { decodeJsonTraces, decodeProtobufTraces, UndecodableTraces, type DecodeO
 import { FLOW_RESOURCE_ATTRIBUTES, FLOW_SPAN_ATTRIBUTES, FLOW_SPAN_KINDS, flowsOf } from '../otlp/flows.js';
 import { encodeExportReply, encodeStatus, type ExportReply } from '../otlp/proto.js';
 import { recordFlows } from '../otlp/record-flows.js';
-import { bearerAuth } from '../plugins/auth.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
 export interface TracesRouteOptions {
   store: Store;
   classifier: Classifier;
-  orgSecrets: Map<string, string>;
   policyFor: (orgId: string) => EgressPolicy;
   piiObjects: ReadonlySet<string>;
   /** Spans kept per request at most; the rest are rejected with a partial success. */
@@ -65,7 +63,6 @@ const tracesRoute: FastifyPluginAsyncTypebox<TracesRouteOptions> = async (app, o
     resourceAttributes: FLOW_RESOURCE_ATTRIBUTES,
     maxSpans: options.maxSpans ?? DEFAULT_MAX_SPANS,
   };
-  app.addHook('onRequest', bearerAuth(options.orgSecrets));
   // Failures of a protobuf request are a protobuf `google.rpc.Status`, as OTLP/HTTP requires.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (reply.statusCode < 400 || mediaType(request) !== PROTOBUF || typeof payload !== 'string') return payload;

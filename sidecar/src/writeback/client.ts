@@ -1,3 +1,4 @@
+import { DEFAULT_API_VERSION } from '../contract/api-version.js';
 import { readFileSync } from 'node:fs';
 import jsforce from 'jsforce';
 import { classifyError, OrgRequestError, recordError, type RecordError } from './errors.js';
@@ -181,7 +182,7 @@ const downloadError = (status: number, body: string): Error => {
   }
   return Object.assign(new Error(message), { errorCode: code, statusCode: status });
 };
-export const DEFAULT_API_VERSION = '62.0';
+export { DEFAULT_API_VERSION };
 
 interface RawSaveResult {
   id?: string | null;

@@ -11,6 +11,7 @@ import { insertIncident } from './incident-state.js';
 import { DRAFT_NAMES, loadDraftTemplates, PLACEHOLDERS, renderDraft, SHIPPED_DRAFTS_DIR } from '../../src/notify/drafts.js';
 import errorHandler from '../../src/plugins/error-handler.js';
 import incidentsRoute, { type IncidentsRouteOptions } from '../../src/routes/incidents.js';
+import v1Routes from '../../src/routes/v1.js';
 import type { Store } from '../../src/store/store.js';
 import { openTestStore, type TestStore } from '../store/test-stores.js';
 
@@ -125,11 +126,11 @@ const atHour = (hours: number) => {
   clock = new Date(T0 + hours * HOUR);
 };
 
-/** The route alone, with the house error replies and the sidecar's validation settings. */
+/** The route alone in the `/v1` bearer context, with the house error replies and the sidecar's validation settings. */
 async function incidentsApp(store: Store, extra: Partial<IncidentsRouteOptions> = {}): Promise<FastifyInstance> {
   const app = Fastify({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(errorHandler);
-  await app.register(incidentsRoute, { store, orgSecrets: ORG_SECRETS, now: () => clock, ...extra });
+  await app.register(v1Routes, { orgSecrets: ORG_SECRETS, routes: (v1) => v1.register(incidentsRoute, { store, now: () => clock, ...extra }) });
   await app.ready();
   return app;
 }

@@ -11,6 +11,7 @@ import { loadDraftTemplates } from '../../src/notify/drafts.js';
 import type { NotificationTarget } from '../../src/notify/notification.js';
 import errorHandler from '../../src/plugins/error-handler.js';
 import incidentsRoute from '../../src/routes/incidents.js';
+import v1Routes from '../../src/routes/v1.js';
 import { insertIncident } from './incident-state.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
 
@@ -137,12 +138,15 @@ describe('merging and splitting incidents', () => {
       app = Fastify({ ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } } }).withTypeProvider<TypeBoxTypeProvider>();
       await app.register(errorHandler);
       const templates = await loadDraftTemplates();
-      await app.register(incidentsRoute, {
-        store: test.store,
+      await app.register(v1Routes, {
         orgSecrets: ORG_SECRETS,
-        incidents: { minSeverity: 'High', windowMs: 86_400_000, drafts: { templates } },
-        notifyTargets: [{ target, orgs: [], minSeverity: 'High' }],
-        onChanged: () => (woken += 1),
+        routes: (v1) =>
+          v1.register(incidentsRoute, {
+            store: test.store,
+            incidents: { minSeverity: 'High', windowMs: 86_400_000, drafts: { templates } },
+            notifyTargets: [{ target, orgs: [], minSeverity: 'High' }],
+            onChanged: () => (woken += 1),
+          }),
       });
       await app.ready();
     });

@@ -1,3 +1,4 @@
+import { DEFAULT_API_VERSION } from '../../contract/api-version.js';
 import { toId18 } from '../../contract/salesforce-id.js';
 import { eventLogBatches, type ParsedBatch } from '../event-log/parse.js';
 import { MAPPED_TYPES } from '../event-log/map-line.js';
@@ -71,7 +72,7 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
       if (!reader || reader.fileId !== current.id || reader.line !== current.line) {
         await reader?.batches.return(undefined);
         if (!ctx.client.download) throw new Error('this client cannot download event log files');
-        const version = ctx.client.apiVersion ?? '62.0';
+        const version = ctx.client.apiVersion ?? DEFAULT_API_VERSION;
         const body = await ctx.client.download(`/services/data/v${version}/sobjects/EventLogFile/${current.id}/LogFile`);
         reader = {
           fileId: current.id,
