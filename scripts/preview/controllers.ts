@@ -31,17 +31,30 @@ type Params = Record<string, unknown>;
 /** An `@AuraEnabled` method: named parameters in, the JSON Lightning would receive out. */
 export type Method = (params: Params) => Promise<unknown>;
 
-const TREND_DAYS = 30;
-const TOP_ACTORS = 5;
-const MAX_ROWS = 200;
-/** Verdicts named in a refused escalation. */
-const MAX_LISTED = 3;
+/*
+ * The constants below mirror the Apex classes named in their comments; scripts/package/preview-parity.test.ts reads
+ * the Apex source and fails when one of them, or a message the preview refuses with, drifts from it.
+ */
+/** OverviewController.TREND_DAYS and TOP_ACTORS. */
+export const TREND_DAYS = 30;
+export const TOP_ACTORS = 5;
+/** VerdictSelector.MAX_ROWS: the verdict list, and the similar verdicts a false positive suppresses. */
+export const MAX_ROWS = 200;
+/** VerdictSelector.MAX_FINDINGS. */
+export const MAX_FINDINGS = 500;
+/** IncidentEscalationService.MAX_LISTED: verdicts named in a refused escalation. */
+export const MAX_LISTED = 3;
 const DAY = 86_400_000;
-const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'];
-const INCIDENT_SEVERITIES = ['Critical', 'High', 'Medium', 'Low'];
-const OPEN_STATUSES = new Set(['New', 'Acknowledged', 'Escalated']);
-const SIMILAR_STATUSES = new Set(['New', 'Acknowledged']);
-const ALERT_SEVERITIES = new Set(['Critical', 'High']);
+/** OverviewController.SEVERITIES: the overview's buckets, in the order of LeakVerdict__c.Severity__c. */
+export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'];
+/** IncidentEscalationService.SEVERITY_ORDER: incident severities, highest first; a verdict's Info counts as Low. */
+export const INCIDENT_SEVERITIES = ['Critical', 'High', 'Medium', 'Low'];
+/** VerdictStatuses: the verdict statuses the controllers read and set, by the Apex constant's name. */
+export const VERDICT_STATUS = { UNTRIAGED: 'New', ACKNOWLEDGED: 'Acknowledged', FALSE_POSITIVE: 'FalsePositive', ESCALATED: 'Escalated' } as const;
+/** VerdictStatuses.OPEN: verdicts that wait for a decision (the overview's open verdicts, those a false positive suppresses). */
+export const OPEN_VERDICT_STATUSES = new Set<string>([VERDICT_STATUS.UNTRIAGED, VERDICT_STATUS.ACKNOWLEDGED]);
+/** OverviewController.ALERT_SEVERITIES. */
+export const ALERT_SEVERITIES = new Set(['Critical', 'High']);
 /** DataMapService.SPECIAL_CATEGORIES (pinned by scripts/package/sidecar-parity.test.ts). */
 export const SPECIAL_CATEGORIES = new Set(['MEDICAL']);
 /** ClassificationReviewService.AWAITING_REVIEW and DECISIONS (pinned by scripts/package/sidecar-parity.test.ts). */
@@ -52,13 +65,16 @@ const CLASSIFICATION_CURRENT = 'Current';
 /** DataMapSelector.MAX_FLOWS and MAX_SUGGESTIONS. */
 const MAX_FLOWS = 2000;
 const MAX_SUGGESTIONS = 500;
-const SORTABLE_FIELDS = new Set(['Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'ObjectName__c', 'RecordCount__c', 'ActorUsername__c', 'DetectedAt__c']);
+/** VerdictSelector.SORTABLE_FIELDS. */
+export const SORTABLE_FIELDS = new Set(['Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'ObjectName__c', 'RecordCount__c', 'ActorUsername__c', 'DetectedAt__c']);
+/** LeakVerdict__c.Status__c's values in the picklist's order, which SOQL sorts picklists by. */
+export const VERDICT_STATUS_ORDER = ['New', 'Acknowledged', 'FalsePositive', 'Escalated', 'Resolved'];
 const PICKLIST_ORDER: Record<string, string[]> = {
   Severity__c: SEVERITIES,
-  Status__c: ['New', 'Acknowledged', 'FalsePositive', 'Escalated', 'Resolved'],
+  Status__c: VERDICT_STATUS_ORDER,
 };
 /** IncidentMilestoneService.MILESTONE_LABELS, MILESTONE_FIELDS and MILESTONE_STATUSES. */
-const MILESTONES: Record<string, { label: string; field?: string; status?: string }> = {
+export const MILESTONES: Record<string, { label: string; field?: string; status?: string }> = {
   confirm: { label: 'Breach confirmed', field: 'ConfirmedAt__c', status: 'Confirmed' },
   earlyWarning: { label: 'NIS2 early warning sent', field: 'EarlyWarningSentAt__c' },
   nis2Notification: { label: 'NIS2 incident notification sent', field: 'Nis2NotificationSentAt__c' },
@@ -68,26 +84,34 @@ const MILESTONES: Record<string, { label: string; field?: string; status?: strin
   close: { label: 'Incident closed', status: 'Closed' },
 };
 /** IncidentMilestoneService.STATUS_ORDER: a milestone never moves an incident back. */
-const INCIDENT_STATUS_ORDER = ['Triage', 'Confirmed', 'Contained', 'Notified', 'Closed'];
+export const INCIDENT_STATUS_ORDER = ['Triage', 'Confirmed', 'Contained', 'Notified', 'Closed'];
 /** IncidentMilestoneService.MERGED: set by the sidecar on an incident merged into another. */
-const MERGED = 'Merged';
+export const MERGED = 'Merged';
+/** IncidentMilestoneService.TRIAGE: where every incident starts. */
+export const TRIAGE = 'Triage';
 /** IncidentChangeService.MAX_MERGED and MAX_SPLIT: the sidecar's limits (routes/incidents.ts MergeBody, SplitBody). */
-const MAX_MERGED = 20;
-const MAX_SPLIT = 500;
-const ONLY_LEAKWATCH = 'Only incidents Leakwatch opened can be merged or split.';
+export const MAX_MERGED = 20;
+export const MAX_SPLIT = 500;
+/** IncidentChangeService.ONLY_LEAKWATCH. */
+export const ONLY_LEAKWATCH = 'Only incidents Leakwatch opened can be merged or split.';
 const INCIDENT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const VERDICT_FIELDS = [
+/** Every verdict field the preview reads: VerdictSelector.detail's, but the incident's name. */
+export const VERDICT_FIELDS = [
   'Id', 'Name', 'EventId__c', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c',
   'RecordCount__c', 'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ConnectedAppId__c', 'OccurredAt__c',
   'DetectedAt__c', 'ReasonSummary__c', 'Reasons__c', 'PiiTypes__c', 'ZScore__c', 'Details__c', 'ProcessingNotes__c',
   'FalsePositiveReason__c', 'Incident__c',
 ];
-const LIST_FIELDS = [
+/** VerdictSelector.detail: VERDICT_FIELDS and the incident's name. */
+export const VERDICT_DETAIL_FIELDS = [...VERDICT_FIELDS, 'Incident__r.Name'];
+/** VerdictSelector.LIST_FIELDS. */
+export const LIST_FIELDS = [
   'Id', 'Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c', 'RecordCount__c',
   'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
 ];
-const FINDING_FIELDS = ['Id', 'Name', 'LeakVerdict__c', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
+/** VerdictSelector.findings. */
+export const FINDING_FIELDS = ['Id', 'Name', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
 /**
  * PermissionReviewController.ENFORCEMENT_QUEUED, RECENT_DAYS and MAX_RECENT (pinned by scripts/package/sidecar-parity.test.ts):
  * a decision that changes the assignment is saved Queued, and the sidecar carries it out.
@@ -150,7 +174,8 @@ export const COVERAGE_STATE_LABELS: Record<string, string> = {
 };
 /** SignalCoverage.STALE_AFTER_HOURS. */
 const COVERAGE_STALE_MS = 24 * 3_600_000;
-const INCIDENT_FIELDS = [
+/** IncidentController.getIncidents, and IncidentKey__c: the emulated write-back updates incidents by their key. */
+export const INCIDENT_FIELDS = [
   'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
   'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'DataCategories__c', 'EstimatedSubjects__c',
   'Summary__c', 'Timeline__c', 'Milestones__c', 'Revision__c', 'AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c',
@@ -197,8 +222,8 @@ const CONTAINMENT_FIELDS = [
   'ProposedAt__c', 'DecidedAt__c', 'DecidedBy__c', 'DecidedBy__r.Name', 'DoneAt__c', 'TimeToContainmentSeconds__c', 'ExpiresAt__c', 'UndoneAt__c',
   'UndoneBy__c', 'UndoneBy__r.Name', 'Outcome__c', 'Attempts__c', 'IncidentActors__c',
 ];
-/** IncidentController.getIncidentVerdicts. */
-const INCIDENT_VERDICT_FIELDS = ['Id', 'Name', 'Severity__c', 'RiskScore__c', 'ReasonSummary__c', 'OccurredAt__c', 'EventId__c', 'RecordCount__c', 'DetectedAt__c'];
+/** IncidentController.getIncidentVerdicts, and RecordCount__c and DetectedAt__c for the emulated split. */
+export const INCIDENT_VERDICT_FIELDS = ['Id', 'Name', 'Severity__c', 'RiskScore__c', 'ReasonSummary__c', 'OccurredAt__c', 'EventId__c', 'RecordCount__c', 'DetectedAt__c'];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
@@ -368,13 +393,13 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     }
     const lastContact = verdicts.map((verdict) => text(verdict.DetectedAt__c)).filter(Boolean).sort().at(-1) ?? null;
     return {
-      openBySeverity: SEVERITIES.map((label) => ({ label, total: verdicts.filter((v) => v.Severity__c === label && OPEN_STATUSES.has(text(v.Status__c))).length })),
+      openBySeverity: SEVERITIES.map((label) => ({ label, total: verdicts.filter((v) => v.Severity__c === label && OPEN_VERDICT_STATUSES.has(text(v.Status__c))).length })),
       findingsByType: count(findings.map((finding) => text(finding.EntityType__c))),
       findingsByObject: count(findings.map((finding) => text(finding.ObjectName__c))),
       topActors: top(false),
       topIntegrations: top(true),
       trend,
-      sidecar: { lastContact, untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === 'New').length, pendingReviews: pendingReviews.length },
+      sidecar: { lastContact, untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === VERDICT_STATUS.UNTRIAGED).length, pendingReviews: pendingReviews.length },
       coverage: signalCoverage(collectorStatuses, now()),
     };
   };
@@ -401,11 +426,11 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   const getVerdict: Method = async ({ verdictId }) => {
     const id = requireId(verdictId, 'verdictId');
     // The org resolves ActorUserId__c to the User's username; the emulated org has no User records, so the stored value stays.
-    const verdict = await byId(VERDICT_FIELDS, 'LeakVerdict__c', id);
+    const verdict = await byId(VERDICT_DETAIL_FIELDS, 'LeakVerdict__c', id);
     if (!verdict) throw new ApexError('This verdict does not exist or you cannot see it.');
     const findings = await select(FINDING_FIELDS, 'PiiFinding__c', `LeakVerdict__c = '${id}'`);
     findings.sort((a, b) => num(b.Confidence__c) - num(a.Confidence__c) || text(a.FieldName__c).localeCompare(text(b.FieldName__c)));
-    return { verdict, findings };
+    return { verdict, findings: findings.slice(0, MAX_FINDINGS) };
   };
 
   const updateVerdicts = async (changes: OrgRecord[]): Promise<void> => {
@@ -419,8 +444,8 @@ export const createControllers = (context: ControllerContext): Record<string, Re
 
   const acknowledge: Method = async ({ verdictIds }) => {
     const ids = new Set(idList(verdictIds, 'verdictIds'));
-    const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id)) && verdict.Status__c === 'New');
-    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: 'Acknowledged' })));
+    const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id)) && verdict.Status__c === VERDICT_STATUS.UNTRIAGED);
+    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: VERDICT_STATUS.ACKNOWLEDGED })));
     return verdicts.length;
   };
 
@@ -434,12 +459,12 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const similar = verdicts.filter(
       (other) =>
         other.Id !== id &&
-        SIMILAR_STATUSES.has(text(other.Status__c)) &&
+        OPEN_VERDICT_STATUSES.has(text(other.Status__c)) &&
         ['ActorUserId__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c'].every((field) => (other[field] ?? null) === (verdict[field] ?? null)),
     );
     await updateVerdicts([
-      { EventId__c: verdict.EventId__c, Status__c: 'FalsePositive', FalsePositiveReason__c: why },
-      ...similar.slice(0, MAX_ROWS).map((other) => ({ EventId__c: other.EventId__c, Status__c: 'FalsePositive', FalsePositiveReason__c: `Suppressed as similar to ${text(verdict.Name)}: ${why}` })),
+      { EventId__c: verdict.EventId__c, Status__c: VERDICT_STATUS.FALSE_POSITIVE, FalsePositiveReason__c: why },
+      ...similar.slice(0, MAX_ROWS).map((other) => ({ EventId__c: other.EventId__c, Status__c: VERDICT_STATUS.FALSE_POSITIVE, FalsePositiveReason__c: `Suppressed as similar to ${text(verdict.Name)}: ${why}` })),
     ]);
     return 1 + Math.min(similar.length, MAX_ROWS);
   };
@@ -468,7 +493,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         {
           IncidentKey__c: randomUUID(),
           Name: name.slice(0, 80),
-          Status__c: 'Triage',
+          Status__c: TRIAGE,
           Severity__c: INCIDENT_SEVERITIES[rank],
           DetectedAt__c: detectedAt,
           DataCategories__c: categories.join(';').slice(0, 255),
@@ -481,7 +506,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         },
       ]),
     );
-    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: 'Escalated', Incident__c: incidentId })));
+    await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Status__c: VERDICT_STATUS.ESCALATED, Incident__c: incidentId })));
     return incidentId;
   };
 
@@ -673,7 +698,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         {
           IncidentKey__c: key,
           Name: title,
-          Status__c: 'Triage',
+          Status__c: TRIAGE,
           Severity__c: INCIDENT_SEVERITIES[rank],
           DetectedAt__c: text(moving[0]?.DetectedAt__c) || now().toISOString(),
           EstimatedSubjects__c: movedSubjects,

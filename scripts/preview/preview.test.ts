@@ -8,7 +8,7 @@ import { SOURCE_NAMES } from '../../sidecar/src/collect/sources/index.js';
 import { runDemo, type DemoRun } from '../../sidecar/src/demo/run-demo.js';
 import { createOrgClient, type OrgClient, type OrgRecord } from '../../sidecar/src/writeback/index.js';
 import { PREVIEW_USER_ID, seedPreviewUser } from './build.js';
-import { COVERAGE_STATE_LABELS } from './controllers.js';
+import { COVERAGE_STATE_LABELS, OPEN_VERDICT_STATUSES } from './controllers.js';
 import { PREVIEW_FLOWS, seedPreviewDataMap } from './data-map.js';
 import { PREVIEW_CONTAINMENT, PREVIEW_INCIDENTS, seedPreviewIncidents } from './incidents.js';
 import { startPreview, type Preview } from './server.js';
@@ -125,7 +125,7 @@ describe('dashboards preview in Chromium', () => {
   it('renders the overview with the demo data and styled by SLDS', async () => {
     await open('overview', '.severity-tiles li');
     const all = await verdicts();
-    const critical = all.filter((v) => v.Severity__c === 'Critical' && ['New', 'Acknowledged', 'Escalated'].includes(v.Status__c)).length;
+    const critical = all.filter((v) => v.Severity__c === 'Critical' && OPEN_VERDICT_STATUSES.has(v.Status__c)).length;
     await expect.poll(() => page.locator('.severity-tiles li').first().innerText()).toContain(String(critical));
     expect(await page.locator('c-trend-chart rect.bar_events').count()).toBe(30);
     // The coverage panel shows what the demo's sidecar published into the org (CollectorStatus__c), and nothing else.
