@@ -66,6 +66,7 @@ export interface DetectionConfig {
   weights: ReasonWeights;
 }
 
+/** Weights of the reasons; each is read by the one rule that lists it in its `weights` (`rules/*.ts`). */
 export interface ReasonWeights {
   volume_anomaly: number;
   /** Added per σ above the threshold, up to `volume_anomaly_max`. */

@@ -5,21 +5,9 @@ import { Baselines } from './baselines.js';
 import { CanaryHashes } from './canary-hashes.js';
 import { eventTime } from './clock.js';
 import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigInput } from './config.js';
-import { canaryRule } from './rules/canary.js';
-import { egressRule } from './rules/egress.js';
-import { dataFlowRule } from './rules/data-flow.js';
 import { isDrillEvent } from '../drill/mark.js';
-import type { Rule, RuleContext } from './rules/context.js';
-import { integrationInteractiveRule } from './rules/integration-interactive.js';
-import { loginRule } from './rules/login.js';
-import { massChangeRule } from './rules/mass-change.js';
-import { misplacedPiiRule } from './rules/misplaced-pii.js';
-import { oauthRule } from './rules/oauth.js';
-import { permissionRule } from './rules/permission.js';
-import { readSideRule } from './rules/read-side.js';
-import { sharingRule } from './rules/sharing.js';
-import { unusualHourRule } from './rules/unusual-hour.js';
-import { accumulateVolume, volumeAnomalyRule } from './rules/volume.js';
+import { DRILL_RULES, EGRESS_RULES, EVENT_RULES, PERMISSION_CODES } from './rule-sets.js';
+import { runRules, type RuleRun } from './run-rules.js';
 import { riskScoreOf, severityFor } from './severity.js';
 import { memoryStateSource, type StateSource } from './state-source.js';
 import type { Canary, DetectionState, SuppressionRule } from './state.js';
@@ -52,34 +40,7 @@ export interface DetectionEngine extends Detector {
   heldSuppressions(orgId: string): SuppressionRule[];
   /** Registers a canary record or marker for an org (persisted with the org's state). */
   registerCanary(orgId: string, canary: Canary): Promise<void>;
-  /** Drops an org's in-memory context; the next event re-opens its state from the source. */
-  forget(orgId: string): void;
 }
-
-/** Order matters: volume is accumulated before the rules that read its windows. */
-const RULES: readonly Rule[] = [
-  unusualHourRule,
-  accumulateVolume,
-  volumeAnomalyRule,
-  massChangeRule,
-  misplacedPiiRule,
-  canaryRule,
-  integrationInteractiveRule,
-  loginRule,
-  permissionRule,
-  sharingRule,
-  oauthRule,
-  readSideRule,
-];
-
-/** A drill's synthetic events raise their canary verdict only: no rule that learns (volumes, hours, apps, tokens) sees them. */
-const DRILL_RULES: readonly Rule[] = [canaryRule];
-
-/**
- * Egress events (raised by the sidecar only: an inspection that blocked or redacted, a data flow seen in
- * traces) raise their own verdicts and teach no baseline.
- */
-const EGRESS_RULES: readonly Rule[] = [egressRule, dataFlowRule];
 
 interface OrgContext {
   state: DetectionState;
@@ -156,27 +117,28 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     const drill = isDrillEvent(event);
     const egress = event.kind === 'egress';
     if (!drill && !egress) org.state.advanceTo(time.day);
-    const ctx: RuleContext = {
+    const run: RuleRun = {
       input,
       event,
       time,
       config,
+      weights: config.weights,
       piiObjects,
       state: org.state,
       baselines: org.baselines,
       ledger: org.ledger,
       markerHashes: org.canaryHashes.of(org.state.canaries()),
+      actorFirstDay: undefined,
       volume: undefined,
-      reasons: [],
-      zScore: null,
+      zScore: undefined,
       permissionReview: undefined,
     };
-    for (const rule of egress ? EGRESS_RULES : drill ? DRILL_RULES : RULES) rule(ctx);
-    if (ctx.reasons.length === 0) return null;
+    const found = runRules(egress ? EGRESS_RULES : drill ? DRILL_RULES : EVENT_RULES, run);
+    if (found.length === 0) return null;
     const nowMs = now();
     org.state.forgetExpiredSuppressions(nowMs);
     const reasons = withoutSuppressed(
-      ctx.reasons,
+      found,
       input.orgId,
       event,
       org.state.suppressions(),
@@ -184,7 +146,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
       config.unsuppressibleCodes,
     );
     if (reasons.length === 0) return null;
-    return verdictOf(input, ctx, reasons);
+    return verdictOf(input, run, reasons);
   }
 
   return {
@@ -231,13 +193,10 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     async registerCanary(orgId, canary) {
       await change(orgId, (state) => state.addCanary(canary));
     },
-    forget(orgId) {
-      orgs.delete(orgId);
-    },
   };
 }
 
-function verdictOf(input: ClassifiedEvent, ctx: RuleContext, reasons: Reason[]): Verdict {
+function verdictOf(input: ClassifiedEvent, run: RuleRun, reasons: Reason[]): Verdict {
   const sorted = [...reasons].sort((a, b) => b.weight - a.weight);
   const riskScore = riskScoreOf(sorted.map((r) => r.weight));
   const verdict: Verdict = {
@@ -247,19 +206,13 @@ function verdictOf(input: ClassifiedEvent, ctx: RuleContext, reasons: Reason[]):
     riskScore,
     reasons: sorted,
     piiTypes: piiTypesOf(input),
-    zScore: ctx.zScore === null ? null : Math.round(ctx.zScore * 100) / 100,
+    zScore: run.zScore === undefined ? null : Math.round(run.zScore * 100) / 100,
   };
-  if (ctx.permissionReview) {
-    const permissionCodes = new Set([
-      'critical_permission',
-      'pii_object_modify_all',
-      'pii_object_view_all',
-      'self_assigned_permission',
-    ]);
-    const riskReasons = sorted.filter((r) => permissionCodes.has(r.code));
+  if (run.permissionReview) {
+    const riskReasons = sorted.filter((r) => PERMISSION_CODES.has(r.code));
     if (riskReasons.length > 0)
       verdict.permissionReview = {
-        ...ctx.permissionReview,
+        ...run.permissionReview,
         riskReasons,
         riskScore: riskScoreOf(riskReasons.map((r) => r.weight)),
       };

@@ -1,28 +1,27 @@
 import { HourlySeries } from './hourly-series.js';
 import {
-  laterMark,
-  type AlertMark,
-  type Canary,
-  type CanaryRegistry,
-  type DetectionState,
-  type Metric,
-  type Signal,
-  type SuppressionRule,
-} from './state.js';
-
-/** Increments not yet written to shared storage; see `SqlStateStore`. */
-export interface StateChanges {
-  hourly: Map<string, { metric: Metric; series: string; day: number; hour: number; n: number }>;
-  sessions: Map<string, { sessionKey: string; day: number; n: number }>;
-  appScopes: Map<string, { appId: string; scope: string }>;
-  tokens: Map<string, number>;
-  signalStarts: Map<Signal, number>;
-  alerts: Map<string, AlertMark>;
-  canaries: Canary[];
-  suppressions: SuppressionRule[];
-  /** Ids of suppressions lifted (never also among `suppressions`: the later change wins). */
-  liftedSuppressions: Set<string>;
-}
+  CHANGE_KINDS,
+  SERIES_START,
+  eachChange,
+  emptyChanges,
+  foldInto,
+  hourlyKey,
+  mergeChanges,
+  mergedRule,
+  takeLearnt,
+  type AlertChange,
+  type AppScopeChange,
+  type CanaryChange,
+  type ChangeName,
+  type ChangeOf,
+  type HourlyChange,
+  type SessionChange,
+  type SignalStartChange,
+  type StateChanges,
+  type SuppressionChange,
+  type TokenChange,
+} from './state-changes.js';
+import type { AlertMark, Canary, CanaryRegistry, DetectionState, Metric, Signal, SuppressionRule } from './state.js';
 
 export interface MemoryStateOptions {
   /** Days of hourly buckets to keep (the baseline horizon plus the current day). */
@@ -34,24 +33,19 @@ export interface MemoryStateOptions {
 /** Sessions older than this many days are forgotten. */
 const SESSION_RETAIN_DAYS = 2;
 
-export function emptyChanges(): StateChanges {
-  return {
-    hourly: new Map(),
-    sessions: new Map(),
-    appScopes: new Map(),
-    tokens: new Map(),
-    signalStarts: new Map(),
-    alerts: new Map(),
-    canaries: [],
-    suppressions: [],
-    liftedSuppressions: new Set(),
-  };
-}
+/** The merges of the kinds this state keeps as bare values (on the hot path: no change object unless journalled). */
+const HOURLY = CHANGE_KINDS.hourly.merge;
+const SESSION = CHANGE_KINDS.session.merge;
+const TOKEN = CHANGE_KINDS.token.merge;
+const SIGNAL_START = CHANGE_KINDS.signalStart.merge;
 
-/** The detection state held in process memory: synchronous, and optionally journalled for a flush. */
+/**
+ * The detection state held in process memory: synchronous, and optionally journalled for a flush.
+ * Every change is one `StateChanges` entry, applied by `apply` and merged as `CHANGE_KINDS` says.
+ */
 export class MemoryDetectionState implements DetectionState {
   private readonly series: Record<Metric, Map<string, HourlySeries>> = { volume: new Map(), activity: new Map() };
-  private readonly sessions = new Map<string, { day: number; total: number }>();
+  private readonly sessions = new Map<string, Pick<SessionChange, 'day' | 'n'>>();
   private readonly apps = new Map<string, Set<string>>();
   private readonly tokens = new Map<string, number>();
   private readonly canaryRecordIds = new Set<string>();
@@ -71,18 +65,52 @@ export class MemoryDetectionState implements DetectionState {
     if (options.journal) this.changes = emptyChanges();
   }
 
-  add(metric: Metric, series: string, day: number, hour: number, n: number): void {
-    this.apply(metric, series, day, hour, n);
-    if (this.changes) {
-      const key = `${metric}\u0000${series}\u0000${day}\u0000${hour}`;
-      const pending = this.changes.hourly.get(key);
-      if (pending) pending.n += n;
-      else this.changes.hourly.set(key, { metric, series, day, hour, n });
+  /** Applies a change and journals it when it changed the state. */
+  record<K extends ChangeName>(name: K, change: ChangeOf<K>): void {
+    if (this.apply(name, change) && this.changes)
+      foldInto(CHANGE_KINDS[name] as never, this.changes[name] as Map<string, object>, change as object);
+  }
+
+  /** Applies a change without journalling it (used when loading from storage); true when the state changed. */
+  apply<K extends ChangeName>(name: K, change: ChangeOf<K>): boolean {
+    switch (name) {
+      case 'hourly': {
+        const { metric, series, day, hour, n } = change as HourlyChange;
+        return this.applyHourly(metric, series, day, hour, n);
+      }
+      case 'session': {
+        const { sessionKey, day, n } = change as SessionChange;
+        this.applySession(sessionKey, day, n);
+        return true;
+      }
+      case 'appScope':
+        return this.applyAppScope(change as AppScopeChange);
+      case 'token':
+        return this.applyToken((change as TokenChange).holder, (change as TokenChange).ms);
+      case 'signalStart':
+        return this.applySignalStart((change as SignalStartChange).signal, (change as SignalStartChange).day);
+      case 'alert':
+        return this.applyAlert(change as AlertChange);
+      case 'canary':
+        return this.applyCanary(change as CanaryChange);
+      default:
+        return this.applySuppression(change as SuppressionChange);
     }
   }
 
-  /** Applies an increment without journalling it (used when loading from storage). */
-  apply(metric: Metric, series: string, day: number, hour: number, n: number): void {
+  add(metric: Metric, series: string, day: number, hour: number, n: number): void {
+    this.applyHourly(metric, series, day, hour, n);
+    const journal = this.changes?.hourly;
+    if (!journal) return;
+    // `foldInto` spelt out for the hot path (as in `addToSession`, `touchToken`): an object per new key only.
+    const key = hourlyKey(metric, series, day, hour);
+    const pending = journal.get(key);
+    if (pending) pending.n = HOURLY.n!(pending.n, n);
+    else journal.set(key, { metric, series, day, hour, n });
+  }
+
+  /** Adds to a bucket (`HourlySeries` keeps the sums and the first day). */
+  private applyHourly(metric: Metric, series: string, day: number, hour: number, n: number): boolean {
     const map = this.series[metric];
     let s = map.get(series);
     if (!s) {
@@ -92,6 +120,7 @@ export class MemoryDetectionState implements DetectionState {
     const isNewDay = !s.days.has(day);
     s.add(day, hour, n);
     if (isNewDay) s.dropBefore(day - this.options.retainDays);
+    return true;
   }
 
   hourTotal(metric: Metric, series: string, day: number, hour: number): number {
@@ -109,30 +138,30 @@ export class MemoryDetectionState implements DetectionState {
   /** Marks when a series began without adding volume (used when loading from storage). */
   applyFirstDay(metric: Metric, series: string, day: number): void {
     const s = this.series[metric].get(series);
-    if (s && (s.firstDay === undefined || day < s.firstDay)) s.firstDay = day;
+    if (s) s.firstDay = s.firstDay === undefined ? day : SERIES_START.merge.day!(s.firstDay, day);
   }
 
   addToSession(sessionKey: string, day: number, n: number): number {
     const total = this.applySession(sessionKey, day, n);
-    if (this.changes) {
-      const pending = this.changes.sessions.get(sessionKey);
-      if (pending) {
-        pending.n += n;
-        pending.day = Math.max(pending.day, day);
-      } else this.changes.sessions.set(sessionKey, { sessionKey, day, n });
-    }
+    const journal = this.changes?.session;
+    if (!journal) return total;
+    const pending = journal.get(sessionKey);
+    if (pending) {
+      pending.n = SESSION.n!(pending.n, n);
+      pending.day = SESSION.day!(pending.day, day);
+    } else journal.set(sessionKey, { sessionKey, day, n });
     return total;
   }
 
-  applySession(sessionKey: string, day: number, n: number): number {
+  private applySession(sessionKey: string, day: number, n: number): number {
     const s = this.sessions.get(sessionKey);
-    if (s) {
-      s.total += n;
-      s.day = Math.max(s.day, day);
-      return s.total;
+    if (!s) {
+      this.sessions.set(sessionKey, { day, n });
+      return n;
     }
-    this.sessions.set(sessionKey, { day, total: n });
-    return n;
+    s.n = SESSION.n!(s.n, n);
+    s.day = SESSION.day!(s.day, day);
+    return s.n;
   }
 
   appScopes(appId: string): ReadonlySet<string> | undefined {
@@ -140,26 +169,21 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   addAppScopes(appId: string, scopes: readonly string[]): void {
-    let known = this.apps.get(appId);
-    if (!known) {
-      known = new Set();
-      this.apps.set(appId, known);
-      this.changes?.appScopes.set(`${appId}\u0000`, { appId, scope: '' });
-    }
-    for (const scope of scopes) {
-      if (known.has(scope)) continue;
-      known.add(scope);
-      this.changes?.appScopes.set(`${appId}\u0000${scope}`, { appId, scope });
-    }
+    this.record('appScope', { appId, scope: '' });
+    for (const scope of scopes) this.record('appScope', { appId, scope });
   }
 
-  applyAppScope(appId: string, scope: string): void {
+  /** Set union: an app is known from its first change (scope ''), its scopes as they are granted. */
+  private applyAppScope({ appId, scope }: AppScopeChange): boolean {
     let known = this.apps.get(appId);
     if (!known) {
       known = new Set();
       this.apps.set(appId, known);
+      if (!scope) return true;
     }
-    if (scope) known.add(scope);
+    if (!scope || known.has(scope)) return false;
+    known.add(scope);
+    return true;
   }
 
   tokenLastSeen(holder: string): number | undefined {
@@ -167,15 +191,18 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   touchToken(holder: string, ms: number): void {
-    const previous = this.tokens.get(holder);
-    if (previous !== undefined && previous >= ms) return;
-    this.tokens.set(holder, ms);
-    this.changes?.tokens.set(holder, ms);
+    if (!this.applyToken(holder, ms) || !this.changes) return;
+    const pending = this.changes.token.get(holder);
+    if (pending) pending.ms = TOKEN.ms!(pending.ms, ms);
+    else this.changes.token.set(holder, { holder, ms });
   }
 
-  applyToken(holder: string, ms: number): void {
-    const previous = this.tokens.get(holder);
-    if (previous === undefined || ms > previous) this.tokens.set(holder, ms);
+  private applyToken(holder: string, ms: number): boolean {
+    const known = this.tokens.get(holder);
+    const merged = known === undefined ? ms : TOKEN.ms!(known, ms);
+    if (merged === known) return false;
+    this.tokens.set(holder, merged);
+    return true;
   }
 
   observedSince(signal: Signal): number | undefined {
@@ -183,14 +210,15 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   noteObserved(signal: Signal, day: number): void {
-    if (this.applyObserved(signal, day)) this.changes?.signalStarts.set(signal, day);
+    if (this.applySignalStart(signal, day) && this.changes)
+      foldInto(CHANGE_KINDS.signalStart, this.changes.signalStart, { signal, day });
   }
 
-  /** Lowers a signal's start without journalling it; true when it changed. */
-  applyObserved(signal: Signal, day: number): boolean {
+  private applySignalStart(signal: Signal, day: number): boolean {
     const known = this.starts.get(signal);
-    if (known !== undefined && known <= day) return false;
-    this.starts.set(signal, day);
+    const merged = known === undefined ? day : SIGNAL_START.day!(known, day);
+    if (merged === known) return false;
+    this.starts.set(signal, merged);
     return true;
   }
 
@@ -226,17 +254,14 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   noteAlert(key: string, untilDay: number, total: number): void {
-    const mark = { untilDay, total };
-    this.alerts.set(key, mark);
-    if (this.changes) {
-      const pending = this.changes.alerts.get(key);
-      this.changes.alerts.set(key, pending ? laterMark(pending, mark) : mark);
-    }
+    this.record('alert', { key, untilDay, total });
   }
 
-  /** Remembers a window's alert without journalling it (used when loading from storage). */
-  applyAlert(key: string, untilDay: number, total: number): void {
-    this.alerts.set(key, { untilDay, total });
+  private applyAlert(change: AlertChange): boolean {
+    const known = this.alerts.get(change.key);
+    if (known) return CHANGE_KINDS.alert.fold(known as AlertChange, change);
+    this.alerts.set(change.key, { untilDay: change.untilDay, total: change.total });
+    return true;
   }
 
   forgetAlertsBefore(day: number): void {
@@ -248,15 +273,24 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   addCanary(canary: Canary): void {
-    this.applyCanary(canary);
-    this.changes?.canaries.push(canary);
+    const label = canary.label || undefined;
+    this.record(
+      'canary',
+      canary.kind === 'record'
+        ? { kind: 'record', value: canary.recordId.slice(0, 15), label }
+        : { kind: 'marker', value: canary.value, label },
+    );
   }
 
-  applyCanary(canary: Canary): void {
-    const key = canary.kind === 'record' ? canary.recordId.slice(0, 15) : canary.value;
-    if (canary.kind === 'record') this.canaryRecordIds.add(key);
-    else if (!this.canaryMarkers.includes(key)) this.canaryMarkers.push(key);
-    if (canary.label) this.canaryLabels.set(key, canary.label);
+  /** Always journalled, as a canary registered again is. */
+  private applyCanary(change: CanaryChange): boolean {
+    const { kind, value } = change;
+    if (kind === 'record') this.canaryRecordIds.add(value);
+    else if (!this.canaryMarkers.includes(value)) this.canaryMarkers.push(value);
+    const known = { ...change, label: this.canaryLabels.get(value) };
+    CHANGE_KINDS.canary.fold(known, change);
+    if (known.label !== undefined) this.canaryLabels.set(value, known.label);
+    return true;
   }
 
   suppressions(): readonly SuppressionRule[] {
@@ -264,30 +298,25 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   addSuppression(rule: SuppressionRule): void {
-    this.applySuppression(rule);
-    if (this.changes) {
-      this.changes.liftedSuppressions.delete(rule.id);
-      this.changes.suppressions.push(rule);
-    }
+    this.record('suppression', { id: rule.id, lifted: false, rule });
   }
 
   liftSuppression(id: string): boolean {
-    const i = this.rules.findIndex((r) => r.id === id);
-    if (i >= 0) this.rules.splice(i, 1);
-    if (this.changes) {
-      this.changes.suppressions = this.changes.suppressions.filter((r) => r.id !== id);
-      this.changes.liftedSuppressions.add(id);
-    }
-    return i >= 0;
+    const inForce = this.rules.some((r) => r.id === id);
+    this.record('suppression', { id, lifted: true, rule: undefined });
+    return inForce;
   }
 
-  /** Adds a rule without journalling it; a rule learnt again keeps the later expiry (as storage does). */
-  applySuppression(rule: SuppressionRule): void {
-    const i = this.rules.findIndex((r) => r.id === rule.id);
+  /** Always journalled: a lift deletes the stored rule even when this process no longer holds it. */
+  private applySuppression({ id, lifted, rule }: SuppressionChange): boolean {
+    const i = this.rules.findIndex((r) => r.id === id);
     const known = this.rules[i];
-    if (!known) this.rules.push(rule);
-    else if (Date.parse(rule.expiresAt) > Date.parse(known.expiresAt))
-      this.rules[i] = { ...known, expiresAt: rule.expiresAt };
+    if (lifted && known) this.rules.splice(i, 1);
+    if (rule) {
+      if (known && !lifted) this.rules[i] = mergedRule(known, rule);
+      else this.rules.push(rule);
+    }
+    return true;
   }
 
   forgetExpiredSuppressions(nowMs: number): void {
@@ -306,14 +335,7 @@ export class MemoryDetectionState implements DetectionState {
    */
   takeLearnt(): StateChanges {
     if (!this.changes) throw new Error('this state keeps no journal');
-    const learnt = emptyChanges();
-    learnt.suppressions = this.changes.suppressions;
-    learnt.liftedSuppressions = this.changes.liftedSuppressions;
-    learnt.canaries = this.changes.canaries;
-    this.changes.suppressions = [];
-    this.changes.liftedSuppressions = new Set();
-    this.changes.canaries = [];
-    return learnt;
+    return takeLearnt(this.changes);
   }
 
   /**
@@ -339,50 +361,9 @@ export class MemoryDetectionState implements DetectionState {
   restoreChanges(failed: StateChanges): void {
     if (this.changes) this.changes = mergeChanges(failed, this.changes);
   }
-}
 
-/** One journal holding `older`'s changes followed by `newer`'s; `older` is reused. */
-export function mergeChanges(older: StateChanges, newer: StateChanges): StateChanges {
-  for (const c of newer.hourly.values()) {
-    const key = `${c.metric}\u0000${c.series}\u0000${c.day}\u0000${c.hour}`;
-    const pending = older.hourly.get(key);
-    if (pending) pending.n += c.n;
-    else older.hourly.set(key, { ...c });
+  /** Applies and journals each change of `changes` (what was taught to a state since discarded). */
+  recordAll(changes: StateChanges): void {
+    for (const [name, change] of eachChange(changes)) this.record(name, change);
   }
-  for (const s of newer.sessions.values()) {
-    const pending = older.sessions.get(s.sessionKey);
-    if (pending) {
-      pending.n += s.n;
-      pending.day = Math.max(pending.day, s.day);
-    } else older.sessions.set(s.sessionKey, { ...s });
-  }
-  for (const [k, v] of newer.appScopes) older.appScopes.set(k, v);
-  for (const [k, v] of newer.tokens) older.tokens.set(k, Math.max(v, older.tokens.get(k) ?? v));
-  for (const [signal, day] of newer.signalStarts)
-    older.signalStarts.set(signal, Math.min(day, older.signalStarts.get(signal) ?? day));
-  for (const [key, mark] of newer.alerts) {
-    const pending = older.alerts.get(key);
-    older.alerts.set(key, pending ? laterMark(pending, mark) : mark);
-  }
-  older.canaries.push(...newer.canaries);
-  for (const rule of newer.suppressions) older.liftedSuppressions.delete(rule.id);
-  older.suppressions = older.suppressions.filter((r) => !newer.liftedSuppressions.has(r.id));
-  older.suppressions.push(...newer.suppressions);
-  for (const id of newer.liftedSuppressions) older.liftedSuppressions.add(id);
-  return older;
-}
-
-/** True when a journal holds nothing to write. */
-export function isEmptyChanges(c: StateChanges): boolean {
-  return (
-    c.hourly.size === 0 &&
-    c.sessions.size === 0 &&
-    c.appScopes.size === 0 &&
-    c.tokens.size === 0 &&
-    c.signalStarts.size === 0 &&
-    c.alerts.size === 0 &&
-    c.canaries.length === 0 &&
-    c.suppressions.length === 0 &&
-    c.liftedSuppressions.size === 0
-  );
 }

@@ -1,7 +1,8 @@
 /**
  * What the detector remembers about one org between events. Every update is a
  * commutative increment (or a set union, or a maximum), so several replicas can
- * apply their own increments to shared storage in any order and converge.
+ * apply their own increments to shared storage in any order and converge; how each
+ * kind of update merges is defined once, in `CHANGE_KINDS` (`state-changes.ts`).
  */
 export interface DetectionState {
   readonly orgId: string;
@@ -39,7 +40,7 @@ export interface DetectionState {
 
   /** The last alert a window (`AlertLedger` key) raised, while remembered. */
   alerted(key: string): AlertMark | undefined;
-  /** Records that a window alerted; remembered until `untilDay`, and merged by `laterMark` in storage. */
+  /** Records that a window alerted, remembered until `untilDay`; of two marks the later `untilDay`, then the larger total, is kept. */
   noteAlert(key: string, untilDay: number, total: number): void;
   /** Forgets, in this process, the marks remembered until before `day` (storage prunes its own). */
   forgetAlertsBefore(day: number): void;
@@ -62,16 +63,6 @@ export type Metric = 'volume' | 'activity';
 export interface AlertMark {
   untilDay: number;
   total: number;
-}
-
-/**
- * Of two marks for one window, the one to keep: the later `untilDay`, then the larger
- * total. A maximum, so replicas merging marks in any order converge; and a window
- * alerts again only with a later day or a doubled total, so the newest mark wins.
- */
-export function laterMark(a: AlertMark, b: AlertMark): AlertMark {
-  if (a.untilDay !== b.untilDay) return a.untilDay > b.untilDay ? a : b;
-  return a.total >= b.total ? a : b;
 }
 
 /**

@@ -287,6 +287,38 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     expect(left.map((r) => r.id)).toEqual(['fp:live']);
   });
 
+  it('writes only orgs with changes, and prunes an org again only once its latest day moved', async () => {
+    const statements: string[] = [];
+    const counting = {
+      query: <Row>(text: string, params?: unknown[]) => {
+        statements.push(text);
+        return db.query<Row>(text, params);
+      },
+      exec: db.exec.bind(db),
+    };
+    const store = stateStore(counting);
+    const state = await store.open(ORG);
+    state.advanceTo(20_400);
+    state.add('volume', 's', 20_400, 9, 100);
+    await store.flush();
+    const pruned = (from: number) => statements.slice(from).filter((q) => q.startsWith('DELETE')).length;
+    expect(pruned(0)).toBe(4);
+
+    let seen = statements.length;
+    await store.flush();
+    expect(statements.length).toBe(seen);
+
+    state.add('volume', 's', 20_400, 10, 1);
+    await store.flush();
+    expect(statements.length).toBeGreaterThan(seen);
+    expect(pruned(seen)).toBe(0);
+
+    seen = statements.length;
+    state.advanceTo(20_401);
+    await store.flush();
+    expect(pruned(seen)).toBe(4);
+  });
+
   it('keeps suppressions and canaries, and prunes buckets that left the horizon', async () => {
     const store = stateStore();
     const state = await store.open(ORG);

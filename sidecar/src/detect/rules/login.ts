@@ -1,8 +1,9 @@
-import { actorName, detailString, type RuleContext } from './context.js';
+import type { LeakEvent } from '../../contract/event.js';
+import { actorName, detailString } from './details.js';
+import { defineRule } from './rule.js';
 
 /** Whether a login event says it failed: LoginHistory's Status, or an event log line's LOGIN_STATUS. */
-function loginOutcome(ctx: RuleContext): 'success' | 'failure' | undefined {
-  const { event } = ctx;
+function loginOutcome(event: LeakEvent): 'success' | 'failure' | undefined {
   const status = detailString(event, 'status');
   if (status !== undefined) return status === 'Success' ? 'success' : 'failure';
   const logStatus = detailString(event, 'loginStatus');
@@ -17,36 +18,49 @@ function loginOutcome(ctx: RuleContext): 'success' | 'failure' | undefined {
  * `login-failed|<user>`, `login|<user>` and `login-country|<user>|<ISO code>`, so they are kept and
  * merged like every other series.
  */
-export const loginRule = (ctx: RuleContext): void => {
-  const { event, time, config, state } = ctx;
-  if (event.kind !== 'login') return;
-  const user = event.actor.userId;
-  const outcome = loginOutcome(ctx);
-  if (outcome === 'failure') {
-    const series = `login-failed|${user}`;
-    state.add('activity', series, time.day, time.hour, 1);
-    const failed = state.hourTotal('activity', series, time.day, time.hour);
-    if (failed < config.failedLoginBurst) return;
-    if (!ctx.ledger.once(`loginfail|${user}|${time.day}|${time.hour}`, time.day)) return;
-    ctx.reasons.push({
-      code: 'failed_login_burst',
-      weight: config.weights.failed_login_burst,
-      message: `${failed} failed logins for ${actorName(event)} within the hour from ${String(time.hour).padStart(2, '0')}:00 UTC.`,
-    });
-    return;
-  }
-  const country = detailString(event, 'country');
-  if (outcome !== 'success' || country === undefined || !/^[A-Z]{2}$/.test(country)) return;
-  const since = state.firstDay('activity', `login|${user}`);
-  state.add('activity', `login|${user}`, time.day, time.hour, 1);
-  const countrySeries = `login-country|${user}|${country}`;
-  const known = state.firstDay('activity', countrySeries) !== undefined;
-  state.add('activity', countrySeries, time.day, time.hour, 1);
-  if (known || since === undefined || time.day - since < config.warmupDays) return;
-  if (!ctx.ledger.once(`logincountry|${user}|${country}`, time.day)) return;
-  ctx.reasons.push({
-    code: 'new_login_country',
-    weight: config.weights.new_login_country,
-    message: `${actorName(event)} logged in from ${country}, a country none of their logins in ${time.day - since} days came from.`,
-  });
-};
+export const loginRule = defineRule({
+  name: 'login',
+  reasons: { failed_login_burst: {}, new_login_country: {} },
+  weights: ['failed_login_burst', 'new_login_country'],
+  needs: [],
+  produces: [],
+  run({ event, time, config, state, ledger, weights }) {
+    if (event.kind !== 'login') return undefined;
+    const user = event.actor.userId;
+    const outcome = loginOutcome(event);
+    if (outcome === 'failure') {
+      const series = `login-failed|${user}`;
+      state.add('activity', series, time.day, time.hour, 1);
+      const failed = state.hourTotal('activity', series, time.day, time.hour);
+      if (failed < config.failedLoginBurst) return undefined;
+      if (!ledger.once(`loginfail|${user}|${time.day}|${time.hour}`, time.day)) return undefined;
+      return {
+        reasons: [
+          {
+            code: 'failed_login_burst',
+            weight: weights.failed_login_burst,
+            message: `${failed} failed logins for ${actorName(event)} within the hour from ${String(time.hour).padStart(2, '0')}:00 UTC.`,
+          },
+        ],
+      };
+    }
+    const country = detailString(event, 'country');
+    if (outcome !== 'success' || country === undefined || !/^[A-Z]{2}$/.test(country)) return undefined;
+    const since = state.firstDay('activity', `login|${user}`);
+    state.add('activity', `login|${user}`, time.day, time.hour, 1);
+    const countrySeries = `login-country|${user}|${country}`;
+    const known = state.firstDay('activity', countrySeries) !== undefined;
+    state.add('activity', countrySeries, time.day, time.hour, 1);
+    if (known || since === undefined || time.day - since < config.warmupDays) return undefined;
+    if (!ledger.once(`logincountry|${user}|${country}`, time.day)) return undefined;
+    return {
+      reasons: [
+        {
+          code: 'new_login_country',
+          weight: weights.new_login_country,
+          message: `${actorName(event)} logged in from ${country}, a country none of their logins in ${time.day - since} days came from.`,
+        },
+      ],
+    };
+  },
+});

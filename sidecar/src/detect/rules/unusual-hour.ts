@@ -1,19 +1,30 @@
-import { actorName, type RuleContext } from './context.js';
+import { actorName } from './details.js';
+import { defineRule } from './rule.js';
 
-/** Records the actor's activity, then flags an hour of day the actor (almost) never works in. */
-export const unusualHourRule = (ctx: RuleContext): void => {
-  const { event, time, config, state } = ctx;
-  const actorId = event.actor.userId;
-  state.add('activity', actorId, time.day, time.hour, 1);
-  const hours = ctx.baselines.activityHours(actorId, time.day);
-  if (!hours) return;
-  const h = hours.histogram;
-  const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
-  if (near / hours.total >= config.unusualHourShare) return;
-  if (!ctx.ledger.once(`hour|${actorId}|${time.day}|${time.hour}`, time.day)) return;
-  ctx.reasons.push({
-    code: 'unusual_hour',
-    weight: config.weights.unusual_hour,
-    message: `${actorName(event)} was active at ${String(time.hour).padStart(2, '0')}:00 UTC, an hour they have almost never worked in the last ${config.baselineDays} days.`,
-  });
-};
+/** Flags an hour of day the actor (almost) never works in, this event's activity included. */
+export const unusualHourRule = defineRule({
+  name: 'unusual-hour',
+  reasons: { unusual_hour: {} },
+  weights: ['unusual_hour'],
+  // Not read as a value: the activity histogram must already count this event.
+  needs: ['actorFirstDay'],
+  produces: [],
+  run({ event, time, config, baselines, ledger, weights }) {
+    const actorId = event.actor.userId;
+    const hours = baselines.activityHours(actorId, time.day);
+    if (!hours) return undefined;
+    const h = hours.histogram;
+    const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
+    if (near / hours.total >= config.unusualHourShare) return undefined;
+    if (!ledger.once(`hour|${actorId}|${time.day}|${time.hour}`, time.day)) return undefined;
+    return {
+      reasons: [
+        {
+          code: 'unusual_hour',
+          weight: weights.unusual_hour,
+          message: `${actorName(event)} was active at ${String(time.hour).padStart(2, '0')}:00 UTC, an hour they have almost never worked in the last ${config.baselineDays} days.`,
+        },
+      ],
+    };
+  },
+});
