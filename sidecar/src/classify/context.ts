@@ -1,67 +1,36 @@
 import type { EntityType } from '../contract/entities.js';
+import { escapeRegExp, languageData } from './language-data.js';
 import type { Span } from './span.js';
 
 /**
- * Context words (EN, DE, FR, ES, IT, NL) that make a nearby candidate more or less likely to be
- * personal data. Matching is on lower-cased text, on word starts; a trailing `$` asks for the whole word ("ip" but
- * not "iphone").
+ * Context words that make a nearby candidate more or less likely to be personal data, from the language files
+ * (`language-data.ts`). Matching is on lower-cased text, on word starts; a trailing `$` asks for the whole word ("ip"
+ * but not "iphone").
  */
-const POSITIVE: Partial<Record<EntityType, string[]>> = {
-  CREDIT_CARD: ['card', 'credit', 'visa', 'mastercard', 'amex', 'karte', 'kreditkarte', 'carte', 'tarjeta', 'carta', 'kaart', 'creditcard'],
-  IBAN_CODE: ['iban', 'bank', 'konto', 'compte', 'cuenta', 'conto', 'rekening'],
-  PHONE_NUMBER: ['phone', 'tel', 'mobile', 'cell', 'call', 'fax', 'telefon', 'handy', 'rufnummer', 'téléphone', 'telephone', 'portable', 'teléfono', 'telefono', 'móvil', 'movil', 'cellulare', 'telefoon', 'mobiel', 'bel ', 'whatsapp', 'sms', 'anruf', 'rückruf', 'appel', 'llamar', 'llamada', 'chiamare', 'chiamata', 'bellen', 'teruggebeld'],
-  US_SSN: ['ssn', 'social security', 'social sec'],
-  UK_NINO: ['nino', 'national insurance', 'ni number', 'insurance number'],
-  DE_TAX_ID: ['steuer', 'steuerid', 'steuer-id', 'steueridentifikationsnummer', 'idnr', 'tin', 'tax'],
-  FR_NIR: ['nir', 'sécurité sociale', 'securite sociale', 'sécu', 'insee', 'numéro de sécurité'],
-  ES_NIF: ['dni', 'nie', 'nif', 'documento', 'identidad', 'extranjero'],
-  IT_FISCAL_CODE: ['codice fiscale', 'cf', 'fiscale', 'tessera sanitaria'],
-  NL_BSN: ['bsn', 'burgerservicenummer', 'sofinummer', 'sofi'],
-  PASSPORT: ['passport', 'travel document', 'reisepass', 'pass-nr', 'passnummer', 'pass nr', 'passeport', 'pasaporte', 'passaporto', 'paspoort', 'reisdocument', '여권'],
-  DATE_OF_BIRTH: ['born', 'birth', 'dob', 'd.o.b', 'birthday', 'geboren', 'geburt', 'geb.', 'né ', 'née', 'naissance', 'nacid', 'nacimiento', 'cumpleaños', 'nato ', 'nata ', 'nascita', 'geboorte', 'verjaardag'],
-  IP_ADDRESS: [
-    'ip$', 'ips$', 'ipv4', 'ipv6', 'ipaddr', 'address', 'host', 'server', 'client', 'gateway', 'subnet', 'netmask',
-    'router', 'proxy', 'firewall', 'dns', 'vpn', 'vlan', 'localhost', 'loopback', 'link-local', 'remote', 'login',
-    'logon', 'logged in', 'logged from', 'sign-in', 'signed in', 'connect', 'access', 'zugriff', 'anmeldung',
-    'verbindung', 'connexion', 'accès', 'acceso', 'conexión', 'accesso', 'connessione', 'toegang', 'verbinding',
-    'ingelogd',
-  ],
-  CRYPTO: [
-    'wallet', 'bitcoin', 'btc', 'eth', 'ethereum', 'ether', 'crypto', 'krypto', 'cripto', 'metamask', 'adresse',
-    'dirección', 'indirizzo', 'portemonnee', 'portefeuille', 'billetera', 'monedero', 'portafoglio',
-  ],
-};
-
-/** Words that say a number is a business identifier, not personal data (whole words; `*` marks a stem). */
-const BUSINESS_IDS = [
-  'order', 'order no', 'invoice', 'tracking', 'sku', 'ref', 'reference', 'ticket', 'case', 'version', 'build', 'release',
-  'serial', 'part', 'article', 'item', 'shipment', 'po', 'quote', 'contract', 'record', 'bestell*', 'rechnung*',
-  'sendung*', 'auftrag*', 'artikel*', 'vorgang*', 'commande', 'facture', 'suivi', 'colis', 'référence', 'pedido',
-  'factura', 'seguimiento', 'envío', 'albarán', 'ordine', 'fattura', 'spedizione', 'articolo', 'bestelling*',
-  'factuur', 'zending', 'kenmerk', 'dossier',
-];
+const WORDS = languageData();
+/** Types a business-id word right before makes less likely (numbers). */
 const NUMERIC_TYPES = new Set<EntityType>([
   'CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH',
 ]);
 
-const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /**
  * Words matched from a word start; prefixes by default, whole words when `whole` (a trailing `*` keeps a stem) or
  * when a word ends in `$`.
  */
 const wordsPattern = (words: string[], whole = false): RegExp => {
   const alternatives = words.map((w) => {
-    if (w.endsWith('*')) return escape(w.slice(0, -1));
-    if (w.endsWith('$')) return `${escape(w.slice(0, -1))}(?![\\p{L}])`;
-    return escape(w) + (whole ? '(?![\\p{L}])' : '');
+    if (w.endsWith('*')) return escapeRegExp(w.slice(0, -1));
+    if (w.endsWith('$')) return `${escapeRegExp(w.slice(0, -1))}(?![\\p{L}])`;
+    return escapeRegExp(w) + (whole ? '(?![\\p{L}])' : '');
   });
   return new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${alternatives.join('|')})`, 'u');
 };
 
 const POSITIVE_RE = new Map<EntityType, RegExp>(
-  Object.entries(POSITIVE).map(([t, words]) => [t as EntityType, wordsPattern(words)]),
+  Object.entries(WORDS.context).map(([t, words]) => [t as EntityType, wordsPattern(words)]),
 );
-const BUSINESS_RE = wordsPattern(BUSINESS_IDS, true);
+/** Words that say a number is a business identifier, not personal data (whole words; `*` marks a stem). */
+const BUSINESS_RE = wordsPattern(WORDS.businessIds, true);
 
 /** How far before a candidate (and after it) context words are looked for, in characters. */
 const BEFORE = 48;
@@ -80,22 +49,12 @@ export const hasContext = (type: EntityType, lower: string, start: number, end: 
 };
 
 /**
- * Names of a software version (EN, DE, FR, ES, IT, NL), whole words: a dotted number right after one is a version
- * ("version 10.2.3.4", "Firmware 1.0.0.2", "SDK 2.30.1.5", "versión: 8.2.7.61").
+ * A dotted number right after a version name is a version ("version 10.2.3.4", "Firmware 1.0.0.2", "SDK 2.30.1.5",
+ * "versión: 8.2.7.61"); one in the same clause as a word for updating software is probably the new version.
  */
-const VERSION_NAMES = [
-  'version', 'ver', 'v', 'build', 'release', 'firmware', 'sdk', 'rev', 'revision', 'patch', 'hotfix',
-  'versionsnummer', 'révision', 'micrologiciel', 'versión', 'revisión', 'compilación', 'versione', 'revisione',
-  'rilascio', 'versie', 'versienummer', 'uitgave',
-];
-/** Words for updating software: a dotted number later in the same clause is probably the new version. */
-const VERSION_VERBS = [
-  'upgrad*', 'updat*', 'downgrad*', 'bump*', 'aktualisier*', 'upgegrad*', 'mise à jour', 'mis à jour',
-  'mettre à jour', 'actualiz*', 'aggiorn*', 'bijgewerkt', 'bijwerken', 'geüpdatet', 'geüpgraded',
-];
-const NUMBER_WORD = '(?:\\s+(?:number|no\\.?|nr\\.?|nummer|numéro|número|numero))?';
-const VERSION_NAME_BEFORE = new RegExp(`${wordsPattern(VERSION_NAMES, true).source}\\.?${NUMBER_WORD}["'\\s:=#(]*$`, 'u');
-const VERSION_WORD = wordsPattern([...VERSION_NAMES, ...VERSION_VERBS], true);
+const NUMBER_WORD = `(?:\\s+(?:${WORDS.numberWords.map(escapeRegExp).join('|')}))?`;
+const VERSION_NAME_BEFORE = new RegExp(`${wordsPattern(WORDS.versionNames, true).source}\\.?${NUMBER_WORD}["'\\s:=#(]*$`, 'u');
+const VERSION_WORD = wordsPattern([...WORDS.versionNames, ...WORDS.versionVerbs], true);
 /** "Chrome/120.0.0.0", "apex-ls/4.12.0.1": a product name and a slash right before. */
 const PRODUCT_SLASH_BEFORE = /(?:^|[\s([{"'])\p{L}[\p{L}\p{N}._-]*\/$/u;
 /** "apex-ls 4.12.0.1", "node-sass 4.1.2.3": a lower-case hyphenated package name right before. */

@@ -1,4 +1,5 @@
 import type { Classifier, ClassifyInput, Entity } from '../contract/entities.js';
+import { joinAddressParts } from './address.js';
 import { planField, wholeValueSpan, type FieldPlan } from './field-hints.js';
 import { hashKey, hashValue } from './hash.js';
 import { compileAllowList, compileDenyList, type AllowEntry, type DenyEntry } from './lists.js';
@@ -7,8 +8,10 @@ import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
 import { combinePersonEvidence, mayNameSomeone, nameLexicon } from './ner/names.js';
 import { plausibleModelSpans } from './ner/plausible.js';
+import { namesProduct } from './ner/products.js';
 import { recognize } from './recognize.js';
 import { overlaps, type Span } from './span.js';
+import { tableCells } from './tabular.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 export { hashValue } from './hash.js';
@@ -48,6 +51,30 @@ export interface LeakwatchClassifier extends Classifier {
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+const shift = (s: Span, by: number): Span => ({ ...s, start: s.start + by, end: s.end + by });
+
+/** Where a table's header row ends (0 when the text is no table with one): model finds there are field names. */
+const headerEnd = (text: string): number => (text.includes('\n') && tableCells(text) ? text.indexOf('\n') : 0);
+
+/**
+ * In a table with a header row, each cell read as the value of the field its column names: a Birthdate
+ * column's dates are dates of birth, a Tax_Id__c column's nine digits a national id (see `tableCells`).
+ */
+function tableSpans(text: string): Span[] {
+  if (!text.includes('\n')) return [];
+  const cells = tableCells(text);
+  if (!cells) return [];
+  const out: Span[] = [];
+  for (const cell of cells) {
+    const value = text.slice(cell.start, cell.end);
+    const whole = wholeValueSpan(cell.plan, value, undefined);
+    // A name or a place has letters or digits; "-" or "n/a" is no value.
+    if (whole && /[\p{L}\p{N}]{2}/u.test(value)) out.push(shift(whole, cell.start));
+    if (cell.plan.boost.length > 0) for (const s of recognize(value, cell.plan)) if (cell.plan.boost.includes(s.type)) out.push(shift(s, cell.start));
+  }
+  return out;
+}
 
 /**
  * Texts where the model can add something: free text with a capitalised word other than a function word, or a
@@ -101,6 +128,7 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     const spans = recognize(text, plan);
     const whole = wholeValueSpan(plan, text, input.field?.type);
     if (whole) spans.push(whole);
+    if (!input.field) spans.push(...tableSpans(text));
     spans.push(...denied(text));
     return mergeSpans(spans.filter((s) => keep(text, s)));
   };
@@ -121,11 +149,19 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
           unknownNameThreshold,
           knownNameThreshold: Math.min(unknownNameThreshold, KNOWN_NAME_THRESHOLD),
         });
-        const extra = weighed.filter((s) => keep(text, s) && !own.some((p) => p.type !== s.type && overlaps(p, s)));
+        const header = headerEnd(text);
+        const extra = weighed.filter(
+          (s) =>
+            keep(text, s) &&
+            !own.some((p) => p.type !== s.type && overlaps(p, s)) &&
+            // A table's header names fields, not people ("Birthdate"); a brand before "Polo Shirt" is no person.
+            s.start >= header &&
+            !(s.type === 'PERSON' && namesProduct(text, s)),
+        );
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }
-    return patterns.map((spans, i) => spans.map((s) => toEntity(inputs[i]!.text, s)));
+    return patterns.map((spans, i) => joinAddressParts(inputs[i]!.text, spans).map((s) => toEntity(inputs[i]!.text, s)));
   };
 
   return {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeRegExp, languageData } from '../language-data.js';
 import { overlaps, type Span } from '../span.js';
 
 /** Built by `scripts/lexicon/generate.ts` from faker's person locales and stopwords-iso. */
@@ -24,20 +25,20 @@ export function nameLexicon(): NameLexicon {
   return shared;
 }
 
+const LANGUAGE = languageData();
 /** Particles inside names (`van der`, `de la`, `di`): never a name on their own, nor function words to the lexicon. */
-export const NAME_PARTICLES: readonly string[] = ['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'das', 'dos', 'du', 'la', 'le', 'ter', 'ten', 'zu', 'y'];
+export const NAME_PARTICLES: readonly string[] = LANGUAGE.particles;
 const PARTICLES: ReadonlySet<string> = new Set(NAME_PARTICLES);
 /**
- * Forms of address before a name in the six languages, lower case without the full stop. They are not part of the
- * name (as in Presidio's gold spans: "Mr. |Mayers|"). "Don" and "M." are left alone: a given name and an initial too.
+ * Forms of address before a name, lower case without the full stop. They are not part of the name (as in Presidio's
+ * gold spans: "Mr. |Mayers|"). "Don" and "M." are left alone: a given name and an initial too.
  */
-const HONORIFICS: ReadonlySet<string> = new Set([
-  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'herr', 'herrn', 'frau', 'hr', 'fr', 'mme', 'mlle', 'monsieur',
-  'madame', 'sr', 'sra', 'srta', 'dña', 'doña', 'sig', 'signor', 'signora', 'dott', 'ing', 'avv', 'dhr', 'mevr', 'mw',
-  'meneer', 'mevrouw',
-]);
+const HONORIFICS: ReadonlySet<string> = new Set(LANGUAGE.honorifics);
 /** Articles before a single capitalised word make it a noun ("Der Kurier hat", "The Courier"), not a name. */
-const ARTICLE_BEFORE = /(?:^|[^\p{L}\p{M}])(?:([\p{L}\p{M}]+)\s+)?(?:the|der|die|das|dem|des|ein|eine|einen|einem|einer|le|la|les|il|lo|gli|el|los|las|het)\s+$/iu;
+const ARTICLE_BEFORE = new RegExp(
+  `(?:^|[^\\p{L}\\p{M}])(?:([\\p{L}\\p{M}]+)\\s+)?(?:${LANGUAGE.articles.map(escapeRegExp).join('|')})\\s+$`,
+  'iu',
+);
 const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*\.?/gu;
 /** An English clitic or possessive is not part of the word it hangs on ("There's", "Matej's"). */
 const CLITIC = /['’](?:s|t|re|ll|d|ve|m)$/iu;
@@ -289,7 +290,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
 }
 
 /** What follows the second name of a list rather than of "Surname, Given": another item or a conjunction. */
-const LIST_GOES_ON = /^\s*(?:,\s*\p{L}|(?:and|und|et|y|e|en|o|or|oder|ou|of|&)\s)/iu;
+const LIST_GOES_ON = new RegExp(`^\\s*(?:,\\s*\\p{L}|(?:${LANGUAGE.conjunctions.map(escapeRegExp).join('|')})\\s)`, 'iu');
 
 /**
  * "Schowalter, Eudora": a known surname, a comma, then a known given name is one name written surname first, unless

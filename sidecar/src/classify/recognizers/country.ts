@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 /** Country names in English and in the six languages (where they differ), as they appear in addresses. */
 const COUNTRIES = [
@@ -25,11 +25,4 @@ const COUNTRIES = [
 ];
 const COUNTRY = new RegExp(`(?<![\\p{L}\\p{N}])(?:${[...new Set(COUNTRIES)].sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}\\p{N}])`, 'gu');
 
-export const country: Recognizer = {
-  name: 'pattern:country',
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(COUNTRY, text)) out.push({ type: 'LOCATION', start: m.index, end: m.index + m[0].length, score: 0.6, detector: this.name });
-    return out;
-  },
-};
+export const country = definePatternRecognizer({ name: 'pattern:country', type: 'LOCATION', patterns: [{ regex: COUNTRY, score: 0.6 }] });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
@@ -84,24 +84,18 @@ export function ethereumChecksum(address: string): 'checksummed' | 'unchecked' |
   return eip55Checksummed(address) === `0x${hex}` ? 'checksummed' : 'invalid';
 }
 
-const DETECTOR = 'pattern:crypto';
-
-function wallet(m: RegExpExecArray, score: number): Span {
-  return { type: 'CRYPTO', start: m.index, end: m.index + m[0].length, score, detector: DETECTOR };
-}
-
-export const cryptoWallet: Recognizer = {
-  name: DETECTOR,
+export const cryptoWallet = definePatternRecognizer({
+  name: 'pattern:crypto',
+  type: 'CRYPTO',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    if (MAYBE_LEGACY.test(text)) for (const m of matchAll(LEGACY, text)) if (base58CheckValid(m[0])) out.push(wallet(m, 1));
-    if (MAYBE_SEGWIT.test(text)) for (const m of matchAll(SEGWIT, text)) if (bech32Valid(m[0])) out.push(wallet(m, 1));
-    if (!text.includes('0x')) return out;
-    for (const m of matchAll(ETHEREUM, text)) {
-      const checksum = ethereumChecksum(m[0]);
-      if (checksum !== 'invalid') out.push(wallet(m, checksum === 'checksummed' ? 1 : UNCHECKED_ETHEREUM_SCORE));
-    }
-    return out;
-  },
-};
+  patterns: [
+    { regex: LEGACY, score: 1, hint: MAYBE_LEGACY, validate: (m) => base58CheckValid(m[0]) },
+    { regex: SEGWIT, score: 1, hint: MAYBE_SEGWIT, validate: (m) => bech32Valid(m[0]) },
+    {
+      regex: ETHEREUM,
+      score: (m) => (ethereumChecksum(m[0]) === 'checksummed' ? 1 : UNCHECKED_ETHEREUM_SCORE),
+      hint: /0x/,
+      validate: (m) => ethereumChecksum(m[0]) !== 'invalid',
+    },
+  ],
+});

@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 const MONTHS = [
   'january|february|march|april|may|june|july|august|september|october|november|december',
@@ -24,39 +24,25 @@ const MAYBE_TEXTUAL = /\s\d{4}(?![\p{L}\p{N}])/u;
 const MAX_YEAR = new Date().getUTCFullYear();
 const plausibleYear = (y: number): boolean => y >= 1900 && y <= MAX_YEAR;
 
-const DETECTOR = 'pattern:date_of_birth';
-
-function date(m: RegExpExecArray): Span {
-  return { type: 'DATE_OF_BIRTH', start: m.index, end: m.index + m[0].length, score: 0.2, detector: DETECTOR };
+/** Day and month in either order, a two-digit year read as 19xx. */
+function numericDateValid(m: RegExpExecArray): boolean {
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  const y = m[4]!.length === 2 ? 1900 + Number(m[4]) : Number(m[4]);
+  return !(a < 1 || b < 1 || (a > 12 && b > 12) || a > 31 || b > 31 || !plausibleYear(y));
 }
 
+const isoDateValid = (m: RegExpExecArray): boolean =>
+  !(!plausibleYear(Number(m[1])) || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31);
+
 /** Any calendar date: reported as a date of birth only where a birth context word lifts its score. */
-export const dateOfBirth: Recognizer = {
-  name: DETECTOR,
+export const dateOfBirth = definePatternRecognizer({
+  name: 'pattern:date_of_birth',
+  type: 'DATE_OF_BIRTH',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    if (MAYBE_NUMERIC.test(text)) {
-      for (const m of matchAll(NUMERIC, text)) {
-        const a = Number(m[1]);
-        const b = Number(m[3]);
-        const y = m[4]!.length === 2 ? 1900 + Number(m[4]) : Number(m[4]);
-        if (a < 1 || b < 1 || (a > 12 && b > 12) || a > 31 || b > 31 || !plausibleYear(y)) continue;
-        out.push(date(m));
-      }
-    }
-    if (MAYBE_ISO.test(text)) {
-      for (const m of matchAll(ISO, text)) {
-        if (!plausibleYear(Number(m[1])) || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) continue;
-        out.push(date(m));
-      }
-    }
-    if (MAYBE_TEXTUAL.test(text)) {
-      for (const m of matchAll(TEXTUAL, text)) {
-        const year = Number(/\d{4}/.exec(m[0].slice(-5))?.[0] ?? 0);
-        if (plausibleYear(year)) out.push(date(m));
-      }
-    }
-    return out;
-  },
-};
+  patterns: [
+    { regex: NUMERIC, score: 0.2, hint: MAYBE_NUMERIC, validate: numericDateValid },
+    { regex: ISO, score: 0.2, hint: MAYBE_ISO, validate: isoDateValid },
+    { regex: TEXTUAL, score: 0.2, hint: MAYBE_TEXTUAL, validate: (m) => plausibleYear(Number(/\d{4}/.exec(m[0].slice(-5))?.[0] ?? 0)) },
+  ],
+});

@@ -1,5 +1,5 @@
 import { iso7064Mod11_10CheckDigit } from '../checksums.js';
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 const TAX_ID = /(?<![\p{L}\p{N}.,-])([1-9]\d)\s?(\d{3})\s?(\d{3})\s?(\d{3})(?![\p{L}\p{N}]|[.,-]\d)/gu;
 
@@ -22,16 +22,9 @@ export function deTaxIdValid(digits: string): boolean {
   );
 }
 
-export const deTaxId: Recognizer = {
+export const deTaxId = definePatternRecognizer({
   name: 'pattern:de_tax_id',
+  type: 'DE_TAX_ID',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(TAX_ID, text)) {
-      const digits = m.slice(1, 5).join('');
-      if (!deTaxIdValid(digits)) continue;
-      out.push({ type: 'DE_TAX_ID', start: m.index, end: m.index + m[0].length, score: 0.55, detector: this.name });
-    }
-    return out;
-  },
-};
+  patterns: [{ regex: TAX_ID, score: 0.55, validate: (m) => deTaxIdValid(m.slice(1, 5).join('')) }],
+});

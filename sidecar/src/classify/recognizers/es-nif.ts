@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 const LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
 /** DNI: 7-8 digits and a check letter; NIE: X/Y/Z, 7 digits and a check letter. */
@@ -9,15 +9,9 @@ export function nifLetterValid(body: string, letter: string): boolean {
   return LETTERS[Number(numeric) % 23] === letter.toUpperCase();
 }
 
-export const esNif: Recognizer = {
+export const esNif = definePatternRecognizer({
   name: 'pattern:es_nif',
+  type: 'ES_NIF',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(NIF, text)) {
-      if (!nifLetterValid(m[1]!, m[2]!)) continue;
-      out.push({ type: 'ES_NIF', start: m.index, end: m.index + m[0].length, score: 0.85, detector: this.name });
-    }
-    return out;
-  },
-};
+  patterns: [{ regex: NIF, score: 0.85, validate: (m) => nifLetterValid(m[1]!, m[2]!) }],
+});

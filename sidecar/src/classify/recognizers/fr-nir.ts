@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 /** Sex, year, month (01-12, 20-42 and 50-99 for unknown months), department (2A/2B for Corsica), commune, order, key. */
 const NIR = /(?<![\p{L}\p{N}])([1-478])\s?(\d{2})\s?(0[1-9]|1[0-2]|[2-35-9]\d|4[0-2])\s?(\d{2}|2[ABab])\s?(\d{3})\s?(\d{3})\s?(\d{2})(?![\p{L}\p{N}])/gu;
@@ -11,16 +11,9 @@ export function nirKeyValid(body: string, key: string): boolean {
   return expected === Number(key);
 }
 
-export const frNir: Recognizer = {
+export const frNir = definePatternRecognizer({
   name: 'pattern:fr_nir',
+  type: 'FR_NIR',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(NIR, text)) {
-      const body = m.slice(1, 7).join('');
-      if (!nirKeyValid(body, m[7]!)) continue;
-      out.push({ type: 'FR_NIR', start: m.index, end: m.index + m[0].length, score: 0.85, detector: this.name });
-    }
-    return out;
-  },
-};
+  patterns: [{ regex: NIR, score: 0.85, validate: (m) => nirKeyValid(m.slice(1, 7).join(''), m[7]!) }],
+});

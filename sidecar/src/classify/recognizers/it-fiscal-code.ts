@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 /** Surname, name, year, month, day (+40 for women), municipality, check; digits may be replaced (omocodia). */
 const CF = /(?<![\p{L}\p{N}])[A-Za-z]{6}[\dLMNPQRSTUVlmnpqrstuv]{2}[ABCDEHLMPRSTabcdehlmprst][\dLMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][\dLMNPQRSTUVlmnpqrstuv]{3}[A-Za-z](?![\p{L}\p{N}])/gu;
@@ -17,15 +17,9 @@ export function fiscalCodeCheckValid(code: string): boolean {
   return String.fromCharCode(65 + (sum % 26)) === upper[15];
 }
 
-export const itFiscalCode: Recognizer = {
+export const itFiscalCode = definePatternRecognizer({
   name: 'pattern:it_fiscal_code',
+  type: 'IT_FISCAL_CODE',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(CF, text)) {
-      if (!fiscalCodeCheckValid(m[0])) continue;
-      out.push({ type: 'IT_FISCAL_CODE', start: m.index, end: m.index + m[0].length, score: 0.95, detector: this.name });
-    }
-    return out;
-  },
-};
+  patterns: [{ regex: CF, score: 0.95, validate: (m) => fiscalCodeCheckValid(m[0]) }],
+});

@@ -1,27 +1,499 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { escapeRegExp } from '../language-data.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
-/** Health conditions and treatments (GDPR Art. 9) in EN, DE, FR, ES, IT, NL. */
-const TERMS = [
-  'diabetes', 'diabète', 'diabete', 'cancer', 'krebs', 'cáncer', 'cancro', 'kanker', 'tumou?r', 'tumeur', 'hiv', 'aids',
-  'asthma', 'asthme', 'asma', 'astma', 'depression', 'dépression', 'depresión', 'depressione', 'depressie', 'pregnant',
-  'pregnancy', 'schwanger', 'schwangerschaft', 'enceinte', 'grossesse', 'embarazada', 'embarazo', 'incinta', 'gravidanza',
-  'zwanger', 'zwangerschap', 'chemotherapy', 'chemotherapie', 'chimiothérapie', 'quimioterapia', 'chemioterapia',
-  'epilepsy', 'epilepsie', 'épilepsie', 'epilepsia', 'epilessia', "alzheimer'?s?", 'parkinson', 'hepatitis', 'hépatite',
-  'epatite', 'tuberculosis', 'tuberkulose', 'schizophrenia', 'schizophrenie', 'schizophrénie', 'esquizofrenia',
-  'schizofrenia', 'bipolar', 'bipolaire', 'bipolare', 'dementia', 'demenz', 'démence', 'demencia', 'demenza', 'dementie',
-  'leukemia', 'leukämie', 'leucémie', 'leucemia', 'leukemie', 'stroke', 'schlaganfall', 'heart attack', 'herzinfarkt',
-  'infarctus', 'infarto', 'hartaanval', 'multiple sclerosis', 'multiple sklerose', 'sclérose en plaques',
-  'esclerosis múltiple', 'sclerosi multipla', 'dialysis', 'dialyse', 'diálisis', 'dialisi', 'insulin', 'insuline',
-  'insulina', 'antidepressants?', 'antidepressiva', 'antidépresseurs?', 'antidepresivos?', 'antidepressivi', 'miscarriage',
-  'fehlgeburt', 'fausse couche', 'aborto', 'miskraam', 'covid-19', 'coronavirus',
-];
-const MEDICAL = new RegExp(`(?<![\\p{L}\\p{N}])(?:${TERMS.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+/**
+ * Health data (GDPR Art. 9) in EN, DE, FR, ES, IT, NL: conditions, procedures, disabilities, allergies and
+ * intolerances, pregnancy, drug classes and medication names. The word lists are data, one file per language in
+ * `lexicons/medical/` (see the README there for the pattern syntax), read once per process and compiled into one
+ * expression per class.
+ *
+ * A medication name or a drug class on a stock or catalogue line ("Lagerartikel SKU… Ibuprofen 400 mg x12") is not
+ * health data: it scores under the threshold there unless a word near it says somebody takes it ("takes", "nimmt",
+ * "sous", "toma", "assume", "gebruikt", "her", "sein"...), which also raises it elsewhere.
+ */
+export const MEDICAL_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lexicons', 'medical');
+
+/** The lists of one language file (`common.json` has `medications`, `brands` and `acronyms` only). */
+export interface MedicalData {
+  conditions?: string[];
+  procedures?: string[];
+  disabilities?: string[];
+  drugClasses?: string[];
+  medications?: string[];
+  brands?: string[];
+  acronyms?: string[];
+  allergyPhrases?: string[];
+  allergens?: string[];
+  bodyParts?: string[];
+  determiners?: string[];
+  modifiers?: string[];
+  postModifiers?: string[];
+  pregnancy?: string[];
+  personContext?: string[];
+  stockContext?: string[];
+}
+
+type ListName = keyof MedicalData;
+
+export const medicalFiles = (): string[] =>
+  readdirSync(MEDICAL_DATA_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+
+export const readMedicalFile = (name: string): MedicalData =>
+  JSON.parse(readFileSync(resolve(MEDICAL_DATA_DIR, `${name}.json`), 'utf8')) as MedicalData;
+
+const SPACE = '[\\s\\u00a0]+';
+/** A space of an entry: spaces, or a hyphen with optional spaces ("long covid", "long-COVID"). */
+const ENTRY_SPACE = '(?:[\\s\\u00a0]*[-\\u2010][\\s\\u00a0]*|[\\s\\u00a0]+)';
+
+/**
+ * One entry of a lexicon as a regular-expression source (syntax in `lexicons/medical/README.md`): `*` compound prefix
+ * or stem, `(x)` optional, `<a|b>` alternatives, `{list}` a list, space, `-` optional hyphen, `#` number, `'`.
+ */
+export function compileEntry(entry: string, lists: Readonly<Record<string, string>> = {}): string {
+  let out = '';
+  let i = 0;
+  if (entry.startsWith('*')) {
+    out += '(?:\\p{L}+-?)?';
+    i = 1;
+  }
+  for (; i < entry.length; i++) {
+    const c = entry[i]!;
+    if (c === '*') out += '\\p{L}*';
+    else if (c === '(' || c === '<') out += '(?:';
+    else if (c === ')') out += ')?';
+    else if (c === '>') out += ')';
+    else if (c === '|' || c === '?') out += c;
+    else if (c === '{') {
+      const j = entry.indexOf('}', i);
+      const list = lists[entry.slice(i + 1, j)];
+      if (list === undefined) throw new Error(`medical lexicon: unknown list in "${entry}"`);
+      out += `(?:${list})`;
+      i = j;
+    } else if (c === ' ') out += ENTRY_SPACE;
+    else if (c === '-') out += '[-\\u2010\\s]?';
+    else if (c === '#') out += '\\d+';
+    else if (c === "'") out += "['’]";
+    else out += escapeRegExp(c);
+  }
+  return out;
+}
+
+/**
+ * Compiled alternatives grouped by their first letters (`a(?:sthma|nemia)|d(?:iabetes|emenz)`): an expression then
+ * tries the few alternatives of the letter under it instead of all of them at every word start.
+ */
+function factor(sources: readonly string[], depth: number): string {
+  if (depth === 0 || sources.length < 4) return sources.join('|');
+  const groups = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const src of sources) {
+    const c = src[0];
+    if (c !== undefined && /\p{Ll}/u.test(c)) groups.set(c, [...(groups.get(c) ?? []), src.slice(1)]);
+    else other.push(src);
+  }
+  const parts = [...groups].map(([c, rests]) => {
+    const nonEmpty = rests.filter((r) => r !== '');
+    const body = factor(nonEmpty, depth - 1);
+    if (nonEmpty.length === 0) return c;
+    return `${c}(?:${body})${nonEmpty.length < rests.length ? '?' : ''}`;
+  });
+  return [...parts, ...other].join('|');
+}
+
+/** Longest entries first (by what they must match), so that an alternation prefers "heart failure" over "heart"; grouped by first letters. */
+const alternation = (entries: readonly string[], lists?: Readonly<Record<string, string>>): string =>
+  factor([...new Set(entries)].sort((a, b) => required(b) - required(a) || b.length - a.length).map((e) => compileEntry(e, lists)), 3);
+
+/**
+ * An entry's length without its optional parts: the first alternative that matches wins, so "diabete gestazionale"
+ * must come before "diabete( di tipo #)", which matches "diabete" alone.
+ */
+function required(entry: string): number {
+  let out = entry;
+  for (let before = ''; before !== out; ) {
+    before = out;
+    out = out.replace(/\([^()]*\)/g, '');
+  }
+  return out.length;
+}
+
+/** Spelling variants of an international drug name across the six languages (th/t, ph/f, y/i). */
+const drugStem = (stem: string): string =>
+  compileEntry(stem).replace(/th/g, 't(?:h)?').replace(/ph/g, '(?:ph|f)').replace(/y/g, '[yi]').replace(/^h/, 'h?');
+/** The spellings `drugStem` accepts for a stem's literal: th/t, ph/f, y/i and a silent leading h, in every combination. */
+function spellings(word: string): string[] {
+  let out = [word.toLowerCase()];
+  const rules: Array<(w: string) => string> = [(w) => w.replace(/th/g, 't'), (w) => w.replace(/ph/g, 'f'), (w) => w.replace(/y/g, 'i'), (w) => w.replace(/^h/, '')];
+  for (const rule of rules) out = [...new Set([...out, ...out.map(rule)])];
+  return out;
+}
+
+/** The usual endings of an INN: metformin, metformine, metformina; omeprazol, omeprazolo; valproat, valproate. */
+const DRUG_ENDING = '(?:e|a|o|um|es|as|i|s)?';
+
+/** A dose after a medication name belongs to it ("sertraline 50 mg"). */
+const DOSE = '(?:[\\s\\u00a0]+\\d+(?:[.,]\\d+)?[\\s\\u00a0]?(?:mg|mcg|µg|ug|g|ml|iu|ie|ui|units|einheiten|unités|unidades|unità|eenheden))?';
+const B = '(?<![\\p{L}\\p{N}])';
+/** The French partitive belongs to the noun phrase ("prend de la sertraline", "de l'insuline"). */
+const PARTITIVE = "(?:de la[\\s\\u00a0]+|de l['’]|du[\\s\\u00a0]+)?";
+const E = '(?![\\p{L}\\p{N}])';
+
+interface Compiled {
+  /** Conditions, procedures, disabilities, allergies, pregnancy, drug classes: health data as they stand. */
+  health: Keyed;
+  /** Compound entries ("*krebs" of "Brustkrebs"), run only on texts that hold one of their anchors. */
+  compound: { hint: (lower: string) => boolean; regex: RegExp };
+  /** The determiner and modifiers a health phrase takes in before it ("a severe ", "eine "), at the end of a slice. */
+  prefix: RegExp;
+  /** Health phrases led by a list, each with the cheap expression a text must satisfy first. */
+  listLed: { hint: RegExp; regex: RegExp }[];
+  /** Medication names and brands: health data when said of a person. */
+  medication: RegExp;
+  /** Upper-case acronyms (COPD, ADHD, HIV), matched case-sensitively. */
+  acronym: RegExp;
+  /** Drug classes ("insulin", "Blutverdünner"): health data, but also what a pharmacy stocks. */
+  drugClass: RegExp;
+  person: RegExp;
+  stock: RegExp;
+  /** Where in a text an entry may be (around its anchors, see `anchorsOf`): most texts hold none and skip the scan. */
+  windows: (lower: string) => Array<[number, number]>;
+}
+
+/**
+ * Sticky expressions per first letter of their entries, and one for entries that begin otherwise (a `<…>` group,
+ * a number): tried at a word start, only the expression of the letter there runs. One expression of all entries
+ * is too large for the engine to compile to machine code, and runs several times slower.
+ */
+interface Keyed {
+  byFirst: Map<string, { regex: RegExp; leads: Set<string>; lengths: number[] }>;
+  other: RegExp | null;
+}
+
+function keyed(entries: readonly string[], build: (group: string[]) => RegExp): Keyed {
+  const groups = new Map<string, string[]>();
+  const other: string[] = [];
+  for (const e of entries) {
+    const c = e[0]!;
+    if (/\p{Ll}/u.test(c)) groups.set(c, [...(groups.get(c) ?? []), e]);
+    else other.push(e);
+  }
+  const byFirst = new Map(
+    [...groups].map(([c, group]) => {
+      // The letters an entry begins with, up to its first space, hyphen, group or wildcard: a word there must begin so.
+      const leads = new Set(group.map(leadOf));
+      return [c, { regex: build(group), leads, lengths: [...new Set([...leads].map((l) => l.length))].sort((a, b) => a - b) }] as const;
+    }),
+  );
+  return { byFirst, other: other.length > 0 ? build(other) : null };
+}
+
+/** The letters an entry begins with for certain: up to its first non-letter, without a letter `?` makes optional. */
+function leadOf(entry: string): string {
+  const letters = /^\p{L}+/u.exec(entry)![0];
+  return entry[letters.length] === '?' ? letters.slice(0, -1) : letters;
+}
+
+/** Whether the text at `at` begins with one of the leads. */
+function beginsWithLead(text: string, at: number, group: { leads: Set<string>; lengths: number[] }): boolean {
+  for (const n of group.lengths) if (group.leads.has(text.slice(at, at + n))) return true;
+  return false;
+}
+
+let compiled: Compiled | null = null;
+
+function compile(): Compiled {
+  const files = medicalFiles().map(readMedicalFile);
+  const all = (key: ListName): string[] => [...new Set(files.flatMap((f) => f[key] ?? []))];
+  const lists = { bodyParts: alternation(all('bodyParts')), allergens: alternation(all('allergens')) };
+  const determiners = all('determiners');
+  const elided = determiners.filter((d) => d.endsWith("'"));
+  const spaced = determiners.filter((d) => !d.endsWith("'"));
+  const det = `(?<det>(?:${alternation(spaced)})${SPACE}|(?:${alternation(elided)}))?`;
+  const mods = `(?:(?:${alternation(all('modifiers'))})${SPACE}){0,2}`;
+  const post = `(?:${SPACE}(?:${alternation(all('postModifiers'))}))?`;
+  // Entries led by a list ("{allergens} allergy", "{bodyParts}operation") share one copy of the list and run only on
+  // texts that hold one of their heads: a list repeated in each alternative is tried at every word start otherwise.
+  const entries = [...all('allergyPhrases'), ...all('pregnancy'), ...all('conditions'), ...all('procedures'), ...all('disabilities')];
+  const led = new Map<string, string[]>();
+  for (const e of entries) {
+    const m = /^\{(\w+)\}/.exec(e);
+    if (m) led.set(m[1]!, [...(led.get(m[1]!) ?? []), e.slice(m[0].length)]);
+  }
+  // A compound entry's leading `(?:\p{L}+-?)?` runs over a whole word and back at every try: kept out of the main
+  // expression, it is tried only on texts that hold one of the compounds' words.
+  const compounds = entries.filter((e) => e.startsWith('*'));
+  const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => a.toLowerCase())))];
+  const listLed = [...led].map(([name, rests]) => {
+    const heads = alternation(rests, lists);
+    return { hint: new RegExp(heads, 'u'), regex: new RegExp(`${B}(?:${lists[name as keyof typeof lists]})(?:${heads})${post}${E}`, 'gu') };
+  });
+  const drugs = alternation(all('drugClasses'), lists);
+  const stems = [...new Set(all('medications'))].sort((a, b) => b.length - a.length).map(drugStem).join('|');
+  const brands = alternation(all('brands'));
+  const words = (key: ListName): RegExp => new RegExp(`${B}(?:${alternation(all(key))})${E}`, 'iu');
+  const anchorLists = { allergens: all('allergens'), bodyParts: all('bodyParts') };
+  const anchors = [
+    ...[...entries, ...all('drugClasses'), ...all('brands')].map((e) => ({ anchors: anchorsOf(e, anchorLists), compound: e.startsWith('*') })),
+    // A drug's stem is matched in its spelling variants (see `drugStem`): each variant is an anchor.
+    ...all('medications').map((e) => ({ anchors: anchorsOf(e, anchorLists).flatMap(spellings), compound: e.startsWith('*') })),
+  ];
+  return {
+    windows: prefilter(anchors),
+    health: keyed(entries.filter((e) => !e.startsWith('{') && !e.startsWith('*')), (group) => new RegExp(`${B}(?:${alternation(group, lists)})${post}${E}`, 'uy')),
+    compound: {
+      hint: (lower) => compoundWords.some((w) => lower.includes(w)),
+      regex: new RegExp(`${B}(?:${alternation(compounds, lists)})${post}${E}`, 'gu'),
+    },
+    prefix: new RegExp(`${B}(?:${det}${mods})$`, 'u'),
+    listLed,
+    drugClass: new RegExp(`${B}(?:${drugs})${E}`, 'gu'),
+    medication: new RegExp(`${B}${PARTITIVE}(?:(?:${stems})${DRUG_ENDING}|${brands})${DOSE}${E}`, 'gu'),
+    acronym: new RegExp(`${B}(?:${all('acronyms').map(escapeRegExp).join('|')})${E}`, 'gu'),
+    person: words('personContext'),
+    stock: new RegExp(`${B}(?:${alternation(all('stockContext'))})${E}|${B}x\\s?\\d+${E}|${B}\\d+\\s?x${E}`, 'iu'),
+  };
+}
+
+/**
+ * Words one of which any text an entry matches must hold: the entry's longest word outside optional `( )` and
+ * alternative `< >` parts; failing one, the longest word of each alternative of its first `< >` group or list.
+ * Words of a list (`{allergens}`) are its items' anchors. Optional parts never count: a text may lack them.
+ */
+export function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string[]>>): string[] {
+  const body = entry.replace(/^\*/, '');
+  const mandatory: string[] = [];
+  let firstGroup: string[] | null = null;
+  let word = '';
+  const flush = () => {
+    if (word) mandatory.push(word);
+    word = '';
+  };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '(') {
+      flush();
+      i = closing(body, i, '(', ')');
+    } else if (c === '<') {
+      flush();
+      const end = closing(body, i, '<', '>');
+      firstGroup ??= splitTop(body.slice(i + 1, end)).flatMap((alt) => anchorsOf(alt, lists));
+      i = end;
+    } else if (c === '{') {
+      flush();
+      const end = body.indexOf('}', i);
+      firstGroup ??= (lists[body.slice(i + 1, end)] ?? []).flatMap((item) => anchorsOf(item, lists));
+      i = end;
+    } else if (/\p{L}/u.test(c)) word += c;
+    else if (c === '?') {
+      // The letter before `?` may be missing ("ulcers?"): the word ends before it.
+      word = word.slice(0, -1);
+      flush();
+    } else flush();
+  }
+  flush();
+  if (mandatory.length > 0) return [mandatory.reduce((a, b) => (b.length > a.length ? b : a))];
+  return firstGroup ?? [];
+}
+
+/** The index of the bracket closing the one at `open` (brackets nest). */
+function closing(text: string, open: number, left: string, right: string): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === left) depth += 1;
+    else if (text[i] === right && --depth === 0) return i;
+  }
+  return text.length;
+}
+
+/** Alternatives of a group at its top level ("a|b(c|d)" → "a", "b(c|d)"). */
+function splitTop(group: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < group.length; i++) {
+    const c = group[i];
+    if (c === '(' || c === '<' || c === '{') depth += 1;
+    else if (c === ')' || c === '>' || c === '}') depth -= 1;
+    else if (c === '|' && depth === 0) {
+      out.push(group.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(group.slice(from));
+  return out;
+}
+
+/** How far before its anchor an entry may begin, and after it end ("disturbo ossessivo compulsivo", allergy phrases). */
+const WINDOW_BEFORE = 100;
+const WINDOW_AFTER = 100;
+
+/**
+ * Where a lower-cased text may hold an entry: around each word that begins with an anchor (entries are matched from
+ * a word start; a drug's stem takes an ending) and each place a compound's anchor stands ("*krebs" of
+ * "Brustkrebs"), widened to where the entry may begin and end, overlapping ranges joined. A text with no anchor
+ * gives none and is not scanned; a match holds its anchor, so it lies in a range.
+ */
+function prefilter(entries: ReadonlyArray<{ anchors: string[]; compound: boolean }>): (lower: string) => Array<[number, number]> {
+  const starts = new Set<string>();
+  const inside = new Set<string>();
+  for (const { anchors, compound } of entries) for (const a of anchors) (compound ? inside : starts).add(a.toLowerCase());
+  const lengths = [...new Set([...starts].map((a) => a.length))].sort((a, b) => a - b);
+  const words = /\p{L}+/gu;
+  return (lower) => {
+    const at: number[] = [];
+    for (const a of inside) for (let i = lower.indexOf(a); i >= 0; i = lower.indexOf(a, i + 1)) at.push(i);
+    words.lastIndex = 0;
+    for (let m = words.exec(lower); m; m = words.exec(lower)) {
+      const word = m[0];
+      for (const n of lengths) {
+        if (n > word.length) break;
+        if (starts.has(n === word.length ? word : word.slice(0, n))) {
+          at.push(m.index);
+          break;
+        }
+      }
+    }
+    if (at.length === 0) return [];
+    at.sort((a, b) => a - b);
+    const ranges: Array<[number, number]> = [];
+    for (const p of at) {
+      const from = Math.max(0, p - WINDOW_BEFORE);
+      const to = Math.min(lower.length, p + WINDOW_AFTER);
+      const last = ranges.at(-1);
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else ranges.push([from, to]);
+    }
+    return ranges;
+  };
+}
+
+const HEALTH_SCORE = 0.75;
+const DRUG_CLASS_SCORE = 0.7;
+/** A medication name outside a stock line: probably said of a person (a question about the customer's insulin). */
+const MEDICATION_SCORE = 0.6;
+const MEDICATION_WITH_PERSON = 0.8;
+const STOCK_SCORE = 0.25;
+const BEFORE = 48;
+const PREFIX_REACH = 64;
+const AFTER = 32;
+
+/**
+ * True when a determiner that is also a preposition of another language is one here: German "an" before a noun
+ * (German nouns are capitalised: "leidet an Asthma", but "an ulcer"), "de" outside Dutch ("diagnóstico de
+ * hipertensión", but "de ziekte van Crohn").
+ */
+const DUTCH = /(?<!\p{L})(?:het|een|van|niet|heeft|voor|mijn|graag|klant|bij)(?!\p{L})/iu;
+function isPreposition(det: string, text: string, next: number): boolean {
+  const word = det.trim().toLowerCase();
+  if (word === 'an') return /\p{Lu}/u.test(text[next] ?? '');
+  if (word === 'de') return !DUTCH.test(text);
+  return false;
+}
+
+/** The line around `start..end`. */
+function lineOf(text: string, start: number, end: number): [number, number] {
+  const from = text.lastIndexOf('\n', start - 1) + 1;
+  const to = text.indexOf('\n', end);
+  return [from, to < 0 ? text.length : to];
+}
+
+/** Where a word or number begins: every entry begins there (after its `(?<![\p{L}\p{N}])`). */
+const WORD_START = /(?<![\p{L}\p{N}])[\p{L}\p{N}]/gu;
+const stickyCopies = new WeakMap<RegExp, RegExp>();
+
+/**
+ * The matches of a global expression that begin inside the ranges, as a scan from left to right finds them (each
+ * after the end of the one before): the expression is tried only at word starts, with a sticky copy.
+ */
+function* matchesWithin(re: RegExp, text: string, ranges: ReadonlyArray<readonly [number, number]>): Generator<RegExpExecArray> {
+  let sticky = stickyCopies.get(re);
+  if (!sticky) stickyCopies.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+  let next = 0;
+  for (const [from, to] of ranges) {
+    WORD_START.lastIndex = Math.max(from, next);
+    for (let w = WORD_START.exec(text); w && w.index <= to; w = WORD_START.exec(text)) {
+      if (w.index < next) continue;
+      sticky.lastIndex = w.index;
+      const m = sticky.exec(text);
+      if (!m) continue;
+      yield m;
+      next = m.index + Math.max(1, m[0].length);
+      WORD_START.lastIndex = next;
+    }
+  }
+}
+
+/** The matches of keyed expressions that begin inside the ranges, left to right; at a word start the longer wins. */
+function* keyedWithin(k: Keyed, text: string, ranges: ReadonlyArray<readonly [number, number]>): Generator<RegExpExecArray> {
+  let next = 0;
+  for (const [from, to] of ranges) {
+    WORD_START.lastIndex = Math.max(from, next);
+    for (let w = WORD_START.exec(text); w && w.index <= to; w = WORD_START.exec(text)) {
+      if (w.index < next) continue;
+      let best: RegExpExecArray | null = null;
+      const group = k.byFirst.get(w[0]);
+      for (const re of [group && beginsWithLead(text, w.index, group) ? group.regex : undefined, k.other]) {
+        if (!re) continue;
+        re.lastIndex = w.index;
+        const m = re.exec(text);
+        if (m && (!best || m[0].length > best[0].length)) best = m;
+      }
+      if (!best) continue;
+      yield best;
+      next = best.index + Math.max(1, best[0].length);
+      WORD_START.lastIndex = next;
+    }
+  }
+}
 
 export const medical: Recognizer = {
   name: 'pattern:medical',
   find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(MEDICAL, text)) out.push({ type: 'MEDICAL', start: m.index, end: m.index + m[0].length, score: 0.7, detector: this.name });
-    return out;
+    compiled ??= compile();
+    const c = compiled;
+    const candidates: Span[] = [];
+    // The lexicons are lower case: matching the lower-cased text without the `i` flag is several times faster. The
+    // few characters whose lower case is longer ("İ") would shift offsets: such texts are matched as they are.
+    const lower = text.toLowerCase();
+    const scan = lower.length === text.length ? lower : text;
+    const add = (re: RegExp | Keyed, kind: 'health' | 'drug' | 'medication', on = scan, within: ReadonlyArray<readonly [number, number]> = [[0, on.length]]) => {
+      for (const m of re instanceof RegExp ? matchesWithin(re, on, within) : keyedWithin(re, on, within)) {
+        let start = m.index;
+        const end = start + m[0].length;
+        const before = kind === 'medication' ? null : c.prefix.exec(on.slice(Math.max(0, start - PREFIX_REACH), start));
+        const det = before?.groups?.det;
+        if (before) start -= before[0].length;
+        if (det && isPreposition(det, text, start + det.length)) start += det.length;
+        const [from, to] = lineOf(text, start, end);
+        const person =
+          c.person.test(text.slice(Math.max(from, start - BEFORE), start)) || c.person.test(text.slice(end, Math.min(to, end + AFTER)));
+        const stock = kind !== 'health' && !person && c.stock.test(text.slice(from, to));
+        let score = kind === 'health' ? HEALTH_SCORE : kind === 'drug' ? DRUG_CLASS_SCORE : person ? MEDICATION_WITH_PERSON : MEDICATION_SCORE;
+        if (stock) score = Math.min(score, STOCK_SCORE);
+        candidates.push({ type: 'MEDICAL', start, end, score, detector: 'pattern:medical' });
+      }
+    };
+    const windows = c.windows(lower);
+    if (windows.length > 0) {
+      add(c.health, 'health', scan, windows);
+      if (c.compound.hint(lower)) add(c.compound.regex, 'health', scan, windows);
+      for (const { hint, regex } of c.listLed) if (hint.test(scan)) add(regex, 'health', scan, windows);
+      add(c.drugClass, 'drug', scan, windows);
+      add(c.medication, 'medication', scan, windows);
+    }
+    if (/\p{Lu}{2}/u.test(text)) add(c.acronym, 'health', text);
+    if (candidates.length <= 1) return candidates;
+    // One span per phrase: the longest wins, carrying the best score of what it covers.
+    candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const kept: Span[] = [];
+    for (const s of candidates) {
+      const k = kept.find((x) => x.start < s.end && s.start < x.end);
+      if (!k) kept.push(s);
+      else if (s.score > k.score && s.start >= k.start && s.end <= k.end) k.score = s.score;
+    }
+    return kept.sort((a, b) => a.start - b.start);
   },
 };

@@ -31,8 +31,18 @@ function shapeOf(raw: string, digits: string): Shape {
   return 'ambiguous';
 }
 
-function parsed(candidate: string, regions: CountryCode[], possibleIsEnough: boolean): boolean {
+/**
+ * Regions whose national numbers are always written with the trunk prefix 0 (030 …, 06 …, 020 …): there one bare
+ * run of digits without it is another identifier, though libphonenumber accepts it ("33609418726" parses as a
+ * German number, and is an 11-digit tax id that fails its check digit).
+ */
+const TRUNK_ZERO: ReadonlySet<CountryCode> = new Set(['DE', 'AT', 'CH', 'FR', 'BE', 'NL', 'GB', 'IE', 'SE']);
+/** Numbers written with dots only are grouped in pairs after the first group (01.23.45.67.89, 0475.12.34.56). */
+const DOTTED_PAIRS = /^\(?\d{2,4}\)?(?:\.\d{2})+$/;
+
+function parsed(candidate: string, regions: CountryCode[], possibleIsEnough: boolean, bareRun = false): boolean {
   for (const region of regions) {
+    if (bareRun && TRUNK_ZERO.has(region)) continue;
     const number = parsePhoneNumberFromString(candidate, region);
     // The cheap length check first: validation matches the number against the region's patterns.
     if ((possibleIsEnough && number?.isPossible()) || number?.isValid()) return true;
@@ -72,6 +82,8 @@ export const phone: Recognizer = {
       } else {
         const context = hasContext('PHONE_NUMBER', lower, m.index, end);
         if ((shape === 'ambiguous' || followsBusinessWord(lower, m.index)) && !context) continue;
+        // Dotted runs that are not in pairs are versions and article numbers (13.5.99.5471, 8759.515.32).
+        if (!context && /^[\d().]+$/.test(raw) && raw.includes('.') && !DOTTED_PAIRS.test(raw)) continue;
         const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
         if (regions === null) {
           const lang = guessLanguage(text);
@@ -79,7 +91,8 @@ export const phone: Recognizer = {
         }
         const home = regions;
         const wider = (reachable || /^0\d*[ \t.\-/]\d+[ \t.\-/]\d/.test(raw) ? HOME_REGIONS : []).filter((r) => !home.includes(r));
-        valid = parsed(candidate, home, false) || parsed(candidate, wider, false) || (reachable && parsed(candidate, OTHER_REGIONS, false));
+        const bareRun = shape === 'digits' && !raw.startsWith('0');
+        valid = parsed(candidate, home, false, bareRun) || parsed(candidate, wider, false, bareRun) || (reachable && parsed(candidate, OTHER_REGIONS, false, bareRun));
       }
       if (!valid) continue;
       out.push({ type: 'PHONE_NUMBER', start: m.index, end, score: SCORE[shape], detector: this.name });

@@ -1,4 +1,4 @@
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import { definePatternRecognizer } from './pattern-recognizer.js';
 
 const SSN = /(?<![\p{L}\p{N}.-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}]|[.-]\d)/gu;
 
@@ -11,16 +11,10 @@ export function ssnValid(area: string, group: string, serial: string): boolean {
   return !SAMPLES.has(area + group + serial) && !/^(\d)\1+$/.test(area + group + serial);
 }
 
-export const usSsn: Recognizer = {
+/** Written with separators it reads as an SSN; a bare run of nine digits may be any number. */
+export const usSsn = definePatternRecognizer({
   name: 'pattern:us_ssn',
+  type: 'US_SSN',
   needsDigit: true,
-  find(text) {
-    const out: Span[] = [];
-    for (const m of matchAll(SSN, text)) {
-      if (!ssnValid(m[1]!, m[3]!, m[4]!)) continue;
-      const score = m[2] ? 0.6 : 0.3;
-      out.push({ type: 'US_SSN', start: m.index, end: m.index + m[0].length, score, detector: this.name });
-    }
-    return out;
-  },
-};
+  patterns: [{ regex: SSN, score: (m) => (m[2] ? 0.6 : 0.3), validate: (m) => ssnValid(m[1]!, m[3]!, m[4]!) }],
+});

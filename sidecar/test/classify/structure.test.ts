@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { joinAddressParts } from '../../src/classify/address.js';
+import { createClassifier } from '../../src/classify/index.js';
+import { namesProduct } from '../../src/classify/ner/products.js';
+import type { Span } from '../../src/classify/span.js';
+import { tableCells } from '../../src/classify/tabular.js';
+
+const span = (text: string, part: string, type: Span['type'] = 'LOCATION'): Span => {
+  const start = text.indexOf(part);
+  return { type, start, end: start + part.length, score: 0.9, detector: 'test' };
+};
+
+describe('tables with a header row', () => {
+  const csv = 'Id;FirstName;LastName;Birthdate;Tax_Id__c\n00Q39HGzoQyKbHn;Joes;van der Kuypers;2004-05-18;611438665\n00Q40YkiWY5ICFb;Luka;Vos;1955-11-09;274048942';
+
+  it('reads each cell as the field its column names', async () => {
+    const found = await createClassifier({ salt: 't' }).classify({ text: csv });
+    const typed = found.map((e) => `${e.type}:${csv.slice(e.start, e.end)}`);
+    expect(typed).toEqual(expect.arrayContaining(['PERSON:Joes', 'PERSON:van der Kuypers', 'DATE_OF_BIRTH:2004-05-18', 'NL_BSN:611438665', 'DATE_OF_BIRTH:1955-11-09', 'NL_BSN:274048942']));
+    // The header names fields; it holds no personal data.
+    expect(found.filter((e) => e.start < csv.indexOf('\n'))).toEqual([]);
+  });
+
+  it('keeps quoted cells whole and needs a header of field names and rows of its width', () => {
+    const quoted = 'FullName,MailingStreet,MailingCity\nAna Ruiz,"Calle de Alcalá, 119",Madrid';
+    const cells = tableCells(quoted)!.map((c) => quoted.slice(c.start, c.end));
+    expect(cells).toEqual(['Ana Ruiz', 'Calle de Alcalá, 119', 'Madrid']);
+    expect(tableCells('Dear team, thanks, regards\nAna')).toBeNull();
+    expect(tableCells('Order;Status;Total\n1;2')).toBeNull();
+  });
+});
+
+describe('postal addresses as one span', () => {
+  it('joins street, postcode, city, province and country on a line, and a street and postcode line', () => {
+    const text = 'Spedire a Via Manzoni 49, 40121 Bologna (BO), Italia, grazie.';
+    const joined = joinAddressParts(text, [span(text, 'Via Manzoni 49'), span(text, '40121'), span(text, 'Bologna'), span(text, 'Italia')]);
+    expect(joined.map((s) => text.slice(s.start, s.end))).toEqual(['Via Manzoni 49, 40121 Bologna (BO), Italia']);
+    const twoLines = 'Hauptstraße 5\n10115 Berlin';
+    expect(joinAddressParts(twoLines, [span(twoLines, 'Hauptstraße 5'), span(twoLines, '10115 Berlin')]).map((s) => twoLines.slice(s.start, s.end))).toEqual([twoLines]);
+  });
+
+  it('leaves a list of places, and a person between two places, apart', () => {
+    const text = 'Offices in Paris, Lyon, Marseille.';
+    expect(joinAddressParts(text, [span(text, 'Paris'), span(text, 'Lyon'), span(text, 'Marseille')])).toHaveLength(3);
+    const mixed = 'Via Roma 1, Anna, Milano';
+    expect(joinAddressParts(mixed, [span(mixed, 'Via Roma 1'), span(mixed, 'Anna', 'PERSON'), span(mixed, 'Milano')])).toHaveLength(3);
+  });
+});
+
+describe('brands that are people\'s names', () => {
+  it('takes a name before a catalogue noun or between article codes for a product', () => {
+    const lines = [
+      ['Bestelling #287190 · Kate Spade Polo Shirt (MSF-72166-M)', 'Kate Spade'],
+      ['Ref. XZ6622FF – JEAN PAUL GAULTIER POLO SHIRT', 'JEAN PAUL GAULTIER'],
+      ['Cod. art. BC3034LJ – KARL LAGERFELD LEATHER BELT', 'KARL LAGERFELD LEATHER BELT'],
+      ['Ralph Lauren Wool Scarf (4250.772.43)', 'Ralph Lauren Wool Scarf'],
+      ['Paul Smith Eau de Toilette 100 ml', 'Paul Smith'],
+    ] as const;
+    for (const [text, name] of lines) expect(namesProduct(text, span(text, name, 'PERSON')), text).toBe(true);
+  });
+
+  it('leaves people alone', () => {
+    const lines = [
+      ['Kate Spade called about her order #287190.', 'Kate Spade'],
+      ['Chris Rock asked for a refund.', 'Chris Rock'],
+      ['Rückruf an Paul Smith, Tel. 030 1234567', 'Paul Smith'],
+    ] as const;
+    for (const [text, name] of lines) expect(namesProduct(text, span(text, name, 'PERSON')), text).toBe(false);
+  });
+});
