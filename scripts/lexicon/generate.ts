@@ -14,15 +14,58 @@ import { NAME_LEXICON_FILE, NAME_PARTICLES } from '../../sidecar/src/classify/ne
 const SKIPPED_LOCALES = new Set(['en_AU_ocker', 'en_BORK', 'eo']);
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl'] as const;
 
-
 /** Greetings and closings: capitalised at the start of a line, never a name ("Gracias, Diego", "Salve, ..."). */
 const SALUTATIONS = [
-  'hello', 'hi', 'hey', 'dear', 'regards', 'thanks', 'cheers', 'greetings', 'sincerely',
-  'hallo', 'moin', 'servus', 'grüß', 'gruß', 'grüße', 'danke', 'liebe', 'lieber',
-  'bonjour', 'bonsoir', 'salut', 'merci', 'cordialement', 'cher', 'chère',
-  'hola', 'gracias', 'saludos', 'atentamente', 'estimado', 'estimada', 'buenos', 'buenas',
-  'ciao', 'salve', 'grazie', 'saluti', 'cordiali', 'gentile', 'buongiorno', 'buonasera',
-  'hoi', 'dag', 'goedemorgen', 'goedemiddag', 'bedankt', 'groeten', 'groet', 'beste', 'geachte',
+  'hello',
+  'hi',
+  'hey',
+  'dear',
+  'regards',
+  'thanks',
+  'cheers',
+  'greetings',
+  'sincerely',
+  'hallo',
+  'moin',
+  'servus',
+  'grüß',
+  'gruß',
+  'grüße',
+  'danke',
+  'liebe',
+  'lieber',
+  'bonjour',
+  'bonsoir',
+  'salut',
+  'merci',
+  'cordialement',
+  'cher',
+  'chère',
+  'hola',
+  'gracias',
+  'saludos',
+  'atentamente',
+  'estimado',
+  'estimada',
+  'buenos',
+  'buenas',
+  'ciao',
+  'salve',
+  'grazie',
+  'saluti',
+  'cordiali',
+  'gentile',
+  'buongiorno',
+  'buonasera',
+  'hoi',
+  'dag',
+  'goedemorgen',
+  'goedemiddag',
+  'bedankt',
+  'groeten',
+  'groet',
+  'beste',
+  'geachte',
 ];
 
 /** A name that is a function word somewhere stays a name when locales of this many languages list it ("Sara", "Will"). */
@@ -47,9 +90,7 @@ export function buildLexicon(): NameLexiconFile {
   const stopwords = createRequire(import.meta.url)('stopwords-iso') as Record<string, string[]>;
   const particles = new Set(NAME_PARTICLES);
   const functionWords = new Set(
-    [...LANGUAGES.flatMap((l) => stopwords[l] ?? []), ...SALUTATIONS]
-      .map((w) => w.toLowerCase())
-      .filter((w) => /^\p{L}+$/u.test(w) && !particles.has(w)),
+    [...LANGUAGES.flatMap((l) => stopwords[l] ?? []), ...SALUTATIONS].map((w) => w.toLowerCase()).filter((w) => /^\p{L}+$/u.test(w) && !particles.has(w)),
   );
   const given = new Map<string, Set<string>>();
   const surnames = new Map<string, Set<string>>();
@@ -66,9 +107,7 @@ export function buildLexicon(): NameLexiconFile {
   // "Among" (one locale's list) is no name; "Sara", "Will" and "Mia" are, though some language uses them as words
   const languages = (w: string): number => new Set([...(given.get(w) ?? []), ...(surnames.get(w) ?? [])]).size;
   const sorted = (names: Map<string, Set<string>>): string[] =>
-    [...names.keys()]
-      .filter((w) => !particles.has(w.toLowerCase()) && (!functionWords.has(w.toLowerCase()) || languages(w) >= INTERNATIONAL))
-      .sort();
+    [...names.keys()].filter((w) => !particles.has(w.toLowerCase()) && (!functionWords.has(w.toLowerCase()) || languages(w) >= INTERNATIONAL)).sort();
   return {
     source: '@faker-js/faker person locales (given names, surnames); stopwords-iso en, de, fr, es, it, nl (function words)',
     given: sorted(given),

@@ -28,7 +28,7 @@ describe('Apex syntax', () => {
   });
 
   it('reports lexer and parser errors through its own listener', () => {
-    expect(syntaxErrors('public class Broken { String s = \'\\q\'; void m( }', 'class').length).toBeGreaterThan(1);
+    expect(syntaxErrors("public class Broken { String s = '\\q'; void m( }", 'class').length).toBeGreaterThan(1);
     expect(syntaxErrors('trigger T on Contact (after insert) { new H().run() }', 'trigger')).not.toEqual([]);
   });
 

@@ -33,7 +33,7 @@ export function methodsWithoutAssertions(source: string): string[] {
 
 describe('Apex tests', () => {
   it('notices a test method without an assertion', () => {
-    const source = '@IsTest private class T { @IsTest static void a() { System.Assert.isTrue(true, \'x\'); } @IsTest static void b() { insert new Account(); } }';
+    const source = "@IsTest private class T { @IsTest static void a() { System.Assert.isTrue(true, 'x'); } @IsTest static void b() { insert new Account(); } }";
     expect(methodsWithoutAssertions(source)).toEqual(['b']);
   });
 

@@ -12,7 +12,15 @@ describe('sf project convert source', () => {
     const result = JSON.parse(run.stdout) as { status: number };
     expect(result.status).toBe(0);
     const manifest = readFileSync(join(outputDir, 'package.xml'), 'utf8');
-    for (const member of ['LeakVerdict__c', 'LeakEvent__e', 'MonitoredObject__mdt', 'LeakwatchSidecar', 'LeakwatchIntegration', 'RecordChangeTriggerHandler', 'ContactCapture']) {
+    for (const member of [
+      'LeakVerdict__c',
+      'LeakEvent__e',
+      'MonitoredObject__mdt',
+      'LeakwatchSidecar',
+      'LeakwatchIntegration',
+      'RecordChangeTriggerHandler',
+      'ContactCapture',
+    ]) {
       expect(manifest).toContain(`<members>${member}</members>`);
     }
   });

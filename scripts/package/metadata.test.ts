@@ -35,7 +35,10 @@ export function documentedFields(markdown: string): DocumentedField[] {
 export function typeMismatch(documented: string, field: FieldDefinition, vocabulary: string[]): string | undefined {
   const sized = /^(\w+)(?:\((\w+)(?:,(\d+))?\))?/.exec(documented);
   if (!sized) return `cannot read "${documented}"`;
-  const flags = documented.slice(sized[0].length).split(',').map((part) => part.trim());
+  const flags = documented
+    .slice(sized[0].length)
+    .split(',')
+    .map((part) => part.trim());
   const [, kind, first, second] = sized;
   const expectations: [string, unknown, unknown][] = [];
   if (kind === 'Text' || kind === 'LongTextArea') {
@@ -45,7 +48,12 @@ export function typeMismatch(documented: string, field: FieldDefinition, vocabul
   } else if (kind === 'Lookup') {
     expectations.push(['type', field.type, 'Lookup'], ['referenceTo', field.referenceTo, first]);
   } else if (kind === 'Picklist') {
-    const listed = documented.includes('entity vocabulary') ? vocabulary : documented.replace(/^Picklist:/, '').split(',').map((value) => value.trim());
+    const listed = documented.includes('entity vocabulary')
+      ? vocabulary
+      : documented
+          .replace(/^Picklist:/, '')
+          .split(',')
+          .map((value) => value.trim());
     expectations.push(['type', field.type, 'Picklist'], ['values', field.picklistValues.join(';'), listed.join(';')]);
   } else {
     expectations.push(['type', field.type, kind]);
@@ -62,7 +70,16 @@ export function typeMismatch(documented: string, field: FieldDefinition, vocabul
 const objects = readObjects();
 const dataModel = readFileSync(join(repoRoot, 'docs', 'data-model.md'), 'utf8');
 const rows = documentedFields(dataModel);
-const sidecarObjects = ['LeakVerdict__c', 'PiiFinding__c', 'PermissionReview__c', 'Incident__c', 'ContainmentAction__c', 'CollectorStatus__c', 'DataFlow__c', 'FieldClassification__c'];
+const sidecarObjects = [
+  'LeakVerdict__c',
+  'PiiFinding__c',
+  'PermissionReview__c',
+  'Incident__c',
+  'ContainmentAction__c',
+  'CollectorStatus__c',
+  'DataFlow__c',
+  'FieldClassification__c',
+];
 
 describe('objects match docs/data-model.md', () => {
   it('reads every table of the data model', () => {
@@ -71,7 +88,17 @@ describe('objects match docs/data-model.md', () => {
   });
 
   it('notices a wrong length or a missing flag', () => {
-    const field: FieldDefinition = { object: 'X__c', name: 'A__c', type: 'Text', length: 40, externalId: false, unique: false, required: false, picklistValues: [], path: '' };
+    const field: FieldDefinition = {
+      object: 'X__c',
+      name: 'A__c',
+      type: 'Text',
+      length: 40,
+      externalId: false,
+      unique: false,
+      required: false,
+      picklistValues: [],
+      path: '',
+    };
     expect(typeMismatch('Text(36), External ID, Unique, required', field, [])).toContain('length is 40, documented 36');
     expect(typeMismatch('Text(40)', field, [])).toBeUndefined();
   });
@@ -95,7 +122,9 @@ describe('objects match docs/data-model.md', () => {
 
   it('defines no undocumented field on the sidecar objects', () => {
     const documented = new Set(rows.map((row) => `${row.object}.${row.field}`));
-    const extra = sidecarObjects.flatMap((name) => [...(objects.get(name)?.fields.keys() ?? [])].map((field) => `${name}.${field}`)).filter((key) => !documented.has(key));
+    const extra = sidecarObjects
+      .flatMap((name) => [...(objects.get(name)?.fields.keys() ?? [])].map((field) => `${name}.${field}`))
+      .filter((key) => !documented.has(key));
     expect(extra).toEqual([]);
   });
 });
@@ -122,14 +151,20 @@ describe('objects people work with', () => {
   });
 
   it('publishes LeakEvent__e immediately, so rolled-back attempts still count', () => {
-    const event = readXml(join(packageDir, 'main', 'capture', 'objects', 'LeakEvent__e', 'LeakEvent__e.object-meta.xml')).CustomObject as Record<string, unknown>;
+    const event = readXml(join(packageDir, 'main', 'capture', 'objects', 'LeakEvent__e', 'LeakEvent__e.object-meta.xml')).CustomObject as Record<
+      string,
+      unknown
+    >;
     expect(event.publishBehavior).toBe('PublishImmediately');
   });
 });
 
 describe('permission sets', () => {
   const permissionSets = new Map(
-    listFiles(packageDir, ['.permissionset-meta.xml']).map((path) => [path.split('/').pop()!.replace('.permissionset-meta.xml', ''), readXml(path).PermissionSet as Record<string, unknown>]),
+    listFiles(packageDir, ['.permissionset-meta.xml']).map((path) => [
+      path.split('/').pop()!.replace('.permissionset-meta.xml', ''),
+      readXml(path).PermissionSet as Record<string, unknown>,
+    ]),
   );
 
   // The standard objects a permission set may name, with their documented fields (the org emulator's definitions).
@@ -145,7 +180,10 @@ describe('permission sets', () => {
     expect(set.userPermissions).toBeUndefined();
     expect(set.classAccesses).toBeUndefined();
     // The fields the sidecar fills when it plants (collect/canaries.ts), besides the name and required ones.
-    const fields = ([] as Record<string, string>[]).concat(set.fieldPermissions as Record<string, string>[]).map((g) => g.field!).sort();
+    const fields = ([] as Record<string, string>[])
+      .concat(set.fieldPermissions as Record<string, string>[])
+      .map((g) => g.field!)
+      .sort();
     expect(fields).toEqual(['Contact.Email', 'Lead.Email']);
     for (const object of CANARY_OBJECTS) {
       const planted = Object.keys(planCanaries(object, 1)[0]!.fields);
@@ -158,12 +196,20 @@ describe('permission sets', () => {
   it('lets the opt-in real-time set view Real-Time Event Monitoring data and nothing else', () => {
     const set = permissionSets.get('LeakwatchRealtimeReader') as Record<string, unknown>;
     // "View Real-Time Event Monitoring Data" is the ViewDataLeakageEvents user permission.
-    expect(([] as Record<string, string>[]).concat(set.userPermissions as Record<string, string>[])).toEqual([{ enabled: 'true', name: 'ViewDataLeakageEvents' }]);
+    expect(([] as Record<string, string>[]).concat(set.userPermissions as Record<string, string>[])).toEqual([
+      { enabled: 'true', name: 'ViewDataLeakageEvents' },
+    ]);
     for (const key of ['objectPermissions', 'fieldPermissions', 'classAccesses', 'customPermissions', 'tabSettings']) expect(set[key], key).toBeUndefined();
   });
 
   it('defines the admin, reviewer and integration personas', () => {
-    expect([...permissionSets.keys()].sort()).toEqual(['LeakwatchAdmin', 'LeakwatchCanaryPlanter', 'LeakwatchIntegration', 'LeakwatchRealtimeReader', 'LeakwatchReviewer']);
+    expect([...permissionSets.keys()].sort()).toEqual([
+      'LeakwatchAdmin',
+      'LeakwatchCanaryPlanter',
+      'LeakwatchIntegration',
+      'LeakwatchRealtimeReader',
+      'LeakwatchReviewer',
+    ]);
   });
 
   it('grants access only to objects and fields that exist, never to required fields', () => {
@@ -200,7 +246,9 @@ describe('permission sets', () => {
   });
 
   it('grants only custom permissions that exist, and the ones Apex checks exist', () => {
-    const defined = new Set(listFiles(packageDir, ['.customPermission-meta.xml']).map((path) => path.split('/').pop()!.replace('.customPermission-meta.xml', '')));
+    const defined = new Set(
+      listFiles(packageDir, ['.customPermission-meta.xml']).map((path) => path.split('/').pop()!.replace('.customPermission-meta.xml', '')),
+    );
     const problems: string[] = [];
     for (const [name, permissionSet] of permissionSets) {
       for (const grant of ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[])) {
@@ -222,7 +270,9 @@ describe('permission sets', () => {
   it('lets only admins plant and list canaries', () => {
     const holders = [...permissionSets]
       .filter(([, permissionSet]) =>
-        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ManageCanaries' && grant.enabled === 'true'),
+        ([] as Record<string, string>[])
+          .concat((permissionSet.customPermissions ?? []) as Record<string, string>[])
+          .some((grant) => grant.name === 'ManageCanaries' && grant.enabled === 'true'),
       )
       .map(([name]) => name);
     expect(holders).toEqual(['LeakwatchAdmin']);
@@ -256,24 +306,58 @@ describe('permission sets', () => {
     const objectGrant = (name: string, object: string) =>
       ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === object);
     const fieldGrants = (name: string, object: string) =>
-      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[]).filter((grant) => grant.field!.startsWith(`${object}.`));
+      ([] as Record<string, string>[])
+        .concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[])
+        .filter((grant) => grant.field!.startsWith(`${object}.`));
     const editable = (name: string, object: string) =>
       fieldGrants(name, object)
         .filter((grant) => grant.editable === 'true')
         .map((grant) => grant.field!.split('.')[1])
         .sort();
     for (const object of ['DataFlow__c', 'FieldClassification__c']) {
-      expect(objectGrant('LeakwatchIntegration', object), object).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
-      expect(objectGrant('LeakwatchReviewer', object), object).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true' });
-      const optional = [...objects.get(object)!.fields.values()].filter((field) => !field.required).map((field) => field.name).sort();
+      expect(objectGrant('LeakwatchIntegration', object), object).toMatchObject({
+        allowCreate: 'true',
+        allowEdit: 'true',
+        allowRead: 'true',
+        allowDelete: 'false',
+      });
+      expect(objectGrant('LeakwatchReviewer', object), object).toMatchObject({
+        allowCreate: 'false',
+        allowEdit: 'false',
+        allowRead: 'true',
+        allowDelete: 'false',
+        viewAllRecords: 'true',
+      });
+      const optional = [...objects.get(object)!.fields.values()]
+        .filter((field) => !field.required)
+        .map((field) => field.name)
+        .sort();
       for (const name of ['LeakwatchIntegration', 'LeakwatchAdmin', 'LeakwatchReviewer']) {
-        expect(fieldGrants(name, object).filter((grant) => grant.readable === 'true').map((grant) => grant.field!.split('.')[1]).sort(), `${name} reads ${object}`).toEqual(optional);
+        expect(
+          fieldGrants(name, object)
+            .filter((grant) => grant.readable === 'true')
+            .map((grant) => grant.field!.split('.')[1])
+            .sort(),
+          `${name} reads ${object}`,
+        ).toEqual(optional);
       }
       expect(editable('LeakwatchReviewer', object), object).toEqual([]);
     }
-    expect(objectGrant('LeakwatchAdmin', 'DataFlow__c')).toMatchObject({ allowCreate: 'false', allowEdit: 'false', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true' });
+    expect(objectGrant('LeakwatchAdmin', 'DataFlow__c')).toMatchObject({
+      allowCreate: 'false',
+      allowEdit: 'false',
+      allowRead: 'true',
+      allowDelete: 'false',
+      viewAllRecords: 'true',
+    });
     // The integration user owns the suggestions (private sharing): deciding them takes Modify All on the object.
-    expect(objectGrant('LeakwatchAdmin', 'FieldClassification__c')).toMatchObject({ allowCreate: 'false', allowEdit: 'true', allowRead: 'true', allowDelete: 'false', modifyAllRecords: 'true' });
+    expect(objectGrant('LeakwatchAdmin', 'FieldClassification__c')).toMatchObject({
+      allowCreate: 'false',
+      allowEdit: 'true',
+      allowRead: 'true',
+      allowDelete: 'false',
+      modifyAllRecords: 'true',
+    });
     expect(editable('LeakwatchAdmin', 'DataFlow__c')).toEqual([]);
     expect(editable('LeakwatchAdmin', 'FieldClassification__c')).toEqual(['ReviewedAt__c', 'ReviewedBy__c', 'Status__c']);
     expect(editable('LeakwatchIntegration', 'FieldClassification__c')).not.toContain('ReviewedBy__c');
@@ -281,7 +365,9 @@ describe('permission sets', () => {
     expect(editable('LeakwatchIntegration', 'FieldClassification__c')).toEqual(expect.arrayContaining(['AppliedAt__c', 'LastError__c', 'Status__c']));
     const holders = [...permissionSets]
       .filter(([, permissionSet]) =>
-        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ManageDataClassification' && grant.enabled === 'true'),
+        ([] as Record<string, string>[])
+          .concat((permissionSet.customPermissions ?? []) as Record<string, string>[])
+          .some((grant) => grant.name === 'ManageDataClassification' && grant.enabled === 'true'),
       )
       .map(([name]) => name);
     expect(holders).toEqual(['LeakwatchAdmin']);
@@ -292,7 +378,10 @@ describe('permission sets', () => {
     const grants = (name: string, flag: 'readable' | 'editable') =>
       ([] as Record<string, string>[])
         .concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[])
-        .filter((grant) => enforcement.includes(grant.field!.replace('PermissionReview__c.', '')) && grant.field!.startsWith('PermissionReview__c.') && grant[flag] === 'true')
+        .filter(
+          (grant) =>
+            enforcement.includes(grant.field!.replace('PermissionReview__c.', '')) && grant.field!.startsWith('PermissionReview__c.') && grant[flag] === 'true',
+        )
         .map((grant) => grant.field!.split('.')[1])
         .sort();
     for (const name of ['LeakwatchReviewer', 'LeakwatchAdmin']) {
@@ -313,7 +402,9 @@ describe('permission sets', () => {
 
   it('lets the integration user propose and carry out containment, and only reviewers and admins decide it', () => {
     const fieldGrants = (name: string, object: string) =>
-      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[]).filter((grant) => grant.field!.startsWith(`${object}.`));
+      ([] as Record<string, string>[])
+        .concat((permissionSets.get(name)!.fieldPermissions ?? []) as Record<string, string>[])
+        .filter((grant) => grant.field!.startsWith(`${object}.`));
     const named = (name: string, object: string, flag: 'readable' | 'editable') =>
       fieldGrants(name, object)
         .filter((grant) => grant[flag] === 'true')
@@ -321,7 +412,10 @@ describe('permission sets', () => {
         .sort();
     const objectGrant = (name: string) =>
       ((permissionSets.get(name)!.objectPermissions ?? []) as Record<string, string>[]).find((permission) => permission.object === 'ContainmentAction__c');
-    const optional = [...objects.get('ContainmentAction__c')!.fields.values()].filter((field) => !field.required).map((field) => field.name).sort();
+    const optional = [...objects.get('ContainmentAction__c')!.fields.values()]
+      .filter((field) => !field.required)
+      .map((field) => field.name)
+      .sort();
     const decidedInTheOrg = ['DecidedAt__c', 'DecidedBy__c', 'UndoneBy__c'];
     const sidecarIncidentFields = ['ContainedAt__c', 'TimeToContainmentSeconds__c'];
     expect(objectGrant('LeakwatchIntegration')).toMatchObject({ allowCreate: 'true', allowEdit: 'true', allowRead: 'true', allowDelete: 'false' });
@@ -329,20 +423,32 @@ describe('permission sets', () => {
     expect(named('LeakwatchIntegration', 'ContainmentAction__c', 'editable')).toEqual(optional.filter((field) => !decidedInTheOrg.includes(field)));
     expect(named('LeakwatchIntegration', 'Incident__c', 'editable')).toEqual(expect.arrayContaining(sidecarIncidentFields));
     const playbooks = (name: string) =>
-      ([] as Record<string, string>[]).concat((permissionSets.get(name)!.customMetadataTypeAccesses ?? []) as Record<string, string>[]).some((access) => access.name === 'ContainmentPlaybook__mdt' && access.enabled === 'true');
+      ([] as Record<string, string>[])
+        .concat((permissionSets.get(name)!.customMetadataTypeAccesses ?? []) as Record<string, string>[])
+        .some((access) => access.name === 'ContainmentPlaybook__mdt' && access.enabled === 'true');
     expect(playbooks('LeakwatchIntegration')).toBe(true);
     for (const name of ['LeakwatchAdmin', 'LeakwatchReviewer']) {
       // The integration user owns the actions (private sharing): deciding them takes Modify All on the object.
-      expect(objectGrant(name), name).toMatchObject({ allowCreate: 'false', allowEdit: 'true', allowRead: 'true', allowDelete: 'false', viewAllRecords: 'true', modifyAllRecords: 'true' });
+      expect(objectGrant(name), name).toMatchObject({
+        allowCreate: 'false',
+        allowEdit: 'true',
+        allowRead: 'true',
+        allowDelete: 'false',
+        viewAllRecords: 'true',
+        modifyAllRecords: 'true',
+      });
       expect(named(name, 'ContainmentAction__c', 'readable'), name).toEqual(optional);
       expect(named(name, 'ContainmentAction__c', 'editable'), name).toEqual(decidedInTheOrg);
-      expect(fieldGrants(name, 'Incident__c').filter((grant) => sidecarIncidentFields.includes(grant.field!.split('.')[1]!)), name).toEqual(
-        sidecarIncidentFields.map((field) => ({ editable: 'false', field: `Incident__c.${field}`, readable: 'true' })),
-      );
+      expect(
+        fieldGrants(name, 'Incident__c').filter((grant) => sidecarIncidentFields.includes(grant.field!.split('.')[1]!)),
+        name,
+      ).toEqual(sidecarIncidentFields.map((field) => ({ editable: 'false', field: `Incident__c.${field}`, readable: 'true' })));
     }
     const holders = [...permissionSets]
       .filter(([, permissionSet]) =>
-        ([] as Record<string, string>[]).concat((permissionSet.customPermissions ?? []) as Record<string, string>[]).some((grant) => grant.name === 'ApproveContainment' && grant.enabled === 'true'),
+        ([] as Record<string, string>[])
+          .concat((permissionSet.customPermissions ?? []) as Record<string, string>[])
+          .some((grant) => grant.name === 'ApproveContainment' && grant.enabled === 'true'),
       )
       .map(([name]) => name)
       .sort();

@@ -219,7 +219,7 @@ describe('the preview answers as the dashboards’ Apex does', () => {
         "String X = 'x'; /* it's */ String Q = 'it\\'s';",
         "Set<String> S = new Set<String>{ X, 'y' }; List<String> L = new List<String>{ 'b', X };",
         "Map<String, Schema.SObjectField> F = new Map<String, Schema.SObjectField>{ 'a' => Incident__c.ConfirmedAt__c, X => 'z' };",
-        "Integer N = 20; void m() { [SELECT Id, Name FROM LeakVerdict__c WHERE Id = :x]; }",
+        'Integer N = 20; void m() { [SELECT Id, Name FROM LeakVerdict__c WHERE Id = :x]; }',
       ].join('\n'),
     );
     expect(source.literals).toEqual(['x', "it's", 'y', 'b', 'a', 'z']);

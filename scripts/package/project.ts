@@ -44,7 +44,11 @@ export function runSf(args: string[]): SpawnSyncReturns<string> {
   });
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => ['values', 'value', 'fieldPermissions', 'objectPermissions', 'columns', 'fields', 'filters'].includes(name) });
+const xml = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  isArray: (name) => ['values', 'value', 'fieldPermissions', 'objectPermissions', 'columns', 'fields', 'filters'].includes(name),
+});
 
 export function readXml(path: string): Record<string, unknown> {
   return xml.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

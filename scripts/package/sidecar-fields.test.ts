@@ -80,7 +80,14 @@ function describeValue(expression: ts.Expression, checker: ts.TypeChecker): Writ
 
 /** Every field written by an `{ sobject, fields }` object literal in the given files. */
 export function writtenFields(files: string[]): { records: number; fields: WrittenField[]; externalIds: WrittenField[] } {
-  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true });
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
   const fields: WrittenField[] = [];
   const externalIds: WrittenField[] = [];
@@ -101,7 +108,13 @@ export function writtenFields(files: string[]): { records: number; fields: Writt
           }
           for (const property of values.properties) {
             if (!ts.isPropertyAssignment(property)) {
-              fields.push({ file, line: at(property), sobject: sobject.text, field: property.getText(), written: { kind: 'unknown', type: 'not a plain property' } });
+              fields.push({
+                file,
+                line: at(property),
+                sobject: sobject.text,
+                field: property.getText(),
+                written: { kind: 'unknown', type: 'not a plain property' },
+              });
               continue;
             }
             const name = property.name.getText();
@@ -125,7 +138,8 @@ function incompatibility(field: FieldDefinition, written: Written, objects: Map<
   switch (written.kind) {
     case 'text':
       if (!TEXT_TYPES.has(field.type)) return `a string into a ${field.type}`;
-      if (written.maxLength !== undefined && (field.length ?? 0) < written.maxLength) return `up to ${written.maxLength} characters into length ${field.length}`;
+      if (written.maxLength !== undefined && (field.length ?? 0) < written.maxLength)
+        return `up to ${written.maxLength} characters into length ${field.length}`;
       return undefined;
     case 'literals': {
       if (field.type === 'Picklist') {
@@ -235,7 +249,12 @@ export function coverageWrites(file: string): { upserts: { sobject: string; exte
         upserts.push({ sobject: sobject.text, externalIdField: externalIdField.text });
       }
     }
-    const initializer = ts.isVariableDeclaration(node) && node.initializer && ts.isAsExpression(node.initializer) ? node.initializer.expression : ts.isVariableDeclaration(node) ? node.initializer : undefined;
+    const initializer =
+      ts.isVariableDeclaration(node) && node.initializer && ts.isAsExpression(node.initializer)
+        ? node.initializer.expression
+        : ts.isVariableDeclaration(node)
+          ? node.initializer
+          : undefined;
     if (ts.isVariableDeclaration(node) && node.name.getText() === 'STATES' && initializer && ts.isObjectLiteralExpression(initializer)) {
       for (const property of initializer.properties) {
         if (ts.isPropertyAssignment(property) && ts.isStringLiteral(property.initializer)) states.push(property.initializer.text);
@@ -263,9 +282,30 @@ describe('the coverage map the sidecar writes (CollectorStatus__c)', () => {
   };
   const samples: SourceCoverage[] = [
     base,
-    { ...base, source: 'EventLogFile', available: false, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null, lastError: "INVALID_TYPE: sObject type 'EventLogFile' is not supported.", lastErrorAt: '2026-11-23T08:15:00.000Z', errorsTotal: 1 },
+    {
+      ...base,
+      source: 'EventLogFile',
+      available: false,
+      lastRowAt: null,
+      lagSeconds: null,
+      rows24h: 0,
+      rowsTotal: 0,
+      lastSuccessAt: null,
+      lastError: "INVALID_TYPE: sObject type 'EventLogFile' is not supported.",
+      lastErrorAt: '2026-11-23T08:15:00.000Z',
+      errorsTotal: 1,
+    },
     { ...base, source: 'OauthToken', lastError: `REQUEST_LIMIT_EXCEEDED: ${'x'.repeat(400)}`, lastErrorAt: '2026-11-23T08:16:00.000Z', errorsTotal: 3 },
-    { ...base, source: `PermissionSetAssignment${'-'.repeat(100)}`, available: null, lastRowAt: null, lagSeconds: null, rows24h: 0, rowsTotal: 0, lastSuccessAt: null },
+    {
+      ...base,
+      source: `PermissionSetAssignment${'-'.repeat(100)}`,
+      available: null,
+      lastRowAt: null,
+      lagSeconds: null,
+      rows24h: 0,
+      rowsTotal: 0,
+      lastSuccessAt: null,
+    },
     { ...base, source: '/event/ApiEventStream', lagSeconds: 2 },
     { ...base, source: '/event/ReportEventStream', lagSeconds: 1_800 },
   ];

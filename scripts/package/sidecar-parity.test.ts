@@ -128,7 +128,9 @@ describe('what the package and the sidecar both name', () => {
     expect(messages.filter((message) => !service.includes(quoted(message)))).toEqual([]);
     const fieldsDir = join(packageDir, 'main', 'containment', 'objects', 'ContainmentAction__c', 'fields');
     for (const [field, labels] of Object.entries(CONTAINMENT_LABELS)) {
-      const definition = readXml(join(fieldsDir, `${field}.field-meta.xml`)).CustomField as { valueSet: { valueSetDefinition: { value: { fullName: string; label: string }[] } } };
+      const definition = readXml(join(fieldsDir, `${field}.field-meta.xml`)).CustomField as {
+        valueSet: { valueSetDefinition: { value: { fullName: string; label: string }[] } };
+      };
       const defined = Object.fromEntries(definition.valueSet.valueSetDefinition.value.map((value) => [value.fullName, value.label]));
       expect(labels, field).toEqual(defined);
     }

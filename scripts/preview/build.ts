@@ -36,8 +36,13 @@ const CLOSED_GATES = new Set(['@salesforce/gate/bc.260.enableComboboxElementInte
 const orgModules = (): Plugin => ({
   name: 'leakwatch-org-modules',
   resolveId(source) {
-    if (CLOSED_GATES.has(source) ||
-      source.startsWith('@salesforce/apex/') || source.startsWith('@salesforce/schema/') || source === '@salesforce/apex' || source === '@salesforce/user/Id') {
+    if (
+      CLOSED_GATES.has(source) ||
+      source.startsWith('@salesforce/apex/') ||
+      source.startsWith('@salesforce/schema/') ||
+      source === '@salesforce/apex' ||
+      source === '@salesforce/user/Id'
+    ) {
       return VIRTUAL + source;
     }
     if (source === 'lightning/platformShowToastEvent') return join(APP, 'toast.js');

@@ -66,7 +66,16 @@ const CLASSIFICATION_CURRENT = 'Current';
 const MAX_FLOWS = 2000;
 const MAX_SUGGESTIONS = 500;
 /** VerdictSelector.SORTABLE_FIELDS. */
-export const SORTABLE_FIELDS = new Set(['Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'ObjectName__c', 'RecordCount__c', 'ActorUsername__c', 'DetectedAt__c']);
+export const SORTABLE_FIELDS = new Set([
+  'Name',
+  'Severity__c',
+  'RiskScore__c',
+  'Status__c',
+  'ObjectName__c',
+  'RecordCount__c',
+  'ActorUsername__c',
+  'DetectedAt__c',
+]);
 /** LeakVerdict__c.Status__c's values in the picklist's order, which SOQL sorts picklists by. */
 export const VERDICT_STATUS_ORDER = ['New', 'Acknowledged', 'FalsePositive', 'Escalated', 'Resolved'];
 const PICKLIST_ORDER: Record<string, string[]> = {
@@ -98,20 +107,65 @@ const INCIDENT_KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** Every verdict field the preview reads: VerdictSelector.detail's, but the incident's name. */
 export const VERDICT_FIELDS = [
-  'Id', 'Name', 'EventId__c', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c',
-  'RecordCount__c', 'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ConnectedAppId__c', 'OccurredAt__c',
-  'DetectedAt__c', 'ReasonSummary__c', 'Reasons__c', 'PiiTypes__c', 'ZScore__c', 'Details__c', 'ProcessingNotes__c',
-  'FalsePositiveReason__c', 'Incident__c',
+  'Id',
+  'Name',
+  'EventId__c',
+  'Severity__c',
+  'RiskScore__c',
+  'Status__c',
+  'OrgEventKind__c',
+  'ObjectName__c',
+  'Operation__c',
+  'RecordCount__c',
+  'ActorUserId__c',
+  'ActorUsername__c',
+  'ActorIsIntegration__c',
+  'ConnectedAppId__c',
+  'OccurredAt__c',
+  'DetectedAt__c',
+  'ReasonSummary__c',
+  'Reasons__c',
+  'PiiTypes__c',
+  'ZScore__c',
+  'Details__c',
+  'ProcessingNotes__c',
+  'FalsePositiveReason__c',
+  'Incident__c',
 ];
 /** VerdictSelector.detail: VERDICT_FIELDS and the incident's name. */
 export const VERDICT_DETAIL_FIELDS = [...VERDICT_FIELDS, 'Incident__r.Name'];
 /** VerdictSelector.LIST_FIELDS. */
 export const LIST_FIELDS = [
-  'Id', 'Name', 'Severity__c', 'RiskScore__c', 'Status__c', 'OrgEventKind__c', 'ObjectName__c', 'Operation__c', 'RecordCount__c',
-  'ActorUserId__c', 'ActorUsername__c', 'ActorIsIntegration__c', 'ReasonSummary__c', 'PiiTypes__c', 'DetectedAt__c', 'Incident__c',
+  'Id',
+  'Name',
+  'Severity__c',
+  'RiskScore__c',
+  'Status__c',
+  'OrgEventKind__c',
+  'ObjectName__c',
+  'Operation__c',
+  'RecordCount__c',
+  'ActorUserId__c',
+  'ActorUsername__c',
+  'ActorIsIntegration__c',
+  'ReasonSummary__c',
+  'PiiTypes__c',
+  'DetectedAt__c',
+  'Incident__c',
 ];
 /** VerdictSelector.findings. */
-export const FINDING_FIELDS = ['Id', 'Name', 'RecordId__c', 'ObjectName__c', 'FieldName__c', 'EntityType__c', 'Confidence__c', 'Detector__c', 'Occurrences__c', 'MaskedSample__c'];
+export const FINDING_FIELDS = [
+  'Id',
+  'Name',
+  'RecordId__c',
+  'ObjectName__c',
+  'FieldName__c',
+  'EntityType__c',
+  'Confidence__c',
+  'Detector__c',
+  'Occurrences__c',
+  'MaskedSample__c',
+];
 /**
  * PermissionReviewController.ENFORCEMENT_QUEUED, RECENT_DAYS and MAX_RECENT (pinned by scripts/package/sidecar-parity.test.ts):
  * a decision that changes the assignment is saved Queued, and the sidecar carries it out.
@@ -120,20 +174,71 @@ export const ENFORCEMENT_QUEUED = 'Queued';
 export const RECENT_DECISION_DAYS = 30;
 export const MAX_RECENT_DECISIONS = 50;
 const DECISION_FIELDS = [
-  'Id', 'Name', 'PermissionSetName__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c', 'Status__c', 'DecidedBy__c', 'DecidedAt__c',
-  'AccessExpiresOn__c', 'EnforcementStatus__c', 'EnforcementError__c', 'EnforcedAt__c', 'EnforcementAttempts__c',
+  'Id',
+  'Name',
+  'PermissionSetName__c',
+  'AssignmentId__c',
+  'AssigneeId__c',
+  'AssigneeUsername__c',
+  'Status__c',
+  'DecidedBy__c',
+  'DecidedAt__c',
+  'AccessExpiresOn__c',
+  'EnforcementStatus__c',
+  'EnforcementError__c',
+  'EnforcedAt__c',
+  'EnforcementAttempts__c',
 ];
 const REVIEW_FIELDS = [
-  'Id', 'Name', 'ReviewKey__c', 'PermissionSetName__c', 'PermissionSetId__c', 'AssignmentId__c', 'AssigneeId__c', 'AssigneeUsername__c',
-  'AssignedById__c', 'CriticalPermissions__c', 'RiskReasons__c', 'RiskScore__c', 'Status__c', 'CreatedDate',
+  'Id',
+  'Name',
+  'ReviewKey__c',
+  'PermissionSetName__c',
+  'PermissionSetId__c',
+  'AssignmentId__c',
+  'AssigneeId__c',
+  'AssigneeUsername__c',
+  'AssignedById__c',
+  'CriticalPermissions__c',
+  'RiskReasons__c',
+  'RiskScore__c',
+  'Status__c',
+  'CreatedDate',
 ];
 const FLOW_FIELDS = [
-  'Id', 'FlowKey__c', 'SourceService__c', 'DestinationHost__c', 'PolicyName__c', 'Region__c', 'AiService__c', 'AllowListed__c', 'RegionAllowed__c',
-  'Objects__c', 'Fields__c', 'Spans30d__c', 'SpansPerDay__c', 'ActiveDays30d__c', 'FirstSeen__c', 'LastSeen__c',
+  'Id',
+  'FlowKey__c',
+  'SourceService__c',
+  'DestinationHost__c',
+  'PolicyName__c',
+  'Region__c',
+  'AiService__c',
+  'AllowListed__c',
+  'RegionAllowed__c',
+  'Objects__c',
+  'Fields__c',
+  'Spans30d__c',
+  'SpansPerDay__c',
+  'ActiveDays30d__c',
+  'FirstSeen__c',
+  'LastSeen__c',
 ];
 const SUGGESTION_FIELDS = [
-  'Id', 'FieldKey__c', 'ObjectName__c', 'FieldName__c', 'PiiTypes__c', 'SuggestedSensitivity__c', 'SuggestedCompliance__c', 'CurrentSensitivity__c',
-  'CurrentCompliance__c', 'Reason__c', 'Status__c', 'ReviewedBy__r.Name', 'ReviewedAt__c', 'AppliedAt__c', 'LastError__c',
+  'Id',
+  'FieldKey__c',
+  'ObjectName__c',
+  'FieldName__c',
+  'PiiTypes__c',
+  'SuggestedSensitivity__c',
+  'SuggestedCompliance__c',
+  'CurrentSensitivity__c',
+  'CurrentCompliance__c',
+  'Reason__c',
+  'Status__c',
+  'ReviewedBy__r.Name',
+  'ReviewedAt__c',
+  'AppliedAt__c',
+  'LastError__c',
 ];
 const COLLECTOR_FIELDS = ['SourceKey__c', 'State__c', 'LastRowAt__c', 'Rows24h__c', 'LastError__c', 'CheckedAt__c'];
 /** SignalCoverage.SOURCES: the sidecar's sources and what each covers (pinned by scripts/package/sidecar-parity.test.ts). */
@@ -176,10 +281,31 @@ export const COVERAGE_STATE_LABELS: Record<string, string> = {
 const COVERAGE_STALE_MS = 24 * 3_600_000;
 /** IncidentController.getIncidents, and IncidentKey__c: the emulated write-back updates incidents by their key. */
 export const INCIDENT_FIELDS = [
-  'Id', 'Name', 'IncidentKey__c', 'Status__c', 'Severity__c', 'DetectedAt__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c',
-  'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'DataCategories__c', 'EstimatedSubjects__c',
-  'Summary__c', 'Timeline__c', 'Milestones__c', 'Revision__c', 'AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c',
-  'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'MergedInto__c', 'MergedInto__r.Name',
+  'Id',
+  'Name',
+  'IncidentKey__c',
+  'Status__c',
+  'Severity__c',
+  'DetectedAt__c',
+  'ConfirmedAt__c',
+  'EarlyWarningSentAt__c',
+  'AuthorityNotifiedAt__c',
+  'Nis2NotificationSentAt__c',
+  'FinalReportSentAt__c',
+  'DataCategories__c',
+  'EstimatedSubjects__c',
+  'Summary__c',
+  'Timeline__c',
+  'Milestones__c',
+  'Revision__c',
+  'AwarenessAt__c',
+  'AwarenessBasis__c',
+  'GdprNotifyBy__c',
+  'Nis2EarlyWarningBy__c',
+  'Nis2NotificationBy__c',
+  'Nis2FinalReportBy__c',
+  'MergedInto__c',
+  'MergedInto__r.Name',
 ];
 /** ContainmentService.REVERSIBLE: ended sessions and revoked tokens cannot come back (pinned by scripts/package/sidecar-parity.test.ts). */
 export const CONTAINMENT_REVERSIBLE = new Set(['FreezeUser', 'RestoreOrgWideDefault', 'DeleteSharingRule', 'BlockEgressDestination']);
@@ -201,7 +327,14 @@ export const CONTAINMENT_STATUS_REFUSALS = {
 } as const;
 /** The picklist labels of ContainmentAction__c, which ContainmentController reads from the schema (pinned by the parity test). */
 export const CONTAINMENT_LABELS: Record<'Action__c' | 'Mode__c' | 'Status__c', Record<string, string>> = {
-  Action__c: { FreezeUser: 'Freeze User', EndSessions: 'End Sessions', RevokeOAuthTokens: 'Revoke OAuth Tokens', RestoreOrgWideDefault: 'Restore Org-Wide Default', DeleteSharingRule: 'Delete Sharing Rule', BlockEgressDestination: 'Block Egress Destination' },
+  Action__c: {
+    FreezeUser: 'Freeze User',
+    EndSessions: 'End Sessions',
+    RevokeOAuthTokens: 'Revoke OAuth Tokens',
+    RestoreOrgWideDefault: 'Restore Org-Wide Default',
+    DeleteSharingRule: 'Delete Sharing Rule',
+    BlockEgressDestination: 'Block Egress Destination',
+  },
   Mode__c: { Automatic: 'Automatic', AfterApproval: 'After Approval' },
   Status__c: {
     Proposed: 'Proposed',
@@ -218,12 +351,43 @@ export const CONTAINMENT_LABELS: Record<'Action__c' | 'Mode__c' | 'Status__c', R
 const MAX_CONTAINMENT_ACTIONS = 200;
 /** ContainmentSelector.forIncident. */
 const CONTAINMENT_FIELDS = [
-  'Id', 'Name', 'ActionKey__c', 'Incident__c', 'Action__c', 'TargetId__c', 'TargetLabel__c', 'Mode__c', 'Status__c', 'Playbook__c', 'Rule__c',
-  'ProposedAt__c', 'DecidedAt__c', 'DecidedBy__c', 'DecidedBy__r.Name', 'DoneAt__c', 'TimeToContainmentSeconds__c', 'ExpiresAt__c', 'UndoneAt__c',
-  'UndoneBy__c', 'UndoneBy__r.Name', 'Outcome__c', 'Attempts__c', 'IncidentActors__c',
+  'Id',
+  'Name',
+  'ActionKey__c',
+  'Incident__c',
+  'Action__c',
+  'TargetId__c',
+  'TargetLabel__c',
+  'Mode__c',
+  'Status__c',
+  'Playbook__c',
+  'Rule__c',
+  'ProposedAt__c',
+  'DecidedAt__c',
+  'DecidedBy__c',
+  'DecidedBy__r.Name',
+  'DoneAt__c',
+  'TimeToContainmentSeconds__c',
+  'ExpiresAt__c',
+  'UndoneAt__c',
+  'UndoneBy__c',
+  'UndoneBy__r.Name',
+  'Outcome__c',
+  'Attempts__c',
+  'IncidentActors__c',
 ];
 /** IncidentController.getIncidentVerdicts, and RecordCount__c and DetectedAt__c for the emulated split. */
-export const INCIDENT_VERDICT_FIELDS = ['Id', 'Name', 'Severity__c', 'RiskScore__c', 'ReasonSummary__c', 'OccurredAt__c', 'EventId__c', 'RecordCount__c', 'DetectedAt__c'];
+export const INCIDENT_VERDICT_FIELDS = [
+  'Id',
+  'Name',
+  'Severity__c',
+  'RiskScore__c',
+  'ReasonSummary__c',
+  'OccurredAt__c',
+  'EventId__c',
+  'RecordCount__c',
+  'DetectedAt__c',
+];
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
@@ -284,7 +448,9 @@ export const flowIndex = (flows: OrgRecord[]): ((objectName: string, fieldName: 
 
 /** DataMapSelector.flows' order: most recently seen first, then by key. */
 const byLastSeen = (a: OrgRecord, b: OrgRecord): number =>
-  Number(b.LastSeen__c != null) - Number(a.LastSeen__c != null) || text(b.LastSeen__c).localeCompare(text(a.LastSeen__c)) || text(a.FlowKey__c).localeCompare(text(b.FlowKey__c));
+  Number(b.LastSeen__c != null) - Number(a.LastSeen__c != null) ||
+  text(b.LastSeen__c).localeCompare(text(a.LastSeen__c)) ||
+  text(a.FlowKey__c).localeCompare(text(b.FlowKey__c));
 
 /** Compares Salesforce ids in 15- or 18-character form. */
 const sameId = (left: unknown, right: string): boolean => typeof left === 'string' && left !== '' && left.slice(0, 15) === right.slice(0, 15);
@@ -324,7 +490,9 @@ export const signalCoverage = (statuses: OrgRecord[], at: Date): Record<string, 
   return [
     // The emulated org runs with the package's default settings: the capture triggers are on.
     coverageSignal('CaptureTriggers', 'Record changes on monitored objects', 'Real-time', "The package's capture triggers", 'Captured'),
-    ...Object.keys(COVERAGE_SOURCES).sort().map((key) => collector(key, COVERAGE_SOURCES[key] as string, byKey.get(key))),
+    ...Object.keys(COVERAGE_SOURCES)
+      .sort()
+      .map((key) => collector(key, COVERAGE_SOURCES[key] as string, byKey.get(key))),
     ...sorted
       .filter((status) => text(status.SourceKey__c) in COVERAGE_STREAMS)
       .map((status) => {
@@ -349,8 +517,7 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   const now = context.now ?? (() => new Date());
   const select = <T extends OrgRecord = OrgRecord>(fields: string[], object: string, where = ''): Promise<T[]> =>
     org.query<T>(`SELECT ${fields.join(', ')} FROM ${object}${where ? ` WHERE ${where}` : ''}`);
-  const byId = async (fields: string[], object: string, id: string): Promise<OrgRecord | undefined> =>
-    (await select(fields, object, `Id = '${id}'`))[0];
+  const byId = async (fields: string[], object: string, id: string): Promise<OrgRecord | undefined> => (await select(fields, object, `Id = '${id}'`))[0];
 
   const allVerdicts = () => select(VERDICT_FIELDS, 'LeakVerdict__c');
 
@@ -364,10 +531,16 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const count = (values: string[]) => {
       const counts = new Map<string, number>();
       for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-      return [...counts].map(([label, total]) => ({ label, total })).sort((a, b) => b.total - a.total).slice(0, 20);
+      return [...counts]
+        .map(([label, total]) => ({ label, total }))
+        .sort((a, b) => b.total - a.total)
+        .slice(0, 20);
     };
     const since = now().getTime() - TREND_DAYS * DAY;
-    const actors = new Map<string, { userId: string | null; username: string; integration: boolean; anomalyScore: number | null; riskScore: number; verdicts: number }>();
+    const actors = new Map<
+      string,
+      { userId: string | null; username: string; integration: boolean; anomalyScore: number | null; riskScore: number; verdicts: number }
+    >();
     for (const verdict of verdicts) {
       // The org resolves ActorUserId__c to the User's username; the emulated org has no User records, so the stored (masked) value stays.
       const username = text(verdict.ActorUsername__c);
@@ -382,24 +555,43 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     }
     const ranked = [...actors.values()].sort((a, b) => (b.anomalyScore ?? Number.NEGATIVE_INFINITY) - (a.anomalyScore ?? Number.NEGATIVE_INFINITY));
     const top = (integration: boolean) =>
-      ranked.filter((actor) => actor.integration === integration).slice(0, TOP_ACTORS).map(({ userId, username, anomalyScore, riskScore, verdicts: total }) => ({ userId, username, anomalyScore, riskScore, verdicts: total }));
+      ranked
+        .filter((actor) => actor.integration === integration)
+        .slice(0, TOP_ACTORS)
+        .map(({ userId, username, anomalyScore, riskScore, verdicts: total }) => ({ userId, username, anomalyScore, riskScore, verdicts: total }));
     const today = Date.UTC(now().getUTCFullYear(), now().getUTCMonth(), now().getUTCDate());
-    const trend = Array.from({ length: TREND_DAYS }, (_, index) => ({ day: new Date(today - (TREND_DAYS - 1 - index) * DAY).toISOString().slice(0, 10), events: 0, alerts: 0 }));
+    const trend = Array.from({ length: TREND_DAYS }, (_, index) => ({
+      day: new Date(today - (TREND_DAYS - 1 - index) * DAY).toISOString().slice(0, 10),
+      events: 0,
+      alerts: 0,
+    }));
     for (const verdict of verdicts) {
       const day = trend.find((entry) => entry.day === text(verdict.OccurredAt__c).slice(0, 10));
       if (!day) continue;
       day.events += 1;
       if (ALERT_SEVERITIES.has(text(verdict.Severity__c))) day.alerts += 1;
     }
-    const lastContact = verdicts.map((verdict) => text(verdict.DetectedAt__c)).filter(Boolean).sort().at(-1) ?? null;
+    const lastContact =
+      verdicts
+        .map((verdict) => text(verdict.DetectedAt__c))
+        .filter(Boolean)
+        .sort()
+        .at(-1) ?? null;
     return {
-      openBySeverity: SEVERITIES.map((label) => ({ label, total: verdicts.filter((v) => v.Severity__c === label && OPEN_VERDICT_STATUSES.has(text(v.Status__c))).length })),
+      openBySeverity: SEVERITIES.map((label) => ({
+        label,
+        total: verdicts.filter((v) => v.Severity__c === label && OPEN_VERDICT_STATUSES.has(text(v.Status__c))).length,
+      })),
       findingsByType: count(findings.map((finding) => text(finding.EntityType__c))),
       findingsByObject: count(findings.map((finding) => text(finding.ObjectName__c))),
       topActors: top(false),
       topIntegrations: top(true),
       trend,
-      sidecar: { lastContact, untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === VERDICT_STATUS.UNTRIAGED).length, pendingReviews: pendingReviews.length },
+      sidecar: {
+        lastContact,
+        untriagedVerdicts: verdicts.filter((verdict) => verdict.Status__c === VERDICT_STATUS.UNTRIAGED).length,
+        pendingReviews: pendingReviews.length,
+      },
       coverage: signalCoverage(collectorStatuses, now()),
     };
   };
@@ -464,7 +656,11 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     );
     await updateVerdicts([
       { EventId__c: verdict.EventId__c, Status__c: VERDICT_STATUS.FALSE_POSITIVE, FalsePositiveReason__c: why },
-      ...similar.slice(0, MAX_ROWS).map((other) => ({ EventId__c: other.EventId__c, Status__c: VERDICT_STATUS.FALSE_POSITIVE, FalsePositiveReason__c: `Suppressed as similar to ${text(verdict.Name)}: ${why}` })),
+      ...similar.slice(0, MAX_ROWS).map((other) => ({
+        EventId__c: other.EventId__c,
+        Status__c: VERDICT_STATUS.FALSE_POSITIVE,
+        FalsePositiveReason__c: `Suppressed as similar to ${text(verdict.Name)}: ${why}`,
+      })),
     ]);
     return 1 + Math.min(similar.length, MAX_ROWS);
   };
@@ -473,7 +669,9 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const name = text(title).trim();
     if (!name) throw new ApexError('Give the incident a title.');
     const ids = new Set(idList(verdictIds, 'verdictIds'));
-    const verdicts = (await allVerdicts()).filter((verdict) => ids.has(text(verdict.Id))).sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
+    const verdicts = (await allVerdicts())
+      .filter((verdict) => ids.has(text(verdict.Id)))
+      .sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
     if (verdicts.length === 0) throw new ApexError('Select at least one verdict you can see.');
     const taken = verdicts.filter((verdict) => text(verdict.Incident__c));
     if (taken.length > 0) {
@@ -483,7 +681,9 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         return `${text(verdict.Name)} already belongs to incident "${text(incident?.Name) || text(verdict.Incident__c)}"`;
       });
       const more = named.length > MAX_LISTED ? `, and ${named.length - MAX_LISTED} more verdict(s)` : '';
-      throw new ApexError(`${named.slice(0, MAX_LISTED).join('; ')}${more}. Nothing was escalated: leave verdicts that are already in an incident out of the selection.`);
+      throw new ApexError(
+        `${named.slice(0, MAX_LISTED).join('; ')}${more}. Nothing was escalated: leave verdicts that are already in an incident out of the selection.`,
+      );
     }
     const rank = Math.min(INCIDENT_SEVERITIES.length - 1, ...verdicts.map((v) => INCIDENT_SEVERITIES.indexOf(text(v.Severity__c))).filter((r) => r >= 0));
     const categories = [...new Set(verdicts.flatMap((v) => text(v.PiiTypes__c).split(';').filter(Boolean)))].sort();
@@ -598,7 +798,8 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const change: OrgRecord = { IncidentKey__c: incident.IncidentKey__c };
     if (definition.field) change[definition.field] = at;
     if (name === 'notifyAuthority' && incident.ConfirmedAt__c == null) change.ConfirmedAt__c = at;
-    if (definition.status && INCIDENT_STATUS_ORDER.indexOf(definition.status) > INCIDENT_STATUS_ORDER.indexOf(text(incident.Status__c))) change.Status__c = definition.status;
+    if (definition.status && INCIDENT_STATUS_ORDER.indexOf(definition.status) > INCIDENT_STATUS_ORDER.indexOf(text(incident.Status__c)))
+      change.Status__c = definition.status;
     change.Milestones__c = JSON.stringify([...entries, { milestone: name, at, who: user.name, userId: user.id }]);
     savedOrThrow(await org.upsert('Incident__c', 'IncidentKey__c', [change]));
     return null;
@@ -611,7 +812,15 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     return verdicts
       .sort((a, b) => num(b.RiskScore__c) - num(a.RiskScore__c) || text(a.OccurredAt__c).localeCompare(text(b.OccurredAt__c)))
       .slice(0, MAX_SPLIT)
-      .map(({ Id, Name, Severity__c, RiskScore__c, ReasonSummary__c, OccurredAt__c, EventId__c }) => ({ Id, Name, Severity__c, RiskScore__c, ReasonSummary__c, OccurredAt__c, EventId__c }));
+      .map(({ Id, Name, Severity__c, RiskScore__c, ReasonSummary__c, OccurredAt__c, EventId__c }) => ({
+        Id,
+        Name,
+        Severity__c,
+        RiskScore__c,
+        ReasonSummary__c,
+        OccurredAt__c,
+        EventId__c,
+      }));
   };
 
   /** IncidentChangeService.changeableKey: the sidecar knows only the incidents it opened, and a merged one is read-only. */
@@ -642,28 +851,45 @@ export const createControllers = (context: ControllerContext): Record<string, Re
    */
   const mergeIncidents: Method = async ({ survivorId, otherIds }) => {
     const survivorRecordId = requireId(survivorId, 'survivorId');
-    const others = selection(otherIds, 'otherIds', MAX_MERGED, 'Select the incidents to merge into this one.', `Merge at most ${MAX_MERGED} incidents at a time.`);
+    const others = selection(
+      otherIds,
+      'otherIds',
+      MAX_MERGED,
+      'Select the incidents to merge into this one.',
+      `Merge at most ${MAX_MERGED} incidents at a time.`,
+    );
     if (others.some((id) => sameId(id, survivorRecordId))) throw new ApexError('An incident cannot be merged into itself.');
     const incidents = await select(INCIDENT_FIELDS, 'Incident__c');
     const find = (id: string) => incidents.find((incident) => sameId(incident.Id, id));
     const survivor = find(survivorRecordId);
     if (!survivor) throw new ApexError('This incident does not exist or you cannot see it.');
     const merged = others.map(find);
-    if (merged.some((incident) => !incident)) throw new ApexError('An incident selected does not exist or you cannot see it. Reload the console and select again.');
+    if (merged.some((incident) => !incident))
+      throw new ApexError('An incident selected does not exist or you cannot see it. Reload the console and select again.');
     const mergedIncidents = merged as OrgRecord[];
     mergedIncidents.forEach(changeableKey);
     const survivorKey = changeableKey(survivor);
     const mergedIds = mergedIncidents.map((incident) => text(incident.Id));
-    const verdicts = (await select(['EventId__c', 'Incident__c'], 'LeakVerdict__c')).filter((verdict) => mergedIds.some((id) => sameId(verdict.Incident__c, id)));
+    const verdicts = (await select(['EventId__c', 'Incident__c'], 'LeakVerdict__c')).filter((verdict) =>
+      mergedIds.some((id) => sameId(verdict.Incident__c, id)),
+    );
     await updateVerdicts(verdicts.map((verdict) => ({ EventId__c: verdict.EventId__c, Incident__c: survivor.Id })));
     savedOrThrow(
       await org.upsert('Incident__c', 'IncidentKey__c', [
-        ...mergedIncidents.map((incident) => ({ IncidentKey__c: incident.IncidentKey__c, Status__c: MERGED, MergedInto__c: survivor.Id, Revision__c: num(incident.Revision__c) + 1 })),
+        ...mergedIncidents.map((incident) => ({
+          IncidentKey__c: incident.IncidentKey__c,
+          Status__c: MERGED,
+          MergedInto__c: survivor.Id,
+          Revision__c: num(incident.Revision__c) + 1,
+        })),
         {
           IncidentKey__c: survivorKey,
           Revision__c: num(survivor.Revision__c) + 1,
           EstimatedSubjects__c: [survivor, ...mergedIncidents].reduce((sum, incident) => sum + num(incident.EstimatedSubjects__c), 0),
-          DataCategories__c: [...new Set([survivor, ...mergedIncidents].flatMap((incident) => text(incident.DataCategories__c).split(';').filter(Boolean)))].sort().join(';').slice(0, 255),
+          DataCategories__c: [...new Set([survivor, ...mergedIncidents].flatMap((incident) => text(incident.DataCategories__c).split(';').filter(Boolean)))]
+            .sort()
+            .join(';')
+            .slice(0, 255),
           Timeline__c: appended(survivor.Timeline__c, `Merged in: ${mergedIncidents.map((incident) => text(incident.Name)).join(', ')}`),
         },
       ]),
@@ -677,13 +903,20 @@ export const createControllers = (context: ControllerContext): Record<string, Re
    */
   const splitIncident: Method = async ({ incidentId, verdictIds }) => {
     const id = requireId(incidentId, 'incidentId');
-    const ids = selection(verdictIds, 'verdictIds', MAX_SPLIT, 'Select the verdicts to split out of this incident.', `Split at most ${MAX_SPLIT} verdicts at a time.`);
+    const ids = selection(
+      verdictIds,
+      'verdictIds',
+      MAX_SPLIT,
+      'Select the verdicts to split out of this incident.',
+      `Split at most ${MAX_SPLIT} verdicts at a time.`,
+    );
     const incident = await byId(INCIDENT_FIELDS, 'Incident__c', id);
     if (!incident) throw new ApexError('This incident does not exist or you cannot see it.');
     changeableKey(incident);
     const verdicts = await select(INCIDENT_VERDICT_FIELDS, 'LeakVerdict__c', `Incident__c = '${id}'`);
     const moving = verdicts.filter((verdict) => ids.some((verdictId) => sameId(verdict.Id, verdictId)));
-    if (moving.length !== ids.length) throw new ApexError('A verdict selected is not in this incident, or you cannot see it. Reload the incident and select again.');
+    if (moving.length !== ids.length)
+      throw new ApexError('A verdict selected is not in this incident, or you cannot see it. Reload the incident and select again.');
     if (moving.length >= verdicts.length) throw new ApexError('A split must leave at least one verdict in the incident.');
     moving.sort((a, b) => text(a.DetectedAt__c).localeCompare(text(b.DetectedAt__c)));
     const key = randomUUID();
@@ -691,7 +924,15 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const rank = Math.min(INCIDENT_SEVERITIES.length - 1, ...moving.map((v) => INCIDENT_SEVERITIES.indexOf(text(v.Severity__c))).filter((r) => r >= 0));
     const movedSubjects = moving.reduce((sum, verdict) => sum + num(verdict.RecordCount__c), 0);
     const clocks = Object.fromEntries(
-      ['AwarenessAt__c', 'AwarenessBasis__c', 'GdprNotifyBy__c', 'Nis2EarlyWarningBy__c', 'Nis2NotificationBy__c', 'Nis2FinalReportBy__c', 'DataCategories__c'].map((field) => [field, incident[field] ?? null]),
+      [
+        'AwarenessAt__c',
+        'AwarenessBasis__c',
+        'GdprNotifyBy__c',
+        'Nis2EarlyWarningBy__c',
+        'Nis2NotificationBy__c',
+        'Nis2FinalReportBy__c',
+        'DataCategories__c',
+      ].map((field) => [field, incident[field] ?? null]),
     );
     const [splitId] = savedOrThrow(
       await org.upsert('Incident__c', 'IncidentKey__c', [
@@ -726,10 +967,31 @@ export const createControllers = (context: ControllerContext): Record<string, Re
       select(['ObjectName__c', 'FieldName__c', 'EntityType__c', 'Occurrences__c', 'Confidence__c'], 'PiiFinding__c', 'ObjectName__c != null'),
       select(FLOW_FIELDS, 'DataFlow__c'),
     ]);
-    const entries = new Map<string, { key: string; objectName: string; fieldName: string; entityTypes: string[]; findings: number; occurrences: number; maxConfidence: number; specialCategory: boolean }>();
+    const entries = new Map<
+      string,
+      {
+        key: string;
+        objectName: string;
+        fieldName: string;
+        entityTypes: string[];
+        findings: number;
+        occurrences: number;
+        maxConfidence: number;
+        specialCategory: boolean;
+      }
+    >();
     for (const finding of findings) {
       const key = `${text(finding.ObjectName__c)}.${text(finding.FieldName__c)}`;
-      const entry = entries.get(key) ?? { key, objectName: text(finding.ObjectName__c), fieldName: text(finding.FieldName__c), entityTypes: [], findings: 0, occurrences: 0, maxConfidence: 0, specialCategory: false };
+      const entry = entries.get(key) ?? {
+        key,
+        objectName: text(finding.ObjectName__c),
+        fieldName: text(finding.FieldName__c),
+        entityTypes: [],
+        findings: 0,
+        occurrences: 0,
+        maxConfidence: 0,
+        specialCategory: false,
+      };
       const type = text(finding.EntityType__c);
       if (!entry.entityTypes.includes(type)) entry.entityTypes.push(type);
       entry.specialCategory ||= SPECIAL_CATEGORIES.has(type);
@@ -769,7 +1031,10 @@ export const createControllers = (context: ControllerContext): Record<string, Re
       appliedAt: record.AppliedAt__c ?? null,
       lastError: record.LastError__c ?? null,
     }));
-    return { canReview: canReviewClassifications(), suggestions: [...suggestions.filter((s) => s.awaitsReview), ...suggestions.filter((s) => !s.awaitsReview)] };
+    return {
+      canReview: canReviewClassifications(),
+      suggestions: [...suggestions.filter((s) => s.awaitsReview), ...suggestions.filter((s) => !s.awaitsReview)],
+    };
   };
 
   /** DataMapController.reviewClassification: ClassificationReviewService.review's checks, then the decision as the user. */
@@ -780,11 +1045,14 @@ export const createControllers = (context: ControllerContext): Record<string, Re
         'Only Leakwatch admins may approve or dismiss classification suggestions: it takes the Review Leakwatch Data Classification permission of the Leakwatch Admin permission set.',
       );
     }
-    if (typeof decision !== 'string' || !CLASSIFICATION_DECISIONS.has(decision)) throw new ApexError(`A suggestion is either Approved or Dismissed, not ${decision == null ? 'null' : String(decision)}.`);
+    if (typeof decision !== 'string' || !CLASSIFICATION_DECISIONS.has(decision))
+      throw new ApexError(`A suggestion is either Approved or Dismissed, not ${decision == null ? 'null' : String(decision)}.`);
     const suggestion = await byId(['Id', 'FieldKey__c', 'Status__c'], 'FieldClassification__c', id);
     if (!suggestion) throw new ApexError('This suggestion does not exist or you cannot see it.');
     if (!CLASSIFICATION_AWAITING_REVIEW.has(text(suggestion.Status__c))) {
-      throw new ApexError(`The suggestion for ${text(suggestion.FieldKey__c)} is already ${text(suggestion.Status__c)}: only suggestions that are Suggested or Failed can be approved or dismissed.`);
+      throw new ApexError(
+        `The suggestion for ${text(suggestion.FieldKey__c)} is already ${text(suggestion.Status__c)}: only suggestions that are Suggested or Failed can be approved or dismissed.`,
+      );
     }
     savedOrThrow(
       await org.upsert('FieldClassification__c', 'FieldKey__c', [
@@ -797,7 +1065,9 @@ export const createControllers = (context: ControllerContext): Record<string, Re
   /** ContainmentService.fourEyesRefusal: nobody acts on containment that targets them or on an incident they are an actor of. */
   const containmentFourEyes = (action: OrgRecord): string | null => {
     if (sameId(action.TargetId__c, user.id)) return CONTAINMENT_REFUSALS.target;
-    const actors = text(action.IncidentActors__c).split(',').map((id) => id.trim());
+    const actors = text(action.IncidentActors__c)
+      .split(',')
+      .map((id) => id.trim());
     return actors.some((id) => sameId(id, user.id)) ? CONTAINMENT_REFUSALS.actor : null;
   };
   const statusLabel = (status: unknown): string => CONTAINMENT_LABELS.Status__c[text(status)] ?? text(status);
@@ -812,7 +1082,8 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     return containmentFourEyes(action);
   };
   const mayDecideContainment = () => customPermissions.has('ApproveContainment');
-  const userName = (relation: unknown, id: unknown): string | null => (relation as { Name?: string } | null | undefined)?.Name ?? (id == null ? null : text(id));
+  const userName = (relation: unknown, id: unknown): string | null =>
+    (relation as { Name?: string } | null | undefined)?.Name ?? (id == null ? null : text(id));
 
   /** ContainmentController.getActions: the incident's time to containment and its actions, with what the user may do. */
   const getActions: Method = async ({ incidentId }) => {
@@ -823,7 +1094,10 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const incident = await byId(['Id', 'DetectedAt__c', 'ContainedAt__c', 'TimeToContainmentSeconds__c'], 'Incident__c', id);
     if (!incident) return empty;
     const records = (await select(CONTAINMENT_FIELDS, 'ContainmentAction__c', `Incident__c = '${id}'`))
-      .sort((a, b) => (time(a.ProposedAt__c) || Number.MAX_SAFE_INTEGER) - (time(b.ProposedAt__c) || Number.MAX_SAFE_INTEGER) || text(a.Name).localeCompare(text(b.Name)))
+      .sort(
+        (a, b) =>
+          (time(a.ProposedAt__c) || Number.MAX_SAFE_INTEGER) - (time(b.ProposedAt__c) || Number.MAX_SAFE_INTEGER) || text(a.Name).localeCompare(text(b.Name)),
+      )
       .slice(0, MAX_CONTAINMENT_ACTIONS);
     return {
       containedAt: incident.ContainedAt__c ?? null,
@@ -887,7 +1161,9 @@ export const createControllers = (context: ControllerContext): Record<string, Re
     const action = await containmentAction(actionId);
     const refusal = undoRefusal(action);
     if (refusal) throw new ApexError(refusal);
-    savedOrThrow(await org.upsert('ContainmentAction__c', 'ActionKey__c', [{ ActionKey__c: action.ActionKey__c, Status__c: 'UndoRequested', UndoneBy__c: user.id }]));
+    savedOrThrow(
+      await org.upsert('ContainmentAction__c', 'ActionKey__c', [{ ActionKey__c: action.ActionKey__c, Status__c: 'UndoRequested', UndoneBy__c: user.id }]),
+    );
     return null;
   };
 

@@ -15,7 +15,12 @@ const print = (line: string): void => {
 };
 
 const demo = await runDemo({ port: 0, orgPort: 0, logLevel: 'warn', faults: false, drainTimeoutMs: 180_000, print });
-const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as { loginUrl: string; clientId: string; username: string; privateKeyPath: string };
+const org = JSON.parse(await readFile(join(demo.dataDir, 'org.json'), 'utf8')) as {
+  loginUrl: string;
+  clientId: string;
+  username: string;
+  privateKeyPath: string;
+};
 await seedPreviewUser(demo.orgUrl);
 await seedPreviewIncidents(createOrgClient(org));
 await seedPreviewDataMap(createOrgClient(org));

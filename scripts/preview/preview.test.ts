@@ -31,7 +31,9 @@ const verdicts = () =>
     'SELECT Id, Name, Status__c, Severity__c, RiskScore__c, OrgEventKind__c, ActorUserId__c, ObjectName__c, Operation__c, FalsePositiveReason__c, Incident__c FROM LeakVerdict__c',
   );
 const reviews = () =>
-  org.query<OrgRecord>('SELECT Id, ReviewKey__c, AssignmentId__c, Status__c, Justification__c, DecidedBy__c, DecidedAt__c, AccessExpiresOn__c, EnforcementStatus__c FROM PermissionReview__c');
+  org.query<OrgRecord>(
+    'SELECT Id, ReviewKey__c, AssignmentId__c, Status__c, Justification__c, DecidedBy__c, DecidedAt__c, AccessExpiresOn__c, EnforcementStatus__c FROM PermissionReview__c',
+  );
 
 const open = async (hash: string, ready: string): Promise<void> => {
   await page.goto(`${preview.url}#${hash}`);
@@ -140,7 +142,10 @@ describe('dashboards preview in Chromium', () => {
       await expect.poll(() => coverageRow(key)).toContain(label);
     }
     expect(await page.locator('.top-actors li').count()).toBeGreaterThan(0);
-    const cardBackground = await page.locator('article.slds-card').first().evaluate((element) => getComputedStyle(element).backgroundColor);
+    const cardBackground = await page
+      .locator('article.slds-card')
+      .first()
+      .evaluate((element) => getComputedStyle(element).backgroundColor);
     expect(cardBackground).toBe('rgb(255, 255, 255)');
     await shoot('overview.png');
   });
@@ -165,8 +170,14 @@ describe('dashboards preview in Chromium', () => {
     const fresh = before.filter((v) => v.Status__c === 'New').sort((a, b) => Number(b.RiskScore__c) - Number(a.RiskScore__c));
     // The sidecar opens incidents for High and Critical verdicts itself: a person escalates one it left out.
     const escalated = fresh.find((v) => !v.Incident__c) as OrgRecord & { Name: string };
-    const noise = fresh.find((v) => v !== escalated && fresh.some((other) => other !== v && other !== escalated && other.ActorUserId__c === v.ActorUserId__c && other.Operation__c === v.Operation__c)) as OrgRecord & { Name: string };
-    const acknowledged = fresh.find((v) => v !== escalated && (v.ActorUserId__c !== noise.ActorUserId__c || v.Operation__c !== noise.Operation__c)) as OrgRecord & { Name: string };
+    const noise = fresh.find(
+      (v) =>
+        v !== escalated &&
+        fresh.some((other) => other !== v && other !== escalated && other.ActorUserId__c === v.ActorUserId__c && other.Operation__c === v.Operation__c),
+    ) as OrgRecord & { Name: string };
+    const acknowledged = fresh.find(
+      (v) => v !== escalated && (v.ActorUserId__c !== noise.ActorUserId__c || v.Operation__c !== noise.Operation__c),
+    ) as OrgRecord & { Name: string };
     expect([escalated, noise, acknowledged].every(Boolean)).toBe(true);
 
     await open('verdicts', 'lightning-datatable tbody tr');
@@ -179,8 +190,18 @@ describe('dashboards preview in Chromium', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await toast('closed as false positive').waitFor();
     const after = await verdicts();
-    const similar = after.filter((v) => v.Id !== noise.Id && v.ActorUserId__c === noise.ActorUserId__c && v.OrgEventKind__c === noise.OrgEventKind__c && v.ObjectName__c === noise.ObjectName__c && v.Operation__c === noise.Operation__c);
-    expect(after.find((v) => v.Id === noise.Id)).toMatchObject({ Status__c: 'FalsePositive', FalsePositiveReason__c: 'Weekly clean-up of bounced marketing contacts, agreed with the DPO' });
+    const similar = after.filter(
+      (v) =>
+        v.Id !== noise.Id &&
+        v.ActorUserId__c === noise.ActorUserId__c &&
+        v.OrgEventKind__c === noise.OrgEventKind__c &&
+        v.ObjectName__c === noise.ObjectName__c &&
+        v.Operation__c === noise.Operation__c,
+    );
+    expect(after.find((v) => v.Id === noise.Id)).toMatchObject({
+      Status__c: 'FalsePositive',
+      FalsePositiveReason__c: 'Weekly clean-up of bounced marketing contacts, agreed with the DPO',
+    });
     expect(similar.every((v) => v.Status__c === 'FalsePositive' || v.Status__c === 'Escalated')).toBe(true);
 
     await rowAction(escalated.Name, 'Escalate to incident…');
@@ -205,7 +226,8 @@ describe('dashboards preview in Chromium', () => {
 
   it("shows the sidecar's four regulatory clocks in the incident console and records a milestone once", async () => {
     await open('incidents', 'button.select-incident');
-    const clocks = (states: string[]) => ['gdpr72h', 'nis2EarlyWarning24h', 'nis2Notification72h', 'nis2FinalReport1Month'].map((key, i) => `${key}: ${states[i]}`);
+    const clocks = (states: string[]) =>
+      ['gdpr72h', 'nis2EarlyWarning24h', 'nis2Notification72h', 'nis2FinalReport1Month'].map((key, i) => `${key}: ${states[i]}`);
     expect(await clockStates(await showIncident(PREVIEW_INCIDENTS.past50.name))).toEqual(clocks(['past50', 'met', 'past50', 'running']));
     expect(await clockStates(await showIncident(PREVIEW_INCIDENTS.overdue.name))).toEqual(clocks(['overdue', 'overdue', 'overdue', 'running']));
     const met = await showIncident(PREVIEW_INCIDENTS.met.name);
@@ -226,17 +248,25 @@ describe('dashboards preview in Chromium', () => {
     expect(await gdpr.innerText()).toContain('Done in time');
     expect(await urgent.getByRole('button', { name: 'Authority notified' }).count()).toBe(0);
     await expect.poll(() => urgent.locator('.timeline li').last().innerText()).toContain('Supervisory authority notified (GDPR Art. 33)');
-    const [stored] = await org.query<OrgRecord>(`SELECT Status__c, AuthorityNotifiedAt__c, Milestones__c FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`);
+    const [stored] = await org.query<OrgRecord>(
+      `SELECT Status__c, AuthorityNotifiedAt__c, Milestones__c FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`,
+    );
     expect(stored?.Status__c).toBe('Notified');
     expect(JSON.parse(String(stored?.Milestones__c)).map((entry: { milestone: string; who: string }) => `${entry.milestone} by ${entry.who}`)).toEqual([
       'earlyWarning by Dana DPO',
       'notifyAuthority by Sam Reviewer',
     ]);
     // First time wins: a second call is refused and changes nothing.
-    const again = await page.evaluate(async (incidentId) => {
-      const response = await fetch('/apex/IncidentController/recordMilestone', { method: 'POST', body: JSON.stringify({ incidentId, milestone: 'notifyAuthority' }) });
-      return { status: response.status, body: await response.json() };
-    }, String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`))[0]?.Id));
+    const again = await page.evaluate(
+      async (incidentId) => {
+        const response = await fetch('/apex/IncidentController/recordMilestone', {
+          method: 'POST',
+          body: JSON.stringify({ incidentId, milestone: 'notifyAuthority' }),
+        });
+        return { status: response.status, body: await response.json() };
+      },
+      String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${PREVIEW_INCIDENTS.past90.key}'`))[0]?.Id),
+    );
     expect(again).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Already recorded') }) });
   });
 
@@ -254,7 +284,9 @@ describe('dashboards preview in Chromium', () => {
 
     await row('proposed').getByRole('button', { name: 'Approve' }).click();
     await toast('Approved. Leakwatch carries it out in a moment').waitFor();
-    const [stored] = await org.query<OrgRecord>(`SELECT Status__c, DecidedBy__c, DecidedAt__c FROM ContainmentAction__c WHERE ActionKey__c = '${PREVIEW_CONTAINMENT.proposed.key}'`);
+    const [stored] = await org.query<OrgRecord>(
+      `SELECT Status__c, DecidedBy__c, DecidedAt__c FROM ContainmentAction__c WHERE ActionKey__c = '${PREVIEW_CONTAINMENT.proposed.key}'`,
+    );
     expect(stored).toMatchObject({ DecidedBy__c: PREVIEW_USER_ID });
     expect(stored?.DecidedAt__c).toBeTruthy();
     await expect.poll(() => row('proposed').locator('.decided-by').innerText()).toContain('Decided by Sam Reviewer');
@@ -266,7 +298,10 @@ describe('dashboards preview in Chromium', () => {
       const response = await fetch('/apex/ContainmentController/decide', { method: 'POST', body: JSON.stringify({ actionId, approve: false }) });
       return { status: response.status, body: await response.json() };
     }, String(proposed?.Id));
-    expect(again).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Only a proposed action can be approved or declined; this one is') }) });
+    expect(again).toEqual({
+      status: 400,
+      body: expect.objectContaining({ message: expect.stringContaining('Only a proposed action can be approved or declined; this one is') }),
+    });
   });
 
   it('counts an incident opened by hand from detection, the GDPR clock from confirmation', async () => {
@@ -295,7 +330,11 @@ describe('dashboards preview in Chromium', () => {
     );
   /** Ticks an SLDS checkbox: its input is visually hidden behind the faux checkbox, which the label holds. */
   const tick = async (checkbox: ReturnType<Page['locator']>) => {
-    await page.locator('label', { has: page.locator(`[id="${await checkbox.getAttribute('id')}"]`) }).or(page.locator(`label[for="${await checkbox.getAttribute('id')}"]`)).first().click();
+    await page
+      .locator('label', { has: page.locator(`[id="${await checkbox.getAttribute('id')}"]`) })
+      .or(page.locator(`label[for="${await checkbox.getAttribute('id')}"]`))
+      .first()
+      .click();
     await expect.poll(() => checkbox.isChecked()).toBe(true);
   };
   const incidentIdByKey = async (key: string) => String((await org.query<OrgRecord>(`SELECT Id FROM Incident__c WHERE IncidentKey__c = '${key}'`))[0]?.Id);
@@ -329,9 +368,14 @@ describe('dashboards preview in Chromium', () => {
     const mergedId = await incidentIdByKey(PREVIEW_INCIDENTS.overdue.key);
     expect(await callApex('mergeIncidents', { survivorId, otherIds: [mergedId] })).toEqual({
       status: 400,
-      body: expect.objectContaining({ message: `Incident "${PREVIEW_INCIDENTS.overdue.name}" was already merged into "${PREVIEW_INCIDENTS.past50.name}": merge or split that one.` }),
+      body: expect.objectContaining({
+        message: `Incident "${PREVIEW_INCIDENTS.overdue.name}" was already merged into "${PREVIEW_INCIDENTS.past50.name}": merge or split that one.`,
+      }),
     });
-    expect(await callApex('mergeIncidents', { survivorId, otherIds: [survivorId] })).toEqual({ status: 400, body: expect.objectContaining({ message: 'An incident cannot be merged into itself.' }) });
+    expect(await callApex('mergeIncidents', { survivorId, otherIds: [survivorId] })).toEqual({
+      status: 400,
+      body: expect.objectContaining({ message: 'An incident cannot be merged into itself.' }),
+    });
     expect(await callApex('recordMilestone', { incidentId: mergedId, milestone: 'confirm' })).toEqual({
       status: 400,
       body: expect.objectContaining({ message: `This incident was merged into "${PREVIEW_INCIDENTS.past50.name}": record milestones there.` }),
@@ -343,7 +387,13 @@ describe('dashboards preview in Chromium', () => {
     const linked = await org.query<OrgRecord>('SELECT Id, Name, Incident__c FROM LeakVerdict__c');
     const incidents = await org.query<OrgRecord & { Name: string }>('SELECT Id, Name, Status__c, IncidentKey__c FROM Incident__c');
     const countOf = (incident: OrgRecord) => linked.filter((verdict) => verdict.Incident__c === incident.Id).length;
-    const candidates = incidents.filter((incident) => incident.Status__c !== 'Merged' && incident.IncidentKey__c && countOf(incident) >= 2 && incidents.filter((other) => other.Name === incident.Name).length === 1);
+    const candidates = incidents.filter(
+      (incident) =>
+        incident.Status__c !== 'Merged' &&
+        incident.IncidentKey__c &&
+        countOf(incident) >= 2 &&
+        incidents.filter((other) => other.Name === incident.Name).length === 1,
+    );
     const source = candidates.sort((a, b) => countOf(b) - countOf(a))[0] as OrgRecord & { Name: string };
     expect(source).toBeDefined();
 
@@ -363,7 +413,9 @@ describe('dashboards preview in Chromium', () => {
 
     const [moved] = await org.query<OrgRecord>(`SELECT Incident__c FROM LeakVerdict__c WHERE Name = '${moving}'`);
     expect(moved?.Incident__c).not.toBe(source.Id);
-    const [created] = await org.query<OrgRecord & { Name: string }>(`SELECT Id, Name, AwarenessAt__c FROM Incident__c WHERE Id = '${String(moved?.Incident__c)}'`);
+    const [created] = await org.query<OrgRecord & { Name: string }>(
+      `SELECT Id, Name, AwarenessAt__c FROM Incident__c WHERE Id = '${String(moved?.Incident__c)}'`,
+    );
     expect(created?.Name).toBe(`Split from ${source.Name}`.slice(0, 80));
     await page.locator('button.select-incident', { hasText: created?.Name }).waitFor();
     expect((await org.query<OrgRecord>(`SELECT Id FROM LeakVerdict__c WHERE Incident__c = '${String(source.Id)}'`)).length).toBe(countOf(source) - 1);
@@ -421,7 +473,10 @@ describe('dashboards preview in Chromium', () => {
     expect(await own.getByRole('button').count()).toBe(0);
     const ownId = (await reviews()).find((review) => review.ReviewKey__c === 'preview-review-own')?.Id;
     const refused = await page.evaluate(async (reviewId) => {
-      const response = await fetch('/apex/PermissionReviewController/approve', { method: 'POST', body: JSON.stringify({ reviewId, justification: 'self-approval' }) });
+      const response = await fetch('/apex/PermissionReviewController/approve', {
+        method: 'POST',
+        body: JSON.stringify({ reviewId, justification: 'self-approval' }),
+      });
       return { status: response.status, body: await response.json() };
     }, ownId);
     expect(refused).toEqual({ status: 400, body: expect.objectContaining({ message: expect.stringContaining('Four eyes') }) });
@@ -429,7 +484,10 @@ describe('dashboards preview in Chromium', () => {
   });
 
   it('plants canary Leads from the setup tab through the sidecar, and refuses a count over 20', async () => {
-    const canaryLeads = async () => (await org.query<{ LastName: string; Email: string }>('SELECT Id, LastName, Email FROM Lead')).filter((lead) => lead.Email?.endsWith('@canary.leakwatch.invalid'));
+    const canaryLeads = async () =>
+      (await org.query<{ LastName: string; Email: string }>('SELECT Id, LastName, Email FROM Lead')).filter((lead) =>
+        lead.Email?.endsWith('@canary.leakwatch.invalid'),
+      );
     const before = (await canaryLeads()).length;
     await open('setup', 'c-canary-panel li.canary');
     await expect.poll(() => page.locator('li.check[data-key="connection"] .message').innerText()).toBe("The sidecar answered and accepted the org's secret.");
@@ -464,7 +522,13 @@ describe('dashboards preview in Chromium', () => {
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('Every target received the drill.');
     await expect.poll(() => page.locator('c-drill-panel .incident').innerText()).toMatch(/^Drill: Canary records read/);
     const rows = page.locator('c-drill-panel li.target');
-    const results = await rows.evaluateAll((items) => items.map((item) => ({ name: (item as HTMLElement).dataset.name, state: (item as HTMLElement).dataset.state, outcome: item.querySelector('.outcome')?.textContent ?? '' })));
+    const results = await rows.evaluateAll((items) =>
+      items.map((item) => ({
+        name: (item as HTMLElement).dataset.name,
+        state: (item as HTMLElement).dataset.state,
+        outcome: item.querySelector('.outcome')?.textContent ?? '',
+      })),
+    );
     expect(results.length).toBeGreaterThanOrEqual(3);
     expect(results.every((r) => r.state === 'delivered' && /^Arrived after \d+\.\d s/.test(r.outcome))).toBe(true);
     // The drill's incident sits apart from the demo's: titled as a drill, in the org too.
@@ -477,7 +541,9 @@ describe('dashboards preview in Chromium', () => {
     await seedPreviewDataMap(org);
     await open('datamap', 'c-data-map tr.field-row');
     // Findings without an object are in outbound requests the egress inspection redacted: not in the map.
-    const findings = await org.query<{ ObjectName__c: string; FieldName__c: string }>('SELECT ObjectName__c, FieldName__c FROM PiiFinding__c WHERE ObjectName__c != null');
+    const findings = await org.query<{ ObjectName__c: string; FieldName__c: string }>(
+      'SELECT ObjectName__c, FieldName__c FROM PiiFinding__c WHERE ObjectName__c != null',
+    );
     const fields = new Set(findings.map((finding) => `${finding.ObjectName__c}.${finding.FieldName__c}`));
     const rows = page.locator('c-data-map tr.field-row');
     await expect.poll(() => rows.count()).toBe(fields.size);
@@ -538,7 +604,11 @@ describe('dashboards preview in Chromium', () => {
     await suggestion.getByRole('button', { name: 'Approve' }).click();
     await toast('Classification approved').waitFor();
     const stored = async () =>
-      (await org.query<{ Status__c: string; ReviewedBy__c: string | null; ReviewedAt__c: string | null }>("SELECT Status__c, ReviewedBy__c, ReviewedAt__c FROM FieldClassification__c WHERE FieldKey__c = 'Contact.Email'"))[0];
+      (
+        await org.query<{ Status__c: string; ReviewedBy__c: string | null; ReviewedAt__c: string | null }>(
+          "SELECT Status__c, ReviewedBy__c, ReviewedAt__c FROM FieldClassification__c WHERE FieldKey__c = 'Contact.Email'",
+        )
+      )[0];
     await expect.poll(async () => (await stored())?.Status__c).toBe('Approved');
     expect((await stored())?.ReviewedBy__c?.slice(0, 15)).toBe(PREVIEW_USER_ID.slice(0, 15));
     expect((await stored())?.ReviewedAt__c).toBeTruthy();

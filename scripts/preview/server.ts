@@ -89,7 +89,8 @@ export const startPreview = async (options: PreviewOptions): Promise<Preview> =>
         return send(response, 200, (await method(await readJson(request))) ?? null);
       } catch (error) {
         if (error instanceof ApexError) return send(response, 400, { message: error.message, exceptionType: 'System.AuraHandledException' });
-        if (error instanceof ApiParamError || error instanceof SyntaxError) return send(response, 400, { message: error.message, exceptionType: 'System.TypeException' });
+        if (error instanceof ApiParamError || error instanceof SyntaxError)
+          return send(response, 400, { message: error.message, exceptionType: 'System.TypeException' });
         return send(response, 500, { message: 'An internal server error has occurred', exceptionType: 'System.UnexpectedException' });
       }
     }

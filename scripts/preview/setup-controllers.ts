@@ -50,7 +50,9 @@ interface Check {
 
 /** The field values of one of the package's custom metadata records: the emulated org holds no custom metadata. */
 const metadataValues = (file: string): Record<string, string> =>
-  Object.fromEntries([...readFileSync(join(CUSTOM_METADATA, file), 'utf8').matchAll(/<field>(\w+)<\/field>\s*<value[^>]*>([^<]*)<\/value>/g)].map((m) => [m[1], m[2]]));
+  Object.fromEntries(
+    [...readFileSync(join(CUSTOM_METADATA, file), 'utf8').matchAll(/<field>(\w+)<\/field>\s*<value[^>]*>([^<]*)<\/value>/g)].map((m) => [m[1], m[2]]),
+  );
 
 /** The package's default configuration, as ConfigurationSelector reads it in an org that changed nothing. */
 const packageConfiguration = (): { monitoredObjects: string[]; triggersEnabled: boolean } => ({
@@ -156,7 +158,12 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
     ).length;
     return failures === 0
       ? { key: 'deliveryFailures', label: 'Deliveries', ok: true, message: 'No delivery failed in the last 7 days.' }
-      : { key: 'deliveryFailures', label: 'Deliveries', ok: false, message: `${failures} deliveries failed in the last 7 days. See the Delivery Failures tab.` };
+      : {
+          key: 'deliveryFailures',
+          label: 'Deliveries',
+          ok: false,
+          message: `${failures} deliveries failed in the last 7 days. See the Delivery Failures tab.`,
+        };
   };
 
   const getChecks: Method = async () => [
@@ -184,7 +191,8 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
     if (reply.status !== expectedStatus) {
       const requestId = isRecord(reply.body) && typeof reply.body.requestId === 'string' ? reply.body.requestId.slice(0, 40) : '';
       const reference = requestId ? ` (sidecar request ${requestId})` : '';
-      if (reply.status === 401 || reply.status === 403) throw new ApexError(`The sidecar refused this org's secret (HTTP ${reply.status}).${SEE_CONNECTION_CHECK}`);
+      if (reply.status === 401 || reply.status === 403)
+        throw new ApexError(`The sidecar refused this org's secret (HTTP ${reply.status}).${SEE_CONNECTION_CHECK}`);
       if (reply.status === 409) {
         throw new ApexError(
           "The sidecar has no connection to this org, so it cannot create records here. Give the sidecar this org's connection (its SF_* settings, or the org's entry in LEAKWATCH_ORGS_FILE), then plant again.",
@@ -201,7 +209,8 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
     return reply.body;
   };
 
-  const unreadable = (): ApexError => new ApexError("The sidecar's answer is not a list of canaries. Check that the LeakwatchSidecar named credential points to the sidecar.");
+  const unreadable = (): ApexError =>
+    new ApexError("The sidecar's answer is not a list of canaries. Check that the LeakwatchSidecar named credential points to the sidecar.");
 
   const readCanaries = (records: unknown): { recordId: string; label: string | null }[] => {
     if (!Array.isArray(records)) throw unreadable();
@@ -212,7 +221,8 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
   };
 
   const plantCanaries: Method = async ({ objectName, count }) => {
-    if (typeof objectName !== 'string' || !(CANARY_OBJECTS as readonly string[]).includes(objectName)) throw new ApexError('Canaries are planted as Contacts or Leads.');
+    if (typeof objectName !== 'string' || !(CANARY_OBJECTS as readonly string[]).includes(objectName))
+      throw new ApexError('Canaries are planted as Contacts or Leads.');
     if (count !== undefined && count !== null && !Number.isInteger(count)) throw new ApiParamError('count must be an Integer');
     if (typeof count !== 'number' || count < 1 || count > CANARY_MAX_COUNT) throw new ApexError(`Plant from 1 to ${CANARY_MAX_COUNT} canaries at a time.`);
     let reply: SidecarReply;
@@ -237,10 +247,12 @@ export const createSetupControllers = (context: SetupControllerContext): Record<
 
   // DrillController: the same checks and readings as the Apex class, against the demo's sidecar and its targets.
   const DRILL_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-  const unreadableDrill = (): ApexError => new ApexError("The sidecar's answer is not a drill. Check that the LeakwatchSidecar named credential points to the sidecar.");
+  const unreadableDrill = (): ApexError =>
+    new ApexError("The sidecar's answer is not a drill. Check that the LeakwatchSidecar named credential points to the sidecar.");
 
   const readDrillReply = (reply: SidecarReply, expectedStatus: number): Record<string, unknown> => {
-    if (reply.status === 404) throw new ApexError('The sidecar knows no such drill of this org. Run a drill again; an older sidecar may not run drills at all.');
+    if (reply.status === 404)
+      throw new ApexError('The sidecar knows no such drill of this org. Run a drill again; an older sidecar may not run drills at all.');
     if (reply.status === 409 && isRecord(reply.body) && typeof reply.body.message === 'string')
       throw new ApexError(`The sidecar cannot run a drill for this org: ${reply.body.message.slice(0, 300)}`);
     const body = reply.status === expectedStatus ? reply.body : readReply(reply, expectedStatus);

@@ -8,7 +8,10 @@ export const ADMIN_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://
 export type BenchStoreKind = 'PGlite' | 'PostgreSQL';
 
 /** A fresh store for one phase of a bench: a new database on the local server, or a new PGlite directory. */
-export async function freshStore(kind: BenchStoreKind, dataDir: string): Promise<{ store: { dataDir: string; databaseUrl?: string }; drop: () => Promise<void> }> {
+export async function freshStore(
+  kind: BenchStoreKind,
+  dataDir: string,
+): Promise<{ store: { dataDir: string; databaseUrl?: string }; drop: () => Promise<void> }> {
   if (kind === 'PGlite') return { store: { dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   const name = `leakwatch_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });

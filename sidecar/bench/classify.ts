@@ -54,9 +54,7 @@ async function main(): Promise<void> {
   const systems: Array<{ name: string; runs: number; predict: Predict }> = [
     { name: 'leakwatch recognizers', runs: RUNS, predict: (g) => predictAll(recognizers, g, 256) },
     ...(full ? [{ name: 'leakwatch full (recognizers + NER), 1 thread', runs: 3, predict: (g: GoldRecord[]) => predictAll(full, g, 64) }] : []),
-    ...(pool
-      ? [{ name: `leakwatch full (recognizers + NER), ${cores} threads`, runs: 3, predict: (g: GoldRecord[]) => predictAll(pool, g, 64, cores) }]
-      : []),
+    ...(pool ? [{ name: `leakwatch full (recognizers + NER), ${cores} threads`, runs: 3, predict: (g: GoldRecord[]) => predictAll(pool, g, 64, cores) }] : []),
     ...peers.map((p) => ({
       name: p.name,
       runs: 3,
@@ -87,7 +85,9 @@ async function main(): Promise<void> {
   console.log('| corpus | system | records/s | MB/s | micro-F1 (overlap) | target |');
   console.log('|---|---|---:|---:|---:|---|');
   for (const r of rows) {
-    console.log(`| ${r.corpus} | ${r.system} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.mbPerSecond.toFixed(2)} | ${r.f1.toFixed(3)} | ${target(r)} |`);
+    console.log(
+      `| ${r.corpus} | ${r.system} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.mbPerSecond.toFixed(2)} | ${r.f1.toFixed(3)} | ${target(r)} |`,
+    );
   }
   if (!full) console.log(`\nNo NER model at ${SHIPPED_MODEL_DIR}: the full pipeline was not measured.`);
 }

@@ -39,14 +39,10 @@ function main(): void {
   const rate = inputs.length / best.seconds;
   const perEventUs = (best.seconds * 1e6) / inputs.length;
 
-  console.log(
-    `${inputs.length} classified events (${scenario.events.length} × ${ORGS} orgs, ${scenario.days} days each), one core, best of ${RUNS}\n`,
-  );
+  console.log(`${inputs.length} classified events (${scenario.events.length} × ${ORGS} orgs, ${scenario.days} days each), one core, best of ${RUNS}\n`);
   console.log('| metric | figure | target |');
   console.log('|---|---:|---:|');
-  console.log(
-    `| events scored per second | ${Math.round(rate).toLocaleString('en')} | ≥ ${TARGET.toLocaleString('en')} ${rate >= TARGET ? '✓' : '✗'} |`,
-  );
+  console.log(`| events scored per second | ${Math.round(rate).toLocaleString('en')} | ≥ ${TARGET.toLocaleString('en')} ${rate >= TARGET ? '✓' : '✗'} |`);
   console.log(`| mean time per event | ${perEventUs.toFixed(1)} µs | ≤ ${(1e6 / TARGET).toFixed(0)} µs |`);
   console.log(`| verdicts raised | ${best.verdicts} | — |`);
 }

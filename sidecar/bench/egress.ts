@@ -30,13 +30,22 @@ function chatBody(bytes: number, seed: number): string {
   let n = seed;
   while (JSON.stringify({ model: 'gpt-4o', messages }).length < bytes) {
     const name = `${FIRST[n % FIRST.length]} ${LAST[(n >> 2) % LAST.length]}`;
-    messages.push({ role: 'user', content: `Customer ${name} (${name.split(' ')[0]!.toLowerCase()}.${n}@mail.example, +49 30 ${1_000_000 + n}) asks where order SO-${n} is and whether the invoice can be re-sent.` });
+    messages.push({
+      role: 'user',
+      content: `Customer ${name} (${name.split(' ')[0]!.toLowerCase()}.${n}@mail.example, +49 30 ${1_000_000 + n}) asks where order SO-${n} is and whether the invoice can be re-sent.`,
+    });
     n += 1;
   }
   return JSON.stringify({ model: 'gpt-4o', temperature: 0.2, messages });
 }
 
-const envelope = (body: string) => JSON.stringify({ destination: { url: 'https://eu.api.openai.com/v1/chat/completions', method: 'POST' }, source: { service: 'bench' }, body, contentType: 'application/json' });
+const envelope = (body: string) =>
+  JSON.stringify({
+    destination: { url: 'https://eu.api.openai.com/v1/chat/completions', method: 'POST' },
+    source: { service: 'bench' },
+    body,
+    contentType: 'application/json',
+  });
 
 async function run(url: string, bodies: string[], connections: number) {
   let next = 0;
@@ -94,11 +103,17 @@ async function main(): Promise<void> {
       const bodies = Array.from({ length: 50 }, (_, i) => envelope(chatBody(size, i * 1000)));
       await run(`${url}/v1/egress/inspect`, bodies.slice(0, 5), 1); // warm-up
       await run(`${modelUrl}/v1/egress/inspect`, bodies.slice(0, 5), 1);
-      const routes = [['inspect', `${url}/v1/egress/inspect`], ['inspect + NER', `${modelUrl}/v1/egress/inspect`], ['bare Fastify', `${bareUrl}/v1/egress/inspect`]] as const;
+      const routes = [
+        ['inspect', `${url}/v1/egress/inspect`],
+        ['inspect + NER', `${modelUrl}/v1/egress/inspect`],
+        ['bare Fastify', `${bareUrl}/v1/egress/inspect`],
+      ] as const;
       for (const [name, target] of routes) {
         const latency = await run(target, bodies, 1);
         const load = await run(target, bodies, 4);
-        rows.push(`| ${size / 1024} KB | ${name} | ${latency.p50} | ${latency.p99} | ${Math.round(latency.perSecond)} | ${Math.round(load.perSecond)} | ${load.p99} |`);
+        rows.push(
+          `| ${size / 1024} KB | ${name} | ${latency.p50} | ${latency.p99} | ${Math.round(latency.perSecond)} | ${Math.round(load.perSecond)} | ${load.p99} |`,
+        );
       }
     }
   } finally {

@@ -107,12 +107,7 @@ interface Figures {
 }
 
 /** One pass over the file; `perBatch` runs on each batch's events (classification) before the next is read. */
-async function pass(
-  mode: string,
-  path: string,
-  totalLines: number,
-  perBatch?: (events: LeakEvent[]) => Promise<unknown>,
-): Promise<Figures> {
+async function pass(mode: string, path: string, totalLines: number, perBatch?: (events: LeakEvent[]) => Promise<unknown>): Promise<Figures> {
   const rssStart = process.memoryUsage().rss;
   let rssPeak = rssStart;
   const sampler = setInterval(() => {
@@ -157,12 +152,8 @@ async function main(): Promise<void> {
     );
     const rows = [parsed, classified];
     const mb = file.bytes / MB;
-    console.log(
-      `API event log file: ${mb.toFixed(1)} MB, ${file.lines.toLocaleString('en-US')} lines, read in 64 KiB chunks, batches of 2,000 lines.\n`,
-    );
-    console.log(
-      '| pass | MB | lines | rows/s | MB/s | events | unmapped | RSS at start (MB) | RSS half-way (MB) | peak RSS (MB) | RSS at end (MB) |',
-    );
+    console.log(`API event log file: ${mb.toFixed(1)} MB, ${file.lines.toLocaleString('en-US')} lines, read in 64 KiB chunks, batches of 2,000 lines.\n`);
+    console.log('| pass | MB | lines | rows/s | MB/s | events | unmapped | RSS at start (MB) | RSS half-way (MB) | peak RSS (MB) | RSS at end (MB) |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows) {
       console.log(
@@ -171,9 +162,7 @@ async function main(): Promise<void> {
       );
     }
     const maxRss = process.resourceUsage().maxRSS / 1024;
-    console.log(
-      `\nProcess peak RSS (getrusage maxRSS, whole run including the file's generation): ${maxRss.toFixed(0)} MB.`,
-    );
+    console.log(`\nProcess peak RSS (getrusage maxRSS, whole run including the file's generation): ${maxRss.toFixed(0)} MB.`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -136,10 +136,7 @@ const body = (mix: Mix) =>
     events: Array.from({ length: BATCH }, (_, i) => event(mix, i)),
   });
 
-async function load(
-  url: string,
-  mix: Mix,
-): Promise<{ eventsPerSecond: number; p50: number; p99: number; errors: number }> {
+async function load(url: string, mix: Mix): Promise<{ eventsPerSecond: number; p50: number; p99: number; errors: number }> {
   const bodies = Array.from({ length: REQUESTS }, () => body(mix));
   let next = 0;
   const started = performance.now();
@@ -163,9 +160,7 @@ async function load(
 
 async function ceiling(mix: Mix) {
   const app = Fastify({ bodyLimit: 5 * 1024 * 1024 });
-  app.post('/v1/events', async (request, reply) =>
-    reply.code(202).send({ accepted: (request.body as { events: unknown[] }).events.length }),
-  );
+  app.post('/v1/events', async (request, reply) => reply.code(202).send({ accepted: (request.body as { events: unknown[] }).events.length }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   try {
     return await load(url, mix);
@@ -174,11 +169,7 @@ async function ceiling(mix: Mix) {
   }
 }
 
-function config(
-  emulator: OrgEmulator,
-  keyPath: string,
-  store: { databaseUrl?: string; dataDir: string },
-): SidecarConfig {
+function config(emulator: OrgEmulator, keyPath: string, store: { databaseUrl?: string; dataDir: string }): SidecarConfig {
   return {
     host: '127.0.0.1',
     port: 0,
@@ -198,12 +189,7 @@ function config(
 }
 
 /** Sends `rate` events/s for E2E_SECONDS; returns the p50 and p95 from each acknowledgement to its verdict's creation in the org. */
-async function endToEnd(
-  sidecar: RunningSidecar,
-  emulator: OrgEmulator,
-  rate: number,
-  mix: Mix,
-): Promise<{ p50: number; p95: number; verdicts: number }> {
+async function endToEnd(sidecar: RunningSidecar, emulator: OrgEmulator, rate: number, mix: Mix): Promise<{ p50: number; p95: number; verdicts: number }> {
   const ackedAt = new Map<string, number>();
   const perTick = BATCH;
   const tickMs = (1000 * perTick) / rate;
@@ -234,19 +220,12 @@ async function endToEnd(
     await new Promise((r) => setTimeout(r, 200));
     verdicts = written();
   }
-  const delays = verdicts
-    .map((v) => (emulator.createdAtMs(String(v.Id)) as number) - (ackedAt.get(String(v.EventId__c)) as number))
-    .sort((a, b) => a - b);
+  const delays = verdicts.map((v) => (emulator.createdAtMs(String(v.Id)) as number) - (ackedAt.get(String(v.EventId__c)) as number)).sort((a, b) => a - b);
   const at = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))] ?? NaN;
   return { p50: at(0.5), p95: at(0.95), verdicts: delays.length };
 }
 
-
-async function phase<T>(
-  kind: 'PGlite' | 'PostgreSQL',
-  dir: string,
-  run: (emulator: OrgEmulator, config: SidecarConfig) => Promise<T>,
-): Promise<T> {
+async function phase<T>(kind: 'PGlite' | 'PostgreSQL', dir: string, run: (emulator: OrgEmulator, config: SidecarConfig) => Promise<T>): Promise<T> {
   const emulator = await startOrgEmulator({ orgId: ORG_ID });
   const keyPath = join(dir, `${randomUUID()}.key`);
   writeFileSync(keyPath, emulator.connectedApp.privateKey ?? '', { mode: 0o600 });
@@ -279,8 +258,7 @@ async function measureStore(kind: 'PGlite' | 'PostgreSQL', dir: string, mix: Mix
   return { ingest, e2e };
 }
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a');
 
 type Measured = Awaited<ReturnType<typeof measureStore>>;
 const workDir = mkdtempSync(join(tmpdir(), 'leakwatch-bench-'));
@@ -293,16 +271,13 @@ const results = new Map<string, Measured>();
 try {
   for (const mix of mixes) {
     bare.set(mix, await ceiling(mix));
-    for (const kind of kinds)
-      results.set(`${kind} ${mix}`, await measureStore(kind, workDir, mix));
+    for (const kind of kinds) results.set(`${kind} ${mix}`, await measureStore(kind, workDir, mix));
   }
 } finally {
   rmSync(workDir, { recursive: true, force: true });
 }
 
-const columns = mixes.flatMap((mix) =>
-  kinds.map((kind) => ({ mix, kind, r: results.get(`${kind} ${mix}`) as Measured })),
-);
+const columns = mixes.flatMap((mix) => kinds.map((kind) => ({ mix, kind, r: results.get(`${kind} ${mix}`) as Measured })));
 const lines = [
   `Batches of ${BATCH} events, ${REQUESTS} requests over ${CONNECTIONS} connections per column; end-to-end for ${E2E_SECONDS} s at ${fmt(E2E_RATE)} events/s. Classification threads: ${process.env.LEAKWATCH_CLASSIFY_THREADS ?? 'default (available cores)'}.`,
   ...mixes.map((mix) => `- ${mix}: ${MIXES[mix].label}`),
@@ -310,18 +285,13 @@ const lines = [
   `| measure | ${mixes.map((m) => `bare Fastify 202 (${m})`).join(' | ')} | ${columns.map((c) => `${c.kind} (${c.mix})`).join(' | ')} | target |`,
   `|---|${mixes.map(() => '---|').join('')}${columns.map(() => '---|').join('')}---|`,
 ];
-const row = (
-  name: string,
-  bareCell: (mix: Mix) => string,
-  cell: (c: (typeof columns)[number]) => string,
-  target = '',
-) => lines.push(`| ${name} | ${mixes.map(bareCell).join(' | ')} | ${columns.map(cell).join(' | ')} | ${target} |`);
+const row = (name: string, bareCell: (mix: Mix) => string, cell: (c: (typeof columns)[number]) => string, target = '') =>
+  lines.push(`| ${name} | ${mixes.map(bareCell).join(' | ')} | ${columns.map(cell).join(' | ')} | ${target} |`);
 const bareOf = (mix: Mix) => bare.get(mix) as Awaited<ReturnType<typeof ceiling>>;
 row(
   'acknowledged events/s',
   (m) => fmt(bareOf(m).eventsPerSecond),
-  (c) =>
-    `${fmt(c.r.ingest.eventsPerSecond)} (${fmt((100 * c.r.ingest.eventsPerSecond) / bareOf(c.mix).eventsPerSecond)}%)`,
+  (c) => `${fmt(c.r.ingest.eventsPerSecond)} (${fmt((100 * c.r.ingest.eventsPerSecond) / bareOf(c.mix).eventsPerSecond)}%)`,
   '≥ 30% of bare',
 );
 row(

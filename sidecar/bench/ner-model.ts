@@ -18,7 +18,7 @@ const RECORDS = [
   'El cliente Javier García López pide el reembolso del pedido 7781.',
   'Enviar la factura a Calle Mayor 5, 28013 Madrid.',
   'Il signor Marco Rossi chiede la sostituzione del prodotto difettoso.',
-  'Spedire a Via Roma 21, 20121 Milano, all\'attenzione della Dott.ssa Bianchi.',
+  "Spedire a Via Roma 21, 20121 Milano, all'attenzione della Dott.ssa Bianchi.",
   'Dhr. Jan de Vries belde over zijn bestelling; levering op Kerkstraat 4, Utrecht.',
   'Mevrouw Sanne Jansen wil haar adres wijzigen naar Dorpsweg 18, 1234 AB Amsterdam.',
   'Victoria Pro headset (SKU MAIN-450) back in stock, price 129.00.',

@@ -88,13 +88,7 @@ function onnxruntimeVersion(library: string): string {
 }
 
 /** Encoding and logits through one library's tokenizer, model and Tensor class. */
-function runtime(
-  library: string,
-  onnxruntime: string,
-  Tensor: TensorClass,
-  tokenizer: { encode(text: string): number[] },
-  model: unknown,
-): Loaded {
+function runtime(library: string, onnxruntime: string, Tensor: TensorClass, tokenizer: { encode(text: string): number[] }, model: unknown): Loaded {
   return {
     library,
     onnxruntime,
@@ -173,7 +167,11 @@ async function measure(name: RuntimeName): Promise<Measured> {
   }
   const perRecordPerSecond = texts.length / ((performance.now() - passStart) / 1000);
   const batchStart = performance.now();
-  for (let i = 0; i < texts.length; i += BATCH) await labelsOf(runtime, texts.slice(i, i + BATCH).map((t) => runtime.encode(t)));
+  for (let i = 0; i < texts.length; i += BATCH)
+    await labelsOf(
+      runtime,
+      texts.slice(i, i + BATCH).map((t) => runtime.encode(t)),
+    );
   return {
     library: runtime.library,
     onnxruntime: runtime.onnxruntime,
@@ -242,7 +240,9 @@ async function main(): Promise<void> {
   const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
   const mb = (x: number): string => `${Math.round(x)} MB`;
   console.log(`${RECORDS} free-text records of sidecar/corpus/salesforce.jsonl, int8 model, medians of ${PROCESSES} processes per runtime.\n`);
-  console.log(`| runtime | session | onnxruntime-node | load | records/s, 1 per call | records/s, batch ${BATCH} | p50 per record | RSS growth: load / after runs | argmax labels equal to @huggingface/transformers: tokens / records |`);
+  console.log(
+    `| runtime | session | onnxruntime-node | load | records/s, 1 per call | records/s, batch ${BATCH} | p50 per record | RSS growth: load / after runs | argmax labels equal to @huggingface/transformers: tokens / records |`,
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const name of names) {
     const r = results.get(name)!;

@@ -94,7 +94,12 @@ async function measure(kind: BenchStoreKind, dir: string): Promise<Run> {
     notifyFile,
     JSON.stringify({
       targets: [
-        { name: 'soc-servicenow', kind: 'servicenow', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', passwordEnv: 'BENCH_SN_PASSWORD' } },
+        {
+          name: 'soc-servicenow',
+          kind: 'servicenow',
+          instanceUrl: servicenow.url,
+          auth: { kind: 'basic', username: 'leakwatch', passwordEnv: 'BENCH_SN_PASSWORD' },
+        },
         {
           name: 'dpo-jira',
           kind: 'jira',

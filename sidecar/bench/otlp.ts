@@ -44,16 +44,30 @@ function body(n: number): Buffer {
         kv('url.full', { stringValue: `https://api${(n * 7 + i) % 40}.partner.example/v2/orders/${i}?customer=${n * 1000 + i}` }),
         kv('http.request.body.size', { intValue: String(800 + i) }),
         kv('http.response.status_code', { intValue: '200' }),
-        ...(i % 3 === 0 ? [kv('salesforce.object', { stringValue: 'Contact' }), kv('salesforce.fields', { arrayValue: { values: [{ stringValue: 'Email' }, { stringValue: 'LastName' }] } })] : []),
+        ...(i % 3 === 0
+          ? [
+              kv('salesforce.object', { stringValue: 'Contact' }),
+              kv('salesforce.fields', { arrayValue: { values: [{ stringValue: 'Email' }, { stringValue: 'LastName' }] } }),
+            ]
+          : []),
       ],
     };
   });
-  const message = { resourceSpans: [{ resource: { attributes: [kv('service.name', { stringValue: `service-${n % 20}` }), kv('host.name', { stringValue: 'node-1' })] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
+  const message = {
+    resourceSpans: [
+      {
+        resource: { attributes: [kv('service.name', { stringValue: `service-${n % 20}` }), kv('host.name', { stringValue: 'node-1' })] },
+        scopeSpans: [{ scope: { name: 'bench' }, spans }],
+      },
+    ],
+  };
   return Buffer.from(request.encode(request.fromObject(message)).finish());
 }
 
 const bodies = Array.from({ length: BODIES }, (_, n) => body(n));
-const okClient = { upsert: async (_s: string, _f: string, records: unknown[]) => records.map(() => ({ success: true as const, created: true, id: 'a00000000000000' })) };
+const okClient = {
+  upsert: async (_s: string, _f: string, records: unknown[]) => records.map(() => ({ success: true as const, created: true, id: 'a00000000000000' })),
+};
 
 function decoderAlone(): number {
   const options = { kinds: FLOW_SPAN_KINDS, attributes: FLOW_SPAN_ATTRIBUTES, resourceAttributes: FLOW_RESOURCE_ATTRIBUTES, maxSpans: 50_000 };
@@ -102,5 +116,7 @@ console.log(`|---|---:|---:|---:|`);
 console.log(`| decode + flows only (protobuf, 1 core) | ${Math.round(decoderAlone()).toLocaleString('en')} | – | – |`);
 for (const kind of ['PGlite', 'PostgreSQL'] as const) {
   const r = await throughput(kind);
-  console.log(`| POST /v1/traces, ${kind}, ${CONNECTIONS} connections, ${SPANS_PER_REQUEST} spans/request | ${Math.round(r.spansPerSecond).toLocaleString('en')} | ${r.p99} | ${r.errors} |`);
+  console.log(
+    `| POST /v1/traces, ${kind}, ${CONNECTIONS} connections, ${SPANS_PER_REQUEST} spans/request | ${Math.round(r.spansPerSecond).toLocaleString('en')} | ${r.p99} | ${r.errors} |`,
+  );
 }

@@ -106,9 +106,7 @@ function anomalyEvent(n: number, at: number): Record<string, unknown> {
     QueriedEntities: 'Contact',
     RowsProcessed: 51_200,
     Score: 82.5,
-    SecurityEventData: JSON.stringify([
-      { queriedEntities: 'Contact', rowCount: 51_200, dayOfWeek: 'Tuesday', periodOfDay: 'Night' },
-    ]),
+    SecurityEventData: JSON.stringify([{ queriedEntities: 'Contact', rowCount: 51_200, dayOfWeek: 'Tuesday', periodOfDay: 'Night' }]),
     SessionKey: `session-${n % USERS.length}`,
     SourceIp: `203.0.113.${n % 250}`,
     Summary: 'The user queried 51,200 Contact rows, 40 times their usual volume at this time of day.',
@@ -172,9 +170,7 @@ function measureDecoding(): { results: DecodeResult[]; payloadBytes: number } {
   const schema = topicSchema(definition);
   const now = Date.now();
   const buffers = Array.from({ length: DECODE_EVENTS }, (_, n) =>
-    schema.type.toBuffer(
-      eventRecord(schema, definition.object, apiEvent(n, now + n), n, { now, createdById: USERS[0]!.id }),
-    ),
+    schema.type.toBuffer(eventRecord(schema, definition.object, apiEvent(n, now + n), n, { now, createdById: USERS[0]!.id })),
   );
   // What GetSchema answers, parsed as each client parses it.
   const served = JSON.parse(schema.json) as avro.Schema & object;
@@ -229,7 +225,6 @@ interface StoreSpec {
   dataDir: string;
 }
 
-
 /** The sidecar's environment: real-time reads from the emulator, no REST collectors, the recognizers only. */
 function sidecarEnv(emulator: OrgEmulator, keyPath: string, store: StoreSpec, topics: string[]): NodeJS.ProcessEnv {
   return {
@@ -249,9 +244,7 @@ function sidecarEnv(emulator: OrgEmulator, keyPath: string, store: StoreSpec, to
     LEAKWATCH_PUBSUB_TLS: 'off',
     LEAKWATCH_REALTIME_TOPICS: topics.join(','),
     LEAKWATCH_REALTIME_START: 'earliest',
-    ...(process.env.LEAKWATCH_CLASSIFY_THREADS
-      ? { LEAKWATCH_CLASSIFY_THREADS: process.env.LEAKWATCH_CLASSIFY_THREADS }
-      : {}),
+    ...(process.env.LEAKWATCH_CLASSIFY_THREADS ? { LEAKWATCH_CLASSIFY_THREADS: process.env.LEAKWATCH_CLASSIFY_THREADS } : {}),
   };
 }
 
@@ -331,8 +324,7 @@ async function measureStreaming(kind: StoreKind, dir: string) {
     const at = Date.now();
     const events = Array.from({ length: STREAMED_EVENTS }, (_, n) => apiEvent(n, at + n));
     // Published in one go: nothing reaches the sidecar before the whole backlog is on the bus.
-    for (let i = 0; i < events.length; i += PUBLISH_LIMIT)
-      emulator.publishEvents(API_TOPIC, events.slice(i, i + PUBLISH_LIMIT));
+    for (let i = 0; i < events.length; i += PUBLISH_LIMIT) emulator.publishEvents(API_TOPIC, events.slice(i, i + PUBLISH_LIMIT));
     const started = performance.now();
     const until = Date.now() + STREAM_TIMEOUT_MS;
     let stored = storedEvents(sidecar);
@@ -387,16 +379,14 @@ async function measureLatency(kind: StoreKind, dir: string) {
       if (anomalies.length > 0) {
         const at = Date.now();
         emulator.publishEvents(ANOMALY_TOPIC, anomalies);
-        for (const payload of anomalies)
-          publishedAt.set(mapStreamEvent(topicPath(ANOMALY_TOPIC), payload, { orgId: ORG })!.id.toLowerCase(), at);
+        for (const payload of anomalies) publishedAt.set(mapStreamEvent(topicPath(ANOMALY_TOPIC), payload, { orgId: ORG })!.id.toLowerCase(), at);
       }
       published += due;
       if (now >= end) break;
     }
     const seconds = (Date.now() - started) / 1000;
     const storedWhenStopped = storedEvents(sidecar);
-    const timed = () =>
-      emulator.records('LeakVerdict__c').filter((v) => publishedAt.has(String(v.EventId__c).toLowerCase()));
+    const timed = () => emulator.records('LeakVerdict__c').filter((v) => publishedAt.has(String(v.EventId__c).toLowerCase()));
     const until = Date.now() + DRAIN_MS;
     let verdicts = timed();
     while (verdicts.length < publishedAt.size && Date.now() < until) {
@@ -404,11 +394,7 @@ async function measureLatency(kind: StoreKind, dir: string) {
       verdicts = timed();
     }
     const delays = verdicts
-      .map(
-        (v) =>
-          (emulator.createdAtMs(String(v.Id)) as number) -
-          (publishedAt.get(String(v.EventId__c).toLowerCase()) as number),
-      )
+      .map((v) => (emulator.createdAtMs(String(v.Id)) as number) - (publishedAt.get(String(v.EventId__c).toLowerCase()) as number))
       .sort((a, b) => a - b);
     return {
       published,
@@ -423,10 +409,8 @@ async function measureLatency(kind: StoreKind, dir: string) {
 
 // ---------------------------------------------------------------------------------------------------------
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a';
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : 'n/a');
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const load1 = () =>
   loadavg()
     .map((l) => l.toFixed(2))

@@ -52,7 +52,9 @@ await emulator.close();
 
 const rate = (seconds: number) => Math.round(VERDICTS / seconds);
 const row = (label: string, seconds: number) =>
-  console.log(`| ${label} | ${rate(seconds).toLocaleString('en')} | ${((seconds * 1000 * 200) / VERDICTS).toFixed(1)} ms | ≥ ${TARGET.toLocaleString('en')} ${rate(seconds) >= TARGET ? '✓' : '✗'} |`);
+  console.log(
+    `| ${label} | ${rate(seconds).toLocaleString('en')} | ${((seconds * 1000 * 200) / VERDICTS).toFixed(1)} ms | ≥ ${TARGET.toLocaleString('en')} ${rate(seconds) >= TARGET ? '✓' : '✗'} |`,
+  );
 
 console.log(`${VERDICTS.toLocaleString('en')} records per pass, 200 per request, one client, sequential requests\n`);
 console.log('| pass | records per second | per request | target |');

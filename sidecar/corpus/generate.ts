@@ -19,7 +19,12 @@ const FIELD_RECORDS_PER_LANG = 20;
 
 type Slot = { value: string; type: EntityType } | { value: string; negative: string };
 
-const ascii = (s: string): string => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/[^A-Za-z]/g, '').toLowerCase();
+const ascii = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 const NAT_ID: Record<Lang, { type: EntityType; make: (r: Random, valid?: boolean) => string }> = {
   en: { type: 'US_SSN', make: id.usSsn },
   de: { type: 'DE_TAX_ID', make: id.deTaxId },
@@ -28,7 +33,16 @@ const NAT_ID: Record<Lang, { type: EntityType; make: (r: Random, valid?: boolean
   it: { type: 'IT_FISCAL_CODE', make: id.itFiscalCode },
   nl: { type: 'NL_BSN', make: id.nlBsn },
 };
-const PRODUCTS = ['Galaxy S23 Ultra', 'iPhone 15 Pro', 'ThinkPad X1 Carbon', 'Dyson V15 Detect', 'Bosch Serie 6', 'PlayStation 5', 'Kindle Paperwhite', 'Philips Hue Go'];
+const PRODUCTS = [
+  'Galaxy S23 Ultra',
+  'iPhone 15 Pro',
+  'ThinkPad X1 Carbon',
+  'Dyson V15 Detect',
+  'Bosch Serie 6',
+  'PlayStation 5',
+  'Kindle Paperwhite',
+  'Philips Hue Go',
+];
 const DOMAINS = ['gmail.com', 'outlook.com', 'web.de', 'orange.fr', 'libero.it', 'ziggo.nl', 'yahoo.es', 'example.org'];
 
 class RecordBuilder {
@@ -51,35 +65,83 @@ class RecordBuilder {
     const lex = LEXICONS[lang];
     const { first, last } = this.people;
     switch (name) {
-      case 'person': return { value: `${first} ${last}`, type: 'PERSON' };
-      case 'first': return { value: first, type: 'PERSON' };
-      case 'email': return { value: `${ascii(first)}.${ascii(last)}${r.chance(0.3) ? r.int(1, 99) : ''}@${r.pick(DOMAINS)}`, type: 'EMAIL_ADDRESS' };
-      case 'phone': return { value: id.phone(r, r.pick(lex.regions)), type: 'PHONE_NUMBER' };
-      case 'card': return { value: id.creditCard(r), type: 'CREDIT_CARD' };
-      case 'iban': return { value: id.iban(r, lex.ibanCountry), type: 'IBAN_CODE' };
-      case 'natid': return { value: NAT_ID[lang].make(r), type: NAT_ID[lang].type };
-      case 'dob': return { value: this.date(1940, 2004), type: 'DATE_OF_BIRTH' };
-      case 'street': return { value: lex.address(r.pick(lex.streets), r.int(1, 120)), type: 'LOCATION' };
-      case 'city': return { value: r.pick(lex.cities), type: 'LOCATION' };
-      case 'ip': return { value: r.chance(0.8) ? `${r.int(11, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}` : `2a02:${r.int(4096, 65535).toString(16)}:${r.int(1, 65535).toString(16)}::${r.int(1, 4095).toString(16)}`, type: 'IP_ADDRESS' };
-      case 'url': return { value: `https://www.linkedin.com/in/${ascii(first)}-${ascii(last)}`, type: 'URL' };
-      case 'passport': return { value: `${r.pick(['C', 'F', 'G', 'X', 'Y'])}${r.pick(['C', 'F', 'G', 'H', 'J', 'K'])}${r.digits(7)}`, type: 'PASSPORT' };
-      case 'medical': return { value: r.pick(lex.medical), type: 'MEDICAL' };
-      case 'secret': return { value: r.pick(['Sommer2024!', 'Blau#Haus93', 'Tr0ub4dor&3', 'Qwerty!2025', 'Paris_1789x']), type: 'SECRET' };
-      case 'token': return { value: r.chance(0.5) ? `sk_live_${r.digits(6)}ABcdEF${r.digits(12)}` : `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${r.digits(8)}dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U`, type: 'SECRET' };
-      case 'order': return { value: r.pick([`ORD-${r.int(2020, 2025)}-${r.digits(6)}`, `${r.int(1, 9)}${r.digits(8)}`, `#A-${r.digits(6)}`]), negative: 'order_number' };
-      case 'sku': return { value: r.pick([`${r.pick(['AB', 'XK', 'TR'])}-${r.digits(5)}-${r.pick(['X', 'BLK', 'M'])}`, `SKU-${r.digits(6)}`]), negative: 'sku' };
-      case 'tracking': return { value: r.pick([`1Z${r.digits(3)}AA1${r.digits(11)}`, `JJD00${r.digits(16)}`, `00${r.digits(18)}`]), negative: 'tracking_number' };
-      case 'recordid': return { value: id.salesforceId(r, r.pick(['500', '006', '001', '003', 'a0B'])), negative: 'salesforce_id' };
-      case 'invoice': return { value: r.pick([`INV-${r.int(2020, 2025)}-${r.digits(6)}`, `RE-${r.int(2020, 2025)}-${r.digits(4)}`, `F${r.int(2020, 2025)}/${r.digits(5)}`]), negative: 'invoice_number' };
-      case 'timestamp': return { value: `${r.int(2020, 2025)}-0${r.int(1, 9)}-${r.int(10, 28)}T${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}${r.chance(0.5) ? '.123' : ''}Z`, negative: 'iso_timestamp' };
-      case 'version': return { value: r.pick([`${r.int(1, 12)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 99)}`, `${r.int(1, 9)}.${r.int(0, 30)}.${r.int(0, 9)}`]), negative: 'version' };
-      case 'product': return { value: r.pick(PRODUCTS), negative: 'product_name' };
-      case 'date': return { value: this.date(2020, 2025), negative: 'non_birth_date' };
-      case 'badcard': return { value: id.creditCard(r, false), negative: 'invalid_card' };
-      case 'badiban': return { value: id.iban(r, lex.ibanCountry, false), negative: 'invalid_iban' };
-      case 'badid': return { value: NAT_ID[lang].make(r, false), negative: 'invalid_national_id' };
-      default: throw new Error(`unknown slot {${name}}`);
+      case 'person':
+        return { value: `${first} ${last}`, type: 'PERSON' };
+      case 'first':
+        return { value: first, type: 'PERSON' };
+      case 'email':
+        return { value: `${ascii(first)}.${ascii(last)}${r.chance(0.3) ? r.int(1, 99) : ''}@${r.pick(DOMAINS)}`, type: 'EMAIL_ADDRESS' };
+      case 'phone':
+        return { value: id.phone(r, r.pick(lex.regions)), type: 'PHONE_NUMBER' };
+      case 'card':
+        return { value: id.creditCard(r), type: 'CREDIT_CARD' };
+      case 'iban':
+        return { value: id.iban(r, lex.ibanCountry), type: 'IBAN_CODE' };
+      case 'natid':
+        return { value: NAT_ID[lang].make(r), type: NAT_ID[lang].type };
+      case 'dob':
+        return { value: this.date(1940, 2004), type: 'DATE_OF_BIRTH' };
+      case 'street':
+        return { value: lex.address(r.pick(lex.streets), r.int(1, 120)), type: 'LOCATION' };
+      case 'city':
+        return { value: r.pick(lex.cities), type: 'LOCATION' };
+      case 'ip':
+        return {
+          value: r.chance(0.8)
+            ? `${r.int(11, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`
+            : `2a02:${r.int(4096, 65535).toString(16)}:${r.int(1, 65535).toString(16)}::${r.int(1, 4095).toString(16)}`,
+          type: 'IP_ADDRESS',
+        };
+      case 'url':
+        return { value: `https://www.linkedin.com/in/${ascii(first)}-${ascii(last)}`, type: 'URL' };
+      case 'passport':
+        return { value: `${r.pick(['C', 'F', 'G', 'X', 'Y'])}${r.pick(['C', 'F', 'G', 'H', 'J', 'K'])}${r.digits(7)}`, type: 'PASSPORT' };
+      case 'medical':
+        return { value: r.pick(lex.medical), type: 'MEDICAL' };
+      case 'secret':
+        return { value: r.pick(['Sommer2024!', 'Blau#Haus93', 'Tr0ub4dor&3', 'Qwerty!2025', 'Paris_1789x']), type: 'SECRET' };
+      case 'token':
+        return {
+          value: r.chance(0.5)
+            ? `sk_live_${r.digits(6)}ABcdEF${r.digits(12)}`
+            : `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${r.digits(8)}dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U`,
+          type: 'SECRET',
+        };
+      case 'order':
+        return { value: r.pick([`ORD-${r.int(2020, 2025)}-${r.digits(6)}`, `${r.int(1, 9)}${r.digits(8)}`, `#A-${r.digits(6)}`]), negative: 'order_number' };
+      case 'sku':
+        return { value: r.pick([`${r.pick(['AB', 'XK', 'TR'])}-${r.digits(5)}-${r.pick(['X', 'BLK', 'M'])}`, `SKU-${r.digits(6)}`]), negative: 'sku' };
+      case 'tracking':
+        return { value: r.pick([`1Z${r.digits(3)}AA1${r.digits(11)}`, `JJD00${r.digits(16)}`, `00${r.digits(18)}`]), negative: 'tracking_number' };
+      case 'recordid':
+        return { value: id.salesforceId(r, r.pick(['500', '006', '001', '003', 'a0B'])), negative: 'salesforce_id' };
+      case 'invoice':
+        return {
+          value: r.pick([`INV-${r.int(2020, 2025)}-${r.digits(6)}`, `RE-${r.int(2020, 2025)}-${r.digits(4)}`, `F${r.int(2020, 2025)}/${r.digits(5)}`]),
+          negative: 'invoice_number',
+        };
+      case 'timestamp':
+        return {
+          value: `${r.int(2020, 2025)}-0${r.int(1, 9)}-${r.int(10, 28)}T${r.int(10, 23)}:${r.int(10, 59)}:${r.int(10, 59)}${r.chance(0.5) ? '.123' : ''}Z`,
+          negative: 'iso_timestamp',
+        };
+      case 'version':
+        return {
+          value: r.pick([`${r.int(1, 12)}.${r.int(0, 20)}.${r.int(0, 9)}.${r.int(0, 99)}`, `${r.int(1, 9)}.${r.int(0, 30)}.${r.int(0, 9)}`]),
+          negative: 'version',
+        };
+      case 'product':
+        return { value: r.pick(PRODUCTS), negative: 'product_name' };
+      case 'date':
+        return { value: this.date(2020, 2025), negative: 'non_birth_date' };
+      case 'badcard':
+        return { value: id.creditCard(r, false), negative: 'invalid_card' };
+      case 'badiban':
+        return { value: id.iban(r, lex.ibanCountry, false), negative: 'invalid_iban' };
+      case 'badid':
+        return { value: NAT_ID[lang].make(r, false), negative: 'invalid_national_id' };
+      default:
+        throw new Error(`unknown slot {${name}}`);
     }
   }
 
@@ -121,11 +183,21 @@ export function generateCorpus(seed = SEED): GoldRecord[] {
     for (let n = 0; n < TEXT_RECORDS_PER_LANG; n += 1) {
       const kind = r.pick(kinds);
       const template = kind === 'log' ? r.pick(LOG_TEMPLATES) : r.pick(TEMPLATES[lang][kind]);
-      out.push(new RecordBuilder(r, lang).render(template, { id: `sf-${lang}-${String(n).padStart(3, '0')}`, split: 'salesforce', lang, source: kind } as GoldRecord));
+      out.push(
+        new RecordBuilder(r, lang).render(template, { id: `sf-${lang}-${String(n).padStart(3, '0')}`, split: 'salesforce', lang, source: kind } as GoldRecord),
+      );
     }
     for (let n = 0; n < FIELD_RECORDS_PER_LANG; n += 1) {
       const { field, template } = r.pick(FIELD_TEMPLATES);
-      out.push(new RecordBuilder(r, lang).render(template, { id: `sf-${lang}-f${String(n).padStart(2, '0')}`, split: 'salesforce', lang, source: 'field', field } as GoldRecord));
+      out.push(
+        new RecordBuilder(r, lang).render(template, {
+          id: `sf-${lang}-f${String(n).padStart(2, '0')}`,
+          split: 'salesforce',
+          lang,
+          source: 'field',
+          field,
+        } as GoldRecord),
+      );
     }
   }
   return out;

@@ -75,7 +75,7 @@ export function ukNino(r: Random, valid = true): string {
 
 export function deTaxId(r: Random, valid = true): string {
   for (;;) {
-    const digits = [...String(r.int(1, 9)) + r.digits(9)];
+    const digits = [...(String(r.int(1, 9)) + r.digits(9))];
     const counts = new Map<string, number>();
     for (const d of digits) counts.set(d, (counts.get(d) ?? 0) + 1);
     const repeated = [...counts.values()].filter((n) => n > 1);
@@ -138,10 +138,16 @@ export function nlBsn(r: Random, valid = true): string {
 /** A phone number valid in `region` by libphonenumber's metadata, written the way people write it there. */
 export function phone(r: Random, region: CountryCode): string {
   const shapes: Record<string, Array<() => string>> = {
-    US: [() => `(${r.pick(['212', '415', '617', '312', '646'])}) ${r.int(201, 989)}-${r.digits(4)}`, () => `+1 ${r.pick(['202', '303', '512'])} ${r.int(201, 989)} ${r.digits(4)}`],
+    US: [
+      () => `(${r.pick(['212', '415', '617', '312', '646'])}) ${r.int(201, 989)}-${r.digits(4)}`,
+      () => `+1 ${r.pick(['202', '303', '512'])} ${r.int(201, 989)} ${r.digits(4)}`,
+    ],
     GB: [() => `+44 20 7${r.digits(3)} ${r.digits(4)}`, () => `07${r.int(400, 999)} ${r.digits(6)}`],
     DE: [() => `+49 30 ${r.digits(8)}`, () => `0${r.pick(['151', '160', '170', '176'])} ${r.digits(8)}`, () => `089 ${r.digits(7)}`],
-    FR: [() => `0${r.int(1, 7)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`, () => `+33 6 ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`],
+    FR: [
+      () => `0${r.int(1, 7)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`,
+      () => `+33 6 ${r.digits(2)} ${r.digits(2)} ${r.digits(2)} ${r.digits(2)}`,
+    ],
     ES: [() => `+34 6${r.digits(2)} ${r.digits(3)} ${r.digits(3)}`, () => `91 ${r.digits(3)} ${r.digits(2)} ${r.digits(2)}`],
     IT: [() => `+39 3${r.digits(2)} ${r.digits(3)} ${r.digits(4)}`, () => `06 ${r.digits(4)} ${r.digits(4)}`],
     NL: [() => `+31 6 ${r.digits(8)}`, () => `020 ${r.digits(3)} ${r.digits(4)}`],

@@ -16,8 +16,7 @@ export interface Lexicon {
   date: (d: number, m: number, y: number) => string;
 }
 
-const dmy = (sep: string) => (d: number, m: number, y: number) =>
-  `${String(d).padStart(2, '0')}${sep}${String(m).padStart(2, '0')}${sep}${y}`;
+const dmy = (sep: string) => (d: number, m: number, y: number) => `${String(d).padStart(2, '0')}${sep}${String(m).padStart(2, '0')}${sep}${y}`;
 
 export const LEXICONS: Record<Lang, Lexicon> = {
   en: {

@@ -5,12 +5,7 @@ import type { GoldRecord, Prediction } from './gold.js';
  * Classifies labelled records in batches and returns predictions in the scorer's format, in input order.
  * `concurrency` batches are in flight at once (for a pool of classification threads).
  */
-export async function predictAll(
-  classifier: Classifier,
-  gold: readonly GoldRecord[],
-  batchSize = 64,
-  concurrency = 1,
-): Promise<Prediction[]> {
+export async function predictAll(classifier: Classifier, gold: readonly GoldRecord[], batchSize = 64, concurrency = 1): Promise<Prediction[]> {
   const out = new Array<Prediction>(gold.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -29,6 +24,4 @@ export async function predictAll(
 }
 
 /** The identifier types whose checksum the recognizers verify. */
-export const CHECKSUMMED_TYPES = [
-  'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'UK_NINO', 'DE_TAX_ID', 'FR_NIR', 'ES_NIF', 'IT_FISCAL_CODE', 'NL_BSN', 'CRYPTO',
-];
+export const CHECKSUMMED_TYPES = ['CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'UK_NINO', 'DE_TAX_ID', 'FR_NIR', 'ES_NIF', 'IT_FISCAL_CODE', 'NL_BSN', 'CRYPTO'];

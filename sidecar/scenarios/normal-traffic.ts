@@ -128,17 +128,9 @@ function marketingDay(b: StreamBuilder, day: number, weekday: number): void {
   b.emit(day, 9 * H + r.int(0, 10), login(MARKETING, 'Application'));
   if (weekday === MONDAY) {
     b.emit(day, 9 * H + 12, oauthUse(MARKETING, APPS.marketingCloud));
-    b.slices(
-      day,
-      9 * H + 15,
-      r.int(14_000, 16_000),
-      2000,
-      3,
-      reportExport(MARKETING, 'Contact', '00O5g000001AuDnEAC', `rpt-${day}`),
-    );
+    b.slices(day, 9 * H + 15, r.int(14_000, 16_000), 2000, 3, reportExport(MARKETING, 'Contact', '00O5g000001AuDnEAC', `rpt-${day}`));
   }
-  if (weekday === THURSDAY)
-    b.emit(day, 10 * H, reportExport(MARKETING, 'Lead', '00O5g000001LeAdEAC', `rpt-${day}`)(r.int(500, 900)));
+  if (weekday === THURSDAY) b.emit(day, 10 * H, reportExport(MARKETING, 'Lead', '00O5g000001LeAdEAC', `rpt-${day}`)(r.int(500, 900)));
   for (let i = r.int(5, 10); i > 0; i--) {
     b.emit(day, r.int(9 * H + 15, 17 * H), {
       kind: 'dml',
@@ -166,16 +158,7 @@ function agentShift(b: StreamBuilder, day: number, agent: Agent, shift: [number,
     const roll = r.next();
     const recordId = r.sfid('500');
     if (roll < 0.4) {
-      const findings = r.chance(0.3)
-        ? [
-            b.finding(
-              'Description',
-              'TEXTAREA',
-              [r.pick(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'PERSON'] as const)],
-              recordId,
-            ),
-          ]
-        : [];
+      const findings = r.chance(0.3) ? [b.finding('Description', 'TEXTAREA', [r.pick(['EMAIL_ADDRESS', 'PHONE_NUMBER', 'PERSON'] as const)], recordId)] : [];
       b.emit(
         day,
         at,
@@ -192,9 +175,7 @@ function agentShift(b: StreamBuilder, day: number, agent: Agent, shift: [number,
         findings,
       );
     } else if (roll < 0.6) {
-      const findings = r.chance(0.3)
-        ? [b.finding('CommentBody', 'TEXTAREA', ['PERSON', 'PHONE_NUMBER'], recordId)]
-        : [];
+      const findings = r.chance(0.3) ? [b.finding('CommentBody', 'TEXTAREA', ['PERSON', 'PHONE_NUMBER'], recordId)] : [];
       b.emit(
         day,
         at,

@@ -67,8 +67,7 @@ export const inOrg = (id: string): string => toId18(id.slice(0, 15));
 const id15 = (id: string): string => id.slice(0, 15);
 
 /** The key of one use of a token in `labels`: its Id and its LastUsedDate (kept to the second) in ISO-8601. */
-export const tokenUseKey = (tokenId: string, at: number): string =>
-  `${tokenId}@${new Date(Math.floor(at / 1_000) * 1_000).toISOString()}`;
+export const tokenUseKey = (tokenId: string, at: number): string => `${tokenId}@${new Date(Math.floor(at / 1_000) * 1_000).toISOString()}`;
 
 const columnsOf = (type: string): readonly string[] => {
   const columns = LOG_COLUMNS[type];
@@ -122,15 +121,7 @@ const SETUP_DISPLAYS: Readonly<Record<string, string>> = {
   changedPicklistValues: 'Changed picklist values',
 };
 
-const PEOPLE: readonly Actor[] = [
-  SHOP_SYNC,
-  ERP,
-  MARKETING,
-  ADMIN,
-  ...AGENTS.map((a) => a.actor),
-  ...SALES_REPS,
-  FORMER_REP,
-];
+const PEOPLE: readonly Actor[] = [SHOP_SYNC, ERP, MARKETING, ADMIN, ...AGENTS.map((a) => a.actor), ...SALES_REPS, FORMER_REP];
 
 type App = (typeof APPS)[keyof typeof APPS];
 
@@ -207,9 +198,7 @@ class RawOrgBuilder {
       case 'export':
         return this.read(event, at, e.incident);
       case 'oauth':
-        return text(event.details?.['change']) === 'new-scopes'
-          ? this.scopeChange(event, at, e.incident)
-          : this.tokenUse(event, at, e.incident);
+        return text(event.details?.['change']) === 'new-scopes' ? this.scopeChange(event, at, e.incident) : this.tokenUse(event, at, e.incident);
       case 'permission':
         return this.assignment(e, at);
       case 'sharing':
@@ -396,9 +385,7 @@ class RawOrgBuilder {
     const object = event.object ?? '';
     const sharedWith = text(event.details?.['sharedWith']) ?? '';
     const [targetType, targetName] = sharedWith.split(':');
-    const audience = targetName
-      ? `${targetType}: ${targetName.replace(/_/g, ' ')}`
-      : (AUDIENCE_LABELS[sharedWith] ?? sharedWith);
+    const audience = targetName ? `${targetType}: ${targetName.replace(/_/g, ' ')}` : (AUDIENCE_LABELS[sharedWith] ?? sharedWith);
     const access = ACCESS_LABELS[text(event.details?.['accessLevel']) ?? ''] ?? 'Read Only';
     const kind = action === 'createdGuestUserSharingRule' ? 'guest user' : 'criteria-based';
     const rule = `${object}_${(targetName ?? sharedWith).replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -465,7 +452,10 @@ class RawOrgBuilder {
           interval: 'Daily' as const,
           logDate: orgDateTime(file.day),
           createdDate: orgDateTime(file.day + DAY_MS + 150 * MINUTE_MS),
-          csv: eventLogCsv(COLUMNS[file.eventType], lines.map((l) => l.values)),
+          csv: eventLogCsv(
+            COLUMNS[file.eventType],
+            lines.map((l) => l.values),
+          ),
           requestIds: lines.map((l) => l.requestId),
         };
       });

@@ -23,13 +23,7 @@ export class StreamBuilder {
   ) {}
 
   /** Emits an event `minutes` (fractions allowed) after midnight of `day`. */
-  emit(
-    day: number,
-    minutes: number,
-    event: Omit<LeakEvent, 'id' | 'occurredAt'>,
-    findings: FieldFinding[] = [],
-    incident: string | null = null,
-  ): void {
+  emit(day: number, minutes: number, event: Omit<LeakEvent, 'id' | 'occurredAt'>, findings: FieldFinding[] = [], incident: string | null = null): void {
     const ms = this.startMs + day * DAY_MS + Math.floor(minutes * MINUTE_MS) + this.rng.int(0, 59) * 1000;
     this.events.push({
       incident,

@@ -144,10 +144,7 @@ function listenerOptions(limits: HttpLimits) {
     http: {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
-      connectionsCheckingInterval: Math.max(
-        10,
-        Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)),
-      ),
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))),
     },
     clientErrorHandler: clientErrorHandler(limits),
     genReqId: () => randomUUID(),
@@ -200,7 +197,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(jsonBody);
   // Read once: an administrator's template with an unknown placeholder stops the sidecar here.
   const draftTemplates = await loadDraftTemplates({ dir: options.draftsDir });
-  const incidentSettings = options.incidents && { ...options.incidents, drafts: { templates: draftTemplates, ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}) } };
+  const incidentSettings = options.incidents && {
+    ...options.incidents,
+    drafts: { templates: draftTemplates, ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}) },
+  };
   await app.register(workers, {
     store: options.store,
     detector: options.detector,
@@ -338,7 +338,7 @@ function realtimeTopics(settings: RealtimeSettings | undefined): string[] {
   return (settings.topics ?? REALTIME_TOPICS).map(topicPath);
 }
 
-export interface MetricsAppOptions {
+interface MetricsAppOptions {
   /** The API app's metrics. */
   registry: Registry;
   /** When set, scrapes must send `Authorization: Bearer <token>`. */

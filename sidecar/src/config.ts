@@ -29,10 +29,10 @@ const TIMEOUT_RANGE = { minimum: 100, maximum: 3_600_000 };
 export const DEFAULT_METRICS: MetricsExposure = { listener: 'public' };
 
 /** The interface of the metrics listener when `LEAKWATCH_METRICS_PORT` is set. */
-export const DEFAULT_METRICS_HOST = '127.0.0.1';
+const DEFAULT_METRICS_HOST = '127.0.0.1';
 
 /** `service.name` of the sidecar's own telemetry unless `OTEL_SERVICE_NAME` says otherwise. */
-export const DEFAULT_SERVICE_NAME = 'leakwatch-sidecar';
+const DEFAULT_SERVICE_NAME = 'leakwatch-sidecar';
 
 /** How the write-back outbox retries a record (`OUTBOX_*`): attempts, and the bounds of its back-off. */
 export const DEFAULT_OUTBOX_RETRY: SidecarConfig['outbox'] = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 60_000 };
@@ -94,7 +94,9 @@ const EnvSchema = Type.Object({
   LEAKWATCH_DRAFTS_DIR: Type.Optional(Type.String({ minLength: 1 })),
   LEAKWATCH_DPO_CONTACT: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
   LEAKWATCH_INCIDENTS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
-  LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], { default: 'High' }),
+  LEAKWATCH_INCIDENT_MIN_SEVERITY: Type.Union([Type.Literal('Critical'), Type.Literal('High'), Type.Literal('Medium'), Type.Literal('Low')], {
+    default: 'High',
+  }),
   LEAKWATCH_INCIDENT_WINDOW_HOURS: Type.Number({ default: 24, exclusiveMinimum: 0, maximum: 720 }),
   LEAKWATCH_AWARENESS: Type.Union([Type.Literal('detection'), Type.Literal('confirmation')], { default: 'detection' }),
   LEAKWATCH_REALTIME: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
@@ -176,10 +178,7 @@ export interface HttpLimits {
  * Where `GET /metrics` is served: on the API listener (behind `token` when set), on a listener of its
  * own at `host:port` (behind `token` when set), or nowhere (production without metrics settings).
  */
-export type MetricsExposure =
-  | { listener: 'public'; token?: string }
-  | { listener: 'own'; host: string; port: number; token?: string }
-  | { listener: 'off' };
+export type MetricsExposure = { listener: 'public'; token?: string } | { listener: 'own'; host: string; port: number; token?: string } | { listener: 'off' };
 
 export interface SidecarConfig {
   host: string;
@@ -335,13 +334,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     throw new ConfigError('OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS');
   }
   if (e.LEAKWATCH_HEADERS_TIMEOUT_MS > e.LEAKWATCH_REQUEST_TIMEOUT_MS) {
-    throw new ConfigError(
-      'LEAKWATCH_HEADERS_TIMEOUT_MS must be at most LEAKWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)',
-    );
+    throw new ConfigError('LEAKWATCH_HEADERS_TIMEOUT_MS must be at most LEAKWATCH_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   }
   const unknownTopics = (e.LEAKWATCH_REALTIME_TOPICS?.split(',') ?? []).filter((n) => !(REALTIME_TOPICS as readonly string[]).includes(n));
   if (unknownTopics.length > 0)
-    throw new ConfigError(`LEAKWATCH_REALTIME_TOPICS names ${unknownTopics.join(', ')}, which the sidecar does not subscribe to; known: ${REALTIME_TOPICS.join(', ')}`);
+    throw new ConfigError(
+      `LEAKWATCH_REALTIME_TOPICS names ${unknownTopics.join(', ')}, which the sidecar does not subscribe to; known: ${REALTIME_TOPICS.join(', ')}`,
+    );
   const unknownSources = (e.LEAKWATCH_COLLECT_SOURCES?.split(',') ?? []).filter((n) => !(SOURCE_NAMES as readonly string[]).includes(n));
   if (unknownSources.length > 0) {
     throw new ConfigError(
@@ -381,7 +380,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
       apiShare: e.LEAKWATCH_COLLECT_API_SHARE,
       orgHeadroom: e.LEAKWATCH_COLLECT_ORG_HEADROOM,
       ...(e.LEAKWATCH_COLLECT_SOURCES ? { sources: e.LEAKWATCH_COLLECT_SOURCES.split(',') } : {}),
-      integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '').split(',').map((u) => u.trim()).filter((u) => u !== ''),
+      integrationUsers: (e.LEAKWATCH_INTEGRATION_USERS ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
     },
     ...(e.LEAKWATCH_NOTIFY_FILE ? { notifyFile: e.LEAKWATCH_NOTIFY_FILE } : {}),
     ...(e.LEAKWATCH_EGRESS_FILE ? { egressFile: e.LEAKWATCH_EGRESS_FILE } : {}),
@@ -390,7 +392,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SidecarConfig 
     ...(e.LEAKWATCH_EVIDENCE_KEY_FILE ? { evidenceKeyFile: e.LEAKWATCH_EVIDENCE_KEY_FILE } : {}),
     ...(e.LEAKWATCH_DRAFTS_DIR ? { draftsDir: e.LEAKWATCH_DRAFTS_DIR } : {}),
     ...(e.LEAKWATCH_DPO_CONTACT ? { dpoContact: e.LEAKWATCH_DPO_CONTACT } : {}),
-    ...(e.LEAKWATCH_INCIDENTS === 'on' ? { incidents: { minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY, windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000), awareness: e.LEAKWATCH_AWARENESS } } : {}),
+    ...(e.LEAKWATCH_INCIDENTS === 'on'
+      ? {
+          incidents: {
+            minSeverity: e.LEAKWATCH_INCIDENT_MIN_SEVERITY,
+            windowMs: Math.round(e.LEAKWATCH_INCIDENT_WINDOW_HOURS * 3_600_000),
+            awareness: e.LEAKWATCH_AWARENESS,
+          },
+        }
+      : {}),
     realtime: {
       enabled: e.LEAKWATCH_REALTIME === 'on',
       endpoint: e.LEAKWATCH_PUBSUB_ENDPOINT,
@@ -428,16 +438,14 @@ function telemetrySettings(e: Env): { telemetry?: TelemetrySettings } {
   const target = (signal: Signal) => {
     const exporter = e[`OTEL_${signal}_EXPORTER`]?.trim();
     if (exporter !== undefined && exporter !== 'otlp' && exporter !== 'none') {
-      throw new ConfigError(
-        `OTEL_${signal}_EXPORTER must be otlp or none: the sidecar exports over OTLP only (got ${JSON.stringify(exporter)})`,
-      );
+      throw new ConfigError(`OTEL_${signal}_EXPORTER must be otlp or none: the sidecar exports over OTLP only (got ${JSON.stringify(exporter)})`);
     }
     for (const variable of [`OTEL_EXPORTER_OTLP_${signal}_PROTOCOL`, 'OTEL_EXPORTER_OTLP_PROTOCOL'] as const) {
       const protocol = e[variable]?.trim();
       if (protocol !== undefined && protocol !== 'http/protobuf') {
         throw new ConfigError(
           `${variable} must be http/protobuf, the only protocol the sidecar exports with (got ${JSON.stringify(protocol)}); ` +
-            'point the endpoint at the collector\'s OTLP/HTTP port (4318 by default)',
+            "point the endpoint at the collector's OTLP/HTTP port (4318 by default)",
         );
       }
     }
@@ -472,15 +480,15 @@ function endpointUrl(variable: string, value: string): URL {
   try {
     url = new URL(value.trim());
   } catch {
-    throw new ConfigError(`${variable} must be an http(s) URL such as http://collector:4318 (got a value of ${value.length} characters that is no URL, not shown)`);
+    throw new ConfigError(
+      `${variable} must be an http(s) URL such as http://collector:4318 (got a value of ${value.length} characters that is no URL, not shown)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${variable} must be an http(s) URL such as http://collector:4318 (got a ${url.protocol} URL)`);
   }
   if (url.username || url.password) {
-    throw new ConfigError(
-      `${variable} must not carry credentials: put them in OTEL_EXPORTER_OTLP_HEADERS (e.g. Authorization=Bearer%20<token>)`,
-    );
+    throw new ConfigError(`${variable} must not carry credentials: put them in OTEL_EXPORTER_OTLP_HEADERS (e.g. Authorization=Bearer%20<token>)`);
   }
   return url;
 }
@@ -522,9 +530,7 @@ function metricsExposure(e: Env): MetricsExposure {
   const token = e.LEAKWATCH_METRICS_TOKEN ? { token: e.LEAKWATCH_METRICS_TOKEN } : {};
   if (e.LEAKWATCH_METRICS_PORT !== undefined) {
     if (e.LEAKWATCH_METRICS_PORT !== 0 && e.LEAKWATCH_METRICS_PORT === e.PORT) {
-      throw new ConfigError(
-        'LEAKWATCH_METRICS_PORT must differ from PORT (or leave it unset to serve /metrics on PORT)',
-      );
+      throw new ConfigError('LEAKWATCH_METRICS_PORT must differ from PORT (or leave it unset to serve /metrics on PORT)');
     }
     return { listener: 'own', host: e.LEAKWATCH_METRICS_HOST, port: e.LEAKWATCH_METRICS_PORT, ...token };
   }
@@ -579,16 +585,12 @@ function readOrgsFile(path: string): Map<string, OrgEntry> {
   const variable = 'LEAKWATCH_ORGS_FILE';
   const parsed = readJsonFile(variable, path);
   if (!isObject(parsed)) {
-    throw new ConfigError(
-      `${variable} must hold a JSON object { "<orgId>": { "secret": "...", "loginUrl": "...", ... } }`,
-    );
+    throw new ConfigError(`${variable} must hold a JSON object { "<orgId>": { "secret": "...", "loginUrl": "...", ... } }`);
   }
   const entries = new Map<string, OrgEntry>();
   for (const [key, entry] of Object.entries(parsed)) {
     if (!ORG_ID.test(key)) {
-      throw new ConfigError(
-        `${variable} lists ${JSON.stringify(key)}, which is not a Salesforce Organization id (00D...)`,
-      );
+      throw new ConfigError(`${variable} lists ${JSON.stringify(key)}, which is not a Salesforce Organization id (00D...)`);
     }
     const org = key.slice(0, 15);
     if (entries.has(org)) throw new ConfigError(`${variable} lists org ${org} twice (as a 15- and an 18-character id)`);
@@ -598,9 +600,7 @@ function readOrgsFile(path: string): Map<string, OrgEntry> {
     for (const [name, setting] of Object.entries(entry)) {
       const rule = Object.hasOwn(ORG_SETTINGS, name) ? ORG_SETTINGS[name as keyof OrgEntry] : undefined;
       if (!rule) {
-        throw new ConfigError(
-          `${variable}: org ${org} has an unknown setting ${JSON.stringify(name)} (known: ${Object.keys(ORG_SETTINGS).join(', ')})`,
-        );
+        throw new ConfigError(`${variable}: org ${org} has an unknown setting ${JSON.stringify(name)} (known: ${Object.keys(ORG_SETTINGS).join(', ')})`);
       }
       if (!rule.valid(setting)) throw new ConfigError(`${variable}: org ${org}: ${name} ${rule.expected}`);
     }
@@ -635,15 +635,12 @@ function readOrgSecrets(e: Env, orgFile: Map<string, OrgEntry>): Map<string, str
   }
   const secrets = new Map<string, { secret: string; from: string }>();
   for (const [org, secret, variable] of pairs) {
-    if (!ORG_ID.test(org))
-      throw new ConfigError(`${variable} has an entry whose org id is not a Salesforce Organization id (00D...)`);
+    if (!ORG_ID.test(org)) throw new ConfigError(`${variable} has an entry whose org id is not a Salesforce Organization id (00D...)`);
     if (secret.length < 16) throw new ConfigError(`${variable} has a secret shorter than 16 characters for org ${org}`);
     const org15 = org.slice(0, 15);
     const earlier = secrets.get(org15);
     if (earlier && earlier.secret !== secret) {
-      throw new ConfigError(
-        `org ${org15} has one bearer secret in ${earlier.from} and another in ${variable}; keep one`,
-      );
+      throw new ConfigError(`org ${org15} has one bearer secret in ${earlier.from} and another in ${variable}; keep one`);
     }
     secrets.set(org15, { secret, from: variable });
   }
@@ -655,9 +652,7 @@ function readOrgSecrets(e: Env, orgFile: Map<string, OrgEntry>): Map<string, str
     }
   }
   if (secrets.size === 0) {
-    throw new ConfigError(
-      'LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE must name at least one org and its bearer secret',
-    );
+    throw new ConfigError('LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE must name at least one org and its bearer secret');
   }
   return new Map([...secrets].map(([org, { secret }]) => [org, secret]));
 }
@@ -681,12 +676,9 @@ function orgConnections(e: Env, orgSecrets: Map<string, string>, orgFile: Map<st
   for (const org of orgSecrets.keys()) {
     const own = orgFile.get(org) ?? {};
     const missing = CONNECTION_REQUIRED.filter((name) => own[name] === undefined);
-    const unset = missing
-      .map((name) => ORG_SETTINGS[name].variable as string)
-      .filter((variable) => !e[variable as keyof Env]);
+    const unset = missing.map((name) => ORG_SETTINGS[name].variable as string).filter((variable) => !e[variable as keyof Env]);
     if (unset.length > 0) {
-      const why =
-        orgFile.size > 0 ? ` for org ${org}, which has no ${missing.join(', ')} of its own in LEAKWATCH_ORGS_FILE` : '';
+      const why = orgFile.size > 0 ? ` for org ${org}, which has no ${missing.join(', ')} of its own in LEAKWATCH_ORGS_FILE` : '';
       throw new ConfigError(`${unset.join(', ')} must be set${why}`);
     }
     const namespace = own.namespace === null ? undefined : (own.namespace ?? e.SF_NAMESPACE);
@@ -714,9 +706,7 @@ function readJsonFile(variable: string, path: string): unknown {
     return JSON.parse(text);
   } catch (err) {
     const position = /position (\d+)/.exec((err as Error).message)?.[1];
-    throw new ConfigError(
-      `${variable} cannot be read as JSON: a syntax error${position ? ` at character ${position}` : ''}`,
-    );
+    throw new ConfigError(`${variable} cannot be read as JSON: a syntax error${position ? ` at character ${position}` : ''}`);
   }
 }
 

@@ -43,7 +43,9 @@ export interface SidecarEngines {
    * Defaults to a client per org connection of `config`, each checked to log in to its org before
    * writing or reading. The same client writes verdicts and reads reviewers' false positives.
    */
-  orgClientFor?: (orgId: string) => (OrgClient & OrgQueryClient & Partial<CollectClient> & { session?: (renew: boolean) => Promise<PubSubSession> }) | undefined;
+  orgClientFor?: (
+    orgId: string,
+  ) => (OrgClient & OrgQueryClient & Partial<CollectClient> & { session?: (renew: boolean) => Promise<PubSubSession> }) | undefined;
 }
 
 export interface RunningSidecar {
@@ -70,7 +72,9 @@ function syncClient(client: object | undefined): ApplyClient | undefined {
 /** The org connection as containment uses it (queries, upserts, update and delete, session, identity), when it can. */
 function containmentClient(client: object | undefined): (EnforceClient & ContainmentClient) | undefined {
   const methods = ['query', 'upsert', 'update', 'delete', 'session', 'identity', 'readMetadata', 'updateMetadata', 'createMetadata', 'deleteMetadata'];
-  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function') ? (client as EnforceClient & ContainmentClient) : undefined;
+  return client && methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function')
+    ? (client as EnforceClient & ContainmentClient)
+    : undefined;
 }
 
 /** Opens the store, builds the app with the given or default engines, and listens. */
@@ -84,13 +88,14 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
     const orgClientFor =
       engines.orgClientFor ??
       connectOrgs(config, (wrong) =>
-        app?.log.error(
-          wrong,
-          'the org connection logs in to another org: nothing is written there, and its write-backs become dead letters',
-        ),
+        app?.log.error(wrong, 'the org connection logs in to another org: nothing is written there, and its write-backs become dead letters'),
       );
     // Read before anything starts: a bad notification file stops the sidecar with its reason.
-    const notifyTargets = engines.notifyTargets ?? (config.notifyFile ? loadTargets(config.notifyFile, engines.notifyEnv ?? process.env, { orgClientFor: (orgId) => orgTargetClient(orgClientFor(orgId)) }) : []);
+    const notifyTargets =
+      engines.notifyTargets ??
+      (config.notifyFile
+        ? loadTargets(config.notifyFile, engines.notifyEnv ?? process.env, { orgClientFor: (orgId) => orgTargetClient(orgClientFor(orgId)) })
+        : []);
     // Read before anything starts, like the notification file: a bad policy stops the sidecar with its JSON path.
     const egressPolicyFor = loadEgressPolicies(config.egressFile);
     const evidenceKey = engines.evidenceKey ?? (config.evidenceKeyFile ? readEvidenceKey(config.evidenceKeyFile) : undefined);
@@ -167,14 +172,25 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
           }
         : {}),
       ...(config.containment
-        ? { containment: { orgIds: [...config.orgSecrets.keys()], clientFor: (orgId: string) => containmentClient(orgClientFor(orgId)), everyMs: config.containment.everyMs } }
+        ? {
+            containment: {
+              orgIds: [...config.orgSecrets.keys()],
+              clientFor: (orgId: string) => containmentClient(orgClientFor(orgId)),
+              everyMs: config.containment.everyMs,
+            },
+          }
         : {}),
       ...(config.incidents ? { incidents: config.incidents } : {}),
       ...(notifyTargets.length > 0 ? { notifyTargets } : {}),
       ...(evidenceKey ? { evidenceKey } : {}),
       ...(config.draftsDir ? { draftsDir: config.draftsDir } : {}),
       ...(config.dpoContact ? { dpoContact: config.dpoContact } : {}),
-      egress: { policyFor: egressPolicyFor, ...(config.egressRedactAs ? { redactAs: config.egressRedactAs } : {}), ...(config.egressNer ? { ner: config.egressNer } : {}), ...(config.hashSalt ? { hashSalt: config.hashSalt } : {}) },
+      egress: {
+        policyFor: egressPolicyFor,
+        ...(config.egressRedactAs ? { redactAs: config.egressRedactAs } : {}),
+        ...(config.egressNer ? { ner: config.egressNer } : {}),
+        ...(config.hashSalt ? { hashSalt: config.hashSalt } : {}),
+      },
       replicaId: config.replicaId ?? hostname(),
       logger: { level: config.logLevel, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } },
       closeStore: true,
@@ -203,9 +219,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
       );
     }
     if (metrics.listener === 'off') {
-      app.log.info(
-        'metrics are off in production: set LEAKWATCH_METRICS_PORT or LEAKWATCH_METRICS_TOKEN to serve them',
-      );
+      app.log.info('metrics are off in production: set LEAKWATCH_METRICS_PORT or LEAKWATCH_METRICS_TOKEN to serve them');
     }
     const running = app;
     const runningMetrics = metricsApp;
@@ -234,8 +248,7 @@ export async function startSidecar(config: SidecarConfig, engines: SidecarEngine
  * all loaded before the first request.
  */
 async function warmClassifier(config: SidecarConfig, store: Store): Promise<Classifier> {
-  const modelDir =
-    config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
+  const modelDir = config.modelDir === 'none' ? null : (config.modelDir ?? (existsSync(SHIPPED_MODEL_DIR) ? SHIPPED_MODEL_DIR : null));
   const pool = createClassifyPool({
     threads: config.classifyThreads,
     classifier: { salt: config.hashSalt ?? (await readHashSalt(store)), modelDir },

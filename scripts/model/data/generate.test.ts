@@ -20,9 +20,10 @@ const PROSE: Record<Lang, string[]> = {
   nl: ['Hij zei dat het pakket kwam.', 'Sindsdien gaat alles goed.', 'Zij koopt bloemen.'],
 };
 /** Two stand-in words per language in place of Debian's word lists, spelt so that no template holds them. */
-const WORDS = Object.fromEntries(
-  (['en', 'de', 'fr', 'es', 'it', 'nl'] as const).map((lang) => [lang, [`${lang}wordone`, `${lang}wordtwo`]]),
-) as Record<Lang, string[]>;
+const WORDS = Object.fromEntries((['en', 'de', 'fr', 'es', 'it', 'nl'] as const).map((lang) => [lang, [`${lang}wordone`, `${lang}wordtwo`]])) as Record<
+  Lang,
+  string[]
+>;
 const generate = (seed: number, count: number, split: 'train' | 'dev') => generateWith(seed, count, split, PROSE, WORDS);
 
 describe('NER corpus generator', () => {
@@ -73,7 +74,14 @@ describe('NER corpus generator', () => {
   it('gives some Spanish training names another surname; the dev split (augment off) keeps its draws', () => {
     const longNames = (lang: 'es', augment: boolean) => {
       const slots = makeSlots(lang, new Random(3), augment);
-      const sizes = Array.from({ length: 2000 }, () => slots.per!().find((p) => p.label)!.text.trim().split(/\s+/).length);
+      const sizes = Array.from(
+        { length: 2000 },
+        () =>
+          slots.per!()
+            .find((p) => p.label)!
+            .text.trim()
+            .split(/\s+/).length,
+      );
       return sizes.filter((n) => n >= 4).length;
     };
     expect(longNames('es', true)).toBeGreaterThan(longNames('es', false) + 100);
@@ -82,12 +90,14 @@ describe('NER corpus generator', () => {
   it('scatters ordinary words of the word lists among the training split, never the dev split', () => {
     const ordinary = new Set(Object.values(WORDS).flat());
     const count = (split: 'train' | 'dev') =>
-      generate(17, 1500, split).flatMap((r) => r.text.match(/\p{L}+/gu) ?? []).filter((w) => ordinary.has(w)).length;
+      generate(17, 1500, split)
+        .flatMap((r) => r.text.match(/\p{L}+/gu) ?? [])
+        .filter((w) => ordinary.has(w)).length;
     expect(count('train')).toBeGreaterThan(300);
     expect(count('dev')).toBe(0);
   });
 
-  it('swaps a share of a template\'s words for ordinary words, keeping capitals and punctuation', () => {
+  it("swaps a share of a template's words for ordinary words, keeping capitals and punctuation", () => {
     const text = 'Please send the parcel to the new address, thanks. '.repeat(40);
     const swapped = swapWords(text, ['zzword'], new Random(21));
     const words = swapped.match(/\p{L}+/gu)!;
@@ -126,9 +136,16 @@ describe('records of real prose', () => {
     let withPeople = 0;
     for (let i = 0; i < 200; i += 1) {
       const fill = (template: string) =>
-        template.split(/(\{\w+\})/).filter(Boolean).map((part) =>
-          part === '{per}' || part === '{first}' || part === '{fl}' ? { text: 'Anna Rossi', label: 'PERSON' as const }
-            : /^\{\w+\}$/.test(part) ? { text: 'Bologna', label: 'LOCATION' as const } : { text: part });
+        template
+          .split(/(\{\w+\})/)
+          .filter(Boolean)
+          .map((part) =>
+            part === '{per}' || part === '{first}' || part === '{fl}'
+              ? { text: 'Anna Rossi', label: 'PERSON' as const }
+              : /^\{\w+\}$/.test(part)
+                ? { text: 'Bologna', label: 'LOCATION' as const }
+                : { text: part },
+          );
       const pieces = proseRecord('en', PROSE.en, fill, rng);
       const text = pieces.map((p) => p.text).join('');
       for (const p of pieces.filter((p) => p.label)) expect(['Anna Rossi', 'Bologna']).toContain(p.text);

@@ -12,10 +12,26 @@ import { GENERAL } from './templates-general.js';
 import { TRAIN } from './templates-train.js';
 import { loadWords } from './words.js';
 
-export interface Entity { type: Label; start: number; end: number }
-export interface Example { id: string; lang: Lang; text: string; entities: Entity[] }
+export interface Entity {
+  type: Label;
+  start: number;
+  end: number;
+}
+export interface Example {
+  id: string;
+  lang: Lang;
+  text: string;
+  entities: Entity[];
+}
 
-const LANG_WEIGHTS: [Lang, number][] = [['en', 0.3], ['de', 0.14], ['fr', 0.14], ['es', 0.14], ['it', 0.14], ['nl', 0.14]];
+const LANG_WEIGHTS: [Lang, number][] = [
+  ['en', 0.3],
+  ['de', 0.14],
+  ['fr', 0.14],
+  ['es', 0.14],
+  ['it', 0.14],
+  ['nl', 0.14],
+];
 
 function pickLang(rng: Rng): Lang {
   let r = rng.next();
@@ -79,17 +95,30 @@ type Templates = Record<Lang | 'any', string[]> & {
 
 /** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
 const wordsOf = (templates: string[]): string[] => [
-  ...new Set(
-    templates
-      .flatMap((t) => t.replace(/\{\w+\}/g, ' ').split(/[\s,.;:!?()"'\[\]|{}<>=/-]+/))
-      .filter((w) => /^\p{L}{2,}$/u.test(w)),
-  ),
+  ...new Set(templates.flatMap((t) => t.replace(/\{\w+\}/g, ' ').split(/[\s,.;:!?()"'[\]|{}<>=/-]+/)).filter((w) => /^\p{L}{2,}$/u.test(w))),
 ];
-const CONTEXT_WORDS = Object.fromEntries(
-  LANGS.map((lang) => [lang, wordsOf([...TRAIN[lang], ...GENERAL[lang]])]),
-) as Record<Lang, string[]>;
+const CONTEXT_WORDS = Object.fromEntries(LANGS.map((lang) => [lang, wordsOf([...TRAIN[lang], ...GENERAL[lang]])])) as Record<Lang, string[]>;
 /** Slots scattered among the words: people and places, and look-alikes that are neither. */
-const SCATTERED = ['per', 'fl', 'first', 'last', 'city', 'street', 'addr', 'country', 'product', 'company', 'brand', 'acronym', 'sku', 'order', 'email', 'phone', 'date', 'job'];
+const SCATTERED = [
+  'per',
+  'fl',
+  'first',
+  'last',
+  'city',
+  'street',
+  'addr',
+  'country',
+  'product',
+  'company',
+  'brand',
+  'acronym',
+  'sku',
+  'order',
+  'email',
+  'phone',
+  'date',
+  'job',
+];
 
 /**
  * A record whose words around the entities are drawn at random: the context says nothing, so the
@@ -162,17 +191,10 @@ function record(id: string, templates: Templates, rng: Rng): Example {
  * cookies and manual pages, see `prose.ts`) and ordinary words (`words`, by default Debian's word lists, see
  * `words.ts`); the dev split only on its own templates.
  */
-export function generate(
-  seed: number,
-  count: number,
-  split: 'train' | 'dev',
-  prose?: Record<Lang, string[]>,
-  words?: Record<Lang, string[]>,
-): Example[] {
+export function generate(seed: number, count: number, split: 'train' | 'dev', prose?: Record<Lang, string[]>, words?: Record<Lang, string[]>): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
-  const templates: Templates =
-    split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(), words: words ?? loadWords(properNouns()) } : DEV;
+  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(), words: words ?? loadWords(properNouns()) } : DEV;
   return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
 }
 
@@ -187,7 +209,10 @@ function main(): void {
   });
   mkdirSync(values.out, { recursive: true });
   const seed = Number(values.seed);
-  for (const [split, n] of [['train', values.train], ['dev', values.dev]] as const) {
+  for (const [split, n] of [
+    ['train', values.train],
+    ['dev', values.dev],
+  ] as const) {
     const rows = generate(seed, Number(n), split);
     writeFileSync(join(values.out, `${split}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     console.log(`${split}: ${rows.length} records (${LANGS.join(', ')})`);

@@ -111,8 +111,7 @@ function prose(sentence: string, lang: Lang, properNouns: ReadonlySet<string>): 
   return s;
 }
 
-const sentencesOf = (paragraph: string): string[] =>
-  paragraph.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=\p{Lu})/u);
+const sentencesOf = (paragraph: string): string[] => paragraph.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=\p{Lu})/u);
 
 /** Every usable sentence per language, in a fixed order (files sorted, duplicates dropped). */
 export function loadProse(): Record<Lang, string[]> {
@@ -121,10 +120,11 @@ export function loadProse(): Record<Lang, string[]> {
   for (const [lang, source] of Object.entries(SOURCES) as Array<[Lang, (typeof SOURCES)[Lang]]>) {
     const paragraphs = [...source.fortunes.flatMap(fortuneParagraphs), ...source.man.flatMap(manParagraphs)];
     const kept = new Set<string>();
-    for (const p of paragraphs) for (const s of sentencesOf(p)) {
-      const ok = prose(s, lang, known);
-      if (ok) kept.add(ok);
-    }
+    for (const p of paragraphs)
+      for (const s of sentencesOf(p)) {
+        const ok = prose(s, lang, known);
+        if (ok) kept.add(ok);
+      }
     if (kept.size < 200) {
       throw new Error(`only ${kept.size} ${lang} sentences of prose: install the Debian packages ${PROSE_PACKAGES}`);
     }
@@ -165,12 +165,7 @@ const PLACES: Record<Lang, string[]> = {
  * A record of one to three real sentences with people and places spliced in: a name for a pronoun, a speaker or
  * author before the text, a place before the closing stop, a signature; a quarter of the records keep none.
  */
-export function proseRecord(
-  lang: Lang,
-  sentences: readonly string[],
-  fill: (template: string) => Piece[],
-  rng: Rng,
-): Piece[] {
+export function proseRecord(lang: Lang, sentences: readonly string[], fill: (template: string) => Piece[], rng: Rng): Piece[] {
   const count = rng.next() < 0.6 ? 1 : rng.next() < 0.7 ? 2 : 3;
   const start = rng.below(sentences.length);
   const pieces: Piece[] = [];

@@ -4,9 +4,18 @@ import { ALL, CITIES, FOREIGN, HOME, PRODUCT_NOUNS, TITLES, type Lang } from './
 import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 
 export type Label = 'PERSON' | 'LOCATION';
-export interface Piece { text: string; label?: Label }
+export interface Piece {
+  text: string;
+  label?: Label;
+}
 
-interface Ctx { lang: Lang; rng: Rng; home: Faker; names: Faker; augment: boolean }
+interface Ctx {
+  lang: Lang;
+  rng: Rng;
+  home: Faker;
+  names: Faker;
+  augment: boolean;
+}
 
 const word = (s: string) => s.split(/\s+/)[0] ?? s;
 
@@ -27,11 +36,50 @@ function typo(rng: Rng, s: string): string {
 }
 
 /** Capitalised words that are neither people nor places. */
-const ACRONYMS = ['IBAN', 'VAT', 'SKU', 'API', 'CRM', 'PDF', 'GDPR', 'CEO', 'ETA', 'FAQ', 'USB', 'HDMI', 'DNS', 'VPN', 'ID',
-  'PIN', 'OK', 'TV', 'BIC', 'EAN', 'RMA', 'SLA', 'KPI', 'B2B', 'UPS', 'DHL', 'CSV', 'SSO', 'MFA', 'IT', 'HR', 'BTW', 'MwSt', 'TVA', 'IVA'];
+const ACRONYMS = [
+  'IBAN',
+  'VAT',
+  'SKU',
+  'API',
+  'CRM',
+  'PDF',
+  'GDPR',
+  'CEO',
+  'ETA',
+  'FAQ',
+  'USB',
+  'HDMI',
+  'DNS',
+  'VPN',
+  'ID',
+  'PIN',
+  'OK',
+  'TV',
+  'BIC',
+  'EAN',
+  'RMA',
+  'SLA',
+  'KPI',
+  'B2B',
+  'UPS',
+  'DHL',
+  'CSV',
+  'SSO',
+  'MFA',
+  'IT',
+  'HR',
+  'BTW',
+  'MwSt',
+  'TVA',
+  'IVA',
+];
 
-function first(c: Ctx): string { return word(c.names.person.firstName()); }
-function last(c: Ctx): string { return c.names.person.lastName(); }
+function first(c: Ctx): string {
+  return word(c.names.person.firstName());
+}
+function last(c: Ctx): string {
+  return c.names.person.lastName();
+}
 
 function fullName(c: Ctx): Piece[] {
   const r = c.rng.next();
@@ -48,7 +96,7 @@ function fullName(c: Ctx): Piece[] {
   else if (r < 0.84) name = l;
   else name = f;
   const pieces: Piece[] = [];
-  if (c.rng.next() < 0.3 && r >= 0.7 && r < 0.84 || c.rng.next() < 0.12) {
+  if ((c.rng.next() < 0.3 && r >= 0.7 && r < 0.84) || c.rng.next() < 0.12) {
     pieces.push({ text: `${c.rng.pick(TITLES[c.lang])} ` });
   }
   pieces.push({ text: typo(c.rng, casing(c.rng, name)), label: 'PERSON' });
@@ -67,7 +115,14 @@ function address(c: Ctx): Piece[] {
   const out: Piece[] = [{ text: street, label: 'LOCATION' }];
   const sep = c.rng.pick([', ', ', ', ' - ', '\n', ' ']);
   if (c.lang === 'en' && c.rng.next() < 0.6) {
-    out.push({ text: sep }, { text: town, label: 'LOCATION' }, { text: ', ' }, { text: loc.state({ abbreviated: c.rng.next() < 0.5 }), label: 'LOCATION' }, { text: ' ' }, { text: zip, label: 'LOCATION' });
+    out.push(
+      { text: sep },
+      { text: town, label: 'LOCATION' },
+      { text: ', ' },
+      { text: loc.state({ abbreviated: c.rng.next() < 0.5 }), label: 'LOCATION' },
+      { text: ' ' },
+      { text: zip, label: 'LOCATION' },
+    );
   } else {
     out.push({ text: sep }, { text: zip, label: 'LOCATION' }, { text: ' ' }, { text: town, label: 'LOCATION' });
   }
@@ -87,8 +142,12 @@ function sku(c: Ctx): string {
   const n = 10 + c.rng.below(990);
   const streetWord = word(c.home.location.street()).toUpperCase().slice(0, 8);
   return c.rng.pick([
-    `${streetWord}-${n}`, `ST-${n}-${c.rng.pick(['A', 'B', 'X'])}`, `${c.rng.pick(['Main', 'Park', 'Ring', 'Rue', 'Via', 'Calle', 'Laan'])}${n}`,
-    `AVE-${n}`, `${c.home.string.alphanumeric({ length: 3, casing: 'upper' })}-${n}`, `SKU ${n}${c.rng.pick(['', 'B', 'XL'])}`,
+    `${streetWord}-${n}`,
+    `ST-${n}-${c.rng.pick(['A', 'B', 'X'])}`,
+    `${c.rng.pick(['Main', 'Park', 'Ring', 'Rue', 'Via', 'Calle', 'Laan'])}${n}`,
+    `AVE-${n}`,
+    `${c.home.string.alphanumeric({ length: 3, casing: 'upper' })}-${n}`,
+    `SKU ${n}${c.rng.pick(['', 'B', 'XL'])}`,
   ]);
 }
 

@@ -21,7 +21,7 @@ export const DEV: Record<Lang | 'any', string[]> = {
     'Der Kurier hat das Paket bei {first} in {addr} abgegeben.',
   ],
   fr: [
-    'D\'après {per}, la livraison de {product} vers {city} est reportée au {date}.',
+    "D'après {per}, la livraison de {product} vers {city} est reportée au {date}.",
     'Pouvez-vous rappeler {title} {last} au {phone} ? Habite près du {street}.',
     'Nouveau lead web : {fl}, {company}, {country}. Souhaite une démo de {product}.',
     'Le livreur a laissé le carton à {first}, {addr}.',

@@ -9,18 +9,39 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { disposeNerModel, getNerModel, type NerModel } from '../../../sidecar/src/classify/ner.js';
 
-interface Span { type: string; start: number; end: number }
+interface Span {
+  type: string;
+  start: number;
+  end: number;
+}
 
-interface Gold { id: string; text: string; entities: { type: string; start: number; end: number }[]; lang?: string }
-interface Prf { p: number; r: number; f: number }
-interface TypeScore { gold: number; pred: number; exact: Prf; overlap: Prf }
+interface Gold {
+  id: string;
+  text: string;
+  entities: { type: string; start: number; end: number }[];
+  lang?: string;
+}
+interface Prf {
+  p: number;
+  r: number;
+  f: number;
+}
+interface TypeScore {
+  gold: number;
+  pred: number;
+  exact: Prf;
+  overlap: Prf;
+}
 type Score = (gold: Gold[], preds: { id: string; entities: Span[] }[], opts: { types: string[] }) => { per_type: Record<string, TypeScore> };
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const TYPES = ['PERSON', 'LOCATION'];
 
 const readJsonl = (file: string): Gold[] =>
-  readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Gold);
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Gold);
 
 async function predict(model: NerModel, rows: Gold[]): Promise<{ id: string; entities: Span[] }[]> {
   const out: { id: string; entities: Span[] }[] = [];
@@ -34,7 +55,8 @@ async function predict(model: NerModel, rows: Gold[]): Promise<{ id: string; ent
 }
 
 const round = (s: TypeScore) => ({
-  gold: s.gold, pred: s.pred,
+  gold: s.gold,
+  pred: s.pred,
   exact: { p: +s.exact.p.toFixed(3), r: +s.exact.r.toFixed(3), f1: +s.exact.f.toFixed(3) },
   overlap: { p: +s.overlap.p.toFixed(3), r: +s.overlap.r.toFixed(3), f1: +s.overlap.f.toFixed(3) },
 });
@@ -44,7 +66,9 @@ function classifyCommand(score: Score, peers: Gold[], work: string, model: strin
   const input = join(work, `${name}-input.jsonl`);
   const output = join(work, `${name}-classify.jsonl`);
   writeFileSync(input, peers.map((r) => JSON.stringify({ id: r.id, text: r.text })).join('\n') + '\n');
-  const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--model', model, '--input', input, '--output', output], { stdio: 'inherit' });
+  const run = spawnSync('node', [join(root, 'sidecar/bin/leakwatch.mjs'), 'classify', '--model', model, '--input', input, '--output', output], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) throw new Error(`leakwatch classify exited with ${run.status}`);
   const s = score(peers, readJsonl(output) as never, { types: TYPES });
   return Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)]));
@@ -69,11 +93,15 @@ async function main(): Promise<void> {
   // same faker lists as the dev split's, so this flatters names outside them)
   report.devClassifyCommand = classifyCommand(score, dev, values.work, values.model, 'dev');
   const langs = [...new Set(dev.map((r) => r.lang!))];
-  report.devByLang = Object.fromEntries(await Promise.all(langs.map(async (lang) => {
-    const rows = dev.filter((r) => r.lang === lang);
-    const s = score(rows, await predict(tagger, rows), { types: TYPES });
-    return [lang, Object.fromEntries(TYPES.map((t) => [t, +s.per_type[t]!.exact.f.toFixed(3)]))];
-  })));
+  report.devByLang = Object.fromEntries(
+    await Promise.all(
+      langs.map(async (lang) => {
+        const rows = dev.filter((r) => r.lang === lang);
+        const s = score(rows, await predict(tagger, rows), { types: TYPES });
+        return [lang, Object.fromEntries(TYPES.map((t) => [t, +s.per_type[t]!.exact.f.toFixed(3)]))];
+      }),
+    ),
+  );
 
   const peerFile = join(values.peers, 'presidio_cases.jsonl');
   if (existsSync(peerFile)) {
@@ -83,8 +111,11 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     writeFileSync(join(values.work, 'presidio-preds.jsonl'), preds.map((p) => JSON.stringify(p)).join('\n') + '\n');
     const s = score(peers, preds, { types: TYPES });
-    report.presidio = { records: peers.length, recordsPerSecond: Math.round(peers.length / seconds),
-      ...Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)])) };
+    report.presidio = {
+      records: peers.length,
+      recordsPerSecond: Math.round(peers.length / seconds),
+      ...Object.fromEntries(TYPES.map((t) => [t, round(s.per_type[t]!)])),
+    };
     report.presidioClassifyCommand = classifyCommand(score, peers, values.work, values.model);
   }
   await disposeNerModel();

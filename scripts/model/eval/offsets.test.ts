@@ -32,7 +32,10 @@ describe('WordPiece with offsets', () => {
   it('gives the same token ids as the shipped tokenizer.json loaded by transformers.js', () => {
     for (const text of TEXTS) {
       const ids = Array.from(tokenizer(text).input_ids.data as BigInt64Array, Number);
-      expect(wp.encode(text).map((p) => p.id), text).toEqual(ids.slice(1, -1));
+      expect(
+        wp.encode(text).map((p) => p.id),
+        text,
+      ).toEqual(ids.slice(1, -1));
     }
   });
 

@@ -1,13 +1,21 @@
 // BERT pre-tokenization and WordPiece with character offsets (UTF-16), mirroring scripts/model/wordpiece.py
 // (the tokenization the model was trained on); its test pins the shipped tokenizer.json to it.
-export interface Piece { id: number; start: number; end: number }
+export interface Piece {
+  id: number;
+  start: number;
+  end: number;
+}
 
 const isControl = (ch: string): boolean => ch !== '\t' && ch !== '\n' && ch !== '\r' && /[\p{Cc}\p{Cf}]/u.test(ch);
 const isSpace = (ch: string): boolean => /[ \t\n\r\p{Zs}]/u.test(ch);
 const isPunct = (ch: string): boolean => /[!-/:-@[-`{-~]/.test(ch) || /\p{P}/u.test(ch);
 const isCjk = (cp: number): boolean =>
-  (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x20000 && cp <= 0x2a6df) ||
-  (cp >= 0x2a700 && cp <= 0x2ceaf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x2f800 && cp <= 0x2fa1f);
+  (cp >= 0x4e00 && cp <= 0x9fff) ||
+  (cp >= 0x3400 && cp <= 0x4dbf) ||
+  (cp >= 0x20000 && cp <= 0x2a6df) ||
+  (cp >= 0x2a700 && cp <= 0x2ceaf) ||
+  (cp >= 0xf900 && cp <= 0xfaff) ||
+  (cp >= 0x2f800 && cp <= 0x2fa1f);
 
 export function preTokenize(text: string): { word: string; start: number }[] {
   const words: { word: string; start: number }[] = [];
@@ -41,7 +49,10 @@ export function preTokenize(text: string): { word: string; start: number }[] {
 export class WordPiece {
   private readonly unk: number;
 
-  constructor(private readonly vocab: Map<string, number>, private readonly maxChars = 100) {
+  constructor(
+    private readonly vocab: Map<string, number>,
+    private readonly maxChars = 100,
+  ) {
     this.unk = vocab.get('[UNK]') ?? 1;
   }
 

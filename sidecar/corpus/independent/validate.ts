@@ -35,7 +35,10 @@ export function deTaxIdValid(s: string): boolean {
   if (multi[0]![1] === 3 && first10.includes(multi[0]![0].repeat(3))) return false;
   // ISO 7064 MOD 11,10 over all 11 digits: the running value ends at 1 when the check digit fits.
   let p = 10;
-  for (let i = 0; i < 10; i++) { const s1 = (Number(v[i]) + p) % 10 || 10; p = (2 * s1) % 11; }
+  for (let i = 0; i < 10; i++) {
+    const s1 = (Number(v[i]) + p) % 10 || 10;
+    p = (2 * s1) % 11;
+  }
   return (11 - p) % 10 === Number(v[10]);
 }
 export function nirValid(s: string): boolean {
@@ -49,7 +52,8 @@ export function nifValid(s: string): boolean {
   const v = compact(s);
   const m = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(v);
   if (!m) return false;
-  const prefix = m[1] ?? ''; const digits = m[2] ?? '';
+  const prefix = m[1] ?? '';
+  const digits = m[2] ?? '';
   if (digits.length !== (prefix ? 7 : 8)) return false;
   const n = Number(({ '': '', X: '0', Y: '1', Z: '2' } as Record<string, string>)[prefix] + digits);
   return 'TRWAGMYFPDXBNJZSQVHLCKE'.charAt(n % 23) === m[3];
@@ -89,7 +93,7 @@ export function cryptoValid(s: string): boolean {
   if (/^0x[0-9a-fA-F]{40}$/.test(s)) {
     const hex = s.slice(2);
     const h = Buffer.from(keccak256(Buffer.from(hex.toLowerCase()))).toString('hex');
-    return [...hex].every((c, i) => (/\d/.test(c) ? true : (parseInt(h[i]!, 16) > 7) === (c === c.toUpperCase())));
+    return [...hex].every((c, i) => (/\d/.test(c) ? true : parseInt(h[i]!, 16) > 7 === (c === c.toUpperCase())));
   }
   if (/^bc1[02-9ac-hj-np-z]{8,87}$/.test(s)) {
     const data = [...s.slice(3)].map((c) => 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'.indexOf(c));
@@ -98,28 +102,46 @@ export function cryptoValid(s: string): boolean {
     for (const v of [...hrp.map((c) => c >> 5), 0, ...hrp.map((c) => c & 31), ...data]) {
       const top = chk >>> 25;
       chk = (((chk & 0x1ffffff) << 5) ^ v) >>> 0;
-      [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3].forEach((g, i) => { if ((top >> i) & 1) chk = (chk ^ g) >>> 0; });
+      [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3].forEach((g, i) => {
+        if ((top >> i) & 1) chk = (chk ^ g) >>> 0;
+      });
     }
     return chk === 1;
   }
   if (/^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/.test(s)) {
-    let n = 0n; for (const c of s) n = n * 58n + BigInt(B58.indexOf(c));
+    let n = 0n;
+    for (const c of s) n = n * 58n + BigInt(B58.indexOf(c));
     const hex = n.toString(16).padStart(50, '0');
     if (hex.length !== 50) return false;
     const bytes = Buffer.from(hex, 'hex');
-    const dbl = createHash('sha256').update(createHash('sha256').update(bytes.subarray(0, 21)).digest()).digest();
+    const dbl = createHash('sha256')
+      .update(createHash('sha256').update(bytes.subarray(0, 21)).digest())
+      .digest();
     return dbl.subarray(0, 4).equals(bytes.subarray(21));
   }
   return false;
 }
 /** Validator per checksummed entity type (the type names of the shared vocabulary). */
 export const VALIDATORS: Record<string, (s: string) => boolean> = {
-  CREDIT_CARD: luhnValid, IBAN_CODE: ibanValid, DE_TAX_ID: deTaxIdValid, FR_NIR: nirValid, ES_NIF: nifValid,
-  IT_FISCAL_CODE: fiscalCodeValid, NL_BSN: bsnValid, UK_NINO: ninoValid, US_SSN: ssnValid, CRYPTO: cryptoValid,
+  CREDIT_CARD: luhnValid,
+  IBAN_CODE: ibanValid,
+  DE_TAX_ID: deTaxIdValid,
+  FR_NIR: nirValid,
+  ES_NIF: nifValid,
+  IT_FISCAL_CODE: fiscalCodeValid,
+  NL_BSN: bsnValid,
+  UK_NINO: ninoValid,
+  US_SSN: ssnValid,
+  CRYPTO: cryptoValid,
 };
 /** Hard-negative kinds that are checksummed look-alikes, with the validator that must reject them. */
 export const BAD_CHECKSUM_KINDS: Record<string, (s: string) => boolean> = {
-  card_bad_checksum: luhnValid, iban_bad_checksum: ibanValid, de_tax_id_bad_checksum: deTaxIdValid,
-  fr_nir_bad_checksum: nirValid, es_nif_bad_checksum: nifValid, it_fiscal_code_bad_checksum: fiscalCodeValid,
-  nl_bsn_bad_checksum: bsnValid, us_ssn_invalid: ssnValid,
+  card_bad_checksum: luhnValid,
+  iban_bad_checksum: ibanValid,
+  de_tax_id_bad_checksum: deTaxIdValid,
+  fr_nir_bad_checksum: nirValid,
+  es_nif_bad_checksum: nifValid,
+  it_fiscal_code_bad_checksum: fiscalCodeValid,
+  nl_bsn_bad_checksum: bsnValid,
+  us_ssn_invalid: ssnValid,
 };

@@ -13,14 +13,14 @@ export interface ApplyClient extends OrgQuery, CoverageWriter {
 }
 
 /** Approved suggestions applied per poll: each costs two Metadata API calls. */
-export const APPLY_BATCH = 50;
+const APPLY_BATCH = 50;
 
 /** Save-result codes worth another try at the next poll (the org was busy), as the REST write-back treats them. */
 const RETRYABLE_SAVE_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION', 'REQUEST_LIMIT_EXCEEDED', 'SERVER_UNAVAILABLE']);
 
-export type ApplyOutcome = 'applied' | 'current' | 'failed' | 'retry';
+type ApplyOutcome = 'applied' | 'current' | 'failed' | 'retry';
 
-export interface AppliedSuggestions {
+interface AppliedSuggestions {
   outcomes: Array<{ fieldKey: string; outcome: ApplyOutcome; errorCode?: string }>;
   /** Outcome records the org refused to take (they stay Approved and are applied again next poll). */
   unrecorded: Array<{ fieldKey: string; errorCode: string }>;
@@ -47,7 +47,14 @@ async function applyOne(org: ApplyClient, suggestion: StoredSuggestion, now: Dat
   const object = suggestion.ObjectName__c ?? '';
   const field = suggestion.FieldName__c ?? '';
   if (!API_NAME.test(object) || !API_NAME.test(field) || !isLevel(suggestion.SuggestedSensitivity__c)) {
-    return { outcome: 'failed', errorCode: 'INVALID_SUGGESTION', fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: 'INVALID_SUGGESTION: the object, field or suggested level is not one Leakwatch can apply' } };
+    return {
+      outcome: 'failed',
+      errorCode: 'INVALID_SUGGESTION',
+      fields: {
+        Status__c: CLASSIFICATION_STATUS.failed,
+        LastError__c: 'INVALID_SUGGESTION: the object, field or suggested level is not one Leakwatch can apply',
+      },
+    };
   }
   const fullName = `${object}.${field}`;
   try {
@@ -56,10 +63,17 @@ async function applyOne(org: ApplyClient, suggestion: StoredSuggestion, now: Dat
       return {
         outcome: 'failed',
         errorCode: 'NOT_FOUND',
-        fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: lastError('NOT_FOUND', `readMetadata returned no CustomField ${fullName}: a system or other standard field the Metadata API does not support, or a deleted field`) },
+        fields: {
+          Status__c: CLASSIFICATION_STATUS.failed,
+          LastError__c: lastError(
+            'NOT_FOUND',
+            `readMetadata returned no CustomField ${fullName}: a system or other standard field the Metadata API does not support, or a deleted field`,
+          ),
+        },
       };
     }
-    const currentLevel = typeof component.securityClassification === 'string' && component.securityClassification !== '' ? component.securityClassification : null;
+    const currentLevel =
+      typeof component.securityClassification === 'string' && component.securityClassification !== '' ? component.securityClassification : null;
     const currentGroups = complianceList(component.complianceGroup);
     const level = rankOf(currentLevel) === undefined ? (currentLevel as string) : stricterLevel(currentLevel, suggestion.SuggestedSensitivity__c);
     const groups = unitedCompliance(currentGroups, complianceList(suggestion.SuggestedCompliance__c));
@@ -68,17 +82,27 @@ async function applyOne(org: ApplyClient, suggestion: StoredSuggestion, now: Dat
       // The field already has it (an admin set it in Setup meanwhile): nothing to apply.
       return { outcome: 'current', fields: { Status__c: CLASSIFICATION_STATUS.current, ...current } };
     }
-    const [result] = await org.updateMetadata('CustomField', [{ ...component, securityClassification: level, ...(groups.length > 0 ? { complianceGroup: groups.join(';') } : {}) }]);
+    const [result] = await org.updateMetadata('CustomField', [
+      { ...component, securityClassification: level, ...(groups.length > 0 ? { complianceGroup: groups.join(';') } : {}) },
+    ]);
     if (result?.success) return { outcome: 'applied', fields: { Status__c: CLASSIFICATION_STATUS.applied, AppliedAt__c: now.toISOString(), ...current } };
     const error = result?.errors[0] ?? { statusCode: 'UNKNOWN', message: 'the Metadata API reported no result' };
     if (RETRYABLE_SAVE_CODES.has(error.statusCode)) return { outcome: 'retry', errorCode: error.statusCode };
-    return { outcome: 'failed', errorCode: error.statusCode, fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: lastError(error.statusCode, error.message) } };
+    return {
+      outcome: 'failed',
+      errorCode: error.statusCode,
+      fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: lastError(error.statusCode, error.message) },
+    };
   } catch (error) {
     const e = error as { code?: unknown; message?: unknown; retryable?: unknown };
     const code = typeof e.code === 'string' ? e.code : 'UNKNOWN';
     if (e.retryable === true) return { outcome: 'retry', errorCode: code };
     if (e.retryable !== false) throw error;
-    return { outcome: 'failed', errorCode: code, fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: lastError(code, typeof e.message === 'string' ? e.message : '') } };
+    return {
+      outcome: 'failed',
+      errorCode: code,
+      fields: { Status__c: CLASSIFICATION_STATUS.failed, LastError__c: lastError(code, typeof e.message === 'string' ? e.message : '') },
+    };
   }
 }
 

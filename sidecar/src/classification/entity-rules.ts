@@ -1,7 +1,7 @@
 import type { EntityType } from '../contract/entities.js';
 import type { ComplianceGroup, SensitivityLevel } from './levels.js';
 
-export interface EntityRule {
+interface EntityRule {
   sensitivity: SensitivityLevel;
   compliance: readonly ComplianceGroup[];
   /** Why, in a few words (written into Reason__c). */

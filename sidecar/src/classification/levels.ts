@@ -12,7 +12,7 @@
 export const SENSITIVITY_LEVELS = ['Public', 'Internal', 'Confidential', 'Restricted', 'MissionCritical'] as const;
 export type SensitivityLevel = (typeof SENSITIVITY_LEVELS)[number];
 
-export const COMPLIANCE_GROUPS = ['PII', 'GDPR', 'CCPA', 'HIPAA', 'PCI', 'COPPA'] as const;
+const COMPLIANCE_GROUPS = ['PII', 'GDPR', 'CCPA', 'HIPAA', 'PCI', 'COPPA'] as const;
 export type ComplianceGroup = (typeof COMPLIANCE_GROUPS)[number];
 
 /** A field's classification: its level (null when unset) and its categories. */
@@ -40,7 +40,16 @@ export function stricterLevel(current: string | null, wanted: SensitivityLevel):
 
 /** `PII;GDPR` → `['PII', 'GDPR']` (blanks and repeats dropped). */
 export const complianceList = (value: unknown): string[] =>
-  typeof value === 'string' ? [...new Set(value.split(';').map((v) => v.trim()).filter((v) => v !== ''))] : [];
+  typeof value === 'string'
+    ? [
+        ...new Set(
+          value
+            .split(';')
+            .map((v) => v.trim())
+            .filter((v) => v !== ''),
+        ),
+      ]
+    : [];
 
 /** The field's categories with the wanted ones added: Leakwatch's in their order, then the org's others. */
 export function unitedCompliance(current: readonly string[], wanted: readonly string[]): string[] {

@@ -8,7 +8,6 @@ export interface OrgQuery {
   query<T extends OrgRecord = OrgRecord>(soql: string): Promise<T[]>;
 }
 
-
 const KNOWN_TYPES: ReadonlySet<string> = new Set(ENTITY_TYPES);
 
 /**
@@ -17,12 +16,12 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set(ENTITY_TYPES);
  * while the sidecar's outbox holds only what it still has to write. Findings of verdicts a reviewer
  * marked as false positives do not count. Keys are `Object.Field`.
  */
-export const FINDINGS_SOQL =
+const FINDINGS_SOQL =
   'SELECT ObjectName__c, FieldName__c, EntityType__c, COUNT(Id) findings FROM PiiFinding__c ' +
   "WHERE ObjectName__c != null AND FieldName__c != null AND LeakVerdict__r.Status__c != 'FalsePositive' " +
   'GROUP BY ObjectName__c, FieldName__c, EntityType__c LIMIT 2000';
 
-export interface FieldFindings {
+interface FieldFindings {
   object: string;
   field: string;
   types: Set<EntityType>;
@@ -79,7 +78,8 @@ export interface StoredSuggestion {
   Reason__c?: string | null;
 }
 
-const SUGGESTION_FIELDS = 'FieldKey__c, ObjectName__c, FieldName__c, Status__c, PiiTypes__c, SuggestedSensitivity__c, SuggestedCompliance__c, CurrentSensitivity__c, CurrentCompliance__c, Reason__c';
+const SUGGESTION_FIELDS =
+  'FieldKey__c, ObjectName__c, FieldName__c, Status__c, PiiTypes__c, SuggestedSensitivity__c, SuggestedCompliance__c, CurrentSensitivity__c, CurrentCompliance__c, Reason__c';
 
 /** The org's suggestions, by lower-cased field key (FieldKey__c is unique without regard to case). */
 export async function storedSuggestions(org: OrgQuery): Promise<Map<string, StoredSuggestion>> {

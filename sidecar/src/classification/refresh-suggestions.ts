@@ -5,16 +5,21 @@ import { fieldClassifications, fieldFindings, storedSuggestions, type OrgQuery, 
 import { CLASSIFICATION_STATUS, suggestFor, type Suggestion } from './suggestion.js';
 
 /** What refreshing needs of the org's client: queries and an upsert by external id. */
-export type SuggestionClient = OrgQuery & CoverageWriter;
+type SuggestionClient = OrgQuery & CoverageWriter;
 
 const SOBJECT = 'FieldClassification__c';
 const EXTERNAL_ID = 'FieldKey__c';
 const BATCH = 200;
 
 /** Statuses an admin (or an application) set: a suggestion that did not change leaves them alone. */
-const DECIDED: ReadonlySet<string> = new Set([CLASSIFICATION_STATUS.approved, CLASSIFICATION_STATUS.dismissed, CLASSIFICATION_STATUS.applied, CLASSIFICATION_STATUS.failed]);
+const DECIDED: ReadonlySet<string> = new Set([
+  CLASSIFICATION_STATUS.approved,
+  CLASSIFICATION_STATUS.dismissed,
+  CLASSIFICATION_STATUS.applied,
+  CLASSIFICATION_STATUS.failed,
+]);
 
-export interface RefreshedSuggestions {
+interface RefreshedSuggestions {
   /** Fields with findings whose FieldDefinition the org showed. */
   fields: number;
   /** Records written (new or changed). */
@@ -31,7 +36,7 @@ export interface RefreshedSuggestions {
  * changed, Current when the field is already as strict (also for an approved one that an admin
  * applied in Setup, as they do while `LEAKWATCH_CLASSIFY_APPLY` is off).
  */
-export function statusToSend(existing: StoredSuggestion | undefined, suggestion: Suggestion): string | undefined {
+function statusToSend(existing: StoredSuggestion | undefined, suggestion: Suggestion): string | undefined {
   if (!existing) return suggestion.status;
   // Approved (or failed to apply) and the field now carries it: an admin applied it in Setup.
   const waiting = existing.Status__c === CLASSIFICATION_STATUS.approved || existing.Status__c === CLASSIFICATION_STATUS.failed;
@@ -45,7 +50,7 @@ export function statusToSend(existing: StoredSuggestion | undefined, suggestion:
 }
 
 /** A FieldClassification__c record for one field (no CheckedAt__c; Status__c only when it is to change). */
-export function suggestionFields(object: string, field: string, current: Classification, suggestion: Suggestion, status: string | undefined): Record<string, unknown> {
+function suggestionFields(object: string, field: string, current: Classification, suggestion: Suggestion, status: string | undefined): Record<string, unknown> {
   return {
     FieldKey__c: `${object}.${field}`,
     ObjectName__c: text(object, 80),
@@ -61,7 +66,8 @@ export function suggestionFields(object: string, field: string, current: Classif
 }
 
 const unchanged = (existing: StoredSuggestion | undefined, fields: Record<string, unknown>): boolean =>
-  existing !== undefined && Object.entries(fields).every(([name, value]) => name === EXTERNAL_ID || (existing[name as keyof StoredSuggestion] ?? null) === value);
+  existing !== undefined &&
+  Object.entries(fields).every(([name, value]) => name === EXTERNAL_ID || (existing[name as keyof StoredSuggestion] ?? null) === value);
 
 /**
  * Suggests a classification for every field with personal data found in it: reads the findings

@@ -11,7 +11,6 @@ export const CLASSIFICATION_STATUS = {
   dismissed: 'Dismissed',
   current: 'Current',
 } as const;
-export type ClassificationStatus = (typeof CLASSIFICATION_STATUS)[keyof typeof CLASSIFICATION_STATUS];
 
 export interface Suggestion {
   /** The entity types found, in vocabulary order. */
@@ -36,7 +35,10 @@ export function suggestFor(found: Iterable<EntityType>, current: Classification)
   );
   const suggested = {
     sensitivity: stricterLevel(current.sensitivity, wanted),
-    compliance: unitedCompliance(current.compliance, rules.flatMap(({ rule }) => rule.compliance)),
+    compliance: unitedCompliance(
+      current.compliance,
+      rules.flatMap(({ rule }) => rule.compliance),
+    ),
   };
   const reason = `Found ${types.join(', ')}: ${rules.map(({ type, rule }) => `${type} ${rule.sensitivity} (${rule.why})`).join('; ')}.`;
   return { types, suggested, status: sameClassification(suggested, current) ? CLASSIFICATION_STATUS.current : CLASSIFICATION_STATUS.suggested, reason };

@@ -9,9 +9,7 @@ import type { Span } from './span.js';
  */
 const WORDS = languageData();
 /** Types a business-id word right before makes less likely (numbers). */
-const NUMERIC_TYPES = new Set<EntityType>([
-  'CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH',
-]);
+const NUMERIC_TYPES = new Set<EntityType>(['CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH']);
 
 /**
  * Words matched from a word start; prefixes by default, whole words when `whole` (a trailing `*` keeps a stem) or
@@ -26,9 +24,7 @@ const wordsPattern = (words: string[], whole = false): RegExp => {
   return new RegExp(`(?:^|[^\\p{L}\\p{N}])(?:${alternatives.join('|')})`, 'u');
 };
 
-const POSITIVE_RE = new Map<EntityType, RegExp>(
-  Object.entries(WORDS.context).map(([t, words]) => [t as EntityType, wordsPattern(words)]),
-);
+const POSITIVE_RE = new Map<EntityType, RegExp>(Object.entries(WORDS.context).map(([t, words]) => [t as EntityType, wordsPattern(words)]));
 /** Words that say a number is a business identifier, not personal data (whole words; `*` marks a stem). */
 const BUSINESS_RE = wordsPattern(WORDS.businessIds, true);
 
@@ -39,8 +35,7 @@ const POSITIVE_BOOST = 0.35;
 const BUSINESS_PENALTY = 0.45;
 
 /** True when a business-id word (order, invoice, ...) comes right before `start`. */
-export const followsBusinessWord = (lower: string, start: number): boolean =>
-  BUSINESS_RE.test(lower.slice(Math.max(0, start - 24), start));
+export const followsBusinessWord = (lower: string, start: number): boolean => BUSINESS_RE.test(lower.slice(Math.max(0, start - 24), start));
 
 export const hasContext = (type: EntityType, lower: string, start: number, end: number): boolean => {
   const re = POSITIVE_RE.get(type);
@@ -63,8 +58,7 @@ const PACKAGE_BEFORE = /(?:^|\s)[a-z]+(?:[-_][a-z]+)+\s+$/;
 const PRODUCT_WORD = '(?:[\\p{Lu}\\p{N}][\\p{L}\\p{N}]*|\\p{Ll}+\\p{Lu}[\\p{L}\\p{N}]*)';
 const PRODUCT_NAME_BEFORE = new RegExp(`(?:^|[\\s(,])(?=\\S*\\p{L})${PRODUCT_WORD}(?:\\s+${PRODUCT_WORD}){1,3}\\s+$`, 'u');
 /** "10.2.3.4-beta", "1.0.0.0-SNAPSHOT", "7.0.0.1+build": a pre-release or build suffix right after. */
-const VERSION_SUFFIX =
-  /^[-+~_](?:alpha|beta|rc|pre|preview|prerelease|snapshot|dev|nightly|canary|final|ga|lts|stable|release|build|hotfix|patch)(?!\p{L})/iu;
+const VERSION_SUFFIX = /^[-+~_](?:alpha|beta|rc|pre|preview|prerelease|snapshot|dev|nightly|canary|final|ga|lts|stable|release|build|hotfix|patch)(?!\p{L})/iu;
 /** Where a clause ends: sentence punctuation or a comma before a space, or a line break. */
 const CLAUSE_BREAK = /[.,;!?](?:\s|$)|\n/g;
 

@@ -13,14 +13,34 @@ export interface FieldPlan {
 
 const BY_TYPE: Record<string, EntityType> = { EMAIL: 'EMAIL_ADDRESS', PHONE: 'PHONE_NUMBER', URL: 'URL' };
 const NO_FREE_TEXT = new Set([
-  'EMAIL', 'PHONE', 'URL', 'DATE', 'DATETIME', 'TIME', 'BOOLEAN', 'INTEGER', 'DOUBLE', 'LONG', 'CURRENCY', 'PERCENT',
-  'ID', 'REFERENCE', 'PICKLIST', 'MULTIPICKLIST', 'COMBOBOX', 'BASE64', 'ENCRYPTEDSTRING',
+  'EMAIL',
+  'PHONE',
+  'URL',
+  'DATE',
+  'DATETIME',
+  'TIME',
+  'BOOLEAN',
+  'INTEGER',
+  'DOUBLE',
+  'LONG',
+  'CURRENCY',
+  'PERCENT',
+  'ID',
+  'REFERENCE',
+  'PICKLIST',
+  'MULTIPICKLIST',
+  'COMBOBOX',
+  'BASE64',
+  'ENCRYPTEDSTRING',
 ]);
 
 /** Field-name stems (lower case, namespace and __c removed) that fix the type of the whole value. */
 const WHOLE_BY_NAME: Array<[RegExp, EntityType]> = [
   [/^(birthdate|dateofbirth|dob|birthday|geburtsdatum|datedenaissance|fechadenacimiento|datadinascita|geboortedatum)$/, 'DATE_OF_BIRTH'],
-  [/^(firstname|lastname|middlename|fullname|suppliedname|assistantname|contactname|vorname|nachname|prenom|nom|nombre|apellidos?|cognome|voornaam|achternaam)$/, 'PERSON'],
+  [
+    /^(firstname|lastname|middlename|fullname|suppliedname|assistantname|contactname|vorname|nachname|prenom|nom|nombre|apellidos?|cognome|voornaam|achternaam)$/,
+    'PERSON',
+  ],
   [/^(mailing|billing|shipping|other)?(street|city|postalcode|zip|zipcode|country|state|address)$/, 'LOCATION'],
   [/^(supplied)?(email|emailaddress|personemail|alternateemail)$/, 'EMAIL_ADDRESS'],
   [/^(supplied)?(phone|mobilephone|homephone|otherphone|assistantphone|fax|telefon|telephone|mobile)$/, 'PHONE_NUMBER'],
@@ -45,7 +65,11 @@ const BOOST_BY_NAME: Array<[RegExp, EntityType | EntityType[]]> = [
 
 /** `leakwatch__Tax_Id__c` → `taxid`: namespace, custom suffix and separators removed. */
 const stem = (name: string): string =>
-  name.replace(/__(c|pc)$/i, '').replace(/^[a-z0-9]+__/i, '').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  name
+    .replace(/__(c|pc)$/i, '')
+    .replace(/^[a-z0-9]+__/i, '')
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase();
 
 export function planField(field: FieldHint | undefined): FieldPlan {
   if (!field) return { wholeValue: null, boost: [], skipModel: false };

@@ -16,11 +16,9 @@ import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 export { hashValue } from './hash.js';
 export { maskValue } from './mask.js';
-export { resolveModelDir, SHIPPED_MODEL_DIR } from './ner.js';
-export type { AllowEntry, DenyEntry } from './lists.js';
-export type { Thresholds } from './thresholds.js';
+export { SHIPPED_MODEL_DIR } from './ner.js';
 
-export interface ClassifierOptions {
+interface ClassifierOptions {
   /** Directory of the NER model (see `resolveModelDir()`), or null for the recognizers only. */
   modelDir?: string | null;
   /** Salt (per org) for the value hashes. */
@@ -82,9 +80,7 @@ function tableSpans(text: string): Span[] {
  * explained by the patterns.
  */
 const needsModel = (text: string, plan: FieldPlan, patterns: Span[]): boolean =>
-  !plan.skipModel &&
-  mayNameSomeone(text, nameLexicon()) &&
-  !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
+  !plan.skipModel && mayNameSomeone(text, nameLexicon()) && !patterns.some((s) => s.start <= text.search(/\S/) && s.end >= text.trimEnd().length);
 
 /**
  * The classifier: pattern recognizers with context words and field hints, then (when a model directory is given)

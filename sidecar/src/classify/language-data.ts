@@ -7,7 +7,7 @@ import type { EntityType } from '../contract/entities.js';
  * One JSON file per language (`en.json`, `de.json`...) plus `common.json` for words of every language and of
  * languages without a file (brands, acronyms, the Korean for passport). Adding a word is a one-line edit there.
  */
-export const LANGUAGE_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lexicons', 'languages');
+const LANGUAGE_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lexicons', 'languages');
 
 /** The word tables of one language file, or of all of them merged. All words lower case. */
 export interface LanguageData {
@@ -38,12 +38,13 @@ export type LanguageLists = Exclude<keyof LanguageData, 'context'>;
 
 /** The language files' names without `.json`, `common` first. */
 export function languageFiles(): string[] {
-  const names = readdirSync(LANGUAGE_DATA_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  const names = readdirSync(LANGUAGE_DATA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length));
   return names.sort((a, b) => (a === 'common' ? -1 : b === 'common' ? 1 : a.localeCompare(b)));
 }
 
-export const readLanguageFile = (name: string): LanguageData =>
-  JSON.parse(readFileSync(resolve(LANGUAGE_DATA_DIR, `${name}.json`), 'utf8')) as LanguageData;
+export const readLanguageFile = (name: string): LanguageData => JSON.parse(readFileSync(resolve(LANGUAGE_DATA_DIR, `${name}.json`), 'utf8')) as LanguageData;
 
 const union = (lists: string[][]): string[] => [...new Set(lists.flat())];
 

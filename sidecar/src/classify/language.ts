@@ -18,7 +18,11 @@ for (const [lang, words] of Object.entries(STOPWORDS) as Array<[Language, string
 /** The most likely of the six languages from the stop words of the text's start, or null when nothing decides. */
 export function guessLanguage(text: string): Language | null {
   const counts = new Map<Language, number>();
-  const words = text.slice(0, 600).toLowerCase().match(/\p{L}+/gu) ?? [];
+  const words =
+    text
+      .slice(0, 600)
+      .toLowerCase()
+      .match(/\p{L}+/gu) ?? [];
   for (const w of words) {
     for (const lang of INDEX.get(w) ?? []) counts.set(lang, (counts.get(lang) ?? 0) + 1);
   }

@@ -14,9 +14,7 @@ const fold = (s: string): string => s.normalize('NFKC').trim().toLowerCase();
 
 export function compileAllowList(entries: readonly AllowEntry[]): (value: string) => boolean {
   const exact = new Set(entries.filter((e): e is string => typeof e === 'string').map(fold));
-  const patterns = entries
-    .filter((e): e is RegExp => e instanceof RegExp)
-    .map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
+  const patterns = entries.filter((e): e is RegExp => e instanceof RegExp).map((p) => new RegExp(p.source, p.flags.replace(/[gy]/g, '')));
   if (exact.size === 0 && patterns.length === 0) return () => false;
   return (value) => exact.has(fold(value)) || patterns.some((p) => p.test(value));
 }

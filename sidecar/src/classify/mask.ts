@@ -28,7 +28,11 @@ function maskEmail(value: string): string {
 }
 
 const initials = (value: string): string =>
-  value.trim().split(/\s+/).map((w) => `${[...w][0] ?? ''}${DOT.repeat(2)}`).join(' ');
+  value
+    .trim()
+    .split(/\s+/)
+    .map((w) => `${[...w][0] ?? ''}${DOT.repeat(2)}`)
+    .join(' ');
 
 /**
  * A rendering of a personal-data value that is safe to store and show (e.g. `4111 •••• •••• 1111`).

@@ -15,7 +15,7 @@ export const SHIPPED_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url))
 export const resolveModelDir = (environment: NodeJS.ProcessEnv = process.env): string =>
   environment.LEAKWATCH_MODEL_DIR ? resolve(environment.LEAKWATCH_MODEL_DIR) : SHIPPED_MODEL_DIR;
 
-export interface NerOptions {
+interface NerOptions {
   /** Windows per inference call (default 4: on two cores small int8 batches ran fastest). */
   batchSize?: number;
   /** Threads of one inference (default: `LEAKWATCH_NER_THREADS`, else onnxruntime's choice). */

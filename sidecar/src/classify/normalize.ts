@@ -1,7 +1,16 @@
 import type { EntityType } from '../contract/entities.js';
 
 const COMPACT_TYPES = new Set<EntityType>([
-  'CREDIT_CARD', 'IBAN_CODE', 'US_SSN', 'UK_NINO', 'DE_TAX_ID', 'FR_NIR', 'ES_NIF', 'IT_FISCAL_CODE', 'NL_BSN', 'PASSPORT',
+  'CREDIT_CARD',
+  'IBAN_CODE',
+  'US_SSN',
+  'UK_NINO',
+  'DE_TAX_ID',
+  'FR_NIR',
+  'ES_NIF',
+  'IT_FISCAL_CODE',
+  'NL_BSN',
+  'PASSPORT',
 ]);
 
 /** The canonical form of a value, so that "4111 1111 1111 1111" and "4111-1111-1111-1111" hash alike. */

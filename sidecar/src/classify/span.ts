@@ -18,8 +18,7 @@ export interface Recognizer {
   find(text: string): Span[];
 }
 
-export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
-  a.start < b.end && b.start < a.end;
+export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
 
 /** Every match of a global regular expression (its lastIndex is reset first). */
 export function matchAll(re: RegExp, text: string): RegExpExecArray[] {

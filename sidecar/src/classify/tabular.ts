@@ -1,7 +1,7 @@
 import { planField, type FieldPlan } from './field-hints.js';
 
 /** One cell of a data row, with what its column's header says about it. */
-export interface Cell {
+interface Cell {
   start: number;
   end: number;
   plan: FieldPlan;
@@ -55,7 +55,7 @@ export function tableCells(text: string): Cell[] | null {
     if (!plans.some((p) => p.wholeValue || p.boost.length > 0)) return null;
     const cells: Cell[] = [];
     let rows = 0;
-    for (let lineStart = firstBreak + 1; lineStart < text.length && rows < MAX_ROWS; ) {
+    for (let lineStart = firstBreak + 1; lineStart < text.length && rows < MAX_ROWS;) {
       const next = text.indexOf('\n', lineStart);
       const lineEnd = next < 0 ? text.length : next;
       const end = text[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;

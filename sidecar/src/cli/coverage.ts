@@ -50,7 +50,9 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   io.stdout.write(`org ${reply.orgId}\n`);
-  io.stdout.write(`${'source'.padEnd(31)} ${'state'.padEnd(13)} ${'newest row'.padEnd(20)} ${'lag'.padStart(7)} ${'rows 24 h'.padStart(9)} ${'rows'.padStart(9)}  last error\n`);
+  io.stdout.write(
+    `${'source'.padEnd(31)} ${'state'.padEnd(13)} ${'newest row'.padEnd(20)} ${'lag'.padStart(7)} ${'rows 24 h'.padStart(9)} ${'rows'.padStart(9)}  last error\n`,
+  );
   for (const s of reply.sources) {
     const newest = s.lastRowAt ? s.lastRowAt.slice(0, 19).replace('T', ' ') : '—';
     io.stdout.write(

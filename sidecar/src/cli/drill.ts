@@ -29,10 +29,20 @@ const progressOf = (t: DrillTargetReport): string =>
 const arrived = (t: DrillTargetReport): string => (t.state === 'delivered' ? 'yes' : t.state === 'skipped' ? 'skipped' : 'no');
 
 function table(report: DrillReport): string {
-  const rows = report.targets.map((t) => [t.name, t.kind, arrived(t), seconds(t.deliveredMs), t.state === 'delivered' ? (t.remoteId ?? '') : (t.lastError ?? t.reason ?? t.state)]);
+  const rows = report.targets.map((t) => [
+    t.name,
+    t.kind,
+    arrived(t),
+    seconds(t.deliveredMs),
+    t.state === 'delivered' ? (t.remoteId ?? '') : (t.lastError ?? t.reason ?? t.state),
+  ]);
   const head = ['target', 'kind', 'arrived', 'time', 'remote id / error'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }
 
@@ -88,10 +98,15 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   const failed = report.targets.filter((t) => t.state !== 'delivered' && t.state !== 'skipped');
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
-    io.stdout.write(`drill ${report.drillId}: ${report.state}${report.incident ? `, incident ${report.incident.key} (${report.incident.severity})` : ', no incident opened'}\n`);
+    io.stdout.write(
+      `drill ${report.drillId}: ${report.state}${report.incident ? `, incident ${report.incident.key} (${report.incident.severity})` : ', no incident opened'}\n`,
+    );
     io.stdout.write(`${table(report)}\n`);
   }
-  if (!report.incident) io.stderr.write(`leakwatch drill: no incident was opened (events stored ${report.events.stored}/${report.events.sent}, without a verdict ${report.events.quiet}); the sidecar's log says why\n`);
+  if (!report.incident)
+    io.stderr.write(
+      `leakwatch drill: no incident was opened (events stored ${report.events.stored}/${report.events.sent}, without a verdict ${report.events.quiet}); the sidecar's log says why\n`,
+    );
   else if (report.targets.length === 0) io.stderr.write('leakwatch drill: no notification target is configured for this org\n');
   else if (failed.length > 0) io.stderr.write(`leakwatch drill: ${failed.map((t) => t.name).join(', ')} did not receive the drill within ${timeout} s\n`);
   return report.incident && report.targets.length > 0 && failed.length === 0 ? 0 : 1;

@@ -33,7 +33,9 @@ async function exportEvidence(args: string[], io: CommandIo): Promise<number> {
   const prefix = values.out ?? `evidence-${bundle.manifest.orgId}${values.incident ? `-${values.incident}` : ''}`;
   writeFileSync(`${prefix}.jsonl`, bundle.lines);
   writeFileSync(`${prefix}.manifest.json`, `${JSON.stringify(bundle.manifest, null, 2)}\n`);
-  io.stdout.write(`wrote ${bundle.manifest.count} entries (seq ${bundle.manifest.firstSeq}–${bundle.manifest.lastSeq}) to ${prefix}.jsonl and ${prefix}.manifest.json\n`);
+  io.stdout.write(
+    `wrote ${bundle.manifest.count} entries (seq ${bundle.manifest.firstSeq}–${bundle.manifest.lastSeq}) to ${prefix}.jsonl and ${prefix}.manifest.json\n`,
+  );
   return 0;
 }
 
@@ -59,7 +61,9 @@ async function verifyEvidence(args: string[], io: CommandIo): Promise<number> {
     io.stdout.write(`NOT VERIFIED: ${result.reason}${result.at !== undefined ? ` at seq ${result.at}` : ''}: ${result.detail}\n`);
     return 1;
   }
-  io.stdout.write(`verified: ${manifest.count} entries of org ${manifest.orgId}${manifest.incidentKey ? `, incident ${manifest.incidentKey}` : ''}, signed ${result.trustedKey ? 'by the given key' : 'by the key the bundle carries (give --public-key to check who signed)'} (key ${result.keyFingerprint.slice(0, 16)}…)\n`);
+  io.stdout.write(
+    `verified: ${manifest.count} entries of org ${manifest.orgId}${manifest.incidentKey ? `, incident ${manifest.incidentKey}` : ''}, signed ${result.trustedKey ? 'by the given key' : 'by the key the bundle carries (give --public-key to check who signed)'} (key ${result.keyFingerprint.slice(0, 16)}…)\n`,
+  );
   return 0;
 }
 

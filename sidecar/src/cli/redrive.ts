@@ -39,12 +39,26 @@ async function run(args: string[], io: CommandIo): Promise<number> {
   const target = sidecarTarget('redrive', values.url, io);
   if (!target) return 2;
   if (values.notifications) {
-    const reply = await callSidecar<{ redriven?: number }>('redrive', target, io, 'POST', '/v1/notifications/redrive', values.target ? { target: values.target } : {});
+    const reply = await callSidecar<{ redriven?: number }>(
+      'redrive',
+      target,
+      io,
+      'POST',
+      '/v1/notifications/redrive',
+      values.target ? { target: values.target } : {},
+    );
     if (!reply) return 1;
     io.stdout.write(`re-queued ${reply.redriven ?? 0} notification(s)\n`);
     return 0;
   }
-  const reply = await callSidecar<{ redriven?: number }>('redrive', target, io, 'POST', '/v1/dead-letters/redrive', values.event ? { eventIds: values.event } : {});
+  const reply = await callSidecar<{ redriven?: number }>(
+    'redrive',
+    target,
+    io,
+    'POST',
+    '/v1/dead-letters/redrive',
+    values.event ? { eventIds: values.event } : {},
+  );
   if (!reply) return 1;
   io.stdout.write(`re-queued ${reply.redriven ?? 0} record(s)\n`);
   return 0;

@@ -23,7 +23,14 @@ export function sidecarTarget(command: string, url: string | undefined, io: Comm
  * Calls one route of the sidecar's API with the org's secret. Resolves to the JSON reply, or to
  * undefined after writing `leakwatch <command>: <status> <message>` to stderr for an error reply.
  */
-export async function callSidecar<T>(command: string, target: SidecarTarget, io: CommandIo, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T | undefined> {
+export async function callSidecar<T>(
+  command: string,
+  target: SidecarTarget,
+  io: CommandIo,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T | undefined> {
   let response: Response;
   try {
     response = await fetch(new URL(path, target.base), {
@@ -33,7 +40,9 @@ export async function callSidecar<T>(command: string, target: SidecarTarget, io:
     });
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    io.stderr.write(`leakwatch ${command}: cannot reach the sidecar at ${target.base}${code ? ` (${code})` : ''}: is it running? Give its address with --url or LEAKWATCH_URL.\n`);
+    io.stderr.write(
+      `leakwatch ${command}: cannot reach the sidecar at ${target.base}${code ? ` (${code})` : ''}: is it running? Give its address with --url or LEAKWATCH_URL.\n`,
+    );
     return undefined;
   }
   const reply = (await response.json().catch(() => ({}))) as T & { message?: string };

@@ -17,7 +17,7 @@ export interface ApiBudgetSettings {
 
 export const DEFAULT_API_BUDGET: ApiBudgetSettings = { maxShare: 0.1, orgHeadroom: 0.9 };
 
-export type BudgetDecision = { go: true } | { go: false; why: string };
+type BudgetDecision = { go: true } | { go: false; why: string };
 
 /**
  * Whether a collector may make its next call. `usage` is what the org's last response reported in
@@ -47,12 +47,4 @@ export function parseLimitInfo(header: string | undefined | null): ApiUsage | un
   const match = header ? /(?:^|[,;\s])api-usage=(\d+)\/(\d+)/.exec(header) : null;
   if (!match) return undefined;
   return { used: Number(match[1]), limit: Number(match[2]) };
-}
-
-/** Checks settings from configuration: shares between 0 and 1. */
-export function checkBudgetSettings(settings: ApiBudgetSettings): string[] {
-  const problems: string[] = [];
-  if (!(settings.maxShare > 0 && settings.maxShare <= 1)) problems.push('the collectors\' API share must be above 0 and at most 1');
-  if (!(settings.orgHeadroom > 0 && settings.orgHeadroom <= 1)) problems.push('the org headroom must be above 0 and at most 1');
-  return problems;
 }

@@ -4,7 +4,7 @@ import type { Canary } from '../detect/state.js';
 
 /** Objects canary records are planted in: the ones e-commerce exports pull. */
 export const CANARY_OBJECTS = ['Contact', 'Lead'] as const;
-export type CanaryObject = (typeof CANARY_OBJECTS)[number];
+type CanaryObject = (typeof CANARY_OBJECTS)[number];
 
 /**
  * Marker e-mail domain: `.invalid` is reserved (RFC 2606), so a marker can never be anyone's real
@@ -12,7 +12,7 @@ export type CanaryObject = (typeof CANARY_OBJECTS)[number];
  */
 export const CANARY_DOMAIN = 'canary.leakwatch.invalid';
 
-export interface PlannedCanary {
+interface PlannedCanary {
   object: CanaryObject;
   /** The record's fields: synthetic values only. */
   fields: Record<string, string>;
@@ -40,7 +40,7 @@ export interface CanaryOrgClient {
   create(sobject: string, records: Array<Record<string, unknown>>): Promise<Array<{ success: boolean; id?: string; errorCode?: string; message?: string }>>;
 }
 
-export interface SeededCanary {
+interface SeededCanary {
   object: CanaryObject;
   recordId: string;
   label: string;
@@ -62,7 +62,10 @@ export async function seedCanaries(
   for (const object of CANARY_OBJECTS) {
     const batch = planned.filter((p) => p.object === object);
     if (batch.length === 0) continue;
-    const results = await client.create(object, batch.map((p) => p.fields));
+    const results = await client.create(
+      object,
+      batch.map((p) => p.fields),
+    );
     const failed = results.find((r) => !r.success);
     if (failed) throw new Error(`the org refused the canary ${object} records: ${failed.errorCode ?? 'error'} ${failed.message ?? ''}`.trim());
     batch.forEach((p, i) => {

@@ -2,7 +2,7 @@ import type { Sql } from '../store/store.js';
 import type { SnapshotWrite } from './source.js';
 
 /** A source's stored cursor for one org (migration 040). */
-export interface Checkpoint<P = unknown> {
+interface Checkpoint<P = unknown> {
   position: P | undefined;
   version: number;
 }
@@ -18,14 +18,7 @@ const iso = (at: Date): string => at.toISOString();
  * Takes the source's lease for `leaseMs` (or renews this owner's) and returns the cursor; undefined
  * when another replica holds an unexpired lease. The row is created on first use.
  */
-export async function claimSource<P>(
-  sql: Sql,
-  orgId: string,
-  source: string,
-  owner: string,
-  now: Date,
-  leaseMs: number,
-): Promise<Checkpoint<P> | undefined> {
+export async function claimSource<P>(sql: Sql, orgId: string, source: string, owner: string, now: Date, leaseMs: number): Promise<Checkpoint<P> | undefined> {
   const until = new Date(now.getTime() + leaseMs);
   const rows = await sql.query<{ position: P | null; version: string | number }>(
     `INSERT INTO collector_checkpoint (org_id, source, lease_owner, lease_until, last_run_at)
@@ -45,13 +38,14 @@ export async function claimSource<P>(
 
 /** Gives the lease back so that another replica may read the source at once. */
 export async function releaseSource(sql: Sql, orgId: string, source: string, owner: string): Promise<void> {
-  await sql.query(
-    'UPDATE collector_checkpoint SET lease_owner = NULL, lease_until = NULL WHERE org_id = $1 AND source = $2 AND lease_owner = $3',
-    [orgId, source, owner],
-  );
+  await sql.query('UPDATE collector_checkpoint SET lease_owner = NULL, lease_until = NULL WHERE org_id = $1 AND source = $2 AND lease_owner = $3', [
+    orgId,
+    source,
+    owner,
+  ]);
 }
 
-export interface PageWrite<P> {
+interface PageWrite<P> {
   orgId: string;
   source: string;
   /** The version read with the cursor; the write fails with {@link CheckpointMoved} if it changed. */
@@ -106,10 +100,10 @@ export async function addApiCalls(sql: Sql, orgId: string, now: Date, calls: num
 
 /** API calls every replica's collectors spent on the org in the last 24 hours (today and the part of yesterday). */
 export async function apiCallsSpent(sql: Sql, orgId: string, now: Date): Promise<number> {
-  const [row] = await sql.query<{ calls: string | number | null }>(
-    'SELECT sum(calls) AS calls FROM collector_api_calls WHERE org_id = $1 AND day = $2::date',
-    [orgId, iso(now).slice(0, 10)],
-  );
+  const [row] = await sql.query<{ calls: string | number | null }>('SELECT sum(calls) AS calls FROM collector_api_calls WHERE org_id = $1 AND day = $2::date', [
+    orgId,
+    iso(now).slice(0, 10),
+  ]);
   return Number(row?.calls ?? 0);
 }
 
@@ -126,14 +120,7 @@ export async function noteSubscribed(sql: Sql, orgId: string, source: string, no
 }
 
 /** Records a failed read; `available` false means the org cannot provide the source at all. */
-export async function noteSourceError(
-  sql: Sql,
-  orgId: string,
-  source: string,
-  now: Date,
-  message: string,
-  available?: boolean,
-): Promise<void> {
+export async function noteSourceError(sql: Sql, orgId: string, source: string, now: Date, message: string, available?: boolean): Promise<void> {
   await sql.query(
     `INSERT INTO collector_checkpoint (org_id, source, last_error, last_error_at, errors_total, available)
      VALUES ($1, $2, $3, $4, 1, $5)
@@ -170,10 +157,4 @@ async function writeSnapshot(tx: Sql, orgId: string, source: string, snapshot: S
       [orgId, source, JSON.stringify(snapshot.remove)],
     );
   }
-}
-
-/** Drops hourly counts older than eight days and daily call counts older than three. */
-export async function pruneCollectorCounts(sql: Sql, now: Date): Promise<void> {
-  await sql.query('DELETE FROM collector_hourly WHERE hour < $1', [iso(new Date(now.getTime() - 8 * 86_400_000))]);
-  await sql.query('DELETE FROM collector_api_calls WHERE day < $1::date', [iso(new Date(now.getTime() - 3 * 86_400_000)).slice(0, 10)]);
 }

@@ -2,7 +2,7 @@ import { orgKey } from '../contract/salesforce-id.js';
 import { runSource, type CollectDeps, type RunOutcome } from './run-source.js';
 import type { CollectClient, CollectorSource } from './source.js';
 
-export interface CollectLoopOptions {
+interface CollectLoopOptions {
   deps: CollectDeps;
   orgIds: readonly string[];
   /** The org's client; undefined for an org without a connection (nothing is collected there). */
@@ -34,7 +34,7 @@ const HOUR_MS = 3_600_000;
  * refuses for being over its limit; backing off exponentially (up to an hour) after errors; six
  * hours after the org said it cannot provide the source (an org can gain a licence).
  */
-export function nextRunIn(source: CollectorSource, outcome: RunOutcome, failures: number): number {
+function nextRunIn(source: CollectorSource, outcome: RunOutcome, failures: number): number {
   switch (outcome.status) {
     case 'stopped':
       return 0;
@@ -73,10 +73,11 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
     else due.set(k, 0);
   };
   const key = (orgId: string, source: string) => `${orgId}|${source}`;
-  for (const orgId of orgs) for (const s of options.sources) {
-    due.set(key(orgId, s.name), 0);
-    pendingFirst.add(key(orgId, s.name));
-  }
+  for (const orgId of orgs)
+    for (const s of options.sources) {
+      due.set(key(orgId, s.name), 0);
+      pendingFirst.add(key(orgId, s.name));
+    }
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
@@ -144,11 +145,12 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
   return {
     runNow(orgId) {
       const wanted = orgId ? [orgKey(orgId)] : orgs;
-      for (const o of wanted) for (const s of options.sources) {
-        due.set(key(o, s.name), 0);
-        pendingFirst.add(key(o, s.name));
-        askedAt.set(key(o, s.name), runs);
-      }
+      for (const o of wanted)
+        for (const s of options.sources) {
+          due.set(key(o, s.name), 0);
+          pendingFirst.add(key(o, s.name));
+          askedAt.set(key(o, s.name), runs);
+        }
       clearTimeout(timer);
       if (!stopping) inFlight = inFlight.then(() => next());
     },

@@ -25,7 +25,7 @@ export interface SourceCoverage {
   eventLogTypes?: EventLogType[];
 }
 
-export interface EventLogType {
+interface EventLogType {
   eventType: string;
   interval: string;
   lastFileAt: string;

@@ -12,7 +12,7 @@ export interface KeysetPosition {
   id: string;
 }
 
-export interface KeysetQuery {
+interface KeysetQuery {
   object: string;
   fields: readonly string[];
   /** The row's timestamp field: `CreatedDate`, `LoginTime`, `SystemModstamp`, `LogDate`… */
@@ -32,7 +32,7 @@ export interface KeysetQuery {
  * rows share one: ties are broken by Id (`T > t OR (T = t AND Id > id)`), so a page boundary
  * inside a second neither skips nor repeats a row.
  */
-export function keysetSoql(q: KeysetQuery): string {
+function keysetSoql(q: KeysetQuery): string {
   const { timeField: t, after } = q;
   if (after && !isSalesforceId(after.id)) throw new TypeError(`not a record id: ${JSON.stringify(after.id)}`);
   const since = after
@@ -77,7 +77,7 @@ export function soqlString(value: string): string {
 }
 
 /** What a SOQL source reads: its object, fields and timestamp, how far back and how settled. */
-export interface KeysetRead {
+interface KeysetRead {
   object: string;
   fields: readonly string[];
   timeField: string;

@@ -11,7 +11,7 @@ export const INTEGRATION_PROFILES = ['Minimum Access - API Only Integrations', '
 /** Ids per `IN (…)` list: keeps a query well under SOQL's 100,000-character limit. */
 const IDS_PER_QUERY = 200;
 
-export interface LookupOptions {
+interface LookupOptions {
   /** Usernames or user ids the org's admin declared integration users (configuration), besides the licence's profiles. */
   integrationUsers?: readonly string[];
 }
@@ -47,8 +47,7 @@ export function createLookups(client: CollectClient, options: LookupOptions = {}
           cache.set(id, {
             username: row.Username,
             ...(profile ? { profile } : {}),
-            isIntegration:
-              declared.has(id) || declared.has(row.Username.toLowerCase()) || (profile !== undefined && INTEGRATION_PROFILES.includes(profile)),
+            isIntegration: declared.has(id) || declared.has(row.Username.toLowerCase()) || (profile !== undefined && INTEGRATION_PROFILES.includes(profile)),
           });
         }
       }

@@ -3,7 +3,11 @@ import { collectorCoverage, type SourceCoverage } from './coverage.js';
 
 /** What the coverage map needs of the org's client: an upsert by external id. */
 export interface CoverageWriter {
-  upsert(sobject: string, externalIdField: string, records: Array<Record<string, unknown>>): Promise<Array<{ success: boolean; errorCode?: string; message?: string }>>;
+  upsert(
+    sobject: string,
+    externalIdField: string,
+    records: Array<Record<string, unknown>>,
+  ): Promise<Array<{ success: boolean; errorCode?: string; message?: string }>>;
 }
 
 const STATES = {
@@ -52,6 +56,10 @@ export function collectorStatusRecord(c: SourceCoverage, checkedAt: Date): Recor
 export async function publishCoverage(sql: Sql, orgId: string, writer: CoverageWriter, now = new Date()): Promise<string[]> {
   const coverage = await collectorCoverage(sql, orgId, now);
   if (coverage.length === 0) return [];
-  const results = await writer.upsert('CollectorStatus__c', 'SourceKey__c', coverage.map((c) => collectorStatusRecord(c, now)));
+  const results = await writer.upsert(
+    'CollectorStatus__c',
+    'SourceKey__c',
+    coverage.map((c) => collectorStatusRecord(c, now)),
+  );
   return results.flatMap((r, i) => (r.success ? [] : [`${coverage[i]?.source}: ${r.errorCode ?? 'error'} ${r.message ?? ''}`.trim()]));
 }

@@ -7,16 +7,7 @@ import { knownEventIds, persistEvents } from '../ingest/persist-events.js';
 import { classifyError } from '../writeback/errors.js';
 import type { Store } from '../store/store.js';
 import { budgetDecision, DEFAULT_API_BUDGET, type ApiBudgetSettings } from './api-budget.js';
-import {
-  addApiCalls,
-  advanceCheckpoint,
-  apiCallsSpent,
-  CheckpointMoved,
-  claimSource,
-  noteSourceError,
-  readSnapshot,
-  releaseSource,
-} from './checkpoint.js';
+import { addApiCalls, advanceCheckpoint, apiCallsSpent, CheckpointMoved, claimSource, noteSourceError, readSnapshot, releaseSource } from './checkpoint.js';
 import { createLookups } from './lookups.js';
 import { SourceUnavailable, type CollectClient, type CollectorSource } from './source.js';
 
@@ -172,4 +163,11 @@ async function failed(
  * its edition or licence (INVALID_TYPE), a field is not (INVALID_FIELD), or the user lacks the
  * permission (INSUFFICIENT_ACCESS…). Reported on the coverage map as unavailable, with the reason.
  */
-const UNAVAILABLE_CODES = new Set(['INVALID_TYPE', 'INVALID_FIELD', 'INSUFFICIENT_ACCESS', 'INSUFFICIENT_ACCESS_OR_READONLY', 'API_DISABLED_FOR_ORG', 'FUNCTIONALITY_NOT_ENABLED']);
+const UNAVAILABLE_CODES = new Set([
+  'INVALID_TYPE',
+  'INVALID_FIELD',
+  'INSUFFICIENT_ACCESS',
+  'INSUFFICIENT_ACCESS_OR_READONLY',
+  'API_DISABLED_FOR_ORG',
+  'FUNCTIONALITY_NOT_ENABLED',
+]);

@@ -7,7 +7,10 @@ import type { MetadataRecord, MetadataSaveResult } from '../writeback/client.js'
 import type { ContainmentActionName } from './playbooks.js';
 
 /** What carrying out containment needs of the org's client. */
-export type ContainClient = Pick<OrgClient, 'query' | 'update' | 'delete' | 'session' | 'identity' | 'readMetadata' | 'updateMetadata' | 'createMetadata' | 'deleteMetadata'>;
+export type ContainClient = Pick<
+  OrgClient,
+  'query' | 'update' | 'delete' | 'session' | 'identity' | 'readMetadata' | 'updateMetadata' | 'createMetadata' | 'deleteMetadata'
+>;
 
 /** How one try of an action (or its undo) ended. */
 export type ActionResult =
@@ -15,7 +18,6 @@ export type ActionResult =
   | { status: 'Undone'; outcome: string }
   | { status: 'Retry'; outcome: string }
   | { status: 'Failed' | 'NotPossible'; outcome: string };
-
 
 /** Outcome__c: a short sentence or a code and message, cut to the field. Org messages name ids and API names, never record values. */
 export const outcomeText = (value: string): string => text(value, 255) as string;
@@ -70,7 +72,10 @@ async function unfreezeUser(client: ContainClient, prior: Record<string, unknown
 async function endSessions(client: ContainClient, userId: string): Promise<ActionResult> {
   try {
     if (!(await holds(client, 'ManageUsers'))) {
-      return { status: 'Failed', outcome: outcomeText("INSUFFICIENT_ACCESS: seeing and ending another user's sessions needs Manage Users for the integration user") };
+      return {
+        status: 'Failed',
+        outcome: outcomeText("INSUFFICIENT_ACCESS: seeing and ending another user's sessions needs Manage Users for the integration user"),
+      };
     }
   } catch (error) {
     return refused("checking the integration user's permissions", error);
@@ -117,14 +122,19 @@ async function holds(client: ContainClient, permission: 'ManageUsers' | 'Customi
 async function revokeTokens(client: ContainClient, userId: string, fetchImpl: typeof fetch): Promise<ActionResult> {
   try {
     if (!(await holds(client, 'CustomizeApplication'))) {
-      return { status: 'Failed', outcome: outcomeText("INSUFFICIENT_ACCESS: seeing another user's OAuth tokens needs Customize Application for the integration user") };
+      return {
+        status: 'Failed',
+        outcome: outcomeText("INSUFFICIENT_ACCESS: seeing another user's OAuth tokens needs Customize Application for the integration user"),
+      };
     }
   } catch (error) {
-    return refused('checking the integration user\'s permissions', error);
+    return refused("checking the integration user's permissions", error);
   }
   let tokens: Array<{ DeleteToken: string | null; AppName: string | null }>;
   try {
-    tokens = await client.query<{ DeleteToken: string | null; AppName: string | null }>(`SELECT DeleteToken, AppName FROM OauthToken WHERE UserId = '${userId}'`);
+    tokens = await client.query<{ DeleteToken: string | null; AppName: string | null }>(
+      `SELECT DeleteToken, AppName FROM OauthToken WHERE UserId = '${userId}'`,
+    );
   } catch (error) {
     return refused('reading OauthToken', error);
   }
@@ -158,10 +168,17 @@ async function revokeTokens(client: ContainClient, userId: string, fetchImpl: ty
     const body = (await response.json().catch(() => ({}))) as { error?: string };
     // invalid_token: revoked or expired since the query; gone either way.
     if (response.status === 400 && body.error === 'invalid_token') continue;
-    if (response.status >= 500 || response.status === 429) return { status: 'Retry', outcome: outcomeText(`HTTP_${response.status}: the revoke endpoint after ${revoked} of ${revocable.length} tokens`) };
-    return { status: 'Failed', outcome: outcomeText(`${body.error ?? `HTTP_${response.status}`}: the revoke endpoint refused a token after ${revoked} of ${revocable.length}`) };
+    if (response.status >= 500 || response.status === 429)
+      return { status: 'Retry', outcome: outcomeText(`HTTP_${response.status}: the revoke endpoint after ${revoked} of ${revocable.length} tokens`) };
+    return {
+      status: 'Failed',
+      outcome: outcomeText(`${body.error ?? `HTTP_${response.status}`}: the revoke endpoint refused a token after ${revoked} of ${revocable.length}`),
+    };
   }
-  return { status: 'Done', outcome: outcomeText(`${revoked} of ${revocable.length} OAuth tokens revoked${apps.size > 0 ? ` (${[...apps].sort().join(', ')})` : ''}`) };
+  return {
+    status: 'Done',
+    outcome: outcomeText(`${revoked} of ${revocable.length} OAuth tokens revoked${apps.size > 0 ? ` (${[...apps].sort().join(', ')})` : ''}`),
+  };
 }
 
 /**
@@ -187,7 +204,11 @@ async function setOrgWideDefault(client: ContainClient, change: SharingChange, e
   const field = change.scope === 'internal' ? 'sharingModel' : 'externalSharingModel';
   const expected = SHARING_MODEL[expectedLabel];
   const target = SHARING_MODEL[targetLabel];
-  if (!expected || !target) return { status: 'NotPossible', outcome: outcomeText(`UNKNOWN_SHARING_LABEL: ${expectedLabel} → ${targetLabel} is not an org-wide default the sidecar knows`) };
+  if (!expected || !target)
+    return {
+      status: 'NotPossible',
+      outcome: outcomeText(`UNKNOWN_SHARING_LABEL: ${expectedLabel} → ${targetLabel} is not an org-wide default the sidecar knows`),
+    };
   let component: Record<string, unknown> | undefined;
   try {
     [component] = await client.readMetadata('CustomObject', [change.object]);
@@ -199,7 +220,10 @@ async function setOrgWideDefault(client: ContainClient, change: SharingChange, e
   const done = { object: change.object, scope: change.scope, field, before: current, after: target, sharingChange: change };
   if (current === target) return { status: 'Done', outcome: outcomeText(`${change.object} ${field} already ${target}`), priorState: done };
   if (current !== expected) {
-    return { status: 'NotPossible', outcome: outcomeText(`CHANGED_SINCE: ${change.object} ${field} is ${String(current)} now, not ${expected}; left as it is`) };
+    return {
+      status: 'NotPossible',
+      outcome: outcomeText(`CHANGED_SINCE: ${change.object} ${field} is ${String(current)} now, not ${expected}; left as it is`),
+    };
   }
   let saved;
   try {
@@ -209,7 +233,10 @@ async function setOrgWideDefault(client: ContainClient, change: SharingChange, e
   }
   if (!saved?.success) {
     const [first] = saved?.errors ?? [];
-    return { status: 'Failed', outcome: outcomeText(`${first?.statusCode ?? 'UNKNOWN'}: setting ${change.object} ${field} to ${target}: ${first?.message ?? 'no result'}`) };
+    return {
+      status: 'Failed',
+      outcome: outcomeText(`${first?.statusCode ?? 'UNKNOWN'}: setting ${change.object} ${field} to ${target}: ${first?.message ?? 'no result'}`),
+    };
   }
   return { status: 'Done', outcome: outcomeText(`${change.object} ${field} set from ${expected} to ${target}`), priorState: done };
 }
@@ -223,7 +250,11 @@ const RULE_TYPE_NAMES: ReadonlySet<string> = new Set(Object.values(RULE_METADATA
 function plainComponent(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plainComponent);
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !key.startsWith('$')).map(([key, v]) => [key, plainComponent(v)]));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>)
+      .filter(([key]) => !key.startsWith('$'))
+      .map(([key, v]) => [key, plainComponent(v)]),
+  );
 }
 
 const firstError = (result: MetadataSaveResult | undefined): string => {
@@ -235,7 +266,11 @@ const firstError = (result: MetadataSaveResult | undefined): string => {
  * Finds a sharing rule by its full name under its kind's type, or under each kind when the audit
  * trail did not say which (SharingCriteriaRule first: the kind Setup's audit trail names most).
  */
-async function findRule(client: ContainClient, ref: SharingRuleRef, fullName: string): Promise<{ type: RuleMetadataType; component: MetadataRecord } | { result: ActionResult } | undefined> {
+async function findRule(
+  client: ContainClient,
+  ref: SharingRuleRef,
+  fullName: string,
+): Promise<{ type: RuleMetadataType; component: MetadataRecord } | { result: ActionResult } | undefined> {
   const types: RuleMetadataType[] = ref.ruleType ? [RULE_METADATA_TYPES[ref.ruleType]] : Object.values(RULE_METADATA_TYPES);
   for (const type of types) {
     try {
@@ -279,7 +314,8 @@ async function recreateSharingRule(client: ContainClient, prior: Record<string, 
   if (ref && prior?.gone === true) return { status: 'Undone', outcome: 'nothing to create again: the rule was gone before containment' };
   const type = typeof prior?.type === 'string' && RULE_TYPE_NAMES.has(prior.type) ? (prior.type as RuleMetadataType) : undefined;
   const definition = prior?.definition as MetadataRecord | undefined;
-  if (!ref || !type || !definition || typeof definition.fullName !== 'string') return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the deleted rule\'s definition is not recorded' };
+  if (!ref || !type || !definition || typeof definition.fullName !== 'string')
+    return { status: 'Failed', outcome: "NO_PRIOR_STATE: the deleted rule's definition is not recorded" };
   try {
     const [existing] = await client.readMetadata(type, [definition.fullName]);
     if (existing) return { status: 'NotPossible', outcome: outcomeText(`CHANGED_SINCE: a ${type} named ${definition.fullName} exists again; left as it is`) };
@@ -297,7 +333,7 @@ async function recreateSharingRule(client: ContainClient, prior: Record<string, 
 }
 
 /** The egress guard's block list, bound to one org and one action. */
-export interface EgressBlocker {
+interface EgressBlocker {
   block(host: string, expiresAt?: string): Promise<void>;
   unblock(host: string): Promise<void>;
 }
@@ -323,11 +359,20 @@ async function blockDestination(options: CarryOutOptions): Promise<ActionResult>
   if (!options.destinationHost) return { status: 'Failed', outcome: 'NO_TARGET: BlockEgressDestination needs a host' };
   if (!options.egress) return { status: 'NotPossible', outcome: 'NO_EGRESS_GUARD: this sidecar runs no egress guard to block in' };
   await options.egress.block(options.destinationHost, options.expiresAt);
-  return { status: 'Done', outcome: outcomeText(`egress to ${options.destinationHost} blocked by the sidecar's guard`), priorState: { destinationHost: options.destinationHost } };
+  return {
+    status: 'Done',
+    outcome: outcomeText(`egress to ${options.destinationHost} blocked by the sidecar's guard`),
+    priorState: { destinationHost: options.destinationHost },
+  };
 }
 
 /** Carries out one containment action on its target. */
-export async function carryOutAction(client: ContainClient, action: ContainmentActionName, targetId: string | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
+export async function carryOutAction(
+  client: ContainClient,
+  action: ContainmentActionName,
+  targetId: string | undefined,
+  options: CarryOutOptions = {},
+): Promise<ActionResult> {
   if (action === 'RestoreOrgWideDefault') {
     const change = options.sharingChange;
     if (!change) return { status: 'Failed', outcome: 'NO_TARGET: RestoreOrgWideDefault needs the change to set back' };
@@ -358,11 +403,17 @@ export async function carryOutAction(client: ContainClient, action: ContainmentA
  * again as it was (unless one of its name exists again), a blocked host is allowed again;
  * ended sessions and revoked tokens cannot come back.
  */
-export async function undoAction(client: ContainClient, action: ContainmentActionName, prior: Record<string, unknown> | undefined, options: CarryOutOptions = {}): Promise<ActionResult> {
+export async function undoAction(
+  client: ContainClient,
+  action: ContainmentActionName,
+  prior: Record<string, unknown> | undefined,
+  options: CarryOutOptions = {},
+): Promise<ActionResult> {
   if (action === 'FreezeUser') return unfreezeUser(client, prior);
   if (action === 'BlockEgressDestination') {
     const host = typeof prior?.destinationHost === 'string' ? prior.destinationHost : undefined;
-    if (!host || !options.egress) return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the blocked host is not recorded, or this sidecar runs no egress guard' };
+    if (!host || !options.egress)
+      return { status: 'Failed', outcome: 'NO_PRIOR_STATE: the blocked host is not recorded, or this sidecar runs no egress guard' };
     await options.egress.unblock(host);
     return { status: 'Undone', outcome: outcomeText(`egress to ${host} allowed again`) };
   }

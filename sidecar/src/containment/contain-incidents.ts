@@ -18,11 +18,11 @@ const INCIDENT_BATCH = 100;
 /** Decisions read from the org per run. */
 const DECISION_BATCH = 50;
 /** Tries of one action before a transient failure becomes Failed. */
-export const MAX_ACTION_ATTEMPTS = 8;
+const MAX_ACTION_ATTEMPTS = 8;
 /** Playbooks are read from the org at most this often (custom metadata changes by deployment). */
-export const PLAYBOOK_TTL_MS = 5 * 60_000;
+const PLAYBOOK_TTL_MS = 5 * 60_000;
 
-export interface ActionOutcome {
+interface ActionOutcome {
   key: string;
   incidentKey: string;
   action: ContainmentActionName;
@@ -48,7 +48,7 @@ export interface ContainmentCache {
   selfUserId?: string;
 }
 
-export interface ContainOptions {
+interface ContainOptions {
   now?: () => Date;
   cache?: ContainmentCache;
   fetchImpl?: typeof fetch;
@@ -183,7 +183,15 @@ async function propose(store: Store, orgId: string, playbooks: readonly Playbook
 }
 
 /** Records a try's result on the row: Done, Failed, NotPossible, Undone, or another try later. */
-async function settle(store: Store, orgId: string, row: Row, result: ActionResult, step: ActionOutcome['step'], maxAttempts: number, now: Date): Promise<ActionOutcome> {
+async function settle(
+  store: Store,
+  orgId: string,
+  row: Row,
+  result: ActionResult,
+  step: ActionOutcome['step'],
+  maxAttempts: number,
+  now: Date,
+): Promise<ActionOutcome> {
   const attempts = row.attempts + 1;
   const retry = result.status === 'Retry' && attempts < maxAttempts;
   const status: LocalStatus = retry ? row.status : result.status === 'Retry' ? 'Failed' : result.status;
@@ -237,7 +245,10 @@ async function writeBack(store: Store, orgId: string, client: ContainmentClient)
   const results = toWrite.length > 0 ? await client.upsert('ContainmentAction__c', 'ActionKey__c', toWrite.map(record)) : [];
   const accepted = [...existing, ...toWrite.filter((_, i) => results[i]?.success).map((r) => r.action_key)];
   if (accepted.length > 0) {
-    await store.query('UPDATE containment_action SET written = true WHERE org_id = $1 AND action_key IN (SELECT jsonb_array_elements_text($2::jsonb))', [orgId, JSON.stringify(accepted)]);
+    await store.query('UPDATE containment_action SET written = true WHERE org_id = $1 AND action_key IN (SELECT jsonb_array_elements_text($2::jsonb))', [
+      orgId,
+      JSON.stringify(accepted),
+    ]);
   }
   return results.flatMap((r, i) => (r.success ? [] : [{ key: (toWrite[i] as Row).action_key, errorCode: r.errorCode }]));
 }
@@ -271,7 +282,10 @@ async function writeContainedAt(store: Store, orgId: string, client: Containment
       ContainedAt__c: containedAt,
       TimeToContainmentSeconds__c: containedSeconds(p.detected_at, containedAt),
     });
-    await store.query('UPDATE containment_incident SET contained_written = true WHERE org_id = $1 AND incident_key = $2::uuid AND contained_at = $3::timestamptz', [orgId, p.incident_key, containedAt]);
+    await store.query(
+      'UPDATE containment_incident SET contained_written = true WHERE org_id = $1 AND incident_key = $2::uuid AND contained_at = $3::timestamptz',
+      [orgId, p.incident_key, containedAt],
+    );
   }
 }
 
@@ -286,7 +300,12 @@ async function writeContainedAt(store: Store, orgId: string, client: Containment
  * Every call's outcome is kept locally first, so a refused write-back is tried again and a crash
  * between an action and its record repeats only idempotent calls (a user already frozen stays frozen).
  */
-export async function containIncidents(store: Store, configuredOrgId: string, client: ContainmentClient, options: ContainOptions = {}): Promise<ContainmentRun> {
+export async function containIncidents(
+  store: Store,
+  configuredOrgId: string,
+  client: ContainmentClient,
+  options: ContainOptions = {},
+): Promise<ContainmentRun> {
   // The store keys orgs by their 18-character id, whichever form the configuration names.
   const orgId = orgKey(configuredOrgId);
   const now = options.now ?? (() => new Date());
@@ -313,7 +332,9 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
   const outcomes: ActionOutcome[] = [];
 
   for (const row of await rowsWhere(store, orgId, "status = 'Pending'")) {
-    outcomes.push(await settle(store, orgId, row, await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row)), 'carry-out', maxAttempts, now()));
+    outcomes.push(
+      await settle(store, orgId, row, await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row)), 'carry-out', maxAttempts, now()),
+    );
   }
 
   // Decisions made in the org since: approvals to carry out, undo requests.
@@ -321,18 +342,24 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
     `SELECT ActionKey__c, Status__c FROM ContainmentAction__c WHERE Status__c IN ('Approved', 'UndoRequested') ORDER BY DecidedAt__c ASC NULLS LAST LIMIT ${DECISION_BATCH}`,
   );
   if (decided.length > 0) {
-    const local = new Map((await rowsWhere(store, orgId, 'action_key IN (SELECT jsonb_array_elements_text($2::jsonb))', [JSON.stringify(decided.map((d) => d.ActionKey__c))])).map((r) => [r.action_key, r]));
+    const local = new Map(
+      (await rowsWhere(store, orgId, 'action_key IN (SELECT jsonb_array_elements_text($2::jsonb))', [JSON.stringify(decided.map((d) => d.ActionKey__c))])).map(
+        (r) => [r.action_key, r],
+      ),
+    );
     for (const d of decided) {
       const row = local.get(d.ActionKey__c);
       if (!row) continue;
       if (d.Status__c === 'Approved' && (row.status === 'Proposed' || row.status === 'Approved')) {
-        if (row.status === 'Proposed') await store.query("UPDATE containment_action SET status = 'Approved' WHERE org_id = $1 AND action_key = $2", [orgId, row.action_key]);
+        if (row.status === 'Proposed')
+          await store.query("UPDATE containment_action SET status = 'Approved' WHERE org_id = $1 AND action_key = $2", [orgId, row.action_key]);
         const result = await carryOutAction(client, row.action, row.target_id ?? undefined, carry(row));
         outcomes.push(await settle(store, orgId, { ...row, status: 'Approved' }, result, 'carry-out', maxAttempts, now()));
       } else if (d.Status__c === 'UndoRequested' && row.status === 'Done') {
         const result = await undoAction(client, row.action, row.prior_state ?? undefined, carry(row));
         // An undo the platform cannot do leaves the action Done, with the reason.
-        const kept: ActionResult = result.status === 'NotPossible' || result.status === 'Failed' ? { status: 'Done', outcome: `undo not done: ${result.outcome}` } : result;
+        const kept: ActionResult =
+          result.status === 'NotPossible' || result.status === 'Failed' ? { status: 'Done', outcome: `undo not done: ${result.outcome}` } : result;
         outcomes.push(await settle(store, orgId, row, kept, 'undo', maxAttempts, now()));
       } else if (row.written) {
         // The org shows a decision the sidecar has already acted on: write its own state back.
@@ -343,7 +370,9 @@ export async function containIncidents(store: Store, configuredOrgId: string, cl
 
   // Temporary containment whose time is up is lifted.
   for (const row of await rowsWhere(store, orgId, "status = 'Done' AND expires_at IS NOT NULL AND expires_at <= $2::timestamptz", [now().toISOString()])) {
-    outcomes.push(await settle(store, orgId, row, await undoAction(client, row.action, row.prior_state ?? undefined, carry(row)), 'expire', maxAttempts, now()));
+    outcomes.push(
+      await settle(store, orgId, row, await undoAction(client, row.action, row.prior_state ?? undefined, carry(row)), 'expire', maxAttempts, now()),
+    );
   }
 
   let unwritten: ContainmentRun['unwritten'] = [];

@@ -7,26 +7,26 @@ import { isGone, orgRefusal } from './org-refusals.js';
 export type EnforceClient = Pick<OrgClient, 'query' | 'upsert' | 'update' | 'delete'>;
 
 /** PermissionReview__c.EnforcementStatus__c, as the restricted picklist spells its values. */
-export const ENFORCEMENT_STATUS = { queued: 'Queued', done: 'Done', retrying: 'Retrying', failed: 'Failed', notPossible: 'NotPossible' } as const;
-export type EnforcementStatus = (typeof ENFORCEMENT_STATUS)[keyof typeof ENFORCEMENT_STATUS];
+const ENFORCEMENT_STATUS = { queued: 'Queued', done: 'Done', retrying: 'Retrying', failed: 'Failed', notPossible: 'NotPossible' } as const;
+type EnforcementStatus = (typeof ENFORCEMENT_STATUS)[keyof typeof ENFORCEMENT_STATUS];
 
 /** PermissionReview__c.Status__c values the sidecar carries out. */
 const DECISION = { approved: 'Approved', rejected: 'Rejected' } as const;
 
 /** Reviews carried out per poll: each costs at most one call, plus one query for all their assignments. */
-export const ENFORCE_BATCH = 50;
+const ENFORCE_BATCH = 50;
 /** Tries of one decision before a transient failure becomes Failed. */
-export const MAX_ENFORCE_ATTEMPTS = 8;
+const MAX_ENFORCE_ATTEMPTS = 8;
 /** The wait after the first transient failure; it doubles with each further one, up to an hour. */
-export const RETRY_BASE_MS = 30_000;
+const RETRY_BASE_MS = 30_000;
 const RETRY_MAX_MS = 3_600_000;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** What the decision asks of the assignment: remove it, set its expiry, or nothing (approved for good). */
-export type EnforcementAction = 'remove' | 'expire' | 'keep';
+type EnforcementAction = 'remove' | 'expire' | 'keep';
 
-export interface EnforcementOutcome {
+interface EnforcementOutcome {
   reviewKey: string;
   action: EnforcementAction;
   status: Exclude<EnforcementStatus, 'Queued'>;
@@ -46,7 +46,7 @@ export interface EnforcedReviews {
   unrecorded: Array<{ reviewKey: string; errorCode: string }>;
 }
 
-export interface EnforceOptions {
+interface EnforceOptions {
   now?: Date;
   limit?: number;
   maxAttempts?: number;
@@ -110,17 +110,25 @@ const refusal = (action: EnforcementAction, error: unknown): Act => {
 const profileOwned = (action: EnforcementAction): Act => ({
   action,
   status: ENFORCEMENT_STATUS.notPossible,
-  error: errorText('PROFILE_OWNED', "the assignment belongs to the user's profile (PermissionSet.IsOwnedByProfile) and cannot be removed or limited through the API; change the user's profile"),
+  error: errorText(
+    'PROFILE_OWNED',
+    "the assignment belongs to the user's profile (PermissionSet.IsOwnedByProfile) and cannot be removed or limited through the API; change the user's profile",
+  ),
 });
 
 /** What the review's decision asks for, or a Failed outcome when the review cannot be carried out as it stands. */
 const actionOf = (review: StoredReview, now: Date): EnforcementAction | Act => {
   if (review.Status__c === DECISION.rejected) return 'remove';
   if (review.Status__c !== DECISION.approved) {
-    return { action: 'keep', status: ENFORCEMENT_STATUS.failed, error: errorText('NOT_DECIDED', `the review is ${review.Status__c ?? 'without a status'}; only Approved and Rejected decisions are carried out`) };
+    return {
+      action: 'keep',
+      status: ENFORCEMENT_STATUS.failed,
+      error: errorText('NOT_DECIDED', `the review is ${review.Status__c ?? 'without a status'}; only Approved and Rejected decisions are carried out`),
+    };
   }
   if (!review.AccessExpiresOn__c) return 'keep';
-  if (!ISO_DATE.test(review.AccessExpiresOn__c)) return { action: 'expire', status: ENFORCEMENT_STATUS.failed, error: errorText('INVALID_DATE', 'AccessExpiresOn__c is not a date') };
+  if (!ISO_DATE.test(review.AccessExpiresOn__c))
+    return { action: 'expire', status: ENFORCEMENT_STATUS.failed, error: errorText('INVALID_DATE', 'AccessExpiresOn__c is not a date') };
   // Approved until a day already over: the access it allowed has run out, so it is removed.
   return Date.parse(endOfDayUtc(review.AccessExpiresOn__c)) <= now.getTime() ? 'remove' : 'expire';
 };
@@ -134,7 +142,11 @@ const carryOut = async (client: EnforceClient, review: StoredReview, action: Enf
   // Never act on another user's assignment: an assignment id that now names someone else is refused.
   const assignee = id15(review.AssigneeId__c);
   if (assignee && id15(assignment.AssigneeId) !== assignee) {
-    return { action, status: ENFORCEMENT_STATUS.failed, error: errorText('ASSIGNMENT_MISMATCH', `PermissionSetAssignment ${assignment.Id} is not assigned to ${review.AssigneeId__c}`) };
+    return {
+      action,
+      status: ENFORCEMENT_STATUS.failed,
+      error: errorText('ASSIGNMENT_MISMATCH', `PermissionSetAssignment ${assignment.Id} is not assigned to ${review.AssigneeId__c}`),
+    };
   }
   if (assignment.PermissionSet?.IsOwnedByProfile === true) return profileOwned(action);
   try {
@@ -181,7 +193,13 @@ export async function enforceReviews(client: EnforceClient, options: EnforceOpti
   });
   const planned = due.map((review) => ({ review, action: actionOf(review, now) }));
 
-  const ids = [...new Set(planned.flatMap(({ review, action }) => (typeof action === 'string' && action !== 'keep' && id15(review.AssignmentId__c) ? [review.AssignmentId__c as string] : [])))];
+  const ids = [
+    ...new Set(
+      planned.flatMap(({ review, action }) =>
+        typeof action === 'string' && action !== 'keep' && id15(review.AssignmentId__c) ? [review.AssignmentId__c as string] : [],
+      ),
+    ),
+  ];
   let assignments = new Map<string, StoredAssignment>();
   let lookupFailed: unknown;
   if (ids.length > 0) {
@@ -199,7 +217,12 @@ export async function enforceReviews(client: EnforceClient, options: EnforceOpti
     const attempts = (review.EnforcementAttempts__c ?? 0) + 1;
     let act: Act;
     if (typeof action !== 'string') act = action;
-    else if (action !== 'keep' && !id15(review.AssignmentId__c)) act = { action, status: ENFORCEMENT_STATUS.failed, error: errorText('NO_ASSIGNMENT', 'the review names no PermissionSetAssignment id (AssignmentId__c)') };
+    else if (action !== 'keep' && !id15(review.AssignmentId__c))
+      act = {
+        action,
+        status: ENFORCEMENT_STATUS.failed,
+        error: errorText('NO_ASSIGNMENT', 'the review names no PermissionSetAssignment id (AssignmentId__c)'),
+      };
     else if (action !== 'keep' && lookupFailed !== undefined) act = refusal(action, lookupFailed);
     else act = await carryOut(client, review, action, assignments.get(id15(review.AssignmentId__c) ?? ''));
     if (act.status === ENFORCEMENT_STATUS.retrying && attempts >= maxAttempts) act = { ...act, status: ENFORCEMENT_STATUS.failed };
@@ -220,6 +243,8 @@ export async function enforceReviews(client: EnforceClient, options: EnforceOpti
   }
   if (records.length === 0) return { outcomes, deferred: waiting.length - due.length, unrecorded: [] };
   const written = await client.upsert('PermissionReview__c', 'ReviewKey__c', records);
-  const unrecorded = written.flatMap((result, index) => (result.success ? [] : [{ reviewKey: String(records[index]?.ReviewKey__c), errorCode: result.errorCode }]));
+  const unrecorded = written.flatMap((result, index) =>
+    result.success ? [] : [{ reviewKey: String(records[index]?.ReviewKey__c), errorCode: result.errorCode }],
+  );
   return { outcomes, deferred: waiting.length - due.length, unrecorded };
 }

@@ -1,7 +1,7 @@
 import { classifyError } from '../writeback/errors.js';
 
 /** Codes of a delete whose record the org does not have (any more): what it was to remove is gone. */
-export const GONE_CODES: ReadonlySet<string> = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
+const GONE_CODES: ReadonlySet<string> = new Set(['NOT_FOUND', 'ENTITY_IS_DELETED']);
 /** Codes after which the same call can succeed later: an expired session is renewed by the client on the next call. */
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(['INVALID_SESSION_ID']);
 

@@ -4,13 +4,13 @@ import { atLeast } from '../detect/severity.js';
 import type { IncidentState, SharingChange, SharingRuleRef } from '../incidents/correlate.js';
 
 /** ContainmentAction__c.Action__c, as the restricted picklist spells its values. */
-export const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'RestoreOrgWideDefault', 'DeleteSharingRule', 'BlockEgressDestination'] as const;
+const CONTAINMENT_ACTIONS = ['FreezeUser', 'EndSessions', 'RevokeOAuthTokens', 'RestoreOrgWideDefault', 'DeleteSharingRule', 'BlockEgressDestination'] as const;
 export type ContainmentActionName = (typeof CONTAINMENT_ACTIONS)[number];
 
 /** Actions that act on a user (TargetId__c is the user's id). */
-export const USER_ACTIONS: ReadonlySet<ContainmentActionName> = new Set(['FreezeUser', 'EndSessions', 'RevokeOAuthTokens']);
+const USER_ACTIONS: ReadonlySet<ContainmentActionName> = new Set(['FreezeUser', 'EndSessions', 'RevokeOAuthTokens']);
 
-export type PlaybookMode = 'NotifyOnly' | 'AfterApproval' | 'Automatic';
+type PlaybookMode = 'NotifyOnly' | 'AfterApproval' | 'Automatic';
 
 /** One ContainmentPlaybook__mdt record, as read from the org. */
 export interface Playbook {
@@ -26,7 +26,7 @@ export interface Playbook {
 }
 
 /** An action a playbook asks for on one incident. */
-export interface ProposedAction {
+interface ProposedAction {
   key: string;
   incidentKey: string;
   action: ContainmentActionName;
@@ -134,7 +134,10 @@ function targetOf(
   if (action === 'RestoreOrgWideDefault') {
     const change = verdict.sharingChange;
     if (!change) return undefined;
-    return { keyPart: `${change.object}:${change.scope}`, fields: { targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`, sharingChange: change } };
+    return {
+      keyPart: `${change.object}:${change.scope}`,
+      fields: { targetLabel: `${change.object} (${change.scope}): ${change.to} → ${change.from}`, sharingChange: change },
+    };
   }
   if (action === 'DeleteSharingRule') {
     const rule = verdict.sharingRule;

@@ -12,19 +12,7 @@ export const SIDECAR_ACTOR_ID = '005000000000000AAA';
 /** `egress` is raised by the sidecar's egress inspection only (`src/egress/`); `/v1/events` refuses it. */
 export type EventKind = 'dml' | 'permission' | 'sharing' | 'setup' | 'oauth' | 'login' | 'export' | 'egress';
 
-export type Operation =
-  | 'insert'
-  | 'update'
-  | 'delete'
-  | 'undelete'
-  | 'export'
-  | 'query'
-  | 'assign'
-  | 'grant'
-  | 'revoke'
-  | 'change'
-  | 'login'
-  | 'authorize';
+export type Operation = 'insert' | 'update' | 'delete' | 'undelete' | 'export' | 'query' | 'assign' | 'grant' | 'revoke' | 'change' | 'login' | 'authorize';
 
 export interface Actor {
   userId: string;

@@ -16,7 +16,10 @@ export function networkOf(ip: string | undefined): string | undefined {
   const missing = tail === undefined ? 0 : 8 - groups.length - tail.split(':').filter((g) => g !== '').length;
   const full = [...groups, ...Array(Math.max(0, missing)).fill('0'), ...(tail?.split(':').filter((g) => g !== '') ?? [])];
   if (full.length !== 8 || full.some((g) => g.length > 4)) return undefined;
-  return `${full.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
+  return `${full
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/48`;
 }
 
 /** What `networkOf` gives: stored as sent. */

@@ -22,8 +22,7 @@ export const isSalesforceId = (value: string): boolean => /^[a-zA-Z0-9]{15}([a-z
 export const toId18 = (value: string): string => (value.length === 15 ? value + idSuffix(value) : value);
 
 /** Whether an 18-character id's last three characters are the case-safe suffix of its first 15 (always true for 15). */
-export const hasValidSuffix = (value: string): boolean =>
-  value.length !== 18 || value.slice(15) === idSuffix(value.slice(0, 15));
+export const hasValidSuffix = (value: string): boolean => value.length !== 18 || value.slice(15) === idSuffix(value.slice(0, 15));
 
 /**
  * The one form in which the sidecar keys, stores and compares an org: the 18-character id.

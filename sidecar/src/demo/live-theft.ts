@@ -5,7 +5,7 @@ import { SHOP_SYNC, SHOP_SYNC_APP } from './cast.js';
 export const THIEF = { ip: '2001:db8:6e4:1::17', userAgent: 'python-requests/2.31.0', session: 'Xk3fStolen9Qw2Lm' };
 
 /** What the org streams while a stolen token is used (Real-Time Event Monitoring, by documented field names). */
-export interface LiveTheft {
+interface LiveTheft {
   /** `/event/ApiEventStream`: one event per query. */
   api: Array<Record<string, unknown>>;
   /** `/event/ApiAnomalyEvent`: Salesforce's own threat detection on the same pull. */
@@ -34,7 +34,10 @@ export function liveTheft(now: number, contactIds: readonly string[], canaryIds:
   let after = '0035g0000000000';
   for (let page = 0; page < PAGES; page += 1) {
     // The shop's real customers and the canaries sort among the first pages.
-    const ids = page === 2 ? [...known, ...Array.from({ length: ROWS - known.length }, (_, i) => filler(page, i))] : Array.from({ length: ROWS }, (_, i) => filler(page, i));
+    const ids =
+      page === 2
+        ? [...known, ...Array.from({ length: ROWS - known.length }, (_, i) => filler(page, i))]
+        : Array.from({ length: ROWS }, (_, i) => filler(page, i));
     api.push({
       EventIdentifier: `8d1f6c2e-5b7a-4c1e-9f00-${String(page).padStart(12, '0')}`,
       EventDate: new Date(now - (PAGES - page) * 1_500).toISOString(),

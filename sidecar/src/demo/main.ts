@@ -57,9 +57,7 @@ if (values.once) {
   }
   print('\nServing until Ctrl-C.');
   const stop = (): void => {
-    void closers
-      .reduce((done, closer) => done.then(closer), Promise.resolve())
-      .then(() => process.exit(0));
+    void closers.reduce((done, closer) => done.then(closer), Promise.resolve()).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

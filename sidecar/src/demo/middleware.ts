@@ -32,7 +32,7 @@ interface InspectReply {
 }
 
 /** What the middleware step sent after asking the sidecar, for the demo's printout. */
-export interface RedactedPrompt {
+interface RedactedPrompt {
   decision: string;
   piiTypes: string[];
   sent: string;
@@ -59,7 +59,7 @@ export async function inspectPrompt(sidecar: SidecarEndpoint): Promise<RedactedP
   if (!response.ok) throw new Error(`POST /v1/egress/inspect answered HTTP ${response.status}: ${await response.text()}`);
   const reply = (await response.json()) as InspectReply;
   const sent = reply.body ? ((JSON.parse(reply.body) as { messages: Array<{ content: string }> }).messages[0]?.content ?? '') : PROMPT;
-  if (sent.includes(CUSTOMER.name) || sent.includes(CUSTOMER.email)) throw new Error('the prompt went out with the customer\'s name or e-mail address');
+  if (sent.includes(CUSTOMER.name) || sent.includes(CUSTOMER.email)) throw new Error("the prompt went out with the customer's name or e-mail address");
   return { decision: reply.decision, piiTypes: [...new Set(reply.reasons.flatMap((r) => r.piiTypes ?? []))].sort(), sent };
 }
 
@@ -113,22 +113,43 @@ function exportRequest(service: string, spans: DemoSpan[]): unknown {
 const CONTACT_FIELDS = ['Contact.FirstName', 'Contact.LastName', 'Contact.Email', 'Contact.Phone', 'Contact.MailingStreet', 'Contact.MailingCity'];
 
 /** The traces the shop's services export over a day: the support step, the ERP sync, and last night's sync to a host nobody listed. */
-export function middlewareTraces(now: Date): Array<{ service: string; spans: DemoSpan[] }> {
+function middlewareTraces(now: Date): Array<{ service: string; spans: DemoSpan[] }> {
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const at = (hour: number, minute = 0): Date => new Date(Math.min(day.getTime() + (hour * 60 + minute) * 60_000, now.getTime()));
   const repeat = (n: number, make: (i: number) => DemoSpan): DemoSpan[] => Array.from({ length: n }, (_, i) => make(i));
   return [
     {
       service: 'shop-middleware',
-      spans: repeat(12, (i) => ({ name: 'POST /v1/chat/completions', url: 'https://api.openai.com/v1/chat/completions', objects: ['Contact', 'Order'], fields: ['Contact.FirstName', 'Contact.LastName', 'Contact.Email', 'Order.OrderNumber'], bytes: 1_400 + i * 10, at: at(0, i * 3) })),
+      spans: repeat(12, (i) => ({
+        name: 'POST /v1/chat/completions',
+        url: 'https://api.openai.com/v1/chat/completions',
+        objects: ['Contact', 'Order'],
+        fields: ['Contact.FirstName', 'Contact.LastName', 'Contact.Email', 'Order.OrderNumber'],
+        bytes: 1_400 + i * 10,
+        at: at(0, i * 3),
+      })),
     },
     {
       service: 'shop-middleware',
-      spans: repeat(6, (i) => ({ name: 'POST /orders', url: 'https://erp.my-shop.example/api/orders', objects: ['Order', 'Account'], fields: ['Order.OrderNumber', 'Account.Name'], bytes: 900, at: at(0, 1 + i * 4) })),
+      spans: repeat(6, (i) => ({
+        name: 'POST /orders',
+        url: 'https://erp.my-shop.example/api/orders',
+        objects: ['Order', 'Account'],
+        fields: ['Order.OrderNumber', 'Account.Name'],
+        bytes: 900,
+        at: at(0, 1 + i * 4),
+      })),
     },
     {
       service: 'nightly-sync',
-      spans: repeat(4, (i) => ({ name: 'PUT /upload', url: 'https://sftp-gw.archive-partner.example/upload', objects: ['Contact'], fields: CONTACT_FIELDS, bytes: 2_500_000, at: at(0, 30 + i) })),
+      spans: repeat(4, (i) => ({
+        name: 'PUT /upload',
+        url: 'https://sftp-gw.archive-partner.example/upload',
+        objects: ['Contact'],
+        fields: CONTACT_FIELDS,
+        bytes: 2_500_000,
+        at: at(0, 30 + i),
+      })),
     },
   ];
 }
@@ -146,7 +167,11 @@ interface FlowRow {
 /** Exports the traces to `POST /v1/traces` and returns the flows the sidecar now shows (`GET /v1/flows`). */
 export async function exportTraces(sidecar: SidecarEndpoint, now = new Date()): Promise<FlowRow[]> {
   for (const { service, spans } of middlewareTraces(now)) {
-    const response = await fetch(`${sidecar.url}/v1/traces`, { method: 'POST', headers: headers(sidecar.secret), body: JSON.stringify(exportRequest(service, spans)) });
+    const response = await fetch(`${sidecar.url}/v1/traces`, {
+      method: 'POST',
+      headers: headers(sidecar.secret),
+      body: JSON.stringify(exportRequest(service, spans)),
+    });
     if (!response.ok) throw new Error(`POST /v1/traces answered HTTP ${response.status}: ${await response.text()}`);
   }
   const response = await fetch(`${sidecar.url}/v1/flows?days=1`, { headers: headers(sidecar.secret) });

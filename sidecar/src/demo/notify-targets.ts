@@ -12,7 +12,7 @@ import type { ConfiguredTarget } from '../notify/targets.js';
 import { createWebhookTarget, verifyWebhook } from '../notify/webhook.js';
 
 /** Where the demo's incidents are notified: a ServiceNow instance, a Jira service desk, a SIEM webhook and a mail relay, all local, and the org itself. */
-export interface DemoTargets {
+interface DemoTargets {
   targets: ConfiguredTarget[];
   servicenow: ServiceNowEmulator;
   jira: JiraEmulator;
@@ -46,15 +46,39 @@ export async function startDemoTargets(orgClientFor: (orgId: string) => OrgTarge
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   webhook.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/leakwatch`;
   const targets: ConfiguredTarget[] = [
-    { target: createServiceNowTarget({ name: 'soc-servicenow', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' } }), orgs: [], minSeverity: 'High' },
     {
-      target: createJiraTarget({ name: 'dpo-jira', baseUrl: jira.url, email: DEFAULT_JIRA_USER.email, apiToken: DEFAULT_JIRA_USER.apiToken, serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id, requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id }),
+      target: createServiceNowTarget({
+        name: 'soc-servicenow',
+        instanceUrl: servicenow.url,
+        auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' },
+      }),
+      orgs: [],
+      minSeverity: 'High',
+    },
+    {
+      target: createJiraTarget({
+        name: 'dpo-jira',
+        baseUrl: jira.url,
+        email: DEFAULT_JIRA_USER.email,
+        apiToken: DEFAULT_JIRA_USER.apiToken,
+        serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id,
+        requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id,
+      }),
       orgs: [],
       minSeverity: 'High',
     },
     { target: createWebhookTarget({ name: 'siem-webhook', url: webhook.url, secret }), orgs: [], minSeverity: 'Critical' },
     {
-      target: createSmtpTarget({ name: 'dpo-mail', host: smtp.host, port: smtp.port, secure: false, requireTLS: false, auth: { user: 'leakwatch', pass: 'leakwatch' }, from: 'leakwatch@acme-shop.example', to: ['dpo@acme-shop.example'] }),
+      target: createSmtpTarget({
+        name: 'dpo-mail',
+        host: smtp.host,
+        port: smtp.port,
+        secure: false,
+        requireTLS: false,
+        auth: { user: 'leakwatch', pass: 'leakwatch' },
+        from: 'leakwatch@acme-shop.example',
+        to: ['dpo@acme-shop.example'],
+      }),
       orgs: [],
       minSeverity: 'High',
     },

@@ -69,7 +69,10 @@ export function logLine(
 
 /** Groups lines into files of one type: Daily files (created the next morning) or Hourly ones (created within the next hour). */
 export class EventLogBook {
-  private readonly lines = new Map<string, { eventType: string; interval: 'Hourly' | 'Daily'; start: number; lines: Array<{ at: number; line: Record<string, string | number | undefined> }> }>();
+  private readonly lines = new Map<
+    string,
+    { eventType: string; interval: 'Hourly' | 'Daily'; start: number; lines: Array<{ at: number; line: Record<string, string | number | undefined> }> }
+  >();
 
   constructor(private readonly interval: 'Hourly' | 'Daily') {}
 
@@ -97,7 +100,10 @@ export class EventLogBook {
           interval: file.interval,
           logDate: orgDateTime(file.start),
           createdDate: orgDateTime(created),
-          csv: eventLogCsv(columns, file.lines.sort((a, b) => a.at - b.at).map((l) => l.line)),
+          csv: eventLogCsv(
+            columns,
+            file.lines.sort((a, b) => a.at - b.at).map((l) => l.line),
+          ),
         };
       });
   }

@@ -19,14 +19,15 @@ const BATCH = 100;
 const headers = (secret: string): Record<string, string> => ({ authorization: `Bearer ${secret}`, 'content-type': 'application/json' });
 
 /** Sends the events to POST /v1/events in batches, as the package's Queueable does; reports after each batch. */
-export const replayEvents = async (
-  sidecar: SidecarEndpoint,
-  orgId: string,
-  events: LeakEvent[],
-  onBatch: (sent: number) => void,
-): Promise<void> => {
+export const replayEvents = async (sidecar: SidecarEndpoint, orgId: string, events: LeakEvent[], onBatch: (sent: number) => void): Promise<void> => {
   for (let start = 0; start < events.length; start += BATCH) {
-    const envelope: EventEnvelope = { schemaVersion: 1, orgId, batchId: randomUUID(), sentAt: new Date().toISOString(), events: events.slice(start, start + BATCH) };
+    const envelope: EventEnvelope = {
+      schemaVersion: 1,
+      orgId,
+      batchId: randomUUID(),
+      sentAt: new Date().toISOString(),
+      events: events.slice(start, start + BATCH),
+    };
     const response = await fetch(`${sidecar.url}/v1/events`, { method: 'POST', headers: headers(sidecar.secret), body: JSON.stringify(envelope) });
     if (response.status !== 202) throw new Error(`the sidecar refused a batch: HTTP ${response.status} ${await response.text()}`);
     const reply = (await response.json()) as { rejected: { eventId?: string; reasons: string[] }[] };
@@ -36,7 +37,7 @@ export const replayEvents = async (
   }
 };
 
-export const queueStatus = async (sidecar: SidecarEndpoint): Promise<QueueStatus> => {
+const queueStatus = async (sidecar: SidecarEndpoint): Promise<QueueStatus> => {
   const response = await fetch(`${sidecar.url}/v1/status`, { headers: headers(sidecar.secret) });
   if (!response.ok) throw new Error(`GET /v1/status answered HTTP ${response.status}`);
   return (await response.json()) as QueueStatus;
@@ -84,7 +85,7 @@ export const plantCanaries = async (sidecar: SidecarEndpoint, object: 'Contact' 
   return ((await response.json()) as { seeded: Array<{ recordId: string }> }).seeded.map((c) => c.recordId);
 };
 
-export interface CoverageRow {
+interface CoverageRow {
   source: string;
   state: string;
   rowsTotal: number;
@@ -100,4 +101,6 @@ export const coverage = async (sidecar: SidecarEndpoint): Promise<CoverageRow[]>
 
 /** One line: rows read per source, and the state of any source that is not collecting. */
 export const collectedSummary = (rows: CoverageRow[]): string =>
-  rows.map((r) => `${r.source} ${r.rowsTotal}${r.state === 'collected' ? '' : ` (${r.state}${r.lastError ? `: ${r.lastError.slice(0, 60)}` : ''})`}`).join(' · ');
+  rows
+    .map((r) => `${r.source} ${r.rowsTotal}${r.state === 'collected' ? '' : ` (${r.state}${r.lastError ? `: ${r.lastError.slice(0, 60)}` : ''})`}`)
+    .join(' · ');

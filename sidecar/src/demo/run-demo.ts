@@ -21,7 +21,7 @@ import { startDemoTargets } from './notify-targets.js';
 import { verifyBundle, type BundleManifest } from '../evidence/chain.js';
 import { DEMO_EGRESS_POLICY, exportTraces, flowLine, inspectPrompt } from './middleware.js';
 
-export interface DemoOptions {
+interface DemoOptions {
   /** Sidecar port; 0 picks a free one. */
   port: number;
   /** Org emulator port; 0 picks a free one. */
@@ -54,7 +54,11 @@ const printSummary = (run: Omit<DemoRun, 'close'>, orgClient: { clientId: string
   const { summary } = run;
   print('');
   print(`Leakwatch demo: first pass done. ${summary.verdicts} verdicts written to the org.`);
-  print(`  by severity:  ${Object.entries(summary.bySeverity).map(([severity, count]) => `${severity} ${count}`).join(' · ')}`);
+  print(
+    `  by severity:  ${Object.entries(summary.bySeverity)
+      .map(([severity, count]) => `${severity} ${count}`)
+      .join(' · ')}`,
+  );
   print(`  PII findings: ${summary.piiFindings} (masked samples only)   permission reviews: ${summary.permissionReviews}`);
   print(`  dead letters: ${run.status.deadLetters}`);
   print('  highest risk:');
@@ -91,13 +95,28 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     // Manage Users and Customize Application, so containment can freeze users, end their sessions
     // and see and revoke their OAuth tokens, and Manage Sharing with the Metadata API, so it can delete
     // a sharing rule that opened personal data (sidecar/src/containment/README.md).
-    const org: OrgEmulator = await startOrgEmulator({ port: options.orgPort, assignPermissionSets: true, manageUsers: true, customizeApplication: true, modifyMetadata: true, manageSharing: true });
+    const org: OrgEmulator = await startOrgEmulator({
+      port: options.orgPort,
+      assignPermissionSets: true,
+      manageUsers: true,
+      customizeApplication: true,
+      modifyMetadata: true,
+      manageSharing: true,
+    });
     closers.push(() => org.close());
     print(`org emulator      ${org.url}  (objects: ${[...org.schema.keys()].join(', ')})`);
     const keyPath = join(dataDir, 'org-emulator.key');
     await writeFile(keyPath, org.connectedApp.privateKey ?? '', { mode: 0o600 });
-    await writeFile(join(dataDir, 'org.json'), `${JSON.stringify({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath }, null, 2)}\n`);
-    const orgClient: OrgClient = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath });
+    await writeFile(
+      join(dataDir, 'org.json'),
+      `${JSON.stringify({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKeyPath: keyPath }, null, 2)}\n`,
+    );
+    const orgClient: OrgClient = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKeyPath: keyPath,
+    });
     const identity = await orgClient.identity();
     print(`org connection    JWT bearer login as ${identity.username} (org ${identity.orgId})`);
 
@@ -134,7 +153,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     };
     const notify = await startDemoTargets((orgId) => (orgId.slice(0, 15) === DEMO_ORG_ID.slice(0, 15) ? orgClient : undefined));
     closers.push(() => notify.close());
-    print(`notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url} · mail relay smtp://${notify.smtp.host}:${notify.smtp.port} · the org (Case, LeakAlert__e)`);
+    print(
+      `notify targets    ServiceNow ${notify.servicenow.url} · Jira Service Management ${notify.jira.url} · signed webhook ${notify.webhook.url} · mail relay smtp://${notify.smtp.host}:${notify.smtp.port} · the org (Case, LeakAlert__e)`,
+    );
     // The key evidence bundles are signed with (LEAKWATCH_EVIDENCE_KEY_FILE in production).
     const evidenceKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     await writeFile(join(dataDir, 'evidence.key'), evidenceKey, { mode: 0o600 });
@@ -145,7 +166,9 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     });
     closers.push(() => sidecar.close());
     const sidecarUrl = sidecar.url.replace('[::1]', '127.0.0.1');
-    print(`sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on; subscribed to ${REALTIME_TOPICS.length} real-time topics at ${org.pubsubEndpoint})`);
+    print(
+      `sidecar           ${sidecarUrl}  (embedded store in ${config.dataDir}; collectors on; subscribed to ${REALTIME_TOPICS.length} real-time topics at ${org.pubsubEndpoint})`,
+    );
     const endpoint: SidecarEndpoint = { url: sidecarUrl, secret };
 
     const canaries = await plantCanaries(endpoint, 'Contact', 2);
@@ -179,18 +202,30 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     const status = await drain();
     await sidecar.app.syncOrgNow(DEMO_ORG_ID.slice(0, 15));
     const suggestions = org.records('FieldClassification__c');
-    print(`data map          ${org.records('DataFlow__c').length} flows (DataFlow__c) and ${suggestions.length} field classification suggestions (FieldClassification__c: ${suggestions.filter((r) => r.Status__c === 'Suggested').length} to review) written to the org`);
-    const flowVerdicts = org.records('LeakVerdict__c').filter((v) => /"code":"(egress_redacted|new_data_flow|pii_to_ai_outside_region)"/.test(String(v.Reasons__c)));
-    print(`flow verdicts     ${flowVerdicts.map((v) => `${String(v.Name)} ${String(v.Severity__c)} ${(JSON.parse(String(v.Reasons__c)) as { code: string }[])[0]?.code ?? ''}`).join(' · ')}`);
+    print(
+      `data map          ${org.records('DataFlow__c').length} flows (DataFlow__c) and ${suggestions.length} field classification suggestions (FieldClassification__c: ${suggestions.filter((r) => r.Status__c === 'Suggested').length} to review) written to the org`,
+    );
+    const flowVerdicts = org
+      .records('LeakVerdict__c')
+      .filter((v) => /"code":"(egress_redacted|new_data_flow|pii_to_ai_outside_region)"/.test(String(v.Reasons__c)));
+    print(
+      `flow verdicts     ${flowVerdicts.map((v) => `${String(v.Name)} ${String(v.Severity__c)} ${(JSON.parse(String(v.Reasons__c)) as { code: string }[])[0]?.code ?? ''}`).join(' · ')}`,
+    );
     const incidents = org.records('Incident__c');
     print(`incidents         ${incidents.length} opened in the org (${incidents.map((i) => `${String(i.Severity__c)}: ${String(i.Name)}`).join(' · ')})`);
     const theftIncident = incidents.find((i) => String(i.DataCategories__c ?? '').includes('EMAIL_ADDRESS')) ?? incidents[0];
     if (theftIncident) print(`evidence          ${await evidenceLine(endpoint, String(theftIncident.IncidentKey__c))}`);
-    print(`notified          ServiceNow ${notify.servicenow.records('incident').length} tickets · Jira ${notify.jira.requests().length} requests · webhook ${notify.webhook.verified} deliveries signed and verified${notify.webhook.refused ? `, ${notify.webhook.refused} refused` : ''}`);
-    print(`${''.padEnd(18)}mail ${notify.smtp.messages().length} to the DPO list · org ${org.records('Case').length} Cases, ${org.published('LeakAlert__e').length} LeakAlert__e events published`);
+    print(
+      `notified          ServiceNow ${notify.servicenow.records('incident').length} tickets · Jira ${notify.jira.requests().length} requests · webhook ${notify.webhook.verified} deliveries signed and verified${notify.webhook.refused ? `, ${notify.webhook.refused} refused` : ''}`,
+    );
+    print(
+      `${''.padEnd(18)}mail ${notify.smtp.messages().length} to the DPO list · org ${org.records('Case').length} Cases, ${org.published('LeakAlert__e').length} LeakAlert__e events published`,
+    );
     const injected = org.stats.faultsInjected;
     if (options.faults) {
-      print(`org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`);
+      print(
+        `org faults        recovered from ${injected.unavailable} × 503, ${injected.sessionsExpired} expired session, ${injected.lockRows} row lock (${org.stats.tokensIssued} JWT logins)`,
+      );
     }
     print(`${'containment'.padEnd(18)}${await containmentLine(org, sidecar, scenario.incidents.permission.assigneeId)}`);
     const snapshot = Object.fromEntries([...org.schema.keys()].map((sobject) => [sobject, org.records(sobject)]));
@@ -215,14 +250,22 @@ const containmentLine = async (org: OrgEmulator, sidecar: RunningSidecar, assign
   const [reviewerId] = org.seed('User', [{ Username: 'security-lead@acme-shop.example', LastName: 'Security Lead', IsActive: true, UserType: 'Standard' }]);
   const started = performance.now();
   org.seed('PermissionReview__c', [
-    { Id: review.Id, Status__c: 'Rejected', DecidedBy__c: reviewerId, DecidedAt__c: new Date().toISOString(), Justification__c: 'Modify All Data is not needed for marketing exports.', EnforcementStatus__c: 'Queued' },
+    {
+      Id: review.Id,
+      Status__c: 'Rejected',
+      DecidedBy__c: reviewerId,
+      DecidedAt__c: new Date().toISOString(),
+      Justification__c: 'Modify All Data is not needed for marketing exports.',
+      EnforcementStatus__c: 'Queued',
+    },
   ]);
   const enforced = await sidecar.app.enforceReviewsNow(DEMO_ORG_ID.slice(0, 15));
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const outcome = enforced?.outcomes.find((o) => o.reviewKey === review.ReviewKey__c);
   const assignmentId = String(review.AssignmentId__c);
   const gone = !org.records('PermissionSetAssignment').some((a) => a.Id === assignmentId);
-  if (outcome?.status !== 'Done' || !gone) return `the marketer's Modify All Data assignment: rejected by a second reviewer, not removed (${outcome?.status ?? 'no outcome'}: ${outcome?.error ?? ''})`;
+  if (outcome?.status !== 'Done' || !gone)
+    return `the marketer's Modify All Data assignment: rejected by a second reviewer, not removed (${outcome?.status ?? 'no outcome'}: ${outcome?.error ?? ''})`;
   return `the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in ${seconds} s (PermissionSetAssignment ${assignmentId.slice(0, 3)}… gone)`;
 };
 
@@ -242,17 +285,23 @@ async function automaticContainment(org: OrgEmulator, sidecar: RunningSidecar, d
   const frozen = org.records('UserLogin').find((l) => l.UserId === SHOP_SYNC.userId)?.IsFrozen === true;
   const incident = org.records('Incident__c').find((i) => done.some((a) => a.IncidentKey__c === i.IncidentKey__c));
   if (!run || done.length === 0 || !frozen) {
-    print(`containment       the ShopSync integration user was not contained (${run?.outcomes.map((o) => `${o.action} ${o.status}`).join(', ') || 'no action'})`);
+    print(
+      `containment       the ShopSync integration user was not contained (${run?.outcomes.map((o) => `${o.action} ${o.status}`).join(', ') || 'no action'})`,
+    );
     return;
   }
   print(
     `containment       ShopSync read canaries: frozen automatically (playbook CanaryIntegrationUser); ${done
       .filter((a) => a.Action__c !== 'FreezeUser')
       .map((a) => String(a.Outcome__c))
-      .join('; ')}; time to containment ${String(incident?.TimeToContainmentSeconds__c ?? done[0]?.TimeToContainmentSeconds__c)} s on incident ${String(incident?.Name ?? '')}`,
+      .join(
+        '; ',
+      )}; time to containment ${String(incident?.TimeToContainmentSeconds__c ?? done[0]?.TimeToContainmentSeconds__c)} s on incident ${String(incident?.Name ?? '')}`,
   );
   const proposed = actions.filter((a) => a.Status__c === 'Proposed');
-  print(`${''.padEnd(18)}${proposed.length} actions proposed for a reviewer's approval (${[...new Set(proposed.map((a) => `${String(a.Action__c)} ${String(a.TargetLabel__c)}`))].join(', ')})`);
+  print(
+    `${''.padEnd(18)}${proposed.length} actions proposed for a reviewer's approval (${[...new Set(proposed.map((a) => `${String(a.Action__c)} ${String(a.TargetLabel__c)}`))].join(', ')})`,
+  );
 }
 
 /**
@@ -277,7 +326,9 @@ async function middlewarePhase(endpoint: SidecarEndpoint, print: (line: string) 
 async function liveTheftPhase(org: OrgEmulator, canaries: readonly string[], contactIds: readonly string[], print: (line: string) => void): Promise<void> {
   const started = Date.now();
   const theft = liveTheft(started, contactIds, canaries);
-  print(`live theft        a stolen ShopSync token pages through Contacts from a new network (${networkOf(THIEF.ip)}) with ${THIEF.userAgent}: ${theft.pages} × SELECT FIELDS(ALL) … LIMIT ${theft.rowsPerPage}`);
+  print(
+    `live theft        a stolen ShopSync token pages through Contacts from a new network (${networkOf(THIEF.ip)}) with ${THIEF.userAgent}: ${theft.pages} × SELECT FIELDS(ALL) … LIMIT ${theft.rowsPerPage}`,
+  );
   await seedPubSubEvents(org.url, 'ApiEventStream', theft.api);
   await seedPubSubEvents(org.url, 'ApiAnomalyEvent', theft.anomalies);
   const ids = new Set([
@@ -293,14 +344,17 @@ async function liveTheftPhase(org: OrgEmulator, canaries: readonly string[], con
     const codes = new Set(verdicts.flatMap((v) => (JSON.parse(String(v.Reasons__c)) as Array<{ code: string }>).map((r) => r.code)));
     if (wanted.every((c) => codes.has(c)) || Date.now() > deadline) {
       const hourEnds = new Date(Math.ceil((started + 1) / 3_600_000) * 3_600_000);
-      print(`${''.padEnd(18)}detected in real time: first verdict in the org ${(((first ?? Date.now()) - started) / 1_000).toFixed(1)} s after the queries streamed; ${verdicts.length} verdicts (${[...codes].sort().join(', ')})`);
-      print(`${''.padEnd(18)}the event log path sees these calls only in the hour's API log file, which the org writes after ${hourEnds.toISOString().slice(11, 16)} UTC`);
+      print(
+        `${''.padEnd(18)}detected in real time: first verdict in the org ${(((first ?? Date.now()) - started) / 1_000).toFixed(1)} s after the queries streamed; ${verdicts.length} verdicts (${[...codes].sort().join(', ')})`,
+      );
+      print(
+        `${''.padEnd(18)}the event log path sees these calls only in the hour's API log file, which the org writes after ${hourEnds.toISOString().slice(11, 16)} UTC`,
+      );
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
-
 
 /** Exports one incident's evidence bundle from the sidecar and verifies it, as `leakwatch evidence` does. */
 async function evidenceLine(sidecar: SidecarEndpoint, incidentKey: string): Promise<string> {

@@ -5,7 +5,7 @@ import { ADMIN, AGENTS, AI_APP, DEMO_ORG_ID, FIRST_NAMES, LAST_NAMES, MARKETING,
 import { THIEF } from './live-theft.js';
 import { EventLogBook, logLine, orgDateTime, type OrgData } from './org-data.js';
 
-export interface Customer {
+interface Customer {
   contactId: string;
   name: string;
   email: string;
@@ -13,14 +13,14 @@ export interface Customer {
 }
 
 /** One stretch of the scenario: what the package's triggers send, and the org's own records and logs. */
-export interface ScenarioPhase {
+interface ScenarioPhase {
   /** Events the package's DML triggers publish (`POST /v1/events`, as its Queueable sends them). */
   events: LeakEvent[];
   /** Raw org data the sidecar's collectors read: seeded through the emulator's seeding API. */
   org: OrgData;
 }
 
-export interface Scenario {
+interface Scenario {
   /** The org as it stood before: profiles, users, the storefront's connected app, ordinary permission sets. */
   setup: OrgData;
   /** {@link NORMAL_DAYS} days of ordinary traffic (the detector's warm-up). */
@@ -35,7 +35,7 @@ export interface Scenario {
   contactIds: string[];
 }
 
-export interface Incidents {
+interface Incidents {
   /** A Data-Loader-style pull of every Contact by the storefront's integration user at 03:00 (API and ApiTotalUsage logs). */
   bulkPull: { userId: string; object: string; rows: number; hourUtc: number };
   /** Package DML events of one mass delete, in slices of 200. */
@@ -144,7 +144,13 @@ const setupData = (b: ScenarioBuilder): OrgData => {
       { sobject: 'Profile', records: Object.values(PROFILES) },
       {
         sobject: 'User',
-        records: users.map(([user, profile, lastName]) => ({ Id: user.userId, Username: user.username, LastName: lastName, ProfileId: profile.Id, IsActive: true })),
+        records: users.map(([user, profile, lastName]) => ({
+          Id: user.userId,
+          Username: user.username,
+          LastName: lastName,
+          ProfileId: profile.Id,
+          IsActive: true,
+        })),
       },
       { sobject: 'ConnectedApplication', records: [{ Id: SHOP_SYNC_APP.id, Name: SHOP_SYNC_APP.name }] },
       { sobject: 'PermissionSet', records: [{ ...AGENT_SET, Type: 'Regular', PermissionsApiEnabled: true }] },
@@ -175,25 +181,68 @@ const normalDay = (b: ScenarioBuilder, day: number, people: Customer[], logs: Ev
     });
     // ... and the REST API log its reads.
     const at = b.ms(day, hour, random.int(0, 59));
-    logs.add('RestApi', at, logLine(DEMO_ORG_ID, 'RestApi', at, SHOP_SYNC.userId, `4Rs${day}${hour}${random.digits(5)}`, {
-      ENTITY_NAME: 'Contact', ROWS_PROCESSED: random.int(20, 90), SESSION_KEY: session, CLIENT_IP: SHOP_IP,
-      USER_AGENT: 'ShopSync/4.2 (+connector)', METHOD: 'GET', URI: '/services/data/v62.0/query', STATUS_CODE: 200, CONNECTED_APP_ID: SHOP_SYNC_APP.id.slice(0, 15),
-    }));
+    logs.add(
+      'RestApi',
+      at,
+      logLine(DEMO_ORG_ID, 'RestApi', at, SHOP_SYNC.userId, `4Rs${day}${hour}${random.digits(5)}`, {
+        ENTITY_NAME: 'Contact',
+        ROWS_PROCESSED: random.int(20, 90),
+        SESSION_KEY: session,
+        CLIENT_IP: SHOP_IP,
+        USER_AGENT: 'ShopSync/4.2 (+connector)',
+        METHOD: 'GET',
+        URI: '/services/data/v62.0/query',
+        STATUS_CODE: 200,
+        CONNECTED_APP_ID: SHOP_SYNC_APP.id.slice(0, 15),
+      }),
+    );
   }
   const bulkAt = b.ms(day, 14);
-  logs.add('BulkApi2', bulkAt, logLine(DEMO_ORG_ID, 'BulkApi2', bulkAt, SHOP_SYNC.userId, `4Bk${day}${random.digits(6)}`, {
-    ENTITY_TYPE: 'Contact', RECORDS_PROCESSED: random.int(120, 260), JOB_ID: `7505g0000${random.digits(6)}`, OPERATION_TYPE: 'query', JOB_STATUS: 'JobComplete', CLIENT_IP: SHOP_IP,
-  }));
-  logins.push({ UserId: SHOP_SYNC.userId, LoginTime: orgDateTime(b.ms(day, 7)), LoginType: 'Remote Access 2.0', Status: 'Success', Application: SHOP_SYNC_APP.name, SourceIp: SHOP_IP, Platform: 'Unknown', Browser: 'Unknown', CountryIso: 'IE' });
+  logs.add(
+    'BulkApi2',
+    bulkAt,
+    logLine(DEMO_ORG_ID, 'BulkApi2', bulkAt, SHOP_SYNC.userId, `4Bk${day}${random.digits(6)}`, {
+      ENTITY_TYPE: 'Contact',
+      RECORDS_PROCESSED: random.int(120, 260),
+      JOB_ID: `7505g0000${random.digits(6)}`,
+      OPERATION_TYPE: 'query',
+      JOB_STATUS: 'JobComplete',
+      CLIENT_IP: SHOP_IP,
+    }),
+  );
+  logins.push({
+    UserId: SHOP_SYNC.userId,
+    LoginTime: orgDateTime(b.ms(day, 7)),
+    LoginType: 'Remote Access 2.0',
+    Status: 'Success',
+    Application: SHOP_SYNC_APP.name,
+    SourceIp: SHOP_IP,
+    Platform: 'Unknown',
+    Browser: 'Unknown',
+    CountryIso: 'IE',
+  });
   for (const [index, agent] of AGENTS.entries()) {
     const ip = `192.0.2.${10 + index}`;
-    logins.push({ UserId: agent.userId, LoginTime: orgDateTime(b.ms(day, random.int(8, 9))), LoginType: 'Application', Status: 'Success', Application: 'Browser', SourceIp: ip, Platform: 'Windows 10', Browser: 'Chrome 131', CountryIso: 'GB' });
+    logins.push({
+      UserId: agent.userId,
+      LoginTime: orgDateTime(b.ms(day, random.int(8, 9))),
+      LoginType: 'Application',
+      Status: 'Success',
+      Application: 'Browser',
+      SourceIp: ip,
+      Platform: 'Windows 10',
+      Browser: 'Chrome 131',
+      CountryIso: 'GB',
+    });
     b.personal.add(ip);
     for (let count = 0; count < 2; count += 1) {
       const customer = random.pick(people);
       const caseId = recordId(random, '500');
       const order = `SO-${random.digits(6)}`;
-      const text = random.next() < 0.5 ? `${customer.name} asked where order ${order} is; tracking link sent.` : `Return requested for ${order}. Customer reachable at ${customer.email}.`;
+      const text =
+        random.next() < 0.5
+          ? `${customer.name} asked where order ${order} is; tracking link sent.`
+          : `Return requested for ${order}. Customer reachable at ${customer.email}.`;
       const at = b.ms(day, random.int(9, 16));
       b.add(at, agent, {
         kind: 'dml',
@@ -204,21 +253,41 @@ const normalDay = (b: ScenarioBuilder, day: number, people: Customer[], logs: Ev
         fields: [b.field('Description', 'TEXTAREA', caseId, text, customer.name, customer.email)],
         details: { trigger: 'AFTER_UPDATE', sliceSize: 1, apiType: 'ui' },
       });
-      logs.add('URI', at - 30_000, logLine(DEMO_ORG_ID, 'URI', at - 30_000, agent.userId, `4Ur${random.digits(8)}`, {
-        URI: `/${customer.contactId.slice(0, 15)}`, URI_ID_DERIVED: customer.contactId, SESSION_KEY: `ui${day}${index}`, CLIENT_IP: ip, REFERRER_URI: '/lightning/o/Case/list',
-      }));
+      logs.add(
+        'URI',
+        at - 30_000,
+        logLine(DEMO_ORG_ID, 'URI', at - 30_000, agent.userId, `4Ur${random.digits(8)}`, {
+          URI: `/${customer.contactId.slice(0, 15)}`,
+          URI_ID_DERIVED: customer.contactId,
+          SESSION_KEY: `ui${day}${index}`,
+          CLIENT_IP: ip,
+          REFERRER_URI: '/lightning/o/Case/list',
+        }),
+      );
     }
   }
   if (day % 7 === 2) {
     const at = b.ms(day, 11);
-    logs.add('Report', at, logLine(DEMO_ORG_ID, 'Report', at, MARKETING.userId, `4Rp${random.digits(8)}`, {
-      REPORT_ID: '00O5g000004NwSl', ROW_COUNT: random.int(300, 400), SESSION_KEY: `mk${day}`, CLIENT_IP: '192.0.2.40',
-    }));
+    logs.add(
+      'Report',
+      at,
+      logLine(DEMO_ORG_ID, 'Report', at, MARKETING.userId, `4Rp${random.digits(8)}`, {
+        REPORT_ID: '00O5g000004NwSl',
+        ROW_COUNT: random.int(300, 400),
+        SESSION_KEY: `mk${day}`,
+        CLIENT_IP: '192.0.2.40',
+      }),
+    );
   }
 };
 
 /** The day of the incidents, as the org records it. */
-const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canaryRecordIds: readonly string[]): { phase: ScenarioPhase; massDelete: string[]; cardInCase: string } => {
+const incidentDay = (
+  b: ScenarioBuilder,
+  day: number,
+  people: Customer[],
+  canaryRecordIds: readonly string[],
+): { phase: ScenarioPhase; massDelete: string[]; cardInCase: string } => {
   const { random } = b;
   const logs = new EventLogBook('Hourly');
   const logins: Array<Record<string, unknown>> = [];
@@ -229,12 +298,31 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
   for (let call = 0; call < 24; call += 1) {
     const at = b.ms(day, 3, 4 + Math.floor(call / 4), (call % 4) * 14);
     const requestId = `4Dl${String(call).padStart(3, '0')}${random.digits(6)}`;
-    logs.add('API', at, logLine(DEMO_ORG_ID, 'API', at, SHOP_SYNC.userId, requestId, {
-      ENTITY_NAME: 'Contact', ROWS_PROCESSED: 2_000, SESSION_KEY: pullSession, CLIENT_IP: PULL_IP, CLIENT_NAME: 'DataLoaderPartnerUI/62.0.0', API_TYPE: 'P', METHOD_NAME: call === 0 ? 'query' : 'queryMore',
-    }));
-    logs.add('ApiTotalUsage', at, logLine(DEMO_ORG_ID, 'ApiTotalUsage', at, SHOP_SYNC.userId, requestId, {
-      ENTITY_NAME: 'Contact', CLIENT_IP: PULL_IP, CLIENT_NAME: 'DataLoaderPartnerUI/62.0.0', API_FAMILY: 'SOAP', API_RESOURCE: call === 0 ? 'query' : 'queryMore', HTTP_METHOD: 'POST',
-    }));
+    logs.add(
+      'API',
+      at,
+      logLine(DEMO_ORG_ID, 'API', at, SHOP_SYNC.userId, requestId, {
+        ENTITY_NAME: 'Contact',
+        ROWS_PROCESSED: 2_000,
+        SESSION_KEY: pullSession,
+        CLIENT_IP: PULL_IP,
+        CLIENT_NAME: 'DataLoaderPartnerUI/62.0.0',
+        API_TYPE: 'P',
+        METHOD_NAME: call === 0 ? 'query' : 'queryMore',
+      }),
+    );
+    logs.add(
+      'ApiTotalUsage',
+      at,
+      logLine(DEMO_ORG_ID, 'ApiTotalUsage', at, SHOP_SYNC.userId, requestId, {
+        ENTITY_NAME: 'Contact',
+        CLIENT_IP: PULL_IP,
+        CLIENT_NAME: 'DataLoaderPartnerUI/62.0.0',
+        API_FAMILY: 'SOAP',
+        API_RESOURCE: call === 0 ? 'query' : 'queryMore',
+        HTTP_METHOD: 'POST',
+      }),
+    );
   }
   b.personal.add(PULL_IP);
 
@@ -244,18 +332,37 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
   const appAt = b.ms(day, 10, 12);
   for (let call = 0; call < 3; call += 1) {
     const at = b.ms(day, 10, 20 + call, 0);
-    logs.add('RestApi', at, logLine(DEMO_ORG_ID, 'RestApi', at, MARKETING.userId, `4Ai${String(call).padStart(8, '0')}`, {
-      ENTITY_NAME: 'Contact', ROWS_PROCESSED: 500, SESSION_KEY: `ai${day}`, CLIENT_IP: '198.51.100.120',
-      USER_AGENT: 'LeadGenie/1.3', METHOD: 'GET', URI: '/services/data/v62.0/query', STATUS_CODE: 200, CONNECTED_APP_ID: AI_APP.id.slice(0, 15),
-    }));
+    logs.add(
+      'RestApi',
+      at,
+      logLine(DEMO_ORG_ID, 'RestApi', at, MARKETING.userId, `4Ai${String(call).padStart(8, '0')}`, {
+        ENTITY_NAME: 'Contact',
+        ROWS_PROCESSED: 500,
+        SESSION_KEY: `ai${day}`,
+        CLIENT_IP: '198.51.100.120',
+        USER_AGENT: 'LeadGenie/1.3',
+        METHOD: 'GET',
+        URI: '/services/data/v62.0/query',
+        STATUS_CODE: 200,
+        CONNECTED_APP_ID: AI_APP.id.slice(0, 15),
+      }),
+    );
   }
   // 11:20: the marketer opens the canary records.
   for (const [index, id] of canaryRecordIds.entries()) {
     // Drawn from nothing random: the rest of the day is the same whatever the canaries.
     const at = b.ms(day, 11, 20 + index, 0);
-    logs.add('URI', at, logLine(DEMO_ORG_ID, 'URI', at, MARKETING.userId, `4Cn${String(index).padStart(8, '0')}`, {
-      URI: `/${id.slice(0, 15)}`, URI_ID_DERIVED: id, SESSION_KEY: `mk${day}`, CLIENT_IP: '192.0.2.40', REFERRER_URI: '/lightning/o/Contact/list',
-    }));
+    logs.add(
+      'URI',
+      at,
+      logLine(DEMO_ORG_ID, 'URI', at, MARKETING.userId, `4Cn${String(index).padStart(8, '0')}`, {
+        URI: `/${id.slice(0, 15)}`,
+        URI_ID_DERIVED: id,
+        SESSION_KEY: `mk${day}`,
+        CLIENT_IP: '192.0.2.40',
+        REFERRER_URI: '/lightning/o/Contact/list',
+      }),
+    );
   }
 
   // 16:20: a mass delete through the Bulk API, seen by the package's trigger in slices of 200.
@@ -286,7 +393,16 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
     recordCount: 1,
     recordIds: [commentId],
     fields: [
-      b.field('CommentBody', 'TEXTAREA', commentId, `${customer.name} wants to pay by phone: card ${card} exp 09/29, call back on ${customer.phone}.`, customer.name, card, card.replace(/ /g, ''), customer.phone),
+      b.field(
+        'CommentBody',
+        'TEXTAREA',
+        commentId,
+        `${customer.name} wants to pay by phone: card ${card} exp 09/29, call back on ${customer.phone}.`,
+        customer.name,
+        card,
+        card.replace(/ /g, ''),
+        customer.phone,
+      ),
     ],
     details: { trigger: 'AFTER_INSERT', sliceSize: 1, apiType: 'ui' },
   });
@@ -294,20 +410,50 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
   const org: OrgData = {
     records: [
       { sobject: 'ConnectedApplication', records: [{ Id: AI_APP.id, Name: AI_APP.name }] },
-      { sobject: 'OauthToken', records: [{ UserId: MARKETING.userId, AppName: AI_APP.name, CreatedDate: orgDateTime(appAt), LastUsedDate: orgDateTime(appAt + 3 * 60_000), UseCount: 3, DeleteToken: 'synthetic-delete-token-marketing-ai-app' }] },
+      {
+        sobject: 'OauthToken',
+        records: [
+          {
+            UserId: MARKETING.userId,
+            AppName: AI_APP.name,
+            CreatedDate: orgDateTime(appAt),
+            LastUsedDate: orgDateTime(appAt + 3 * 60_000),
+            UseCount: 3,
+            DeleteToken: 'synthetic-delete-token-marketing-ai-app',
+          },
+        ],
+      },
       {
         sobject: 'PermissionSet',
-        records: [{ ...EXPORT_SET, Type: 'Regular', PermissionsModifyAllData: true, PermissionsViewAllData: true, PermissionsExportReport: true, PermissionsApiEnabled: true }],
+        records: [
+          {
+            ...EXPORT_SET,
+            Type: 'Regular',
+            PermissionsModifyAllData: true,
+            PermissionsViewAllData: true,
+            PermissionsExportReport: true,
+            PermissionsApiEnabled: true,
+          },
+        ],
       },
-      { sobject: 'ObjectPermissions', records: [{ ParentId: EXPORT_SET.Id, SobjectType: 'Contact', PermissionsRead: true, PermissionsViewAllRecords: true, PermissionsModifyAllRecords: true }] },
-      { sobject: 'PermissionSetAssignment', records: [{ AssigneeId: MARKETING.userId, PermissionSetId: EXPORT_SET.Id, IsActive: true, SystemModstamp: orgDateTime(assignAt) }] },
+      {
+        sobject: 'ObjectPermissions',
+        records: [
+          { ParentId: EXPORT_SET.Id, SobjectType: 'Contact', PermissionsRead: true, PermissionsViewAllRecords: true, PermissionsModifyAllRecords: true },
+        ],
+      },
+      {
+        sobject: 'PermissionSetAssignment',
+        records: [{ AssigneeId: MARKETING.userId, PermissionSetId: EXPORT_SET.Id, IsActive: true, SystemModstamp: orgDateTime(assignAt) }],
+      },
       {
         sobject: 'SetupAuditTrail',
         records: [
           {
             Action: 'createdsharingrule',
             Section: 'Sharing Rules',
-            Display: 'Created Contact sharing rule "Open_Contacts": Contact owned by All Internal Users shared with All Internal Users; access level: Read/Write',
+            Display:
+              'Created Contact sharing rule "Open_Contacts": Contact owned by All Internal Users shared with All Internal Users; access level: Read/Write',
             CreatedById: ADMIN.userId,
             CreatedDate: orgDateTime(sharingAt),
           },
@@ -327,7 +473,13 @@ const incidentDay = (b: ScenarioBuilder, day: number, people: Customer[], canary
     sharingRules: [
       {
         type: 'SharingOwnerRule',
-        rule: { fullName: 'Contact.Open_Contacts', label: 'Open Contacts', accessLevel: 'Edit', sharedFrom: { allInternalUsers: '' }, sharedTo: { allInternalUsers: '' } },
+        rule: {
+          fullName: 'Contact.Open_Contacts',
+          label: 'Open Contacts',
+          accessLevel: 'Edit',
+          sharedFrom: { allInternalUsers: '' },
+          sharedTo: { allInternalUsers: '' },
+        },
       },
     ],
   };
@@ -359,7 +511,16 @@ export const buildScenario = (now: Date = new Date(), seed = 20_261_102): Scenar
         { sobject: 'LoginHistory', records: logins },
         {
           sobject: 'OauthToken',
-          records: [{ UserId: SHOP_SYNC.userId, AppName: SHOP_SYNC_APP.name, CreatedDate: orgDateTime(b.start - 90 * DAY), LastUsedDate: orgDateTime(b.ms(NORMAL_DAYS - 1, 20, 30)), UseCount: 48_211, DeleteToken: 'synthetic-delete-token-shopsync' }],
+          records: [
+            {
+              UserId: SHOP_SYNC.userId,
+              AppName: SHOP_SYNC_APP.name,
+              CreatedDate: orgDateTime(b.start - 90 * DAY),
+              LastUsedDate: orgDateTime(b.ms(NORMAL_DAYS - 1, 20, 30)),
+              UseCount: 48_211,
+              DeleteToken: 'synthetic-delete-token-shopsync',
+            },
+          ],
         },
       ],
       eventLogFiles: logs.files(),

@@ -1,8 +1,8 @@
 import type { OrgClient } from '../writeback/index.js';
 
-export const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const;
+const SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Info'] as const;
 
-export interface TopVerdict {
+interface TopVerdict {
   name: string;
   severity: string;
   riskScore: number;

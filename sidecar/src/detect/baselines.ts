@@ -17,7 +17,7 @@ interface SeriesCache {
 }
 
 /** The seven-day window ending today: earlier weeks' totals, and this week's total before today. */
-export interface WeekBaseline {
+interface WeekBaseline {
   stats: WindowStats;
   beforeToday: number;
 }

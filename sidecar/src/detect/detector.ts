@@ -61,10 +61,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     const registry = state.canaries();
     for (const canary of config.canaries) {
       if (canary.orgId !== undefined && canary.orgId !== orgId) continue;
-      const present =
-        canary.kind === 'record'
-          ? registry.recordIds.has(canary.recordId.slice(0, 15))
-          : registry.markers.includes(canary.value);
+      const present = canary.kind === 'record' ? registry.recordIds.has(canary.recordId.slice(0, 15)) : registry.markers.includes(canary.value);
       if (!present) state.addCanary(canary);
     }
     const ctx = {
@@ -137,14 +134,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     if (found.length === 0) return null;
     const nowMs = now();
     org.state.forgetExpiredSuppressions(nowMs);
-    const reasons = withoutSuppressed(
-      found,
-      input.orgId,
-      event,
-      org.state.suppressions(),
-      nowMs,
-      config.unsuppressibleCodes,
-    );
+    const reasons = withoutSuppressed(found, input.orgId, event, org.state.suppressions(), nowMs, config.unsuppressibleCodes);
     if (reasons.length === 0) return null;
     return verdictOf(input, run, reasons);
   }
@@ -165,8 +155,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     },
     async scoreBatch(inputs) {
       const contexts = new Map<string, OrgContext>();
-      for (const input of inputs)
-        if (!contexts.has(input.orgId)) contexts.set(input.orgId, current(input.orgId) ?? (await open(input.orgId)));
+      for (const input of inputs) if (!contexts.has(input.orgId)) contexts.set(input.orgId, current(input.orgId) ?? (await open(input.orgId)));
       return inputs.map((input) => evaluate(contexts.get(input.orgId)!, input));
     },
     async openOrg(orgId) {
@@ -186,9 +175,7 @@ export function createDetector(options: DetectorOptions = {}): DetectionEngine {
     },
     heldSuppressions(orgId) {
       const org15 = orgId.slice(0, 15);
-      return [...orgs.keys()]
-        .filter((key) => key.slice(0, 15) === org15)
-        .flatMap((key) => current(key)?.state.suppressions() ?? []);
+      return [...orgs.keys()].filter((key) => key.slice(0, 15) === org15).flatMap((key) => current(key)?.state.suppressions() ?? []);
     },
     async registerCanary(orgId, canary) {
       await change(orgId, (state) => state.addCanary(canary));

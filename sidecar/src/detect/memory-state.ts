@@ -23,7 +23,7 @@ import {
 } from './state-changes.js';
 import type { AlertMark, Canary, CanaryRegistry, DetectionState, Metric, Signal, SuppressionRule } from './state.js';
 
-export interface MemoryStateOptions {
+interface MemoryStateOptions {
   /** Days of hourly buckets to keep (the baseline horizon plus the current day). */
   retainDays: number;
   /** Record changes for a later flush to shared storage. */
@@ -67,8 +67,7 @@ export class MemoryDetectionState implements DetectionState {
 
   /** Applies a change and journals it when it changed the state. */
   record<K extends ChangeName>(name: K, change: ChangeOf<K>): void {
-    if (this.apply(name, change) && this.changes)
-      foldInto(CHANGE_KINDS[name] as never, this.changes[name] as Map<string, object>, change as object);
+    if (this.apply(name, change) && this.changes) foldInto(CHANGE_KINDS[name] as never, this.changes[name] as Map<string, object>, change as object);
   }
 
   /** Applies a change without journalling it (used when loading from storage); true when the state changed. */
@@ -210,8 +209,7 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   noteObserved(signal: Signal, day: number): void {
-    if (this.applySignalStart(signal, day) && this.changes)
-      foldInto(CHANGE_KINDS.signalStart, this.changes.signalStart, { signal, day });
+    if (this.applySignalStart(signal, day) && this.changes) foldInto(CHANGE_KINDS.signalStart, this.changes.signalStart, { signal, day });
   }
 
   private applySignalStart(signal: Signal, day: number): boolean {
@@ -276,9 +274,7 @@ export class MemoryDetectionState implements DetectionState {
     const label = canary.label || undefined;
     this.record(
       'canary',
-      canary.kind === 'record'
-        ? { kind: 'record', value: canary.recordId.slice(0, 15), label }
-        : { kind: 'marker', value: canary.value, label },
+      canary.kind === 'record' ? { kind: 'record', value: canary.recordId.slice(0, 15), label } : { kind: 'marker', value: canary.value, label },
     );
   }
 
@@ -320,8 +316,7 @@ export class MemoryDetectionState implements DetectionState {
   }
 
   forgetExpiredSuppressions(nowMs: number): void {
-    for (let i = this.rules.length - 1; i >= 0; i--)
-      if (Date.parse(this.rules[i]!.expiresAt) <= nowMs) this.rules.splice(i, 1);
+    for (let i = this.rules.length - 1; i >= 0; i--) if (Date.parse(this.rules[i]!.expiresAt) <= nowMs) this.rules.splice(i, 1);
   }
 
   /** True once `discard` dropped this state: it must not be used again (the org is opened afresh). */

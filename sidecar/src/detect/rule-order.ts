@@ -17,19 +17,14 @@ export function orderRules<R extends AnyRule>(rules: readonly R[]): R[] {
       if (other) throw new Error(`rules ${other.name} and ${rule.name} both produce ${output}`);
       producers.set(output, rule);
     }
-  for (const rule of rules)
-    for (const need of rule.needs)
-      if (!producers.has(need)) throw new Error(`rule ${rule.name} needs ${need}, which no rule produces`);
+  for (const rule of rules) for (const need of rule.needs) if (!producers.has(need)) throw new Error(`rule ${rule.name} needs ${need}, which no rule produces`);
 
   const ordered: R[] = [];
   const placed = new Set<R>();
   const visiting: R[] = [];
   const place = (rule: R): void => {
     if (placed.has(rule)) return;
-    if (visiting.includes(rule))
-      throw new Error(
-        `rules need each other's outputs in a cycle: ${[...visiting, rule].map((r) => r.name).join(' → ')}`,
-      );
+    if (visiting.includes(rule)) throw new Error(`rules need each other's outputs in a cycle: ${[...visiting, rule].map((r) => r.name).join(' → ')}`);
     visiting.push(rule);
     for (const need of rule.needs) place(producers.get(need)!);
     visiting.pop();

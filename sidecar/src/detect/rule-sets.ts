@@ -45,9 +45,7 @@ export const DRILL_RULES: readonly AnyRule[] = orderRules<AnyRule>([canaryRule])
 export const EGRESS_RULES: readonly AnyRule[] = orderRules<AnyRule>([egressRule, dataFlowRule]);
 
 /** Every rule that raises reasons, in any set. */
-export const REASON_RULES: readonly Rule[] = [...new Set([...EVENT_RULES, ...DRILL_RULES, ...EGRESS_RULES])].filter(
-  (rule): rule is Rule => 'reasons' in rule,
-);
+export const REASON_RULES: readonly Rule[] = [...new Set([...EVENT_RULES, ...DRILL_RULES, ...EGRESS_RULES])].filter((rule): rule is Rule => 'reasons' in rule);
 
 /**
  * The codes whose rules declare the trait. A code two rules emit (`canary_value_seen`) must be
@@ -58,8 +56,7 @@ export function codesWith(trait: keyof ReasonTraits, rules: readonly Rule[] = RE
   for (const rule of rules)
     for (const [code, declared] of Object.entries<ReasonTraits>(rule.reasons)) {
       const has = declared[trait] === true;
-      if (traits.has(code) && traits.get(code) !== has)
-        throw new Error(`rules disagree on whether ${code} is a ${trait} reason`);
+      if (traits.has(code) && traits.get(code) !== has) throw new Error(`rules disagree on whether ${code} is a ${trait} reason`);
       traits.set(code, has);
     }
   return new Set([...traits].filter(([, has]) => has).map(([code]) => code));

@@ -144,15 +144,9 @@ export class SqlStateStore implements StateSource {
   private async load(orgId: string): Promise<MemoryDetectionState> {
     const state = new MemoryDetectionState(orgId, { retainDays: this.retainDays(), journal: true });
     const sql = this.sql;
-    for (const r of await sql.query<{ signal: Signal; first_day: number }>(
-      'SELECT signal, first_day FROM detect_signal_start WHERE org_id = $1',
-      [orgId],
-    ))
+    for (const r of await sql.query<{ signal: Signal; first_day: number }>('SELECT signal, first_day FROM detect_signal_start WHERE org_id = $1', [orgId]))
       state.apply('signalStart', { signal: r.signal, day: Number(r.first_day) });
-    const [latest] = await sql.query<{ day: number | null }>(
-      'SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1',
-      [orgId],
-    );
+    const [latest] = await sql.query<{ day: number | null }>('SELECT max(day) AS day FROM detect_hourly WHERE org_id = $1', [orgId]);
     if (latest?.day !== null && latest?.day !== undefined) {
       const newest = Number(latest.day);
       state.applyLatestDay(newest);
@@ -177,34 +171,28 @@ export class SqlStateStore implements StateSource {
         'SELECT session_key, last_day, total FROM detect_session WHERE org_id = $1 AND last_day >= $2',
         [orgId, newest - SESSION_DAYS],
       );
-      for (const r of sessions)
-        state.apply('session', { sessionKey: r.session_key, day: Number(r.last_day), n: Number(r.total) });
+      for (const r of sessions) state.apply('session', { sessionKey: r.session_key, day: Number(r.last_day), n: Number(r.total) });
       const alerts = await sql.query<{ key: string; until_day: number; total: number }>(
         'SELECT key, until_day, total FROM detect_alert WHERE org_id = $1 AND until_day >= $2',
         [orgId, newest - ALERT_GRACE_DAYS],
       );
-      for (const r of alerts)
-        state.apply('alert', { key: r.key, untilDay: Number(r.until_day), total: Number(r.total) });
+      for (const r of alerts) state.apply('alert', { key: r.key, untilDay: Number(r.until_day), total: Number(r.total) });
     }
-    for (const r of await sql.query<{ app_id: string; scope: string }>(
-      'SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1',
-      [orgId],
-    ))
+    for (const r of await sql.query<{ app_id: string; scope: string }>('SELECT app_id, scope FROM detect_app_scope WHERE org_id = $1', [orgId]))
       state.apply('appScope', { appId: r.app_id, scope: r.scope });
-    for (const r of await sql.query<{ holder: string; last_seen_ms: number }>(
-      'SELECT holder, last_seen_ms FROM detect_token_holder WHERE org_id = $1',
-      [orgId],
-    ))
+    for (const r of await sql.query<{ holder: string; last_seen_ms: number }>('SELECT holder, last_seen_ms FROM detect_token_holder WHERE org_id = $1', [
+      orgId,
+    ]))
       state.apply('token', { holder: r.holder, ms: Number(r.last_seen_ms) });
     for (const r of await sql.query<{ kind: 'record' | 'marker'; value: string; label: string | null }>(
       'SELECT kind, value, label FROM detect_canary WHERE org_id = $1',
       [orgId],
     ))
       state.apply('canary', { kind: r.kind, value: r.value, label: r.label ?? undefined });
-    for (const r of await sql.query<SuppressionRow>(
-      'SELECT * FROM detect_suppression WHERE org_id = $1 AND expires_at > $2',
-      [orgId, new Date(this.now()).toISOString()],
-    ))
+    for (const r of await sql.query<SuppressionRow>('SELECT * FROM detect_suppression WHERE org_id = $1 AND expires_at > $2', [
+      orgId,
+      new Date(this.now()).toISOString(),
+    ]))
       state.apply('suppression', { id: r.id, lifted: false, rule: suppressionOf(r) });
     const carried = this.carried.get(orgId);
     if (carried) {

@@ -15,7 +15,7 @@ export interface HourlyChange {
   hour: number;
   n: number;
 }
-export interface SeriesStartChange {
+interface SeriesStartChange {
   metric: Metric;
   series: string;
   day: number;
@@ -109,7 +109,7 @@ interface TableSpec<C> {
 }
 
 /** One kind of change: how to key it, fold two of one key, and upsert a batch of them. */
-export interface ChangeKind<C> {
+interface ChangeKind<C> {
   /** What reviewers taught (written by `flushLearnt` too), rather than a scoring change. */
   readonly learnt: boolean;
   key(change: C): string;
@@ -202,10 +202,7 @@ function table<C>(spec: TableSpec<C>, learnt = false): ChangeKind<C> {
       upsert(
         tx,
         target,
-        [...changes].map((c) => [
-          org,
-          ...columns.map((col) => (col.json ? JSON.stringify(c[col.prop]) : (c[col.prop] ?? null))),
-        ]),
+        [...changes].map((c) => [org, ...columns.map((col) => (col.json ? JSON.stringify(c[col.prop]) : (c[col.prop] ?? null)))]),
         onConflict,
       ),
   };
@@ -250,8 +247,7 @@ const suppression: ChangeKind<SuppressionChange> = {
   async write(tx, org, changes) {
     const all = [...changes];
     const lifted = all.filter((c) => c.lifted).map((c) => c.id);
-    if (lifted.length > 0)
-      await tx.query('DELETE FROM detect_suppression WHERE org_id = $1 AND id = ANY($2::text[])', [org, lifted]);
+    if (lifted.length > 0) await tx.query('DELETE FROM detect_suppression WHERE org_id = $1 AND id = ANY($2::text[])', [org, lifted]);
     await suppressionRow.write(
       tx,
       org,
@@ -363,8 +359,7 @@ export function* eachChange(changes: StateChanges): Generator<{ [K in ChangeName
 /** One journal holding `older`'s changes followed by `newer`'s; `older` is reused. */
 export function mergeChanges(older: StateChanges, newer: StateChanges): StateChanges {
   for (const name of CHANGE_NAMES)
-    for (const change of newer[name].values())
-      foldInto(kindOf(name) as ChangeKind<object>, older[name] as Map<string, object>, change);
+    for (const change of newer[name].values()) foldInto(kindOf(name) as ChangeKind<object>, older[name] as Map<string, object>, change);
   return older;
 }
 
@@ -389,8 +384,7 @@ export async function writeChanges(tx: Sql, org: string, changes: StateChanges):
     await kindOf(name).write(tx, org, changes[name].values());
     if (name === 'hourly') {
       const starts = new Map<string, SeriesStartChange>();
-      for (const { metric, series, day } of changes.hourly.values())
-        foldInto(SERIES_START, starts, { metric, series, day });
+      for (const { metric, series, day } of changes.hourly.values()) foldInto(SERIES_START, starts, { metric, series, day });
       await SERIES_START.write(tx, org, starts.values());
     }
   }

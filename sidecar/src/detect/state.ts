@@ -73,8 +73,7 @@ export interface AlertMark {
 export type Signal = 'volume' | 'oauth';
 
 /** A planted record or value no legitimate process should touch. */
-export type Canary =
-  { kind: 'record'; recordId: string; label?: string } | { kind: 'marker'; value: string; label?: string };
+export type Canary = { kind: 'record'; recordId: string; label?: string } | { kind: 'marker'; value: string; label?: string };
 
 export interface CanaryRegistry {
   /** 15-character record id prefixes (case-sensitive ids). */

@@ -18,7 +18,7 @@ export interface DetectionStatePersistence {
   discard(): Promise<void>;
 }
 
-export interface StoredDetector extends DetectionStatePersistence {
+interface StoredDetector extends DetectionStatePersistence {
   detector: DetectionEngine;
 }
 

@@ -29,9 +29,7 @@ export function createSuppression(
   config: Pick<DetectionConfig, 'unsuppressibleCodes' | 'suppressionDays'> = DEFAULT_DETECTION_CONFIG,
 ): SuppressionRule {
   const { verdict, event } = feedback;
-  const codes = (feedback.reasonCodes ?? verdict.reasons.map((r) => r.code)).filter(
-    (code) => !config.unsuppressibleCodes.includes(code),
-  );
+  const codes = (feedback.reasonCodes ?? verdict.reasons.map((r) => r.code)).filter((code) => !config.unsuppressibleCodes.includes(code));
   if (codes.length === 0) throw new RangeError('none of these reasons can be suppressed');
   const ttlDays = feedback.ttlDays ?? config.suppressionDays;
   return {
@@ -49,7 +47,7 @@ export function createSuppression(
 }
 
 /** True when the rule covers this event (fields a rule leaves unset match anything) and has not expired. */
-export function suppressionCovers(rule: SuppressionRule, orgId: string, event: LeakEvent, nowMs: number): boolean {
+function suppressionCovers(rule: SuppressionRule, orgId: string, event: LeakEvent, nowMs: number): boolean {
   return (
     rule.orgId === orgId &&
     Date.parse(rule.expiresAt) > nowMs &&

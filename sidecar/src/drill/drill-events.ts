@@ -9,9 +9,9 @@ import { DRILL_DETAIL } from './mark.js';
  * The drill's canary Contact: an id of the all-zero pod, which names no record of any org (like the
  * sidecar's own actor, `SIDECAR_ACTOR_ID`), so only a drill ever touches it.
  */
-export const DRILL_CANARY_RECORD_ID = toId18('003000000DRILL0');
+const DRILL_CANARY_RECORD_ID = toId18('003000000DRILL0');
 /** The drill's marker values: an address on the reserved canary domain and a last name no one has. */
-export const DRILL_MARKERS = [`drill@${CANARY_DOMAIN}`, 'Leakwatch-drill'] as const;
+const DRILL_MARKERS = [`drill@${CANARY_DOMAIN}`, 'Leakwatch-drill'] as const;
 export const DRILL_CANARY_LABEL = 'leakwatch drill canary';
 
 /** The canaries every drill touches, registered with the detector for the org before its events are stored. */

@@ -11,11 +11,11 @@ import type { Sql } from '../store/store.js';
  * `skipped`: the target hears only of more severe incidents than the drill's.
  */
 export const DRILL_TARGET_STATES = ['waiting', 'queued', 'retrying', 'delivered', 'dead', 'skipped'] as const;
-export type DrillTargetState = (typeof DRILL_TARGET_STATES)[number];
+type DrillTargetState = (typeof DRILL_TARGET_STATES)[number];
 
 /** `running` until every target that should hear the drill has delivered or dead-lettered it, then `done`; `timed-out` after the drill's timeout. */
 export const DRILL_STATES = ['running', 'done', 'timed-out'] as const;
-export type DrillState = (typeof DRILL_STATES)[number];
+type DrillState = (typeof DRILL_STATES)[number];
 
 /** The target states that end a drill for that target. */
 const SETTLED: ReadonlySet<DrillTargetState> = new Set(['delivered', 'dead', 'skipped']);
@@ -134,7 +134,13 @@ export async function drillReport(sql: Sql, orgId: string, drillId: string, targ
   const reports: DrillTargetReport[] = ours.map(({ target, minSeverity }) => {
     const rows = notifications.filter((n) => n.target === target.name);
     if (state && rows.length === 0 && !atLeast(state.severity, minSeverity))
-      return { name: target.name, kind: target.kind, state: 'skipped', attempts: 0, reason: `the target hears of ${minSeverity} incidents and above; the drill's is ${state.severity}` };
+      return {
+        name: target.name,
+        kind: target.kind,
+        state: 'skipped',
+        attempts: 0,
+        reason: `the target hears of ${minSeverity} incidents and above; the drill's is ${state.severity}`,
+      };
     return { name: target.name, kind: target.kind, ...targetState(rows) };
   });
   const drillEventIds = new Set(drill.event_ids.map((id) => id.toLowerCase()));
@@ -149,7 +155,14 @@ export async function drillReport(sql: Sql, orgId: string, drillId: string, targ
     timeoutMs: Number(drill.timeout_ms),
     elapsedMs,
     state: done ? 'done' : elapsedMs > Number(drill.timeout_ms) ? 'timed-out' : 'running',
-    events: { sent: drill.event_ids.length, stored: events.length, pending: count('pending'), scored: count('scored'), quiet: count('quiet'), failed: count('failed') },
+    events: {
+      sent: drill.event_ids.length,
+      stored: events.length,
+      pending: count('pending'),
+      scored: count('scored'),
+      quiet: count('quiet'),
+      failed: count('failed'),
+    },
     verdicts: (state?.verdicts ?? [])
       .filter((v) => drillEventIds.has(v.eventId.toLowerCase()))
       .map((v) => ({ eventId: v.eventId, severity: v.severity, riskScore: v.riskScore, reasons: v.codes })),

@@ -7,7 +7,7 @@ import { persistEvents } from '../ingest/persist-events.js';
 import type { Store } from '../store/store.js';
 import { DRILL_CANARIES, drillEvents } from './drill-events.js';
 
-export interface StartDrillDeps {
+interface StartDrillDeps {
   store: Store;
   classifier: Classifier;
   /** Registers canaries with the detector for the org and persists them (as `POST /v1/canaries` does). */
@@ -15,7 +15,7 @@ export interface StartDrillDeps {
   now?: () => Date;
 }
 
-export interface StartedDrill {
+interface StartedDrill {
   drillId: string;
   startedAt: string;
   eventIds: string[];

@@ -3,7 +3,7 @@ import type { Sql } from '../store/store.js';
 import { normalizeHost, type EgressPolicy } from './policy.js';
 
 /** The rule name a containment block shows in egress decisions and verdicts. */
-export const CONTAINMENT_BLOCK = 'blocked by containment';
+const CONTAINMENT_BLOCK = 'blocked by containment';
 
 /**
  * Destinations containment blocks per org (`egress_block`), kept in memory for the egress guard,
@@ -38,7 +38,10 @@ export function egressBlocks(sql: Sql): EgressBlocks {
       const policy = base(orgId);
       const blocked = hosts(orgId);
       if (blocked.length === 0) return policy;
-      return { ...policy, destinations: [...blocked.map((host) => ({ match: host, action: 'block' as const, name: CONTAINMENT_BLOCK })), ...policy.destinations] };
+      return {
+        ...policy,
+        destinations: [...blocked.map((host) => ({ match: host, action: 'block' as const, name: CONTAINMENT_BLOCK })), ...policy.destinations],
+      };
     },
     async block(orgId, host, actionKey, expiresAt) {
       await sql.query(

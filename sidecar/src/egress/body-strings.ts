@@ -22,7 +22,7 @@ export class InspectInputError extends Error {
 }
 
 /** One string of a body, with the key or form name it sits under (a hint to the classifier, never stored). */
-export interface BodyString {
+interface BodyString {
   text: string;
   key?: string;
 }
@@ -46,7 +46,7 @@ export interface BodyStrings {
 const CLASSIFIED_NUMBER = 1e9;
 
 /** The media type without parameters, lower-cased: `Application/JSON; charset=utf-8` → `application/json`. */
-export function mediaTypeOf(contentType: string | undefined): string {
+function mediaTypeOf(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
@@ -61,7 +61,10 @@ const isJsonType = (type: string): boolean => type === 'application/json' || typ
  */
 export function bodyStrings(bytes: Buffer, contentType: string | undefined): BodyStrings {
   if (bytes.length > EGRESS_LIMITS.bodyBytes)
-    throw new InspectInputError(413, `The body is ${bytes.length} bytes; at most ${EGRESS_LIMITS.bodyBytes} (${EGRESS_LIMITS.bodyBytes / 1024} KB) are inspected. Inspect it in parts or block it.`);
+    throw new InspectInputError(
+      413,
+      `The body is ${bytes.length} bytes; at most ${EGRESS_LIMITS.bodyBytes} (${EGRESS_LIMITS.bodyBytes / 1024} KB) are inspected. Inspect it in parts or block it.`,
+    );
   if (bytes.length === 0) return { format: 'text', strings: [], render: () => '' };
   let text: string;
   try {

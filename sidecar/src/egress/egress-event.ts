@@ -32,7 +32,6 @@ export interface EgressDetail {
   objects?: string[];
 }
 
-
 const METHOD = /^[A-Z]{1,16}$/;
 
 /**

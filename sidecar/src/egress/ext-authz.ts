@@ -8,7 +8,7 @@ export const EXT_AUTHZ_PREFIX = '/v1/egress/ext-authz';
 export const EXT_AUTHZ_SECRET_HEADER = 'x-leakwatch-org-secret';
 
 /** Envoy marks a body it cut at `max_request_bytes` (`allow_partial_message: true`) with this header. */
-export const PARTIAL_BODY_HEADER = 'x-envoy-auth-partial-body';
+const PARTIAL_BODY_HEADER = 'x-envoy-auth-partial-body';
 
 /**
  * How a `redact` decision is enforced over ext_authz, whose HTTP protocol cannot rewrite a request
@@ -18,9 +18,17 @@ export const PARTIAL_BODY_HEADER = 'x-envoy-auth-partial-body';
 export type RedactAs = 'block' | 'allow';
 
 /** Headers of the check request that are Envoy's or the sidecar's, never the client's. */
-const NOT_THE_CLIENTS = new Set([EXT_AUTHZ_SECRET_HEADER, PARTIAL_BODY_HEADER, 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id', 'x-envoy-expected-rq-timeout-ms', 'x-envoy-internal']);
+const NOT_THE_CLIENTS = new Set([
+  EXT_AUTHZ_SECRET_HEADER,
+  PARTIAL_BODY_HEADER,
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-request-id',
+  'x-envoy-expected-rq-timeout-ms',
+  'x-envoy-internal',
+]);
 
-export interface CheckRequest {
+interface CheckRequest {
   method: string;
   /** The check request's path: `path_prefix` followed by the original path and query. */
   url: string;
@@ -57,7 +65,7 @@ export function egressRequestOf(check: CheckRequest): { request: EgressRequest; 
   };
 }
 
-export interface CheckReply {
+interface CheckReply {
   /** 200 lets the request through; anything else is the status Envoy answers the client with. */
   status: number;
   headers: Record<string, string>;

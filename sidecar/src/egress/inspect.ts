@@ -18,14 +18,8 @@ export interface EgressRequest {
   placeholders?: boolean;
 }
 
-export type ReasonCode =
-  | 'destination_blocked'
-  | 'canary_value'
-  | 'secret'
-  | 'pii_to_ai_outside_region'
-  | 'pii_redacted_by_rule'
-  | 'pii_over_block_threshold'
-  | 'pii_not_redactable';
+type ReasonCode =
+  'destination_blocked' | 'canary_value' | 'secret' | 'pii_to_ai_outside_region' | 'pii_redacted_by_rule' | 'pii_over_block_threshold' | 'pii_not_redactable';
 
 export interface EgressReason {
   code: ReasonCode;
@@ -78,7 +72,7 @@ const PLACEHOLDER_LABEL: Partial<Record<EntityType, string>> = {
 };
 
 /** The host of a destination URL (`https://api.openai.com/v1/…` → `api.openai.com`), or a 400. */
-export function hostOf(url: string): string {
+function hostOf(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.hostname) return parsed.hostname;
@@ -156,16 +150,28 @@ export async function inspectEgress(deps: InspectDeps, orgId: string, request: E
   const target = destination.rule?.name ? `${destination.host} (${destination.rule.name})` : destination.host;
   if (destination.action === 'block') {
     raise('block');
-    reasons.push({ code: 'destination_blocked', message: destination.rule ? `The policy blocks ${target}.` : `${target} matches no destination rule and the policy blocks by default.` });
+    reasons.push({
+      code: 'destination_blocked',
+      message: destination.rule ? `The policy blocks ${target}.` : `${target} matches no destination rule and the policy blocks by default.`,
+    });
   }
   if (canaryHits > 0) {
     raise('block');
-    reasons.push({ code: 'canary_value', message: `A canary value registered for this org is in the request (${canaryHits} place${canaryHits > 1 ? 's' : ''}).`, count: canaryHits });
+    reasons.push({
+      code: 'canary_value',
+      message: `A canary value registered for this org is in the request (${canaryHits} place${canaryHits > 1 ? 's' : ''}).`,
+      count: canaryHits,
+    });
   }
   if (secrets.length > 0) {
     raise('block');
     const where = [...new Set(findings.filter((f) => f.entities.some((e) => e.type === 'SECRET')).map((f) => f.field))].join(', ');
-    reasons.push({ code: 'secret', message: `${count(secrets.length, 'credential')} (API key, token or private key) in the ${where}.`, piiTypes: ['SECRET'], count: secrets.length });
+    reasons.push({
+      code: 'secret',
+      message: `${count(secrets.length, 'credential')} (API key, token or private key) in the ${where}.`,
+      piiTypes: ['SECRET'],
+      count: secrets.length,
+    });
   }
   if (pii.length > 0) {
     const outsideRegion = destination.ai && !destination.regionAllowed;
@@ -176,12 +182,26 @@ export async function inspectEgress(deps: InspectDeps, orgId: string, request: E
       const allowed = policy.allowedRegions.join(', ');
       reasons.push(
         outsideRegion
-          ? { code: 'pii_to_ai_outside_region', message: `Personal data (${piiTypes.join(', ')}) bound for the AI service ${target}, ${where}, outside the allowed regions (${allowed}).`, piiTypes, count: pii.length }
-          : { code: 'pii_redacted_by_rule', message: `The policy redacts personal data (${piiTypes.join(', ')}) sent to ${target}.`, piiTypes, count: pii.length },
+          ? {
+              code: 'pii_to_ai_outside_region',
+              message: `Personal data (${piiTypes.join(', ')}) bound for the AI service ${target}, ${where}, outside the allowed regions (${allowed}).`,
+              piiTypes,
+              count: pii.length,
+            }
+          : {
+              code: 'pii_redacted_by_rule',
+              message: `The policy redacts personal data (${piiTypes.join(', ')}) sent to ${target}.`,
+              piiTypes,
+              count: pii.length,
+            },
       );
       if (wanted === 'redact' && policy.blockAtFindings !== undefined && pii.length >= policy.blockAtFindings) {
         raise('block');
-        reasons.push({ code: 'pii_over_block_threshold', message: `${count(pii.length, 'finding')} of personal data: at least ${policy.blockAtFindings} block rather than redact.`, count: pii.length });
+        reasons.push({
+          code: 'pii_over_block_threshold',
+          message: `${count(pii.length, 'finding')} of personal data: at least ${policy.blockAtFindings} block rather than redact.`,
+          count: pii.length,
+        });
       } else if (wanted === 'redact' && !body.render) {
         raise('block');
         reasons.push({ code: 'pii_not_redactable', message: 'The body is binary: it cannot be rewritten, so it is blocked rather than redacted.' });
@@ -195,7 +215,7 @@ export async function inspectEgress(deps: InspectDeps, orgId: string, request: E
 }
 
 /** Whether the model reads this request's body (prose prompts name people the patterns cannot see). */
-export function modelReadsBody(ner: EgressNer, destination: DestinationVerdict): boolean {
+function modelReadsBody(ner: EgressNer, destination: DestinationVerdict): boolean {
   return ner === 'all' || (ner === 'ai' && destination.ai);
 }
 

@@ -4,7 +4,7 @@ import { orgKey } from '../contract/salesforce-id.js';
 
 export type EgressAction = 'allow' | 'redact' | 'block';
 
-export interface DestinationRule {
+interface DestinationRule {
   /** Host glob: `api.openai.com` (that host), `*.example.com` (its subdomains, any depth, not itself), `*` (any host). */
   match: string;
   /** Absent: the rule only describes the destination (ai, region, name) and the policy's `defaultAction` applies. */
@@ -44,7 +44,36 @@ export class EgressConfigError extends Error {
 const ACTIONS: readonly EgressAction[] = ['allow', 'redact', 'block'];
 
 /** EU member states (ISO 3166-1 alpha-2; Greece as both GR and EL, as the EU writes it). */
-const EU = ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'EL', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE'];
+const EU = [
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'EL',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+];
 /** The EEA is the EU plus these three. */
 const EEA_ONLY = ['IS', 'LI', 'NO'];
 
@@ -66,7 +95,7 @@ function regionsContaining(region: string): Set<string> {
  * global endpoints), the region is unknown, which `allowedRegions` does not allow: map such a host
  * with `regions` once the operator knows where it runs.
  */
-export const BUILTIN_AI_DESTINATIONS: readonly DestinationRule[] = Object.freeze([
+const BUILTIN_AI_DESTINATIONS: readonly DestinationRule[] = Object.freeze([
   { match: 'eu.api.openai.com', ai: true, region: 'EU', name: 'OpenAI (European data residency)' },
   { match: 'api.openai.com', ai: true, name: 'OpenAI' },
   { match: '*.openai.azure.com', ai: true, name: 'Azure OpenAI' },
@@ -166,7 +195,7 @@ function labelMatches(label: string, hostLabel: string): boolean {
 }
 
 /** Whether personal data may go to a destination in `region` under `allowed` (unknown region: only when anywhere is allowed). */
-export function regionAllowed(allowed: readonly string[], region: string | undefined): boolean {
+function regionAllowed(allowed: readonly string[], region: string | undefined): boolean {
   if (allowed.length === 0) return true;
   if (!region) return false;
   const within = regionsContaining(region);
@@ -185,8 +214,7 @@ export function destinationOf(policy: EgressPolicy, host: string): DestinationVe
   const rule = matching[0];
   const action = rule?.action ?? policy.defaultAction;
   const ai = matching.find((r) => r.ai !== undefined)?.ai ?? false;
-  const region =
-    matching.find((r) => r.region !== undefined)?.region ?? policy.regions.find((r) => hostMatches(r.match, normalized))?.region;
+  const region = matching.find((r) => r.region !== undefined)?.region ?? policy.regions.find((r) => hostMatches(r.match, normalized))?.region;
   return {
     host: normalized,
     ...(rule ? { rule } : {}),
@@ -310,7 +338,8 @@ function parsePolicy(entry: unknown, where: string): EgressPolicy {
 
 /** A host glob as policies compare it (IDNA, lower case), or a config error naming `at`. */
 function hostGlob(value: unknown, at: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new EgressConfigError(`LEAKWATCH_EGRESS_FILE ${at} must be a host or host glob such as "api.example.com" or "*.example.com"`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new EgressConfigError(`LEAKWATCH_EGRESS_FILE ${at} must be a host or host glob such as "api.example.com" or "*.example.com"`);
   if (value === '*') return value;
   const wildcardPrefix = value.startsWith('*.');
   const rest = wildcardPrefix ? value.slice(2) : value;

@@ -15,7 +15,7 @@ export interface Identity {
   username: string;
 }
 
-export interface TokenResponse {
+interface TokenResponse {
   access_token: string;
   instance_url: string;
   id: string;
@@ -35,7 +35,7 @@ export class OAuthError extends Error {
   }
 }
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const AUDIENCES = ['https://login.salesforce.com', 'https://test.salesforce.com'];
 
 /** A throwaway RSA key pair and consumer key, as a connected app configured for the JWT bearer flow has. */
@@ -94,7 +94,9 @@ export class OrgAuth {
       token_type: 'Bearer',
       scope: 'api',
       issued_at: issuedAt,
-      signature: createHmac('sha256', this.secret).update(id + issuedAt).digest('base64'),
+      signature: createHmac('sha256', this.secret)
+        .update(id + issuedAt)
+        .digest('base64'),
     };
   }
 

@@ -1,5 +1,5 @@
 /** One entry of a Salesforce REST error body: `[{ message, errorCode, fields? }]`. */
-export interface ApiErrorBody {
+interface ApiErrorBody {
   message: string;
   errorCode: string;
   fields?: string[];

@@ -1,5 +1,5 @@
 /** Faults the emulator injects on demand. Counters apply to the next N data requests (or records). */
-export interface Faults {
+interface Faults {
   /** Next N data requests answer 503 SERVER_UNAVAILABLE. */
   unavailable: number;
   /** Next N data requests answer 403 REQUEST_LIMIT_EXCEEDED, as an org over its API limit does. */
@@ -21,7 +21,7 @@ export type FaultSettings = Partial<Faults> & {
   apiUsage?: number;
 };
 
-export type RequestFault = 'unavailable' | 'requestLimit' | 'dropConnections' | 'loginUnavailable';
+type RequestFault = 'unavailable' | 'requestLimit' | 'dropConnections' | 'loginUnavailable';
 
 export interface FaultCounts {
   unavailable: number;

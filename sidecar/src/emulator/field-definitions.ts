@@ -8,9 +8,9 @@ const DESCRIBING = new Set(['EntityDefinition', 'FieldDefinition']);
  * Data Sensitivity Level values: the FieldSecurityClassification picklist's defaults ("Public,
  * Internal, Confidential, Restricted, MissionCritical", Object Reference).
  */
-export const SECURITY_CLASSIFICATIONS: readonly string[] = ['Public', 'Internal', 'Confidential', 'Restricted', 'MissionCritical'];
+const SECURITY_CLASSIFICATIONS: readonly string[] = ['Public', 'Internal', 'Confidential', 'Restricted', 'MissionCritical'];
 /** Compliance Categorization values the emulated org has (an org's admin may add others; this one has these). */
-export const COMPLIANCE_GROUPS: readonly string[] = ['PII', 'GDPR', 'CCPA', 'HIPAA', 'PCI', 'COPPA'];
+const COMPLIANCE_GROUPS: readonly string[] = ['PII', 'GDPR', 'CCPA', 'HIPAA', 'PCI', 'COPPA'];
 
 /** System fields every object has; Metadata API "CustomField": system fields are not supported. */
 const SYSTEM_FIELDS = new Set(['Id', 'CreatedById', 'CreatedDate', 'LastModifiedById', 'LastModifiedDate', 'SystemModstamp', 'IsDeleted']);
@@ -94,7 +94,8 @@ export function classificationProblems(securityClassification: string | null, co
     problems.push({ field: 'securityClassification', message: `Data Sensitivity Level: bad value for restricted picklist field: ${securityClassification}` });
   }
   for (const group of complianceGroup?.split(';') ?? []) {
-    if (!COMPLIANCE_GROUPS.includes(group)) problems.push({ field: 'complianceGroup', message: `Compliance Categorization: bad value for restricted picklist field: ${group}` });
+    if (!COMPLIANCE_GROUPS.includes(group))
+      problems.push({ field: 'complianceGroup', message: `Compliance Categorization: bad value for restricted picklist field: ${group}` });
   }
   return problems;
 }

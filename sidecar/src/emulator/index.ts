@@ -1,21 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { generateConnectedApp, OrgAuth, type ConnectedApp, type Identity } from './auth.js';
-import { FaultInjector, type FaultCounts, type FaultSettings, type Faults } from './faults.js';
+import { FaultInjector, type FaultCounts, type FaultSettings } from './faults.js';
 import { loadCustomMetadataRecords, loadSchema, type Schema } from './metadata.js';
 import { classificationProblems, definitionRecords, metadataField, setClassification } from './field-definitions.js';
 import { EventBus } from './pubsub/bus.js';
-import { startPubSubServer, type PubSubControls, type PubSubStats } from './pubsub/server.js';
+import { startPubSubServer, type PubSubControls } from './pubsub/server.js';
 import type { TopicDefinition } from './pubsub/topics.js';
 import { buildServer, type EmulatorStats, type UserPermission } from './server.js';
 import { OrgStore, type StoredRecord } from './store.js';
 import { OrgWideDefaults, type OrgWideDefault } from './sharing.js';
 import { SharingRules, sharingRuleInput, isSharingRuleType, type SharingRule, type SharingRuleType } from './sharing-rules.js';
-
-export type { OrgWideDefault, SharingRule, SharingRuleType };
-export type { Faults, FaultSettings, FaultCounts, EmulatorStats, StoredRecord, Schema, ConnectedApp, Identity, PubSubControls, PubSubStats };
-
 /** The org's Pub/Sub API (README, "Pub/Sub API"). */
-export interface PubSubOptions {
+interface PubSubOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Topics the org is licensed for (`/event/ApiEventStream`); default every channel of the catalog. */
@@ -150,14 +146,15 @@ export interface OrgEmulator {
 }
 
 export const DEFAULT_METADATA_DIR = fileURLToPath(new URL('../../../force-app', import.meta.url));
-export const DEFAULT_USERNAME = 'leakwatch-integration@acme-shop.example';
+const DEFAULT_USERNAME = 'leakwatch-integration@acme-shop.example';
 
 /** Starts a local server that answers the REST calls the sidecar makes the way a Salesforce org would. */
 export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promise<OrgEmulator> => {
   const schema = await loadSchema(options.metadataDir ?? DEFAULT_METADATA_DIR, options.namespace);
   const store = new OrgStore(schema);
   // The package's custom metadata records (`customMetadata/*.md-meta.xml`), as installing it deploys them.
-  for (const { type, record } of await loadCustomMetadataRecords(options.metadataDir ?? DEFAULT_METADATA_DIR, schema, options.namespace)) store.seed(type, [record]);
+  for (const { type, record } of await loadCustomMetadataRecords(options.metadataDir ?? DEFAULT_METADATA_DIR, schema, options.namespace))
+    store.seed(type, [record]);
   const connectedApp = options.connectedApp ?? generateConnectedApp();
   const identity: Identity = {
     orgId: options.orgId ?? '00D5g000004Cx1aEAC',
@@ -166,7 +163,17 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
   };
   const auth = new OrgAuth(connectedApp, identity);
   const faults = new FaultInjector();
-  const counters: EmulatorStats = { requests: 0, tokensIssued: 0, upsertRequests: 0, createRequests: 0, queries: 0, recordsSaved: 0, recordsFailed: 0, eventsPublished: 0, tokensRevoked: 0 };
+  const counters: EmulatorStats = {
+    requests: 0,
+    tokensIssued: 0,
+    upsertRequests: 0,
+    createRequests: 0,
+    queries: 0,
+    recordsSaved: 0,
+    recordsFailed: 0,
+    eventsPublished: 0,
+    tokensRevoked: 0,
+  };
   const api = { used: 0, max: options.dailyApiRequests ?? 100_000 };
   const setFaults = (settings: FaultSettings): void => {
     faults.set(settings);
@@ -191,12 +198,34 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
     ...(options.manageSharing ? ['ManageSharing' as const] : []),
   ]);
   const pubsubOptions = options.pubsub === false ? undefined : (options.pubsub ?? {});
-  const bus = pubsubOptions && new EventBus({ catalog: pubsubOptions.catalog, licensed: pubsubOptions.topics, retentionMs: pubsubOptions.retentionMs, now: pubsubOptions.now, createdById: identity.userId });
+  const bus =
+    pubsubOptions &&
+    new EventBus({
+      catalog: pubsubOptions.catalog,
+      licensed: pubsubOptions.topics,
+      retentionMs: pubsubOptions.retentionMs,
+      now: pubsubOptions.now,
+      createdById: identity.userId,
+    });
   // Org-wide defaults: the standard objects' starting values and each custom object's from its source file.
   const sharing = new OrgWideDefaults(schema);
   // Sharing rules: none until a test, the seeding API or createMetadata makes one.
   const sharingRules = new SharingRules(sharing);
-  const app = buildServer({ api, blobs: new Map(), store, auth, faults, stats: counters, queryBatchSize: options.queryBatchSize ?? 2000, grants, baseUrl: () => url, setFaults, pubsub: bus, sharing, sharingRules });
+  const app = buildServer({
+    api,
+    blobs: new Map(),
+    store,
+    auth,
+    faults,
+    stats: counters,
+    queryBatchSize: options.queryBatchSize ?? 2000,
+    grants,
+    baseUrl: () => url,
+    setFaults,
+    pubsub: bus,
+    sharing,
+    sharingRules,
+  });
   if (options.faults) setFaults(options.faults);
   const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   url = address.replace('[::1]', '127.0.0.1');
@@ -237,7 +266,10 @@ export const startOrgEmulator = async (options: OrgEmulatorOptions = {}): Promis
       const target = sharing.target(object);
       if (!target) throw new Error(`the emulator keeps no org-wide default for ${object}`);
       const current = sharing.get(target.object.name) as OrgWideDefault;
-      const next = { sharingModel: settings.sharingModel ?? current.sharingModel, externalSharingModel: settings.externalSharingModel ?? current.externalSharingModel };
+      const next = {
+        sharingModel: settings.sharingModel ?? current.sharingModel,
+        externalSharingModel: settings.externalSharingModel ?? current.externalSharingModel,
+      };
       const [problem] = sharing.problems(target, next);
       if (problem) throw new Error(`${problem.statusCode}: ${problem.message}`);
       sharing.set(target, next);

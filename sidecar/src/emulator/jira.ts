@@ -6,13 +6,13 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
  * validation of service desks, request types and request fields, issue keys like `LW-1`, and faults
  * on demand. See the "Jira Service Management" section of this folder's README.
  */
-export interface JiraRequestTypeField {
+interface JiraRequestTypeField {
   /** A Jira field id: `summary`, `description`, `labels`, `customfield_10010`, … */
   fieldId: string;
   required?: boolean;
 }
 
-export interface JiraServiceDeskSeed {
+interface JiraServiceDeskSeed {
   id: string;
   projectKey: string;
   /** The peer project's id; numbered from 10000 when left out. */
@@ -20,7 +20,7 @@ export interface JiraServiceDeskSeed {
   requestTypes: Array<{ id: string; fields: JiraRequestTypeField[] }>;
 }
 
-export interface JiraFaults {
+interface JiraFaults {
   /** Next N API requests answer 503. */
   unavailable: number;
   /** Next N API requests answer 429 with `Retry-After`. */
@@ -35,7 +35,7 @@ export interface JiraFaults {
   latencyMs: number;
 }
 
-export interface JiraEmulatorOptions {
+interface JiraEmulatorOptions {
   port?: number;
   users?: Array<{ email: string; apiToken: string }>;
   serviceDesks?: JiraServiceDeskSeed[];
@@ -44,7 +44,7 @@ export interface JiraEmulatorOptions {
   searchLagMs?: number;
 }
 
-export interface JiraEmulatorRequest {
+interface JiraEmulatorRequest {
   issueId: string;
   issueKey: string;
   serviceDeskId: string;
@@ -56,7 +56,7 @@ export interface JiraEmulatorRequest {
   created: string;
 }
 
-export interface JiraEmulatorComment {
+interface JiraEmulatorComment {
   id: string;
   body: string;
   public: boolean;
@@ -64,7 +64,7 @@ export interface JiraEmulatorComment {
   created: string;
 }
 
-export interface JiraEmulatorStats {
+interface JiraEmulatorStats {
   requests: number;
   unauthorized: number;
   requestsCreated: number;
@@ -360,7 +360,9 @@ export async function startJiraEmulator(options: JiraEmulatorOptions = {}): Prom
     const query = parseJql(request.query.jql ?? '');
     const fields = (request.query.fields ?? 'id').split(',').map((f) => f.trim());
     const maxResults = Math.min(SEARCH_RESULTS_MAX, Math.max(1, nonNegative(request.query.maxResults, 50, 'maxResults', 'platform')));
-    const offset = request.query.nextPageToken ? nonNegative(Buffer.from(request.query.nextPageToken, 'base64url').toString(), 0, 'nextPageToken', 'platform') : 0;
+    const offset = request.query.nextPageToken
+      ? nonNegative(Buffer.from(request.query.nextPageToken, 'base64url').toString(), 0, 'nextPageToken', 'platform')
+      : 0;
     const now = Date.now();
     const matches = requests
       .filter((r) => r.createdAt + searchLagMs <= now)

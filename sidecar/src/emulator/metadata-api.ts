@@ -3,13 +3,22 @@ import { XMLParser } from 'fast-xml-parser';
 import type { OrgAuth } from './auth.js';
 import { classificationOf, classificationProblems, metadataField, setClassification, type MetadataField } from './field-definitions.js';
 import type { OrgWideDefaults, SharingTarget } from './sharing.js';
-import { isSharingRuleType, sharingRuleInput, SHARING_RULE_TYPES, type FilterItem, type SharedTo, type SharingRule, type SharingRuleType, type SharingRules } from './sharing-rules.js';
+import {
+  isSharingRuleType,
+  sharingRuleInput,
+  SHARING_RULE_TYPES,
+  type FilterItem,
+  type SharedTo,
+  type SharingRule,
+  type SharingRuleType,
+  type SharingRules,
+} from './sharing-rules.js';
 import type { OrgStore } from './store.js';
 
 /** The user permissions the Metadata API asks for (the PermissionSet fields' names without `Permissions`). */
 export type MetadataPermission = 'ModifyAllData' | 'ModifyMetadata' | 'CustomizeApplication' | 'ManageSharing';
 
-export interface MetadataApiParts {
+interface MetadataApiParts {
   store: OrgStore;
   auth: OrgAuth;
   /** Whether the integration user holds a permission now. */
@@ -30,7 +39,21 @@ const SERVED_TYPES = new Set(['CustomField', 'CustomObject', ...SHARING_RULE_TYP
 /** Components per readMetadata, updateMetadata, createMetadata or deleteMetadata call ("Limit: 10" in each call's reference). */
 const MAX_COMPONENTS = 10;
 /** Metadata types the emulator knows exist but does not serve: an org that cannot use them says so. */
-const OTHER_TYPES = new Set(['ApexClass', 'ApexTrigger', 'Layout', 'PermissionSet', 'Profile', 'CustomLabels', 'CustomMetadata', 'StandardValueSet', 'GlobalValueSet', 'Flow', 'ValidationRule', 'RecordType', 'ListView']);
+const OTHER_TYPES = new Set([
+  'ApexClass',
+  'ApexTrigger',
+  'Layout',
+  'PermissionSet',
+  'Profile',
+  'CustomLabels',
+  'CustomMetadata',
+  'StandardValueSet',
+  'GlobalValueSet',
+  'Flow',
+  'ValidationRule',
+  'RecordType',
+  'ListView',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -38,6 +61,32 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   isArray: (name) => name === 'fullNames' || name === 'metadata' || name === 'criteriaItems',
+});
+
+/** Why a create or update call is refused before any component is looked at: a SOAP fault's code and message. */
+interface CallRefusal {
+  code: string;
+  message: string;
+}
+
+/**
+ * The components of a createMetadata or updateMetadata call, all of one served type: at most 10, and "All
+ * components must be of the same type in the same call" (the fault codes and wording are the emulator's).
+ */
+function componentsOf(call: Record<string, unknown>): { components: Array<Record<string, unknown>>; types: string[] } | { refusal: CallRefusal } {
+  const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
+  if (components.length > MAX_COMPONENTS) return { refusal: { code: 'LIMIT_EXCEEDED', message: `Too many components: at most ${MAX_COMPONENTS} per call` } };
+  const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
+  const other = types.find((t) => !SERVED_TYPES.has(t));
+  if (other !== undefined) return { refusal: unusableType(other) };
+  if (types.length > 1) return { refusal: { code: 'INVALID_TYPE', message: `All components must be of the same type in the same call: ${types.join(', ')}` } };
+  return { components, types };
+}
+
+/** A type the emulator does not serve: one an org cannot use here, or one it does not know. */
+const unusableType = (type: string): CallRefusal => ({
+  code: 'INVALID_TYPE',
+  message: OTHER_TYPES.has(type) ? `Cannot use: ${type} in this organization` : `Unknown type:${type}`,
 });
 
 const escape = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -59,7 +108,8 @@ const fault = (reply: FastifyReply, code: string, message: string) =>
 
 const textOf = (value: unknown): string | null => {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['#text'] === 'string') return (value as Record<string, string>)['#text'] as string;
+  if (value && typeof value === 'object' && typeof (value as Record<string, unknown>)['#text'] === 'string')
+    return (value as Record<string, string>)['#text'] as string;
   return null;
 };
 
@@ -87,7 +137,12 @@ function componentXml(store: OrgStore, target: MetadataField): string {
         ] as Array<[string, string | number | boolean | undefined]>)
       : []),
     ['securityClassification', securityClassification],
-    ...(target.custom ? ([['type', field.type], ['unique', field.unique]] as Array<[string, string | boolean]>) : []),
+    ...(target.custom
+      ? ([
+          ['type', field.type],
+          ['unique', field.unique],
+        ] as Array<[string, string | boolean]>)
+      : []),
   ];
   return properties
     .filter(([, value]) => value !== undefined && value !== null)
@@ -103,7 +158,10 @@ interface SaveError {
 
 const saveResultXml = (fullName: string, errors: SaveError[]): string =>
   `<result>${errors
-    .map((e) => `<errors>${e.fields.map((f) => `<fields>${escape(f)}</fields>`).join('')}<message>${escape(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`)
+    .map(
+      (e) =>
+        `<errors>${e.fields.map((f) => `<fields>${escape(f)}</fields>`).join('')}<message>${escape(e.message)}</message><statusCode>${e.statusCode}</statusCode></errors>`,
+    )
     .join('')}<fullName>${escape(fullName)}</fullName><success>${errors.length === 0}</success></result>`;
 
 /** Properties of a custom field a component must carry as the field has them: the emulator changes only the classification. */
@@ -119,9 +177,22 @@ const FIXED: Array<[string, (target: MetadataField) => string | undefined]> = [
 function updateOne(parts: MetadataApiParts, component: Record<string, unknown>): { fullName: string; errors: SaveError[] } {
   const fullName = valueOf(component, 'fullName') ?? '';
   const target = metadataField(parts.store, fullName);
-  if (!target) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomField named ${fullName} found`, fields: ['fullName'] }] };
+  if (!target)
+    return {
+      fullName,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomField named ${fullName} found`, fields: ['fullName'] }],
+    };
   if (!parts.permitted('CustomizeApplication')) {
-    return { fullName, errors: [{ statusCode: 'INSUFFICIENT_ACCESS', message: `insufficient access rights: changing CustomField ${target.fullName} needs the Customize Application permission`, fields: [] }] };
+    return {
+      fullName,
+      errors: [
+        {
+          statusCode: 'INSUFFICIENT_ACCESS',
+          message: `insufficient access rights: changing CustomField ${target.fullName} needs the Customize Application permission`,
+          fields: [],
+        },
+      ],
+    };
   }
   if (target.custom) {
     for (const [name, expected] of FIXED) {
@@ -131,14 +202,24 @@ function updateOne(parts: MetadataApiParts, component: Record<string, unknown>):
       }
       const wanted = expected(target);
       if (given !== null && wanted !== undefined && given !== wanted) {
-        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${name}: the emulator changes only securityClassification and complianceGroup; the field's ${name} is ${wanted}`, fields: [name] }] };
+        return {
+          fullName,
+          errors: [
+            {
+              statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+              message: `${name}: the emulator changes only securityClassification and complianceGroup; the field's ${name} is ${wanted}`,
+              fields: [name],
+            },
+          ],
+        };
       }
     }
   }
   const securityClassification = valueOf(component, 'securityClassification');
   const complianceGroup = valueOf(component, 'complianceGroup');
   const problems = classificationProblems(securityClassification, complianceGroup);
-  if (problems.length > 0) return { fullName, errors: problems.map((p) => ({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: p.message, fields: [p.field] })) };
+  if (problems.length > 0)
+    return { fullName, errors: problems.map((p) => ({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: p.message, fields: [p.field] })) };
   setClassification(parts.store, target, securityClassification, complianceGroup);
   return { fullName: target.fullName, errors: [] };
 }
@@ -198,24 +279,51 @@ const OBJECT_FIXED: Array<[string, (target: SharingTarget) => string | undefined
 function updateObject(parts: MetadataApiParts, component: Record<string, unknown>): { fullName: string; errors: SaveError[] } {
   const fullName = valueOf(component, 'fullName') ?? '';
   const target = parts.sharing.target(fullName);
-  if (!target) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomObject named ${fullName} found`, fields: ['fullName'] }] };
+  if (!target)
+    return {
+      fullName,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no CustomObject named ${fullName} found`, fields: ['fullName'] }],
+    };
   if (!parts.permitted('CustomizeApplication')) {
-    return { fullName, errors: [{ statusCode: 'INSUFFICIENT_ACCESS', message: `insufficient access rights: changing CustomObject ${target.object.name} needs the Customize Application permission`, fields: [] }] };
+    return {
+      fullName,
+      errors: [
+        {
+          statusCode: 'INSUFFICIENT_ACCESS',
+          message: `insufficient access rights: changing CustomObject ${target.object.name} needs the Customize Application permission`,
+          fields: [],
+        },
+      ],
+    };
   }
   if (target.custom) {
     for (const [name, expected, required] of OBJECT_FIXED) {
       const given = valueOf(component, name);
-      if (required && given === null) return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] }] };
+      if (required && given === null)
+        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] }] };
       const wanted = expected(target);
       if (given !== null && wanted !== undefined && given !== wanted) {
-        return { fullName, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${name}: the emulator changes only sharingModel and externalSharingModel; the object's ${name} is ${wanted}`, fields: [name] }] };
+        return {
+          fullName,
+          errors: [
+            {
+              statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+              message: `${name}: the emulator changes only sharingModel and externalSharingModel; the object's ${name} is ${wanted}`,
+              fields: [name],
+            },
+          ],
+        };
       }
     }
   }
   const sharingModel = valueOf(component, 'sharingModel');
   const externalSharingModel = valueOf(component, 'externalSharingModel');
   const missing = [...(sharingModel === null ? ['sharingModel'] : []), ...(externalSharingModel === null ? ['externalSharingModel'] : [])];
-  if (missing.length > 0) return { fullName, errors: missing.map((name) => ({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] })) };
+  if (missing.length > 0)
+    return {
+      fullName,
+      errors: missing.map((name) => ({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `Required field is missing: ${name}`, fields: [name] })),
+    };
   const settings = { sharingModel: sharingModel as string, externalSharingModel: externalSharingModel as string };
   const problems = parts.sharing.problems(target, settings);
   if (problems.length > 0) return { fullName, errors: problems };
@@ -226,7 +334,11 @@ function updateObject(parts: MetadataApiParts, component: Record<string, unknown
 const element = (name: string, value: string | boolean | undefined): string => (value === undefined ? '' : `<${name}>${escape(String(value))}</${name}>`);
 /** A SharedTo's one element: the `all…` groups empty (`<allInternalUsers></allInternalUsers>`, as a retrieved `.sharingRules` file has them). */
 const sharedToXml = (name: string, sharedTo: SharedTo | undefined): string =>
-  sharedTo === undefined ? '' : `<${name}>${Object.entries(sharedTo).map(([key, value]) => `<${key}>${escape(value)}</${key}>`).join('')}</${name}>`;
+  sharedTo === undefined
+    ? ''
+    : `<${name}>${Object.entries(sharedTo)
+        .map(([key, value]) => `<${key}>${escape(value)}</${key}>`)
+        .join('')}</${name}>`;
 const filterItemXml = (item: FilterItem): string =>
   `<criteriaItems>${element('field', item.field)}${element('operation', item.operation)}${element('value', item.value)}${element('valueField', item.valueField)}</criteriaItems>`;
 
@@ -241,7 +353,9 @@ function sharingRuleXml(rule: SharingRule): string {
   return [
     element('fullName', rule.fullName),
     element('accessLevel', rule.accessLevel),
-    settings ? `<accountSettings>${element('caseAccessLevel', settings.caseAccessLevel)}${element('contactAccessLevel', settings.contactAccessLevel)}${element('opportunityAccessLevel', settings.opportunityAccessLevel)}</accountSettings>` : '',
+    settings
+      ? `<accountSettings>${element('caseAccessLevel', settings.caseAccessLevel)}${element('contactAccessLevel', settings.contactAccessLevel)}${element('opportunityAccessLevel', settings.opportunityAccessLevel)}</accountSettings>`
+      : '',
     element('description', rule.description),
     element('label', rule.label),
     sharedToXml('sharedTo', rule.sharedTo),
@@ -282,7 +396,11 @@ function createRule(parts: MetadataApiParts, type: SharingRuleType, component: R
 function deleteRule(parts: MetadataApiParts, type: SharingRuleType, fullName: string): { fullName: string; errors: SaveError[] } {
   if (!parts.permitted('ManageSharing')) return { fullName, errors: noManageSharing('deleting', type, fullName) };
   const stored = parts.sharingRules.get(fullName);
-  if (!stored || stored.type !== type) return { fullName, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no ${type} named ${fullName} found`, fields: ['fullName'] }] };
+  if (!stored || stored.type !== type)
+    return {
+      fullName,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: `In field: fullName - no ${type} named ${fullName} found`, fields: ['fullName'] }],
+    };
   parts.sharingRules.delete(fullName, type);
   return { fullName: stored.rule.fullName, errors: [] };
 }
@@ -319,7 +437,8 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
     }
     const [operation] = Object.keys(body).filter((key) => !key.startsWith('@_'));
     const call = (operation ? body[operation] : undefined) as Record<string, unknown> | undefined;
-    const unusable = (type: string) => fault(reply, 'INVALID_TYPE', OTHER_TYPES.has(type) ? `Cannot use: ${type} in this organization` : `Unknown type:${type}`);
+    const refuse = (refusal: CallRefusal) => fault(reply, refusal.code, refusal.message);
+    const unusable = (type: string) => refuse(unusableType(type));
     const respond = (xml: string) => reply.type('text/xml; charset=utf-8').send(envelope(xml));
 
     if (operation === 'readMetadata' && call) {
@@ -351,15 +470,16 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
       return respond(`<readMetadataResponse><result>${records.join('')}</result></readMetadataResponse>`);
     }
     if (operation === 'updateMetadata' && call) {
-      const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
-      if (components.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many components: at most ${MAX_COMPONENTS} per call`);
-      const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
-      const other = types.find((t) => !SERVED_TYPES.has(t));
-      if (other !== undefined) return unusable(other);
-      // updateMetadata(): "All components must be of the same type in the same call." The fault code and wording are the emulator's.
-      if (types.length > 1) return fault(reply, 'INVALID_TYPE', `All components must be of the same type in the same call: ${types.join(', ')}`);
+      const read = componentsOf(call);
+      if ('refusal' in read) return refuse(read.refusal);
+      const { components, types } = read;
       const rule = types.find((t) => isSharingRuleType(t));
-      if (rule !== undefined) return fault(reply, 'INVALID_OPERATION', `the emulator serves updateMetadata of CustomField and CustomObject, not ${rule}: delete the rule and create it again`);
+      if (rule !== undefined)
+        return fault(
+          reply,
+          'INVALID_OPERATION',
+          `the emulator serves updateMetadata of CustomField and CustomObject, not ${rule}: delete the rule and create it again`,
+        );
       const save = types[0] === 'CustomObject' ? updateObject : updateOne;
       const results = components.map((component) => save(parts, component));
       return respond(`<updateMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</updateMetadataResponse>`);
@@ -367,14 +487,12 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
     if (operation === 'createMetadata' && call) {
       // createMetadata(): at most 10 components, "All components must be of the same type in the same call";
       // one SaveResult per component, in order. The fault codes and wording are the emulator's.
-      const components = ((call.metadata as unknown[] | undefined) ?? []).map((c) => (c && typeof c === 'object' ? (c as Record<string, unknown>) : {}));
-      if (components.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many components: at most ${MAX_COMPONENTS} per call`);
-      const types = [...new Set(components.map((c) => textOf(c['@_type']) ?? ''))];
-      const other = types.find((t) => !SERVED_TYPES.has(t));
-      if (other !== undefined) return unusable(other);
-      if (types.length > 1) return fault(reply, 'INVALID_TYPE', `All components must be of the same type in the same call: ${types.join(', ')}`);
+      const read = componentsOf(call);
+      if ('refusal' in read) return refuse(read.refusal);
+      const { components, types } = read;
       const [type] = types;
-      if (type !== undefined && !isSharingRuleType(type)) return fault(reply, 'INVALID_OPERATION', `the emulator serves createMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
+      if (type !== undefined && !isSharingRuleType(type))
+        return fault(reply, 'INVALID_OPERATION', `the emulator serves createMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
       const results = type === undefined ? [] : components.map((component) => createRule(parts, type, component));
       return respond(`<createMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</createMetadataResponse>`);
     }
@@ -384,10 +502,15 @@ export function registerMetadataApi(app: FastifyInstance, parts: MetadataApiPart
       if (!SERVED_TYPES.has(type)) return unusable(type);
       const names = ((call.fullNames as unknown[] | undefined) ?? []).map((n) => textOf(n) ?? '');
       if (names.length > MAX_COMPONENTS) return fault(reply, 'LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`);
-      if (!isSharingRuleType(type)) return fault(reply, 'INVALID_OPERATION', `the emulator serves deleteMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
+      if (!isSharingRuleType(type))
+        return fault(reply, 'INVALID_OPERATION', `the emulator serves deleteMetadata of ${SHARING_RULE_TYPES.join(', ')}, not ${type}`);
       const results = names.map((name) => deleteRule(parts, type, name));
       return respond(`<deleteMetadataResponse>${results.map((r) => saveResultXml(r.fullName, r.errors)).join('')}</deleteMetadataResponse>`);
     }
-    return fault(reply, 'soapenv:Client', `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata, updateMetadata, createMetadata and deleteMetadata`);
+    return fault(
+      reply,
+      'soapenv:Client',
+      `No operation available for request {http://soap.sforce.com/2006/04/metadata}${operation ?? ''}: the emulator serves readMetadata, updateMetadata, createMetadata and deleteMetadata`,
+    );
   });
 }

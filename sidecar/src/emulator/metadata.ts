@@ -74,7 +74,7 @@ export interface ObjectDef {
 }
 
 /** Object-level elements of a custom object's source file (Metadata API "CustomObject"); absent when the file has none. */
-export interface CustomObjectDefinition {
+interface CustomObjectDefinition {
   pluralLabel?: string;
   deploymentStatus?: string;
   enableSharing?: boolean;
@@ -166,7 +166,7 @@ const parsePicklist = (node: Xml): Pick<FieldDef, 'picklistValues' | 'defaultVal
 };
 
 /** Parses one `<Field>.field-meta.xml` document into a field definition. */
-export const parseField = (xml: string, fileName: string): FieldDef => {
+const parseField = (xml: string, fileName: string): FieldDef => {
   const node = (parser.parse(xml) as Xml).CustomField as Xml | undefined;
   if (!node) throw new Error(`${fileName}: not a CustomField document`);
   const name = text(node, 'fullName') ?? basename(fileName).replace(/\.field-meta\.xml$/, '');
@@ -219,7 +219,14 @@ const findStandardObjectFields = async (root: string, standard: ReadonlySet<stri
   const entries = await readdir(root, { recursive: true });
   return entries
     .map((entry) => entry.split(sep))
-    .filter((parts) => parts.length >= 4 && parts.at(-4) === 'objects' && parts.at(-2) === 'fields' && standard.has(parts.at(-3) as string) && (parts.at(-1) as string).endsWith('.field-meta.xml'))
+    .filter(
+      (parts) =>
+        parts.length >= 4 &&
+        parts.at(-4) === 'objects' &&
+        parts.at(-2) === 'fields' &&
+        standard.has(parts.at(-3) as string) &&
+        (parts.at(-1) as string).endsWith('.field-meta.xml'),
+    )
     .map((parts) => ({ object: parts.at(-3) as string, file: join(root, ...parts) }))
     .sort((a, b) => a.file.localeCompare(b.file));
 };
@@ -240,7 +247,17 @@ const eventSystemFields = (): FieldDef[] =>
       ['CreatedDate', 'DateTime'],
       ['CreatedById', 'Lookup'],
     ] as Array<[string, FieldType]>
-  ).map(([name, type]) => ({ name, label: name, type, required: false, unique: false, externalId: false, caseSensitive: false, writable: false, ...(type === 'Lookup' ? { referenceTo: 'User' } : {}) }));
+  ).map(([name, type]) => ({
+    name,
+    label: name,
+    type,
+    required: false,
+    unique: false,
+    externalId: false,
+    caseSensitive: false,
+    writable: false,
+    ...(type === 'Lookup' ? { referenceTo: 'User' } : {}),
+  }));
 
 const objectDef = (name: string, label: string, keyPrefix: string, fields: FieldDef[]): ObjectDef => ({
   name,
@@ -323,7 +340,7 @@ export const loadSchema = async (root: string, namespace?: string): Promise<Sche
  * The writeback namespacer qualifies `__c`, `__r` and `__e` names only, so `__mdt` is qualified here
  * the same way (a name that already carries a namespace passes through).
  */
-export const qualifyType = (name: string, namespace: string | undefined): string =>
+const qualifyType = (name: string, namespace: string | undefined): string =>
   namespace && !/^[A-Za-z][A-Za-z0-9]*__[A-Za-z][A-Za-z0-9_]*__mdt$/.test(name) ? `${namespace}__${name}` : name;
 
 /**
@@ -354,7 +371,7 @@ const customMetadataStandardFields = (): FieldDef[] =>
   ).map(([name, type]) => ({ name, label: name, type, required: false, unique: false, externalId: false, caseSensitive: false, writable: false }));
 
 /** One custom metadata record as the package's source holds it, typed, with the type it belongs to. */
-export interface CustomMetadataRecord {
+interface CustomMetadataRecord {
   /** The type's API name as the org spells it (`ContainmentPlaybook__mdt`, namespaced when asked). */
   type: string;
   record: Record<string, string | number | boolean | null>;

@@ -34,12 +34,12 @@ export interface EmulatorStats {
 }
 
 /** The org's daily API allowance: every authorised data request counts one call. */
-export interface ApiAllowance {
+interface ApiAllowance {
   used: number;
   max: number;
 }
 
-export interface ServerParts {
+interface ServerParts {
   api: ApiAllowance;
   /** Blob bodies (EventLogFile.LogFile) by record id. */
   blobs: Map<string, Buffer>;
@@ -228,7 +228,8 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
    * https://developer.salesforce.com/blogs/2011/11/revoking-oauth-2-0-access-tokens-and-refresh-tokens
    */
   const revoke = (token: unknown): void => {
-    if (typeof token !== 'string' || token === '') throw new OAuthError('unsupported_token_type', 'no token to revoke: send token=<access token, refresh token or OauthToken.DeleteToken>');
+    if (typeof token !== 'string' || token === '')
+      throw new OAuthError('unsupported_token_type', 'no token to revoke: send token=<access token, refresh token or OauthToken.DeleteToken>');
     let revoked = auth.revoke(token);
     for (const record of store.records('OauthToken').filter((row) => row.DeleteToken === token || row.AccessToken === token)) {
       store.remove('OauthToken', record.Id as string);
@@ -279,9 +280,7 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     };
   });
 
-  app.get('/services/data', async () => [
-    { label: "Winter '25", url: `/services/data/v${CURRENT_VERSION}`, version: CURRENT_VERSION },
-  ]);
+  app.get('/services/data', async () => [{ label: "Winter '25", url: `/services/data/v${CURRENT_VERSION}`, version: CURRENT_VERSION }]);
 
   app.get<{ Params: VersionParams }>('/services/data/:version', { onRequest: authorised }, async (request) => {
     const version = versionOf(request.params);
@@ -324,7 +323,10 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
         if (typeof type !== 'string') throw new ApiError(400, 'INVALID_TYPE', 'Each record must name its sObject type in attributes.type');
         if (type.toLowerCase() !== object.name.toLowerCase()) throw new ApiError(400, 'INVALID_TYPE', `Record type ${type} does not match ${object.name}`);
       }
-      return save(records.map((body) => ({ object, body, externalIdField: field.name })), allOrNone);
+      return save(
+        records.map((body) => ({ object, body, externalIdField: field.name })),
+        allOrNone,
+      );
     },
   );
 
@@ -333,7 +335,8 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     reply.code(400).send(errors.map((error) => ({ message: error.message, errorCode: error.statusCode, fields: error.fields })));
 
   const recordBody = (body: unknown): Record<string, unknown> => {
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field names and values');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object of field names and values');
     return body as Record<string, unknown>;
   };
 
@@ -348,8 +351,11 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const body = recordBody(request.body);
     if (object.event) {
       const parsed = parseRecord(store.schema, object, body);
-      const missing = [...object.fields.values()].filter((field) => field.required && field.writable && (parsed.values.get(field.name) ?? null) === null).map((field) => field.name);
-      if (missing.length > 0) parsed.issues.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
+      const missing = [...object.fields.values()]
+        .filter((field) => field.required && field.writable && (parsed.values.get(field.name) ?? null) === null)
+        .map((field) => field.name);
+      if (missing.length > 0)
+        parsed.issues.push({ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing });
       if (parsed.issues.length > 0) return refused(reply, parsed.issues);
       const message = store.publish(object, parsed, auth.identity.userId);
       stats.eventsPublished += 1;
@@ -416,7 +422,9 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     if (!permitted('ManageUsers')) return new ApiError(400, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
     const locked = Object.keys(body).find((key) => key.toLowerCase() === 'ispasswordlocked');
     if (locked && (body[locked] === true || body[locked] === 'true')) {
-      return [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'IsPasswordLocked can be set to false through the API, not to true', fields: ['IsPasswordLocked'] }];
+      return [
+        { statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'IsPasswordLocked can be set to false through the API, not to true', fields: ['IsPasswordLocked'] },
+      ];
     }
     return undefined;
   };
@@ -428,9 +436,17 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
    */
   const updateRefusal = (object: ObjectDef, record: Record<string, unknown>, body: Record<string, unknown>): ApiError | RecordIssue[] | undefined => {
     if (object.name === 'PermissionSetAssignment') {
-      const createOnly = Object.keys(body).filter((key) => key !== 'attributes' && !ASSIGNMENT_UPDATABLE.has(key.toLowerCase()) && object.fieldsByLowerName.has(key.toLowerCase()));
+      const createOnly = Object.keys(body).filter(
+        (key) => key !== 'attributes' && !ASSIGNMENT_UPDATABLE.has(key.toLowerCase()) && object.fieldsByLowerName.has(key.toLowerCase()),
+      );
       if (createOnly.length > 0) {
-        return [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: `Unable to create/update fields: ${createOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, fields: createOnly }];
+        return [
+          {
+            statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE',
+            message: `Unable to create/update fields: ${createOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+            fields: createOnly,
+          },
+        ];
       }
       return assignmentRefusal(record);
     }
@@ -449,25 +465,31 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
   // sObject Rows, PATCH by id: updates one record; 204 without a body on success, the record's errors
   // as a 400 otherwise; an id the org does not have is 404 NOT_FOUND:
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
-  app.patch<{ Params: VersionParams & { sobject: string; id: string } }>('/services/data/:version/sobjects/:sobject/:id', { onRequest: authorised }, async (request, reply) => {
-    const version = versionOf(request.params);
-    stats.upsertRequests += 1;
-    const object = objectOf(store, request.params.sobject);
-    if (object.event) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-    const body = recordBody(request.body);
-    if (object.name === 'PermissionSetAssignment') {
-      const expiration = Object.keys(body).find((key) => key.toLowerCase() === 'expirationdate');
-      if (expiration && Number(version) < EXPIRATION_DATE_SINCE) throw new ApiError(400, 'INVALID_FIELD', `No such column '${expiration}' on sobject of type PermissionSetAssignment`);
-    }
-    const record = recordById(object, request.params.id);
-    if (Object.keys(body).some((key) => key.toLowerCase() === 'id')) throw new ApiError(400, 'INVALID_FIELD', 'Id cannot be specified in the body of an update', ['Id']);
-    const refusal = updateRefusal(object, record, body);
-    if (refusal instanceof ApiError) throw refusal;
-    if (refusal) return refused(reply, refusal);
-    const [result] = save([{ object, body, recordId: record.Id as string }], true);
-    if (!result?.success) return refused(reply, result?.errors ?? []);
-    return reply.code(204).send();
-  });
+  app.patch<{ Params: VersionParams & { sobject: string; id: string } }>(
+    '/services/data/:version/sobjects/:sobject/:id',
+    { onRequest: authorised },
+    async (request, reply) => {
+      const version = versionOf(request.params);
+      stats.upsertRequests += 1;
+      const object = objectOf(store, request.params.sobject);
+      if (object.event) throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      const body = recordBody(request.body);
+      if (object.name === 'PermissionSetAssignment') {
+        const expiration = Object.keys(body).find((key) => key.toLowerCase() === 'expirationdate');
+        if (expiration && Number(version) < EXPIRATION_DATE_SINCE)
+          throw new ApiError(400, 'INVALID_FIELD', `No such column '${expiration}' on sobject of type PermissionSetAssignment`);
+      }
+      const record = recordById(object, request.params.id);
+      if (Object.keys(body).some((key) => key.toLowerCase() === 'id'))
+        throw new ApiError(400, 'INVALID_FIELD', 'Id cannot be specified in the body of an update', ['Id']);
+      const refusal = updateRefusal(object, record, body);
+      if (refusal instanceof ApiError) throw refusal;
+      if (refusal) return refused(reply, refusal);
+      const [result] = save([{ object, body, recordId: record.Id as string }], true);
+      if (!result?.success) return refused(reply, result?.errors ?? []);
+      return reply.code(204).send();
+    },
+  );
 
   // sObject Rows, DELETE by id: 204 without a body; an id the org does not have is 404 NOT_FOUND:
   // https://developer.salesforce.com/docs/platform/api-rest/guide/dome-delete-record.html
@@ -478,28 +500,42 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
   // the session is not there, exactly as one that has ended (the REST API answers an id it cannot
   // resolve with 404). A client must therefore not read NOT_FOUND as proof that another user's session
   // ended unless it has Manage Users.
-  app.delete<{ Params: VersionParams & { sobject: string; id: string } }>('/services/data/:version/sobjects/:sobject/:id', { onRequest: authorised }, async (request, reply) => {
-    versionOf(request.params);
-    const object = objectOf(store, request.params.sobject);
-    if (object.event || object.customMetadata || (object.standard && !object.standard.deletable)) throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support delete`);
-    const record = recordById(object, request.params.id);
-    if (object.name === 'AuthSession' && !permitted('ManageUsers') && (typeof record.UsersId !== 'string' || toId18(record.UsersId) !== toId18(auth.identity.userId))) {
-      throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
-    }
-    if (object.name === 'PermissionSetAssignment') {
-      const refusal = assignmentRefusal(record);
-      if (refusal) throw refusal;
-    }
-    if (faults.take('lockRows')) throw new ApiError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record');
-    store.remove(object.name, record.Id as string);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: VersionParams & { sobject: string; id: string } }>(
+    '/services/data/:version/sobjects/:sobject/:id',
+    { onRequest: authorised },
+    async (request, reply) => {
+      versionOf(request.params);
+      const object = objectOf(store, request.params.sobject);
+      if (object.event || object.customMetadata || (object.standard && !object.standard.deletable))
+        throw new ApiError(400, 'INVALID_TYPE_FOR_OPERATION', `entity type ${object.name} does not support delete`);
+      const record = recordById(object, request.params.id);
+      if (
+        object.name === 'AuthSession' &&
+        !permitted('ManageUsers') &&
+        (typeof record.UsersId !== 'string' || toId18(record.UsersId) !== toId18(auth.identity.userId))
+      ) {
+        throw new ApiError(404, 'NOT_FOUND', 'The requested resource does not exist');
+      }
+      if (object.name === 'PermissionSetAssignment') {
+        const refusal = assignmentRefusal(record);
+        if (refusal) throw refusal;
+      }
+      if (faults.take('lockRows')) throw new ApiError(400, 'UNABLE_TO_LOCK_ROW', 'unable to obtain exclusive access to this record');
+      store.remove(object.name, record.Id as string);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: VersionParams; Querystring: { q?: string } }>('/services/data/:version/query', { onRequest: authorised }, async (request) => {
     const version = versionOf(request.params);
     stats.queries += 1;
     if (!request.query.q) throw new ApiError(400, 'MALFORMED_QUERY', 'A query string (q) is required');
-    const result = runQuery(store, request.query.q, version, { userId: auth.identity.userId, customizeApplication: permitted('CustomizeApplication'), manageUsers: permitted('ManageUsers'), holds: (permission) => permitted(permission as UserPermission) });
+    const result = runQuery(store, request.query.q, version, {
+      userId: auth.identity.userId,
+      customizeApplication: permitted('CustomizeApplication'),
+      manageUsers: permitted('ManageUsers'),
+      holds: (permission) => permitted(permission as UserPermission),
+    });
     return page(result.records, 0, result.totalSize, version);
   });
 
@@ -580,7 +616,9 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const ids = store.seed(object.name, body.records as Record<string, unknown>[]);
     return reply.code(201).send({ object: object.name, ids });
   });
-  app.delete<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => ({ deleted: store.clear(objectOf(store, request.params.sobject).name) }));
+  app.delete<{ Params: { sobject: string } }>('/__emulator/records/:sobject', async (request) => ({
+    deleted: store.clear(objectOf(store, request.params.sobject).name),
+  }));
   // A field's classification as an admin would set it in Setup: what FieldDefinition then shows.
   app.post('/__emulator/field-classifications', async (request, reply) => {
     const body = (request.body ?? {}) as { fullName?: unknown; securityClassification?: unknown; complianceGroup?: unknown };
@@ -598,11 +636,17 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
   app.post('/__emulator/org-wide-defaults', async (request, reply) => {
     const body = (request.body ?? {}) as { object?: unknown; sharingModel?: unknown; externalSharingModel?: unknown };
     const target = typeof body.object === 'string' ? parts.sharing.target(body.object) : undefined;
-    if (!target) throw new ApiError(404, 'NOT_FOUND', 'object must name an object the emulator keeps an org-wide default for (Account, Contact, Lead, Case or a custom object)');
+    if (!target)
+      throw new ApiError(
+        404,
+        'NOT_FOUND',
+        'object must name an object the emulator keeps an org-wide default for (Account, Contact, Lead, Case or a custom object)',
+      );
     const current = parts.sharing.get(target.object.name) as { sharingModel: string; externalSharingModel: string };
     const settings = {
       sharingModel: typeof body.sharingModel === 'string' && body.sharingModel !== '' ? body.sharingModel : current.sharingModel,
-      externalSharingModel: typeof body.externalSharingModel === 'string' && body.externalSharingModel !== '' ? body.externalSharingModel : current.externalSharingModel,
+      externalSharingModel:
+        typeof body.externalSharingModel === 'string' && body.externalSharingModel !== '' ? body.externalSharingModel : current.externalSharingModel,
     };
     const [problem] = parts.sharing.problems(target, settings);
     if (problem) throw new ApiError(400, problem.statusCode, problem.message);
@@ -615,7 +659,8 @@ export const buildServer = (parts: ServerParts): FastifyInstance => {
     const body = (request.body ?? {}) as { type?: unknown; rule?: unknown };
     const type = typeof body.type === 'string' ? body.type : '';
     if (!isSharingRuleType(type)) throw new ApiError(400, 'INVALID_TYPE', `type must be one of ${SHARING_RULE_TYPES.join(', ')}`);
-    if (!body.rule || typeof body.rule !== 'object' || Array.isArray(body.rule)) throw new ApiError(400, 'JSON_PARSER_ERROR', 'The body must be {"type": "SharingCriteriaRule", "rule": {"fullName": "Contact.Rule_Name", ...}}');
+    if (!body.rule || typeof body.rule !== 'object' || Array.isArray(body.rule))
+      throw new ApiError(400, 'JSON_PARSER_ERROR', 'The body must be {"type": "SharingCriteriaRule", "rule": {"fullName": "Contact.Rule_Name", ...}}');
     const input = sharingRuleInput(body.rule);
     const [problem] = parts.sharingRules.problems(type, input);
     if (problem) throw new ApiError(400, problem.statusCode, problem.message, problem.fields);

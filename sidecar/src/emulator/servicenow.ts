@@ -8,18 +8,18 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
  * https://www.servicenow.com/docs/r/api-reference/rest-apis/c_TableAPI.html
  */
 
-export interface ServiceNowUser {
+interface ServiceNowUser {
   username: string;
   password: string;
 }
 
-export interface ServiceNowOAuthClient {
+interface ServiceNowOAuthClient {
   clientId: string;
   clientSecret: string;
 }
 
 /** Faults for the next data requests (`/api/now/…`); token requests are never faulted. */
-export interface ServiceNowFaults {
+interface ServiceNowFaults {
   /** Next n data requests answer 503. */
   unavailable?: number;
   /** Next n authenticated data requests answer 429 `Rate limit exceeded` with `Retry-After`. */
@@ -36,7 +36,7 @@ export interface ServiceNowFaults {
   expireTokens?: boolean;
 }
 
-export interface ServiceNowEmulatorOptions {
+interface ServiceNowEmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -49,7 +49,7 @@ export interface ServiceNowEmulatorOptions {
   tokenTtlSeconds?: number;
 }
 
-export interface ServiceNowEmulatorStats {
+interface ServiceNowEmulatorStats {
   /** Data requests received, faulted ones included. */
   requests: number;
   tokensIssued: number;
@@ -64,7 +64,7 @@ export interface ServiceNowEmulatorStats {
   faultsInjected: { unavailable: number; rateLimited: number; dropConnections: number; dropResponses: number; tokensExpired: number };
 }
 
-export type ServiceNowRecord = Record<string, string>;
+type ServiceNowRecord = Record<string, string>;
 
 export interface ServiceNowEmulator {
   /** Instance URL, e.g. `http://127.0.0.1:40123`. */
@@ -120,7 +120,15 @@ const INCIDENT_DEFAULTS: ServiceNowRecord = {
   opened_by: '',
   sys_class_name: INCIDENT,
 };
-const INCIDENT_FIELDS = new Set([...Object.keys(INCIDENT_DEFAULTS), 'sys_id', 'sys_created_on', 'sys_created_by', 'sys_updated_on', 'sys_updated_by', 'sys_mod_count']);
+const INCIDENT_FIELDS = new Set([
+  ...Object.keys(INCIDENT_DEFAULTS),
+  'sys_id',
+  'sys_created_on',
+  'sys_created_by',
+  'sys_updated_on',
+  'sys_updated_by',
+  'sys_mod_count',
+]);
 const JOURNAL_FIELDS = new Set(['sys_id', 'element', 'element_id', 'name', 'value', 'sys_created_on', 'sys_created_by']);
 const FIELDS: Record<string, Set<string>> = { [INCIDENT]: INCIDENT_FIELDS, [JOURNAL]: JOURNAL_FIELDS };
 
@@ -150,7 +158,7 @@ const CONDITION = /^([a-z0-9_]+)(!=|=|LIKE|STARTSWITH|ENDSWITH|ISNOTEMPTY|ISEMPT
  * field is dropped and the rest still filters, as the instance does by default
  * (`glide.invalid_query.returns_no_rows` false).
  */
-export const parseEncodedQuery = (query: string, fields: ReadonlySet<string>): EncodedQuery => {
+const parseEncodedQuery = (query: string, fields: ReadonlySet<string>): EncodedQuery => {
   const parsed: EncodedQuery = { groups: [], order: [] };
   for (const part of query.split('^')) {
     if (part === '') continue;
@@ -359,7 +367,10 @@ export const startServiceNowEmulator = async (options: ServiceNowEmulatorOptions
 
   const render = (table: string, record: ServiceNowRecord, query: ListQuery): Record<string, unknown> => {
     const known = FIELDS[table] as Set<string>;
-    const requested = query.sysparm_fields?.split(',').map((field) => field.trim()).filter((field) => known.has(field));
+    const requested = query.sysparm_fields
+      ?.split(',')
+      .map((field) => field.trim())
+      .filter((field) => known.has(field));
     const names = requested && requested.length > 0 ? requested : Object.keys(record);
     const withLinks = query.sysparm_exclude_reference_link !== 'true';
     return Object.fromEntries(

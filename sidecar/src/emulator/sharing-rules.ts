@@ -17,7 +17,7 @@ export const isSharingRuleType = (type: string): type is SharingRuleType => (SHA
  * the channel program groups are left out: the older spellings are replaced, and Setup's sharing rule
  * page offers no manager or channel program groups.
  */
-export const SHARED_TO_KEYS: readonly string[] = [
+const SHARED_TO_KEYS: readonly string[] = [
   'allCustomerPortalUsers',
   'allInternalUsers',
   'allPartnerUsers',
@@ -35,7 +35,20 @@ export const SHARED_TO_KEYS: readonly string[] = [
 const EMPTY_SHARED_TO = new Set(['allCustomerPortalUsers', 'allInternalUsers', 'allPartnerUsers']);
 
 /** The FilterOperation enumeration of the Metadata API WSDL: the `operation` of a criteria item. */
-export const FILTER_OPERATIONS: readonly string[] = ['equals', 'notEqual', 'lessThan', 'greaterThan', 'lessOrEqual', 'greaterOrEqual', 'contains', 'notContain', 'startsWith', 'includes', 'excludes', 'within'];
+const FILTER_OPERATIONS: readonly string[] = [
+  'equals',
+  'notEqual',
+  'lessThan',
+  'greaterThan',
+  'lessOrEqual',
+  'greaterOrEqual',
+  'contains',
+  'notContain',
+  'startsWith',
+  'includes',
+  'excludes',
+  'within',
+];
 
 /** SharingBaseRule `accessLevel`: Read or Edit ("All" is for Account rules only, which the emulator does not offer). */
 const ACCESS_LEVELS: readonly string[] = ['Read', 'Edit'];
@@ -76,7 +89,7 @@ export interface SharingRule {
 }
 
 /** A stored rule and its type. */
-export interface StoredSharingRule {
+interface StoredSharingRule {
   type: SharingRuleType;
   rule: SharingRule;
 }
@@ -130,7 +143,7 @@ const booleanOf = (value: unknown): boolean | string | undefined => {
  * A component as a SOAP request (parsed XML) or a seeding call (JSON) carried it, before any check.
  * `sharedTo`/`sharedFrom` keep every element given, so that `problems` can refuse more than one.
  */
-export interface SharingRuleInput {
+interface SharingRuleInput {
   fullName: string;
   accessLevel?: string;
   accountSettings?: Record<string, string | undefined>;
@@ -224,7 +237,14 @@ export class SharingRules {
     const ruleName = dot < 0 ? input.fullName : input.fullName.slice(dot + 1);
     if (input.fullName === '') return [missing('fullName')];
     const target = objectName === '' ? undefined : this.defaults.target(objectName);
-    if (!target) return [problem('INVALID_CROSS_REFERENCE_KEY', `In field: fullName - no CustomObject named ${objectName || input.fullName} found: a ${type} full name is <Object>.<RuleName>`, ['fullName'])];
+    if (!target)
+      return [
+        problem(
+          'INVALID_CROSS_REFERENCE_KEY',
+          `In field: fullName - no CustomObject named ${objectName || input.fullName} found: a ${type} full name is <Object>.<RuleName>`,
+          ['fullName'],
+        ),
+      ];
     if (!validRuleName(ruleName)) {
       return [
         problem(
@@ -241,40 +261,65 @@ export class SharingRules {
     }
     if (input.label === undefined) problems.push(missing('label'));
     else if (input.label.length > 80) problems.push(problem('STRING_TOO_LONG', 'Label: data value too large (max length=80)', ['label']));
-    if (input.description !== undefined && input.description.length > 1000) problems.push(problem('STRING_TOO_LONG', 'Description: data value too large (max length=1000)', ['description']));
+    if (input.description !== undefined && input.description.length > 1000)
+      problems.push(problem('STRING_TOO_LONG', 'Description: data value too large (max length=1000)', ['description']));
     if (input.accessLevel === undefined) problems.push(missing('accessLevel'));
-    else if (!ACCESS_LEVELS.includes(input.accessLevel)) problems.push(problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Access Level: bad value for restricted picklist field: ${input.accessLevel}`, ['accessLevel']));
-    else if (type === 'SharingGuestRule' && input.accessLevel !== 'Read') problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `Access Level: a guest user sharing rule grants Read Only access, not ${input.accessLevel}`, ['accessLevel']));
+    else if (!ACCESS_LEVELS.includes(input.accessLevel))
+      problems.push(
+        problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Access Level: bad value for restricted picklist field: ${input.accessLevel}`, ['accessLevel']),
+      );
+    else if (type === 'SharingGuestRule' && input.accessLevel !== 'Read')
+      problems.push(
+        problem('FIELD_INTEGRITY_EXCEPTION', `Access Level: a guest user sharing rule grants Read Only access, not ${input.accessLevel}`, ['accessLevel']),
+      );
     if (input.accountSettings !== undefined) {
-      if (object.name !== 'Account') problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `accountSettings: only an Account sharing rule has account settings, not a ${object.name} rule`, ['accountSettings']));
+      if (object.name !== 'Account')
+        problems.push(
+          problem('FIELD_INTEGRITY_EXCEPTION', `accountSettings: only an Account sharing rule has account settings, not a ${object.name} rule`, [
+            'accountSettings',
+          ]),
+        );
       else {
         for (const key of ['caseAccessLevel', 'contactAccessLevel', 'opportunityAccessLevel']) {
           const value = input.accountSettings[key];
           if (value === undefined) problems.push(missing(`accountSettings.${key}`));
-          else if (!ACCOUNT_ACCESS_LEVELS.includes(value)) problems.push(problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${key}: bad value for restricted picklist field: ${value}`, [`accountSettings.${key}`]));
+          else if (!ACCOUNT_ACCESS_LEVELS.includes(value))
+            problems.push(
+              problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${key}: bad value for restricted picklist field: ${value}`, [`accountSettings.${key}`]),
+            );
         }
       }
     }
     problems.push(...sharedToProblems('sharedTo', input.sharedTo));
     if (type === 'SharingGuestRule' && input.sharedTo && Object.keys(input.sharedTo).some((key) => key !== 'guestUser')) {
-      problems.push(problem('FIELD_INTEGRITY_EXCEPTION', 'sharedTo: a guest user sharing rule shares records with a site guest user (guestUser)', ['sharedTo']));
+      problems.push(
+        problem('FIELD_INTEGRITY_EXCEPTION', 'sharedTo: a guest user sharing rule shares records with a site guest user (guestUser)', ['sharedTo']),
+      );
     }
     if (type !== 'SharingGuestRule' && input.sharedTo && Object.keys(input.sharedTo).includes('guestUser')) {
       problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `sharedTo: guestUser is available only in a SharingGuestRule, not a ${type}`, ['sharedTo']));
     }
     if (type === 'SharingOwnerRule') {
       problems.push(...sharedToProblems('sharedFrom', input.sharedFrom));
-      if (input.criteriaItems !== undefined || input.booleanFilter !== undefined) problems.push(problem('FIELD_INTEGRITY_EXCEPTION', 'criteriaItems: an owner sharing rule has no criteria; use a SharingCriteriaRule', ['criteriaItems']));
+      if (input.criteriaItems !== undefined || input.booleanFilter !== undefined)
+        problems.push(
+          problem('FIELD_INTEGRITY_EXCEPTION', 'criteriaItems: an owner sharing rule has no criteria; use a SharingCriteriaRule', ['criteriaItems']),
+        );
     } else {
-      if (input.sharedFrom !== undefined) problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `sharedFrom: only an owner sharing rule has sharedFrom, not a ${type}`, ['sharedFrom']));
+      if (input.sharedFrom !== undefined)
+        problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `sharedFrom: only an owner sharing rule has sharedFrom, not a ${type}`, ['sharedFrom']));
       const items = input.criteriaItems ?? [];
       if (items.length === 0) problems.push(missing('criteriaItems'));
       items.forEach((item, index) => {
         const at = `criteriaItems[${index}]`;
         if (item.field === undefined) problems.push(missing(`${at}.field`));
-        else if (!object.fieldsByLowerName.has(item.field.toLowerCase())) problems.push(problem('INVALID_FIELD', `No such column '${item.field}' on entity '${object.name}'`, [`${at}.field`]));
+        else if (!object.fieldsByLowerName.has(item.field.toLowerCase()))
+          problems.push(problem('INVALID_FIELD', `No such column '${item.field}' on entity '${object.name}'`, [`${at}.field`]));
         if (item.operation === undefined) problems.push(missing(`${at}.operation`));
-        else if (!FILTER_OPERATIONS.includes(item.operation)) problems.push(problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Operator: bad value for restricted picklist field: ${item.operation}`, [`${at}.operation`]));
+        else if (!FILTER_OPERATIONS.includes(item.operation))
+          problems.push(
+            problem('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `Operator: bad value for restricted picklist field: ${item.operation}`, [`${at}.operation`]),
+          );
         if (item.valueField !== undefined && !object.fieldsByLowerName.has(item.valueField.toLowerCase())) {
           problems.push(problem('INVALID_FIELD', `No such column '${item.valueField}' on entity '${object.name}'`, [`${at}.valueField`]));
         }
@@ -282,7 +327,11 @@ export class SharingRules {
       if (input.booleanFilter !== undefined) {
         const numbers = (input.booleanFilter.match(/\d+/g) ?? []).map(Number);
         if (!BOOLEAN_FILTER.test(input.booleanFilter) || numbers.some((n) => n < 1 || n > items.length)) {
-          problems.push(problem('FIELD_INTEGRITY_EXCEPTION', `booleanFilter: ${input.booleanFilter} is not filter logic over conditions 1 to ${items.length}`, ['booleanFilter']));
+          problems.push(
+            problem('FIELD_INTEGRITY_EXCEPTION', `booleanFilter: ${input.booleanFilter} is not filter logic over conditions 1 to ${items.length}`, [
+              'booleanFilter',
+            ]),
+          );
         }
       }
     }
@@ -346,11 +395,16 @@ function sharedToProblems(field: 'sharedTo' | 'sharedFrom', sharedTo: Record<str
   if (sharedTo === undefined) return [missing(field)];
   const keys = Object.keys(sharedTo);
   const unknown = keys.filter((key) => !SHARED_TO_KEYS.includes(key));
-  if (unknown.length > 0) return [problem('FIELD_INTEGRITY_EXCEPTION', `${field}: ${unknown.join(', ')} is not a SharedTo a sharing rule can use (${SHARED_TO_KEYS.join(', ')})`, [field])];
-  if (keys.length !== 1) return [problem('FIELD_INTEGRITY_EXCEPTION', `${field}: name exactly one group of users, not ${keys.length === 0 ? 'none' : keys.join(' and ')}`, [field])];
+  if (unknown.length > 0)
+    return [
+      problem('FIELD_INTEGRITY_EXCEPTION', `${field}: ${unknown.join(', ')} is not a SharedTo a sharing rule can use (${SHARED_TO_KEYS.join(', ')})`, [field]),
+    ];
+  if (keys.length !== 1)
+    return [problem('FIELD_INTEGRITY_EXCEPTION', `${field}: name exactly one group of users, not ${keys.length === 0 ? 'none' : keys.join(' and ')}`, [field])];
   const key = keys[0] as string;
   const values = sharedTo[key] ?? [];
   if (EMPTY_SHARED_TO.has(key)) return [];
-  if (values.length !== 1 || (values[0] ?? '').trim() === '') return [problem('FIELD_INTEGRITY_EXCEPTION', `${field}: ${key} must name exactly one ${key.replace(/AndSubordinates.*$/, '')} by developer name`, [field])];
+  if (values.length !== 1 || (values[0] ?? '').trim() === '')
+    return [problem('FIELD_INTEGRITY_EXCEPTION', `${field}: ${key} must name exactly one ${key.replace(/AndSubordinates.*$/, '')} by developer name`, [field])];
   return [];
 }

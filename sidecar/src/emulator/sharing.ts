@@ -4,7 +4,7 @@ import type { ObjectDef, Schema } from './metadata.js';
  * The SharingModel enumeration of the Metadata API ("CustomObject", Metadata API Developer Guide):
  * the values `sharingModel` (internal org-wide default) and `externalSharingModel` may take.
  */
-export const SHARING_MODELS: readonly string[] = [
+const SHARING_MODELS: readonly string[] = [
   'Private',
   'Read',
   'ReadSelect',
@@ -48,7 +48,10 @@ const WIDTH: Readonly<Record<string, number>> = { Private: 0, Read: 1, ReadWrite
  */
 const STANDARD: Readonly<Record<string, { start: OrgWideDefault; offered: readonly string[] }>> = {
   Account: { start: { sharingModel: 'ReadWrite', externalSharingModel: 'Private' }, offered: ['Private', 'Read', 'ReadWrite'] },
-  Contact: { start: { sharingModel: 'ControlledByParent', externalSharingModel: 'ControlledByParent' }, offered: ['Private', 'Read', 'ReadWrite', 'ControlledByParent'] },
+  Contact: {
+    start: { sharingModel: 'ControlledByParent', externalSharingModel: 'ControlledByParent' },
+    offered: ['Private', 'Read', 'ReadWrite', 'ControlledByParent'],
+  },
   Lead: { start: { sharingModel: 'ReadWriteTransfer', externalSharingModel: 'Private' }, offered: ['Private', 'Read', 'ReadWrite', 'ReadWriteTransfer'] },
   Case: { start: { sharingModel: 'ReadWriteTransfer', externalSharingModel: 'Private' }, offered: ['Private', 'Read', 'ReadWrite', 'ReadWriteTransfer'] },
 };
@@ -121,12 +124,23 @@ export class OrgWideDefaults {
    */
   problems(target: SharingTarget, settings: OrgWideDefault): SharingProblem[] {
     const problems: SharingProblem[] = [];
-    for (const [field, label] of [['sharingModel', 'Default Internal Access'], ['externalSharingModel', 'Default External Access']] as const) {
+    for (const [field, label] of [
+      ['sharingModel', 'Default Internal Access'],
+      ['externalSharingModel', 'Default External Access'],
+    ] as const) {
       const value = settings[field];
       if (!SHARING_MODELS.includes(value)) {
-        problems.push({ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${label}: bad value for restricted picklist field: ${value}`, fields: [field] });
+        problems.push({
+          statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          message: `${label}: bad value for restricted picklist field: ${value}`,
+          fields: [field],
+        });
       } else if (!target.offered.includes(value)) {
-        problems.push({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: `${label}: ${value} is not available for ${target.object.name} (${target.offered.join(', ')})`, fields: [field] });
+        problems.push({
+          statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+          message: `${label}: ${value} is not available for ${target.object.name} (${target.offered.join(', ')})`,
+          fields: [field],
+        });
       }
     }
     if (problems.length > 0) return problems;

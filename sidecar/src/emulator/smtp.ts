@@ -7,13 +7,13 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
  * are configured, keeps every message it accepts, and answers with faults on demand.
  */
 
-export interface SmtpUser {
+interface SmtpUser {
   username: string;
   password: string;
 }
 
 /** Faults for the next messages, checked in this order once a message's data has arrived. */
-export interface SmtpFaults {
+interface SmtpFaults {
   /** The next n messages lose their connection at MAIL FROM: nothing is received. */
   dropConnections?: number;
   /** The next n messages are answered `421 4.3.0 Service shutting down, try again later` (temporary). */
@@ -24,7 +24,7 @@ export interface SmtpFaults {
   reply550?: number;
 }
 
-export interface SmtpEmulatorOptions {
+interface SmtpEmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
@@ -34,7 +34,7 @@ export interface SmtpEmulatorOptions {
 }
 
 /** A message as received: its envelope, its headers (names lower-cased, folded lines joined) and its body. */
-export interface ReceivedMail {
+interface ReceivedMail {
   envelope: { from: string; to: string[] };
   /** The user who authenticated, if any. */
   user?: string;
@@ -45,7 +45,7 @@ export interface ReceivedMail {
   queueId: string;
 }
 
-export interface SmtpEmulatorStats {
+interface SmtpEmulatorStats {
   connections: number;
   authFailures: number;
   accepted: number;
@@ -71,7 +71,7 @@ const REPLIES: Record<Exclude<FaultName, 'dropConnections'>, [number, string]> =
 };
 
 /** Splits a message at its first blank line; unfolds and lower-cases the header names (RFC 5322 §2.2.3). */
-export function parseMail(raw: string): { headers: Record<string, string>; body: string } {
+function parseMail(raw: string): { headers: Record<string, string>; body: string } {
   const split = raw.search(/\r?\n\r?\n/);
   const head = split === -1 ? raw : raw.slice(0, split);
   const body = split === -1 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
@@ -89,7 +89,12 @@ const smtpError = (code: number, message: string): Error & { responseCode: numbe
 export async function startSmtpEmulator(options: SmtpEmulatorOptions = {}): Promise<SmtpEmulator> {
   const users = new Map((options.users ?? []).map((user) => [user.username, user.password]));
   const pending: Required<SmtpFaults> = { dropConnections: 0, reply421: 0, reply451: 0, reply550: 0 };
-  const stats: SmtpEmulatorStats = { connections: 0, authFailures: 0, accepted: 0, faultsInjected: { dropConnections: 0, reply421: 0, reply451: 0, reply550: 0 } };
+  const stats: SmtpEmulatorStats = {
+    connections: 0,
+    authFailures: 0,
+    accepted: 0,
+    faultsInjected: { dropConnections: 0, reply421: 0, reply451: 0, reply550: 0 },
+  };
   const received: ReceivedMail[] = [];
   const setFaults = (faults: SmtpFaults): void => {
     for (const name of FAULTS) {

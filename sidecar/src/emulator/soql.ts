@@ -52,7 +52,8 @@ const resolvePath = (store: OrgStore, object: ObjectDef, dotted: string): Path =
     const lookupName = current.relationships.get(part) ?? [...current.relationships].find(([name]) => name.toLowerCase() === part.toLowerCase())?.[1];
     const lookup = lookupName ? current.fields.get(lookupName) : undefined;
     const next = lookup?.referenceTo ? store.object(lookup.referenceTo) : undefined;
-    if (!lookup || !next) throw new ApiError(400, 'INVALID_FIELD', `Didn't understand relationship '${part}' in field path. No such column '${dotted}' on entity '${object.name}'`);
+    if (!lookup || !next)
+      throw new ApiError(400, 'INVALID_FIELD', `Didn't understand relationship '${part}' in field path. No such column '${dotted}' on entity '${object.name}'`);
     hops.push(lookup);
     objects.push(next);
     current = next;
@@ -134,7 +135,13 @@ const compare = (field: FieldDef, actual: FieldValue, operator: string, literal:
 };
 
 const likeMatcher = (pattern: string): RegExp =>
-  new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
+  new RegExp(
+    `^${pattern
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/%/g, '.*')
+      .replace(/_/g, '.')}$`,
+    'is',
+  );
 
 const conditionMatcher = (store: OrgStore, object: ObjectDef, condition: Condition): ((record: StoredRecord) => boolean) => {
   if (!('field' in condition) || typeof condition.field !== 'string') {
@@ -145,7 +152,9 @@ const conditionMatcher = (store: OrgStore, object: ObjectDef, condition: Conditi
   const n = 'dateLiteralVariable' in condition ? (condition.dateLiteralVariable as number | undefined) : undefined;
   const raw = condition.value;
   if (operator === 'IN' || operator === 'NOT IN') {
-    const values = (Array.isArray(raw) ? raw : [raw]).map((item) => comparable(path.field, literalValue(String(item), condition.literalType as string, n) as FieldValue));
+    const values = (Array.isArray(raw) ? raw : [raw]).map((item) =>
+      comparable(path.field, literalValue(String(item), condition.literalType as string, n) as FieldValue),
+    );
     return (record) => values.includes(comparable(path.field, readPath(store, record, path))) === (operator === 'IN');
   }
   const literal = literalValue(String(raw), condition.literalType as string, n);
@@ -299,13 +308,13 @@ const aggregate = (store: OrgStore, object: ObjectDef, fields: SelectField[], qu
   }));
 };
 
-export interface QueryResult {
+interface QueryResult {
   totalSize: number;
   records: Row[];
 }
 
 /** Who runs a query, for the objects whose rows depend on the user's permissions. */
-export interface QueryViewer {
+interface QueryViewer {
   userId: string;
   customizeApplication: boolean;
   /** Manage Users: UserLogin needs it, and AuthSession shows other users' sessions with it. */
@@ -333,15 +342,22 @@ const permissionAccessRow = (object: ObjectDef, viewer: QueryViewer | undefined)
  * `AuthSession`: "For a user, only their own sessions are available, while administrators can see
  * all sessions" (the administrator's permission taken to be Manage Users, as for UserLogin).
  */
-const visible = (object: ObjectDef, viewer: QueryViewer | undefined) => (record: StoredRecord): boolean => {
-  if (viewer === undefined) return true;
-  if (object.name === 'OauthToken') return viewer.customizeApplication || record.UserId === viewer.userId;
-  if (object.name === 'AuthSession') return viewer.manageUsers === true || (typeof record.UsersId === 'string' && toId18(record.UsersId) === toId18(viewer.userId));
-  return true;
-};
+const visible =
+  (object: ObjectDef, viewer: QueryViewer | undefined) =>
+  (record: StoredRecord): boolean => {
+    if (viewer === undefined) return true;
+    if (object.name === 'OauthToken') return viewer.customizeApplication || record.UserId === viewer.userId;
+    if (object.name === 'AuthSession')
+      return viewer.manageUsers === true || (typeof record.UsersId === 'string' && toId18(record.UsersId) === toId18(viewer.userId));
+    return true;
+  };
 
 const unsupportedType = (name: string): ApiError =>
-  new ApiError(400, 'INVALID_TYPE', `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`);
+  new ApiError(
+    400,
+    'INVALID_TYPE',
+    `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name.`,
+  );
 
 /**
  * Objects a user without a permission cannot query at all, answered as an org answers an object the
@@ -361,7 +377,11 @@ const ENTITY_FILTERS = new Set(['entitydefinitionid', 'entitydefinition.qualifie
  */
 const checkFieldDefinitionQuery = (fields: SelectField[], query: Query, where: Token[]): void => {
   if (fields.some((field) => field.type === 'FieldFunctionExpression') || clauses(query.groupBy).length > 0) {
-    throw new ApiError(400, 'MALFORMED_QUERY', 'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.');
+    throw new ApiError(
+      400,
+      'MALFORMED_QUERY',
+      'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.',
+    );
   }
   if (where.includes('OR')) throw new ApiError(400, 'MALFORMED_QUERY', 'Disjunctions not supported');
   const conditions = where.filter((token): token is Condition => typeof token !== 'string');
@@ -371,7 +391,11 @@ const checkFieldDefinitionQuery = (fields: SelectField[], query: Query, where: T
   }
   const bounded = conditions.some((c) => 'field' in c && typeof c.field === 'string' && operatorOf(c) === '=' && ENTITY_FILTERS.has(c.field.toLowerCase()));
   if (!bounded) {
-    throw new ApiError(400, 'MALFORMED_QUERY', "FieldDefinition queries must filter on one object: EntityDefinition.QualifiedApiName = '…', EntityDefinition.DurableId = '…' or EntityDefinitionId = '…'");
+    throw new ApiError(
+      400,
+      'MALFORMED_QUERY',
+      "FieldDefinition queries must filter on one object: EntityDefinition.QualifiedApiName = '…', EntityDefinition.DurableId = '…' or EntityDefinitionId = '…'",
+    );
   }
 };
 
@@ -381,7 +405,7 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
   try {
     query = parseQuery(soql);
   } catch (error) {
-    throw new ApiError(400, 'MALFORMED_QUERY', error instanceof Error ? error.message.split('\n')[0] ?? 'malformed query' : 'malformed query');
+    throw new ApiError(400, 'MALFORMED_QUERY', error instanceof Error ? (error.message.split('\n')[0] ?? 'malformed query') : 'malformed query');
   }
   const object = query.sObject ? store.object(query.sObject) : undefined;
   if (!object || inaccessible(object, viewer)) throw unsupportedType(query.sObject ?? '');
@@ -392,7 +416,10 @@ export const runQuery = (store: OrgStore, soql: string, apiVersion: string, view
   if (object.name === 'FieldDefinition') checkFieldDefinitionQuery(fields, query, where);
   const matches = predicate(store, object, where);
   const rows = object.name === 'UserPermissionAccess' ? [permissionAccessRow(object, viewer)] : store.records(object.name);
-  const selected = rows.filter(visible(object, viewer)).filter(matches).sort(sorter(store, object, query));
+  const selected = rows
+    .filter(visible(object, viewer))
+    .filter(matches)
+    .sort(sorter(store, object, query));
   // FieldDefinition ignores LIMIT and OFFSET (Tooling API, "SOQL Operation Limitations").
   const window = <T>(rows: T[]): T[] =>
     object.name === 'FieldDefinition' ? rows : rows.slice(query.offset ?? 0, query.limit === undefined ? undefined : (query.offset ?? 0) + query.limit);

@@ -37,7 +37,7 @@ const audit = (created = true, modified = true): Spec[] => [
 ];
 
 /** The 14 critical permissions of the detector, and the ones the collectors' user needs. */
-export const PERMISSION_FIELDS = [
+const PERMISSION_FIELDS = [
   'ModifyAllData',
   'ViewAllData',
   'ManageUsers',

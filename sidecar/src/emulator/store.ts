@@ -24,7 +24,7 @@ export interface SaveRequest {
   recordId?: string;
 }
 
-export interface SaveOptions {
+interface SaveOptions {
   allOrNone: boolean;
   /** Asked once per record; true makes that record fail with UNABLE_TO_LOCK_ROW. */
   lockFails?: () => boolean;
@@ -43,8 +43,7 @@ const ROLLED_BACK: RecordIssue = {
   fields: [],
 };
 
-const indexKey = (field: FieldDef, value: FieldValue): string =>
-  field.caseSensitive ? String(value) : String(value).toLowerCase();
+const indexKey = (field: FieldDef, value: FieldValue): string => (field.caseSensitive ? String(value) : String(value).toLowerCase());
 
 const isIndexed = (field: FieldDef): boolean => field.externalId || field.unique;
 
@@ -154,13 +153,7 @@ export class OrgStore {
     return new Set([...seen.values()].filter((indexes) => indexes.length > 1).flat());
   }
 
-  private stage(
-    request: SaveRequest,
-    parsed: ParsedRecord,
-    issues: RecordIssue[],
-    claimed: Map<string, string>,
-    userId: string,
-  ): Pending | undefined {
+  private stage(request: SaveRequest, parsed: ParsedRecord, issues: RecordIssue[], claimed: Map<string, string>, userId: string): Pending | undefined {
     const { object } = request;
     let existing: StoredRecord | undefined;
     if (request.externalIdField) {
@@ -177,7 +170,9 @@ export class OrgStore {
     this.resolveReferences(object, parsed, issues);
     const now = systemTimestamp();
     // An update moves on the audit fields the object has (PermissionSetAssignment and UserLogin lack some).
-    const audit = Object.fromEntries(Object.entries({ LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }).filter(([field]) => object.fields.has(field)));
+    const audit = Object.fromEntries(
+      Object.entries({ LastModifiedDate: now, SystemModstamp: now, LastModifiedById: userId }).filter(([field]) => object.fields.has(field)),
+    );
     const record: StoredRecord = existing ? { ...existing, ...Object.fromEntries(parsed.values), ...audit } : this.newRecord(object, parsed, now, userId);
     this.checkRequired(object, record, issues);
     this.checkUnique(object, record, issues, claimed);
@@ -196,7 +191,16 @@ export class OrgStore {
     if (name?.type === 'AutoNumber') record.Name = formatAutoNumber(name.displayFormat ?? '{0}', counter);
     else if (object.standard && object.fields.has('FirstName')) record.Name = personName(record);
     else if (name && (record.Name === null || record.Name === undefined)) record.Name = id;
-    const system: StoredRecord = { Id: id, CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, CreatedById: userId, LastModifiedById: userId, OwnerId: userId, IsDeleted: false };
+    const system: StoredRecord = {
+      Id: id,
+      CreatedDate: now,
+      LastModifiedDate: now,
+      SystemModstamp: now,
+      CreatedById: userId,
+      LastModifiedById: userId,
+      OwnerId: userId,
+      IsDeleted: false,
+    };
     for (const [field, value] of Object.entries(system)) if (object.fields.has(field) && (field === 'Id' || !(field in record))) record[field] = value;
     return record;
   }
@@ -244,7 +248,13 @@ export class OrgStore {
       if (typeof record.Id !== 'string') record.Id = this.nextId(object);
       if (object.standard && object.fields.has('FirstName') && object.fields.has('Name') && record.Name === null) record.Name = personName(record);
       const previous = table.get(record.Id);
-      this.commit({ object, record: previous ? { ...previous, ...Object.fromEntries(Object.entries(record).filter(([key]) => key in (bodies[ids.length] ?? {}) || key === 'Id')) } : record, created: !previous });
+      this.commit({
+        object,
+        record: previous
+          ? { ...previous, ...Object.fromEntries(Object.entries(record).filter(([key]) => key in (bodies[ids.length] ?? {}) || key === 'Id')) }
+          : record,
+        created: !previous,
+      });
       ids.push(record.Id);
     }
     return ids;
@@ -260,8 +270,11 @@ export class OrgStore {
     if (typeof record.Id === 'string') return;
     if (object.customMetadata) {
       const name = record.DeveloperName;
-      if (typeof name !== 'string') throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `record ${index}: a custom metadata record needs its DeveloperName (or Id)`);
-      const existing = this.records(object.name).find((stored) => typeof stored.DeveloperName === 'string' && stored.DeveloperName.toLowerCase() === name.toLowerCase());
+      if (typeof name !== 'string')
+        throw new ApiError(400, 'REQUIRED_FIELD_MISSING', `record ${index}: a custom metadata record needs its DeveloperName (or Id)`);
+      const existing = this.records(object.name).find(
+        (stored) => typeof stored.DeveloperName === 'string' && stored.DeveloperName.toLowerCase() === name.toLowerCase(),
+      );
       if (existing) record.Id = existing.Id as string;
       else {
         record.MasterLabel ??= (record.Label as string | undefined) ?? name;
@@ -379,7 +392,14 @@ export class OrgStore {
     const object = this.schema.get('UserLogin');
     if (!object || this.records('UserLogin').some((login) => login.UserId === user.Id)) return;
     const now = systemTimestamp();
-    const login: StoredRecord = { Id: this.nextId(object), UserId: user.Id as string, IsFrozen: false, IsPasswordLocked: false, LastModifiedDate: now, LastModifiedById: user.Id as string };
+    const login: StoredRecord = {
+      Id: this.nextId(object),
+      UserId: user.Id as string,
+      IsFrozen: false,
+      IsPasswordLocked: false,
+      LastModifiedDate: now,
+      LastModifiedById: user.Id as string,
+    };
     this.commit({ object, record: login, created: true });
   }
 
@@ -414,8 +434,7 @@ export class OrgStore {
   }
 }
 
-const personName = (record: StoredRecord): string =>
-  [record.FirstName, record.LastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
+const personName = (record: StoredRecord): string => [record.FirstName, record.LastName].filter((part) => typeof part === 'string' && part !== '').join(' ');
 
 /** Now, to the second: Salesforce keeps CreatedDate, LastModifiedDate and SystemModstamp without milliseconds. */
 const systemTimestamp = (): string => formatDateTime(new Date(Math.floor(Date.now() / 1_000) * 1_000));

@@ -5,7 +5,7 @@ import type { FieldDef, ObjectDef, Schema } from './metadata.js';
 export type FieldValue = string | number | boolean | null;
 
 /** A lookup written by the parent's external id: `Parent__r: { ExtId__c: 'x' }`. */
-export interface ExternalReference {
+interface ExternalReference {
   field: string;
   target: string;
   externalIdField: string;

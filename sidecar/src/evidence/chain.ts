@@ -11,8 +11,8 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-export const EVIDENCE_KINDS = ['verdict', 'incident-revision', 'notification-attempt', 'review-decision', 'milestone'] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+const EVIDENCE_KINDS = ['verdict', 'incident-revision', 'notification-attempt', 'review-decision', 'milestone'] as const;
+type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 /** The `prev` of an org's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -44,16 +44,15 @@ export interface EvidenceEntry {
   hash: string;
 }
 
-export interface ChainHead {
+interface ChainHead {
   seq: number;
   hash: string;
 }
 
-export type ChainFault = 'malformed' | 'out-of-sequence' | 'wrong-org' | 'hash-mismatch' | 'broken-link';
+type ChainFault = 'malformed' | 'out-of-sequence' | 'wrong-org' | 'hash-mismatch' | 'broken-link';
 
 /** `at` is the seq where the chain first stops holding together. */
-export type ChainVerification =
-  { ok: true; head: ChainHead } | { ok: false; at: number; reason: ChainFault; detail: string };
+type ChainVerification = { ok: true; head: ChainHead } | { ok: false; at: number; reason: ChainFault; detail: string };
 
 /**
  * Canonical JSON, the bytes every hash and signature here covers: object keys sorted by
@@ -80,8 +79,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The entry that follows `prev` (undefined for an org's first entry). `data` is copied, so later changes to it do not reach the log. */
 export function appendEntry(prev: EvidenceEntry | undefined, input: EvidenceInput): EvidenceEntry {
-  if (prev && prev.orgId !== input.orgId)
-    throw new Error('an evidence entry must belong to the org of the entry before it');
+  if (prev && prev.orgId !== input.orgId) throw new Error('an evidence entry must belong to the org of the entry before it');
   if (!EVIDENCE_KINDS.includes(input.kind)) throw new Error(`unknown evidence kind ${String(input.kind)}`);
   if (input.orgId === '' || input.subject === '') throw new Error('an evidence entry needs an org and a subject');
   const at = new Date(input.at);
@@ -111,7 +109,7 @@ export function verifyChain(entries: readonly EvidenceEntry[]): ChainVerificatio
 }
 
 /** A stretch of consecutive seqs in a bundle, anchored by the hash of its last entry. */
-export interface BundleRun {
+interface BundleRun {
   from: number;
   to: number;
   /** The `hash` of the entry at `to`. */
@@ -137,13 +135,13 @@ export interface BundleManifest {
   publicKey: string;
 }
 
-export interface EvidenceBundle {
+interface EvidenceBundle {
   /** One canonical JSON entry per line, in seq order, each line ending in `\n`. */
   lines: string;
   manifest: BundleManifest;
 }
 
-export interface ExportBundleOptions {
+interface ExportBundleOptions {
   /** Export only the entries about this incident. */
   incidentKey?: string;
   /** An Ed25519 private key (PKCS#8 PEM). */
@@ -181,10 +179,7 @@ export function exportBundle(entries: readonly EvidenceEntry[], options: ExportB
   const first = selected[0];
   const last = selected[selected.length - 1];
   if (!first || !last) throw new Error('no evidence entries to export');
-  const privateKey = ed25519Key(
-    typeof options.signingKey === 'string' ? createPrivateKey(options.signingKey) : options.signingKey,
-    'private',
-  );
+  const privateKey = ed25519Key(typeof options.signingKey === 'string' ? createPrivateKey(options.signingKey) : options.signingKey, 'private');
   const unsigned: Omit<BundleManifest, 'signature'> = {
     format: BUNDLE_FORMAT,
     orgId: first.orgId,
@@ -201,17 +196,10 @@ export function exportBundle(entries: readonly EvidenceEntry[], options: ExportB
   return { lines: selected.map((e) => `${canonicalJson(e)}\n`).join(''), manifest: { ...unsigned, signature } };
 }
 
-export type BundleFault =
-  | ChainFault
-  | 'malformed-manifest'
-  | 'untrusted-key'
-  | 'bad-signature'
-  | 'missing-entry'
-  | 'unexpected-entry'
-  | 'anchor-mismatch';
+type BundleFault = ChainFault | 'malformed-manifest' | 'untrusted-key' | 'bad-signature' | 'missing-entry' | 'unexpected-entry' | 'anchor-mismatch';
 
 /** On failure, `at` is the seq where the bundle first stops holding together, when the fault has one. */
-export type BundleVerification =
+type BundleVerification =
   | {
       ok: true;
       orgId: string;
@@ -223,7 +211,7 @@ export type BundleVerification =
     }
   | { ok: false; at?: number; reason: BundleFault; detail: string };
 
-export interface VerifyBundleOptions {
+interface VerifyBundleOptions {
   /**
    * The exporter's public key as you know it from elsewhere. Without it the bundle is checked
    * against the key it carries, which proves integrity but not who signed: anyone can cut a
@@ -234,11 +222,7 @@ export interface VerifyBundleOptions {
 }
 
 /** Checks a bundle from `exportBundle`: the manifest's signature and key, then every entry against the signed runs. */
-export function verifyBundle(
-  lines: string,
-  manifest: BundleManifest,
-  options: VerifyBundleOptions = {},
-): BundleVerification {
+export function verifyBundle(lines: string, manifest: BundleManifest, options: VerifyBundleOptions = {}): BundleVerification {
   const shapeProblem = manifestProblem(manifest);
   if (shapeProblem) return { ok: false, reason: 'malformed-manifest', detail: shapeProblem };
   let signer: KeyObject;
@@ -271,8 +255,7 @@ export function verifyBundle(
     for (let seq = run.from; seq <= run.to; seq += 1) {
       const text = rows[row];
       row += 1;
-      if (text === undefined)
-        return { ok: false, at: seq, reason: 'missing-entry', detail: `the bundle ends before seq ${seq}` };
+      if (text === undefined) return { ok: false, at: seq, reason: 'missing-entry', detail: `the bundle ends before seq ${seq}` };
       const entry = parseLine(text);
       const fault = entryFault(entry, seq, prev, manifest.orgId);
       if (fault) return { ok: false, ...fault };
@@ -326,8 +309,7 @@ function entryFault(
   prev: string | undefined,
   orgId: string | undefined,
 ): { at: number; reason: ChainFault; detail: string } | undefined {
-  if (!isEntry(value))
-    return { at: seq, reason: 'malformed', detail: `the entry in place of seq ${seq} is not an evidence entry` };
+  if (!isEntry(value)) return { at: seq, reason: 'malformed', detail: `the entry in place of seq ${seq} is not an evidence entry` };
   if (value.seq > seq)
     return {
       at: seq,
@@ -340,12 +322,9 @@ function entryFault(
       reason: 'out-of-sequence',
       detail: `expected seq ${seq}, found ${value.seq} again or out of place`,
     };
-  if (orgId !== undefined && value.orgId !== orgId)
-    return { at: seq, reason: 'wrong-org', detail: `seq ${seq} belongs to another org` };
-  if (entryHash(value) !== value.hash)
-    return { at: seq, reason: 'hash-mismatch', detail: `the content of seq ${seq} does not match its hash` };
-  if (prev !== undefined && value.prev !== prev)
-    return { at: seq, reason: 'broken-link', detail: `seq ${seq} does not follow the entry before it` };
+  if (orgId !== undefined && value.orgId !== orgId) return { at: seq, reason: 'wrong-org', detail: `seq ${seq} belongs to another org` };
+  if (entryHash(value) !== value.hash) return { at: seq, reason: 'hash-mismatch', detail: `the content of seq ${seq} does not match its hash` };
+  if (prev !== undefined && value.prev !== prev) return { at: seq, reason: 'broken-link', detail: `seq ${seq} does not follow the entry before it` };
   return undefined;
 }
 
@@ -358,8 +337,7 @@ function isEntry(value: unknown): value is EvidenceEntry {
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) return false;
   if (typeof e.orgId !== 'string' || typeof e.at !== 'string' || typeof e.subject !== 'string') return false;
   if (!EVIDENCE_KINDS.includes(e.kind as EvidenceKind)) return false;
-  if (typeof e.prev !== 'string' || !HEX_HASH.test(e.prev) || typeof e.hash !== 'string' || !HEX_HASH.test(e.hash))
-    return false;
+  if (typeof e.prev !== 'string' || !HEX_HASH.test(e.prev) || typeof e.hash !== 'string' || !HEX_HASH.test(e.hash)) return false;
   try {
     canonicalJson(e.data);
     return true;
@@ -378,12 +356,8 @@ function parseLine(text: string): unknown {
 
 function incidentEntries(entries: readonly EvidenceEntry[], incidentKey: string): EvidenceEntry[] {
   const eventIds = new Set<string>();
-  for (const e of entries)
-    if (e.kind === 'incident-revision' && e.subject === incidentKey)
-      for (const id of verdictEventIds(e.data)) eventIds.add(id);
-  return entries.filter(
-    (e) => e.subject === incidentKey || e.subject.startsWith(`${incidentKey}:`) || eventIds.has(e.subject),
-  );
+  for (const e of entries) if (e.kind === 'incident-revision' && e.subject === incidentKey) for (const id of verdictEventIds(e.data)) eventIds.add(id);
+  return entries.filter((e) => e.subject === incidentKey || e.subject.startsWith(`${incidentKey}:`) || eventIds.has(e.subject));
 }
 
 /** `data.verdicts[].eventId` of an incident revision (the shape of `IncidentNotification`). */
@@ -409,38 +383,23 @@ function runsOf(entries: readonly EvidenceEntry[]): BundleRun[] {
 function manifestProblem(m: BundleManifest): string | undefined {
   if (!isPlainObject(m) || m.format !== BUNDLE_FORMAT) return `the manifest is not a ${BUNDLE_FORMAT} manifest`;
   const strings = [m.orgId, m.exportedAt, m.signature, m.publicKey];
-  if (
-    !strings.every((s) => typeof s === 'string' && s !== '') ||
-    (m.incidentKey !== undefined && typeof m.incidentKey !== 'string')
-  )
+  if (!strings.every((s) => typeof s === 'string' && s !== '') || (m.incidentKey !== undefined && typeof m.incidentKey !== 'string'))
     return 'the manifest lacks its org, time, signature or key';
-  if (
-    !isPlainObject(m.head) ||
-    !Number.isSafeInteger(m.head.seq) ||
-    typeof m.head.hash !== 'string' ||
-    !HEX_HASH.test(m.head.hash)
-  )
+  if (!isPlainObject(m.head) || !Number.isSafeInteger(m.head.seq) || typeof m.head.hash !== 'string' || !HEX_HASH.test(m.head.hash))
     return 'the manifest has no valid head';
   if (!Array.isArray(m.runs) || m.runs.length === 0) return 'the manifest lists no entries';
   let after = 0;
   let count = 0;
   for (const run of m.runs as unknown[]) {
     const r = (isPlainObject(run) ? run : {}) as Partial<BundleRun>;
-    if (
-      !Number.isSafeInteger(r.from) ||
-      !Number.isSafeInteger(r.to) ||
-      typeof r.hash !== 'string' ||
-      !HEX_HASH.test(r.hash)
-    )
+    if (!Number.isSafeInteger(r.from) || !Number.isSafeInteger(r.to) || typeof r.hash !== 'string' || !HEX_HASH.test(r.hash))
       return 'the manifest lists a malformed run';
-    if ((r.from as number) <= after || (r.to as number) < (r.from as number))
-      return 'the manifest lists runs out of order';
+    if ((r.from as number) <= after || (r.to as number) < (r.from as number)) return 'the manifest lists runs out of order';
     count += (r.to as number) - (r.from as number) + 1;
     after = r.to as number;
   }
   const lastRun = m.runs[m.runs.length - 1] as BundleRun;
-  if (m.count !== count || m.firstSeq !== m.runs[0]?.from || m.lastSeq !== after || after > m.head.seq)
-    return 'the manifest counts do not agree with its runs';
+  if (m.count !== count || m.firstSeq !== m.runs[0]?.from || m.lastSeq !== after || after > m.head.seq) return 'the manifest counts do not agree with its runs';
   if (after === m.head.seq && lastRun.hash !== m.head.hash) return 'the manifest head does not agree with its last run';
   return undefined;
 }

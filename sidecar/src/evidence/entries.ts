@@ -50,7 +50,13 @@ export function incidentEvidence(state: IncidentState): EvidenceInput {
 }
 
 /** One delivery attempt of a notification: the target, how it ended, the remote id. */
-export function notificationEvidence(orgId: string, idempotencyKey: string, target: string, outcome: 'done' | 'retry' | 'dead', detail: { remoteId?: string; error?: string }): EvidenceInput {
+export function notificationEvidence(
+  orgId: string,
+  idempotencyKey: string,
+  target: string,
+  outcome: 'done' | 'retry' | 'dead',
+  detail: { remoteId?: string; error?: string },
+): EvidenceInput {
   return {
     orgId,
     at: new Date(),

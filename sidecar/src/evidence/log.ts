@@ -45,7 +45,11 @@ export async function appendEvidence(tx: Sql, inputs: readonly EvidenceInput[]):
       `INSERT INTO evidence_entry (org_id, seq, at, kind, subject, data, prev, hash)
        SELECT x.org_id, x.seq, x.at::timestamptz, x.kind, x.subject, x.data, x.prev, x.hash
          FROM jsonb_to_recordset($1::jsonb) AS x(org_id text, seq bigint, at text, kind text, subject text, data jsonb, prev text, hash text)`,
-      [JSON.stringify(entries.map((e) => ({ org_id: e.orgId, seq: e.seq, at: e.at, kind: e.kind, subject: e.subject, data: e.data, prev: e.prev, hash: e.hash })))],
+      [
+        JSON.stringify(
+          entries.map((e) => ({ org_id: e.orgId, seq: e.seq, at: e.at, kind: e.kind, subject: e.subject, data: e.data, prev: e.prev, hash: e.hash })),
+        ),
+      ],
     );
     written.push(...entries);
   }

@@ -3,7 +3,7 @@ export interface FeedbackLoop {
   stop(): Promise<void>;
 }
 
-export interface FeedbackLoopOptions {
+interface FeedbackLoopOptions {
   orgIds: readonly string[];
   /** Polls one org; a rejection is reported through `onError` and the org is polled again next time. */
   poll: (orgId: string, stopping: () => boolean) => Promise<void>;

@@ -1,6 +1,6 @@
 import type { FeedbackDetector, OrgQueryResolver } from './poll-feedback.js';
 
-export { pollFeedback, type FeedbackDetector, type FeedbackPoll, type OrgQueryClient, type OrgQueryResolver } from './poll-feedback.js';
+export { pollFeedback, type OrgQueryClient, type OrgQueryResolver } from './poll-feedback.js';
 export { startFeedbackLoop, type FeedbackLoop } from './feedback-loop.js';
 export { lastFeedbackPoll } from './watermark.js';
 

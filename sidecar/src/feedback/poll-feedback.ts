@@ -37,7 +37,7 @@ export interface FeedbackDetector {
   heldSuppressions(orgId: string): readonly SuppressionRule[];
 }
 
-export interface PollFeedbackOptions {
+interface PollFeedbackOptions {
   store: Store;
   detector: FeedbackDetector;
   /** Persists the detector's state; the watermark moves only after it resolves. */
@@ -59,7 +59,7 @@ export interface PollFeedbackOptions {
   onSkipped?: (skipped: { orgId: string; eventId: string | undefined; verdictId: string; why: string }) => void;
 }
 
-export interface FeedbackPoll {
+interface FeedbackPoll {
   /** Suppressions recorded (re-applied ones included: their ids keep one rule, until the later expiry). */
   suppressed: number;
   skipped: number;
@@ -153,20 +153,14 @@ async function liftUnmarked(
 }
 
 /** The org's unexpired false-positive suppressions (`fp:<eventId>`), by lower-case event id. */
-async function heldFalsePositives(
-  options: PollFeedbackOptions,
-  orgId: string,
-  now: number,
-): Promise<Map<string, Array<{ id: string; orgId: string }>>> {
+async function heldFalsePositives(options: PollFeedbackOptions, orgId: string, now: number): Promise<Map<string, Array<{ id: string; orgId: string }>>> {
   const stored = await options.store.query<{ id: string; org_id: string }>(
     `SELECT id, org_id FROM detect_suppression WHERE org_id = $1 AND id LIKE 'fp:%' AND expires_at > $2`,
     [orgId, new Date(now).toISOString()],
   );
   const rules = [
     ...stored.map((row) => ({ id: row.id, orgId: row.org_id })),
-    ...options.detector
-      .heldSuppressions(orgId)
-      .filter((rule) => rule.id.startsWith('fp:') && Date.parse(rule.expiresAt) > now),
+    ...options.detector.heldSuppressions(orgId).filter((rule) => rule.id.startsWith('fp:') && Date.parse(rule.expiresAt) > now),
   ];
   const held = new Map<string, Array<{ id: string; orgId: string }>>();
   for (const rule of rules) {

@@ -6,7 +6,7 @@ import type { FalsePositiveRecord } from './false-positive-query.js';
 const KINDS: readonly EventKind[] = ['dml', 'permission', 'sharing', 'setup', 'oauth', 'login', 'export', 'egress'];
 const SEVERITIES: readonly Severity[] = ['Critical', 'High', 'Medium', 'Low', 'Info'];
 
-export type FeedbackOf = { feedback: ReviewerFeedback } | { skip: string };
+type FeedbackOf = { feedback: ReviewerFeedback } | { skip: string };
 
 /**
  * The detector's feedback for a verdict a reviewer marked as a false positive, rebuilt from the
@@ -22,7 +22,8 @@ export function reviewerFeedbackOf(record: FalsePositiveRecord, orgId: string, t
   if (!userId) return { skip: 'the verdict has no ActorUserId__c, so the suppression would cover every user' };
   // Egress decisions and data flows: each raises its verdict once, and the sidecar's actor stands for
   // every service and destination, so a suppression would silence all the others.
-  if (userId === SIDECAR_ACTOR_ID) return { skip: "the sidecar raised the verdict itself (an egress decision or a data flow); a suppression for its actor would cover every destination" };
+  if (userId === SIDECAR_ACTOR_ID)
+    return { skip: 'the sidecar raised the verdict itself (an egress decision or a data flow); a suppression for its actor would cover every destination' };
   const reasons = reasonsOf(record.Reasons__c);
   if (!reasons) return { skip: 'Reasons__c is not the JSON array of reasons the sidecar wrote' };
   const event: LeakEvent = {

@@ -32,9 +32,8 @@ export async function notePolled(sql: Sql, orgId: string, replica: string, at: D
 
 /** The end of the last successful poll of an org's feedback by any replica, or null. */
 export async function lastFeedbackPoll(sql: Sql, orgId: string): Promise<string | null> {
-  const [row] = await sql.query<{ polled_at: Date | string | null }>(
-    'SELECT max(polled_at) AS polled_at FROM feedback_watermark WHERE org_id = $1',
-    [orgKey(orgId)],
-  );
+  const [row] = await sql.query<{ polled_at: Date | string | null }>('SELECT max(polled_at) AS polled_at FROM feedback_watermark WHERE org_id = $1', [
+    orgKey(orgId),
+  ]);
   return row?.polled_at ? new Date(row.polled_at).toISOString() : null;
 }

@@ -2,7 +2,7 @@ import type { IncidentState, Milestone } from './correlate.js';
 import type { ClockName } from './clocks-status.js';
 
 /** When the controller became aware of an incident, and on what grounds. */
-export interface Awareness {
+interface Awareness {
   at: string;
   basis: 'detection' | 'confirmation';
 }

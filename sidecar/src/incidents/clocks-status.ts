@@ -28,7 +28,7 @@ export type ClockState = (typeof CLOCK_STATES)[number];
 /** The states in which a clock's reminder goes out: each once per incident, clock and target. */
 export const REMINDER_STATES = ['past50', 'past90', 'overdue'] as const satisfies readonly ClockState[];
 
-export interface ClockStatus {
+interface ClockStatus {
   /** When the clock runs out (ISO 8601). */
   dueAt: string;
   /** Time gone since awareness over the clock's whole span: 0 at awareness, 1 at the deadline, above 1 after it. */

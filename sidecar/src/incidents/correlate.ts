@@ -90,7 +90,11 @@ function sharingRuleOf(event: StoredEvent['event']): SharingRuleRef | undefined 
   const d = event.details ?? {};
   const object = typeof d.object === 'string' ? d.object : event.object;
   if (d.change !== 'sharing_rule_created' || !object || typeof d.rule !== 'string') return undefined;
-  return { object, rule: d.rule, ...(typeof d.ruleType === 'string' && RULE_TYPES.has(d.ruleType) ? { ruleType: d.ruleType as SharingRuleRef['ruleType'] } : {}) };
+  return {
+    object,
+    rule: d.rule,
+    ...(typeof d.ruleType === 'string' && RULE_TYPES.has(d.ruleType) ? { ruleType: d.ruleType as SharingRuleRef['ruleType'] } : {}),
+  };
 }
 
 /** The host an egress decision (`details.egress.host`) or a data flow (`details.destinationHost`) names. */
@@ -168,7 +172,7 @@ export function qualifies(verdict: Verdict, settings: IncidentSettings): boolean
  * The personal-data categories an event and its verdict name: the findings' entity types, the
  * query's selected fields (`details.query.piiTypes`) and a report's personal-data columns.
  */
-export function dataCategoriesOf(input: CorrelationInput): string[] {
+function dataCategoriesOf(input: CorrelationInput): string[] {
   const out = new Set<string>(input.verdict.piiTypes);
   const details = input.stored.event.details ?? {};
   const query = details['query'];
@@ -320,7 +324,7 @@ function open(key: string, input: CorrelationInput, v: IncidentVerdict, settings
   return add(empty, v, input);
 }
 
-export interface CorrelationResult {
+interface CorrelationResult {
   /** Incidents opened or changed, each once, with its revision already moved on. */
   changed: IncidentState[];
   /** Event id → the key of the incident its verdict joined. */
@@ -333,7 +337,12 @@ export interface CorrelationResult {
  * and opens one otherwise. Every incident changed here moves on by one revision, however many
  * verdicts joined it. `known` are the org's recent incidents; `newKey` names new ones.
  */
-export function correlate(known: readonly IncidentState[], inputs: readonly CorrelationInput[], settings: IncidentSettings, newKey: () => string): CorrelationResult {
+export function correlate(
+  known: readonly IncidentState[],
+  inputs: readonly CorrelationInput[],
+  settings: IncidentSettings,
+  newKey: () => string,
+): CorrelationResult {
   const incidents = new Map(known.map((s) => [s.key, s]));
   const changed = new Set<string>();
   const membership = new Map<string, string>();

@@ -8,7 +8,7 @@ export interface DraftSettings {
   dpoContact?: string;
 }
 
-export interface StoredDraft {
+interface StoredDraft {
   revision: number;
   draft: DraftName;
   lang: DraftLanguage;
@@ -42,7 +42,14 @@ export async function storeDrafts(tx: Sql, states: readonly IncidentState[], set
 }
 
 /** One stored draft of an incident: of the given revision, or of the newest revision that has one. */
-export async function storedDraft(sql: Sql, orgId: string, key: string, draft: DraftName, lang: DraftLanguage, revision?: number): Promise<StoredDraft | undefined> {
+export async function storedDraft(
+  sql: Sql,
+  orgId: string,
+  key: string,
+  draft: DraftName,
+  lang: DraftLanguage,
+  revision?: number,
+): Promise<StoredDraft | undefined> {
   const rows = await sql.query<{ revision: number; markdown: string; created_at: Date | string }>(
     `SELECT revision, markdown, created_at FROM incident_draft
       WHERE org_id = $1 AND incident_key = $2::uuid AND draft = $3 AND lang = $4 AND ($5::int IS NULL OR revision = $5)
@@ -54,7 +61,11 @@ export async function storedDraft(sql: Sql, orgId: string, key: string, draft: D
 }
 
 /** Which drafts are stored for an incident: each revision with its drafts and languages, newest first. */
-export async function storedDraftIndex(sql: Sql, orgId: string, key: string): Promise<Array<{ revision: number; createdAt: string; drafts: Array<{ draft: DraftName; lang: DraftLanguage }> }>> {
+export async function storedDraftIndex(
+  sql: Sql,
+  orgId: string,
+  key: string,
+): Promise<Array<{ revision: number; createdAt: string; drafts: Array<{ draft: DraftName; lang: DraftLanguage }> }>> {
   const rows = await sql.query<{ revision: number; draft: DraftName; lang: DraftLanguage; created_at: Date | string }>(
     `SELECT revision, draft, lang, created_at FROM incident_draft WHERE org_id = $1 AND incident_key = $2::uuid ORDER BY revision DESC, draft, lang`,
     [orgId, key],

@@ -58,7 +58,10 @@ export function summaryOf(state: IncidentState): string {
     state.dataCategories.length ? `Personal data: ${state.dataCategories.join(', ')}.` : '',
     `Records in the flagged events: at least ${state.estimatedRecords}; of people (Contacts, Leads, users, person accounts): at least ${state.estimatedSubjects}.`,
   ].filter((l) => l !== '');
-  const verdicts = [...state.verdicts].sort((a, b) => b.riskScore - a.riskScore).slice(0, 20).map((v) => `- ${v.severity} ${v.riskScore}: ${v.summary}`);
+  const verdicts = [...state.verdicts]
+    .sort((a, b) => b.riskScore - a.riskScore)
+    .slice(0, 20)
+    .map((v) => `- ${v.severity} ${v.riskScore}: ${v.summary}`);
   return [...facts, '', ...verdicts].join('\n');
 }
 

@@ -24,10 +24,13 @@ export class IncidentChangeError extends Error {
   }
 }
 
-
 const union = (...lists: ReadonlyArray<readonly (string | undefined)[]>): string[] => [...new Set(lists.flat().filter((x): x is string => !!x))].sort();
 const earliest = (...times: ReadonlyArray<string | undefined>): string => times.filter((t): t is string => !!t).sort()[0] as string;
-const latest = (...times: ReadonlyArray<string | undefined>): string => times.filter((t): t is string => !!t).sort().at(-1) as string;
+const latest = (...times: ReadonlyArray<string | undefined>): string =>
+  times
+    .filter((t): t is string => !!t)
+    .sort()
+    .at(-1) as string;
 const highest = (severities: ReadonlyArray<IncidentState['severity']>): IncidentState['severity'] =>
   severities.reduce((top, s) => (atLeast(s, top) ? s : top), 'Low' as IncidentState['severity']);
 
@@ -61,13 +64,22 @@ export function mergeStates(survivor: IncidentState, others: readonly IncidentSt
     estimatedSubjects: all.reduce((n, s) => n + s.estimatedSubjects, 0),
     verdictCount: all.reduce((n, s) => n + s.verdictCount, 0),
     verdicts,
-    ...(aware.length > 0 ? { awarenessAt: earliest(...aware.map((s) => s.awarenessAt)), awarenessBasis: aware.find((s) => s.awarenessAt === earliest(...aware.map((a) => a.awarenessAt)))?.awarenessBasis ?? 'detection' } : {}),
+    ...(aware.length > 0
+      ? {
+          awarenessAt: earliest(...aware.map((s) => s.awarenessAt)),
+          awarenessBasis: aware.find((s) => s.awarenessAt === earliest(...aware.map((a) => a.awarenessAt)))?.awarenessBasis ?? 'detection',
+        }
+      : {}),
   };
   return { ...merged, title: titleOf(merged) };
 }
 
 /** An incident's facts as its verdicts give them: what a split leaves on each side. */
-function fromVerdicts(base: IncidentState, verdicts: readonly IncidentVerdict[], counts: { records: number; subjects: number; verdicts: number }): IncidentState {
+function fromVerdicts(
+  base: IncidentState,
+  verdicts: readonly IncidentVerdict[],
+  counts: { records: number; subjects: number; verdicts: number },
+): IncidentState {
   const acting = verdicts.filter((v) => v.actorId !== SIDECAR_ACTOR_ID);
   const state: IncidentState = {
     ...base,
@@ -111,14 +123,21 @@ export function splitState(state: IncidentState, eventIds: ReadonlySet<string>, 
   });
   const { org: _org, mergedInto: _merged, ...rest } = state;
   const split = fromVerdicts(
-    { ...rest, key: newKey, revision: 1, openedAt: earliest(...moving.map((v) => v.detectedAt)), awarenessAt: state.awarenessAt ?? state.openedAt, awarenessBasis: state.awarenessBasis ?? 'detection' },
+    {
+      ...rest,
+      key: newKey,
+      revision: 1,
+      openedAt: earliest(...moving.map((v) => v.detectedAt)),
+      awarenessAt: state.awarenessAt ?? state.openedAt,
+      awarenessBasis: state.awarenessBasis ?? 'detection',
+    },
     moving,
     moved,
   );
   return { remaining, split };
 }
 
-export interface IncidentChangeOptions {
+interface IncidentChangeOptions {
   settings: IncidentSettings;
   notifyTargets?: readonly ConfiguredTarget[];
   /** The Salesforce user who asked for it, for the evidence log; absent: the caller holding the org's secret. */
@@ -174,7 +193,13 @@ async function recordChange(
   const anchor = changed.flatMap((s) => s.verdicts).at(-1)?.eventId ?? changed[0]?.key;
   await queueRecords(tx, [{ orgId, eventId: anchor as string, receivedAt: new Date(), records: [...changed.map(incidentRecord), ...relinks] }]);
   await appendEvidence(tx, [
-    { orgId, at: new Date(), kind: 'review-decision', subject: decision.subject, data: { decision: decision.kind, ...decision.data, ...(options.requestedBy ? { userId: options.requestedBy } : {}) } },
+    {
+      orgId,
+      at: new Date(),
+      kind: 'review-decision',
+      subject: decision.subject,
+      data: { decision: decision.kind, ...decision.data, ...(options.requestedBy ? { userId: options.requestedBy } : {}) },
+    },
     ...changed.map(incidentEvidence),
   ]);
   if (options.settings.drafts) await storeDrafts(tx, changed, options.settings.drafts, new Date());
@@ -185,7 +210,13 @@ async function recordChange(
  * Merges incidents of one org into the first: the others are closed as merged into it (their
  * Incident__c gets Status__c Merged and a link to the survivor), their verdicts move to it.
  */
-export async function mergeIncidents(tx: Sql, orgId: string, survivorKey: string, otherKeys: readonly string[], options: IncidentChangeOptions): Promise<IncidentState> {
+export async function mergeIncidents(
+  tx: Sql,
+  orgId: string,
+  survivorKey: string,
+  otherKeys: readonly string[],
+  options: IncidentChangeOptions,
+): Promise<IncidentState> {
   const keys = [survivorKey, ...otherKeys].map((k) => k.toLowerCase());
   if (new Set(keys).size !== keys.length) throw new IncidentChangeError('An incident cannot be merged into itself, nor named twice.', 400);
   const states = await lockedStates(tx, orgId, keys);

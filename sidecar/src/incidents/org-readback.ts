@@ -19,7 +19,7 @@ import { storeDrafts } from './draft-store.js';
  * stop its clocks' reminders, and under `LEAKWATCH_AWARENESS=confirmation` a DPO's confirmation
  * starts its clocks — a new revision, written back and notified like any other.
  */
-export interface OrgReadbackOptions {
+interface OrgReadbackOptions {
   store: Store;
   clientFor: OrgQueryResolver;
   incidents: IncidentSettings;
@@ -32,7 +32,7 @@ export interface OrgReadbackOptions {
   stopping?: () => boolean;
 }
 
-export interface OrgReadback {
+interface OrgReadback {
   /** Decisions seen for the first time, each now an evidence entry. */
   decisions: number;
   /** Incidents given a new revision (a DPO's confirmation moved their awareness). */
@@ -207,7 +207,12 @@ export async function readBackOrg(options: OrgReadbackOptions, configuredOrgId: 
       await store.transaction(async (tx) => {
         // Incidents change here and in the scoring step: one writer per org, as there.
         await tx.query("SELECT pg_advisory_xact_lock(hashtext('leakwatch.incident:' || $1))", [orgId]);
-        result.decisions += await recordDecisions(tx, orgId, source.name, page.flatMap((r) => source.decisions(r)));
+        result.decisions += await recordDecisions(
+          tx,
+          orgId,
+          source.name,
+          page.flatMap((r) => source.decisions(r)),
+        );
         if (source.name === 'Incident__c') result.revised += await applyToIncidents(tx, orgId, page, options);
         await tx.query(
           `INSERT INTO org_readback (org_id, source, position, polled_at) VALUES ($1, $2, $3::jsonb, clock_timestamp())
@@ -223,7 +228,10 @@ export async function readBackOrg(options: OrgReadbackOptions, configuredOrgId: 
 }
 
 async function positionOf(sql: Sql, orgId: string, source: string): Promise<FeedbackCursor | undefined> {
-  const [row] = await sql.query<{ position: { lastModified: string; id: string } }>('SELECT position FROM org_readback WHERE org_id = $1 AND source = $2', [orgId, source]);
+  const [row] = await sql.query<{ position: { lastModified: string; id: string } }>('SELECT position FROM org_readback WHERE org_id = $1 AND source = $2', [
+    orgId,
+    source,
+  ]);
   return row ? { lastModified: new Date(row.position.lastModified), id: row.position.id } : undefined;
 }
 
@@ -250,7 +258,11 @@ async function recordDecisions(tx: Sql, orgId: string, source: string, decisions
     );
     if (inserted.length > 0) fresh.push(d);
   }
-  if (fresh.length > 0) await appendEvidence(tx, fresh.map((d) => ({ ...d.evidence, orgId })));
+  if (fresh.length > 0)
+    await appendEvidence(
+      tx,
+      fresh.map((d) => ({ ...d.evidence, orgId })),
+    );
   return fresh.length;
 }
 
@@ -282,7 +294,12 @@ async function applyToIncidents(tx: Sql, orgId: string, records: readonly OrgRec
       revised.push(next);
     }
     if (JSON.stringify(next) === JSON.stringify(state)) continue;
-    await tx.query('UPDATE incident SET revision = $3, state = $4::jsonb WHERE org_id = $1 AND incident_key = $2::uuid', [orgId, state.key, next.revision, JSON.stringify(next)]);
+    await tx.query('UPDATE incident SET revision = $3, state = $4::jsonb WHERE org_id = $1 AND incident_key = $2::uuid', [
+      orgId,
+      state.key,
+      next.revision,
+      JSON.stringify(next),
+    ]);
   }
   if (revised.length === 0) return 0;
   // A revision comes from no new event: it is queued under the newest verdict's event, which exists.

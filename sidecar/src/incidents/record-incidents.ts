@@ -4,7 +4,7 @@ import type { SObjectRecord } from '../verdicts/sobject-record.js';
 import { correlate, qualifies, type CorrelationInput, type IncidentSettings, type IncidentState } from './correlate.js';
 import { incidentRecord, incidentRevisionKey } from './incident-record.js';
 
-export interface RecordedIncidents {
+interface RecordedIncidents {
   /** One Incident__c record per incident changed, at its new revision. */
   records: SObjectRecord[];
   /** Event id → the incident its verdict joined, and the revision whose record names it. */

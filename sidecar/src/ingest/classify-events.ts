@@ -44,11 +44,7 @@ const TYPE_NAME = /^[A-Za-z_]{1,40}$/;
  * made storable first (see `storableText`), and what cannot be classified within the limits
  * above is dropped with a note, never kept raw.
  */
-export async function classifyEvents(
-  classifier: Classifier,
-  orgId: string,
-  events: LeakEvent[],
-): Promise<StoredEvent[]> {
+export async function classifyEvents(classifier: Classifier, orgId: string, events: LeakEvent[]): Promise<StoredEvent[]> {
   const inputs = new DistinctInputs();
   const builds = events.map((event) => planEvent(event, orgId, inputs, classifier));
   const found = inputs.unique.length === 0 ? [] : await classifier.classifyMany(inputs.unique);
@@ -103,18 +99,10 @@ class EventPlan {
   notes(): string[] {
     const notes: string[] = [];
     if (this.pastLimit > 0)
-      notes.push(
-        `details: ${count(this.pastLimit, 'value')} past the first ${MAX_DETAIL_STRINGS} strings dropped without classification`,
-      );
-    if (this.tooDeep > 0)
-      notes.push(
-        `details: ${count(this.tooDeep, 'value')} nested deeper than ${MAX_DETAIL_LEVELS} levels dropped without classification`,
-      );
+      notes.push(`details: ${count(this.pastLimit, 'value')} past the first ${MAX_DETAIL_STRINGS} strings dropped without classification`);
+    if (this.tooDeep > 0) notes.push(`details: ${count(this.tooDeep, 'value')} nested deeper than ${MAX_DETAIL_LEVELS} levels dropped without classification`);
     if (this.droppedKeys > 0) notes.push(`details: ${count(this.droppedKeys, 'key')} named __proto__ dropped`);
-    if (this.replaced > 0)
-      notes.push(
-        `${count(this.replaced, 'character')} that cannot be stored (NUL, unpaired surrogate) replaced by U+FFFD`,
-      );
+    if (this.replaced > 0) notes.push(`${count(this.replaced, 'character')} that cannot be stored (NUL, unpaired surrogate) replaced by U+FFFD`);
     return notes;
   }
 }
@@ -176,8 +164,7 @@ function planField(plan: EventPlan, field: EventField): Render<BuiltField> {
     if (field.recordId !== undefined) stored.recordId = field.recordId;
     const built: BuiltField = { field: stored };
     if (!value) return built;
-    if (value.truncated)
-      built.note = `${stored.name} truncated from ${kilobytes(value.bytes)} to ${kilobytes(MAX_VALUE_BYTES)} before classification`;
+    if (value.truncated) built.note = `${stored.name} truncated from ${kilobytes(value.bytes)} to ${kilobytes(MAX_VALUE_BYTES)} before classification`;
     const entities = found[value.index] ?? [];
     if (entities.length > 0) {
       const finding: FieldFinding = { field: stored.name, entities };

@@ -7,7 +7,7 @@ import type { ThreadData, ThreadReply, ThreadRequest } from './classify-thread-s
 const THREAD_ENTRY = new URL('./classify-thread.mjs', import.meta.url);
 const DEFAULT_MODULE = new URL('../classify/index.ts', import.meta.url).href;
 
-export interface ClassifyPoolOptions {
+interface ClassifyPoolOptions {
   /** Worker threads, each with its own classifier and model (default: the available cores). */
   threads?: number;
   /** Options of `createClassifier` in each thread (salt, model directory, lists...). */
@@ -55,8 +55,7 @@ export function createClassifyPool(options: ClassifyPoolOptions): ClassifyPool {
   const salt = (options.classifier as { salt?: unknown } | null)?.salt;
   if (typeof salt !== 'string' || salt === '') throw new TypeError('the classifier options need a salt');
   // The cores are shared out between the threads' inference sessions unless set explicitly.
-  const nerThreads =
-    process.env.LEAKWATCH_NER_THREADS || String(Math.max(1, Math.floor(availableParallelism() / size)));
+  const nerThreads = process.env.LEAKWATCH_NER_THREADS || String(Math.max(1, Math.floor(availableParallelism() / size)));
   const threads: Thread[] = [];
   const queue: Task[] = [];
   let nextId = 0;

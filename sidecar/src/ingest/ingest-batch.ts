@@ -7,15 +7,15 @@ import { eventProblems } from './event-validator.js';
 import { knownEventIds, persistEvents } from './persist-events.js';
 
 /** Egress events are the sidecar's own (its inspection raises them): one sent from outside could pass every other rule by. */
-const EGRESS_REFUSED = 'kind egress is raised by the sidecar\'s egress inspection only and cannot be sent';
+const EGRESS_REFUSED = "kind egress is raised by the sidecar's egress inspection only and cannot be sent";
 
-export interface RejectedEvent {
+interface RejectedEvent {
   index: number;
   eventId?: string;
   reasons: string[];
 }
 
-export interface IngestOutcome {
+interface IngestOutcome {
   /** Events newly stored by this request. */
   accepted: number;
   /** Events already stored (earlier request or repeated in this batch): acknowledged, not processed again. */
@@ -24,7 +24,7 @@ export interface IngestOutcome {
   classifySeconds: number;
 }
 
-export interface IngestDeps {
+interface IngestDeps {
   store: Store;
   classifier: Classifier;
   /** The classify span, a child of the batch's; absent: none. */

@@ -5,10 +5,13 @@
  * before a string is classified or stored, so the offsets of what the classifier finds stay true.
  */
 
+// NUL is the point of these expressions: PostgreSQL text cannot hold it.
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// eslint-disable-next-line no-control-regex
 const UNSTORABLE_TEST = /\u0000|[\uD800-\uDFFF]/;
 
-export const REPLACEMENT_CHARACTER = '\uFFFD';
+const REPLACEMENT_CHARACTER = '\uFFFD';
 
 /** `value` with every NUL and unpaired surrogate replaced by U+FFFD; the same string when there is none. */
 export function storableText(value: string): { text: string; replaced: number } {

@@ -5,10 +5,7 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Cuts `value` to at most `maxBytes` UTF-8 bytes without splitting a character. */
-export function truncateUtf8(
-  value: string,
-  maxBytes = MAX_VALUE_BYTES,
-): { text: string; bytes: number; truncated: boolean } {
+export function truncateUtf8(value: string, maxBytes = MAX_VALUE_BYTES): { text: string; bytes: number; truncated: boolean } {
   if (value.length * 3 <= maxBytes) return { text: value, bytes: Buffer.byteLength(value), truncated: false };
   const bytes = Buffer.byteLength(value);
   if (bytes <= maxBytes) return { text: value, bytes, truncated: false };

@@ -14,18 +14,7 @@ export const WITHHELD = '[message withheld]';
 const OWN_WORDING = [ClassifyThreadError, StoreThreadError];
 
 /** Names, never values: the error's and the database's (SQLSTATE, schema, table, column, constraint...). */
-const NAME_FIELDS = [
-  'code',
-  'errorCode',
-  'syscall',
-  'severity',
-  'schema',
-  'table',
-  'column',
-  'dataType',
-  'constraint',
-  'routine',
-] as const;
+const NAME_FIELDS = ['code', 'errorCode', 'syscall', 'severity', 'schema', 'table', 'column', 'dataType', 'constraint', 'routine'] as const;
 const STATUS_FIELDS = ['statusCode', 'status'] as const;
 
 /** An identifier: letters, digits and `_ . $ : -`, so that an e-mail address or a sentence is not one. */
@@ -66,8 +55,7 @@ function safeError(value: unknown, depth = 0): SafeError {
   }
   if (depth < MAX_DEPTH) {
     if (error.cause !== undefined) safe.cause = safeError(error.cause, depth + 1);
-    if (Array.isArray(error.errors))
-      safe.errors = error.errors.slice(0, MAX_ERRORS).map((inner: unknown) => safeError(inner, depth + 1));
+    if (Array.isArray(error.errors)) safe.errors = error.errors.slice(0, MAX_ERRORS).map((inner: unknown) => safeError(inner, depth + 1));
   }
   return safe;
 }

@@ -22,7 +22,7 @@ export type DraftLanguage = (typeof DRAFT_LANGUAGES)[number];
 
 /** Markdown as written, or the same set as a PDF. */
 export const DRAFT_FORMATS = ['md', 'pdf'] as const;
-export type DraftFormat = (typeof DRAFT_FORMATS)[number];
+type DraftFormat = (typeof DRAFT_FORMATS)[number];
 
 /** The deadline each draft is due by. */
 const DRAFT_DEADLINES: Record<DraftName, keyof Deadlines> = {
@@ -45,7 +45,8 @@ export const PLACEHOLDERS = {
   firstEventAt: 'When the first flagged activity happened.',
   lastVerdictAt: 'When the latest flagged activity happened.',
   generatedAt: 'When the draft was written.',
-  deadline: "The draft's own deadline: 72 hours (GDPR, NIS2 notification), 24 hours (NIS2 early warning) or one month after the notification (NIS2 final report).",
+  deadline:
+    "The draft's own deadline: 72 hours (GDPR, NIS2 notification), 24 hours (NIS2 early warning) or one month after the notification (NIS2 final report).",
   dataCategories: 'The personal-data categories found (EMAIL_ADDRESS, PHONE_NUMBER, ...), or a blank to complete.',
   estimatedRecords: 'Records in the flagged activity: a floor.',
   estimatedSubjects: 'Records of people (Contacts, Leads, users, person accounts) in the flagged activity: a floor.',
@@ -57,7 +58,7 @@ export const PLACEHOLDERS = {
   indicators: 'What identifies the activity: connected apps, masked accounts, sessions counted, detection reasons.',
   dpoContact: 'The DPO or other contact point when the sidecar is told it, else a blank to complete.',
 } as const;
-export type Placeholder = keyof typeof PLACEHOLDERS;
+type Placeholder = keyof typeof PLACEHOLDERS;
 
 const isPlaceholder = (name: string): name is Placeholder => Object.hasOwn(PLACEHOLDERS, name);
 
@@ -74,12 +75,13 @@ function checkTemplate(text: string, file: string): void {
         throw new Error(`${file}, line ${i + 1}: unknown placeholder {{${name}}}. Known placeholders: ${Object.keys(PLACEHOLDERS).join(', ')}.`);
       }
     }
-    if (/\{\{|\}\}/.test(line.replace(PLACEHOLDER, ''))) throw new Error(`${file}, line ${i + 1}: "{{" or "}}" without its other half; write placeholders as {{name}}.`);
+    if (/\{\{|\}\}/.test(line.replace(PLACEHOLDER, '')))
+      throw new Error(`${file}, line ${i + 1}: "{{" or "}}" without its other half; write placeholders as {{name}}.`);
   });
 }
 
 /** Replaces each placeholder once; values are inserted as they are and never read again as template text. */
-export function renderTemplate(text: string, values: Record<Placeholder, string>): string {
+function renderTemplate(text: string, values: Record<Placeholder, string>): string {
   return text.replace(PLACEHOLDER, (_, name: string) => values[name.trim() as Placeholder]);
 }
 
@@ -97,7 +99,7 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
-export interface LoadDraftTemplatesOptions {
+interface LoadDraftTemplatesOptions {
   /** An administrator's templates, `<dir>/<lang>/<draft>.md`: each file present replaces the shipped one. */
   dir?: string;
   /** Default `SHIPPED_DRAFTS_DIR`. */
@@ -111,7 +113,13 @@ export interface LoadDraftTemplatesOptions {
  */
 export async function loadDraftTemplates(options: LoadDraftTemplatesOptions = {}): Promise<DraftTemplates> {
   const shippedDir = options.shippedDir ?? SHIPPED_DRAFTS_DIR;
-  if (options.dir !== undefined && !(await stat(options.dir).then((s) => s.isDirectory(), () => false)))
+  if (
+    options.dir !== undefined &&
+    !(await stat(options.dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
     throw new Error(`The drafts directory ${options.dir} does not exist or is not a directory.`);
   const templates = new Map<string, string>();
   for (const lang of DRAFT_LANGUAGES) {
@@ -132,7 +140,21 @@ export async function loadDraftTemplates(options: LoadDraftTemplatesOptions = {}
 }
 
 /** The words a draft needs beyond its template, per language. */
-const WORDS: Record<DraftLanguage, { locale: string; dpoBlank: string; categoriesBlank: string; deadlineBlank: string; none: string; more: (n: number) => string; app: string; account: string; sessions: string; reasons: string }> = {
+const WORDS: Record<
+  DraftLanguage,
+  {
+    locale: string;
+    dpoBlank: string;
+    categoriesBlank: string;
+    deadlineBlank: string;
+    none: string;
+    more: (n: number) => string;
+    app: string;
+    account: string;
+    sessions: string;
+    reasons: string;
+  }
+> = {
   en: {
     locale: 'en-GB',
     dpoBlank: '[to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]',
@@ -164,7 +186,7 @@ const TIMELINE_ENTRIES = 40;
 /** `2026-03-02 08:00 UTC`: unambiguous in either language. */
 const formatTime = (iso: string): string => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
-export interface DraftOptions {
+interface DraftOptions {
   lang: DraftLanguage;
   /** When the draft is written. */
   now: Date;
@@ -173,7 +195,7 @@ export interface DraftOptions {
 }
 
 /** Every placeholder's value for one draft of an incident, from its stored (masked) state. */
-export function draftValues(state: IncidentState, name: DraftName, options: DraftOptions): Record<Placeholder, string> {
+function draftValues(state: IncidentState, name: DraftName, options: DraftOptions): Record<Placeholder, string> {
   const words = WORDS[options.lang];
   const awareness = awarenessOf(state);
   const count = (n: number) => new Intl.NumberFormat(words.locale).format(n);
@@ -220,7 +242,8 @@ export function renderDraft(templates: DraftTemplates, name: DraftName, state: I
 export const draftFileName = (name: DraftName, key: string, lang: DraftLanguage, format: DraftFormat): string =>
   `leakwatch-${name}-${key.replace(/[^0-9a-fA-F-]/g, '').slice(0, 8)}-${lang}.${format}`;
 
-type Block = { kind: 'heading'; level: number; text: string } | { kind: 'paragraph' | 'quote'; text: string } | { kind: 'list'; items: string[] } | { kind: 'rule' };
+type Block =
+  { kind: 'heading'; level: number; text: string } | { kind: 'paragraph' | 'quote'; text: string } | { kind: 'list'; items: string[] } | { kind: 'rule' };
 
 /** The Markdown the drafts use, as blocks: headings, paragraphs, `- ` lists, `> ` quotes, `---` rules. */
 export function markdownBlocks(markdown: string): Block[] {
@@ -277,7 +300,7 @@ const importPdfLibrary = () => import('pdfkit');
 let pdfLibrary: ReturnType<typeof importPdfLibrary> | undefined;
 const loadPdfLibrary = () => (pdfLibrary ??= importPdfLibrary());
 
-export interface PdfOptions {
+interface PdfOptions {
   /** The document's title (its first heading, usually). */
   title: string;
   lang: DraftLanguage;
@@ -308,20 +331,32 @@ export async function markdownToPdf(markdown: string, options: PdfOptions): Prom
     doc.x = left;
     if (block.kind === 'heading') {
       if (i > 0) doc.moveDown(0.6);
-      doc.font('Helvetica-Bold').fontSize(HEADING_SIZES[Math.min(block.level, 3) - 1] as number).text(printable(block.text));
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(HEADING_SIZES[Math.min(block.level, 3) - 1] as number)
+        .text(printable(block.text));
       doc.moveDown(0.3);
     } else if (block.kind === 'paragraph') {
       doc.font('Helvetica').fontSize(10).text(printable(block.text));
       doc.moveDown(0.5);
     } else if (block.kind === 'quote') {
-      doc.font('Helvetica-Oblique').fontSize(9.5).fillColor('#444444').text(printable(block.text), left + 10);
+      doc
+        .font('Helvetica-Oblique')
+        .fontSize(9.5)
+        .fillColor('#444444')
+        .text(printable(block.text), left + 10);
       doc.fillColor('black').moveDown(0.5);
     } else if (block.kind === 'list') {
       doc.font('Helvetica').fontSize(10).list(block.items.map(printable), { bulletRadius: 1.5, textIndent: 12 });
       doc.moveDown(0.5);
     } else {
       const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
-      doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.5).strokeColor('#999999').stroke();
+      doc
+        .moveTo(left, doc.y)
+        .lineTo(left + width, doc.y)
+        .lineWidth(0.5)
+        .strokeColor('#999999')
+        .stroke();
       doc.moveDown(0.5);
     }
   });

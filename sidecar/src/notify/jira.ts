@@ -54,8 +54,7 @@ const DEADLINE_LABELS: Record<keyof IncidentNotification['deadlines'], string> =
 };
 
 /** The label that ties a request to its incident (labels are case-sensitive and take no spaces). */
-const incidentLabel = (incidentKey: string): string =>
-  `leakwatch-${incidentKey.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`;
+const incidentLabel = (incidentKey: string): string => `leakwatch-${incidentKey.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`;
 
 /**
  * Names a delivery in the bodies the target posts. Hex only, and looked for anywhere in a body, so
@@ -199,7 +198,12 @@ export function createJiraTarget(options: JiraTargetOptions): NotificationTarget
         // only after a while: until then, wait for the search rather than open a second one.
         const attempted = uncertain.get(label);
         if (attempted !== undefined && Date.now() - attempted < SEARCH_LAG_WAIT_MS)
-          return { ok: false, retryable: true, error: 'Jira request create: an earlier attempt may have opened the request; waiting for the search to show it', retryAfterMs: 10_000 };
+          return {
+            ok: false,
+            retryable: true,
+            error: 'Jira request create: an earlier attempt may have opened the request; waiting for the search to show it',
+            retryAfterMs: 10_000,
+          };
         uncertain.set(label, Date.now());
         creating = true;
         const created = await send('request create', 'POST', '/rest/servicedeskapi/request', undefined, {

@@ -10,7 +10,11 @@ export interface IncidentNotification {
    */
   kind?: 'revision' | 'reminder';
   /** For a reminder: which clock, how far it has run, and when it runs out. */
-  reminder?: { clock: 'gdpr72h' | 'nis2EarlyWarning24h' | 'nis2Notification72h' | 'nis2FinalReport1Month'; state: 'past50' | 'past90' | 'overdue'; dueAt: string };
+  reminder?: {
+    clock: 'gdpr72h' | 'nis2EarlyWarning24h' | 'nis2Notification72h' | 'nis2FinalReport1Month';
+    state: 'past50' | 'past90' | 'overdue';
+    dueAt: string;
+  };
   /** A drill (`leakwatch drill`): synthetic canary data only; targets should label it so. */
   drill?: boolean;
   /** The org's key (18-character id). */

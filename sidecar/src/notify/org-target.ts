@@ -21,7 +21,7 @@ import { labelsOf, plainTextOf } from './render.js';
 /** What the target needs of an org's connection. */
 export type OrgTargetClient = Pick<OrgClient, 'upsertOne' | 'publishEvent'>;
 
-export interface OrgTargetOptions {
+interface OrgTargetOptions {
   /** The target's name in the configuration. */
   name: string;
   /** The org's connection (the write-back's, checked to log in to that org); undefined when the org has none. */
@@ -47,7 +47,7 @@ const cut = (value: string, length: number): string => (value.length <= length ?
  * org's default case status (CaseStatus.IsDefault) and later revisions leave it to the people working
  * the Case; a fixed value such as `New` could be one an org has renamed or deactivated.
  */
-export function caseFields(notification: IncidentNotification): OrgRecord {
+function caseFields(notification: IncidentNotification): OrgRecord {
   const labels = notification.drill ? ['Drill'] : [];
   return {
     Subject: cut(`[Leakwatch ${notification.severity}] ${[...labels, notification.title].join(': ')}`, SUBJECT_LENGTH),
@@ -95,7 +95,8 @@ export function createOrgTarget(options: OrgTargetOptions): NotificationTarget {
     name: options.name,
     async deliver(notification, idempotencyKey) {
       const client = options.clientFor(notification.orgId);
-      if (!client) return { ok: false, retryable: false, error: `org ${notification.orgId} has no connection: configure one or leave the org out of this target's orgs` };
+      if (!client)
+        return { ok: false, retryable: false, error: `org ${notification.orgId} has no connection: configure one or leave the org out of this target's orgs` };
       // A subscriber could no longer match a cut key against the ones it has processed.
       if (idempotencyKey.length > TEXT_LENGTH) return { ok: false, retryable: false, error: `the idempotency key is longer than ${TEXT_LENGTH} characters` };
       let upserted: { id?: string; created: boolean };

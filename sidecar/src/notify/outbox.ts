@@ -36,7 +36,7 @@ export function notificationOf(state: IncidentState): IncidentNotification {
   };
 }
 
-export const idempotencyKeyOf = (incidentKey: string, revision: number, target: string): string => `${incidentKey}:${revision}:${target}`;
+const idempotencyKeyOf = (incidentKey: string, revision: number, target: string): string => `${incidentKey}:${revision}:${target}`;
 
 /**
  * Queues one notification per changed incident and target that wants it, in the transaction that
@@ -49,13 +49,18 @@ export async function queueNotifications(tx: Sql, changed: readonly IncidentStat
       const wanting = targetsFor(targets, state.orgId, state.severity);
       // Every target hears the same revision: its payload is built once.
       const payload = wanting.length > 0 ? notificationOf(state) : undefined;
-      return wanting.map(({ target }) => ({ state, target: target.name, idempotencyKey: idempotencyKeyOf(state.key, state.revision, target.name), payload: payload as IncidentNotification }));
+      return wanting.map(({ target }) => ({
+        state,
+        target: target.name,
+        idempotencyKey: idempotencyKeyOf(state.key, state.revision, target.name),
+        payload: payload as IncidentNotification,
+      }));
     }),
   );
 }
 
 /** One notification to queue: the incident (at its revision), the target, the key and what the target hears. */
-export interface QueuedNotification {
+interface QueuedNotification {
   state: Pick<IncidentState, 'orgId' | 'key' | 'revision'>;
   target: string;
   idempotencyKey: string;
@@ -99,7 +104,15 @@ interface ClaimedNotification {
  * so a target hears an incident's revisions in order. SKIP LOCKED keeps replicas apart.
  */
 async function claimNotifications(sql: Sql, owner: string, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
-  const rows = await sql.query<{ id: string; org_id: string; target: string; idempotency_key: string; payload: IncidentNotification; attempts: number; created_at: Date | string }>(
+  const rows = await sql.query<{
+    id: string;
+    org_id: string;
+    target: string;
+    idempotency_key: string;
+    payload: IncidentNotification;
+    attempts: number;
+    created_at: Date | string;
+  }>(
     `UPDATE notification n
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
       WHERE n.id IN (
@@ -117,10 +130,18 @@ async function claimNotifications(sql: Sql, owner: string, limit: number, leaseM
   );
   // UPDATE … RETURNING gives rows in no particular order: deliver them in the order they were queued.
   rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
-  return rows.map((r) => ({ id: r.id, orgId: r.org_id, target: r.target, idempotencyKey: r.idempotency_key, payload: r.payload, attempts: r.attempts, createdAt: new Date(r.created_at) }));
+  return rows.map((r) => ({
+    id: r.id,
+    orgId: r.org_id,
+    target: r.target,
+    idempotencyKey: r.idempotency_key,
+    payload: r.payload,
+    attempts: r.attempts,
+    createdAt: new Date(r.created_at),
+  }));
 }
 
-export interface NotifyStepOptions {
+interface NotifyStepOptions {
   store: Store;
   owner: string;
   targets: readonly ConfiguredTarget[];
@@ -162,10 +183,20 @@ export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
                 last_error = $5, remote_id = COALESCE($6, remote_id), remote_url = COALESCE($7, remote_url),
                 lease_owner = NULL, lease_until = NULL
           WHERE id = $1 AND lease_owner = $2`,
-        [n.id, owner, outcome === 'retry' ? 'pending' : outcome, delayMs, result.ok ? null : result.error.slice(0, 1_000), result.ok ? result.remoteId : null, result.ok ? (result.remoteUrl ?? null) : null],
+        [
+          n.id,
+          owner,
+          outcome === 'retry' ? 'pending' : outcome,
+          delayMs,
+          result.ok ? null : result.error.slice(0, 1_000),
+          result.ok ? result.remoteId : null,
+          result.ok ? (result.remoteUrl ?? null) : null,
+        ],
       );
       // Every attempt is evidence: the target, how it ended, the remote id.
-      await appendEvidence(tx, [notificationEvidence(n.orgId, n.idempotencyKey, n.target, outcome, result.ok ? { remoteId: result.remoteId } : { error: result.error })]);
+      await appendEvidence(tx, [
+        notificationEvidence(n.orgId, n.idempotencyKey, n.target, outcome, result.ok ? { remoteId: result.remoteId } : { error: result.error }),
+      ]);
     });
     options.onDelivered?.(n.target, outcome, Date.now() - n.createdAt.getTime(), result.ok ? undefined : result.error);
   };
@@ -187,7 +218,9 @@ export function notifyStep(options: NotifyStepOptions): () => Promise<number> {
 
 /** Per org: notifications waiting and dead-lettered, for `/v1/status`. */
 export async function notificationCounts(sql: Sql, orgId: string): Promise<{ pending: number; dead: number; done: number }> {
-  const rows = await sql.query<{ state: string; n: string | number }>('SELECT state, count(*) AS n FROM notification WHERE org_id = $1 GROUP BY state', [orgId]);
+  const rows = await sql.query<{ state: string; n: string | number }>('SELECT state, count(*) AS n FROM notification WHERE org_id = $1 GROUP BY state', [
+    orgId,
+  ]);
   const of = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
   return { pending: of('pending'), dead: of('dead'), done: of('done') };
 }

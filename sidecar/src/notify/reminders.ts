@@ -13,7 +13,7 @@ const SETTLED = new Set(['Closed', 'Merged']);
 type ReminderState = (typeof REMINDER_STATES)[number];
 
 /** The key of one reminder to one target: each clock's 50 %, 90 % and overdue reminders go out once. */
-export const reminderKeyOf = (incidentKey: string, clock: ClockName, state: ReminderState, target: string): string =>
+const reminderKeyOf = (incidentKey: string, clock: ClockName, state: ReminderState, target: string): string =>
   `${incidentKey}:reminder:${clock}:${state}:${target}`;
 
 /** The reminders an incident is due at `now`: for each clock not met, the threshold it has passed last. */
@@ -28,7 +28,7 @@ export function dueReminders(state: IncidentState, now: Date): Array<{ clock: Cl
 }
 
 /** A reminder as targets receive it: the incident as it stands, with the clock that prompted it. */
-export function reminderOf(state: IncidentState, reminder: { clock: ClockName; state: ReminderState; dueAt: string }): IncidentNotification {
+function reminderOf(state: IncidentState, reminder: { clock: ClockName; state: ReminderState; dueAt: string }): IncidentNotification {
   return { ...notificationOf(state), kind: 'reminder', reminder };
 }
 
@@ -53,7 +53,12 @@ export async function queueReminders(sql: Sql, targets: readonly ConfiguredTarge
       const wanting = due.length > 0 ? targetsFor(targets, state.orgId, state.severity) : [];
       return due.flatMap((reminder) => {
         const payload = reminderOf(state, reminder);
-        return wanting.map(({ target }) => ({ state, target: target.name, idempotencyKey: reminderKeyOf(state.key, reminder.clock, reminder.state, target.name), payload }));
+        return wanting.map(({ target }) => ({
+          state,
+          target: target.name,
+          idempotencyKey: reminderKeyOf(state.key, reminder.clock, reminder.state, target.name),
+          payload,
+        }));
       });
     }),
   );

@@ -21,7 +21,7 @@ export function labelsOf(notification: IncidentNotification): string[] {
 }
 
 /** One line on a reminder: which clock, how far it has run, and its deadline; undefined for a revision. */
-export function reminderLine(notification: IncidentNotification): string | undefined {
+function reminderLine(notification: IncidentNotification): string | undefined {
   const reminder = notification.kind === 'reminder' ? notification.reminder : undefined;
   if (!reminder) return undefined;
   return `Reminder: ${CLOCKS[reminder.clock]}: ${STATES[reminder.state]}; deadline ${reminder.dueAt}.`;

@@ -21,7 +21,7 @@ export type ServiceNowAuth =
   /** OAuth 2.0 client credentials against `/oauth_token.do` (the instance must enable the grant). */
   | { kind: 'oauth'; clientId: string; clientSecret: string };
 
-export interface ServiceNowTargetOptions {
+interface ServiceNowTargetOptions {
   /** The target's name in the configuration. */
   name: string;
   /** `https://acme.service-now.com`, or an emulator's URL. */
@@ -102,7 +102,7 @@ export const ticketDescription = (notification: IncidentNotification): string =>
 };
 
 /** The work note each delivery adds: its idempotency key, then what this revision says. */
-export const workNote = (notification: IncidentNotification, idempotencyKey: string): string =>
+const workNote = (notification: IncidentNotification, idempotencyKey: string): string =>
   `[leakwatch ${idempotencyKey}] ${reminderLine(notification) ?? `Revision ${notification.revision}: status ${notification.status}, severity ${notification.severity}. ${notification.summary}`}`;
 
 /** The instance's own words: `{"error":{"message","detail"},"status":"failure"}` or an OAuth `{error, error_description}`. */
@@ -243,12 +243,17 @@ export const createServiceNowTarget = (options: ServiceNowTargetOptions): Notifi
     });
     const answer = await call('GET', `/api/now/table/${table}?${query}`, 'the ticket lookup');
     const rows = (answer.body as { result?: unknown } | undefined)?.result;
-    if (!Array.isArray(rows)) throw new Refused({ ok: false, retryable: true, status: answer.status, error: 'ServiceNow answered the ticket lookup without a result list' });
+    if (!Array.isArray(rows))
+      throw new Refused({ ok: false, retryable: true, status: answer.status, error: 'ServiceNow answered the ticket lookup without a result list' });
     const [row] = rows as Array<Record<string, unknown>>;
     if (!row) return undefined;
     // An instance ignores a query part it cannot read and returns other rows; never update a stranger's ticket.
     if (row.correlation_id !== incidentKey || typeof row.sys_id !== 'string') {
-      throw new Refused({ ok: false, retryable: false, error: `ServiceNow did not filter on correlation_id (got a ticket for ${text(row.correlation_id) || 'no incident'})` });
+      throw new Refused({
+        ok: false,
+        retryable: false,
+        error: `ServiceNow did not filter on correlation_id (got a ticket for ${text(row.correlation_id) || 'no incident'})`,
+      });
     }
     const marker = MARKER.exec(text(row.correlation_display));
     return { sysId: row.sys_id, number: text(row.number), revision: marker ? Number(marker[1]) : 0, impact: text(row.impact), urgency: text(row.urgency) };

@@ -44,17 +44,14 @@ export function messageIdOf(idempotencyKey: string, from: string): string {
 }
 
 /** `[Leakwatch High] Drill: Reminder: Contacts exported …`. */
-export const subjectOf = (notification: IncidentNotification): string =>
+const subjectOf = (notification: IncidentNotification): string =>
   `[Leakwatch ${notification.severity}] ${[...labelsOf(notification), notification.title].join(': ')}`;
 
 /** The mail's text: what a ticket shows, then the key and how to tell a repeated mail. */
-export function mailText(notification: IncidentNotification, idempotencyKey: string): string {
-  return [
-    plainTextOf(notification),
-    '',
-    '--',
-    `Delivery ${idempotencyKey}. A mail with the same Message-ID is a repeat of this one and can be ignored.`,
-  ].join('\n');
+function mailText(notification: IncidentNotification, idempotencyKey: string): string {
+  return [plainTextOf(notification), '', '--', `Delivery ${idempotencyKey}. A mail with the same Message-ID is a repeat of this one and can be ignored.`].join(
+    '\n',
+  );
 }
 
 /**
@@ -64,7 +61,7 @@ export function mailText(notification: IncidentNotification, idempotencyKey: str
  * reply, a lost or refused connection, DNS or a timeout is tried again; missing credentials, a TLS
  * failure or a configuration error is not. The server's text is left out: it may repeat addresses.
  */
-export function smtpFailure(error: unknown): Extract<DeliveryResult, { ok: false }> {
+function smtpFailure(error: unknown): Extract<DeliveryResult, { ok: false }> {
   const err = (error ?? {}) as NodemailerError;
   const code = typeof err.code === 'string' ? err.code : 'UNKNOWN';
   if (typeof err.responseCode === 'number') {

@@ -31,7 +31,7 @@ export class NotifyConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 /** What targets that write into the org need: each org's connection, undefined for an org without one. */
-export interface TargetContext {
+interface TargetContext {
   orgClientFor?: (orgId: string) => OrgTargetClient | undefined;
 }
 
@@ -70,7 +70,8 @@ export function loadTargets(path: string, env: Env = process.env, context: Targe
     if (names.has(name)) throw new NotifyConfigError(`${where}.name ${name} is used twice`);
     names.add(name);
     const minSeverity = t['minSeverity'] ?? 'High';
-    if (!['Critical', 'High', 'Medium', 'Low'].includes(String(minSeverity))) throw new NotifyConfigError(`${where}.minSeverity must be Critical, High, Medium or Low`);
+    if (!['Critical', 'High', 'Medium', 'Low'].includes(String(minSeverity)))
+      throw new NotifyConfigError(`${where}.minSeverity must be Critical, High, Medium or Low`);
     const orgs = t['orgs'] === undefined ? [] : Array.isArray(t['orgs']) ? t['orgs'].map((o) => orgKey(String(o))) : [];
     let target: NotificationTarget;
     switch (t['kind']) {
@@ -89,7 +90,14 @@ export function loadTargets(path: string, env: Env = process.env, context: Targe
         break;
       }
       case 'jira':
-        target = createJiraTarget({ name, baseUrl: str('baseUrl'), email: str('email'), apiToken: secret('apiTokenEnv'), serviceDeskId: str('serviceDeskId'), requestTypeId: str('requestTypeId') });
+        target = createJiraTarget({
+          name,
+          baseUrl: str('baseUrl'),
+          email: str('email'),
+          apiToken: secret('apiTokenEnv'),
+          serviceDeskId: str('serviceDeskId'),
+          requestTypeId: str('requestTypeId'),
+        });
         break;
       case 'webhook':
         target = createWebhookTarget({ name, url: str('url'), secret: secret('secretEnv') });

@@ -34,7 +34,7 @@ export interface IncidentWebhookPayload {
   data: IncidentNotification;
 }
 
-export interface WebhookTargetOptions {
+interface WebhookTargetOptions {
   /** The target's name in the configuration. */
   name: string;
   /** An `http:` or `https:` URL; redirects are not followed. */
@@ -65,8 +65,7 @@ export function createWebhookTarget(options: WebhookTargetOptions): Notification
     name: options.name,
     async deliver(notification, idempotencyKey) {
       // The specification forbids '.' in the id: it separates the parts of the signed content.
-      if (idempotencyKey.includes('.'))
-        return { ok: false, retryable: false, error: 'the idempotency key contains ".", which a webhook-id must not' };
+      if (idempotencyKey.includes('.')) return { ok: false, retryable: false, error: 'the idempotency key contains ".", which a webhook-id must not' };
       const body = JSON.stringify(webhookPayload(notification));
       const sentAt = new Date();
       let response: Response;
@@ -94,7 +93,7 @@ export function createWebhookTarget(options: WebhookTargetOptions): Notification
   };
 }
 
-export interface VerifyWebhookOptions {
+interface VerifyWebhookOptions {
   /** Seconds a `webhook-timestamp` may differ from `now`; `WEBHOOK_TOLERANCE_SECONDS` by default. */
   toleranceSeconds?: number;
   now?: Date;
@@ -102,12 +101,9 @@ export interface VerifyWebhookOptions {
   seenIds?: { has(id: string): boolean };
 }
 
-export type WebhookRejection =
-  'missing-headers' | 'bad-timestamp' | 'outside-tolerance' | 'bad-signature' | 'duplicate-id' | 'bad-payload';
+export type WebhookRejection = 'missing-headers' | 'bad-timestamp' | 'outside-tolerance' | 'bad-signature' | 'duplicate-id' | 'bad-payload';
 
-export type WebhookVerification =
-  | { ok: true; id: string; timestamp: Date; payload: IncidentWebhookPayload }
-  | { ok: false; reason: WebhookRejection; id?: string };
+type WebhookVerification = { ok: true; id: string; timestamp: Date; payload: IncidentWebhookPayload } | { ok: false; reason: WebhookRejection; id?: string };
 
 /**
  * Checks a received webhook against the shared secret: the three headers are present, the
@@ -130,8 +126,7 @@ export function verifyWebhook(
   const timestamp = new Date(Number(timestampHeader) * 1000);
   const now = options.now ?? new Date();
   const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;
-  if (Math.abs(now.getTime() - timestamp.getTime()) > tolerance * 1000)
-    return { ok: false, reason: 'outside-tolerance' };
+  if (Math.abs(now.getTime() - timestamp.getTime()) > tolerance * 1000) return { ok: false, reason: 'outside-tolerance' };
   const expected = Buffer.from(signer.sign(id, timestamp, body));
   const matches = signatures.split(' ').some((candidate) => {
     const given = Buffer.from(candidate);
@@ -168,16 +163,13 @@ function signerFor(secret: string): Webhook {
   const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : '';
   const length = BASE64.test(encoded) && encoded.length % 4 === 0 ? Buffer.from(encoded, 'base64').length : 0;
   if (length < SECRET_BYTES.min || length > SECRET_BYTES.max)
-    throw new Error(
-      `a webhook secret must be "${SECRET_PREFIX}" followed by the base64 of ${SECRET_BYTES.min} to ${SECRET_BYTES.max} random bytes`,
-    );
+    throw new Error(`a webhook secret must be "${SECRET_PREFIX}" followed by the base64 of ${SECRET_BYTES.min} to ${SECRET_BYTES.max} random bytes`);
   return new Webhook(secret);
 }
 
 function webhookUrl(url: string): URL {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:')
-    throw new Error('a webhook URL must be an absolute http: or https: URL');
+  if (parsed?.protocol !== 'https:' && parsed?.protocol !== 'http:') throw new Error('a webhook URL must be an absolute http: or https: URL');
   return parsed;
 }
 

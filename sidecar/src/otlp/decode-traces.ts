@@ -25,7 +25,7 @@ export interface DecodeOptions {
   maxSpans: number;
 }
 
-export interface DecodedTraces {
+interface DecodedTraces {
   spans: DecodedSpan[];
   /** Every span of the request, kept or not. */
   total: number;

@@ -2,7 +2,7 @@ import { destinationOf, type EgressPolicy } from '../egress/policy.js';
 import { pairKey, type FlowDayRow } from './flow-records.js';
 
 /** A flow as the data map shows it: the policy's view of its destination as it stands now, and its volume per day. */
-export interface FlowEntry {
+interface FlowEntry {
   source: string;
   destination: string;
   destinationName?: string;
@@ -56,7 +56,21 @@ export function flowEntries(rows: readonly FlowDayRow[], policy: EgressPolicy): 
   return [...flows.values()].sort((a, b) => (a.lastSeen < b.lastSeen ? 1 : a.lastSeen > b.lastSeen ? -1 : 0));
 }
 
-const CSV_COLUMNS = ['source', 'destination', 'region', 'ai', 'allowListed', 'regionAllowed', 'day', 'spans', 'bytes', 'objects', 'fields', 'firstSeen', 'lastSeen'] as const;
+const CSV_COLUMNS = [
+  'source',
+  'destination',
+  'region',
+  'ai',
+  'allowListed',
+  'regionAllowed',
+  'day',
+  'spans',
+  'bytes',
+  'objects',
+  'fields',
+  'firstSeen',
+  'lastSeen',
+] as const;
 
 /**
  * A CSV cell (RFC 4180 quoting). A text starting with `=`, `+`, `-`, `@`, tab or carriage return is
@@ -75,7 +89,21 @@ export function flowsCsv(flows: readonly FlowEntry[]): string {
   for (const f of flows) {
     for (const d of f.days) {
       lines.push(
-        [f.source, f.destination, f.region, f.ai, f.allowListed, f.regionAllowed, d.day, d.spans, d.bytes, f.objects.join(' '), f.fields.join(' '), f.firstSeen, f.lastSeen]
+        [
+          f.source,
+          f.destination,
+          f.region,
+          f.ai,
+          f.allowListed,
+          f.regionAllowed,
+          d.day,
+          d.spans,
+          d.bytes,
+          f.objects.join(' '),
+          f.fields.join(' '),
+          f.firstSeen,
+          f.lastSeen,
+        ]
           .map(csvCell)
           .join(','),
       );

@@ -10,7 +10,7 @@ import type { AttributeValue, DecodedSpan } from './decode-traces.js';
  * many agents; Salesforce objects and fields are named by Leakwatch's own two attributes, or read
  * from database spans of a Salesforce client (`db.system` / `db.system.name` = `salesforce`).
  */
-export const FLOW_ATTRIBUTE = {
+const FLOW_ATTRIBUTE = {
   serverAddress: 'server.address',
   urlFull: 'url.full',
   netPeerName: 'net.peer.name',
@@ -28,9 +28,9 @@ export const FLOW_ATTRIBUTE = {
   salesforceFields: 'salesforce.fields',
 } as const;
 
-export const SERVICE_NAME = 'service.name';
+const SERVICE_NAME = 'service.name';
 /** What the semantic conventions say a resource without `service.name` is called. */
-export const UNKNOWN_SERVICE = 'unknown_service';
+const UNKNOWN_SERVICE = 'unknown_service';
 
 /** CLIENT (3) and PRODUCER (4): spans of calls a service makes to somewhere else. */
 export const FLOW_SPAN_KINDS: ReadonlySet<number> = new Set([3, 4]);
@@ -89,7 +89,7 @@ export function flowsOf(spans: readonly DecodedSpan[], receivedMs: number): Flow
 }
 
 /** The destination host: `server.address`, else the host of `url.full`, else `net.peer.name`, else the host of `http.url`. */
-export function destinationOf(attributes: ReadonlyMap<string, AttributeValue>): string | undefined {
+function destinationOf(attributes: ReadonlyMap<string, AttributeValue>): string | undefined {
   const candidates = [
     hostName(attributes.get(FLOW_ATTRIBUTE.serverAddress)),
     urlHost(attributes.get(FLOW_ATTRIBUTE.urlFull)),
@@ -116,7 +116,10 @@ function urlHost(value: AttributeValue | undefined): string | undefined {
 
 function serviceOf(value: AttributeValue | undefined): string {
   if (typeof value !== 'string') return UNKNOWN_SERVICE;
-  const printable = value.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 100);
+  const printable = value
+    .replace(/[^\x20-\x7e]/g, '')
+    .trim()
+    .slice(0, 100);
   return SERVICE.test(printable) ? printable : UNKNOWN_SERVICE;
 }
 

@@ -10,7 +10,7 @@ import protobuf from 'protobufjs';
 const PROTO_DIR = fileURLToPath(new URL('../../proto/', import.meta.url));
 const FILES = ['opentelemetry/proto/collector/trace/v1/trace_service.proto', 'google/rpc/status.proto'];
 
-export interface OtlpTypes {
+interface OtlpTypes {
   request: protobuf.Type;
   response: protobuf.Type;
   status: protobuf.Type;

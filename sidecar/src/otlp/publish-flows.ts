@@ -7,9 +7,9 @@ import { notePublished, publishedDigests, recordDigest } from './published-diges
 import { pairKey } from './flow-records.js';
 
 /** The window DataFlow__c's volumes cover, today (UTC) included, as `GET /v1/flows?days=30`. */
-export const FLOW_WINDOW_DAYS = 30;
+const FLOW_WINDOW_DAYS = 30;
 /** Records per upsert call: the sObject Collections limit. */
-export const FLOW_BATCH = 200;
+const FLOW_BATCH = 200;
 const SOBJECT = 'DataFlow__c';
 const EXTERNAL_ID = 'FlowKey__c';
 
@@ -17,7 +17,7 @@ const EXTERNAL_ID = 'FlowKey__c';
 export type FlowWriter = CoverageWriter;
 
 /** A flow (source → destination) over the window, with its all-time first and last sighting. */
-export interface FlowSummary {
+interface FlowSummary {
   source: string;
   destination: string;
   objects: string[];
@@ -29,7 +29,7 @@ export interface FlowSummary {
   lastSeen: string;
 }
 
-export interface PublishedFlows {
+interface PublishedFlows {
   /** Records sent to the org (changed since they were last accepted). */
   sent: number;
   /** Records the org already holds as they are: not sent. */
@@ -50,7 +50,7 @@ const windowStart = (now: Date): string => new Date(now.getTime() - (FLOW_WINDOW
  * (`published`, by flow key) that have gone quiet since, so their record's volumes fall to zero
  * instead of keeping the last figures for ever.
  */
-export async function flowSummaries(sql: Sql, orgId: string, now: Date, published: ReadonlySet<string>): Promise<FlowSummary[]> {
+async function flowSummaries(sql: Sql, orgId: string, now: Date, published: ReadonlySet<string>): Promise<FlowSummary[]> {
   const since = windowStart(now);
   const totals = await sql.query<{
     source: string;
@@ -107,7 +107,7 @@ export async function flowSummaries(sql: Sql, orgId: string, now: Date, publishe
  * egress policy as it stands now (as `GET /v1/flows` shows them). Lists are cut at a separator to
  * fit their fields; only host names, service names, API names and counts are written.
  */
-export function dataFlowFields(flow: FlowSummary, policy: EgressPolicy): Record<string, unknown> {
+function dataFlowFields(flow: FlowSummary, policy: EgressPolicy): Record<string, unknown> {
   const verdict = destinationOf(policy, flow.destination);
   return {
     FlowKey__c: flowKey(flow.source, flow.destination),
@@ -129,7 +129,7 @@ export function dataFlowFields(flow: FlowSummary, policy: EgressPolicy): Record<
   };
 }
 
-export interface PublishFlowsDeps {
+interface PublishFlowsDeps {
   sql: Sql;
   writer: FlowWriter;
   /** The org's egress policy. */
@@ -154,7 +154,11 @@ export async function publishFlows(deps: PublishFlowsDeps, orgId: string, now = 
   const checkedAt = now.toISOString();
   for (let start = 0; start < changed.length; start += FLOW_BATCH) {
     const batch = changed.slice(start, start + FLOW_BATCH);
-    const results = await deps.writer.upsert(SOBJECT, EXTERNAL_ID, batch.map((r) => ({ ...r.fields, CheckedAt__c: checkedAt })));
+    const results = await deps.writer.upsert(
+      SOBJECT,
+      EXTERNAL_ID,
+      batch.map((r) => ({ ...r.fields, CheckedAt__c: checkedAt })),
+    );
     const accepted: Array<{ externalId: string; digest: string }> = [];
     batch.forEach((r, i) => {
       const result = results[i];

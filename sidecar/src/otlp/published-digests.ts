@@ -9,10 +9,10 @@ export function recordDigest(fields: Record<string, unknown>): string {
 
 /** The digests of the org's records of `sobject` as last accepted by the org, by external id. */
 export async function publishedDigests(sql: Sql, orgId: string, sobject: string): Promise<Map<string, string>> {
-  const rows = await sql.query<{ external_id: string; digest: string }>(
-    'SELECT external_id, digest FROM org_publication WHERE org_id = $1 AND sobject = $2',
-    [orgId, sobject],
-  );
+  const rows = await sql.query<{ external_id: string; digest: string }>('SELECT external_id, digest FROM org_publication WHERE org_id = $1 AND sobject = $2', [
+    orgId,
+    sobject,
+  ]);
   return new Map(rows.map((r) => [r.external_id, r.digest]));
 }
 

@@ -11,9 +11,9 @@ import { claimAlerts, knownFlows, pairKey, raisedAlerts, upsertFlows, type Alert
 import type { FlowSample } from './flows.js';
 
 /** Reason codes a flow can raise once each (the detector's `dataFlowRule` decides from the event's facts). */
-export type FlowReason = 'new_data_flow' | 'pii_to_ai_outside_region';
+type FlowReason = 'new_data_flow' | 'pii_to_ai_outside_region';
 
-export interface RecordFlowsDeps {
+interface RecordFlowsDeps {
   store: Store;
   classifier: Classifier;
   /** The org's egress policy: allow-list, AI destinations, regions. */
@@ -22,7 +22,7 @@ export interface RecordFlowsDeps {
   piiObjects: ReadonlySet<string>;
 }
 
-export interface RecordedFlows {
+interface RecordedFlows {
   flows: number;
   /** Events stored for the detector (one per flow that may deserve a verdict and had none yet). */
   events: number;
@@ -44,7 +44,16 @@ function pairsOf(samples: readonly FlowSample[]): Map<string, FlowPair> {
   const pairs = new Map<string, FlowPair>();
   for (const s of samples) {
     const key = pairKey(s.source, s.destination);
-    const p = pairs.get(key) ?? { source: s.source, destination: s.destination, objects: new Set(), fields: new Set(), spans: 0, bytes: 0, firstMs: s.firstMs, orgApi: true };
+    const p = pairs.get(key) ?? {
+      source: s.source,
+      destination: s.destination,
+      objects: new Set(),
+      fields: new Set(),
+      spans: 0,
+      bytes: 0,
+      firstMs: s.firstMs,
+      orgApi: true,
+    };
     for (const o of s.objects) p.objects.add(o);
     for (const f of s.fields) p.fields.add(f);
     p.spans += s.spans;

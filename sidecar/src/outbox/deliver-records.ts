@@ -15,18 +15,13 @@ const COLLECTION_LIMIT = 200;
  * Upserts claimed records, one sObject Collections call per org, sObject and 200 records,
  * and decides per record: done, retry later (with backoff and jitter) or dead letter.
  */
-export async function deliverRecords(
-  claimed: ClaimedRecord[],
-  clientFor: OrgClientResolver,
-  policy: RetryPolicy,
-): Promise<Settlement[]> {
+export async function deliverRecords(claimed: ClaimedRecord[], clientFor: OrgClientResolver, policy: RetryPolicy): Promise<Settlement[]> {
   const settlements: Settlement[] = [];
   for (const chunk of chunks(claimed)) {
     const first = chunk[0] as ClaimedRecord;
     const client = clientFor(first.orgId);
     if (!client) {
-      for (const r of chunk)
-        settlements.push({ id: r.id, outcome: 'dead', error: `no org connection configured for ${r.orgId}` });
+      for (const r of chunk) settlements.push({ id: r.id, outcome: 'dead', error: `no org connection configured for ${r.orgId}` });
       continue;
     }
     let results: UpsertResult[];
@@ -49,10 +44,7 @@ export async function deliverRecords(
     chunk.forEach((r, i) => {
       const result = results[i] as UpsertResult;
       if (result.success) settlements.push({ id: r.id, outcome: 'done' });
-      else
-        settlements.push(
-          failure(r, result.retryable === true, `${result.errorCode ?? 'ERROR'}: ${result.message ?? ''}`, policy),
-        );
+      else settlements.push(failure(r, result.retryable === true, `${result.errorCode ?? 'ERROR'}: ${result.message ?? ''}`, policy));
     });
   }
   return settlements;

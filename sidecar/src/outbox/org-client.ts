@@ -26,15 +26,7 @@ export type OrgIdentityCheck = 'unchecked' | 'verified' | 'wrong-org';
 /** Picks the client for an org; returns undefined for an org this sidecar cannot write to. */
 export type OrgClientResolver = (orgId: string) => OrgClient | undefined;
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 
 /** Whether a thrown error from a whole upsert call is worth retrying. */
 export function isRetryableError(err: unknown): boolean {

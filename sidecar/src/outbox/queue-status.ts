@@ -1,7 +1,7 @@
 import { orgKey } from '../contract/salesforce-id.js';
 import type { Sql } from '../store/store.js';
 
-export interface QueueStatus {
+interface QueueStatus {
   eventsPending: number;
   eventsFailed: number;
   writeBacksPending: number;

@@ -1,9 +1,7 @@
 import type { Sql } from '../store/store.js';
 
 export type Settlement =
-  | { id: string; outcome: 'done' }
-  | { id: string; outcome: 'retry'; delayMs: number; error: string }
-  | { id: string; outcome: 'dead'; error: string };
+  { id: string; outcome: 'done' } | { id: string; outcome: 'retry'; delayMs: number; error: string } | { id: string; outcome: 'dead'; error: string };
 
 /** Writes what happened to each claimed record; only rows still leased to `owner` change. */
 export async function settleRecords(sql: Sql, owner: string, settlements: Settlement[]): Promise<void> {

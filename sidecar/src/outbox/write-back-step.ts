@@ -6,7 +6,7 @@ import { deliverRecords, type RetryPolicy } from './deliver-records.js';
 import type { OrgClientResolver } from './org-client.js';
 import { settleRecords, type Settlement } from './settle-records.js';
 
-export interface WriteBackStepOptions {
+interface WriteBackStepOptions {
   store: Store;
   clientFor: OrgClientResolver;
   owner: string;
@@ -24,7 +24,13 @@ export function writeBackStep(options: WriteBackStepOptions): () => Promise<numb
   return async () => {
     const claimed = await claimRecords(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;
-    const spans = batchSpans(options.stages ?? TELEMETRY_OFF, 'writeback', claimed, { traceParent: (r) => r.traceParent, orgId: (r) => r.orgId }, 'leakwatch.records');
+    const spans = batchSpans(
+      options.stages ?? TELEMETRY_OFF,
+      'writeback',
+      claimed,
+      { traceParent: (r) => r.traceParent, orgId: (r) => r.orgId },
+      'leakwatch.records',
+    );
     let settlements: Settlement[];
     try {
       settlements = await deliverRecords(claimed, clientFor, policy);

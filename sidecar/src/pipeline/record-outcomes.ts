@@ -18,9 +18,7 @@ export interface ScoredEvent {
 export async function recordScoredEvents(sql: Sql, owner: string, scored: ScoredEvent[]): Promise<void> {
   if (scored.length === 0) return;
   await queueRecords(sql, scored);
-  const states = JSON.stringify(
-    scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })),
-  );
+  const states = JSON.stringify(scored.map((s) => ({ org_id: s.orgId, event_id: s.eventId, state: s.records.length > 0 ? 'scored' : 'quiet' })));
   await sql.query(
     `UPDATE ingested_event e
         SET state = x.state, processed_at = clock_timestamp(), lease_owner = NULL, lease_until = NULL, last_error = NULL

@@ -13,7 +13,7 @@ import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
 import { claimEvents, type ClaimedEvent } from './claim-events.js';
 import { recordScoredEvents, recordScoringFailure, type ScoredEvent } from './record-outcomes.js';
 
-export interface ScoreStepOptions {
+interface ScoreStepOptions {
   store: Store;
   detector: Detector;
   owner: string;
@@ -57,7 +57,13 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
     if (persistOwed) await persist();
     const claimed = await claimEvents(store, owner, batchSize, leaseMs);
     if (claimed.length === 0) return 0;
-    const spans = batchSpans(options.stages ?? TELEMETRY_OFF, 'detect', claimed, { traceParent: (c) => c.traceParent, orgId: (c) => c.orgId }, 'leakwatch.events');
+    const spans = batchSpans(
+      options.stages ?? TELEMETRY_OFF,
+      'detect',
+      claimed,
+      { traceParent: (c) => c.traceParent, orgId: (c) => c.orgId },
+      'leakwatch.events',
+    );
     try {
       const scored = await scoreClaimed(claimed, spans.spanOf);
       for (const { span, items } of spans.batches()) {
@@ -104,16 +110,7 @@ export function scoreStep(options: ScoreStepOptions): () => Promise<number> {
         } catch (err) {
           options.onFailure?.(c.eventId, err);
           const delay = Math.min(1_000 * 2 ** c.attempts, 300_000);
-          await recordScoringFailure(
-            store,
-            owner,
-            c.orgId,
-            c.eventId,
-            c.attempts,
-            maxAttempts,
-            delay,
-            String((err as Error)?.message ?? err),
-          );
+          await recordScoringFailure(store, owner, c.orgId, c.eventId, c.attempts, maxAttempts, delay, String((err as Error)?.message ?? err));
         }
       }
       await store.transaction(async (tx) => {

@@ -5,7 +5,7 @@ export interface WorkerLoop {
   stop(): Promise<void>;
 }
 
-export interface WorkerLoopOptions {
+interface WorkerLoopOptions {
   /** Does one unit of work; returns how many items it handled (0 = idle). */
   step: () => Promise<number>;
   pollMs: number;

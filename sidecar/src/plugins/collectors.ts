@@ -23,7 +23,7 @@ export interface CollectSettings {
   coverageEveryMs?: number;
 }
 
-export interface CollectorsOptions {
+interface CollectorsOptions {
   store: Store;
   classifier: Classifier;
   owner: string;

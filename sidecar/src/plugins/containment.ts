@@ -44,11 +44,15 @@ export default fp<ContainmentSettings>(
       for (const outcome of enforced.outcomes) {
         app.metrics.enforcementOutcomes.inc({ action: outcome.action, outcome: outcome.status });
         if (outcome.containedMs !== undefined) app.metrics.timeToContainment.observe({ action: outcome.action }, outcome.containedMs / 1000);
-        if (outcome.alreadyGone) app.log.info({ orgId, reviewKey: outcome.reviewKey, action: outcome.action }, 'the assignment of a decided review was already gone from the org');
+        if (outcome.alreadyGone)
+          app.log.info({ orgId, reviewKey: outcome.reviewKey, action: outcome.action }, 'the assignment of a decided review was already gone from the org');
       }
-      const failed = enforced.outcomes.filter((o) => o.status === 'Failed' || o.status === 'NotPossible').map((o) => ({ reviewKey: o.reviewKey, status: o.status, code: o.error?.split(':')[0] }));
+      const failed = enforced.outcomes
+        .filter((o) => o.status === 'Failed' || o.status === 'NotPossible')
+        .map((o) => ({ reviewKey: o.reviewKey, status: o.status, code: o.error?.split(':')[0] }));
       if (failed.length > 0) app.log.warn({ orgId, failed }, 'review decisions could not be carried out; the reviews say why (EnforcementError__c)');
-      if (enforced.unrecorded.length > 0) app.log.warn({ orgId, unrecorded: enforced.unrecorded }, 'the org refused the outcome of carried-out decisions; they are checked again next poll');
+      if (enforced.unrecorded.length > 0)
+        app.log.warn({ orgId, unrecorded: enforced.unrecorded }, 'the org refused the outcome of carried-out decisions; they are checked again next poll');
       return enforced;
     };
     const caches = new Map<string, ContainmentCache>();
@@ -72,7 +76,9 @@ export default fp<ContainmentSettings>(
         app.metrics.containmentActions.inc({ action: outcome.action, step: outcome.step, outcome: outcome.status });
         if (outcome.containedMs !== undefined) app.metrics.incidentTimeToContainment.observe({ action: outcome.action }, outcome.containedMs / 1000);
       }
-      const failed = run.outcomes.filter((o) => o.status === 'Failed' || o.status === 'NotPossible').map((o) => ({ key: o.key, action: o.action, step: o.step, status: o.status }));
+      const failed = run.outcomes
+        .filter((o) => o.status === 'Failed' || o.status === 'NotPossible')
+        .map((o) => ({ key: o.key, action: o.action, step: o.step, status: o.status }));
       if (failed.length > 0) app.log.warn({ orgId, failed }, 'containment actions could not be carried out; their records say why (Outcome__c)');
       if (run.problems.length > 0) app.log.warn({ orgId, problems: run.problems }, 'containment playbooks left out: they cannot be applied as written');
       if (run.unwritten.length > 0) app.log.warn({ orgId, unwritten: run.unwritten }, 'the org refused containment records; they are written again next poll');

@@ -3,7 +3,7 @@ import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { batchLimits, formatBytes } from './limit-texts.js';
 
-export interface ErrorHandlerOptions {
+interface ErrorHandlerOptions {
   /** Ends the 404 message: where to find what this listener serves. */
   notFoundHint?: string;
 }
@@ -16,8 +16,7 @@ function frameworkMessages(bodyLimitBytes: number): Record<string, string> {
       'The Content-Length header does not match the body that was sent. Let the HTTP client set Content-Length, or send the exact byte length of the body.',
     FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty. Send the event envelope as JSON.',
     FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON. Send the event envelope as JSON.',
-    FST_ERR_BAD_URL:
-      'The request URL is not valid (a broken percent-encoding). Check the sidecar URL in the Named Credential.',
+    FST_ERR_BAD_URL: 'The request URL is not valid (a broken percent-encoding). Check the sidecar URL in the Named Credential.',
   };
 }
 
@@ -62,9 +61,7 @@ export default fp<ErrorHandlerOptions>(
       }
       request.log.info({ code: error.code, statusCode: status }, 'request rejected');
       const message = error.validation ? error.message : (messages[error.code] ?? error.message);
-      return reply
-        .code(status)
-        .send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: request.id });
+      return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, requestId: request.id });
     });
     app.setNotFoundHandler((request, reply) =>
       reply.code(404).send({

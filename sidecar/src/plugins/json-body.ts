@@ -33,10 +33,7 @@ export default fp(
         return;
       }
       parseJson(request, text, (err, parsed) => {
-        if (err) done(
-            badRequest(`The request body is not valid JSON (${err.message}). Send the event envelope as one JSON object.`),
-            undefined,
-          );
+        if (err) done(badRequest(`The request body is not valid JSON (${err.message}). Send the event envelope as one JSON object.`), undefined);
         else done(null, parsed);
       });
     });

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** The sidecar's Prometheus metrics, one registry per app instance. */
-export function createMetrics() {
+function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'leakwatch_' });
   return {
@@ -123,7 +123,7 @@ export function createMetrics() {
     }),
     timeToContainment: new Histogram({
       name: 'leakwatch_time_to_containment_seconds',
-      help: 'From a reviewer\'s decision (DecidedAt__c) to the sidecar carrying it out (Done), by action.',
+      help: "From a reviewer's decision (DecidedAt__c) to the sidecar carrying it out (Done), by action.",
       labelNames: ['action'] as const,
       buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600, 14400, 86400],
       registers: [registry],
@@ -150,7 +150,7 @@ export function createMetrics() {
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+type Metrics = ReturnType<typeof createMetrics>;
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -14,8 +14,7 @@ export default fp(
         info: {
           title: 'Leakwatch sidecar',
           version: '1',
-          description:
-            'Receives events from the Leakwatch package, classifies personal data locally and writes verdicts back into the org.',
+          description: 'Receives events from the Leakwatch package, classifies personal data locally and writes verdicts back into the org.',
         },
         components: {
           securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The per-org secret.' } },

@@ -21,7 +21,7 @@ export interface OrgSyncSettings {
   applyEveryMs?: number;
 }
 
-export interface OrgSyncOptions {
+interface OrgSyncOptions {
   store: Store;
   settings: OrgSyncSettings;
 }
@@ -76,14 +76,17 @@ export default fp<OrgSyncOptions>(
           app.metrics.dataFlowRecords.inc({ outcome: 'sent' }, published.sent - published.refused.length);
           app.metrics.dataFlowRecords.inc({ outcome: 'unchanged' }, published.unchanged);
           app.metrics.dataFlowRecords.inc({ outcome: 'refused' }, published.refused.length);
-          if (published.refused.length > 0) app.log.warn({ orgId, refused: published.refused }, 'the org refused data flow records; they are written again next time');
+          if (published.refused.length > 0)
+            app.log.warn({ orgId, refused: published.refused }, 'the org refused data flow records; they are written again next time');
         }),
         start('suggestions', settings.suggestEveryMs, async (orgId, client) => {
           const refreshed = await refreshSuggestions(client);
           app.metrics.classificationSuggestions.inc({ outcome: 'written' }, refreshed.written);
           app.metrics.classificationSuggestions.inc({ outcome: 'refused' }, refreshed.refused.length);
-          if (refreshed.refused.length > 0) app.log.warn({ orgId, refused: refreshed.refused }, 'the org refused classification suggestions; they are written again next refresh');
-          if (refreshed.unreadable.length > 0) app.log.warn({ orgId, unreadable: refreshed.unreadable }, 'could not read the field definitions of these objects; their fields get no suggestion');
+          if (refreshed.refused.length > 0)
+            app.log.warn({ orgId, refused: refreshed.refused }, 'the org refused classification suggestions; they are written again next refresh');
+          if (refreshed.unreadable.length > 0)
+            app.log.warn({ orgId, unreadable: refreshed.unreadable }, 'could not read the field definitions of these objects; their fields get no suggestion');
         }),
       );
       const applyEveryMs = settings.applyEveryMs;
@@ -94,7 +97,11 @@ export default fp<OrgSyncOptions>(
             for (const { outcome } of applied.outcomes) app.metrics.classificationsApplied.inc({ outcome });
             const failed = applied.outcomes.filter((o) => o.outcome === 'failed');
             if (failed.length > 0) app.log.warn({ orgId, failed }, 'approved classifications could not be applied; the org records why (LastError__c)');
-            if (applied.unrecorded.length > 0) app.log.warn({ orgId, unrecorded: applied.unrecorded }, 'the org refused the outcome of applied classifications; they are applied again next poll');
+            if (applied.unrecorded.length > 0)
+              app.log.warn(
+                { orgId, unrecorded: applied.unrecorded },
+                'the org refused the outcome of applied classifications; they are applied again next poll',
+              );
           }),
         );
     });

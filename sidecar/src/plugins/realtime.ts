@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 /** What the service needs to subscribe to the orgs' real-time event streams: the orgs and endpoint, and how subscribers behave. */
 export interface RealtimeSettings extends Subscriptions, Pick<TopicSubscriberDeps, 'firstStart' | 'integrationUsers' | 'leaseMs'> {}
 
-export interface RealtimeOptions {
+interface RealtimeOptions {
   store: Store;
   classifier: Classifier;
   owner: string;
@@ -49,9 +49,18 @@ export default fp<RealtimeOptions>(
             app.log.error({ orgId, topic, eventId, reasons }, 'a streamed event does not fit the event schema and was dropped'),
           onState: (orgId, topic, state, detail) => {
             if (state === 'retrying') app.log.warn({ orgId, topic, why: detail }, 'the real-time subscription failed; it is opened again with back-off');
-            else if (state === 'unavailable') app.log.warn({ orgId, topic, why: detail }, 'the org cannot stream this topic (Shield or Event Monitoring, and View Real-Time Event Monitoring Data, are needed)');
-            else if (state === 'renewing') app.log.info({ orgId, topic, why: detail }, 'the session ended: the subscription logs in again and resumes after the stored replay id');
-            else if (state === 'gap') app.log.error({ orgId, topic, why: detail }, 'the stored replay id is no longer retained: reading from the earliest event kept, the gap becomes a verdict');
+            else if (state === 'unavailable')
+              app.log.warn(
+                { orgId, topic, why: detail },
+                'the org cannot stream this topic (Shield or Event Monitoring, and View Real-Time Event Monitoring Data, are needed)',
+              );
+            else if (state === 'renewing')
+              app.log.info({ orgId, topic, why: detail }, 'the session ended: the subscription logs in again and resumes after the stored replay id');
+            else if (state === 'gap')
+              app.log.error(
+                { orgId, topic, why: detail },
+                'the stored replay id is no longer retained: reading from the earliest event kept, the gap becomes a verdict',
+              );
             else app.log.debug({ orgId, topic, state }, 'real-time subscription');
           },
         },

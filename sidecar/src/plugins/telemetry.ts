@@ -3,7 +3,7 @@ import { queueStatus } from '../outbox/queue-status.js';
 import type { Store } from '../store/store.js';
 import { startTelemetry, type Telemetry, type TelemetrySettings } from '../telemetry/start-telemetry.js';
 
-export interface TelemetryOptions {
+interface TelemetryOptions {
   store: Store;
   /** Absent: telemetry is off and nothing is sent. */
   settings?: TelemetrySettings;

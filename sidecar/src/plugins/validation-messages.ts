@@ -4,8 +4,7 @@ import { batchLimits, MAX_EVENTS_PER_BATCH } from './limit-texts.js';
 /** Messages for the envelope's own properties, by path and keyword. */
 const hints = (bodyLimitBytes: number): Record<string, Record<string, string>> => ({
   '/schemaVersion': {
-    const:
-      'schemaVersion must be 1: this sidecar understands envelope version 1 only. Upgrade the sidecar before the package sends a newer version.',
+    const: 'schemaVersion must be 1: this sidecar understands envelope version 1 only. Upgrade the sidecar before the package sends a newer version.',
     required: 'schemaVersion is required (1).',
   },
   '/events': {
@@ -34,11 +33,7 @@ export function validationErrorFormatter(bodyLimitBytes: number) {
   };
 }
 
-function describe(
-  known: Record<string, Record<string, string>>,
-  e: FastifySchemaValidationError,
-  dataVar: string,
-): string {
+function describe(known: Record<string, Record<string, string>>, e: FastifySchemaValidationError, dataVar: string): string {
   const path = e.keyword === 'required' ? `/${String(e.params.missingProperty)}` : e.instancePath;
   const hint = known[path]?.[e.keyword];
   if (hint) return hint;

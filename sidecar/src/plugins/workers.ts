@@ -19,7 +19,7 @@ import { readBackOrg } from '../incidents/org-readback.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 import type { StageTracer } from '../telemetry/stage-tracer.js';
 
-export interface WorkersOptions {
+interface WorkersOptions {
   store: Store;
   detector: Detector;
   /** Keeps the detector's in-memory state in step with the store (the SQL-backed detector needs it). */
@@ -101,8 +101,7 @@ export default fp<WorkersOptions>(
           const record = byId.get(s.id);
           if (!record) continue;
           metrics.writeBackRecords.inc({ sobject: record.sobject, outcome: s.outcome });
-          if (s.outcome === 'dead')
-            app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
+          if (s.outcome === 'dead') app.log.error({ outboxId: s.id, sobject: record.sobject, error: s.error }, 'write-back dead letter');
           if (s.outcome === 'done' && record.sobject === 'LeakVerdict__c') {
             parentsDone = true;
             metrics.verdictLatency.observe((now - record.acknowledgedAt.getTime()) / 1000);
@@ -159,7 +158,7 @@ export default fp<WorkersOptions>(
         const remind = reminderSweep({
           sql: options.store,
           targets: options.notifyTargets,
-          onError: (err) => app.log.warn({ err }, 'could not queue the clocks\' reminders; the next sweep tries again'),
+          onError: (err) => app.log.warn({ err }, "could not queue the clocks' reminders; the next sweep tries again"),
         });
         const deliver = notifyStep({
           store: options.store,
@@ -181,8 +180,7 @@ export default fp<WorkersOptions>(
         });
         loops.push(notifier);
       }
-      if (options.feedback)
-        feedback = startFeedback(app, options, options.feedback, options.detectorState?.flushLearnt);
+      if (options.feedback) feedback = startFeedback(app, options, options.feedback, options.detectorState?.flushLearnt);
     });
     app.decorate('stopWorkers', async () => {
       await stopListening?.();
@@ -208,12 +206,7 @@ async function flushOnStop(app: FastifyInstance, state: DetectionStatePersistenc
 }
 
 /** Polls every org's false positives now and then every `intervalMs`, counting and logging what it learns. */
-function startFeedback(
-  app: FastifyInstance,
-  options: WorkersOptions,
-  settings: FeedbackSettings,
-  flush: (() => Promise<void>) | undefined,
-): FeedbackLoop {
+function startFeedback(app: FastifyInstance, options: WorkersOptions, settings: FeedbackSettings, flush: (() => Promise<void>) | undefined): FeedbackLoop {
   const { metrics } = app;
 
   /** Counts and logs a failed poll of an org; the next poll tries again. */
@@ -233,8 +226,7 @@ function startFeedback(
         replica: options.owner,
         settleMs: settings.settleMs,
         stopping,
-        onSkipped: ({ why, ...verdict }) =>
-          app.log.warn(verdict, `a false positive teaches the detector nothing and is passed over: ${why}`),
+        onSkipped: ({ why, ...verdict }) => app.log.warn(verdict, `a false positive teaches the detector nothing and is passed over: ${why}`),
       },
       orgId,
     );
@@ -247,7 +239,14 @@ function startFeedback(
     if (options.incidents) {
       // What people decided in the org: milestones, reviews, permission decisions → evidence and clocks.
       const { decisions, revised } = await readBackOrg(
-        { store: options.store, clientFor: settings.clientFor, incidents: options.incidents, notifyTargets: options.notifyTargets, settleMs: settings.settleMs, stopping },
+        {
+          store: options.store,
+          clientFor: settings.clientFor,
+          incidents: options.incidents,
+          notifyTargets: options.notifyTargets,
+          settleMs: settings.settleMs,
+          stopping,
+        },
         orgId,
       );
       if (decisions > 0) app.log.info({ orgId, decisions, revised }, "read back people's decisions from the org into the evidence log");

@@ -17,7 +17,10 @@ export interface CanariesRouteOptions {
 
 const SeedBody = Type.Object(
   {
-    object: Type.Union(CANARY_OBJECTS.map((o) => Type.Literal(o)), { description: 'Where the canary records are planted.' }),
+    object: Type.Union(
+      CANARY_OBJECTS.map((o) => Type.Literal(o)),
+      { description: 'Where the canary records are planted.' },
+    ),
     count: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   },
   { additionalProperties: false },
@@ -49,7 +52,13 @@ const canariesRoute: FastifyPluginAsyncTypebox<CanariesRouteOptions> = async (ap
         summary: 'Plant canary records in the org and register them',
         security: [{ bearer: [] }],
         body: SeedBody,
-        response: { 201: Type.Object({ orgId: Type.String(), seeded: Type.Array(Seeded) }), 400: ErrorReply, 401: ErrorReply, 409: ErrorReply, 502: ErrorReply },
+        response: {
+          201: Type.Object({ orgId: Type.String(), seeded: Type.Array(Seeded) }),
+          400: ErrorReply,
+          401: ErrorReply,
+          409: ErrorReply,
+          502: ErrorReply,
+        },
       },
     },
     async (request, reply) => {

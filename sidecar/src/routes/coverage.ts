@@ -5,7 +5,7 @@ import { coverageState } from '../collect/publish-coverage.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface CoverageRouteOptions {
+interface CoverageRouteOptions {
   store: Store;
   /** The sources this sidecar collects for an org with a connection (empty when collection is off). */
   sources: readonly string[];
@@ -38,9 +38,13 @@ const SourceCoverage = Type.Object({
     },
   ),
   subscription: Type.Optional(
-    Type.String({ description: 'Streams only: this replica\'s subscriber (subscribed, standby while another replica holds it, retrying, unavailable, gap, stopped).' }),
+    Type.String({
+      description: "Streams only: this replica's subscriber (subscribed, standby while another replica holds it, retrying, unavailable, gap, stopped).",
+    }),
   ),
-  lastReplayAt: Type.Optional(nullable(Type.String({ format: 'date-time', description: 'Streams only: when the subscription last stored events with their replay id, or opened.' }))),
+  lastReplayAt: Type.Optional(
+    nullable(Type.String({ format: 'date-time', description: 'Streams only: when the subscription last stored events with their replay id, or opened.' })),
+  ),
   available: nullable(Type.Boolean()),
   lastRowAt: nullable(Type.String({ format: 'date-time' })),
   lagSeconds: nullable(Type.Integer({ description: 'now − lastRowAt' })),
@@ -112,7 +116,13 @@ const coverageRoute: FastifyPluginAsyncTypebox<CoverageRouteOptions> = async (ap
             };
           }
           const state = coverageState(r);
-          return { ...r, kind, ...extra, ...(kind === 'stream' ? { lastReplayAt: r.lastSuccessAt } : {}), state: state === 'pending' && !connected ? 'not-collected' : state };
+          return {
+            ...r,
+            kind,
+            ...extra,
+            ...(kind === 'stream' ? { lastReplayAt: r.lastSuccessAt } : {}),
+            state: state === 'pending' && !connected ? 'not-collected' : state,
+          };
         }),
       };
     },

@@ -4,7 +4,7 @@ import { redriveDeadLetters } from '../outbox/redrive.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface DeadLettersRouteOptions {
+interface DeadLettersRouteOptions {
   store: Store;
   /** Called after records were re-queued, to send them without waiting for the next poll. */
   onRedriven: () => void;
@@ -19,8 +19,7 @@ const deadLettersRoute: FastifyPluginAsyncTypebox<DeadLettersRouteOptions> = asy
     {
       schema: {
         summary: 'Re-queue dead letters',
-        description:
-          'Gives the records that could not be written a fresh set of attempts: all of them, or those of the listed events.',
+        description: 'Gives the records that could not be written a fresh set of attempts: all of them, or those of the listed events.',
         security: [{ bearer: [] }],
         body: Type.Object(
           { eventIds: Type.Optional(Type.Array(Type.String({ pattern: UUID }), { minItems: 1, maxItems: 2000 })) },

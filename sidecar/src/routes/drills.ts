@@ -9,7 +9,7 @@ import type { ConfiguredTarget } from '../notify/targets.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface DrillsRouteOptions {
+interface DrillsRouteOptions {
   store: Store;
   classifier: Classifier;
   /** The configured notification targets; a drill reports on those of the calling org. */
@@ -23,12 +23,16 @@ export interface DrillsRouteOptions {
 }
 
 /** How long a drill's report waits for the targets by default, and at most (seconds). */
-export const DRILL_TIMEOUT_SECONDS = { default: 120, max: 3_600 } as const;
+const DRILL_TIMEOUT_SECONDS = { default: 120, max: 3_600 } as const;
 
 const StartBody = Type.Object(
   {
     timeoutSeconds: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: DRILL_TIMEOUT_SECONDS.max, description: `How long the report waits for the targets; default ${DRILL_TIMEOUT_SECONDS.default}.` }),
+      Type.Integer({
+        minimum: 1,
+        maximum: DRILL_TIMEOUT_SECONDS.max,
+        description: `How long the report waits for the targets; default ${DRILL_TIMEOUT_SECONDS.default}.`,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -45,7 +49,8 @@ const TargetReport = Type.Object({
   name: Type.String(),
   kind: Type.String({ description: 'servicenow, jira, webhook, …' }),
   state: Type.Enum(DRILL_TARGET_STATES, {
-    description: 'waiting (no incident or nothing queued yet), queued, retrying, delivered, dead (refused or kept failing), skipped (the target wants more severe incidents).',
+    description:
+      'waiting (no incident or nothing queued yet), queued, retrying, delivered, dead (refused or kept failing), skipped (the target wants more severe incidents).',
   }),
   attempts: Type.Integer(),
   deliveredMs: Type.Optional(Type.Integer({ description: "From the drill's start to the target accepting the incident's first revision." })),
@@ -102,7 +107,9 @@ const drillsRoute: FastifyPluginAsyncTypebox<DrillsRouteOptions> = async (app, o
         return reply.code(409).send(conflict('This sidecar runs a detector that takes no canaries, so a drill would raise no verdict.', request.id));
       const org = orgKey(orgId);
       if (!options.targets.some((t) => t.orgs.length === 0 || t.orgs.includes(org)))
-        return reply.code(409).send(conflict('No notification target is configured for this org (LEAKWATCH_NOTIFY_FILE): a drill would reach no one.', request.id));
+        return reply
+          .code(409)
+          .send(conflict('No notification target is configured for this org (LEAKWATCH_NOTIFY_FILE): a drill would reach no one.', request.id));
       const timeoutMs = (request.body.timeoutSeconds ?? DRILL_TIMEOUT_SECONDS.default) * 1_000;
       let started;
       try {
@@ -113,7 +120,10 @@ const drillsRoute: FastifyPluginAsyncTypebox<DrillsRouteOptions> = async (app, o
       }
       options.onAccepted();
       const location = `/v1/drills/${started.drillId}`;
-      return reply.code(202).header('location', location).send({ ...started, location });
+      return reply
+        .code(202)
+        .header('location', location)
+        .send({ ...started, location });
     },
   );
 
@@ -130,7 +140,9 @@ const drillsRoute: FastifyPluginAsyncTypebox<DrillsRouteOptions> = async (app, o
     async (request, reply) => {
       const report = await drillReport(options.store, request.orgId as string, request.params.id.toLowerCase(), options.targets);
       if (!report)
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: 'No drill of this org has that id. Start one with POST /v1/drills.', requestId: request.id });
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', message: 'No drill of this org has that id. Start one with POST /v1/drills.', requestId: request.id });
       return report;
     },
   );

@@ -13,13 +13,10 @@ export const EventEnvelopeBody = Type.Object(
     orgId: Type.String({ pattern: '^00D[a-zA-Z0-9]{12}([a-zA-Z0-9]{3})?$' }),
     batchId: Type.String({ format: 'uuid', pattern: UUID }),
     sentAt: Type.Optional(Type.String({ format: 'date-time' })),
-    events: Type.Array(
-      Type.Unknown({ description: 'An event: see #/definitions/event in sidecar/schemas/event-envelope.schema.json.' }),
-      {
-        minItems: 1,
-        maxItems: 2000,
-      },
-    ),
+    events: Type.Array(Type.Unknown({ description: 'An event: see #/definitions/event in sidecar/schemas/event-envelope.schema.json.' }), {
+      minItems: 1,
+      maxItems: 2000,
+    }),
   },
   { additionalProperties: false, description: 'Event envelope, schema version 1.' },
 );

@@ -8,7 +8,7 @@ import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
 import { ErrorReply } from './error-reply.js';
 import { EventEnvelopeBody, IngestRejectedReply, IngestReply } from './events.schema.js';
 
-export interface EventsRouteOptions {
+interface EventsRouteOptions {
   store: Store;
   classifier: Classifier;
   /** The span of each batch (`leakwatch.ingest`, a child of the request's `traceparent` when it has one); default none. */

@@ -5,7 +5,7 @@ import { readEvidence } from '../evidence/log.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface EvidenceRouteOptions {
+interface EvidenceRouteOptions {
   store: Store;
   /** The Ed25519 private key (PKCS#8 PEM) bundles are signed with; absent: the route says how to set one. */
   signingKey?: string;
@@ -25,8 +25,16 @@ const evidenceRoute: FastifyPluginAsyncTypebox<EvidenceRouteOptions> = async (ap
       schema: {
         summary: "The org's evidence log, or one incident's, as a signed bundle",
         security: [{ bearer: [] }],
-        querystring: Type.Object({ incident: Type.Optional(Type.String({ format: 'uuid', description: 'An incident key (Incident__c.IncidentKey__c).' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ lines: Type.String(), manifest: Type.Record(Type.String(), Type.Unknown()) }), 401: ErrorReply, 404: ErrorReply, 409: ErrorReply },
+        querystring: Type.Object(
+          { incident: Type.Optional(Type.String({ format: 'uuid', description: 'An incident key (Incident__c.IncidentKey__c).' })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ lines: Type.String(), manifest: Type.Record(Type.String(), Type.Unknown()) }),
+          401: ErrorReply,
+          404: ErrorReply,
+          409: ErrorReply,
+        },
       },
     },
     async (request, reply) => {
@@ -42,9 +50,18 @@ const evidenceRoute: FastifyPluginAsyncTypebox<EvidenceRouteOptions> = async (ap
       const incident = request.query.incident?.toLowerCase();
       const about = incident === undefined ? entries : entries.filter((e) => e.subject === incident || e.subject.startsWith(`${incident}:`));
       if (about.length === 0) {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: incident ? `no evidence about incident ${incident} in this org` : 'no evidence recorded for this org yet', requestId: request.id });
+        return reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: incident ? `no evidence about incident ${incident} in this org` : 'no evidence recorded for this org yet',
+          requestId: request.id,
+        });
       }
-      const bundle = exportBundle(entries, { ...(incident ? { incidentKey: incident } : {}), signingKey: options.signingKey, now: options.now?.() ?? new Date() });
+      const bundle = exportBundle(entries, {
+        ...(incident ? { incidentKey: incident } : {}),
+        signingKey: options.signingKey,
+        now: options.now?.() ?? new Date(),
+      });
       return { lines: bundle.lines, manifest: bundle.manifest as unknown as Record<string, unknown> };
     },
   );

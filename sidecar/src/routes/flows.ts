@@ -6,7 +6,7 @@ import { flowEntries, flowsCsv } from '../otlp/flow-map.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface FlowsRouteOptions {
+interface FlowsRouteOptions {
   store: Store;
   policyFor: (orgId: string) => EgressPolicy;
 }
@@ -17,7 +17,9 @@ const MAX_ROWS = 50_000;
 const FlowsQuery = Type.Object(
   {
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: one line per flow and day.' })),
-    days: Type.Optional(Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|[1-3][0-9]{2}|400)$', description: 'UTC days back from today, today included: 1 to 400 (default 30).' })),
+    days: Type.Optional(
+      Type.String({ pattern: '^(?:[1-9]|[1-9][0-9]|[1-3][0-9]{2}|400)$', description: 'UTC days back from today, today included: 1 to 400 (default 30).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -54,7 +56,12 @@ const flowsRoute: FastifyPluginAsyncTypebox<FlowsRouteOptions> = async (app, opt
         security: [{ bearer: [] }],
         querystring: FlowsQuery,
         produces: ['application/json', 'text/csv'],
-        response: { 200: Type.Union([FlowsReply, Type.String({ description: 'The flows as CSV, one line per flow and day.' })]), 400: ErrorReply, 401: ErrorReply, 500: ErrorReply },
+        response: {
+          200: Type.Union([FlowsReply, Type.String({ description: 'The flows as CSV, one line per flow and day.' })]),
+          400: ErrorReply,
+          401: ErrorReply,
+          500: ErrorReply,
+        },
       },
     },
     async (request, reply) => {
@@ -64,10 +71,7 @@ const flowsRoute: FastifyPluginAsyncTypebox<FlowsRouteOptions> = async (app, opt
       const rows = await selectFlowDays(options.store, orgId, since, MAX_ROWS);
       const flows = flowEntries(rows, options.policyFor(orgId));
       if (request.query.format === 'csv') {
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="leakwatch-flows-${since}.csv"`)
-          .send(flowsCsv(flows));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="leakwatch-flows-${since}.csv"`).send(flowsCsv(flows));
       }
       return { since, flows };
     },

@@ -3,11 +3,9 @@ import { Type } from 'typebox';
 
 /** GET /healthz: liveness, no authentication. */
 const healthRoute: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/healthz',
-    { schema: { summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
-    async () => ({ status: 'ok' as const }),
-  );
+  app.get('/healthz', { schema: { summary: 'Liveness', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({
+    status: 'ok' as const,
+  }));
 };
 
 export default healthRoute;

@@ -7,7 +7,17 @@ import { DEFAULT_INCIDENT_SETTINGS, type IncidentSettings, type IncidentState } 
 import { IncidentChangeError, mergeIncidents, splitIncident } from '../incidents/merge-split.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 import { summaryOf, timelineOf } from '../incidents/incident-record.js';
-import { DRAFT_FORMATS, DRAFT_LANGUAGES, DRAFT_NAMES, draftFileName, loadDraftTemplates, markdownBlocks, markdownToPdf, renderDraft, type DraftTemplates } from '../notify/drafts.js';
+import {
+  DRAFT_FORMATS,
+  DRAFT_LANGUAGES,
+  DRAFT_NAMES,
+  draftFileName,
+  loadDraftTemplates,
+  markdownBlocks,
+  markdownToPdf,
+  renderDraft,
+  type DraftTemplates,
+} from '../notify/drafts.js';
 import { storedDraft, storedDraftIndex } from '../incidents/draft-store.js';
 import type { Sql, Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
@@ -74,7 +84,9 @@ const Awareness = Type.Union(
   [
     Type.Object({
       at: Type.String({ format: 'date-time' }),
-      basis: Type.Union([Type.Literal('detection'), Type.Literal('confirmation')], { description: "Leakwatch's detection, or a DPO's confirmation in the org." }),
+      basis: Type.Union([Type.Literal('detection'), Type.Literal('confirmation')], {
+        description: "Leakwatch's detection, or a DPO's confirmation in the org.",
+      }),
     }),
     Type.Null({ description: 'Waiting for a DPO to confirm the breach in the org.' }),
   ],
@@ -138,7 +150,11 @@ const MergeBody = Type.Object(
 
 const SplitBody = Type.Object(
   {
-    verdicts: Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 500, description: "Event ids of the verdicts that leave (see the incident's verdicts)." }),
+    verdicts: Type.Array(Type.String({ format: 'uuid' }), {
+      minItems: 1,
+      maxItems: 500,
+      description: "Event ids of the verdicts that leave (see the incident's verdicts).",
+    }),
     requestedBy: RequestedBy,
   },
   { additionalProperties: false },
@@ -173,7 +189,6 @@ const notFound = (request: FastifyRequest, reply: FastifyReply, message: string)
   reply.code(404).send({ statusCode: 404, error: 'Not Found', message, requestId: request.id });
 
 const NO_INCIDENT = 'No incident of this org has that key. List the incidents with GET /v1/incidents.';
-
 
 /** What the list shows of an incident, with its clocks at `at`; the detail adds to it. */
 const listed = (s: Omit<IncidentState, 'verdicts'>, at: Date) => ({
@@ -300,7 +315,13 @@ const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (
         security: [{ bearer: [] }],
         params: KeyParams,
         body: SplitBody,
-        response: { 200: Type.Object({ remaining: IncidentDetail, split: IncidentDetail }), 400: ErrorReply, 401: ErrorReply, 404: ErrorReply, 409: ErrorReply },
+        response: {
+          200: Type.Object({ remaining: IncidentDetail, split: IncidentDetail }),
+          400: ErrorReply,
+          401: ErrorReply,
+          404: ErrorReply,
+          409: ErrorReply,
+        },
       },
     },
     async (request, reply) => {
@@ -363,7 +384,10 @@ const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (
         params: DraftParams,
         querystring: DraftQuery,
         response: {
-          200: Type.Union([Type.String({ description: 'The draft as Markdown.' }), Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The draft as PDF.' })]),
+          200: Type.Union([
+            Type.String({ description: 'The draft as Markdown.' }),
+            Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The draft as PDF.' }),
+          ]),
           400: ErrorReply,
           401: ErrorReply,
           404: ErrorReply,
@@ -380,7 +404,11 @@ const incidentsRoute: FastifyPluginAsyncTypebox<IncidentsRouteOptions> = async (
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
       const stored = await storedDraft(options.store, orgId, state.key, draft, lang, revision ?? state.revision);
       if (revision !== undefined && !stored)
-        return notFound(request, reply, `No ${lang} ${draft} draft is stored for revision ${revision}; GET /v1/incidents/${state.key}/drafts lists those that are.`);
+        return notFound(
+          request,
+          reply,
+          `No ${lang} ${draft} draft is stored for revision ${revision}; GET /v1/incidents/${state.key}/drafts lists those that are.`,
+        );
       const at = stored ? new Date(stored.createdAt) : now();
       const markdown = stored?.markdown ?? renderDraft(templates, draft, state, { lang, now: at, dpoContact: options.dpoContact });
       if (markdown === undefined) return notFound(request, reply, `There is no ${lang} template of the ${draft} draft; ask for lang=en.`);

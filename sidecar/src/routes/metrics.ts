@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { metricsTokenAuth } from '../plugins/auth.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface MetricsRouteOptions {
+interface MetricsRouteOptions {
   registry: Registry;
   /** When set, scrapes must send `Authorization: Bearer <token>`. */
   token?: string;
@@ -33,7 +33,7 @@ const metricsRoute: FastifyPluginAsyncTypebox<MetricsRouteOptions> = async (app,
   );
 };
 
-export interface MetricsElsewhereRouteOptions {
+interface MetricsElsewhereRouteOptions {
   /** Says where the metrics are, or how to turn them on. */
   message: string;
 }

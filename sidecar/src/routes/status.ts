@@ -8,7 +8,7 @@ import { notificationCounts, redriveNotifications } from '../notify/outbox.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface StatusRouteOptions {
+interface StatusRouteOptions {
   store: Store;
   classifier: Classifier;
   /** The org's write-back client, to report whether its connection is configured and checked. */
@@ -26,8 +26,7 @@ const StatusReply = Type.Object({
   connection: Type.Object({
     configured: Type.Boolean({ description: 'Whether the sidecar has a connection to write into this org.' }),
     identity: Type.Union([Type.Literal('unchecked'), Type.Literal('verified'), Type.Literal('wrong-org')], {
-      description:
-        'Whether the connection logs in to this org: checked before the first write-back; wrong-org makes every write-back a dead letter.',
+      description: 'Whether the connection logs in to this org: checked before the first write-back; wrong-org makes every write-back a dead letter.',
     }),
   }),
   queues: Type.Object({

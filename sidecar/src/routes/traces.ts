@@ -10,7 +10,7 @@ import { recordFlows } from '../otlp/record-flows.js';
 import type { Store } from '../store/store.js';
 import { ErrorReply } from './error-reply.js';
 
-export interface TracesRouteOptions {
+interface TracesRouteOptions {
   store: Store;
   classifier: Classifier;
   policyFor: (orgId: string) => EgressPolicy;
@@ -22,7 +22,7 @@ export interface TracesRouteOptions {
 }
 
 /** The default span budget of one request: ten times the SDKs' default export batch (512). */
-export const DEFAULT_MAX_SPANS = 50_000;
+const DEFAULT_MAX_SPANS = 50_000;
 
 const PROTOBUF = 'application/x-protobuf';
 const JSON_TYPE = 'application/json';
@@ -94,7 +94,10 @@ const tracesRoute: FastifyPluginAsyncTypebox<TracesRouteOptions> = async (app, o
     try {
       done(null, JSON.parse(text));
     } catch {
-      done(badRequest('The request body is not valid JSON. Send an OTLP JSON ExportTraceServiceRequest, or protobuf with Content-Type: application/x-protobuf.'), undefined);
+      done(
+        badRequest('The request body is not valid JSON. Send an OTLP JSON ExportTraceServiceRequest, or protobuf with Content-Type: application/x-protobuf.'),
+        undefined,
+      );
     }
   });
   app.addContentTypeParser('*', (request, _payload, done) => {
@@ -161,7 +164,12 @@ const tracesRoute: FastifyPluginAsyncTypebox<TracesRouteOptions> = async (app, o
       request.log.info({ spans: decoded.total, rejected: decoded.rejected, flows: recorded.flows, events: recorded.events }, 'traces received');
       const body: ExportReply =
         decoded.rejected > 0
-          ? { partialSuccess: { rejectedSpans: decoded.rejected, errorMessage: `${decoded.rejected} of ${decoded.total} spans rejected: ${decoded.problems.join('; ')}.` } }
+          ? {
+              partialSuccess: {
+                rejectedSpans: decoded.rejected,
+                errorMessage: `${decoded.rejected} of ${decoded.total} spans rejected: ${decoded.problems.join('; ')}.`,
+              },
+            }
           : {};
       if (protobufRequest) return reply.code(200).type(PROTOBUF).send(encodeExportReply(body));
       return reply

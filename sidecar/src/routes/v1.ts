@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { bearerAuth } from '../plugins/auth.js';
 
-export interface V1RoutesOptions {
+interface V1RoutesOptions {
   /** orgId (15-character form) → bearer secret. */
   orgSecrets: Map<string, string>;
   /** Registers the `/v1` route plugins inside this context. */

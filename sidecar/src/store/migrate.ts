@@ -21,12 +21,8 @@ export async function migrate(store: Store, dir = MIGRATIONS_DIR): Promise<strin
   const migrations = listMigrations(dir);
   return store.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext('leakwatch.migrate'))");
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS schema_migration (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
-    const done = new Set(
-      (await tx.query<{ version: string }>('SELECT version FROM schema_migration')).map((r) => r.version),
-    );
+    await tx.query('CREATE TABLE IF NOT EXISTS schema_migration (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await tx.query<{ version: string }>('SELECT version FROM schema_migration')).map((r) => r.version));
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.version)) continue;

@@ -9,8 +9,7 @@ export async function openPostgresStore(databaseUrl: string, maxConnections = 10
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections });
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');
-  const query = async <Row>(text: string, params?: unknown[]): Promise<Row[]> =>
-    (await pool.query(text, params as unknown[])).rows as Row[];
+  const query = async <Row>(text: string, params?: unknown[]): Promise<Row[]> => (await pool.query(text, params as unknown[])).rows as Row[];
   return {
     kind: 'postgres',
     query,
@@ -22,8 +21,7 @@ export async function openPostgresStore(databaseUrl: string, maxConnections = 10
       try {
         await client.query('BEGIN');
         const result = await fn({
-          query: async <Row>(text: string, params?: unknown[]) =>
-            (await client.query(text, params as unknown[])).rows as Row[],
+          query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as Row[],
           exec: async (script) => {
             await client.query(script);
           },

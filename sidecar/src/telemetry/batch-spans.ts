@@ -1,6 +1,6 @@
 import type { Stage, StageSpan, StageTracer } from './stage-tracer.js';
 
-export interface BatchSpans<T> {
+interface BatchSpans<T> {
   /** The span of the batch `item` belongs to. */
   spanOf(item: T): StageSpan;
   /** Each batch's span with its items. */

@@ -9,7 +9,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 /** Told of each export that failed (the collector down, refusing, too slow); the batch is dropped. */
 export type ExportFailure = (error: unknown) => void;
 
-export interface ExporterOptions {
+interface ExporterOptions {
   url: string;
   headers: Record<string, string>;
   timeoutMillis: number;

@@ -9,7 +9,7 @@ export type Stage = 'ingest' | 'classify' | 'detect' | 'writeback';
  * kinds, API names and outcome codes. Nothing the org sent as a value fits in one of these, and the
  * type keeps any other key out.
  */
-export interface StageAttributes {
+interface StageAttributes {
   /** The org's id as the sidecar keys it (`orgKey`, 18 characters): it names a company, not a person. */
   'leakwatch.org_id'?: string;
   /** Events of the batch this span handles. */

@@ -20,12 +20,12 @@ export interface TelemetrySettings {
 }
 
 /** Pending items of the durable queues, as `/v1/status` counts them for the operator. */
-export interface QueueDepth {
+interface QueueDepth {
   events: number;
   writeBacks: number;
 }
 
-export interface TelemetryDeps {
+interface TelemetryDeps {
   /** The app's Prometheus registry, exported as it is (`prometheus-bridge.ts`). */
   registry: Registry;
   /** Read at each metrics export for `leakwatch.queue.depth`; a failure skips that reading. */
@@ -49,7 +49,7 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
 const STAGE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** With neither signal configured: nothing is started, nothing is sent, `stages` records nothing. */
-export const NO_TELEMETRY: Telemetry = { stages: TELEMETRY_OFF, shutdown: async () => {} };
+const NO_TELEMETRY: Telemetry = { stages: TELEMETRY_OFF, shutdown: async () => {} };
 
 export function startTelemetry(settings: TelemetrySettings | undefined, deps: TelemetryDeps): Telemetry {
   if (!settings?.traces && !settings?.metrics) return NO_TELEMETRY;
@@ -110,10 +110,7 @@ export function startTelemetry(settings: TelemetrySettings | undefined, deps: Te
   return {
     stages: stageTracer(tracerProvider?.getTracer('leakwatch-sidecar'), durations),
     async shutdown() {
-      await withinTime(
-        Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown()]),
-        settings.timeoutMs,
-      );
+      await withinTime(Promise.allSettled([tracerProvider?.shutdown(), meterProvider?.shutdown()]), settings.timeoutMs);
     },
   };
 }

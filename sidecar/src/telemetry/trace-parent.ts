@@ -21,8 +21,12 @@ export function traceParentOf(spanContext: SpanContext): string | undefined {
 /** The context whose remote parent `traceParent` names; the root context when it is absent or malformed. */
 export function contextOf(traceParent: string | undefined): Context {
   if (!traceParent) return ROOT_CONTEXT;
-  return propagator.extract(ROOT_CONTEXT, { traceparent: traceParent }, {
-    get: (from, key) => (from as Record<string, string>)[key],
-    keys: (from) => Object.keys(from as object),
-  });
+  return propagator.extract(
+    ROOT_CONTEXT,
+    { traceparent: traceParent },
+    {
+      get: (from, key) => (from as Record<string, string>)[key],
+      keys: (from) => Object.keys(from as object),
+    },
+  );
 }

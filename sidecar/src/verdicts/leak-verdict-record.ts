@@ -35,10 +35,7 @@ export function leakVerdictRecord(stored: StoredEvent, verdict: Verdict, detecte
           .join(' '),
         255,
       ),
-      Reasons__c: text(
-        JSON.stringify(reasons.map(({ code, weight, message }) => ({ code, weight, message }))),
-        LONG_TEXT,
-      ),
+      Reasons__c: text(JSON.stringify(reasons.map(({ code, weight, message }) => ({ code, weight, message }))), LONG_TEXT),
       PiiTypes__c: text([...new Set(verdict.piiTypes)].sort().join(';'), 255),
       ZScore__c: number(verdict.zScore, 8, 2),
       Details__c: event.details ? text(JSON.stringify(event.details), LONG_TEXT) : null,

@@ -52,7 +52,7 @@ export function piiFindingRecords(stored: StoredEvent): SObjectRecord[] {
 }
 
 /** `<eventId>:<recordId or '-'>:<field>:<type>`; a field name too long for the key is replaced by its digest. */
-export function findingKey(eventId: string, recordId: string | undefined, field: string, type: string): string {
+function findingKey(eventId: string, recordId: string | undefined, field: string, type: string): string {
   const key = `${eventId}:${recordId ?? '-'}:${field}:${type}`;
   if (key.length <= KEY_MAX) return key;
   const digest = createHash('sha256').update(field).digest('hex').slice(0, 32);

@@ -5,7 +5,7 @@ import { classifyError, OrgRequestError, recordError, type RecordError } from '.
 import { audienceFor, JWT_BEARER_GRANT, readPrivateKey, signAssertion } from './jwt.js';
 import { namespacer, type Namespacer } from './namespace.js';
 
-export interface OrgClientOptions {
+interface OrgClientOptions {
   /** `https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain URL or an emulator's URL. */
   loginUrl: string;
   /** The connected app's consumer key. */
@@ -46,7 +46,7 @@ export type UpsertResult =
     };
 
 /** One error of a Metadata API save (`SaveResult.errors`): the org's status code and message. */
-export interface MetadataError {
+interface MetadataError {
   statusCode: string;
   message: string;
   fields: string[];
@@ -62,16 +62,19 @@ export interface MetadataSaveResult {
 /** SaveResults or DeleteResults as jsforce parses them (one object when there is one), one per name sent. */
 function saveResults(saved: unknown, fullNames: string[]): MetadataSaveResult[] {
   const results = (Array.isArray(saved) ? saved : [saved]) as Array<{ fullName?: unknown; success?: unknown; errors?: unknown } | undefined>;
-  if (results.length !== fullNames.length) throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${fullNames.length} results from the Metadata API`, false);
+  if (results.length !== fullNames.length)
+    throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${fullNames.length} results from the Metadata API`, false);
   return results.map((result, index) => ({
     fullName: typeof result?.fullName === 'string' ? result.fullName : (fullNames[index] as string),
     // jsforce leaves SOAP booleans as they came: true, or the text "true".
     success: result?.success === true || result?.success === 'true',
-    errors: (Array.isArray(result?.errors) ? result.errors : result?.errors ? [result.errors] : []).map((e: { statusCode?: unknown; message?: unknown; fields?: unknown }) => ({
-      statusCode: typeof e.statusCode === 'string' ? e.statusCode : 'UNKNOWN',
-      message: typeof e.message === 'string' ? e.message : '',
-      fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : typeof e.fields === 'string' ? [e.fields] : [],
-    })),
+    errors: (Array.isArray(result?.errors) ? result.errors : result?.errors ? [result.errors] : []).map(
+      (e: { statusCode?: unknown; message?: unknown; fields?: unknown }) => ({
+        statusCode: typeof e.statusCode === 'string' ? e.statusCode : 'UNKNOWN',
+        message: typeof e.message === 'string' ? e.message : '',
+        fields: Array.isArray(e.fields) ? e.fields.filter((f): f is string => typeof f === 'string') : typeof e.fields === 'string' ? [e.fields] : [],
+      }),
+    ),
   }));
 }
 
@@ -160,7 +163,7 @@ export interface OrgClient {
   readonly apiVersion: string;
 }
 
-export const BATCH_SIZE = 200;
+const BATCH_SIZE = 200;
 
 const parseApiUsage = (header: string | null): { used: number; limit: number } | undefined => {
   const match = header ? /api-usage=(\d+)\/(\d+)/.exec(header) : null;
@@ -182,8 +185,6 @@ const downloadError = (status: number, body: string): Error => {
   }
   return Object.assign(new Error(message), { errorCode: code, statusCode: status });
 };
-export { DEFAULT_API_VERSION };
-
 interface RawSaveResult {
   id?: string | null;
   success?: boolean;
@@ -318,16 +319,27 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     }
   };
 
-  const upsertChunk = async (sobject: string, externalIdField: string, chunk: OrgRecord[]): Promise<UpsertResult[]> => {
-    const type = names.qualify(sobject);
+  /** One sObject Collections request for records of one object; one result per record, in order, or it throws. */
+  const saveCollection = async (
+    request: { method: 'PATCH' | 'POST'; url: string; allOrNone: boolean },
+    type: string,
+    chunk: OrgRecord[],
+  ): Promise<RawSaveResult[]> => {
     const raw = await call<RawSaveResult[]>({
-      method: 'PATCH',
-      url: `/services/data/v${version}/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(names.qualify(externalIdField))}`,
-      body: JSON.stringify({ allOrNone: false, records: chunk.map((record) => ({ attributes: { type }, ...names.qualifyRecord(record) })) }),
+      method: request.method,
+      url: request.url,
+      body: JSON.stringify({ allOrNone: request.allOrNone, records: chunk.map((record) => ({ attributes: { type }, ...names.qualifyRecord(record) })) }),
     });
     if (!Array.isArray(raw) || raw.length !== chunk.length) {
       throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${chunk.length} results from the org`, false);
     }
+    return raw;
+  };
+
+  const upsertChunk = async (sobject: string, externalIdField: string, chunk: OrgRecord[]): Promise<UpsertResult[]> => {
+    const type = names.qualify(sobject);
+    const url = `/services/data/v${version}/composite/sobjects/${encodeURIComponent(type)}/${encodeURIComponent(names.qualify(externalIdField))}`;
+    const raw = await saveCollection({ method: 'PATCH', url, allOrNone: false }, type, chunk);
     return chunk.map((record, index) => toResult(String(record[externalIdField]), raw[index], names));
   };
 
@@ -344,13 +356,21 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
 
     async upsertOne(sobject, externalIdField, externalId, record) {
       const path = `/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(names.qualify(externalIdField))}/${encodeURIComponent(externalId)}`;
-      const raw = await call<RawSaveResult | undefined>({ method: 'PATCH', url: `/services/data/v${version}${path}`, body: JSON.stringify(names.qualifyRecord(record)) });
+      const raw = await call<RawSaveResult | undefined>({
+        method: 'PATCH',
+        url: `/services/data/v${version}${path}`,
+        body: JSON.stringify(names.qualifyRecord(record)),
+      });
       // Before API 46.0 an update answers 204 without a body.
       return { ...(typeof raw?.id === 'string' ? { id: raw.id } : {}), created: raw?.created === true };
     },
 
     async publishEvent(event, fields) {
-      const raw = await call<RawSaveResult>({ method: 'POST', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(event))}`, body: JSON.stringify(names.qualifyRecord(fields)) });
+      const raw = await call<RawSaveResult>({
+        method: 'POST',
+        url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(event))}`,
+        body: JSON.stringify(names.qualifyRecord(fields)),
+      });
       const enqueued = raw?.errors?.find((error) => error.statusCode === 'OPERATION_ENQUEUED');
       if (raw?.success !== true || typeof raw.id !== 'string') {
         const error = raw?.errors?.find((item) => item.statusCode !== 'OPERATION_ENQUEUED');
@@ -361,31 +381,35 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
     },
 
     async update(sobject, id, fields) {
-      await call<unknown>({ method: 'PATCH', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}`, body: JSON.stringify(names.qualifyRecord(fields)) });
+      await call<unknown>({
+        method: 'PATCH',
+        url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}`,
+        body: JSON.stringify(names.qualifyRecord(fields)),
+      });
     },
 
     async delete(sobject, id) {
-      await call<unknown>({ method: 'DELETE', url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}` });
+      await call<unknown>({
+        method: 'DELETE',
+        url: `/services/data/v${version}/sobjects/${encodeURIComponent(names.qualify(sobject))}/${encodeURIComponent(id)}`,
+      });
     },
 
     async create(sobject, records) {
       const type = names.qualify(sobject);
       const results: Array<{ success: boolean; id?: string; errorCode?: string; message?: string }> = [];
       for (const chunk of chunks(records, BATCH_SIZE)) {
-        const raw = await call<RawSaveResult[]>({
-          method: 'POST',
-          url: `/services/data/v${version}/composite/sobjects`,
-          body: JSON.stringify({ allOrNone: true, records: chunk.map((record) => ({ attributes: { type }, ...names.qualifyRecord(record) })) }),
-        });
-        if (!Array.isArray(raw) || raw.length !== chunk.length) {
-          throw new OrgRequestError('UNEXPECTED_RESPONSE', `expected ${chunk.length} results from the org`, false);
-        }
+        const raw = await saveCollection({ method: 'POST', url: `/services/data/v${version}/composite/sobjects`, allOrNone: true }, type, chunk);
         for (const item of raw) {
           const error = item.errors?.[0];
           results.push(
             item.success === true && typeof item.id === 'string'
               ? { success: true, id: item.id }
-              : { success: false, errorCode: typeof error?.statusCode === 'string' ? error.statusCode : 'UNKNOWN', message: typeof error?.message === 'string' ? error.message : '' },
+              : {
+                  success: false,
+                  errorCode: typeof error?.statusCode === 'string' ? error.statusCode : 'UNKNOWN',
+                  message: typeof error?.message === 'string' ? error.message : '',
+                },
           );
         }
       }
@@ -418,12 +442,18 @@ export const createOrgClient = (options: OrgClientOptions): OrgClient => {
 
     async updateMetadata(type, components) {
       if (components.length === 0) return [];
-      return saveResults(await metadataCall(() => connection.metadata.update(type as never, components as never)), components.map((c) => c.fullName));
+      return saveResults(
+        await metadataCall(() => connection.metadata.update(type as never, components as never)),
+        components.map((c) => c.fullName),
+      );
     },
 
     async createMetadata(type, components) {
       if (components.length === 0) return [];
-      return saveResults(await metadataCall(() => connection.metadata.create(type as never, components as never)), components.map((c) => c.fullName));
+      return saveResults(
+        await metadataCall(() => connection.metadata.create(type as never, components as never)),
+        components.map((c) => c.fullName),
+      );
     },
 
     async deleteMetadata(type, fullNames) {

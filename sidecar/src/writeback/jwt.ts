@@ -17,7 +17,7 @@ export const audienceFor = (loginUrl: string): string => {
 /** Reads a PEM private key, PKCS#8 or the PKCS#1 `server.key` that `openssl genrsa` writes. */
 export const readPrivateKey = (pem: string): KeyObject => createPrivateKey(pem);
 
-export interface AssertionClaims {
+interface AssertionClaims {
   clientId: string;
   username: string;
   audience: string;

@@ -26,7 +26,9 @@ export const namespacer = (namespace: string | undefined): Namespacer => {
   const qualify = (name: string): string => (!prefix || !CUSTOM.test(name) || QUALIFIED.test(name) ? name : prefix + name);
   const unqualify = (name: string): string => (prefix && name.startsWith(prefix) && CUSTOM.test(name.slice(prefix.length)) ? name.slice(prefix.length) : name);
   const qualifyRecord = (record: Record<string, unknown>): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(record).map(([key, value]) => [qualify(key), key.endsWith('__r') && isPlainObject(value) ? qualifyRecord(value) : value]));
+    Object.fromEntries(
+      Object.entries(record).map(([key, value]) => [qualify(key), key.endsWith('__r') && isPlainObject(value) ? qualifyRecord(value) : value]),
+    );
   const unqualifyValue = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(unqualifyValue);
     if (!isPlainObject(value)) return value;

@@ -22,11 +22,7 @@ export interface CheckedOrgClient extends OrgClient {
  * for good, with a non-retryable WRONG_ORG error, so the records become dead letters instead of
  * landing in the other org; `onWrongOrg` hears of it once.
  */
-export const checkedOrgClient = (
-  orgId: string,
-  client: OrgClient,
-  onWrongOrg: (wrong: WrongOrg) => void = () => {},
-): CheckedOrgClient => {
+export const checkedOrgClient = (orgId: string, client: OrgClient, onWrongOrg: (wrong: WrongOrg) => void = () => {}): CheckedOrgClient => {
   const org = orgId.slice(0, 15);
   let state: OrgIdentityCheck = 'unchecked';
   let wrongOrg: OrgRequestError | undefined;

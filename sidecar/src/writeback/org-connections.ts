@@ -3,7 +3,7 @@ import { createOrgClient, type OrgClient } from './client.js';
 import { checkedOrgClient, type CheckedOrgClient, type WrongOrg } from './org-check.js';
 
 /** An org's checked client (write-back and queries); undefined for an org without a connection. */
-export type OrgConnectionResolver = (orgId: string) => CheckedOrgClient | undefined;
+type OrgConnectionResolver = (orgId: string) => CheckedOrgClient | undefined;
 
 /**
  * The write-back client of each configured org: one jsforce client per distinct connection (orgs
@@ -30,15 +30,12 @@ export const connectOrgs = (
   return (orgId) => byOrg.get(orgId.slice(0, 15));
 };
 
-const connectionKey = (c: OrgConnection): string =>
-  JSON.stringify([c.loginUrl, c.clientId, c.username, c.privateKeyPath, c.apiVersion, c.namespace ?? null]);
+const connectionKey = (c: OrgConnection): string => JSON.stringify([c.loginUrl, c.clientId, c.username, c.privateKeyPath, c.apiVersion, c.namespace ?? null]);
 
 const clientFor = (orgId: string, connection: OrgConnection): OrgClient => {
   try {
     return createOrgClient(connection);
   } catch (err) {
-    throw new ConfigError(
-      `the connection of org ${orgId} cannot use the private key at ${connection.privateKeyPath}: ${(err as Error).message}`,
-    );
+    throw new ConfigError(`the connection of org ${orgId} cannot use the private key at ${connection.privateKeyPath}: ${(err as Error).message}`);
   }
 };

@@ -36,7 +36,9 @@ describe('authentication of the routes', () => {
   const h = useTestApp('pglite', { canaries: { clientFor: () => undefined, register: async () => {} } });
 
   it('serves outside /v1 only the health check, the metrics and the API documents', () => {
-    const outside = registeredRoutes(h.app).filter((r) => !r.url.startsWith('/v1/')).map((r) => r.url);
+    const outside = registeredRoutes(h.app)
+      .filter((r) => !r.url.startsWith('/v1/'))
+      .map((r) => r.url);
     expect(outside.sort()).toEqual(['/docs/event-envelope.schema.json', '/docs/openapi.json', '/healthz', '/metrics']);
   });
 

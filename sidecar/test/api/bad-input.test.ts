@@ -73,11 +73,7 @@ const CASES: Case[] = [
     name: 'invalid UTF-8',
     status: 400,
     says: /UTF-8/,
-    payload: Buffer.concat([
-      Buffer.from('{"schemaVersion":1,"orgId":"'),
-      Buffer.from([0xff, 0xfe, 0xc3]),
-      Buffer.from('"}'),
-    ]),
+    payload: Buffer.concat([Buffer.from('{"schemaVersion":1,"orgId":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
   },
   {
     name: 'missing Authorization',
@@ -223,10 +219,7 @@ const CASES: Case[] = [
     name: 'details nested 100,000 deep',
     status: 400,
     says: /None of the 1 events/,
-    payload: body(envelope([dmlEvent({ details: { deep: 0 } })])).replace(
-      '"deep":0',
-      `"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}`,
-    ),
+    payload: body(envelope([dmlEvent({ details: { deep: 0 } })])).replace('"deep":0', `"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}`),
   },
   { name: 'GET on the ingest route', status: 404, says: /No route GET/, payload: '', method: 'GET' },
 ];

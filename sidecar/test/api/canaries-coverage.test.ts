@@ -24,7 +24,12 @@ describe('canaries and coverage, through the API and the command line', () => {
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0 });
     dataDir = await mkdtemp(join(tmpdir(), 'leakwatch-canaries-'));
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     const orgId = org.identity.orgId;
     sidecar = await startSidecar(
       {
@@ -96,9 +101,13 @@ describe('canaries and coverage, through the API and the command line', () => {
   });
 
   it('answers the org’s coverage from what the collectors read', async () => {
-    org.seed('LoginHistory', [{ UserId: org.identity.userId, LoginTime: new Date(Date.now() - 3_600_000).toISOString(), LoginType: 'Remote Access 2.0', Status: 'Success' }]);
+    org.seed('LoginHistory', [
+      { UserId: org.identity.userId, LoginTime: new Date(Date.now() - 3_600_000).toISOString(), LoginType: 'Remote Access 2.0', Status: 'Success' },
+    ]);
     await sidecar.app.collectNow();
-    const { sources } = (await (await call('GET', '/v1/coverage', SECRET)).json()) as { sources: Array<{ source: string; state: string; rowsTotal: number; available: boolean | null }> };
+    const { sources } = (await (await call('GET', '/v1/coverage', SECRET)).json()) as {
+      sources: Array<{ source: string; state: string; rowsTotal: number; available: boolean | null }>;
+    };
     expect(sources.map((s) => s.source).sort()).toEqual(['EventLogFile', 'LoginHistory', 'OauthToken', 'PermissionSetAssignment', 'SetupAuditTrail']);
     expect(sources.every((s) => s.state === 'collected' && s.available === true)).toBe(true);
     expect(sources.find((s) => s.source === 'LoginHistory')?.rowsTotal).toBe(1);
@@ -118,6 +127,6 @@ describe('canaries and coverage, through the API and the command line', () => {
     expect(shown.stdout).toContain('event types: no file yet');
     expect((await cli(['canaries', '--plant', '--count', '0'])).code).toBe(2);
     expect((await cli(['coverage'], 'wrong-secret-0123456789abc')).stderr).toContain('401');
-    expect((await main(['coverage', '--url', url], { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: {} }))).toBe(2);
+    expect(await main(['coverage', '--url', url], { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), env: {} })).toBe(2);
   });
 });

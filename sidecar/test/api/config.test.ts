@@ -42,8 +42,16 @@ describe('configuration from the environment', () => {
   });
 
   it.each([
-    [{ DATABASE_URL: 'mysql://leakwatch:hunter2-secret@db:3306/x' }, 'hunter2-secret', /^DATABASE_URL must match pattern .* \(got a mysql: URL of 42 characters, not shown\)$/],
-    [{ LEAKWATCH_HASH_SALT: 'pepper-salt' }, 'pepper-salt', /^LEAKWATCH_HASH_SALT must not have fewer than 16 characters \(got a value of 11 characters, not shown\)$/],
+    [
+      { DATABASE_URL: 'mysql://leakwatch:hunter2-secret@db:3306/x' },
+      'hunter2-secret',
+      /^DATABASE_URL must match pattern .* \(got a mysql: URL of 42 characters, not shown\)$/,
+    ],
+    [
+      { LEAKWATCH_HASH_SALT: 'pepper-salt' },
+      'pepper-salt',
+      /^LEAKWATCH_HASH_SALT must not have fewer than 16 characters \(got a value of 11 characters, not shown\)$/,
+    ],
   ])('names a bad secret-bearing variable without quoting its value: %o', (variables, secret, message) => {
     const error = (() => {
       try {
@@ -71,26 +79,14 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://db' }, /^DATABASE_URL must match pattern/],
     [{ SF_LOGIN_URL: undefined }, /^SF_LOGIN_URL must be set$/],
     [{ SF_LOGIN_URL: 'login.salesforce.com' }, /^SF_LOGIN_URL must match pattern/],
-    [
-      { LEAKWATCH_ORG_SECRETS: undefined },
-      /^LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE must name at least one org/,
-    ],
-    [
-      { LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=short' },
-      /^LEAKWATCH_ORG_SECRETS has a secret shorter than 16 characters/,
-    ],
-    [
-      { LEAKWATCH_ORG_SECRETS: '001000000000001=test-secret-0123456789' },
-      /^LEAKWATCH_ORG_SECRETS has an entry whose org id is not/,
-    ],
+    [{ LEAKWATCH_ORG_SECRETS: undefined }, /^LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE must name at least one org/],
+    [{ LEAKWATCH_ORG_SECRETS: '00D5g000004Cx1aEAC=short' }, /^LEAKWATCH_ORG_SECRETS has a secret shorter than 16 characters/],
+    [{ LEAKWATCH_ORG_SECRETS: '001000000000001=test-secret-0123456789' }, /^LEAKWATCH_ORG_SECRETS has an entry whose org id is not/],
     [{ LEAKWATCH_CLASSIFY_THREADS: '0' }, /^LEAKWATCH_CLASSIFY_THREADS must be >= 1/],
     [{ LEAKWATCH_CLASSIFY_THREADS: 'two' }, /^LEAKWATCH_CLASSIFY_THREADS must be integer/],
     [{ SF_NAMESPACE: 'leakwatch__' }, /^SF_NAMESPACE /],
     [{ LEAKWATCH_SECRETS_FILE: '/nonexistent/secrets.json' }, /^LEAKWATCH_SECRETS_FILE cannot be read as JSON/],
-    [
-      { OUTBOX_BASE_DELAY_MS: '5000', OUTBOX_MAX_DELAY_MS: '100' },
-      /^OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS$/,
-    ],
+    [{ OUTBOX_BASE_DELAY_MS: '5000', OUTBOX_MAX_DELAY_MS: '100' }, /^OUTBOX_MAX_DELAY_MS must be at least OUTBOX_BASE_DELAY_MS$/],
   ])('names the variable and what is wrong: %o', (change, message) => {
     expect(() => loadConfig({ ...VALID, ...change })).toThrow(message);
   });
@@ -192,47 +188,19 @@ describe('one connection per org from LEAKWATCH_ORGS_FILE', () => {
       ONLY_FILE,
       /^SF_PRIVATE_KEY_PATH must be set for org 00D5g000007Zz9b, which has no privateKeyPath of its own/,
     ],
-    [
-      { [ORG_B]: { secret: SECRET_B, ...CONNECTION_B } },
-      NO_SF,
-      /^SF_LOGIN_URL, .* must be set for org 00D5g000004Cx1a/,
-    ],
-    [
-      { '001000000000001': { secret: SECRET_A } },
-      {},
-      /^LEAKWATCH_ORGS_FILE lists "001000000000001", which is not a Salesforce Organization id/,
-    ],
-    [
-      { [ORG_A]: { secret: SECRET_A }, [ORG_A.slice(0, 15)]: { secret: SECRET_A } },
-      {},
-      /^LEAKWATCH_ORGS_FILE lists org 00D5g000004Cx1a twice/,
-    ],
+    [{ [ORG_B]: { secret: SECRET_B, ...CONNECTION_B } }, NO_SF, /^SF_LOGIN_URL, .* must be set for org 00D5g000004Cx1a/],
+    [{ '001000000000001': { secret: SECRET_A } }, {}, /^LEAKWATCH_ORGS_FILE lists "001000000000001", which is not a Salesforce Organization id/],
+    [{ [ORG_A]: { secret: SECRET_A }, [ORG_A.slice(0, 15)]: { secret: SECRET_A } }, {}, /^LEAKWATCH_ORGS_FILE lists org 00D5g000004Cx1a twice/],
     [{ [ORG_A]: SECRET_A }, {}, /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a must be an object/],
     [
       { [ORG_A]: { secret: SECRET_A, loginURL: 'https://x' } },
       {},
       /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a has an unknown setting "loginURL" \(known: secret, loginUrl/,
     ],
-    [
-      { [ORG_A]: { secret: SECRET_A, loginUrl: 'login.salesforce.com' } },
-      {},
-      /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: loginUrl must be an http\(s\) URL$/,
-    ],
-    [
-      { [ORG_A]: { secret: SECRET_A, apiVersion: 62 } },
-      {},
-      /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: apiVersion must be an API version/,
-    ],
-    [
-      { [ORG_A]: { secret: SECRET_A, namespace: 'leakwatch__' } },
-      {},
-      /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: namespace must be a namespace prefix/,
-    ],
-    [
-      { [ORG_A]: { secret: 'short-secret' } },
-      {},
-      /^LEAKWATCH_ORGS_FILE has a secret shorter than 16 characters for org 00D5g000004Cx1a/,
-    ],
+    [{ [ORG_A]: { secret: SECRET_A, loginUrl: 'login.salesforce.com' } }, {}, /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: loginUrl must be an http\(s\) URL$/],
+    [{ [ORG_A]: { secret: SECRET_A, apiVersion: 62 } }, {}, /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: apiVersion must be an API version/],
+    [{ [ORG_A]: { secret: SECRET_A, namespace: 'leakwatch__' } }, {}, /^LEAKWATCH_ORGS_FILE: org 00D5g000004Cx1a: namespace must be a namespace prefix/],
+    [{ [ORG_A]: { secret: 'short-secret' } }, {}, /^LEAKWATCH_ORGS_FILE has a secret shorter than 16 characters for org 00D5g000004Cx1a/],
     [
       { [ORG_B]: { ...CONNECTION_B } },
       {},
@@ -244,11 +212,7 @@ describe('one connection per org from LEAKWATCH_ORGS_FILE', () => {
       /^org 00D5g000004Cx1a has one bearer secret in LEAKWATCH_ORG_SECRETS and another in LEAKWATCH_ORGS_FILE; keep one$/,
     ],
     [[ORG_A], {}, /^LEAKWATCH_ORGS_FILE must hold a JSON object/],
-    [
-      `{"${ORG_A}": {"secret": "${SECRET_A}",}}`,
-      {},
-      /^LEAKWATCH_ORGS_FILE cannot be read as JSON: a syntax error at character \d+$/,
-    ],
+    [`{"${ORG_A}": {"secret": "${SECRET_A}",}}`, {}, /^LEAKWATCH_ORGS_FILE cannot be read as JSON: a syntax error at character \d+$/],
   ])('names the file, the org and what is wrong, never a secret: %j', (content, env, message) => {
     const run = () => loadConfig({ ...VALID, ...env, LEAKWATCH_ORGS_FILE: orgsFile(content) });
     expect(run).toThrow(message);
@@ -256,8 +220,6 @@ describe('one connection per org from LEAKWATCH_ORGS_FILE', () => {
   });
 
   it('names a missing orgs file', () => {
-    expect(() => loadConfig({ ...VALID, LEAKWATCH_ORGS_FILE: '/nonexistent/orgs.json' })).toThrow(
-      /^LEAKWATCH_ORGS_FILE cannot be read as JSON: ENOENT/,
-    );
+    expect(() => loadConfig({ ...VALID, LEAKWATCH_ORGS_FILE: '/nonexistent/orgs.json' })).toThrow(/^LEAKWATCH_ORGS_FILE cannot be read as JSON: ENOENT/);
   });
 });

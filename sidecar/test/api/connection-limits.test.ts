@@ -116,15 +116,11 @@ describe('time limits on connections', () => {
   });
 
   it('answers oversized headers with a JSON 431 that says what to send', async () => {
-    const exchange = await rawExchange(port, (s) =>
-      s.write(`GET /healthz HTTP/1.1\r\nHost: sidecar\r\nX-Padding: ${'x'.repeat(20 * 1024)}\r\n\r\n`),
-    );
+    const exchange = await rawExchange(port, (s) => s.write(`GET /healthz HTTP/1.1\r\nHost: sidecar\r\nX-Padding: ${'x'.repeat(20 * 1024)}\r\n\r\n`));
     expect(exchange.closed).toBe(true);
     const [reply] = exchange.replies;
     expect(reply?.status).toBe(431);
-    expect(JSON.parse(reply?.body ?? '{}').message).toBe(
-      'The request headers are larger than 16 KB. Send fewer or shorter headers.',
-    );
+    expect(JSON.parse(reply?.body ?? '{}').message).toBe('The request headers are larger than 16 KB. Send fewer or shorter headers.');
   });
 
   it('answers malformed HTTP with a JSON 400 that says what to check', async () => {
@@ -133,8 +129,6 @@ describe('time limits on connections', () => {
     const [reply] = exchange.replies;
     expect(reply?.status).toBe(400);
     expect(reply?.headers['x-content-type-options']).toBe('nosniff');
-    expect(JSON.parse(reply?.body ?? '{}').message).toMatch(
-      /not valid HTTP\/1\.1 .*Check the HTTP client, or the proxy/,
-    );
+    expect(JSON.parse(reply?.body ?? '{}').message).toMatch(/not valid HTTP\/1\.1 .*Check the HTTP client, or the proxy/);
   });
 });

@@ -50,8 +50,7 @@ describe.each(STORE_KINDS)('errors in the logs, on %s', (kind) => {
   const sink = logSink(lines);
   const logger = { level: 'trace', stream: sink, redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } };
   /** The lines logged with message `msg`, parsed. */
-  const logged = (msg: string) =>
-    lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === msg);
+  const logged = (msg: string) => lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === msg);
   const loggedErr = (msg: string) => {
     const [line] = logged(msg);
     expect(line, `a line "${msg}"`).toBeDefined();

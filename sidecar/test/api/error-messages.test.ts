@@ -21,13 +21,10 @@ describe('error messages say what to do, with the configured limits', () => {
     await testStore?.dispose();
   });
 
-  const post = (payload: string, headers: Record<string, string> = JSON_HEADERS) =>
-    app.inject({ method: 'POST', url: '/v1/events', headers, payload });
+  const post = (payload: string, headers: Record<string, string> = JSON_HEADERS) => app.inject({ method: 'POST', url: '/v1/events', headers, payload });
 
   it('names the configured body limit when a body is too large', async () => {
-    const res = await post(
-      body(envelope([dmlEvent({ fields: [{ name: 'Description', value: 'x'.repeat(300 * 1024) }] })])),
-    );
+    const res = await post(body(envelope([dmlEvent({ fields: [{ name: 'Description', value: 'x'.repeat(300 * 1024) }] })])));
     expect(res.statusCode).toBe(413);
     expect(res.json().message).toBe(
       'The request body is larger than 256 KB (counted after decompression when it is sent compressed). Send smaller batches: at most 2,000 events and 256 KB per request.',
@@ -38,17 +35,13 @@ describe('error messages say what to do, with the configured limits', () => {
     const events = Array.from({ length: 2001 }, () => ({ id: 'x' }));
     const res = await post(body(envelope(events)));
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toBe(
-      'events holds more than 2,000 events: split the batch (at most 2,000 events and 256 KB per request).',
-    );
+    expect(res.json().message).toBe('events holds more than 2,000 events: split the batch (at most 2,000 events and 256 KB per request).');
   });
 
   it('says which settings hold the bearer secret', async () => {
     const res = await post(body(envelope([dmlEvent()])), { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(401);
-    expect(res.json().message).toMatch(
-      /LeakwatchSidecar External Credential .* LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE\.$/,
-    );
+    expect(res.json().message).toMatch(/LeakwatchSidecar External Credential .* LEAKWATCH_ORG_SECRETS, LEAKWATCH_SECRETS_FILE or LEAKWATCH_ORGS_FILE\.$/);
   });
 
   it('says how to fix a Content-Length that does not match the body', async () => {

@@ -35,10 +35,7 @@ describe('POST /v1/events', () => {
     const res = await post(envelope([event]));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ accepted: 1, duplicates: 0, rejected: [] });
-    const rows = await store.query<{ classified: unknown }>(
-      'SELECT classified FROM ingested_event WHERE event_id = $1',
-      [event.id],
-    );
+    const rows = await store.query<{ classified: unknown }>('SELECT classified FROM ingested_event WHERE event_id = $1', [event.id]);
     expect(rows).toHaveLength(1);
     const stored = JSON.stringify(rows[0]?.classified);
     expect(stored).not.toContain('jane.doe@example.com');
@@ -85,9 +82,7 @@ describe('POST /v1/events', () => {
   it('writes the verdict, then its findings with masked samples and salted hashes', async () => {
     const event = dmlEvent();
     await post(envelope([event]));
-    await eventually(
-      () => org.records('PiiFinding__c').filter((r) => String(r.FindingKey__c).startsWith(event.id)).length === 2,
-    );
+    await eventually(() => org.records('PiiFinding__c').filter((r) => String(r.FindingKey__c).startsWith(event.id)).length === 2);
     const findings = org.records('PiiFinding__c').filter((r) => String(r.FindingKey__c).startsWith(event.id));
     const card = findings.find((f) => f.EntityType__c === 'CREDIT_CARD');
     expect(card).toMatchObject({
@@ -149,13 +144,9 @@ describe('POST /v1/events', () => {
     expect(metrics).toMatch(/leakwatch_writeback_records_total\{sobject="LeakVerdict__c",outcome="done"\} [1-9]/);
     const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
     expect(doc.openapi).toBe('3.0.3');
-    expect(
-      doc.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.schemaVersion,
-    ).toBeDefined();
+    expect(doc.paths['/v1/events'].post.requestBody.content['application/json'].schema.properties.schemaVersion).toBeDefined();
     expect(doc.paths['/v1/events'].post.responses['202']).toBeDefined();
-    expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/healthz', '/v1/status', '/metrics', '/v1/events']),
-    );
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/status', '/metrics', '/v1/events']));
     const schema = (await app.inject({ method: 'GET', url: '/docs/event-envelope.schema.json' })).json();
     expect(schema.definitions.event.required).toEqual(['id', 'kind', 'occurredAt', 'actor']);
   });

@@ -71,9 +71,7 @@ const text = fc.oneof(
   { weight: 3, arbitrary: fc.tuple(hostile, fc.constantFrom(EMAIL, CARD), hostile).map(([a, pii, b]) => `${a} ${pii} ${b}`) },
   {
     weight: 1,
-    arbitrary: fc
-      .tuple(quoteless, quoteless)
-      .map(([a, b]) => `${a} SELECT Id, Email FROM Contact WHERE LastName = '${SURNAME}' AND Email = '${EMAIL}' ${b}`),
+    arbitrary: fc.tuple(quoteless, quoteless).map(([a, b]) => `${a} SELECT Id, Email FROM Contact WHERE LastName = '${SURNAME}' AND Email = '${EMAIL}' ${b}`),
   },
   { weight: 2, arbitrary: hostile },
 );
@@ -98,7 +96,13 @@ const { node } = fc.letrec<{ node: Node; arr: Node; obj: Node }>((tie) => ({
 /** Details past the limits: nested 9 to 14 levels, or 200 to 260 strings wide. */
 const beyondLimits = fc.oneof(
   fc.tuple(fc.integer({ min: 9, max: 14 }), text).map(([levels, v]) => {
-    let deep: Node = { t: 'obj', entries: [['bottom', { t: 'str', v }], ['n', { t: 'num', v: CARD_NUMBER }]] };
+    let deep: Node = {
+      t: 'obj',
+      entries: [
+        ['bottom', { t: 'str', v }],
+        ['n', { t: 'num', v: CARD_NUMBER }],
+      ],
+    };
     for (let i = 0; i < levels; i += 1) deep = { t: 'obj', entries: [[`level${i}`, deep]] };
     return deep;
   }),
@@ -242,9 +246,7 @@ function card(): string {
 const spaced = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 const filesUnder = async (dir: string): Promise<string[]> =>
-  (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
+  (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 
 /** Every row of every table, as text. */
 async function dumpStore(store: Store): Promise<string> {

@@ -9,8 +9,7 @@ const post = (app: FastifyInstance, payload: string) =>
   app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload });
 
 /** An envelope as JSON text around events given as JSON text, so keys like __proto__ go over the wire as sent. */
-const envelopeText = (events: string[]) =>
-  `{"schemaVersion":1,"orgId":"${ORG_ID}","batchId":"${randomUUID()}","events":[${events.join(',')}]}`;
+const envelopeText = (events: string[]) => `{"schemaVersion":1,"orgId":"${ORG_ID}","batchId":"${randomUUID()}","events":[${events.join(',')}]}`;
 
 describe.each(STORE_KINDS)('strings the store cannot hold and hostile keys, on %s', (kind) => {
   let testStore: TestStore;
@@ -25,15 +24,18 @@ describe.each(STORE_KINDS)('strings the store cannot hold and hostile keys, on %
   });
 
   const stored = async (id: string) =>
-    (await testStore.store.query<{ classified: unknown }>('SELECT classified FROM ingested_event WHERE event_id = $1', [id]))[0]
-      ?.classified;
+    (await testStore.store.query<{ classified: unknown }>('SELECT classified FROM ingested_event WHERE event_id = $1', [id]))[0]?.classified;
 
   it.each([
     ['a NUL in actor.profile', { actor: { userId: '0055g00000AbCdEAAZ', profile: 'Integ\u0000ration' } }, 'replaced by U+FFFD'],
     ['an unpaired surrogate in actor.username', { actor: { userId: '0055g00000AbCdEAAZ', username: 'a\uD800@acme.example' } }, 'replaced by U+FFFD'],
     ['a NUL in actor.sessionId', { actor: { userId: '0055g00000AbCdEAAZ', sessionId: 'job\u0000' } }, '"sessionId":"k:'],
     ['a NUL in a details key and value', { details: { 'k\u0000': 'v\u0000', list: ['\uDC00'] } }, 'replaced by U+FFFD'],
-    ['an unpaired surrogate in a field name, label and type', { fields: [{ name: 'D\uD800', label: '\uDBFF', type: 'T\u0000', value: 'x' }] }, 'replaced by U+FFFD'],
+    [
+      'an unpaired surrogate in a field name, label and type',
+      { fields: [{ name: 'D\uD800', label: '\uDBFF', type: 'T\u0000', value: 'x' }] },
+      'replaced by U+FFFD',
+    ],
   ])('%s: the event and the good ones beside it are stored, the string made safe', async (_name, overrides, safe) => {
     const bad = dmlEvent(overrides);
     const good = dmlEvent();

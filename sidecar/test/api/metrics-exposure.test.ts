@@ -16,16 +16,8 @@ describe('where /metrics is served, from the environment', () => {
   it.each<[string, Record<string, string>, MetricsExposure]>([
     ['open on the API listener outside production', {}, { listener: 'public' }],
     ['off in production', { NODE_ENV: 'production' }, { listener: 'off' }],
-    [
-      'behind the token',
-      { NODE_ENV: 'production', LEAKWATCH_METRICS_TOKEN: TOKEN },
-      { listener: 'public', token: TOKEN },
-    ],
-    [
-      'on its own loopback port',
-      { NODE_ENV: 'production', LEAKWATCH_METRICS_PORT: '9464' },
-      { listener: 'own', host: '127.0.0.1', port: 9464 },
-    ],
+    ['behind the token', { NODE_ENV: 'production', LEAKWATCH_METRICS_TOKEN: TOKEN }, { listener: 'public', token: TOKEN }],
+    ['on its own loopback port', { NODE_ENV: 'production', LEAKWATCH_METRICS_PORT: '9464' }, { listener: 'own', host: '127.0.0.1', port: 9464 }],
     [
       'on its own port and interface, behind the token',
       { LEAKWATCH_METRICS_PORT: '9464', LEAKWATCH_METRICS_HOST: '0.0.0.0', LEAKWATCH_METRICS_TOKEN: TOKEN },

@@ -102,10 +102,9 @@ describe('GET /v1/status per org', () => {
 
   it('counts one org on the org index', async () => {
     await testStore.store.query('SET enable_seqscan = off');
-    const plan = await testStore.store.query<{ 'QUERY PLAN': string }>(
-      "EXPLAIN SELECT count(*) FROM ingested_event WHERE state = 'failed' AND org_id = $1",
-      [ORG_A],
-    );
+    const plan = await testStore.store.query<{ 'QUERY PLAN': string }>("EXPLAIN SELECT count(*) FROM ingested_event WHERE state = 'failed' AND org_id = $1", [
+      ORG_A,
+    ]);
     await testStore.store.query('SET enable_seqscan = on');
     expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('ingested_event_org_open');
   });

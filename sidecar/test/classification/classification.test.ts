@@ -15,7 +15,12 @@ afterEach(async () => {
 
 const start = async (options: OrgEmulatorOptions = {}) => {
   org = await startOrgEmulator({ port: 0, pubsub: false, ...options });
-  const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+  const client = createOrgClient({
+    loginUrl: org.url,
+    clientId: org.connectedApp.clientId,
+    username: org.identity.username,
+    privateKey: org.connectedApp.privateKey as string,
+  });
   return { org, client };
 };
 
@@ -37,16 +42,24 @@ const findings = (emulator: OrgEmulator, rows: Array<[object: string, field: str
 const suggestion = (emulator: OrgEmulator, key: string) => emulator.records('FieldClassification__c').find((r) => r.FieldKey__c === key);
 
 const fieldDefinition = async (client: OrgClient, object: string, field: string) =>
-  (await client.query<{ QualifiedApiName: string; SecurityClassification: string | null; ComplianceGroup: string | null }>(
-    `SELECT QualifiedApiName, SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = '${object}'`,
-  )).find((r) => r.QualifiedApiName === field);
+  (
+    await client.query<{ QualifiedApiName: string; SecurityClassification: string | null; ComplianceGroup: string | null }>(
+      `SELECT QualifiedApiName, SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = '${object}'`,
+    )
+  ).find((r) => r.QualifiedApiName === field);
 
 describe('the entity-type table', () => {
   it('maps every entity type Leakwatch finds, health data to Restricted with HIPAA and cards with PCI', () => {
     expect(Object.keys(ENTITY_RULES).sort()).toEqual([...ENTITY_TYPES].sort());
-    expect(suggestFor(['MEDICAL'], { sensitivity: null, compliance: [] }).suggested).toEqual({ sensitivity: 'Restricted', compliance: ['PII', 'GDPR', 'CCPA', 'HIPAA'] });
+    expect(suggestFor(['MEDICAL'], { sensitivity: null, compliance: [] }).suggested).toEqual({
+      sensitivity: 'Restricted',
+      compliance: ['PII', 'GDPR', 'CCPA', 'HIPAA'],
+    });
     expect(suggestFor(['CREDIT_CARD'], { sensitivity: null, compliance: [] }).suggested.compliance).toContain('PCI');
-    expect(suggestFor(['EMAIL_ADDRESS'], { sensitivity: null, compliance: [] }).suggested).toEqual({ sensitivity: 'Confidential', compliance: ['PII', 'GDPR', 'CCPA'] });
+    expect(suggestFor(['EMAIL_ADDRESS'], { sensitivity: null, compliance: [] }).suggested).toEqual({
+      sensitivity: 'Confidential',
+      compliance: ['PII', 'GDPR', 'CCPA'],
+    });
   });
 
   it('never lowers a level and keeps the org’s own categories', () => {
@@ -60,7 +73,9 @@ describe('the entity-type table', () => {
 describe('classification suggestions in the org (FieldClassification__c)', () => {
   it('suggests for fields with findings, Current for one already as strict, nothing for false positives or unknown fields', async () => {
     const { org: emulator, client } = await start();
-    const [falsePositive] = emulator.seed('LeakVerdict__c', [{ EventId__c: '00000000-0000-4000-8000-000000000001', Status__c: 'FalsePositive', Severity__c: 'Low' }]);
+    const [falsePositive] = emulator.seed('LeakVerdict__c', [
+      { EventId__c: '00000000-0000-4000-8000-000000000001', Status__c: 'FalsePositive', Severity__c: 'Low' },
+    ]);
     findings(emulator, [
       ['Contact', 'Email', 'EMAIL_ADDRESS'],
       ['Contact', 'Email', 'EMAIL_ADDRESS'],
@@ -82,9 +97,17 @@ describe('classification suggestions in the org (FieldClassification__c)', () =>
       CurrentSensitivity__c: null,
       Status__c: 'Suggested',
     });
-    expect(suggestion(emulator, 'Lead.Company')).toMatchObject({ PiiTypes__c: 'PERSON;MEDICAL', SuggestedSensitivity__c: 'Restricted', SuggestedCompliance__c: 'PII;GDPR;CCPA;HIPAA' });
+    expect(suggestion(emulator, 'Lead.Company')).toMatchObject({
+      PiiTypes__c: 'PERSON;MEDICAL',
+      SuggestedSensitivity__c: 'Restricted',
+      SuggestedCompliance__c: 'PII;GDPR;CCPA;HIPAA',
+    });
     expect(suggestion(emulator, 'Lead.Company')?.Reason__c).toContain('GDPR Art. 9');
-    expect(suggestion(emulator, 'Contact.Phone')).toMatchObject({ Status__c: 'Current', SuggestedSensitivity__c: 'Restricted', CurrentSensitivity__c: 'Restricted' });
+    expect(suggestion(emulator, 'Contact.Phone')).toMatchObject({
+      Status__c: 'Current',
+      SuggestedSensitivity__c: 'Restricted',
+      CurrentSensitivity__c: 'Restricted',
+    });
     expect(suggestion(emulator, 'Lead.FirstName')).toBeUndefined();
     expect(suggestion(emulator, 'Contact.Nope__c')).toBeUndefined();
     // Nothing changed: nothing is written again.
@@ -96,13 +119,19 @@ describe('classification suggestions in the org (FieldClassification__c)', () =>
     findings(emulator, [['Contact', 'Email', 'EMAIL_ADDRESS']]);
     await refreshSuggestions(client);
     const id = suggestion(emulator, 'Contact.Email')?.Id as string;
-    emulator.seed('FieldClassification__c', [{ Id: id, Status__c: 'Dismissed', ReviewedBy__c: emulator.identity.userId, ReviewedAt__c: '2026-03-20T13:00:00.000Z' }]);
+    emulator.seed('FieldClassification__c', [
+      { Id: id, Status__c: 'Dismissed', ReviewedBy__c: emulator.identity.userId, ReviewedAt__c: '2026-03-20T13:00:00.000Z' },
+    ]);
     findings(emulator, [['Contact', 'Email', 'EMAIL_ADDRESS']]);
     await refreshSuggestions(client);
     expect(suggestion(emulator, 'Contact.Email')).toMatchObject({ Status__c: 'Dismissed', ReviewedBy__c: emulator.identity.userId });
     findings(emulator, [['Contact', 'Email', 'US_SSN']]);
     await refreshSuggestions(client);
-    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({ Status__c: 'Suggested', SuggestedSensitivity__c: 'Restricted', PiiTypes__c: 'EMAIL_ADDRESS;US_SSN' });
+    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({
+      Status__c: 'Suggested',
+      SuggestedSensitivity__c: 'Restricted',
+      PiiTypes__c: 'EMAIL_ADDRESS;US_SSN',
+    });
   });
 
   it('marks an approved suggestion Current once an admin applied it in Setup, and leaves it Approved until then', async () => {
@@ -113,9 +142,16 @@ describe('classification suggestions in the org (FieldClassification__c)', () =>
     emulator.seed('FieldClassification__c', [{ Id: wanted.Id, Status__c: 'Approved', ReviewedBy__c: emulator.identity.userId }]);
     await refreshSuggestions(client);
     expect(suggestion(emulator, 'Contact.Email')).toMatchObject({ Status__c: 'Approved' });
-    emulator.classifyField('Contact.Email', { securityClassification: String(wanted.SuggestedSensitivity__c), complianceGroup: String(wanted.SuggestedCompliance__c) });
+    emulator.classifyField('Contact.Email', {
+      securityClassification: String(wanted.SuggestedSensitivity__c),
+      complianceGroup: String(wanted.SuggestedCompliance__c),
+    });
     await refreshSuggestions(client);
-    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({ Status__c: 'Current', CurrentSensitivity__c: wanted.SuggestedSensitivity__c, ReviewedBy__c: emulator.identity.userId });
+    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({
+      Status__c: 'Current',
+      CurrentSensitivity__c: wanted.SuggestedSensitivity__c,
+      ReviewedBy__c: emulator.identity.userId,
+    });
   });
 });
 
@@ -131,7 +167,10 @@ describe('applying approved classifications through the Metadata API', () => {
     approve(emulator, 'Lead.Company');
     const now = new Date('2026-03-20T14:00:00.000Z');
     expect(await applyApproved(client, now)).toEqual({ outcomes: [{ fieldKey: 'Lead.Company', outcome: 'applied' }], unrecorded: [] });
-    expect(await fieldDefinition(client, 'Lead', 'Company')).toMatchObject({ SecurityClassification: 'Restricted', ComplianceGroup: 'PII;GDPR;CCPA;HIPAA;COPPA' });
+    expect(await fieldDefinition(client, 'Lead', 'Company')).toMatchObject({
+      SecurityClassification: 'Restricted',
+      ComplianceGroup: 'PII;GDPR;CCPA;HIPAA;COPPA',
+    });
     expect(suggestion(emulator, 'Lead.Company')).toMatchObject({
       Status__c: 'Applied',
       AppliedAt__c: '2026-03-20T14:00:00.000+0000',
@@ -151,7 +190,10 @@ describe('applying approved classifications through the Metadata API', () => {
     await refreshSuggestions(client);
     approve(emulator, 'Contact.Email');
     expect((await applyApproved(client)).outcomes).toEqual([{ fieldKey: 'Contact.Email', outcome: 'failed', errorCode: 'INSUFFICIENT_ACCESS' }]);
-    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({ Status__c: 'Failed', LastError__c: expect.stringMatching(/^INSUFFICIENT_ACCESS: .*Customize Application/) });
+    expect(suggestion(emulator, 'Contact.Email')).toMatchObject({
+      Status__c: 'Failed',
+      LastError__c: expect.stringMatching(/^INSUFFICIENT_ACCESS: .*Customize Application/),
+    });
     expect(suggestion(emulator, 'Contact.Email')?.AppliedAt__c ?? null).toBeNull();
     expect((await fieldDefinition(client, 'Contact', 'Email'))?.SecurityClassification).toBeNull();
   });

@@ -8,7 +8,11 @@ describe('the org sync intervals in the configuration', () => {
   });
 
   it('applies approvals every minute with LEAKWATCH_CLASSIFY_APPLY=on', () => {
-    expect(loadConfig({ ...VALID_ENV, LEAKWATCH_CLASSIFY_APPLY: 'on' }).orgSync).toEqual({ flowsEveryMs: 300_000, suggestEveryMs: 3_600_000, applyEveryMs: 60_000 });
+    expect(loadConfig({ ...VALID_ENV, LEAKWATCH_CLASSIFY_APPLY: 'on' }).orgSync).toEqual({
+      flowsEveryMs: 300_000,
+      suggestEveryMs: 3_600_000,
+      applyEveryMs: 60_000,
+    });
   });
 
   it('takes other intervals, and applies nothing with LEAKWATCH_CLASSIFY_APPLY=off', () => {

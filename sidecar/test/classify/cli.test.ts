@@ -28,7 +28,11 @@ describe('leakwatch classify', () => {
     const streams = io(LINES);
     const code = await main(['classify', '--no-model'], streams);
     expect(code).toBe(1);
-    const rows = streams.out().trim().split('\n').map((l) => JSON.parse(l));
+    const rows = streams
+      .out()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toEqual([
       {
         id: 'a',

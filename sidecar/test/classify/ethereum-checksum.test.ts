@@ -5,9 +5,7 @@ import { createClassifier } from '../../src/classify/index.js';
 
 const classifier = createClassifier({ salt: 'test-salt' });
 const wallets = async (text: string): Promise<Array<{ value: string; score: number }>> =>
-  (await classifier.classify({ text }))
-    .filter((e) => e.type === 'CRYPTO')
-    .map((e) => ({ value: text.slice(e.start, e.end), score: e.score }));
+  (await classifier.classify({ text })).filter((e) => e.type === 'CRYPTO').map((e) => ({ value: text.slice(e.start, e.end), score: e.score }));
 
 /** EIP-55 spelled out from the specification, independently of the recognizer. */
 const checksummed = (lowerHex: string): string => {
@@ -43,12 +41,14 @@ describe('Ethereum addresses (EIP-55)', () => {
     expect(await wallets(`Please send the refund to ${address} today.`)).toEqual([{ value: address, score: 1 }]);
   });
 
-  it.each([...PUBLISHED, ...COMPUTED].filter(isMixedCase).flatMap((a) => [flipLetter(a, 0), flipLetter(a, -1)]).filter(isMixedCase))(
-    'reports nothing for %s, a look-alike with a wrong checksum',
-    async (address) => {
-      expect(await wallets(`Please send the refund to ${address} today.`)).toEqual([]);
-    },
-  );
+  it.each(
+    [...PUBLISHED, ...COMPUTED]
+      .filter(isMixedCase)
+      .flatMap((a) => [flipLetter(a, 0), flipLetter(a, -1)])
+      .filter(isMixedCase),
+  )('reports nothing for %s, a look-alike with a wrong checksum', async (address) => {
+    expect(await wallets(`Please send the refund to ${address} today.`)).toEqual([]);
+  });
 
   it.each([
     '0x52908400098527886E0F7030069857D2E4169EE7',

@@ -14,14 +14,14 @@ describe('full pipeline with the shipped NER model', () => {
   });
   afterAll(() => classifier.close());
 
-  it.each([
-    ['Presidio test cases', PRESIDIO_CASES, 0.885] as const,
-    ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.98] as const,
-  ])('%s: micro-F1 (overlap) at the measured floor', async (_, file, floor) => {
-    const gold = readJsonl<GoldRecord>(file);
-    const score = await loadScorer();
-    expect(score(gold, await predictAll(classifier, gold)).micro.overlap.f).toBeGreaterThanOrEqual(floor);
-  });
+  it.each([['Presidio test cases', PRESIDIO_CASES, 0.885] as const, ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.98] as const])(
+    '%s: micro-F1 (overlap) at the measured floor',
+    async (_, file, floor) => {
+      const gold = readJsonl<GoldRecord>(file);
+      const score = await loadScorer();
+      expect(score(gold, await predictAll(classifier, gold)).micro.overlap.f).toBeGreaterThanOrEqual(floor);
+    },
+  );
 
   // The independent corpus's dev split (its frozen test split is measured once, at the end of the classifier
   // work, with `corpus/independent/report.ts test`). Measured 0.974 overlap, 0.922 exact.

@@ -32,7 +32,7 @@ describe('IP addresses and version numbers', () => {
     ['German, verb at the end', 'App auf 3.2.1.0 aktualisiert'],
     ['French', 'Mis à jour vers la version 10.1.0.77.'],
     ['Spanish', 'Actualizado a la versión 8.2.7.61.'],
-    ['Italian', "Aggiornamento alla versione 7.5.3.94."],
+    ['Italian', 'Aggiornamento alla versione 7.5.3.94.'],
     ['Dutch', 'Bijgewerkt naar versie 9.13.8.61.'],
     ['Dutch, verb at the end', 'App naar 3.2.1.0 bijgewerkt'],
   ])('reports no address in a version number (%s): %s', async (_, text) => {

@@ -6,8 +6,20 @@ const files = languageFiles().map((name) => [name, readLanguageFile(name)] as co
 const LISTS: LanguageLists[] = ['honorifics', 'particles', 'articles', 'conjunctions', 'businessIds', 'versionNames', 'versionVerbs', 'numberWords'];
 /** The entity types the context words cover now: each keeps words when the files change. */
 const CONTEXT_TYPES = [
-  'CREDIT_CARD', 'IBAN_CODE', 'PHONE_NUMBER', 'US_SSN', 'UK_NINO', 'DE_TAX_ID', 'FR_NIR', 'ES_NIF', 'IT_FISCAL_CODE',
-  'NL_BSN', 'PASSPORT', 'DATE_OF_BIRTH', 'IP_ADDRESS', 'CRYPTO',
+  'CREDIT_CARD',
+  'IBAN_CODE',
+  'PHONE_NUMBER',
+  'US_SSN',
+  'UK_NINO',
+  'DE_TAX_ID',
+  'FR_NIR',
+  'ES_NIF',
+  'IT_FISCAL_CODE',
+  'NL_BSN',
+  'PASSPORT',
+  'DATE_OF_BIRTH',
+  'IP_ADDRESS',
+  'CRYPTO',
 ] as const;
 const repeated = (words: string[]): string[] => words.filter((w, i) => words.indexOf(w) !== i);
 

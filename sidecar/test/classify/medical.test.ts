@@ -3,7 +3,11 @@ import { createClassifier } from '../../src/classify/index.js';
 import { compileEntry, medical, medicalFiles, readMedicalFile } from '../../src/classify/recognizers/medical.js';
 
 /** The MEDICAL finds (score at or above the threshold) as the text they cover. */
-const found = (text: string): string[] => medical.find(text).filter((s) => s.score >= 0.5).map((s) => text.slice(s.start, s.end));
+const found = (text: string): string[] =>
+  medical
+    .find(text)
+    .filter((s) => s.score >= 0.5)
+    .map((s) => text.slice(s.start, s.end));
 
 describe('medical lexicons', () => {
   it('has one file per language plus common, each entry compiling to a valid expression', () => {

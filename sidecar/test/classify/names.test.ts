@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  combinePersonEvidence,
-  LEXICON_SCORES,
-  lexiconPersonCandidates,
-  mayNameSomeone,
-  nameLexicon,
-  trimPersonSpan,
-} from '../../src/classify/ner/names.js';
+import { combinePersonEvidence, LEXICON_SCORES, lexiconPersonCandidates, mayNameSomeone, nameLexicon, trimPersonSpan } from '../../src/classify/ner/names.js';
 import type { Span } from '../../src/classify/span.js';
 
 const lexicon = nameLexicon();
@@ -17,8 +10,7 @@ const find = (text: string, value: string, score = 0.95, type: Span['type'] = 'P
   if (start < 0) throw new Error(`${value} not in ${text}`);
   return { type, start, end: start + value.length, score, detector: 'ner' };
 };
-const shown = (text: string, spans: Array<Span | null>) =>
-  spans.map((s) => (s ? `${s.type}:${text.slice(s.start, s.end)}:${s.score.toFixed(2)}` : null));
+const shown = (text: string, spans: Array<Span | null>) => spans.map((s) => (s ? `${s.type}:${text.slice(s.start, s.end)}:${s.score.toFixed(2)}` : null));
 /** Type and text of each span, without the score. */
 const named = (text: string, spans: Span[]) => spans.map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
 
@@ -70,7 +62,7 @@ describe('lexicon names', () => {
     ['Karin M. Beike will join', ['PERSON:Karin M. Beike:0.45']],
     ['Nora is very reliable.', ['PERSON:Nora:0.50']],
     ['Erik, Amy and Nathaniel.', ['PERSON:Erik:0.50', 'PERSON:Amy:0.50', 'PERSON:Nathaniel:0.50']],
-    ["As promised, here's Matej's address", ["PERSON:Matej:0.50"]],
+    ["As promised, here's Matej's address", ['PERSON:Matej:0.50']],
     // a given name inside a product name is only a hint, for the model to confirm
     ['The Model Sophie Desk is back in stock.', ['PERSON:Sophie Desk:0.45']],
     ['will you call me', []],
@@ -95,12 +87,7 @@ describe('weighing model finds with the lexicon', () => {
 
   it('lets a known name pass a lower bar than an unknown word, and joins a lexicon name beside a model find', () => {
     const text = 'Stefanie F. Schneider met Zoolander and Karin M. Beike.';
-    const spans = combinePersonEvidence(
-      text,
-      [find(text, 'Stefanie F', 0.4), find(text, 'Zoolander', 0.88), find(text, 'Karin M', 0.6)],
-      lexicon,
-      options,
-    );
+    const spans = combinePersonEvidence(text, [find(text, 'Stefanie F', 0.4), find(text, 'Zoolander', 0.88), find(text, 'Karin M', 0.6)], lexicon, options);
     expect(shown(text, spans)).toEqual(['PERSON:Stefanie F. Schneider:0.82', 'PERSON:Karin M. Beike:0.78']);
   });
 

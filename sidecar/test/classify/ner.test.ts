@@ -13,7 +13,13 @@ describe('token alignment', () => {
   it('maps WordPiece tokens to offsets in the original string, through accents, emoji and [UNK]', () => {
     const text = 'Zoë 😀 Müller';
     const offsets = alignTokens(text, ['Zo', '##ë', '[UNK]', 'M', '##üller'], '[UNK]');
-    expect(offsets).toEqual([[0, 2], [2, 3], [4, 6], [7, 8], [8, 13]]);
+    expect(offsets).toEqual([
+      [0, 2],
+      [2, 3],
+      [4, 6],
+      [7, 8],
+      [8, 13],
+    ]);
     expect(text.slice(7, 13)).toBe('Müller');
   });
 });

@@ -16,7 +16,9 @@ describe('Presidio test cases, recognizers only', () => {
 
     const checksummed = score(gold, preds, { types: CHECKSUMMED_TYPES }).micro.overlap;
     expect(checksummed.f).toBeGreaterThanOrEqual(0.98);
-    const patternTypes = score(gold, preds, { types: [...CHECKSUMMED_TYPES, 'EMAIL_ADDRESS', 'PHONE_NUMBER', 'IP_ADDRESS', 'URL', 'PASSPORT', 'DATE_OF_BIRTH'] });
+    const patternTypes = score(gold, preds, {
+      types: [...CHECKSUMMED_TYPES, 'EMAIL_ADDRESS', 'PHONE_NUMBER', 'IP_ADDRESS', 'URL', 'PASSPORT', 'DATE_OF_BIRTH'],
+    });
     expect(patternTypes.micro.overlap.f).toBeGreaterThanOrEqual(0.97);
     expect(score(gold, preds).micro.overlap.f).toBeGreaterThanOrEqual(0.72);
   });

@@ -45,7 +45,7 @@ describe('recognizers', () => {
     ['Patient mit Diabetes', 'MEDICAL:Diabetes'],
     ['Spoke to Mrs. Olivia Walker today', 'PERSON:Olivia Walker'],
     ['Could someone ring Miss Mills-Parisian back?', 'PERSON:Mills-Parisian'],
-    ['Dear Mr McCullough, thank you', "PERSON:McCullough"],
+    ['Dear Mr McCullough, thank you', 'PERSON:McCullough'],
     ['Bonjour, je suis Pierre Martin.', 'PERSON:Pierre Martin'],
     ['Met vriendelijke groet,\nSanne de Vries', 'PERSON:Sanne de Vries'],
     ['Name:    Abby M. Laidlaw', 'PERSON:Abby M. Laidlaw'],

@@ -17,7 +17,20 @@ describe('Salesforce-like corpus', () => {
     expect(new Set(gold.map((g) => g.lang))).toEqual(new Set(['en', 'de', 'fr', 'es', 'it', 'nl']));
     expect(new Set(gold.map((g) => g.source))).toEqual(new Set(['case', 'email', 'delivery', 'chat', 'log', 'field']));
     const kinds = new Set(gold.flatMap((g) => (g.hard_negatives ?? []).map((h) => h.kind)));
-    for (const kind of ['order_number', 'sku', 'tracking_number', 'salesforce_id', 'invoice_number', 'iso_timestamp', 'version', 'product_name', 'non_birth_date', 'invalid_card', 'invalid_iban', 'invalid_national_id']) {
+    for (const kind of [
+      'order_number',
+      'sku',
+      'tracking_number',
+      'salesforce_id',
+      'invoice_number',
+      'iso_timestamp',
+      'version',
+      'product_name',
+      'non_birth_date',
+      'invalid_card',
+      'invalid_iban',
+      'invalid_national_id',
+    ]) {
       expect(kinds).toContain(kind);
     }
     for (const g of gold) for (const e of g.entities) expect(e.end).toBeLessThanOrEqual(g.text.length);

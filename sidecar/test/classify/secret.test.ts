@@ -3,10 +3,8 @@ import { createClassifier } from '../../src/classify/index.js';
 import { entropy, looksLikePassword, looksRandom } from '../../src/classify/recognizers/secret.js';
 
 const classifier = createClassifier({ salt: 'test-salt' });
-const found = async (text: string): Promise<string[]> =>
-  (await classifier.classify({ text })).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
-const secrets = async (text: string): Promise<string[]> =>
-  (await found(text)).filter((f) => f.startsWith('SECRET:')).map((f) => f.slice('SECRET:'.length));
+const found = async (text: string): Promise<string[]> => (await classifier.classify({ text })).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
+const secrets = async (text: string): Promise<string[]> => (await found(text)).filter((f) => f.startsWith('SECRET:')).map((f) => f.slice('SECRET:'.length));
 
 describe('secrets by their published token format', () => {
   it.each([
@@ -15,21 +13,37 @@ describe('secrets by their published token format', () => {
     ['AWS secret access key', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     ['GitHub classic', 'token ghp_16C7e42F292c6912E7710c838347Ae178B4a used', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a'],
     ['GitHub OAuth', 'gho_16C7e42F292c6912E7710c838347Ae178B4a', 'gho_16C7e42F292c6912E7710c838347Ae178B4a'],
-    ['GitHub fine-grained', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV'],
+    [
+      'GitHub fine-grained',
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV',
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV',
+    ],
     ['GitLab', 'glpat-AbC12dEf34GhI56jKl78 (gitlab)', 'glpat-AbC12dEf34GhI56jKl78'],
     ['Slack bot', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx'],
     ['Slack app-level', 'xapp-1-A0123456789-1234567890123-abcdef0123456789', 'xapp-1-A0123456789-1234567890123-abcdef0123456789'],
     ['Stripe secret', 'stripe sk_live_4eC39HqLyjWDarjtT1zdp7dc', 'sk_live_4eC39HqLyjWDarjtT1zdp7dc'],
     ['Stripe restricted', 'rk_live_51Habc123DEF456ghi789', 'rk_live_51Habc123DEF456ghi789'],
     ['Twilio API key', 'twilio SK0123456789abcdef0123456789abcdef', 'SK0123456789abcdef0123456789abcdef'],
-    ['SendGrid', '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', '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'],
+    [
+      'SendGrid',
+      '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',
+      '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',
+    ],
     ['Google API key', 'key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI', 'AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI'],
     ['OpenAI project key', 'OPENAI_API_KEY=sk-proj-abc123DEF456ghi789JKL012mno345', 'sk-proj-abc123DEF456ghi789JKL012mno345'],
     ['Anthropic', 'sk-ant-api03-AbCdEf123456GhIjKl789012MnOpQr', 'sk-ant-api03-AbCdEf123456GhIjKl789012MnOpQr'],
     ['npm', 'npm_abcdefghijklmnopqrstuvwxyz0123456789', 'npm_abcdefghijklmnopqrstuvwxyz0123456789'],
     ['PyPI', 'pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdoLWlqa2wtbW5vcC1xcnN0LXV2d3h5ejAx', 'pypi-AgEIcHlwaS5vcmcCJGFiY2RlZmdoLWlqa2wtbW5vcC1xcnN0LXV2d3h5ejAx'],
-    ['Azure AccountKey', 'AccountName=acct;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net', 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='],
-    ['JWT after Bearer', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+    [
+      'Azure AccountKey',
+      'AccountName=acct;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net',
+      'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+    ],
+    [
+      'JWT after Bearer',
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+    ],
     ['opaque bearer token', 'Authorization: Bearer 4f9a1c0e7b2d8f6a5c3e1b0d9f8a7c6e', '4f9a1c0e7b2d8f6a5c3e1b0d9f8a7c6e'],
   ])('%s', async (_, text, value) => {
     expect(await secrets(text)).toEqual([value]);
@@ -43,9 +57,7 @@ describe('secrets by their published token format', () => {
   });
 
   it('labels a URL with credentials as one SECRET, not URL nor e-mail', async () => {
-    expect(await found('connect to https://admin:S3cr3t!@db.example.com:5432/prod now')).toEqual([
-      'SECRET:https://admin:S3cr3t!@db.example.com:5432/prod',
-    ]);
+    expect(await found('connect to https://admin:S3cr3t!@db.example.com:5432/prod now')).toEqual(['SECRET:https://admin:S3cr3t!@db.example.com:5432/prod']);
     // a key word inside another word ("monkey") does not make the next value a key
     expect(await found('passwd=lapin_monkey47 target=https://burley:Bicicl1973!@dav.example.it/upload')).toEqual([
       'SECRET:lapin_monkey47',

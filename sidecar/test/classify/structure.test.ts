@@ -11,12 +11,22 @@ const span = (text: string, part: string, type: Span['type'] = 'LOCATION'): Span
 };
 
 describe('tables with a header row', () => {
-  const csv = 'Id;FirstName;LastName;Birthdate;Tax_Id__c\n00Q39HGzoQyKbHn;Joes;van der Kuypers;2004-05-18;611438665\n00Q40YkiWY5ICFb;Luka;Vos;1955-11-09;274048942';
+  const csv =
+    'Id;FirstName;LastName;Birthdate;Tax_Id__c\n00Q39HGzoQyKbHn;Joes;van der Kuypers;2004-05-18;611438665\n00Q40YkiWY5ICFb;Luka;Vos;1955-11-09;274048942';
 
   it('reads each cell as the field its column names', async () => {
     const found = await createClassifier({ salt: 't' }).classify({ text: csv });
     const typed = found.map((e) => `${e.type}:${csv.slice(e.start, e.end)}`);
-    expect(typed).toEqual(expect.arrayContaining(['PERSON:Joes', 'PERSON:van der Kuypers', 'DATE_OF_BIRTH:2004-05-18', 'NL_BSN:611438665', 'DATE_OF_BIRTH:1955-11-09', 'NL_BSN:274048942']));
+    expect(typed).toEqual(
+      expect.arrayContaining([
+        'PERSON:Joes',
+        'PERSON:van der Kuypers',
+        'DATE_OF_BIRTH:2004-05-18',
+        'NL_BSN:611438665',
+        'DATE_OF_BIRTH:1955-11-09',
+        'NL_BSN:274048942',
+      ]),
+    );
     // The header names fields; it holds no personal data.
     expect(found.filter((e) => e.start < csv.indexOf('\n'))).toEqual([]);
   });
@@ -36,7 +46,9 @@ describe('postal addresses as one span', () => {
     const joined = joinAddressParts(text, [span(text, 'Via Manzoni 49'), span(text, '40121'), span(text, 'Bologna'), span(text, 'Italia')]);
     expect(joined.map((s) => text.slice(s.start, s.end))).toEqual(['Via Manzoni 49, 40121 Bologna (BO), Italia']);
     const twoLines = 'Hauptstraße 5\n10115 Berlin';
-    expect(joinAddressParts(twoLines, [span(twoLines, 'Hauptstraße 5'), span(twoLines, '10115 Berlin')]).map((s) => twoLines.slice(s.start, s.end))).toEqual([twoLines]);
+    expect(joinAddressParts(twoLines, [span(twoLines, 'Hauptstraße 5'), span(twoLines, '10115 Berlin')]).map((s) => twoLines.slice(s.start, s.end))).toEqual([
+      twoLines,
+    ]);
   });
 
   it('leaves a list of places, and a person between two places, apart', () => {
@@ -47,7 +59,7 @@ describe('postal addresses as one span', () => {
   });
 });
 
-describe('brands that are people\'s names', () => {
+describe("brands that are people's names", () => {
   it('takes a name before a catalogue noun or between article codes for a product', () => {
     const lines = [
       ['Bestelling #287190 · Kate Spade Polo Shirt (MSF-72166-M)', 'Kate Spade'],

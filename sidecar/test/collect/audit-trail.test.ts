@@ -48,7 +48,15 @@ const CASES: Case[] = [
   {
     name: 'PRODUCT + ASSUMED tail: the same rule opening Contact to All Internal Users, read/write',
     row: row('createdCriteriaSharingRule', 'Sharing Rules', 'Created sharing rule All_Contacts for Contact: shared with All Internal Users, Read/Write access'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'All_Contacts', ruleType: 'criteria' },
+    expected: {
+      type: 'sharingRule',
+      change: 'created',
+      object: 'Contact',
+      sharedWith: 'AllInternalUsers',
+      accessLevel: 'Edit',
+      rule: 'All_Contacts',
+      ruleType: 'criteria',
+    },
   },
   {
     name: 'ASSUMED: "Entire Organization", the older name of All Internal Users',
@@ -67,8 +75,19 @@ const CASES: Case[] = [
   },
   {
     name: 'ASSUMED: object label first, shared with a role and its subordinates (no open audience)',
-    row: row('insertSharingRule', 'Sharing Rules', 'Created Contact sharing rule Support_Contacts: owned by Role Support, shared with Role and Subordinates Sales, Read Only'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWithType: 'roleAndSubordinates', accessLevel: 'Read', rule: 'Support_Contacts' },
+    row: row(
+      'insertSharingRule',
+      'Sharing Rules',
+      'Created Contact sharing rule Support_Contacts: owned by Role Support, shared with Role and Subordinates Sales, Read Only',
+    ),
+    expected: {
+      type: 'sharingRule',
+      change: 'created',
+      object: 'Contact',
+      sharedWithType: 'roleAndSubordinates',
+      accessLevel: 'Read',
+      rule: 'Support_Contacts',
+    },
   },
   {
     name: 'ASSUMED: a deleted rule opens nothing, whatever it shared with',
@@ -76,14 +95,26 @@ const CASES: Case[] = [
     expected: { type: 'sharingRule', change: 'deleted', object: 'Contact', accessLevel: 'Edit', rule: 'All_Contacts' },
   },
   {
-    name: 'PRODUCT (demo): object label first, the rule\'s name quoted',
-    row: row('createdsharingrule', 'Sharing Rules', 'Created Contact sharing rule "Open_Contacts": Contact owned by All Internal Users shared with All Internal Users; access level: Read/Write'),
+    name: "PRODUCT (demo): object label first, the rule's name quoted",
+    row: row(
+      'createdsharingrule',
+      'Sharing Rules',
+      'Created Contact sharing rule "Open_Contacts": Contact owned by All Internal Users shared with All Internal Users; access level: Read/Write',
+    ),
     expected: { type: 'sharingRule', change: 'created', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'Open_Contacts' },
   },
   {
     name: 'ASSUMED: an owner-based rule names its kind',
     row: row('insertSharingRule', 'Sharing Rules', 'Created owner-based sharing rule Sales_Leads for Lead: shared with All Internal Users, Read Only'),
-    expected: { type: 'sharingRule', change: 'created', object: 'Lead', sharedWith: 'AllInternalUsers', accessLevel: 'Read', rule: 'Sales_Leads', ruleType: 'owner' },
+    expected: {
+      type: 'sharingRule',
+      change: 'created',
+      object: 'Lead',
+      sharedWith: 'AllInternalUsers',
+      accessLevel: 'Read',
+      rule: 'Sales_Leads',
+      ruleType: 'owner',
+    },
   },
   {
     name: 'ASSUMED: a rule named by a label that cannot be its API name keeps no name',
@@ -119,7 +150,14 @@ const CASES: Case[] = [
   {
     name: 'ASSUMED: a label of several words is the API name without spaces',
     row: row('changedObjectSharing', 'Sharing Defaults', 'Changed Contact Point Email Default Internal Access from Private to Public Read/Write/Transfer'),
-    expected: { type: 'orgWideDefault', scope: 'internal', object: 'ContactPointEmail', from: 'Private', to: 'Public Read/Write/Transfer', opensTo: 'PublicReadWrite' },
+    expected: {
+      type: 'orgWideDefault',
+      scope: 'internal',
+      object: 'ContactPointEmail',
+      from: 'Private',
+      to: 'Public Read/Write/Transfer',
+      opensTo: 'PublicReadWrite',
+    },
   },
   {
     name: 'must not match: a hierarchy setting in the same section is no access level',
@@ -130,12 +168,28 @@ const CASES: Case[] = [
   {
     name: 'AUDITOR prefix + ASSUMED tail: Modify All Data turned on in a permission set',
     row: row('PermSetEnableUserPerm', 'Manage Users', 'Changed permission set Marketing Power: Modify All Data was changed from False to True'),
-    expected: { type: 'permission', holder: 'permissionSet', name: 'Marketing Power', permissions: ['ModifyAllData'], from: 'False', to: 'True', granted: true },
+    expected: {
+      type: 'permission',
+      holder: 'permissionSet',
+      name: 'Marketing Power',
+      permissions: ['ModifyAllData'],
+      from: 'False',
+      to: 'True',
+      granted: true,
+    },
   },
   {
     name: 'AUDITOR prefix + ASSUMED tail: a profile whose name holds ": " loses View All Data',
     row: row('profilePermChangedCustom', 'Manage Users', 'Changed profile Custom: Marketing Profile: View All Data was changed from True to False'),
-    expected: { type: 'permission', holder: 'profile', name: 'Custom: Marketing Profile', permissions: ['ViewAllData'], from: 'True', to: 'False', granted: false },
+    expected: {
+      type: 'permission',
+      holder: 'profile',
+      name: 'Custom: Marketing Profile',
+      permissions: ['ViewAllData'],
+      from: 'True',
+      to: 'False',
+      granted: false,
+    },
   },
   {
     name: 'AUDITOR prefix + ASSUMED tail: the longest label wins (Manage Internal Users, not Manage Users)',
@@ -168,7 +222,7 @@ const CASES: Case[] = [
     expected: { type: 'unknown' },
   },
   {
-    name: 'GERMAN: a permission set change in the user\'s own language is not guessed',
+    name: "GERMAN: a permission set change in the user's own language is not guessed",
     row: row('PermSetEnableUserPerm', 'Manage Users', 'Berechtigungssatz Marketing Power geändert: „Alle Daten ändern“ wurde von Falsch in Wahr geändert'),
     expected: { type: 'unknown' },
   },
@@ -180,32 +234,62 @@ const CASES: Case[] = [
   },
   {
     name: 'ASSUMED: an app created with scopes as Setup lists them, "label (names)"',
-    row: row('insertConnectedApplication', 'Connected Apps', 'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full), Perform requests at any time (refresh_token, offline_access)'),
+    row: row(
+      'insertConnectedApplication',
+      'Connected Apps',
+      'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full), Perform requests at any time (refresh_token, offline_access)',
+    ),
     expected: { type: 'connectedApp', change: 'created', appName: 'Lead Exporter Pro', scopes: ['full', 'refresh_token', 'offline_access'] },
   },
   {
     name: 'ASSUMED: scopes changed, listed by name',
-    row: row('changeOauthDefaultScope', 'Connected Apps', 'Changed OAuth scopes for connected app ShopSync from api, refresh_token to api, refresh_token, full'),
-    expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'refresh_token', 'full'], previousScopes: ['api', 'refresh_token'] },
+    row: row(
+      'changeOauthDefaultScope',
+      'Connected Apps',
+      'Changed OAuth scopes for connected app ShopSync from api, refresh_token to api, refresh_token, full',
+    ),
+    expected: {
+      type: 'connectedApp',
+      change: 'oauth_scopes',
+      appName: 'ShopSync',
+      scopes: ['api', 'refresh_token', 'full'],
+      previousScopes: ['api', 'refresh_token'],
+    },
   },
   {
     name: 'ASSUMED: scopes changed, permission set style, listed by label',
-    row: row('changeOauthDefaultScope', 'Connected Apps', 'Changed connected app ShopSync: Selected OAuth Scopes was changed from Manage user data via APIs (api) to Manage user data via APIs, Full access'),
+    row: row(
+      'changeOauthDefaultScope',
+      'Connected Apps',
+      'Changed connected app ShopSync: Selected OAuth Scopes was changed from Manage user data via APIs (api) to Manage user data via APIs, Full access',
+    ),
     expected: { type: 'connectedApp', change: 'oauth_scopes', appName: 'ShopSync', scopes: ['api', 'full'], previousScopes: ['api'] },
   },
   {
     name: 'ASSUMED: IP restrictions relaxed',
-    row: row('changeIpRelaxationPolicy', 'Connected Apps', 'Changed IP relaxation for connected app ShopSync from Enforce IP restrictions to Relax IP restrictions'),
+    row: row(
+      'changeIpRelaxationPolicy',
+      'Connected Apps',
+      'Changed IP relaxation for connected app ShopSync from Enforce IP restrictions to Relax IP restrictions',
+    ),
     expected: { type: 'connectedApp', change: 'ip_relaxation', appName: 'ShopSync', ipRelaxation: 'relax' },
   },
   {
     name: 'ASSUMED: IP restrictions relaxed with a second factor (the longer label wins)',
-    row: row('changeIpRelaxationPolicy', 'Connected Apps', 'Changed IP relaxation policy for connected app Field App to Relax IP restrictions with second factor'),
+    row: row(
+      'changeIpRelaxationPolicy',
+      'Connected Apps',
+      'Changed IP relaxation policy for connected app Field App to Relax IP restrictions with second factor',
+    ),
     expected: { type: 'connectedApp', change: 'ip_relaxation', appName: 'Field App', ipRelaxation: 'relax_with_second_factor' },
   },
   {
     name: 'ASSUMED: any other app setting names the app and nothing of the values',
-    row: row('updateConnectedApplication', 'Connected Apps', 'Changed connected app ShopSync: Callback URL was changed from https://a.example/cb to https://b.example/cb'),
+    row: row(
+      'updateConnectedApplication',
+      'Connected Apps',
+      'Changed connected app ShopSync: Callback URL was changed from https://a.example/cb to https://b.example/cb',
+    ),
     expected: { type: 'connectedApp', change: 'changed', appName: 'ShopSync' },
   },
   {
@@ -215,17 +299,17 @@ const CASES: Case[] = [
   },
   // Login IP ranges and session settings
   {
-    name: 'GERMAN Display, language-neutral Action code: a profile\'s login IP ranges',
+    name: "GERMAN Display, language-neutral Action code: a profile's login IP ranges",
     row: row('loginIpRange', 'Manage Users', 'Anmelde-IP-Bereiche für Profil Vertrieb geändert'),
     expected: { type: 'setting', change: 'login_ip_range' },
   },
   {
-    name: 'ASSUMED: a profile\'s login IP ranges, by the Display alone',
+    name: "ASSUMED: a profile's login IP ranges, by the Display alone",
     row: row('changedLoginIpRanges', 'Profiles', 'Changed login IP ranges for profile Custom: Sales'),
     expected: { type: 'setting', change: 'login_ip_range' },
   },
   {
-    name: 'ASSUMED: the org\'s trusted IP ranges (Network Access)',
+    name: "ASSUMED: the org's trusted IP ranges (Network Access)",
     row: row('addedTrustedIpRange', 'Network Access', 'Added trusted IP range 203.0.113.0 to 203.0.113.255'),
     expected: { type: 'setting', change: 'trusted_ip_range' },
   },
@@ -278,7 +362,7 @@ describe('the audit trail parser', () => {
     expect([...types].sort()).toEqual(['assignment', 'connectedApp', 'orgWideDefault', 'permission', 'setting', 'sharingRule', 'unknown']);
   });
 
-  it('maps the labels of exactly the detector\'s critical permissions', () => {
+  it("maps the labels of exactly the detector's critical permissions", () => {
     expect(Object.values(PERMISSION_LABELS).sort()).toEqual([...DEFAULT_DETECTION_CONFIG.criticalPermissions].sort());
   });
 
@@ -326,7 +410,11 @@ describe('audit trail events', () => {
     const apps = new Map([['ShopSync', '0H45g000000ShSyCAK']]);
     const changed = auditRow('Changed OAuth scopes for connected app ShopSync from api to api, full', 'changeOauthDefaultScope', 'Connected Apps');
     const event = auditEvent(ORG, changed, parseAuditRow(changed), undefined, apps);
-    expect(event).toMatchObject({ kind: 'oauth', operation: 'change', details: { appName: 'ShopSync', connectedAppId: '0H45g000000ShSyCAK', scopes: ['api', 'full'], change: 'connected_app_oauth_scopes' } });
+    expect(event).toMatchObject({
+      kind: 'oauth',
+      operation: 'change',
+      details: { appName: 'ShopSync', connectedAppId: '0H45g000000ShSyCAK', scopes: ['api', 'full'], change: 'connected_app_oauth_scopes' },
+    });
     expect(event?.actor).toEqual({ userId: ADMIN });
     const deleted = auditRow('Deleted connected app Old Sync', 'deleteApplication', 'Connected Apps');
     expect(auditEvent(ORG, deleted, parseAuditRow(deleted), undefined, apps)).toMatchObject({
@@ -337,15 +425,19 @@ describe('audit trail events', () => {
 
   it('scores a permission turned on, and not one turned off', async () => {
     const on = auditRow('Changed permission set Marketing Power: Modify All Data was changed from False to True', 'PermSetEnableUserPerm', 'Manage Users');
-    const off = auditRow('Changed permission set Marketing Power: Modify All Data was changed from True to False', 'PermSetDisableUserPerm', 'Manage Users', { Id: '0Ym5g00000AuDiUAAA' });
+    const off = auditRow('Changed permission set Marketing Power: Modify All Data was changed from True to False', 'PermSetDisableUserPerm', 'Manage Users', {
+      Id: '0Ym5g00000AuDiUAAA',
+    });
     const detector = createDetector();
     const granted = auditEvent(ORG, on, parseAuditRow(on), undefined, new Map()) as LeakEvent;
-    expect(granted).toMatchObject({ kind: 'permission', operation: 'change', details: { permissionSetName: 'Marketing Power', permissions: ['ModifyAllData'], changedFrom: 'False', changedTo: 'True' } });
+    expect(granted).toMatchObject({
+      kind: 'permission',
+      operation: 'change',
+      details: { permissionSetName: 'Marketing Power', permissions: ['ModifyAllData'], changedFrom: 'False', changedTo: 'True' },
+    });
     const verdict = await detector.score({ orgId: ORG, event: granted, findings: [] });
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['critical_permission']);
-    expect(verdict?.reasons[0]?.message).toBe(
-      `${ADMIN} turned on ModifyAllData in permission set Marketing Power; everyone assigned it now has it.`,
-    );
+    expect(verdict?.reasons[0]?.message).toBe(`${ADMIN} turned on ModifyAllData in permission set Marketing Power; everyone assigned it now has it.`);
     expect(verdict?.permissionReview).toBeUndefined();
     const revoked = auditEvent(ORG, off, parseAuditRow(off), undefined, new Map()) as LeakEvent;
     expect(revoked.operation).toBe('revoke');
@@ -382,7 +474,12 @@ describe('the SetupAuditTrail source against the org emulator', () => {
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0 });
     orgId = org.identity.orgId;
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     await seed('User', [{ Id: ADMIN, Username: 'admin@acme-shop.example', LastName: 'Admin', IsActive: true }]);
     await seed('ConnectedApplication', [{ Id: SHOPSYNC_APP, Name: 'ShopSync' }]);
     // Ten rows in one second, so that pages of four end inside it, then rows in other seconds.
@@ -394,11 +491,38 @@ describe('the SetupAuditTrail source against the org emulator', () => {
         Display: i % 3 === 0 ? `Permission set Support ${i}: assigned to user agent${i}@acme-shop.example` : `Changed Apex class Export${i}`,
         CreatedDate: shared,
       })),
-      { Action: 'createdCriteriaSharingRule', Section: 'Sharing Rules', Display: 'Created sharing rule All_Contacts for Contact: shared with All Internal Users, Read/Write access', CreatedDate: second(30 * MINUTE) },
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app ShopSync with OAuth scopes: Manage user data via APIs (api), Perform requests at any time (refresh_token, offline_access)', CreatedDate: second(12 * DAY) },
-      { Action: 'changeOauthDefaultScope', Section: 'Connected Apps', Display: 'Changed OAuth scopes for connected app ShopSync from api, refresh_token, offline_access to api, refresh_token, offline_access, full', CreatedDate: second(2 * DAY) },
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full)', CreatedDate: second(DAY) },
-      { Action: 'PermSetGroupAssign', Section: 'Manage Users', Display: 'Permission set group Sales Bundle: assigned to user marketer@acme-shop.example', CreatedDate: second(15 * MINUTE), DelegateUser: 'support.agent@partner.example' },
+      {
+        Action: 'createdCriteriaSharingRule',
+        Section: 'Sharing Rules',
+        Display: 'Created sharing rule All_Contacts for Contact: shared with All Internal Users, Read/Write access',
+        CreatedDate: second(30 * MINUTE),
+      },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display:
+          'Created connected app ShopSync with OAuth scopes: Manage user data via APIs (api), Perform requests at any time (refresh_token, offline_access)',
+        CreatedDate: second(12 * DAY),
+      },
+      {
+        Action: 'changeOauthDefaultScope',
+        Section: 'Connected Apps',
+        Display: 'Changed OAuth scopes for connected app ShopSync from api, refresh_token, offline_access to api, refresh_token, offline_access, full',
+        CreatedDate: second(2 * DAY),
+      },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display: 'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full)',
+        CreatedDate: second(DAY),
+      },
+      {
+        Action: 'PermSetGroupAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set group Sales Bundle: assigned to user marketer@acme-shop.example',
+        CreatedDate: second(15 * MINUTE),
+        DelegateUser: 'support.agent@partner.example',
+      },
       // Older than the 180 days the org keeps: not read.
       { Action: 'changedApexClass', Section: 'Apex Class', Display: 'Changed Apex class Ancient', CreatedDate: second(181 * DAY) },
       // Newer than the settle time: left for the next read.
@@ -446,7 +570,16 @@ describe('the SetupAuditTrail source against the org emulator', () => {
     expect(sharing).toMatchObject({
       object: 'Contact',
       actor: { userId: ADMIN, username: 'admin@acme-shop.example', isIntegration: false },
-      details: { source: 'SetupAuditTrail', section: 'Sharing Rules', action: 'createdCriteriaSharingRule', object: 'Contact', sharedWith: 'AllInternalUsers', accessLevel: 'Edit', rule: 'All_Contacts', ruleType: 'criteria' },
+      details: {
+        source: 'SetupAuditTrail',
+        section: 'Sharing Rules',
+        action: 'createdCriteriaSharingRule',
+        object: 'Contact',
+        sharedWith: 'AllInternalUsers',
+        accessLevel: 'Edit',
+        rule: 'All_Contacts',
+        ruleType: 'criteria',
+      },
     });
     const verdict = await createDetector().score({ orgId, event: sharing, findings: [] });
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['sharing_opened_pii']);

@@ -15,13 +15,15 @@ import { openTestStore, type TestStore } from '../store/test-stores.js';
 const ORG = '00D5g000004Cx1aEAC';
 const SHOPSYNC = '0055g00000ShOpS';
 const classifier = createClassifier({ salt: 'event-log-test-salt-01' });
-const bytes = (text: string) => (async function* () {
-  // Chunks that cut lines, quotes and multi-byte characters apart, as a network does.
-  const buffer = Buffer.from(text, 'utf8');
-  for (let i = 0; i < buffer.length; i += 7) yield buffer.subarray(i, i + 7);
-})();
+const bytes = (text: string) =>
+  (async function* () {
+    // Chunks that cut lines, quotes and multi-byte characters apart, as a network does.
+    const buffer = Buffer.from(text, 'utf8');
+    for (let i = 0; i < buffer.length; i += 7) yield buffer.subarray(i, i + 7);
+  })();
 
-const API_HEADER = '"EVENT_TYPE","TIMESTAMP","REQUEST_ID","ORGANIZATION_ID","USER_ID","ENTITY_NAME","ROWS_PROCESSED","SESSION_KEY","CLIENT_IP","CLIENT_NAME","METHOD_NAME","TIMESTAMP_DERIVED","USER_ID_DERIVED"';
+const API_HEADER =
+  '"EVENT_TYPE","TIMESTAMP","REQUEST_ID","ORGANIZATION_ID","USER_ID","ENTITY_NAME","ROWS_PROCESSED","SESSION_KEY","CLIENT_IP","CLIENT_NAME","METHOD_NAME","TIMESTAMP_DERIVED","USER_ID_DERIVED"';
 const apiLine = (i: number, rows = 2_000) =>
   `"API","20261130030${String(i % 10)}01.123","4ZrmQ${i}","00D5g000004Cx1a","${SHOPSYNC}","Contact","${rows}","sKey${Math.floor(i / 100)}","203.0.113.7","DataLoader, Bulk ""v58""","query","2026-11-30T03:0${i % 10}:01.123Z","${SHOPSYNC}AAV"`;
 
@@ -29,22 +31,47 @@ describe('event log lines', () => {
   const file = { id: '0AT5g00000AbCdEAAV', eventType: 'API', orgId: ORG };
 
   it('maps an API line to a read of its object with the rows processed and the session', () => {
-    const event = mapLogLine(file, {
-      EVENT_TYPE: 'API', TIMESTAMP_DERIVED: '2026-11-30T03:00:01.123Z', USER_ID_DERIVED: `${SHOPSYNC}AAV`, ENTITY_NAME: 'Contact',
-      ROWS_PROCESSED: '2000', SESSION_KEY: 'sKey1', CLIENT_IP: '203.0.113.7', REQUEST_ID: 'r1', METHOD_NAME: 'query',
-    }, 1);
-    expect(event).toMatchObject({ kind: 'export', operation: 'query', object: 'Contact', recordCount: 2_000, actor: { userId: `${SHOPSYNC}AAV`, sessionId: 'sKey1' } });
+    const event = mapLogLine(
+      file,
+      {
+        EVENT_TYPE: 'API',
+        TIMESTAMP_DERIVED: '2026-11-30T03:00:01.123Z',
+        USER_ID_DERIVED: `${SHOPSYNC}AAV`,
+        ENTITY_NAME: 'Contact',
+        ROWS_PROCESSED: '2000',
+        SESSION_KEY: 'sKey1',
+        CLIENT_IP: '203.0.113.7',
+        REQUEST_ID: 'r1',
+        METHOD_NAME: 'query',
+      },
+      1,
+    );
+    expect(event).toMatchObject({
+      kind: 'export',
+      operation: 'query',
+      object: 'Contact',
+      recordCount: 2_000,
+      actor: { userId: `${SHOPSYNC}AAV`, sessionId: 'sKey1' },
+    });
     expect(event?.details).toMatchObject({ source: 'EventLogFile', eventType: 'API', clientIp: '203.0.113.7', method: 'query' });
     expect(eventProblems(event)).toBeNull();
   });
 
   it('never invents a count, an object or a user', () => {
-    const total = mapLogLine({ ...file, eventType: 'ApiTotalUsage' }, { USER_ID: SHOPSYNC, TIMESTAMP: '20261130030001.500', ENTITY_NAME: 'Contact', API_FAMILY: 'REST' }, 1);
+    const total = mapLogLine(
+      { ...file, eventType: 'ApiTotalUsage' },
+      { USER_ID: SHOPSYNC, TIMESTAMP: '20261130030001.500', ENTITY_NAME: 'Contact', API_FAMILY: 'REST' },
+      1,
+    );
     expect(total?.recordCount).toBeUndefined();
     expect(total).toMatchObject({ object: 'Contact', occurredAt: '2026-11-30T03:00:01.500Z', details: { apiFamily: 'REST' } });
     expect(mapLogLine(file, { TIMESTAMP_DERIVED: '2026-11-30T03:00:01Z', ENTITY_NAME: 'Contact' }, 2)).toBeUndefined();
     expect(mapLogLine(file, { USER_ID: SHOPSYNC, ENTITY_NAME: 'Contact' }, 3)).toBeUndefined();
-    const bulk = mapLogLine({ ...file, eventType: 'BulkApi2' }, { USER_ID: SHOPSYNC, TIMESTAMP: '20261130030001', ENTITY_TYPE: 'Contact', RECORDS_PROCESSED: '10000', JOB_ID: '7505g00000JoB', OPERATION_TYPE: 'query' }, 4);
+    const bulk = mapLogLine(
+      { ...file, eventType: 'BulkApi2' },
+      { USER_ID: SHOPSYNC, TIMESTAMP: '20261130030001', ENTITY_TYPE: 'Contact', RECORDS_PROCESSED: '10000', JOB_ID: '7505g00000JoB', OPERATION_TYPE: 'query' },
+      4,
+    );
     expect(bulk).toMatchObject({ operation: 'export', recordCount: 10_000, actor: { sessionId: 'job:7505g00000JoB' }, details: { jobId: '7505g00000JoB' } });
     expect(lineTime({ TIMESTAMP: '2026113003' })).toBeUndefined();
   });
@@ -59,7 +86,12 @@ describe('event log lines', () => {
     expect(all[0]?.events[0]?.details?.['clientName']).toBe('DataLoader, Bulk "v58"');
     const resumed = [];
     for await (const batch of eventLogBatches(bytes(csv), file, { batchSize: 10, resumeAfterLine: 20 })) resumed.push(...batch.events);
-    expect(resumed.map((e) => e.id)).toEqual(all.flatMap((b) => b.events).slice(20).map((e) => e.id));
+    expect(resumed.map((e) => e.id)).toEqual(
+      all
+        .flatMap((b) => b.events)
+        .slice(20)
+        .map((e) => e.id),
+    );
   });
 });
 
@@ -113,7 +145,12 @@ describe('the event log source against the org emulator', () => {
 
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0 });
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     testStore = await openTestStore('pglite');
     store = testStore.store;
     const seed = (eventType: string, csv: string, logDate: string) =>
@@ -121,7 +158,15 @@ describe('the event log source against the org emulator', () => {
     const api = await seed('API', `${API_HEADER}\n${Array.from({ length: 12_000 }, (_, i) => apiLine(i, 4)).join('\n')}\n`, '2026-11-30T03:00:00.000+0000');
     expect(api.lines).toBe(12_000);
     apiFileId = api.id;
-    expect((await seed('Login', '"EVENT_TYPE","TIMESTAMP_DERIVED","USER_ID_DERIVED","LOGIN_STATUS","SOURCE_IP","REQUEST_ID"\n"Login","2026-11-30T02:59:00.000Z","0055g00000ShOpSAAV","LOGIN_NO_ERROR","198.51.100.4","L1"\n', '2026-11-30T02:00:00.000+0000')).lines).toBe(1);
+    expect(
+      (
+        await seed(
+          'Login',
+          '"EVENT_TYPE","TIMESTAMP_DERIVED","USER_ID_DERIVED","LOGIN_STATUS","SOURCE_IP","REQUEST_ID"\n"Login","2026-11-30T02:59:00.000Z","0055g00000ShOpSAAV","LOGIN_NO_ERROR","198.51.100.4","L1"\n',
+          '2026-11-30T02:00:00.000+0000',
+        )
+      ).lines,
+    ).toBe(1);
   });
   afterAll(async () => {
     await org.close();
@@ -139,7 +184,9 @@ describe('the event log source against the org emulator', () => {
     expect(outcome).toMatchObject({ status: 'done', rows: 12_001, stored: 12_001 });
     expect(await count()).toBe(12_001);
     expect(await runSource({ store, classifier, owner: 't' }, ORG, client, eventLogFileSource({ backfillDays: 3_650 }))).toMatchObject({ rows: 0, stored: 0 });
-    const [login] = await store.query<{ e: { kind: string; details: Record<string, unknown> } }>("SELECT classified->'event' AS e FROM ingested_event WHERE kind = 'login'");
+    const [login] = await store.query<{ e: { kind: string; details: Record<string, unknown> } }>(
+      "SELECT classified->'event' AS e FROM ingested_event WHERE kind = 'login'",
+    );
     expect(login?.e.details).toMatchObject({ loginStatus: 'LOGIN_NO_ERROR', eventType: 'Login' });
     // The coverage map says which types the org produces, and at which interval.
     const [coverage] = await collectorCoverage(store, ORG);
@@ -190,10 +237,15 @@ describe('the event log source against the org emulator', () => {
         return store.transaction(fn);
       },
     };
-    await expect(runSource({ store: crashing, classifier, owner: 't' }, ORG, client, eventLogFileSource({ linesPerPage: 5_000, backfillDays: 3_650 }))).rejects.toThrow(/died/);
+    await expect(
+      runSource({ store: crashing, classifier, owner: 't' }, ORG, client, eventLogFileSource({ linesPerPage: 5_000, backfillDays: 3_650 })),
+    ).rejects.toThrow(/died/);
     expect(await count()).toBe(5_001);
     await store.query('UPDATE collector_checkpoint SET lease_owner = NULL');
-    expect(await runSource({ store, classifier, owner: 't2' }, ORG, client, eventLogFileSource({ linesPerPage: 5_000, backfillDays: 3_650 }))).toMatchObject({ status: 'done', stored: 7_000 });
+    expect(await runSource({ store, classifier, owner: 't2' }, ORG, client, eventLogFileSource({ linesPerPage: 5_000, backfillDays: 3_650 }))).toMatchObject({
+      status: 'done',
+      stored: 7_000,
+    });
     expect(await count()).toBe(12_001);
   });
 });

@@ -22,7 +22,14 @@ describe('streamed events as canonical events', () => {
         QueriedEntities: 'Contact',
         RowsProcessed: 200,
         Query: "SELECT FIELDS(ALL) FROM Contact WHERE Email = 'jane.doe@example.com' LIMIT 200",
-        Records: JSON.stringify({ totalSize: 2, done: true, records: [{ attributes: { type: 'Contact' }, Id: '0035g00000AaAaAAAA' }, { attributes: { type: 'Contact' }, Id: '0035g00000BbBbBBBB' }] }),
+        Records: JSON.stringify({
+          totalSize: 2,
+          done: true,
+          records: [
+            { attributes: { type: 'Contact' }, Id: '0035g00000AaAaAAAA' },
+            { attributes: { type: 'Contact' }, Id: '0035g00000BbBbBBBB' },
+          ],
+        }),
       },
       { orgId: ORG },
     );
@@ -64,7 +71,16 @@ describe('streamed events as canonical events', () => {
   it('LoginEventStream: status, country and login type as the login rules read them', () => {
     const event = mapStreamEvent(
       '/event/LoginEventStream',
-      { EventIdentifier: 'l1', EventDate: at, UserId: USER, Status: 'Invalid Password', CountryIso: 'BR', LoginType: 'Remote Access 2.0', SourceIp: '198.51.100.4', Browser: 'Chrome 131' },
+      {
+        EventIdentifier: 'l1',
+        EventDate: at,
+        UserId: USER,
+        Status: 'Invalid Password',
+        CountryIso: 'BR',
+        LoginType: 'Remote Access 2.0',
+        SourceIp: '198.51.100.4',
+        Browser: 'Chrome 131',
+      },
       { orgId: ORG },
     );
     expect(event).toMatchObject({ kind: 'login', operation: 'login', details: { status: 'Invalid Password', country: 'BR', loginType: 'Remote Access 2.0' } });
@@ -92,7 +108,11 @@ describe('streamed events as canonical events', () => {
       operation: 'assign',
       details: { permissions: ['ModifyAllData', 'ViewAllData'], assigneeId: assignee, assignedById: USER, permissionSetName: 'Data_Steward' },
     });
-    const removed = mapStreamEvent('/event/PermissionSetEvent', { EventIdentifier: 'p2', EventDate: at, UserId: USER, Operation: 'UnassignedFromUsers', ImpactedUserIds: assignee }, { orgId: ORG });
+    const removed = mapStreamEvent(
+      '/event/PermissionSetEvent',
+      { EventIdentifier: 'p2', EventDate: at, UserId: USER, Operation: 'UnassignedFromUsers', ImpactedUserIds: assignee },
+      { orgId: ORG },
+    );
     expect(removed!.operation).toBe('revoke');
     expect(removed!.details!['assigneeId']).toBeUndefined();
   });
@@ -100,27 +120,49 @@ describe('streamed events as canonical events', () => {
   it("threat events carry Salesforce's score and summary, and add no rows", () => {
     const event = mapStreamEvent(
       '/event/ApiAnomalyEvent',
-      { EventIdentifier: 'a1', EventDate: at, UserId: USER, Score: 87.5, Summary: 'Unusually high number of records queried', RowsProcessed: 90000, QueriedEntities: 'Contact' },
+      {
+        EventIdentifier: 'a1',
+        EventDate: at,
+        UserId: USER,
+        Score: 87.5,
+        Summary: 'Unusually high number of records queried',
+        RowsProcessed: 90000,
+        QueriedEntities: 'Contact',
+      },
       { orgId: ORG },
     );
     expect(event!.details!['threat']).toEqual({ type: 'ApiAnomalyEvent', score: 87.5, summary: 'Unusually high number of records queried' });
     expect(event!.recordCount).toBeUndefined();
-    const hijack = mapStreamEvent('/event/SessionHijackingEvent', { EventIdentifier: 'h1', EventDate: at, UserId: USER, Score: 90, CurrentIp: '203.0.113.9', PreviousIp: '192.0.2.1' }, { orgId: ORG });
+    const hijack = mapStreamEvent(
+      '/event/SessionHijackingEvent',
+      { EventIdentifier: 'h1', EventDate: at, UserId: USER, Score: 90, CurrentIp: '203.0.113.9', PreviousIp: '192.0.2.1' },
+      { orgId: ORG },
+    );
     expect(hijack).toMatchObject({ kind: 'login', details: { currentIp: '203.0.113.9', previousIp: '192.0.2.1' } });
   });
 
   it('FileEvent and BulkApiResultEvent are exports; the bulk download is read from its query', () => {
-    const file = mapStreamEvent('/event/FileEvent', { EventIdentifier: 'f1', EventDate: at, UserId: USER, FileAction: 'DOWNLOAD', VersionId: '0685g00000AbCdEAAR', FileName: 'customers.csv' }, { orgId: ORG });
+    const file = mapStreamEvent(
+      '/event/FileEvent',
+      { EventIdentifier: 'f1', EventDate: at, UserId: USER, FileAction: 'DOWNLOAD', VersionId: '0685g00000AbCdEAAR', FileName: 'customers.csv' },
+      { orgId: ORG },
+    );
     expect(file).toMatchObject({ kind: 'export', operation: 'export', object: 'ContentVersion', recordIds: ['0685g00000AbCdEAAR'] });
     expect(JSON.stringify(file)).not.toContain('customers.csv');
-    const bulk = mapStreamEvent('/event/BulkApiResultEvent', { EventIdentifier: 'b1', EventDate: at, UserId: USER, Query: 'SELECT Id, Email FROM Lead', SessionKey: 's1' }, { orgId: ORG });
+    const bulk = mapStreamEvent(
+      '/event/BulkApiResultEvent',
+      { EventIdentifier: 'b1', EventDate: at, UserId: USER, Query: 'SELECT Id, Email FROM Lead', SessionKey: 's1' },
+      { orgId: ORG },
+    );
     expect(bulk).toMatchObject({ kind: 'export', operation: 'export', object: 'Lead', actor: { sessionId: 's1' } });
   });
 });
 
 describe('Records and list fields', () => {
   it('keeps only record ids, never the values beside them', () => {
-    const { ids, total } = recordIdsOf(JSON.stringify({ records: [{ Id: '0035g00000AaAaAAAA', Email: 'x@y.example', Phone: '4155550100' }, { Id: '0035g00000BbBbB' }] }));
+    const { ids, total } = recordIdsOf(
+      JSON.stringify({ records: [{ Id: '0035g00000AaAaAAAA', Email: 'x@y.example', Phone: '4155550100' }, { Id: '0035g00000BbBbB' }] }),
+    );
     expect(total).toBe(2);
     expect(ids[0]).toBe('0035g00000AaAaAAAA');
     expect(ids[1]).toHaveLength(18);
@@ -153,7 +195,17 @@ describe('report columns', () => {
     expect(columns.some((c) => c.startsWith('Amount'))).toBe(false);
     const event = mapStreamEvent(
       '/event/ReportEventStream',
-      { EventIdentifier: 'r1', EventDate: at, UserId: USER, ReportId: '00O5g000000AbCdEAK', ColumnHeaders: 'Email, Phone', QueriedEntities: 'Contact', RowsProcessed: 5000, ExportFileFormat: 'CSV', Operation: 'ReportExported' },
+      {
+        EventIdentifier: 'r1',
+        EventDate: at,
+        UserId: USER,
+        ReportId: '00O5g000000AbCdEAK',
+        ColumnHeaders: 'Email, Phone',
+        QueriedEntities: 'Contact',
+        RowsProcessed: 5000,
+        ExportFileFormat: 'CSV',
+        Operation: 'ReportExported',
+      },
       { orgId: ORG },
     );
     expect(event).toMatchObject({ operation: 'export', recordCount: 5000, object: 'Contact' });

@@ -67,7 +67,12 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
     await store.query('DELETE FROM collector_checkpoint');
     retention = { now: Date.now() };
     emulator = await startOrgEmulator({ orgId: ORG, pubsub: { keepaliveMs: 150, retentionMs: 60 * 60_000, now: () => retention.now } });
-    rest = createOrgClient({ loginUrl: emulator.url, clientId: emulator.connectedApp.clientId, username: emulator.identity.username, privateKey: emulator.connectedApp.privateKey });
+    rest = createOrgClient({
+      loginUrl: emulator.url,
+      clientId: emulator.connectedApp.clientId,
+      username: emulator.identity.username,
+      privateKey: emulator.connectedApp.privateKey,
+    });
   });
   afterEach(async () => {
     await Promise.all(subscribers.splice(0).map((s) => s.stop()));
@@ -80,7 +85,14 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
     clients.push(client);
     return client;
   };
-  const deps = (over: Partial<TopicSubscriberDeps> = {}): TopicSubscriberDeps => ({ store, classifier, owner: 'replica-a', leaseMs: 3_000, batchSize: 25, ...over });
+  const deps = (over: Partial<TopicSubscriberDeps> = {}): TopicSubscriberDeps => ({
+    store,
+    classifier,
+    owner: 'replica-a',
+    leaseMs: 3_000,
+    batchSize: 25,
+    ...over,
+  });
   const subscribe = (d: TopicSubscriberDeps = deps(), topic = TOPIC) => {
     const s = startTopicSubscriber(d, ORG, topic, pubsub(), undefined);
     subscribers.push(s);
@@ -89,7 +101,12 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
   const stored = async () =>
     (await store.query<{ id: string }>('SELECT event_id::text AS id FROM ingested_event WHERE org_id = $1', [orgKey(ORG)])).map((r) => r.id);
   const position = async (topic = TOPIC) =>
-    (await store.query<{ position: StreamPosition | null }>('SELECT position FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [orgKey(ORG), topic]))[0]?.position ?? undefined;
+    (
+      await store.query<{ position: StreamPosition | null }>('SELECT position FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [
+        orgKey(ORG),
+        topic,
+      ])
+    )[0]?.position ?? undefined;
 
   it('stores every event once, with the replay id of the last one, and resumes after it', async () => {
     const first = apiEvents(60);
@@ -111,7 +128,10 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
     const all = await stored();
     expect(all).toHaveLength(100);
     expect(new Set(all)).toEqual(new Set([...idsOf(first), ...idsOf(second)]));
-    const rows = await store.query<{ rows: number }>('SELECT rows_total::int AS rows FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [orgKey(ORG), TOPIC]);
+    const rows = await store.query<{ rows: number }>('SELECT rows_total::int AS rows FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [
+      orgKey(ORG),
+      TOPIC,
+    ]);
     expect(rows[0]?.rows).toBe(100);
   });
 
@@ -121,7 +141,10 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
     await until('200 events stored', async () => (await stored()).length === 200);
     // Each FetchResponse is stored with its replay id in one write; with at most 10 events in
     // flight no write holds more than 10, so 200 events take at least 20 writes.
-    const [row] = await store.query<{ version: number }>('SELECT version::int AS version FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [orgKey(ORG), TOPIC]);
+    const [row] = await store.query<{ version: number }>('SELECT version::int AS version FROM collector_checkpoint WHERE org_id = $1 AND source = $2', [
+      orgKey(ORG),
+      TOPIC,
+    ]);
     expect(row!.version).toBeGreaterThanOrEqual(20);
   });
 
@@ -176,7 +199,12 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
   it('marks an unlicensed topic unavailable and does not retry it at once', async () => {
     await emulator.close();
     emulator = await startOrgEmulator({ orgId: ORG, pubsub: { topics: ['/event/LoginEventStream'] } });
-    rest = createOrgClient({ loginUrl: emulator.url, clientId: emulator.connectedApp.clientId, username: emulator.identity.username, privateKey: emulator.connectedApp.privateKey });
+    rest = createOrgClient({
+      loginUrl: emulator.url,
+      clientId: emulator.connectedApp.clientId,
+      username: emulator.identity.username,
+      privateKey: emulator.connectedApp.privateKey,
+    });
     const sub = subscribe();
     await until('unavailable', () => sub.state() === 'unavailable');
     const [coverage] = await collectorCoverage(store, ORG);
@@ -206,7 +234,11 @@ describe.each(STORE_KINDS)('a real-time subscription on %s', (kind) => {
   });
 
   it('refuses a session the org does not know', async () => {
-    const client = new PubSubClient({ endpoint: emulator.pubsubEndpoint!, tls: false, session: async () => ({ accessToken: 'forged', instanceUrl: emulator.url, orgId: ORG }) });
+    const client = new PubSubClient({
+      endpoint: emulator.pubsubEndpoint!,
+      tls: false,
+      session: async () => ({ accessToken: 'forged', instanceUrl: emulator.url, orgId: ORG }),
+    });
     clients.push(client);
     const error = await client.getTopic(TOPIC).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: grpc.status.UNAUTHENTICATED, errorCode: 'sfdc.platform.eventbus.grpc.service.auth.error' });

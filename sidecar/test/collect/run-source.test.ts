@@ -24,7 +24,8 @@ const listSource = (rows: number, options: { failAt?: number; calls?: () => void
   async read(ctx: SourceContext<{ next: number }>) {
     options.calls?.();
     const start = ctx.position?.next ?? 0;
-    if (options.failAt !== undefined && start >= options.failAt) throw Object.assign(new Error('Server is temporarily unavailable'), { errorCode: 'SERVER_UNAVAILABLE' });
+    if (options.failAt !== undefined && start >= options.failAt)
+      throw Object.assign(new Error('Server is temporarily unavailable'), { errorCode: 'SERVER_UNAVAILABLE' });
     const end = Math.min(rows, start + ctx.pageSize);
     const events: LeakEvent[] = [];
     for (let i = start; i < end; i += 1) {
@@ -54,7 +55,7 @@ const client = (usage?: { used: number; limit: number }): CollectClient => {
 };
 
 const storedIds = async (sql: Sql, orgId: string): Promise<string[]> =>
-  (await sql.query<{ id: string }>("SELECT event_id::text AS id FROM ingested_event WHERE org_id = $1 ORDER BY 1", [orgId])).map((r) => r.id);
+  (await sql.query<{ id: string }>('SELECT event_id::text AS id FROM ingested_event WHERE org_id = $1 ORDER BY 1', [orgId])).map((r) => r.id);
 
 describe.each(STORE_KINDS)('a collector run on %s', (kind) => {
   let testStore: TestStore;
@@ -144,7 +145,7 @@ describe.each(STORE_KINDS)('a collector run on %s', (kind) => {
     expect(near).toMatchObject({ status: 'deferred', pages: 0 });
     expect(near.status === 'deferred' && near.why).toMatch(/95000 of its 100000/);
     expect(reads).toBe(0);
-    await store.query("INSERT INTO collector_api_calls (org_id, day, calls) VALUES ($1, $2::date, 10000)", [ORG, new Date().toISOString().slice(0, 10)]);
+    await store.query('INSERT INTO collector_api_calls (org_id, day, calls) VALUES ($1, $2::date, 10000)', [ORG, new Date().toISOString().slice(0, 10)]);
     const spent = await runSource(deps, ORG, client({ used: 20_000, limit: 100_000 }), listSource(5, { calls: () => (reads += 1) }));
     expect(spent).toMatchObject({ status: 'deferred' });
     expect(reads).toBe(0);

@@ -69,7 +69,7 @@ describe('analyzeSoql: what a query reads', () => {
     expect(analyzeSoql("SELECT Id FROM Contact WHERE Id = '003000000000001'").idRange).toBe(false);
     expect(analyzeSoql("SELECT Id FROM Contact WHERE Id IN ('003000000000001', '003000000000002')").idRange).toBe(false);
     expect(analyzeSoql('SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)').idRange).toBe(false);
-    expect(analyzeSoql("SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T00:00:00Z ORDER BY CreatedDate").orderById).toBe(false);
+    expect(analyzeSoql('SELECT Id FROM Contact WHERE CreatedDate > 2024-01-01T00:00:00Z ORDER BY CreatedDate').orderById).toBe(false);
   });
 
   it('reads LIMIT and OFFSET', () => {
@@ -116,7 +116,9 @@ describe('analyzeSoql: what a query reads', () => {
   });
 
   it("resolves the package's own relationships under its namespace", () => {
-    const shape = analyzeSoql('SELECT Id, (SELECT leakwatch__EntityType__c FROM leakwatch__PiiFindings__r), leakwatch__Incident__r.Name FROM leakwatch__LeakVerdict__c');
+    const shape = analyzeSoql(
+      'SELECT Id, (SELECT leakwatch__EntityType__c FROM leakwatch__PiiFindings__r), leakwatch__Incident__r.Name FROM leakwatch__LeakVerdict__c',
+    );
     expect(shape.objects).toEqual(['leakwatch__LeakVerdict__c', 'leakwatch__PiiFinding__c', 'leakwatch__Incident__c']);
     expect(shape.fields).toContainEqual({ object: 'leakwatch__Incident__c', field: 'Name' });
   });
@@ -205,7 +207,10 @@ describe('analyzeSoql: masked text', () => {
     ["SELECT Id FROM Contact WHERE Name LIKE 'Jan%' AND Phone LIKE '%555%'", "SELECT Id FROM Contact WHERE Name LIKE '?' AND Phone LIKE '?'"],
     ['SELECT Id FROM Contact WHERE Birthdate = 1984-05-17', 'SELECT Id FROM Contact WHERE Birthdate = ?'],
     ['SELECT Id FROM Contact WHERE LastModifiedDate > 2024-03-01T10:15:00.000+0100', 'SELECT Id FROM Contact WHERE LastModifiedDate > ?'],
-    ['SELECT Id FROM Opportunity WHERE Amount > 125000.50 AND Amount < -3 AND Fee__c = USD5000', 'SELECT Id FROM Opportunity WHERE Amount > ? AND Amount < ? AND Fee__c = ?'],
+    [
+      'SELECT Id FROM Opportunity WHERE Amount > 125000.50 AND Amount < -3 AND Fee__c = USD5000',
+      'SELECT Id FROM Opportunity WHERE Amount > ? AND Amount < ? AND Fee__c = ?',
+    ],
     ['SELECT Id FROM Contact WHERE Score__c IN (17, 42)', 'SELECT Id FROM Contact WHERE Score__c IN (?)'],
     [
       "SELECT Id, (SELECT Email FROM Contacts WHERE MailingCity = 'Springfield') FROM Account WHERE Name = 'Acme'",
@@ -228,7 +233,11 @@ describe('analyzeSoql: masked text', () => {
   });
 
   it('keeps what says nothing about a record: date literals, booleans, null, LIMIT and OFFSET', () => {
-    expect(analyzeSoql('SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:30 AND LastModifiedDate IN (TODAY, YESTERDAY) AND IsDeleted = false AND Phone != null LIMIT 10 OFFSET 20').masked).toBe(
+    expect(
+      analyzeSoql(
+        'SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:30 AND LastModifiedDate IN (TODAY, YESTERDAY) AND IsDeleted = false AND Phone != null LIMIT 10 OFFSET 20',
+      ).masked,
+    ).toBe(
       'SELECT Id FROM Contact WHERE CreatedDate = LAST_N_DAYS:30 AND LastModifiedDate IN (TODAY, YESTERDAY) AND IsDeleted = FALSE AND Phone != NULL LIMIT 10 OFFSET 20',
     );
   });

@@ -34,7 +34,12 @@ describe('sources read from the org emulator', () => {
     // Its integration user has Customize Application, so it sees every user's OAuth tokens.
     org = await startOrgEmulator({ port: 0, queryBatchSize: 500, customizeApplication: true });
     orgId = org.identity.orgId;
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     testStore = await openTestStore('pglite');
     store = testStore.store;
     org.seed('Profile', [{ Id: INTEGRATION_PROFILE, Name: 'Minimum Access - API Only Integrations' }]);
@@ -87,15 +92,29 @@ describe('sources read from the org emulator', () => {
       { Id: MARKETING_SET, Name: 'Marketing_Power', Label: 'Marketing Power', PermissionsModifyAllData: true, PermissionsExportReport: true, Type: 'Regular' },
       { Id: PROFILE_SET, Name: 'X00ex00000018ozh_128_09_04_12_1', Label: 'System Administrator', IsOwnedByProfile: true, PermissionsModifyAllData: true },
     ]);
-    org.seed('ObjectPermissions', [{ ParentId: MARKETING_SET, SobjectType: 'Contact', PermissionsRead: true, PermissionsViewAllRecords: true, PermissionsModifyAllRecords: true }]);
+    org.seed('ObjectPermissions', [
+      { ParentId: MARKETING_SET, SobjectType: 'Contact', PermissionsRead: true, PermissionsViewAllRecords: true, PermissionsModifyAllRecords: true },
+    ]);
     const [byAdmin, unlogged] = org.seed('PermissionSetAssignment', [
       { AssigneeId: MARKETER, PermissionSetId: MARKETING_SET, IsActive: true, SystemModstamp: at },
       { AssigneeId: SHOPSYNC, PermissionSetId: MARKETING_SET, IsActive: true, SystemModstamp: ago(20 * MINUTE) },
       { AssigneeId: ADMIN, PermissionSetId: PROFILE_SET, IsActive: true, SystemModstamp: at },
     ]);
     org.seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Marketing Power: assigned to user marketer@acme-shop.example', CreatedById: ADMIN, CreatedDate: at },
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Support Basics: assigned to user shopsync@acme-shop.example', CreatedById: MARKETER, CreatedDate: ago(20 * MINUTE) },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Marketing Power: assigned to user marketer@acme-shop.example',
+        CreatedById: ADMIN,
+        CreatedDate: at,
+      },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Support Basics: assigned to user shopsync@acme-shop.example',
+        CreatedById: MARKETER,
+        CreatedDate: ago(20 * MINUTE),
+      },
     ]);
     const source = permissionAssignmentSource({ permissions: DEFAULT_DETECTION_CONFIG.criticalPermissions, assignActions: ASSIGN_ACTIONS });
     const page = await readOnce(source, client, orgId);
@@ -132,7 +151,9 @@ describe('sources read from the org emulator', () => {
     ]);
     const deps = { store, classifier, owner: 'test' };
     const kinds = async () =>
-      (await store.query<{ op: string }>("SELECT classified->'event'->>'operation' AS op FROM ingested_event WHERE kind = 'oauth' ORDER BY 1")).map((r) => r.op);
+      (await store.query<{ op: string }>("SELECT classified->'event'->>'operation' AS op FROM ingested_event WHERE kind = 'oauth' ORDER BY 1")).map(
+        (r) => r.op,
+      );
     expect(await runSource(deps, orgId, client, oauthTokenSource())).toMatchObject({ status: 'done', rows: 2, stored: 2 });
     expect(await runSource(deps, orgId, client, oauthTokenSource())).toMatchObject({ stored: 0 });
     org.seed('OauthToken', [{ Id: token, LastUsedDate: ago(0), UseCount: 4 }]);

@@ -48,9 +48,23 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     // Each test its own org: the store is shared by the file's tests.
     const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: toId18(`00D5g0000${String(++orgCount).padStart(6, '0')}`) });
     orgs.push(org);
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey as string,
+    });
     if (permitted) {
-      const [setId] = org.seed('PermissionSet', [{ Name: 'LeakwatchContainment', Label: 'Leakwatch containment', PermissionsManageUsers: true, PermissionsCustomizeApplication: true, PermissionsModifyMetadata: true, PermissionsManageSharing: true }]);
+      const [setId] = org.seed('PermissionSet', [
+        {
+          Name: 'LeakwatchContainment',
+          Label: 'Leakwatch containment',
+          PermissionsManageUsers: true,
+          PermissionsCustomizeApplication: true,
+          PermissionsModifyMetadata: true,
+          PermissionsManageSharing: true,
+        },
+      ]);
       org.seed('PermissionSetAssignment', [{ AssigneeId: org.identity.userId, PermissionSetId: setId }]);
     }
     return { org, client };
@@ -132,7 +146,7 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     expect(actions(org, incident.key)).toHaveLength(3);
   });
 
-  it('proposes a person\'s containment, carries it out once approved in the org, and undoes the freeze when asked', async () => {
+  it("proposes a person's containment, carries it out once approved in the org, and undoes the freeze when asked", async () => {
     const { org, client } = await start();
     const person = plantUser(org, 'marketer@acme-shop.example');
     const incident = await plantIncident(org, [verdict(person)]);
@@ -143,7 +157,10 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     expect(first.outcomes).toEqual([]);
     expect(frozen(org, person)).not.toBe(true);
     const proposed = actions(org, incident.key);
-    expect(proposed.map((a) => `${a.Action__c} ${a.Status__c} ${a.Mode__c}`).sort()).toEqual(['EndSessions Proposed AfterApproval', 'FreezeUser Proposed AfterApproval']);
+    expect(proposed.map((a) => `${a.Action__c} ${a.Status__c} ${a.Mode__c}`).sort()).toEqual([
+      'EndSessions Proposed AfterApproval',
+      'FreezeUser Proposed AfterApproval',
+    ]);
     expect(proposed[0]?.IncidentActors__c).toBe(person.slice(0, 15));
 
     // A reviewer approves the freeze and declines ending the sessions (ContainmentController.decide).
@@ -195,7 +212,17 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     const temporary = plantUser(org, 'temp@acme-shop.example');
     // A subscriber's own playbook: integration users reading canaries are frozen for one hour.
     org.seed('ContainmentPlaybook__mdt', [
-      { DeveloperName: 'CanaryIntegrationUser', MasterLabel: 'Canary read by an integration user', Rule__c: 'canary_touched', MinSeverity__c: 'Low', Actors__c: 'Integration', Mode__c: 'Automatic', Actions__c: 'FreezeUser', DurationHours__c: 1, IsEnabled__c: true },
+      {
+        DeveloperName: 'CanaryIntegrationUser',
+        MasterLabel: 'Canary read by an integration user',
+        Rule__c: 'canary_touched',
+        MinSeverity__c: 'Low',
+        Actors__c: 'Integration',
+        Mode__c: 'Automatic',
+        Actions__c: 'FreezeUser',
+        DurationHours__c: 1,
+        IsEnabled__c: true,
+      },
     ]);
     const a = await plantIncident(org, [verdict(already, { integration: true })]);
     const b = await plantIncident(org, [verdict(temporary, { integration: true })], { openedAt: new Date(Date.now() - 2 * 3_600_000).toISOString() });
@@ -221,7 +248,11 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     const { org, client } = await start();
     const admin = plantUser(org, 'admin@acme-shop.example');
     const opened = (object: string) =>
-      verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingChange: { object, scope: 'internal', from: 'Private', to: 'Public Read/Write' } });
+      verdict(admin, {
+        codes: ['sharing_opened_pii'],
+        severity: 'High',
+        sharingChange: { object, scope: 'internal', from: 'Private', to: 'Public Read/Write' },
+      });
     // The admin opened Contacts to every internal user (Setup, Sharing Settings).
     org.setOrgWideDefault('Contact', { sharingModel: 'ReadWrite', externalSharingModel: 'Private' });
     const incident = await plantIncident(org, [opened('Contact')], { canary: false });
@@ -299,7 +330,11 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
     expect(actions(org, incident.key)[0]).toMatchObject({ Status__c: 'Undone', Outcome__c: 'sharing rule Contact.Open_Contacts created again as it was' });
 
     // A rule already deleted by someone else counts as contained.
-    const gone = await plantIncident(org, [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Lead', rule: 'Gone_Rule', ruleType: 'criteria' } })], { canary: false });
+    const gone = await plantIncident(
+      org,
+      [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Lead', rule: 'Gone_Rule', ruleType: 'criteria' } })],
+      { canary: false },
+    );
     const third = await containIncidents(test.store, org.identity.orgId, client, { cache });
     expect(third.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule carry-out Done']);
     expect(actions(org, gone.key)[0]).toMatchObject({ Outcome__c: 'sharing rule Lead.Gone_Rule no longer exists' });
@@ -308,7 +343,12 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
   it('leaves a sharing rule in place and says why when the integration user lacks Manage Sharing', async () => {
     const org = await startOrgEmulator({ port: 0, pubsub: false, orgId: toId18(`00D5g0000${String(++orgCount).padStart(6, '0')}`), modifyMetadata: true });
     orgs.push(org);
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey as string,
+    });
     const admin = plantUser(org, 'admin@acme-shop.example');
     org.createSharingRule('SharingCriteriaRule', {
       fullName: 'Contact.All_Contacts',
@@ -317,18 +357,30 @@ describe.each(STORE_KINDS as StoreKind[])('containing incidents under playbooks,
       sharedTo: { allInternalUsers: '' },
       criteriaItems: [{ field: 'LastName', operation: 'notEqual', value: '' }],
     });
-    const incident = await plantIncident(org, [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Contact', rule: 'All_Contacts', ruleType: 'criteria' } })], { canary: false });
+    const incident = await plantIncident(
+      org,
+      [verdict(admin, { codes: ['sharing_opened_pii'], severity: 'High', sharingRule: { object: 'Contact', rule: 'All_Contacts', ruleType: 'criteria' } })],
+      { canary: false },
+    );
 
     const run = await containIncidents(test.store, org.identity.orgId, client, { maxAttempts: 1 });
     expect(run.outcomes.map((o) => `${o.action} ${o.step} ${o.status}`)).toEqual(['DeleteSharingRule carry-out Failed']);
     expect(org.sharingRule('Contact.All_Contacts')).toBeDefined();
-    expect(String(actions(org, incident.key)[0]?.Outcome__c)).toMatch(/^INSUFFICIENT_ACCESS: .*\(deleting SharingCriteriaRule Contact\.All_Contacts needs Manage Sharing\)$/);
+    expect(String(actions(org, incident.key)[0]?.Outcome__c)).toMatch(
+      /^INSUFFICIENT_ACCESS: .*\(deleting SharingCriteriaRule Contact\.All_Contacts needs Manage Sharing\)$/,
+    );
   });
 
   it('keeps what it did when the org refuses the record, and writes it once the incident is there', async () => {
     const { org, client } = await start();
     const thief = plantUser(org, 'shop-sync-3@acme-shop.example');
-    const state = incidentState({ key: uuid(), orgId: org.identity.orgId, openedAt: new Date(Date.now() - 10_000).toISOString(), canary: true, verdicts: [verdict(thief, { integration: true })] });
+    const state = incidentState({
+      key: uuid(),
+      orgId: org.identity.orgId,
+      openedAt: new Date(Date.now() - 10_000).toISOString(),
+      canary: true,
+      verdicts: [verdict(thief, { integration: true })],
+    });
     await insertIncident(test.store, state);
     const cache: ContainmentCache = {};
 

@@ -37,14 +37,28 @@ describe('the app carrying out review decisions on its interval (plugins/contain
   });
 
   it('removes a rejected assignment without being asked, and counts the outcome and the time to containment', async () => {
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey as string,
+    });
     const [setId] = org.seed('PermissionSet', [{ Name: 'Export', Label: 'Export', PermissionsModifyAllData: true }]);
     const [userId] = org.seed('User', [{ Username: 'assignee@acme-shop.example', LastName: 'Assignee', IsActive: true }]);
     const [assignmentId] = org.seed('PermissionSetAssignment', [{ AssigneeId: userId, PermissionSetId: setId }]);
-    const { app } = await buildTestApp(test.store, { containment: { orgIds: [ORG], clientFor: (orgId) => (orgId === ORG ? client : undefined), everyMs: 100 } });
+    const { app } = await buildTestApp(test.store, {
+      containment: { orgIds: [ORG], clientFor: (orgId) => (orgId === ORG ? client : undefined), everyMs: 100 },
+    });
     try {
       org.seed('PermissionReview__c', [
-        { ReviewKey__c: 'review-plugin', Status__c: 'Rejected', AssignmentId__c: assignmentId, AssigneeId__c: userId, DecidedAt__c: new Date().toISOString(), EnforcementStatus__c: 'Queued' },
+        {
+          ReviewKey__c: 'review-plugin',
+          Status__c: 'Rejected',
+          AssignmentId__c: assignmentId,
+          AssigneeId__c: userId,
+          DecidedAt__c: new Date().toISOString(),
+          EnforcementStatus__c: 'Queued',
+        },
       ]);
       await eventually(() => org.records('PermissionReview__c')[0]?.EnforcementStatus__c === 'Done');
       expect(org.records('PermissionSetAssignment').some((a) => a.Id === assignmentId)).toBe(false);
@@ -66,16 +80,27 @@ describe('the app carrying out review decisions on its interval (plugins/contain
   });
 
   it('blocks an AI destination in its own egress guard once a reviewer approves, and allows it again on undo', async () => {
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey as string,
+    });
     // No interval here (orgIds empty): the test runs containment itself, when it wants to.
-    const { app } = await buildTestApp(test.store, { containment: { orgIds: [], clientFor: (orgId) => (orgId === ORG ? client : undefined), everyMs: 3_600_000 } });
+    const { app } = await buildTestApp(test.store, {
+      containment: { orgIds: [], clientFor: (orgId) => (orgId === ORG ? client : undefined), everyMs: 3_600_000 },
+    });
     const inspect = async () =>
       (
         await app.inject({
           method: 'POST',
           url: '/v1/egress/inspect',
           headers: AUTH,
-          payload: { destination: { url: 'https://ai-notes.example/v1/chat', method: 'POST' }, contentType: 'application/json', body: JSON.stringify({ text: 'Order status summary' }) },
+          payload: {
+            destination: { url: 'https://ai-notes.example/v1/chat', method: 'POST' },
+            contentType: 'application/json',
+            body: JSON.stringify({ text: 'Order status summary' }),
+          },
         })
       ).json() as { decision: string; reasons: Array<{ code: string }> };
     try {
@@ -105,7 +130,12 @@ describe('the app carrying out review decisions on its interval (plugins/contain
       const first = await app.containNow(ORG);
       expect(first).toMatchObject({ proposed: 1 });
       const [proposed] = org.records('ContainmentAction__c').filter((a) => a.IncidentKey__c === state.key);
-      expect(proposed).toMatchObject({ Action__c: 'BlockEgressDestination', Status__c: 'Proposed', TargetLabel__c: 'ai-notes.example', Playbook__c: 'PersonalDataToAiAbroad' });
+      expect(proposed).toMatchObject({
+        Action__c: 'BlockEgressDestination',
+        Status__c: 'Proposed',
+        TargetLabel__c: 'ai-notes.example',
+        Playbook__c: 'PersonalDataToAiAbroad',
+      });
       expect((await inspect()).decision).toBe('allow');
 
       await client.update('ContainmentAction__c', proposed?.Id as string, { Status__c: 'Approved', DecidedAt__c: new Date().toISOString() });

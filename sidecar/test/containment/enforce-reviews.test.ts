@@ -11,7 +11,12 @@ afterEach(async () => {
 const start = async (options: OrgEmulatorOptions = {}) => {
   const org = await startOrgEmulator({ port: 0, pubsub: false, assignPermissionSets: true, ...options });
   orgs.push(org);
-  const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+  const client = createOrgClient({
+    loginUrl: org.url,
+    clientId: org.connectedApp.clientId,
+    username: org.identity.username,
+    privateKey: org.connectedApp.privateKey as string,
+  });
   return { org, client };
 };
 
@@ -24,7 +29,16 @@ const plantReview = (org: OrgEmulator, review: Record<string, unknown>, { profil
   const [assignmentId] = org.seed('PermissionSetAssignment', [{ AssigneeId: userId, PermissionSetId: setId }]);
   const reviewKey = `review-${planted}`;
   org.seed('PermissionReview__c', [
-    { ReviewKey__c: reviewKey, Status__c: 'Rejected', AssignmentId__c: assignmentId, AssigneeId__c: userId, PermissionSetId__c: setId, DecidedAt__c: new Date().toISOString(), EnforcementStatus__c: 'Queued', ...review },
+    {
+      ReviewKey__c: reviewKey,
+      Status__c: 'Rejected',
+      AssignmentId__c: assignmentId,
+      AssigneeId__c: userId,
+      PermissionSetId__c: setId,
+      DecidedAt__c: new Date().toISOString(),
+      EnforcementStatus__c: 'Queued',
+      ...review,
+    },
   ]);
   return { reviewKey, assignmentId: assignmentId as string };
 };

@@ -51,8 +51,24 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
 
   it('leaves out a record it cannot apply as written, and says why', () => {
     const { playbooks, problems } = parsePlaybooks([
-      { DeveloperName: 'Typo', Rule__c: 'canary_touched', MinSeverity__c: 'Severe', Actors__c: 'Any', Mode__c: 'Automatic', Actions__c: 'FreezeUser,LockOrg', DurationHours__c: 0 },
-      { DeveloperName: 'Fine', Rule__c: '*', MinSeverity__c: 'Critical', Actors__c: 'Any', Mode__c: 'AfterApproval', Actions__c: 'EndSessions', DurationHours__c: 2 },
+      {
+        DeveloperName: 'Typo',
+        Rule__c: 'canary_touched',
+        MinSeverity__c: 'Severe',
+        Actors__c: 'Any',
+        Mode__c: 'Automatic',
+        Actions__c: 'FreezeUser,LockOrg',
+        DurationHours__c: 0,
+      },
+      {
+        DeveloperName: 'Fine',
+        Rule__c: '*',
+        MinSeverity__c: 'Critical',
+        Actors__c: 'Any',
+        Mode__c: 'AfterApproval',
+        Actions__c: 'EndSessions',
+        DurationHours__c: 2,
+      },
     ]);
     expect(playbooks.map((p) => p.name)).toEqual(['Fine']);
     expect(problems).toEqual(['Typo: MinSeverity__c Severe is not Low, Medium, High or Critical; Actions__c names unknown actions: LockOrg']);
@@ -84,10 +100,23 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
   it('takes Automatic over AfterApproval for one action, sets an expiry from the duration, and skips severities below the playbook', () => {
     const playbooks: Playbook[] = [
       { name: 'Ask', rule: '*', minSeverity: 'High', actors: 'Any', mode: 'AfterApproval', actions: ['FreezeUser'], durationHours: 0 },
-      { name: 'Now', rule: 'integration_interactive', minSeverity: 'High', actors: 'Integration', mode: 'Automatic', actions: ['FreezeUser'], durationHours: 4 },
+      {
+        name: 'Now',
+        rule: 'integration_interactive',
+        minSeverity: 'High',
+        actors: 'Integration',
+        mode: 'Automatic',
+        actions: ['FreezeUser'],
+        durationHours: 4,
+      },
       { name: 'Quiet', rule: 'volume_anomaly', minSeverity: 'Critical', actors: 'Any', mode: 'NotifyOnly', actions: [], durationHours: 0 },
     ];
-    const incident = incidentState({ verdicts: [verdict({ codes: ['integration_interactive'], severity: 'High', integration: true }), verdict({ codes: ['unusual_hour'], severity: 'Medium', actorId: PERSON })] });
+    const incident = incidentState({
+      verdicts: [
+        verdict({ codes: ['integration_interactive'], severity: 'High', integration: true }),
+        verdict({ codes: ['unusual_hour'], severity: 'Medium', actorId: PERSON }),
+      ],
+    });
     const proposed = proposeActions(incident, playbooks);
     expect(proposed).toHaveLength(1);
     expect(proposed[0]).toMatchObject({ mode: 'Automatic', playbook: 'Now', targetId: INTEGRATION, expiresAt: '2026-03-02T12:00:00.000Z' });
@@ -111,7 +140,9 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
     ]);
     expect(proposed[0]?.targetId).toBeUndefined();
     // A verdict that names neither a default nor a rule created gives nothing to act on.
-    expect(proposeActions(incidentState({ verdicts: [verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON })] }), playbooks, SIDECAR)).toEqual([]);
+    expect(
+      proposeActions(incidentState({ verdicts: [verdict({ codes: ['sharing_opened_pii'], severity: 'High', actorId: PERSON })] }), playbooks, SIDECAR),
+    ).toEqual([]);
   });
 
   it('asks to delete a sharing rule that opened personal data, by its object and name', () => {
@@ -134,7 +165,7 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
     expect(proposed[0]?.expiresAt).toBeUndefined();
   });
 
-  it('asks a reviewer to block an AI destination personal data went to, for the playbook\'s 72 hours', () => {
+  it("asks a reviewer to block an AI destination personal data went to, for the playbook's 72 hours", () => {
     const { playbooks } = parsePlaybooks(packagedPlaybooks());
     const flow = verdict({ codes: ['pii_to_ai_outside_region'], severity: 'High', actorId: PERSON, destinationHost: 'ai-notes.example' });
     const incident = incidentState({ verdicts: [flow] });
@@ -150,11 +181,13 @@ describe('containment playbooks (ContainmentPlaybook__mdt)', () => {
     ]);
   });
 
-  it('never acts on the sidecar\'s own user, a drill or a merged incident', () => {
+  it("never acts on the sidecar's own user, a drill or a merged incident", () => {
     const { playbooks } = parsePlaybooks(packagedPlaybooks());
     const own = incidentState({ canary: true, verdicts: [verdict({ integration: true, actorId: SIDECAR })] });
     expect(proposeActions(own, playbooks, SIDECAR)).toEqual([]);
     expect(proposeActions(incidentState({ drill: true, verdicts: [verdict({ integration: true })] }), playbooks, SIDECAR)).toEqual([]);
-    expect(proposeActions(incidentState({ mergedInto: 'c0ffee00-0000-4000-8000-000000000000', verdicts: [verdict({ integration: true })] }), playbooks, SIDECAR)).toEqual([]);
+    expect(
+      proposeActions(incidentState({ mergedInto: 'c0ffee00-0000-4000-8000-000000000000', verdicts: [verdict({ integration: true })] }), playbooks, SIDECAR),
+    ).toEqual([]);
   });
 });

@@ -33,7 +33,6 @@ const SEED = Number(process.env.CRASH_TEST_SEED ?? Date.now() % 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MINUTE = 60_000;
 
-
 const USERS = ['0055g00000OpSaA', '0055g00000OpSbA', '0055g00000OpScA', '0055g00000ShOpS'].map(toId18);
 /** Declared integration users: their browser logins (LoginType Application) are what the detector flags here, once per user and hour. */
 const INTEGRATION_USERS = [USERS[1], USERS[3]] as string[];
@@ -68,8 +67,7 @@ function apiCsv(file: number, lines: number, hour: Date): string {
         REQUEST_STATUS: 'Success',
         API_TYPE: 'P',
         API_VERSION: '62.0',
-        CLIENT_NAME:
-          i % 400 === 0 ? 'Nightly sync\nsecond line' : i % 3 === 0 ? 'DataLoader, Bulk "v58"' : 'ShopSync connector',
+        CLIENT_NAME: i % 400 === 0 ? 'Nightly sync\nsecond line' : i % 3 === 0 ? 'DataLoader, Bulk "v58"' : 'ShopSync connector',
         METHOD_NAME: i % 5 === 0 ? 'queryMore' : 'query',
         ENTITY_NAME: i % 4 === 0 ? 'Account,Contact' : 'Contact',
         ROWS_PROCESSED: String(i % 11 === 0 ? 2_000 : i % 200),
@@ -143,9 +141,7 @@ async function seedOrg(emulator: OrgEmulator): Promise<Expected> {
   ];
   let fileRows = 0;
   for (const [i, file] of files.entries()) {
-    const createdDate = new Date(
-      Math.floor((now - 30 * MINUTE) / 1_000) * 1_000 + (CREATED_SECOND[i] as number) * 1_000,
-    );
+    const createdDate = new Date(Math.floor((now - 30 * MINUTE) / 1_000) * 1_000 + (CREATED_SECOND[i] as number) * 1_000);
     const { id } = await seedEventLogFile(emulator.url, {
       eventType: file.eventType,
       interval: 'Hourly',
@@ -241,25 +237,17 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
       //    read before EventLogFile, so the first inserts of events are its pages).
       const point = `insert:${random.between(1, Math.ceil(LOGIN_ROWS / 2_000))}`;
       sidecar.launch({ CRASH_TEST_KILL_AT: point });
-      expect(
-        await sidecar.exited(60_000),
-        `kill point ${point} (seed ${SEED}) not reached:\n${sidecar.recentLog}`,
-      ).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(await sidecar.exited(60_000), `kill point ${point} (seed ${SEED}) not reached:\n${sidecar.recentLog}`).toEqual({ code: null, signal: 'SIGKILL' });
 
       // 2. From outside, at a random moment after this run stored an event log page: while a file
       //    is downloaded, parsed, classified or stored, or verdicts are written back.
       await sidecar.start();
       const before = (await coverage(sidecar)).get('EventLogFile') ?? 0;
-      await waitUntil(
-        'an event log page stored',
-        async () => ((await coverage(sidecar)).get('EventLogFile') ?? 0) > before,
-      );
+      await waitUntil('an event log page stored', async () => ((await coverage(sidecar)).get('EventLogFile') ?? 0) > before);
       await sleep(random.between(0, 400));
       const atKill = (await coverage(sidecar)).get('EventLogFile') ?? 0;
       await sidecar.kill();
-      expect(atKill, `the kill came after the last event log line (seed ${SEED})`).toBeLessThan(
-        expected.rows.EventLogFile as number,
-      );
+      expect(atKill, `the kill came after the last event log line (seed ${SEED})`).toBeLessThan(expected.rows.EventLogFile as number);
 
       // 3. The last run reads to the end; the scoring workers and the write-back drain.
       await sidecar.start();
@@ -289,10 +277,7 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
           first: [],
         });
         const unexplained = stored.filter((r) => !expectedIds.has(r.id)).map((r) => r.id);
-        expect(
-          { count: unexplained.length, first: unexplained.slice(0, 3) },
-          `events no row explains (seed ${SEED})`,
-        ).toEqual({ count: 0, first: [] });
+        expect({ count: unexplained.length, first: unexplained.slice(0, 3) }, `events no row explains (seed ${SEED})`).toEqual({ count: 0, first: [] });
         expect(
           stored.filter((r) => r.n !== 1),
           `doubled events (seed ${SEED})`,
@@ -318,9 +303,7 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
           `doubled verdicts (seed ${SEED})`,
         ).toEqual([]);
         expect([...perEvent.keys()].filter((id) => !expectedIds.has(id))).toEqual([]);
-        const [queued] = await store.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM outbox WHERE sobject = 'LeakVerdict__c'",
-        );
+        const [queued] = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE sobject = 'LeakVerdict__c'");
         expect(perEvent.size).toBe(queued?.n);
       } finally {
         await store.close();

@@ -33,9 +33,7 @@ describe('graceful shutdown', { timeout: 180_000 }, () => {
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const leased = async () =>
-        (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE lease_owner IS NOT NULL'))
-          .rows[0]?.n ?? 0;
+      const leased = async () => (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE lease_owner IS NOT NULL')).rows[0]?.n ?? 0;
       const until = Date.now() + 30_000;
       while ((await leased()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect(await leased()).toBeGreaterThan(0);

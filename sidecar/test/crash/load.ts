@@ -3,9 +3,7 @@ import { dmlEvent, envelope, SECRET } from '../api/envelopes.js';
 
 /** Events that the detector scores: bulk deletes of contacts whose description holds personal data. */
 export function scoringEvents(count: number) {
-  return Array.from({ length: count }, () =>
-    dmlEvent({ operation: 'delete', recordCount: 2000, occurredAt: new Date().toISOString() }),
-  );
+  return Array.from({ length: count }, () => dmlEvent({ operation: 'delete', recordCount: 2000, occurredAt: new Date().toISOString() }));
 }
 
 /**

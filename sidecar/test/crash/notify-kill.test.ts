@@ -25,7 +25,6 @@ const TARGETS = { servicenow: 'soc-servicenow', jira: 'dpo-jira', webhook: 'siem
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** Six people, each reading canary records: each their own incident, a new revision with every batch that holds their reads. */
 const USERS = ['0055g00000NtKaA', '0055g00000NtKbA', '0055g00000NtKcA', '0055g00000NtKdA', '0055g00000NtKeA', '0055g00000NtKfA'].map((id, i) => ({
   userId: toId18(id),
@@ -170,7 +169,12 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
         notifyFile,
         JSON.stringify({
           targets: [
-            { name: TARGETS.servicenow, kind: 'servicenow', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', passwordEnv: 'CRASH_SN_PASSWORD' } },
+            {
+              name: TARGETS.servicenow,
+              kind: 'servicenow',
+              instanceUrl: servicenow.url,
+              auth: { kind: 'basic', username: 'leakwatch', passwordEnv: 'CRASH_SN_PASSWORD' },
+            },
             {
               name: TARGETS.jira,
               kind: 'jira',
@@ -280,7 +284,14 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
         await sidecar.kill();
       };
       const scored = async () => (await status()).queues.eventsPending === 0;
-      const [u0, u1, u2, u3, u4, u5] = USERS as [(typeof USERS)[0], (typeof USERS)[0], (typeof USERS)[0], (typeof USERS)[0], (typeof USERS)[0], (typeof USERS)[0]];
+      const [u0, u1, u2, u3, u4, u5] = USERS as [
+        (typeof USERS)[0],
+        (typeof USERS)[0],
+        (typeof USERS)[0],
+        (typeof USERS)[0],
+        (typeof USERS)[0],
+        (typeof USERS)[0],
+      ];
 
       // 1. Four incidents, two revisions each; killed right after the webhook receiver answered 2xx
       //    to a delivery, before the sidecar can have recorded it.
@@ -359,7 +370,11 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
           `revisions queued for ${target}`,
         ).toEqual(incidents.map((i) => ({ key: i.key, revisions: Array.from({ length: i.revision }, (_, r) => r + 1) })));
       }
-      const keysOf = (target: string) => queued.filter((n) => n.target === target).map((n) => n.id).sort();
+      const keysOf = (target: string) =>
+        queued
+          .filter((n) => n.target === target)
+          .map((n) => n.id)
+          .sort();
       const counted = (ids: string[]) => {
         const counts = new Map<string, number>();
         for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -378,7 +393,10 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
           .filter((n) => n.element === 'work_notes')
           .map((n) => /^\[leakwatch (\S+)\]/.exec(n.value ?? '')?.[1] ?? `unmarked: ${n.value}`),
       );
-      expect([...notes].filter(([, n]) => n !== 1), `ServiceNow work notes written twice (seed ${SEED})`).toEqual([]);
+      expect(
+        [...notes].filter(([, n]) => n !== 1),
+        `ServiceNow work notes written twice (seed ${SEED})`,
+      ).toEqual([]);
       expect([...notes.keys()].sort(), `ServiceNow work notes (seed ${SEED})`).toEqual(keysOf(TARGETS.servicenow));
 
       // Jira: one request per incident; its description holds the first revision, one internal comment each later one.
@@ -388,11 +406,17 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
       const revisionOf = (body: string) => /Incident (\S+), org \S+, revision (\d+)/.exec(body);
       const bodies = requests.flatMap((r) => [String(r.fields.description ?? ''), ...jira.comments(r.issueKey).map((c) => c.body)]);
       const posted = counted(bodies.map((b) => (revisionOf(b) ? `${revisionOf(b)![1]}:${revisionOf(b)![2]}:${TARGETS.jira}` : `unmarked: ${b.slice(0, 80)}`)));
-      expect([...posted].filter(([, n]) => n !== 1), `Jira revisions posted twice (seed ${SEED})`).toEqual([]);
+      expect(
+        [...posted].filter(([, n]) => n !== 1),
+        `Jira revisions posted twice (seed ${SEED})`,
+      ).toEqual([]);
       expect([...posted.keys()].sort(), `Jira revisions posted (seed ${SEED})`).toEqual(keysOf(TARGETS.jira));
       for (const r of requests) {
         expect(revisionOf(String(r.fields.description))?.[2], `${r.issueKey} opened with the first revision`).toBe('1');
-        expect(jira.comments(r.issueKey).every((c) => !c.public), 'comments are internal').toBe(true);
+        expect(
+          jira.comments(r.issueKey).every((c) => !c.public),
+          'comments are internal',
+        ).toBe(true);
       }
 
       // Webhook: every delivery verified; every revision's id answered 2xx, and an id arrives again

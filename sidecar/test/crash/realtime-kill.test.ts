@@ -32,14 +32,8 @@ const SEED = Number(process.env.CRASH_TEST_SEED ?? Date.now() % 1_000_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const AUTH = { authorization: `Bearer ${SECRET}` };
 
-
 const USERS = ['0055g00000OpSaA', '0055g00000OpSbA', '0055g00000OpScA', '0055g00000ShOpS'].map(toId18);
-const USERNAMES = [
-  'ops-0@acme-shop.example',
-  'shopsync@acme-shop.example',
-  'ops-2@acme-shop.example',
-  'dataloader@acme-shop.example',
-];
+const USERNAMES = ['ops-0@acme-shop.example', 'shopsync@acme-shop.example', 'ops-2@acme-shop.example', 'dataloader@acme-shop.example'];
 /** Queries as integrations and people run them: filters with customers' addresses, names and numbers in their literals. */
 const QUERIES = [
   { entities: 'Contact', query: "SELECT Id, Email, Phone FROM Contact WHERE Email = 'jana.novak@example.org' LIMIT 1" },
@@ -182,12 +176,7 @@ async function queuesDrained(sidecar: SidecarProcess): Promise<boolean> {
   return queues.eventsPending + queues.writeBacksPending === 0;
 }
 
-async function waitUntil(
-  what: string,
-  done: () => Promise<boolean> | boolean,
-  log: () => string,
-  timeoutMs = 60_000,
-): Promise<void> {
+async function waitUntil(what: string, done: () => Promise<boolean> | boolean, log: () => string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     const ok = await Promise.resolve()
@@ -217,16 +206,11 @@ async function checkStored(store: Sql, published: Published): Promise<Map<string
     first: [],
   });
   const unexplained = [...storedIds].filter((id) => !expected.has(id));
-  expect(
-    { count: unexplained.length, first: unexplained.slice(0, 3) },
-    `events no published payload explains (seed ${SEED})`,
-  ).toEqual({
+  expect({ count: unexplained.length, first: unexplained.slice(0, 3) }, `events no published payload explains (seed ${SEED})`).toEqual({
     count: 0,
     first: [],
   });
-  const orgs = await store.query<{ org: string; n: number }>(
-    'SELECT org_id AS org, count(*)::int AS n FROM ingested_event GROUP BY org_id',
-  );
+  const orgs = await store.query<{ org: string; n: number }>('SELECT org_id AS org, count(*)::int AS n FROM ingested_event GROUP BY org_id');
   expect(orgs, 'every event stored under the org’s key').toEqual([{ org: ORG, n: publishedCount }]);
 
   // Each FetchResponse's events were counted with its replay id, in one transaction: a response
@@ -238,15 +222,9 @@ async function checkStored(store: Sql, published: Published): Promise<Map<string
   expect(
     Object.fromEntries(checkpoints.map((c) => [c.source, { rows: c.rows, replayId: c.position?.replayId }])),
     `rows counted per topic, and the replay id stored last (seed ${SEED})`,
-  ).toEqual(
-    Object.fromEntries(
-      TOPICS.map((t) => [topicPath(t), { rows: published.payloads[t]!.length, replayId: published.lastReplayId[t] }]),
-    ),
-  );
+  ).toEqual(Object.fromEntries(TOPICS.map((t) => [topicPath(t), { rows: published.payloads[t]!.length, replayId: published.lastReplayId[t] }])));
 
-  const states = await store.query<{ state: string; n: number }>(
-    'SELECT state, count(*)::int AS n FROM ingested_event GROUP BY state ORDER BY state',
-  );
+  const states = await store.query<{ state: string; n: number }>('SELECT state, count(*)::int AS n FROM ingested_event GROUP BY state ORDER BY state');
   expect(
     states.filter((s) => s.state !== 'scored' && s.state !== 'quiet'),
     `events left unscored (seed ${SEED})`,
@@ -277,9 +255,7 @@ async function checkVerdicts(store: Sql, emulator: OrgEmulator, expected: Map<st
     anomalies.filter((id) => !perEvent.has(id)),
     `threat detection events without their verdict (seed ${SEED})`,
   ).toEqual([]);
-  const [queued] = await store.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM outbox WHERE sobject = 'LeakVerdict__c'",
-  );
+  const [queued] = await store.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE sobject = 'LeakVerdict__c'");
   expect(perEvent.size, 'verdicts written back, one per queued record').toBe(queued?.n);
 }
 
@@ -350,20 +326,14 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
       await sleep(random.between(0, 600));
       const atKill = (await rowsRead(sidecar))[API]!;
       await sidecar.kill();
-      expect(atKill, `the kill came after the last published call was read (seed ${SEED})`).toBeLessThan(
-        org.apiCount(),
-      );
+      expect(atKill, `the kill came after the last published call was read (seed ${SEED})`).toBeLessThan(org.apiCount());
 
       // 3. The last run reads the rest while more arrives; its streams are reset once and its
       //    session revoked once, and it resumes after each from the stored replay ids.
       org.chunk();
       await sidecar.start();
       const startRows = (await rowsRead(sidecar))[API]!;
-      await waitUntil(
-        'a response stored in the last run',
-        async () => (await rowsRead(sidecar))[API]! > startRows,
-        log,
-      );
+      await waitUntil('a response stored in the last run', async () => (await rowsRead(sidecar))[API]! > startRows, log);
       await waitUntil('both topics streaming', () => pubsub.stats.openStreams === TOPICS.length, log);
       expect(pubsub.resetStreams(), 'streams open when reset').toBe(TOPICS.length);
       org.chunk();
@@ -387,10 +357,7 @@ describe.each(['pglite', 'postgres'] as StoreKind[])(
       );
       await waitUntil('queues drained', () => queuesDrained(sidecar), log);
       expect(emulator.stats.tokensIssued, 'a new session after the revoked one').toBeGreaterThan(tokens);
-      expect(
-        pubsub.stats.streamsOpened,
-        'the streams ended by the revoked session were opened again',
-      ).toBeGreaterThanOrEqual(opened + TOPICS.length);
+      expect(pubsub.stats.streamsOpened, 'the streams ended by the revoked session were opened again').toBeGreaterThanOrEqual(opened + TOPICS.length);
       expect(await sidecar.terminate(), `graceful exit (seed ${SEED}):\n${log()}`).toBe(0);
 
       const store = await openStore({ databaseUrl: db?.url, dataDir: join(dir, 'data') });
@@ -463,11 +430,7 @@ describe('streaming on two replicas of one PostgreSQL database: SIGKILL the hold
     expect(
       held.map((l) => ({ source: l.source, live: l.live, known: l.owner === 'replica-a' || l.owner === 'replica-b' })),
       'each topic held by one live lease',
-    ).toEqual(
-      TOPICS.map((t) => ({ source: topicPath(t), live: true, known: true })).sort((x, y) =>
-        x.source.localeCompare(y.source),
-      ),
-    );
+    ).toEqual(TOPICS.map((t) => ({ source: topicPath(t), live: true, known: true })).sort((x, y) => x.source.localeCompare(y.source)));
     expect(pubsub.stats.openStreams, 'one stream per topic: the other replica stands by').toBe(TOPICS.length);
 
     // The holder of the calls' topic dies while it reads the next chunk.
@@ -487,9 +450,7 @@ describe('streaming on two replicas of one PostgreSQL database: SIGKILL the hold
       async () => {
         const now = await leases();
         const target = want();
-        return (
-          now.length === TOPICS.length && now.every((l) => l.owner === survivorName && l.rows >= target[l.source]!)
-        );
+        return now.length === TOPICS.length && now.every((l) => l.owner === survivorName && l.rows >= target[l.source]!);
       },
       log,
       HANDOVER_LIMIT_MS + 30_000,

@@ -110,10 +110,7 @@ export class SidecarProcess {
     if (!child) throw new Error('the sidecar was never started');
     if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the sidecar did not end within ${timeoutMs} ms:\n${this.log}`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`the sidecar did not end within ${timeoutMs} ms:\n${this.log}`)), timeoutMs);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         resolve({ code, signal });

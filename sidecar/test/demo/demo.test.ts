@@ -27,7 +27,9 @@ const dumpStore = async (storeDir: string): Promise<string> => {
     const tables = await db.query<{ name: string }>(
       "SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'",
     );
-    const dumps = await Promise.all(tables.rows.map(async ({ name }) => (await db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')));
+    const dumps = await Promise.all(
+      tables.rows.map(async ({ name }) => (await db.query<{ row: string }>(`SELECT t::text AS row FROM ${name} t`)).rows.map((r) => r.row).join('\n')),
+    );
     return dumps.join('\n');
   } finally {
     await db.close();
@@ -38,11 +40,15 @@ const leaked = (haystack: string | Buffer, values: string[]): string[] => values
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'leakwatch-demo-test-'));
-  const run = await promisify(execFile)('npm', ['start', '--silent', '--', '--once', '--port', '0', '--org-port', '0', '--log-level', 'debug', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, FORCE_COLOR: '0' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = await promisify(execFile)(
+    'npm',
+    ['start', '--silent', '--', '--once', '--port', '0', '--org-port', '0', '--log-level', 'debug', '--data-dir', dataDir],
+    {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   output = `${run.stdout}\n${run.stderr}`;
   orgRecords = JSON.parse(await readFile(join(dataDir, 'org-records.json'), 'utf8'));
 }, 180_000);
@@ -56,7 +62,9 @@ describe('npm start -- --once', () => {
     expect(review?.DecidedBy__c).not.toBe(permission.assignerId);
     expect(review?.DecidedBy__c).not.toBe(permission.assigneeId);
     expect((orgRecords.PermissionSetAssignment ?? []).some((a) => a.Id === review?.AssignmentId__c)).toBe(false);
-    expect(output).toMatch(/containment +the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in \d+\.\d s \(PermissionSetAssignment 0Pa… gone\)/);
+    expect(output).toMatch(
+      /containment +the marketer's Modify All Data assignment: rejected by a second reviewer and removed from the org in \d+\.\d s \(PermissionSetAssignment 0Pa… gone\)/,
+    );
   });
 
   it('freezes the ShopSync integration user at once after the stolen token read canaries, and the incident shows the time to containment', () => {
@@ -80,10 +88,15 @@ describe('npm start -- --once', () => {
     expect(incident?.ContainedAt__c).toBeTruthy();
     expect(Number(incident?.TimeToContainmentSeconds__c)).toBeGreaterThanOrEqual(0);
     expect(Number(incident?.TimeToContainmentSeconds__c)).toBeLessThan(600);
-    expect(output).toMatch(/containment +ShopSync read canaries: frozen automatically \(playbook CanaryIntegrationUser\); .*time to containment \d+ s on incident/);
+    expect(output).toMatch(
+      /containment +ShopSync read canaries: frozen automatically \(playbook CanaryIntegrationUser\); .*time to containment \d+ s on incident/,
+    );
     // A person's canary reads only propose: nothing is done to the marketer before a reviewer approves.
     const marketer = actions.filter((a) => a.TargetId__c === MARKETING.userId);
-    expect(marketer.map((a) => `${String(a.Action__c)} ${String(a.Status__c)} ${String(a.Mode__c)}`).sort()).toEqual(['EndSessions Proposed AfterApproval', 'FreezeUser Proposed AfterApproval']);
+    expect(marketer.map((a) => `${String(a.Action__c)} ${String(a.Status__c)} ${String(a.Mode__c)}`).sort()).toEqual([
+      'EndSessions Proposed AfterApproval',
+      'FreezeUser Proposed AfterApproval',
+    ]);
     expect((orgRecords.UserLogin ?? []).find((l) => l.UserId === MARKETING.userId)?.IsFrozen).not.toBe(true);
   });
 
@@ -100,18 +113,31 @@ describe('npm start -- --once', () => {
     const withCode = (code: string) => verdicts.filter((v) => codes(v).includes(code));
     const { bulkPull, massDelete, permission, newApp, sharingRule, canaryReader, cardInCase } = scenario.incidents;
     // The live theft, streamed: every verdict on it is the connector's user acting from the thief's session, this hour.
-    const live = verdicts.filter((v) => v.ActorUserId__c === bulkPull.userId && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getTime() > Date.now() - 3_600_000);
+    const live = verdicts.filter(
+      (v) => v.ActorUserId__c === bulkPull.userId && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getTime() > Date.now() - 3_600_000,
+    );
     const pulls = withCode('volume_anomaly').filter((v) => v.ActorUserId__c === bulkPull.userId && !live.includes(v));
     expect(pulls.length).toBeGreaterThan(0);
-    expect(pulls.every((v) => v.ObjectName__c === 'Contact' && v.OrgEventKind__c === 'export' && new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getUTCHours() === bulkPull.hourUtc)).toBe(true);
+    expect(
+      pulls.every(
+        (v) =>
+          v.ObjectName__c === 'Contact' &&
+          v.OrgEventKind__c === 'export' &&
+          new Date(String(v.OccurredAt__c).replace('+0000', 'Z')).getUTCHours() === bulkPull.hourUtc,
+      ),
+    ).toBe(true);
     // The log names the user by id; the collector looks the user up, and the verdict keeps the username masked.
     expect(pulls[0]).toMatchObject({ ActorIsIntegration__c: true, ActorUsername__c: 's•••@•••.example' });
     expect(withCode('critical_permission')).toEqual([expect.objectContaining({ OrgEventKind__c: 'permission', ActorUserId__c: permission.assignerId })]);
     // The integration user holds Customize Application (containment revokes tokens with it), so the
     // OAuth collector sees the marketer's token at its authorisation, before the app acts; the REST
     // API log's CONNECTED_APP_ID then shows an app already known.
-    expect(withCode('new_connected_app')).toEqual([expect.objectContaining({ OrgEventKind__c: 'oauth', Operation__c: 'authorize', ActorUserId__c: newApp.userId, ConnectedAppId__c: newApp.appId })]);
-    expect(withCode('sharing_opened_pii')).toEqual([expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object })]);
+    expect(withCode('new_connected_app')).toEqual([
+      expect.objectContaining({ OrgEventKind__c: 'oauth', Operation__c: 'authorize', ActorUserId__c: newApp.userId, ConnectedAppId__c: newApp.appId }),
+    ]);
+    expect(withCode('sharing_opened_pii')).toEqual([
+      expect.objectContaining({ OrgEventKind__c: 'sharing', ActorUserId__c: sharingRule.userId, ObjectName__c: sharingRule.object }),
+    ]);
     expect(withCode('canary_touched').filter((v) => v.ActorUserId__c === canaryReader)).toHaveLength(2);
     // The thief's pages name both canaries on one page: one verdict.
     expect(withCode('canary_touched').filter((v) => v.ActorUserId__c === bulkPull.userId)).toHaveLength(1);
@@ -125,12 +151,20 @@ describe('npm start -- --once', () => {
     const appReads = verdicts.filter((v) => v.ConnectedAppId__c === newApp.appId);
     expect(appReads.length).toBeGreaterThan(0);
     const liveCodes = new Set(live.flatMap(codes));
-    for (const code of ['integration_new_client', 'canary_touched', 'salesforce_threat_detected', 'unbounded_pii_query', 'paged_enumeration']) expect(liveCodes, code).toContain(code);
+    for (const code of ['integration_new_client', 'canary_touched', 'salesforce_threat_detected', 'unbounded_pii_query', 'paged_enumeration'])
+      expect(liveCodes, code).toContain(code);
     expect(live.every((v) => v.OrgEventKind__c === 'export')).toBe(true);
     // The middleware's redacted prompt and its traces' flows raise theirs (see the next test).
     const flows = ['egress_redacted', 'new_data_flow', 'pii_to_ai_outside_region'];
-    const planted = new Set([...pulls, ...appReads, ...live, ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii', ...flows].flatMap(withCode)]);
-    const others = verdicts.filter((v) => !planted.has(v) && !(massDelete.includes(String(v.EventId__c))));
+    const planted = new Set([
+      ...pulls,
+      ...appReads,
+      ...live,
+      ...['critical_permission', 'new_connected_app', 'sharing_opened_pii', 'canary_touched', 'pii_in_free_text', 'mass_delete_pii', ...flows].flatMap(
+        withCode,
+      ),
+    ]);
+    const others = verdicts.filter((v) => !planted.has(v) && !massDelete.includes(String(v.EventId__c)));
     expect(others.map((v) => v.ReasonSummary__c)).toEqual([]);
   });
 
@@ -146,7 +180,9 @@ describe('npm start -- --once', () => {
     expect(linked.length).toBeGreaterThan(incidents.length);
     // Every High or Critical verdict, and every canary read, is in an incident.
     const codes = (record: Record<string, unknown>): string[] => (JSON.parse(String(record.Reasons__c)) as { code: string }[]).map((r) => r.code);
-    expect(verdicts.filter((v) => (v.Severity__c === 'High' || v.Severity__c === 'Critical' || codes(v).includes('canary_touched')) && !v.Incident__c)).toEqual([]);
+    expect(verdicts.filter((v) => (v.Severity__c === 'High' || v.Severity__c === 'Critical' || codes(v).includes('canary_touched')) && !v.Incident__c)).toEqual(
+      [],
+    );
   });
 
   it('notifies the incidents to ServiceNow, Jira Service Management and a signed webhook', () => {
@@ -188,12 +224,16 @@ describe('npm start -- --once', () => {
       expect(sources.get(topic), topic).toMatchObject({ State__c: 'Subscribed', Available__c: true });
     }
     // The map written after the last collection: every event log line of both phases.
-    const lines = [scenario.history.org, scenario.incidentDay([]).org].flatMap((d) => d.eventLogFiles).reduce((n, f) => n + f.csv.trimEnd().split('\n').length - 1, 0);
+    const lines = [scenario.history.org, scenario.incidentDay([]).org]
+      .flatMap((d) => d.eventLogFiles)
+      .reduce((n, f) => n + f.csv.trimEnd().split('\n').length - 1, 0);
     expect(Number(sources.get('EventLogFile')?.RowsTotal__c)).toBe(lines + 2);
   });
 
   it("redacts the middleware's prompt to OpenAI and shows last night's sync to an unlisted host as a new flow", () => {
-    expect(output).toMatch(/egress +shop-middleware → api\.openai\.com: redact \(EMAIL_ADDRESS, PERSON\); the prompt sent: "Customer <PERSON_1> \(<EMAIL_1>\) asks where her order 00012345 is/);
+    expect(output).toMatch(
+      /egress +shop-middleware → api\.openai\.com: redact \(EMAIL_ADDRESS, PERSON\); the prompt sent: "Customer <PERSON_1> \(<EMAIL_1>\) asks where her order 00012345 is/,
+    );
     expect(output).toMatch(/nightly-sync → sftp-gw\.archive-partner\.example \(4 calls; region unknown, new, not allow-listed\)/);
     expect(output).toMatch(/shop-middleware → erp\.my-shop\.example \(6 calls; region DE, allow-listed\)/);
     const verdicts = orgRecords.LeakVerdict__c ?? [];
@@ -206,8 +246,18 @@ describe('npm start -- --once', () => {
 
   it('writes the data map into the org: flows with their policy facts, and classification suggestions', () => {
     const flows = new Map((orgRecords.DataFlow__c ?? []).map((r) => [`${String(r.SourceService__c)} → ${String(r.DestinationHost__c)}`, r]));
-    expect([...flows.keys()].sort()).toEqual(['nightly-sync → sftp-gw.archive-partner.example', 'shop-middleware → api.openai.com', 'shop-middleware → erp.my-shop.example']);
-    expect(flows.get('shop-middleware → api.openai.com')).toMatchObject({ AiService__c: true, AllowListed__c: true, RegionAllowed__c: false, Spans30d__c: 12, PolicyName__c: 'OpenAI' });
+    expect([...flows.keys()].sort()).toEqual([
+      'nightly-sync → sftp-gw.archive-partner.example',
+      'shop-middleware → api.openai.com',
+      'shop-middleware → erp.my-shop.example',
+    ]);
+    expect(flows.get('shop-middleware → api.openai.com')).toMatchObject({
+      AiService__c: true,
+      AllowListed__c: true,
+      RegionAllowed__c: false,
+      Spans30d__c: 12,
+      PolicyName__c: 'OpenAI',
+    });
     expect(flows.get('nightly-sync → sftp-gw.archive-partner.example')).toMatchObject({ AiService__c: false, AllowListed__c: false, Objects__c: 'Contact' });
     expect(String(flows.get('nightly-sync → sftp-gw.archive-partner.example')?.Fields__c).split(';')).toContain('Contact.Email');
     expect(flows.get('shop-middleware → erp.my-shop.example')).toMatchObject({ Region__c: 'DE', RegionAllowed__c: true });

@@ -33,7 +33,11 @@ describe('the built-in demo scenario', () => {
       const object = standardObjects().find((o) => o.name === sobject);
       expect(object, sobject).toBeDefined();
       const fields = new Set(object?.fields.keys());
-      for (const row of rows) expect(Object.keys(row).filter((k) => !fields.has(k)), sobject).toEqual([]);
+      for (const row of rows)
+        expect(
+          Object.keys(row).filter((k) => !fields.has(k)),
+          sobject,
+        ).toEqual([]);
     }
   });
 
@@ -75,7 +79,10 @@ describe('the built-in demo scenario', () => {
     expect(rowsOf('SetupAuditTrail')).toContainEqual(expect.objectContaining({ Action: 'PermSetAssign', CreatedById: permission.assignerId }));
     expect(rowsOf('SetupAuditTrail')).toContainEqual(expect.objectContaining({ Section: 'Sharing Rules', CreatedById: sharingRule.userId }));
     expect(rowsOf('OauthToken')).toEqual([expect.objectContaining({ UserId: newApp.userId, AppName: newApp.appName })]);
-    const uri = incidentDay.org.eventLogFiles.filter((f) => f.eventType === 'URI').map((f) => f.csv).join('\n');
+    const uri = incidentDay.org.eventLogFiles
+      .filter((f) => f.eventType === 'URI')
+      .map((f) => f.csv)
+      .join('\n');
     for (const id of CANARIES) expect(uri).toContain(`"${id}"`);
     expect(uri).toContain(canaryReader);
   });

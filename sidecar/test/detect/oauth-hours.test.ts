@@ -64,22 +64,13 @@ describe('unusual hours', () => {
     const detector = createDetector();
     const agent = { userId: '0055g00000Ag002AAV', username: 'aisha.agent@acme-shop.example' };
     for (let d = 0; d < 14; d++)
-      for (let h = 8; h < 17; h++)
-        detector.scoreOpen(
-          classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(d, h), actor: agent }),
-        );
+      for (let h = 8; h < 17; h++) detector.scoreOpen(classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(d, h), actor: agent }));
     const night = [0, 5, 10].map((m) =>
-      detector.scoreOpen(
-        classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(14, 3, m), actor: agent }),
-      ),
+      detector.scoreOpen(classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(14, 3, m), actor: agent })),
     );
     expect(night[0]?.reasons.map((r) => r.code)).toEqual(['unusual_hour']);
     expect(night.slice(1)).toEqual([null, null]);
-    expect(
-      detector.scoreOpen(
-        classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(14, 17, 30), actor: agent }),
-      ),
-    ).toBeNull();
+    expect(detector.scoreOpen(classified({ object: 'Case', operation: 'update', recordCount: 1, occurredAt: at(14, 17, 30), actor: agent }))).toBeNull();
   });
 });
 
@@ -88,19 +79,11 @@ describe('canary markers by hash', () => {
     const marker = 'lw-canary-7f3a@acme-shop.example';
     const detector = createDetector({ hashSalt: 'salt', config: { canaries: [{ kind: 'marker', value: marker }] } });
     const found = { ...entity('EMAIL_ADDRESS'), hash: hashValue('EMAIL_ADDRESS', marker.toUpperCase(), 'salt') };
-    const verdict = detector.scoreOpen(
-      classified({ object: 'Lead', operation: 'insert' }, [{ field: 'Email', fieldType: 'EMAIL', entities: [found] }]),
-    );
+    const verdict = detector.scoreOpen(classified({ object: 'Lead', operation: 'insert' }, [{ field: 'Email', fieldType: 'EMAIL', entities: [found] }]));
     expect(verdict?.reasons.map((r) => r.code)).toEqual(['canary_value_seen']);
     expect(verdict?.reasons[0]?.message).toContain('Lead.Email');
     const other = { ...entity('EMAIL_ADDRESS'), hash: hashValue('EMAIL_ADDRESS', 'someone@acme-shop.example', 'salt') };
-    expect(
-      detector.scoreOpen(
-        classified({ object: 'Lead', operation: 'insert' }, [
-          { field: 'Email', fieldType: 'EMAIL', entities: [other] },
-        ]),
-      ),
-    ).toBeNull();
+    expect(detector.scoreOpen(classified({ object: 'Lead', operation: 'insert' }, [{ field: 'Email', fieldType: 'EMAIL', entities: [other] }]))).toBeNull();
   });
 });
 

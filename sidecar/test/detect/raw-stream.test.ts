@@ -63,10 +63,7 @@ describe(
       await collectDayByDay(org, raw, testStore, Date.parse(scenario.start), scenario.days);
       const collectedMs = Date.now() - started;
 
-      const rows = await testStore.store.query<{ classified: StoredEvent }>(
-        'SELECT classified FROM ingested_event WHERE org_id = $1',
-        [ORG],
-      );
+      const rows = await testStore.store.query<{ classified: StoredEvent }>('SELECT classified FROM ingested_event WHERE org_id = $1', [ORG]);
       stored = rows.map((r) => r.classified);
       labels = collectedLabels(raw, fileIds);
       const collected = stored.map((s): LabelledEvent => ({
@@ -122,9 +119,7 @@ describe(
       const recall = found.size / scenario.incidents.length;
       const missed = scenario.incidents.filter((i) => !found.has(i.id)).map((i) => `${i.id} (${i.expectedCode})`);
       const origins = scenario.incidents.map((i) => {
-        const from = verdicts
-          .filter((v) => v.incident === i.id && v.verdict.reasons.some((r) => r.code === i.expectedCode))
-          .map((v) => v.origin);
+        const from = verdicts.filter((v) => v.incident === i.id && v.verdict.reasons.some((r) => r.code === i.expectedCode)).map((v) => v.origin);
         return `  ${i.id.padEnd(30)} ${i.expectedCode.padEnd(24)} ${[...new Set(from)].join(', ') || 'missed'}`;
       });
       console.log(`raw stream recall: ${found.size}/${scenario.incidents.length} = ${recall.toFixed(3)}\n${origins.join('\n')}`);
@@ -149,19 +144,9 @@ describe(
 
     it('finds chunked and slow exfiltration though every collected request stays under every per-request threshold', () => {
       const config = DEFAULT_DETECTION_CONFIG;
-      const threshold = Math.min(
-        config.minAnomalyVolume,
-        config.minWeeklyAnomalyVolume,
-        config.massDeleteThreshold,
-        config.massUpdateThreshold,
-      );
+      const threshold = Math.min(config.minAnomalyVolume, config.minWeeklyAnomalyVolume, config.massDeleteThreshold, config.massUpdateThreshold);
       const slow = scenario.incidents.filter((i) => i.id.startsWith('slow-')).map((i) => i.id);
-      expect(slow.sort()).toEqual([
-        'slow-api-exfiltration',
-        'slow-integration-exfiltration',
-        'slow-patient-exfiltration',
-        'slow-report-exfiltration',
-      ]);
+      expect(slow.sort()).toEqual(['slow-api-exfiltration', 'slow-integration-exfiltration', 'slow-patient-exfiltration', 'slow-report-exfiltration']);
       const found = foundIncidents(scenario, verdicts);
       for (const incident of slow) {
         const requests = stored.filter((s) => labels.get(s.event.id) === incident && s.event.recordCount !== undefined);
@@ -238,8 +223,7 @@ async function collect(deps: CollectDeps, client: OrgClient, source: CollectorSo
  */
 function collectedLabels(raw: RawOrg, fileIds: readonly string[]): Map<string, string> {
   const labels = new Map<string, string>();
-  const label = (source: string, rowKey: string, incident: string) =>
-    labels.set(collectedEventId(ORG, source, rowKey), incident);
+  const label = (source: string, rowKey: string, incident: string) => labels.set(collectedEventId(ORG, source, rowKey), incident);
   for (const group of raw.records) {
     for (const row of group.records) {
       const id = String(row['Id']);
@@ -254,7 +238,10 @@ function collectedLabels(raw: RawOrg, fileIds: readonly string[]): Map<string, s
   for (const change of raw.changes) {
     const row = change.record;
     if (change.sobject === 'OauthToken' && row['UserId'] !== undefined && !tokenKeys.has(String(row['Id']))) {
-      tokenKeys.set(String(row['Id']), oauthTokenKey({ UserId: String(row['UserId']), AppName: String(row['AppName']), CreatedDate: String(row['CreatedDate']) }));
+      tokenKeys.set(
+        String(row['Id']),
+        oauthTokenKey({ UserId: String(row['UserId']), AppName: String(row['AppName']), CreatedDate: String(row['CreatedDate']) }),
+      );
     }
   }
   for (const [key, incident] of raw.labels) {

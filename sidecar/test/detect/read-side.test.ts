@@ -40,7 +40,8 @@ describe('read-side rules on streamed events', () => {
     const detector = createDetector();
     // Ten days of the usual sync: its own client, its own network, a bounded query.
     for (let d = 0; d < 10; d++)
-      for (let h = 9; h < 12; h++) expect(codes(detector.scoreOpen(classified(apiQuery(d, h, "SELECT Id, Status FROM Order WHERE LastModifiedDate = TODAY"))))).toEqual([]);
+      for (let h = 9; h < 12; h++)
+        expect(codes(detector.scoreOpen(classified(apiQuery(d, h, 'SELECT Id, Status FROM Order WHERE LastModifiedDate = TODAY'))))).toEqual([]);
     const theft = (i: number) =>
       apiQuery(10, 3, `SELECT FIELDS(ALL) FROM Contact WHERE Id > '0035g00000A${String(i).padStart(5, '0')}' ORDER BY Id LIMIT 200`, {
         SourceIp: '203.0.113.66',
@@ -66,8 +67,16 @@ describe('read-side rules on streamed events', () => {
 
   it("Salesforce's threat events become a reason weighted by their score", () => {
     const detector = createDetector();
-    const low = mapStreamEvent('/event/ApiAnomalyEvent', { EventIdentifier: 'a1', EventDate: Date.parse(at(1, 10)), UserId: SYNC.userId, Score: 10, Summary: 'Slightly unusual' }, { orgId: ORG })!;
-    const high = mapStreamEvent('/event/SessionHijackingEvent', { EventIdentifier: 'h1', EventDate: Date.parse(at(1, 11)), UserId: SYNC.userId, Score: 95, Summary: 'Browser fingerprint changed' }, { orgId: ORG })!;
+    const low = mapStreamEvent(
+      '/event/ApiAnomalyEvent',
+      { EventIdentifier: 'a1', EventDate: Date.parse(at(1, 10)), UserId: SYNC.userId, Score: 10, Summary: 'Slightly unusual' },
+      { orgId: ORG },
+    )!;
+    const high = mapStreamEvent(
+      '/event/SessionHijackingEvent',
+      { EventIdentifier: 'h1', EventDate: Date.parse(at(1, 11)), UserId: SYNC.userId, Score: 95, Summary: 'Browser fingerprint changed' },
+      { orgId: ORG },
+    )!;
     const a = detector.scoreOpen(classified(low));
     const b = detector.scoreOpen(classified(high));
     expect(codes(a)).toEqual(['salesforce_threat_detected']);
@@ -96,7 +105,17 @@ describe('read-side rules on streamed events', () => {
     const report = (rows: number, i: number) =>
       mapStreamEvent(
         '/event/ReportEventStream',
-        { EventIdentifier: `r${i}`, EventDate: Date.parse(at(2, 10, i)), UserId: '0055g00000MaRkTAAV', ReportId: '00O5g000000AbCdEAK', Name: 'All customers', ColumnHeaders: 'Full Name, Email, Mobile Phone', QueriedEntities: 'Contact', RowsProcessed: rows, ExportFileFormat: 'CSV' },
+        {
+          EventIdentifier: `r${i}`,
+          EventDate: Date.parse(at(2, 10, i)),
+          UserId: '0055g00000MaRkTAAV',
+          ReportId: '00O5g000000AbCdEAK',
+          Name: 'All customers',
+          ColumnHeaders: 'Full Name, Email, Mobile Phone',
+          QueriedEntities: 'Contact',
+          RowsProcessed: rows,
+          ExportFileFormat: 'CSV',
+        },
         { orgId: ORG },
       )!;
     expect(codes(detector.scoreOpen(classified(report(40, 1))))).not.toContain('report_export_pii');
@@ -121,12 +140,20 @@ describe('Bulk API result downloads', () => {
     const download = (day: number, hour: number) =>
       mapStreamEvent(
         '/event/BulkApiResultEvent',
-        { EventIdentifier: `b${(i += 1)}`, EventDate: Date.parse(at(day, hour, i % 60)), UserId: SYNC.userId, Username: SYNC.username, Query: 'SELECT Id, Email FROM Contact', SessionKey: `n${day}` },
+        {
+          EventIdentifier: `b${(i += 1)}`,
+          EventDate: Date.parse(at(day, hour, i % 60)),
+          UserId: SYNC.userId,
+          Username: SYNC.username,
+          Query: 'SELECT Id, Email FROM Contact',
+          SessionKey: `n${day}`,
+        },
         { orgId: ORG },
       )!;
     // Ten nights of the sync's downloads around 02:00, in an org whose read volumes are watched.
     detector.scoreOpen(classified(apiQuery(0, 2, 'SELECT Id FROM Order LIMIT 40')));
-    for (let d = 0; d < 10; d++) for (let k = 0; k < 8; k++) expect(codes(detector.scoreOpen(classified(download(d, 2))))).not.toContain('bulk_download_off_window');
+    for (let d = 0; d < 10; d++)
+      for (let k = 0; k < 8; k++) expect(codes(detector.scoreOpen(classified(download(d, 2))))).not.toContain('bulk_download_off_window');
     expect(codes(detector.scoreOpen(classified(download(10, 2))))).not.toContain('bulk_download_off_window');
     const noon = detector.scoreOpen(classified(download(10, 13)));
     expect(codes(noon)).toContain('bulk_download_off_window');

@@ -12,22 +12,17 @@ function rule(name: string, needs: OutputName[], produces: OutputName[] = []): A
 const RULE_SETS = { event: EVENT_RULES, drill: DRILL_RULES, egress: EGRESS_RULES };
 
 describe('rule order', () => {
-  it.each(Object.entries(RULE_SETS))(
-    'places every producer before the rules that need its output (%s rules)',
-    (_, rules) => {
-      for (const [position, consumer] of rules.entries())
-        for (const need of consumer.needs) {
-          const producer = rules.findIndex((r) => r.produces.includes(need));
-          expect(producer, `${consumer.name} needs ${need}`).toBeGreaterThanOrEqual(0);
-          expect(producer, `${need} is produced before ${consumer.name} runs`).toBeLessThan(position);
-        }
-    },
-  );
+  it.each(Object.entries(RULE_SETS))('places every producer before the rules that need its output (%s rules)', (_, rules) => {
+    for (const [position, consumer] of rules.entries())
+      for (const need of consumer.needs) {
+        const producer = rules.findIndex((r) => r.produces.includes(need));
+        expect(producer, `${consumer.name} needs ${need}`).toBeGreaterThanOrEqual(0);
+        expect(producer, `${need} is produced before ${consumer.name} runs`).toBeLessThan(position);
+      }
+  });
 
   it('throws when a rule reads an output no rule produces', () => {
-    expect(() => orderRules([rule('mass-change', ['volume'])])).toThrow(
-      'rule mass-change needs volume, which no rule produces',
-    );
+    expect(() => orderRules([rule('mass-change', ['volume'])])).toThrow('rule mass-change needs volume, which no rule produces');
   });
 
   it('throws when rules need each other in a cycle, naming the cycle', () => {
@@ -36,9 +31,7 @@ describe('rule order', () => {
   });
 
   it('throws when two rules produce the same output', () => {
-    expect(() => orderRules([rule('a', [], ['volume']), rule('b', [], ['volume'])])).toThrow(
-      'rules a and b both produce volume',
-    );
+    expect(() => orderRules([rule('a', [], ['volume']), rule('b', [], ['volume'])])).toThrow('rules a and b both produce volume');
   });
 
   it('moves a producer listed after its consumer up to just before it, and keeps the listed order otherwise', () => {
@@ -50,12 +43,7 @@ describe('rule order', () => {
 
 describe('rule metadata', () => {
   it('derives the permission reasons from the rule that emits them', () => {
-    expect([...codesWith('permission')].sort()).toEqual([
-      'critical_permission',
-      'pii_object_modify_all',
-      'pii_object_view_all',
-      'self_assigned_permission',
-    ]);
+    expect([...codesWith('permission')].sort()).toEqual(['critical_permission', 'pii_object_modify_all', 'pii_object_view_all', 'self_assigned_permission']);
   });
 
   it('refuses a code two rules declare differently', () => {

@@ -75,7 +75,12 @@ describe('every rule, from raw org data', () => {
   beforeAll(async () => {
     // Customize Application: the OAuth token rules read other users' tokens (see the OauthToken source).
     org = await startOrgEmulator({ port: 0, customizeApplication: true });
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     testStore = await openTestStore('pglite');
     await seed('Profile', [{ Id: INTEGRATION_PROFILE, Name: 'Minimum Access - API Only Integrations' }]);
   });
@@ -95,7 +100,13 @@ describe('every rule, from raw org data', () => {
   const users = (list: Array<{ id: string; username: string; integration?: boolean }>) =>
     seed(
       'User',
-      list.map((u) => ({ Id: u.id, Username: u.username, LastName: u.username.split('@')[0], IsActive: true, ...(u.integration ? { ProfileId: INTEGRATION_PROFILE } : {}) })),
+      list.map((u) => ({
+        Id: u.id,
+        Username: u.username,
+        LastName: u.username.split('@')[0],
+        IsActive: true,
+        ...(u.integration ? { ProfileId: INTEGRATION_PROFILE } : {}),
+      })),
     );
 
   /** A fresh connection of the sidecar: its org key, its detector, and the stored events it has already returned. */
@@ -400,17 +411,37 @@ describe('every rule, from raw org data', () => {
     const at = ago(30 * MINUTE);
     await seed('PermissionSetAssignment', [{ AssigneeId: marketer, PermissionSetId: set, IsActive: true, SystemModstamp: at }]);
     await seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Export Power: assigned to user marketer.prm@acme-shop.example', CreatedById: admin, CreatedDate: at },
-      { Action: 'PermSetEnableUserPerm', Section: 'Manage Users', Display: 'Changed permission set Support Escalations: Modify All Data was changed from False to True', CreatedById: admin, CreatedDate: ago(20 * MINUTE) },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Export Power: assigned to user marketer.prm@acme-shop.example',
+        CreatedById: admin,
+        CreatedDate: at,
+      },
+      {
+        Action: 'PermSetEnableUserPerm',
+        Section: 'Manage Users',
+        Display: 'Changed permission set Support Escalations: Modify All Data was changed from False to True',
+        CreatedById: admin,
+        CreatedDate: ago(20 * MINUTE),
+      },
     ]);
     const sidecar = connection();
     const [assigned] = await sidecar.score(await sidecar.collect(assignments(), [admin, marketer]));
     expect(codes(assigned?.verdict)).toEqual(['critical_permission']);
     expect(assigned?.verdict?.reasons[0]?.message).toContain('Export Power grants ModifyAllData, ExportReport to');
-    expect(assigned?.verdict?.permissionReview).toMatchObject({ assigneeId: marketer, assignedById: admin, criticalPermissions: ['ModifyAllData', 'ExportReport'] });
+    expect(assigned?.verdict?.permissionReview).toMatchObject({
+      assigneeId: marketer,
+      assignedById: admin,
+      criticalPermissions: ['ModifyAllData', 'ExportReport'],
+    });
 
     const [changed] = await sidecar.score(await sidecar.collect(setupAuditTrailSource(), [admin]));
-    expect(changed?.stored.event).toMatchObject({ kind: 'permission', operation: 'change', details: { permissionSetName: 'Support Escalations', permissions: ['ModifyAllData'] } });
+    expect(changed?.stored.event).toMatchObject({
+      kind: 'permission',
+      operation: 'change',
+      details: { permissionSetName: 'Support Escalations', permissions: ['ModifyAllData'] },
+    });
     expect(codes(changed?.verdict)).toEqual(['critical_permission']);
     expect(changed?.verdict?.reasons[0]?.message).toContain('turned on ModifyAllData in permission set Support Escalations; everyone assigned it now has it.');
     expect(changed?.verdict?.permissionReview).toBeUndefined();
@@ -427,11 +458,26 @@ describe('every rule, from raw org data', () => {
     ]);
     const set = id('0PS', 'Mod01');
     await seed('PermissionSet', [{ Id: set, Name: 'Contact_Cleanup', Label: 'Contact Cleanup' }]);
-    await seed('ObjectPermissions', [{ ParentId: set, SobjectType: 'Contact', PermissionsRead: true, PermissionsEdit: true, PermissionsViewAllRecords: true, PermissionsModifyAllRecords: true }]);
+    await seed('ObjectPermissions', [
+      {
+        ParentId: set,
+        SobjectType: 'Contact',
+        PermissionsRead: true,
+        PermissionsEdit: true,
+        PermissionsViewAllRecords: true,
+        PermissionsModifyAllRecords: true,
+      },
+    ]);
     const at = ago(25 * MINUTE);
     await seed('PermissionSetAssignment', [{ AssigneeId: agent, PermissionSetId: set, IsActive: true, SystemModstamp: at }]);
     await seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Contact Cleanup: assigned to user agent.mod@acme-shop.example', CreatedById: admin, CreatedDate: at },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Contact Cleanup: assigned to user agent.mod@acme-shop.example',
+        CreatedById: admin,
+        CreatedDate: at,
+      },
     ]);
     const sidecar = connection();
     const [assigned] = await sidecar.score(await sidecar.collect(assignments(), [admin, agent]));
@@ -461,14 +507,29 @@ describe('every rule, from raw org data', () => {
       { AssigneeId: analyst, PermissionSetId: deals, IsActive: true, SystemModstamp: ago(22 * MINUTE) },
     ]);
     await seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Lead Insights: assigned to user analyst.vie@acme-shop.example', CreatedById: admin, CreatedDate: ago(24 * MINUTE) },
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Deal Insights: assigned to user analyst.vie@acme-shop.example', CreatedById: admin, CreatedDate: ago(22 * MINUTE) },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Lead Insights: assigned to user analyst.vie@acme-shop.example',
+        CreatedById: admin,
+        CreatedDate: ago(24 * MINUTE),
+      },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Deal Insights: assigned to user analyst.vie@acme-shop.example',
+        CreatedById: admin,
+        CreatedDate: ago(22 * MINUTE),
+      },
     ]);
     const sidecar = connection();
     const [lead, deal] = await sidecar.score(await sidecar.collect(assignments(), [admin, analyst]));
     expect(lead?.stored.event.details).toMatchObject({ permissionSetName: 'Lead Insights' });
     expect(codes(lead?.verdict)).toEqual(['pii_object_view_all']);
-    expect(deal?.stored.event.details).toMatchObject({ permissionSetName: 'Deal Insights', objectPermissions: [{ object: 'Opportunity', viewAll: true, modifyAll: false }] });
+    expect(deal?.stored.event.details).toMatchObject({
+      permissionSetName: 'Deal Insights',
+      objectPermissions: [{ object: 'Opportunity', viewAll: true, modifyAll: false }],
+    });
     expect(deal?.verdict).toBeNull();
   });
 
@@ -480,7 +541,13 @@ describe('every rule, from raw org data', () => {
     const at = ago(15 * MINUTE);
     await seed('PermissionSetAssignment', [{ AssigneeId: dev, PermissionSetId: set, IsActive: true, SystemModstamp: at }]);
     await seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Report Builder: assigned to user dev.self@acme-shop.example', CreatedById: dev, CreatedDate: at },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Report Builder: assigned to user dev.self@acme-shop.example',
+        CreatedById: dev,
+        CreatedDate: at,
+      },
     ]);
     const sidecar = connection();
     const [assigned] = await sidecar.score(await sidecar.collect(assignments(), [dev]));
@@ -492,10 +559,34 @@ describe('every rule, from raw org data', () => {
     const admin = userId('Shr01');
     await users([{ id: admin, username: 'admin.shr@acme-shop.example' }]);
     await seed('SetupAuditTrail', [
-      { Action: 'createdCriteriaSharingRule', Section: 'Sharing Rules', Display: 'Created sharing rule Partner_Contacts for Contact: shared with All Internal Users, Read/Write access', CreatedById: admin, CreatedDate: ago(40 * MINUTE) },
-      { Action: 'changedObjectSharing', Section: 'Sharing Defaults', Display: 'Lead: Private -> Public Read Only', CreatedById: admin, CreatedDate: ago(35 * MINUTE) },
-      { Action: 'changedObjectSharing', Section: 'Sharing Defaults', Display: 'Contact: Public Read/Write -> Private', CreatedById: admin, CreatedDate: ago(30 * MINUTE) },
-      { Action: 'insertSharingRule', Section: 'Sharing Rules', Display: 'Created Contact sharing rule Support_Contacts: owned by Role Support, shared with Role and Subordinates Sales, Read Only', CreatedById: admin, CreatedDate: ago(25 * MINUTE) },
+      {
+        Action: 'createdCriteriaSharingRule',
+        Section: 'Sharing Rules',
+        Display: 'Created sharing rule Partner_Contacts for Contact: shared with All Internal Users, Read/Write access',
+        CreatedById: admin,
+        CreatedDate: ago(40 * MINUTE),
+      },
+      {
+        Action: 'changedObjectSharing',
+        Section: 'Sharing Defaults',
+        Display: 'Lead: Private -> Public Read Only',
+        CreatedById: admin,
+        CreatedDate: ago(35 * MINUTE),
+      },
+      {
+        Action: 'changedObjectSharing',
+        Section: 'Sharing Defaults',
+        Display: 'Contact: Public Read/Write -> Private',
+        CreatedById: admin,
+        CreatedDate: ago(30 * MINUTE),
+      },
+      {
+        Action: 'insertSharingRule',
+        Section: 'Sharing Rules',
+        Display: 'Created Contact sharing rule Support_Contacts: owned by Role Support, shared with Role and Subordinates Sales, Read Only',
+        CreatedById: admin,
+        CreatedDate: ago(25 * MINUTE),
+      },
     ]);
     const sidecar = connection();
     const [rule, leadDefault, narrowed, toRole] = await sidecar.score(await sidecar.collect(setupAuditTrailSource(), [admin]));
@@ -522,12 +613,17 @@ describe('every rule, from raw org data', () => {
 
     await seed('OauthToken', [{ AppName: 'MailBlast AI', UserId: rep, CreatedDate: ago(5 * MINUTE), LastUsedDate: ago(5 * MINUTE), UseCount: 1 }]);
     await seed('SetupAuditTrail', [
-      { Action: 'updateConnectedApplication', Section: 'Connected Apps', Display: 'Changed connected app Partner Portal Sync: Callback URL was changed from https://a.example/cb to https://b.example/cb', CreatedById: admin, CreatedDate: ago(HOUR) },
+      {
+        Action: 'updateConnectedApplication',
+        Section: 'Connected Apps',
+        Display: 'Changed connected app Partner Portal Sync: Callback URL was changed from https://a.example/cb to https://b.example/cb',
+        CreatedById: admin,
+        CreatedDate: ago(HOUR),
+      },
     ]);
-    const fresh = [
-      ...(await sidecar.collect(oauthTokenSource(), [rep])),
-      ...(await sidecar.collect(setupAuditTrailSource(), [admin])),
-    ].sort((a, b) => a.event.occurredAt.localeCompare(b.event.occurredAt));
+    const fresh = [...(await sidecar.collect(oauthTokenSource(), [rep])), ...(await sidecar.collect(setupAuditTrailSource(), [admin]))].sort((a, b) =>
+      a.event.occurredAt.localeCompare(b.event.occurredAt),
+    );
     const [first, changed, authorised] = await sidecar.score([...learnt, ...fresh]);
     expect(first?.verdict).toBeNull();
     expect(codes(authorised?.verdict)).toEqual(['new_connected_app']);
@@ -543,8 +639,21 @@ describe('every rule, from raw org data', () => {
     const app = id('0H4', 'Scp01');
     await seed('ConnectedApplication', [{ Id: app, Name: 'Order Sync' }]);
     await seed('SetupAuditTrail', [
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app Order Sync with OAuth scopes: Manage user data via APIs (api), Perform requests at any time (refresh_token, offline_access)', CreatedById: admin, CreatedDate: ago(20 * DAY) },
-      { Action: 'changeOauthDefaultScope', Section: 'Connected Apps', Display: 'Changed OAuth scopes for connected app Order Sync from api, refresh_token, offline_access to api, refresh_token, offline_access, chatter_api', CreatedById: admin, CreatedDate: ago(DAY) },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display:
+          'Created connected app Order Sync with OAuth scopes: Manage user data via APIs (api), Perform requests at any time (refresh_token, offline_access)',
+        CreatedById: admin,
+        CreatedDate: ago(20 * DAY),
+      },
+      {
+        Action: 'changeOauthDefaultScope',
+        Section: 'Connected Apps',
+        Display: 'Changed OAuth scopes for connected app Order Sync from api, refresh_token, offline_access to api, refresh_token, offline_access, chatter_api',
+        CreatedById: admin,
+        CreatedDate: ago(DAY),
+      },
     ]);
     const sidecar = connection();
     const [created, widened] = await sidecar.score(await sidecar.collect(setupAuditTrailSource(), [admin]));
@@ -558,9 +667,27 @@ describe('every rule, from raw org data', () => {
     const admin = userId('Brd01');
     await users([{ id: admin, username: 'admin.brd@acme-shop.example' }]);
     await seed('SetupAuditTrail', [
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app Helpdesk Widget with OAuth scopes: Access the identity URL service (id)', CreatedById: admin, CreatedDate: ago(20 * DAY) },
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full)', CreatedById: admin, CreatedDate: ago(2 * HOUR) },
-      { Action: 'insertConnectedApplication', Section: 'Connected Apps', Display: 'Created connected app Badge Reader with OAuth scopes: Access the identity URL service (id)', CreatedById: admin, CreatedDate: ago(HOUR) },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display: 'Created connected app Helpdesk Widget with OAuth scopes: Access the identity URL service (id)',
+        CreatedById: admin,
+        CreatedDate: ago(20 * DAY),
+      },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display: 'Created connected app Lead Exporter Pro with OAuth scopes: Full access (full)',
+        CreatedById: admin,
+        CreatedDate: ago(2 * HOUR),
+      },
+      {
+        Action: 'insertConnectedApplication',
+        Section: 'Connected Apps',
+        Display: 'Created connected app Badge Reader with OAuth scopes: Access the identity URL service (id)',
+        CreatedById: admin,
+        CreatedDate: ago(HOUR),
+      },
     ]);
     const sidecar = connection();
     const [, exporter, badges] = await sidecar.score(await sidecar.collect(setupAuditTrailSource(), [admin]));

@@ -5,9 +5,7 @@ import { createDetector } from '../../src/detect/index.js';
 import { classified, entity, ORG } from './helpers.js';
 
 function example(name: string): EventEnvelope {
-  return JSON.parse(
-    readFileSync(new URL(`../../schemas/examples/${name}.json`, import.meta.url), 'utf8'),
-  ) as EventEnvelope;
+  return JSON.parse(readFileSync(new URL(`../../schemas/examples/${name}.json`, import.meta.url), 'utf8')) as EventEnvelope;
 }
 
 describe('rules on the documented examples', () => {
@@ -116,14 +114,29 @@ describe('rules on the documented examples', () => {
     const detector = createDetector();
     const admin = { userId: '0055g00000AdMiNAAV', username: 'admin@acme-shop.example' };
     // Warm the OAuth signal with an ordinary token use, then change an app the detector never saw.
-    await detector.score(classified({ kind: 'oauth', operation: 'login', occurredAt: '2026-09-01T10:00:00.000Z', actor: { ...admin, connectedAppId: '0H45g000000ShSyCAK' }, details: { source: 'OauthToken', appName: 'ShopSync' } }));
+    await detector.score(
+      classified({
+        kind: 'oauth',
+        operation: 'login',
+        occurredAt: '2026-09-01T10:00:00.000Z',
+        actor: { ...admin, connectedAppId: '0H45g000000ShSyCAK' },
+        details: { source: 'OauthToken', appName: 'ShopSync' },
+      }),
+    );
     const widened = await detector.score(
       classified({
         kind: 'oauth',
         operation: 'change',
         occurredAt: '2026-10-12T10:00:00.000Z',
         actor: admin,
-        details: { source: 'SetupAuditTrail', appName: 'Partner Sync', connectedAppId: 'app:Partner Sync', change: 'connected_app_oauth_scopes', previousScopes: ['api', 'refresh_token'], scopes: ['api', 'refresh_token', 'full'] },
+        details: {
+          source: 'SetupAuditTrail',
+          appName: 'Partner Sync',
+          connectedAppId: 'app:Partner Sync',
+          change: 'connected_app_oauth_scopes',
+          previousScopes: ['api', 'refresh_token'],
+          scopes: ['api', 'refresh_token', 'full'],
+        },
       }),
     );
     expect(widened?.reasons.map((r) => r.code)).toEqual(['new_oauth_scopes', 'broad_oauth_scopes']);
@@ -149,9 +162,7 @@ describe('rules on the documented examples', () => {
   it('ignores a card number in a field configured to hold it', async () => {
     const detector = createDetector({ config: { allowedPlacements: { 'Case.Description': ['CREDIT_CARD'] } } });
     const verdict = await detector.score(
-      classified({ object: 'Case', operation: 'update' }, [
-        { field: 'Description', fieldType: 'TEXTAREA', entities: [entity('CREDIT_CARD')] },
-      ]),
+      classified({ object: 'Case', operation: 'update' }, [{ field: 'Description', fieldType: 'TEXTAREA', entities: [entity('CREDIT_CARD')] }]),
     );
     expect(verdict).toBeNull();
   });
@@ -165,9 +176,7 @@ describe('rules on the documented examples', () => {
         ],
       },
     });
-    const touched = await detector.score(
-      classified({ kind: 'export', object: 'Contact', operation: 'export', recordIds: ['0035g00000CaNaRy'] }),
-    );
+    const touched = await detector.score(classified({ kind: 'export', object: 'Contact', operation: 'export', recordIds: ['0035g00000CaNaRy'] }));
     expect(touched?.reasons[0]).toMatchObject({ code: 'canary_touched' });
     const seen = await detector.score(
       classified({
@@ -198,9 +207,7 @@ describe('rules on the documented examples', () => {
       }),
     );
     expect(planted).toBeNull();
-    const changed = await detector.score(
-      classified({ object: 'Contact', operation: 'update', recordIds: ['0035g00000CaNaRyAAA'], recordCount: 1 }),
-    );
+    const changed = await detector.score(classified({ object: 'Contact', operation: 'update', recordIds: ['0035g00000CaNaRyAAA'], recordCount: 1 }));
     expect(changed?.reasons.map((r) => r.code)).toEqual(['canary_touched']);
     const copied = await detector.score(
       classified({

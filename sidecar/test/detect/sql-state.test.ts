@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/contract/verdict.js';
-import {
-  createDetector,
-  createStoredDetector,
-  SqlStateStore,
-  type DetectionConfigInput,
-  type SqlExecutor,
-} from '../../src/detect/index.js';
+import { createDetector, createStoredDetector, SqlStateStore, type DetectionConfigInput, type SqlExecutor } from '../../src/detect/index.js';
 import type { Sql, Store } from '../../src/store/store.js';
 import { generateScenario } from '../../scenarios/ecommerce.js';
 import { openTestStore, STORE_KINDS, type TestStore } from '../store/test-stores.js';
@@ -237,7 +231,12 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
     await store.flushLearnt();
 
     const reloaded = await stateStore().open(ORG);
-    expect(reloaded.suppressions().map((r) => r.id).sort()).toEqual(['fp:b', 'fp:c']);
+    expect(
+      reloaded
+        .suppressions()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['fp:b', 'fp:c']);
   });
 
   it('keeps a suppression learnt again until the later expiry, whichever replica learns it and in what order', async () => {
@@ -274,8 +273,7 @@ describe.each(STORE_KINDS)('detection state in SQL (%s)', (kind) => {
              UNION ALL VALUES ('fp:at-now', '2026-03-01T00:00:00Z'), ('fp:live', '2026-03-02T00:00:00Z')) AS rows`,
       [ORG],
     );
-    const count = async () =>
-      Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detect_suppression'))[0]!.n);
+    const count = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM detect_suppression'))[0]!.n);
 
     const store = new SqlStateStore(db, { baselineDays: 30 }, () => Date.parse('2026-03-01T00:00:00.000Z'));
     const state = await store.open(ORG);

@@ -32,13 +32,7 @@ function changes(random: () => number, count: number, kinds: readonly string[]):
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)]!;
   const all: Record<string, () => Change> = {
     hourly: () => {
-      const [metric, series, day, hour, n] = [
-        pick<Metric>(['volume', 'activity']),
-        pick(['s0', 's1']),
-        int(DAY, DAY + 3),
-        int(0, 2),
-        int(1, 100),
-      ];
+      const [metric, series, day, hour, n] = [pick<Metric>(['volume', 'activity']), pick(['s0', 's1']), int(DAY, DAY + 3), int(0, 2), int(1, 100)];
       return (s) => s.add(metric, series, day, hour, n);
     },
     session: () => {
@@ -103,8 +97,7 @@ function snapshot(s: MemoryDetectionState) {
     for (const series of ['s0', 's1']) {
       firstDays[`${metric}|${series}`] = s.firstDay(metric, series);
       for (let day = DAY; day <= DAY + 3; day++)
-        for (let hour = 0; hour <= 2; hour++)
-          hours[`${metric}|${series}|${day}|${hour}`] = s.hourTotal(metric, series, day, hour);
+        for (let hour = 0; hour <= 2; hour++) hours[`${metric}|${series}|${day}|${hour}`] = s.hourTotal(metric, series, day, hour);
     }
   const registry = s.canaries();
   return {
@@ -131,8 +124,7 @@ const COMMUTATIVE = ['hourly', 'session', 'appScope', 'token', 'signalStart', 'a
 describe.each(STORE_KINDS)('detection state merged in memory and in SQL alike (%s)', (kind) => {
   let testStore: TestStore;
   let db: Store;
-  const stateStore = (sql: Sql & { transaction?: Store['transaction'] } = db) =>
-    new SqlStateStore(sql, { baselineDays: 30 }, () => NOW);
+  const stateStore = (sql: Sql & { transaction?: Store['transaction'] } = db) => new SqlStateStore(sql, { baselineDays: 30 }, () => NOW);
 
   beforeAll(async () => {
     testStore = await openTestStore(kind);
@@ -149,56 +141,50 @@ describe.each(STORE_KINDS)('detection state merged in memory and in SQL alike (%
     await testStore.dispose();
   });
 
-  it.each([1, 2, 3])(
-    'stores what memory holds after random changes, flushes and failed flushes (seed %i)',
-    async (seed) => {
-      const random = generator(seed);
-      let failing = false;
-      const flaky = {
-        query: db.query.bind(db),
-        exec: db.exec.bind(db),
-        transaction: <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
-          db.transaction(async (tx) => {
-            const result = await fn(tx);
-            if (failing) throw new Error('connection lost');
-            return result;
-          }),
-      };
-      const memory = new MemoryDetectionState(ORG, { retainDays: 31 });
-      const store = stateStore(flaky);
-      const journalled = await store.open(ORG);
-      for (const change of changes(random, 300, EVERY_KIND)) {
-        change(memory);
-        change(journalled);
-        if (random() < 0.08) {
-          failing = random() < 0.4;
-          await (random() < 0.5 ? store.flush() : store.flushLearnt()).catch(() => undefined);
-        }
+  it.each([1, 2, 3])('stores what memory holds after random changes, flushes and failed flushes (seed %i)', async (seed) => {
+    const random = generator(seed);
+    let failing = false;
+    const flaky = {
+      query: db.query.bind(db),
+      exec: db.exec.bind(db),
+      transaction: <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
+        db.transaction(async (tx) => {
+          const result = await fn(tx);
+          if (failing) throw new Error('connection lost');
+          return result;
+        }),
+    };
+    const memory = new MemoryDetectionState(ORG, { retainDays: 31 });
+    const store = stateStore(flaky);
+    const journalled = await store.open(ORG);
+    for (const change of changes(random, 300, EVERY_KIND)) {
+      change(memory);
+      change(journalled);
+      if (random() < 0.08) {
+        failing = random() < 0.4;
+        await (random() < 0.5 ? store.flush() : store.flushLearnt()).catch(() => undefined);
       }
-      failing = false;
-      await store.flush();
+    }
+    failing = false;
+    await store.flush();
 
-      const reloaded = await stateStore().open(ORG);
-      expect(snapshot(journalled)).toEqual(snapshot(memory));
-      expect(snapshot(reloaded)).toEqual(snapshot(memory));
-    },
-  );
+    const reloaded = await stateStore().open(ORG);
+    expect(snapshot(journalled)).toEqual(snapshot(memory));
+    expect(snapshot(reloaded)).toEqual(snapshot(memory));
+  });
 
-  it.each([4, 5])(
-    'converges from two replicas flushing in any order on what one memory holds (seed %i)',
-    async (seed) => {
-      const random = generator(seed);
-      const memory = new MemoryDetectionState(ORG, { retainDays: 31 });
-      const stores = [stateStore(), stateStore()];
-      const replicas = await Promise.all(stores.map((s) => s.open(ORG)));
-      for (const change of changes(random, 300, COMMUTATIVE)) {
-        change(memory);
-        change(random() < 0.5 ? replicas[0]! : replicas[1]!);
-        if (random() < 0.08) await stores[random() < 0.5 ? 0 : 1]!.flush();
-      }
-      await Promise.all(stores.map((s) => s.flush()));
+  it.each([4, 5])('converges from two replicas flushing in any order on what one memory holds (seed %i)', async (seed) => {
+    const random = generator(seed);
+    const memory = new MemoryDetectionState(ORG, { retainDays: 31 });
+    const stores = [stateStore(), stateStore()];
+    const replicas = await Promise.all(stores.map((s) => s.open(ORG)));
+    for (const change of changes(random, 300, COMMUTATIVE)) {
+      change(memory);
+      change(random() < 0.5 ? replicas[0]! : replicas[1]!);
+      if (random() < 0.08) await stores[random() < 0.5 ? 0 : 1]!.flush();
+    }
+    await Promise.all(stores.map((s) => s.flush()));
 
-      expect(snapshot(await stateStore().open(ORG))).toEqual(snapshot(memory));
-    },
-  );
+    expect(snapshot(await stateStore().open(ORG))).toEqual(snapshot(memory));
+  });
 });

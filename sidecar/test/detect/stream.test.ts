@@ -96,7 +96,6 @@ describe('the labelled e-commerce stream', () => {
   it('never puts field values or canary markers in a reason', () => {
     const values = new Set<string>([scenario.canaries.marker]);
     for (const e of scenario.events) for (const f of e.input.event.fields ?? []) if (f.value) values.add(f.value);
-    for (const { verdict } of verdicts)
-      for (const r of verdict.reasons) for (const v of values) expect(r.message).not.toContain(v);
+    for (const { verdict } of verdicts) for (const r of verdict.reasons) for (const v of values) expect(r.message).not.toContain(v);
   });
 });

@@ -90,14 +90,11 @@ describe('reviewer feedback', () => {
   it('never suppresses canary reasons', async () => {
     const detector = createDetector({ now: () => NOW });
     await detector.registerCanary(ORG, { kind: 'record', recordId: CANARY, label: 'canary contact' });
-    const touch = (): ClassifiedEvent =>
-      classified({ kind: 'export', object: 'Contact', operation: 'query', recordIds: [CANARY] });
+    const touch = (): ClassifiedEvent => classified({ kind: 'export', object: 'Contact', operation: 'query', recordIds: [CANARY] });
     const first = touch();
     const verdict = await detector.score(first);
     expect(() => createSuppression({ verdict: verdict!, event: first.event }, new Date(NOW))).toThrow(RangeError);
-    await expect(
-      detector.suppress({ verdict: verdict!, event: first.event, reasonCodes: ['canary_touched'] }),
-    ).rejects.toThrow(RangeError);
+    await expect(detector.suppress({ verdict: verdict!, event: first.event, reasonCodes: ['canary_touched'] })).rejects.toThrow(RangeError);
     expect((await detector.score(touch()))?.reasons[0]?.code).toBe('canary_touched');
   });
 
@@ -112,8 +109,6 @@ describe('reviewer feedback', () => {
       piiTypes: [],
       zScore: null,
     };
-    expect(createSuppression({ verdict, event: event.event }, new Date(NOW))).toEqual(
-      createSuppression({ verdict, event: event.event }, new Date(NOW)),
-    );
+    expect(createSuppression({ verdict, event: event.event }, new Date(NOW))).toEqual(createSuppression({ verdict, event: event.event }, new Date(NOW)));
   });
 });

@@ -18,17 +18,14 @@ function exportOf(recordCount: number, occurredAt: string, sessionId?: string): 
 
 /** Three weeks of one 1,000-record export a day at 10:00 (±5%). */
 function withHistory(detector: DetectionEngine, days = 21): void {
-  for (let d = 0; d < days; d++)
-    expect(detector.scoreOpen(classified(exportOf(950 + (d % 3) * 50, at(d, 10))))).toBeNull();
+  for (let d = 0; d < days; d++) expect(detector.scoreOpen(classified(exportOf(950 + (d % 3) * 50, at(d, 10))))).toBeNull();
 }
 
 describe('volume baselines', () => {
   it('adds Bulk API slices up per session and alerts on the slice that crosses mean + k·σ', () => {
     const detector = createDetector();
     withHistory(detector);
-    const verdicts = Array.from({ length: 6 }, (_, i) =>
-      detector.scoreOpen(classified(exportOf(400, at(21, 10, i), 'bulk-750X'))),
-    );
+    const verdicts = Array.from({ length: 6 }, (_, i) => detector.scoreOpen(classified(exportOf(400, at(21, 10, i), 'bulk-750X'))));
     expect(verdicts.map((v) => v !== null)).toEqual([false, false, false, false, true, false]);
     const reason = verdicts[4]!.reasons[0]!;
     expect(reason.code).toBe('volume_anomaly');
@@ -39,9 +36,7 @@ describe('volume baselines', () => {
   it('alerts again on the same window only when its total doubles', () => {
     const detector = createDetector();
     withHistory(detector);
-    const alerts = Array.from({ length: 20 }, (_, i) =>
-      detector.scoreOpen(classified(exportOf(10_000, at(21, 3, i), 'bulk-big'))),
-    )
+    const alerts = Array.from({ length: 20 }, (_, i) => detector.scoreOpen(classified(exportOf(10_000, at(21, 3, i), 'bulk-big'))))
       .map((v, i) => (v ? i : -1))
       .filter((i) => i >= 0);
     expect(alerts).toEqual([0, 1, 3, 7, 15]);
@@ -91,8 +86,7 @@ describe('volume baselines', () => {
 
   it('treats a weekly job on its usual weekday as normal, and the same volume on another day as anomalous', () => {
     const detector = createDetector();
-    for (let week = 0; week < 4; week++)
-      expect(detector.scoreOpen(classified(exportOf(15_000, at(week * 7, 9))))).toBeNull();
+    for (let week = 0; week < 4; week++) expect(detector.scoreOpen(classified(exportOf(15_000, at(week * 7, 9))))).toBeNull();
     expect(detector.scoreOpen(classified(exportOf(15_500, at(28, 9))))).toBeNull();
     expect(detector.scoreOpen(classified(exportOf(15_000, at(30, 9))))?.reasons[0]?.code).toBe('volume_anomaly');
   });
@@ -101,9 +95,7 @@ describe('volume baselines', () => {
     const detector = createDetector();
     withHistory(detector);
     const ids = Array.from({ length: 200 }, (_, i) => `0035g00000Qw${String(i).padStart(3, '0')}AAJ`);
-    const batch = Array.from({ length: 10 }, (_, i) =>
-      classified({ ...exportOf(0, at(21, 10, i), 'rest-1'), recordCount: undefined, recordIds: ids }),
-    );
+    const batch = Array.from({ length: 10 }, (_, i) => classified({ ...exportOf(0, at(21, 10, i), 'rest-1'), recordCount: undefined, recordIds: ids }));
     const verdicts = await detector.scoreBatch(batch);
     expect(verdicts.findIndex((v) => v !== null)).toBe(8);
   });

@@ -79,7 +79,9 @@ describe('leakwatch drill', () => {
     const closed = `http://127.0.0.1:${await closedPort()}`;
     const unreachable = await run(['--url', closed]);
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toBe(`leakwatch drill: cannot reach the sidecar at ${closed} (ECONNREFUSED): is it running? Give its address with --url or LEAKWATCH_URL.\n`);
+    expect(unreachable.stderr).toBe(
+      `leakwatch drill: cannot reach the sidecar at ${closed} (ECONNREFUSED): is it running? Give its address with --url or LEAKWATCH_URL.\n`,
+    );
     const refused = await run(['--url', url], { LEAKWATCH_SECRET: 'wrong-secret-0123456789' });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^leakwatch drill: 401 Missing or invalid bearer secret/);

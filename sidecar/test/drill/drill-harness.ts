@@ -60,7 +60,15 @@ function detectorFor(engine: Detector): Detector {
     async score(c: ClassifiedEvent): Promise<Verdict | null> {
       const severity = c.event.details?.['severity'] as Severity | undefined;
       if (!severity) return engine.score(c);
-      return { eventId: c.event.id, orgId: c.orgId, severity, riskScore: 90, reasons: [{ code: 'volume_anomaly', weight: 90, message: 'Unusual volume.' }], piiTypes: [], zScore: null };
+      return {
+        eventId: c.event.id,
+        orgId: c.orgId,
+        severity,
+        riskScore: 90,
+        reasons: [{ code: 'volume_anomaly', weight: 90, message: 'Unusual volume.' }],
+        piiTypes: [],
+        zScore: null,
+      };
     },
   };
 }
@@ -85,16 +93,32 @@ export async function startDrillHarness(store: Store, policy = { maxAttempts: 6,
   const hook = webhookReceiver();
   await new Promise<void>((r) => hook.server.listen(0, '127.0.0.1', r));
   const targets: ConfiguredTarget[] = [
-    { target: createServiceNowTarget({ name: 'soc', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' } }), orgs: [], minSeverity: 'High' },
     {
-      target: createJiraTarget({ name: 'dpo-desk', baseUrl: jira.url, email: DEFAULT_JIRA_USER.email, apiToken: DEFAULT_JIRA_USER.apiToken, serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id, requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id }),
+      target: createServiceNowTarget({ name: 'soc', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' } }),
+      orgs: [],
+      minSeverity: 'High',
+    },
+    {
+      target: createJiraTarget({
+        name: 'dpo-desk',
+        baseUrl: jira.url,
+        email: DEFAULT_JIRA_USER.email,
+        apiToken: DEFAULT_JIRA_USER.apiToken,
+        serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id,
+        requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id,
+      }),
       orgs: [],
       minSeverity: 'High',
     },
     { target: createWebhookTarget({ name: 'siem', url: hook.url(), secret: WEBHOOK_SECRET }), orgs: [ORG_ID], minSeverity: 'Critical' },
   ];
   const engine = createDetector();
-  const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+  const client = createOrgClient({
+    loginUrl: org.url,
+    clientId: org.connectedApp.clientId,
+    username: org.identity.username,
+    privateKey: org.connectedApp.privateKey,
+  });
   const app = await buildApp({
     store,
     classifier: createClassifier({ salt: 'drill-test-salt-012345' }),

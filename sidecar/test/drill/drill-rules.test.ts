@@ -19,7 +19,15 @@ const newKey = () => `10000000-0000-4000-8000-${String((keys += 1)).padStart(12,
 /** A correlation input for an event, with a canary verdict (drill) or a volume one (real). */
 function inputOf(event: LeakEvent): CorrelationInput {
   const code = isDrillEvent(event) ? 'canary_touched' : 'volume_anomaly';
-  const verdict: Verdict = { eventId: event.id, orgId: ORG, severity: 'Critical', riskScore: 90, reasons: [{ code, weight: 90, message: `${code}.` }], piiTypes: [], zScore: null };
+  const verdict: Verdict = {
+    eventId: event.id,
+    orgId: ORG,
+    severity: 'Critical',
+    riskScore: 90,
+    reasons: [{ code, weight: 90, message: `${code}.` }],
+    piiTypes: [],
+    zScore: null,
+  };
   return { orgId: ORG, stored: { orgId: ORG, event, findings: [], notes: [] } as StoredEvent, verdict, detectedAt: NOW };
 }
 

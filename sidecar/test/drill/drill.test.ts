@@ -27,7 +27,12 @@ describe.each(STORE_KINDS)('notification drills on %s', (kind) => {
     return harness;
   };
   const startDrill = async (h: DrillHarness, timeoutSeconds = 60) => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/drills', headers: { ...AUTH, 'content-type': 'application/json' }, payload: { timeoutSeconds } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/drills',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: { timeoutSeconds },
+    });
     expect(res.statusCode).toBe(202);
     const body = res.json() as { drillId: string; location: string; eventIds: string[] };
     expect(res.headers.location).toBe(`/v1/drills/${body.drillId}`);
@@ -124,10 +129,17 @@ describe.each(STORE_KINDS)('notification drills on %s', (kind) => {
       recordCount: 500,
       details: { severity: 'Critical' },
     };
-    const posted = await h.app.inject({ method: 'POST', url: '/v1/events', headers: { ...AUTH, 'content-type': 'application/json' }, payload: envelope([real]) });
+    const posted = await h.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: envelope([real]),
+    });
     expect(posted.statusCode).toBe(202);
     await eventually(async () => (await testStore.store.query('SELECT 1 FROM incident')).length === 2);
-    const incidents = await testStore.store.query<{ state: { key: string; drill?: boolean; revision: number; verdicts: Array<{ eventId: string }> } }>('SELECT state FROM incident');
+    const incidents = await testStore.store.query<{ state: { key: string; drill?: boolean; revision: number; verdicts: Array<{ eventId: string }> } }>(
+      'SELECT state FROM incident',
+    );
     const drillIncident = incidents.find((i) => i.state.key === drill.incident!.key)!.state;
     const realIncident = incidents.find((i) => i.state.key !== drill.incident!.key)!.state;
     expect(drillIncident).toMatchObject({ drill: true, revision: 1 });
@@ -143,8 +155,22 @@ describe.each(STORE_KINDS)('notification drills on %s', (kind) => {
 
   it('a sender cannot mark real events as a drill through /v1/events', async () => {
     const h = await start();
-    const marked = { id: crypto.randomUUID(), kind: 'export', operation: 'export', occurredAt: new Date().toISOString(), actor: { userId: '0055g00000AlIcEAAZ' }, object: 'Contact', recordCount: 10, details: { drill: true, severity: 'High' } };
-    const posted = await h.app.inject({ method: 'POST', url: '/v1/events', headers: { ...AUTH, 'content-type': 'application/json' }, payload: envelope([marked]) });
+    const marked = {
+      id: crypto.randomUUID(),
+      kind: 'export',
+      operation: 'export',
+      occurredAt: new Date().toISOString(),
+      actor: { userId: '0055g00000AlIcEAAZ' },
+      object: 'Contact',
+      recordCount: 10,
+      details: { drill: true, severity: 'High' },
+    };
+    const posted = await h.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: envelope([marked]),
+    });
     expect(posted.statusCode).toBe(202);
     await eventually(async () => (await testStore.store.query('SELECT 1 FROM incident')).length === 1);
     const [row] = await testStore.store.query<{ classified: { event: { details: Record<string, unknown> } } }>('SELECT classified FROM ingested_event');
@@ -154,7 +180,7 @@ describe.each(STORE_KINDS)('notification drills on %s', (kind) => {
     expect(incident!.state.title).not.toMatch(/^Drill/);
   });
 
-  it("another org cannot read a drill, and an unknown or malformed id is refused", async () => {
+  it('another org cannot read a drill, and an unknown or malformed id is refused', async () => {
     const h = await start();
     const { location } = await startDrill(h);
     const other = await h.app.inject({ method: 'GET', url: location, headers: { authorization: `Bearer ${OTHER_SECRET}` } });
@@ -164,11 +190,21 @@ describe.each(STORE_KINDS)('notification drills on %s', (kind) => {
     expect((await h.app.inject({ method: 'GET', url: '/v1/drills/not-a-uuid', headers: AUTH })).statusCode).toBe(400);
     expect((await h.app.inject({ method: 'GET', url: location })).statusCode).toBe(401);
     expect((await h.app.inject({ method: 'POST', url: '/v1/drills', headers: { 'content-type': 'application/json' }, payload: {} })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'POST', url: '/v1/drills', headers: { ...AUTH, 'content-type': 'application/json' }, payload: { timeoutSeconds: 0 } })).statusCode).toBe(400);
+    expect(
+      (await h.app.inject({ method: 'POST', url: '/v1/drills', headers: { ...AUTH, 'content-type': 'application/json' }, payload: { timeoutSeconds: 0 } }))
+        .statusCode,
+    ).toBe(400);
     // The other org has no target of its own (the webhook is this org's only, the rest are everyone's).
-    const otherStart = await h.app.inject({ method: 'POST', url: '/v1/drills', headers: { authorization: `Bearer ${OTHER_SECRET}`, 'content-type': 'application/json' }, payload: {} });
+    const otherStart = await h.app.inject({
+      method: 'POST',
+      url: '/v1/drills',
+      headers: { authorization: `Bearer ${OTHER_SECRET}`, 'content-type': 'application/json' },
+      payload: {},
+    });
     expect(otherStart.statusCode).toBe(202);
-    const otherReport = (await h.app.inject({ method: 'GET', url: otherStart.json().location, headers: { authorization: `Bearer ${OTHER_SECRET}` } })).json() as DrillReport;
+    const otherReport = (
+      await h.app.inject({ method: 'GET', url: otherStart.json().location, headers: { authorization: `Bearer ${OTHER_SECRET}` } })
+    ).json() as DrillReport;
     expect(otherReport.targets.map((t) => t.name)).toEqual(['soc', 'dpo-desk']);
   });
 });

@@ -39,7 +39,13 @@ describe('ext_authz request and reply shapes', () => {
     const { request, partialBody } = egressRequestOf({
       method: 'PUT',
       url: '/v1/egress/ext-authz/v1/files?purpose=x',
-      headers: { host: 'api.example.com:8443', 'content-type': 'text/plain', 'x-leakwatch-org-secret': 's', 'x-envoy-auth-partial-body': 'true', 'x-custom': ['a', 'b'] },
+      headers: {
+        host: 'api.example.com:8443',
+        'content-type': 'text/plain',
+        'x-leakwatch-org-secret': 's',
+        'x-envoy-auth-partial-body': 'true',
+        'x-custom': ['a', 'b'],
+      },
       body: Buffer.from('hello'),
     });
     expect(partialBody).toBe(true);
@@ -56,7 +62,10 @@ describe('ext_authz request and reply shapes', () => {
     const destination = destinationOf(DEFAULT_EGRESS_POLICY, 'api.openai.com');
     expect(checkReplyOf({ decision: 'allow', reasons: [], destination }, 'block')).toEqual({ status: 200, headers: { 'x-leakwatch-decision': 'allow' } });
     const reasons = [{ code: 'pii_redacted_by_rule' as const, message: 'm' }];
-    expect(checkReplyOf({ decision: 'redact', reasons, destination }, 'allow')).toEqual({ status: 200, headers: { 'x-leakwatch-decision': 'redact', 'x-leakwatch-reasons': 'pii_redacted_by_rule' } });
+    expect(checkReplyOf({ decision: 'redact', reasons, destination }, 'allow')).toEqual({
+      status: 200,
+      headers: { 'x-leakwatch-decision': 'redact', 'x-leakwatch-reasons': 'pii_redacted_by_rule' },
+    });
     expect(checkReplyOf({ decision: 'redact', reasons, destination }, 'block')).toMatchObject({
       status: 403,
       headers: { 'x-leakwatch-decision': 'block', 'x-leakwatch-reasons': 'pii_redacted_by_rule', 'content-type': 'application/json; charset=utf-8' },

@@ -35,7 +35,6 @@ const chat = (host: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-
 const contentOf = (reply: { body: string }): string => (JSON.parse(reply.body) as { messages: Array<{ content: string }> }).messages[0]!.content;
 
 describe('egress inspection of prose (ner: ai, the default)', () => {

@@ -39,7 +39,11 @@ describe('POST /v1/egress/inspect', () => {
   const inspect = (payload: Record<string, unknown>, headers: Record<string, string> = AUTH) =>
     h.app.inject({ method: 'POST', url: '/v1/egress/inspect', headers, payload });
   const json = (body: unknown) => JSON.stringify(body);
-  const to = (url: string, body?: string, extra: Record<string, unknown> = {}) => ({ destination: { url, method: 'POST' }, ...(body !== undefined ? { body, contentType: 'application/json' } : {}), ...extra });
+  const to = (url: string, body?: string, extra: Record<string, unknown> = {}) => ({
+    destination: { url, method: 'POST' },
+    ...(body !== undefined ? { body, contentType: 'application/json' } : {}),
+    ...extra,
+  });
 
   const storedText = async (): Promise<string> =>
     (await h.store.query<{ t: string }>('SELECT classified::text AS t FROM ingested_event')).map((r) => r.t).join('\n');
@@ -52,7 +56,11 @@ describe('POST /v1/egress/inspect', () => {
   });
 
   it('blocks personal data bound for an AI service outside the allowed regions and records a verdict without raw values', async () => {
-    const res = await inspect(to('https://api.openai.com/v1/chat/completions', json({ messages: [{ role: 'user', content: `Mail ${EMAIL}, card ${CARD}` }] }), { source: { service: 'support-bot' } }));
+    const res = await inspect(
+      to('https://api.openai.com/v1/chat/completions', json({ messages: [{ role: 'user', content: `Mail ${EMAIL}, card ${CARD}` }] }), {
+        source: { service: 'support-bot' },
+      }),
+    );
     expect(res.statusCode).toBe(200);
     const reply = res.json();
     expect(reply).toMatchObject({ decision: 'block', destination: { host: 'api.openai.com', ai: true } });
@@ -81,7 +89,11 @@ describe('POST /v1/egress/inspect', () => {
     const reply = res.json();
     expect(reply.decision).toBe('redact');
     const out = JSON.parse(reply.body);
-    expect(out).toEqual({ a: [{ note: expect.stringMatching(/^write to j•••@•••\.com$/) }, 3, null, true], n: { deep: expect.stringMatching(/^4111 •••• •••• 1111$/) }, k: 'plain' });
+    expect(out).toEqual({
+      a: [{ note: expect.stringMatching(/^write to j•••@•••\.com$/) }, 3, null, true],
+      n: { deep: expect.stringMatching(/^4111 •••• •••• 1111$/) },
+      k: 'plain',
+    });
     expect(reply).not.toHaveProperty('placeholders');
   });
 
@@ -97,14 +109,21 @@ describe('POST /v1/egress/inspect', () => {
   });
 
   it('redacts a form field by field and plain text as one', async () => {
-    const form = await inspect({ destination: { url: 'https://redact.example/f', method: 'POST' }, body: `name=x&mail=${encodeURIComponent(EMAIL)}&z`, contentType: 'application/x-www-form-urlencoded' });
+    const form = await inspect({
+      destination: { url: 'https://redact.example/f', method: 'POST' },
+      body: `name=x&mail=${encodeURIComponent(EMAIL)}&z`,
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(form.json().body).toMatch(/^name=x&mail=j%E2%80%A2%E2%80%A2%E2%80%A2%40%E2%80%A2%E2%80%A2%E2%80%A2\.com&z$/);
     const text = await inspect({ destination: { url: 'https://redact.example/t', method: 'POST' }, body: `hi ${EMAIL}!`, contentType: 'text/plain' });
     expect(text.json().body).toBe('hi j•••@•••.com!');
   });
 
   it('blocks where the destination rule blocks, and blocks rather than redacts past blockAtFindings', async () => {
-    expect((await inspect(to('https://blocked.example/x', '{}'))).json().reasons[0]).toMatchObject({ code: 'destination_blocked', message: expect.stringContaining('Blocked service') });
+    expect((await inspect(to('https://blocked.example/x', '{}'))).json().reasons[0]).toMatchObject({
+      code: 'destination_blocked',
+      message: expect.stringContaining('Blocked service'),
+    });
     const many = json({ list: Array.from({ length: 60 }, (_, i) => `user${i}@example.com`) });
     const reply = (await inspect(to('https://redact.example/v1', many))).json();
     expect(reply.decision).toBe('block');
@@ -135,7 +154,12 @@ describe('POST /v1/egress/inspect', () => {
   });
 
   it("does not treat the destination's own credential headers or ?key= as a leak", async () => {
-    const reply = (await inspect({ destination: { url: 'https://generativelanguage.googleapis.com/v1/models?key=AIzaSyA1234567890abcdefghijklmnopqrstuv', method: 'POST' }, headers: { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz012345', 'x-api-key': 'sk-ant-abcdefghijklmnopqrstuvwxyz' } })).json();
+    const reply = (
+      await inspect({
+        destination: { url: 'https://generativelanguage.googleapis.com/v1/models?key=AIzaSyA1234567890abcdefghijklmnopqrstuv', method: 'POST' },
+        headers: { authorization: 'Bearer sk-proj-abcdefghijklmnopqrstuvwxyz012345', 'x-api-key': 'sk-ant-abcdefghijklmnopqrstuvwxyz' },
+      })
+    ).json();
     expect(reply.decision).toBe('allow');
   });
 
@@ -143,7 +167,12 @@ describe('POST /v1/egress/inspect', () => {
     ['deep JSON', { body: '['.repeat(100_000) + ']'.repeat(100_000), contentType: 'application/json' }, 400, /deeper than 64/],
     ['a body over 256 KB', { body: 'a'.repeat(300 * 1024), contentType: 'text/plain' }, 413, /256 KB/],
     ['too many strings', { body: json(Array.from({ length: 25_000 }, () => 'x')), contentType: 'application/json' }, 413, /20000 strings/],
-    ['too many form fields', { body: Array.from({ length: 15_000 }, (_, i) => `k${i}=v`).join('&'), contentType: 'application/x-www-form-urlencoded' }, 413, /fields/],
+    [
+      'too many form fields',
+      { body: Array.from({ length: 15_000 }, (_, i) => `k${i}=v`).join('&'), contentType: 'application/x-www-form-urlencoded' },
+      413,
+      /fields/,
+    ],
     ['bad base64', { body: '***', bodyEncoding: 'base64' }, 400, /base64/],
     ['a relative URL', { destination: { url: '/relative', method: 'POST' } }, 400, /absolute URL/],
     ['an envelope over 512 KB', { body: 'b'.repeat(600 * 1024) }, 413, /./],
@@ -161,7 +190,15 @@ describe('POST /v1/egress/inspect', () => {
     ['JSON under a wrong content type', { body: json({ a: EMAIL }), contentType: 'image/png' }, 'block'],
     ['a huge single string', { body: json({ a: `${'word '.repeat(40_000)}${EMAIL}` }), contentType: 'application/json' }, 'block'],
     ['many keys', { body: json(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i]))), contentType: 'application/json' }, 'allow'],
-    ['binary bytes', { body: Buffer.from([0xff, 0xfe, 0, 1, 2, ...Buffer.from(` ${EMAIL} `)]).toString('base64'), bodyEncoding: 'base64', contentType: 'application/octet-stream' }, 'block'],
+    [
+      'binary bytes',
+      {
+        body: Buffer.from([0xff, 0xfe, 0, 1, 2, ...Buffer.from(` ${EMAIL} `)]).toString('base64'),
+        bodyEncoding: 'base64',
+        contentType: 'application/octet-stream',
+      },
+      'block',
+    ],
     ['__proto__ keys', { body: '{"__proto__": {"x": "jane.doe@example.com"}, "constructor": 1}', contentType: 'application/json' }, 'block'],
   ])('inspects %s without a 5xx', async (_name, extra, decision) => {
     const res = await inspect({ destination: { url: 'https://api.openai.com/v1', method: 'POST' }, ...extra });
@@ -170,7 +207,13 @@ describe('POST /v1/egress/inspect', () => {
   });
 
   it('blocks rather than redacts a binary body it cannot rewrite', async () => {
-    const reply = (await inspect({ destination: { url: 'https://redact.example/v1', method: 'POST' }, body: Buffer.from([0xff, 0, ...Buffer.from(` ${EMAIL} `)]).toString('base64'), bodyEncoding: 'base64' })).json();
+    const reply = (
+      await inspect({
+        destination: { url: 'https://redact.example/v1', method: 'POST' },
+        body: Buffer.from([0xff, 0, ...Buffer.from(` ${EMAIL} `)]).toString('base64'),
+        bodyEncoding: 'base64',
+      })
+    ).json();
     expect(reply.decision).toBe('block');
     expect(reply.reasons.map((r: { code: string }) => r.code)).toContain('pii_not_redactable');
   });
@@ -184,7 +227,12 @@ describe('POST /v1/egress/inspect', () => {
   });
 
   it('refuses egress events sent to /v1/events: only the inspection raises them', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/v1/events', headers: AUTH, payload: envelope([dmlEvent({ kind: 'egress', details: { egress: { decision: 'block' } } })]) });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: AUTH,
+      payload: envelope([dmlEvent({ kind: 'egress', details: { egress: { decision: 'block' } } })]),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().rejected[0].reasons[0]).toMatch(/raised by the sidecar's egress inspection only/);
   });

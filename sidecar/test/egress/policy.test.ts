@@ -2,12 +2,26 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_EGRESS_POLICY, destinationOf, EgressConfigError, egressPoliciesFrom, hostMatches, loadEgressPolicies, type EgressPolicy } from '../../src/egress/policy.js';
+import {
+  DEFAULT_EGRESS_POLICY,
+  destinationOf,
+  EgressConfigError,
+  egressPoliciesFrom,
+  hostMatches,
+  loadEgressPolicies,
+  type EgressPolicy,
+} from '../../src/egress/policy.js';
 
 const ORG_A = '00D5g000004Cx1aEAC';
 const ORG_B = '00D5g000004Cx1bEAC';
 
-const policy = (over: Partial<EgressPolicy> = {}): EgressPolicy => ({ defaultAction: 'allow', allowedRegions: ['EU', 'EEA'], destinations: [], regions: [], ...over });
+const policy = (over: Partial<EgressPolicy> = {}): EgressPolicy => ({
+  defaultAction: 'allow',
+  allowedRegions: ['EU', 'EEA'],
+  destinations: [],
+  regions: [],
+  ...over,
+});
 
 describe('host globs', () => {
   it.each([
@@ -30,7 +44,12 @@ describe('host globs', () => {
 
 describe('destinationOf', () => {
   it('lets the first matching rule decide, lower-cases and strips port and trailing dot', () => {
-    const p = policy({ destinations: [{ match: 'api.example.com', action: 'block' }, { match: '*.example.com', action: 'allow' }] });
+    const p = policy({
+      destinations: [
+        { match: 'api.example.com', action: 'block' },
+        { match: '*.example.com', action: 'allow' },
+      ],
+    });
     expect(destinationOf(p, 'API.Example.com:443.'.replace(':443.', '.:443'))).toMatchObject({ host: 'api.example.com', action: 'block', allowListed: false });
     expect(destinationOf(p, 'files.example.com:8443')).toMatchObject({ host: 'files.example.com', action: 'allow', allowListed: true });
   });
@@ -47,7 +66,13 @@ describe('destinationOf', () => {
   });
 
   it('resolves regions: rule, then regions list; countries lie in the EU and EEA; unknown is not allowed', () => {
-    const p = policy({ destinations: [{ match: 'x.example', region: 'DE' }], regions: [{ match: '*.azure.example', region: 'US' }, { match: 'no.example', region: 'NO' }] });
+    const p = policy({
+      destinations: [{ match: 'x.example', region: 'DE' }],
+      regions: [
+        { match: '*.azure.example', region: 'US' },
+        { match: 'no.example', region: 'NO' },
+      ],
+    });
     expect(destinationOf(p, 'x.example')).toMatchObject({ region: 'DE', regionAllowed: true });
     expect(destinationOf(p, 'r.azure.example')).toMatchObject({ region: 'US', regionAllowed: false });
     expect(destinationOf(p, 'no.example')).toMatchObject({ region: 'NO', regionAllowed: true });
@@ -75,7 +100,14 @@ describe('loadEgressPolicies', () => {
   });
 
   it('scopes entries by org (15 or 18 characters) with one default entry, and appends the shipped AI list', () => {
-    const policyFor = loadEgressPolicies(file({ policies: [{ orgs: [ORG_A.slice(0, 15)], defaultAction: 'block', destinations: [{ match: 'api.mistral.ai', action: 'allow' }] }, { allowedRegions: [] }] }));
+    const policyFor = loadEgressPolicies(
+      file({
+        policies: [
+          { orgs: [ORG_A.slice(0, 15)], defaultAction: 'block', destinations: [{ match: 'api.mistral.ai', action: 'allow' }] },
+          { allowedRegions: [] },
+        ],
+      }),
+    );
     expect(policyFor(ORG_A).defaultAction).toBe('block');
     expect(destinationOf(policyFor(ORG_A), 'api.mistral.ai')).toMatchObject({ action: 'allow', ai: true });
     expect(policyFor(ORG_B)).toMatchObject({ defaultAction: 'allow', allowedRegions: [] });
@@ -84,7 +116,11 @@ describe('loadEgressPolicies', () => {
   it.each([
     ['not JSON', '{', /LEAKWATCH_EGRESS_FILE .*egress.json/],
     ['no policies', {}, /expected \{"policies"/],
-    ['a bad action', { policies: [{ destinations: [{ match: 'a.example', action: 'deny' }] }] }, /\$\.policies\[0\]\.destinations\[0\]\.action must be allow, redact or block/],
+    [
+      'a bad action',
+      { policies: [{ destinations: [{ match: 'a.example', action: 'deny' }] }] },
+      /\$\.policies\[0\]\.destinations\[0\]\.action must be allow, redact or block/,
+    ],
     ['a regex in a glob', { policies: [{ destinations: [{ match: '(a|b).*' }] }] }, /\$\.policies\[0\]\.destinations\[0\]\.match must be a host or host glob/],
     ['a URL as glob', { policies: [{ destinations: [{ match: 'https://a.example/' }] }] }, /destinations\[0\]\.match/],
     ['an unknown setting', { policies: [{ defaultActon: 'block' }] }, /\$\.policies\[0\]\.defaultActon is not a setting/],

@@ -27,10 +27,16 @@ describe('the JWT bearer token endpoint', () => {
   it('refuses assertions signed by another key, from another app, for another user, expired or for another audience', async () => {
     const stranger = generateConnectedApp();
     const past = Math.floor(Date.now() / 1000) - 60;
-    expect((await requestToken(emulator, await assertion(emulator, {}, stranger.privateKey))).body).toEqual({ error: 'invalid_grant', error_description: 'invalid assertion' });
+    expect((await requestToken(emulator, await assertion(emulator, {}, stranger.privateKey))).body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'invalid assertion',
+    });
     expect((await requestToken(emulator, await assertion(emulator, { iss: stranger.clientId }))).body.error).toBe('invalid_client_id');
     expect((await requestToken(emulator, await assertion(emulator, { sub: 'someone@else.example' }))).body.error).toBe('invalid_grant');
-    expect((await requestToken(emulator, await assertion(emulator, { exp: past }))).body).toEqual({ error: 'invalid_grant', error_description: 'expired authorization code' });
+    expect((await requestToken(emulator, await assertion(emulator, { exp: past }))).body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'expired authorization code',
+    });
     const wrongAudience = await requestToken(emulator, await assertion(emulator, { aud: 'https://evil.example' }));
     expect(wrongAudience).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });

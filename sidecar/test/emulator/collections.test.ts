@@ -24,7 +24,14 @@ describe('sObject Collections upsert by external id', () => {
     const second = await upsert([{ Code__c: 'a-1', Kind__c: 'Beta' }]);
     expect(second.body[0]).toMatchObject({ id: first.body[0].id, success: true, created: false });
     const stored = emulator.records('Probe__c').find((record) => record.Id === first.body[0].id);
-    expect(stored).toMatchObject({ Code__c: 'a-1', Name: 'PB-0001', Amount__c: 12.35, Kind__c: 'Beta', Flag__c: false, When__c: '2026-11-02T10:15:00.000+0000' });
+    expect(stored).toMatchObject({
+      Code__c: 'a-1',
+      Name: 'PB-0001',
+      Amount__c: 12.35,
+      Kind__c: 'Beta',
+      Flag__c: false,
+      When__c: '2026-11-02T10:15:00.000+0000',
+    });
   });
 
   it('reports per-record errors while saving the valid records beside them', async () => {
@@ -37,7 +44,13 @@ describe('sObject Collections upsert by external id', () => {
       { Code__c: 'B-6', Tags__c: 'a;b' },
     ]);
     expect(reply.status).toBe(200);
-    expect(reply.body.map((result: { success: boolean; errors: { statusCode: string; fields: string[] }[] }) => [result.success, result.errors[0]?.statusCode, result.errors[0]?.fields])).toEqual([
+    expect(
+      reply.body.map((result: { success: boolean; errors: { statusCode: string; fields: string[] }[] }) => [
+        result.success,
+        result.errors[0]?.statusCode,
+        result.errors[0]?.fields,
+      ]),
+    ).toEqual([
       [false, 'STRING_TOO_LONG', ['Email__c']],
       [false, 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', ['Kind__c']],
       [false, 'NUMBER_OUTSIDE_VALID_RANGE', ['Amount__c']],
@@ -50,7 +63,11 @@ describe('sObject Collections upsert by external id', () => {
 
   it('fails every record that repeats an external id within one request', async () => {
     const reply = await upsert([{ Code__c: 'C-1' }, { Code__c: 'C-2' }, { Code__c: 'c-1' }]);
-    expect(reply.body.map((result: { errors: { statusCode: string }[] }) => result.errors[0]?.statusCode)).toEqual(['DUPLICATE_EXTERNAL_ID', undefined, 'DUPLICATE_EXTERNAL_ID']);
+    expect(reply.body.map((result: { errors: { statusCode: string }[] }) => result.errors[0]?.statusCode)).toEqual([
+      'DUPLICATE_EXTERNAL_ID',
+      undefined,
+      'DUPLICATE_EXTERNAL_ID',
+    ]);
   });
 
   it('refuses a second record holding the value of a unique field', async () => {
@@ -66,7 +83,10 @@ describe('sObject Collections upsert by external id', () => {
       { Code__c: 'K-2', Parent__r: { Code__c: 'P-404' } },
     ]);
     expect(reply.body[0].success).toBe(true);
-    expect(reply.body[1]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_FIELD', message: expect.stringContaining('Foreign key external ID: P-404 not found') }] });
+    expect(reply.body[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_FIELD', message: expect.stringContaining('Foreign key external ID: P-404 not found') }],
+    });
     expect(emulator.records('Probe__c').find((record) => record.Code__c === 'K-1')?.Parent__c).toBe(parent.body[0].id);
   });
 
@@ -84,13 +104,28 @@ describe('sObject Collections upsert by external id', () => {
     const many = Array.from({ length: 201 }, (_, index) => ({ Code__c: `G-${index}` }));
     expect(await upsert(many)).toMatchObject({ status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT' }] });
     expect(await call('PATCH', UPSERT, { records: [{ Code__c: 'F-2' }] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
-    expect(await call('PATCH', UPSERT, { records: [{ attributes: { type: 'Account' }, Code__c: 'F-2' }] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
-    expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Email__c', { records: [] })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_FIELD' }] });
-    expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Nope__c/Code__c', { records: [] })).toMatchObject({ status: 404, body: [{ errorCode: 'NOT_FOUND' }] });
+    expect(await call('PATCH', UPSERT, { records: [{ attributes: { type: 'Account' }, Code__c: 'F-2' }] })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE' }],
+    });
+    expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Probe__c/Email__c', { records: [] })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_FIELD' }],
+    });
+    expect(await call('PATCH', '/services/data/v62.0/composite/sobjects/Nope__c/Code__c', { records: [] })).toMatchObject({
+      status: 404,
+      body: [{ errorCode: 'NOT_FOUND' }],
+    });
   });
 
   it('requires required fields on insert through the create endpoint', async () => {
-    const reply = await call('POST', CREATE, { allOrNone: false, records: [{ attributes: { type: 'Probe__c' }, Amount__c: 1 }, { attributes: { type: 'Probe__c' }, Code__c: 'H-1' }] });
+    const reply = await call('POST', CREATE, {
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'Probe__c' }, Amount__c: 1 },
+        { attributes: { type: 'Probe__c' }, Code__c: 'H-1' },
+      ],
+    });
     expect(reply.body[0]).toMatchObject({ success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['Code__c'] }] });
     expect(reply.body[1]).toMatchObject({ success: true, id: expect.any(String) });
     expect(reply.body[1].created).toBeUndefined();

@@ -38,8 +38,14 @@ describe('UserLogin: freezing users, with Manage Users only', () => {
     expect(login).toMatchObject({ IsFrozen: false, IsPasswordLocked: false });
     expect(String(login?.Id)).toMatch(/^060/);
     const call = await session(org);
-    expect(await call('GET', query('SELECT Id, IsFrozen FROM UserLogin'))).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'UserLogin' is not supported.") }] });
-    expect(await call('PATCH', `${V}/sobjects/UserLogin/${login?.Id}`, { IsFrozen: true })).toMatchObject({ status: 400, body: [{ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' }] });
+    expect(await call('GET', query('SELECT Id, IsFrozen FROM UserLogin'))).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'UserLogin' is not supported.") }],
+    });
+    expect(await call('PATCH', `${V}/sobjects/UserLogin/${login?.Id}`, { IsFrozen: true })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' }],
+    });
     expect(org.records('UserLogin').find((row) => row.Id === login?.Id)?.IsFrozen).toBe(false);
   });
 
@@ -58,14 +64,23 @@ describe('UserLogin: freezing users, with Manage Users only', () => {
     const frozen = await call('GET', query('SELECT UserId, LastModifiedById FROM UserLogin WHERE IsFrozen = true'));
     expect(frozen.body.records).toEqual([expect.objectContaining({ UserId: userId, LastModifiedById: org.identity.userId })]);
 
-    expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { IsPasswordLocked: true })).toMatchObject({ status: 400, body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['IsPasswordLocked'] }] });
+    expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { IsPasswordLocked: true })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['IsPasswordLocked'] }],
+    });
     expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { IsPasswordLocked: false })).toMatchObject({ status: 204 });
-    expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { UserId: org.identity.userId })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['UserId'] }] });
+    expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { UserId: org.identity.userId })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['UserId'] }],
+    });
     expect(await call('PATCH', `${V}/sobjects/UserLogin/${loginId}`, { IsFrozen: false })).toMatchObject({ status: 204 });
     expect(org.records('UserLogin').find((row) => row.Id === loginId)).toMatchObject({ UserId: userId, IsFrozen: false, IsPasswordLocked: false });
 
     // Supported calls: no create(), no delete().
-    expect(await call('POST', `${V}/sobjects/UserLogin`, { IsFrozen: true })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
+    expect(await call('POST', `${V}/sobjects/UserLogin`, { IsFrozen: true })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
     expect(await call('DELETE', `${V}/sobjects/UserLogin/${loginId}`)).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
   });
 
@@ -82,7 +97,10 @@ describe('UserLogin: freezing users, with Manage Users only', () => {
     const org = await start();
     org.seed('UserLogin', [{ UserId: org.identity.userId, IsFrozen: true }]);
     expect(org.records('UserLogin').filter((row) => row.UserId === org.identity.userId)).toHaveLength(1);
-    expect(await requestToken(org, await assertion(org))).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: 'user account is frozen' } });
+    expect(await requestToken(org, await assertion(org))).toEqual({
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'user account is frozen' },
+    });
     expect(org.stats.tokensIssued).toBe(0);
     org.seed('UserLogin', [{ UserId: org.identity.userId, IsFrozen: false }]);
     expect(await requestToken(org, await assertion(org))).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
@@ -99,7 +117,7 @@ describe('AuthSession: a user sees and ends only their own sessions, unless they
     return { own: own as string, other: other as string, otherId: otherId as string };
   };
 
-  it('without Manage Users: queries show only the own sessions, and another user\'s session cannot be deleted', async () => {
+  it("without Manage Users: queries show only the own sessions, and another user's session cannot be deleted", async () => {
     const org = await start();
     const { own, other } = seedSessions(org);
     expect(own).toMatch(/^0Ak/);
@@ -119,8 +137,14 @@ describe('AuthSession: a user sees and ends only their own sessions, unless they
     const seen = await call('GET', query(`SELECT Id FROM AuthSession WHERE UsersId = '${otherId}'`));
     expect(seen.body.records.map((row: { Id: string }) => row.Id)).toEqual([other]);
     expect((await call('GET', query('SELECT COUNT() FROM AuthSession'))).body.totalSize).toBe(2);
-    expect(await call('POST', `${V}/sobjects/AuthSession`, { UsersId: otherId })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
-    expect(await call('PATCH', `${V}/sobjects/AuthSession/${own}`, { NumSecondsValid: 60 })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
+    expect(await call('POST', `${V}/sobjects/AuthSession`, { UsersId: otherId })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
+    expect(await call('PATCH', `${V}/sobjects/AuthSession/${own}`, { NumSecondsValid: 60 })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
     expect(await call('DELETE', `${V}/sobjects/AuthSession/${other}`)).toMatchObject({ status: 204 });
     expect(org.records('AuthSession').map((row) => row.Id)).toEqual([own]);
   });
@@ -173,7 +197,9 @@ describe('custom metadata records (__mdt)', () => {
     `    <label>${label}</label>\n    <protected>false</protected>\n` +
     values
       .map(([field, type, value]) =>
-        value === null ? `    <values>\n        <field>${field}</field>\n        <value xsi:nil="true"/>\n    </values>\n` : `    <values>\n        <field>${field}</field>\n        <value xsi:type="${type}">${value}</value>\n    </values>\n`,
+        value === null
+          ? `    <values>\n        <field>${field}</field>\n        <value xsi:nil="true"/>\n    </values>\n`
+          : `    <values>\n        <field>${field}</field>\n        <value xsi:type="${type}">${value}</value>\n    </values>\n`,
       )
       .join('') +
     '</CustomMetadata>\n';
@@ -183,19 +209,55 @@ describe('custom metadata records (__mdt)', () => {
     root = await mkdtemp(join(tmpdir(), 'leakwatch-mdt-'));
     const type = join(root, 'main', 'objects', 'Playbook__mdt');
     await mkdir(join(type, 'fields'), { recursive: true });
-    await writeFile(join(type, 'Playbook__mdt.object-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>Playbook</label><pluralLabel>Playbooks</pluralLabel><visibility>Public</visibility></CustomObject>\n');
-    await writeFile(join(type, 'fields', 'Rule__c.field-meta.xml'), field('<fullName>Rule__c</fullName><label>Rule</label><length>80</length><type>Text</type>'));
-    await writeFile(join(type, 'fields', 'IsEnabled__c.field-meta.xml'), field('<fullName>IsEnabled__c</fullName><label>Enabled</label><defaultValue>true</defaultValue><type>Checkbox</type>'));
-    await writeFile(join(type, 'fields', 'DurationHours__c.field-meta.xml'), field('<fullName>DurationHours__c</fullName><label>Hours</label><precision>5</precision><scale>0</scale><type>Number</type>'));
+    await writeFile(
+      join(type, 'Playbook__mdt.object-meta.xml'),
+      '<?xml version="1.0" encoding="UTF-8"?>\n<CustomObject xmlns="http://soap.sforce.com/2006/04/metadata"><label>Playbook</label><pluralLabel>Playbooks</pluralLabel><visibility>Public</visibility></CustomObject>\n',
+    );
+    await writeFile(
+      join(type, 'fields', 'Rule__c.field-meta.xml'),
+      field('<fullName>Rule__c</fullName><label>Rule</label><length>80</length><type>Text</type>'),
+    );
+    await writeFile(
+      join(type, 'fields', 'IsEnabled__c.field-meta.xml'),
+      field('<fullName>IsEnabled__c</fullName><label>Enabled</label><defaultValue>true</defaultValue><type>Checkbox</type>'),
+    );
+    await writeFile(
+      join(type, 'fields', 'DurationHours__c.field-meta.xml'),
+      field('<fullName>DurationHours__c</fullName><label>Hours</label><precision>5</precision><scale>0</scale><type>Number</type>'),
+    );
     await writeFile(
       join(type, 'fields', 'Mode__c.field-meta.xml'),
-      field('<fullName>Mode__c</fullName><label>Mode</label><type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><value><fullName>NotifyOnly</fullName><default>false</default><label>Notify Only</label></value><value><fullName>Automatic</fullName><default>false</default><label>Automatic</label></value></valueSetDefinition></valueSet>'),
+      field(
+        '<fullName>Mode__c</fullName><label>Mode</label><type>Picklist</type><valueSet><restricted>true</restricted><valueSetDefinition><value><fullName>NotifyOnly</fullName><default>false</default><label>Notify Only</label></value><value><fullName>Automatic</fullName><default>false</default><label>Automatic</label></value></valueSetDefinition></valueSet>',
+      ),
     );
     const records = join(root, 'main', 'customMetadata');
     await mkdir(records, { recursive: true });
-    await writeFile(join(records, 'Playbook.Canary.md-meta.xml'), playbookRecord('Canary touched', [['Rule__c', 'xsd:string', 'canary_touched'], ['IsEnabled__c', 'xsd:boolean', 'true'], ['DurationHours__c', 'xsd:double', '24'], ['Mode__c', 'xsd:string', 'Automatic']]));
-    await writeFile(join(records, 'Playbook.Volume.md-meta.xml'), playbookRecord('Unusual volume', [['Rule__c', 'xsd:string', 'volume_anomaly'], ['IsEnabled__c', 'xsd:boolean', 'false'], ['DurationHours__c', 'xsd:double', '0'], ['Mode__c', 'xsd:string', 'NotifyOnly']]));
-    await writeFile(join(records, 'Playbook.Blank.md-meta.xml'), playbookRecord('Blank', [['Rule__c', 'xsd:string', ''], ['DurationHours__c', 'xsd:double', null]]));
+    await writeFile(
+      join(records, 'Playbook.Canary.md-meta.xml'),
+      playbookRecord('Canary touched', [
+        ['Rule__c', 'xsd:string', 'canary_touched'],
+        ['IsEnabled__c', 'xsd:boolean', 'true'],
+        ['DurationHours__c', 'xsd:double', '24'],
+        ['Mode__c', 'xsd:string', 'Automatic'],
+      ]),
+    );
+    await writeFile(
+      join(records, 'Playbook.Volume.md-meta.xml'),
+      playbookRecord('Unusual volume', [
+        ['Rule__c', 'xsd:string', 'volume_anomaly'],
+        ['IsEnabled__c', 'xsd:boolean', 'false'],
+        ['DurationHours__c', 'xsd:double', '0'],
+        ['Mode__c', 'xsd:string', 'NotifyOnly'],
+      ]),
+    );
+    await writeFile(
+      join(records, 'Playbook.Blank.md-meta.xml'),
+      playbookRecord('Blank', [
+        ['Rule__c', 'xsd:string', ''],
+        ['DurationHours__c', 'xsd:double', null],
+      ]),
+    );
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
@@ -204,11 +266,24 @@ describe('custom metadata records (__mdt)', () => {
   it('loads the package records, typed, and answers SOQL on them with filters', async () => {
     const org = await start({ metadataDir: root });
     const call = await session(org);
-    const enabled = await call('GET', query('SELECT Id, DeveloperName, MasterLabel, Label, QualifiedApiName, NamespacePrefix, Rule__c, DurationHours__c, Mode__c FROM Playbook__mdt WHERE IsEnabled__c = true ORDER BY DeveloperName'));
+    const enabled = await call(
+      'GET',
+      query(
+        'SELECT Id, DeveloperName, MasterLabel, Label, QualifiedApiName, NamespacePrefix, Rule__c, DurationHours__c, Mode__c FROM Playbook__mdt WHERE IsEnabled__c = true ORDER BY DeveloperName',
+      ),
+    );
     expect(enabled.status).toBe(200);
     expect(enabled.body.records.map((row: { DeveloperName: string }) => row.DeveloperName)).toEqual(['Blank', 'Canary']);
     const [blank, canary] = enabled.body.records;
-    expect(canary).toMatchObject({ MasterLabel: 'Canary touched', Label: 'Canary touched', QualifiedApiName: 'Canary', NamespacePrefix: null, Rule__c: 'canary_touched', DurationHours__c: 24, Mode__c: 'Automatic' });
+    expect(canary).toMatchObject({
+      MasterLabel: 'Canary touched',
+      Label: 'Canary touched',
+      QualifiedApiName: 'Canary',
+      NamespacePrefix: null,
+      Rule__c: 'canary_touched',
+      DurationHours__c: 24,
+      Mode__c: 'Automatic',
+    });
     expect(canary.Id).toMatch(/^m0/);
     // An empty value and xsi:nil are null; a checkbox left out takes the field's default.
     expect(blank).toMatchObject({ Rule__c: null, DurationHours__c: null });
@@ -220,9 +295,18 @@ describe('custom metadata records (__mdt)', () => {
     const org = await start({ metadataDir: root });
     const call = await session(org);
     const canary = org.records('Playbook__mdt').find((row) => row.DeveloperName === 'Canary');
-    expect(await call('POST', `${V}/sobjects/Playbook__mdt`, { Rule__c: 'x' })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
-    expect(await call('PATCH', `${V}/sobjects/Playbook__mdt/${canary?.Id}`, { IsEnabled__c: false })).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
-    expect(await call('DELETE', `${V}/sobjects/Playbook__mdt/${canary?.Id}`)).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }] });
+    expect(await call('POST', `${V}/sobjects/Playbook__mdt`, { Rule__c: 'x' })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
+    expect(await call('PATCH', `${V}/sobjects/Playbook__mdt/${canary?.Id}`, { IsEnabled__c: false })).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
+    expect(await call('DELETE', `${V}/sobjects/Playbook__mdt/${canary?.Id}`)).toMatchObject({
+      status: 400,
+      body: [{ errorCode: 'INVALID_TYPE_FOR_OPERATION' }],
+    });
     expect(org.records('Playbook__mdt').find((row) => row.Id === canary?.Id)).toMatchObject({ IsEnabled__c: true });
     expect(org.records('Playbook__mdt')).toHaveLength(3);
   });
@@ -230,20 +314,40 @@ describe('custom metadata records (__mdt)', () => {
   it('spells type, fields and records with the namespace when the emulator runs namespaced', async () => {
     const org = await start({ metadataDir: root, namespace: 'leakwatch' });
     const call = await session(org);
-    const rows = await call('GET', query("SELECT DeveloperName, QualifiedApiName, NamespacePrefix, leakwatch__Rule__c FROM leakwatch__Playbook__mdt WHERE DeveloperName = 'Canary'"));
-    expect(rows.body.records).toEqual([expect.objectContaining({ DeveloperName: 'Canary', QualifiedApiName: 'leakwatch__Canary', NamespacePrefix: 'leakwatch', leakwatch__Rule__c: 'canary_touched' })]);
+    const rows = await call(
+      'GET',
+      query("SELECT DeveloperName, QualifiedApiName, NamespacePrefix, leakwatch__Rule__c FROM leakwatch__Playbook__mdt WHERE DeveloperName = 'Canary'"),
+    );
+    expect(rows.body.records).toEqual([
+      expect.objectContaining({
+        DeveloperName: 'Canary',
+        QualifiedApiName: 'leakwatch__Canary',
+        NamespacePrefix: 'leakwatch',
+        leakwatch__Rule__c: 'canary_touched',
+      }),
+    ]);
     expect(await call('GET', query('SELECT DeveloperName FROM Playbook__mdt'))).toMatchObject({ status: 400, body: [{ errorCode: 'INVALID_TYPE' }] });
-    const entity = await call('GET', query("SELECT DeveloperName, NamespacePrefix, KeyPrefix FROM EntityDefinition WHERE QualifiedApiName = 'leakwatch__Playbook__mdt'"));
-    expect(entity.body.records).toEqual([expect.objectContaining({ DeveloperName: 'Playbook', NamespacePrefix: 'leakwatch', KeyPrefix: expect.stringMatching(/^m0/) })]);
+    const entity = await call(
+      'GET',
+      query("SELECT DeveloperName, NamespacePrefix, KeyPrefix FROM EntityDefinition WHERE QualifiedApiName = 'leakwatch__Playbook__mdt'"),
+    );
+    expect(entity.body.records).toEqual([
+      expect.objectContaining({ DeveloperName: 'Playbook', NamespacePrefix: 'leakwatch', KeyPrefix: expect.stringMatching(/^m0/) }),
+    ]);
   });
 
-  it('lets the seeding API change a record by DeveloperName, or add a subscriber\'s own', async () => {
+  it("lets the seeding API change a record by DeveloperName, or add a subscriber's own", async () => {
     const org = await start({ metadataDir: root });
     const before = org.records('Playbook__mdt').find((row) => row.DeveloperName === 'Canary');
     const response = await fetch(`${org.url}/__emulator/records/Playbook__mdt`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ records: [{ DeveloperName: 'Canary', IsEnabled__c: false, Mode__c: 'NotifyOnly' }, { DeveloperName: 'Mine', Rule__c: 'integration_interactive', Mode__c: 'Automatic', DurationHours__c: 2 }] }),
+      body: JSON.stringify({
+        records: [
+          { DeveloperName: 'Canary', IsEnabled__c: false, Mode__c: 'NotifyOnly' },
+          { DeveloperName: 'Mine', Rule__c: 'integration_interactive', Mode__c: 'Automatic', DurationHours__c: 2 },
+        ],
+      }),
     });
     expect(response.status).toBe(201);
     const { ids } = (await response.json()) as { ids: string[] };
@@ -251,7 +355,15 @@ describe('custom metadata records (__mdt)', () => {
     const canary = org.records('Playbook__mdt').find((row) => row.Id === before?.Id);
     expect(canary).toMatchObject({ IsEnabled__c: false, Mode__c: 'NotifyOnly', Rule__c: 'canary_touched', MasterLabel: 'Canary touched' });
     const mine = org.records('Playbook__mdt').find((row) => row.Id === ids[1]);
-    expect(mine).toMatchObject({ DeveloperName: 'Mine', MasterLabel: 'Mine', Label: 'Mine', QualifiedApiName: 'Mine', NamespacePrefix: null, IsEnabled__c: true, DurationHours__c: 2 });
+    expect(mine).toMatchObject({
+      DeveloperName: 'Mine',
+      MasterLabel: 'Mine',
+      Label: 'Mine',
+      QualifiedApiName: 'Mine',
+      NamespacePrefix: null,
+      IsEnabled__c: true,
+      DurationHours__c: 2,
+    });
     expect(org.records('Playbook__mdt')).toHaveLength(4);
 
     const call = await session(org);
@@ -264,26 +376,39 @@ describe('custom metadata records (__mdt)', () => {
   });
 
   it('loads every customMetadata record of the package in force-app', async () => {
-    const files = (await readdir(DEFAULT_METADATA_DIR, { recursive: true })).filter((entry) => /(^|[\\/])customMetadata[\\/][^\\/]+\.md-meta\.xml$/.test(entry));
+    const files = (await readdir(DEFAULT_METADATA_DIR, { recursive: true })).filter((entry) =>
+      /(^|[\\/])customMetadata[\\/][^\\/]+\.md-meta\.xml$/.test(entry),
+    );
     const playbooks = files.filter((entry) => /ContainmentPlaybook\.[^\\/]+\.md-meta\.xml$/.test(entry));
     expect(playbooks.length).toBeGreaterThan(0);
     const org = await start({ metadataDir: DEFAULT_METADATA_DIR, namespace: 'leakwatch' });
     const loaded = [...org.schema.values()].filter((object) => object.customMetadata).flatMap((object) => org.records(object.name));
     expect(loaded).toHaveLength(files.length);
-    const names = org.records('leakwatch__ContainmentPlaybook__mdt').map((row) => row.DeveloperName).sort();
+    const names = org
+      .records('leakwatch__ContainmentPlaybook__mdt')
+      .map((row) => row.DeveloperName)
+      .sort();
     expect(names).toEqual(playbooks.map((entry) => (/ContainmentPlaybook\.([^\\/]+)\.md-meta\.xml$/.exec(entry) as RegExpExecArray)[1]).sort());
     const call = await session(org);
-    const rows = await call('GET', query('SELECT DeveloperName, leakwatch__Rule__c, leakwatch__MinSeverity__c, leakwatch__Actors__c, leakwatch__Mode__c, leakwatch__Actions__c, leakwatch__DurationHours__c, leakwatch__IsEnabled__c FROM leakwatch__ContainmentPlaybook__mdt WHERE leakwatch__IsEnabled__c = true'));
+    const rows = await call(
+      'GET',
+      query(
+        'SELECT DeveloperName, leakwatch__Rule__c, leakwatch__MinSeverity__c, leakwatch__Actors__c, leakwatch__Mode__c, leakwatch__Actions__c, leakwatch__DurationHours__c, leakwatch__IsEnabled__c FROM leakwatch__ContainmentPlaybook__mdt WHERE leakwatch__IsEnabled__c = true',
+      ),
+    );
     expect(rows.status).toBe(200);
     for (const row of rows.body.records) expect(typeof row.leakwatch__DurationHours__c === 'number' || row.leakwatch__DurationHours__c === null).toBe(true);
   });
 });
 
-describe('UserPermissionAccess: the calling user\'s own permissions', () => {
+describe("UserPermissionAccess: the calling user's own permissions", () => {
   it('answers one row with what the user holds, by option or by an assigned permission set, and nothing else', async () => {
     const org = await start({ customizeApplication: true });
     const call = await session(org);
-    const before = await call('GET', query('SELECT PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsModifyAllData FROM UserPermissionAccess'));
+    const before = await call(
+      'GET',
+      query('SELECT PermissionsManageUsers, PermissionsCustomizeApplication, PermissionsModifyAllData FROM UserPermissionAccess'),
+    );
     expect(before.status).toBe(200);
     expect(before.body.records).toHaveLength(1);
     expect(before.body.records[0]).toMatchObject({ PermissionsManageUsers: false, PermissionsCustomizeApplication: true, PermissionsModifyAllData: false });

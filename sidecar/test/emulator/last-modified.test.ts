@@ -28,17 +28,16 @@ describe('LastModifiedDate in the emulated org', () => {
     await nextSecond();
     await upsert([{ EventId__c: eventId(2), Status__c: 'FalsePositive' }]);
     const updated = emulator.records('LeakVerdict__c').find((record) => record.EventId__c === eventId(2));
-    expect(Date.parse(String(updated?.LastModifiedDate).replace('+0000', 'Z'))).toBeGreaterThan(
-      Date.parse(String(updated?.CreatedDate).replace('+0000', 'Z')),
-    );
+    expect(Date.parse(String(updated?.LastModifiedDate).replace('+0000', 'Z'))).toBeGreaterThan(Date.parse(String(updated?.CreatedDate).replace('+0000', 'Z')));
   });
 
   it('answers a keyset query on Status__c, LastModifiedDate and Id, ordered by both', async () => {
     await nextSecond();
-    await upsert([{ EventId__c: eventId(3), Status__c: 'FalsePositive' }, { EventId__c: eventId(1), Status__c: 'FalsePositive' }]);
-    const all = await query(
-      "SELECT Id, EventId__c, LastModifiedDate FROM LeakVerdict__c WHERE Status__c = 'FalsePositive' ORDER BY LastModifiedDate, Id",
-    );
+    await upsert([
+      { EventId__c: eventId(3), Status__c: 'FalsePositive' },
+      { EventId__c: eventId(1), Status__c: 'FalsePositive' },
+    ]);
+    const all = await query("SELECT Id, EventId__c, LastModifiedDate FROM LeakVerdict__c WHERE Status__c = 'FalsePositive' ORDER BY LastModifiedDate, Id");
     const rows = all.body.records as Array<{ Id: string; EventId__c: string; LastModifiedDate: string }>;
     expect(rows.map((row) => row.EventId__c)).toEqual([eventId(2), eventId(1), eventId(3)]);
     const [first, second] = rows;

@@ -4,9 +4,11 @@ import type { OrgClient } from '../../src/writeback/index.js';
 import { clientOf, post, startMetadataOrg } from './metadata-soap.js';
 
 const classification = async (client: OrgClient, object: string, field: string) =>
-  (await client.query<{ QualifiedApiName: string; SecurityClassification: string | null; ComplianceGroup: string | null }>(
-    `SELECT QualifiedApiName, SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = '${object}'`,
-  )).find((row) => row.QualifiedApiName === field);
+  (
+    await client.query<{ QualifiedApiName: string; SecurityClassification: string | null; ComplianceGroup: string | null }>(
+      `SELECT QualifiedApiName, SecurityClassification, ComplianceGroup FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = '${object}'`,
+    )
+  ).find((row) => row.QualifiedApiName === field);
 
 describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField)', () => {
   let org: OrgEmulator;
@@ -26,7 +28,10 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
     expect(field?.securityClassification).toBeUndefined();
     const [saved] = await client.updateMetadata('CustomField', [{ ...field!, securityClassification: 'Restricted', complianceGroup: 'PII;GDPR' }]);
     expect(saved).toEqual({ fullName: 'PiiFinding__c.MaskedSample__c', success: true, errors: [] });
-    expect(await classification(client, 'PiiFinding__c', 'MaskedSample__c')).toMatchObject({ SecurityClassification: 'Restricted', ComplianceGroup: 'PII;GDPR' });
+    expect(await classification(client, 'PiiFinding__c', 'MaskedSample__c')).toMatchObject({
+      SecurityClassification: 'Restricted',
+      ComplianceGroup: 'PII;GDPR',
+    });
     const [again] = await client.readMetadata('CustomField', ['PiiFinding__c.MaskedSample__c']);
     expect(again).toMatchObject({ securityClassification: 'Restricted', complianceGroup: 'PII;GDPR' });
   });
@@ -37,7 +42,10 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
     expect(createdBy).toBeUndefined();
     expect(id).toBeUndefined();
     const [saved] = await client.updateMetadata('CustomField', [{ fullName: 'Contact.CreatedById', securityClassification: 'Internal' }]);
-    expect(saved).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'In field: fullName - no CustomField named Contact.CreatedById found' }] });
+    expect(saved).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'In field: fullName - no CustomField named Contact.CreatedById found' }],
+    });
   });
 
   it('refuses an unknown field and a value the Data Sensitivity Level picklist does not have', async () => {
@@ -45,12 +53,17 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
     expect(unknown).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY' }] });
     const [field] = await client.readMetadata('CustomField', ['Contact.Phone']);
     const [bad] = await client.updateMetadata('CustomField', [{ ...field!, securityClassification: 'TopSecret' }]);
-    expect(bad).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: expect.stringContaining('TopSecret') }] });
+    expect(bad).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: expect.stringContaining('TopSecret') }],
+    });
     expect((await classification(client, 'Contact', 'Phone'))?.SecurityClassification).toBeNull();
   });
 
   it('replaces the component: a custom field without its label or with another type is refused', async () => {
-    const [missing] = await client.updateMetadata('CustomField', [{ fullName: 'PiiFinding__c.FieldName__c', type: 'Text', securityClassification: 'Internal' }]);
+    const [missing] = await client.updateMetadata('CustomField', [
+      { fullName: 'PiiFinding__c.FieldName__c', type: 'Text', securityClassification: 'Internal' },
+    ]);
     expect(missing).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: label' }] });
     const [field] = await client.readMetadata('CustomField', ['PiiFinding__c.FieldName__c']);
     const [retyped] = await client.updateMetadata('CustomField', [{ ...field!, type: 'LongTextArea', securityClassification: 'Internal' }]);
@@ -76,9 +89,13 @@ describe('the emulated Metadata API (readMetadata, updateMetadata of CustomField
   it('shows FieldDefinition only to queries bounded to one object', async () => {
     await expect(client.query('SELECT QualifiedApiName FROM FieldDefinition')).rejects.toMatchObject({ code: 'MALFORMED_QUERY' });
     await expect(
-      client.query("SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = 'Contact' OR EntityDefinition.QualifiedApiName = 'Lead'"),
+      client.query(
+        "SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = 'Contact' OR EntityDefinition.QualifiedApiName = 'Lead'",
+      ),
     ).rejects.toMatchObject({ code: 'MALFORMED_QUERY', message: 'Disjunctions not supported' });
-    const rows = await client.query<{ QualifiedApiName: string }>("SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = 'Lead' LIMIT 1");
+    const rows = await client.query<{ QualifiedApiName: string }>(
+      "SELECT QualifiedApiName FROM FieldDefinition WHERE EntityDefinition.QualifiedApiName = 'Lead' LIMIT 1",
+    );
     expect(rows.map((r) => r.QualifiedApiName)).toEqual(expect.arrayContaining(['Email', 'Company', 'Id']));
   });
 });

@@ -43,7 +43,13 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
         '<externalSharingModel>Private</externalSharingModel><label>Leak Verdict</label><pluralLabel>Leak Verdicts</pluralLabel><sharingModel>Private</sharingModel></records>',
     );
     const [verdict] = await client.readMetadata('CustomObject', ['LeakVerdict__c']);
-    expect(verdict).toMatchObject({ fullName: 'LeakVerdict__c', label: 'Leak Verdict', pluralLabel: 'Leak Verdicts', sharingModel: 'Private', externalSharingModel: 'Private' });
+    expect(verdict).toMatchObject({
+      fullName: 'LeakVerdict__c',
+      label: 'Leak Verdict',
+      pluralLabel: 'Leak Verdicts',
+      sharingModel: 'Private',
+      externalSharingModel: 'Private',
+    });
   });
 
   it('takes the whole component back with a changed default and reads it back', async () => {
@@ -63,7 +69,10 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
   it('refuses a component without sharingModel (or externalSharingModel) and keeps the org’s default', async () => {
     const before = org.orgWideDefault('Lead');
     const [missing] = await client.updateMetadata('CustomObject', [{ fullName: 'Lead', externalSharingModel: 'Private' }]);
-    expect(missing).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: sharingModel', fields: ['sharingModel'] }] });
+    expect(missing).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: sharingModel', fields: ['sharingModel'] }],
+    });
     const [noExternal] = await client.updateMetadata('CustomObject', [{ fullName: 'Lead', sharingModel: 'Private' }]);
     expect(noExternal).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['externalSharingModel'] }] });
     expect(org.orgWideDefault('Lead')).toEqual(before);
@@ -71,8 +80,13 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
 
   it('refuses a value outside the SharingModel enumeration, and one the object does not offer', async () => {
     const [bad] = await client.updateMetadata('CustomObject', [{ fullName: 'Case', sharingModel: 'PublicEverything', externalSharingModel: 'Private' }]);
-    expect(bad).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: expect.stringContaining('PublicEverything'), fields: ['sharingModel'] }] });
-    const [transfer] = await client.updateMetadata('CustomObject', [{ fullName: 'DataFlow__c', label: 'Data Flow', pluralLabel: 'Data Flows', sharingModel: 'ReadWriteTransfer', externalSharingModel: 'Private' }]);
+    expect(bad).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: expect.stringContaining('PublicEverything'), fields: ['sharingModel'] }],
+    });
+    const [transfer] = await client.updateMetadata('CustomObject', [
+      { fullName: 'DataFlow__c', label: 'Data Flow', pluralLabel: 'Data Flows', sharingModel: 'ReadWriteTransfer', externalSharingModel: 'Private' },
+    ]);
     expect(transfer).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['sharingModel'] }] });
     expect(org.orgWideDefault('Case').sharingModel).toBe('ReadWriteTransfer');
     expect(org.orgWideDefault('DataFlow__c').sharingModel).toBe('Private');
@@ -80,7 +94,10 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
 
   it('refuses an external default wider than the internal one', async () => {
     const [wider] = await client.updateMetadata('CustomObject', [{ fullName: 'Case', sharingModel: 'Read', externalSharingModel: 'ReadWrite' }]);
-    expect(wider).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['externalSharingModel'], message: expect.stringContaining('more restrictive') }] });
+    expect(wider).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['externalSharingModel'], message: expect.stringContaining('more restrictive') }],
+    });
     const [parent] = await client.updateMetadata('CustomObject', [{ fullName: 'Contact', sharingModel: 'Read', externalSharingModel: 'ControlledByParent' }]);
     expect(parent).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['externalSharingModel'] }] });
     expect(org.orgWideDefault('Case')).toEqual({ sharingModel: 'ReadWriteTransfer', externalSharingModel: 'Private' });
@@ -89,11 +106,20 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
   });
 
   it('refuses a custom object’s component without label or pluralLabel, or with another label', async () => {
-    const [noLabel] = await client.updateMetadata('CustomObject', [{ fullName: 'PiiFinding__c', pluralLabel: 'PII Findings', sharingModel: 'Read', externalSharingModel: 'Private' }]);
+    const [noLabel] = await client.updateMetadata('CustomObject', [
+      { fullName: 'PiiFinding__c', pluralLabel: 'PII Findings', sharingModel: 'Read', externalSharingModel: 'Private' },
+    ]);
     expect(noLabel).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: label' }] });
-    const [noPlural] = await client.updateMetadata('CustomObject', [{ fullName: 'PiiFinding__c', label: 'PII Finding', sharingModel: 'Read', externalSharingModel: 'Private' }]);
-    expect(noPlural).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: pluralLabel' }] });
-    const [relabelled] = await client.updateMetadata('CustomObject', [{ fullName: 'PiiFinding__c', label: 'Findings', pluralLabel: 'PII Findings', sharingModel: 'Read', externalSharingModel: 'Private' }]);
+    const [noPlural] = await client.updateMetadata('CustomObject', [
+      { fullName: 'PiiFinding__c', label: 'PII Finding', sharingModel: 'Read', externalSharingModel: 'Private' },
+    ]);
+    expect(noPlural).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Required field is missing: pluralLabel' }],
+    });
+    const [relabelled] = await client.updateMetadata('CustomObject', [
+      { fullName: 'PiiFinding__c', label: 'Findings', pluralLabel: 'PII Findings', sharingModel: 'Read', externalSharingModel: 'Private' },
+    ]);
     expect(relabelled).toMatchObject({ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION', fields: ['label'] }] });
     expect(org.orgWideDefault('PiiFinding__c').sharingModel).toBe('Private');
   });
@@ -104,8 +130,13 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
     expect(event).toBeUndefined();
     expect(mdt).toBeUndefined();
     expect(verdict).toMatchObject({ fullName: 'LeakVerdict__c' });
-    const [saved] = await client.updateMetadata('CustomObject', [{ fullName: 'Nope__c', label: 'Nope', pluralLabel: 'Nopes', sharingModel: 'Private', externalSharingModel: 'Private' }]);
-    expect(saved).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'In field: fullName - no CustomObject named Nope__c found' }] });
+    const [saved] = await client.updateMetadata('CustomObject', [
+      { fullName: 'Nope__c', label: 'Nope', pluralLabel: 'Nopes', sharingModel: 'Private', externalSharingModel: 'Private' },
+    ]);
+    expect(saved).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'In field: fullName - no CustomObject named Nope__c found' }],
+    });
   });
 
   it('faults more than 10 names or components, and a call mixing types', async () => {
@@ -135,8 +166,12 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
       `<updateMetadata>${objectXml('Lead', { externalSharingModel: 'Private', sharingModel: 'Read' })}${objectXml('Lead', { externalSharingModel: 'Read', sharingModel: 'Private' })}</updateMetadata>`,
     );
     expect(reply.status).toBe(200);
-    expect(reply.text).toContain('<updateMetadataResponse><result><fullName>Lead</fullName><success>true</success></result><result><errors><fields>externalSharingModel</fields><message>');
-    expect(reply.text).toContain('<statusCode>FIELD_INTEGRITY_EXCEPTION</statusCode></errors><fullName>Lead</fullName><success>false</success></result></updateMetadataResponse>');
+    expect(reply.text).toContain(
+      '<updateMetadataResponse><result><fullName>Lead</fullName><success>true</success></result><result><errors><fields>externalSharingModel</fields><message>',
+    );
+    expect(reply.text).toContain(
+      '<statusCode>FIELD_INTEGRITY_EXCEPTION</statusCode></errors><fullName>Lead</fullName><success>false</success></result></updateMetadataResponse>',
+    );
     expect(org.orgWideDefault('Lead')).toEqual({ sharingModel: 'Read', externalSharingModel: 'Private' });
   });
 
@@ -151,15 +186,27 @@ describe('the emulated Metadata API, CustomObject limited to org-wide defaults',
     expect(org.orgWideDefault('Contact')).toEqual({ sharingModel: 'ReadWrite', externalSharingModel: 'Read' });
     expect(() => org.orgWideDefault('User')).toThrow(/no org-wide default/);
 
-    const seeded = await fetch(`${org.url}/__emulator/org-wide-defaults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'CollectorStatus__c', sharingModel: 'ReadWrite', externalSharingModel: 'Read' }) });
+    const seeded = await fetch(`${org.url}/__emulator/org-wide-defaults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'CollectorStatus__c', sharingModel: 'ReadWrite', externalSharingModel: 'Read' }),
+    });
     expect(seeded.status).toBe(201);
     expect(await seeded.json()).toEqual({ object: 'CollectorStatus__c', sharingModel: 'ReadWrite', externalSharingModel: 'Read' });
     expect(org.orgWideDefault('CollectorStatus__c')).toEqual({ sharingModel: 'ReadWrite', externalSharingModel: 'Read' });
-    const wider = await fetch(`${org.url}/__emulator/org-wide-defaults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'CollectorStatus__c', sharingModel: 'Private' }) });
+    const wider = await fetch(`${org.url}/__emulator/org-wide-defaults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'CollectorStatus__c', sharingModel: 'Private' }),
+    });
     expect(wider.status).toBe(400);
     expect(await wider.json()).toMatchObject([{ errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: expect.stringContaining('more restrictive') }]);
     expect(org.orgWideDefault('CollectorStatus__c').sharingModel).toBe('ReadWrite');
-    const unknown = await fetch(`${org.url}/__emulator/org-wide-defaults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'Nope__c', sharingModel: 'Private' }) });
+    const unknown = await fetch(`${org.url}/__emulator/org-wide-defaults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ object: 'Nope__c', sharingModel: 'Private' }),
+    });
     expect(unknown.status).toBe(404);
     const listed = (await (await fetch(`${org.url}/__emulator/org-wide-defaults`)).json()) as Array<{ object: string }>;
     expect(listed).toContainEqual({ object: 'CollectorStatus__c', sharingModel: 'ReadWrite', externalSharingModel: 'Read' });

@@ -40,7 +40,11 @@ describe('the emulated Metadata API, sharing rules', () => {
   });
 
   it('reads a seeded criteria rule with its elements in the WSDL’s order', async () => {
-    const reply = await post(org, token, '<readMetadata><type>SharingCriteriaRule</type><fullNames>contact.all_contacts</fullNames><fullNames>Contact.Nope</fullNames></readMetadata>');
+    const reply = await post(
+      org,
+      token,
+      '<readMetadata><type>SharingCriteriaRule</type><fullNames>contact.all_contacts</fullNames><fullNames>Contact.Nope</fullNames></readMetadata>',
+    );
     expect(reply.status).toBe(200);
     expect(reply.text).toContain(
       '<readMetadataResponse><result><records xsi:type="SharingCriteriaRule"><fullName>Contact.All_Contacts</fullName><accessLevel>Read</accessLevel>' +
@@ -52,7 +56,11 @@ describe('the emulated Metadata API, sharing rules', () => {
     // The same name read as another rule type is no rule of that type.
     const owner = await post(org, token, '<readMetadata><type>SharingOwnerRule</type><fullNames>Contact.All_Contacts</fullNames></readMetadata>');
     expect(owner.text).toContain('<result><records xsi:type="SharingOwnerRule"/></result>');
-    expect(org.sharingRule('CONTACT.ALL_CONTACTS')).toMatchObject({ type: 'SharingCriteriaRule', fullName: 'Contact.All_Contacts', sharedTo: { allInternalUsers: '' } });
+    expect(org.sharingRule('CONTACT.ALL_CONTACTS')).toMatchObject({
+      type: 'SharingCriteriaRule',
+      fullName: 'Contact.All_Contacts',
+      sharedTo: { allInternalUsers: '' },
+    });
   });
 
   it('deletes a rule, reads it as empty, refuses an unknown name, and creates it again from the XML read returned', async () => {
@@ -60,7 +68,11 @@ describe('the emulated Metadata API, sharing rules', () => {
     const component = /<records xsi:type="SharingCriteriaRule">(.*?)<\/records>/.exec(read.text)?.[1] as string;
     expect(component).toContain('<fullName>Contact.All_Contacts</fullName>');
 
-    const deleted = await post(org, token, '<deleteMetadata><type>SharingCriteriaRule</type><fullNames>Contact.All_Contacts</fullNames><fullNames>Contact.Not_There</fullNames></deleteMetadata>');
+    const deleted = await post(
+      org,
+      token,
+      '<deleteMetadata><type>SharingCriteriaRule</type><fullNames>Contact.All_Contacts</fullNames><fullNames>Contact.Not_There</fullNames></deleteMetadata>',
+    );
     expect(deleted.status).toBe(200);
     expect(deleted.text).toContain(
       '<deleteMetadataResponse><result><fullName>Contact.All_Contacts</fullName><success>true</success></result>' +
@@ -73,7 +85,9 @@ describe('the emulated Metadata API, sharing rules', () => {
 
     const created = await post(org, token, `<createMetadata><metadata xsi:type="SharingCriteriaRule">${component}</metadata></createMetadata>`);
     expect(created.status).toBe(200);
-    expect(created.text).toContain('<createMetadataResponse><result><fullName>Contact.All_Contacts</fullName><success>true</success></result></createMetadataResponse>');
+    expect(created.text).toContain(
+      '<createMetadataResponse><result><fullName>Contact.All_Contacts</fullName><success>true</success></result></createMetadataResponse>',
+    );
     const again = await post(org, token, '<readMetadata><type>SharingCriteriaRule</type><fullNames>Contact.All_Contacts</fullNames></readMetadata>');
     expect(again.text).toContain(`<records xsi:type="SharingCriteriaRule">${component}</records>`);
   });
@@ -102,7 +116,9 @@ describe('the emulated Metadata API, sharing rules', () => {
         '<sharedTo><role>CEO</role></sharedTo></metadata>' +
         '</createMetadata>',
     );
-    expect(reply.text).toContain('<createMetadataResponse><result><fullName>Lead.Sales_To_Support</fullName><success>true</success></result><result><errors><fields>sharedFrom</fields><message>Required field is missing: sharedFrom</message>');
+    expect(reply.text).toContain(
+      '<createMetadataResponse><result><fullName>Lead.Sales_To_Support</fullName><success>true</success></result><result><errors><fields>sharedFrom</fields><message>Required field is missing: sharedFrom</message>',
+    );
     const read = await post(org, token, '<readMetadata><type>SharingOwnerRule</type><fullNames>Lead.Sales_To_Support</fullNames></readMetadata>');
     expect(read.text).toContain(
       '<records xsi:type="SharingOwnerRule"><fullName>Lead.Sales_To_Support</fullName><accessLevel>Edit</accessLevel><label>Sales to Support</label>' +
@@ -124,14 +140,30 @@ describe('the emulated Metadata API, sharing rules', () => {
     const cases: Array<[string, string, string]> = [
       // [component, statusCode, field]
       [criteriaXml('Contact.Bad_Field', goodInner.replace('<field>Email</field>', '<field>Shoe_Size__c</field>')), 'INVALID_FIELD', 'criteriaItems[0].field'],
-      [criteriaXml('Contact.Bad_Operation', goodInner.replace('contains', 'resembles')), 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'criteriaItems[0].operation'],
-      [criteriaXml('Contact.No_Criteria', '<accessLevel>Read</accessLevel><label>X</label><sharedTo><group>Sales</group></sharedTo>'), 'FIELD_INTEGRITY_EXCEPTION', 'criteriaItems'],
-      [criteriaXml('Contact.Two_Groups', goodInner.replace('<group>Sales</group>', '<group>Sales</group><role>CEO</role>')), 'FIELD_INTEGRITY_EXCEPTION', 'sharedTo'],
+      [
+        criteriaXml('Contact.Bad_Operation', goodInner.replace('contains', 'resembles')),
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        'criteriaItems[0].operation',
+      ],
+      [
+        criteriaXml('Contact.No_Criteria', '<accessLevel>Read</accessLevel><label>X</label><sharedTo><group>Sales</group></sharedTo>'),
+        'FIELD_INTEGRITY_EXCEPTION',
+        'criteriaItems',
+      ],
+      [
+        criteriaXml('Contact.Two_Groups', goodInner.replace('<group>Sales</group>', '<group>Sales</group><role>CEO</role>')),
+        'FIELD_INTEGRITY_EXCEPTION',
+        'sharedTo',
+      ],
       [criteriaXml('Contact.Unknown_Share', goodInner.replace('<group>Sales</group>', '<everybody/>')), 'FIELD_INTEGRITY_EXCEPTION', 'sharedTo'],
       [criteriaXml('Contact.No_Share', goodInner.replace('<sharedTo><group>Sales</group></sharedTo>', '')), 'FIELD_INTEGRITY_EXCEPTION', 'sharedTo'],
       [criteriaXml('Contact.Empty_Group', goodInner.replace('<group>Sales</group>', '<group/>')), 'FIELD_INTEGRITY_EXCEPTION', 'sharedTo'],
       [criteriaXml('Contact.No_Label', goodInner.replace('<label>Sales Contacts</label>', '')), 'FIELD_INTEGRITY_EXCEPTION', 'label'],
-      [criteriaXml('Contact.All_Access', goodInner.replace('<accessLevel>Edit</accessLevel>', '<accessLevel>All</accessLevel>')), 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', 'accessLevel'],
+      [
+        criteriaXml('Contact.All_Access', goodInner.replace('<accessLevel>Edit</accessLevel>', '<accessLevel>All</accessLevel>')),
+        'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+        'accessLevel',
+      ],
       [criteriaXml('Contact.Bad__Name', goodInner), 'FIELD_INTEGRITY_EXCEPTION', 'fullName'],
       [criteriaXml('Contact.1Rule', goodInner), 'FIELD_INTEGRITY_EXCEPTION', 'fullName'],
       [criteriaXml('Contact.Trailing_', goodInner), 'FIELD_INTEGRITY_EXCEPTION', 'fullName'],
@@ -176,7 +208,11 @@ describe('the emulated Metadata API, sharing rules', () => {
     expect(create.text).toContain('<faultcode>sf:LIMIT_EXCEEDED</faultcode>');
     expect(org.sharingRule('Contact.Rule_0')).toBeUndefined();
 
-    const mixed = await post(org, token, `<createMetadata>${criteriaXml('Contact.Mixed', goodInner)}<metadata xsi:type="SharingOwnerRule"><fullName>Lead.Mixed</fullName></metadata></createMetadata>`);
+    const mixed = await post(
+      org,
+      token,
+      `<createMetadata>${criteriaXml('Contact.Mixed', goodInner)}<metadata xsi:type="SharingOwnerRule"><fullName>Lead.Mixed</fullName></metadata></createMetadata>`,
+    );
     expect(mixed.text).toContain('<faultcode>sf:INVALID_TYPE</faultcode>');
     const update = await post(org, token, `<updateMetadata>${criteriaXml('Contact.All_Contacts', goodInner)}</updateMetadata>`);
     expect(update.status).toBe(500);
@@ -191,21 +227,42 @@ describe('the emulated Metadata API, sharing rules', () => {
   });
 
   it('seeds rules over HTTP as an admin creates them in Setup, and lists them', async () => {
-    const rule = { fullName: 'Account.Key_Accounts', label: 'Key Accounts', accessLevel: 'Edit', sharedTo: { group: ['Key_Account_Team'] }, criteriaItems: [{ field: 'Name', operation: 'contains', value: 'Key' }] };
-    const created = await fetch(`${org.url}/__emulator/sharing-rules`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SharingCriteriaRule', rule }) });
+    const rule = {
+      fullName: 'Account.Key_Accounts',
+      label: 'Key Accounts',
+      accessLevel: 'Edit',
+      sharedTo: { group: ['Key_Account_Team'] },
+      criteriaItems: [{ field: 'Name', operation: 'contains', value: 'Key' }],
+    };
+    const created = await fetch(`${org.url}/__emulator/sharing-rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'SharingCriteriaRule', rule }),
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toEqual({ type: 'SharingCriteriaRule', ...rule, sharedTo: { group: 'Key_Account_Team' } });
-    const duplicate = await fetch(`${org.url}/__emulator/sharing-rules`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SharingCriteriaRule', rule }) });
+    const duplicate = await fetch(`${org.url}/__emulator/sharing-rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'SharingCriteriaRule', rule }),
+    });
     expect(duplicate.status).toBe(400);
     expect(await duplicate.json()).toMatchObject([{ errorCode: 'DUPLICATE_DEVELOPER_NAME' }]);
     const bad = await fetch(`${org.url}/__emulator/sharing-rules`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'SharingCriteriaRule', rule: { ...rule, fullName: 'Account.Other', criteriaItems: [{ field: 'Nope', operation: 'equals', value: 'x' }] } }),
+      body: JSON.stringify({
+        type: 'SharingCriteriaRule',
+        rule: { ...rule, fullName: 'Account.Other', criteriaItems: [{ field: 'Nope', operation: 'equals', value: 'x' }] },
+      }),
     });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject([{ errorCode: 'INVALID_FIELD', message: expect.stringContaining('Nope') }]);
-    const badType = await fetch(`${org.url}/__emulator/sharing-rules`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'SharingTerritoryRule', rule }) });
+    const badType = await fetch(`${org.url}/__emulator/sharing-rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'SharingTerritoryRule', rule }),
+    });
     expect(badType.status).toBe(400);
     const listed = (await (await fetch(`${org.url}/__emulator/sharing-rules`)).json()) as Array<{ type: string; fullName: string }>;
     expect(listed).toContainEqual(expect.objectContaining({ type: 'SharingCriteriaRule', fullName: 'Account.Key_Accounts', label: 'Key Accounts' }));
@@ -236,10 +293,19 @@ describe('the emulated Metadata API, sharing rules', () => {
 
     // A component written as a client would by hand: an empty sharedTo element, one criteria item.
     const [fresh] = await connection.metadata.create('SharingCriteriaRule', [
-      { fullName: 'Contact.By_Hand', label: 'By Hand', accessLevel: 'Edit', sharedTo: { allInternalUsers: null }, criteriaItems: [{ field: 'Phone', operation: 'startsWith', value: '+44' }] } as never,
+      {
+        fullName: 'Contact.By_Hand',
+        label: 'By Hand',
+        accessLevel: 'Edit',
+        sharedTo: { allInternalUsers: null },
+        criteriaItems: [{ field: 'Phone', operation: 'startsWith', value: '+44' }],
+      } as never,
     ]);
     expect(fresh).toMatchObject({ fullName: 'Contact.By_Hand', success: true });
-    expect(org.sharingRule('Contact.By_Hand')).toMatchObject({ sharedTo: { allInternalUsers: '' }, criteriaItems: [{ field: 'Phone', operation: 'startsWith', value: '+44' }] });
+    expect(org.sharingRule('Contact.By_Hand')).toMatchObject({
+      sharedTo: { allInternalUsers: '' },
+      criteriaItems: [{ field: 'Phone', operation: 'startsWith', value: '+44' }],
+    });
   });
 });
 
@@ -274,7 +340,11 @@ describe('sharing rules and the integration user’s permissions', () => {
   it('refuses every call without Modify Metadata or Modify All Data', async () => {
     const bare = await startOrgEmulator({ port: 0, pubsub: false, manageSharing: true });
     try {
-      const reply = await post(bare, await sessionOf(bare), '<deleteMetadata><type>SharingCriteriaRule</type><fullNames>Contact.X</fullNames></deleteMetadata>');
+      const reply = await post(
+        bare,
+        await sessionOf(bare),
+        '<deleteMetadata><type>SharingCriteriaRule</type><fullNames>Contact.X</fullNames></deleteMetadata>',
+      );
       expect(reply.status).toBe(500);
       expect(reply.text).toContain('<faultcode>sf:INSUFFICIENT_ACCESS</faultcode>');
     } finally {

@@ -10,12 +10,21 @@ const soap = (version: string, sessionId: string, body: string) =>
 
 /** Posts one SOAP body to the emulator's Metadata API endpoint; the status and the raw answer. */
 export const post = async (org: OrgEmulator, sessionId: string, body: string, version = '62.0') => {
-  const response = await fetch(`${org.url}/services/Soap/m/${version}`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '""' }, body: soap(version, sessionId, body) });
+  const response = await fetch(`${org.url}/services/Soap/m/${version}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml', soapaction: '""' },
+    body: soap(version, sessionId, body),
+  });
   return { status: response.status, text: await response.text() };
 };
 
 export const clientOf = (org: OrgEmulator): OrgClient =>
-  createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+  createOrgClient({
+    loginUrl: org.url,
+    clientId: org.connectedApp.clientId,
+    username: org.identity.username,
+    privateKey: org.connectedApp.privateKey as string,
+  });
 
 /** An org whose integration user may use the Metadata API, a raw session token, and the sidecar's client. */
 export async function startMetadataOrg(): Promise<{ org: OrgEmulator; token: string; client: OrgClient }> {

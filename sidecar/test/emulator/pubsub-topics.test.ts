@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TOPICS, topicByName, type TopicFieldType } from '../../src/emulator/pubsub/topics.js';
 
-const typeOf = (topic: string, field: string): TopicFieldType | undefined =>
-  topicByName(topic)?.fields.find((f) => f.name === field)?.type;
+const typeOf = (topic: string, field: string): TopicFieldType | undefined => topicByName(topic)?.fields.find((f) => f.name === field)?.type;
 
 const names = (topic: string): string[] => topicByName(topic)?.fields.map((f) => f.name) ?? [];
 
@@ -65,7 +64,25 @@ describe('Pub/Sub API event monitoring topic catalog', () => {
     expect(typeOf(t, 'EventDate')).toBe('datetime');
     expect(typeOf(t, 'Records')).toBe('string');
     expect(typeOf(t, 'Query')).toBe('string');
-    for (const field of ['EventIdentifier', 'UserId', 'Username', 'SessionKey', 'LoginKey', 'SourceIp', 'Query', 'QueriedEntities', 'RowsProcessed', 'Records', 'ConnectedAppId', 'Application', 'Client', 'UserAgent', 'Platform', 'Operation', 'ApiType']) {
+    for (const field of [
+      'EventIdentifier',
+      'UserId',
+      'Username',
+      'SessionKey',
+      'LoginKey',
+      'SourceIp',
+      'Query',
+      'QueriedEntities',
+      'RowsProcessed',
+      'Records',
+      'ConnectedAppId',
+      'Application',
+      'Client',
+      'UserAgent',
+      'Platform',
+      'Operation',
+      'ApiType',
+    ]) {
       expect(names(t)).toContain(field);
     }
     expect(names(t)).not.toContain('CreatedById');

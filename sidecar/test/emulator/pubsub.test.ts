@@ -29,13 +29,20 @@ interface FetchRequest {
 type Unary<Request, Response> = (request: Request, metadata: grpc.Metadata, callback: (error: grpc.ServiceError | null, response: Response) => void) => void;
 
 interface PubSubClient extends grpc.Client {
-  GetTopic: Unary<{ topic_name: string }, { topic_name: string; tenant_guid: string; can_publish: boolean; can_subscribe: boolean; schema_id: string; rpc_id: string }>;
+  GetTopic: Unary<
+    { topic_name: string },
+    { topic_name: string; tenant_guid: string; can_publish: boolean; can_subscribe: boolean; schema_id: string; rpc_id: string }
+  >;
   GetSchema: Unary<{ schema_id: string }, { schema_json: string; schema_id: string; rpc_id: string }>;
   Subscribe(metadata: grpc.Metadata): grpc.ClientDuplexStream<FetchRequest, FetchResponse>;
 }
 
 const definition = protoLoader.loadSync(PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true });
-const { PubSub } = (grpc.loadPackageDefinition(definition) as unknown as { eventbus: { v1: { PubSub: new (address: string, credentials: grpc.ChannelCredentials) => PubSubClient } } }).eventbus.v1;
+const { PubSub } = (
+  grpc.loadPackageDefinition(definition) as unknown as {
+    eventbus: { v1: { PubSub: new (address: string, credentials: grpc.ChannelCredentials) => PubSubClient } };
+  }
+).eventbus.v1;
 
 let clock = Date.parse('2026-12-05T10:00:00.000Z');
 let org: OrgEmulator;
@@ -112,7 +119,17 @@ beforeAll(async () => {
       keepaliveMs: KEEPALIVE_MS,
       idleTimeoutMs: IDLE_TIMEOUT_MS,
       now: () => clock,
-      topics: ['/event/ApiEventStream', '/event/ReportEventStream', '/event/ListViewEventStream', '/event/BulkApiResultEvent', '/event/FileEvent', '/event/SessionHijackingEvent', '/event/PermissionSetEvent', '/event/ApiAnomalyEvent', '/event/CredentialStuffingEvent'],
+      topics: [
+        '/event/ApiEventStream',
+        '/event/ReportEventStream',
+        '/event/ListViewEventStream',
+        '/event/BulkApiResultEvent',
+        '/event/FileEvent',
+        '/event/SessionHijackingEvent',
+        '/event/PermissionSetEvent',
+        '/event/ApiAnomalyEvent',
+        '/event/CredentialStuffingEvent',
+      ],
     },
   });
   client = new PubSub(org.pubsubEndpoint ?? '', grpc.credentials.createInsecure());
@@ -136,7 +153,9 @@ describe('authentication headers', () => {
   });
 
   it('refuses a token that is not a session of the org, and another org id, with the auth error code and an RPC id', async () => {
-    const badToken = await failure(call(client.GetTopic, { topic_name: '/event/ApiEventStream' }, headers({ accesstoken: `${org.identity.orgId.slice(0, 15)}!forged` })));
+    const badToken = await failure(
+      call(client.GetTopic, { topic_name: '/event/ApiEventStream' }, headers({ accesstoken: `${org.identity.orgId.slice(0, 15)}!forged` })),
+    );
     expect(badToken).toMatchObject({ code: grpc.status.UNAUTHENTICATED, errorCode: 'sfdc.platform.eventbus.grpc.service.auth.error' });
     expect(badToken.details).toMatch(/^An authentication exception occurred\. Provide valid authentication via metadata headers\. rpcId: [0-9a-f-]{36}$/);
     expect(badToken.details.endsWith(String(badToken.rpcId))).toBe(true);
@@ -163,28 +182,52 @@ describe('topics and schemas', () => {
   it('serves the Avro schema of a topic the way Salesforce shapes platform event schemas', async () => {
     const topic = await call(client.GetTopic, { topic_name: '/event/ApiEventStream' });
     const info = await call(client.GetSchema, { schema_id: topic.schema_id });
-    const schema = JSON.parse(info.schema_json) as { name: string; namespace: string; type: string; uuid: string; fields: { name: string; type: unknown; doc?: string; default?: unknown }[] };
+    const schema = JSON.parse(info.schema_json) as {
+      name: string;
+      namespace: string;
+      type: string;
+      uuid: string;
+      fields: { name: string; type: unknown; doc?: string; default?: unknown }[];
+    };
     expect(info.schema_id).toBe(topic.schema_id);
     expect(schema).toMatchObject({ name: 'ApiEventStream', namespace: 'com.sforce.eventbus', type: 'record', uuid: topic.schema_id });
     expect(schema.fields.slice(0, 2)).toEqual([
       { name: 'CreatedDate', type: 'long', doc: 'CreatedDate:DateTime' },
       { name: 'CreatedById', type: 'string', doc: 'CreatedBy:EntityId' },
     ]);
-    expect(schema.fields.find((field) => field.name === 'EventDate')).toEqual({ name: 'EventDate', type: ['null', 'long'], doc: 'Data:DateTime', default: null });
-    expect(schema.fields.find((field) => field.name === 'RowsProcessed')).toEqual({ name: 'RowsProcessed', type: ['null', 'double'], doc: 'Data:Double', default: null });
+    expect(schema.fields.find((field) => field.name === 'EventDate')).toEqual({
+      name: 'EventDate',
+      type: ['null', 'long'],
+      doc: 'Data:DateTime',
+      default: null,
+    });
+    expect(schema.fields.find((field) => field.name === 'RowsProcessed')).toEqual({
+      name: 'RowsProcessed',
+      type: ['null', 'double'],
+      doc: 'Data:Double',
+      default: null,
+    });
     expect(schema.fields.map((field) => field.name)).not.toContain('ReplayId');
-    const fingerprint = avro.Type.forSchema(schema as unknown as avro.Schema).fingerprint('md5').toString('base64url');
+    const fingerprint = avro.Type.forSchema(schema as unknown as avro.Schema)
+      .fingerprint('md5')
+      .toString('base64url');
     expect(topic.schema_id).toBe(fingerprint);
   });
 
   it('refuses unknown topics, topics the org is not licensed for, and unknown schema ids', async () => {
-    expect(await failure(call(client.GetTopic, { topic_name: '/event/NoSuchEvent__e' }))).toMatchObject({ code: grpc.status.NOT_FOUND, errorCode: 'sfdc.platform.eventbus.grpc.topic.not.found' });
+    expect(await failure(call(client.GetTopic, { topic_name: '/event/NoSuchEvent__e' }))).toMatchObject({
+      code: grpc.status.NOT_FOUND,
+      errorCode: 'sfdc.platform.eventbus.grpc.topic.not.found',
+    });
     expect(await failure(call(client.GetTopic, { topic_name: '/event/LoginEventStream' }))).toMatchObject({
       code: grpc.status.PERMISSION_DENIED,
       errorCode: 'sfdc.platform.eventbus.grpc.topic.meta.permission',
     });
     const unlicensed = subscribe({ topic_name: '/event/LoginEventStream', num_requested: 1 });
-    expect(await unlicensed.ended()).toMatchObject({ code: grpc.status.PERMISSION_DENIED, errorCode: 'sfdc.platform.eventbus.grpc.subscription.topic.cannot.subscribe' });
+    expect(await unlicensed.ended()).toMatchObject({
+      code: grpc.status.PERMISSION_DENIED,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.topic.cannot.subscribe',
+    });
     const unknown = subscribe({ topic_name: '/event/NoSuchEvent__e', num_requested: 1 });
     expect(await unknown.ended()).toMatchObject({ code: grpc.status.NOT_FOUND, errorCode: 'sfdc.platform.eventbus.grpc.topic.not.found' });
     expect(await failure(call(client.GetSchema, { schema_id: 'AAAAAAAAAAAAAAAAAAAAAA' }))).toMatchObject({
@@ -208,7 +251,13 @@ describe('Subscribe', () => {
     const type = await decoder(first?.event.schema_id ?? '');
     const ana = type.fromBuffer(first?.event.payload ?? Buffer.alloc(0)) as Record<string, unknown>;
     const ben = type.fromBuffer(second?.event.payload ?? Buffer.alloc(0)) as Record<string, unknown>;
-    expect(ana).toMatchObject({ Username: 'ana@acme-shop.example', EventDate: Date.parse('2026-12-05T03:04:05.123Z'), RowsProcessed: 12, ElapsedTime: 30, Query: 'SELECT Id FROM Contact' });
+    expect(ana).toMatchObject({
+      Username: 'ana@acme-shop.example',
+      EventDate: Date.parse('2026-12-05T03:04:05.123Z'),
+      RowsProcessed: 12,
+      ElapsedTime: 30,
+      Query: 'SELECT Id FROM Contact',
+    });
     expect(ana).toMatchObject({ CreatedDate: clock, CreatedById: org.identity.userId, Records: null });
     expect(ana.EventUuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(ana.EventIdentifier).toMatch(/^[0-9a-f-]{36}$/);
@@ -239,7 +288,10 @@ describe('Subscribe', () => {
   it('delivers no more than requested, cumulatively, and counts at most 100 pending', async () => {
     const subscription = subscribe({ topic_name: '/event/BulkApiResultEvent', replay_preset: 'LATEST', num_requested: 3 });
     await subscription.ready();
-    org.publishEvents('BulkApiResultEvent', Array.from({ length: 10 }, (_, index) => ({ Query: `SELECT Id FROM Lead LIMIT ${index}` })));
+    org.publishEvents(
+      'BulkApiResultEvent',
+      Array.from({ length: 10 }, (_, index) => ({ Query: `SELECT Id FROM Lead LIMIT ${index}` })),
+    );
     await waitFor(() => subscription.events().length === 3, 'the three requested events');
     await sleep(KEEPALIVE_MS * 3);
     expect(subscription.events()).toHaveLength(3);
@@ -277,9 +329,15 @@ describe('Subscribe', () => {
     const mismatch = subscribe({ topic_name: '/event/ApiEventStream', num_requested: 1 });
     await mismatch.ready();
     mismatch.stream.write({ topic_name: '/event/ReportEventStream', num_requested: 1 });
-    expect(await mismatch.ended()).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.topic.mismatch' });
+    expect(await mismatch.ended()).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.topic.mismatch',
+    });
     const none = subscribe({ topic_name: '/event/ApiEventStream', num_requested: 0 });
-    expect(await none.ended()).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.requested.events.invalid' });
+    expect(await none.ended()).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.requested.events.invalid',
+    });
   });
 });
 
@@ -289,7 +347,8 @@ describe('faults', () => {
     const second = subscribe({ topic_name: '/event/ReportEventStream', num_requested: 1 });
     await Promise.all([first.ready(), second.ready()]);
     expect(org.pubsub?.resetStreams()).toBe(2);
-    for (const subscription of [first, second]) expect(await subscription.ended()).toMatchObject({ code: grpc.status.UNAVAILABLE, errorCode: undefined, rpcId: undefined });
+    for (const subscription of [first, second])
+      expect(await subscription.ended()).toMatchObject({ code: grpc.status.UNAVAILABLE, errorCode: undefined, rpcId: undefined });
     expect(org.pubsub?.stats.openStreams).toBe(0);
   });
 
@@ -318,15 +377,24 @@ describe('retention', () => {
     clock += RETENTION_MS + 1;
     const [kept] = org.publishEvents('FileEvent', [{ FileName: 'new.csv' }]);
     const purged = subscribe({ topic_name: '/event/FileEvent', replay_preset: 'CUSTOM', replay_id: replayId(oldest ?? ''), num_requested: 1 });
-    expect(await purged.ended()).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted' });
+    expect(await purged.ended()).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted',
+    });
     const future = Buffer.alloc(8);
     future.writeBigUInt64BE(replayId(kept ?? '').readBigUInt64BE() + 1000n);
     const neverIssued = subscribe({ topic_name: '/event/FileEvent', replay_preset: 'CUSTOM', replay_id: future, num_requested: 1 });
-    expect(await neverIssued.ended()).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted' });
+    expect(await neverIssued.ended()).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted',
+    });
     const malformed = subscribe({ topic_name: '/event/FileEvent', replay_preset: 'CUSTOM', replay_id: Buffer.from('nonsense'.repeat(2)), num_requested: 1 });
     expect(await malformed.ended()).toMatchObject({ errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.corrupted' });
     const missing = subscribe({ topic_name: '/event/FileEvent', replay_preset: 'CUSTOM', num_requested: 1 });
-    expect(await missing.ended()).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.validation.failed' });
+    expect(await missing.ended()).toMatchObject({
+      code: grpc.status.INVALID_ARGUMENT,
+      errorCode: 'sfdc.platform.eventbus.grpc.subscription.fetch.replayid.validation.failed',
+    });
     const earliest = subscribe({ topic_name: '/event/FileEvent', replay_preset: 'EARLIEST', num_requested: 5 });
     await waitFor(() => earliest.events().length === 1, 'the retained event');
     await sleep(KEEPALIVE_MS);
@@ -336,7 +404,11 @@ describe('retention', () => {
 
 describe('the seeding endpoint POST /__emulator/pubsub/{Topic}', () => {
   const post = async (topic: string, body: unknown) => {
-    const response = await fetch(`${org.url}/__emulator/pubsub/${topic}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${org.url}/__emulator/pubsub/${topic}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as unknown };
   };
 
@@ -359,7 +431,9 @@ describe('the seeding endpoint POST /__emulator/pubsub/{Topic}', () => {
     const before = org.pubsub?.stats.eventsDelivered ?? 0;
     const rejected = await post('CredentialStuffingEvent', { events: [{ Username: 'first@acme-shop.example' }, { Score: 'high' }] });
     expect(rejected.status).toBe(400);
-    const response = await post('CredentialStuffingEvent', { events: [{ Username: 'eve@acme-shop.example', EventDate: '2026-12-05T03:04:05.000+0000', Score: 0.97, CreatedById: '0055g00000ShSyNAAV' }] });
+    const response = await post('CredentialStuffingEvent', {
+      events: [{ Username: 'eve@acme-shop.example', EventDate: '2026-12-05T03:04:05.000+0000', Score: 0.97, CreatedById: '0055g00000ShSyNAAV' }],
+    });
     expect(response).toMatchObject({ status: 201, body: { replayIds: [expect.stringMatching(/^[A-Za-z0-9+/]{11}=$/)] } });
     const viaClient = await seedPubSubEvents(org.url, '/event/CredentialStuffingEvent', [{ Username: 'mallory@acme-shop.example' }]);
     const subscription = subscribe({ topic_name: '/event/CredentialStuffingEvent', replay_preset: 'EARLIEST', num_requested: 10 });
@@ -368,7 +442,10 @@ describe('the seeding endpoint POST /__emulator/pubsub/{Topic}', () => {
     const decoded = subscription.events().map((event) => type.fromBuffer(event.event.payload) as Record<string, unknown>);
     expect(decoded.map((event) => event.Username)).toEqual(['eve@acme-shop.example', 'mallory@acme-shop.example']);
     expect(decoded[0]).toMatchObject({ EventDate: Date.parse('2026-12-05T03:04:05.000Z'), Score: 0.97, CreatedById: '0055g00000ShSyNAAV' });
-    expect(subscription.events().map((event) => event.replay_id.toString('base64'))).toEqual([...((response.body as { replayIds: string[] }).replayIds), ...viaClient]);
+    expect(subscription.events().map((event) => event.replay_id.toString('base64'))).toEqual([
+      ...(response.body as { replayIds: string[] }).replayIds,
+      ...viaClient,
+    ]);
     expect(org.pubsub?.stats.eventsDelivered).toBe(before + 2);
   });
 });

@@ -26,9 +26,12 @@ const codes = (reply: Reply): string[] => reply.body.records.map((record: { Code
 
 describe('the SOQL subset of the query endpoint', () => {
   it('filters with AND, OR, NOT, parentheses, IN, LIKE, null and date-time comparisons', async () => {
-    expect(codes(await query("SELECT Code__c FROM Probe__c WHERE Kind__c = 'beta' AND (Amount__c > 25 OR Flag__c = true) ORDER BY Code__c"))).toEqual(['Q-3', 'Q-5']);
+    expect(codes(await query("SELECT Code__c FROM Probe__c WHERE Kind__c = 'beta' AND (Amount__c > 25 OR Flag__c = true) ORDER BY Code__c"))).toEqual([
+      'Q-3',
+      'Q-5',
+    ]);
     expect(codes(await query("SELECT Code__c FROM Probe__c WHERE NOT Kind__c IN ('Beta') ORDER BY Code__c"))).toEqual(['Q-1', 'Q-4']);
-    expect(codes(await query("SELECT Code__c FROM Probe__c WHERE Amount__c = null"))).toEqual(['Q-4']);
+    expect(codes(await query('SELECT Code__c FROM Probe__c WHERE Amount__c = null'))).toEqual(['Q-4']);
     expect(codes(await query("SELECT Code__c FROM Probe__c WHERE Email__c LIKE 'A@%'"))).toEqual(['Q-1']);
     expect(codes(await query('SELECT Code__c FROM Probe__c WHERE When__c >= 2026-11-02T00:00:00Z ORDER BY When__c DESC'))).toEqual(['Q-3', 'Q-2']);
   });

@@ -12,7 +12,11 @@ export interface Reply {
 }
 
 /** Signs an assertion for the emulator's connected app; `claims` overrides the defaults. */
-export const assertion = (emulator: OrgEmulator, claims: { iss?: string; sub?: string; aud?: string; exp?: number } = {}, privateKey = emulator.connectedApp.privateKey ?? ''): Promise<string> =>
+export const assertion = (
+  emulator: OrgEmulator,
+  claims: { iss?: string; sub?: string; aud?: string; exp?: number } = {},
+  privateKey = emulator.connectedApp.privateKey ?? '',
+): Promise<string> =>
   new SignJWT({})
     .setProtectedHeader({ alg: 'RS256' })
     .setIssuer(claims.iss ?? emulator.connectedApp.clientId)

@@ -9,11 +9,17 @@ describe('standard objects, seeding and limits of the org emulator', () => {
 
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${org.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
-  const seed = (sobject: string, records: unknown[]) => fetch(`${org.url}/__emulator/records/${sobject}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
+  const seed = (sobject: string, records: unknown[]) =>
+    fetch(`${org.url}/__emulator/records/${sobject}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ records }) });
 
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0, dailyApiRequests: 50 });
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     await client.identity();
     token = await loginToken(org);
   });
@@ -21,12 +27,20 @@ describe('standard objects, seeding and limits of the org emulator', () => {
 
   it('seeds any documented field, system fields included, and refuses fields the object does not have', async () => {
     const ok = await seed('SetupAuditTrail', [
-      { Action: 'PermSetAssign', Section: 'Manage Users', Display: 'Permission set Sales Ops: assigned to user a@acme-shop.example', CreatedById: '0055g00000AdMiNAAV', CreatedDate: '2026-11-30T03:00:00.000+0000' },
+      {
+        Action: 'PermSetAssign',
+        Section: 'Manage Users',
+        Display: 'Permission set Sales Ops: assigned to user a@acme-shop.example',
+        CreatedById: '0055g00000AdMiNAAV',
+        CreatedDate: '2026-11-30T03:00:00.000+0000',
+      },
     ]);
     expect(ok.status).toBe(201);
     const { ids } = (await ok.json()) as { ids: string[] };
     expect(ids[0]).toMatch(/^0Ym[A-Za-z0-9]{15}$/);
-    const rows = await client.query<{ Action: string; CreatedDate: string; CreatedById: string }>('SELECT Id, Action, CreatedDate, CreatedById FROM SetupAuditTrail');
+    const rows = await client.query<{ Action: string; CreatedDate: string; CreatedById: string }>(
+      'SELECT Id, Action, CreatedDate, CreatedById FROM SetupAuditTrail',
+    );
     expect(rows[0]).toMatchObject({ Action: 'PermSetAssign', CreatedDate: '2026-11-30T03:00:00.000+0000', CreatedById: '0055g00000AdMiNAAV' });
 
     const bad = await seed('PermissionSetAssignment', [{ AssigneeId: '0055g00000AdMiNAAV', CreatedById: '0055g00000AdMiNAAV' }]);
@@ -37,15 +51,30 @@ describe('standard objects, seeding and limits of the org emulator', () => {
 
   it('answers OauthToken as an org does: no id, and other users’ tokens only with Customize Application', async () => {
     const other = '0055g00000MaRkTAAN';
-    expect((await seed('OauthToken', [
-      { AppName: 'ShopSync', UserId: org.identity.userId, CreatedDate: '2026-11-01T08:00:00.000+0000', LastUsedDate: '2026-11-30T08:00:00.000+0000', UseCount: 5 },
-      { AppName: 'MailBlast AI', UserId: other, CreatedDate: '2026-11-02T08:00:00.000+0000', LastUsedDate: '2026-11-29T08:00:00.000+0000', UseCount: 2 },
-    ])).status).toBe(201);
+    expect(
+      (
+        await seed('OauthToken', [
+          {
+            AppName: 'ShopSync',
+            UserId: org.identity.userId,
+            CreatedDate: '2026-11-01T08:00:00.000+0000',
+            LastUsedDate: '2026-11-30T08:00:00.000+0000',
+            UseCount: 5,
+          },
+          { AppName: 'MailBlast AI', UserId: other, CreatedDate: '2026-11-02T08:00:00.000+0000', LastUsedDate: '2026-11-29T08:00:00.000+0000', UseCount: 2 },
+        ])
+      ).status,
+    ).toBe(201);
     const own = await client.query<{ Id: string | null; AppName: string }>('SELECT Id, AppName, UserId FROM OauthToken ORDER BY AppName');
     expect(own).toEqual([expect.objectContaining({ Id: null, AppName: 'ShopSync' })]);
     const admin = await startOrgEmulator({ port: 0, customizeApplication: true });
     try {
-      const adminClient = createOrgClient({ loginUrl: admin.url, clientId: admin.connectedApp.clientId, username: admin.identity.username, privateKey: admin.connectedApp.privateKey });
+      const adminClient = createOrgClient({
+        loginUrl: admin.url,
+        clientId: admin.connectedApp.clientId,
+        username: admin.identity.username,
+        privateKey: admin.connectedApp.privateKey,
+      });
       admin.seed('OauthToken', [{ AppName: 'MailBlast AI', UserId: other, CreatedDate: '2026-11-02T08:00:00.000+0000' }]);
       expect(await adminClient.query('SELECT AppName, UserId FROM OauthToken')).toEqual([expect.objectContaining({ AppName: 'MailBlast AI', UserId: other })]);
     } finally {
@@ -86,7 +115,12 @@ describe('standard objects, seeding and limits of the org emulator', () => {
     const [file] = await client.query<Record<string, unknown>>(
       "SELECT Id, EventType, Interval, LogDate, LogFile, LogFileLength, LogFileFieldNames FROM EventLogFile WHERE EventType IN ('API', 'Login') AND Interval = 'Hourly'",
     );
-    expect(file).toMatchObject({ Id: id, EventType: 'API', LogFileLength: Buffer.byteLength(csv), LogFileFieldNames: 'EVENT_TYPE,TIMESTAMP_DERIVED,USER_ID,ROWS_PROCESSED' });
+    expect(file).toMatchObject({
+      Id: id,
+      EventType: 'API',
+      LogFileLength: Buffer.byteLength(csv),
+      LogFileFieldNames: 'EVENT_TYPE,TIMESTAMP_DERIVED,USER_ID,ROWS_PROCESSED',
+    });
     expect(file?.LogFile).toBe(`/services/data/v62.0/sobjects/EventLogFile/${id}/LogFile`);
     const plain = await api(file?.LogFile as string);
     expect(plain.headers.get('content-type')).toMatch(/text\/csv/);
@@ -122,7 +156,10 @@ describe('standard objects, seeding and limits of the org emulator', () => {
 /** A token issued by the emulator for the integration user (its JWT flow). */
 async function loginToken(org: OrgEmulator): Promise<string> {
   const { signAssertion, readPrivateKey } = await import('../../src/writeback/jwt.js');
-  const assertion = await signAssertion({ clientId: org.connectedApp.clientId, username: org.identity.username, audience: org.url }, readPrivateKey(org.connectedApp.privateKey ?? ''));
+  const assertion = await signAssertion(
+    { clientId: org.connectedApp.clientId, username: org.identity.username, audience: org.url },
+    readPrivateKey(org.connectedApp.privateKey ?? ''),
+  );
   const response = await fetch(`${org.url}/services/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -36,7 +36,11 @@ describe('the emulator as a tool', () => {
     expect((await call('GET', path)).status).toBe(200);
     const stats = await (await fetch(`${emulator.url}/__emulator/stats`)).json();
     expect(stats.faultsInjected).toMatchObject({ unavailable: 1, requestLimit: 1 });
-    const refused = await fetch(`${emulator.url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: -5 }) });
+    const refused = await fetch(`${emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: -5 }),
+    });
     expect(refused.status).toBe(400);
   });
 

@@ -13,11 +13,7 @@ import {
 } from '../../src/evidence/chain.js';
 
 const ORG = '00D000000000001EAA';
-const INCIDENTS = [
-  '11111111-1111-4111-8111-111111111111',
-  '22222222-2222-4222-8222-222222222222',
-  '33333333-3333-4333-8333-333333333333',
-];
+const INCIDENTS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
 const [, INCIDENT_B] = INCIDENTS as [string, string, string];
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 
@@ -86,12 +82,7 @@ function buildLog(length = 50) {
 }
 
 /** Replaces the entry at `seq` by a copy with `change` applied; `rehash` recomputes its hash as a forger would. */
-function tamper(
-  entries: EvidenceEntry[],
-  seq: number,
-  change: Partial<EvidenceEntry>,
-  rehash = false,
-): EvidenceEntry[] {
+function tamper(entries: EvidenceEntry[], seq: number, change: Partial<EvidenceEntry>, rehash = false): EvidenceEntry[] {
   return entries.map((e) => {
     if (e.seq !== seq) return e;
     const changed = { ...e, ...change };
@@ -114,9 +105,7 @@ const parseLines = (lines: string) =>
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } })).toBe(
-      '{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: true, y: null }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":null,"z":true}]},"b":1}');
   });
 
   it('orders keys by UTF-16 code units, like RFC 8785', () => {
@@ -168,15 +157,9 @@ describe('evidence chain', () => {
 
   it('refuses an entry for another org, an unknown kind or an invalid time', () => {
     const first = appendEntry(undefined, { orgId: ORG, at: NOW, kind: 'verdict', subject: 'evt-1', data: {} });
-    expect(() =>
-      appendEntry(first, { orgId: '00D000000000002EAA', at: NOW, kind: 'verdict', subject: 'e', data: {} }),
-    ).toThrow(/org/);
-    expect(() =>
-      appendEntry(first, { orgId: ORG, at: NOW, kind: 'rumour' as EvidenceInput['kind'], subject: 'e', data: {} }),
-    ).toThrow(/kind/);
-    expect(() => appendEntry(first, { orgId: ORG, at: 'yesterday', kind: 'verdict', subject: 'e', data: {} })).toThrow(
-      /time/,
-    );
+    expect(() => appendEntry(first, { orgId: '00D000000000002EAA', at: NOW, kind: 'verdict', subject: 'e', data: {} })).toThrow(/org/);
+    expect(() => appendEntry(first, { orgId: ORG, at: NOW, kind: 'rumour' as EvidenceInput['kind'], subject: 'e', data: {} })).toThrow(/kind/);
+    expect(() => appendEntry(first, { orgId: ORG, at: 'yesterday', kind: 'verdict', subject: 'e', data: {} })).toThrow(/time/);
   });
 
   it('verifies a chain of 50 entries and reports its head', () => {
@@ -187,9 +170,7 @@ describe('evidence chain', () => {
 
   it('detects a changed data field at its seq', () => {
     const { entries } = buildLog();
-    expect(
-      verifyChain(tamper(entries, 17, { data: { decision: 'dismissed', reviewer: 'd•••@•••.example' } })),
-    ).toMatchObject({
+    expect(verifyChain(tamper(entries, 17, { data: { decision: 'dismissed', reviewer: 'd•••@•••.example' } }))).toMatchObject({
       ok: false,
       at: 17,
       reason: 'hash-mismatch',
@@ -359,8 +340,7 @@ describe('evidence bundle of the whole log', () => {
       { ...bundle.manifest, incidentKey: INCIDENT_B },
       { ...bundle.manifest, signature: Buffer.alloc(64).toString('base64') },
     ];
-    for (const manifest of changed)
-      expect(verifyBundle(bundle.lines, manifest, trusted)).toMatchObject({ ok: false, reason: 'bad-signature' });
+    for (const manifest of changed) expect(verifyBundle(bundle.lines, manifest, trusted)).toMatchObject({ ok: false, reason: 'bad-signature' });
     expect(verifyBundle(bundle.lines, { ...bundle.manifest, count: 49 }, trusted)).toMatchObject({
       ok: false,
       reason: 'malformed-manifest',
@@ -377,9 +357,7 @@ describe('evidence bundle of the whole log', () => {
   });
 
   it('refuses to export a log that does not verify', () => {
-    expect(() =>
-      exportBundle(tamper(entries, 3, { subject: 'x' }), { signingKey: EXPORTER.privateKey, now: NOW }),
-    ).toThrow(/does not verify at seq 3/);
+    expect(() => exportBundle(tamper(entries, 3, { subject: 'x' }), { signingKey: EXPORTER.privateKey, now: NOW })).toThrow(/does not verify at seq 3/);
   });
 });
 
@@ -392,9 +370,7 @@ describe('evidence bundle of one incident', () => {
 
   it("holds the incident's revisions, notification attempts, listed verdicts and their reviews, and nothing else", () => {
     expect(exported.map((e) => e.seq)).toEqual(expected);
-    expect(new Set(exported.map((e) => e.kind))).toEqual(
-      new Set(['verdict', 'incident-revision', 'review-decision', 'notification-attempt']),
-    );
+    expect(new Set(exported.map((e) => e.kind))).toEqual(new Set(['verdict', 'incident-revision', 'review-decision', 'notification-attempt']));
     const unlisted = entries.find((e) => e.kind === 'verdict' && e.seq % 3 === 2 && !expected.includes(e.seq));
     expect(unlisted).toBeDefined();
     expect(bundle.manifest).toMatchObject({

@@ -27,7 +27,15 @@ const bySeverity = (): Detector => ({
   async score(c: ClassifiedEvent): Promise<Verdict | null> {
     const severity = (c.event.details?.['severity'] as Severity | undefined) ?? 'Info';
     if (severity === 'Info') return null;
-    return { eventId: c.event.id, orgId: c.orgId, severity, riskScore: 75, reasons: [{ code: 'volume_anomaly', weight: 75, message: 'Unusual volume.' }], piiTypes: [], zScore: null };
+    return {
+      eventId: c.event.id,
+      orgId: c.orgId,
+      severity,
+      riskScore: 75,
+      reasons: [{ code: 'volume_anomaly', weight: 75, message: 'Unusual volume.' }],
+      piiTypes: [],
+      zScore: null,
+    };
   },
 });
 
@@ -93,7 +101,8 @@ describe('the evidence log, fed by the pipeline', () => {
   });
 
   it('records verdicts, incident revisions and delivery attempts in one chain, exported and verified per incident', async () => {
-    const post = (events: unknown[]) => app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload: JSON.stringify(envelope(events)) });
+    const post = (events: unknown[]) =>
+      app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload: JSON.stringify(envelope(events)) });
     await post([event('0055g00000AlIcEAAZ', 'High', 0), event('0055g00000BoBbbAAZ', 'Critical', 1), event('0055g00000BoBbbAAZ', 'Medium', 2)]);
     await eventually(async () => (await app.inject({ method: 'GET', url: '/v1/status', headers: AUTH })).json().notifications.delivered === 2, 20_000);
     await post([event('0055g00000AlIcEAAZ', 'Critical', 30)]);
@@ -115,11 +124,18 @@ describe('the evidence log, fed by the pipeline', () => {
     const bundle = reply.json() as { lines: string; manifest: BundleManifest };
     expect(bundle.manifest.incidentKey).toBe(alice);
     // Her two verdicts, two revisions and every attempt to deliver them (one of which may have failed).
-    const verdictIds = new Set(entries.filter((e) => e.subject === alice).flatMap((e) => (e.data as { verdicts: Array<{ eventId: string }> }).verdicts.map((v) => v.eventId)));
+    const verdictIds = new Set(
+      entries.filter((e) => e.subject === alice).flatMap((e) => (e.data as { verdicts: Array<{ eventId: string }> }).verdicts.map((v) => v.eventId)),
+    );
     const about = entries.filter((e) => e.subject === alice || e.subject.startsWith(`${alice}:`) || verdictIds.has(e.subject));
     expect(verdictIds.size).toBe(2);
     expect(about.length).toBeGreaterThanOrEqual(6);
-    expect(bundle.lines.trim().split('\n').map((l) => JSON.parse(l).seq)).toEqual(about.map((e) => e.seq));
+    expect(
+      bundle.lines
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual(about.map((e) => e.seq));
     expect(verifyBundle(bundle.lines, bundle.manifest, { publicKey: PUBLIC_KEY })).toMatchObject({ ok: true, trustedKey: true });
 
     // The command writes the bundle and verifies it offline; a changed line fails verification.
@@ -138,7 +154,14 @@ describe('the evidence log, fed by the pipeline', () => {
 
   it('answers 404 for an incident it holds no evidence about, and 409 without a key', async () => {
     expect((await app.inject({ method: 'GET', url: `/v1/evidence?incident=${crypto.randomUUID()}`, headers: AUTH })).statusCode).toBe(404);
-    const keyless = await buildApp({ store: testStore.store, classifier: createClassifier({ salt: 'evidence-test-salt-01' }), detector: bySeverity(), orgClientFor: () => undefined, orgSecrets: ORG_SECRETS, logger: false });
+    const keyless = await buildApp({
+      store: testStore.store,
+      classifier: createClassifier({ salt: 'evidence-test-salt-01' }),
+      detector: bySeverity(),
+      orgClientFor: () => undefined,
+      orgSecrets: ORG_SECRETS,
+      logger: false,
+    });
     const reply = await keyless.inject({ method: 'GET', url: '/v1/evidence', headers: AUTH });
     expect(reply.statusCode).toBe(409);
     expect(reply.json().message).toMatch(/LEAKWATCH_EVIDENCE_KEY_FILE/);

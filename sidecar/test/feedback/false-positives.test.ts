@@ -69,8 +69,7 @@ describe.each(STORE_KINDS)('false positives marked in the org, on %s', (kind) =>
   const verdictOf = (eventId: string) => org.records('LeakVerdict__c').find((record) => record.EventId__c === eventId);
   const stateOf = async (eventId: string) =>
     (await store.query<{ state: string }>('SELECT state FROM ingested_event WHERE event_id = $1', [eventId]))[0]?.state;
-  const outboxDone = async () =>
-    Number((await store.query<{ n: string | number }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'"))[0]?.n) === 0;
+  const outboxDone = async () => Number((await store.query<{ n: string | number }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'"))[0]?.n) === 0;
   /** What VerdictController.markFalsePositive does in the org. */
   const markFalsePositive = async (eventId: string) => {
     const [result] = await client.upsert('LeakVerdict__c', 'EventId__c', [

@@ -89,7 +89,13 @@ describe('feedback rebuilt from a LeakVerdict__c', () => {
   });
 
   it("skips a flow or egress verdict, whose actor is the sidecar's for every destination", () => {
-    const flow = { ...RECORD, OrgEventKind__c: 'egress', ActorUserId__c: SIDECAR_ACTOR_ID, ConnectedAppId__c: null, Reasons__c: JSON.stringify([{ code: 'new_data_flow', weight: 40, message: 'nightly-sync sent data to a new host.' }]) };
+    const flow = {
+      ...RECORD,
+      OrgEventKind__c: 'egress',
+      ActorUserId__c: SIDECAR_ACTOR_ID,
+      ConnectedAppId__c: null,
+      Reasons__c: JSON.stringify([{ code: 'new_data_flow', weight: 40, message: 'nightly-sync sent data to a new host.' }]),
+    };
     expect(reviewerFeedbackOf(flow, 'org', 30)).toMatchObject({ skip: expect.stringContaining('every destination') });
   });
 });

@@ -174,7 +174,12 @@ describe('incidents API', () => {
   const get = (url: string, headers: Record<string, string> = AUTH) => app.inject({ method: 'GET', url, headers });
 
   describe('regulatory clocks', () => {
-    const ALL_RUNNING: Record<ClockName, ClockState> = { gdpr72h: 'running', nis2EarlyWarning24h: 'running', nis2Notification72h: 'running', nis2FinalReport1Month: 'running' };
+    const ALL_RUNNING: Record<ClockName, ClockState> = {
+      gdpr72h: 'running',
+      nis2EarlyWarning24h: 'running',
+      nis2Notification72h: 'running',
+      nis2FinalReport1Month: 'running',
+    };
     const EXPECTED: Array<[hours: number, states: Record<ClockName, ClockState>]> = [
       [0, ALL_RUNNING],
       [13, { ...ALL_RUNNING, nis2EarlyWarning24h: 'past50' }],
@@ -226,7 +231,12 @@ describe('incidents API', () => {
         },
       };
       const status = clockStatus({ ...INCIDENT, org }, new Date(T0 + 80 * HOUR));
-      expect(status?.nis2EarlyWarning24h).toEqual({ dueAt: '2026-03-03T08:00:00.000Z', elapsedShare: 1.25, state: 'metLate', metAt: org.milestones.earlyWarning.at });
+      expect(status?.nis2EarlyWarning24h).toEqual({
+        dueAt: '2026-03-03T08:00:00.000Z',
+        elapsedShare: 1.25,
+        state: 'metLate',
+        metAt: org.milestones.earlyWarning.at,
+      });
       expect(status?.gdpr72h).toEqual({ dueAt: '2026-03-05T08:00:00.000Z', elapsedShare: 0.5, state: 'met', metAt: org.milestones.notifyAuthority.at });
       expect(status?.nis2Notification72h.state).toBe('overdue');
     });
@@ -252,7 +262,19 @@ describe('incidents API', () => {
         awareness: { at: '2026-03-02T08:00:00.000Z', basis: 'detection' },
       });
       expect(Object.keys(incidents[0]).sort()).toEqual(
-        ['awareness', 'clocks', 'dataCategories', 'estimatedSubjects', 'key', 'lastVerdictAt', 'openedAt', 'revision', 'severity', 'title', 'verdictCount'].sort(),
+        [
+          'awareness',
+          'clocks',
+          'dataCategories',
+          'estimatedSubjects',
+          'key',
+          'lastVerdictAt',
+          'openedAt',
+          'revision',
+          'severity',
+          'title',
+          'verdictCount',
+        ].sort(),
       );
     });
 
@@ -260,9 +282,25 @@ describe('incidents API', () => {
       const response = await get(`/v1/incidents/${INCIDENT.key.toUpperCase()}`);
       expect(response.statusCode).toBe(200);
       const incident = response.json();
-      expect(incident).toMatchObject({ key: INCIDENT.key, estimatedRecords: 13_680, actors: [MASKED_ACTOR], objects: ['Case', 'Contact', 'Lead'], apps: [APP], canary: false });
-      expect(incident.timeline.map((t: { at: string }) => t.at)).toEqual(['2026-03-02T07:12:00.000Z', '2026-03-02T07:30:00.000Z', '2026-03-02T07:41:00.000Z', '2026-03-02T08:00:00.000Z']);
-      expect(incident.timeline.at(-1)).toEqual({ at: '2026-03-02T08:00:00.000Z', what: 'Incident opened by Leakwatch from its first verdict', who: 'Leakwatch' });
+      expect(incident).toMatchObject({
+        key: INCIDENT.key,
+        estimatedRecords: 13_680,
+        actors: [MASKED_ACTOR],
+        objects: ['Case', 'Contact', 'Lead'],
+        apps: [APP],
+        canary: false,
+      });
+      expect(incident.timeline.map((t: { at: string }) => t.at)).toEqual([
+        '2026-03-02T07:12:00.000Z',
+        '2026-03-02T07:30:00.000Z',
+        '2026-03-02T07:41:00.000Z',
+        '2026-03-02T08:00:00.000Z',
+      ]);
+      expect(incident.timeline.at(-1)).toEqual({
+        at: '2026-03-02T08:00:00.000Z',
+        what: 'Incident opened by Leakwatch from its first verdict',
+        who: 'Leakwatch',
+      });
       expect(incident.clocks.gdpr72h.dueAt).toBe('2026-03-05T08:00:00.000Z');
     });
 
@@ -270,7 +308,12 @@ describe('incidents API', () => {
       for (const url of [`/v1/incidents/${INCIDENT.key}`, `/v1/incidents/${INCIDENT.key}/drafts/gdpr-art33`]) {
         const response = await get(url, OTHER_AUTH);
         expect(response.statusCode).toBe(404);
-        expect(response.json()).toEqual({ statusCode: 404, error: 'Not Found', message: expect.stringContaining('No incident of this org'), requestId: expect.any(String) });
+        expect(response.json()).toEqual({
+          statusCode: 404,
+          error: 'Not Found',
+          message: expect.stringContaining('No incident of this org'),
+          requestId: expect.any(String),
+        });
       }
       const listed = await get('/v1/incidents', OTHER_AUTH);
       expect(listed.json().incidents.map((i: { key: string }) => i.key)).toEqual([FOREIGN.key]);
@@ -388,15 +431,45 @@ describe('incidents API', () => {
       const expected: Record<string, { en: string[]; de: string[] }> = {
         'nis2-early-warning': {
           en: ['## Suspected unlawful or malicious acts', '## Possible cross-border impact', 'by 2026-03-03 08:00 UTC (24 hours after awareness)'],
-          de: ['## Verdacht auf rechtswidrige oder böswillige Handlungen', '## Mögliche grenzüberschreitende Auswirkungen', 'bis 2026-03-03 08:00 UTC (24 Stunden nach Kenntniserlangung)'],
+          de: [
+            '## Verdacht auf rechtswidrige oder böswillige Handlungen',
+            '## Mögliche grenzüberschreitende Auswirkungen',
+            'bis 2026-03-03 08:00 UTC (24 Stunden nach Kenntniserlangung)',
+          ],
         },
         'nis2-notification': {
-          en: ['## Update of the early warning', '## Initial assessment: severity and impact', '## Indicators of compromise', `- Connected app: ${APP}`, `- Account (masked): ${MASKED_ACTOR}`, '- Sessions involved: 1', '- Detection reasons: integration_new_app, report_export_pii, unbounded_pii_query, volume_anomaly'],
-          de: ['## Aktualisierung der Frühwarnung', '## Erste Bewertung: Schweregrad und Auswirkungen', '## Kompromittierungsindikatoren', `- Verbundene App: ${APP}`, '- Datensätze in der auffälligen Aktivität: mindestens 13.680'],
+          en: [
+            '## Update of the early warning',
+            '## Initial assessment: severity and impact',
+            '## Indicators of compromise',
+            `- Connected app: ${APP}`,
+            `- Account (masked): ${MASKED_ACTOR}`,
+            '- Sessions involved: 1',
+            '- Detection reasons: integration_new_app, report_export_pii, unbounded_pii_query, volume_anomaly',
+          ],
+          de: [
+            '## Aktualisierung der Frühwarnung',
+            '## Erste Bewertung: Schweregrad und Auswirkungen',
+            '## Kompromittierungsindikatoren',
+            `- Verbundene App: ${APP}`,
+            '- Datensätze in der auffälligen Aktivität: mindestens 13.680',
+          ],
         },
         'nis2-final-report': {
-          en: ['## (i) Detailed description, severity and impact', '## (ii) Type of threat or root cause', '## (iii) Mitigation measures applied and ongoing', '## (iv) Cross-border impact', 'by 2026-04-05 08:00 UTC', '- 2026-03-02 07:30 UTC: Critical verdict: Report with e-mail addresses'],
-          de: ['## ii) Art der Bedrohung oder zugrunde liegende Ursache', '## iii) Getroffene und laufende Abhilfemaßnahmen', '## iv) Grenzüberschreitende Auswirkungen', '### Zeitlicher Ablauf'],
+          en: [
+            '## (i) Detailed description, severity and impact',
+            '## (ii) Type of threat or root cause',
+            '## (iii) Mitigation measures applied and ongoing',
+            '## (iv) Cross-border impact',
+            'by 2026-04-05 08:00 UTC',
+            '- 2026-03-02 07:30 UTC: Critical verdict: Report with e-mail addresses',
+          ],
+          de: [
+            '## ii) Art der Bedrohung oder zugrunde liegende Ursache',
+            '## iii) Getroffene und laufende Abhilfemaßnahmen',
+            '## iv) Grenzüberschreitende Auswirkungen',
+            '### Zeitlicher Ablauf',
+          ],
         },
       };
       for (const [name, byLang] of Object.entries(expected)) {
@@ -415,7 +488,9 @@ describe('incidents API', () => {
     it('leaves the contact point blank when no DPO is configured, and says so when no category was recognised', async () => {
       const templates = await loadDraftTemplates();
       const text = renderDraft(templates, 'gdpr-art33', OLDER, { lang: 'en', now: clock }) as string;
-      expect(text).toContain('\n[to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]\n');
+      expect(text).toContain(
+        '\n[to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]\n',
+      );
       expect(text).toContain('- Categories of personal data concerned: [to be completed: no personal-data category was recognised');
       const german = renderDraft(templates, 'gdpr-art33', OLDER, { lang: 'de', now: clock }) as string;
       expect(german).toContain('\n[zu ergänzen: Name und Kontaktdaten des Datenschutzbeauftragten');
@@ -453,7 +528,9 @@ describe('incidents API', () => {
       const own = await incidentsApp(test.store, { draftsDir: dir });
       try {
         const english = await own.inject({ method: 'GET', url: `/v1/incidents/${INCIDENT.key}/drafts/gdpr-art33`, headers: AUTH });
-        expect(english.body).toBe(`# Acme breach form\n\nIncident: ${INCIDENT.title} (13,680 records), contact [to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]\n`);
+        expect(english.body).toBe(
+          `# Acme breach form\n\nIncident: ${INCIDENT.title} (13,680 records), contact [to be completed: name and contact details of the data protection officer or other contact point where more information can be obtained]\n`,
+        );
         const german = await own.inject({ method: 'GET', url: `/v1/incidents/${INCIDENT.key}/drafts/gdpr-art33?lang=de`, headers: AUTH });
         expect(german.body).toContain('## a) Art der Verletzung des Schutzes personenbezogener Daten');
       } finally {

@@ -22,14 +22,24 @@ const HOUR = 3_600_000;
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 
 let n = 0;
-function input(at: number, actor: string, severity: Severity, extra: { codes?: string[]; app?: string; session?: string; object?: string; records?: number; piiTypes?: string[] } = {}): CorrelationInput {
+function input(
+  at: number,
+  actor: string,
+  severity: Severity,
+  extra: { codes?: string[]; app?: string; session?: string; object?: string; records?: number; piiTypes?: string[] } = {},
+): CorrelationInput {
   n += 1;
   const event: LeakEvent = {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     kind: 'export',
     operation: 'query',
     occurredAt: new Date(at).toISOString(),
-    actor: { userId: actor, username: `${actor.slice(10, 13).toLowerCase()}•••@•••.example`, ...(extra.app ? { connectedAppId: extra.app } : {}), ...(extra.session ? { sessionId: extra.session } : {}) },
+    actor: {
+      userId: actor,
+      username: `${actor.slice(10, 13).toLowerCase()}•••@•••.example`,
+      ...(extra.app ? { connectedAppId: extra.app } : {}),
+      ...(extra.session ? { sessionId: extra.session } : {}),
+    },
     object: extra.object ?? 'Contact',
     recordCount: extra.records ?? 100,
   };
@@ -51,7 +61,12 @@ const newKey = () => `10000000-0000-4000-8000-${String((keys += 1)).padStart(12,
 
 describe('correlating verdicts into incidents', () => {
   it('one actor within the window is one incident; another actor, or the same much later, another', () => {
-    const first = correlate([], [input(T0, ALICE, 'High'), input(T0 + HOUR, ALICE, 'Critical'), input(T0 + 2 * HOUR, BOB, 'High')], DEFAULT_INCIDENT_SETTINGS, newKey);
+    const first = correlate(
+      [],
+      [input(T0, ALICE, 'High'), input(T0 + HOUR, ALICE, 'Critical'), input(T0 + 2 * HOUR, BOB, 'High')],
+      DEFAULT_INCIDENT_SETTINGS,
+      newKey,
+    );
     expect(first.changed).toHaveLength(2);
     const alice = first.changed.find((s) => s.actors.includes(ALICE))!;
     expect(alice).toMatchObject({ revision: 1, verdictCount: 2, severity: 'Critical', estimatedRecords: 200, estimatedSubjects: 200 });
@@ -90,7 +105,11 @@ describe('correlating verdicts into incidents', () => {
     expect(state!.dataCategories).toEqual(['DATE_OF_BIRTH', 'EMAIL_ADDRESS', 'PERSON', 'PHONE_NUMBER']);
     const record = incidentRecord(state!);
     expect(record).toMatchObject({ sobject: 'Incident__c', externalIdField: 'IncidentKey__c', externalId: `${state!.key}#1` });
-    expect(record.fields).toMatchObject({ IncidentKey__c: state!.key, Severity__c: 'Critical', DataCategories__c: 'DATE_OF_BIRTH;EMAIL_ADDRESS;PERSON;PHONE_NUMBER' });
+    expect(record.fields).toMatchObject({
+      IncidentKey__c: state!.key,
+      Severity__c: 'Critical',
+      DataCategories__c: 'DATE_OF_BIRTH;EMAIL_ADDRESS;PERSON;PHONE_NUMBER',
+    });
     expect(record.parentExternalId).toBeUndefined();
     // The clocks count from detection, as the notifications' deadlines do.
     const detected = Date.parse(state!.openedAt);
@@ -104,7 +123,15 @@ describe('correlating verdicts into incidents', () => {
       Nis2FinalReportBy__c: deadlinesFrom(state!.openedAt).nis2FinalReportBy,
     });
     // What a person records is never sent, so a revision cannot erase it.
-    for (const field of ['Status__c', 'ConfirmedAt__c', 'EarlyWarningSentAt__c', 'AuthorityNotifiedAt__c', 'Nis2NotificationSentAt__c', 'FinalReportSentAt__c', 'Milestones__c']) {
+    for (const field of [
+      'Status__c',
+      'ConfirmedAt__c',
+      'EarlyWarningSentAt__c',
+      'AuthorityNotifiedAt__c',
+      'Nis2NotificationSentAt__c',
+      'FinalReportSentAt__c',
+      'Milestones__c',
+    ]) {
       expect(record.fields).not.toHaveProperty(field);
     }
     const timeline = timelineOf(state!);
@@ -137,7 +164,15 @@ const bySeverity = (): Detector => ({
   async score(c: ClassifiedEvent): Promise<Verdict | null> {
     const severity = (c.event.details?.['severity'] as Severity | undefined) ?? 'Info';
     if (severity === 'Info') return null;
-    return { eventId: c.event.id, orgId: c.orgId, severity, riskScore: 70, reasons: [{ code: 'volume_anomaly', weight: 70, message: 'Unusual volume.' }], piiTypes: [], zScore: null };
+    return {
+      eventId: c.event.id,
+      orgId: c.orgId,
+      severity,
+      riskScore: 70,
+      reasons: [{ code: 'volume_anomaly', weight: 70, message: 'Unusual volume.' }],
+      piiTypes: [],
+      zScore: null,
+    };
   },
 });
 
@@ -164,7 +199,12 @@ describe.each(STORE_KINDS)('incidents written into the org on %s', (kind) => {
   beforeEach(async () => {
     for (const table of ['outbox', 'incident_member', 'incident', 'ingested_event']) await testStore.store.query(`DELETE FROM ${table}`);
     emulator = await startOrgEmulator({ orgId: ORG, pubsub: false });
-    const client = createOrgClient({ loginUrl: emulator.url, clientId: emulator.connectedApp.clientId, username: emulator.identity.username, privateKey: emulator.connectedApp.privateKey });
+    const client = createOrgClient({
+      loginUrl: emulator.url,
+      clientId: emulator.connectedApp.clientId,
+      username: emulator.identity.username,
+      privateKey: emulator.connectedApp.privateKey,
+    });
     app = await buildApp({
       store: testStore.store,
       classifier: createClassifier({ salt: 'incident-test-salt-01' }),
@@ -184,10 +224,16 @@ describe.each(STORE_KINDS)('incidents written into the org on %s', (kind) => {
   });
 
   const post = async (events: unknown[]) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload: JSON.stringify(envelope(events)) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/json', ...AUTH },
+      payload: JSON.stringify(envelope(events)),
+    });
     expect(res.statusCode).toBe(202);
   };
-  const drained = async () => Number((await testStore.store.query<{ n: number | string }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'"))[0]?.n) === 0;
+  const drained = async () =>
+    Number((await testStore.store.query<{ n: number | string }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'"))[0]?.n) === 0;
 
   it('opens one incident per actor, updates it with later verdicts, and links every verdict to it', async () => {
     const aliceFirst = [event(ALICE, 'High', 0), event(ALICE, 'Critical', 5), event(ALICE, 'Medium', 6)];

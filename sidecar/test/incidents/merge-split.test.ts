@@ -100,7 +100,9 @@ describe('merging and splitting incidents', () => {
   });
 
   it('splits: the verdicts and their counts move, the awareness stays, the rest is what its verdicts say', () => {
-    const a = incident(A, [verdict(1), verdict(2, { object: 'Lead', connectedAppId: '0H45g000000ShSyCAK' }), verdict(3)], { awarenessAt: '2026-03-02T01:01:00.000Z' });
+    const a = incident(A, [verdict(1), verdict(2, { object: 'Lead', connectedAppId: '0H45g000000ShSyCAK' }), verdict(3)], {
+      awarenessAt: '2026-03-02T01:01:00.000Z',
+    });
     const { remaining, split } = splitState(a, new Set([eventId(2)]), B);
     expect(remaining).toMatchObject({ key: A, revision: 3, verdictCount: 2, estimatedRecords: 400, apps: [], objects: ['Contact'] });
     expect(split).toMatchObject({
@@ -130,8 +132,10 @@ describe('merging and splitting incidents', () => {
         return { ok: true, remoteId: key, created: true };
       },
     };
-    const post = (url: string, body: unknown, headers: Record<string, string> = AUTH) => app.inject({ method: 'POST', url, headers, payload: JSON.stringify(body) });
-    const stateOf = async (key: string) => (await test.store.query<{ state: IncidentState }>('SELECT state FROM incident WHERE incident_key = $1::uuid', [key]))[0]?.state;
+    const post = (url: string, body: unknown, headers: Record<string, string> = AUTH) =>
+      app.inject({ method: 'POST', url, headers, payload: JSON.stringify(body) });
+    const stateOf = async (key: string) =>
+      (await test.store.query<{ state: IncidentState }>('SELECT state FROM incident WHERE incident_key = $1::uuid', [key]))[0]?.state;
 
     beforeAll(async () => {
       test = await openTestStore(kind);
@@ -155,11 +159,17 @@ describe('merging and splitting incidents', () => {
       await test.dispose();
     });
     beforeEach(async () => {
-      for (const table of ['incident', 'incident_member', 'outbox', 'notification', 'evidence_entry', 'incident_draft']) await test.store.query(`DELETE FROM ${table}`);
-      const states = [incident(A, [verdict(1), verdict(2)]), incident(B, [verdict(3)]), incident('c9d8e7f6-a5b4-4c3d-8e2f-1a0b9c8d7e6f', [verdict(5)], { orgId: OTHER_ORG })];
+      for (const table of ['incident', 'incident_member', 'outbox', 'notification', 'evidence_entry', 'incident_draft'])
+        await test.store.query(`DELETE FROM ${table}`);
+      const states = [
+        incident(A, [verdict(1), verdict(2)]),
+        incident(B, [verdict(3)]),
+        incident('c9d8e7f6-a5b4-4c3d-8e2f-1a0b9c8d7e6f', [verdict(5)], { orgId: OTHER_ORG }),
+      ];
       for (const s of states) {
         await insertIncident(test.store, s);
-        for (const v of s.verdicts) await test.store.query('INSERT INTO incident_member (org_id, event_id, incident_key) VALUES ($1, $2::uuid, $3::uuid)', [s.orgId, v.eventId, s.key]);
+        for (const v of s.verdicts)
+          await test.store.query('INSERT INTO incident_member (org_id, event_id, incident_key) VALUES ($1, $2::uuid, $3::uuid)', [s.orgId, v.eventId, s.key]);
       }
     });
 
@@ -170,13 +180,21 @@ describe('merging and splitting incidents', () => {
       expect(response.json().verdicts.map((v: { eventId: string }) => v.eventId)).toEqual([eventId(1), eventId(2), eventId(3)]);
       expect(woken).toBeGreaterThan(0);
       expect((await stateOf(B))?.mergedInto).toBe(A);
-      const members = await test.store.query<{ event_id: string; incident_key: string }>('SELECT event_id::text AS event_id, incident_key::text AS incident_key FROM incident_member WHERE org_id = $1 ORDER BY event_id', [ORG]);
+      const members = await test.store.query<{ event_id: string; incident_key: string }>(
+        'SELECT event_id::text AS event_id, incident_key::text AS incident_key FROM incident_member WHERE org_id = $1 ORDER BY event_id',
+        [ORG],
+      );
       expect(members.map((m) => m.incident_key)).toEqual([A, A, A]);
 
       const outbox = await test.store.query<{ sobject: string; external_id: string; record: Record<string, unknown>; parent_id: string | null }>(
         'SELECT sobject, external_id, record, parent_id::text AS parent_id FROM outbox ORDER BY id',
       );
-      expect(outbox.filter((o) => o.sobject === 'Incident__c').map((o) => o.external_id).sort()).toEqual([`${A}#3`, `${B}#3`]);
+      expect(
+        outbox
+          .filter((o) => o.sobject === 'Incident__c')
+          .map((o) => o.external_id)
+          .sort(),
+      ).toEqual([`${A}#3`, `${B}#3`]);
       const closed = outbox.find((o) => o.external_id === `${B}#3`);
       expect(closed?.record).toMatchObject({ Status__c: 'Merged', MergedInto__r: { IncidentKey__c: A } });
       expect(String(closed?.record['Summary__c'])).toMatch(new RegExp(`^Merged into incident ${A}`));
@@ -184,7 +202,12 @@ describe('merging and splitting incidents', () => {
       // The org takes both revisions as written: Merged is a status, MergedInto__r names the survivor.
       const org = await startOrgEmulator({ orgId: ORG, pubsub: false });
       try {
-        const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+        const client = createOrgClient({
+          loginUrl: org.url,
+          clientId: org.connectedApp.clientId,
+          username: org.identity.username,
+          privateKey: org.connectedApp.privateKey,
+        });
         // The survivor first: in a real org its earlier revisions are there before anyone merges into it.
         for (const key of [A, B]) {
           const o = outbox.find((r) => r.external_id === `${key}#3`);
@@ -200,7 +223,9 @@ describe('merging and splitting incidents', () => {
       expect(relink?.record).toEqual({ EventId__c: eventId(3), Incident__r: { IncidentKey__c: A } });
       expect(relink?.parent_id).not.toBeNull();
 
-      const notified = await test.store.query<{ idempotency_key: string; payload: { status: string } }>('SELECT idempotency_key, payload FROM notification ORDER BY idempotency_key');
+      const notified = await test.store.query<{ idempotency_key: string; payload: { status: string } }>(
+        'SELECT idempotency_key, payload FROM notification ORDER BY idempotency_key',
+      );
       expect(notified.map((n) => [n.idempotency_key, n.payload.status])).toEqual([
         [`${A}:3:soc`, 'Triage'],
         [`${B}:3:soc`, 'Merged'],
@@ -208,8 +233,15 @@ describe('merging and splitting incidents', () => {
       const evidence = await readEvidence(test.store, ORG);
       expect(verifyChain(evidence).ok).toBe(true);
       expect(evidence[0]).toMatchObject({ kind: 'review-decision', subject: A, data: { decision: 'merge', merged: [B], userId: DPO_USER } });
-      expect(evidence.filter((e) => e.kind === 'incident-revision').map((e) => e.subject).sort()).toEqual([A, B]);
-      expect(Number((await test.store.query<{ n: string }>("SELECT count(*) AS n FROM incident_draft WHERE incident_key = $1::uuid AND revision = 3", [A]))[0]?.n)).toBeGreaterThan(0);
+      expect(
+        evidence
+          .filter((e) => e.kind === 'incident-revision')
+          .map((e) => e.subject)
+          .sort(),
+      ).toEqual([A, B]);
+      expect(
+        Number((await test.store.query<{ n: string }>('SELECT count(*) AS n FROM incident_draft WHERE incident_key = $1::uuid AND revision = 3', [A]))[0]?.n),
+      ).toBeGreaterThan(0);
 
       // B is gone into A: merging it again, or splitting it, is refused.
       expect((await post(`/v1/incidents/${A}/merge`, { incidents: [B] })).statusCode).toBe(409);
@@ -222,7 +254,10 @@ describe('merging and splitting incidents', () => {
       const { remaining, split } = response.json();
       expect(remaining).toMatchObject({ key: A, revision: 3, verdictCount: 1 });
       expect(split).toMatchObject({ revision: 1, verdictCount: 1, awareness: { at: '2026-03-02T01:01:00.000Z', basis: 'detection' } });
-      const member = await test.store.query<{ incident_key: string }>('SELECT incident_key::text AS incident_key FROM incident_member WHERE event_id = $1::uuid', [eventId(2)]);
+      const member = await test.store.query<{ incident_key: string }>(
+        'SELECT incident_key::text AS incident_key FROM incident_member WHERE event_id = $1::uuid',
+        [eventId(2)],
+      );
       expect(member[0]?.incident_key).toBe(split.key);
       const notified = await test.store.query<{ idempotency_key: string }>('SELECT idempotency_key FROM notification ORDER BY idempotency_key');
       expect(notified.map((n) => n.idempotency_key).sort()).toEqual([`${A}:3:soc`, `${split.key}:1:soc`].sort());

@@ -57,7 +57,10 @@ describe('reading back what people decided in the org', () => {
       Status__c: 'Confirmed',
       ConfirmedAt__c: '2026-03-02T14:00:00.000+0000',
       EarlyWarningSentAt__c: '2026-03-02T20:00:00.000+0000',
-      Milestones__c: milestoneLog([['confirm', CONFIRMED], ['contain', '2026-03-02T21:00:00.000Z']]),
+      Milestones__c: milestoneLog([
+        ['confirm', CONFIRMED],
+        ['contain', '2026-03-02T21:00:00.000Z'],
+      ]),
     });
     expect(facts).toEqual({
       status: 'Confirmed',
@@ -108,25 +111,33 @@ describe('reading back what people decided in the org', () => {
         },
         ORG,
       );
-    const stateOf = async () => (await test.store.query<{ state: IncidentState; revision: number }>('SELECT state, revision FROM incident WHERE incident_key = $1::uuid', [KEY]))[0];
+    const stateOf = async () =>
+      (await test.store.query<{ state: IncidentState; revision: number }>('SELECT state, revision FROM incident WHERE incident_key = $1::uuid', [KEY]))[0];
 
     beforeAll(async () => {
       test = await openTestStore(kind);
       org = await startOrgEmulator({ orgId: ORG });
-      client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+      client = createOrgClient({
+        loginUrl: org.url,
+        clientId: org.connectedApp.clientId,
+        username: org.identity.username,
+        privateKey: org.connectedApp.privateKey,
+      });
     });
     afterAll(async () => {
       await test.dispose();
       await org.close();
     });
     beforeEach(async () => {
-      for (const table of ['incident', 'org_decision', 'org_readback', 'evidence_entry', 'outbox', 'notification']) await test.store.query(`DELETE FROM ${table}`);
-      for (const object of ['Incident__c', 'LeakVerdict__c', 'PermissionReview__c']) await fetch(`${org.url}/__emulator/records/${object}`, { method: 'DELETE' });
+      for (const table of ['incident', 'org_decision', 'org_readback', 'evidence_entry', 'outbox', 'notification'])
+        await test.store.query(`DELETE FROM ${table}`);
+      for (const object of ['Incident__c', 'LeakVerdict__c', 'PermissionReview__c'])
+        await fetch(`${org.url}/__emulator/records/${object}`, { method: 'DELETE' });
       delivered.length = 0;
       await insertIncident(test.store, incident());
     });
 
-    it("records each milestone, review and permission decision once in the evidence log, with who and when", async () => {
+    it('records each milestone, review and permission decision once in the evidence log, with who and when', async () => {
       org.seed('Incident__c', [
         {
           Name: 'Unusual volume',
@@ -134,15 +145,27 @@ describe('reading back what people decided in the org', () => {
           Status__c: 'Confirmed',
           ConfirmedAt__c: CONFIRMED,
           EarlyWarningSentAt__c: WARNED,
-          Milestones__c: milestoneLog([['confirm', CONFIRMED], ['earlyWarning', WARNED]]),
+          Milestones__c: milestoneLog([
+            ['confirm', CONFIRMED],
+            ['earlyWarning', WARNED],
+          ]),
           LastModifiedDate: MINUTE_AGO(),
           LastModifiedById: DPO_USER,
         },
       ]);
-      const [verdictId] = org.seed('LeakVerdict__c', [{ EventId__c: EVENT, Status__c: 'Escalated', LastModifiedDate: MINUTE_AGO(), LastModifiedById: REVIEWER }]);
+      const [verdictId] = org.seed('LeakVerdict__c', [
+        { EventId__c: EVENT, Status__c: 'Escalated', LastModifiedDate: MINUTE_AGO(), LastModifiedById: REVIEWER },
+      ]);
       org.seed('LeakVerdict__c', [{ EventId__c: '00000000-0000-4000-8000-000000000102', Status__c: 'New', LastModifiedDate: MINUTE_AGO() }]);
       const [reviewId] = org.seed('PermissionReview__c', [
-        { ReviewKey__c: 'r-1', AssignmentId__c: '0Pa5g00000AsSiGAAA', Status__c: 'Rejected', DecidedAt__c: '2026-03-02T16:00:00.000Z', DecidedBy__c: REVIEWER, LastModifiedDate: MINUTE_AGO() },
+        {
+          ReviewKey__c: 'r-1',
+          AssignmentId__c: '0Pa5g00000AsSiGAAA',
+          Status__c: 'Rejected',
+          DecidedAt__c: '2026-03-02T16:00:00.000Z',
+          DecidedBy__c: REVIEWER,
+          LastModifiedDate: MINUTE_AGO(),
+        },
       ]);
 
       expect(await readBack('detection')).toEqual({ decisions: 4, revised: 0 });
@@ -154,7 +177,11 @@ describe('reading back what people decided in the org', () => {
         ['milestone', `${KEY}:milestone:confirm`, { milestone: 'confirm', recordId: expect.any(String), userId: DPO_USER }],
         ['milestone', `${KEY}:milestone:earlyWarning`, { milestone: 'earlyWarning', recordId: expect.any(String), userId: DPO_USER }],
         ['review-decision', EVENT, { object: 'LeakVerdict__c', recordId: verdictId, status: 'Escalated', userId: REVIEWER }],
-        ['review-decision', `PermissionReview__c:${reviewId}`, { object: 'PermissionReview__c', recordId: reviewId, status: 'Rejected', assignmentId: '0Pa5g00000AsSiGAAA', userId: REVIEWER }],
+        [
+          'review-decision',
+          `PermissionReview__c:${reviewId}`,
+          { object: 'PermissionReview__c', recordId: reviewId, status: 'Rejected', assignmentId: '0Pa5g00000AsSiGAAA', userId: REVIEWER },
+        ],
       ]);
       expect(entries.map((e) => e.at)).toContain(CONFIRMED);
       expect(JSON.stringify(entries)).not.toContain('Jana');
@@ -174,7 +201,10 @@ describe('reading back what people decided in the org', () => {
           Status__c: 'Confirmed',
           ConfirmedAt__c: CONFIRMED,
           EarlyWarningSentAt__c: WARNED,
-          Milestones__c: milestoneLog([['confirm', CONFIRMED], ['earlyWarning', WARNED]]),
+          Milestones__c: milestoneLog([
+            ['confirm', CONFIRMED],
+            ['earlyWarning', WARNED],
+          ]),
           LastModifiedDate: MINUTE_AGO(),
         },
       ]);
@@ -194,7 +224,9 @@ describe('reading back what people decided in the org', () => {
         expect(row?.state.awarenessAt).toBe(CONFIRMED);
         expect(clocks?.gdpr72h.dueAt).toBe('2026-03-05T14:00:00.000Z');
         expect(clocks?.nis2EarlyWarning24h).toMatchObject({ state: 'met', metAt: WARNED });
-        const queued = await test.store.query<{ external_id: string; record: Record<string, unknown> }>("SELECT external_id, record FROM outbox WHERE sobject = 'Incident__c'");
+        const queued = await test.store.query<{ external_id: string; record: Record<string, unknown> }>(
+          "SELECT external_id, record FROM outbox WHERE sobject = 'Incident__c'",
+        );
         expect(queued.map((q) => q.external_id)).toEqual([`${KEY}#2`]);
         expect(queued[0]?.record).toMatchObject({ AwarenessAt__c: CONFIRMED, GdprNotifyBy__c: '2026-03-05T14:00:00.000Z' });
         expect(queued[0]?.record).not.toHaveProperty('ConfirmedAt__c');
@@ -212,8 +244,13 @@ describe('reading back what people decided in the org', () => {
     });
 
     it('reads nothing for an org without a connection, and leaves incidents of other keys alone', async () => {
-      expect(await readBackOrg({ store: test.store, clientFor: () => undefined, incidents: DEFAULT_INCIDENT_SETTINGS }, ORG)).toEqual({ decisions: 0, revised: 0 });
-      org.seed('Incident__c', [{ Name: 'By hand', IncidentKey__c: 'b3c1e2f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b', ConfirmedAt__c: CONFIRMED, LastModifiedDate: MINUTE_AGO() }]);
+      expect(await readBackOrg({ store: test.store, clientFor: () => undefined, incidents: DEFAULT_INCIDENT_SETTINGS }, ORG)).toEqual({
+        decisions: 0,
+        revised: 0,
+      });
+      org.seed('Incident__c', [
+        { Name: 'By hand', IncidentKey__c: 'b3c1e2f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b', ConfirmedAt__c: CONFIRMED, LastModifiedDate: MINUTE_AGO() },
+      ]);
       expect(await readBack('confirmation')).toEqual({ decisions: 1, revised: 0 });
       expect((await stateOf())?.state.org).toBeUndefined();
     });

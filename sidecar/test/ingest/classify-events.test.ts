@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import type { ClassifyInput, Classifier } from '../../src/contract/entities.js';
 import type { LeakEvent } from '../../src/contract/event.js';
-import {
-  classifyEvents,
-  DROPPED_VALUE,
-  MAX_DETAIL_LEVELS,
-  MAX_DETAIL_STRINGS,
-  maskSpans,
-} from '../../src/ingest/classify-events.js';
+import { classifyEvents, DROPPED_VALUE, MAX_DETAIL_LEVELS, MAX_DETAIL_STRINGS, maskSpans } from '../../src/ingest/classify-events.js';
 import { maskQueryLiterals } from '../../src/ingest/query-literals.js';
 import { storableText } from '../../src/ingest/storable-text.js';
 import { truncateUtf8 } from '../../src/ingest/truncate.js';
@@ -85,9 +79,7 @@ describe('classifying a batch in memory', () => {
   it('classifies each distinct value of a bulk update once', async () => {
     const classifier = countingClassifier();
     const same = { name: 'Description', type: 'TEXTAREA', value: 'call +49 30 1234567 about jane.doe@example.com' };
-    const events = Array.from({ length: 50 }, (_, i) =>
-      base([{ ...same, recordId: `0035g00000Qw1A${String(i).padStart(2, '0')}AAJ` }]),
-    );
+    const events = Array.from({ length: 50 }, (_, i) => base([{ ...same, recordId: `0035g00000Qw1A${String(i).padStart(2, '0')}AAJ` }]));
     const stored = await classifyEvents(classifier, ORG, events);
     expect(classifier.asked).toHaveLength(1);
     expect(stored.every((s) => s.findings.length === 1 && s.findings[0]?.entities.length === 2)).toBe(true);
@@ -113,9 +105,7 @@ describe('classifying a batch in memory', () => {
       masked,
       hash: '',
     });
-    expect(maskSpans('Jane Doe and John', [entity(13, 17, 'J•••'), entity(0, 8, 'J••• D••'), entity(5, 8, 'x')])).toBe(
-      'J••• D•• and J•••',
-    );
+    expect(maskSpans('Jane Doe and John', [entity(13, 17, 'J•••'), entity(0, 8, 'J••• D••'), entity(5, 8, 'x')])).toBe('J••• D•• and J•••');
   });
 });
 

@@ -41,7 +41,13 @@ describe('org notification target (Case and LeakAlert__e) against the org emulat
 
   beforeAll(async () => {
     org = await startOrgEmulator({ namespace: 'leakwatch', pubsub: false, orgId: ORG_ID });
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey, namespace: 'leakwatch' });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+      namespace: 'leakwatch',
+    });
   });
   afterAll(() => org.close());
 
@@ -146,17 +152,28 @@ describe('the org emulator and platform events', () => {
   let org: OrgEmulator;
   let token: string;
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${org.url}/services/data/v62.0${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${org.url}/services/data/v62.0${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
+    });
 
   beforeAll(async () => {
     org = await startOrgEmulator({ pubsub: false });
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     token = (await client.session()).accessToken;
   });
   afterAll(() => org.close());
 
   it('publishes with the documented reply and keeps the message for GET /__emulator/published/:event', async () => {
-    const response = await api('/sobjects/LeakAlert__e', { method: 'POST', body: JSON.stringify({ IncidentKey__c: INCIDENT_KEY, IdempotencyKey__c: keyOf(1), Revision__c: 1 }) });
+    const response = await api('/sobjects/LeakAlert__e', {
+      method: 'POST',
+      body: JSON.stringify({ IncidentKey__c: INCIDENT_KEY, IdempotencyKey__c: keyOf(1), Revision__c: 1 }),
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { id: string; success: boolean; errors: Array<{ statusCode: string; message: string }> };
     expect(body).toMatchObject({ success: true, errors: [{ statusCode: 'OPERATION_ENQUEUED' }] });
@@ -166,7 +183,10 @@ describe('the org emulator and platform events', () => {
   });
 
   it('refuses an unknown event field, a missing required one, and SOQL on an event', async () => {
-    const unknown = await api('/sobjects/LeakAlert__e', { method: 'POST', body: JSON.stringify({ IncidentKey__c: INCIDENT_KEY, IdempotencyKey__c: 'k', Nope__c: 1 }) });
+    const unknown = await api('/sobjects/LeakAlert__e', {
+      method: 'POST',
+      body: JSON.stringify({ IncidentKey__c: INCIDENT_KEY, IdempotencyKey__c: 'k', Nope__c: 1 }),
+    });
     expect([unknown.status, ((await unknown.json()) as Array<{ errorCode: string }>)[0]!.errorCode]).toEqual([400, 'INVALID_FIELD']);
     const missing = await api('/sobjects/LeakAlert__e', { method: 'POST', body: JSON.stringify({ IncidentKey__c: INCIDENT_KEY }) });
     expect([missing.status, ((await missing.json()) as Array<{ errorCode: string }>)[0]!.errorCode]).toEqual([400, 'REQUIRED_FIELD_MISSING']);
@@ -175,7 +195,8 @@ describe('the org emulator and platform events', () => {
   });
 
   it('upserts a Case by the package field with 201 then 200, and refuses what the Case object does not have', async () => {
-    const upsert = (body: Record<string, unknown>, field = 'IncidentKey__c') => api(`/sobjects/Case/${field}/${INCIDENT_KEY}`, { method: 'PATCH', body: JSON.stringify(body) });
+    const upsert = (body: Record<string, unknown>, field = 'IncidentKey__c') =>
+      api(`/sobjects/Case/${field}/${INCIDENT_KEY}`, { method: 'PATCH', body: JSON.stringify(body) });
     const created = await upsert({ Subject: 'First' });
     expect([created.status, ((await created.json()) as { created: boolean }).created]).toEqual([201, true]);
     const updated = await upsert({ Subject: 'Second' });

@@ -28,7 +28,15 @@ const bySeverity = (): Detector => ({
   async score(c: ClassifiedEvent): Promise<Verdict | null> {
     const severity = (c.event.details?.['severity'] as Severity | undefined) ?? 'Info';
     if (severity === 'Info') return null;
-    return { eventId: c.event.id, orgId: c.orgId, severity, riskScore: 90, reasons: [{ code: 'volume_anomaly', weight: 90, message: 'Unusual volume.' }], piiTypes: [], zScore: null };
+    return {
+      eventId: c.event.id,
+      orgId: c.orgId,
+      severity,
+      riskScore: 90,
+      reasons: [{ code: 'volume_anomaly', weight: 90, message: 'Unusual volume.' }],
+      piiTypes: [],
+      zScore: null,
+    };
   },
 });
 
@@ -112,11 +120,31 @@ describe.each(STORE_KINDS)('incident notifications on %s', (kind) => {
     hook = receiver();
     await new Promise<void>((r) => hook.server.listen(0, '127.0.0.1', r));
     const targets: ConfiguredTarget[] = [
-      { target: createServiceNowTarget({ name: 'soc', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' } }), orgs: [], minSeverity: 'High' },
-      { target: createJiraTarget({ name: 'dpo-desk', baseUrl: jira.url, email: DEFAULT_JIRA_USER.email, apiToken: DEFAULT_JIRA_USER.apiToken, serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id, requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id }), orgs: [], minSeverity: 'High' },
+      {
+        target: createServiceNowTarget({ name: 'soc', instanceUrl: servicenow.url, auth: { kind: 'basic', username: 'leakwatch', password: 'leakwatch' } }),
+        orgs: [],
+        minSeverity: 'High',
+      },
+      {
+        target: createJiraTarget({
+          name: 'dpo-desk',
+          baseUrl: jira.url,
+          email: DEFAULT_JIRA_USER.email,
+          apiToken: DEFAULT_JIRA_USER.apiToken,
+          serviceDeskId: DEFAULT_JIRA_SERVICE_DESK.id,
+          requestTypeId: DEFAULT_JIRA_SERVICE_DESK.requestTypes[0]!.id,
+        }),
+        orgs: [],
+        minSeverity: 'High',
+      },
       { target: createWebhookTarget({ name: 'siem', url: hook.url(), secret: SECRET }), orgs: [ORG], minSeverity: 'Critical' },
     ];
-    const client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey });
+    const client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey,
+    });
     app = await buildApp({
       store: testStore.store,
       classifier: createClassifier({ salt: 'notify-test-salt-0123' }),
@@ -137,10 +165,16 @@ describe.each(STORE_KINDS)('incident notifications on %s', (kind) => {
   });
 
   const post = async (events: unknown[]) => {
-    const res = await app.inject({ method: 'POST', url: '/v1/events', headers: { 'content-type': 'application/json', ...AUTH }, payload: JSON.stringify(envelope(events)) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: { 'content-type': 'application/json', ...AUTH },
+      payload: JSON.stringify(envelope(events)),
+    });
     expect(res.statusCode).toBe(202);
   };
-  const status = async () => (await app.inject({ method: 'GET', url: '/v1/status', headers: AUTH })).json() as { notifications: { pending: number; dead: number; delivered: number } };
+  const status = async () =>
+    (await app.inject({ method: 'GET', url: '/v1/status', headers: AUTH })).json() as { notifications: { pending: number; dead: number; delivered: number } };
 
   it('delivers each revision of an incident once to each target, in order, through target faults', async () => {
     servicenow.setFaults({ unavailable: 1, rateLimited: 1, retryAfterSeconds: 0 });
@@ -174,7 +208,12 @@ describe.each(STORE_KINDS)('incident notifications on %s', (kind) => {
     await eventually(async () => (await status()).notifications.dead === 1, 30_000);
     expect((await status()).notifications.delivered).toBe(1);
     jira.setFaults({ unavailable: 0 });
-    const redrive = await app.inject({ method: 'POST', url: '/v1/notifications/redrive', headers: { ...AUTH, 'content-type': 'application/json' }, payload: { target: 'dpo-desk' } });
+    const redrive = await app.inject({
+      method: 'POST',
+      url: '/v1/notifications/redrive',
+      headers: { ...AUTH, 'content-type': 'application/json' },
+      payload: { target: 'dpo-desk' },
+    });
     expect(redrive.json()).toEqual({ redriven: 1 });
     await eventually(async () => (await status()).notifications.delivered === 2, 30_000);
     expect(jira.requests()).toHaveLength(1);

@@ -14,7 +14,8 @@ const HOUR = 3_600_000;
 const T0 = Date.parse('2026-03-02T08:00:00.000Z');
 const at = (hours: number) => new Date(T0 + hours * HOUR);
 
-const incident = (overrides: Partial<IncidentState> = {}): IncidentState => incidentState({ orgId: ORG, revision: 2, openedAt: at(0).toISOString(), ...overrides });
+const incident = (overrides: Partial<IncidentState> = {}): IncidentState =>
+  incidentState({ orgId: ORG, revision: 2, openedAt: at(0).toISOString(), ...overrides });
 
 /** A target that keeps what it is told. */
 function recorder(name: string) {
@@ -35,7 +36,11 @@ describe('clock reminders', () => {
     expect(dueReminders(incident(), at(11))).toEqual([]);
     expect(dueReminders(incident(), at(12))).toEqual([{ clock: 'nis2EarlyWarning24h', state: 'past50', dueAt: '2026-03-03T08:00:00.000Z' }]);
     expect(dueReminders(incident(), at(22)).map((r) => `${r.clock}:${r.state}`)).toEqual(['nis2EarlyWarning24h:past90']);
-    expect(dueReminders(incident(), at(40)).map((r) => `${r.clock}:${r.state}`)).toEqual(['gdpr72h:past50', 'nis2EarlyWarning24h:overdue', 'nis2Notification72h:past50']);
+    expect(dueReminders(incident(), at(40)).map((r) => `${r.clock}:${r.state}`)).toEqual([
+      'gdpr72h:past50',
+      'nis2EarlyWarning24h:overdue',
+      'nis2Notification72h:past50',
+    ]);
     const met = incident({ org: { milestones: { earlyWarning: { at: at(5).toISOString() } } } });
     expect(dueReminders(met, at(22))).toEqual([]);
     expect(dueReminders(incident({ awarenessBasis: 'confirmation' }), at(40))).toEqual([]);
@@ -65,8 +70,7 @@ describe('clock reminders', () => {
       { target: soc.target, orgs: [], minSeverity: 'High' },
       { target: dpoOnlyCritical.target, orgs: [], minSeverity: 'Critical' },
     ];
-    const deliver = () =>
-      notifyStep({ store: test.store, owner: 'replica-a', targets, policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } })();
+    const deliver = () => notifyStep({ store: test.store, owner: 'replica-a', targets, policy: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 50 } })();
 
     beforeAll(async () => {
       test = await openTestStore(kind);

@@ -229,7 +229,11 @@ describe('the ServiceNow target', () => {
     const servicenow = target();
     emulator.setFaults({ dropConnections: 1 });
 
-    expect(await servicenow.deliver(notification(), keyOf(1))).toMatchObject({ ok: false, retryable: true, error: expect.stringMatching(/^network error during the ticket lookup/) });
+    expect(await servicenow.deliver(notification(), keyOf(1))).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringMatching(/^network error during the ticket lookup/),
+    });
     expect(await servicenow.deliver(notification(), keyOf(1))).toMatchObject({ ok: true, created: true });
     expect(emulator.records('incident')).toHaveLength(1);
   });
@@ -259,7 +263,10 @@ describe('the ServiceNow target', () => {
 describe('the ServiceNow emulator', () => {
   const basic = `Basic ${Buffer.from(`${USER.username}:${USER.password}`).toString('base64')}`;
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${emulator.url}${path}`, { ...init, headers: { accept: 'application/json', authorization: basic, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${emulator.url}${path}`, {
+      ...init,
+      headers: { accept: 'application/json', authorization: basic, 'content-type': 'application/json', ...init.headers },
+    });
 
   it('ignores unknown and system fields, keeps unlisted choice values as given and calculates the priority', async () => {
     const created = await api('/api/now/table/incident', {
@@ -277,10 +284,18 @@ describe('the ServiceNow emulator', () => {
   });
 
   it('answers encoded queries with AND, OR, ordering, fields and limit, and 404 for a missing record', async () => {
-    for (const [text, correlation] of [['a', 'k1'], ['b', 'k2'], ['c', 'k1']]) {
+    for (const [text, correlation] of [
+      ['a', 'k1'],
+      ['b', 'k2'],
+      ['c', 'k1'],
+    ]) {
       await api('/api/now/table/incident', { method: 'POST', body: JSON.stringify({ short_description: text, correlation_id: correlation }) });
     }
-    const query = new URLSearchParams({ sysparm_query: 'correlation_id=k1^short_description=a^ORshort_description=c^ORDERBYDESCnumber', sysparm_fields: 'short_description,nonsense', sysparm_limit: '1' });
+    const query = new URLSearchParams({
+      sysparm_query: 'correlation_id=k1^short_description=a^ORshort_description=c^ORDERBYDESCnumber',
+      sysparm_fields: 'short_description,nonsense',
+      sysparm_limit: '1',
+    });
 
     const list = await api(`/api/now/table/incident?${query}`);
 
@@ -288,6 +303,9 @@ describe('the ServiceNow emulator', () => {
     expect(list.headers.get('x-total-count')).toBe('2');
     const missing = await api('/api/now/table/incident/0123456789abcdef0123456789abcdef');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" }, status: 'failure' });
+    expect(await missing.json()).toEqual({
+      error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+      status: 'failure',
+    });
   });
 });

@@ -79,19 +79,27 @@ describe('smtp notification target', () => {
   });
 
   it('labels a drill and a reminder with its clock, how far it ran and the deadline', async () => {
-    await target().deliver(notification({ drill: true, kind: 'reminder', reminder: { clock: 'gdpr72h', state: 'past90', dueAt: '2026-03-05T09:15:00.000Z' } }), `${INCIDENT_KEY}:3:dpo-mail:gdpr72h:past90`);
+    await target().deliver(
+      notification({ drill: true, kind: 'reminder', reminder: { clock: 'gdpr72h', state: 'past90', dueAt: '2026-03-05T09:15:00.000Z' } }),
+      `${INCIDENT_KEY}:3:dpo-mail:gdpr72h:past90`,
+    );
     const mail = relay.messages().at(-1)!;
     expect(mail.headers['subject']).toBe('[Leakwatch High] Drill: Reminder: Contacts exported by an integration user from a new network');
     const body = mail.body.replace(/=\r?\n/g, '');
     expect(body).toContain('DRILL: synthetic canary data only');
-    expect(body).toContain('Reminder: GDPR Art. 33 notification to the supervisory authority (72 hours): more than 90 % of its time has passed; deadline 2026-03-05T09:15:00.000Z.');
+    expect(body).toContain(
+      'Reminder: GDPR Art. 33 notification to the supervisory authority (72 hours): more than 90 % of its time has passed; deadline 2026-03-05T09:15:00.000Z.',
+    );
   });
 
   it('gives every attempt of one delivery the same Message-ID, and another delivery another one', async () => {
     await target().deliver(notification(), KEY);
     await target().deliver(notification(), KEY);
     await target().deliver(notification({ revision: 4 }), `${INCIDENT_KEY}:4:dpo-mail`);
-    const [first, second, third] = relay.messages().slice(-3).map((mail) => mail.headers['message-id']);
+    const [first, second, third] = relay
+      .messages()
+      .slice(-3)
+      .map((mail) => mail.headers['message-id']);
     expect(first).toBe(second);
     expect(third).not.toBe(first);
   });
@@ -138,7 +146,14 @@ describe('smtp entries of LEAKWATCH_NOTIFY_FILE', () => {
     writeFileSync(path, JSON.stringify({ targets: [{ name: 'dpo-mail', kind: 'smtp', ...entry }] }));
     return loadTargets(path, env);
   };
-  const valid = { host: 'smtp.acme-shop.example', port: 587, requireTLS: true, auth: { user: 'leakwatch', passwordEnv: 'SMTP_PASSWORD' }, from: 'leakwatch@acme-shop.example', to: ['dpo@acme-shop.example'] };
+  const valid = {
+    host: 'smtp.acme-shop.example',
+    port: 587,
+    requireTLS: true,
+    auth: { user: 'leakwatch', passwordEnv: 'SMTP_PASSWORD' },
+    from: 'leakwatch@acme-shop.example',
+    to: ['dpo@acme-shop.example'],
+  };
 
   it('builds an smtp target from a valid entry', () => {
     const [configured] = load(valid);

@@ -4,12 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IncidentNotification } from '../../src/notify/notification.js';
-import {
-  createWebhookTarget,
-  verifyWebhook,
-  WEBHOOK_TOLERANCE_SECONDS,
-  type IncidentWebhookPayload,
-} from '../../src/notify/webhook.js';
+import { createWebhookTarget, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS, type IncidentWebhookPayload } from '../../src/notify/webhook.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const KEY = '6f1c2d3e-0000-4000-8000-00000000abcd:3:soc-webhook';
@@ -247,9 +242,7 @@ describe('webhook target', () => {
   });
 
   it('rejects a URL that is not http or https', () => {
-    expect(() => createWebhookTarget({ name: 'x', url: 'file:///etc/passwd', secret: SECRET })).toThrow(
-      /http: or https:/,
-    );
+    expect(() => createWebhookTarget({ name: 'x', url: 'file:///etc/passwd', secret: SECRET })).toThrow(/http: or https:/);
   });
 });
 
@@ -288,8 +281,7 @@ describe('verifyWebhook', () => {
   });
 
   it('rejects a tampered body, timestamp or signature', () => {
-    const check = (headers: Record<string, string>, body: string) =>
-      verifyWebhook(VECTOR.secret, headers, body, { now: atVector });
+    const check = (headers: Record<string, string>, body: string) => verifyWebhook(VECTOR.secret, headers, body, { now: atVector });
 
     expect(check(vectorHeaders, '{"test": 2432232315}')).toEqual({ ok: false, reason: 'bad-signature' });
     expect(check(vectorHeaders, `${VECTOR.body} `)).toEqual({ ok: false, reason: 'bad-signature' });
@@ -301,9 +293,10 @@ describe('verifyWebhook', () => {
       ok: false,
       reason: 'bad-signature',
     });
-    expect(
-      check({ ...vectorHeaders, 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=' }, VECTOR.body),
-    ).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(check({ ...vectorHeaders, 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA=' }, VECTOR.body)).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
     expect(check({ ...vectorHeaders, 'webhook-signature': 'v1,' }, VECTOR.body)).toEqual({
       ok: false,
       reason: 'bad-signature',
@@ -359,10 +352,7 @@ describe('verifyWebhook', () => {
     const receiver = startReceiver();
     await receiver.listen();
     try {
-      await createWebhookTarget({ name: 'soc-webhook', url: receiver.url(), secret: SECRET }).deliver(
-        NOTIFICATION,
-        KEY,
-      );
+      await createWebhookTarget({ name: 'soc-webhook', url: receiver.url(), secret: SECRET }).deliver(NOTIFICATION, KEY);
       const [request] = receiver.received;
       const seenIds = new Set<string>();
       const first = verifyWebhook(SECRET, request!.headers, request!.body, { seenIds });

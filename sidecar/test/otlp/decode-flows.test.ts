@@ -30,7 +30,9 @@ const REQUEST = {
                 kv('server.address', { stringValue: 'API.OpenAI.com.' }),
                 kv('http.request.body.size', { intValue: '1200' }),
                 kv('salesforce.object', { stringValue: 'Contact' }),
-                kv('salesforce.fields', { arrayValue: { values: [{ stringValue: 'Email' }, { stringValue: 'Contact.Phone' }, { intValue: '3' }, { stringValue: 'x; DROP' }] } }),
+                kv('salesforce.fields', {
+                  arrayValue: { values: [{ stringValue: 'Email' }, { stringValue: 'Contact.Phone' }, { intValue: '3' }, { stringValue: 'x; DROP' }] },
+                }),
                 kv('gen_ai.prompt', { stringValue: 'jane.doe@example.com' }),
               ],
               events: [{ timeUnixNano: '1793613600500000000', name: 'exception', attributes: [kv('exception.message', { stringValue: 'secret' })] }],
@@ -45,7 +47,11 @@ const REQUEST = {
                 kv('db.statement', { stringValue: "SELECT Id, Email FROM Lead WHERE Email = 'jane.doe@example.com'" }),
               ],
             },
-            { kind: 4, startTimeUnixNano: '1793613800000000000', attributes: [kv('url.full', { stringValue: 'https://user:pw@queue.partner.example:8443/p?q=1' })] },
+            {
+              kind: 4,
+              startTimeUnixNano: '1793613800000000000',
+              attributes: [kv('url.full', { stringValue: 'https://user:pw@queue.partner.example:8443/p?q=1' })],
+            },
             { kind: 3, startTimeUnixNano: '1793613900000000000', attributes: [kv('peer.service', { stringValue: 'nowhere' })] },
           ],
         },
@@ -87,7 +93,9 @@ describe('OTLP decoding', () => {
 
   it('it_should_resolve_a_resource_that_follows_its_spans_on_the_wire', () => {
     const { resourceSpans, request } = otlpTypes();
-    const spansOnly = resourceSpans.encode(resourceSpans.fromObject({ scopeSpans: REQUEST.resourceSpans[0]!.scopeSpans.map((s) => ({ spans: [s.spans[3]] })) })).finish();
+    const spansOnly = resourceSpans
+      .encode(resourceSpans.fromObject({ scopeSpans: REQUEST.resourceSpans[0]!.scopeSpans.map((s) => ({ spans: [s.spans[3]] })) }))
+      .finish();
     const resourceOnly = resourceSpans.encode(resourceSpans.fromObject({ resource: REQUEST.resourceSpans[0]!.resource })).finish();
     // Two encodings of one message concatenated are that message merged: the resource comes last.
     const merged = Buffer.concat([spansOnly, resourceOnly]);
@@ -134,7 +142,14 @@ describe('Data flows from spans', () => {
 describe('dataFlowRule', () => {
   const event = (details: Record<string, unknown>) => ({
     orgId: '00D5g000004Cx1aEAC',
-    event: { id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a01', kind: 'egress' as const, operation: 'export' as const, occurredAt: '2026-11-02T10:00:00.000Z', actor: { userId: SIDECAR_ACTOR_ID }, details: { source: 'OTLP', change: 'data_flow', sourceService: 'shop-middleware', destinationHost: 'api.openai.com', ...details } },
+    event: {
+      id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a01',
+      kind: 'egress' as const,
+      operation: 'export' as const,
+      occurredAt: '2026-11-02T10:00:00.000Z',
+      actor: { userId: SIDECAR_ACTOR_ID },
+      details: { source: 'OTLP', change: 'data_flow', sourceService: 'shop-middleware', destinationHost: 'api.openai.com', ...details },
+    },
     findings: [],
     notes: [],
   });
@@ -150,7 +165,14 @@ describe('dataFlowRule', () => {
     const pii = await detector.score(event({ firstSeen: false, allowListed: true, ai: true, regionAllowed: false, objects: ['Contact', 'Product2'] }));
     expect(pii?.reasons.map((r) => r.code)).toEqual(['pii_to_ai_outside_region']);
     expect(pii?.reasons[0]?.message).toMatch(/Contact data to the AI service api\.openai\.com in an unknown region/);
-    const products = await detector.score({ ...event({ firstSeen: false, allowListed: true, ai: true, regionAllowed: false, objects: ['Product2'] }), event: { ...event({}).event, id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a02', details: { source: 'OTLP', change: 'data_flow', ai: true, regionAllowed: false, objects: ['Product2'] } } });
+    const products = await detector.score({
+      ...event({ firstSeen: false, allowListed: true, ai: true, regionAllowed: false, objects: ['Product2'] }),
+      event: {
+        ...event({}).event,
+        id: '0b0c8b8e-5b52-5d7c-9a2e-0d8d1c3f1a02',
+        details: { source: 'OTLP', change: 'data_flow', ai: true, regionAllowed: false, objects: ['Product2'] },
+      },
+    });
     expect(products).toBeNull();
   });
 

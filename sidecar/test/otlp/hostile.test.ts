@@ -4,7 +4,12 @@ import { otlpTypes } from '../../src/otlp/proto.js';
 import { AUTH } from '../api/envelopes.js';
 import { useTestApp } from '../api/build-test-app.js';
 
-const post = (headers: Record<string, string>, payload: Buffer | string) => ({ method: 'POST' as const, url: '/v1/traces', headers: { ...AUTH, ...headers }, payload });
+const post = (headers: Record<string, string>, payload: Buffer | string) => ({
+  method: 'POST' as const,
+  url: '/v1/traces',
+  headers: { ...AUTH, ...headers },
+  payload,
+});
 const PROTO = { 'content-type': 'application/x-protobuf' };
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -18,7 +23,11 @@ describe('OTLP receiver facing hostile input', () => {
   const t = useTestApp('pglite');
 
   it('it_should_answer_400_with_a_protobuf_status_for_garbage_protobuf', async () => {
-    for (const garbage of [Buffer.from('not protobuf at all'), Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]), Buffer.from([0x0a, 0x05, 0x12, 0x03, 0x12, 0x10])]) {
+    for (const garbage of [
+      Buffer.from('not protobuf at all'),
+      Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f]),
+      Buffer.from([0x0a, 0x05, 0x12, 0x03, 0x12, 0x10]),
+    ]) {
       const reply = await t.app.inject(post(PROTO, garbage));
       expect(reply.statusCode).toBe(400);
       expect(reply.headers['content-type']).toBe('application/x-protobuf');

@@ -55,7 +55,12 @@ describe.each(STORE_KINDS)('publishing data flows into the org as DataFlow__c (%
 
   beforeAll(async () => {
     org = await startOrgEmulator({ port: 0, pubsub: false });
-    client = createOrgClient({ loginUrl: org.url, clientId: org.connectedApp.clientId, username: org.identity.username, privateKey: org.connectedApp.privateKey as string });
+    client = createOrgClient({
+      loginUrl: org.url,
+      clientId: org.connectedApp.clientId,
+      username: org.identity.username,
+      privateKey: org.connectedApp.privateKey as string,
+    });
     test = await openTestStore(kind);
   });
   afterAll(async () => {
@@ -103,7 +108,13 @@ describe.each(STORE_KINDS)('publishing data flows into the org as DataFlow__c (%
       FirstSeen__c: new Date(now - 40 * DAY).toISOString().replace('Z', '+0000'),
     });
     expect(ai?.FlowKey__c).toMatch(/^[0-9a-f]{40}$/);
-    expect(records.find((r) => r.DestinationHost__c === 'api.mollie.com')).toMatchObject({ AllowListed__c: true, RegionAllowed__c: true, AiService__c: false, Region__c: 'EU', Fields__c: null });
+    expect(records.find((r) => r.DestinationHost__c === 'api.mollie.com')).toMatchObject({
+      AllowListed__c: true,
+      RegionAllowed__c: true,
+      AiService__c: false,
+      Region__c: 'EU',
+      Fields__c: null,
+    });
     expect(records.some((r) => r.SourceService__c === 'other-service')).toBe(false);
   });
 
@@ -123,7 +134,11 @@ describe.each(STORE_KINDS)('publishing data flows into the org as DataFlow__c (%
   it('sends 200 records per call and cuts the objects at a separator to fit 255 characters', async () => {
     const now = Date.parse('2026-03-20T12:00:00.000Z');
     const objects = new Set(Array.from({ length: 40 }, (_, i) => `CustomObjectNumber${String(i).padStart(2, '0')}__c`));
-    await upsertFlows(test.store, ORG, Array.from({ length: 201 }, (_, i) => sample(`service-${i}`, 'api.example.com', now - DAY, { objects })));
+    await upsertFlows(
+      test.store,
+      ORG,
+      Array.from({ length: 201 }, (_, i) => sample(`service-${i}`, 'api.example.com', now - DAY, { objects })),
+    );
     const { writer, calls } = counting(client);
     expect((await publishFlows({ sql: test.store, writer, policy: POLICY }, ORG, new Date(now))).sent).toBe(201);
     expect(calls).toEqual([200, 1]);

@@ -71,7 +71,12 @@ describe.each(STORE_KINDS)('OTLP receiver on %s', (kind) => {
       bytes: 6000,
       days: [{ day: '2026-11-02', spans: 5, bytes: 6000 }],
     });
-    expect(flows.find((f) => f['destination'] === 'sync.unknown-partner.example')).toMatchObject({ source: 'nightly-sync', ai: false, spans: 5, bytes: 250_000 });
+    expect(flows.find((f) => f['destination'] === 'sync.unknown-partner.example')).toMatchObject({
+      source: 'nightly-sync',
+      ai: false,
+      spans: 5,
+      bytes: 250_000,
+    });
 
     await eventually(() => t.org.records('LeakVerdict__c').length >= 2);
     await new Promise((r) => setTimeout(r, 300));

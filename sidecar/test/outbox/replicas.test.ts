@@ -19,10 +19,7 @@ describe('two replicas on one PostgreSQL database', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    stores = [
-      await openStore({ databaseUrl: db.url, dataDir: 'unused' }),
-      await openStore({ databaseUrl: db.url, dataDir: 'unused' }),
-    ];
+    stores = [await openStore({ databaseUrl: db.url, dataDir: 'unused' }), await openStore({ databaseUrl: db.url, dataDir: 'unused' })];
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -32,10 +29,7 @@ describe('two replicas on one PostgreSQL database', () => {
 
   it('never hands the same outbox row to both at once', async () => {
     await queueVerdicts(stores[0], 300);
-    const [first, second] = await Promise.all([
-      claimRecords(stores[0], 'a', 200, 60_000),
-      claimRecords(stores[1], 'b', 200, 60_000),
-    ]);
+    const [first, second] = await Promise.all([claimRecords(stores[0], 'a', 200, 60_000), claimRecords(stores[1], 'b', 200, 60_000)]);
     const ids = [...first, ...second].map((r) => r.id);
     expect(ids).toHaveLength(300);
     expect(new Set(ids).size).toBe(300);

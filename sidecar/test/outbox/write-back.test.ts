@@ -83,11 +83,7 @@ describe.each(STORE_KINDS)('write-back outbox on %s', (kind) => {
 
   it('gives up after the maximum number of attempts', async () => {
     await queueVerdicts(testStore.store, 1);
-    org.inject(
-      { kind: 'throw', retryable: true },
-      { kind: 'throw', retryable: true },
-      { kind: 'throw', retryable: true },
-    );
+    org.inject({ kind: 'throw', retryable: true }, { kind: 'throw', retryable: true }, { kind: 'throw', retryable: true });
     await drain();
     expect(org.calls).toBe(POLICY.maxAttempts);
     const [row] = await testStore.store.query<{ state: string; attempts: number; last_error: string }>(

@@ -34,12 +34,7 @@ describe.each(STORE_KINDS)('events to verdicts on %s', (kind) => {
     const verdictIds = org.records('LeakVerdict__c').map((r) => r.EventId__c);
     expect(new Set(verdictIds)).toEqual(new Set(events.map((e) => e.id)));
     expect([...org.writes.values()].every((n) => n === 1)).toBe(true);
-    const notDone = async () =>
-      Number(
-        (
-          await testStore.store.query<{ n: number | string }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'")
-        )[0]?.n,
-      );
+    const notDone = async () => Number((await testStore.store.query<{ n: number | string }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'"))[0]?.n);
     await eventually(async () => (await notDone()) === 0);
   });
 
@@ -55,10 +50,7 @@ describe.each(STORE_KINDS)('events to verdicts on %s', (kind) => {
       payload: JSON.stringify(envelope([event])),
     });
     await eventually(async () => {
-      const [row] = await testStore.store.query<{ state: string }>(
-        'SELECT state FROM ingested_event WHERE event_id = $1',
-        [event.id],
-      );
+      const [row] = await testStore.store.query<{ state: string }>('SELECT state FROM ingested_event WHERE event_id = $1', [event.id]);
       return row?.state === 'quiet';
     });
     expect(quietApp.org.calls).toBe(0);

@@ -88,23 +88,18 @@ describe.each(STORE_KINDS)('a scored batch whose outcomes could not be recorded,
   const stateOf = async (eventId: string) =>
     (await store.query<{ state: string }>('SELECT state FROM ingested_event WHERE event_id = $1', [eventId]))[0]?.state;
   const verdictsOf = async (eventId: string) =>
-    store.query<{ record: { Reasons__c: string } }>(
-      "SELECT record FROM outbox WHERE event_id = $1 AND sobject = 'LeakVerdict__c'",
-      [eventId],
-    );
+    store.query<{ record: { Reasons__c: string } }>("SELECT record FROM outbox WHERE event_id = $1 AND sobject = 'LeakVerdict__c'", [eventId]);
   const reasonCodes = (row: { record: { Reasons__c: string } } | undefined) =>
     (JSON.parse(row?.record.Reasons__c ?? '[]') as Array<{ code: string }>).map((r) => r.code);
   const volumeOf = async (userId: string) =>
     Number(
       (
-        await store.query<{ n: number | string | null }>(
-          "SELECT sum(total) AS n FROM detect_hourly WHERE metric = 'volume' AND series LIKE $1",
-          [`${userId}|%`],
-        )
+        await store.query<{ n: number | string | null }>("SELECT sum(total) AS n FROM detect_hourly WHERE metric = 'volume' AND series LIKE $1", [
+          `${userId}|%`,
+        ])
       )[0]?.n ?? 0,
     );
-  const alertMarks = async (userId: string) =>
-    store.query<{ key: string }>('SELECT key FROM detect_alert WHERE key LIKE $1', [`mass|${userId}|%`]);
+  const alertMarks = async (userId: string) => store.query<{ key: string }>('SELECT key FROM detect_alert WHERE key LIKE $1', [`mass|${userId}|%`]);
 
   it('scores its events again and queues their verdict exactly once, counting them once', async () => {
     const stored = createStoredDetector(store);
@@ -192,8 +187,7 @@ describe.each(STORE_KINDS)('a scored batch whose outcomes could not be recorded,
 
   it('in the service: once its leases are free again, the events score as if the first attempt never happened', async () => {
     const stored = createStoredDetector(store);
-    const start = (sql: Store) =>
-      buildTestApp(sql, { detector: stored.detector, detectorState: stored, replicaId: OWNER });
+    const start = (sql: Store) => buildTestApp(sql, { detector: stored.detector, detectorState: stored, replicaId: OWNER });
     let { app } = await start(failingOnce(store));
     const event = {
       id: randomUUID(),
@@ -212,10 +206,7 @@ describe.each(STORE_KINDS)('a scored batch whose outcomes could not be recorded,
     expect(res.statusCode).toBe(202);
     const leased = async () =>
       (
-        await store.query<{ attempts: number; lease_owner: string | null }>(
-          'SELECT attempts, lease_owner FROM ingested_event WHERE event_id = $1',
-          [event.id],
-        )
+        await store.query<{ attempts: number; lease_owner: string | null }>('SELECT attempts, lease_owner FROM ingested_event WHERE event_id = $1', [event.id])
       )[0];
     await eventually(async () => (await leased())?.attempts === 1);
     await app.close();

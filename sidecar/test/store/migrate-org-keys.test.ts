@@ -47,19 +47,14 @@ describe.each(STORE_KINDS)('migration 030 (org-scoped keys) on %s', (kind) => {
       [ORG15, EVENT, EVENT],
     );
     // Detection state written under both forms of one org merges by the detector's rules.
-    for (const [org, total, firstDay] of [[ORG15, 5, 10], [ORG18, 7, 12], [OTHER, 100, 1]] as const) {
-      await store.query(
-        `INSERT INTO detect_hourly (org_id, metric, series, day, hour, total) VALUES ($1, 'volume', 's', 20, 3, $2)`,
-        [org, total],
-      );
-      await store.query(
-        `INSERT INTO detect_series_start (org_id, metric, series, first_day) VALUES ($1, 'volume', 's', $2)`,
-        [org, firstDay],
-      );
-      await store.query(
-        `INSERT INTO detect_token_holder (org_id, holder, last_seen_ms) VALUES ($1, 'u|a', $2)`,
-        [org, total * 1000],
-      );
+    for (const [org, total, firstDay] of [
+      [ORG15, 5, 10],
+      [ORG18, 7, 12],
+      [OTHER, 100, 1],
+    ] as const) {
+      await store.query(`INSERT INTO detect_hourly (org_id, metric, series, day, hour, total) VALUES ($1, 'volume', 's', 20, 3, $2)`, [org, total]);
+      await store.query(`INSERT INTO detect_series_start (org_id, metric, series, first_day) VALUES ($1, 'volume', 's', $2)`, [org, firstDay]);
+      await store.query(`INSERT INTO detect_token_holder (org_id, holder, last_seen_ms) VALUES ($1, 'u|a', $2)`, [org, total * 1000]);
       await store.query(`INSERT INTO detect_canary (org_id, kind, value) VALUES ($1, 'marker', 'LW-CANARY-1')`, [org]);
     }
     await store.query(
@@ -82,10 +77,7 @@ describe.each(STORE_KINDS)('migration 030 (org-scoped keys) on %s', (kind) => {
 
   it('computes the 18-character form in SQL as the sidecar does', async () => {
     const ids = ['00D5g000004Cx1a', '00DABCDEFGHIJKL', '00dabcdefghijkl', '001XyZ000000AbC', '00Dzzzzzzzzzzzz'];
-    const rows = await store.query<{ id18: string }>(
-      'SELECT leakwatch_id18(id) AS id18 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n',
-      [ids],
-    );
+    const rows = await store.query<{ id18: string }>('SELECT leakwatch_id18(id) AS id18 FROM unnest($1::text[]) WITH ORDINALITY AS t(id, n) ORDER BY n', [ids]);
     expect(rows.map((r) => r.id18)).toEqual(ids.map((id) => id + idSuffix(id)));
   });
 
@@ -95,9 +87,7 @@ describe.each(STORE_KINDS)('migration 030 (org-scoped keys) on %s', (kind) => {
   });
 
   it('merges detection state of both forms of one org, and leaves other orgs as they were', async () => {
-    const hourly = await store.query<{ org_id: string; total: number }>(
-      'SELECT org_id, total FROM detect_hourly ORDER BY org_id',
-    );
+    const hourly = await store.query<{ org_id: string; total: number }>('SELECT org_id, total FROM detect_hourly ORDER BY org_id');
     expect(hourly).toEqual([
       { org_id: ORG18, total: 12 },
       { org_id: OTHER, total: 100 },
@@ -110,32 +100,22 @@ describe.each(STORE_KINDS)('migration 030 (org-scoped keys) on %s', (kind) => {
       { org_id: ORG18, last_seen_ms: 7000 },
       { org_id: OTHER, last_seen_ms: 100_000 },
     ]);
-    expect(await store.query('SELECT org_id FROM detect_canary ORDER BY org_id')).toEqual([
-      { org_id: ORG18 },
-      { org_id: OTHER },
-    ]);
-    expect(await store.query('SELECT org_id, id FROM detect_suppression')).toEqual([
-      { org_id: ORG18, id: `fp:${EVENT}` },
-    ]);
-    expect(await store.query('SELECT org_id, last_id FROM feedback_watermark')).toEqual([
-      { org_id: ORG18, last_id: 'a045g0000000001AAA' },
-    ]);
+    expect(await store.query('SELECT org_id FROM detect_canary ORDER BY org_id')).toEqual([{ org_id: ORG18 }, { org_id: OTHER }]);
+    expect(await store.query('SELECT org_id, id FROM detect_suppression')).toEqual([{ org_id: ORG18, id: `fp:${EVENT}` }]);
+    expect(await store.query('SELECT org_id, last_id FROM feedback_watermark')).toEqual([{ org_id: ORG18, last_id: 'a045g0000000001AAA' }]);
   });
 
   it('lets another org store an event and a suppression with the same ids', async () => {
-    await store.query(
-      `INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified) VALUES ($1, $2, gen_random_uuid(), 'dml', '{}')`,
-      [EVENT, OTHER],
-    );
+    await store.query(`INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified) VALUES ($1, $2, gen_random_uuid(), 'dml', '{}')`, [
+      EVENT,
+      OTHER,
+    ]);
     await store.query(
       `INSERT INTO detect_suppression (id, org_id, reason_codes, created_at, expires_at)
        VALUES ($1, $2, '["volume_anomaly"]', now(), now() + interval '30 days')`,
       [`fp:${EVENT}`, OTHER],
     );
-    const [row] = await store.query<{ n: string | number }>(
-      'SELECT count(*) AS n FROM ingested_event WHERE event_id = $1',
-      [EVENT],
-    );
+    const [row] = await store.query<{ n: string | number }>('SELECT count(*) AS n FROM ingested_event WHERE event_id = $1', [EVENT]);
     expect(Number(row?.n)).toBe(2);
   });
 });

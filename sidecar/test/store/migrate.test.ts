@@ -15,9 +15,7 @@ describe('migration files', () => {
       writeFileSync(join(dir, f), 'SELECT 1;');
     }
     expect(listMigrations(`${dir}/`).map((m) => m.version)).toEqual(['001_a', '002_b', '020_detect']);
-    expect(listMigrations().map((m) => m.version.slice(0, 3))).toEqual(
-      expect.arrayContaining(['001', '002', '003', '020']),
-    );
+    expect(listMigrations().map((m) => m.version.slice(0, 3))).toEqual(expect.arrayContaining(['001', '002', '003', '020']));
   });
 });
 
@@ -36,9 +34,7 @@ describe.each(STORE_KINDS)('migrations on %s', (kind) => {
     const tables = await testStore.store.query<{ name: string }>(
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );
-    expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['ingested_event', 'outbox', 'sidecar_setting', 'schema_migration']),
-    );
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['ingested_event', 'outbox', 'sidecar_setting', 'schema_migration']));
   });
 
   it('run a multi-statement migration in one transaction and roll it back on error', async () => {
@@ -46,9 +42,7 @@ describe.each(STORE_KINDS)('migrations on %s', (kind) => {
     writeFileSync(join(dir, '900_ok.sql'), 'CREATE TABLE probe_a (x int);\nINSERT INTO probe_a VALUES (1);\n');
     writeFileSync(join(dir, '901_broken.sql'), 'CREATE TABLE probe_b (x int);\nSELECT no_such_function();\n');
     await expect(migrate(testStore.store, `${dir}/`)).rejects.toThrow(/no_such_function/);
-    const left = await testStore.store.query(
-      "SELECT 1 FROM information_schema.tables WHERE table_name IN ('probe_a', 'probe_b')",
-    );
+    const left = await testStore.store.query("SELECT 1 FROM information_schema.tables WHERE table_name IN ('probe_a', 'probe_b')");
     expect(left).toHaveLength(0);
   });
 });

@@ -57,9 +57,7 @@ const verdictOf = (orgId: string, eventId: string): Verdict => ({
 async function queueVerdict(store: Store, orgId: string, eventId: string): Promise<void> {
   const stored = storedEventOf(orgId, eventId);
   await store.transaction((tx) =>
-    recordScoredEvents(tx, 'nobody', [
-      { eventId, orgId, receivedAt: new Date(), records: verdictRecords(stored, verdictOf(orgId, eventId), new Date()) },
-    ]),
+    recordScoredEvents(tx, 'nobody', [{ eventId, orgId, receivedAt: new Date(), records: verdictRecords(stored, verdictOf(orgId, eventId), new Date()) }]),
   );
 }
 
@@ -89,7 +87,7 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
   });
   afterAll(() => testStore.dispose());
 
-  it("an event id one org already used is accepted, stored and scored for another org", async () => {
+  it('an event id one org already used is accepted, stored and scored for another org', async () => {
     const orgA = fakeOrg();
     const orgB = fakeOrg();
     ({ app } = await buildTestApp(store, {
@@ -111,20 +109,21 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
     expect((await post(ORG_B, SECRET_B)).json()).toMatchObject({ accepted: 0, duplicates: 1 });
 
     await eventually(
-      () =>
-        orgA.records('LeakVerdict__c').some((r) => r.EventId__c === event.id) &&
-        orgB.records('LeakVerdict__c').some((r) => r.EventId__c === event.id),
+      () => orgA.records('LeakVerdict__c').some((r) => r.EventId__c === event.id) && orgB.records('LeakVerdict__c').some((r) => r.EventId__c === event.id),
     );
-    const rows = await store.query<{ org_id: string; state: string }>(
-      'SELECT org_id, state FROM ingested_event WHERE event_id = $1 ORDER BY org_id',
-      [event.id],
+    const rows = await store.query<{ org_id: string; state: string }>('SELECT org_id, state FROM ingested_event WHERE event_id = $1 ORDER BY org_id', [
+      event.id,
+    ]);
+    expect(rows).toEqual(
+      [
+        { org_id: ORG_B, state: 'scored' },
+        { org_id: ORG_A, state: 'scored' },
+      ].sort((x, y) => (x.org_id < y.org_id ? -1 : 1)),
     );
-    expect(rows).toEqual([
-      { org_id: ORG_B, state: 'scored' },
-      { org_id: ORG_A, state: 'scored' },
-    ].sort((x, y) => (x.org_id < y.org_id ? -1 : 1)));
     const outbox = () =>
-      store.query<{ org_id: string; state: string }>("SELECT org_id, state FROM outbox WHERE external_id = $1 AND sobject = 'LeakVerdict__c' ORDER BY org_id", [event.id]);
+      store.query<{ org_id: string; state: string }>("SELECT org_id, state FROM outbox WHERE external_id = $1 AND sobject = 'LeakVerdict__c' ORDER BY org_id", [
+        event.id,
+      ]);
     expect((await outbox()).map((r) => r.org_id).sort()).toEqual([ORG_A, ORG_B].sort());
     // The org has the record before the write-back step marks its row done.
     await eventually(async () => (await outbox()).every((r) => r.state === 'done'));
@@ -133,22 +132,19 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
   it('a scoring failure of one org’s event leaves the other org’s event with the same id alone', async () => {
     const eventId = randomUUID();
     for (const orgId of [ORG_A, ORG_B]) {
-      await store.query(
-        `INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified) VALUES ($1, $2, $3, 'dml', $4)`,
-        [eventId, orgId, randomUUID(), JSON.stringify(storedEventOf(orgId, eventId))],
-      );
+      await store.query(`INSERT INTO ingested_event (event_id, org_id, batch_id, kind, classified) VALUES ($1, $2, $3, 'dml', $4)`, [
+        eventId,
+        orgId,
+        randomUUID(),
+        JSON.stringify(storedEventOf(orgId, eventId)),
+      ]);
     }
     const claimed = await claimEvents(store, 'replica-1', 10, 60_000);
     expect(claimed.map((c) => c.orgId).sort()).toEqual([ORG_A, ORG_B].sort());
     await recordScoringFailure(store, 'replica-1', ORG_A, eventId, 8, 8, 0, 'detector failed');
     const [ofB] = claimed.filter((c) => c.orgId === ORG_B);
-    await store.transaction((tx) =>
-      recordScoredEvents(tx, 'replica-1', [{ eventId, orgId: ORG_B, receivedAt: ofB!.receivedAt, records: [] }]),
-    );
-    const rows = await store.query<{ org_id: string; state: string }>(
-      'SELECT org_id, state FROM ingested_event WHERE event_id = $1',
-      [eventId],
-    );
+    await store.transaction((tx) => recordScoredEvents(tx, 'replica-1', [{ eventId, orgId: ORG_B, receivedAt: ofB!.receivedAt, records: [] }]));
+    const rows = await store.query<{ org_id: string; state: string }>('SELECT org_id, state FROM ingested_event WHERE event_id = $1', [eventId]);
     expect(Object.fromEntries(rows.map((r) => [r.org_id, r.state]))).toEqual({ [ORG_A]: 'failed', [ORG_B]: 'quiet' });
   });
 
@@ -174,9 +170,7 @@ describe.each(STORE_KINDS)('tenant isolation on %s', (kind) => {
     }
     await stored.flushLearnt();
     const ids = async () =>
-      (await store.query<{ org_id: string }>('SELECT org_id FROM detect_suppression WHERE id = $1', [`fp:${eventId}`]))
-        .map((r) => r.org_id)
-        .sort();
+      (await store.query<{ org_id: string }>('SELECT org_id FROM detect_suppression WHERE id = $1', [`fp:${eventId}`])).map((r) => r.org_id).sort();
     expect(await ids()).toEqual([ORG_A, ORG_B].sort());
 
     expect(await stored.detector.lift(ORG_A, `fp:${eventId}`)).toBe(true);

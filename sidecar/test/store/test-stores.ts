@@ -4,8 +4,7 @@ import { openStore } from '../../src/store/open-store.js';
 import type { Store, StoreKind } from '../../src/store/store.js';
 
 /** The local server the tests create their databases on. */
-export const ADMIN_DATABASE_URL =
-  process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_DATABASE_URL = process.env.LEAKWATCH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export const STORE_KINDS: StoreKind[] = ['pglite', 'postgres'];
 

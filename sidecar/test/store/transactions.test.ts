@@ -74,10 +74,10 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
 
   it('passes dates, JSON and nulls through unchanged', async () => {
     const { store } = testStore;
-    const [row] = await store.query<{ at: Date; doc: unknown; nothing: null }>(
-      `SELECT $1::timestamptz AS at, $2::jsonb AS doc, NULL AS nothing`,
-      ['2026-11-23T10:00:00.000Z', JSON.stringify({ a: [1, 'two'] })],
-    );
+    const [row] = await store.query<{ at: Date; doc: unknown; nothing: null }>(`SELECT $1::timestamptz AS at, $2::jsonb AS doc, NULL AS nothing`, [
+      '2026-11-23T10:00:00.000Z',
+      JSON.stringify({ a: [1, 'two'] }),
+    ]);
     expect(new Date(row!.at).toISOString()).toBe('2026-11-23T10:00:00.000Z');
     expect(row!.doc).toEqual({ a: [1, 'two'] });
     expect(row!.nothing).toBeNull();

@@ -171,8 +171,7 @@ export function decodePoints(body: Buffer): ReceivedPoint[] {
   return (message.resourceMetrics ?? []).flatMap((rm) =>
     (rm.scopeMetrics ?? []).flatMap((sm) =>
       (sm.metrics ?? []).flatMap((m): ReceivedPoint[] => {
-        if (m.sum)
-          return (m.sum.dataPoints ?? []).map((p) => ({ metric: m.name, kind: 'sum', attributes: attributesOf(p.attributes), value: number(p) }));
+        if (m.sum) return (m.sum.dataPoints ?? []).map((p) => ({ metric: m.name, kind: 'sum', attributes: attributesOf(p.attributes), value: number(p) }));
         if (m.gauge)
           return (m.gauge.dataPoints ?? []).map((p) => ({ metric: m.name, kind: 'gauge', attributes: attributesOf(p.attributes), value: number(p) }));
         return (m.histogram?.dataPoints ?? []).map((p) => ({

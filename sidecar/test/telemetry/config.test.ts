@@ -54,13 +54,37 @@ describe('telemetry configuration', () => {
   });
 
   const bad: Array<[string, Record<string, string>, RegExp]> = [
-    ['an endpoint that is no URL', { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL .*got a collector: URL/],
-    ['an endpoint without a scheme at all', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '//collector' }, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http\(s\) URL .*no URL, not shown/],
+    [
+      'an endpoint that is no URL',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' },
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL .*got a collector: URL/,
+    ],
+    [
+      'an endpoint without a scheme at all',
+      { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '//collector' },
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http\(s\) URL .*no URL, not shown/,
+    ],
     ['a gRPC endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, /must be an http\(s\) URL .*got a grpc: URL/],
-    ['credentials in the endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:hunter2-password@collector' }, /must not carry credentials: put them in OTEL_EXPORTER_OTLP_HEADERS/],
-    ['a header without a value', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,Bearer hunter2-token' }, /OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value/],
-    ['a header badly URL-encoded', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'authorization=hunter2%zz' }, /OTEL_EXPORTER_OTLP_METRICS_HEADERS: the value of authorization is not URL-encoded correctly/],
-    ['the gRPC protocol', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf.*got "grpc"/],
+    [
+      'credentials in the endpoint',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'https://user:hunter2-password@collector' },
+      /must not carry credentials: put them in OTEL_EXPORTER_OTLP_HEADERS/,
+    ],
+    [
+      'a header without a value',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_HEADERS: 'a=1,Bearer hunter2-token' },
+      /OTEL_EXPORTER_OTLP_HEADERS: entry 2 is not key=value/,
+    ],
+    [
+      'a header badly URL-encoded',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_METRICS_HEADERS: 'authorization=hunter2%zz' },
+      /OTEL_EXPORTER_OTLP_METRICS_HEADERS: the value of authorization is not URL-encoded correctly/,
+    ],
+    [
+      'the gRPC protocol',
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4317', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' },
+      /OTEL_EXPORTER_OTLP_PROTOCOL must be http\/protobuf.*got "grpc"/,
+    ],
     ['OTLP JSON for traces', { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }, /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http\/protobuf/],
     ['another exporter', { OTEL_METRICS_EXPORTER: 'prometheus' }, /OTEL_METRICS_EXPORTER must be otlp or none.*got "prometheus"/],
     ['a disabled flag that is no boolean', { OTEL_SDK_DISABLED: 'yes' }, /OTEL_SDK_DISABLED must be true or false \(got "yes"\)/],
@@ -82,6 +106,8 @@ describe('telemetry configuration', () => {
   });
 
   it('never quotes a header value in the error of a bad header variable', () => {
-    expect(() => load({ OTEL_EXPORTER_OTLP_HEADERS: 'x'.repeat(3) + '=' + '%'.repeat(2) })).toThrow(/not URL-encoded correctly \(write a space as %20; value not shown\)$/);
+    expect(() => load({ OTEL_EXPORTER_OTLP_HEADERS: 'x'.repeat(3) + '=' + '%'.repeat(2) })).toThrow(
+      /not URL-encoded correctly \(write a space as %20; value not shown\)$/,
+    );
   });
 });

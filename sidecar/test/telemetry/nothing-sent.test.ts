@@ -82,7 +82,11 @@ describe.each(STORE_KINDS)('telemetry that is not configured on %s', (kind) => {
   });
 
   it('sends metrics but no span when OTEL_TRACES_EXPORTER=none', async () => {
-    const { config, eventId } = await runBatch({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_TRACES_EXPORTER: 'none', OTEL_METRIC_EXPORT_INTERVAL: '100' });
+    const { config, eventId } = await runBatch({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+      OTEL_TRACES_EXPORTER: 'none',
+      OTEL_METRIC_EXPORT_INTERVAL: '100',
+    });
     expect(config.telemetry?.traces).toBeUndefined();
     expect(collector.received.some((r) => r.path === '/v1/metrics')).toBe(true);
     expect(collector.received.some((r) => r.path === '/v1/traces')).toBe(false);

@@ -47,7 +47,12 @@ describe('the write-back client', () => {
     const again = await client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(1), { RiskScore__c: 75 })]);
     expect(again[0]).toMatchObject({ success: true, created: false, id: results[0]?.success ? results[0].id : '' });
     const findings = await client.upsert('PiiFinding__c', 'FindingKey__c', [
-      { FindingKey__c: `${eventId(1)}:-:Description:CREDIT_CARD`, LeakVerdict__r: { EventId__c: eventId(1) }, EntityType__c: 'CREDIT_CARD', MaskedSample__c: '4111 •••• •••• 1111' },
+      {
+        FindingKey__c: `${eventId(1)}:-:Description:CREDIT_CARD`,
+        LeakVerdict__r: { EventId__c: eventId(1) },
+        EntityType__c: 'CREDIT_CARD',
+        MaskedSample__c: '4111 •••• •••• 1111',
+      },
     ]);
     expect(findings[0]?.success).toBe(true);
     const rows = await client.query<{ LeakVerdict__r: { EventId__c: string } }>('SELECT LeakVerdict__r.EventId__c FROM PiiFinding__c');
@@ -87,12 +92,21 @@ describe('the write-back client', () => {
 
   it('classifies whole-request failures: 503, request limit and lost connections retryable; a bad request not', async () => {
     emulator.setFaults({ unavailable: 1 });
-    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30))]))).toMatchObject({ code: 'SERVER_UNAVAILABLE', retryable: true });
+    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30))]))).toMatchObject({
+      code: 'SERVER_UNAVAILABLE',
+      retryable: true,
+    });
     emulator.setFaults({ requestLimit: 1 });
-    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30))]))).toMatchObject({ code: 'REQUEST_LIMIT_EXCEEDED', retryable: true });
+    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30))]))).toMatchObject({
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      retryable: true,
+    });
     emulator.setFaults({ dropConnections: 1 });
     expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30))]))).toMatchObject({ retryable: true });
-    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30), { Mood__c: 'calm' })]))).toMatchObject({ code: 'INVALID_FIELD', retryable: false });
+    expect(await rejection(client.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(30), { Mood__c: 'calm' })]))).toMatchObject({
+      code: 'INVALID_FIELD',
+      retryable: false,
+    });
   });
 
   it('gives up on a slow org after its timeout, as a retryable failure', async () => {
@@ -110,7 +124,15 @@ describe('the write-back client', () => {
   });
 
   it('fails fast when the login itself is refused, without retrying', async () => {
-    const stranger = createOrgClient({ loginUrl: emulator.url, clientId: 'not-the-app', username: emulator.identity.username, privateKey: emulator.connectedApp.privateKey });
-    expect(await rejection(stranger.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(50))]))).toMatchObject({ code: 'invalid_client_id', retryable: false });
+    const stranger = createOrgClient({
+      loginUrl: emulator.url,
+      clientId: 'not-the-app',
+      username: emulator.identity.username,
+      privateKey: emulator.connectedApp.privateKey,
+    });
+    expect(await rejection(stranger.upsert('LeakVerdict__c', 'EventId__c', [verdict(eventId(50))]))).toMatchObject({
+      code: 'invalid_client_id',
+      retryable: false,
+    });
   });
 });

@@ -42,7 +42,9 @@ describe('writing into a subscriber org of the managed package', () => {
     const [verdict] = await client.upsert('LeakVerdict__c', 'EventId__c', [{ EventId__c: eventId, Severity__c: 'High', ReasonSummary__c: 'x'.repeat(300) }]);
     expect(verdict).toMatchObject({ success: false, error: { code: 'STRING_TOO_LONG', fields: ['ReasonSummary__c'] } });
     await client.upsert('LeakVerdict__c', 'EventId__c', [{ EventId__c: eventId, Severity__c: 'High' }]);
-    const [finding] = await client.upsert('PiiFinding__c', 'FindingKey__c', [{ FindingKey__c: `${eventId}:-:Description:EMAIL_ADDRESS`, LeakVerdict__r: { EventId__c: eventId }, EntityType__c: 'EMAIL_ADDRESS' }]);
+    const [finding] = await client.upsert('PiiFinding__c', 'FindingKey__c', [
+      { FindingKey__c: `${eventId}:-:Description:EMAIL_ADDRESS`, LeakVerdict__r: { EventId__c: eventId }, EntityType__c: 'EMAIL_ADDRESS' },
+    ]);
     expect(finding?.success).toBe(true);
     expect(emulator.records('leakwatch__LeakVerdict__c')[0]).toMatchObject({ leakwatch__EventId__c: eventId, leakwatch__Severity__c: 'High' });
     const rows = await client.query('SELECT EntityType__c, LeakVerdict__r.Severity__c FROM PiiFinding__c');

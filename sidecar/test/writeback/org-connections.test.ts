@@ -88,9 +88,7 @@ describe('one org connection per org', () => {
     expect(eventIdsIn(orgB, 'PiiFinding__c')).toEqual([...ofB].sort());
     expect(clientFor(ORG_A)?.identityCheck?.()).toBe('verified');
     expect(clientFor(ORG_B.slice(0, 15))?.identityCheck?.()).toBe('verified');
-    const [open] = await testStore.store.query<{ n: string | number }>(
-      "SELECT count(*) AS n FROM outbox WHERE state <> 'done'",
-    );
+    const [open] = await testStore.store.query<{ n: string | number }>("SELECT count(*) AS n FROM outbox WHERE state <> 'done'");
     expect(Number(open?.n)).toBe(0);
   });
 
@@ -125,9 +123,7 @@ describe('one org connection per org', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row).toMatchObject({ state: 'dead', attempts: 1 });
-      expect(row.last_error).toMatch(
-        /^WRONG_ORG: the connection for org 00D5g000007Zz9b logs in to org 00D5g000004Cx1a /,
-      );
+      expect(row.last_error).toMatch(/^WRONG_ORG: the connection for org 00D5g000007Zz9b logs in to org 00D5g000004Cx1a /);
       expect(row.last_error).toContain('LEAKWATCH_ORGS_FILE');
     }
     expect(wrong).toEqual([{ orgId: ORG_B.slice(0, 15), connectedOrgId: ORG_A, username: orgA.identity.username }]);

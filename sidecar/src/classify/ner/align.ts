@@ -14,7 +14,7 @@ const foldChar = (c: string, code: number): string => (code < 0x80 ? (code >= 65
 export function alignTokens(text: string, tokens: readonly string[], unkToken: string): TokenOffset[] {
   let folded = '';
   const origin: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const f = foldChar(text.slice(i, i + width), cp);

@@ -2,9 +2,21 @@ import { ENTITY_TYPES, type EntityType } from '../../contract/entities.js';
 
 /** Label names used by common NER models, mapped to the entity vocabulary. Other labels (ORG, MISC...) are ignored. */
 const ALIASES: Record<string, EntityType> = {
-  PER: 'PERSON', PERSON: 'PERSON', NAME: 'PERSON', FIRSTNAME: 'PERSON', LASTNAME: 'PERSON',
-  LOC: 'LOCATION', LOCATION: 'LOCATION', GPE: 'LOCATION', ADDRESS: 'LOCATION', STREET: 'LOCATION', CITY: 'LOCATION',
-  EMAIL: 'EMAIL_ADDRESS', PHONE: 'PHONE_NUMBER', TELEPHONENUM: 'PHONE_NUMBER', DOB: 'DATE_OF_BIRTH',
+  PER: 'PERSON',
+  PERSON: 'PERSON',
+  NAME: 'PERSON',
+  FIRSTNAME: 'PERSON',
+  LASTNAME: 'PERSON',
+  LOC: 'LOCATION',
+  LOCATION: 'LOCATION',
+  GPE: 'LOCATION',
+  ADDRESS: 'LOCATION',
+  STREET: 'LOCATION',
+  CITY: 'LOCATION',
+  EMAIL: 'EMAIL_ADDRESS',
+  PHONE: 'PHONE_NUMBER',
+  TELEPHONENUM: 'PHONE_NUMBER',
+  DOB: 'DATE_OF_BIRTH',
 };
 
 export interface LabelInfo {

@@ -7,7 +7,7 @@ import { overlaps, type Span } from '../span.js';
 /** Built by `scripts/lexicon/generate.ts` from faker's person locales and stopwords-iso. */
 export const NAME_LEXICON_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lexicons', 'names.json');
 
-export interface NameLexicon {
+interface NameLexicon {
   given: ReadonlySet<string>;
   surnames: ReadonlySet<string>;
   /** Lower-case function words of the six languages (pronouns, articles, conjunctions, adverbs...). */
@@ -35,10 +35,7 @@ const PARTICLES: ReadonlySet<string> = new Set(NAME_PARTICLES);
  */
 const HONORIFICS: ReadonlySet<string> = new Set(LANGUAGE.honorifics);
 /** Articles before a single capitalised word make it a noun ("Der Kurier hat", "The Courier"), not a name. */
-const ARTICLE_BEFORE = new RegExp(
-  `(?:^|[^\\p{L}\\p{M}])(?:([\\p{L}\\p{M}]+)\\s+)?(?:${LANGUAGE.articles.map(escapeRegExp).join('|')})\\s+$`,
-  'iu',
-);
+const ARTICLE_BEFORE = new RegExp(`(?:^|[^\\p{L}\\p{M}])(?:([\\p{L}\\p{M}]+)\\s+)?(?:${LANGUAGE.articles.map(escapeRegExp).join('|')})\\s+$`, 'iu');
 const WORD = /[\p{L}\p{M}]+(?:['’-][\p{L}\p{M}]+)*\.?/gu;
 /** An English clitic or possessive is not part of the word it hangs on ("There's", "Matej's"). */
 const CLITIC = /['’](?:s|t|re|ll|d|ve|m)$/iu;
@@ -90,8 +87,7 @@ export function trimPersonSpan(text: string, found: Span, lexicon: NameLexicon, 
   const lower = (w: Word): boolean => cased && lowerInitial(w.text);
   const particleBeforeName = (i: number): boolean => PARTICLES.has(words[i]!.text) && i < words.length - 1;
   // "Sara Schwarz", "Will Smith": a name that is also a word, before a known surname
-  const nameBeforeSurname = (i: number): boolean =>
-    lexicon.given.has(words[i]!.text) && i < words.length - 1 && lexicon.surnames.has(words[i + 1]!.text);
+  const nameBeforeSurname = (i: number): boolean => lexicon.given.has(words[i]!.text) && i < words.length - 1 && lexicon.surnames.has(words[i + 1]!.text);
   let first = 0;
   let last = words.length - 1;
   while (
@@ -99,7 +95,8 @@ export function trimPersonSpan(text: string, found: Span, lexicon: NameLexicon, 
     (functionWord(words[first]!) || lower(words[first]!) || (HONORIFICS.has(words[first]!.text.toLowerCase()) && first < last)) &&
     !particleBeforeName(first) &&
     !nameBeforeSurname(first)
-  ) first += 1;
+  )
+    first += 1;
   while (last >= first && (lower(words[last]!) || PARTICLES.has(words[last]!.text.toLowerCase()))) last -= 1;
   if (first > last) return null;
   if (words.slice(first, last + 1).every(functionWord) && !nameBeforeSurname(first)) return null;
@@ -114,10 +111,8 @@ const INITIAL = /^\p{Lu}$/u;
 type Shape = 'capitalised' | 'upper' | 'lower';
 
 /** How a word is written; the lexicon holds names as "Anna", so "ANNA" and "anna" are looked up as "Anna". */
-const shapeOf = (w: string): Shape | null =>
-  CAPITALISED.test(w) ? 'capitalised' : UPPER.test(w) ? 'upper' : LOWER.test(w) ? 'lower' : null;
-const asName = (w: string, shape: Shape): string =>
-  shape === 'capitalised' ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+const shapeOf = (w: string): Shape | null => (CAPITALISED.test(w) ? 'capitalised' : UPPER.test(w) ? 'upper' : LOWER.test(w) ? 'lower' : null);
+const asName = (w: string, shape: Shape): string => (shape === 'capitalised' ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 /** The word as the lexicon would hold it, or null when it is not written like a name. */
 const nameForm = (w: string): string | null => {
   const shape = shapeOf(w);
@@ -161,7 +156,10 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
     let j = i;
     if (shape !== 'lower' && words[j + 1] && INITIAL.test(words[j + 1]!.text) && adjacent(w, words[j + 1]!)) j += 1;
     const continues = (n: number): boolean =>
-      n < words.length && shapes[n] === shape && !functionWord[n] && adjacent(words[n - 1]!, words[n]!) &&
+      n < words.length &&
+      shapes[n] === shape &&
+      !functionWord[n] &&
+      adjacent(words[n - 1]!, words[n]!) &&
       (shape === 'capitalised' || known(n, lexicon.surnames) || known(n, lexicon.given));
     let surname = false;
     let k = j;
@@ -176,8 +174,16 @@ export function lexiconPersonCandidates(text: string, lexicon: NameLexicon): Spa
     const previous = i > 0 && shapes[i - 1] === 'capitalised' && !functionWord[i - 1] && adjacent(words[i - 1]!, w);
     const standsAlone = shape === 'capitalised' && k === i && !previous && /^(?:[ \t]+\p{Ll}|['’]s\b|\s*[,.:;!?)"']|\s*$)/u.test(text.slice(end));
     const score = surname
-      ? shape === 'capitalised' ? LEXICON_SCORES.pair : shape === 'upper' ? LEXICON_SCORES.upperPair : LEXICON_SCORES.lowerPair
-      : shape === 'capitalised' && k > j ? LEXICON_SCORES.partial : standsAlone ? LEXICON_SCORES.standing : LEXICON_SCORES.alone;
+      ? shape === 'capitalised'
+        ? LEXICON_SCORES.pair
+        : shape === 'upper'
+          ? LEXICON_SCORES.upperPair
+          : LEXICON_SCORES.lowerPair
+      : shape === 'capitalised' && k > j
+        ? LEXICON_SCORES.partial
+        : standsAlone
+          ? LEXICON_SCORES.standing
+          : LEXICON_SCORES.alone;
     out.push({ type: 'PERSON', start: w.start, end, score, detector: 'lexicon:person' });
     i = k;
   }
@@ -209,7 +215,7 @@ function afterArticle(text: string, span: Span, words: readonly Word[]): boolean
   return before !== null && !(before[1] !== undefined && PARTICLES.has(before[1].toLowerCase()));
 }
 
-export interface PersonEvidenceOptions {
+interface PersonEvidenceOptions {
   /** Minimum probability of a model find other than PERSON. */
   modelThreshold: number;
   /** Minimum model probability of a PERSON find the lexicon does not know. */
@@ -237,8 +243,7 @@ function namedPlace(text: string, place: Span, candidates: Span[]): Span | undef
  * One word directly before a colon: a chat speaker's role or a field's label ("Visitor:", "Betreff:", "Onjuiste:")
  * rather than a name, unless the lexicon knows it as one ("Anna: hi").
  */
-const isLabel = (text: string, span: Span, words: readonly Word[]): boolean =>
-  words.length === 1 && /^\s*:/u.test(text.slice(span.end));
+const isLabel = (text: string, span: Span, words: readonly Word[]): boolean => words.length === 1 && /^\s*:/u.test(text.slice(span.end));
 
 /**
  * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the

@@ -22,7 +22,10 @@ function patterns(): ProductPatterns {
   const raw = JSON.parse(readFileSync(PRODUCTS_FILE, 'utf8')) as Record<string, string[] | string>;
   const nouns = [...new Set(Object.entries(raw).flatMap(([key, words]) => (key.startsWith('_') || !Array.isArray(words) ? [] : words)))];
   // Longest first: "polo shirt" before "polo".
-  const alternation = nouns.sort((a, b) => b.length - a.length).map(escape).join('|');
+  const alternation = nouns
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|');
   compiled = {
     after: new RegExp(`^[ \\t]+(?:${alternation})(?![\\p{L}\\p{N}])`, 'iu'),
     ending: new RegExp(`(?:^|[ \\t])(?:${alternation})$`, 'iu'),

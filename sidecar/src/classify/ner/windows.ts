@@ -1,5 +1,5 @@
 /** A slice of a text's tokens that fits the model, and the part of it whose predictions are kept. */
-export interface TokenWindow {
+interface TokenWindow {
   start: number;
   end: number;
   /** Tokens in [keepStart, keepEnd) take their labels from this window. */

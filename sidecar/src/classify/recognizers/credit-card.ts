@@ -20,8 +20,7 @@ const CANDIDATE = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){11,}(?![\p{L}\p{N}-])/gu;
 /** Groups of a separated run tried as a card on their own, at most (a run is one card, or a card beside other numbers). */
 const MAX_GROUPS = 24;
 
-const issuerKnown = (digits: string): boolean =>
-  ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));
+const issuerKnown = (digits: string): boolean => ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));
 
 /** Groups must look like a card: no separators, or one separator kind between groups of 3 to 6 digits. */
 const wellGrouped = (raw: string): boolean => {

@@ -69,7 +69,7 @@ export function bech32Valid(address: string): boolean {
 }
 
 /** EIP-55: the checksummed spelling of an Ethereum address, each letter upper-case where its keccak-256 nibble is >= 8. */
-export function eip55Checksummed(address: string): string {
+function eip55Checksummed(address: string): string {
   const hex = address.slice(2).toLowerCase();
   const hash = bytesToHex(keccak_256(utf8ToBytes(hex)));
   let out = '0x';
@@ -78,7 +78,7 @@ export function eip55Checksummed(address: string): string {
 }
 
 /** `checksummed` when a mixed-case address passes EIP-55, `unchecked` when it is all one case, else `invalid`. */
-export function ethereumChecksum(address: string): 'checksummed' | 'unchecked' | 'invalid' {
+function ethereumChecksum(address: string): 'checksummed' | 'unchecked' | 'invalid' {
   const hex = address.slice(2);
   if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return 'unchecked';
   return eip55Checksummed(address) === `0x${hex}` ? 'checksummed' : 'invalid';

@@ -10,7 +10,7 @@ const MONTHS = [
   'januari|februari|maart|mei|augustus',
 ].join('|');
 
-const NUMERIC = /(?<![\p{L}\p{N}.\/-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\p{L}\p{N}]|[.\/-]\d)/gu;
+const NUMERIC = /(?<![\p{L}\p{N}./-])(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?![\p{L}\p{N}]|[./-]\d)/gu;
 const ISO = /(?<![\p{L}\p{N}-])(\d{4})-(\d{2})-(\d{2})(?![\p{L}\p{N}:]|-\d)/gu;
 const TEXTUAL = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:\\d{1,2}(?:\\.|er|º|st|nd|rd|th)?\\s+(?:de\\s+)?(?:${MONTHS})\\.?(?:\\s+de)?,?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4})(?![\\p{L}\\p{N}])`,

@@ -15,11 +15,7 @@ function digitPatternValid(first10: string): boolean {
 }
 
 export function deTaxIdValid(digits: string): boolean {
-  return (
-    digits.length === 11 &&
-    digitPatternValid(digits.slice(0, 10)) &&
-    iso7064Mod11_10CheckDigit(digits.slice(0, 10)) === Number(digits[10])
-  );
+  return digits.length === 11 && digitPatternValid(digits.slice(0, 10)) && iso7064Mod11_10CheckDigit(digits.slice(0, 10)) === Number(digits[10]);
 }
 
 export const deTaxId = definePatternRecognizer({

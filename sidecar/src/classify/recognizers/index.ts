@@ -23,7 +23,25 @@ import { usSsn } from './us-ssn.js';
 
 /** Every pattern recognizer, in no particular order: merging decides between overlapping finds. */
 export const RECOGNIZERS: readonly Recognizer[] = [
-  email, url, ipAddress, creditCard, iban, phone, usSsn, ukNino, deTaxId, frNir, esNif, itFiscalCode, nlBsn,
-  cryptoWallet, secret, dateOfBirth, passport, medical, personCue, streetAddress,
+  email,
+  url,
+  ipAddress,
+  creditCard,
+  iban,
+  phone,
+  usSsn,
+  ukNino,
+  deTaxId,
+  frNir,
+  esNif,
+  itFiscalCode,
+  nlBsn,
+  cryptoWallet,
+  secret,
+  dateOfBirth,
+  passport,
+  medical,
+  personCue,
+  streetAddress,
   country,
 ];

@@ -3,7 +3,8 @@ import { versionEvidence } from '../context.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const V4 = /(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\p{L}\p{N}])/gu;
-const V6 = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}:|:)(?::|[0-9A-Fa-f]{0,4}:)*(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\p{L}\p{N}:])/gu;
+const V6 =
+  /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{1,4}:|:)(?::|[0-9A-Fa-f]{0,4}:)*(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%[A-Za-z0-9]+)?(?:\/\d{1,3})?(?![\p{L}\p{N}:])/gu;
 /** A cheap necessary condition for an IPv4 match: four dotted digit groups. */
 const MAYBE_V4 = /\d\.\d{1,3}\.\d{1,3}\.\d/;
 /** An IPv6 address ending in dotted digits: the one shape reported without '::' or seven colons. */

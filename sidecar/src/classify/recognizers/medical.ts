@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeRegExp } from '../language-data.js';
-import { matchAll, type Recognizer, type Span } from '../span.js';
+import type { Recognizer, Span } from '../span.js';
 
 /**
  * Health data (GDPR Art. 9) in EN, DE, FR, ES, IT, NL: conditions, procedures, disabilities, allergies and
@@ -14,10 +14,10 @@ import { matchAll, type Recognizer, type Span } from '../span.js';
  * health data: it scores under the threshold there unless a word near it says somebody takes it ("takes", "nimmt",
  * "sous", "toma", "assume", "gebruikt", "her", "sein"...), which also raises it elsewhere.
  */
-export const MEDICAL_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lexicons', 'medical');
+const MEDICAL_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lexicons', 'medical');
 
 /** The lists of one language file (`common.json` has `medications`, `brands` and `acronyms` only). */
-export interface MedicalData {
+interface MedicalData {
   conditions?: string[];
   procedures?: string[];
   disabilities?: string[];
@@ -39,10 +39,12 @@ export interface MedicalData {
 type ListName = keyof MedicalData;
 
 export const medicalFiles = (): string[] =>
-  readdirSync(MEDICAL_DATA_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)).sort();
+  readdirSync(MEDICAL_DATA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
 
-export const readMedicalFile = (name: string): MedicalData =>
-  JSON.parse(readFileSync(resolve(MEDICAL_DATA_DIR, `${name}.json`), 'utf8')) as MedicalData;
+export const readMedicalFile = (name: string): MedicalData => JSON.parse(readFileSync(resolve(MEDICAL_DATA_DIR, `${name}.json`), 'utf8')) as MedicalData;
 
 const SPACE = '[\\s\\u00a0]+';
 /** A space of an entry: spaces, or a hyphen with optional spaces ("long covid", "long-COVID"). */
@@ -105,7 +107,10 @@ function factor(sources: readonly string[], depth: number): string {
 
 /** Longest entries first (by what they must match), so that an alternation prefers "heart failure" over "heart"; grouped by first letters. */
 const alternation = (entries: readonly string[], lists?: Readonly<Record<string, string>>): string =>
-  factor([...new Set(entries)].sort((a, b) => required(b) - required(a) || b.length - a.length).map((e) => compileEntry(e, lists)), 3);
+  factor(
+    [...new Set(entries)].sort((a, b) => required(b) - required(a) || b.length - a.length).map((e) => compileEntry(e, lists)),
+    3,
+  );
 
 /**
  * An entry's length without its optional parts: the first alternative that matches wins, so "diabete gestazionale"
@@ -113,7 +118,7 @@ const alternation = (entries: readonly string[], lists?: Readonly<Record<string,
  */
 function required(entry: string): number {
   let out = entry;
-  for (let before = ''; before !== out; ) {
+  for (let before = ''; before !== out;) {
     before = out;
     out = out.replace(/\([^()]*\)/g, '');
   }
@@ -121,12 +126,16 @@ function required(entry: string): number {
 }
 
 /** Spelling variants of an international drug name across the six languages (th/t, ph/f, y/i). */
-const drugStem = (stem: string): string =>
-  compileEntry(stem).replace(/th/g, 't(?:h)?').replace(/ph/g, '(?:ph|f)').replace(/y/g, '[yi]').replace(/^h/, 'h?');
+const drugStem = (stem: string): string => compileEntry(stem).replace(/th/g, 't(?:h)?').replace(/ph/g, '(?:ph|f)').replace(/y/g, '[yi]').replace(/^h/, 'h?');
 /** The spellings `drugStem` accepts for a stem's literal: th/t, ph/f, y/i and a silent leading h, in every combination. */
 function spellings(word: string): string[] {
   let out = [word.toLowerCase()];
-  const rules: Array<(w: string) => string> = [(w) => w.replace(/th/g, 't'), (w) => w.replace(/ph/g, 'f'), (w) => w.replace(/y/g, 'i'), (w) => w.replace(/^h/, '')];
+  const rules: Array<(w: string) => string> = [
+    (w) => w.replace(/th/g, 't'),
+    (w) => w.replace(/ph/g, 'f'),
+    (w) => w.replace(/y/g, 'i'),
+    (w) => w.replace(/^h/, ''),
+  ];
   for (const rule of rules) out = [...new Set([...out, ...out.map(rule)])];
   return out;
 }
@@ -231,7 +240,10 @@ function compile(): Compiled {
     return { hint: new RegExp(heads, 'u'), regex: new RegExp(`${B}(?:${lists[name as keyof typeof lists]})(?:${heads})${post}${E}`, 'gu') };
   });
   const drugs = alternation(all('drugClasses'), lists);
-  const stems = [...new Set(all('medications'))].sort((a, b) => b.length - a.length).map(drugStem).join('|');
+  const stems = [...new Set(all('medications'))]
+    .sort((a, b) => b.length - a.length)
+    .map(drugStem)
+    .join('|');
   const brands = alternation(all('brands'));
   const words = (key: ListName): RegExp => new RegExp(`${B}(?:${alternation(all(key))})${E}`, 'iu');
   const anchorLists = { allergens: all('allergens'), bodyParts: all('bodyParts') };
@@ -242,7 +254,10 @@ function compile(): Compiled {
   ];
   return {
     windows: prefilter(anchors),
-    health: keyed(entries.filter((e) => !e.startsWith('{') && !e.startsWith('*')), (group) => new RegExp(`${B}(?:${alternation(group, lists)})${post}${E}`, 'uy')),
+    health: keyed(
+      entries.filter((e) => !e.startsWith('{') && !e.startsWith('*')),
+      (group) => new RegExp(`${B}(?:${alternation(group, lists)})${post}${E}`, 'uy'),
+    ),
     compound: {
       hint: (lower) => compoundWords.some((w) => lower.includes(w)),
       regex: new RegExp(`${B}(?:${alternation(compounds, lists)})${post}${E}`, 'gu'),
@@ -262,7 +277,7 @@ function compile(): Compiled {
  * alternative `< >` parts; failing one, the longest word of each alternative of its first `< >` group or list.
  * Words of a list (`{allergens}`) are its items' anchors. Optional parts never count: a text may lack them.
  */
-export function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string[]>>): string[] {
+function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string[]>>): string[] {
   const body = entry.replace(/^\*/, '');
   const mandatory: string[] = [];
   let firstGroup: string[] | null = null;
@@ -405,19 +420,20 @@ const WORD_START = /(?<![\p{L}\p{N}])[\p{L}\p{N}]/gu;
 const stickyCopies = new WeakMap<RegExp, RegExp>();
 
 /**
- * The matches of a global expression that begin inside the ranges, as a scan from left to right finds them (each
- * after the end of the one before): the expression is tried only at word starts, with a sticky copy.
+ * The matches that begin inside the ranges, as a scan from left to right finds them (each after the end of the one
+ * before), tried only at word starts: `tryAt` gives the match at one position, if any.
  */
-function* matchesWithin(re: RegExp, text: string, ranges: ReadonlyArray<readonly [number, number]>): Generator<RegExpExecArray> {
-  let sticky = stickyCopies.get(re);
-  if (!sticky) stickyCopies.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+function* matchesWithin(
+  tryAt: (at: number, first: string) => RegExpExecArray | null,
+  text: string,
+  ranges: ReadonlyArray<readonly [number, number]>,
+): Generator<RegExpExecArray> {
   let next = 0;
   for (const [from, to] of ranges) {
     WORD_START.lastIndex = Math.max(from, next);
     for (let w = WORD_START.exec(text); w && w.index <= to; w = WORD_START.exec(text)) {
       if (w.index < next) continue;
-      sticky.lastIndex = w.index;
-      const m = sticky.exec(text);
+      const m = tryAt(w.index, w[0]);
       if (!m) continue;
       yield m;
       next = m.index + Math.max(1, m[0].length);
@@ -426,27 +442,30 @@ function* matchesWithin(re: RegExp, text: string, ranges: ReadonlyArray<readonly
   }
 }
 
-/** The matches of keyed expressions that begin inside the ranges, left to right; at a word start the longer wins. */
-function* keyedWithin(k: Keyed, text: string, ranges: ReadonlyArray<readonly [number, number]>): Generator<RegExpExecArray> {
-  let next = 0;
-  for (const [from, to] of ranges) {
-    WORD_START.lastIndex = Math.max(from, next);
-    for (let w = WORD_START.exec(text); w && w.index <= to; w = WORD_START.exec(text)) {
-      if (w.index < next) continue;
-      let best: RegExpExecArray | null = null;
-      const group = k.byFirst.get(w[0]);
-      for (const re of [group && beginsWithLead(text, w.index, group) ? group.regex : undefined, k.other]) {
-        if (!re) continue;
-        re.lastIndex = w.index;
-        const m = re.exec(text);
-        if (m && (!best || m[0].length > best[0].length)) best = m;
-      }
-      if (!best) continue;
-      yield best;
-      next = best.index + Math.max(1, best[0].length);
-      WORD_START.lastIndex = next;
+/** A sticky copy of a global expression, tried at one position. */
+function stickyAt(re: RegExp, text: string): (at: number) => RegExpExecArray | null {
+  let sticky = stickyCopies.get(re);
+  if (!sticky) stickyCopies.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
+  const copy = sticky;
+  return (at) => {
+    copy.lastIndex = at;
+    return copy.exec(text);
+  };
+}
+
+/** Keyed expressions at one position: the expression of the letter there (when the word begins with a lead) and the others; the longer match wins. */
+function keyedAt(k: Keyed, text: string): (at: number, first: string) => RegExpExecArray | null {
+  return (at, first) => {
+    const group = k.byFirst.get(first);
+    let best: RegExpExecArray | null = null;
+    for (const re of [group && beginsWithLead(text, at, group) ? group.regex : undefined, k.other]) {
+      if (!re) continue;
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (m && (!best || m[0].length > best[0].length)) best = m;
     }
-  }
+    return best;
+  };
 }
 
 export const medical: Recognizer = {
@@ -459,8 +478,13 @@ export const medical: Recognizer = {
     // few characters whose lower case is longer ("İ") would shift offsets: such texts are matched as they are.
     const lower = text.toLowerCase();
     const scan = lower.length === text.length ? lower : text;
-    const add = (re: RegExp | Keyed, kind: 'health' | 'drug' | 'medication', on = scan, within: ReadonlyArray<readonly [number, number]> = [[0, on.length]]) => {
-      for (const m of re instanceof RegExp ? matchesWithin(re, on, within) : keyedWithin(re, on, within)) {
+    const add = (
+      re: RegExp | Keyed,
+      kind: 'health' | 'drug' | 'medication',
+      on = scan,
+      within: ReadonlyArray<readonly [number, number]> = [[0, on.length]],
+    ) => {
+      for (const m of matchesWithin(re instanceof RegExp ? stickyAt(re, on) : keyedAt(re, on), on, within)) {
         let start = m.index;
         const end = start + m[0].length;
         const before = kind === 'medication' ? null : c.prefix.exec(on.slice(Math.max(0, start - PREFIX_REACH), start));
@@ -468,8 +492,7 @@ export const medical: Recognizer = {
         if (before) start -= before[0].length;
         if (det && isPreposition(det, text, start + det.length)) start += det.length;
         const [from, to] = lineOf(text, start, end);
-        const person =
-          c.person.test(text.slice(Math.max(from, start - BEFORE), start)) || c.person.test(text.slice(end, Math.min(to, end + AFTER)));
+        const person = c.person.test(text.slice(Math.max(from, start - BEFORE), start)) || c.person.test(text.slice(end, Math.min(to, end + AFTER)));
         const stock = kind !== 'health' && !person && c.stock.test(text.slice(from, to));
         let score = kind === 'health' ? HEALTH_SCORE : kind === 'drug' ? DRUG_CLASS_SCORE : person ? MEDICATION_WITH_PERSON : MEDICATION_SCORE;
         if (stock) score = Math.min(score, STOCK_SCORE);

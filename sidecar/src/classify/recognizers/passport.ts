@@ -45,23 +45,20 @@ const germanPassport = (value: string): boolean => {
 };
 
 /** Passport words of every language (the "PASSPORT" context words), matched anywhere inside a label or header. */
-const LABEL_WORDS = (languageData().context.PASSPORT ?? [])
-  .map((w) => w.replace(/[$*]$/, ''))
-  .filter((w) => w.length >= 4);
+const LABEL_WORDS = (languageData().context.PASSPORT ?? []).map((w) => w.replace(/[$*]$/, '')).filter((w) => w.length >= 4);
 const LABEL_WORD = new RegExp(LABEL_WORDS.map(escapeRegExp).join('|'), 'i');
 /** Separators inside label words as written in keys (`passport_no`, `Reise-Pass`) are dropped before testing. */
-const squeeze = (s: string): string => s.toLowerCase().replace(/[\s_.\-]+/g, ' ');
-const isPassportLabel = (label: string): boolean => LABEL_WORD.test(squeeze(label)) || LABEL_WORD.test(label.toLowerCase().replace(/[\s_.\-]+/g, ''));
+const squeeze = (s: string): string => s.toLowerCase().replace(/[\s_.-]+/g, ' ');
+const isPassportLabel = (label: string): boolean => LABEL_WORD.test(squeeze(label)) || LABEL_WORD.test(label.toLowerCase().replace(/[\s_.-]+/g, ''));
 
 /**
  * A label right before the value: a key holding a passport word (`"passportNumber": "`, `passport_no=`,
  * `Reisepass-Nr.: `), or the word and a word for "number" ("passport number 123456789", "n° de passeport 12AB34567").
  */
 const KEY_BEFORE = /([\p{L}\p{N}_.\-°º# ]{3,40}?)["']?\s*(?:[:=]|=>|>)\s*["']?\s*$/u;
-const NUMBER_AFTER_WORD =
-  /^[\p{L}]*(?:[\s._-]*(?:no|nr|n°|nº|num|number|nummer|numéro|numero|número|nummer|id|#|nb|n)\.?)*\s*(?:[:=#]|=>)?\s*["']?\s*$/iu;
+const NUMBER_AFTER_WORD = /^[\p{L}]*(?:[\s._-]*(?:no|nr|n°|nº|num|number|nummer|numéro|numero|número|nummer|id|#|nb|n)\.?)*\s*(?:[:=#]|=>)?\s*["']?\s*$/iu;
 
-export const passportLabelBefore = (text: string, start: number): boolean => {
+const passportLabelBefore = (text: string, start: number): boolean => {
   const line = text.slice(Math.max(0, text.lastIndexOf('\n', start - 1) + 1, start - 48), start);
   const m = KEY_BEFORE.exec(line);
   if (m !== null && isPassportLabel(m[1]!)) return true;
@@ -73,7 +70,7 @@ export const passportLabelBefore = (text: string, start: number): boolean => {
   return false;
 };
 
-export interface Cell {
+interface Cell {
   start: number;
   end: number;
   value: string;

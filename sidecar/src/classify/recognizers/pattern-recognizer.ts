@@ -2,7 +2,7 @@ import type { EntityType } from '../../contract/entities.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
 /** One expression of a pattern recognizer and the rules its matches must pass (Presidio's `Pattern`). */
-export interface Pattern {
+interface Pattern {
   /** A global expression: each match is a candidate. */
   regex: RegExp;
   /** The score of a valid match: fixed, or read from the match. */
@@ -13,7 +13,7 @@ export interface Pattern {
   validate?: (match: RegExpExecArray) => boolean;
 }
 
-export interface PatternRecognizerSpec {
+interface PatternRecognizerSpec {
   /** The detector named on each find ("pattern:email"). */
   name: string;
   type: EntityType;

@@ -10,23 +10,38 @@ const NOT_NAMES = String.raw`(?:Damen|Herren|Team|Sir|Madam|Madame|Monsieur|Mess
 /** Honorifics and self-introductions in EN, DE, FR, ES, IT, NL: the capitalised words after them are a name. */
 const CUES: Array<{ re: RegExp; score: number }> = [
   {
-    re: new RegExp(String.raw`(?<![\p{L}])(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme|Mlle|Monsieur|Madame|Sr|Sra|Srta|Señor|Señora|Sig|Sig\.ra|Signor|Signora|Dott|Dhr|Mevr|Mevrouw|Meneer)\.?[ \t]+(${NAME})`, 'gu'),
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:Mr|Mrs|Ms|Miss|Dr|Prof|Herr|Frau|Mme|Mlle|Monsieur|Madame|Sr|Sra|Srta|Señor|Señora|Sig|Sig\.ra|Signor|Signora|Dott|Dhr|Mevr|Mevrouw|Meneer)\.?[ \t]+(${NAME})`,
+      'gu',
+    ),
     score: 0.75,
   },
   {
-    re: new RegExp(String.raw`(?<![\p{L}])(?:[Mm]y name is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`, 'gu'),
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:[Mm]y name is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`,
+      'gu',
+    ),
     score: 0.7,
   },
   {
-    re: new RegExp(String.raw`(?<![\p{L}])(?:Name|Full name|Customer name|Nom|Nom complet|Nombre|Nome|Naam|Kundenname|Ansprechpartner|Contact)[ \t]*:[ \t]*(${NAME})`, 'gu'),
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:Name|Full name|Customer name|Nom|Nom complet|Nombre|Nome|Naam|Kundenname|Ansprechpartner|Contact)[ \t]*:[ \t]*(${NAME})`,
+      'gu',
+    ),
     score: 0.75,
   },
   {
-    re: new RegExp(String.raw`(?<![\p{L}])(?:Dear|Hi|Hello|Hallo|Liebe|Lieber|Sehr geehrte|Sehr geehrter|Cher|Chère|Estimado|Estimada|Hola|Gentile|Caro|Cara|Ciao|Beste|Geachte|Hoi|calls me|named|called)[ \t]+(?:(?:Mr|Mrs|Ms|Dr|Herr|Frau|Mme|M|Sr|Sra|Sig|Dhr|Mevr)\.?[ \t]+)?(?!${NOT_NAMES}(?!\p{L}))(${NAME})`, 'gu'),
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:Dear|Hi|Hello|Hallo|Liebe|Lieber|Sehr geehrte|Sehr geehrter|Cher|Chère|Estimado|Estimada|Hola|Gentile|Caro|Cara|Ciao|Beste|Geachte|Hoi|calls me|named|called)[ \t]+(?:(?:Mr|Mrs|Ms|Dr|Herr|Frau|Mme|M|Sr|Sra|Sig|Dhr|Mevr)\.?[ \t]+)?(?!${NOT_NAMES}(?!\p{L}))(${NAME})`,
+      'gu',
+    ),
     score: 0.65,
   },
   {
-    re: new RegExp(String.raw`(?<![\p{L}])(?:Regards|Best regards|Kind regards|Thanks|Cheers|Sincerely|Mit freundlichen Grüßen|Viele Grüße|Gruß|Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Distinti saluti|Grazie|Met vriendelijke groet|Groet|Groeten)[,!.]?[ \t]*\n?[ \t]*(${NAME})`, 'gu'),
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:Regards|Best regards|Kind regards|Thanks|Cheers|Sincerely|Mit freundlichen Grüßen|Viele Grüße|Gruß|Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Distinti saluti|Grazie|Met vriendelijke groet|Groet|Groeten)[,!.]?[ \t]*\n?[ \t]*(${NAME})`,
+      'gu',
+    ),
     score: 0.7,
   },
 ];

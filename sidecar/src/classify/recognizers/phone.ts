@@ -5,7 +5,8 @@ import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const CANDIDATE = /(?<![\p{L}\p{N}+/.:-])(?:\+|00)?\(?\d[\d \t().\-/]{4,22}\d(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\p{L}\p{N}]|[.:/-]\d)/gu;
 /** Words that often precede a number someone can be reached on, too vague to raise a score on their own. */
-const REACH_WORDS = /(?:^|[^\p{L}])(?:number|nummer|numéro|número|numero|messages?|answering|reach|contact|registered|erreichbar|joindre|contactar|contattare|bereikbaar)[^\p{L}]*(?:\p{L}+[^\p{L}\d]+){0,3}$/u;
+const REACH_WORDS =
+  /(?:^|[^\p{L}])(?:number|nummer|numéro|número|numero|messages?|answering|reach|contact|registered|erreichbar|joindre|contactar|contattare|bereikbaar)[^\p{L}]*(?:\p{L}+[^\p{L}\d]+){0,3}$/u;
 /** The start of an IBAN written in groups: what follows is its account part, not a phone number. */
 const IBAN_BEFORE = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* $/;
 const DATE_LIKE = /^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$/;
@@ -92,7 +93,10 @@ export const phone: Recognizer = {
         const home = regions;
         const wider = (reachable || /^0\d*[ \t.\-/]\d+[ \t.\-/]\d/.test(raw) ? HOME_REGIONS : []).filter((r) => !home.includes(r));
         const bareRun = shape === 'digits' && !raw.startsWith('0');
-        valid = parsed(candidate, home, false, bareRun) || parsed(candidate, wider, false, bareRun) || (reachable && parsed(candidate, OTHER_REGIONS, false, bareRun));
+        valid =
+          parsed(candidate, home, false, bareRun) ||
+          parsed(candidate, wider, false, bareRun) ||
+          (reachable && parsed(candidate, OTHER_REGIONS, false, bareRun));
       }
       if (!valid) continue;
       out.push({ type: 'PHONE_NUMBER', start: m.index, end, score: SCORE[shape], detector: this.name });

@@ -67,7 +67,7 @@ const PASSWORD_WORD =
   "password|passwort|kennwort|mot de passe|mot_de_passe|motdepasse|mdp|contraseña|contrasena|clave de acceso|clave|parola d'ordine|parola chiave|wachtwoord|passwd|passphrase|passcode|pwd|pw";
 /** Names of keys and tokens whose values are credentials when they look random. */
 const KEY_WORD =
-  'key|api[ _-]?key|api[ _-]?secret|apikey|x-api-key|secret[ _-]?access[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|consumer[ _-]?secret|app[ _-]?secret|signing[ _-]?secret|webhook[ _-]?secret|secret|access[ _-]?token|refresh[ _-]?token|auth[ _-]?token|id[ _-]?token|session[ _-]?(?:id|token|key)|token|bearer|api[ -]?schlüssel|schlüssel|clé(?: d\'api| api)?|jeton|clave(?: de)? api|chiave(?: di)? api|api[ -]?sleutel|sleutel|chiave|llave|credentials?';
+  "key|api[ _-]?key|api[ _-]?secret|apikey|x-api-key|secret[ _-]?access[ _-]?key|access[ _-]?key|secret[ _-]?key|client[ _-]?secret|private[ _-]?key|consumer[ _-]?secret|app[ _-]?secret|signing[ _-]?secret|webhook[ _-]?secret|secret|access[ _-]?token|refresh[ _-]?token|auth[ _-]?token|id[ _-]?token|session[ _-]?(?:id|token|key)|token|bearer|api[ -]?schlüssel|schlüssel|clé(?: d'api| api)?|jeton|clave(?: de)? api|chiave(?: di)? api|api[ -]?sleutel|sleutel|chiave|llave|credentials?";
 /**
  * A key: the word as a part of an identifier (`DB_PASSWORD`, `stripeSecretKey`, `x-api-key`, `passwords`), starting
  * and ending at a part boundary (`_`, `-`, `.`, a camel-case capital) so that `monkey` holds no `key`.
@@ -75,8 +75,7 @@ const KEY_WORD =
 const KEY_PREFIX = '(?:[A-Za-z0-9_.-]*(?:[_.-]|[a-z0-9](?=[A-Z])))?';
 const KEY_SUFFIX = '(?:s?(?:[_.-][A-Za-z0-9_.-]*|[A-Z0-9][A-Za-z0-9_.-]*)?)';
 /** The words case-insensitive without the `i` flag (which would make camel-case boundaries unreadable). */
-const anyCase = (words: string): string =>
-  [...words].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
+const anyCase = (words: string): string => [...words].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c)).join('');
 /** Verbs between a password word and its value ("the password is", "das Passwort lautet", "la contraseña es"). */
 const VERB =
   '(?:is|was|ist|lautet|war|est|était|es|era|è|sono|is nu|blijft|wordt)(?:\\s+(?:now|jetzt|nun|maintenant|désormais|ahora|ora|adesso|nu|temporarily|vorläufig))?';
@@ -122,8 +121,7 @@ export function entropy(value: string): number {
   return bits;
 }
 
-const classes = (v: string): number =>
-  Number(/\p{Ll}/u.test(v)) + Number(/\p{Lu}/u.test(v)) + Number(/\p{N}/u.test(v)) + Number(/[^\p{L}\p{N}]/u.test(v));
+const classes = (v: string): number => Number(/\p{Ll}/u.test(v)) + Number(/\p{Lu}/u.test(v)) + Number(/\p{N}/u.test(v)) + Number(/[^\p{L}\p{N}]/u.test(v));
 
 /** A password as written: not a mask, and with a digit or a symbol or an upper-case letter after the first. */
 export function looksLikePassword(value: string): boolean {

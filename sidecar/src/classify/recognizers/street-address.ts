@@ -20,14 +20,24 @@ const ADDRESSES: Array<{ regex: RegExp; hint?: RegExp }> = [
     regex: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:${WORD}[ \t-]+){0,2}\p{Lu}[\p{L}-]*(?:${STREET_SUFFIXES})[ \t]+\d{1,4}[a-z]?(?![\p{L}\p{N}])`, 'gu'),
     hint: new RegExp(String.raw`(?:${STREET_SUFFIXES})[ \t]+\d`),
   },
-  { regex: new RegExp(String.raw`(?<![\p{L}\p{N}])\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|place|chemin|allée|impasse|quai|route|cours)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3}`, 'giu') },
+  {
+    regex: new RegExp(
+      String.raw`(?<![\p{L}\p{N}])\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?:rue|avenue|boulevard|place|chemin|allée|impasse|quai|route|cours)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3}`,
+      'giu',
+    ),
+  },
   {
     regex: new RegExp(String.raw`(?<![\p{L}\p{N}.,:/-])\d{3,5}[ \t]+${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,2}[ \t]+\d{1,4}(?![\p{L}\p{N}]|[.,:/-]\d)`, 'gu'),
     hint: /\d{3}[ \t]+\p{Lu}/u,
   },
   { regex: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:Apt|Apartment|Suite|Unit|Wohnung|Appartement|Piso|Interno)\.?[ \t]+\d{1,5}(?![\p{L}\p{N}])`, 'gu') },
   { regex: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:FPO|APO|DPO)[ \t]+(?:AA|AE|AP)[ \t]+\d{5}(?![\p{L}\p{N}])`, 'gu'), hint: /PO[ \t]/ },
-  { regex: new RegExp(String.raw`(?<![\p{L}\p{N}])(?:Calle|Avenida|Avda\.|Paseo|Plaza|Carrer|Ronda|Via|Viale|Corso|Piazza|Vicolo|Largo|Piazzale)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3},?[ \t]*\d{1,4}(?![\p{L}\p{N}])`, 'gu') },
+  {
+    regex: new RegExp(
+      String.raw`(?<![\p{L}\p{N}])(?:Calle|Avenida|Avda\.|Paseo|Plaza|Carrer|Ronda|Via|Viale|Corso|Piazza|Vicolo|Largo|Piazzale)[ \t]+${PARTICLES}${WORD}(?:[ \t]+${PARTICLES}${WORD}){0,3},?[ \t]*\d{1,4}(?![\p{L}\p{N}])`,
+      'gu',
+    ),
+  },
 ];
 
 export const streetAddress = definePatternRecognizer({

@@ -2,7 +2,10 @@ import { matchAll, type Recognizer, type Span } from '../span.js';
 
 const WITH_SCHEME = /(?<![\p{L}\p{N}])(?:https?|ftp):\/\/[^\s<>"'`]+|(?<![\p{L}\p{N}./@])www\.[^\s<>"'`]+/giu;
 const TLDS = 'com|org|net|edu|gov|io|co|info|biz|eu|de|fr|es|it|nl|be|at|ch|uk|us|ca|au|se|dk|no|fi|pl|cz|pt|ie|lu|br|uy|ee|hu|site|online|shop|app|dev';
-const BARE_DOMAIN = new RegExp(`(?<![\\p{L}\\p{N}./@:-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS})(?:\\/[^\\s<>"'\`]*)?(?![\\p{L}\\p{N}@-])`, 'giu');
+const BARE_DOMAIN = new RegExp(
+  `(?<![\\p{L}\\p{N}./@:-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${TLDS})(?:\\/[^\\s<>"'\`]*)?(?![\\p{L}\\p{N}@-])`,
+  'giu',
+);
 /** A cheap scan for a known top-level domain before the costlier bare-domain expression runs. */
 const HAS_TLD = new RegExp(`\\.(?:${TLDS})(?![\\p{L}\\p{N}])`, 'iu');
 /** Every match with a scheme or www holds '://' or 'www.'. */

@@ -20,20 +20,20 @@ import { API_NAME } from '../../contract/api-name.js';
  */
 
 /** Sharing audiences, as the detector's `openSharingAudiences` keys them (detect/config.ts). */
-export type Audience = 'AllInternalUsers' | 'AllPartnerUsers' | 'AllCustomerPortalUsers' | 'GuestUser' | 'PublicReadOnly' | 'PublicReadWrite';
+type Audience = 'AllInternalUsers' | 'AllPartnerUsers' | 'AllCustomerPortalUsers' | 'GuestUser' | 'PublicReadOnly' | 'PublicReadWrite';
 
 /** Who a sharing rule opens records to when it is not one of the open audiences. */
-export type ShareTarget = 'role' | 'roleAndSubordinates' | 'group' | 'queue' | 'territory';
+type ShareTarget = 'role' | 'roleAndSubordinates' | 'group' | 'queue' | 'territory';
 
 /** Sharing rules as the Metadata API types them (SharingCriteriaRule, SharingOwnerRule, SharingGuestRule). */
-export type SharingRuleType = 'criteria' | 'owner' | 'guest';
+type SharingRuleType = 'criteria' | 'owner' | 'guest';
 
 /** Record access levels as the API names them (`Read`, `Edit`, `All`). */
-export type AccessLevel = 'Read' | 'Edit' | 'All';
+type AccessLevel = 'Read' | 'Edit' | 'All';
 
-export type SettingCode = 'login_ip_range' | 'trusted_ip_range' | 'session_timeout' | 'session_security_level' | 'session_settings';
+type SettingCode = 'login_ip_range' | 'trusted_ip_range' | 'session_timeout' | 'session_security_level' | 'session_settings';
 
-export type IpRelaxation = 'enforce' | 'enforce_except_refresh_tokens' | 'relax_with_second_factor' | 'relax';
+type IpRelaxation = 'enforce' | 'enforce_except_refresh_tokens' | 'relax_with_second_factor' | 'relax';
 
 export type AuditChange =
   /** Permission set (group) assignments: the PermissionSetAssignment source reports them. */
@@ -221,10 +221,35 @@ const RULE_ACCESS_LABELS: ReadonlyArray<[string, AccessLevel]> = [
  * SCOPE_LABELS.
  */
 const SCOPE_NAMES = new Set([
-  'address', 'api', 'cdp_api', 'cdp_ingest_api', 'cdp_profile_api', 'cdp_query_api', 'cdp_segment_api', 'chatbot_api',
-  'chatter_api', 'content', 'custom_permissions', 'eclair_api', 'email', 'forgot_password', 'full', 'id', 'interaction_api',
-  'lightning', 'offline_access', 'openid', 'pardot_api', 'phone', 'profile', 'refresh_token', 'sfap_api',
-  'user_registration_api', 'visualforce', 'wave_api', 'web',
+  'address',
+  'api',
+  'cdp_api',
+  'cdp_ingest_api',
+  'cdp_profile_api',
+  'cdp_query_api',
+  'cdp_segment_api',
+  'chatbot_api',
+  'chatter_api',
+  'content',
+  'custom_permissions',
+  'eclair_api',
+  'email',
+  'forgot_password',
+  'full',
+  'id',
+  'interaction_api',
+  'lightning',
+  'offline_access',
+  'openid',
+  'pardot_api',
+  'phone',
+  'profile',
+  'refresh_token',
+  'sfap_api',
+  'user_registration_api',
+  'visualforce',
+  'wave_api',
+  'web',
 ]);
 
 const SCOPE_LABELS: ReadonlyArray<[string, string[]]> = [
@@ -264,8 +289,19 @@ const COMBINED_OBJECT_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Words that follow an object's label in a default's sentence and are not part of it. */
-const OBJECT_TRAILING_WORDS = new Set(['Default', 'Defaults', 'Internal', 'External', 'Access', 'Sharing', 'Model', 'Org', 'Organization', 'Setting', 'Settings']);
-
+const OBJECT_TRAILING_WORDS = new Set([
+  'Default',
+  'Defaults',
+  'Internal',
+  'External',
+  'Access',
+  'Sharing',
+  'Model',
+  'Org',
+  'Organization',
+  'Setting',
+  'Settings',
+]);
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const byLength = (labels: Iterable<string>): string[] => [...labels].sort((a, b) => b.length - a.length);
@@ -390,7 +426,8 @@ function permissionChange(groups: Groups): AuditChange | undefined {
   const granted = groups['verb'] ? groups['verb'] === 'Enabled' : switchValue(groups['to']);
   if (granted === undefined) return undefined;
   if (groups['verb'] === undefined && switchValue(groups['from']) === undefined) return undefined;
-  const split = groups['rest'] !== undefined ? splitNameAndLabel(groups['rest']) : { name: groups['name']?.trim(), permission: permissionOfLabel(groups['label']) };
+  const split =
+    groups['rest'] !== undefined ? splitNameAndLabel(groups['rest']) : { name: groups['name']?.trim(), permission: permissionOfLabel(groups['label']) };
   return {
     type: 'permission',
     holder: holderOf(groups['holder']),
@@ -422,7 +459,10 @@ function ipRelaxationIn(text: string | undefined): IpRelaxation | undefined {
 }
 
 const appName = (value: string | undefined): string | undefined => {
-  const name = value?.trim().replace(/^["'“]|["'”]$/g, '').trim();
+  const name = value
+    ?.trim()
+    .replace(/^["'“]|["'”]$/g, '')
+    .trim();
   return name ? name : undefined;
 };
 
@@ -466,13 +506,18 @@ const FAMILIES: readonly Family[] = [
       // "Created sharing rule All_Contacts for Contact" (schemas/examples/sharing-oauth.json), and the
       // same followed by whom it shares with and how (assumed).
       {
-        pattern: new RegExp(`^${VERB} (?:(?<kind>[Cc]riteria-[Bb]ased|[Oo]wner-[Bb]ased|[Gg]uest [Uu]ser) )?[Ss]haring [Rr]ule (?<rule>.+?) for ${OBJECT_LABEL}(?<rest>[:,.;]? .*|\\.)?$`),
+        pattern: new RegExp(
+          `^${VERB} (?:(?<kind>[Cc]riteria-[Bb]ased|[Oo]wner-[Bb]ased|[Gg]uest [Uu]ser) )?[Ss]haring [Rr]ule (?<rule>.+?) for ${OBJECT_LABEL}(?<rest>[:,.;]? .*|\\.)?$`,
+        ),
         build: sharingRule,
       },
       // "Created Contact sharing rule All_Contacts: …" (assumed: the object's label first, as the
       // Sharing Settings page titles its lists "Contact Sharing Rules").
       // The rule's name may follow, quoted or not ("Created Contact sharing rule "Open_Contacts": …").
-      { pattern: new RegExp(`^${VERB} ${OBJECT_LABEL} [Ss]haring [Rr]ule(?: ["“]?(?<rule>[A-Za-z][A-Za-z0-9_]*)["”]?(?=[:,.;]|$))?(?<rest>[:,.;]? .*)?$`), build: sharingRule },
+      {
+        pattern: new RegExp(`^${VERB} ${OBJECT_LABEL} [Ss]haring [Rr]ule(?: ["“]?(?<rule>[A-Za-z][A-Za-z0-9_]*)["”]?(?=[:,.;]|$))?(?<rest>[:,.;]? .*)?$`),
+        build: sharingRule,
+      },
     ],
   },
   {
@@ -484,7 +529,9 @@ const FAMILIES: readonly Family[] = [
       // "Account: Private -> Public Read Only" (sfmon's test of its org-wide default monitor), and
       // "Changed Contact org-wide default (external) from Private to Public Read Only" (assumed).
       {
-        pattern: new RegExp(`^(?:(?:Changed|Updated|Set) )?${OBJECT_LABEL}(?<middle>(?:[ :,(]|-).*?)??:? ?(?:from )?(?<from>${LEVEL}) ?(?:->|→|to) (?<to>${LEVEL})\\.?$`),
+        pattern: new RegExp(
+          `^(?:(?:Changed|Updated|Set) )?${OBJECT_LABEL}(?<middle>(?:[ :,(]|-).*?)??:? ?(?:from )?(?<from>${LEVEL}) ?(?:->|→|to) (?<to>${LEVEL})\\.?$`,
+        ),
         build: orgWideDefault,
       },
     ],
@@ -526,12 +573,27 @@ const FAMILIES: readonly Family[] = [
       // "Deleted connected app <name>", "Changed OAuth scopes for connected app <name> from … to …",
       // "Changed IP relaxation for connected app <name> from … to …", and the permission set style
       // "Changed connected app <name>: OAuth scopes was changed from … to …".
-      { pattern: new RegExp(`^(?:Created|Added) (?:new )?${CONNECTED_APP} (?<name>.+?)(?: with (?:(?:[Ss]elected )?OAuth )?[Ss]copes:? (?<scopes>.+?))?\\.?$`), build: connectedApp('created') },
-      { pattern: new RegExp(`^(?:Deleted|Removed) ${CONNECTED_APP} (?<name>.+?)\\.?$`), build: connectedApp('deleted') },
-      { pattern: new RegExp(`^Changed (?:the )?(?:[Ss]elected )?OAuth [Ss]copes (?:for|of|on) ${CONNECTED_APP} (?<name>.+?) (?:from (?<from>.*?) )?to (?<to>.+?)\\.?$`), build: connectedApp('oauth_scopes') },
-      { pattern: new RegExp(`^Changed (?:the )?IP [Rr]elaxation(?: [Pp]olicy)? (?:for|of|on) ${CONNECTED_APP} (?<name>.+?) (?:from (?<from>.+?) )?to (?<to>.+?)\\.?$`), build: connectedApp('ip_relaxation') },
       {
-        pattern: new RegExp(`^Changed ${CONNECTED_APP} (?<name>[^:]+?): (?<setting>(?:[Ss]elected )?OAuth [Ss]copes|IP [Rr]elaxation)(?: [Pp]olicy)? (?:was |were )?changed from (?<from>.*) to (?<to>.+?)\\.?$`),
+        pattern: new RegExp(`^(?:Created|Added) (?:new )?${CONNECTED_APP} (?<name>.+?)(?: with (?:(?:[Ss]elected )?OAuth )?[Ss]copes:? (?<scopes>.+?))?\\.?$`),
+        build: connectedApp('created'),
+      },
+      { pattern: new RegExp(`^(?:Deleted|Removed) ${CONNECTED_APP} (?<name>.+?)\\.?$`), build: connectedApp('deleted') },
+      {
+        pattern: new RegExp(
+          `^Changed (?:the )?(?:[Ss]elected )?OAuth [Ss]copes (?:for|of|on) ${CONNECTED_APP} (?<name>.+?) (?:from (?<from>.*?) )?to (?<to>.+?)\\.?$`,
+        ),
+        build: connectedApp('oauth_scopes'),
+      },
+      {
+        pattern: new RegExp(
+          `^Changed (?:the )?IP [Rr]elaxation(?: [Pp]olicy)? (?:for|of|on) ${CONNECTED_APP} (?<name>.+?) (?:from (?<from>.+?) )?to (?<to>.+?)\\.?$`,
+        ),
+        build: connectedApp('ip_relaxation'),
+      },
+      {
+        pattern: new RegExp(
+          `^Changed ${CONNECTED_APP} (?<name>[^:]+?): (?<setting>(?:[Ss]elected )?OAuth [Ss]copes|IP [Rr]elaxation)(?: [Pp]olicy)? (?:was |were )?changed from (?<from>.*) to (?<to>.+?)\\.?$`,
+        ),
         build: connectedApp('changed'),
       },
       { pattern: new RegExp(`^(?:Changed|Updated|Edited) ${CONNECTED_APP} (?<name>[^:]+?)(?::.*)?\\.?$`), build: connectedApp('changed') },

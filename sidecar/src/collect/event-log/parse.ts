@@ -12,7 +12,7 @@ export interface ParsedBatch {
   unmapped: number;
 }
 
-export interface ParseOptions {
+interface ParseOptions {
   /** Lines per batch; default 2,000. */
   batchSize?: number;
   /** Lines up to and including this one were stored before: skipped (resume after a crash). */

@@ -5,7 +5,7 @@ import { collectedEventId } from '../event-id.js';
 import { analyzeSoql, defaultFieldCatalog, type QueryShape } from './soql-analysis.js';
 
 /** One decoded event of a topic, by its documented field names. */
-export type StreamPayload = Record<string, unknown>;
+type StreamPayload = Record<string, unknown>;
 
 /** The topics the sidecar subscribes to, by object name, with what each becomes. */
 export const REALTIME_TOPICS = [
@@ -21,15 +21,14 @@ export const REALTIME_TOPICS = [
   'SessionHijackingEvent',
   'CredentialStuffingEvent',
 ] as const;
-export type RealtimeTopic = (typeof REALTIME_TOPICS)[number];
 
 export const topicPath = (object: string): string => `/event/${object}`;
 export const topicObject = (topic: string): string => topic.replace(/^\/event\//, '');
 
 /** Salesforce's own threat-detection events: their score and summary become a verdict reason. */
-export const THREAT_TOPICS: ReadonlySet<string> = new Set(['ApiAnomalyEvent', 'ReportAnomalyEvent', 'SessionHijackingEvent', 'CredentialStuffingEvent']);
+const THREAT_TOPICS: ReadonlySet<string> = new Set(['ApiAnomalyEvent', 'ReportAnomalyEvent', 'SessionHijackingEvent', 'CredentialStuffingEvent']);
 
-export interface MapOptions {
+interface MapOptions {
   /** The org's key. */
   orgId: string;
   /** Record ids (15 characters) that must survive truncation of `recordIds` (the org's canaries). */
@@ -71,14 +70,18 @@ export function listOf(value: string | undefined): string[] {
   if (text.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(text);
-      if (Array.isArray(parsed)) return parsed.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter((v) => v !== '');
+      if (Array.isArray(parsed))
+        return parsed
+          .filter((v): v is string => typeof v === 'string')
+          .map((v) => v.trim())
+          .filter((v) => v !== '');
     } catch {
       // not JSON after all: split it
     }
   }
   return text
     .split(/[,;]/)
-    .map((v) => v.trim().replace(/^["'\[]+|["'\]]+$/g, ''))
+    .map((v) => v.trim().replace(/^["'[]+|["'\]]+$/g, ''))
     .filter((v) => v !== '');
 }
 
@@ -185,7 +188,7 @@ export function mapStreamEvent(topic: string, payload: StreamPayload, options: M
   let operation: Operation = 'query';
   let objects = objectsOf(str(payload, 'QueriedEntities'));
   let recordCount = num(payload, 'RowsProcessed');
-  let sessionKey = str(payload, 'SessionKey');
+  const sessionKey = str(payload, 'SessionKey');
   const records = recordIdsOf(str(payload, 'Records'), options.isCanary);
   const query = str(payload, 'Query');
   if (query !== undefined) {

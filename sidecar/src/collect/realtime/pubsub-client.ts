@@ -17,7 +17,7 @@ export interface PubSubSession {
   orgId: string;
 }
 
-export interface PubSubClientOptions {
+interface PubSubClientOptions {
   /** `host:port`; Salesforce serves `api.pubsub.salesforce.com:7443`. */
   endpoint: string;
   /** TLS to the endpoint (always, against Salesforce); false only for a local emulator. */
@@ -26,16 +26,16 @@ export interface PubSubClientOptions {
   session: (renew: boolean) => Promise<PubSubSession>;
 }
 
-export type ReplayPreset = 'LATEST' | 'EARLIEST' | 'CUSTOM';
+type ReplayPreset = 'LATEST' | 'EARLIEST' | 'CUSTOM';
 
-export interface TopicInfo {
+interface TopicInfo {
   topicName: string;
   canSubscribe: boolean;
   schemaId: string;
 }
 
 /** One event of a FetchResponse, decoded with its schema. */
-export interface ReceivedEvent {
+interface ReceivedEvent {
   /** The event's id (EventUuid for monitoring events). */
   id: string;
   schemaId: string;
@@ -52,7 +52,7 @@ export interface FetchBatch {
   rpcId: string;
 }
 
-export interface SubscribeRequest {
+interface SubscribeRequest {
   topic: string;
   preset: ReplayPreset;
   replayId?: Buffer;
@@ -66,7 +66,7 @@ export interface Subscription {
   cancel(): void;
 }
 
-export interface SubscribeHandlers {
+interface SubscribeHandlers {
   /** Called for each FetchResponse, in order; the next one waits until the promise settles. */
   onBatch(batch: FetchBatch): Promise<void>;
   /** The stream ended with an error (never called after `cancel`). */
@@ -129,9 +129,7 @@ interface PubSubStub extends grpc.Client {
 
 let definition: grpc.GrpcObject | undefined;
 const stubConstructor = (): new (address: string, credentials: grpc.ChannelCredentials, options?: object) => PubSubStub => {
-  definition ??= grpc.loadPackageDefinition(
-    protoLoader.loadSync(PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }),
-  );
+  definition ??= grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_PATH, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true }));
   const eventbus = definition['eventbus'] as grpc.GrpcObject;
   const v1 = eventbus['v1'] as grpc.GrpcObject;
   return v1['PubSub'] as unknown as new (address: string, credentials: grpc.ChannelCredentials, options?: object) => PubSubStub;
@@ -222,25 +220,27 @@ export class PubSubClient {
       handlers.onError(PubSubError.from(error));
     };
     stream.on('data', (response: RawFetchResponse) => {
-      chain = chain.then(async () => {
-        if (cancelled || failed) return;
-        const events: ReceivedEvent[] = [];
-        for (const consumer of response.events) {
-          const type = await this.schema(consumer.event.schema_id);
-          events.push({
-            id: consumer.event.id,
-            schemaId: consumer.event.schema_id,
-            replayId: consumer.replay_id,
-            payload: type.fromBuffer(consumer.event.payload) as Record<string, unknown>,
+      chain = chain
+        .then(async () => {
+          if (cancelled || failed) return;
+          const events: ReceivedEvent[] = [];
+          for (const consumer of response.events) {
+            const type = await this.schema(consumer.event.schema_id);
+            events.push({
+              id: consumer.event.id,
+              schemaId: consumer.event.schema_id,
+              replayId: consumer.replay_id,
+              payload: type.fromBuffer(consumer.event.payload) as Record<string, unknown>,
+            });
+          }
+          await handlers.onBatch({
+            events,
+            latestReplayId: response.latest_replay_id?.length ? response.latest_replay_id : undefined,
+            pendingRequested: Number(response.pending_num_requested ?? 0),
+            rpcId: response.rpc_id,
           });
-        }
-        await handlers.onBatch({
-          events,
-          latestReplayId: response.latest_replay_id?.length ? response.latest_replay_id : undefined,
-          pendingRequested: Number(response.pending_num_requested ?? 0),
-          rpcId: response.rpc_id,
-        });
-      }).catch(fail);
+        })
+        .catch(fail);
     });
     stream.on('error', (error) => {
       if (cancelled) return;

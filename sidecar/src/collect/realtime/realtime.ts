@@ -5,7 +5,7 @@ import { PubSubClient, type PubSubSession } from './pubsub-client.js';
 import { startTopicSubscriber, type SubscriptionState, type TopicSubscriber, type TopicSubscriberDeps } from './subscriber.js';
 
 /** Salesforce's Pub/Sub API endpoint (gRPC over TLS), the same for every org. */
-export const SALESFORCE_PUBSUB_ENDPOINT = 'api.pubsub.salesforce.com:7443';
+const SALESFORCE_PUBSUB_ENDPOINT = 'api.pubsub.salesforce.com:7443';
 
 export interface RealtimeSettings {
   orgIds: readonly string[];

@@ -103,7 +103,8 @@ export function startTopicSubscriber(
   const lookupsNow = (): Lookups | undefined => {
     if (!rest) return undefined;
     // Profiles change rarely; users are looked up again every hour.
-    if (!lookups || Date.now() - lookups.at > 3_600_000) lookups = { at: Date.now(), lookups: createLookups(rest, { integrationUsers: deps.integrationUsers }) };
+    if (!lookups || Date.now() - lookups.at > 3_600_000)
+      lookups = { at: Date.now(), lookups: createLookups(rest, { integrationUsers: deps.integrationUsers }) };
     return lookups.lookups;
   };
 
@@ -122,17 +123,20 @@ export function startTopicSubscriber(
     // The stream may fail before `done` is awaited (while the subscription is being noted): the
     // rejection is handled where `done` is awaited, not reported as unhandled meanwhile.
     done.catch(() => {});
-    const renew = setInterval(() => {
-      void claimSource<StreamPosition>(deps.store, orgId, topic, deps.owner, now(), leaseMs).then(
-        (again) => {
-          if (again) return;
-          outcome = 'lost';
-          sub?.cancel();
-          finish();
-        },
-        () => {},
-      );
-    }, Math.max(1_000, Math.floor(leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void claimSource<StreamPosition>(deps.store, orgId, topic, deps.owner, now(), leaseMs).then(
+          (again) => {
+            if (again) return;
+            outcome = 'lost';
+            sub?.cancel();
+            finish();
+          },
+          () => {},
+        );
+      },
+      Math.max(1_000, Math.floor(leaseMs / 3)),
+    );
     const stopWatch = setInterval(() => {
       if (!signal.stopped) return;
       outcome = 'stopped';
@@ -167,8 +171,16 @@ export function startTopicSubscriber(
       }
       await enrich(mapped, lookupsNow());
       const events = validEvents(mapped, (id, reasons) => deps.onInvalid?.(orgId, topic, id, reasons));
-      const known = await knownEventIds(deps.store, orgId, events.map((e) => e.id));
-      const classified = await classifyEvents(deps.classifier, orgId, events.filter((e) => !known.has(e.id)));
+      const known = await knownEventIds(
+        deps.store,
+        orgId,
+        events.map((e) => e.id),
+      );
+      const classified = await classifyEvents(
+        deps.classifier,
+        orgId,
+        events.filter((e) => !known.has(e.id)),
+      );
       let inserted = 0;
       try {
         version = await deps.store.transaction(async (tx) => {
@@ -201,7 +213,9 @@ export function startTopicSubscriber(
       if (batch.events.length > 0) sub?.request(batch.events.length);
     };
     try {
-      const start = position.replayId ? { preset: 'CUSTOM' as const, replayId: Buffer.from(position.replayId, 'base64') } : { preset: position.gapFrom ? ('EARLIEST' as const) : (deps.firstStart ?? 'EARLIEST') };
+      const start = position.replayId
+        ? { preset: 'CUSTOM' as const, replayId: Buffer.from(position.replayId, 'base64') }
+        : { preset: position.gapFrom ? ('EARLIEST' as const) : (deps.firstStart ?? 'EARLIEST') };
       sub = await client.subscribe(
         { topic, numRequested: batchSize, ...start },
         {
@@ -296,7 +310,13 @@ export function startTopicSubscriber(
 const backoff = (failures: number): number => backoffDelayMs(failures, 1_000, 60_000);
 
 /** Records, with the cursor, that the stored replay id was lost: the next events read close the gap. */
-async function markGap(deps: TopicSubscriberDeps, orgId: string, topic: string, claimed: { position: StreamPosition | undefined; version: number }, at: Date): Promise<void> {
+async function markGap(
+  deps: TopicSubscriberDeps,
+  orgId: string,
+  topic: string,
+  claimed: { position: StreamPosition | undefined; version: number },
+  at: Date,
+): Promise<void> {
   const from = claimed.position?.lastEventAt ?? claimed.position?.gapFrom ?? at.toISOString();
   await deps.store.transaction((tx) =>
     advanceCheckpoint(tx, {
@@ -340,7 +360,11 @@ async function enrich(events: LeakEvent[], lookups: Lookups | undefined): Promis
   for (const event of events) {
     const user = users.get(event.actor.userId);
     if (!user) continue;
-    event.actor = { ...event.actor, username: event.actor.username ?? user.username, ...(user.profile ? { profile: user.profile } : {}), isIntegration: user.isIntegration };
+    event.actor = {
+      ...event.actor,
+      username: event.actor.username ?? user.username,
+      ...(user.profile ? { profile: user.profile } : {}),
+      isIntegration: user.isIntegration,
+    };
   }
 }
-

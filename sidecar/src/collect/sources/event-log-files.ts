@@ -8,7 +8,7 @@ import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 const DAY_MS = 86_400_000;
 
 /** Where the event log source stands: after the last file finished, and inside the file being read. */
-export interface EventLogPosition extends KeysetPosition {
+interface EventLogPosition extends KeysetPosition {
   current?: { id: string; createdAt: string; eventType: string; interval: string; line: number };
 }
 
@@ -21,7 +21,7 @@ interface FileRow extends Record<string, unknown> {
   CreatedDate: string;
 }
 
-export interface EventLogOptions {
+interface EventLogOptions {
   /** Event types read (default: every type the mapper knows). */
   eventTypes?: readonly string[];
   intervalMs?: number;
@@ -66,7 +66,13 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
       if (!current) {
         const file = await nextFile(ctx);
         if (!file) return { events: [], rows: 0, position: ctx.position ?? startPosition(ctx.now, backfillDays), more: false };
-        current = { id: toId18(file.Id), createdAt: orgTime(file.CreatedDate) as string, eventType: file.EventType, interval: file.Interval ?? 'Daily', line: 0 };
+        current = {
+          id: toId18(file.Id),
+          createdAt: orgTime(file.CreatedDate) as string,
+          eventType: file.EventType,
+          interval: file.Interval ?? 'Daily',
+          line: 0,
+        };
       }
       let reader = open.get(ctx.orgId);
       if (!reader || reader.fileId !== current.id || reader.line !== current.line) {
@@ -77,7 +83,11 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
         reader = {
           fileId: current.id,
           line: current.line,
-          batches: eventLogBatches(body, { id: current.id, eventType: current.eventType, orgId: ctx.orgId }, { batchSize: linesPerPage, resumeAfterLine: current.line }),
+          batches: eventLogBatches(
+            body,
+            { id: current.id, eventType: current.eventType, orgId: ctx.orgId },
+            { batchSize: linesPerPage, resumeAfterLine: current.line },
+          ),
         };
         open.set(ctx.orgId, reader);
       }
@@ -100,7 +110,15 @@ export function eventLogFileSource(options: EventLogOptions = {}): CollectorSour
           position: { at: current.createdAt, id: current.id },
           lastRowAt: new Date(current.createdAt),
           more: true,
-          snapshot: { upsert: [{ rowId: `${current.eventType}|${current.interval}`, state: { eventType: current.eventType, interval: current.interval, lastFileAt: current.createdAt } }], remove: [] },
+          snapshot: {
+            upsert: [
+              {
+                rowId: `${current.eventType}|${current.interval}`,
+                state: { eventType: current.eventType, interval: current.interval, lastFileAt: current.createdAt },
+              },
+            ],
+            remove: [],
+          },
         };
       }
       const batch = next.value;

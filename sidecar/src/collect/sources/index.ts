@@ -15,7 +15,7 @@ export { ASSIGN_ACTIONS };
 /** Every source the sidecar can collect, in the order a run reads them. */
 export const SOURCE_NAMES = ['SetupAuditTrail', 'PermissionSetAssignment', 'LoginHistory', 'OauthToken', 'EventLogFile'] as const;
 
-export interface SourceSettings {
+interface SourceSettings {
   /** The detector's configuration: which permissions are critical. */
   detection: Pick<DetectionConfig, 'criticalPermissions'>;
   /** Only these sources (all when absent). */

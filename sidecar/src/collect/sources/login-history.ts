@@ -5,13 +5,12 @@ import { orgTime, positionAfter, nothingNew, readKeysetPage, type KeysetPosition
 import type { CollectorSource, SourceContext, SourcePage } from '../source.js';
 import { networkOf } from '../../contract/network.js';
 
-
 /**
  * LoginHistory fields read (Object Reference, "LoginHistory"; API 21.0+, CountryIso 37.0+). Only
  * users with Manage Users or Monitor Login History see every user's rows; others see their own, so
  * an integration user without either would see almost nothing: the coverage map says so.
  */
-export const LOGIN_HISTORY_FIELDS = [
+const LOGIN_HISTORY_FIELDS = [
   'Id',
   'UserId',
   'LoginTime',
@@ -41,7 +40,7 @@ export interface LoginHistoryRow extends Record<string, unknown> {
   CountryIso?: string | null;
 }
 
-export interface LoginHistoryOptions {
+interface LoginHistoryOptions {
   intervalMs?: number;
   /** How long after LoginTime a row is sure to be visible; default 60 s. */
   settleMs?: number;
@@ -62,7 +61,13 @@ export function loginHistorySource(options: LoginHistoryOptions = {}): Collector
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'LoginHistory keeps six months of logins' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const rows = await readKeysetPage<LoginHistoryRow>(ctx, { object: 'LoginHistory', fields: LOGIN_HISTORY_FIELDS, timeField: 'LoginTime', backfillDays, settleMs });
+      const rows = await readKeysetPage<LoginHistoryRow>(ctx, {
+        object: 'LoginHistory',
+        fields: LOGIN_HISTORY_FIELDS,
+        timeField: 'LoginTime',
+        backfillDays,
+        settleMs,
+      });
       const last = rows.at(-1);
       if (!last) return nothingNew(ctx, backfillDays);
       const users = await ctx.lookups.users(rows.map((r) => r.UserId ?? '').filter(isSalesforceId));

@@ -15,9 +15,9 @@ import type { CollectorSource, SourceContext, SourcePage, UserInfo } from '../so
  * user does not have it, so by default the source sees the integration user's own tokens, and apps
  * acting for other users are seen in the event logs (CONNECTED_APP_ID) instead.
  */
-export const OAUTH_TOKEN_FIELDS = ['AppName', 'AppMenuItemId', 'UserId', 'CreatedDate', 'LastUsedDate', 'UseCount'] as const;
+const OAUTH_TOKEN_FIELDS = ['AppName', 'AppMenuItemId', 'UserId', 'CreatedDate', 'LastUsedDate', 'UseCount'] as const;
 
-export interface OauthTokenRow extends Record<string, unknown> {
+interface OauthTokenRow extends Record<string, unknown> {
   AppName: string | null;
   AppMenuItemId?: string | null;
   UserId: string | null;
@@ -39,7 +39,7 @@ interface TokenState extends Record<string, unknown> {
   app: string;
 }
 
-export interface OauthTokenOptions {
+interface OauthTokenOptions {
   intervalMs?: number;
 }
 
@@ -121,7 +121,9 @@ export function oauthTokenSource(options: OauthTokenOptions = {}): CollectorSour
  * granted one app in the same second are one token to the source.
  */
 export function oauthTokenKey(row: Pick<OauthTokenRow, 'UserId' | 'AppName' | 'CreatedDate'>): string {
-  const digest = createHash('sha256').update(`${toId18(row.UserId ?? '')}\u0000${row.AppName ?? ''}\u0000${orgTime(row.CreatedDate) ?? ''}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${toId18(row.UserId ?? '')}\u0000${row.AppName ?? ''}\u0000${orgTime(row.CreatedDate) ?? ''}`)
+    .digest('hex');
   return `tok:${digest.slice(0, 24)}`;
 }
 

@@ -12,9 +12,9 @@ const IDS_PER_QUERY = 200;
  * records who holds a permission set or group, and until when (ExpirationDate), but not who
  * assigned it: the assigner is the creator of the setup audit trail row that logged the assignment.
  */
-export const ASSIGNMENT_FIELDS = ['Id', 'AssigneeId', 'PermissionSetId', 'PermissionSetGroupId', 'ExpirationDate', 'IsActive', 'SystemModstamp'] as const;
+const ASSIGNMENT_FIELDS = ['Id', 'AssigneeId', 'PermissionSetId', 'PermissionSetGroupId', 'ExpirationDate', 'IsActive', 'SystemModstamp'] as const;
 
-export interface AssignmentRow extends Record<string, unknown> {
+interface AssignmentRow extends Record<string, unknown> {
   Id: string;
   AssigneeId: string;
   PermissionSetId: string;
@@ -39,7 +39,7 @@ interface ObjectPermissionRow extends Record<string, unknown> {
   PermissionsModifyAllRecords: boolean;
 }
 
-export interface AuditAssignmentRow extends Record<string, unknown> {
+interface AuditAssignmentRow extends Record<string, unknown> {
   Id: string;
   Action: string;
   Display?: string | null;
@@ -48,7 +48,7 @@ export interface AuditAssignmentRow extends Record<string, unknown> {
   CreatedBy?: { Username?: string | null } | null;
 }
 
-export interface PermissionAssignmentOptions {
+interface PermissionAssignmentOptions {
   /** Permission names whose `Permissions<Name>` fields are read (the detector's critical permissions). */
   permissions: readonly string[];
   /** SetupAuditTrail `Action` values that log a permission set or group being assigned. */
@@ -79,17 +79,24 @@ export function permissionAssignmentSource(options: PermissionAssignmentOptions)
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'assignments changed in the last 30 days; older ones are the standing state' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const rows = await readKeysetPage<AssignmentRow>(ctx, { object: 'PermissionSetAssignment', fields: ASSIGNMENT_FIELDS, timeField: 'SystemModstamp', backfillDays, settleMs });
+      const rows = await readKeysetPage<AssignmentRow>(ctx, {
+        object: 'PermissionSetAssignment',
+        fields: ASSIGNMENT_FIELDS,
+        timeField: 'SystemModstamp',
+        backfillDays,
+        settleMs,
+      });
       const last = rows.at(-1);
       if (!last) return nothingNew(ctx, backfillDays);
       permissionFields ??= await existingPermissionFields(ctx, options.permissions);
-      const sets = await permissionSets(ctx, rows.map((r) => r.PermissionSetId), permissionFields);
+      const sets = await permissionSets(
+        ctx,
+        rows.map((r) => r.PermissionSetId),
+        permissionFields,
+      );
       const objectPerms = await objectPermissions(ctx, [...sets.keys()]);
       const audit = await auditRows(ctx, rows, options.assignActions, windowMs);
-      const users = await ctx.lookups.users([
-        ...rows.map((r) => r.AssigneeId),
-        ...audit.flatMap((a) => (a.CreatedById ? [a.CreatedById] : [])),
-      ]);
+      const users = await ctx.lookups.users([...rows.map((r) => r.AssigneeId), ...audit.flatMap((a) => (a.CreatedById ? [a.CreatedById] : []))]);
       const events: LeakEvent[] = [];
       for (const row of rows) {
         const set = sets.get(toId18(row.PermissionSetId));
@@ -159,7 +166,10 @@ async function permissionSets(
   return found;
 }
 
-async function objectPermissions(ctx: SourceContext<unknown>, setIds: readonly string[]): Promise<Map<string, Array<{ object: string; viewAll: boolean; modifyAll: boolean }>>> {
+async function objectPermissions(
+  ctx: SourceContext<unknown>,
+  setIds: readonly string[],
+): Promise<Map<string, Array<{ object: string; viewAll: boolean; modifyAll: boolean }>>> {
   const found = new Map<string, Array<{ object: string; viewAll: boolean; modifyAll: boolean }>>();
   for (let i = 0; i < setIds.length; i += IDS_PER_QUERY) {
     const chunk = setIds.slice(i, i + IDS_PER_QUERY);
@@ -169,14 +179,22 @@ async function objectPermissions(ctx: SourceContext<unknown>, setIds: readonly s
     );
     for (const row of rows) {
       const key = toId18(row.ParentId);
-      found.set(key, [...(found.get(key) ?? []), { object: row.SobjectType, viewAll: row.PermissionsViewAllRecords === true, modifyAll: row.PermissionsModifyAllRecords === true }]);
+      found.set(key, [
+        ...(found.get(key) ?? []),
+        { object: row.SobjectType, viewAll: row.PermissionsViewAllRecords === true, modifyAll: row.PermissionsModifyAllRecords === true },
+      ]);
     }
   }
   return found;
 }
 
 /** The audit trail's assignment rows around a page's assignments (one query per page). */
-async function auditRows(ctx: SourceContext<unknown>, rows: readonly AssignmentRow[], actions: readonly string[], windowMs: number): Promise<AuditAssignmentRow[]> {
+async function auditRows(
+  ctx: SourceContext<unknown>,
+  rows: readonly AssignmentRow[],
+  actions: readonly string[],
+  windowMs: number,
+): Promise<AuditAssignmentRow[]> {
   if (actions.length === 0) return [];
   const times = rows.map((r) => parseOrgDateTime(r.SystemModstamp).getTime());
   const from = new Date(Math.min(...times) - windowMs);
@@ -194,7 +212,7 @@ async function auditRows(ctx: SourceContext<unknown>, rows: readonly AssignmentR
  * (a Display may name the user by full name instead); the nearest in time wins. Undefined when none
  * matches: the assigner is then unknown, never taken to be the assignee.
  */
-export function findAssigner(
+function findAssigner(
   audit: readonly AuditAssignmentRow[],
   row: AssignmentRow,
   set: { Name: string; Label?: string | null },

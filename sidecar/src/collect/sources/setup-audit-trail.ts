@@ -14,7 +14,7 @@ const OBJECT_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
  * SetupAuditTrail fields read (Object Reference, "SetupAuditTrail"; DelegateUser 35.0+,
  * CreatedByContext 48.0+). CreatedBy.Username names the actor when the User lookup cannot.
  */
-export const AUDIT_TRAIL_FIELDS = [
+const AUDIT_TRAIL_FIELDS = [
   'Id',
   'Action',
   'Section',
@@ -40,7 +40,7 @@ export interface AuditTrailRow extends Record<string, unknown> {
   CreatedByContext?: string | null;
 }
 
-export interface SetupAuditTrailOptions {
+interface SetupAuditTrailOptions {
   intervalMs?: number;
   /** How long after CreatedDate a row is sure to be visible; default 60 s. */
   settleMs?: number;
@@ -66,13 +66,22 @@ export function setupAuditTrailSource(options: SetupAuditTrailOptions = {}): Col
     intervalMs: options.intervalMs ?? 5 * 60_000,
     backfill: { days: backfillDays, why: 'the org keeps 180 days of setup audit trail' },
     async read(ctx: SourceContext<KeysetPosition>): Promise<SourcePage<KeysetPosition>> {
-      const rows = await readKeysetPage<AuditTrailRow>(ctx, { object: 'SetupAuditTrail', fields: AUDIT_TRAIL_FIELDS, timeField: 'CreatedDate', backfillDays, settleMs });
+      const rows = await readKeysetPage<AuditTrailRow>(ctx, {
+        object: 'SetupAuditTrail',
+        fields: AUDIT_TRAIL_FIELDS,
+        timeField: 'CreatedDate',
+        backfillDays,
+        settleMs,
+      });
       const last = rows.at(-1);
       if (!last) return nothingNew(ctx, backfillDays);
       const parsed = rows.map((row) => ({ row, change: parseAuditRow(row) }));
       const actors = parsed.filter((p) => p.change.type !== 'assignment').map((p) => p.row.CreatedById ?? '');
       const users = await ctx.lookups.users(actors.filter(isSalesforceId));
-      const apps = await connectedAppIds(ctx, parsed.flatMap((p) => (p.change.type === 'connectedApp' ? [p.change.appName] : [])));
+      const apps = await connectedAppIds(
+        ctx,
+        parsed.flatMap((p) => (p.change.type === 'connectedApp' ? [p.change.appName] : [])),
+      );
       const events = parsed.flatMap(({ row, change }) => {
         const user = users.get(toId18(row.CreatedById ?? ''));
         const event = auditEvent(ctx.orgId, row, change, user, apps);

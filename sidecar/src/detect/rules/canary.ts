@@ -22,8 +22,7 @@ export const canaryRule = defineRule({
     if (registry.recordIds.size > 0 && !planting) {
       const hits = new Set<string>();
       for (const id of event.recordIds ?? []) if (registry.recordIds.has(id.slice(0, 15))) hits.add(id.slice(0, 15));
-      for (const f of event.fields ?? [])
-        if (f.recordId && registry.recordIds.has(f.recordId.slice(0, 15))) hits.add(f.recordId.slice(0, 15));
+      for (const f of event.fields ?? []) if (f.recordId && registry.recordIds.has(f.recordId.slice(0, 15))) hits.add(f.recordId.slice(0, 15));
       if (hits.size > 0) {
         const names = [...hits].map((id) => registry.labels.get(id) ?? id).join(', ');
         reasons = withReason(reasons, {
@@ -37,8 +36,7 @@ export const canaryRule = defineRule({
       const where = markerLocations(event, registry.markers, planting ? registry.recordIds : undefined);
       for (const finding of input.findings)
         if (planting && finding.recordId && registry.recordIds.has(finding.recordId.slice(0, 15))) continue;
-        else if (finding.entities.some((e) => markerHashes.has(e.hash)))
-          where.add(`${event.object ?? ''}.${finding.field}`);
+        else if (finding.entities.some((e) => markerHashes.has(e.hash))) where.add(`${event.object ?? ''}.${finding.field}`);
       if (where.size > 0) {
         reasons = withReason(reasons, {
           code: 'canary_value_seen',

@@ -23,8 +23,7 @@ export const dataFlowRule = defineRule({
   needs: [],
   produces: [],
   run({ event, piiObjects, weights }) {
-    if (detailString(event, 'source') !== DATA_FLOW_SOURCE || detailString(event, 'change') !== DATA_FLOW_CHANGE)
-      return undefined;
+    if (detailString(event, 'source') !== DATA_FLOW_SOURCE || detailString(event, 'change') !== DATA_FLOW_CHANGE) return undefined;
     let reasons: RuleReason<'new_data_flow' | 'pii_to_ai_outside_region'>[] | undefined;
     const details = event.details ?? {};
     const source = detailString(event, 'sourceService') ?? 'a service';

@@ -30,12 +30,9 @@ export const egressRule = defineRule({
     const codes = Array.isArray(detail.reasonCodes) ? detail.reasonCodes.map(String) : [];
     const why = codes.map((c) => REASON_TEXT[c] ?? c).join('; ');
     const types =
-      Array.isArray(detail.piiTypes) && detail.piiTypes.length > 0
-        ? ` Found: ${detail.piiTypes.join(', ')} (${Number(detail.findings ?? 0)}).`
-        : '';
+      Array.isArray(detail.piiTypes) && detail.piiTypes.length > 0 ? ` Found: ${detail.piiTypes.join(', ')} (${Number(detail.findings ?? 0)}).` : '';
     const from = detail.service ? ` from ${detail.service}` : '';
-    const named =
-      detail.destination && detail.destination !== 'unlisted' ? `${detail.destination}` : 'an unlisted host';
+    const named = detail.destination && detail.destination !== 'unlisted' ? `${detail.destination}` : 'an unlisted host';
     const to =
       `${String(detail.method ?? '')} ${named}${detail.host && !/^•+$/.test(detail.host) ? ` [${detail.host}]` : ''}${detail.region ? ` (${detail.region})` : ''}`.trim();
     const blocked = detail.decision === 'block';

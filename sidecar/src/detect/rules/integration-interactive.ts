@@ -13,8 +13,7 @@ export const integrationInteractiveRule = defineRule({
     const apiType = detailString(event, 'apiType');
     const loginType = detailString(event, 'loginType');
     const interactive =
-      (apiType !== undefined && config.interactiveApiTypes.includes(apiType)) ||
-      (loginType !== undefined && config.interactiveLoginTypes.includes(loginType));
+      (apiType !== undefined && config.interactiveApiTypes.includes(apiType)) || (loginType !== undefined && config.interactiveLoginTypes.includes(loginType));
     if (!interactive) return undefined;
     if (!ledger.once(`ui|${event.actor.userId}|${time.day}|${time.hour}`, time.day)) return undefined;
     return {

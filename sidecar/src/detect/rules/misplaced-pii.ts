@@ -15,9 +15,7 @@ export const misplacedPiiRule = defineRule({
     const byType = new Map<EntityType, { fields: Set<string>; records: Set<string> }>();
     for (const finding of input.findings) {
       const fieldType = finding.fieldType?.toUpperCase();
-      const freeText =
-        (fieldType !== undefined && config.freeTextFieldTypes.includes(fieldType)) ||
-        config.freeTextFieldNames.includes(finding.field);
+      const freeText = (fieldType !== undefined && config.freeTextFieldTypes.includes(fieldType)) || config.freeTextFieldNames.includes(finding.field);
       if (!freeText) continue;
       const placement = `${event.object ?? ''}.${finding.field}`;
       const allowed = config.allowedPlacements[placement];

@@ -3,8 +3,7 @@ import type { LeakEvent } from '../../contract/event.js';
 import { actorName, detailString, detailStrings } from './details.js';
 import { defineRule, withReason, type RuleReason } from './rule.js';
 
-type OAuthCode =
-  'new_connected_app' | 'new_oauth_scopes' | 'broad_oauth_scopes' | 'dormant_token_woke' | 'integration_new_app';
+type OAuthCode = 'new_connected_app' | 'new_oauth_scopes' | 'broad_oauth_scopes' | 'dormant_token_woke' | 'integration_new_app';
 
 /**
  * OAuth: a connected app never seen before, new scopes for a known one, and a
@@ -34,8 +33,7 @@ export const oauthRule = defineRule({
     state.noteObserved('oauth', time.day);
     const warm = baselines.isWarm('oauth', time.day);
     const configuration = event.kind === 'oauth' && detailString(event, 'source') === 'SetupAuditTrail';
-    const revoked =
-      event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
+    const revoked = event.kind === 'oauth' && (event.operation === 'revoke' || detailString(event, 'change') === 'revoke');
     const scopes = event.kind === 'oauth' ? detailStrings(event, 'scopes') : [];
     // A configuration change that says what the app had before ("from … to …") shows an app that
     // existed with those scopes: only what it gains is new.

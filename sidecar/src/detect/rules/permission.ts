@@ -2,8 +2,7 @@ import type { LeakEvent } from '../../contract/event.js';
 import { actorName, detailString, detailStrings } from './details.js';
 import { defineRule, type RuleReason } from './rule.js';
 
-type PermissionCode =
-  'critical_permission' | 'pii_object_modify_all' | 'pii_object_view_all' | 'self_assigned_permission';
+type PermissionCode = 'critical_permission' | 'pii_object_modify_all' | 'pii_object_view_all' | 'self_assigned_permission';
 
 interface ObjectPermission {
   object: string;
@@ -24,22 +23,14 @@ export const permissionRule = defineRule({
     pii_object_view_all: { permission: true },
     self_assigned_permission: { permission: true },
   },
-  weights: [
-    'critical_permission',
-    'critical_permission_each',
-    'pii_object_modify_all',
-    'pii_object_view_all',
-    'self_assigned_permission',
-  ],
+  weights: ['critical_permission', 'critical_permission_each', 'pii_object_modify_all', 'pii_object_view_all', 'self_assigned_permission'],
   needs: [],
   produces: ['permissionReview'],
   run({ event, config, piiObjects, weights: w }) {
     if (event.kind !== 'permission' || event.operation === 'revoke') return undefined;
     const granted = new Set([...detailStrings(event, 'criticalPermissions'), ...detailStrings(event, 'permissions')]);
     const critical = config.criticalPermissions.filter((p) => granted.has(p));
-    const objectPerms = objectPermissionsOf(event.details?.['objectPermissions']).filter((p) =>
-      piiObjects.has(p.object),
-    );
+    const objectPerms = objectPermissionsOf(event.details?.['objectPermissions']).filter((p) => piiObjects.has(p.object));
     const modifyAll = objectPerms.filter((p) => p.modifyAll).map((p) => p.object);
     const viewAll = objectPerms.filter((p) => p.viewAll && !p.modifyAll).map((p) => p.object);
     if (critical.length === 0 && modifyAll.length === 0 && viewAll.length === 0) return undefined;
@@ -49,9 +40,7 @@ export const permissionRule = defineRule({
     const assignee = detailString(event, 'assigneeUsername') ?? assigneeId;
     const assignerUnknown = event.details?.['assignerKnown'] === false;
     const wording =
-      assignee === undefined
-        ? holderChangeWording(event, setName)
-        : assignmentWording(event, setName ?? 'a permission set', assignee, assignerUnknown);
+      assignee === undefined ? holderChangeWording(event, setName) : assignmentWording(event, setName ?? 'a permission set', assignee, assignerUnknown);
     const reasons: RuleReason<PermissionCode>[] = [];
     if (critical.length > 0)
       reasons.push({
@@ -90,11 +79,7 @@ export const permissionRule = defineRule({
         assigneeId,
         assigneeUsername: detailString(event, 'assigneeUsername'),
         assignedById,
-        criticalPermissions: [
-          ...critical,
-          ...modifyAll.map((o) => `ModifyAll:${o}`),
-          ...viewAll.map((o) => `ViewAll:${o}`),
-        ],
+        criticalPermissions: [...critical, ...modifyAll.map((o) => `ModifyAll:${o}`), ...viewAll.map((o) => `ViewAll:${o}`)],
       },
     };
   },
@@ -106,39 +91,24 @@ interface GrantWording {
   objectAccess(access: 'Modify All' | 'View All', objects: readonly string[]): string;
 }
 
-function assignmentWording(
-  event: LeakEvent,
-  setName: string,
-  assignee: string,
-  assignerUnknown: boolean,
-): GrantWording {
+function assignmentWording(event: LeakEvent, setName: string, assignee: string, assignerUnknown: boolean): GrantWording {
   // Collected assignments say when the audit trail named no assigner: the actor is then not the assigner.
   const assignedBy = assignerUnknown ? 'an assigner the setup audit trail does not name' : actorName(event);
   return {
-    critical: (permissions) =>
-      `${setName} grants ${permissions.join(', ')} to ${assignee} (assigned by ${assignedBy}).`,
-    objectAccess: (access, objects) =>
-      `${setName} grants ${access} on ${objects.join(', ')}, objects holding personal data, to ${assignee}.`,
+    critical: (permissions) => `${setName} grants ${permissions.join(', ')} to ${assignee} (assigned by ${assignedBy}).`,
+    objectAccess: (access, objects) => `${setName} grants ${access} on ${objects.join(', ')}, objects holding personal data, to ${assignee}.`,
   };
 }
 
 /** A permission turned on in a permission set or profile (setup audit trail): whoever holds it gains it. */
 function holderChangeWording(event: LeakEvent, name: string | undefined): GrantWording {
   const profile = detailString(event, 'holder') === 'profile';
-  const holder = profile
-    ? name
-      ? `profile ${name}`
-      : 'a profile'
-    : name
-      ? `permission set ${name}`
-      : 'a permission set';
+  const holder = profile ? (name ? `profile ${name}` : 'a profile') : name ? `permission set ${name}` : 'a permission set';
   const holders = profile ? 'every user with the profile' : 'everyone assigned it';
   const actor = actorName(event);
   return {
-    critical: (permissions) =>
-      `${actor} turned on ${permissions.join(', ')} in ${holder}; ${holders} now has ${permissions.length > 1 ? 'them' : 'it'}.`,
-    objectAccess: (access, objects) =>
-      `${actor} gave ${holder} ${access} on ${objects.join(', ')}, objects holding personal data; ${holders} now has it.`,
+    critical: (permissions) => `${actor} turned on ${permissions.join(', ')} in ${holder}; ${holders} now has ${permissions.length > 1 ? 'them' : 'it'}.`,
+    objectAccess: (access, objects) => `${actor} gave ${holder} ${access} on ${objects.join(', ')}, objects holding personal data; ${holders} now has it.`,
   };
 }
 

@@ -1,5 +1,5 @@
 import { networkOf } from '../../contract/network.js';
-import { actorName, detailString } from './details.js';
+import { actorName, detailString, outsideUsualHours } from './details.js';
 import { defineRule, withReason, type RuleFacts, type RuleReason } from './rule.js';
 
 type ReadSideCode =
@@ -94,16 +94,11 @@ export const readSideRule = defineRule({
     const threat = event.details?.['threat'];
     if (threat !== null && typeof threat === 'object') {
       const t = threat as Record<string, unknown>;
-      const score =
-        typeof t['score'] === 'number' && Number.isFinite(t['score'])
-          ? Math.max(0, Math.min(100, t['score']))
-          : undefined;
+      const score = typeof t['score'] === 'number' && Number.isFinite(t['score']) ? Math.max(0, Math.min(100, t['score'])) : undefined;
       const summary = typeof t['summary'] === 'string' ? ` ${t['summary']}` : '';
       reasons = withReason(reasons, {
         code: 'salesforce_threat_detected',
-        weight: Math.round(
-          w.salesforce_threat_detected + (score === undefined ? 0 : (score / 100) * w.salesforce_threat_score),
-        ),
+        weight: Math.round(w.salesforce_threat_detected + (score === undefined ? 0 : (score / 100) * w.salesforce_threat_score)),
         message: `Salesforce's threat detection raised ${String(t['type'])} for ${actorName(event)}${score === undefined ? '' : ` (score ${score})`}.${summary}`,
       });
       return { reasons };
@@ -130,12 +125,7 @@ export const readSideRule = defineRule({
       const known = state.firstDay('activity', series) !== undefined;
       state.add('activity', series, time.day, time.hour, 1);
       const since = actorFirstDay;
-      if (
-        !known &&
-        since !== undefined &&
-        time.day - since >= config.warmupDays &&
-        ledger.once(`qshape|${actor}|${object}|${shape}`, time.day)
-      )
+      if (!known && since !== undefined && time.day - since >= config.warmupDays && ledger.once(`qshape|${actor}|${object}|${shape}`, time.day))
         reasons = withReason(reasons, {
           code: 'unbounded_pii_query',
           weight: w.unbounded_pii_query,
@@ -147,10 +137,7 @@ export const readSideRule = defineRule({
       const series = `paging|${actor}|${object}|${session}`;
       state.add('activity', series, time.day, time.hour, 1);
       const pages = state.hourTotal('activity', series, time.day, time.hour);
-      if (
-        pages >= config.pagedQueriesPerHour &&
-        ledger.once(`paging|${actor}|${object}|${session}|${time.day}|${time.hour}`, time.day)
-      )
+      if (pages >= config.pagedQueriesPerHour && ledger.once(`paging|${actor}|${object}|${session}|${time.day}|${time.hour}`, time.day))
         reasons = withReason(reasons, {
           code: 'paged_enumeration',
           weight: w.paged_enumeration,
@@ -163,11 +150,7 @@ export const readSideRule = defineRule({
         : [];
       const rows = event.recordCount ?? 0;
       const report = detailString(event, 'reportId') ?? 'a report';
-      if (
-        columns.length > 0 &&
-        rows >= config.minAnomalyVolume &&
-        ledger.once(`report|${actor}|${report}|${time.day}`, time.day)
-      )
+      if (columns.length > 0 && rows >= config.minAnomalyVolume && ledger.once(`report|${actor}|${report}|${time.day}`, time.day))
         reasons = withReason(reasons, {
           code: 'report_export_pii',
           weight: w.report_export_pii,
@@ -179,10 +162,7 @@ export const readSideRule = defineRule({
 });
 
 /** An integration user acting from a client or network never seen for it once it has been watched for the warm-up. */
-function newClientForIntegration(
-  { event, config, time, state, ledger }: RuleFacts,
-  weight: number,
-): RuleReason<'integration_new_client'> | undefined {
+function newClientForIntegration({ event, config, time, state, ledger }: RuleFacts, weight: number): RuleReason<'integration_new_client'> | undefined {
   if (!event.actor.isIntegration) return undefined;
   const user = event.actor.userId;
   const fresh: string[] = [];
@@ -201,8 +181,7 @@ function newClientForIntegration(
     state.add('activity', series, time.day, time.hour, 1);
   }
   // The network as collected (the address itself is stored masked); an address only when unmasked.
-  const network =
-    detailString(event, 'network') ?? networkOf(detailString(event, 'sourceIp') ?? detailString(event, 'clientIp'));
+  const network = detailString(event, 'network') ?? networkOf(detailString(event, 'sourceIp') ?? detailString(event, 'clientIp'));
   if (network) {
     const series = `net|${user}|${network}`;
     if (state.firstDay('activity', series) === undefined && warm) fresh.push(`network ${network}`);
@@ -228,9 +207,7 @@ function bulkDownloadOffWindow(
   state.add('activity', series, time.day, time.hour, 1);
   const hours = baselines.activityHours(series, time.day);
   if (!hours) return undefined;
-  const h = hours.histogram;
-  const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
-  if (near / hours.total >= config.unusualHourShare) return undefined;
+  if (!outsideUsualHours(hours, time.hour, config.unusualHourShare)) return undefined;
   if (!ledger.once(`bulkdl|${event.actor.userId}|${time.day}|${time.hour}`, time.day)) return undefined;
   return {
     code: 'bulk_download_off_window',

@@ -7,7 +7,7 @@ import type { DetectionConfig, ReasonWeights } from '../config.js';
 import type { DetectionState } from '../state.js';
 
 /** Record totals of the windows an event's volume was added to. */
-export interface VolumeWindows {
+interface VolumeWindows {
   /** `actor|app|object|operation` */
   series: string;
   hour: number;
@@ -18,7 +18,7 @@ export interface VolumeWindows {
 }
 
 /** A permission review as the permission rule drafts it; the detector adds the risk from the verdict's reasons. */
-export type PermissionReviewDraft = Omit<PermissionReviewRequest, 'riskReasons' | 'riskScore'>;
+type PermissionReviewDraft = Omit<PermissionReviewRequest, 'riskReasons' | 'riskScore'>;
 
 /**
  * What rules hand on: to later rules that name the output in `needs`, or to the verdict. The
@@ -36,7 +36,7 @@ export interface RuleOutputs {
 }
 
 export type OutputName = keyof RuleOutputs;
-export type WeightName = keyof ReasonWeights;
+type WeightName = keyof ReasonWeights;
 
 /** What every rule may read about the event being scored and its org. */
 export interface RuleFacts {
@@ -55,7 +55,7 @@ export interface RuleFacts {
 }
 
 /** A rule's input: the facts, the weights it declares, and the outputs it needs. */
-export type RuleInput<N extends OutputName, W extends WeightName> = RuleFacts & {
+type RuleInput<N extends OutputName, W extends WeightName> = RuleFacts & {
   readonly weights: Readonly<Pick<ReasonWeights, W>>;
 } & Readonly<Pick<RuleOutputs, N>>;
 
@@ -65,7 +65,7 @@ export interface RuleReason<C extends string> extends Reason {
 }
 
 /** What a rule found: its reasons in the order it found them, and the outputs it produces. */
-export type RuleResult<C extends string, P extends OutputName> = {
+type RuleResult<C extends string, P extends OutputName> = {
   readonly reasons?: readonly RuleReason<C>[];
 } & { readonly [K in P]?: RuleOutputs[K] };
 
@@ -79,12 +79,7 @@ export interface ReasonTraits {
  * A detection rule. It reads the facts and the outputs it `needs`, and returns its reasons and the
  * outputs it `produces` (undefined when it found nothing: the common case allocates nothing).
  */
-export interface Rule<
-  C extends string = string,
-  N extends OutputName = OutputName,
-  P extends OutputName = OutputName,
-  W extends WeightName = WeightName,
-> {
+export interface Rule<C extends string = string, N extends OutputName = OutputName, P extends OutputName = OutputName, W extends WeightName = WeightName> {
   readonly name: string;
   /** Every reason code the rule may emit. */
   readonly reasons: { readonly [K in C]: ReasonTraits };
@@ -99,7 +94,7 @@ export interface Rule<
  * A step that computes one output for later rules (and may record state for them) and never
  * raises a reason. Its value is returned as is, so a step run on every event allocates no wrapper.
  */
-export interface Step<K extends OutputName = OutputName, N extends OutputName = OutputName> {
+interface Step<K extends OutputName = OutputName, N extends OutputName = OutputName> {
   readonly name: string;
   readonly needs: readonly N[];
   readonly produces: readonly [K];
@@ -109,12 +104,9 @@ export interface Step<K extends OutputName = OutputName, N extends OutputName = 
 export type AnyRule = Rule | Step;
 
 /** Declares a rule, inferring its codes, needs, outputs and weights from the declaration. */
-export function defineRule<
-  C extends string,
-  N extends OutputName = never,
-  P extends OutputName = never,
-  W extends WeightName = never,
->(rule: Rule<C, N, P, W>): Rule<C, N, P, W> {
+export function defineRule<C extends string, N extends OutputName = never, P extends OutputName = never, W extends WeightName = never>(
+  rule: Rule<C, N, P, W>,
+): Rule<C, N, P, W> {
   return rule;
 }
 
@@ -124,10 +116,7 @@ export function defineStep<K extends OutputName, N extends OutputName = never>(s
 }
 
 /** Adds a reason to a rule's list, creating the list on the first one (most events raise none). */
-export function withReason<C extends string>(
-  reasons: RuleReason<C>[] | undefined,
-  reason: RuleReason<C>,
-): RuleReason<C>[] {
+export function withReason<C extends string>(reasons: RuleReason<C>[] | undefined, reason: RuleReason<C>): RuleReason<C>[] {
   if (!reasons) return [reason];
   reasons.push(reason);
   return reasons;

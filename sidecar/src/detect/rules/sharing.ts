@@ -10,8 +10,7 @@ export const sharingRule = defineRule({
   needs: [],
   produces: [],
   run({ event, config, piiObjects }) {
-    const isSharing =
-      event.kind === 'sharing' || (event.kind === 'setup' && /shar/i.test(detailString(event, 'section') ?? ''));
+    const isSharing = event.kind === 'sharing' || (event.kind === 'setup' && /shar/i.test(detailString(event, 'section') ?? ''));
     if (!isSharing) return undefined;
     const object = detailString(event, 'object') ?? event.object;
     if (!object || !piiObjects.has(object)) return undefined;

@@ -1,4 +1,4 @@
-import { actorName } from './details.js';
+import { actorName, outsideUsualHours } from './details.js';
 import { defineRule } from './rule.js';
 
 /** Flags an hour of day the actor (almost) never works in, this event's activity included. */
@@ -13,9 +13,7 @@ export const unusualHourRule = defineRule({
     const actorId = event.actor.userId;
     const hours = baselines.activityHours(actorId, time.day);
     if (!hours) return undefined;
-    const h = hours.histogram;
-    const near = (h[(time.hour + 23) % 24] ?? 0) + (h[time.hour] ?? 0) + (h[(time.hour + 1) % 24] ?? 0);
-    if (near / hours.total >= config.unusualHourShare) return undefined;
+    if (!outsideUsualHours(hours, time.hour, config.unusualHourShare)) return undefined;
     if (!ledger.once(`hour|${actorId}|${time.day}|${time.hour}`, time.day)) return undefined;
     return {
       reasons: [

@@ -64,19 +64,14 @@ export const volumeAnomalyRule = defineRule({
     // A slow leak shows as a sustained excess: the last seven days are anomalous and so is today,
     // though no shorter window stands out. Only then is the seven-day total considered.
     const week = breaches.length === 0 ? baselines.week(v.series, time.day) : null;
-    if (week && v.day > baselines.threshold(daily))
-      consider('week', week.beforeToday + v.day, week.stats, config.minWeeklyAnomalyVolume);
+    if (week && v.day > baselines.threshold(daily)) consider('week', week.beforeToday + v.day, week.stats, config.minWeeklyAnomalyVolume);
     // Every breached window is recorded, so a window already reported does not alert again on the next slice.
     let fresh = false;
     for (const b of breaches) {
       const fresher =
         b.window === 'week'
           ? ledger.shouldAlert(`vol|${v.series}|week`, time.day, b.total, 7)
-          : ledger.shouldAlert(
-              `vol|${v.series}|${time.day}|${windowKeyOf(b.window, v.sessionKey, time.hour)}`,
-              time.day,
-              b.total,
-            );
+          : ledger.shouldAlert(`vol|${v.series}|${time.day}|${windowKeyOf(b.window, v.sessionKey, time.hour)}`, time.day, b.total);
       if (fresher) fresh = true;
     }
     const worst = breaches.reduce<Breach | undefined>((a, b) => (a && a.z >= b.z ? a : b), undefined);
@@ -87,9 +82,7 @@ export const volumeAnomalyRule = defineRule({
       reasons: [
         {
           code: 'volume_anomaly',
-          weight: Math.round(
-            Math.min(w.volume_anomaly_max, w.volume_anomaly + w.volume_anomaly_per_sigma * sigmasOver),
-          ),
+          weight: Math.round(Math.min(w.volume_anomaly_max, w.volume_anomaly + w.volume_anomaly_per_sigma * sigmasOver)),
           message:
             `${actorName(event)} reached ${Math.round(worst.total)} ${event.object ?? ''} records (${operation}) ` +
             `in ${describeWindow(worst.window)}, against a usual ${Math.round(worst.stats.mean)} ± ${Math.round(worst.stats.sd)} ` +

@@ -20,7 +20,7 @@ export interface BusEvent {
 }
 
 /** A topic of the org: its definition, schema, whether the org is licensed for it, and its retained events. */
-export interface BusTopic {
+interface BusTopic {
   definition: TopicDefinition;
   schema: TopicSchema;
   licensed: boolean;
@@ -33,7 +33,7 @@ interface Stream {
   listeners: Set<() => void>;
 }
 
-export interface EventBusOptions {
+interface EventBusOptions {
   /** The event channels the org has; default every Real-Time Event Monitoring channel of the catalog. */
   catalog?: readonly TopicDefinition[];
   /** Topic names (`/event/ApiEventStream`) the org is licensed for; default all of the catalog. */
@@ -47,7 +47,7 @@ export interface EventBusOptions {
 }
 
 /** `/event/ApiEventStream` from either `/event/ApiEventStream` or `ApiEventStream`. */
-export const topicName = (name: string): string => (name.startsWith('/') ? name : `/event/${name}`);
+const topicName = (name: string): string => (name.startsWith('/') ? name : `/event/${name}`);
 
 /** The 8-byte big-endian replay id of a stream position. */
 export const replayIdOf = (position: number): Buffer => {

@@ -22,7 +22,7 @@ export interface TopicSchema {
   fields: readonly TopicField[];
 }
 
-export const SCHEMA_NAMESPACE = 'com.sforce.eventbus';
+const SCHEMA_NAMESPACE = 'com.sforce.eventbus';
 
 /** The fields every platform event has, whatever its documentation lists. */
 const SYSTEM_FIELDS: readonly TopicField[] = [

@@ -11,14 +11,14 @@ import { SubscribeStream, type FetchRequest, type FetchResponse, type SubscribeS
 const PROTO_PATH = fileURLToPath(new URL('../../../proto/pubsub_api.proto', import.meta.url));
 
 /** "The empty fetch response is sent within 270 seconds" (the proto's FetchResponse comment). */
-export const KEEPALIVE_MS = 270_000;
+const KEEPALIVE_MS = 270_000;
 /**
  * Once every requested event is delivered, a client must send a new FetchRequest within 60 seconds
  * of the last FetchResponse, or the subscription stream closes (Pub/Sub API guide on flow control).
  */
-export const IDLE_TIMEOUT_MS = 60_000;
+const IDLE_TIMEOUT_MS = 60_000;
 
-export interface PubSubServerOptions extends PubSubAuth {
+interface PubSubServerOptions extends PubSubAuth {
   bus: EventBus;
   /** Default 127.0.0.1. */
   host?: string;
@@ -28,7 +28,7 @@ export interface PubSubServerOptions extends PubSubAuth {
   idleTimeoutMs?: number;
 }
 
-export interface PubSubStats extends SubscribeStats {
+interface PubSubStats extends SubscribeStats {
   /** Subscribe calls refused by `failNextSubscribe`. */
   subscribeFailuresInjected: number;
   /** Streams ended by `resetStreams`. */
@@ -48,7 +48,7 @@ export interface PubSubControls {
   failNextSubscribe(count: number, status?: grpc.status, errorCode?: string): void;
 }
 
-export interface PubSubServer extends PubSubControls {
+interface PubSubServer extends PubSubControls {
   /** `host:port`, plaintext HTTP/2 (Salesforce serves TLS at api.pubsub.salesforce.com:7443). */
   endpoint: string;
   close(): Promise<void>;
@@ -98,7 +98,14 @@ export const startPubSubServer = async (options: PubSubServerOptions): Promise<P
     const topic = name.startsWith('/') ? bus.topic(name) : undefined;
     if (!topic) return callback(pubSubError('topicNotFound', rpcId, `Topic: ${name}.`));
     if (!topic.licensed) return callback(pubSubError('topicNoAccess', rpcId, `Topic: ${name}.`));
-    callback(null, { topic_name: topic.definition.topic, tenant_guid: tenantGuid, can_publish: false, can_subscribe: true, schema_id: topic.schema.id, rpc_id: rpcId });
+    callback(null, {
+      topic_name: topic.definition.topic,
+      tenant_guid: tenantGuid,
+      can_publish: false,
+      can_subscribe: true,
+      schema_id: topic.schema.id,
+      rpc_id: rpcId,
+    });
   };
 
   const getSchema: grpc.handleUnaryCall<{ schema_id: string }, SchemaInfo> = (call, callback) => {

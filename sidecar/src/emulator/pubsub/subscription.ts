@@ -11,7 +11,7 @@ export interface FetchRequest {
   num_requested: number;
 }
 
-export interface ConsumerEvent {
+interface ConsumerEvent {
   event: { id: string; schema_id: string; payload: Buffer; headers: [] };
   replay_id: Buffer;
 }
@@ -32,7 +32,7 @@ export interface SubscribeStats {
   keepalivesSent: number;
 }
 
-export interface SubscribeContext {
+interface SubscribeContext {
   bus: EventBus;
   /** Re-checks the call's credentials (the session may have been revoked since the call began). */
   authProblem: () => PubSubErrorKind | undefined;
@@ -48,7 +48,7 @@ export interface SubscribeContext {
  * can be requested in a Subscribe call across all requests is 100"; beyond that the server counts 100
  * (Pub/Sub API guide, "Pull Subscription and Flow Control").
  */
-export const MAX_REQUESTED = 100;
+const MAX_REQUESTED = 100;
 
 /**
  * One Subscribe call: the first FetchRequest names the topic and where to start, every FetchRequest
@@ -99,7 +99,8 @@ export class SubscribeStream {
     const problem = this.context.authProblem();
     if (problem) return this.fail(problem);
     if (this.topic === undefined) return this.open(request);
-    if (request.topic_name !== '' && request.topic_name !== this.topic) return this.fail('topicMismatch', `Topic: ${request.topic_name}, subscribed to ${this.topic}.`);
+    if (request.topic_name !== '' && request.topic_name !== this.topic)
+      return this.fail('topicMismatch', `Topic: ${request.topic_name}, subscribed to ${this.topic}.`);
     if (request.num_requested <= 0) return this.fail('requestedEventsInvalid');
     this.request(request.num_requested);
   }

@@ -86,9 +86,7 @@ type Row = readonly [name: string, documentedType: DocumentedType];
 const FIELD_REFERENCE = 'https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-';
 
 function topic(object: string, source: string, rows: readonly Row[]): TopicDefinition {
-  const fields = rows
-    .filter(([name]) => name !== 'ReplayId')
-    .map(([name, documentedType]) => Object.freeze({ name, type: AVRO_TYPE[documentedType] }));
+  const fields = rows.filter(([name]) => name !== 'ReplayId').map(([name, documentedType]) => Object.freeze({ name, type: AVRO_TYPE[documentedType] }));
   return Object.freeze({ topic: `/event/${object}`, object, source, fields: Object.freeze(fields) });
 }
 

@@ -4,7 +4,7 @@ import { isNullable, type TopicSchema } from './schema.js';
 import type { TopicField, TopicFieldType } from './topics.js';
 
 /** What an event gets when the seeded values leave it out. */
-export interface EventDefaults {
+interface EventDefaults {
   /** Epoch milliseconds for `CreatedDate`. */
   now: number;
   /** The user the org attributes the event to (`CreatedById`). */
@@ -51,7 +51,13 @@ const avroValue = (type: TopicFieldType, value: unknown): unknown => {
  * names as the org spells them (case-insensitive), JSON types that fit each field, date-times as
  * ISO-8601 strings or epoch milliseconds. Missing fields are null, except those the org always fills.
  */
-export const eventRecord = (schema: TopicSchema, object: string, input: Record<string, unknown>, index: number, defaults: EventDefaults): Record<string, unknown> => {
+export const eventRecord = (
+  schema: TopicSchema,
+  object: string,
+  input: Record<string, unknown>,
+  index: number,
+  defaults: EventDefaults,
+): Record<string, unknown> => {
   const byLowerName = new Map(schema.fields.map((field) => [field.name.toLowerCase(), field]));
   const given = new Map<string, unknown>();
   for (const [key, value] of Object.entries(input)) {
