@@ -158,3 +158,13 @@ async function writeSnapshot(tx: Sql, orgId: string, source: string, snapshot: S
     );
   }
 }
+
+/** Hourly row counts are kept this long (the coverage map reads the last 24 hours), API call counts per day this long. */
+const KEEP_HOURLY_COUNTS_MS = 8 * 86_400_000;
+const KEEP_API_CALL_DAYS_MS = 3 * 86_400_000;
+
+/** Drops hourly counts older than eight days and daily call counts older than three, for every org. */
+export async function pruneCollectorCounts(sql: Sql, now: Date): Promise<void> {
+  await sql.query('DELETE FROM collector_hourly WHERE hour < $1', [iso(new Date(now.getTime() - KEEP_HOURLY_COUNTS_MS))]);
+  await sql.query('DELETE FROM collector_api_calls WHERE day < $1::date', [iso(new Date(now.getTime() - KEEP_API_CALL_DAYS_MS)).slice(0, 10)]);
+}

@@ -1,4 +1,5 @@
 import { orgKey } from '../contract/salesforce-id.js';
+import { pruneCollectorCounts } from './checkpoint.js';
 import { runSource, type CollectDeps, type RunOutcome } from './run-source.js';
 import type { CollectClient, CollectorSource } from './source.js';
 
@@ -91,7 +92,13 @@ export function startCollectLoop(options: CollectLoopOptions): CollectLoop {
     for (const w of waiters) w();
   };
 
+  let prunedAt = Number.NEGATIVE_INFINITY;
   const round = async () => {
+    // The counts behind the coverage map would grow for ever: the old ones go once a day.
+    if (now() - prunedAt >= 24 * HOUR_MS) {
+      prunedAt = now();
+      await pruneCollectorCounts(deps.store, new Date(now())).catch((err: unknown) => options.onError?.('*', 'prune', err));
+    }
     for (const orgId of orgs) {
       const client = options.clientFor(orgId);
       let anyRan = false;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import { DEFAULT_API_BUDGET, budgetDecision, parseLimitInfo } from '../../src/collect/api-budget.js';
 import { apiCallsSpent, claimSource } from '../../src/collect/checkpoint.js';
+import { startCollectLoop } from '../../src/collect/collect-loop.js';
 import { collectorCoverage } from '../../src/collect/coverage.js';
 import { collectedEventId } from '../../src/collect/event-id.js';
 import { runSource, type CollectDeps } from '../../src/collect/run-source.js';
@@ -150,6 +151,38 @@ describe.each(STORE_KINDS)('a collector run on %s', (kind) => {
     expect(spent).toMatchObject({ status: 'deferred' });
     expect(reads).toBe(0);
     expect(await apiCallsSpent(store, ORG, new Date())).toBe(10_000);
+  });
+
+  it('the collect loop drops hourly counts older than eight days and call counts older than three, once a day', async () => {
+    const at = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const hour = (ms: number) => new Date(at - ms).toISOString();
+    for (const [org, h] of [
+      [ORG, hour(9 * 86_400_000)],
+      [OTHER_ORG, hour(9 * 86_400_000)],
+      [ORG, hour(2 * 3_600_000)],
+    ] as const)
+      await store.query('INSERT INTO collector_hourly (org_id, source, hour, rows_read) VALUES ($1, $2, $3, $4)', [org, 'TestSource', h, 5]);
+    for (const [org, day] of [
+      [ORG, '2026-12-01'],
+      [ORG, '2026-12-06'],
+    ] as const)
+      await store.query('INSERT INTO collector_api_calls (org_id, day, calls) VALUES ($1, $2::date, $3)', [org, day, 10]);
+    let clock = at;
+    const loop = startCollectLoop({ deps, orgIds: [ORG], clientFor: () => undefined, sources: [listSource(1)], now: () => clock, tickMs: 5 });
+    await loop.idle();
+    const hours = async () => (await store.query<{ n: string | number }>('SELECT count(*) AS n FROM collector_hourly'))[0]?.n;
+    expect(Number(await hours())).toBe(1);
+    expect((await store.query<{ day: unknown }>('SELECT day FROM collector_api_calls')).length).toBe(1);
+    // Within the day nothing is pruned again; a day later the next round prunes.
+    await store.query('INSERT INTO collector_hourly (org_id, source, hour, rows_read) VALUES ($1, $2, $3, $4)', [ORG, 'Other', hour(10 * 86_400_000), 1]);
+    loop.runNow();
+    await loop.idle();
+    expect(Number(await hours())).toBe(2);
+    clock = at + 25 * 3_600_000;
+    loop.runNow();
+    await loop.idle();
+    expect(Number(await hours())).toBe(1);
+    await loop.stop();
   });
 
   it('records a source the org cannot provide as unavailable', async () => {
