@@ -27,6 +27,9 @@ export async function listening(app: FastifyInstance): Promise<string> {
  * (`exporter-trace-otlp-proto` or `exporter-trace-otlp-http`, the JSON one), with the org's
  * bearer secret as the exporters are configured in production (`headers`).
  */
+/** How long one export may take before the SDK gives up (its default is 10 s). */
+const EXPORT_TIMEOUT_MS = 45_000;
+
 export async function exportSpans(
   baseUrl: string,
   secret: string,
@@ -37,6 +40,9 @@ export async function exportSpans(
   const config = {
     url: `${baseUrl}/v1/traces`,
     headers: { authorization: `Bearer ${secret}` },
+    // The first export waits for the sidecar's classifier to warm up: on a loaded machine that took over the
+    // exporter's default 10 s once. The test's own timeout still bounds the run.
+    timeoutMillis: EXPORT_TIMEOUT_MS,
     ...(options.gzip ? { compression: 'gzip' as never } : {}),
   };
   const exporter = options.encoding === 'protobuf' ? new ProtoExporter(config) : new JsonExporter(config);
@@ -56,7 +62,7 @@ export async function exportSpans(
 
 /** Exports through the SDK and reports whether the export succeeded (the exporter's own result). */
 export async function exportResult(baseUrl: string, secret: string, encoding: Encoding): Promise<{ code: number; error?: Error }> {
-  const config = { url: `${baseUrl}/v1/traces`, headers: { authorization: `Bearer ${secret}` } };
+  const config = { url: `${baseUrl}/v1/traces`, headers: { authorization: `Bearer ${secret}` }, timeoutMillis: EXPORT_TIMEOUT_MS };
   const exporter = encoding === 'protobuf' ? new ProtoExporter(config) : new JsonExporter(config);
   const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'probe' }) });
   const span = provider.getTracer('probe').startSpan('GET', { kind: SpanKind.CLIENT, attributes: { 'server.address': 'probe.example' } });
