@@ -11,7 +11,7 @@ import { plausibleModelSpans } from './ner/plausible.js';
 import { namesProduct } from './ner/products.js';
 import { recognize } from './recognize.js';
 import { overlaps, type Span } from './span.js';
-import { tableCells } from './tabular.js';
+import { tableCells, type Cell } from './tabular.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
 
 export { hashValue } from './hash.js';
@@ -52,17 +52,11 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 const shift = (s: Span, by: number): Span => ({ ...s, start: s.start + by, end: s.end + by });
 
-/** Where a table's header row ends (0 when the text is no table with one): model finds there are field names. */
-const headerEnd = (text: string): number => (text.includes('\n') && tableCells(text) ? text.indexOf('\n') : 0);
-
 /**
  * In a table with a header row, each cell read as the value of the field its column names: a Birthdate
  * column's dates are dates of birth, a Tax_Id__c column's nine digits a national id (see `tableCells`).
  */
-function tableSpans(text: string): Span[] {
-  if (!text.includes('\n')) return [];
-  const cells = tableCells(text);
-  if (!cells) return [];
+function tableSpans(text: string, cells: readonly Cell[]): Span[] {
   const out: Span[] = [];
   for (const cell of cells) {
     const value = text.slice(cell.start, cell.end);
@@ -119,12 +113,12 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     };
   };
 
-  const patternSpans = (input: ClassifyInput, plan: FieldPlan): Span[] => {
+  const patternSpans = (input: ClassifyInput, plan: FieldPlan, table: readonly Cell[] | null): Span[] => {
     const { text } = input;
     const spans = recognize(text, plan);
     const whole = wholeValueSpan(plan, text, input.field?.type);
     if (whole) spans.push(whole);
-    if (!input.field) spans.push(...tableSpans(text));
+    if (table) spans.push(...tableSpans(text, table));
     spans.push(...denied(text));
     return mergeSpans(spans.filter((s) => keep(text, s)));
   };
@@ -132,7 +126,9 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
   const classifyMany = async (inputs: ClassifyInput[]): Promise<Entity[][]> => {
     if (closed) throw new Error('classifier is closed');
     const plans = inputs.map((i) => planField(i.field));
-    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!) : []));
+    // A text without a field hint may be a table with a header row (read once, for the patterns and the model).
+    const tables = inputs.map((input) => (input.field || !input.text ? null : tableCells(input.text)));
+    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!, tables[i] ?? null) : []));
     const forModel = modelPromise ? inputs.map((_, i) => i).filter((i) => needsModel(inputs[i]!.text ?? '', plans[i]!, patterns[i]!)) : [];
     if (forModel.length > 0) {
       const ner = await modelPromise!;
@@ -145,7 +141,8 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
           unknownNameThreshold,
           knownNameThreshold: Math.min(unknownNameThreshold, KNOWN_NAME_THRESHOLD),
         });
-        const header = headerEnd(text);
+        // Where a table's header row ends: model finds there are field names.
+        const header = tables[i] ? text.indexOf('\n') : 0;
         const extra = weighed.filter(
           (s) =>
             keep(text, s) &&

@@ -1,7 +1,7 @@
 import { planField, type FieldPlan } from './field-hints.js';
 
 /** One cell of a data row, with what its column's header says about it. */
-interface Cell {
+export interface Cell {
   start: number;
   end: number;
   plan: FieldPlan;
