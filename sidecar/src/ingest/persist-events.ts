@@ -6,8 +6,8 @@ export async function knownEventIds(sql: Sql, orgId: string, ids: string[]): Pro
   if (ids.length === 0) return new Set();
   const rows = await sql.query<{ event_id: string }>(
     `SELECT event_id::text AS event_id FROM ingested_event
-      WHERE org_id = $1 AND event_id IN (SELECT jsonb_array_elements_text($2::jsonb)::uuid)`,
-    [orgId, JSON.stringify(ids)],
+      WHERE org_id = $1 AND event_id = ANY($2::uuid[])`,
+    [orgId, ids],
   );
   return new Set(rows.map((r) => r.event_id));
 }

@@ -117,7 +117,7 @@ async function claimNotifications(sql: Sql, owner: string, limit: number, leaseM
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
       WHERE n.id IN (
         SELECT c.id FROM notification c
-         WHERE c.state = 'pending' AND c.next_attempt_at <= clock_timestamp()
+         WHERE c.state = 'pending' AND c.next_attempt_at <= statement_timestamp()
            AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
            AND NOT EXISTS (SELECT 1 FROM notification e
                             WHERE e.org_id = c.org_id AND e.incident_key = c.incident_key AND e.target = c.target

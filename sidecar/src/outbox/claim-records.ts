@@ -34,7 +34,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
       WHERE o.id IN (
         SELECT c.id FROM outbox c
-         WHERE c.state = 'pending' AND c.next_attempt_at <= clock_timestamp()
+         WHERE c.state = 'pending' AND c.next_attempt_at <= statement_timestamp()
            AND (c.lease_until IS NULL OR c.lease_until < clock_timestamp())
            AND (c.parent_id IS NULL OR EXISTS (SELECT 1 FROM outbox p WHERE p.id = c.parent_id AND p.state = 'done'))
          ORDER BY c.next_attempt_at, c.id

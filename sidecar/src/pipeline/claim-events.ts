@@ -28,7 +28,7 @@ export async function claimEvents(sql: Sql, owner: string, limit: number, leaseM
         SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond', attempts = e.attempts + 1
       WHERE (e.org_id, e.event_id) IN (
         SELECT org_id, event_id FROM ingested_event
-         WHERE state = 'pending' AND next_attempt_at <= clock_timestamp()
+         WHERE state = 'pending' AND next_attempt_at <= statement_timestamp()
            AND (lease_until IS NULL OR lease_until < clock_timestamp())
          ORDER BY next_attempt_at
          LIMIT $3

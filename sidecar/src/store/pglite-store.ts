@@ -10,6 +10,7 @@ type Request =
   | { op: 'exec'; script: string; tx?: number }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
+  | { op: 'maintain' }
   | { op: 'close' };
 
 interface Reply {
@@ -25,17 +26,30 @@ export class StoreThreadError extends Error {
 /** A PGlite error re-created on this side of the thread boundary, with its `code`, `detail`, ... */
 const toError = (reply: NonNullable<Reply['error']>): Error => Object.assign(new Error(reply.message), reply);
 
+/** How often the store's thread looks for tables to analyse or vacuum (see pglite-thread.mjs). */
+const MAINTAIN_EVERY_MS = 10_000;
+
+interface PgliteOptions {
+  /** Milliseconds between two looks for tables to analyse or vacuum; 0 turns the upkeep off. */
+  maintainEveryMs?: number;
+}
+
+export interface PgliteStore extends Store {
+  /** Analyses and vacuums now the tables that are due (what the thread does every `maintainEveryMs`); returns what it did. */
+  maintain(): Promise<{ table: string; vacuumed: boolean }[]>;
+}
+
 /**
  * Opens the embedded store. `dataDir` is a directory, or `memory://` for a throw-away database.
  *
  * PGlite runs Postgres single-threaded in WebAssembly; on the main thread every statement would
  * hold up HTTP parsing, validation and replies. It runs in a thread of its own instead, and this
  * side forwards statements as messages. Statements outside a transaction wait for an open one to
- * finish, as on one PostgreSQL connection.
+ * finish, as on one PostgreSQL connection. The thread also does the upkeep autovacuum does on PostgreSQL.
  */
-export async function openPgliteStore(dataDir: string): Promise<Store> {
+export async function openPgliteStore(dataDir: string, options: PgliteOptions = {}): Promise<PgliteStore> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const worker = new Worker(THREAD_ENTRY, { workerData: { dataDir } });
+  const worker = new Worker(THREAD_ENTRY, { workerData: { dataDir, maintainEveryMs: options.maintainEveryMs ?? MAINTAIN_EVERY_MS } });
   const calls = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
   let nextId = 1;
   let stopped: Error | undefined;
@@ -100,6 +114,7 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
       await send({ op: 'end', tx: id, commit: true });
       return result;
     },
+    maintain: () => send<{ table: string; vacuumed: boolean }>({ op: 'maintain' }),
     signalWork: async (from) => {
       work.emit('work', from);
     },

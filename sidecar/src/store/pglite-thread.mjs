@@ -49,6 +49,40 @@ const begin = (id) =>
     whole.catch(failed).finally(() => transactions.delete(id));
   });
 
+/**
+ * PostgreSQL's autovacuum keeps a table's planner statistics current and reclaims the space of
+ * rows that updates and deletes left behind. PGlite runs no background workers, so nothing would:
+ * the statistics of the event and outbox queues would stay those of an empty table, and the
+ * claims would sort every pending row instead of reading the first ones from their index (30 ms
+ * instead of 0.6 ms for 20,000 pending events), while dead rows pile up. This thread does the
+ * same upkeep, with autovacuum's default thresholds: a table is analysed once more than 50 +
+ * 10 % of its rows changed, vacuumed once more than 50 + 20 % are dead. Runs between statements.
+ */
+const MAINTAIN_DUE = `
+  SELECT format('%I.%I', schemaname, relname) AS target, n_dead_tup > 50 + 0.2 * n_live_tup AS vacuum
+    FROM pg_stat_user_tables
+   WHERE n_dead_tup > 50 + 0.2 * n_live_tup OR n_mod_since_analyze > 50 + 0.1 * n_live_tup
+   ORDER BY n_dead_tup + n_mod_since_analyze DESC`;
+const maintain = async () => {
+  const done = [];
+  // Counts reach the statistics views at most once a second; the statement before reading them flushes them.
+  await db.query('SELECT pg_stat_force_next_flush()');
+  for (const { target, vacuum } of (await db.query(MAINTAIN_DUE)).rows) {
+    await db.exec(`${vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${target}`);
+    done.push({ table: target, vacuumed: vacuum });
+  }
+  return done;
+};
+let maintenance;
+const scheduleMaintenance = () => {
+  if (!(workerData.maintainEveryMs > 0)) return;
+  maintenance = setTimeout(() => {
+    maintain()
+      .catch(() => undefined)
+      .finally(scheduleMaintenance);
+  }, workerData.maintainEveryMs);
+};
+
 const handle = async (message) => {
   switch (message.op) {
     case 'query':
@@ -67,7 +101,10 @@ const handle = async (message) => {
       else await open.whole.catch(() => undefined);
       return [];
     }
+    case 'maintain':
+      return maintain();
     case 'close':
+      clearTimeout(maintenance);
       await db.close();
       return [];
     default:
@@ -81,4 +118,5 @@ parentPort.on('message', (message) => {
     (err) => parentPort.postMessage(errorReply(message.id, err)),
   );
 });
+scheduleMaintenance();
 parentPort.postMessage({ id: 0, rows: [] });
