@@ -86,10 +86,36 @@ export function versionEvidence(text: string, start: number, end: number): 'name
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
   const lower = text.toLowerCase();
+  const dates = spans.filter((s) => s.type === 'DATE_OF_BIRTH');
   return spans.map((s) => {
     let score = s.score;
-    if (hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
+    if (s.type === 'DATE_OF_BIRTH' ? birthContext(dates, s, lower) : hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
     if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start)) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });
+}
+
+/**
+ * A birth word belongs to one date: "born 1984-01-05, delivered 2024-01-03" makes the first a date of birth, not the
+ * second, and "delivered 2024-01-03, born 1984-01-05" the second. Between two dates, the first clause break
+ * (comma, semicolon, parenthesis, line) divides the words: those before it go to the earlier date, those after it to
+ * the later one.
+ */
+function birthContext(dates: readonly Span[], date: Span, lower: string): boolean {
+  const re = POSITIVE_RE.get('DATE_OF_BIRTH');
+  if (!re) return false;
+  let from = Math.max(0, date.start - BEFORE);
+  let to = date.end + AFTER;
+  for (const other of dates) {
+    if (other.end <= date.start) from = Math.max(from, gapCut(lower, other.end, date.start, 'later'));
+    else if (other.start >= date.end && other.start < to) to = Math.min(to, gapCut(lower, date.end, other.start, 'earlier'));
+  }
+  return re.test(lower.slice(from, date.start)) || re.test(lower.slice(date.end, to));
+}
+
+/** Where the words of the gap between two dates that belong to the `side` date begin (later) or end (earlier). */
+function gapCut(lower: string, gapStart: number, gapEnd: number, side: 'earlier' | 'later'): number {
+  const cut = lower.slice(gapStart, gapEnd).search(/[,;(\n]/);
+  if (cut < 0) return side === 'later' ? gapStart : gapEnd;
+  return gapStart + cut;
 }

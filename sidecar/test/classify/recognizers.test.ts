@@ -86,6 +86,28 @@ describe('recognizers', () => {
     expect(await found('DOB: 12.03.1985')).toEqual(['DATE_OF_BIRTH:12.03.1985']);
   });
 
+  it('gives a birth word to the nearest date only', async () => {
+    expect(await found('nata il 1979-06-21 (controllo età), spedito il 2023-02-14')).toEqual(['DATE_OF_BIRTH:1979-06-21']);
+    expect(await found('Lieferung am 2023-02-14, geboren am 1979-06-21')).toEqual(['DATE_OF_BIRTH:1979-06-21']);
+  });
+
+  it('reads no card in the digits of an IBAN, and a UATP card only when it is named', async () => {
+    expect(await found('IBAN (laut Bank ungültig) AT12 4111 1111 1111 1111')).not.toContainEqual(expect.stringMatching(/^CREDIT_CARD/));
+    expect(await found('numéro saisi (invalide) 175051234567891')).toEqual([]);
+    expect(await found('carte UATP 175051234567891')).toEqual(['CREDIT_CARD:175051234567891']);
+  });
+
+  it("reads a bare run of digits as a phone number of the text's own regions only", async () => {
+    // Eleven digits without a trunk 0 in a German text: a German tax id with a wrong check digit, not an Italian mobile.
+    expect(await found('Bitte prüfen Sie die Nummer, wie sie eingegeben wurde: 33612345678')).toEqual([]);
+    expect(await found('Il cliente chiede di essere richiamato al numero 3471234567 domani')).toContain('PHONE_NUMBER:3471234567');
+    expect(await found('Bitte rufen Sie die Kundin unter +39 347 1234567 zurück')).toContain('PHONE_NUMBER:+39 347 1234567');
+  });
+
+  it('reads a dotted run with single-digit groups as a version, even beside a phone word', async () => {
+    expect(await found('{"clientVersion":"2.4.31.1187","Phone":"redacted"}')).toEqual([]);
+  });
+
   it('lets field metadata decide the type of the whole value', async () => {
     expect(await found('  +1 415 555 0132 ', { name: 'MobilePhone', type: 'PHONE' })).toEqual(['PHONE_NUMBER:+1 415 555 0132']);
     expect(await found('1985-03-12', { name: 'Birthdate', type: 'DATE' })).toEqual(['DATE_OF_BIRTH:1985-03-12']);

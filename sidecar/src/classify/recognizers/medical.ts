@@ -234,7 +234,7 @@ function compile(): Compiled {
   // A compound entry's leading `(?:\p{L}+-?)?` runs over a whole word and back at every try: kept out of the main
   // expression, it is tried only on texts that hold one of the compounds' words.
   const compounds = entries.filter((e) => e.startsWith('*'));
-  const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => a.toLowerCase())))];
+  const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => a.replace(/\$$/, '').toLowerCase())))];
   const listLed = [...led].map(([name, rests]) => {
     const heads = alternation(rests, lists);
     return { hint: new RegExp(heads, 'u'), regex: new RegExp(`${B}(?:${lists[name as keyof typeof lists]})(?:${heads})${post}${E}`, 'gu') };
@@ -250,7 +250,7 @@ function compile(): Compiled {
   const anchors = [
     ...[...entries, ...all('drugClasses'), ...all('brands')].map((e) => ({ anchors: anchorsOf(e, anchorLists), compound: e.startsWith('*') })),
     // A drug's stem is matched in its spelling variants (see `drugStem`): each variant is an anchor.
-    ...all('medications').map((e) => ({ anchors: anchorsOf(e, anchorLists).flatMap(spellings), compound: e.startsWith('*') })),
+    ...all('medications').map((e) => ({ anchors: anchorsOf(e, anchorLists, true).flatMap(spellings), compound: e.startsWith('*') })),
   ];
   return {
     windows: prefilter(anchors),
@@ -274,42 +274,55 @@ function compile(): Compiled {
 
 /**
  * Words one of which any text an entry matches must hold: the entry's longest word outside optional `( )` and
- * alternative `< >` parts; failing one, the longest word of each alternative of its first `< >` group or list.
- * Words of a list (`{allergens}`) are its items' anchors. Optional parts never count: a text may lack them.
+ * alternative `< >` parts; failing one, or when that word is of three letters or fewer and the first `< >` group or
+ * list offers only longer ones, the longest word of each alternative of that group or list ("<surgery|operation> on
+ * {bodyParts}" is looked for by "surgery" and "operation", not by "on"). Words of a list (`{allergens}`) are its
+ * items' anchors. Optional parts never count: a text may lack them.
+ *
+ * An anchor that stands as a whole word in its entry (a space or the entry's end after it, and no letters after the
+ * group it is in) ends in `$`: a text must hold it as a whole word. Others ("ulcers?", "diabet*", "epi-pen",
+ * "<bein|arm>bruch") are the beginning of a word.
  */
-function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string[]>>): string[] {
+function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string[]>>, lettersAfter = false): string[] {
   const body = entry.replace(/^\*/, '');
   const mandatory: string[] = [];
   let firstGroup: string[] | null = null;
   let word = '';
-  const flush = () => {
-    if (word) mandatory.push(word);
+  const flush = (whole: boolean) => {
+    if (word) mandatory.push(whole ? `${word}$` : word);
     word = '';
   };
+  /** Whether the group or list that ends at `end` is followed by letters (in this entry or after it). */
+  const followed = (end: number) => (end + 1 < body.length ? /\p{L}/u.test(body[end + 1]!) : lettersAfter);
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (c === '(') {
-      flush();
+      flush(false);
       i = closing(body, i, '(', ')');
     } else if (c === '<') {
-      flush();
+      flush(false);
       const end = closing(body, i, '<', '>');
-      firstGroup ??= splitTop(body.slice(i + 1, end)).flatMap((alt) => anchorsOf(alt, lists));
+      firstGroup ??= splitTop(body.slice(i + 1, end)).flatMap((alt) => anchorsOf(alt, lists, followed(end)));
       i = end;
     } else if (c === '{') {
-      flush();
+      flush(false);
       const end = body.indexOf('}', i);
-      firstGroup ??= (lists[body.slice(i + 1, end)] ?? []).flatMap((item) => anchorsOf(item, lists));
+      firstGroup ??= (lists[body.slice(i + 1, end)] ?? []).flatMap((item) => anchorsOf(item, lists, followed(end)));
       i = end;
     } else if (/\p{L}/u.test(c)) word += c;
     else if (c === '?') {
       // The letter before `?` may be missing ("ulcers?"): the word ends before it.
       word = word.slice(0, -1);
-      flush();
-    } else flush();
+      flush(false);
+    } else flush(c === ' ');
   }
-  flush();
-  if (mandatory.length > 0) return [mandatory.reduce((a, b) => (b.length > a.length ? b : a))];
+  flush(!lettersAfter);
+  const letters = (a: string) => a.replace(/\$$/, '').length;
+  if (mandatory.length > 0) {
+    const longest = mandatory.reduce((a, b) => (letters(b) > letters(a) ? b : a));
+    if (letters(longest) <= 3 && firstGroup && firstGroup.length > 0 && firstGroup.every((a) => letters(a) > letters(longest))) return firstGroup;
+    return [longest];
+  }
   return firstGroup ?? [];
 }
 
@@ -353,8 +366,16 @@ const WINDOW_AFTER = 100;
  */
 function prefilter(entries: ReadonlyArray<{ anchors: string[]; compound: boolean }>): (lower: string) => Array<[number, number]> {
   const starts = new Set<string>();
+  const whole = new Set<string>();
   const inside = new Set<string>();
-  for (const { anchors, compound } of entries) for (const a of anchors) (compound ? inside : starts).add(a.toLowerCase());
+  for (const { anchors, compound } of entries) {
+    for (const a of anchors) {
+      const lower = a.toLowerCase();
+      if (compound) inside.add(lower.replace(/\$$/, ''));
+      else if (lower.endsWith('$')) whole.add(lower.slice(0, -1));
+      else starts.add(lower);
+    }
+  }
   const lengths = [...new Set([...starts].map((a) => a.length))].sort((a, b) => a - b);
   const words = /\p{L}+/gu;
   return (lower) => {
@@ -363,6 +384,10 @@ function prefilter(entries: ReadonlyArray<{ anchors: string[]; compound: boolean
     words.lastIndex = 0;
     for (let m = words.exec(lower); m; m = words.exec(lower)) {
       const word = m[0];
+      if (whole.has(word)) {
+        at.push(m.index);
+        continue;
+      }
       for (const n of lengths) {
         if (n > word.length) break;
         if (starts.has(n === word.length ? word : word.slice(0, n))) {

@@ -83,20 +83,22 @@ export const phone: Recognizer = {
       } else {
         const context = hasContext('PHONE_NUMBER', lower, m.index, end);
         if ((shape === 'ambiguous' || followsBusinessWord(lower, m.index)) && !context) continue;
-        // Dotted runs that are not in pairs are versions and article numbers (13.5.99.5471, 8759.515.32).
-        if (!context && /^[\d().]+$/.test(raw) && raw.includes('.') && !DOTTED_PAIRS.test(raw)) continue;
+        // Dotted runs that are not in pairs are versions and article numbers (13.5.99.5471, 8759.515.32); one with a
+        // single digit after its first group is a version even beside a phone word ("clientVersion":"1.7.27.1339").
+        if (/^[\d().]+$/.test(raw) && raw.includes('.') && !DOTTED_PAIRS.test(raw) && (!context || /\.\d(?:\.|$)/.test(raw))) continue;
         const reachable = context || REACH_WORDS.test(lower.slice(Math.max(0, m.index - 40), m.index));
         if (regions === null) {
           const lang = guessLanguage(text);
           regions = lang && lang !== 'en' ? [REGION_OF[lang], 'US'] : ['US', 'GB'];
         }
         const home = regions;
-        const wider = (reachable || /^0\d*[ \t.\-/]\d+[ \t.\-/]\d/.test(raw) ? HOME_REGIONS : []).filter((r) => !home.includes(r));
         const bareRun = shape === 'digits' && !raw.startsWith('0');
+        // A bare run of digits is read in the text's own regions only: a foreign number is written with its country code.
+        const wider = (!bareRun && (reachable || /^0\d*[ \t.\-/]\d+[ \t.\-/]\d/.test(raw)) ? HOME_REGIONS : []).filter((r) => !home.includes(r));
         valid =
           parsed(candidate, home, false, bareRun) ||
           parsed(candidate, wider, false, bareRun) ||
-          (reachable && parsed(candidate, OTHER_REGIONS, false, bareRun));
+          (reachable && !bareRun && parsed(candidate, OTHER_REGIONS, false, bareRun));
       }
       if (!valid) continue;
       out.push({ type: 'PHONE_NUMBER', start: m.index, end, score: SCORE[shape], detector: this.name });
