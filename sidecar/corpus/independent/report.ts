@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClassifier, SHIPPED_MODEL_DIR } from '../../src/classify/index.js';
+import { createClassifier } from '../../src/classify/index.js';
+import { resolveModelDir } from '../../src/classify/ner.js';
 import { loadScorer, readJsonl, type GoldRecord } from '../gold.js';
 import { predictAll } from '../predict.js';
 import { HERE } from './generate.js';
@@ -44,11 +45,13 @@ async function main(): Promise<void> {
   const gold = readJsonl<GoldRecord>(join(HERE, `${split}.jsonl`));
   let classifier;
   if (ner) {
-    if (!existsSync(join(SHIPPED_MODEL_DIR, 'config.json'))) {
-      console.error(`no NER model at ${SHIPPED_MODEL_DIR}`);
+    // The shipped model, or the one LEAKWATCH_MODEL_DIR names.
+    const modelDir = resolveModelDir();
+    if (!existsSync(join(modelDir, 'config.json'))) {
+      console.error(`no NER model at ${modelDir}`);
       process.exit(2);
     }
-    classifier = createClassifier({ salt: 'eval', modelDir: SHIPPED_MODEL_DIR });
+    classifier = createClassifier({ salt: 'eval', modelDir });
   } else classifier = createClassifier({ salt: 'eval' });
   const preds = await predictAll(classifier, gold);
   await classifier.close();

@@ -82,7 +82,22 @@ export function versionEvidence(text: string, start: number, end: number): 'name
   return productBefore || VERSION_WORD.test(clauseBefore) || VERSION_WORD.test(clauseAfter) ? 'nearby' : null;
 }
 
-/** Raises scores next to positive context words, lowers numeric candidates right after business-id words. */
+const BUSINESS_RE_ALL = new RegExp(BUSINESS_RE.source, 'gu');
+
+/**
+ * A number's own context word between a business word and the number names it: "for the invoice she gave her BSN
+ * 417365317" is a BSN, not an invoice number.
+ */
+function namedAfterBusinessWord(s: Span, lower: string): boolean {
+  const from = Math.max(0, s.start - 24);
+  const window = lower.slice(from, s.start);
+  let after = -1;
+  for (const m of window.matchAll(BUSINESS_RE_ALL)) after = m.index + m[0].length;
+  const re = POSITIVE_RE.get(s.type);
+  return after >= 0 && re !== undefined && re.test(window.slice(after));
+}
+
+/** Raises scores next to positive context words, lowers numeric candidates right after business-id words (unless their own word follows it). */
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
   const lower = text.toLowerCase();
@@ -90,7 +105,7 @@ export function applyContext(spans: Span[], text: string): Span[] {
   return spans.map((s) => {
     let score = s.score;
     if (s.type === 'DATE_OF_BIRTH' ? birthContext(dates, s, lower) : hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
-    if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start)) score -= BUSINESS_PENALTY;
+    if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start) && !namedAfterBusinessWord(s, lower)) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });
 }

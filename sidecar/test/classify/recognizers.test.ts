@@ -104,6 +104,11 @@ describe('recognizers', () => {
     expect(await found('Bitte rufen Sie die Kundin unter +39 347 1234567 zurück')).toContain('PHONE_NUMBER:+39 347 1234567');
   });
 
+  it("lets a number's own word, after a business word, name it", async () => {
+    expect(await found('Voor de factuur gaf ze haar BSN 111222333 door.')).toContain('NL_BSN:111222333');
+    expect(await found('Für die Rechnung nannte sie ihre Steuer-ID 86095742719.')).toContain('DE_TAX_ID:86095742719');
+  });
+
   it('reads a dotted run with single-digit groups as a version, even beside a phone word', async () => {
     expect(await found('{"clientVersion":"2.4.31.1187","Phone":"redacted"}')).toEqual([]);
   });
