@@ -2,9 +2,11 @@ import type { Span } from './span.js';
 
 /**
  * What may stand between two parts of one postal address on a line: spaces and a comma, and an Italian or
- * Spanish province code after the city ("Firenze (FI), Italia").
+ * Spanish province code after the city ("Firenze (FI), Italia"), a postcode before the city ("Calle de Alcalá, 91, 28009
+ * Madrid" when the postcode was not found on its own). A tab, or a comma with no space after it, separates
+ * the cells of an export ("Milano,Via Cavour 126", "Via Manzoni 13<tab>90133"): parts there stay apart.
  */
-const SAME_LINE_GAP = /^[ \t]*(?:\([A-Z]{2}\))?[ \t]*,?[ \t]*$/u;
+const SAME_LINE_GAP = /^ *(?:\([A-Z]{2}\))? *(?:, +)?(?:\d{4,5} +)?$/u;
 /** Between the street and the postcode line of an address written on two lines. */
 const LINE_BREAK_GAP = /^[ \t]*,?[ \t]*\r?\n[ \t]*$/u;
 /** A province code right after the city ("Genova (GE)"): part of the address. */

@@ -51,6 +51,19 @@ describe('postal addresses as one span', () => {
     ]);
   });
 
+  it('takes a postcode found with neither part into the address', () => {
+    const text = 'Envío a Calle de Alcalá, 91, 28009 Madrid, por favor.';
+    const joined = joinAddressParts(text, [span(text, 'Calle de Alcalá, 91'), span(text, 'Madrid')]);
+    expect(joined.map((s) => text.slice(s.start, s.end))).toEqual(['Calle de Alcalá, 91, 28009 Madrid']);
+  });
+
+  it('leaves the cells of an export apart: a tab, or a comma with no space after it', () => {
+    const csv = 'Milano,Via Cavour 126,20121';
+    expect(joinAddressParts(csv, [span(csv, 'Milano'), span(csv, 'Via Cavour 126'), span(csv, '20121')])).toHaveLength(3);
+    const tsv = 'Via Manzoni 13\t90133\tPalermo';
+    expect(joinAddressParts(tsv, [span(tsv, 'Via Manzoni 13'), span(tsv, '90133'), span(tsv, 'Palermo')])).toHaveLength(3);
+  });
+
   it('leaves a list of places, and a person between two places, apart', () => {
     const text = 'Offices in Paris, Lyon, Marseille.';
     expect(joinAddressParts(text, [span(text, 'Paris'), span(text, 'Lyon'), span(text, 'Marseille')])).toHaveLength(3);
