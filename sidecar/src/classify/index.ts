@@ -7,6 +7,7 @@ import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
 import { combinePersonEvidence, mayNameSomeone, nameLexicon } from './ner/names.js';
+import { fixNameEdges } from './ner/name-edges.js';
 import { plausibleModelSpans } from './ner/plausible.js';
 import { namesProduct } from './ner/products.js';
 import { recognize } from './recognize.js';
@@ -154,7 +155,10 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }
-    return patterns.map((spans, i) => joinAddressParts(inputs[i]!.text, spans).map((s) => toEntity(inputs[i]!.text, s)));
+    return patterns.map((spans, i) => {
+      const text = inputs[i]!.text;
+      return joinAddressParts(text, fixNameEdges(text, spans, nameLexicon())).map((s) => toEntity(text, s));
+    });
   };
 
   return {

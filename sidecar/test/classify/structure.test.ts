@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { joinAddressParts } from '../../src/classify/address.js';
 import { createClassifier } from '../../src/classify/index.js';
+import { fixNameEdges } from '../../src/classify/ner/name-edges.js';
+import { nameLexicon } from '../../src/classify/ner/names.js';
 import { namesProduct } from '../../src/classify/ner/products.js';
 import type { Span } from '../../src/classify/span.js';
 import { tableCells } from '../../src/classify/tabular.js';
@@ -69,6 +71,33 @@ describe('postal addresses as one span', () => {
     expect(joinAddressParts(text, [span(text, 'Paris'), span(text, 'Lyon'), span(text, 'Marseille')])).toHaveLength(3);
     const mixed = 'Via Roma 1, Anna, Milano';
     expect(joinAddressParts(mixed, [span(mixed, 'Via Roma 1'), span(mixed, 'Anna', 'PERSON'), span(mixed, 'Milano')])).toHaveLength(3);
+  });
+});
+
+describe('the edges of a name', () => {
+  const edges = (text: string, ...parts: Array<[string, Span['type']?]>) =>
+    fixNameEdges(
+      text,
+      parts.map(([p, type]) => span(text, p, type ?? 'PERSON')),
+      nameLexicon(),
+    ).map((s) => `${s.type}:${text.slice(s.start, s.end)}`);
+
+  it('takes initials, a hyphenated given name the lexicon knows and particles with the surname into the name', () => {
+    expect(edges('Unterschrift: C. H. Kautzer, Einkauf', ['Kautzer'])).toEqual(['PERSON:C. H. Kautzer']);
+    expect(edges('Kundin Anna-Lena Koch ruft an', ['Koch'])).toEqual(['PERSON:Anna-Lena Koch']);
+    expect(edges('Bestellt von John von Wirth am Montag', ['John'])).toEqual(['PERSON:John von Wirth']);
+    expect(edges('Pedido de Alberto de la Serrato hoy', ['Alberto'])).toEqual(['PERSON:Alberto de la Serrato']);
+  });
+
+  it('leaves a hyphenated word that is not a given name, and the span after, alone', () => {
+    expect(edges('Service-Team Koch', ['Koch'])).toEqual(['PERSON:Koch']);
+    expect(edges('John von Wirth', ['John'], ['von Wirth', 'LOCATION'])).toEqual(['PERSON:John', 'LOCATION:von Wirth']);
+  });
+
+  it('splits a name across the cells of an export, and ends one at a line with no name on it', () => {
+    expect(edges('Ashlynn\tMetz\t2004-05-18', ['Ashlynn\tMetz'])).toEqual(['PERSON:Ashlynn', 'PERSON:Metz']);
+    expect(edges('Saludos,\nJaime Godínez\nCorreo: j@x.example', ['Jaime Godínez\nCorreo'])).toEqual(['PERSON:Jaime Godínez']);
+    expect(edges('Cordialement,\nHugo Girard\nTél. 04 15 03 19 91', ['Hugo Girard\nTél'])).toEqual(['PERSON:Hugo Girard']);
   });
 });
 

@@ -7,7 +7,7 @@ import { overlaps, type Span } from '../span.js';
 /** Built by `scripts/lexicon/generate.ts` from faker's person locales and stopwords-iso. */
 export const NAME_LEXICON_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'lexicons', 'names.json');
 
-interface NameLexicon {
+export interface NameLexicon {
   given: ReadonlySet<string>;
   surnames: ReadonlySet<string>;
   /** Lower-case function words of the six languages (pronouns, articles, conjunctions, adverbs...). */
