@@ -89,6 +89,13 @@ describe('the edges of a name', () => {
     expect(edges('Pedido de Alberto de la Serrato hoy', ['Alberto'])).toEqual(['PERSON:Alberto de la Serrato']);
   });
 
+  it('joins two halves of a name that only particles divide, and a name in capitals written surname first', () => {
+    expect(edges('Commande de Medina du Cailler reçue', ['Medina'], ['Cailler'])).toEqual(['PERSON:Medina du Cailler']);
+    expect(edges('NAME=FUCHS, NICOLE;', ['NICOLE'])).toEqual(['PERSON:FUCHS, NICOLE']);
+    expect(edges('holder=ORTA GÁMEZ, RODRIGO', ['ORTA GÁMEZ'])).toEqual(['PERSON:ORTA GÁMEZ, RODRIGO']);
+    expect(edges('ORDER, NICOLE', ['NICOLE'])).toEqual(['PERSON:NICOLE']);
+  });
+
   it('leaves a hyphenated word that is not a given name, and the span after, alone', () => {
     expect(edges('Service-Team Koch', ['Koch'])).toEqual(['PERSON:Koch']);
     expect(edges('John von Wirth', ['John'], ['von Wirth', 'LOCATION'])).toEqual(['PERSON:John', 'LOCATION:von Wirth']);

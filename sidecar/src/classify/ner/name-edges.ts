@@ -9,6 +9,13 @@ const PARTICLE = NAME_PARTICLES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 /** Particles and a capitalised surname right after a name (" von Wirth", " de la Serrato"), on the same line. */
 const PARTICLES_AFTER = new RegExp(`^(?:[ \\u00a0](?:${PARTICLE})){1,3}[ \\u00a0]\\p{Lu}[\\p{L}'’-]+`, 'u');
 
+/** Only particles between two names. */
+const PARTICLES_ONLY = new RegExp(`^(?:[ \\u00a0](?:${PARTICLE})){1,3}[ \\u00a0]$`, 'u');
+/** "FUCHS, " before a given name: a surname in capitals and a comma (an export's "LAST, FIRST"). */
+const UPPER_SURNAME_BEFORE = /(?<![\p{L}\p{N}])(\p{Lu}[\p{Lu}'’-]+(?: \p{Lu}[\p{Lu}'’-]+){0,2}), $/u;
+/** ", RODRIGO" after a surname in capitals. */
+const UPPER_GIVEN_AFTER = /^, (\p{Lu}[\p{Lu}'’-]+)(?![\p{L}\p{N}])/u;
+
 /** The lexicon's form of a word ("ANNA" → "Anna"). */
 const asName = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
 
@@ -27,7 +34,15 @@ export function fixNameEdges(text: string, spans: Span[], lexicon: NameLexicon):
       return;
     }
     const ceiling = spans[i + 1]?.start ?? text.length;
-    for (const piece of pieces(text, span, lexicon)) out.push(widen(text, piece, lexicon, out.at(-1)?.end ?? 0, ceiling));
+    for (const piece of pieces(text, span, lexicon)) {
+      const last = out.at(-1);
+      // "Medina" + "du" + "Cailler", "María" + "de los" + "Ángeles": one name.
+      if (last?.type === 'PERSON' && PARTICLES_ONLY.test(text.slice(last.end, piece.start))) {
+        out[out.length - 1] = { ...last, end: piece.end, score: Math.max(last.score, piece.score) };
+        continue;
+      }
+      out.push(widen(text, piece, lexicon, last?.end ?? 0, ceiling));
+    }
   });
   return out;
 }
@@ -66,5 +81,13 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
   }
   const tail = PARTICLES_AFTER.exec(text.slice(end, Math.min(ceiling, end + 40)));
   if (tail) end += tail[0].length;
+  // "FUCHS, NICOLE" and "ORTA GÁMEZ, RODRIGO": a name in capitals with its surname first is one name.
+  const value = text.slice(start, end);
+  if (!/\p{Ll}/u.test(value)) {
+    const surname = UPPER_SURNAME_BEFORE.exec(text.slice(Math.max(floor, start - 48), start));
+    const given = UPPER_GIVEN_AFTER.exec(text.slice(end, Math.min(ceiling, end + 32)));
+    if (surname && lexicon.given.has(asName(value)) && surname[1]!.split(' ').some((w) => lexicon.surnames.has(asName(w)))) start -= surname[0].length;
+    else if (given && lexicon.given.has(asName(given[1]!)) && value.split(' ').some((w) => lexicon.surnames.has(asName(w)))) end += given[0].length;
+  }
   return start === span.start && end === span.end ? span : { ...span, start, end };
 }
