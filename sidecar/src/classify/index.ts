@@ -7,7 +7,7 @@ import { maskValue } from './mask.js';
 import { mergeSpans } from './merge.js';
 import { disposeNerModel, getNerModel, type NerModel } from './ner.js';
 import { combinePersonEvidence, mayNameSomeone, nameLexicon } from './ner/names.js';
-import { fixNameEdges } from './ner/name-edges.js';
+import { addNameShapes, fixNameEdges } from './ner/name-edges.js';
 import { plausibleModelSpans } from './ner/plausible.js';
 import { namesProduct } from './ner/products.js';
 import { recognize } from './recognize.js';
@@ -157,7 +157,8 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     }
     return patterns.map((spans, i) => {
       const text = inputs[i]!.text;
-      return joinAddressParts(text, fixNameEdges(text, spans, nameLexicon())).map((s) => toEntity(text, s));
+      const lexicon = nameLexicon();
+      return joinAddressParts(text, fixNameEdges(text, addNameShapes(text, spans, lexicon), lexicon)).map((s) => toEntity(text, s));
     });
   };
 

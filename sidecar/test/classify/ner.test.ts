@@ -87,9 +87,20 @@ describe('model finds kept', () => {
     ['Artikel TR-12045-BLK geliefert', 'BLK'],
     ['Artikel TR-12045-BLK geliefert', 'TR-'],
     ['Ticket 0014racKqWJrGDQ.', '0014racKqWJrGDQ'],
+    ['Codice destinatario 5HBEYHN', '5HBEYHN'],
+    ['IBAN (ungültig) NL80 BUNQ 0677 4992 13', 'NL80 BUNQ'],
   ])('drops finds in versions, codes and record ids: %s (%s)', (text, value) => {
     const start = text.indexOf(value);
     expect(plausibleModelSpans(text, [{ type: 'LOCATION', start, end: start + value.length, score: 0.9, detector: 'ner' }])).toEqual([]);
+  });
+
+  it('drops a number that belongs to a code before it, even beside a place', () => {
+    const text = 'Ticket TKT-36812 Milano';
+    const found = ['36812', 'Milano'].map((v) => {
+      const start = text.indexOf(v);
+      return { type: 'LOCATION' as const, start, end: start + v.length, score: 0.9, detector: 'ner' };
+    });
+    expect(plausibleModelSpans(text, found).map((s) => text.slice(s.start, s.end))).toEqual(['Milano']);
   });
 
   it('keeps places and names next to codes and hyphens', () => {

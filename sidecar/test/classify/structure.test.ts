@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinAddressParts } from '../../src/classify/address.js';
 import { createClassifier } from '../../src/classify/index.js';
-import { fixNameEdges } from '../../src/classify/ner/name-edges.js';
+import { addNameShapes, fixNameEdges } from '../../src/classify/ner/name-edges.js';
 import { nameLexicon } from '../../src/classify/ner/names.js';
 import { namesProduct } from '../../src/classify/ner/products.js';
 import type { Span } from '../../src/classify/span.js';
@@ -94,6 +94,13 @@ describe('the edges of a name', () => {
     expect(edges('NAME=FUCHS, NICOLE;', ['NICOLE'])).toEqual(['PERSON:FUCHS, NICOLE']);
     expect(edges('holder=ORTA GÁMEZ, RODRIGO', ['ORTA GÁMEZ'])).toEqual(['PERSON:ORTA GÁMEZ, RODRIGO']);
     expect(edges('ORDER, NICOLE', ['NICOLE'])).toEqual(['PERSON:NICOLE']);
+  });
+
+  it('finds initials before a known surname, and a hyphenated given name with its surname', () => {
+    const shapes = (text: string) => addNameShapes(text, [], nameLexicon()).map((s) => text.slice(s.start, s.end));
+    expect(shapes('Rückruf an J. L. Schmidt bitte')).toEqual(['J. L. Schmidt']);
+    expect(shapes('Kundin Anna-Maria Schmidt und Karl-Heinz warten')).toEqual(['Anna-Maria Schmidt', 'Karl-Heinz']);
+    expect(shapes('Coca-Cola and Rolls-Royce, item A. Widget')).toEqual([]);
   });
 
   it('leaves a hyphenated word that is not a given name, and the span after, alone', () => {

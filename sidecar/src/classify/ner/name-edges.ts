@@ -91,3 +91,33 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
   }
   return start === span.start && end === span.end ? span : { ...span, start, end };
 }
+
+/** Initials and a surname ("I. Erhardt", "J. L. Marty", "A. K. Ayala-Carrera"). */
+const INITIALS_AND_SURNAME = /(?<![\p{L}\p{N}.])(?:\p{Lu}\.[ \u00a0]?){1,3}(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{N}])/gu;
+/** A hyphenated given name, and the surname after it if any ("Hans-Peter", "Anna-Maria Cossu"). */
+const HYPHENATED_GIVEN = /(?<![\p{L}\p{N}-])(\p{Lu}\p{Ll}+)-(\p{Lu}\p{Ll}+)(?:[ \u00a0](\p{Lu}\p{Ll}+))?(?![\p{L}\p{N}-])/gu;
+const SHAPE_SCORE = 0.6;
+
+/**
+ * Names the model and the lexicon's pairs miss for their shape: initials before a surname the lexicon knows ("C.
+ * Allgeyer"), and a hyphenated given name whose parts it knows ("Karl-Heinz"), with the known surname after it. Added
+ * where no other find is; spans sorted by start.
+ */
+export function addNameShapes(text: string, spans: Span[], lexicon: NameLexicon): Span[] {
+  if (!/\p{Lu}\.|\p{Ll}-\p{Lu}/u.test(text)) return spans;
+  const added: Span[] = [];
+  const free = (start: number, end: number) => ![...spans, ...added].some((s) => s.start < end && start < s.end);
+  for (const m of text.matchAll(INITIALS_AND_SURNAME)) {
+    const surname = m[1]!.split('-');
+    if (surname.some((w) => lexicon.surnames.has(w)) && free(m.index, m.index + m[0].length)) {
+      added.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: SHAPE_SCORE, detector: 'lexicon:name_shape' });
+    }
+  }
+  for (const m of text.matchAll(HYPHENATED_GIVEN)) {
+    if (!lexicon.given.has(m[1]!) || !lexicon.given.has(m[2]!)) continue;
+    const withSurname = m[3] !== undefined && lexicon.surnames.has(m[3]);
+    const end = m.index + (withSurname ? m[0].length : m[1]!.length + m[2]!.length + 1);
+    if (free(m.index, end)) added.push({ type: 'PERSON', start: m.index, end, score: SHAPE_SCORE, detector: 'lexicon:name_shape' });
+  }
+  return added.length === 0 ? spans : [...spans, ...added].sort((a, b) => a.start - b.start);
+}

@@ -15,8 +15,15 @@ function worded(value: string, type: Span['type']): boolean {
 
 /** A version or decimal number ("Version 3.27.2", "9.5.2.30"): never part of a name or a place. */
 const VERSION = /\d\.\d/;
-/** One token of ten or more letters and digits mixed, such as a record id ("0014racKqWJrGDQ"). */
-const CODE = /^(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]{10,}$/u;
+/**
+ * One token of ten or more letters and digits mixed, such as a record id ("0014racKqWJrGDQ"), or of five or more
+ * capitals and digits ("5HBEYHN", an invoicing code).
+ */
+const CODE = /^(?:(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]{10,}|(?=[A-Z\d]*\d)(?=[A-Z\d]*[A-Z])[A-Z\d]{5,})$/u;
+/** The country code and check digits of an IBAN and its next group ("NL80 BUNQ"). */
+const IBAN_START = /^[A-Z]{2}\d{2}[ ]?[A-Z\d]{4}/;
+/** A code's prefix right before a number ("TKT-" of "TKT-36812"): the number is the code's, not a postcode. */
+const CODE_PREFIX_BEFORE = /[\p{L}\d]{3,}-$/u;
 
 /**
  * A piece of a longer code ("-BLK" or "TR-" in "TR-12045-BLK"): the find starts or ends inside a token that holds
@@ -61,10 +68,11 @@ export function plausibleModelSpans(text: string, spans: Span[]): Span[] {
     const s = wholeWords(text, found);
     if (!s) return [];
     const value = text.slice(s.start, s.end);
-    return worded(value, s.type) && !VERSION.test(value) && !CODE.test(value) && !insideCode(text, s) ? [s] : [];
+    return worded(value, s.type) && !VERSION.test(value) && !CODE.test(value) && !IBAN_START.test(value) && !insideCode(text, s) ? [s] : [];
   });
   const postcodes = spans.filter((s) => {
     if (s.type !== 'LOCATION' || !POSTCODE.test(text.slice(s.start, s.end))) return false;
+    if (CODE_PREFIX_BEFORE.test(text.slice(Math.max(0, s.start - 12), s.start))) return false;
     return words.some((w) => w.type === 'LOCATION' && (Math.abs(w.start - s.end) <= 2 || Math.abs(s.start - w.end) <= 2));
   });
   return [...words, ...postcodes];
