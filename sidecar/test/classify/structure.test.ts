@@ -101,6 +101,8 @@ describe('the edges of a name', () => {
     expect(shapes('Rückruf an J. L. Schmidt bitte')).toEqual(['J. L. Schmidt']);
     expect(shapes('Kundin Anna-Maria Schmidt und Karl-Heinz warten')).toEqual(['Anna-Maria Schmidt', 'Karl-Heinz']);
     expect(shapes('Coca-Cola and Rolls-Royce, item A. Widget')).toEqual([]);
+    expect(shapes('Margaret S. Stouffer of Guidestar')).toEqual(['Margaret S. Stouffer']);
+    expect(edges('My name is Jildau S Bouts', ['Jildau'])).toEqual(['PERSON:Jildau S Bouts']);
   });
 
   it('leaves a hyphenated word that is not a given name, and the span after, alone', () => {

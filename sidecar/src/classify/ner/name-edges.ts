@@ -9,6 +9,8 @@ const PARTICLE = NAME_PARTICLES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$
 /** Particles and a capitalised surname right after a name (" von Wirth", " de la Serrato"), on the same line. */
 const PARTICLES_AFTER = new RegExp(`^(?:[ \\u00a0](?:${PARTICLE})){1,3}[ \\u00a0]\\p{Lu}[\\p{L}'’-]+`, 'u');
 
+/** A middle initial and a surname right after a name, on the same line (" S. Bouts", " G Yefimov"). */
+const INITIAL_AND_SURNAME_AFTER = /^[ \u00a0]\p{Lu}\.?[ \u00a0](\p{Lu}\p{Ll}+)(?![\p{L}\p{N}])/u;
 /** Only particles between two names. */
 const PARTICLES_ONLY = new RegExp(`^(?:[ \\u00a0](?:${PARTICLE})){1,3}[ \\u00a0]$`, 'u');
 /** "FUCHS, " before a given name: a surname in capitals and a comma (an export's "LAST, FIRST"). */
@@ -81,6 +83,11 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
   }
   const tail = PARTICLES_AFTER.exec(text.slice(end, Math.min(ceiling, end + 40)));
   if (tail) end += tail[0].length;
+  else {
+    // "Jildau" + " S Bouts": a middle initial and a surname after a one-word name.
+    const initial = INITIAL_AND_SURNAME_AFTER.exec(text.slice(end, Math.min(ceiling, end + 40)));
+    if (initial && !/\s/.test(text.slice(start, end)) && !lexicon.functionWords.has(initial[1]!.toLowerCase())) end += initial[0].length;
+  }
   // "FUCHS, NICOLE" and "ORTA GÁMEZ, RODRIGO": a name in capitals with its surname first is one name.
   const value = text.slice(start, end);
   if (!/\p{Ll}/u.test(value)) {
@@ -96,6 +103,8 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
 const INITIALS_AND_SURNAME = /(?<![\p{L}\p{N}.])(?:\p{Lu}\.[ \u00a0]?){1,3}(\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{N}])/gu;
 /** A hyphenated given name, and the surname after it if any ("Hans-Peter", "Anna-Maria Cossu"). */
 const HYPHENATED_GIVEN = /(?<![\p{L}\p{N}-])(\p{Lu}\p{Ll}+)-(\p{Lu}\p{Ll}+)(?:[ \u00a0](\p{Lu}\p{Ll}+))?(?![\p{L}\p{N}-])/gu;
+/** A given name, a middle initial and a surname ("Margaret S. Stouffer", "Ravil G Yefimov"). */
+const MIDDLE_INITIAL = /(?<![\p{L}\p{N}])(\p{Lu}\p{Ll}+) \p{Lu}\.? (\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?)(?![\p{L}\p{N}])/gu;
 const SHAPE_SCORE = 0.6;
 
 /**
@@ -104,12 +113,18 @@ const SHAPE_SCORE = 0.6;
  * where no other find is; spans sorted by start.
  */
 export function addNameShapes(text: string, spans: Span[], lexicon: NameLexicon): Span[] {
-  if (!/\p{Lu}\.|\p{Ll}-\p{Lu}/u.test(text)) return spans;
+  if (!/\p{Lu}\.|\p{Ll}-\p{Lu}|\p{Ll} \p{Lu} \p{Lu}/u.test(text)) return spans;
   const added: Span[] = [];
   const free = (start: number, end: number) => ![...spans, ...added].some((s) => s.start < end && start < s.end);
   for (const m of text.matchAll(INITIALS_AND_SURNAME)) {
     const surname = m[1]!.split('-');
     if (surname.some((w) => lexicon.surnames.has(w)) && free(m.index, m.index + m[0].length)) {
+      added.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: SHAPE_SCORE, detector: 'lexicon:name_shape' });
+    }
+  }
+  for (const m of text.matchAll(MIDDLE_INITIAL)) {
+    const known = lexicon.given.has(m[1]!) && !lexicon.functionWords.has(m[1]!.toLowerCase()) && !lexicon.functionWords.has(m[2]!.toLowerCase());
+    if (known && free(m.index, m.index + m[0].length)) {
       added.push({ type: 'PERSON', start: m.index, end: m.index + m[0].length, score: SHAPE_SCORE, detector: 'lexicon:name_shape' });
     }
   }
