@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { capitaliseContext, generate as generateWith, swapWords, SWAPPED_WORDS } from './generate.js';
-import type { Lang } from './locales.js';
+import { PERSON_BRANDS, type Lang } from './locales.js';
 import { proseRecord } from './prose.js';
 import { usableWords } from './words.js';
 import { makeSlots } from './slots.js';
@@ -118,6 +118,31 @@ describe('NER corpus generator', () => {
   it('builds the dev split only from templates the training split never uses', () => {
     const train = new Set([...Object.values(TRAIN).flat(), ...Object.values(GENERAL).flat()]);
     for (const template of Object.values(DEV).flat()) expect(train.has(template)).toBe(false);
+  });
+});
+
+describe('record shapes of the broader training split', () => {
+  const rows = generateWith(13, 3000, 'train', PROSE, WORDS, true);
+  const spans = rows.flatMap((r) => r.entities.map((e) => ({ ...e, text: r.text.slice(e.start, e.end) })));
+
+  it('holds CSV exports with a header line, logs with "LAST, FIRST" names and ALL-CAPS names, signed marketplace messages', () => {
+    expect(rows.some((r) => /^Id[;,\t|]FirstName[;,\t|]LastName/im.test(r.text))).toBe(true);
+    expect(spans.some((e) => e.type === 'PERSON' && /^[\p{Lu}' -]{2,}, [\p{Lu}' -]{2,}$/u.test(e.text))).toBe(true);
+    expect(rows.some((r) => /customer="[^"]+"/.test(r.text))).toBe(true);
+    expect(rows.some((r) => /\n-- \S/.test(r.text))).toBe(true);
+  });
+
+  it('never labels a brand named after a person', () => {
+    let seen = 0;
+    for (const r of rows) {
+      for (const brand of PERSON_BRANDS) {
+        for (let i = r.text.indexOf(brand); i >= 0; i = r.text.indexOf(brand, i + 1)) {
+          seen += 1;
+          expect(r.entities.some((e) => e.start < i + brand.length && e.end > i)).toBe(false);
+        }
+      }
+    }
+    expect(seen).toBeGreaterThan(20);
   });
 });
 

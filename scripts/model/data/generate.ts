@@ -1,11 +1,12 @@
 // Generates the labelled NER corpus (train and dev JSONL) from one seed.
-//   tsx scripts/model/data/generate.ts --seed 20261123 --train 60000 --dev 3000 --out scripts/model/.work
+//   tsx scripts/model/data/generate.ts --seed 20261123 --train 60000 --dev 3000 --out scripts/model/.work [--broad]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL, LANGS, type Lang } from './locales.js';
 import { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 import { loadProse, properNouns, proseRecord } from './prose.js';
+import { shapeRecord } from './shapes.js';
 import { makeSlots, type Label, type Piece } from './slots.js';
 import { DEV } from './templates-dev.js';
 import { GENERAL } from './templates-general.js';
@@ -93,6 +94,9 @@ type Templates = Record<Lang | 'any', string[]> & {
   words?: Record<Lang, string[]>;
 };
 
+/** With `broad`, training records from this draw up to 0.6 take one of the record shapes of `shapes.ts` (15 % of the pieces). */
+const SHAPES_FROM = 0.45;
+
 /** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
 const wordsOf = (templates: string[]): string[] => [
   ...new Set(templates.flatMap((t) => t.replace(/\{\w+\}/g, ' ').split(/[\s,.;:!?()"'[\]|{}<>=/-]+/)).filter((w) => /^\p{L}{2,}$/u.test(w))),
@@ -153,10 +157,10 @@ export function capitaliseContext(pieces: Piece[], rng: Rng): void {
   }
 }
 
-function record(id: string, templates: Templates, rng: Rng): Example {
+function record(id: string, templates: Templates, rng: Rng, broad: boolean): Example {
   const lang = pickLang(rng);
   const train = templates.general !== undefined;
-  const slots = makeSlots(lang, rng, train);
+  const slots = makeSlots(lang, rng, train, broad);
   const count = rng.next() < 0.7 ? 1 : rng.next() < 0.85 ? 2 : 3;
   const pieces: Piece[] = [];
   for (let i = 0; i < count; i++) {
@@ -164,6 +168,12 @@ function record(id: string, templates: Templates, rng: Rng): Example {
     const r = rng.next();
     if (templates.general && templates.words && r > 0.8) {
       pieces.push(...scattered(lang, slots, rng, templates.words[lang]));
+      continue;
+    }
+    if (broad && templates.general && r >= SHAPES_FROM && r < 0.6) {
+      // transcripts, surveys, marketplace messages, handover bullets, logs, CSV rows, order notes, field values
+      const shapeFill = (s: Record<string, () => Piece[]>) => (t: string, plain?: boolean) => fill(t, s, rng, plain ? undefined : templates.words?.[lang]);
+      pieces.push(...shapeRecord(lang, shapeFill(slots), rng, () => shapeFill(makeSlots(lang, rng, train, broad))));
       continue;
     }
     if (templates.prose && r > 0.6) {
@@ -191,11 +201,19 @@ function record(id: string, templates: Templates, rng: Rng): Example {
  * cookies and manual pages, see `prose.ts`) and ordinary words (`words`, by default Debian's word lists, see
  * `words.ts`); the dev split only on its own templates.
  */
-export function generate(seed: number, count: number, split: 'train' | 'dev', prose?: Record<Lang, string[]>, words?: Record<Lang, string[]>): Example[] {
+export function generate(
+  seed: number,
+  count: number,
+  split: 'train' | 'dev',
+  prose?: Record<Lang, string[]>,
+  words?: Record<Lang, string[]>,
+  broad = false,
+): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
-  const templates: Templates = split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(), words: words ?? loadWords(properNouns()) } : DEV;
-  return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng));
+  const templates: Templates =
+    split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(broad), words: words ?? loadWords(properNouns()) } : DEV;
+  return Array.from({ length: count }, (_, i) => record(`${split}-${i}`, templates, rng, broad && split === 'train'));
 }
 
 function main(): void {
@@ -205,6 +223,8 @@ function main(): void {
       train: { type: 'string', default: '60000' },
       dev: { type: 'string', default: '3000' },
       out: { type: 'string', default: 'scripts/model/.work' },
+      // the broader training corpus (record shapes, country address layouts, documentation prose); off for the shipped weights
+      broad: { type: 'boolean', default: false },
     },
   });
   mkdirSync(values.out, { recursive: true });
@@ -213,7 +233,7 @@ function main(): void {
     ['train', values.train],
     ['dev', values.dev],
   ] as const) {
-    const rows = generate(seed, Number(n), split);
+    const rows = generate(seed, Number(n), split, undefined, undefined, values.broad);
     writeFileSync(join(values.out, `${split}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     console.log(`${split}: ${rows.length} records (${LANGS.join(', ')})`);
   }

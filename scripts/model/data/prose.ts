@@ -1,7 +1,7 @@
-// Real sentences in the six languages, from Debian's fortune cookies and translated manual pages, as context for
-// entities: the tagger sees people and places inside sentences nobody wrote for it, and many capitalised words
-// that are neither (sentence starts, German nouns, "There", "Since"). Needs the Debian packages fortunes,
-// fortunes-de, fortunes-es, fortunes-it, manpages-de, manpages-fr, manpages-es, manpages-it, manpages-nl.
+// Real sentences in the six languages, from Debian's fortune cookies, translated manual pages and translated
+// documentation (HTML), as context for entities: the tagger sees people and places inside sentences nobody wrote for
+// it, and many capitalised words that are neither (sentence starts, German nouns, "There", "Since"). Needs the Debian
+// packages of PROSE_PACKAGES.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -13,18 +13,49 @@ import type { Piece } from './slots.js';
 
 const FORTUNES = '/usr/share/games/fortunes';
 const MAN = '/usr/share/man';
+const DOC = '/usr/share/doc';
+const REFERENCE = '/usr/share/debian-reference';
+const DEVELOPERS = '/usr/share/developers-reference';
 
-/** Where each language's sentences come from (fortune directories and manual sections). */
-const SOURCES: Record<Lang, { fortunes: string[]; man: string[] }> = {
-  en: { fortunes: [FORTUNES], man: [] },
-  de: { fortunes: [join(FORTUNES, 'de')], man: [join(MAN, 'de')] },
-  fr: { fortunes: [], man: [join(MAN, 'fr')] },
-  es: { fortunes: [join(FORTUNES, 'es')], man: [join(MAN, 'es')] },
-  it: { fortunes: [join(FORTUNES, 'it')], man: [join(MAN, 'it')] },
-  nl: { fortunes: [], man: [join(MAN, 'nl')] },
+/** HTML files of one directory (not its subdirectories) whose names end in `suffix`. */
+interface HtmlSource {
+  dir: string;
+  suffix: string;
+}
+const html = (dir: string, suffix = '.html'): HtmlSource => ({ dir, suffix });
+
+/** Where each language's sentences come from (fortune directories, manual sections, HTML documentation). */
+const SOURCES: Record<Lang, { fortunes: string[]; man: string[]; html: HtmlSource[] }> = {
+  en: { fortunes: [FORTUNES], man: [], html: [html(REFERENCE, '.en.html'), html(DEVELOPERS), html(join(DOC, 'debian/FAQ'), '.en.html')] },
+  de: {
+    fortunes: [join(FORTUNES, 'de')],
+    man: [join(MAN, 'de')],
+    html: [html(REFERENCE, '.de.html'), html(join(DOC, 'maint-guide-de/html')), html(join(DEVELOPERS, 'de')), html(join(DOC, 'debian/FAQ/de'))],
+  },
+  fr: {
+    fortunes: [],
+    man: [join(MAN, 'fr')],
+    html: [html(REFERENCE, '.fr.html'), html(join(DOC, 'maint-guide-fr/html')), html(join(DEVELOPERS, 'fr')), html(join(DOC, 'debian/FAQ/fr'))],
+  },
+  es: { fortunes: [join(FORTUNES, 'es')], man: [join(MAN, 'es')], html: [html(REFERENCE, '.es.html'), html(join(DOC, 'maint-guide-es/html'))] },
+  it: {
+    fortunes: [join(FORTUNES, 'it')],
+    man: [join(MAN, 'it')],
+    html: [html(REFERENCE, '.it.html'), html(join(DOC, 'maint-guide-it/html')), html(join(DEVELOPERS, 'it')), html(join(DOC, 'debian/FAQ/it'))],
+  },
+  nl: {
+    fortunes: [],
+    man: [join(MAN, 'nl')],
+    html: [html(join(DOC, 'aptitude/html/nl')), html(join(DOC, 'debian/FAQ/nl')), html(join(DOC, 'debian-edu-doc-nl'))],
+  },
 };
 
-export const PROSE_PACKAGES = 'fortunes fortunes-de fortunes-es fortunes-it manpages-de manpages-fr manpages-es manpages-it manpages-nl';
+/** The packages of every source; the documentation ones are read only for the broader corpus (`--broad`). */
+export const PROSE_PACKAGES =
+  'fortunes fortunes-de fortunes-es fortunes-it manpages-de manpages-fr manpages-es manpages-it manpages-nl ' +
+  'debian-reference-en debian-reference-de debian-reference-fr debian-reference-es debian-reference-it ' +
+  'maint-guide-de maint-guide-fr maint-guide-es maint-guide-it developers-reference developers-reference-de developers-reference-fr developers-reference-it ' +
+  'debian-faq debian-faq-de debian-faq-fr debian-faq-it debian-faq-nl aptitude-doc-nl debian-edu-doc-nl';
 
 const files = (dir: string, keep: (name: string) => boolean): string[] => {
   if (!existsSync(dir)) return [];
@@ -78,6 +109,26 @@ function manParagraphs(dir: string): string[] {
   });
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** HTML documentation: the text of its `<p>` elements, tags dropped and character references decoded. */
+function htmlParagraphs(source: HtmlSource): string[] {
+  if (!existsSync(source.dir)) return [];
+  return readdirSync(source.dir)
+    .sort()
+    .filter((name) => name.endsWith(source.suffix) && statSync(join(source.dir, name)).isFile())
+    .flatMap((name) => {
+      const text = readFileSync(join(source.dir, name), 'utf8');
+      return [...text.matchAll(/<p\b[^>]*>([\s\S]*?)<\/p>/g)].map((m) =>
+        m[1]!
+          .replace(/<[^>]*>/g, '')
+          .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+          .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => String.fromCodePoint(parseInt(n, 16)))
+          .replace(/&(\w+);/g, (e, n: string) => ENTITIES[n] ?? e),
+      );
+    });
+}
+
 /** Words that say the sentence is code, a quote's source or a list, not prose. */
 const NOT_PROSE = /--|@|https?:|www\.|[|<>_=*#\\{}[\]~^$%&+]|\.\.\.|\t/;
 
@@ -113,12 +164,19 @@ function prose(sentence: string, lang: Lang, properNouns: ReadonlySet<string>): 
 
 const sentencesOf = (paragraph: string): string[] => paragraph.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=\p{Lu})/u);
 
-/** Every usable sentence per language, in a fixed order (files sorted, duplicates dropped). */
-export function loadProse(): Record<Lang, string[]> {
+/**
+ * Every usable sentence per language, in a fixed order (files sorted, duplicates dropped); `documentation` adds the
+ * HTML documentation (the broader training corpus, `generate.ts --broad`).
+ */
+export function loadProse(documentation = false): Record<Lang, string[]> {
   const out = {} as Record<Lang, string[]>;
   const known = properNouns();
   for (const [lang, source] of Object.entries(SOURCES) as Array<[Lang, (typeof SOURCES)[Lang]]>) {
-    const paragraphs = [...source.fortunes.flatMap(fortuneParagraphs), ...source.man.flatMap(manParagraphs)];
+    const paragraphs = [
+      ...source.fortunes.flatMap(fortuneParagraphs),
+      ...source.man.flatMap(manParagraphs),
+      ...(documentation ? source.html.flatMap(htmlParagraphs) : []),
+    ];
     const kept = new Set<string>();
     for (const p of paragraphs)
       for (const s of sentencesOf(p)) {

@@ -1,6 +1,6 @@
 // Slot fillers: each turns a template placeholder into text pieces, the personal ones labelled.
 import type { Faker } from '@faker-js/faker';
-import { ALL, CITIES, FOREIGN, HOME, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
+import { ALL, CITIES, COUNTRY_NAMES, COUNTRY_OF, FOREIGN, HOME, PARTICLES, PERSON_BRANDS, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
 import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 
 export type Label = 'PERSON' | 'LOCATION';
@@ -15,6 +15,7 @@ interface Ctx {
   home: Faker;
   names: Faker;
   augment: boolean;
+  broad: boolean;
 }
 
 const word = (s: string) => s.split(/\s+/)[0] ?? s;
@@ -130,6 +131,52 @@ function address(c: Ctx): Piece[] {
   return out;
 }
 
+/** Training only: a surname with a particle, a double-barrelled surname, or initials. */
+function fancyName(c: Ctx): string {
+  const f = first(c);
+  const l = last(c);
+  const r = c.rng.next();
+  if (r < 0.45) {
+    const particle = c.rng.pick(PARTICLES[c.lang]);
+    return `${f} ${particle}${/ $/.test(particle) || !/^\p{Lu}/u.test(l) ? l : l.charAt(0).toUpperCase() + l.slice(1).toLowerCase()}`;
+  }
+  if (r < 0.75) return `${f} ${l}-${last(c)}`;
+  const initial = () => c.rng.pick('ABCDEFGHJKLMNPRSTW'.split(''));
+  return c.rng.next() < 0.5 ? `${initial()}. ${initial()}. ${l}` : `${f.charAt(0)}. ${l}`;
+}
+
+/**
+ * Training only: a postal address laid out as its country writes it (US `City, ST 12345`, UK `City POSTCODE`,
+ * Italy `CAP Città (PR)`, Mexico with the colonia, the rest `street, postcode city`), on one line or on several,
+ * sometimes with the country. Street, postcode, city, region and country are each their own span.
+ */
+function postal(c: Ctx, lines: boolean): Piece[] {
+  const loc = c.home.location;
+  const country = COUNTRY_OF.get(c.home) ?? 'DE';
+  const r = c.rng;
+  const L = (text: string): Piece => ({ text: casing(r, text), label: 'LOCATION' });
+  const T = (text: string): Piece => ({ text });
+  const town = city(c);
+  const zip = loc.zipCode();
+  let street = loc.streetAddress(r.next() < 0.15);
+  if (country === 'AT' && r.next() < 0.4) street += `/${1 + r.below(9)}/${1 + r.below(30)}`;
+  if (country === 'ES' && r.next() < 0.4) street += `, ${1 + r.below(8)}º ${r.pick(['A', 'B', 'C', 'izq.', 'dcha.'])}`;
+  if (country === 'MX') street += `, Col. ${r.pick(['Centro', 'Del Valle', 'Roma Norte', 'Condesa', 'Polanco', 'Narvarte', 'Juárez', 'San Rafael'])}`;
+  const br = lines ? '\n' : ', ';
+  const out: Piece[] = [L(street), T(br)];
+  const prefix =
+    !lines && r.next() < 0.1
+      ? ({ DE: 'D-', AT: 'A-', CH: 'CH-', FR: 'F-', BE: 'B-', NL: 'NL-', IT: 'I-', ES: 'E-' } as Record<string, string>)[country]
+      : undefined;
+  if (country === 'US') out.push(L(town), T(', '), L(loc.state({ abbreviated: true })), T(' '), L(zip));
+  else if (country === 'GB' || country === 'IE') out.push(L(town), T(lines && r.next() < 0.5 ? '\n' : ' '), L(zip));
+  else if (country === 'IT') out.push(L(zip), T(' '), L(town), T(' ('), L(loc.state({ abbreviated: true })), T(')'));
+  else if (country === 'MX') out.push(L(zip), T(' '), L(town), T(', '), L(loc.state({ abbreviated: r.next() < 0.5 })));
+  else out.push(L((prefix ?? '') + zip), T(' '), L(town));
+  if (r.next() < 0.3) out.push(T(lines ? '\n' : ', '), L(r.pick(COUNTRY_NAMES[c.lang][country] ?? [loc.country()])));
+  return out;
+}
+
 function productLike(c: Ctx): string {
   const r = c.rng.next();
   if (r < 0.35) return `${first(c)} ${c.rng.pick(PRODUCT_NOUNS)}`;
@@ -160,11 +207,14 @@ function email(c: Ctx): string {
   return c.home.internet.email();
 }
 
-/** `augment` (the training split) adds variations the dev split does not draw, so that the dev split stays comparable. */
-export function makeSlots(lang: Lang, rng: Rng, augment = false): Record<string, () => Piece[]> {
+/**
+ * `augment` (the training split) adds variations the dev split does not draw, so that the dev split stays comparable;
+ * `broad` (the broader training corpus, `--broad`) adds names with particles, double-barrelled names and initials.
+ */
+export function makeSlots(lang: Lang, rng: Rng, augment = false, broad = false): Record<string, () => Piece[]> {
   const home = rng.pick(HOME[lang]);
   const names = rng.next() < 0.7 ? rng.pick(HOME[lang]) : rng.pick(rng.next() < 0.7 ? FOREIGN : ALL);
-  const c: Ctx = { lang, rng, home, names, augment };
+  const c: Ctx = { lang, rng, home, names, augment, broad };
   const t = (f: () => string) => () => [{ text: f() }];
   const p = (f: () => string, label: Label) => () => [{ text: f(), label }];
   return {
@@ -172,7 +222,7 @@ export function makeSlots(lang: Lang, rng: Rng, augment = false): Record<string,
     per2: () => fullName({ ...c, names: rng.pick(ALL) }),
     first: p(() => casing(rng, first(c)), 'PERSON'),
     last: p(() => casing(rng, last(c)), 'PERSON'),
-    fl: p(() => typo(rng, casing(rng, `${first(c)} ${last(c)}`)), 'PERSON'),
+    fl: p(() => typo(rng, casing(rng, broad && rng.next() < 0.08 ? fancyName(c) : `${first(c)} ${last(c)}`)), 'PERSON'),
     title: t(() => rng.pick(TITLES[lang])),
     city: p(() => casing(rng, city(c)), 'LOCATION'),
     street: p(() => casing(rng, home.location.streetAddress(rng.next() < 0.15)), 'LOCATION'),
@@ -198,5 +248,19 @@ export function makeSlots(lang: Lang, rng: Rng, augment = false): Record<string,
     job: t(() => home.person.jobTitle()),
     brand: t(() => home.company.name().split(/[\s,-]/)[0] ?? 'Acme'),
     acronym: t(() => rng.pick(ACRONYMS)),
+    // training only (record shapes, `shapes.ts`)
+    postal: () => postal(c, false),
+    postaln: () => postal(c, true),
+    LF: p(() => (rng.next() < 0.75 ? `${last(c)}, ${first(c)}`.toUpperCase() : `${last(c)}, ${first(c)}`), 'PERSON'),
+    FLC: p(() => (rng.next() < 0.15 ? fancyName(c) : `${first(c)} ${last(c)}`).toUpperCase(), 'PERSON'),
+    FIRST: p(() => first(c).toUpperCase(), 'PERSON'),
+    LAST: p(() => last(c).toUpperCase(), 'PERSON'),
+    CITY: p(() => city(c).toUpperCase(), 'LOCATION'),
+    brandp: t(() => rng.pick(PERSON_BRANDS)),
+    num: t(() => String(100 + rng.below(rng.next() < 0.5 ? 9900 : 999900))),
+    iban: t(
+      () => `${rng.pick(['DE', 'FR', 'ES', 'IT', 'NL', 'BE', 'AT', 'CH'])}${rng.digits(2)} ${rng.digits(4)} ${rng.digits(4)} ${rng.digits(4)} ${rng.digits(2)}`,
+    ),
+    BRANDP: t(() => rng.pick(PERSON_BRANDS).toUpperCase()),
   };
 }
