@@ -35,7 +35,9 @@ const POSITIVE_BOOST = 0.35;
 const BUSINESS_PENALTY = 0.45;
 
 /** True when a business-id word (order, invoice, ...) comes right before `start`. */
-export const followsBusinessWord = (lower: string, start: number): boolean => BUSINESS_RE.test(lower.slice(Math.max(0, start - 24), start));
+/** How far before a number a business-id word counts, in characters. */
+const BUSINESS_REACH = 24;
+export const followsBusinessWord = (lower: string, start: number): boolean => BUSINESS_RE.test(lower.slice(Math.max(0, start - BUSINESS_REACH), start));
 
 export const hasContext = (type: EntityType, lower: string, start: number, end: number): boolean => {
   const re = POSITIVE_RE.get(type);
@@ -89,8 +91,7 @@ const BUSINESS_RE_ALL = new RegExp(BUSINESS_RE.source, 'gu');
  * 417365317" is a BSN, not an invoice number.
  */
 function namedAfterBusinessWord(s: Span, lower: string): boolean {
-  const from = Math.max(0, s.start - 24);
-  const window = lower.slice(from, s.start);
+  const window = lower.slice(Math.max(0, s.start - BUSINESS_REACH), s.start);
   let after = -1;
   for (const m of window.matchAll(BUSINESS_RE_ALL)) after = m.index + m[0].length;
   const re = POSITIVE_RE.get(s.type);

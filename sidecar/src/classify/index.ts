@@ -155,9 +155,9 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
         patterns[i] = mergeSpans([...own, ...extra]);
       });
     }
+    const lexicon = nameLexicon();
     return patterns.map((spans, i) => {
       const text = inputs[i]!.text;
-      const lexicon = nameLexicon();
       return joinAddressParts(text, fixNameEdges(text, addNameShapes(text, spans, lexicon), lexicon)).map((s) => toEntity(text, s));
     });
   };

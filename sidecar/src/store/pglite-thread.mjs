@@ -74,8 +74,9 @@ const maintain = async () => {
   return done;
 };
 let maintenance;
+let closing = false;
 const scheduleMaintenance = () => {
-  if (!(workerData.maintainEveryMs > 0)) return;
+  if (closing || !(workerData.maintainEveryMs > 0)) return;
   maintenance = setTimeout(() => {
     maintain()
       .catch(() => undefined)
@@ -104,6 +105,7 @@ const handle = async (message) => {
     case 'maintain':
       return maintain();
     case 'close':
+      closing = true;
       clearTimeout(maintenance);
       await db.close();
       return [];

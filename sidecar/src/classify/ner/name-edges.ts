@@ -1,11 +1,12 @@
+import { escapeRegExp } from '../language-data.js';
 import type { Span } from '../span.js';
-import { NAME_PARTICLES, type NameLexicon } from './names.js';
+import { NAME_PARTICLES, nameForm, type NameLexicon } from './names.js';
 
 /** Initials right before a name: "C. H. " of "C. H. Kautzer", after a space, a line start or an opening bracket. */
 const INITIALS_BEFORE = /(?<![\p{L}\p{N}.])(?:\p{Lu}\.[ \u00a0]?){1,3}$/u;
 /** A hyphenated word right before a name ("Anna-Lena ", "KARL-HEINZ "). */
 const HYPHENATED_BEFORE = /(?<![\p{L}\p{N}])(\p{Lu}[\p{Ll}\p{Lu}]+)-(\p{Lu}[\p{Ll}\p{Lu}]+)[ \u00a0]$/u;
-const PARTICLE = NAME_PARTICLES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+const PARTICLE = NAME_PARTICLES.map(escapeRegExp).join('|');
 /** Particles and a capitalised surname right after a name (" von Wirth", " de la Serrato"), on the same line. */
 const PARTICLES_AFTER = new RegExp(`^(?:[ \\u00a0](?:${PARTICLE})){1,3}[ \\u00a0]\\p{Lu}[\\p{L}'’-]+`, 'u');
 
@@ -18,8 +19,11 @@ const UPPER_SURNAME_BEFORE = /(?<![\p{L}\p{N}])(\p{Lu}[\p{Lu}'’-]+(?: \p{Lu}[\
 /** ", RODRIGO" after a surname in capitals. */
 const UPPER_GIVEN_AFTER = /^, (\p{Lu}[\p{Lu}'’-]+)(?![\p{L}\p{N}])/u;
 
-/** The lexicon's form of a word ("ANNA" → "Anna"). */
-const asName = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+/** Whether the lexicon knows the word, in any writing ("ANNA", "anna"), as a given name or a surname. */
+const knownAs = (names: ReadonlySet<string>, word: string): boolean => {
+  const form = nameForm(word);
+  return form !== null && names.has(form);
+};
 
 /**
  * Puts the edges of the PERSON spans where a name's are: a span across a tab is two cells of an export and becomes
@@ -63,7 +67,7 @@ function pieces(text: string, span: Span, lexicon: NameLexicon): Span[] {
     at += part.length;
     if (/^[\t\r\n]+$/.test(part) || !/\p{L}/u.test(part)) continue;
     const afterLineBreak = start > span.start && text[start - 1] === '\n';
-    if (afterLineBreak && !(part.match(/\p{L}+/gu) ?? []).some((w) => lexicon.given.has(asName(w)) || lexicon.surnames.has(asName(w)))) continue;
+    if (afterLineBreak && !(part.match(/\p{L}+/gu) ?? []).some((w) => knownAs(lexicon.given, w) || knownAs(lexicon.surnames, w))) continue;
     const trimmed = part.trimEnd();
     const lead = part.length - part.trimStart().length;
     out.push({ ...span, start: start + lead, end: start + trimmed.length });
@@ -76,7 +80,7 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
   let { start, end } = span;
   const head = text.slice(Math.max(floor, start - 40), start);
   const hyphenated = HYPHENATED_BEFORE.exec(head);
-  if (hyphenated && lexicon.given.has(asName(hyphenated[1]!)) && lexicon.given.has(asName(hyphenated[2]!))) start -= hyphenated[0].length;
+  if (hyphenated && knownAs(lexicon.given, hyphenated[1]!) && knownAs(lexicon.given, hyphenated[2]!)) start -= hyphenated[0].length;
   else {
     const initials = INITIALS_BEFORE.exec(text.slice(Math.max(floor, start - 12), start));
     if (initials) start -= initials[0].length;
@@ -93,8 +97,8 @@ function widen(text: string, span: Span, lexicon: NameLexicon, floor: number, ce
   if (!/\p{Ll}/u.test(value)) {
     const surname = UPPER_SURNAME_BEFORE.exec(text.slice(Math.max(floor, start - 48), start));
     const given = UPPER_GIVEN_AFTER.exec(text.slice(end, Math.min(ceiling, end + 32)));
-    if (surname && lexicon.given.has(asName(value)) && surname[1]!.split(' ').some((w) => lexicon.surnames.has(asName(w)))) start -= surname[0].length;
-    else if (given && lexicon.given.has(asName(given[1]!)) && value.split(' ').some((w) => lexicon.surnames.has(asName(w)))) end += given[0].length;
+    if (surname && knownAs(lexicon.given, value) && surname[1]!.split(' ').some((w) => knownAs(lexicon.surnames, w))) start -= surname[0].length;
+    else if (given && knownAs(lexicon.given, given[1]!) && value.split(' ').some((w) => knownAs(lexicon.surnames, w))) end += given[0].length;
   }
   return start === span.start && end === span.end ? span : { ...span, start, end };
 }
@@ -115,7 +119,8 @@ const SHAPE_SCORE = 0.6;
 export function addNameShapes(text: string, spans: Span[], lexicon: NameLexicon): Span[] {
   if (!/\p{Lu}\.|\p{Ll}-\p{Lu}|\p{Ll} \p{Lu} \p{Lu}/u.test(text)) return spans;
   const added: Span[] = [];
-  const free = (start: number, end: number) => ![...spans, ...added].some((s) => s.start < end && start < s.end);
+  const overlapping = (start: number, end: number) => (s: Span) => s.start < end && start < s.end;
+  const free = (start: number, end: number) => !spans.some(overlapping(start, end)) && !added.some(overlapping(start, end));
   for (const m of text.matchAll(INITIALS_AND_SURNAME)) {
     const surname = m[1]!.split('-');
     if (surname.some((w) => lexicon.surnames.has(w)) && free(m.index, m.index + m[0].length)) {

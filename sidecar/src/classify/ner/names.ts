@@ -114,7 +114,7 @@ type Shape = 'capitalised' | 'upper' | 'lower';
 const shapeOf = (w: string): Shape | null => (CAPITALISED.test(w) ? 'capitalised' : UPPER.test(w) ? 'upper' : LOWER.test(w) ? 'lower' : null);
 const asName = (w: string, shape: Shape): string => (shape === 'capitalised' ? w : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase());
 /** The word as the lexicon would hold it, or null when it is not written like a name. */
-const nameForm = (w: string): string | null => {
+export const nameForm = (w: string): string | null => {
   const shape = shapeOf(w);
   return shape && asName(w, shape);
 };

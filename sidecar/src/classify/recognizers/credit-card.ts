@@ -1,5 +1,6 @@
 import { luhnValid } from '../checksums.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
+import { followsIbanStart } from './iban.js';
 
 /** Issuer prefixes and the lengths each issues (IIN ranges of the card networks). */
 const ISSUERS: Array<{ prefix: RegExp; lengths: number[] }> = [
@@ -20,7 +21,6 @@ const CANDIDATE = /(?<![\p{L}\p{N}-])\d(?:[ -]?\d){11,}(?![\p{L}\p{N}-])/gu;
 /** Groups of a separated run tried as a card on their own, at most (a run is one card, or a card beside other numbers). */
 const MAX_GROUPS = 24;
 
-const IBAN_PREFIX_BEFORE = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}[ -]?$/u;
 const CARD_WORD_BEFORE = /(?:card|carte|karte|tarjeta|carta|kaart|uatp)/i;
 
 const issuerKnown = (digits: string): boolean => ISSUERS.some((i) => i.lengths.includes(digits.length) && i.prefix.test(digits));
@@ -41,7 +41,7 @@ export const creditCard: Recognizer = {
     for (const m of matchAll(CANDIDATE, text)) {
       const raw = m[0];
       // The digits of an IBAN after its country code and check digits ("AT53 6277 0319 0106 8799") are no card.
-      if (IBAN_PREFIX_BEFORE.test(text.slice(Math.max(0, m.index - 8), m.index))) continue;
+      if (followsIbanStart(text, m.index)) continue;
       const card = isCard(raw) ? { start: 0, end: raw.length } : cardBesideOtherNumbers(raw);
       // UATP (airline) cards share their shape with French social security numbers (15 digits from 1): named cards only.
       if (card && raw[card.start] === '1' && !CARD_WORD_BEFORE.test(text.slice(Math.max(0, m.index + card.start - 40), m.index + card.start))) continue;

@@ -1,6 +1,10 @@
 import { ibanMod97Valid } from '../checksums.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 
+/** The start of an IBAN written in groups, right before `index`: what follows is its account part, not a card or phone number. */
+const IBAN_START_BEFORE = /(?<![\p{L}\p{N}])[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* $/u;
+export const followsIbanStart = (text: string, index: number): boolean => IBAN_START_BEFORE.test(text.slice(Math.max(0, index - 40), index));
+
 /** IBAN length per country (SWIFT IBAN registry). */
 const LENGTHS: Record<string, number> = {
   AD: 24,

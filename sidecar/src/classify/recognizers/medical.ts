@@ -234,7 +234,7 @@ function compile(): Compiled {
   // A compound entry's leading `(?:\p{L}+-?)?` runs over a whole word and back at every try: kept out of the main
   // expression, it is tried only on texts that hold one of the compounds' words.
   const compounds = entries.filter((e) => e.startsWith('*'));
-  const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => a.replace(/\$$/, '').toLowerCase())))];
+  const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => anchorWord(a).toLowerCase())))];
   const listLed = [...led].map(([name, rests]) => {
     const heads = alternation(rests, lists);
     return { hint: new RegExp(heads, 'u'), regex: new RegExp(`${B}(?:${lists[name as keyof typeof lists]})(?:${heads})${post}${E}`, 'gu') };
@@ -317,7 +317,7 @@ function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string
     } else flush(c === ' ');
   }
   flush(!lettersAfter);
-  const letters = (a: string) => a.replace(/\$$/, '').length;
+  const letters = (a: string) => anchorWord(a).length;
   if (mandatory.length > 0) {
     const longest = mandatory.reduce((a, b) => (letters(b) > letters(a) ? b : a));
     if (letters(longest) <= 3 && firstGroup && firstGroup.length > 0 && firstGroup.every((a) => letters(a) > letters(longest))) return firstGroup;
@@ -325,6 +325,9 @@ function anchorsOf(entry: string, lists: Readonly<Record<string, readonly string
   }
   return firstGroup ?? [];
 }
+
+/** An anchor's word without the `$` that asks for it whole. */
+const anchorWord = (anchor: string): string => anchor.replace(/\$$/, '');
 
 /** The index of the bracket closing the one at `open` (brackets nest). */
 function closing(text: string, open: number, left: string, right: string): number {
@@ -371,7 +374,7 @@ function prefilter(entries: ReadonlyArray<{ anchors: string[]; compound: boolean
   for (const { anchors, compound } of entries) {
     for (const a of anchors) {
       const lower = a.toLowerCase();
-      if (compound) inside.add(lower.replace(/\$$/, ''));
+      if (compound) inside.add(anchorWord(lower));
       else if (lower.endsWith('$')) whole.add(lower.slice(0, -1));
       else starts.add(lower);
     }

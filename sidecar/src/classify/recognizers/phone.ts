@@ -2,13 +2,12 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/
 import { followsBusinessWord, hasContext } from '../context.js';
 import { guessLanguage, type Language } from '../language.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
+import { followsIbanStart } from './iban.js';
 
 const CANDIDATE = /(?<![\p{L}\p{N}+/.:-])(?:\+|00)?\(?\d[\d \t().\-/]{4,22}\d(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\p{L}\p{N}]|[.:/-]\d)/gu;
 /** Words that often precede a number someone can be reached on, too vague to raise a score on their own. */
 const REACH_WORDS =
   /(?:^|[^\p{L}])(?:number|nummer|numéro|número|numero|messages?|answering|reach|contact|registered|erreichbar|joindre|contactar|contattare|bereikbaar)[^\p{L}]*(?:\p{L}+[^\p{L}\d]+){0,3}$/u;
-/** The start of an IBAN written in groups: what follows is its account part, not a phone number. */
-const IBAN_BEFORE = /[A-Z]{2}\d{2}(?: [A-Z0-9]{4})* $/;
 const DATE_LIKE = /^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$/;
 const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -69,7 +68,7 @@ export const phone: Recognizer = {
       const raw = m[0].trimEnd();
       const digits = raw.replace(/(?:x|ext\.?)[ \t]?\d+$/, '').replace(/\D/g, '');
       if (digits.length < 7 || digits.length > 15 || DATE_LIKE.test(raw) || DOTTED_QUAD.test(raw)) continue;
-      if (IBAN_BEFORE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
+      if (followsIbanStart(text, m.index)) continue;
       const shape = shapeOf(raw, digits);
       if (shape !== 'international' && digits.length > 12) continue;
       const candidate = raw.replace(/^00/, '+').replace('(0)', '');
