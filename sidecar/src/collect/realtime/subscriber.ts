@@ -274,8 +274,9 @@ export function startTopicSubscriber(
             continue;
           }
         } else if (error.unavailable) {
-          setState('unavailable', message);
+          // Stored first: whoever sees the state then finds the topic marked unavailable in the coverage.
           await noteSourceError(deps.store, orgId, topic, now(), message, false).catch(() => {});
+          setState('unavailable', message);
           wait = 6 * 3_600_000;
         } else wait = backoff(failures);
         if (!error.unavailable) {
