@@ -10,7 +10,7 @@ import { combinePersonEvidence, mayNameSomeone, nameLexicon } from './ner/names.
 import { addNameShapes, fixNameEdges } from './ner/name-edges.js';
 import { plausibleModelSpans } from './ner/plausible.js';
 import { namesProduct } from './ner/products.js';
-import { recognize } from './recognize.js';
+import { recognize, recognizeMany } from './recognize.js';
 import { overlaps, type Span } from './span.js';
 import { tableCells, type Cell } from './tabular.js';
 import { resolveThresholds, type Thresholds } from './thresholds.js';
@@ -114,9 +114,9 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     };
   };
 
-  const patternSpans = (input: ClassifyInput, plan: FieldPlan, table: readonly Cell[] | null): Span[] => {
+  /** The pattern finds in one text, given its recognizers' finds (`recognizeMany`, which it adds to). */
+  const patternSpans = (input: ClassifyInput, plan: FieldPlan, table: readonly Cell[] | null, spans: Span[]): Span[] => {
     const { text } = input;
-    const spans = recognize(text, plan);
     const whole = wholeValueSpan(plan, text, input.field?.type);
     if (whole) spans.push(whole);
     if (table) spans.push(...tableSpans(text, table));
@@ -129,7 +129,14 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     const plans = inputs.map((i) => planField(i.field));
     // A text without a field hint may be a table with a header row (read once, for the patterns and the model).
     const tables = inputs.map((input) => (input.field || !input.text ? null : tableCells(input.text)));
-    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!, tables[i] ?? null) : []));
+    // The recognizers run over all the texts at once (see `recognizeMany`).
+    const withText = inputs.flatMap((input, i) => (input.text ? [i] : []));
+    const recognized = recognizeMany(
+      withText.map((i) => inputs[i]!.text),
+      withText.map((i) => plans[i]!),
+    );
+    const found = new Map(withText.map((i, k) => [i, recognized[k]!]));
+    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!, tables[i] ?? null, found.get(i)!) : []));
     const forModel = modelPromise ? inputs.map((_, i) => i).filter((i) => needsModel(inputs[i]!.text ?? '', plans[i]!, patterns[i]!)) : [];
     if (forModel.length > 0) {
       const ner = await modelPromise!;

@@ -53,6 +53,97 @@ const argmaxSoftmax = (logits: Float32Array, from: number, width: number): Token
   return { label: best, prob: 1 / sum };
 };
 
+/** The WordPiece model inside a transformers.js tokenizer (not part of its typed interface). */
+interface WordPieceModel {
+  config?: { type?: string; continuing_subword_prefix?: string };
+  tokens_to_ids?: Map<string, number>;
+  unk_token?: string;
+  max_input_chars_per_word?: number;
+  encode?: (words: string[]) => string[];
+}
+
+/** Vocabulary pieces by their UTF-16 units, for the longest piece at a place in one walk. */
+interface PieceTrie {
+  next: Map<number, PieceTrie>;
+  /** A piece ends here. */
+  piece: string | null;
+}
+
+/**
+ * Gives the tokenizer's WordPiece model a faster `encode` with the same output: each word split greedily into the
+ * longest known pieces (`##` before all but the first), a word with an unknown part or over the length limit one
+ * unknown token. The library's own tries every length from the whole word down, joining an array of characters
+ * for each; this one walks a trie of the pieces once per piece. The tokenizer was about a tenth of the time of a
+ * text the model reads.
+ */
+function speedUpWordPiece(tokenizer: PreTrainedTokenizer): void {
+  const model = (tokenizer as unknown as { _tokenizer?: { model?: WordPieceModel } })._tokenizer?.model;
+  const vocab = model?.tokens_to_ids;
+  const prefix = model?.config?.continuing_subword_prefix;
+  const unk = model?.unk_token;
+  if (!model || model.config?.type !== 'WordPiece' || typeof model.encode !== 'function' || !vocab || prefix === undefined || unk === undefined) return;
+  const maxChars = model.max_input_chars_per_word ?? 100;
+  // Pieces that open a word, and those that continue one (without their prefix).
+  const opening: PieceTrie = { next: new Map(), piece: null };
+  const continuing: PieceTrie = { next: new Map(), piece: null };
+  const add = (root: PieceTrie, units: string, piece: string): void => {
+    let node = root;
+    for (let i = 0; i < units.length; i += 1) {
+      const c = units.charCodeAt(i);
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: new Map(), piece: null }));
+      node = child;
+    }
+    node.piece = piece;
+  };
+  for (const piece of vocab.keys()) {
+    add(opening, piece, piece);
+    if (prefix && piece.startsWith(prefix)) add(continuing, piece.slice(prefix.length), piece);
+  }
+  // With an empty prefix, a continuing piece is any piece.
+  const rest = prefix ? continuing : opening;
+  const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+  const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+  model.encode = (words: string[]): string[] => {
+    const out: string[] = [];
+    for (const word of words) {
+      // The library counts a word's length in code points.
+      let chars = 0;
+      for (let i = 0; i < word.length; i += 1) if (!(isLow(word.charCodeAt(i)) && i > 0 && isHigh(word.charCodeAt(i - 1)))) chars += 1;
+      if (chars > maxChars) {
+        out.push(unk);
+        continue;
+      }
+      const first = out.length;
+      let unknown = false;
+      for (let start = 0; start < word.length;) {
+        // The longest piece from `start` that ends between two code points (a piece never splits a surrogate pair).
+        let node: PieceTrie | undefined = start > 0 ? rest : opening;
+        let best: string | null = null;
+        let bestEnd = start;
+        for (let i = start; i < word.length && node; i += 1) {
+          node = node.next.get(word.charCodeAt(i));
+          if (node?.piece != null && !(i + 1 < word.length && isLow(word.charCodeAt(i + 1)) && isHigh(word.charCodeAt(i)))) {
+            best = node.piece;
+            bestEnd = i + 1;
+          }
+        }
+        if (best === null) {
+          unknown = true;
+          break;
+        }
+        out.push(best);
+        start = bestEnd;
+      }
+      if (unknown) {
+        out.length = first;
+        out.push(unk);
+      }
+    }
+    return out;
+  };
+}
+
 /** The special tokens the tokenizer puts around a sequence ([CLS] ... [SEP] for BERT, <s> ... </s> for RoBERTa). */
 function specialTokens(tokenizer: PreTrainedTokenizer): { prefix: number[]; suffix: number[] } {
   const plain = tokenizer.encode('a', { add_special_tokens: false });
@@ -86,6 +177,7 @@ async function load(modelDir: string, options: NerOptions): Promise<NerModel> {
   env.localModelPath = dirname(modelDir);
   const name = basename(modelDir);
   const tokenizer: PreTrainedTokenizer = await AutoTokenizer.from_pretrained(name);
+  speedUpWordPiece(tokenizer);
   const threads = options.threads ?? (Number(process.env.LEAKWATCH_NER_THREADS) || undefined);
   const model: PreTrainedModel = await AutoModelForTokenClassification.from_pretrained(name, {
     dtype: modelDtype(modelDir),

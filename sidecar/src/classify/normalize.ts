@@ -18,5 +18,8 @@ export function normalizeValue(type: EntityType, value: string): string {
   if (COMPACT_TYPES.has(type)) return value.replace(/[\s.-]/g, '').toUpperCase();
   if (type === 'PHONE_NUMBER') return value.replace(/[^\d+x]/gi, '').toLowerCase();
   if (type === 'SECRET' || type === 'CRYPTO') return value.trim();
-  return value.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  // Printable ASCII (and tabs and line breaks) is its own NFKC form: most values skip the normalisation.
+  return (ASCII.test(value) ? value : value.normalize('NFKC')).trim().replace(/\s+/g, ' ').toLowerCase();
 }
+
+const ASCII = /^[\t\n\r -~]*$/;

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeRegExp } from '../language-data.js';
-import type { Recognizer, Span } from '../span.js';
+import { matchAll, type Recognizer, type Span } from '../span.js';
+import { letterAt, letterOrNumberAt, letterOrNumberBefore, unicodeStart } from './chars.js';
 
 /**
  * Health data (GDPR Art. 9) in EN, DE, FR, ES, IT, NL: conditions, procedures, disabilities, allergies and
@@ -161,8 +162,17 @@ interface Compiled {
   listLed: { hint: RegExp; regex: RegExp }[];
   /** Medication names and brands: health data when said of a person. */
   medication: RegExp;
+  /** What a word must begin with for `medication` to match there (null: any word). */
+  medicationLeads: Trie | null;
+  /** What a word must begin with for `drugClass` to match there (null: any word). */
+  drugClassLeads: Trie | null;
   /** Upper-case acronyms (COPD, ADHD, HIV), matched case-sensitively. */
   acronym: RegExp;
+  /**
+   * Every acronym begins with a letter or digit, so each match of the expression (which asks for none before it)
+   * begins at a word start: one scan of the text finds what trying each word start would.
+   */
+  acronymsAtWordStarts: boolean;
   /** Drug classes ("insulin", "Blutverdünner"): health data, but also what a pharmacy stocks. */
   drugClass: RegExp;
   person: RegExp;
@@ -177,8 +187,114 @@ interface Compiled {
  * is too large for the engine to compile to machine code, and runs several times slower.
  */
 interface Keyed {
-  byFirst: Map<string, { regex: RegExp; leads: Set<string>; lengths: number[] }>;
+  /** By the UTF-16 unit of the letter. */
+  byFirst: Map<number, { regex: RegExp; leads: Trie }>;
   other: RegExp | null;
+}
+
+/**
+ * Words by their UTF-16 units, for a walk along a text: `prefix` where a word that a text need only begin with ends,
+ * `whole` where one it must hold whole ends.
+ */
+interface Trie {
+  next: Map<number, Trie>;
+  prefix: boolean;
+  whole: boolean;
+}
+
+const trieNode = (): Trie => ({ next: new Map(), prefix: false, whole: false });
+
+function addToTrie(root: Trie, word: string, kind: 'prefix' | 'whole'): void {
+  let node = root;
+  for (let i = 0; i < word.length; i += 1) {
+    const c = word.charCodeAt(i);
+    let child = node.next.get(c);
+    if (!child) node.next.set(c, (child = trieNode()));
+    node = child;
+  }
+  node[kind] = true;
+}
+
+/**
+ * The letters every match of an entry begins with (`leadOf`), or null when its start is not plain: an entry that
+ * begins otherwise than with a lower-case letter, or has an alternative outside brackets, may match elsewhere.
+ */
+function plainLead(entry: string): string | null {
+  if (!/^\p{Ll}/u.test(entry)) return null;
+  let depth = 0;
+  for (const c of entry) {
+    if (c === '(' || c === '<' || c === '{') depth += 1;
+    else if (c === ')' || c === '>' || c === '}') depth -= 1;
+    else if (c === '|' && depth === 0) return null;
+  }
+  return leadOf(entry);
+}
+
+/** A trie of the leads of entries and of other words a match may begin with; null when one entry's start is not plain. */
+function leadsOf(entries: readonly string[], words: readonly string[] = []): Trie | null {
+  const root = trieNode();
+  for (const entry of entries) {
+    const lead = plainLead(entry);
+    if (lead === null) return null;
+    addToTrie(root, lead, 'prefix');
+  }
+  for (const word of words) addToTrie(root, word, 'prefix');
+  return root;
+}
+
+/** The leads of drug stems in each spelling `drugStem` accepts; null when one stem's start is not plain. */
+function stemLeads(stems: readonly string[]): string[] | null {
+  const out: string[] = [];
+  for (const stem of stems) {
+    const lead = plainLead(stem);
+    if (lead === null) return null;
+    out.push(...stemSpellings(lead));
+  }
+  return out;
+}
+
+/** What a medication match begins with: the partitive ("de la", "du"), a stem in one of its spellings, a brand. */
+function medicationLeads(stems: readonly string[], brands: readonly string[]): Trie | null {
+  const spelled = stemLeads(stems);
+  return spelled === null ? null : leadsOf(brands, ['de', 'du', ...spelled]);
+}
+
+/**
+ * The ways a drug stem's lead may be written in a text, as `drugStem` reads it: each "th" as "t" or "th", each "ph"
+ * as "ph" or "f", each "y" as "y" or "i", and a leading "h" or none.
+ */
+function stemSpellings(lead: string): string[] {
+  const out: string[] = [];
+  const walk = (k: number, acc: string): void => {
+    if (k >= lead.length) {
+      out.push(acc);
+      return;
+    }
+    if (lead.startsWith('th', k)) {
+      walk(k + 2, `${acc}t`);
+      walk(k + 2, `${acc}th`);
+    } else if (lead.startsWith('ph', k)) {
+      walk(k + 2, `${acc}ph`);
+      walk(k + 2, `${acc}f`);
+    } else if (lead[k] === 'y') {
+      walk(k + 1, `${acc}y`);
+      walk(k + 1, `${acc}i`);
+    } else walk(k + 1, acc + lead[k]);
+  };
+  walk(0, '');
+  if (lead.startsWith('h')) for (const w of [...out]) out.push(w.slice(1));
+  return out;
+}
+
+/** Whether the text at `at` begins with one of the trie's prefix words. */
+function beginsWithPrefix(root: Trie, text: string, at: number): boolean {
+  let node: Trie | undefined = root;
+  for (let i = at; ; i += 1) {
+    if (node.prefix) return true;
+    if (i >= text.length) return false;
+    node = node.next.get(text.charCodeAt(i));
+    if (!node) return false;
+  }
 }
 
 function keyed(entries: readonly string[], build: (group: string[]) => RegExp): Keyed {
@@ -192,8 +308,9 @@ function keyed(entries: readonly string[], build: (group: string[]) => RegExp): 
   const byFirst = new Map(
     [...groups].map(([c, group]) => {
       // The letters an entry begins with, up to its first space, hyphen, group or wildcard: a word there must begin so.
-      const leads = new Set(group.map(leadOf));
-      return [c, { regex: build(group), leads, lengths: [...new Set([...leads].map((l) => l.length))].sort((a, b) => a - b) }] as const;
+      const leads = trieNode();
+      for (const lead of group.map(leadOf)) addToTrie(leads, lead, 'prefix');
+      return [c.charCodeAt(0), { regex: build(group), leads }] as const;
     }),
   );
   return { byFirst, other: other.length > 0 ? build(other) : null };
@@ -203,12 +320,6 @@ function keyed(entries: readonly string[], build: (group: string[]) => RegExp): 
 function leadOf(entry: string): string {
   const letters = /^\p{L}+/u.exec(entry)![0];
   return entry[letters.length] === '?' ? letters.slice(0, -1) : letters;
-}
-
-/** Whether the text at `at` begins with one of the leads. */
-function beginsWithLead(text: string, at: number, group: { leads: Set<string>; lengths: number[] }): boolean {
-  for (const n of group.lengths) if (group.leads.has(text.slice(at, at + n))) return true;
-  return false;
 }
 
 let compiled: Compiled | null = null;
@@ -235,6 +346,8 @@ function compile(): Compiled {
   // expression, it is tried only on texts that hold one of the compounds' words.
   const compounds = entries.filter((e) => e.startsWith('*'));
   const compoundWords = [...new Set(compounds.flatMap((e) => anchorsOf(e, {}).map((a) => anchorWord(a).toLowerCase())))];
+  // One scan for all of them (a text holds one when the expression matches), not one `includes` per word.
+  const compoundHint = compoundWords.length > 0 ? new RegExp(compoundWords.map(escapeRegExp).join('|')) : /(?!)/;
   const listLed = [...led].map(([name, rests]) => {
     const heads = alternation(rests, lists);
     return { hint: new RegExp(heads, 'u'), regex: new RegExp(`${B}(?:${lists[name as keyof typeof lists]})(?:${heads})${post}${E}`, 'gu') };
@@ -259,14 +372,17 @@ function compile(): Compiled {
       (group) => new RegExp(`${B}(?:${alternation(group, lists)})${post}${E}`, 'uy'),
     ),
     compound: {
-      hint: (lower) => compoundWords.some((w) => lower.includes(w)),
+      hint: (lower) => compoundHint.test(lower),
       regex: new RegExp(`${B}(?:${alternation(compounds, lists)})${post}${E}`, 'gu'),
     },
     prefix: new RegExp(`${B}(?:${det}${mods})$`, 'u'),
     listLed,
     drugClass: new RegExp(`${B}(?:${drugs})${E}`, 'gu'),
+    drugClassLeads: leadsOf(all('drugClasses')),
+    medicationLeads: medicationLeads(all('medications'), all('brands')),
     medication: new RegExp(`${B}${PARTITIVE}(?:(?:${stems})${DRUG_ENDING}|${brands})${DOSE}${E}`, 'gu'),
     acronym: new RegExp(`${B}(?:${all('acronyms').map(escapeRegExp).join('|')})${E}`, 'gu'),
+    acronymsAtWordStarts: all('acronyms').every((a) => /^[\p{L}\p{N}]/u.test(a)),
     person: words('personContext'),
     stock: new RegExp(`${B}(?:${alternation(all('stockContext'))})${E}|${B}x\\s?\\d+${E}|${B}\\d+\\s?x${E}`, 'iu'),
   };
@@ -368,36 +484,48 @@ const WINDOW_AFTER = 100;
  * gives none and is not scanned; a match holds its anchor, so it lies in a range.
  */
 function prefilter(entries: ReadonlyArray<{ anchors: string[]; compound: boolean }>): (lower: string) => Array<[number, number]> {
-  const starts = new Set<string>();
-  const whole = new Set<string>();
+  const words = trieNode();
   const inside = new Set<string>();
   for (const { anchors, compound } of entries) {
     for (const a of anchors) {
       const lower = a.toLowerCase();
       if (compound) inside.add(anchorWord(lower));
-      else if (lower.endsWith('$')) whole.add(lower.slice(0, -1));
-      else starts.add(lower);
+      else if (lower.endsWith('$')) addToTrie(words, lower.slice(0, -1), 'whole');
+      else addToTrie(words, lower, 'prefix');
     }
   }
-  const lengths = [...new Set([...starts].map((a) => a.length))].sort((a, b) => a - b);
-  const words = /\p{L}+/gu;
+  // Every place a compound's anchor stands, overlapping ones too (the scan resumes one unit after each find).
+  const compoundAnchors = inside.size > 0 ? new RegExp([...inside].map(escapeRegExp).join('|'), 'g') : null;
   return (lower) => {
     const at: number[] = [];
-    for (const a of inside) for (let i = lower.indexOf(a); i >= 0; i = lower.indexOf(a, i + 1)) at.push(i);
-    words.lastIndex = 0;
-    for (let m = words.exec(lower); m; m = words.exec(lower)) {
-      const word = m[0];
-      if (whole.has(word)) {
+    if (compoundAnchors) {
+      compoundAnchors.lastIndex = 0;
+      for (let m = compoundAnchors.exec(lower); m; m = compoundAnchors.exec(lower)) {
         at.push(m.index);
+        compoundAnchors.lastIndex = m.index + 1;
+      }
+    }
+    // Each word (a run of letters, as `\p{L}+` finds it) walked along the trie: a hit when an anchor it need only
+    // begin with ends inside it, or one it must be ends where it does.
+    for (let i = 0; i < lower.length;) {
+      let width = letterAt(lower, i);
+      if (width === 0) {
+        // A lone low surrogate after a skipped high one is no letter either.
+        i += 1;
         continue;
       }
-      for (const n of lengths) {
-        if (n > word.length) break;
-        if (starts.has(n === word.length ? word : word.slice(0, n))) {
-          at.push(m.index);
-          break;
+      const start = i;
+      let node: Trie | undefined = words;
+      let hit = words.prefix;
+      do {
+        for (let k = 0; k < width && node; k += 1) {
+          node = node.next.get(lower.charCodeAt(i + k));
+          if (node?.prefix) hit = true;
         }
-      }
+        i += width;
+        width = i < lower.length ? letterAt(lower, i) : 0;
+      } while (width > 0);
+      if (hit || node?.whole) at.push(start);
     }
     if (at.length === 0) return [];
     at.sort((a, b) => a - b);
@@ -443,53 +571,68 @@ function lineOf(text: string, start: number, end: number): [number, number] {
   return [from, to < 0 ? text.length : to];
 }
 
-/** Where a word or number begins: every entry begins there (after its `(?<![\p{L}\p{N}])`). */
-const WORD_START = /(?<![\p{L}\p{N}])[\p{L}\p{N}]/gu;
 const stickyCopies = new WeakMap<RegExp, RegExp>();
 
 /**
- * The matches that begin inside the ranges, as a scan from left to right finds them (each after the end of the one
- * before), tried only at word starts: `tryAt` gives the match at one position, if any.
+ * The word starts inside the ranges (a letter or digit after none: every entry begins there, after its
+ * `(?<![\p{L}\p{N}])`), in order, found once for all the expressions a text is matched with.
  */
-function* matchesWithin(
-  tryAt: (at: number, first: string) => RegExpExecArray | null,
-  text: string,
-  ranges: ReadonlyArray<readonly [number, number]>,
-): Generator<RegExpExecArray> {
-  let next = 0;
+function wordStarts(text: string, ranges: ReadonlyArray<readonly [number, number]>): number[] {
+  const out: number[] = [];
   for (const [from, to] of ranges) {
-    WORD_START.lastIndex = Math.max(from, next);
-    for (let w = WORD_START.exec(text); w && w.index <= to; w = WORD_START.exec(text)) {
-      if (w.index < next) continue;
-      const m = tryAt(w.index, w[0]);
-      if (!m) continue;
-      yield m;
-      next = m.index + Math.max(1, m[0].length);
-      WORD_START.lastIndex = next;
+    for (let i = unicodeStart(text, from); i <= to && i < text.length;) {
+      const width = letterOrNumberAt(text, i);
+      if (width > 0 && !letterOrNumberBefore(text, i) && (out.length === 0 || out[out.length - 1]! < i)) out.push(i);
+      i += Math.max(1, width);
     }
+  }
+  return out;
+}
+
+/**
+ * The matches that begin at the word starts, as a scan from left to right finds them (each after the end of the one
+ * before): `tryAt` gives the match at one position, if any, `each` takes it.
+ */
+function matchesWithin(
+  tryAt: (at: number, first: number) => RegExpExecArray | null,
+  text: string,
+  starts: readonly number[],
+  each: (m: RegExpExecArray) => void,
+): void {
+  let next = 0;
+  for (const i of starts) {
+    if (i < next) continue;
+    const m = tryAt(i, text.charCodeAt(i));
+    if (!m) continue;
+    each(m);
+    next = m.index + Math.max(1, m[0].length);
   }
 }
 
-/** A sticky copy of a global expression, tried at one position. */
-function stickyAt(re: RegExp, text: string): (at: number) => RegExpExecArray | null {
+/** A sticky copy of a global expression, tried at one position (only where the text begins with one of `leads`, if given). */
+function stickyAt(re: RegExp, text: string, leads: Trie | null): (at: number) => RegExpExecArray | null {
   let sticky = stickyCopies.get(re);
   if (!sticky) stickyCopies.set(re, (sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y')));
   const copy = sticky;
   return (at) => {
+    if (leads && !beginsWithPrefix(leads, text, at)) return null;
     copy.lastIndex = at;
     return copy.exec(text);
   };
 }
 
 /** Keyed expressions at one position: the expression of the letter there (when the word begins with a lead) and the others; the longer match wins. */
-function keyedAt(k: Keyed, text: string): (at: number, first: string) => RegExpExecArray | null {
+function keyedAt(k: Keyed, text: string): (at: number, first: number) => RegExpExecArray | null {
   return (at, first) => {
     const group = k.byFirst.get(first);
     let best: RegExpExecArray | null = null;
-    for (const re of [group && beginsWithLead(text, at, group) ? group.regex : undefined, k.other]) {
-      if (!re) continue;
-      re.lastIndex = at;
-      const m = re.exec(text);
+    if (group && beginsWithPrefix(group.leads, text, at)) {
+      group.regex.lastIndex = at;
+      best = group.regex.exec(text);
+    }
+    if (k.other) {
+      k.other.lastIndex = at;
+      const m = k.other.exec(text);
       if (m && (!best || m[0].length > best[0].length)) best = m;
     }
     return best;
@@ -506,13 +649,8 @@ export const medical: Recognizer = {
     // few characters whose lower case is longer ("İ") would shift offsets: such texts are matched as they are.
     const lower = text.toLowerCase();
     const scan = lower.length === text.length ? lower : text;
-    const add = (
-      re: RegExp | Keyed,
-      kind: 'health' | 'drug' | 'medication',
-      on = scan,
-      within: ReadonlyArray<readonly [number, number]> = [[0, on.length]],
-    ) => {
-      for (const m of matchesWithin(re instanceof RegExp ? stickyAt(re, on) : keyedAt(re, on), on, within)) {
+    const add = (re: RegExp | Keyed, kind: 'health' | 'drug' | 'medication', on: string, starts: readonly number[] | null, leads: Trie | null = null) => {
+      const each = (m: RegExpExecArray) => {
         let start = m.index;
         const end = start + m[0].length;
         const before = kind === 'medication' ? null : c.prefix.exec(on.slice(Math.max(0, start - PREFIX_REACH), start));
@@ -525,17 +663,20 @@ export const medical: Recognizer = {
         let score = kind === 'health' ? HEALTH_SCORE : kind === 'drug' ? DRUG_CLASS_SCORE : person ? MEDICATION_WITH_PERSON : MEDICATION_SCORE;
         if (stock) score = Math.min(score, STOCK_SCORE);
         candidates.push({ type: 'MEDICAL', start, end, score, detector: 'pattern:medical' });
-      }
+      };
+      if (starts) matchesWithin(re instanceof RegExp ? stickyAt(re, on, leads) : keyedAt(re, on), on, starts, each);
+      else if (re instanceof RegExp) for (const m of matchAll(re, on)) each(m);
     };
     const windows = c.windows(lower);
     if (windows.length > 0) {
-      add(c.health, 'health', scan, windows);
-      if (c.compound.hint(lower)) add(c.compound.regex, 'health', scan, windows);
-      for (const { hint, regex } of c.listLed) if (hint.test(scan)) add(regex, 'health', scan, windows);
-      add(c.drugClass, 'drug', scan, windows);
-      add(c.medication, 'medication', scan, windows);
+      const starts = wordStarts(scan, windows);
+      add(c.health, 'health', scan, starts);
+      if (c.compound.hint(lower)) add(c.compound.regex, 'health', scan, starts);
+      for (const { hint, regex } of c.listLed) if (hint.test(scan)) add(regex, 'health', scan, starts);
+      add(c.drugClass, 'drug', scan, starts, c.drugClassLeads);
+      add(c.medication, 'medication', scan, starts, c.medicationLeads);
     }
-    if (/\p{Lu}{2}/u.test(text)) add(c.acronym, 'health', text);
+    if (/\p{Lu}{2}/u.test(text)) add(c.acronym, 'health', text, c.acronymsAtWordStarts ? null : wordStarts(text, [[0, text.length]]));
     if (candidates.length <= 1) return candidates;
     // One span per phrase: the longest wins, carrying the best score of what it covers.
     candidates.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);

@@ -106,7 +106,24 @@ const PASS_KEY = /(?<![\p{L}\p{N}])[A-Za-z0-9_.-]*pass["']?\s*(?:=|":|':)\s*(?:"
 const PIN = /(?<![\p{L}\p{N}])PIN(?:[ -]?(?:code|Code|Nummer|number))?["']?\s*[:=]\s*["']?(\d{4,8})(?![\p{L}\p{N}])/gu;
 /** Keys whose values are not secret: public keys, database and cache keys, ids. */
 const NOT_SECRET_KEY = /public|publishable|idempot|cache|partition|primary|foreign|sort|routing|dedup|key[ _-]?id|keyid|\bkeys?\s+(?:to|for)\b/iu;
-const KEYWORD_HINT = new RegExp(`${PASSWORD_WORD}|${KEY_WORD}|pass`, 'iu');
+/**
+ * Cheap tests on the lower-cased text, each true for every text the expressions after it can match: a word matched
+ * in any case lower-cases to itself, but for the long s ("ſ"), which the `i` flag reads as "s" and lower-casing keeps.
+ */
+const lowerHint = (words: string): RegExp => new RegExp(words.replace(/s/g, '[sſ]'), 'u');
+const KEYWORD_HINT = lowerHint(`${PASSWORD_WORD}|${KEY_WORD}|pass`);
+const PASSWORD_HINT = lowerHint(PASSWORD_WORD);
+const KEY_HINT = lowerHint(KEY_WORD);
+const PASS_HINT = lowerHint('pass');
+/** A plain word as an expression that matches it in either case without the `i` flag (`Basic` → `[bB][aA]...`). */
+const eitherCase = (word: string): string => [...word].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('');
+/**
+ * Every token's hint in one expression: most texts hold none, and one scan then rules them all out. Should a hint
+ * ever be more than a plain word under the `i` flag, every text is let through to the hints one by one.
+ */
+const ANY_TOKEN_HINT = TOKENS.every(({ hint }) => hint.flags === '' || (hint.flags === 'i' && /^[A-Za-z]+$/.test(hint.source)))
+  ? new RegExp(TOKENS.map(({ hint }) => (hint.flags === 'i' ? eitherCase(hint.source) : hint.source)).join('|'))
+  : /(?:)/;
 
 /** Masks and placeholders written where a secret was removed: `****`, `xxxxxx`, `<redacted>`, `${DB_PASSWORD}`. */
 const PLACEHOLDER =
@@ -184,7 +201,7 @@ export const secret: Recognizer = {
     const push = (start: number, end: number, score: number): void => {
       out.push({ type: 'SECRET', start, end, score, detector: this.name });
     };
-    for (const { re, score, hint, group } of TOKENS) {
+    for (const { re, score, hint, group } of ANY_TOKEN_HINT.test(text) ? TOKENS : []) {
       if (!hint.test(text)) continue;
       for (const m of matchAll(re, text)) {
         if (group === undefined) {
@@ -201,15 +218,22 @@ export const secret: Recognizer = {
       const start = m.index + m[0].length - m[1]!.length;
       push(start, start + m[1]!.length, 0.6);
     }
-    if (!KEYWORD_HINT.test(text)) return out;
-    for (const k of keywordMatches(PASSWORD_VALUE, text)) {
-      if (looksLikePassword(k.value) || (k.quoted && k.value.length >= 4 && !PLACEHOLDER.test(k.value))) push(k.start, k.end, 0.8);
+    const lower = text.toLowerCase();
+    if (!KEYWORD_HINT.test(lower)) return out;
+    const password = PASSWORD_HINT.test(lower);
+    const key = KEY_HINT.test(lower);
+    if (password) {
+      for (const k of keywordMatches(PASSWORD_VALUE, text)) {
+        if (looksLikePassword(k.value) || (k.quoted && k.value.length >= 4 && !PLACEHOLDER.test(k.value))) push(k.start, k.end, 0.8);
+      }
+      // without a separator the value must be unmistakable: three character classes, or random and long
+      for (const k of keywordMatches(PASSWORD_BARE, text)) if (looksLikePassword(k.value) && classes(k.value) >= 3) push(k.start, k.end, 0.7);
     }
-    // without a separator the value must be unmistakable: three character classes, or random and long
-    for (const k of keywordMatches(PASSWORD_BARE, text)) if (looksLikePassword(k.value) && classes(k.value) >= 3) push(k.start, k.end, 0.7);
-    for (const k of keywordMatches(KEY_BARE, text)) if (looksRandom(k.value) && k.value.length >= 16 && !NOT_SECRET_KEY.test(k.key)) push(k.start, k.end, 0.7);
-    for (const k of keywordMatches(PASS_KEY, text)) if (looksLikePassword(k.value)) push(k.start, k.end, 0.75);
-    for (const k of keywordMatches(KEY_VALUE, text)) if (looksRandom(k.value) && !NOT_SECRET_KEY.test(k.key)) push(k.start, k.end, 0.8);
+    if (key)
+      for (const k of keywordMatches(KEY_BARE, text))
+        if (looksRandom(k.value) && k.value.length >= 16 && !NOT_SECRET_KEY.test(k.key)) push(k.start, k.end, 0.7);
+    if (PASS_HINT.test(lower)) for (const k of keywordMatches(PASS_KEY, text)) if (looksLikePassword(k.value)) push(k.start, k.end, 0.75);
+    if (key) for (const k of keywordMatches(KEY_VALUE, text)) if (looksRandom(k.value) && !NOT_SECRET_KEY.test(k.key)) push(k.start, k.end, 0.8);
     if (text.includes('\n')) {
       for (const c of columnCells(text, (h) => PASSWORD_HEADER.test(headerWords(h)))) if (looksLikePassword(c.value)) push(c.start, c.end, 0.75);
       for (const c of columnCells(text, (h) => KEY_HEADER.test(headerWords(h)))) if (looksRandom(c.value)) push(c.start, c.end, 0.75);
