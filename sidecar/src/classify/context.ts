@@ -99,6 +99,21 @@ function namedAfterBusinessWord(s: Span, lower: string): boolean {
 }
 
 /** Raises scores next to positive context words, lowers numeric candidates right after business-id words (unless their own word follows it). */
+/** National identifiers that are bare digit runs, of the lengths card numbers have too. */
+const NATIONAL_ID_TYPES = new Set<EntityType>(['FR_NIR', 'NL_BSN', 'DE_TAX_ID', 'US_SSN']);
+const CARD_RE = POSITIVE_RE.get('CREDIT_CARD');
+
+/**
+ * A number whose label before it names a card ("numéro de carte (refusé) 3419 0205 8251 272") is a card, also when
+ * its check digit fails; that another identifier's check then passes by chance (1 in 97 for a NIR key) does not make
+ * it that identifier. The label is the text since the previous digit or line; the number's own words keep it.
+ */
+function labelledAsCard(s: Span, lower: string): boolean {
+  const before = lower.slice(Math.max(0, s.start - BEFORE), s.start);
+  const label = before.slice(Math.max(0, ...[...before.matchAll(/[\d\n]/g)].map((m) => m.index + 1)));
+  return !!CARD_RE?.test(label) && !hasContext(s.type, lower, s.start, s.end);
+}
+
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
   const lower = text.toLowerCase();
@@ -107,6 +122,7 @@ export function applyContext(spans: Span[], text: string): Span[] {
     let score = s.score;
     if (s.type === 'DATE_OF_BIRTH' ? birthContext(dates, s, lower) : hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
     if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start) && !namedAfterBusinessWord(s, lower)) score -= BUSINESS_PENALTY;
+    if (NATIONAL_ID_TYPES.has(s.type) && labelledAsCard(s, lower)) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });
 }

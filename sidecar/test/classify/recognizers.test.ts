@@ -97,6 +97,17 @@ describe('recognizers', () => {
     expect(await found('carte UATP 175051234567891')).toEqual(['CREDIT_CARD:175051234567891']);
   });
 
+  it('reads a card number with a wrong check digit as nothing: not a shorter card, not another identifier', async () => {
+    // 6011 7756 7968 8504 fails Luhn; its first twelve digits pass, as a Maestro number would.
+    expect(await found('card 6011 7756 7968 8504')).toEqual([]);
+    expect(await found('Die alte Nummer 5499-6663-1545-0179 gilt nicht mehr.')).toEqual([]);
+    // An American Express number with a wrong check digit whose NIR key passes by chance.
+    expect(await found('numéro de carte (refusé, faute de frappe ?) 342201997055551')).toEqual([]);
+    expect(await found('kaartnummer (geweigerd, typfout?) 341902058251272')).toEqual([]);
+    // A number's own words keep it: the Carte Vitale holds the NIR.
+    expect(await found('Carte Vitale 2 55 08 14 168 025 38')).toEqual(['FR_NIR:2 55 08 14 168 025 38']);
+  });
+
   it("reads a bare run of digits as a phone number of the text's own regions only", async () => {
     // Eleven digits without a trunk 0 in a German text: a German tax id with a wrong check digit, not an Italian mobile.
     expect(await found('Bitte prüfen Sie die Nummer, wie sie eingegeben wurde: 33612345678')).toEqual([]);

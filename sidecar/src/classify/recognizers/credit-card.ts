@@ -58,11 +58,13 @@ function isCard(raw: string): boolean {
 
 /**
  * A separated run that is not a card as a whole may hold one beside other numbers ("Qty 00 4111 1111 1111 1111"):
- * the longest run of whole groups that is a card, if any.
+ * the longest run of whole groups that is a card, if any. A run shaped as one card of a known issuer and length whose
+ * check digit fails is a mistyped card, not a shorter card followed by a number: its first groups are not tried.
  */
 function cardBesideOtherNumbers(raw: string): { start: number; end: number } | undefined {
   const groups = [...raw.matchAll(/\d+/g)];
   if (groups.length < 2 || groups.length > MAX_GROUPS) return undefined;
+  if (wellGrouped(raw) && issuerKnown(raw.replace(/[ -]/g, ''))) return undefined;
   for (let size = groups.length - 1; size >= 1; size -= 1) {
     for (let first = 0; first + size <= groups.length; first += 1) {
       const last = groups[first + size - 1]!;
