@@ -50,6 +50,11 @@ describe('recognizers', () => {
     ['Met vriendelijke groet,\nSanne de Vries', 'PERSON:Sanne de Vries'],
     ['Name:    Abby M. Laidlaw', 'PERSON:Abby M. Laidlaw'],
     ['Gentile Giulia Rossi, grazie', 'PERSON:Giulia Rossi'],
+    ["What's your last name? Turgeon", 'PERSON:Turgeon'],
+    ['Her maiden name is LeBatelier', 'PERSON:LeBatelier'],
+    ['Mein Geburtsname ist Schwarzer.', 'PERSON:Schwarzer'],
+    ['"We are moving in that direction," says Gerste.', 'PERSON:Gerste'],
+    ['« Nous ne signerons pas », dit Lemaire.', 'PERSON:Lemaire'],
     ['Send it to 221 Baker Street please', 'LOCATION:221 Baker Street'],
     ['Lieferung an Hauptstraße 12, Berlin', 'LOCATION:Hauptstraße 12'],
     ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
@@ -79,6 +84,10 @@ describe('recognizers', () => {
     'Sehr geehrte Damen und Herren, Dear Sir or Madam',
   ])('reports nothing in %s', async (text) => {
     expect(await found(text)).toEqual([]);
+  });
+
+  it('takes no article after a quote for a name', async () => {
+    expect(await found('"No," said The Times.')).toEqual([]);
   });
 
   it('needs birth context for a date of birth', async () => {

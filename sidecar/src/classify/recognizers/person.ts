@@ -18,7 +18,7 @@ const CUES: Array<{ re: RegExp; score: number }> = [
   },
   {
     re: new RegExp(
-      String.raw`(?<![\p{L}])(?:[Mm]y name is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`,
+      String.raw`(?<![\p{L}])(?:(?:[Mm]y|[Hh]is|[Hh]er|[Yy]our) (?:(?:first|last|full|maiden|middle|given) )?name is|[Ww]hat's your (?:(?:first|last|full) )?name\?|[Mm]ein (?:Vorname|Nachname|Geburtsname|Mädchenname) ist|[Mm]on (?:prénom|nom de famille|nom de jeune fille) est|[Mm]i (?:apellido|nombre completo) es|[Ii]l mio cognome è|[Mm]ijn (?:achternaam|voornaam|meisjesnaam) is|[Ii] am|I'm|[Tt]his is|[Ii]ch bin|[Ii]ch heiße|[Mm]ein Name ist|[Jj]e m'appelle|[Jj]e m’appelle|[Jj]e suis|[Mm]e llamo|[Ss]oy|[Mm]i nombre es|[Mm]i chiamo|[Ss]ono|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet)[ \t]+(${NAME})`,
       'gu',
     ),
     score: 0.7,
@@ -40,6 +40,14 @@ const CUES: Array<{ re: RegExp; score: number }> = [
   {
     re: new RegExp(
       String.raw`(?<![\p{L}])(?:Regards|Best regards|Kind regards|Thanks|Cheers|Sincerely|Mit freundlichen Grüßen|Viele Grüße|Gruß|Cordialement|Bien à vous|Saludos|Atentamente|Cordiali saluti|Distinti saluti|Grazie|Met vriendelijke groet|Groet|Groeten)[,!.]?[ \t]*\n?[ \t]*(${NAME})`,
+      'gu',
+    ),
+    score: 0.7,
+  },
+  {
+    // Speech attributed after the quote: ", says Gerste." / « … », dit Lemaire / „…", sagt Weiß.
+    re: new RegExp(
+      String.raw`["”»“][ \t]*,?[ \t]*(?:says|said|recalls|recalled|adds|added|explains|explained|writes|wrote|asks|asked|replies|replied|sagt|sagte|erklärt|erklärte|fragt|fragte|schreibt|dit|a dit|explique|ajoute|écrit|demande|dice|dijo|explica|añade|recuerda|escribe|pregunta|ha detto|spiega|aggiunge|ricorda|scrive|chiede|zegt|zei|legt uit|voegt toe|schrijft|vraagt)[ \t]+(?!(?:The|A|An|Der|Die|Das|Le|La|Les|Un|Une|El|Los|Las|Il|Lo|Gli|De|Het|Een)[ \t])(${NAME})(?=[ \t]*(?:[.,;:!?]|$))`,
       'gu',
     ),
     score: 0.7,
