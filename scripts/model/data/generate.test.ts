@@ -132,6 +132,13 @@ describe('record shapes of the broader training split', () => {
     expect(rows.some((r) => /\n-- \S/.test(r.text))).toBe(true);
   });
 
+  it('adds narrative roles (speech after a quote, surname lists, lists of places) and stays a function of the seed', () => {
+    const narrative = /first draft together|ersten Entwurf gemeinsam|première version ensemble|primer borrador|prima bozza|eerste versie/;
+    expect(rows.some((r) => narrative.test(r.text))).toBe(true);
+    expect(generate(13, 3000, 'train').some((r) => narrative.test(r.text))).toBe(false);
+    expect(generateWith(17, 200, 'train', PROSE, WORDS, true)).toEqual(generateWith(17, 200, 'train', PROSE, WORDS, true));
+  });
+
   it('never labels a brand named after a person', () => {
     let seen = 0;
     for (const r of rows) {

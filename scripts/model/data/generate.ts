@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL, LANGS, type Lang } from './locales.js';
+import { ALL, FOREIGN_WIDE, LANGS, type Lang } from './locales.js';
 import { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
 import { loadProse, properNouns, proseRecord } from './prose.js';
 import { shapeRecord } from './shapes.js';
 import { makeSlots, type Label, type Piece } from './slots.js';
 import { DEV } from './templates-dev.js';
-import { GENERAL } from './templates-general.js';
+import { BROAD_GENERAL, GENERAL } from './templates-general.js';
 import { TRAIN } from './templates-train.js';
 import { loadWords } from './words.js';
 
@@ -94,8 +94,8 @@ type Templates = Record<Lang | 'any', string[]> & {
   words?: Record<Lang, string[]>;
 };
 
-/** With `broad`, training records from this draw up to 0.6 take one of the record shapes of `shapes.ts` (15 % of the pieces). */
-const SHAPES_FROM = 0.45;
+/** With `broad`, training records from this draw up to 0.6 take one of the record shapes of `shapes.ts` (8 % of the pieces). */
+const SHAPES_FROM = 0.52;
 
 /** The plain words of a language's templates (no slots, no punctuation), for context-free records. */
 const wordsOf = (templates: string[]): string[] => [
@@ -180,7 +180,8 @@ function record(id: string, templates: Templates, rng: Rng, broad: boolean): Exa
       pieces.push(...proseRecord(lang, templates.prose[lang], (t) => fill(t, slots, rng), rng));
       continue;
     }
-    const pool = r < 0.12 ? templates.any : templates.general && r < 0.32 ? templates.general[lang] : templates[lang];
+    const general = templates.general && (broad ? [...templates.general[lang], ...BROAD_GENERAL[lang]] : templates.general[lang]);
+    const pool = r < 0.12 ? templates.any : general && r < 0.32 ? general : templates[lang];
     pieces.push(...fill(rng.pick(pool), slots, rng, templates.words?.[lang]));
   }
   if (train && rng.next() < 0.15) capitaliseContext(pieces, rng);
@@ -210,6 +211,8 @@ export function generate(
   broad = false,
 ): Example[] {
   ALL.forEach((f, i) => f.seed(seed * 31 + i + (split === 'dev' ? 7919 : 0)));
+  // the broader corpus's extra name locales, after the others so that their seeds stay as they were
+  FOREIGN_WIDE.filter((f) => !ALL.includes(f)).forEach((f, i) => f.seed(seed * 31 + ALL.length + i + (split === 'dev' ? 7919 : 0)));
   const rng = new Rng(seed + (split === 'dev' ? 104729 : 0));
   const templates: Templates =
     split === 'train' ? { ...TRAIN, general: GENERAL, prose: prose ?? loadProse(broad), words: words ?? loadWords(properNouns()) } : DEV;

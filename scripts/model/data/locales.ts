@@ -32,6 +32,13 @@ import {
   fakerEN_NG,
   fakerEN_ZA,
   fakerID_ID,
+  fakerAF_ZA,
+  fakerAZ,
+  fakerEN_AU,
+  fakerFR_CA,
+  fakerLV,
+  fakerSL_SI,
+  fakerSR_RS_latin,
   type Faker,
 } from '@faker-js/faker';
 
@@ -71,6 +78,9 @@ export const FOREIGN: Faker[] = [
 ];
 
 export const ALL: Faker[] = [...Object.values(HOME).flat(), ...FOREIGN];
+
+/** The broader training corpus (`--broad`) lends names from more locales than `FOREIGN` (Slovene, Serbian, Latvian, …). */
+export const FOREIGN_WIDE: Faker[] = [...FOREIGN, fakerSL_SI, fakerSR_RS_latin, fakerLV, fakerAZ, fakerAF_ZA, fakerEN_AU, fakerFR_CA];
 
 /** The country whose postal format each home locale's addresses take. */
 export const COUNTRY_OF = new Map<Faker, string>([

@@ -1,7 +1,8 @@
 // Slot fillers: each turns a template placeholder into text pieces, the personal ones labelled.
 import type { Faker } from '@faker-js/faker';
-import { ALL, CITIES, COUNTRY_NAMES, COUNTRY_OF, FOREIGN, HOME, PARTICLES, PERSON_BRANDS, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
+import { ALL, CITIES, COUNTRY_NAMES, COUNTRY_OF, FOREIGN, FOREIGN_WIDE, HOME, PARTICLES, PERSON_BRANDS, PRODUCT_NOUNS, TITLES, type Lang } from './locales.js';
 import type { Random as Rng } from '../../../sidecar/src/synthetic/random.js';
+import { wordSurnames } from './words.js';
 
 export type Label = 'PERSON' | 'LOCATION';
 export interface Piece {
@@ -78,7 +79,14 @@ const ACRONYMS = [
 function first(c: Ctx): string {
   return word(c.names.person.firstName());
 }
+/** In the broader training split, this share of surnames are ones that are also words of the language ("Weiß", "Baker", "Leblanc"). */
+const WORD_SURNAME_SHARE = 0.08;
+
 function last(c: Ctx): string {
+  if (c.broad && c.augment && c.rng.next() < WORD_SURNAME_SHARE) {
+    const words = wordSurnames(c.lang);
+    if (words.length > 0) return c.rng.pick(words);
+  }
   return c.names.person.lastName();
 }
 
@@ -213,7 +221,7 @@ function email(c: Ctx): string {
  */
 export function makeSlots(lang: Lang, rng: Rng, augment = false, broad = false): Record<string, () => Piece[]> {
   const home = rng.pick(HOME[lang]);
-  const names = rng.next() < 0.7 ? rng.pick(HOME[lang]) : rng.pick(rng.next() < 0.7 ? FOREIGN : ALL);
+  const names = rng.next() < 0.7 ? rng.pick(HOME[lang]) : rng.pick(rng.next() < 0.7 ? (broad && augment ? FOREIGN_WIDE : FOREIGN) : ALL);
   const c: Ctx = { lang, rng, home, names, augment, broad };
   const t = (f: () => string) => () => [{ text: f() }];
   const p = (f: () => string, label: Label) => () => [{ text: f(), label }];

@@ -2,7 +2,7 @@
 // wdutch), as context the tagger has never seen in a template: without them it reads any word it does not know
 // ("vlakbij", "Souhaite", "Kurier") as a name, since names are the unknown words of its training text.
 import { existsSync, readFileSync } from 'node:fs';
-import type { Lang } from './locales.js';
+import { HOME, type Lang } from './locales.js';
 
 export const WORD_LIST_PACKAGES = 'wamerican wngerman wfrench wspanish witalian wdutch';
 
@@ -38,5 +38,57 @@ export function loadWords(properNouns: ReadonlySet<string>): Record<Lang, string
     out[lang] = usableWords(readFileSync(file, 'utf8'), lang, properNouns);
     if (out[lang].length < 10_000) throw new Error(`only ${out[lang].length} ${lang} words in ${file}`);
   }
+  return out;
+}
+
+const wordSurnameCache = new Map<Lang, string[]>();
+/** Common German surnames that are adjectives (the list capitalises nouns only, and faker's surnames lack most of them). */
+const GERMAN_ADJECTIVE_SURNAMES = [
+  'Weiß',
+  'Weiss',
+  'Braun',
+  'Schwarz',
+  'Roth',
+  'Klein',
+  'Groß',
+  'Lang',
+  'Kurz',
+  'Jung',
+  'Alt',
+  'Frank',
+  'Fromm',
+  'Kühn',
+  'Froh',
+];
+
+/**
+ * Surnames of a language's home locales that are also words of its word list ("Weiß", "Koch", "Brown", "Blanc",
+ * "Blanco", "Bakker"), sorted; empty when the list is not installed. The model must learn them as
+ * names from their place in a sentence, since their word says otherwise.
+ */
+export function wordSurnames(lang: Lang): string[] {
+  const cached = wordSurnameCache.get(lang);
+  if (cached) return cached;
+  const file = FILES[lang];
+  const words = existsSync(file)
+    ? new Set(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((w) => w.trim()),
+      )
+    : new Set<string>();
+  // German nouns are capitalised in its list, as are given names in every list: those count only in German and only
+  // when no home locale knows them as a given name
+  const given = new Set(HOME[lang].flatMap((f) => Object.values(f.rawDefinitions.person?.first_name ?? {}).flat()));
+  const isWord = (name: string): boolean => words.has(name.toLowerCase()) || (lang === 'de' && words.has(name) && !given.has(name));
+  const surnames = new Set<string>();
+  for (const faker of HOME[lang]) {
+    for (const name of faker.rawDefinitions.person?.last_name?.generic ?? []) {
+      if (/^\p{Lu}\p{Ll}{2,}$/u.test(name) && isWord(name)) surnames.add(name);
+    }
+  }
+  if (lang === 'de') for (const name of GERMAN_ADJECTIVE_SURNAMES) surnames.add(name);
+  const out = [...surnames].sort();
+  wordSurnameCache.set(lang, out);
   return out;
 }
