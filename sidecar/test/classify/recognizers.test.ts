@@ -60,6 +60,10 @@ describe('recognizers', () => {
     ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
     ['Consegnare a Via Garibaldi 17', 'LOCATION:Via Garibaldi 17'],
     ['28245 Puruntie 82, Lappeenranta', 'LOCATION:28245 Puruntie 82'],
+    ['Pakken skal til Vesterskovvej 79', 'LOCATION:Vesterskovvej 79'],
+    ['Skicka till Hammarvägen 15, Lund', 'LOCATION:Hammarvägen 15'],
+    ['Ela mora na Rua Diadema 1903.', 'LOCATION:Rua Diadema 1903'],
+    ['Livraison: Rue de Piétrain 371, Jodoigne', 'LOCATION:Rue de Piétrain 371'],
     ['Suite 413, Warwick, United Kingdom', 'LOCATION:United Kingdom'],
     ['Suite 413, Warwick', 'LOCATION:Suite 413'],
   ])('finds %s', async (text, expected) => {
