@@ -91,6 +91,22 @@ describe('weighing model finds with the lexicon', () => {
     expect(shown(text, spans)).toEqual(['PERSON:Stefanie F. Schneider:0.82', 'PERSON:Karin M. Beike:0.78']);
   });
 
+  it('takes an unknown full name alone on its line above a street as the recipient, not a town below it or one word', () => {
+    const text = '> Duqyaha Karataev\n> Onvia\n> 3657 Laukaantie 80\n> Pines Beach\n> Finland 80896';
+    const model = [
+      find(text, 'Duqyaha Karataev', 0.72),
+      find(text, 'Onvia', 0.72),
+      find(text, '3657 Laukaantie 80', 0.99, 'LOCATION'),
+      find(text, 'Pines Beach', 0.72),
+      find(text, 'Finland 80896', 0.99, 'LOCATION'),
+    ];
+    expect(named(text, combinePersonEvidence(text, model, lexicon, options)).filter((s) => s.startsWith('PERSON'))).toEqual(['PERSON:Duqyaha Karataev']);
+    const prose = 'We met Duqyaha Karataev at 3657 Laukaantie 80 yesterday.';
+    expect(
+      combinePersonEvidence(prose, [find(prose, 'Duqyaha Karataev', 0.72), find(prose, '3657 Laukaantie 80', 0.99, 'LOCATION')], lexicon, options),
+    ).toHaveLength(1);
+  });
+
   it('drops model finds of other types below the model threshold; a likely place still speaks against a lone name', () => {
     const text = 'Le livreur a laissé le carton à Maria, 599 place de Vaugirard.';
     const unsure = combinePersonEvidence(text, [find(text, 'Maria', 0.45, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);

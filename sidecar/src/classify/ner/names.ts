@@ -252,6 +252,36 @@ const isLabel = (text: string, span: Span, words: readonly Word[]): boolean => w
  * lexicon name beside a model find joins it and raises its score (noisy-or). Lexicon names no model find covers
  * are added with their own score (the caller's PERSON threshold decides).
  */
+/** Quote and list markers a line of an e-mail or a pasted block may start with ("> ", "??? ", "- "). */
+const LINE_MARKERS = /^[\s>?*•·-]*/u;
+/** How many lines below a name its address may start (a company or a job title line may come between). */
+const ADDRESS_REACH = 3;
+/** A street: a number and a word of three letters or more. */
+const STREET_SHAPE = /(?=.*\d)(?=.*\p{L}{3})/su;
+
+/**
+ * A find of two words or more that is its whole line, above a line the model reads as a street (a place with a number
+ * and a word) and below no place, heads a postal address: the recipient. The lexicon need not know the name for the model's word to count there.
+ */
+function headsAddress(text: string, span: Span, modelSpans: readonly Span[]): boolean {
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  const lineEnd = text.indexOf('\n', span.end);
+  if (lineEnd < 0) return false;
+  const before = text.slice(lineStart, span.start);
+  if (before.replace(LINE_MARKERS, '') !== '' || text.slice(span.end, lineEnd).trim() !== '') return false;
+  // a full name: one word alone on the line above a street is as often a company ("Onvia")
+  if (!/\S\s+\S/u.test(text.slice(span.start, span.end))) return false;
+  let reach = lineEnd;
+  for (let i = 0; i < ADDRESS_REACH && reach >= 0; i += 1) reach = text.indexOf('\n', reach + 1);
+  const below = reach < 0 ? text.length : reach;
+  const places = modelSpans.filter((s) => s.type === 'LOCATION' && s.score >= 0.5);
+  // a town or a country line below the street is no recipient: no place may come before the name in its block
+  let above = lineStart;
+  for (let i = 0; i < ADDRESS_REACH && above > 0; i += 1) above = text.lastIndexOf('\n', above - 2) + 1;
+  if (places.some((s) => s.end > above && s.start < lineStart)) return false;
+  return places.some((s) => s.start > lineEnd && s.start < below && STREET_SHAPE.test(text.slice(s.start, s.end)));
+}
+
 export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon: NameLexicon, options: PersonEvidenceOptions): Span[] {
   const cased = mixedCase(text);
   const candidates = lexiconPersonCandidates(text, lexicon);
@@ -277,7 +307,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
     if (!known && isLabel(text, span, words)) continue;
     if (!known && afterArticle(text, span, words)) continue;
-    if (span.score < (known ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
+    if (span.score < (known || headsAddress(text, span, modelSpans) ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({
       ...span,
