@@ -91,7 +91,7 @@ describe('weighing model finds with the lexicon', () => {
     expect(shown(text, spans)).toEqual(['PERSON:Stefanie F. Schneider:0.82', 'PERSON:Karin M. Beike:0.78']);
   });
 
-  it('takes an unknown full name alone on its line above a street as the recipient, not a town below it or one word', () => {
+  it('reads an address block: the full name above the street is the recipient, a line below it the town', () => {
     const text = '> Duqyaha Karataev\n> Onvia\n> 3657 Laukaantie 80\n> Pines Beach\n> Finland 80896';
     const model = [
       find(text, 'Duqyaha Karataev', 0.72),
@@ -101,6 +101,13 @@ describe('weighing model finds with the lexicon', () => {
       find(text, 'Finland 80896', 0.99, 'LOCATION'),
     ];
     expect(named(text, combinePersonEvidence(text, model, lexicon, options)).filter((s) => s.startsWith('PERSON'))).toEqual(['PERSON:Duqyaha Karataev']);
+    const block = '??? Linneo Medrano\n??? 79367 Nybyvägen 65\n??? Suite 824\n??? ANKARSRUM\n??? Sweden 67626';
+    const town = [find(block, 'ANKARSRUM', 0.94), find(block, '79367 Nybyvägen 65', 0.99, 'LOCATION'), find(block, 'Sweden', 0.9, 'LOCATION')];
+    expect(named(block, combinePersonEvidence(block, town, lexicon, options))).toContain('LOCATION:ANKARSRUM');
+    // a signature below a message that gives an address in a sentence is a person
+    const message = 'Lieferadresse geändert auf Hauptstrasse 178, 4051 Basel.\n-- Johanna';
+    const signed = [find(message, 'Hauptstrasse 178', 0.99, 'LOCATION'), find(message, 'Johanna', 0.95)];
+    expect(named(message, combinePersonEvidence(message, signed, lexicon, options))).toContain('PERSON:Johanna');
     const prose = 'We met Duqyaha Karataev at 3657 Laukaantie 80 yesterday.';
     expect(
       combinePersonEvidence(prose, [find(prose, 'Duqyaha Karataev', 0.72), find(prose, '3657 Laukaantie 80', 0.99, 'LOCATION')], lexicon, options),

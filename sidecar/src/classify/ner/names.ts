@@ -259,27 +259,44 @@ const ADDRESS_REACH = 3;
 /** A street: a number and a word of three letters or more. */
 const STREET_SHAPE = /(?=.*\d)(?=.*\p{L}{3})/su;
 
+/** A street that opens its line (after markers and a house number), as in an address block, not inside a sentence. */
+const opensLine = (text: string, start: number): boolean => /^[\s>?*•·-]*[\d\s]*$/u.test(text.slice(text.lastIndexOf('\n', start - 1) + 1, start));
+
+/** True when every line from `from` to `to` holds nothing but places (and markers, punctuation, "Apt."/"Suite" numbers): a block, not prose. */
+function addressLines(text: string, from: number, to: number, places: readonly Span[]): boolean {
+  let rest = '';
+  let at = from;
+  for (const p of [...places].sort((a, b) => a.start - b.start)) {
+    if (p.start >= to) break;
+    if (p.start > at) rest += text.slice(at, p.start);
+    at = Math.max(at, p.end);
+  }
+  if (at < to) rest += text.slice(at, to);
+  return /^[\s>?*•·,.;:()-]*$/u.test(rest.replace(/(?:Apt|Suite|Unit)\.?\s*\d+/giu, ''));
+}
+
 /**
- * A find of two words or more that is its whole line, above a line the model reads as a street (a place with a number
- * and a word) and below no place, heads a postal address: the recipient. The lexicon need not know the name for the model's word to count there.
+ * The part a find that is its whole line plays in a postal address block, from the places the model read around it:
+ * below a street (a place with a number and a word) within a few lines it is the town ("> KAJAANI", "Dolores"), the
+ * model's or the lexicon's PERSON notwithstanding; of two words or more, above a street and below no place, it heads
+ * the block as the recipient, and the lexicon need not know the name for the model's word to count.
  */
-function headsAddress(text: string, span: Span, modelSpans: readonly Span[]): boolean {
+function addressRole(text: string, span: Span, places: readonly Span[]): 'town' | 'recipient' | null {
   const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-  const lineEnd = text.indexOf('\n', span.end);
-  if (lineEnd < 0) return false;
-  const before = text.slice(lineStart, span.start);
-  if (before.replace(LINE_MARKERS, '') !== '' || text.slice(span.end, lineEnd).trim() !== '') return false;
+  let lineEnd = text.indexOf('\n', span.end);
+  if (lineEnd < 0) lineEnd = text.length;
+  if (text.slice(lineStart, span.start).replace(LINE_MARKERS, '') !== '' || text.slice(span.end, lineEnd).trim() !== '') return null;
+  let above = lineStart;
+  for (let i = 0; i < ADDRESS_REACH && above > 0; i += 1) above = text.lastIndexOf('\n', above - 2) + 1;
+  const placesAbove = places.filter((s) => s.end > above && s.start < lineStart);
+  const street = placesAbove.filter((s) => STREET_SHAPE.test(text.slice(s.start, s.end))).pop();
+  if (street && opensLine(text, street.start) && addressLines(text, text.indexOf('\n', street.start), lineStart, placesAbove)) return 'town';
   // a full name: one word alone on the line above a street is as often a company ("Onvia")
-  if (!/\S\s+\S/u.test(text.slice(span.start, span.end))) return false;
+  if (placesAbove.length > 0 || lineEnd === text.length || !/\S\s+\S/u.test(text.slice(span.start, span.end))) return null;
   let reach = lineEnd;
   for (let i = 0; i < ADDRESS_REACH && reach >= 0; i += 1) reach = text.indexOf('\n', reach + 1);
   const below = reach < 0 ? text.length : reach;
-  const places = modelSpans.filter((s) => s.type === 'LOCATION' && s.score >= 0.5);
-  // a town or a country line below the street is no recipient: no place may come before the name in its block
-  let above = lineStart;
-  for (let i = 0; i < ADDRESS_REACH && above > 0; i += 1) above = text.lastIndexOf('\n', above - 2) + 1;
-  if (places.some((s) => s.end > above && s.start < lineStart)) return false;
-  return places.some((s) => s.start > lineEnd && s.start < below && STREET_SHAPE.test(text.slice(s.start, s.end)));
+  return places.some((s) => s.start > lineEnd && s.start < below && STREET_SHAPE.test(text.slice(s.start, s.end))) ? 'recipient' : null;
 }
 
 export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon: NameLexicon, options: PersonEvidenceOptions): Span[] {
@@ -288,7 +305,13 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
   const out: Span[] = [];
   // places the model found but was not sure of still speak against a lone given name there ("MailingCity":"Paris")
   const doubtful: Span[] = [];
+  const places = modelSpans.filter((s) => s.type === 'LOCATION' && s.score >= 0.5);
   for (const raw of modelSpans) {
+    const role = raw.type === 'LOCATION' ? null : addressRole(text, raw, places);
+    if (role === 'town') {
+      out.push({ ...raw, type: 'LOCATION' });
+      continue;
+    }
     if (raw.type !== 'PERSON') {
       if (raw.score < options.modelThreshold) {
         if (raw.score >= 0.5) doubtful.push(raw);
@@ -307,7 +330,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (!known && !/\p{Lu}/u.test(text.slice(span.start, span.end))) continue;
     if (!known && isLabel(text, span, words)) continue;
     if (!known && afterArticle(text, span, words)) continue;
-    if (span.score < (known || headsAddress(text, span, modelSpans) ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
+    if (span.score < (known || role === 'recipient' ? options.knownNameThreshold : options.unknownNameThreshold)) continue;
     const lexiconScore = Math.max(0, ...beside.map((c) => c.score));
     out.push({
       ...span,
@@ -319,6 +342,7 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
   for (const c of candidates) {
     if (out.some((s) => overlaps(s, c))) continue;
     if (c.score < LEXICON_SCORES.lowerPair && doubtful.some((s) => overlaps(s, c))) continue;
+    if (addressRole(text, c, places) === 'town') continue;
     out.push(c);
   }
   return joinSurnameFirst(text, out, lexicon);
