@@ -114,6 +114,18 @@ describe('weighing model finds with the lexicon', () => {
     ).toHaveLength(1);
   });
 
+  it('completes a list of given names, and leaves one the model reads as places, or months, alone', () => {
+    const lower = 'they had 6: silvana, adam, christopher, kristina, chad and caleb.';
+    const people = named(lower, combinePersonEvidence(lower, [find(lower, 'adam', 0.6, 'LOCATION')], lexicon, options));
+    expect(people).toEqual(['PERSON:silvana', 'PERSON:adam', 'PERSON:christopher', 'PERSON:kristina', 'PERSON:chad', 'PERSON:caleb']);
+    const cities = 'Ci vediamo a Roma, Milano o Torino.';
+    const model = [find(cities, 'Roma', 0.99, 'LOCATION'), find(cities, 'Milano', 0.99, 'LOCATION'), find(cities, 'Torino', 0.87, 'LOCATION')];
+    expect(named(cities, combinePersonEvidence(cities, model, lexicon, options))).toEqual(['LOCATION:Roma', 'LOCATION:Milano', 'LOCATION:Torino']);
+    const months = 'closed in may, june and july';
+    // the lexicon's own lone lower-case "june" stays under the PERSON threshold (0.5): the list does not raise it
+    expect(combinePersonEvidence(months, [], lexicon, options).filter((s) => s.type === 'PERSON' && s.score >= 0.5)).toEqual([]);
+  });
+
   it('drops model finds of other types below the model threshold; a likely place still speaks against a lone name', () => {
     const text = 'Le livreur a laissé le carton à Maria, 599 place de Vaugirard.';
     const unsure = combinePersonEvidence(text, [find(text, 'Maria', 0.45, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeRegExp, languageData } from '../language-data.js';
+import { MONTHS } from '../recognizers/date-of-birth.js';
 import { overlaps, type Span } from '../span.js';
 
 /** Built by `scripts/lexicon/generate.ts` from faker's person locales and stopwords-iso. */
@@ -345,7 +346,47 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (addressRole(text, c, places) === 'town') continue;
     out.push(c);
   }
-  return joinSurnameFirst(text, out, lexicon);
+  return joinSurnameFirst(text, completeNameLists(text, out, places, lexicon), lexicon);
+}
+
+/** A list of three or more single words: "A, B, C and D" ("und", "et", "y", "e", "en", "or", ...), in one case. */
+const NAME_LIST = new RegExp(
+  `(?<![\\p{L}\\p{M}'’-])[\\p{L}\\p{M}][\\p{L}\\p{M}'’-]*(?:, [\\p{L}\\p{M}][\\p{L}\\p{M}'’-]*)+,? (?:${LANGUAGE.conjunctions.map(escapeRegExp).join('|')}|&) [\\p{L}\\p{M}][\\p{L}\\p{M}'’-]*(?![\\p{L}\\p{M}'’-])`,
+  'gu',
+);
+/** A list is one of names when this share of its words are given names the lexicon knows (and no function words). */
+const NAME_LIST_SHARE = 2 / 3;
+const NAME_LIST_SCORE = 0.6;
+const MONTH = new RegExp(`^(?:${MONTHS})$`, 'iu');
+
+/**
+ * "They had 6: Gaetane, Hannah, Anthony, Derek, Anna and Andrew", "silvana, adam, christopher, kristina, chad and
+ * caleb": in a list of three or more words, two thirds of them given names the lexicon knows (no month, no function
+ * word), the other words are names too, and a place the model was not sure of there is a person. A word the model is
+ * sure is a place stays one, and a list the model reads as places more than as people is left to it.
+ */
+function completeNameLists(text: string, spans: Span[], places: readonly Span[], lexicon: NameLexicon): Span[] {
+  NAME_LIST.lastIndex = 0;
+  let out = spans;
+  for (let m = NAME_LIST.exec(text); m !== null; m = NAME_LIST.exec(text)) {
+    const items = wordsIn(text, m.index, m.index + m[0].length).filter((w) => !LANGUAGE.conjunctions.includes(w.text.toLowerCase()));
+    const shapes = new Set(items.map((w) => shapeOf(w.text)));
+    if (items.length < 3 || shapes.size !== 1 || shapes.has(null)) continue;
+    if (items.some((w) => lexicon.functionWords.has(w.text.toLowerCase()) || MONTH.test(w.text))) continue;
+    const given = items.filter((w) => knownName(w, lexicon) && lexicon.given.has(nameForm(w.text) ?? ''));
+    if (given.length < Math.max(2, Math.ceil(items.length * NAME_LIST_SHARE))) continue;
+    // the model's own word decides a list it reads as places ("Roma, Milano o Torino", "Paris, Florence and Sydney")
+    const placeItems = items.filter((w) => places.some((p) => overlaps(p, w)));
+    const personItems = items.filter((w) => out.some((s) => s.type === 'PERSON' && s.detector === 'ner' && overlaps(s, w)));
+    if (placeItems.length >= Math.max(2, personItems.length + 1)) continue;
+    for (const w of items) {
+      // a name the lexicon alone was unsure of ("kristina" in lower case) is one in a list of names
+      if (out.some((s) => s.type === 'PERSON' && overlaps(s, w) && s.score >= NAME_LIST_SCORE)) continue;
+      if (places.some((p) => overlaps(p, w) && p.score >= 0.85 && !given.includes(w))) continue;
+      out = [...out.filter((s) => !overlaps(s, w)), { type: 'PERSON', start: w.start, end: w.end, score: NAME_LIST_SCORE, detector: 'lexicon:person' }];
+    }
+  }
+  return out;
 }
 
 /** What follows the second name of a list rather than of "Surname, Given": another item or a conjunction. */

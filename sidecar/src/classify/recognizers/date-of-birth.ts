@@ -1,6 +1,7 @@
 import { definePatternRecognizer } from './pattern-recognizer.js';
 
-const MONTHS = [
+/** Month names and abbreviations of the six languages, lower case, as alternatives of an expression. */
+export const MONTHS = [
   'january|february|march|april|may|june|july|august|september|october|november|december',
   'jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec',
   'januar|februar|märz|maerz|mai|juni|juli|oktober|dezember',
