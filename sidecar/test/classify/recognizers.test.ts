@@ -55,6 +55,8 @@ describe('recognizers', () => {
     ['Mein Geburtsname ist Schwarzer.', 'PERSON:Schwarzer'],
     ['"We are moving in that direction," says Gerste.', 'PERSON:Gerste'],
     ['« Nous ne signerons pas », dit Lemaire.', 'PERSON:Lemaire'],
+    ['Caitlin Lennox lives at 846 Rue Al Imam', 'PERSON:Caitlin Lennox'],
+    ['Ok. Jan Smit woont aan de Kerkstraat 4.', 'PERSON:Jan Smit'],
     ['Send it to 221 Baker Street please', 'LOCATION:221 Baker Street'],
     ['Lieferung an Hauptstraße 12, Berlin', 'LOCATION:Hauptstraße 12'],
     ['Livrer au 8 rue de la Paix', 'LOCATION:8 rue de la Paix'],
@@ -90,8 +92,9 @@ describe('recognizers', () => {
     expect(await found(text)).toEqual([]);
   });
 
-  it('takes no article after a quote for a name', async () => {
+  it('takes no article after a quote for a name, nor before a verb of living', async () => {
     expect(await found('"No," said The Times.')).toEqual([]);
+    expect(await found('The customer lives at Hauptstrasse 5.')).toEqual(['LOCATION:Hauptstrasse 5']);
   });
 
   it('needs birth context for a date of birth', async () => {

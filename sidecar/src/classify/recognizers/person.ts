@@ -52,6 +52,14 @@ const CUES: Array<{ re: RegExp; score: number }> = [
     ),
     score: 0.7,
   },
+  {
+    // Who lives where, at the start of a sentence: "Caitlin Lennox lives at 846 Rue …", "Jan Smit woont aan de …".
+    re: new RegExp(
+      String.raw`(?:^|[.!?][ \t]+|\n[ \t]*)(?!(?:The|A|An|He|She|It|They|We|You|This|That|Der|Die|Das|Er|Sie|Es|Le|La|Les|Il|Elle|On|El|Ella|Lo|Lei|Lui|De|Het|Hij|Zij|Ze)[ \t])(?!${NOT_NAMES}[ \t])(${NAME})(?=[ \t]+(?:lives|lived|wohnt|wohnte|habite|habitait|vive|vivía|abita|abitava|woont|woonde)[ \t]+(?:at|on|in|an|am|auf|à|au|aux|en|a|op|aan|bij)(?![\p{L}]))`,
+      'gu',
+    ),
+    score: 0.7,
+  },
 ];
 
 /** Names announced by the words around them; the model finds the rest. */
