@@ -21,7 +21,8 @@ const hasDigit = (text: string, s: Span): boolean => /\d/.test(text.slice(s.star
  * list of cities ("Paris, Lyon") stays a list. Spans must be sorted by start and not overlap, as `mergeSpans`
  * leaves them.
  */
-export function joinAddressParts(text: string, spans: Span[]): Span[] {
+export function joinAddressParts(text: string, found: Span[]): Span[] {
+  const spans = found.flatMap((s) => (s.type === 'LOCATION' ? provinceFree(text, s) : [s]));
   if (spans.filter((s) => s.type === 'LOCATION').length < 2) return extendProvinces(text, spans);
   const out: Span[] = [];
   for (const span of spans) {
@@ -38,6 +39,23 @@ export function joinAddressParts(text: string, spans: Span[]): Span[] {
     out.push(span);
   }
   return extendProvinces(text, out);
+}
+
+/** A province code in parentheses ("(VE)"), found as a place of its own, with or without its parentheses. */
+const PROVINCE_CODE = /^\(?[A-Z]{2}\)?$/u;
+
+/**
+ * A place found as a province code in parentheses ("Venezia (VE)") is left to the city before it, which takes it in
+ * (`SAME_LINE_GAP`, `extendProvinces`); a place that ends in a closing parenthesis it did not open loses it ("VE)").
+ */
+function provinceFree(text: string, s: Span): Span[] {
+  const value = text.slice(s.start, s.end);
+  if (PROVINCE_CODE.test(value) && text.slice(0, s.start).trimEnd().endsWith('(') !== value.startsWith('(')) {
+    const close = text.slice(s.end).trimStart().startsWith(')') || value.endsWith(')');
+    if (close) return [];
+  }
+  if (value.endsWith(')') && !value.includes('(')) return s.end - 1 > s.start ? [{ ...s, end: s.end - 1 }] : [];
+  return [s];
 }
 
 /** Takes the province code after a city into the address ("16121 Genova (GE)"). */

@@ -53,6 +53,14 @@ describe('postal addresses as one span', () => {
     ]);
   });
 
+  it('takes a province code the model found as a place of its own into the city before it', () => {
+    const text = 'Via XX Settembre 88, 30121 Venezia (VE), Italia';
+    for (const code of ['VE', 'VE)', '(VE)']) {
+      const parts = [span(text, 'Via XX Settembre 88'), span(text, '30121'), span(text, 'Venezia'), span(text, code), span(text, 'Italia')];
+      expect(joinAddressParts(text, parts).map((s) => text.slice(s.start, s.end))).toEqual([text]);
+    }
+  });
+
   it('takes a postcode found with neither part into the address', () => {
     const text = 'Envío a Calle de Alcalá, 91, 28009 Madrid, por favor.';
     const joined = joinAddressParts(text, [span(text, 'Calle de Alcalá, 91'), span(text, 'Madrid')]);
