@@ -1,5 +1,5 @@
 // Training records in the shapes of CRM exports and side channels rather than sentences, for the broader training
-// corpus (`generate.ts --broad`; tried, not shipped, see the model card): web forms, call transcripts with speaker
+// corpus (`generate.ts --broad`, which the shipped weights train on, see the model card): web forms, call transcripts with speaker
 // turns, survey answers, marketplace messages signed with a first name, shift handover bullets, key=value and JSON
 // integration logs (ALL-CAPS and "LAST, FIRST" names, error codes in capitals), CSV exports with a header line, order
 // notes with brand catalogue lines (brands named after people are not people), and lone field values. The dev split
