@@ -126,6 +126,24 @@ describe('weighing model finds with the lexicon', () => {
     expect(combinePersonEvidence(months, [], lexicon, options).filter((s) => s.type === 'PERSON' && s.score >= 0.5)).toEqual([]);
   });
 
+  it('takes no nationality, company, street named after someone, place after a place cue or titled "the" for a person', () => {
+    const persons = (text: string, value: string, score = 0.95) =>
+      named(text, combinePersonEvidence(text, [find(text, value, score)], lexicon, options)).filter((s) => s.startsWith('PERSON'));
+    expect(persons('Persint is an Hungarian multinational bank', 'Hungarian')).toEqual([]);
+    expect(persons('Call Golden Helix Orchestra today', 'Golden Helix Orchestra')).toEqual([]);
+    expect(persons('The bus stops at the corner of Mathias Pass.', 'Mathias Pass')).toEqual([]);
+    expect(
+      named(
+        'Mr. Kozlowski flew to Suurküla on Monday.',
+        combinePersonEvidence('Mr. Kozlowski flew to Suurküla on Monday.', [find('Mr. Kozlowski flew to Suurküla on Monday.', 'Suurküla')], lexicon, options),
+      ),
+    ).toEqual(['LOCATION:Suurküla']);
+    expect(persons('The Princess Royal arrived this morning.', 'Princess Royal', 0.7)).toEqual([]);
+    // a surname after "the" is a family or a name; someone's party after "went to" is someone's
+    expect(persons("We went to Anna Schmidt's party.", 'Anna Schmidt')).toEqual(['PERSON:Anna Schmidt']);
+    expect(persons('Ask the Anna Schmidt from accounts', 'Anna Schmidt')).toEqual(['PERSON:Anna Schmidt']);
+  });
+
   it('drops model finds of other types below the model threshold; a likely place still speaks against a lone name', () => {
     const text = 'Le livreur a laissé le carton à Maria, 599 place de Vaugirard.';
     const unsure = combinePersonEvidence(text, [find(text, 'Maria', 0.45, 'LOCATION'), find(text, 'Vaugirard', 0.97, 'LOCATION')], lexicon, options);

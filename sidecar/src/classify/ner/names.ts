@@ -346,7 +346,62 @@ export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon:
     if (addressRole(text, c, places) === 'town') continue;
     out.push(c);
   }
-  return joinSurnameFirst(text, completeNameLists(text, out, places, lexicon), lexicon);
+  const people = out
+    .filter((s) => s.type !== 'PERSON' || !notAName(text, s, lexicon))
+    .map((s) => (s.type === 'PERSON' && (namesStreet(text, s) || afterPlaceCue(text, s)) ? { ...s, type: 'LOCATION' as const } : s));
+  return joinSurnameFirst(text, completeNameLists(text, people, places, lexicon), lexicon);
+}
+
+/** English nationality and language adjectives, capitalised like names ("an Icelandic bank", "Czech graffiti"). */
+const DEMONYMS: ReadonlySet<string> = new Set(
+  (
+    'American Argentinian Australian Austrian Belgian Brazilian British Bulgarian Canadian Chilean Chinese Colombian ' +
+    'Croatian Cypriot Czech Danish Dutch Egyptian English Estonian European Finnish French German Greek Hungarian ' +
+    'Icelandic Indian Indonesian Irish Israeli Italian Japanese Korean Latvian Lithuanian Luxembourgish Maltese ' +
+    'Mexican Moroccan Nigerian Norwegian Pakistani Peruvian Polish Portuguese Romanian Russian Scottish Serbian ' +
+    'Slovak Slovenian Spanish Swedish Swiss Turkish Ukrainian Venezuelan Vietnamese Welsh'
+  ).split(' '),
+);
+/** Last words of a company's or a body's name, never of a person's ("Nera Economic Consulting", "Pixia Corp"). */
+const ORGANISATION_WORDS: ReadonlySet<string> = new Set(
+  (
+    'Inc Corp Corporation LLC Ltd Limited GmbH AG SA SAS SARL BV NV SpA Srl Company Group Holding Holdings Partners ' +
+    'Associates Consulting Consultants Solutions Systems Technologies Software Services Labs Bank Insurance Orchestra ' +
+    'Foundation Institute University'
+  ).split(' '),
+);
+/** Street types that end a street's name and no person's ("Marina Fort Street", "Mathias Pass"). */
+const STREET_WORDS: ReadonlySet<string> = new Set(
+  (
+    'Street Road Avenue Lane Boulevard Drive Pass Extension Extensions Parkway Turnpike Bypass Terrace Crescent ' +
+    'Gateway Radial Expressway Freeway Highway Motorway Skyway Trafficway Throughway Stravenue Causeway Plaza Square ' +
+    'Courts Cove Coves Trail Isle Harbor Harbour Greens Flats Strasse Straße Straat'
+  ).split(' '),
+);
+/** A name of two words or more ending in a street type is a street named after someone. */
+const namesStreet = (text: string, s: Span): boolean => {
+  const words = wordsIn(text, s.start, s.end);
+  return words.length > 1 && STREET_WORDS.has(words.at(-1)!.text);
+};
+/** Going or being somewhere: the words after are a place ("flew to Suurküla", "I'm in KAJAANI", "zog nach Graz"). */
+const PLACE_CUE_BEFORE =
+  /(?:^|[^\p{L}])(?:(?:flew|flown|flying|travell?ed|moved|relocated|returned|drove|driven|arrived|went) (?:to|from|in)|(?:I'm|I am|we're|we are|based|located|stationed) in|(?:zog|gezogen|umgezogen|geflogen|gefahren|gereist) nach|(?:déménagé|parti|partie|arrivé|arrivée) à|(?:trasferit[oa]|arrivat[oa]|andat[oa]) a|(?:mudó|mudado|llegó|viajó) a|(?:verhuisd|gevlogen|gereisd) naar) $/iu;
+/** A find after a place cue is the place, unless it owns something ("went to Anna's"). */
+const afterPlaceCue = (text: string, s: Span): boolean =>
+  PLACE_CUE_BEFORE.test(text.slice(Math.max(0, s.start - 24), s.start)) && !/^['’]s\b/u.test(text.slice(s.end));
+const THE_BEFORE = /(?:^|[^\p{L}])[Tt]he\s+$/u;
+
+/**
+ * Capitalised words the lexicon or the model took for a name that are none: a nationality adjective alone ("an
+ * Hungarian bank"), words ending in a company's last word ("Golden Helix Orchestra"), and given names after "the" without a surname ("The Princess Royal arrived"): in English a
+ * person's name takes no article.
+ */
+function notAName(text: string, s: Span, lexicon: NameLexicon): boolean {
+  const words = wordsIn(text, s.start, s.end);
+  if (words.length === 1 && DEMONYMS.has(words[0]!.text)) return true;
+  if (words.length > 1 && ORGANISATION_WORDS.has(words.at(-1)!.text)) return true;
+  if (!THE_BEFORE.test(text.slice(Math.max(0, s.start - 8), s.start))) return false;
+  return !words.some((w) => lexicon.surnames.has(nameForm(w.text) ?? ''));
 }
 
 /** A list of three or more single words: "A, B, C and D" ("und", "et", "y", "e", "en", "or", ...), in one case. */
