@@ -16,7 +16,8 @@ export interface ClaimedRecord {
 /**
  * Leases up to `limit` due records whose parent verdict (if any) is already in the org.
  * SKIP LOCKED keeps replicas from claiming the same rows; the lease hands the rows of a
- * replica that died to another after `leaseMs`.
+ * replica that died to another after `leaseMs`. Records come back as JSON text, parsed here rather
+ * than in PGlite's thread and then copied across (see `claimEvents`).
  */
 export async function claimRecords(sql: Sql, owner: string, limit: number, leaseMs: number): Promise<ClaimedRecord[]> {
   const rows = await sql.query<{
@@ -25,7 +26,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
     sobject: string;
     external_id_field: string;
     external_id: string;
-    record: Record<string, unknown>;
+    record: string;
     attempts: number;
     acknowledged_at: Date | string;
     trace_parent: string | null;
@@ -40,7 +41,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
          ORDER BY c.next_attempt_at, c.id
          LIMIT $3
          FOR UPDATE OF c SKIP LOCKED)
-      RETURNING o.id::text AS id, o.org_id, o.sobject, o.external_id_field, o.external_id, o.record, o.attempts, o.acknowledged_at, o.trace_parent`,
+      RETURNING o.id::text AS id, o.org_id, o.sobject, o.external_id_field, o.external_id, o.record::text AS record, o.attempts, o.acknowledged_at, o.trace_parent`,
     [owner, leaseMs, limit],
   );
   return rows.map((r) => ({
@@ -49,7 +50,7 @@ export async function claimRecords(sql: Sql, owner: string, limit: number, lease
     sobject: r.sobject,
     externalIdField: r.external_id_field,
     externalId: r.external_id,
-    record: r.record,
+    record: JSON.parse(r.record) as Record<string, unknown>,
     attempts: r.attempts,
     acknowledgedAt: new Date(r.acknowledged_at),
     ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
