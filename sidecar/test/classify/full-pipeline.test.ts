@@ -14,7 +14,7 @@ describe('full pipeline with the shipped NER model', () => {
   });
   afterAll(() => classifier.close());
 
-  it.each([['Presidio test cases', PRESIDIO_CASES, 0.885] as const, ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.98] as const])(
+  it.each([['Presidio test cases', PRESIDIO_CASES, 0.915] as const, ['Salesforce-like corpus', SALESFORCE_CORPUS, 0.985] as const])(
     '%s: micro-F1 (overlap) at the measured floor',
     async (_, file, floor) => {
       const gold = readJsonl<GoldRecord>(file);
@@ -24,24 +24,24 @@ describe('full pipeline with the shipped NER model', () => {
   );
 
   // The independent corpus's dev split (its frozen test split is measured once, at the end of the classifier
-  // work, with `corpus/independent/report.ts test`). Measured 0.981 overlap, 0.967 exact.
+  // work, with `corpus/independent/report.ts test`). Measured 0.986 overlap, 0.974 exact.
   it('independent corpus, dev split: micro-F1 and the health, passport and secret types at the measured floors', async () => {
     const gold = readJsonl<GoldRecord>(join(INDEPENDENT, 'dev.jsonl'));
     const score = await loadScorer();
     const result = score(gold, await predictAll(classifier, gold));
-    expect(result.micro.overlap.f).toBeGreaterThanOrEqual(0.975);
-    expect(result.micro.exact.f).toBeGreaterThanOrEqual(0.96);
+    expect(result.micro.overlap.f).toBeGreaterThanOrEqual(0.98);
+    expect(result.micro.exact.f).toBeGreaterThanOrEqual(0.97);
     for (const type of ['MEDICAL', 'PASSPORT', 'SECRET']) expect(result.per_type[type]?.overlap.f, type).toBeGreaterThanOrEqual(0.95);
   });
 
-  // The frozen test split, measured once when the classifier work was done (0.976 overlap, 0.961 exact): a guard
-  // against regressions only. Never tune against it (corpus/independent/README.md).
-  it('independent corpus, frozen test split: micro-F1 at the floors of its one measurement', async () => {
+  // The frozen test split, measured only when a stage's classifier work was done (0.976 / 0.961, then 0.984 overlap,
+  // 0.970 exact): a guard against regressions only. Never tune against it (corpus/independent/README.md).
+  it('independent corpus, frozen test split: micro-F1 at the floors of its last measurement', async () => {
     const gold = readJsonl<GoldRecord>(join(INDEPENDENT, 'test.jsonl'));
     const score = await loadScorer();
     const result = score(gold, await predictAll(classifier, gold));
-    expect(result.micro.overlap.f).toBeGreaterThanOrEqual(0.97);
-    expect(result.micro.exact.f).toBeGreaterThanOrEqual(0.955);
+    expect(result.micro.overlap.f).toBeGreaterThanOrEqual(0.98);
+    expect(result.micro.exact.f).toBeGreaterThanOrEqual(0.965);
     for (const type of ['MEDICAL', 'PASSPORT', 'SECRET']) expect(result.per_type[type]?.overlap.f, type).toBeGreaterThanOrEqual(0.95);
   });
 
