@@ -34,9 +34,9 @@ const AFTER = 32;
 const POSITIVE_BOOST = 0.35;
 const BUSINESS_PENALTY = 0.45;
 
-/** True when a business-id word (order, invoice, ...) comes right before `start`. */
 /** How far before a number a business-id word counts, in characters. */
 const BUSINESS_REACH = 24;
+/** True when a business-id word (order, invoice, ...) comes right before `start`. */
 export const followsBusinessWord = (lower: string, start: number): boolean => BUSINESS_RE.test(lower.slice(Math.max(0, start - BUSINESS_REACH), start));
 
 export const hasContext = (type: EntityType, lower: string, start: number, end: number): boolean => {
@@ -98,7 +98,6 @@ function namedAfterBusinessWord(s: Span, lower: string): boolean {
   return after >= 0 && re !== undefined && re.test(window.slice(after));
 }
 
-/** Raises scores next to positive context words, lowers numeric candidates right after business-id words (unless their own word follows it). */
 /** National identifiers that are bare digit runs, of the lengths card numbers have too. */
 const NATIONAL_ID_TYPES = new Set<EntityType>(['FR_NIR', 'NL_BSN', 'DE_TAX_ID', 'US_SSN']);
 const CARD_RE = POSITIVE_RE.get('CREDIT_CARD');
@@ -114,6 +113,10 @@ function labelledAsCard(s: Span, lower: string): boolean {
   return !!CARD_RE?.test(label) && !hasContext(s.type, lower, s.start, s.end);
 }
 
+/**
+ * Raises scores next to positive context words, lowers numeric candidates right after business-id words (unless their
+ * own word follows it) and national identifiers labelled as a card.
+ */
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
   const lower = text.toLowerCase();

@@ -129,14 +129,12 @@ export function createClassifier(options: ClassifierOptions): LeakwatchClassifie
     const plans = inputs.map((i) => planField(i.field));
     // A text without a field hint may be a table with a header row (read once, for the patterns and the model).
     const tables = inputs.map((input) => (input.field || !input.text ? null : tableCells(input.text)));
-    // The recognizers run over all the texts at once (see `recognizeMany`).
-    const withText = inputs.flatMap((input, i) => (input.text ? [i] : []));
+    // The recognizers run over all the texts at once (see `recognizeMany`); an empty text has no finds.
     const recognized = recognizeMany(
-      withText.map((i) => inputs[i]!.text),
-      withText.map((i) => plans[i]!),
+      inputs.map((input) => input.text),
+      plans,
     );
-    const found = new Map(withText.map((i, k) => [i, recognized[k]!]));
-    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!, tables[i] ?? null, found.get(i)!) : []));
+    const patterns = inputs.map((input, i) => (input.text ? patternSpans(input, plans[i]!, tables[i] ?? null, recognized[i]!) : []));
     const forModel = modelPromise ? inputs.map((_, i) => i).filter((i) => needsModel(inputs[i]!.text ?? '', plans[i]!, patterns[i]!)) : [];
     if (forModel.length > 0) {
       const ner = await modelPromise!;

@@ -6,6 +6,7 @@ import type { Span } from './span.js';
 import { alignTokens, type TokenOffset } from './ner/align.js';
 import { decodeEntities, type TokenPrediction } from './ner/decode.js';
 import { readLabels, type LabelInfo } from './ner/labels.js';
+import { isHighSurrogate, isLowSurrogate } from './recognizers/chars.js';
 import { tokenWindows } from './ner/windows.js';
 
 /** The model shipped with the sidecar (transformers.js layout: config.json, tokenizer.json, onnx/). */
@@ -102,14 +103,12 @@ function speedUpWordPiece(tokenizer: PreTrainedTokenizer): void {
   }
   // With an empty prefix, a continuing piece is any piece.
   const rest = prefix ? continuing : opening;
-  const isLow = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
-  const isHigh = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
   model.encode = (words: string[]): string[] => {
     const out: string[] = [];
     for (const word of words) {
       // The library counts a word's length in code points.
       let chars = 0;
-      for (let i = 0; i < word.length; i += 1) if (!(isLow(word.charCodeAt(i)) && i > 0 && isHigh(word.charCodeAt(i - 1)))) chars += 1;
+      for (let i = 0; i < word.length; i += 1) if (!(isLowSurrogate(word.charCodeAt(i)) && i > 0 && isHighSurrogate(word.charCodeAt(i - 1)))) chars += 1;
       if (chars > maxChars) {
         out.push(unk);
         continue;
@@ -123,7 +122,7 @@ function speedUpWordPiece(tokenizer: PreTrainedTokenizer): void {
         let bestEnd = start;
         for (let i = start; i < word.length && node; i += 1) {
           node = node.next.get(word.charCodeAt(i));
-          if (node?.piece != null && !(i + 1 < word.length && isLow(word.charCodeAt(i + 1)) && isHigh(word.charCodeAt(i)))) {
+          if (node?.piece != null && !(i + 1 < word.length && isLowSurrogate(word.charCodeAt(i + 1)) && isHighSurrogate(word.charCodeAt(i)))) {
             best = node.piece;
             bestEnd = i + 1;
           }

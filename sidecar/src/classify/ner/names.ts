@@ -246,22 +246,17 @@ function namedPlace(text: string, place: Span, candidates: Span[]): Span | undef
  */
 const isLabel = (text: string, span: Span, words: readonly Word[]): boolean => words.length === 1 && /^\s*:/u.test(text.slice(span.end));
 
-/**
- * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the
- * lexicon reads as a full name becomes that PERSON (`namedPlace`). PERSON finds are
- * trimmed to their name words; one with a known given name or surname passes a lower bar than one without; a
- * lexicon name beside a model find joins it and raises its score (noisy-or). Lexicon names no model find covers
- * are added with their own score (the caller's PERSON threshold decides).
- */
 /** Quote and list markers a line of an e-mail or a pasted block may start with ("> ", "??? ", "- "). */
-const LINE_MARKERS = /^[\s>?*•·-]*/u;
+const MARKERS = '[\\s>?*•·-]*';
+const LINE_MARKERS = new RegExp(`^${MARKERS}`, 'u');
 /** How many lines below a name its address may start (a company or a job title line may come between). */
 const ADDRESS_REACH = 3;
 /** A street: a number and a word of three letters or more. */
 const STREET_SHAPE = /(?=.*\d)(?=.*\p{L}{3})/su;
 
 /** A street that opens its line (after markers and a house number), as in an address block, not inside a sentence. */
-const opensLine = (text: string, start: number): boolean => /^[\s>?*•·-]*[\d\s]*$/u.test(text.slice(text.lastIndexOf('\n', start - 1) + 1, start));
+const BEFORE_STREET = new RegExp(`^${MARKERS}[\\d\\s]*$`, 'u');
+const opensLine = (text: string, start: number): boolean => BEFORE_STREET.test(text.slice(text.lastIndexOf('\n', start - 1) + 1, start));
 
 /** True when every line from `from` to `to` holds nothing but places (and markers, punctuation, "Apt."/"Suite" numbers): a block, not prose. */
 function addressLines(text: string, from: number, to: number, places: readonly Span[]): boolean {
@@ -300,6 +295,16 @@ function addressRole(text: string, span: Span, places: readonly Span[]): 'town' 
   return places.some((s) => s.start > lineEnd && s.start < below && STREET_SHAPE.test(text.slice(s.start, s.end))) ? 'recipient' : null;
 }
 
+/**
+ * Weighs the model's finds with the lexicon. Finds other than PERSON need `modelThreshold`; a LOCATION that the
+ * lexicon reads as a full name becomes that PERSON (`namedPlace`). PERSON finds are
+ * trimmed to their name words; one with a known given name or surname passes a lower bar than one without; a
+ * lexicon name beside a model find joins it and raises its score (noisy-or). Lexicon names no model find covers
+ * are added with their own score (the caller's PERSON threshold decides). In a postal address block a line below the
+ * street is the town and a full name above it the recipient (`addressRole`); nationality adjectives, company names,
+ * streets named after someone and places after a place cue are no people (`notAName`, `namesStreet`,
+ * `afterPlaceCue`); a list of given names is completed (`completeNameLists`).
+ */
 export function combinePersonEvidence(text: string, modelSpans: Span[], lexicon: NameLexicon, options: PersonEvidenceOptions): Span[] {
   const cased = mixedCase(text);
   const candidates = lexiconPersonCandidates(text, lexicon);
@@ -393,8 +398,8 @@ const THE_BEFORE = /(?:^|[^\p{L}])[Tt]he\s+$/u;
 
 /**
  * Capitalised words the lexicon or the model took for a name that are none: a nationality adjective alone ("an
- * Hungarian bank"), words ending in a company's last word ("Golden Helix Orchestra"), and given names after "the" without a surname ("The Princess Royal arrived"): in English a
- * person's name takes no article.
+ * Hungarian bank"), words ending in a company's last word ("Golden Helix Orchestra"), and given names after "the"
+ * without a surname ("The Princess Royal arrived"): in English a person's name takes no article.
  */
 function notAName(text: string, s: Span, lexicon: NameLexicon): boolean {
   const words = wordsIn(text, s.start, s.end);

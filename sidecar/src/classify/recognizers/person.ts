@@ -7,6 +7,10 @@ const NAME = String.raw`(?!(?:Mr|Mrs|Ms|Dr|Prof|Sr|Sra|Sig|Dhr|Mevr|Mme|Mlle)\.)
 /** Words that follow a greeting but are no name ("Sehr geehrte Damen und Herren", "Dear Sir or Madam"). */
 const NOT_NAMES = String.raw`(?:Damen|Herren|Team|Sir|Madam|Madame|Monsieur|Messieurs|Mesdames|Señor|Señora|Señores|Signori|Signore|Signora|Kunde|Kundin|Kollege|Kollegin|Support|Service|Klant|Heer|Mevrouw|Dame|All|Everyone|There)`;
 
+/** Capitalised articles and pronouns of the six languages: a sentence or a clause that opens with one names nobody. */
+const ARTICLE = '(?:The|A|An|Der|Die|Das|Le|La|Les|Un|Une|El|Los|Las|Il|Lo|Gli|De|Het|Een)';
+const PRONOUN = '(?:He|She|It|They|We|You|This|That|Er|Sie|Es|Elle|On|Ella|Lei|Lui|Hij|Zij|Ze)';
+
 /** Honorifics and self-introductions in EN, DE, FR, ES, IT, NL: the capitalised words after them are a name. */
 const CUES: Array<{ re: RegExp; score: number }> = [
   {
@@ -47,7 +51,7 @@ const CUES: Array<{ re: RegExp; score: number }> = [
   {
     // Speech attributed after the quote: ", says Gerste." / « … », dit Lemaire / „…", sagt Weiß.
     re: new RegExp(
-      String.raw`["”»“][ \t]*,?[ \t]*(?:says|said|recalls|recalled|adds|added|explains|explained|writes|wrote|asks|asked|replies|replied|sagt|sagte|erklärt|erklärte|fragt|fragte|schreibt|dit|a dit|explique|ajoute|écrit|demande|dice|dijo|explica|añade|recuerda|escribe|pregunta|ha detto|spiega|aggiunge|ricorda|scrive|chiede|zegt|zei|legt uit|voegt toe|schrijft|vraagt)[ \t]+(?!(?:The|A|An|Der|Die|Das|Le|La|Les|Un|Une|El|Los|Las|Il|Lo|Gli|De|Het|Een)[ \t])(${NAME})(?=[ \t]*(?:[.,;:!?]|$))`,
+      String.raw`["”»“][ \t]*,?[ \t]*(?:says|said|recalls|recalled|adds|added|explains|explained|writes|wrote|asks|asked|replies|replied|sagt|sagte|erklärt|erklärte|fragt|fragte|schreibt|dit|a dit|explique|ajoute|écrit|demande|dice|dijo|explica|añade|recuerda|escribe|pregunta|ha detto|spiega|aggiunge|ricorda|scrive|chiede|zegt|zei|legt uit|voegt toe|schrijft|vraagt)[ \t]+(?!${ARTICLE}[ \t])(${NAME})(?=[ \t]*(?:[.,;:!?]|$))`,
       'gu',
     ),
     score: 0.7,
@@ -55,7 +59,7 @@ const CUES: Array<{ re: RegExp; score: number }> = [
   {
     // Who lives where, at the start of a sentence: "Caitlin Lennox lives at 846 Rue …", "Jan Smit woont aan de …".
     re: new RegExp(
-      String.raw`(?:^|[.!?][ \t]+|\n[ \t]*)(?!(?:The|A|An|He|She|It|They|We|You|This|That|Der|Die|Das|Er|Sie|Es|Le|La|Les|Il|Elle|On|El|Ella|Lo|Lei|Lui|De|Het|Hij|Zij|Ze)[ \t])(?!${NOT_NAMES}[ \t])(${NAME})(?=[ \t]+(?:lives|lived|wohnt|wohnte|habite|habitait|vive|vivía|abita|abitava|woont|woonde)[ \t]+(?:at|on|in|an|am|auf|à|au|aux|en|a|op|aan|bij)(?![\p{L}]))`,
+      String.raw`(?:^|[.!?][ \t]+|\n[ \t]*)(?!(?:${ARTICLE}|${PRONOUN})[ \t])(?!${NOT_NAMES}[ \t])(${NAME})(?=[ \t]+(?:lives|lived|wohnt|wohnte|habite|habitait|vive|vivía|abita|abitava|woont|woonde)[ \t]+(?:at|on|in|an|am|auf|à|au|aux|en|a|op|aan|bij)(?![\p{L}]))`,
       'gu',
     ),
     score: 0.7,
