@@ -79,7 +79,7 @@ const ACRONYMS = [
 function first(c: Ctx): string {
   return word(c.names.person.firstName());
 }
-/** In the broader training split, this share of surnames are ones that are also words of the language ("Weiß", "Baker", "Leblanc"). */
+/** In the broader training split, this share of surnames are ones that are also words of the language ("Koch", "Brown", "Blanc"; `wordSurnames`). */
 const WORD_SURNAME_SHARE = 0.08;
 
 function last(c: Ctx): string {

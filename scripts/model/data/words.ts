@@ -30,12 +30,16 @@ export function usableWords(list: string, lang: Lang, properNouns: ReadonlySet<s
   return [...out];
 }
 
+/** A language's word list as its package installs it, or null when it is not installed. */
+const wordList = (lang: Lang): string | null => (existsSync(FILES[lang]) ? readFileSync(FILES[lang], 'utf8') : null);
+
 /** Every language's usable words; throws when a list is missing, naming the packages to install. */
 export function loadWords(properNouns: ReadonlySet<string>): Record<Lang, string[]> {
   const out = {} as Record<Lang, string[]>;
   for (const [lang, file] of Object.entries(FILES) as Array<[Lang, string]>) {
-    if (!existsSync(file)) throw new Error(`no word list at ${file}: install the Debian packages ${WORD_LIST_PACKAGES}`);
-    out[lang] = usableWords(readFileSync(file, 'utf8'), lang, properNouns);
+    const list = wordList(lang);
+    if (list === null) throw new Error(`no word list at ${file}: install the Debian packages ${WORD_LIST_PACKAGES}`);
+    out[lang] = usableWords(list, lang, properNouns);
     if (out[lang].length < 10_000) throw new Error(`only ${out[lang].length} ${lang} words in ${file}`);
   }
   return out;
@@ -69,14 +73,7 @@ const GERMAN_ADJECTIVE_SURNAMES = [
 export function wordSurnames(lang: Lang): string[] {
   const cached = wordSurnameCache.get(lang);
   if (cached) return cached;
-  const file = FILES[lang];
-  const words = existsSync(file)
-    ? new Set(
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .map((w) => w.trim()),
-      )
-    : new Set<string>();
+  const words = new Set((wordList(lang) ?? '').split('\n').map((w) => w.trim()));
   // German nouns are capitalised in its list, as are given names in every list: those count only in German and only
   // when no home locale knows them as a given name
   const given = new Set(HOME[lang].flatMap((f) => Object.values(f.rawDefinitions.person?.first_name ?? {}).flat()));
