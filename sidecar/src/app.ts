@@ -28,6 +28,7 @@ import securityHeaders from './plugins/security-headers.js';
 import telemetry from './plugins/telemetry.js';
 import { validationErrorFormatter } from './plugins/validation-messages.js';
 import workers from './plugins/workers.js';
+import { requestLoad } from './pipeline/request-load.js';
 import collectors, { type CollectSettings } from './plugins/collectors.js';
 import realtime, { type RealtimeSettings } from './plugins/realtime.js';
 import orgSync, { type OrgSyncSettings } from './plugins/org-sync.js';
@@ -201,7 +202,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ...options.incidents,
     drafts: { templates: draftTemplates, ...(options.dpoContact ? { dpoContact: options.dpoContact } : {}) },
   };
+  // Batches of events in flight, against as many as there are classification threads (one for an in-process classifier).
+  const threads = (options.classifier as { threads?: unknown }).threads;
+  const requests = requestLoad(typeof threads === 'number' && threads >= 1 ? threads : 1);
   await app.register(workers, {
+    giveWayTo: requests,
     store: options.store,
     detector: options.detector,
     detectorState: options.detectorState,
@@ -274,6 +279,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(eventsRoute, {
         store: options.store,
         classifier: options.classifier,
+        load: requests,
         stages: app.telemetry.stages,
         onAccepted: () => app.wakeWorkers(),
       });

@@ -1,3 +1,5 @@
+import type { RequestLoad } from './request-load.js';
+
 export interface WorkerLoop {
   /** Runs the next step now instead of waiting for the poll interval. */
   wake(): void;
@@ -12,6 +14,11 @@ interface WorkerLoopOptions {
   /** Longest sleep while idle: the poll interval doubles from `pollMs` up to this (default: 1 s, at least `pollMs`). */
   maxIdleMs?: number;
   onError: (err: unknown) => void;
+  /**
+   * The acknowledgement path this stage gives way to: while it is saturated, each step waits until it eases, but at
+   * most `maxDeferMs`, so that the stage still moves during a long burst. `onDeferred` gets each wait's length.
+   */
+  giveWay?: { to: RequestLoad; maxDeferMs: number; onDeferred?: (ms: number) => void };
 }
 
 /**
@@ -19,12 +26,14 @@ interface WorkerLoopOptions {
  * interval up to `maxIdleMs`, so that an idle replica does not keep the store busy; `wake` (new work stored,
  * here or by another replica) runs the next step at once and resets the interval.
  */
-export function startWorkerLoop({ step, pollMs, maxIdleMs, onError }: WorkerLoopOptions): WorkerLoop {
+export function startWorkerLoop({ step, pollMs, maxIdleMs, onError, giveWay }: WorkerLoopOptions): WorkerLoop {
   const idleCap = Math.max(pollMs, maxIdleMs ?? 1_000);
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let wakeSleeper: (() => void) | undefined;
   let woken = false;
+  let stopped: () => void = () => undefined;
+  const stopSignal = new Promise<void>((resolve) => (stopped = resolve));
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (woken) {
@@ -38,6 +47,22 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError }: WorkerLoop
       clearTimeout(timer);
       wakeSleeper = undefined;
     });
+  /** Waits while the acknowledgement path is saturated, up to `giveWay.maxDeferMs`. */
+  const deferToRequests = async () => {
+    if (!giveWay?.to.saturated()) return;
+    const started = Date.now();
+    const until = started + giveWay.maxDeferMs;
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      while (!stopping && giveWay.to.saturated() && Date.now() < until) {
+        await Promise.race([giveWay.to.eased(), stopSignal, new Promise<void>((resolve) => (timeout = setTimeout(resolve, until - Date.now())))]);
+        clearTimeout(timeout);
+      }
+    } finally {
+      clearTimeout(timeout);
+    }
+    giveWay.onDeferred?.(Date.now() - started);
+  };
   const run = async () => {
     let failures = 0;
     let idle = 0;
@@ -46,6 +71,8 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError }: WorkerLoop
       woken = false;
       let handled = 0;
       try {
+        await deferToRequests();
+        if (stopping) break;
         handled = await step();
         failures = 0;
       } catch (err) {
@@ -68,6 +95,7 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError }: WorkerLoop
     },
     async stop() {
       stopping = true;
+      stopped();
       wakeSleeper?.();
       await running;
     },

@@ -31,6 +31,12 @@ function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    stageDeferred: new Counter({
+      name: 'leakwatch_stage_deferred_seconds_total',
+      help: 'Time the scoring and write-back stages waited for the acknowledgement path while every classification thread was busy, by stage (detect, writeback).',
+      labelNames: ['stage'] as const,
+      registers: [registry],
+    }),
     writeBackRecords: new Counter({
       name: 'leakwatch_writeback_records_total',
       help: 'Records upserted into the org, by sObject and outcome (done, retry, dead).',

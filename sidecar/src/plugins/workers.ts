@@ -18,6 +18,10 @@ import { reminderSweep } from '../notify/reminders.js';
 import { readBackOrg } from '../incidents/org-readback.js';
 import type { ConfiguredTarget } from '../notify/targets.js';
 import type { StageTracer } from '../telemetry/stage-tracer.js';
+import type { RequestLoad } from '../pipeline/request-load.js';
+
+/** Longest a scoring or write-back step waits for a saturated acknowledgement path (see `WorkersOptions.giveWayTo`). */
+const MAX_DEFER_MS = 1_000;
 
 interface WorkersOptions {
   store: Store;
@@ -36,6 +40,11 @@ interface WorkersOptions {
   notifyTargets?: readonly ConfiguredTarget[];
   /** Spans and durations of the scoring (detect) and write-back stages; absent: none. */
   stages?: StageTracer;
+  /**
+   * The acknowledgement path: while every classification thread is busy with batches of events, scoring and
+   * write-back wait for it, up to MAX_DEFER_MS a step; absent: they never wait.
+   */
+  giveWayTo?: RequestLoad;
 }
 
 declare module 'fastify' {
@@ -124,8 +133,15 @@ export default fp<WorkersOptions>(
       stopListening = await options.store.listenForWork?.((from) => {
         if (from !== options.owner) wakeLocal();
       });
+      const giveWay = (stage: 'detect' | 'writeback') =>
+        options.giveWayTo && {
+          to: options.giveWayTo,
+          maxDeferMs: MAX_DEFER_MS,
+          onDeferred: (ms: number) => metrics.stageDeferred.inc({ stage }, ms / 1000),
+        };
       const scorer = startWorkerLoop({
         pollMs: options.pollMs,
+        giveWay: giveWay('detect'),
         onError: (err) => app.log.error({ err }, 'scoring step failed'),
         step: scoreStep({
           store: options.store,
@@ -143,6 +159,7 @@ export default fp<WorkersOptions>(
       });
       writer = startWorkerLoop({
         pollMs: options.pollMs,
+        giveWay: giveWay('writeback'),
         onError: (err) => app.log.error({ err }, 'write-back step failed'),
         step: writeBackStep({
           store: options.store,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Classifier } from '../contract/entities.js';
 import { hasValidSuffix, orgKey } from '../contract/salesforce-id.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
+import type { TrackedRequestLoad } from '../pipeline/request-load.js';
 import { withoutDrillMark } from '../drill/mark.js';
 import type { Store } from '../store/store.js';
 import { TELEMETRY_OFF, type StageTracer } from '../telemetry/stage-tracer.js';
@@ -15,6 +16,8 @@ interface EventsRouteOptions {
   stages?: StageTracer;
   /** Called after events were stored, to start scoring without waiting for the next poll. */
   onAccepted: () => void;
+  /** Counts each batch in flight, from validation until it is stored (the background stages give way to it). */
+  load?: TrackedRequestLoad;
 }
 
 /** POST /v1/events: the package's batches of events, acknowledged once durable. */
@@ -77,12 +80,14 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
       });
       let outcome;
       try {
-        outcome = await ingestBatch(options, {
-          ...envelope,
-          orgId: request.orgId as string,
-          events: envelope.events.map(withoutDrillMark),
-          traceParent: span.traceParent,
-        });
+        const batch = () =>
+          ingestBatch(options, {
+            ...envelope,
+            orgId: request.orgId as string,
+            events: envelope.events.map(withoutDrillMark),
+            traceParent: span.traceParent,
+          });
+        outcome = await (options.load ? options.load.track(batch) : batch());
       } catch (err) {
         span.set({ 'http.response.status_code': 503 });
         span.end(err);
