@@ -31,8 +31,8 @@ function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
-    stageDeferred: new Counter({
-      name: 'leakwatch_stage_deferred_seconds_total',
+    backgroundDeferred: new Counter({
+      name: 'leakwatch_background_deferred_seconds_total',
       help: 'Time the scoring and write-back stages waited for the acknowledgement path while every classification thread was busy, by stage (detect, writeback).',
       labelNames: ['stage'] as const,
       registers: [registry],

@@ -137,7 +137,7 @@ export default fp<WorkersOptions>(
         options.giveWayTo && {
           to: options.giveWayTo,
           maxDeferMs: MAX_DEFER_MS,
-          onDeferred: (ms: number) => metrics.stageDeferred.inc({ stage }, ms / 1000),
+          onDeferred: (ms: number) => metrics.backgroundDeferred.inc({ stage }, ms / 1000),
         };
       const scorer = startWorkerLoop({
         pollMs: options.pollMs,

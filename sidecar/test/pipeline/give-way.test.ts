@@ -149,7 +149,7 @@ describe('scoring gives way to the batches being acknowledged', () => {
       expect((await slowReply).statusCode).toBe(202);
       await eventually(async () => (await state(quick.id)) === 'scored' && (await state(slow.id)) === 'scored', 10_000);
       const metrics = await app.inject({ method: 'GET', url: '/metrics' });
-      const deferred = /leakwatch_stage_deferred_seconds_total\{stage="detect"\} ([\d.e-]+)/.exec(metrics.body);
+      const deferred = /leakwatch_background_deferred_seconds_total\{stage="detect"\} ([\d.e-]+)/.exec(metrics.body);
       expect(Number(deferred?.[1])).toBeGreaterThan(0.2);
     } finally {
       release();
