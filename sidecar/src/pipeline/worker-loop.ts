@@ -51,16 +51,16 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError, giveWay }: W
   const deferToRequests = async () => {
     if (!giveWay?.to.saturated()) return;
     const started = Date.now();
-    const until = started + giveWay.maxDeferMs;
-    let timeout: NodeJS.Timeout | undefined;
-    try {
-      while (!stopping && giveWay.to.saturated() && Date.now() < until) {
-        await Promise.race([giveWay.to.eased(), stopSignal, new Promise<void>((resolve) => (timeout = setTimeout(resolve, until - Date.now())))]);
-        clearTimeout(timeout);
-      }
-    } finally {
-      clearTimeout(timeout);
-    }
+    let deadline: NodeJS.Timeout | undefined;
+    let late = false;
+    const timedOut = new Promise<void>((resolve) => {
+      deadline = setTimeout(() => {
+        late = true;
+        resolve();
+      }, giveWay.maxDeferMs);
+    });
+    while (!stopping && !late && giveWay.to.saturated()) await Promise.race([giveWay.to.eased(), stopSignal, timedOut]);
+    clearTimeout(deadline);
     giveWay.onDeferred?.(Date.now() - started);
   };
   const run = async () => {

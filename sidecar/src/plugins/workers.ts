@@ -42,9 +42,9 @@ interface WorkersOptions {
   stages?: StageTracer;
   /**
    * The acknowledgement path: while every classification thread is busy with batches of events, scoring and
-   * write-back wait for it, up to MAX_DEFER_MS a step; absent: they never wait.
+   * write-back wait for it, up to MAX_DEFER_MS a step.
    */
-  giveWayTo?: RequestLoad;
+  giveWayTo: RequestLoad;
 }
 
 declare module 'fastify' {
@@ -133,12 +133,11 @@ export default fp<WorkersOptions>(
       stopListening = await options.store.listenForWork?.((from) => {
         if (from !== options.owner) wakeLocal();
       });
-      const giveWay = (stage: 'detect' | 'writeback') =>
-        options.giveWayTo && {
-          to: options.giveWayTo,
-          maxDeferMs: MAX_DEFER_MS,
-          onDeferred: (ms: number) => metrics.backgroundDeferred.inc({ stage }, ms / 1000),
-        };
+      const giveWay = (stage: 'detect' | 'writeback') => ({
+        to: options.giveWayTo,
+        maxDeferMs: MAX_DEFER_MS,
+        onDeferred: (ms: number) => metrics.backgroundDeferred.inc({ stage }, ms / 1000),
+      });
       const scorer = startWorkerLoop({
         pollMs: options.pollMs,
         giveWay: giveWay('detect'),

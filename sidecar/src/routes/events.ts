@@ -17,7 +17,7 @@ interface EventsRouteOptions {
   /** Called after events were stored, to start scoring without waiting for the next poll. */
   onAccepted: () => void;
   /** Counts each batch in flight, from validation until it is stored (the background stages give way to it). */
-  load?: TrackedRequestLoad;
+  load: TrackedRequestLoad;
 }
 
 /** POST /v1/events: the package's batches of events, acknowledged once durable. */
@@ -80,14 +80,14 @@ const eventsRoute: FastifyPluginAsyncTypebox<EventsRouteOptions> = async (app, o
       });
       let outcome;
       try {
-        const batch = () =>
+        outcome = await options.load.track(() =>
           ingestBatch(options, {
             ...envelope,
             orgId: request.orgId as string,
             events: envelope.events.map(withoutDrillMark),
             traceParent: span.traceParent,
-          });
-        outcome = await (options.load ? options.load.track(batch) : batch());
+          }),
+        );
       } catch (err) {
         span.set({ 'http.response.status_code': 503 });
         span.end(err);
