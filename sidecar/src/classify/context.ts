@@ -8,8 +8,12 @@ import type { Span } from './span.js';
  * but not "iphone").
  */
 const WORDS = languageData();
-/** Types a business-id word right before makes less likely (numbers). */
-const NUMERIC_TYPES = new Set<EntityType>(['CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH']);
+/**
+ * Types a business-id word right before makes less likely (numbers). Not card numbers: a run that passes the check
+ * digit with an issuer's prefix and length is a card wherever it is written, as PCI DSS reads it (the card recognizer
+ * drops the tail of a longer run after a business word itself).
+ */
+const NUMERIC_TYPES = new Set<EntityType>(['PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH']);
 
 /**
  * Words matched from a word start; prefixes by default, whole words when `whole` (a trailing `*` keeps a stem) or

@@ -131,6 +131,14 @@ describe('recognizers', () => {
     expect(await found('Bitte rufen Sie die Kundin unter +39 347 1234567 zurück')).toContain('PHONE_NUMBER:+39 347 1234567');
   });
 
+  it('reads a card number after a business word as a card: a PAN is one wherever it is written', async () => {
+    // The check digit, an issuer's prefix and length already make an order or ticket number that passes them rare.
+    expect(await found('ref\r 4283 2333 1635 2050')).toEqual(['CREDIT_CARD:4283 2333 1635 2050']);
+    expect(await found('Order 4111111111111111 paid')).toEqual(['CREDIT_CARD:4111111111111111']);
+    expect(await found('Rechnung 5555 5555 5555 4444')).toEqual(['CREDIT_CARD:5555 5555 5555 4444']);
+    expect(await found('invoice 1234 5678 9012 3456')).toEqual([]);
+  });
+
   it("lets a number's own word, after a business word, name it", async () => {
     expect(await found('Voor de factuur gaf ze haar BSN 111222333 door.')).toContain('NL_BSN:111222333');
     expect(await found('Für die Rechnung nannte sie ihre Steuer-ID 86095742719.')).toContain('DE_TAX_ID:86095742719');
