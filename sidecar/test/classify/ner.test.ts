@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier } from '../../src/classify/index.js';
 import { alignTokens } from '../../src/classify/ner/align.js';
 import { plausibleModelSpans } from '../../src/classify/ner/plausible.js';
@@ -36,6 +36,9 @@ describe('token windows', () => {
 });
 
 describe('NER model', () => {
+  // The model is process-wide, and the test files of one worker share a process: another file may have loaded the
+  // shipped model before this one loads the fixture.
+  beforeAll(disposeNerModel);
   afterAll(disposeNerModel);
 
   it('reads LEAKWATCH_MODEL_DIR', () => {
