@@ -15,10 +15,12 @@ interface WorkerLoopOptions {
   maxIdleMs?: number;
   onError: (err: unknown) => void;
   /**
-   * The acknowledgement path this stage gives way to: while it is saturated, each step waits until it eases, but at
-   * most `maxDeferMs`, so that the stage still moves during a long burst. `onDeferred` gets each wait's length.
+   * The acknowledgement path this stage gives way to: while it is saturated, each step waits until it eases, but no
+   * longer than keeps the stage's steps to `share` of the time (a step that took 200 ms waits 1.8 s at a share of
+   * 0.1) and never longer than `maxDeferMs`, so that the stage still moves during a long burst. `onDeferred` gets
+   * each wait's length.
    */
-  giveWay?: { to: RequestLoad; maxDeferMs: number; onDeferred?: (ms: number) => void };
+  giveWay?: { to: RequestLoad; share: number; maxDeferMs: number; onDeferred?: (ms: number) => void };
 }
 
 /**
@@ -47,17 +49,21 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError, giveWay }: W
       clearTimeout(timer);
       wakeSleeper = undefined;
     });
-  /** Waits while the acknowledgement path is saturated, up to `giveWay.maxDeferMs`. */
+  /** How long the last step that handled work took (ms); none yet: a wait may last `maxDeferMs`. */
+  let lastStepMs: number | undefined;
+  /** Waits while the acknowledgement path is saturated, for as long as `giveWay` allows after the last step. */
   const deferToRequests = async () => {
     if (!giveWay?.to.saturated()) return;
     const started = Date.now();
+    const { share, maxDeferMs } = giveWay;
+    const longest = lastStepMs === undefined ? maxDeferMs : Math.min(maxDeferMs, (lastStepMs * (1 - share)) / share);
     let deadline: NodeJS.Timeout | undefined;
     let late = false;
     const timedOut = new Promise<void>((resolve) => {
       deadline = setTimeout(() => {
         late = true;
         resolve();
-      }, giveWay.maxDeferMs);
+      }, longest);
     });
     while (!stopping && !late && giveWay.to.saturated()) await Promise.race([giveWay.to.eased(), stopSignal, timedOut]);
     clearTimeout(deadline);
@@ -73,7 +79,10 @@ export function startWorkerLoop({ step, pollMs, maxIdleMs, onError, giveWay }: W
       try {
         await deferToRequests();
         if (stopping) break;
+        const started = performance.now();
         handled = await step();
+        // An idle step (a claim that found nothing) costs little and says nothing of what a step with work costs.
+        if (handled > 0) lastStepMs = performance.now() - started;
         failures = 0;
       } catch (err) {
         failures += 1;

@@ -20,8 +20,12 @@ import type { ConfiguredTarget } from '../notify/targets.js';
 import type { StageTracer } from '../telemetry/stage-tracer.js';
 import type { RequestLoad } from '../pipeline/request-load.js';
 
-/** Longest a scoring or write-back step waits for a saturated acknowledgement path (see `WorkersOptions.giveWayTo`). */
-const MAX_DEFER_MS = 1_000;
+/**
+ * While the acknowledgement path is saturated, the scoring and the write-back stage each take at most this share of
+ * the time (see `WorkersOptions.giveWayTo`), and wait no longer than MAX_DEFER_MS before a step.
+ */
+const BACKGROUND_SHARE = 0.1;
+const MAX_DEFER_MS = 10_000;
 
 interface WorkersOptions {
   store: Store;
@@ -42,7 +46,8 @@ interface WorkersOptions {
   stages?: StageTracer;
   /**
    * The acknowledgement path: while every classification thread is busy with batches of events, scoring and
-   * write-back wait for it, up to MAX_DEFER_MS a step.
+   * write-back wait for it: each step waits until it eases, at most nine times as long as its stage's last step took
+   * (BACKGROUND_SHARE) and never more than MAX_DEFER_MS.
    */
   giveWayTo: RequestLoad;
 }
@@ -135,6 +140,7 @@ export default fp<WorkersOptions>(
       });
       const giveWay = (stage: 'detect' | 'writeback') => ({
         to: options.giveWayTo,
+        share: BACKGROUND_SHARE,
         maxDeferMs: MAX_DEFER_MS,
         onDeferred: (ms: number) => metrics.backgroundDeferred.inc({ stage }, ms / 1000),
       });

@@ -56,7 +56,7 @@ describe('the acknowledgement path and the background stages', () => {
         step: async () => ((steps += 1), 0),
         pollMs: 5,
         onError: () => undefined,
-        giveWay: { to: load, maxDeferMs: 60_000, onDeferred: (ms) => waits.push(ms) },
+        giveWay: { to: load, share: 0.1, maxDeferMs: 60_000, onDeferred: (ms) => waits.push(ms) },
       }),
     );
     await sleep(150);
@@ -67,36 +67,51 @@ describe('the acknowledgement path and the background stages', () => {
     expect(waits[0]).toBeGreaterThanOrEqual(140);
   });
 
-  it('still takes a step every maxDeferMs during a burst that does not ease', async () => {
+  /** Steps that always find work and take `ms` each, during a 550 ms burst that does not ease; how many ran in it. */
+  async function stepsDuringBurst(ms: number, share: number, maxDeferMs: number): Promise<number> {
     const load = requestLoad(1);
     const held = heldBatch(load);
     let steps = 0;
     loops.push(
       startWorkerLoop({
-        // Always finds work: without giving way it would step hundreds of times in the burst.
         step: async () => {
           steps += 1;
-          await new Promise((resolve) => setImmediate(resolve));
+          await sleep(ms);
           return 1;
         },
         pollMs: 5,
         onError: () => undefined,
-        giveWay: { to: load, maxDeferMs: 100 },
+        giveWay: { to: load, share, maxDeferMs },
       }),
     );
     await sleep(550);
     const during = steps;
     held.release();
     await held.done;
+    // Once the batch is stored, nothing holds the stage back.
+    await eventually(() => steps > during + 10, 5_000);
+    return during;
+  }
+
+  it('keeps a stage to its share of the time during a burst that does not ease', async () => {
+    // Without giving way, 20 ms steps would run ~27 times in the burst; at a share of 0.2 each is followed by an 80 ms
+    // wait (the first by maxDeferMs, 100 ms): about five.
+    const during = await stepsDuringBurst(20, 0.2, 100);
+    expect(during).toBeGreaterThanOrEqual(3);
+    expect(during).toBeLessThanOrEqual(9);
+  });
+
+  it('still takes a step every maxDeferMs, however long the share would have it wait', async () => {
+    // At a share of 0.01 a 30 ms step would be followed by a 3 s wait; maxDeferMs (100 ms) cuts it: about four steps.
+    const during = await stepsDuringBurst(30, 0.01, 100);
     expect(during).toBeGreaterThanOrEqual(2);
     expect(during).toBeLessThanOrEqual(6);
-    await eventually(() => steps > during + 100, 5_000);
   });
 
   it('stops at once while a step is held back', async () => {
     const load = requestLoad(1);
     const held = heldBatch(load);
-    const loop = startWorkerLoop({ step: async () => 0, pollMs: 5, onError: () => undefined, giveWay: { to: load, maxDeferMs: 60_000 } });
+    const loop = startWorkerLoop({ step: async () => 0, pollMs: 5, onError: () => undefined, giveWay: { to: load, share: 0.1, maxDeferMs: 60_000 } });
     await sleep(20);
     const started = Date.now();
     await loop.stop();
