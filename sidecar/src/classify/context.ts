@@ -8,12 +8,8 @@ import type { Span } from './span.js';
  * but not "iphone").
  */
 const WORDS = languageData();
-/**
- * Types a business-id word right before makes less likely (numbers). Not card numbers: a run that passes the check
- * digit with an issuer's prefix and length is a card wherever it is written, as PCI DSS reads it (the card recognizer
- * drops the tail of a longer run after a business word itself).
- */
-const NUMERIC_TYPES = new Set<EntityType>(['PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH']);
+/** Types a business-id word right before makes less likely (numbers; a card only as part of a longer number). */
+const NUMERIC_TYPES = new Set<EntityType>(['CREDIT_CARD', 'PHONE_NUMBER', 'US_SSN', 'DE_TAX_ID', 'NL_BSN', 'FR_NIR', 'PASSPORT', 'DATE_OF_BIRTH']);
 
 /**
  * Words matched from a word start; prefixes by default, whole words when `whole` (a trailing `*` keeps a stem) or
@@ -118,8 +114,16 @@ function labelledAsCard(s: Span, lower: string): boolean {
 }
 
 /**
+ * A card number that is a whole number of its own is a card wherever it is written, as PCI DSS reads it ("ref 4283 2333
+ * 1635 2050"): it passed the check digit with an issuer's prefix and length. One found inside a longer number (digits
+ * beside it, past one separator) may be that number's tail ("invoice 1234 5678 9012 3456"), so business words count.
+ */
+const insideLongerNumber = (text: string, s: Span): boolean =>
+  /\d[ -]?$/.test(text.slice(Math.max(0, s.start - 2), s.start)) || /^[ -]?\d/.test(text.slice(s.end, s.end + 2));
+
+/**
  * Raises scores next to positive context words, lowers numeric candidates right after business-id words (unless their
- * own word follows it) and national identifiers labelled as a card.
+ * own word follows it; a card only inside a longer number) and national identifiers labelled as a card.
  */
 export function applyContext(spans: Span[], text: string): Span[] {
   if (spans.length === 0) return spans;
@@ -128,7 +132,14 @@ export function applyContext(spans: Span[], text: string): Span[] {
   return spans.map((s) => {
     let score = s.score;
     if (s.type === 'DATE_OF_BIRTH' ? birthContext(dates, s, lower) : hasContext(s.type, lower, s.start, s.end)) score += POSITIVE_BOOST;
-    if (NUMERIC_TYPES.has(s.type) && followsBusinessWord(lower, s.start) && !namedAfterBusinessWord(s, lower)) score -= BUSINESS_PENALTY;
+    if (
+      NUMERIC_TYPES.has(s.type) &&
+      (s.type !== 'CREDIT_CARD' || insideLongerNumber(text, s)) &&
+      followsBusinessWord(lower, s.start) &&
+      !namedAfterBusinessWord(s, lower)
+    ) {
+      score -= BUSINESS_PENALTY;
+    }
     if (NATIONAL_ID_TYPES.has(s.type) && labelledAsCard(s, lower)) score -= BUSINESS_PENALTY;
     return score === s.score ? s : { ...s, score: Math.max(0, Math.min(1, score)) };
   });

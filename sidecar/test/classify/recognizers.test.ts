@@ -137,6 +137,8 @@ describe('recognizers', () => {
     expect(await found('Order 4111111111111111 paid')).toEqual(['CREDIT_CARD:4111111111111111']);
     expect(await found('Rechnung 5555 5555 5555 4444')).toEqual(['CREDIT_CARD:5555 5555 5555 4444']);
     expect(await found('invoice 1234 5678 9012 3456')).toEqual([]);
+    // Inside a longer number, a card's own word after the business word still names it.
+    expect(await found('Rechnung Karte 00 4111 1111 1111 1111')).toEqual(['CREDIT_CARD:4111 1111 1111 1111']);
   });
 
   it("lets a number's own word, after a business word, name it", async () => {

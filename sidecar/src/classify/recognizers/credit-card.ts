@@ -1,5 +1,4 @@
 import { luhnValid } from '../checksums.js';
-import { followsBusinessWord } from '../context.js';
 import { matchAll, type Recognizer, type Span } from '../span.js';
 import { followsIbanStart } from './iban.js';
 
@@ -39,16 +38,11 @@ export const creditCard: Recognizer = {
   needsDigit: true,
   find(text) {
     const out: Span[] = [];
-    let lower: string | null = null;
     for (const m of matchAll(CANDIDATE, text)) {
       const raw = m[0];
       // The digits of an IBAN after its country code and check digits ("AT53 6277 0319 0106 8799") are no card.
       if (followsIbanStart(text, m.index)) continue;
-      const whole = isCard(raw);
-      const card = whole ? { start: 0, end: raw.length } : cardBesideOtherNumbers(raw);
-      // A whole run that is a card is one wherever it is written ("ref 4283 2333 1635 2050"); the tail of a longer run
-      // right after a business word is that number's ("invoice 1234 5678 9012 3456"), not a card.
-      if (card && !whole && followsBusinessWord((lower ??= text.toLowerCase()), m.index + card.start)) continue;
+      const card = isCard(raw) ? { start: 0, end: raw.length } : cardBesideOtherNumbers(raw);
       // UATP (airline) cards share their shape with French social security numbers (15 digits from 1): named cards only.
       if (card && raw[card.start] === '1' && !CARD_WORD_BEFORE.test(text.slice(Math.max(0, m.index + card.start - 40), m.index + card.start))) continue;
       if (card) out.push({ type: 'CREDIT_CARD', start: m.index + card.start, end: m.index + card.end, score: 0.8, detector: this.name });
